@@ -1,0 +1,48 @@
+// JSON request bodies, refused the way dockerd refuses them: a body needs
+// `Content-Type: application/json`, malformed JSON is a 400 that says where it broke, and a
+// body over the limit is refused before it is buffered whole.
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import { invalidParameter } from './types/errors.ts';
+
+export interface JsonBodyOptions {
+  /** Largest body accepted, in bytes. */
+  limit?: number;
+  /** When true an empty body is an error instead of `undefined`. */
+  required?: boolean;
+}
+
+const DEFAULT_LIMIT = 4 * 1024 * 1024;
+
+export async function readJsonBody(
+  req: IncomingMessage,
+  body: Readable,
+  opts: JsonBodyOptions = {},
+): Promise<unknown> {
+  const limit = opts.limit ?? DEFAULT_LIMIT;
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    throw invalidParameter(`request body too large: ${declared} bytes, the limit is ${limit}`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw invalidParameter(`request body too large: the limit is ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') {
+    if (opts.required) throw invalidParameter('invalid JSON: got EOF while reading request body');
+    return undefined;
+  }
+  const ct = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (ct !== 'application/json') {
+    throw invalidParameter(`unsupported Content-Type header (${req.headers['content-type'] ?? ''}): must be 'application/json'`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw invalidParameter(`invalid JSON: ${(err as Error).message}`);
+  }
+}

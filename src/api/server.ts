@@ -1,0 +1,128 @@
+// The HTTP front of berthd: version prefix, dockerd's common headers, routing, and the one place
+// where errors become status codes. Routers never see any of this.
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { Readable, type Duplex } from 'node:stream';
+import FindMyWay from 'find-my-way';
+import { RequestContext } from './context.ts';
+import { HttpSink, RawSink, type ResponseSink } from './sink.ts';
+import type { Route } from './route.ts';
+import { BerthError, statusOfKind } from './types/errors.ts';
+import { MAX_API_VERSION, MIN_API_VERSION, versionLessThan } from './types/version.ts';
+import { readUpgradeBody } from './upgrade-body.ts';
+import type { Logger } from '../lib/logger.ts';
+
+export interface ApiServerOptions {
+  routes: Route[];
+  logger: Logger;
+  /** Value of the `Server` header, e.g. `berth/0.1.0 (linux)`. */
+  serverHeader: string;
+  experimental?: boolean;
+}
+
+const VERSION_PREFIX = /^\/v([0-9.]+)(\/.*)$/;
+
+export function createApiServer(opts: ApiServerOptions): http.Server {
+  const router = FindMyWay<FindMyWay.HTTPVersion.V1>({ ignoreTrailingSlash: true, caseSensitive: true });
+  for (const route of opts.routes) {
+    router.on(route.method, route.path, () => undefined, route);
+  }
+  const lookup = (method: string, pathname: string) => {
+    const found = router.find(method as FindMyWay.HTTPMethod, pathname);
+    return found ? { route: found.store as Route, params: found.params as Record<string, string> } : null;
+  };
+
+  const server = http.createServer({
+    keepAliveTimeout: 65_000,
+    requestTimeout: 0,
+    shouldUpgradeCallback: (req) => {
+      const { path } = splitVersion(req.url ?? '/');
+      return lookup(req.method ?? 'GET', path.pathname)?.route.hijack === true;
+    },
+  });
+
+  const dispatch = async (req: IncomingMessage, sink: ResponseSink, body: Readable): Promise<void> => {
+    const { version, path } = splitVersion(req.url ?? '/');
+    if (req.method === 'OPTIONS') return sink.send(200, {});
+    const match = lookup(req.method ?? 'GET', path.pathname);
+    if (!match) {
+      return sink.send(404, { 'Content-Type': 'application/json' }, '{"message":"page not found"}\n');
+    }
+    sink.setHeader('Server', opts.serverHeader);
+    sink.setHeader('Api-Version', MAX_API_VERSION);
+    sink.setHeader('Ostype', 'linux');
+    const requested = version ?? MAX_API_VERSION;
+    const versionError = checkVersion(requested);
+    if (versionError) {
+      // dockerd answers clients older than 1.24 in plain text: they cannot read JSON errors.
+      if (version !== undefined && /^\d+(\.\d+)*$/.test(requested) && versionLessThan(requested, '1.24')) {
+        return sink.send(400, { 'Content-Type': 'text/plain; charset=utf-8' }, versionError + '\n');
+      }
+      return sendError(sink, new BerthError('invalid-parameter', versionError));
+    }
+    sink.setHeader('Docker-Experimental', String(opts.experimental ?? false));
+    const { route, params } = match;
+    const ctx = new RequestContext({ req, body, sink, params, query: path.searchParams, version: requested });
+    try {
+      if (route.minVersion && versionLessThan(requested, route.minVersion)) {
+        throw new BerthError('invalid-parameter', `${req.method} ${path.pathname} requires minimum API version ${route.minVersion}`);
+      }
+      await route.handler(ctx);
+    } catch (err) {
+      if (!(err instanceof BerthError) || err.kind === 'system') {
+        opts.logger.error('request failed', { method: req.method, url: req.url, error: errorText(err) });
+      }
+      if (sink.headersSent) {
+        req.socket.destroy();
+        return;
+      }
+      sendError(sink, err);
+    }
+  };
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    opts.logger.debug('request', { method: req.method, url: req.url });
+    void dispatch(req, new HttpSink(res), req);
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    opts.logger.debug('upgrade request', { method: req.method, url: req.url });
+    socket.on('error', () => socket.destroy());
+    readUpgradeBody(req, socket, head).then(
+      (body) => dispatch(req, new RawSink(socket), Readable.from(body.length ? [body] : [])),
+      () => socket.destroy(),
+    );
+  });
+  server.on('clientError', (err: Error & { code?: string }, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+    socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"message":"malformed HTTP request"}\n');
+  });
+  return server;
+}
+
+function splitVersion(rawUrl: string): { version?: string; path: URL } {
+  const url = new URL(rawUrl, 'http://berth');
+  const m = VERSION_PREFIX.exec(url.pathname);
+  if (!m) return { path: url };
+  url.pathname = m[2]!;
+  return { version: m[1]!, path: url };
+}
+
+function checkVersion(v: string): string | undefined {
+  if (!/^\d+(\.\d+)*$/.test(v)) return `invalid API version format: ${v}`;
+  if (versionLessThan(v, MIN_API_VERSION)) {
+    return `client version ${v} is too old. Minimum supported API version is ${MIN_API_VERSION}, please upgrade your client to a newer version`;
+  }
+  if (versionLessThan(MAX_API_VERSION, v)) {
+    return `client version ${v} is too new. Maximum supported API version is ${MAX_API_VERSION}`;
+  }
+  return undefined;
+}
+
+function sendError(sink: ResponseSink, err: unknown): void {
+  const status = err instanceof BerthError ? statusOfKind(err.kind) : 500;
+  if (status === 304) return sink.send(304, {});
+  sink.send(status, { 'Content-Type': 'application/json' }, JSON.stringify({ message: errorText(err) }) + '\n');
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

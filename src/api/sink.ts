@@ -1,0 +1,88 @@
+// Where a handler's response goes. Ordinary requests answer through node's ServerResponse;
+// requests that arrived as `Upgrade: tcp` (attach, exec start) own the raw socket, so their
+// status line and headers are written by hand — the docker CLI insists on `101 UPGRADED`.
+import type { ServerResponse } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex, Writable } from 'node:stream';
+
+export type Headers = Record<string, string | number>;
+
+export interface ResponseSink {
+  readonly headersSent: boolean;
+  setHeader(name: string, value: string | number): void;
+  /** Send the status line and headers; the returned stream carries the body. */
+  begin(status: number, headers: Headers): Writable;
+  /** The whole response in one call. */
+  send(status: number, headers: Headers, body?: string | Buffer): void;
+  /** Hand over the raw connection after a `101 UPGRADED` (or legacy 200) head. */
+  hijack(headers: Headers): Duplex;
+}
+
+export class HttpSink implements ResponseSink {
+  readonly #res: ServerResponse;
+  constructor(res: ServerResponse) {
+    this.#res = res;
+  }
+  get headersSent(): boolean {
+    return this.#res.headersSent;
+  }
+  setHeader(name: string, value: string | number): void {
+    this.#res.setHeader(name, value);
+  }
+  begin(status: number, headers: Headers): Writable {
+    this.#res.writeHead(status, headers);
+    this.#res.flushHeaders();
+    return this.#res;
+  }
+  send(status: number, headers: Headers, body?: string | Buffer): void {
+    if (body !== undefined) headers = { ...headers, 'Content-Length': Buffer.byteLength(body) };
+    this.#res.writeHead(status, headers);
+    this.#res.end(body);
+  }
+  hijack(headers: Headers): Duplex {
+    // A client that did not ask to upgrade (API < 1.24 style) gets the raw stream after a 200.
+    const socket = this.#res.socket;
+    if (!socket) throw new Error('connection already closed');
+    this.#res.detachSocket(socket);
+    socket.write(rawHead(200, headers));
+    return socket;
+  }
+}
+
+export class RawSink implements ResponseSink {
+  readonly #socket: Duplex;
+  readonly #headers: Headers = {};
+  #sent = false;
+  constructor(socket: Duplex) {
+    this.#socket = socket;
+  }
+  get headersSent(): boolean {
+    return this.#sent;
+  }
+  setHeader(name: string, value: string | number): void {
+    this.#headers[name] = value;
+  }
+  begin(status: number, headers: Headers): Writable {
+    this.#sent = true;
+    this.#socket.write(rawHead(status, { ...this.#headers, ...headers, Connection: 'close' }));
+    return this.#socket;
+  }
+  send(status: number, headers: Headers, body?: string | Buffer): void {
+    const h: Headers = { ...headers, 'Content-Length': body === undefined ? 0 : Buffer.byteLength(body) };
+    this.begin(status, h);
+    this.#socket.end(body);
+  }
+  hijack(headers: Headers): Duplex {
+    this.#sent = true;
+    this.#socket.write(
+      rawHead(101, { ...headers, Connection: 'Upgrade', Upgrade: 'tcp', ...this.#headers }, 'UPGRADED'),
+    );
+    return this.#socket;
+  }
+}
+
+function rawHead(status: number, headers: Headers, reason = STATUS_CODES[status] ?? ''): string {
+  let head = `HTTP/1.1 ${status} ${reason}\r\n`;
+  for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
+  return head + '\r\n';
+}
