@@ -1,6 +1,8 @@
 // The HTTP front of berthd: version prefix, dockerd's common headers, routing, and the one place
 // where errors become status codes. Routers never see any of this.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { SecureContextOptions } from 'node:tls';
 import { Readable, type Duplex } from 'node:stream';
 import FindMyWay from 'find-my-way';
 import { RequestContext } from './context.ts';
@@ -21,7 +23,13 @@ export interface ApiServerOptions {
 
 const VERSION_PREFIX = /^\/v([0-9.]+)(\/.*)$/;
 
-export function createApiServer(opts: ApiServerOptions): http.Server {
+export interface TlsServerOptions extends SecureContextOptions {
+  requestCert: boolean;
+  rejectUnauthorized: boolean;
+}
+
+/** An HTTP server for the API; an HTTPS one when tls options are given (tcp listeners). */
+export function createApiServer(opts: ApiServerOptions, tls?: TlsServerOptions): http.Server {
   const router = FindMyWay<FindMyWay.HTTPVersion.V1>({ ignoreTrailingSlash: true, caseSensitive: true });
   for (const route of opts.routes) {
     router.on(route.method, route.path, () => undefined, route);
@@ -31,14 +39,15 @@ export function createApiServer(opts: ApiServerOptions): http.Server {
     return found ? { route: found.store as Route, params: found.params as Record<string, string> } : null;
   };
 
-  const server = http.createServer({
+  const serverOptions: http.ServerOptions = {
     keepAliveTimeout: 65_000,
     requestTimeout: 0,
     shouldUpgradeCallback: (req) => {
       const { path } = splitVersion(req.url ?? '/');
       return lookup(req.method ?? 'GET', path.pathname)?.route.hijack === true;
     },
-  });
+  };
+  const server: http.Server = tls ? https.createServer({ ...serverOptions, ...tls }) : http.createServer(serverOptions);
 
   const dispatch = async (req: IncomingMessage, sink: ResponseSink, body: Readable): Promise<void> => {
     const { version, path } = splitVersion(req.url ?? '/');

@@ -35,7 +35,10 @@ export class HttpSink implements ResponseSink {
     return this.#res;
   }
   send(status: number, headers: Headers, body?: string | Buffer): void {
+    // An empty answer still says so (HEAD /_ping carries Content-Length: 0), except where
+    // HTTP forbids a length (204, 304).
     if (body !== undefined) headers = { ...headers, 'Content-Length': Buffer.byteLength(body) };
+    else if (status !== 204 && status !== 304) headers = { ...headers, 'Content-Length': 0 };
     this.#res.writeHead(status, headers);
     this.#res.end(body);
   }

@@ -1,0 +1,28 @@
+# berth — the two commands of the quick start, and the pieces they are made of.
+SHELL := /bin/bash
+export PATH := /usr/local/bin:$(PATH)
+
+.PHONY: setup build test demo demo-stop typecheck clean
+
+setup:
+	scripts/setup
+
+build:
+	npx tsc -p tsconfig.json && node scripts/build-stamp.mjs
+
+typecheck:
+	npx tsc -p tsconfig.json --noEmit
+
+## test: setup, then every test (unit and end-to-end against a real berthd)
+test: setup
+	scripts/test
+
+## demo: setup, start berthd on its default socket, show it working through the berth CLI
+demo: setup
+	scripts/demo
+
+demo-stop:
+	scripts/demo stop
+
+clean:
+	rm -rf dist

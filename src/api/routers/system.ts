@@ -1,0 +1,83 @@
+// System operations: ping, version, info, disk usage, registry login.
+import type { Route } from '../route.ts';
+import type { RequestContext } from '../context.ts';
+import { boolParam } from '../query.ts';
+import { invalidParameter } from '../types/errors.ts';
+
+export interface AuthConfig {
+  username?: string;
+  password?: string;
+  auth?: string;
+  email?: string;
+  serveraddress?: string;
+  identitytoken?: string;
+  registrytoken?: string;
+}
+
+export interface SystemBackend {
+  version(): Promise<Record<string, unknown>>;
+  info(): Promise<Record<string, unknown>>;
+  diskUsage(): Promise<{ LayersSize: number; Images: unknown[]; Containers: unknown[]; Volumes: unknown[]; BuildCache: unknown[] }>;
+  login(auth: AuthConfig): Promise<{ Status: string; IdentityToken: string }>;
+}
+
+export function systemRoutes(backend: SystemBackend): Route[] {
+  return [
+    { method: 'GET', path: '/_ping', handler: ping },
+    { method: 'HEAD', path: '/_ping', handler: ping },
+    { method: 'GET', path: '/version', handler: async (ctx) => ctx.sendJson(200, await backend.version()) },
+    { method: 'GET', path: '/info', handler: async (ctx) => ctx.sendJson(200, await backend.info()) },
+    { method: 'GET', path: '/system/df', handler: (ctx) => diskUsage(ctx, backend) },
+    { method: 'POST', path: '/auth', handler: (ctx) => login(ctx, backend) },
+  ];
+}
+
+function ping(ctx: RequestContext): void {
+  ctx.setHeader('Cache-Control', 'no-cache, no-store, must-revalidate');
+  ctx.setHeader('Pragma', 'no-cache');
+  ctx.setHeader('Builder-Version', '1');
+  ctx.setHeader('Swarm', 'inactive');
+  if (ctx.req.method === 'HEAD') return ctx.sendEmpty(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+  ctx.sendText(200, 'OK');
+}
+
+const DF_TYPES = ['container', 'image', 'volume', 'build-cache'];
+
+async function diskUsage(ctx: RequestContext, backend: SystemBackend): Promise<void> {
+  const types = ctx.query.getAll('type');
+  for (const t of types) if (!DF_TYPES.includes(t)) throw invalidParameter(`unknown object type: ${t}`);
+  const want = (t: string) => types.length === 0 || types.includes(t);
+  const du = await backend.diskUsage();
+  if (ctx.versionBelow('1.52')) {
+    return ctx.sendJson(200, {
+      LayersSize: du.LayersSize,
+      Images: want('image') ? du.Images : null,
+      Containers: want('container') ? du.Containers : null,
+      Volumes: want('volume') ? du.Volumes : null,
+      BuildCache: want('build-cache') ? du.BuildCache : null,
+    });
+  }
+  const verbose = boolParam(ctx.query, 'verbose');
+  const usage = (items: unknown[], size: number, active: number) => ({
+    TotalCount: items.length,
+    ActiveCount: active,
+    TotalSize: size,
+    Reclaimable: 0,
+    ...(verbose && { Items: items }),
+  });
+  ctx.sendJson(200, {
+    ...(want('image') && { ImagesUsage: usage(du.Images, du.LayersSize, 0) }),
+    ...(want('container') && { ContainersUsage: usage(du.Containers, 0, 0) }),
+    ...(want('volume') && { VolumesUsage: usage(du.Volumes, 0, 0) }),
+    ...(want('build-cache') && { BuildCacheUsage: usage(du.BuildCache, 0, 0) }),
+  });
+}
+
+async function login(ctx: RequestContext, backend: SystemBackend): Promise<void> {
+  const body = await ctx.json<AuthConfig>({ required: true, limit: 64 * 1024 });
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidParameter('invalid JSON: the body must be an AuthConfig object');
+  for (const [k, v] of Object.entries(body)) {
+    if (v !== undefined && v !== null && typeof v !== 'string') throw invalidParameter(`invalid value for "${k}": expected a string`);
+  }
+  ctx.sendJson(200, await backend.login(body));
+}

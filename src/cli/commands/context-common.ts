@@ -1,0 +1,130 @@
+// What the `berth context` subcommands share: the store seen through docker's
+// ContextStoreWithDefault (the `default` context is synthesized, never stored), docker's
+// argument-count errors, and the DOCKER_HOST warning.
+import type { Command } from 'commander';
+import type { CliEnv } from '../cli-env.ts';
+import { defaultEndpoint } from '../endpoint-resolver.ts';
+import { ContextStore, type ContextMeta, type ContextTlsData, type StorageInfo } from '../context/store.ts';
+import { ExitCode } from '../main.ts';
+
+export const DEFAULT_CONTEXT = 'default';
+export const DEFAULT_DESCRIPTION = 'Current DOCKER_HOST based configuration';
+
+export interface DefaultContext {
+  meta: ContextMeta;
+  tls: ContextTlsData;
+}
+
+/** docker's ResolveDefaultContext: -H / DOCKER_HOST and the TLS flags, as a context. */
+export function defaultContext(env: CliEnv): DefaultContext {
+  const ep = defaultEndpoint(env);
+  const files: Record<string, Buffer> = {};
+  if (ep.tls?.ca) files['ca.pem'] = ep.tls.ca;
+  if (ep.tls?.cert) files['cert.pem'] = ep.tls.cert;
+  if (ep.tls?.key) files['key.pem'] = ep.tls.key;
+  return {
+    meta: {
+      Name: DEFAULT_CONTEXT,
+      Metadata: {},
+      Endpoints: { docker: { Host: ep.host, SkipTLSVerify: ep.tls ? !ep.tls.verify : false } },
+    },
+    tls: ep.tls ? { docker: files } : {},
+  };
+}
+
+/** The store plus the synthesized `default` context, like docker's ContextStoreWithDefault. */
+export class ContextsView {
+  readonly env: CliEnv;
+  readonly store: ContextStore;
+  #default: DefaultContext | undefined;
+
+  constructor(env: CliEnv) {
+    this.env = env;
+    this.store = new ContextStore(env.configDir);
+  }
+
+  get default(): DefaultContext {
+    this.#default ??= defaultContext(this.env);
+    return this.#default;
+  }
+
+  get(name: string): ContextMeta {
+    return name === DEFAULT_CONTEXT ? this.default.meta : this.store.get(name);
+  }
+
+  list(): ContextMeta[] {
+    return [...this.store.list(), this.default.meta];
+  }
+
+  tlsFiles(name: string): Record<string, string[]> {
+    if (name !== DEFAULT_CONTEXT) return this.store.tlsFiles(name);
+    return Object.fromEntries(Object.entries(this.default.tls).map(([ep, files]) => [ep, Object.keys(files)]));
+  }
+
+  tlsData(name: string): ContextTlsData {
+    return name === DEFAULT_CONTEXT ? this.default.tls : this.store.tlsData(name);
+  }
+
+  storageInfo(name: string): StorageInfo {
+    if (name === DEFAULT_CONTEXT) return { MetadataPath: '<IN MEMORY>', TLSPath: '<IN MEMORY>' };
+    return this.store.storageInfo(name);
+  }
+}
+
+/** docker's GetDockerContext description: the default context always describes itself. */
+export function contextDescription(meta: ContextMeta): string {
+  if (meta.Name === DEFAULT_CONTEXT) return DEFAULT_DESCRIPTION;
+  const d = meta.Metadata.Description;
+  return typeof d === 'string' ? d : '';
+}
+
+/** `berth context create`, as docker names a command in its messages. */
+export function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/**
+ * docker's argument-count errors (cli.ExactArgs, cli.NoArgs, ...): message, usage line and a
+ * pointer to --help on stderr, exit status 1.
+ */
+export function usageError(cmd: Command, message: string, verb: 'Run' | 'See' = 'Run'): never {
+  const path = commandPath(cmd);
+  process.stderr.write(`${path.split(' ')[0]}: '${path}' ${message}\n\nUsage:  ${path} ${cmd.usage()}\n\n${verb} '${path} --help' for more information\n`);
+  throw new ExitCode(1);
+}
+
+/** A flag value docker's pflag would refuse: usage on stderr, exit status 125. */
+export function invalidFlagValue(cmd: Command, flag: string, value: string, reason: string): never {
+  const path = commandPath(cmd);
+  process.stderr.write(`invalid argument "${value}" for "${flag}" flag: ${reason}\n\nUsage:  ${path} ${cmd.usage()}\n\nRun '${path} --help' for more information\n`);
+  throw new ExitCode(125);
+}
+
+export function exactArgs(cmd: Command, args: string[], n: number): void {
+  if (args.length !== n) usageError(cmd, `requires ${n} argument${n === 1 ? '' : 's'}`);
+}
+
+export function noArgs(cmd: Command, args: string[]): void {
+  if (args.length) usageError(cmd, 'accepts no arguments');
+}
+
+export function hostOverridesContext(env: CliEnv): boolean {
+  return (env.env.DOCKER_HOST ?? '') !== '';
+}
+
+/** errors.Join: one message per line. */
+export function joinErrors(errs: unknown[]): Error | undefined {
+  if (errs.length === 0) return undefined;
+  return new Error(errs.map((e) => (e instanceof Error ? e.message : String(e))).join('\n'));
+}
+
+/** docker's formatter.Ellipsis for single-width text. */
+export function ellipsis(s: string, max: number): string {
+  const runes = [...s];
+  if (max <= 0) return '';
+  if (max === 1) return runes[0] ?? '';
+  if (runes.length <= max) return s;
+  return runes.slice(0, max - 1).join('') + '…';
+}

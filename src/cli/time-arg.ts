@@ -1,0 +1,47 @@
+// Time arguments (--since, --until) as the docker CLI reads them, turned into the unix
+// timestamps the API takes: a Go duration back from now ("10m", "1h30m", "0s"), an RFC 3339
+// time or a date, or a unix timestamp passed through.
+
+const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+export function parseGoDuration(raw: string): number | undefined {
+  if (raw === '0') return 0;
+  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
+  let total = 0;
+  let consumed = 0;
+  for (let m = re.exec(raw); m; m = re.exec(raw)) {
+    total += Number(m[1]) * UNIT_MS[m[2]!]!;
+    consumed = re.lastIndex;
+  }
+  return consumed === raw.length && consumed > 0 ? total : undefined;
+}
+
+/** The API's form: "<seconds>.<nanoseconds>". */
+export function toApiTimestamp(raw: string, now = Date.now()): string {
+  const value = raw.trim();
+  if (/^\d+(\.\d+)?$/.test(value)) return value;
+  const duration = parseGoDuration(value);
+  if (duration !== undefined) return msToTimestamp(now - duration);
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00` : value);
+  if (!Number.isNaN(ms)) return msToTimestamp(ms);
+  throw new Error(`failed to parse value as time or duration: "${raw}"`);
+}
+
+function msToTimestamp(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  const nanos = Math.round((ms - seconds * 1000) * 1e6);
+  return `${seconds}.${String(nanos).padStart(9, '0')}`;
+}
+
+/** Go's RFC3339NanoFixed in the local zone, as `docker events` prints event times. */
+export function formatRfc3339NanoFixed(timeNano: bigint): string {
+  const ms = Number(timeNano / 1_000_000n);
+  const d = new Date(ms);
+  const offsetMin = -d.getTimezoneOffset();
+  const local = new Date(ms + offsetMin * 60_000);
+  const frac = String(timeNano % 1_000_000_000n).padStart(9, '0');
+  const zone = offsetMin === 0 ? 'Z' : `${offsetMin > 0 ? '+' : '-'}${pad(Math.floor(Math.abs(offsetMin) / 60))}:${pad(Math.abs(offsetMin) % 60)}`;
+  return `${local.toISOString().slice(0, 19)}.${frac}${zone}`;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');

@@ -1,0 +1,60 @@
+// Where a client connects: the docker CLI's address rules (unix://, tcp:// with default ports,
+// bare host:port, ssh://) and how to open one connection to it.
+import net from 'node:net';
+import tls from 'node:tls';
+import type { Duplex } from 'node:stream';
+import { sshDialer } from './ssh-dialer.ts';
+
+export const DEFAULT_HOST = 'unix:///run/berth/berth.sock';
+
+export interface TlsFiles {
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+  /** false only when the user asked to skip verification. */
+  verify: boolean;
+}
+
+export interface Endpoint {
+  /** The address as the user sees it, e.g. unix:///run/berth/berth.sock */
+  host: string;
+  tls?: TlsFiles;
+}
+
+export type Dialer = () => Duplex;
+
+export function parseHost(raw: string, tlsOn: boolean): string {
+  const host = raw.trim();
+  if (host === '') return tlsOn ? 'tcp://localhost:2376' : DEFAULT_HOST;
+  const scheme = /^([a-z]+):\/\//.exec(host)?.[1];
+  if (!scheme) return parseHost(`tcp://${host}`, tlsOn);
+  if (scheme === 'unix' || scheme === 'ssh') return host;
+  if (scheme !== 'tcp') throw new Error(`invalid bind address format: ${host}`);
+  const url = new URL(host.replace(/^tcp:/, 'http:'));
+  const port = url.port || (tlsOn ? '2376' : '2375');
+  return `tcp://${url.hostname}:${port}${url.pathname === '/' ? '' : url.pathname}`;
+}
+
+export function dialerFor(ep: Endpoint): Dialer {
+  const host = ep.host;
+  if (host.startsWith('unix://')) {
+    const path = host.slice('unix://'.length);
+    return () => net.connect(path);
+  }
+  if (host.startsWith('ssh://')) return sshDialer(host);
+  const url = new URL(host.replace(/^tcp:/, 'http:'));
+  const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  const port = Number(url.port);
+  const t = ep.tls;
+  if (!t) return () => net.connect({ host: hostname, port });
+  return () =>
+    tls.connect({
+      host: hostname,
+      port,
+      servername: net.isIP(hostname) ? undefined : hostname,
+      ...(t.ca && { ca: t.ca }),
+      ...(t.cert && { cert: t.cert }),
+      ...(t.key && { key: t.key }),
+      rejectUnauthorized: t.verify,
+    }) as Duplex;
+}

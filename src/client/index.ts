@@ -1,0 +1,22 @@
+// berth's API client, for the CLI and for TypeScript programs:
+//   const client = createClient({ endpoint: { host: 'unix:///run/berth/berth.sock' } });
+//   console.log(await client.system.version());
+import { ApiClient, type ClientOptions } from './api-client.ts';
+import { SystemApi } from './system-api.ts';
+
+export interface BerthClient {
+  api: ApiClient;
+  system: SystemApi;
+}
+
+export function createClient(opts: ClientOptions): BerthClient {
+  const api = new ApiClient(opts);
+  return { api, system: new SystemApi(api) };
+}
+
+export { ApiClient } from './api-client.ts';
+export type { ClientOptions, RequestOptions } from './api-client.ts';
+export { DEFAULT_HOST, parseHost, type Endpoint, type TlsFiles } from './endpoint.ts';
+export { ConnectError } from './connect-error.ts';
+export { BerthError } from '../api/types/errors.ts';
+export type * from './types.ts';

@@ -1,0 +1,75 @@
+// Turns merged settings (defaults ← daemon.json ← flags) into the DaemonConfig the daemon uses.
+import { join } from 'node:path';
+import * as d from './defaults.ts';
+import { ConfigError } from './errors.ts';
+import { DEFAULT_HOST, parseHost } from './hosts.ts';
+import type { Settings } from './settings.ts';
+import type { DaemonConfig } from './types.ts';
+
+export function buildConfig(s: Settings, configFile: string, certDir: string): DaemonConfig {
+  return {
+    ...paths(s, configFile),
+    ...tlsAndHosts(s, certDir),
+    liveRestore: s['live-restore'] ?? true,
+    group: s.group ?? d.DEFAULT_GROUP,
+    ...logging(s),
+    storageDriver: s['storage-driver'],
+    dns: s.dns ?? [],
+    registryMirrors: s['registry-mirrors'] ?? [],
+    insecureRegistries: s['insecure-registries'] ?? [],
+    ...runtimes(s),
+    bip: s.bip,
+    iptables: s.iptables ?? true,
+    experimental: s.experimental ?? false,
+  };
+}
+
+function paths(s: Settings, configFile: string): Pick<DaemonConfig, 'dataRoot' | 'execRoot' | 'pidfile' | 'configFile'> {
+  return {
+    dataRoot: s['data-root'] ?? d.DEFAULT_DATA_ROOT,
+    execRoot: s['exec-root'] ?? d.DEFAULT_EXEC_ROOT,
+    pidfile: s.pidfile ?? d.DEFAULT_PIDFILE,
+    configFile,
+  };
+}
+
+type TlsAndHosts = Pick<DaemonConfig, 'hosts' | 'tls' | 'tlsVerify' | 'tlsCaCert' | 'tlsCert' | 'tlsKey'>;
+
+function tlsAndHosts(s: Settings, certDir: string): TlsAndHosts {
+  const tlsVerify = s.tlsverify ?? false;
+  // --tlsverify implies --tls; an explicit tls:false is kept only when nothing verifies.
+  const tls = tlsVerify ? true : s.tls;
+  const given = s.hosts && s.hosts.length > 0 ? s.hosts : [DEFAULT_HOST];
+  return {
+    // The default TCP port (2375/2376) depends on TLS, so hosts are normalised only now.
+    hosts: [...new Set(given.map((h) => parseHost(h, tls === true)))],
+    tls,
+    tlsVerify,
+    tlsCaCert: s.tlscacert ?? join(certDir, 'ca.pem'),
+    tlsCert: s.tlscert ?? join(certDir, 'cert.pem'),
+    tlsKey: s.tlskey ?? join(certDir, 'key.pem'),
+  };
+}
+
+function logging(s: Settings): Pick<DaemonConfig, 'debug' | 'logLevel' | 'logDriver' | 'logOpts'> {
+  const debug = s.debug ?? false;
+  const logDriver = s['log-driver'] ?? d.DEFAULT_LOG_DRIVER;
+  return {
+    debug,
+    // --debug means "log level debug" unless a level was said explicitly.
+    logLevel: s['log-level'] ?? (debug ? 'debug' : 'info'),
+    logDriver,
+    // User log-opts replace the rotation defaults as a whole, as they do in dockerd.
+    logOpts: s['log-opts'] ?? d.defaultLogOpts(logDriver),
+  };
+}
+
+function runtimes(s: Settings): Pick<DaemonConfig, 'defaultRuntime' | 'runtimes'> {
+  const all = { ...d.defaultRuntimes(), ...s.runtimes };
+  const defaultRuntime = s['default-runtime'] ?? d.DEFAULT_RUNTIME;
+  if (!Object.hasOwn(all, defaultRuntime)) {
+    const known = Object.keys(all).join(', ');
+    throw new ConfigError(`default runtime "${defaultRuntime}" is not defined in "runtimes" (known: ${known})`);
+  }
+  return { defaultRuntime, runtimes: all };
+}

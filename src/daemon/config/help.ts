@@ -1,0 +1,39 @@
+// `berthd --help`. Kept by hand rather than generated so each line can say what matters.
+export const DAEMON_HELP = `Usage:  berthd [OPTIONS]
+
+A container engine daemon that serves the Docker Engine API.
+
+Options:
+      --bip string                  Bridge IP address with prefix length, e.g. 172.18.0.1/16
+      --config-file string          Daemon configuration file (default "/etc/berth/daemon.json")
+      --data-root string            Root directory of persistent state (default "/var/lib/berth")
+  -D, --debug                       Enable debug mode (log level "debug" unless --log-level is given)
+      --default-runtime string      Default OCI runtime for containers (default "runc")
+      --dns list                    DNS server for containers (repeatable; IP addresses)
+      --exec-root string            Root directory of execution state (default "/run/berth")
+      --experimental                Enable experimental features
+  -G, --group string                Group owning the unix socket (default "berth")
+  -h, --help                        Print this help and exit
+  -H, --host list                   Address to listen on: unix:///path or tcp://host:port (repeatable)
+      --insecure-registry list      Registry (host:port or CIDR) reached without TLS checks (repeatable)
+      --iptables                    Manage iptables rules for container networking (default true)
+      --live-restore                Keep containers running while the daemon is down (default true)
+      --log-driver string           Default logging driver for containers (default "json-file")
+  -l, --log-level string            Log level: debug, info, warn, error or fatal (default "info")
+      --log-opt KEY=VALUE           Default logging driver option (repeatable; replaces the default
+                                    max-size=10m, max-file=3)
+      --pidfile string              Path of the daemon's PID file (default "/run/berth/berthd.pid")
+      --registry-mirror list        Preferred registry mirror, an http(s) URL (repeatable)
+  -s, --storage-driver string       Storage driver to use
+      --tls                         Use TLS; implied by --tlsverify
+      --tlscacert string            Trust certs signed only by this CA (default "~/.docker/ca.pem")
+      --tlscert string              Path to the TLS certificate file (default "~/.docker/cert.pem")
+      --tlskey string               Path to the TLS key file (default "~/.docker/key.pem")
+      --tlsverify                   Use TLS and require client certificates signed by the CA
+      --validate                    Check the configuration, then exit
+  -v, --version                     Print version information and exit
+
+Boolean flags take an optional value: --live-restore=false.
+Settings in daemon.json use the same names (plural for lists: "hosts", "dns", "log-opts",
+"registry-mirrors", "insecure-registries"); a setting may not be given both ways.
+`;

@@ -1,0 +1,111 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { LoadOptions } from './defaults.ts';
+import { loadDaemonConfig } from './load.ts';
+import { tempDaemonJson, tempDir } from './test-helpers.ts';
+import type { DaemonConfig } from './types.ts';
+
+interface Ctx {
+  after(fn: () => void): void;
+}
+
+/** Options whose default daemon.json does not exist, so the machine's /etc is never read. */
+function noFile(t: Ctx): LoadOptions {
+  return { defaultConfigFile: join(tempDir(t), 'daemon.json'), env: {}, homedir: '/home/u' };
+}
+
+function load(t: Ctx, json: string, argv: string[] = []): DaemonConfig {
+  const file = tempDaemonJson(t, json);
+  return loadDaemonConfig(['--config-file', file, ...argv], { env: {}, homedir: '/home/u' }).config;
+}
+
+test('defaults', (t) => {
+  const opts = noFile(t);
+  const loaded = loadDaemonConfig([], opts);
+  assert.deepEqual(loaded, {
+    config: {
+      hosts: ['unix:///run/berth/berth.sock'], dataRoot: '/var/lib/berth', execRoot: '/run/berth',
+      pidfile: '/run/berth/berthd.pid', configFile: opts.defaultConfigFile, liveRestore: true,
+      tls: undefined, tlsVerify: false, tlsCaCert: '/home/u/.docker/ca.pem', tlsCert: '/home/u/.docker/cert.pem',
+      tlsKey: '/home/u/.docker/key.pem', group: 'berth', debug: false, logLevel: 'info', storageDriver: undefined,
+      logDriver: 'json-file', logOpts: { 'max-size': '10m', 'max-file': '3' }, dns: [], registryMirrors: [],
+      insecureRegistries: [], defaultRuntime: 'runc', runtimes: { runc: { path: 'runc' } }, bip: undefined,
+      iptables: true, experimental: false,
+    },
+    validateOnly: false, showVersion: false, showHelp: false,
+  });
+});
+
+test('the default config file path and DOCKER_CERT_PATH', () => {
+  const { config } = loadDaemonConfig(['--help'], { env: { DOCKER_CERT_PATH: '/certs' } });
+  assert.equal(config.configFile, '/etc/berth/daemon.json');
+  assert.equal(config.tlsCaCert, '/certs/ca.pem');
+});
+
+test('daemon.json and flags are merged over the defaults', (t) => {
+  const c = load(t, '{"data-root": "/srv/berth", "live-restore": false, "dns": ["1.1.1.1"]}', ['--exec-root', '/run/b2', '--tls=false']);
+  assert.equal(c.dataRoot, '/srv/berth');
+  assert.equal(c.liveRestore, false);
+  assert.deepEqual(c.dns, ['1.1.1.1']);
+  assert.equal(c.execRoot, '/run/b2');
+  assert.equal(c.tls, false);
+});
+
+test('a setting given as a flag and in the file is refused, naming both values and the line', (t) => {
+  const file = tempDaemonJson(t, '{\n  "debug": true,\n  "live-restore": false\n}');
+  assert.throws(() => loadDaemonConfig(['--config-file', file, '--live-restore']), {
+    name: 'ConfigError',
+    message: `the following directives are specified both as a flag and in the configuration file: live-restore: (from flag: true, from file: false) at line 3 of ${file}`,
+  });
+  assert.throws(() => loadDaemonConfig(['--config-file', file, '-D', '--live-restore=false']), {
+    message: 'the following directives are specified both as a flag and in the configuration file: '
+      + `live-restore: (from flag: false, from file: false) at line 3 of ${file}, debug: (from flag: true, from file: true) at line 2 of ${file}`,
+  });
+  const hosts = tempDaemonJson(t, '{"hosts": ["unix:///a", "tcp://b"]}');
+  assert.throws(() => loadDaemonConfig(['--config-file', hosts, '-H', 'unix:///c']), /hosts: \(from flag: \[unix:\/\/\/c\], from file: \[unix:\/\/\/a tcp:\/\/b\]\) at line 1/);
+});
+
+test('a --config-file that does not exist is an error; a missing default file is not', (t) => {
+  const missing = join(tempDir(t), 'nope.json');
+  assert.throws(() => loadDaemonConfig(['--config-file', missing]), { message: `configuration file ${missing} does not exist` });
+  assert.doesNotThrow(() => loadDaemonConfig([], noFile(t)));
+});
+
+test('--debug means log level debug unless a level is given', (t) => {
+  assert.equal(loadDaemonConfig(['-D'], noFile(t)).config.logLevel, 'debug');
+  assert.equal(loadDaemonConfig(['-D', '-l', 'warn'], noFile(t)).config.logLevel, 'warn');
+  assert.equal(load(t, '{"debug": true}').logLevel, 'debug');
+  assert.equal(load(t, '{"log-level": "error"}', ['--debug']).logLevel, 'error');
+});
+
+test('--tlsverify implies TLS, which moves the default TCP port to 2376', (t) => {
+  const c = loadDaemonConfig(['--tlsverify', '-H', 'tcp://0.0.0.0', '-H', 'unix://'], noFile(t)).config;
+  assert.deepEqual([c.tls, c.tlsVerify], [true, true]);
+  assert.deepEqual(c.hosts, ['tcp://0.0.0.0:2376', 'unix:///run/berth/berth.sock']);
+  assert.deepEqual(load(t, '{"tls": true}', ['-H', 'tcp://h']).hosts, ['tcp://h:2376']);
+  assert.deepEqual(load(t, '{"hosts": ["tcp://h", "tcp://h:2375"]}').hosts, ['tcp://h:2375']);
+});
+
+test('log-opts given by the user replace the rotation defaults', (t) => {
+  assert.deepEqual(loadDaemonConfig(['--log-opt', 'max-size=1g'], noFile(t)).config.logOpts, { 'max-size': '1g' });
+  assert.deepEqual(load(t, '{"log-opts": {"tag": "x"}}').logOpts, { tag: 'x' });
+  assert.deepEqual(load(t, '{"log-driver": "journald"}').logOpts, {});
+});
+
+test('runtimes are merged with runc; the default runtime must exist', (t) => {
+  const c = load(t, '{"runtimes": {"crun": {"path": "/usr/bin/crun"}}, "default-runtime": "crun"}');
+  assert.deepEqual(c.runtimes, { runc: { path: 'runc' }, crun: { path: '/usr/bin/crun' } });
+  assert.equal(c.defaultRuntime, 'crun');
+  assert.throws(() => load(t, '{}', ['--default-runtime', 'youki']), { message: 'default runtime "youki" is not defined in "runtimes" (known: runc)' });
+});
+
+test('--help and --version do not read daemon.json; --validate does', (t) => {
+  const broken = tempDaemonJson(t, '{ nope');
+  const help = loadDaemonConfig(['--config-file', broken, '-h']);
+  assert.deepEqual([help.showHelp, help.showVersion, help.validateOnly], [true, false, false]);
+  assert.equal(loadDaemonConfig(['--config-file', broken, '--version']).showVersion, true);
+  assert.throws(() => loadDaemonConfig(['--config-file', broken, '--validate']), /invalid JSON/);
+  const ok = tempDaemonJson(t, '{}');
+  assert.equal(loadDaemonConfig(['--config-file', ok, '--validate']).validateOnly, true);
+});

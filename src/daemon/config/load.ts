@@ -1,0 +1,29 @@
+// Startup configuration: defaults ← daemon.json ← flags.
+import { buildConfig } from './build.ts';
+import { checkConflicts } from './conflicts.ts';
+import { readDaemonJson, type DaemonJson } from './daemon-json.ts';
+import { DEFAULT_CONFIG_FILE, defaultCertDir, type LoadOptions } from './defaults.ts';
+import { parseDaemonArgs } from './flags.ts';
+import type { DaemonConfig } from './types.ts';
+
+export interface LoadedConfig {
+  config: DaemonConfig;
+  /** --validate: check the configuration, then exit. */
+  validateOnly: boolean;
+  showVersion: boolean;
+  showHelp: boolean;
+}
+
+/** Parses berthd's argv (without "node" and the script) and daemon.json; throws ConfigError. */
+export function loadDaemonConfig(argv: readonly string[], opts: LoadOptions = {}): LoadedConfig {
+  const args = parseDaemonArgs(argv);
+  const configFile = args.configFile ?? opts.defaultConfigFile ?? DEFAULT_CONFIG_FILE;
+  // --help and --version must work even with a broken daemon.json, so it isn't read for them.
+  const file: DaemonJson = args.help || args.version
+    ? { file: configFile, exists: false, settings: {}, lines: new Map() }
+    // The default file may be absent; one named with --config-file must exist.
+    : readDaemonJson(configFile, args.configFile !== undefined);
+  checkConflicts(args.settings, file);
+  const config = buildConfig({ ...file.settings, ...args.settings }, configFile, defaultCertDir(opts));
+  return { config, validateOnly: args.validate, showVersion: args.version, showHelp: args.help };
+}

@@ -1,0 +1,77 @@
+// berthd's process life: parse flags and daemon.json, claim the pidfile, start the daemon,
+// and answer signals — SIGTERM/SIGINT stop gracefully, SIGHUP reloads what can be reloaded.
+import { loadDaemonConfig, parseDaemonArgs, reloadDaemonConfig, DAEMON_HELP, type Settings } from './config/index.ts';
+import { startDaemon, type Daemon } from './daemon.ts';
+import { claimPidfile, releasePidfile } from './pidfile.ts';
+import { createLogger, type Logger } from '../lib/logger.ts';
+import { ENGINE_VERSION, GIT_COMMIT } from '../lib/build-info.ts';
+
+export async function main(argv: string[]): Promise<number> {
+  let loaded;
+  try {
+    loaded = loadDaemonConfig(argv);
+  } catch (err) {
+    process.stderr.write(`berthd: ${(err as Error).message}\n`);
+    return 1;
+  }
+  if (loaded.showHelp) return void process.stdout.write(DAEMON_HELP), 0;
+  if (loaded.showVersion) return void process.stdout.write(`berthd version ${ENGINE_VERSION}, build ${GIT_COMMIT}\n`), 0;
+  if (loaded.validateOnly) return void process.stdout.write('configuration OK\n'), 0;
+
+  const config = loaded.config;
+  const logger = createLogger(config.logLevel);
+  const started = performance.now();
+  let daemon: Daemon;
+  try {
+    claimPidfile(config.pidfile);
+    daemon = await startDaemon(config, logger);
+  } catch (err) {
+    logger.fatal('failed to start daemon', { error: (err as Error).message });
+    releasePidfile(config.pidfile);
+    return 1;
+  }
+  logger.info('Daemon has completed initialization', { version: ENGINE_VERSION, ms: Math.round(performance.now() - started) });
+  const flags = parseDaemonArgs(argv).settings;
+  return new Promise<number>((resolve) => handleSignals(daemon, logger, flags, resolve));
+}
+
+function handleSignals(daemon: Daemon, logger: Logger, flags: Settings, exit: (code: number) => void): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('Processing signal, shutting down', { signal });
+    daemon.shutdown().then(
+      () => {
+        releasePidfile(daemon.config.pidfile);
+        logger.info('Daemon shutdown complete');
+        exit(0);
+      },
+      (err: Error) => {
+        logger.error('shutdown failed', { error: err.message });
+        releasePidfile(daemon.config.pidfile);
+        exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => reload(daemon, logger, flags));
+}
+
+/** Flags given at start still win over the file: a file that repeats one is refused. */
+function reload(daemon: Daemon, logger: Logger, flags: Settings): void {
+  try {
+    const { config, applied, ignored } = reloadDaemonConfig(daemon.config, daemon.config.configFile, flags);
+    daemon.applyConfig(config);
+    logger.info('Reloaded configuration', { file: config.configFile, applied: applied.join(',') || 'nothing changed', ...(ignored.length && { 'needs-restart': ignored.join(',') }) });
+    daemon.events.emit('daemon', 'reload', daemon.id, {
+      'log-level': config.logLevel,
+      debug: String(config.debug),
+      'registry-mirrors': JSON.stringify(config.registryMirrors),
+      'insecure-registries': JSON.stringify(config.insecureRegistries),
+    });
+  } catch (err) {
+    logger.error('Error reloading configuration; keeping the running one', { error: (err as Error).message });
+  }
+}

@@ -1,0 +1,35 @@
+// One daemon per data-root: the pidfile names the running berthd, and a stale one (its process
+// gone) is replaced.
+import { readFileSync, writeFileSync, unlinkSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export function claimPidfile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  let existing: number | undefined;
+  try {
+    existing = Number(readFileSync(path, 'utf8').trim());
+  } catch {
+    existing = undefined;
+  }
+  if (existing && existing !== process.pid && processAlive(existing)) {
+    throw new Error(`pid file found, ensure berthd is not running or delete ${path} (process ${existing} is alive)`);
+  }
+  writeFileSync(path, `${process.pid}\n`, { mode: 0o644 });
+}
+
+export function releasePidfile(path: string): void {
+  try {
+    if (Number(readFileSync(path, 'utf8').trim()) === process.pid) unlinkSync(path);
+  } catch {
+    /* nothing to release */
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

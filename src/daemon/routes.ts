@@ -1,0 +1,15 @@
+// The API's route table: every router, given the backend it declares.
+import type { Route } from '../api/route.ts';
+import { systemRoutes, type SystemBackend } from '../api/routers/system.ts';
+import { eventsRoutes, type EventsBackend } from '../api/routers/events.ts';
+import { swarmRoutes } from '../api/routers/swarm.ts';
+import { pluginRoutes } from '../api/routers/plugins.ts';
+
+export interface Backends {
+  system: SystemBackend;
+  events: EventsBackend;
+}
+
+export function buildRoutes(b: Backends): Route[] {
+  return [...systemRoutes(b.system), ...eventsRoutes(b.events), ...swarmRoutes(), ...pluginRoutes()];
+}

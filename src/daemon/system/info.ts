@@ -1,0 +1,112 @@
+// The body of GET /info, in Docker's shape, from facts gathered by the caller.
+import os from 'node:os';
+import { existsSync } from 'node:fs';
+import type { DaemonConfig } from '../config/types.ts';
+import type { ResourceCounts } from './system-service.ts';
+import { cgroupFacts, ipv4Forwarding, openFileCount, unameMachine } from './host-facts.ts';
+import { ENGINE_VERSION } from '../../lib/build-info.ts';
+
+export interface InfoInput {
+  config: DaemonConfig;
+  daemonId: string;
+  counts: ResourceCounts;
+  eventListeners: number;
+  storage: { name: string; status: [string, string][] };
+  os: { name: string; version: string };
+  runcCommit: string;
+  initCommit: string;
+}
+
+export function buildInfo(i: InfoInput): Record<string, unknown> {
+  const cfg = i.config;
+  const cg = cgroupFacts();
+  const c = i.counts.containers();
+  const has = (ctrl: string) => cg.controllers.includes(ctrl);
+  return {
+    ID: i.daemonId,
+    Containers: c.total,
+    ContainersRunning: c.running,
+    ContainersPaused: c.paused,
+    ContainersStopped: c.stopped,
+    Images: i.counts.images(),
+    Driver: i.storage.name,
+    DriverStatus: i.storage.status,
+    // Only drivers berthd has today; each resource issue adds its own as it lands.
+    Plugins: { Volume: [], Network: ['host', 'null'], Authorization: null, Log: [] },
+    MemoryLimit: has('memory'),
+    SwapLimit: existsSync('/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes') || cg.version === '2',
+    CpuCfsPeriod: has('cpu'),
+    CpuCfsQuota: has('cpu'),
+    CPUShares: has('cpu'),
+    CPUSet: has('cpuset'),
+    PidsLimit: has('pids'),
+    OomKillDisable: cg.version === '1' && has('memory'),
+    IPv4Forwarding: ipv4Forwarding(),
+    Debug: cfg.debug,
+    NFd: openFileCount(),
+    NGoroutines: process.getActiveResourcesInfo().length,
+    SystemTime: new Date().toISOString(),
+    LoggingDriver: cfg.logDriver,
+    CgroupDriver: 'cgroupfs',
+    CgroupVersion: cg.version,
+    NEventsListener: i.eventListeners,
+    KernelVersion: os.release(),
+    OperatingSystem: i.os.name,
+    OSVersion: i.os.version,
+    OSType: 'linux',
+    Architecture: unameMachine(),
+    IndexServerAddress: 'https://index.docker.io/v1/',
+    RegistryConfig: registryConfig(cfg),
+    NCPU: os.availableParallelism(),
+    MemTotal: os.totalmem(),
+    GenericResources: null,
+    DockerRootDir: cfg.dataRoot,
+    HttpProxy: process.env.HTTP_PROXY ?? process.env.http_proxy ?? '',
+    HttpsProxy: process.env.HTTPS_PROXY ?? process.env.https_proxy ?? '',
+    NoProxy: process.env.NO_PROXY ?? process.env.no_proxy ?? '',
+    Name: os.hostname(),
+    Labels: [],
+    ExperimentalBuild: cfg.experimental,
+    ServerVersion: ENGINE_VERSION,
+    Runtimes: Object.fromEntries(Object.entries(cfg.runtimes).map(([n, r]) => [n, { path: r.path, ...(r.runtimeArgs && { runtimeArgs: r.runtimeArgs }) }])),
+    DefaultRuntime: cfg.defaultRuntime,
+    Swarm: { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null },
+    LiveRestoreEnabled: cfg.liveRestore,
+    Isolation: '',
+    InitBinary: 'tini',
+    ContainerdCommit: { ID: '' },
+    RuncCommit: { ID: i.runcCommit },
+    InitCommit: { ID: i.initCommit },
+    SecurityOptions: securityOptions(cg.version),
+    CDISpecDirs: [],
+    Warnings: warnings(cfg),
+  };
+}
+
+function registryConfig(cfg: DaemonConfig): Record<string, unknown> {
+  const cidrs = ['127.0.0.0/8', '::1/128', ...cfg.insecureRegistries.filter((r) => r.includes('/'))];
+  const indexConfigs: Record<string, unknown> = {
+    'docker.io': { Name: 'docker.io', Mirrors: cfg.registryMirrors, Secure: true, Official: true },
+  };
+  for (const r of cfg.insecureRegistries.filter((r) => !r.includes('/'))) {
+    indexConfigs[r] = { Name: r, Mirrors: [], Secure: false, Official: false };
+  }
+  return { InsecureRegistryCIDRs: cidrs, IndexConfigs: indexConfigs, Mirrors: cfg.registryMirrors };
+}
+
+function securityOptions(cgroupVersion: string): string[] {
+  const opts = ['name=seccomp,profile=builtin'];
+  if (cgroupVersion === '2') opts.push('name=cgroupns');
+  return opts;
+}
+
+function warnings(cfg: DaemonConfig): string[] {
+  const out: string[] = [];
+  for (const h of cfg.hosts) {
+    if (h.startsWith('tcp://') && !cfg.tls && !cfg.tlsVerify) {
+      out.push(`WARNING: API is accessible on ${h.replace('tcp://', 'http://')} without encryption.\n         Access to the remote API is equivalent to root access on the host.`);
+    }
+  }
+  if (!ipv4Forwarding()) out.push('WARNING: IPv4 forwarding is disabled');
+  return out;
+}

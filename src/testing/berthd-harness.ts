@@ -1,0 +1,119 @@
+// Tests run against a real berthd: its own temporary data-root, exec-root and socket, started
+// as a child process and ended by its pid. Nothing here touches /var/lib/berth or /run/berth.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createClient, type BerthClient } from '../client/index.ts';
+
+export const BERTHD = fileURLToPath(new URL('../bin/berthd.js', import.meta.url));
+export const BERTH = fileURLToPath(new URL('../bin/berth.js', import.meta.url));
+
+export interface HarnessOptions {
+  /** daemon.json contents (default `{}`). */
+  daemonJson?: Record<string, unknown> | string;
+  /** Extra berthd flags. */
+  args?: string[];
+  /** Reuse a directory (for restart tests). */
+  dir?: string;
+}
+
+export class Berthd {
+  readonly dir: string;
+  readonly socket: string;
+  readonly host: string;
+  readonly configFile: string;
+  readonly #opts: HarnessOptions;
+  #child: ChildProcess | undefined;
+  #log = '';
+
+  constructor(opts: HarnessOptions = {}) {
+    this.#opts = opts;
+    this.dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'berthd-test-'));
+    this.socket = join(this.dir, 'berth.sock');
+    this.host = `unix://${this.socket}`;
+    this.configFile = join(this.dir, 'daemon.json');
+    const json = opts.daemonJson ?? {};
+    writeFileSync(this.configFile, typeof json === 'string' ? json : JSON.stringify(json, null, 2));
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  get log(): string {
+    return this.#log;
+  }
+
+  /** The argv that starts this daemon; tests that expect a failed start use it directly. */
+  argv(extra: string[] = []): string[] {
+    return [
+      BERTHD,
+      '--data-root', join(this.dir, 'data'),
+      '--exec-root', join(this.dir, 'exec'),
+      '--pidfile', join(this.dir, 'berthd.pid'),
+      '--config-file', this.configFile,
+      '-H', this.host,
+      ...(this.#opts.args ?? []),
+      ...extra,
+    ];
+  }
+
+  async start(): Promise<this> {
+    const child = spawn(process.execPath, this.argv(), { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.#child = child;
+    child.stdout!.on('data', (d: Buffer) => (this.#log += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (this.#log += d.toString()));
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code) => reject(new Error(`berthd exited with ${code} during start:\n${this.#log}`))),
+    );
+    await Promise.race([waitForSocket(this.socket, 15_000), exited]);
+    return this;
+  }
+
+  client(version?: string): BerthClient {
+    return createClient({ endpoint: { host: this.host }, ...(version && { version }) });
+  }
+
+  /** SIGTERM and wait; returns the exit code. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    const child = this.#child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
+    const done = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill(signal);
+    return done;
+  }
+
+  async kill(): Promise<void> {
+    await this.stop('SIGKILL');
+  }
+
+  /** Stop the daemon and remove its directory. */
+  async cleanup(): Promise<void> {
+    await this.stop();
+    if (!this.#opts.dir) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export async function startBerthd(opts: HarnessOptions = {}): Promise<Berthd> {
+  return new Berthd(opts).start();
+}
+
+async function waitForSocket(path: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await canConnect(path)) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`berthd did not listen on ${path} within ${timeoutMs} ms`);
+}
+
+function canConnect(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(path);
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+}
