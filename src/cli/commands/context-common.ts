@@ -91,15 +91,19 @@ export function commandPath(cmd: Command): string {
  */
 export function usageError(cmd: Command, message: string, verb: 'Run' | 'See' = 'Run'): never {
   const path = commandPath(cmd);
-  process.stderr.write(`${path.split(' ')[0]}: '${path}' ${message}\n\nUsage:  ${path} ${cmd.usage()}\n\n${verb} '${path} --help' for more information\n`);
+  process.stderr.write(`${path.split(' ')[0]}: '${path}' ${message}\n\nUsage:  ${usageLine(cmd)}\n\n${verb} '${path} --help' for more information\n`);
   throw new ExitCode(1);
 }
 
 /** A flag value docker's pflag would refuse: usage on stderr, exit status 125. */
 export function invalidFlagValue(cmd: Command, flag: string, value: string, reason: string): never {
   const path = commandPath(cmd);
-  process.stderr.write(`invalid argument "${value}" for "${flag}" flag: ${reason}\n\nUsage:  ${path} ${cmd.usage()}\n\nRun '${path} --help' for more information\n`);
+  process.stderr.write(`invalid argument "${value}" for "${flag}" flag: ${reason}\n\nUsage:  ${usageLine(cmd)}\n\nRun '${path} --help' for more information\n`);
   throw new ExitCode(125);
+}
+
+function usageLine(cmd: Command): string {
+  return `${commandPath(cmd)} ${cmd.usage()}`.trimEnd();
 }
 
 export function exactArgs(cmd: Command, args: string[], n: number): void {

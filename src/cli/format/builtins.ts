@@ -7,7 +7,6 @@ import { sprint, sprintf, sprintln } from './printf.ts';
 import { goTypeName, isMapLike, isTrue } from './values.ts';
 
 // Templates hand functions whatever the data holds, so parameters are untyped.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type TemplateFunc = ((...args: any[]) => unknown) & { variadic?: boolean; lazy?: boolean };
 export type FuncMap = Record<string, TemplateFunc>;
 
