@@ -119,3 +119,23 @@ test('a slow request does not block ping', async () => {
   assert.ok(Date.now() - started < 5000);
   events.destroy();
 });
+
+test('/info is shaped per API version', async () => {
+  const newest = JSON.parse((await raw('GET', '/v1.56/info')).body);
+  assert.equal(newest.BridgeNfIptables, undefined);
+  assert.equal(newest.RuncCommit.Expected, undefined);
+  const old = JSON.parse((await raw('GET', '/v1.41/info')).body);
+  assert.equal(old.BridgeNfIptables, false);
+  assert.equal(old.RuncCommit.Expected, old.RuncCommit.ID);
+  assert.equal(old.KernelMemory, false);
+});
+
+test('events carry the legacy status/id/from fields only before 1.52', async () => {
+  const since = Math.floor(Date.now() / 1000) - 60;
+  const until = Math.floor(Date.now() / 1000) + 1;
+  const r = await raw('GET', `/v1.51/events?since=${since}&until=${until}`);
+  assert.equal(r.status, 200);
+  assert.equal(r.headers['content-type'], 'application/json');
+  const r2 = await raw('GET', `/v1.56/events?since=${since}&until=${until}`);
+  assert.equal(r2.headers['content-type'], 'application/jsonl');
+});

@@ -3,6 +3,7 @@ import type { Route } from '../route.ts';
 import type { RequestContext } from '../context.ts';
 import { boolParam } from '../query.ts';
 import { invalidParameter } from '../types/errors.ts';
+import { shapeInfo } from './info-shape.ts';
 
 export interface AuthConfig {
   username?: string;
@@ -26,7 +27,7 @@ export function systemRoutes(backend: SystemBackend): Route[] {
     { method: 'GET', path: '/_ping', handler: ping },
     { method: 'HEAD', path: '/_ping', handler: ping },
     { method: 'GET', path: '/version', handler: async (ctx) => ctx.sendJson(200, await backend.version()) },
-    { method: 'GET', path: '/info', handler: async (ctx) => ctx.sendJson(200, await backend.info()) },
+    { method: 'GET', path: '/info', handler: async (ctx) => ctx.sendJson(200, shapeInfo(await backend.info(), ctx.version)) },
     { method: 'GET', path: '/system/df', handler: (ctx) => diskUsage(ctx, backend) },
     { method: 'POST', path: '/auth', handler: (ctx) => login(ctx, backend) },
   ];

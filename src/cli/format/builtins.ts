@@ -81,7 +81,7 @@ function index(item: unknown, ...keys: unknown[]): unknown {
       if (typeof key !== 'string') throw new Error(`value has type ${goTypeName(key)}; should be string`);
       // A missing key yields the map's zero value: "" for string maps like Labels.
       const values = Object.values(v);
-      v = Object.hasOwn(v, key) ? v[key] : values.every((x) => typeof x === 'string') ? '' : undefined;
+      v = Object.hasOwn(v, key) ? (v as Record<string, unknown>)[key] : values.every((x) => typeof x === 'string') ? '' : undefined;
     } else throw new Error(`can't index item of type ${goTypeName(v)}`);
   }
   return v;

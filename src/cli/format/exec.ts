@@ -70,7 +70,7 @@ export function execute(src: string, root: Node[], data: unknown, opts: ExecOpti
     }
   }
 
-  function walkRange(node: Extract<Node, { kind: 'range' }>, dot: unknown): void {
+  function walkRange(node: Extract<Node, { list: Node[] }>, dot: unknown): void {
     const mark = vars.length;
     const items = rangeItems(evalPipeline(dot, node.pipe), node.pipe);
     const [first, second] = node.pipe.decl;

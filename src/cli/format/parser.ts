@@ -141,7 +141,7 @@ export function parse(src: string, hasFunc: (name: string) => boolean): Node[] {
       vars.push(v.value);
       if (peekNonSpace().kind !== 'variable') fail(peek(), 'range can only initialize variables');
       declarations(pipe, ctx);
-      if (pipe.decl.length !== 2) fail(v, `too many declarations in ${ctx}`);
+      if ((pipe.decl as string[]).length !== 2) fail(v, 'range can only initialize variables');
     } else if (op.kind === 'comma') {
       fail(op, `too many declarations in ${ctx}`);
     } else {

@@ -10,7 +10,7 @@ import { RegistryClient } from './client.ts';
 import {
   freePort, haveRegistry, htpasswdLine, loopbackLookup, makeCerts, makeTempDir, startRegistry,
   type RunningRegistry, type TestCerts,
-} from './registry-testkit.ts';
+} from '../../testing/registry.ts';
 
 const skip = haveRegistry ? false : 'docker-registry is not installed';
 const USER = 'berth';

@@ -6,8 +6,8 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { isKind } from '../../api/types/errors.ts';
 import { RegistryClient } from './client.ts';
 import { login } from './login.ts';
-import { freePort, haveRegistry, makeSigningCert, makeTempDir, startRegistry, type RunningRegistry } from './registry-testkit.ts';
-import { ISSUER, SERVICE, startTokenRealm, type TokenRealm } from './token-realm-testkit.ts';
+import { freePort, haveRegistry, makeSigningCert, makeTempDir, startRegistry, type RunningRegistry } from '../../testing/registry.ts';
+import { ISSUER, SERVICE, startTokenRealm, type TokenRealm } from '../../testing/token-realm.ts';
 import { TokenAuthenticator } from './token.ts';
 import { nodeTransport } from './transport.ts';
 
