@@ -11,6 +11,7 @@ import { SettingsTable } from '../store/settings.ts';
 import { EventsService } from './events/events-service.ts';
 import { SystemService } from './system/system-service.ts';
 import { listenAll, type Listener } from './listeners.ts';
+import { backingFilesystem, storageDriverName } from './system/host-facts.ts';
 import type { DaemonConfig } from './config/types.ts';
 import type { Logger } from '../lib/logger.ts';
 import { ENGINE_VERSION } from '../lib/build-info.ts';
@@ -42,7 +43,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     counts: { containers: () => ({ total: 0, running: 0, paused: 0, stopped: 0 }), images: () => 0 },
     usage: { diskUsage: async () => ({ LayersSize: 0, Images: [], Containers: [], Volumes: [], BuildCache: [] }) },
     eventListeners: () => events.listenerCount,
-    storageDriver: () => ({ name: config.storageDriver ?? 'overlay2', status: [['Backing Filesystem', 'extfs']] }),
+    storageDriver: () => ({ name: storageDriverName(config.storageDriver), status: [['Backing Filesystem', backingFilesystem(config.dataRoot)]] }),
   });
 
   const routes = buildRoutes({

@@ -1,5 +1,5 @@
 // berth context create / update, as docker's RunCreate / RunUpdate.
-import type { Command } from 'commander';
+import type { Command, HelpConfiguration } from 'commander';
 import type { CliEnv } from '../cli-env.ts';
 import { currentContextName } from '../endpoint-resolver.ts';
 import { ContextNotFoundError, validateContextName, type ContextMeta, type ContextStore } from '../context/store.ts';
@@ -16,11 +16,12 @@ interface CreateFlags extends EndpointFlags {
 }
 
 export function registerCreateCommands(context: Command, getEnv: () => CliEnv): void {
-  const create = context
+  const create: Command = context
     .command('create')
     .usage('[OPTIONS] CONTEXT')
     .summary('Create a context')
     .description(endpointHelp('Create'))
+    .configureHelp(unwrapped(context))
     .argument('[args...]')
     .option('--description <string>', 'Description of the context')
     .option('--docker <stringToString>', 'set the docker endpoint (default [])', (v: string, prev?: Map<string, string>) => dockerFlag(create, v, prev))
@@ -30,11 +31,12 @@ export function registerCreateCommands(context: Command, getEnv: () => CliEnv): 
       runCreate(getEnv(), args[0], flags);
     });
 
-  const update = context
+  const update: Command = context
     .command('update')
     .usage('[OPTIONS] CONTEXT')
     .summary('Update a context')
     .description(endpointHelp('Update'))
+    .configureHelp(unwrapped(context))
     .argument('[args...]')
     .option('--description <string>', 'Description of the context')
     .option('--docker <stringToString>', 'set the docker endpoint (default [])', (v: string, prev?: Map<string, string>) => dockerFlag(update, v, prev))
@@ -42,6 +44,11 @@ export function registerCreateCommands(context: Command, getEnv: () => CliEnv): 
       exactArgs(update, args, 1);
       runUpdate(getEnv(), args[0], flags);
     });
+}
+
+/** The help as configured for `context`, except that the table and example stay unwrapped, as docker prints them. */
+function unwrapped(parent: Command): HelpConfiguration {
+  return { ...parent.configureHelp(), boxWrap: (text: string) => text };
 }
 
 function dockerFlag(cmd: Command, value: string, previous: Map<string, string> | undefined): Map<string, string> {

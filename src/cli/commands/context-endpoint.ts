@@ -237,7 +237,6 @@ export function goParseUrl(raw: string): GoUrl {
     fragment = rest.slice(hash + 1);
     rest = rest.slice(0, hash);
   }
-  // eslint-disable-next-line no-control-regex
   if (/[\x00-\x1f\x7f]/.test(rest)) fail('net/url: invalid control character in URL');
   const u: GoUrl = { scheme: '', host: '', path: '', rawQuery: '', fragment, opaque: '' };
   if (rest === '') return u;

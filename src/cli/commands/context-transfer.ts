@@ -14,7 +14,7 @@ import { checkNameForCreation } from './context-create.ts';
 const MAX_IMPORT_SIZE = 10 << 20;
 
 export function registerTransferCommands(context: Command, getEnv: () => CliEnv): void {
-  const exp = context
+  const exp: Command = context
     .command('export')
     .usage('[OPTIONS] CONTEXT [FILE|-]')
     .description('Export a context to a tar archive FILE or a tar stream on STDOUT.')
@@ -24,7 +24,7 @@ export function registerTransferCommands(context: Command, getEnv: () => CliEnv)
       await runExport(getEnv(), args[0], args[1] ?? `${args[0]}.dockercontext`);
     });
 
-  const imp = context
+  const imp: Command = context
     .command('import')
     .usage('CONTEXT FILE|-')
     .description('Import a context from a tar or zip file')
@@ -62,7 +62,9 @@ async function runExport(env: CliEnv, name: string, dest: string): Promise<void>
 export async function exportArchive(meta: ContextMeta, tls: ContextTlsData): Promise<Buffer> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
-  pack.on('data', (c: Buffer) => chunks.push(c));
+  pack.on('data', (c: unknown) => {
+    chunks.push(c as Buffer);
+  });
   const done = new Promise<void>((resolve, reject) => {
     pack.on('end', resolve);
     pack.on('error', reject);

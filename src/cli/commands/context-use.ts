@@ -18,7 +18,7 @@ export function registerUseCommands(context: Command, getEnv: () => CliEnv): voi
       runUse(getEnv(), args[0]);
     });
 
-  const rm = context
+  const rm: Command = context
     .command('rm')
     .alias('remove')
     .usage('CONTEXT [CONTEXT...]')
@@ -30,7 +30,7 @@ export function registerUseCommands(context: Command, getEnv: () => CliEnv): voi
       runRemove(getEnv(), args, flags.force === true);
     });
 
-  const show = context
+  const show: Command = context
     .command('show')
     .usage(' ')
     .description('Print the name of the current context')
@@ -78,7 +78,7 @@ function runRemove(env: CliEnv, names: string[], force: boolean): void {
         saveConfigFile(env.configDir, config);
       }
       if (!force && !store.hasMetadataDir(name)) throw new Error(`context "${name}" does not exist`);
-      store.removeIfExists(name);
+      store.remove(name);
       env.out.write(`${name}\n`);
     } catch (err) {
       errs.push(err as Error);

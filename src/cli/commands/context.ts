@@ -10,10 +10,12 @@ import { registerTransferCommands } from './context-transfer.ts';
 import { registerUseCommands } from './context-use.ts';
 
 export function registerContextCommands(program: Command, getEnv: () => CliEnv): void {
-  const context = program
+  const context: Command = program
     .command('context')
     .usage('COMMAND')
     .description('Manage contexts')
+    // As docker lists them: sorted, by name only.
+    .configureHelp({ sortSubcommands: true, subcommandTerm: (cmd) => cmd.name() })
     .argument('[command]')
     .action((name: string | undefined) => {
       // Without a subcommand docker shows the help (on stderr, status 0); an unknown one is an error.

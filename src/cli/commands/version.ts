@@ -4,7 +4,8 @@ import type { CliEnv } from '../cli-env.ts';
 import type { VersionResponse } from '../../client/types.ts';
 import { MAX_API_VERSION } from '../../api/types/version.ts';
 import { ENGINE_VERSION, GIT_COMMIT, BUILD_TIME } from '../../lib/build-info.ts';
-import { alignColumns, printTemplate } from '../output.ts';
+import { ansicTime } from '../go-time.ts';
+import { alignColumns, printTemplate, withGoNames } from '../output.ts';
 
 interface ClientVersion {
   Platform: { Name: string };
@@ -45,10 +46,13 @@ async function showVersion(env: CliEnv, format: string | undefined): Promise<voi
     GoVersion: `node${process.versions.node}`,
     Os: 'linux',
     Arch: process.arch === 'x64' ? 'amd64' : process.arch,
-    BuildTime: BUILD_TIME ? new Date(BUILD_TIME).toUTCString() : '',
+    BuildTime: ansicTime(BUILD_TIME),
     Context: env.endpoint.contextName,
   };
-  if (format) printTemplate(env.out, format, { Client: clientInfo, Server: server ?? null });
+  if (format) {
+    const serverData = server ? withGoNames(server, { APIVersion: 'ApiVersion' }) : null;
+    printTemplate(env.out, format, { Client: withGoNames(clientInfo, { APIVersion: 'ApiVersion' }), Server: serverData });
+  }
   else env.out.write(alignColumns(versionLines(clientInfo, server), { minWidth: 20, padding: 1 }));
   if (serverError) throw serverError;
 }
@@ -65,7 +69,7 @@ function versionLines(c: ClientVersion, s: VersionResponse | undefined): string 
     out += ` ${comp.Name}:\n  Version:\t${comp.Version}\n`;
     if (comp.Name === 'Engine') {
       out += `  API version:\t${d.ApiVersion} (minimum version ${d.MinAPIVersion})\n  Go version:\t${d.GoVersion}\n`;
-      out += `  Git commit:\t${d.GitCommit}\n  Built:\t${d.BuildTime}\n  OS/Arch:\t${d.Os}/${d.Arch}\n  Experimental:\t${d.Experimental}\n`;
+      out += `  Git commit:\t${d.GitCommit}\n  Built:\t${ansicTime(d.BuildTime ?? '')}\n  OS/Arch:\t${d.Os}/${d.Arch}\n  Experimental:\t${d.Experimental}\n`;
     } else {
       for (const [k, v] of Object.entries(d)) out += `  ${k}:\t${v}\n`;
     }

@@ -80,8 +80,8 @@ export class ContextStore {
     try {
       return readMeta(join(this.#metaDir(name), 'meta.json'));
     } catch (err) {
-      const e = new (err instanceof ContextNotFoundError ? ContextNotFoundError : Error)(`context "${name}": ${(err as Error).message}`);
-      throw e;
+      const message = `context "${name}": ${(err as Error).message}`;
+      throw err instanceof ContextNotFoundError ? new ContextNotFoundError(message) : new Error(message);
     }
   }
 
@@ -195,14 +195,8 @@ export class ContextStore {
     renameSync(tmp, join(dir, file));
   }
 
+  /** docker's Remove: the context's metadata and TLS files; removing what is not there is no error. */
   remove(name: string): void {
-    if (!this.exists(name)) throw new ContextNotFoundError(`context "${name}" does not exist`);
-    rmSync(this.#metaDir(name), { recursive: true, force: true });
-    rmSync(this.#tlsContextDir(name), { recursive: true, force: true });
-  }
-
-  /** docker's Remove: removing what is not there is not an error. */
-  removeIfExists(name: string): void {
     rmSync(this.#metaDir(name), { recursive: true, force: true });
     rmSync(this.#tlsContextDir(name), { recursive: true, force: true });
   }

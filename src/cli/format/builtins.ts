@@ -74,7 +74,10 @@ function index(item: unknown, ...keys: unknown[]): unknown {
       if (typeof key === 'string') return '';
       throw new Error('index of untyped nil');
     }
-    if (typeof v === 'string') v = v.charCodeAt(toIndex(key, v.length)); // a byte, as in Go
+    if (typeof v === 'string') { // Go strings index to bytes
+      const bytes = Buffer.from(v);
+      v = bytes[toIndex(key, bytes.length)];
+    }
     else if (Array.isArray(v)) v = v[toIndex(key, v.length)];
     else if (v instanceof Map) v = v.get(key);
     else if (isMapLike(v)) {
@@ -93,9 +96,10 @@ function slice(item: unknown, ...idx: unknown[]): unknown {
   }
   if (idx.length > 3) throw new Error(`too many slice indexes: ${idx.length}`);
   if (typeof item === 'string' && idx.length === 3) throw new Error('cannot 3-index slice a string');
-  const [from = 0, to = item.length] = idx.map((x) => toIndex(x, item.length + 1));
+  const seq = typeof item === 'string' ? Buffer.from(item) : item; // Go slices strings by byte
+  const [from = 0, to = seq.length] = idx.map((x) => toIndex(x, seq.length + 1));
   if (from > to) throw new Error(`invalid slice index: ${from} > ${to}`);
-  return item.slice(from, to);
+  return Array.isArray(seq) ? seq.slice(from, to) : seq.subarray(from, to).toString();
 }
 
 // html/js/urlquery take one string, or Sprint their arguments.

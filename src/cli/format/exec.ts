@@ -6,12 +6,16 @@ import type { Arg, Command, Node, Pipe, Span } from './ast.ts';
 import { ArgTypeError, type FuncMap } from './builtins.ts';
 import { TemplateError } from './errors.ts';
 import { formatValue } from './printf.ts';
-import { goTypeName, isMapLike, isTrue, lookupField, sortedEntries } from './values.ts';
+import { goTypeName, isMapLike, isTrue, looksLikeStruct, lookupField, sortedEntries } from './values.ts';
 
 export interface ExecOptions {
   funcs: FuncMap;
-  /** 'error' is Go's missingkey=error, which `docker inspect` uses on raw JSON. */
-  missingKey: 'default' | 'error';
+  /**
+   * 'error' is Go's missingkey=error. 'struct' errors only on objects that
+   * look like Go structs (see looksLikeStruct), which is what `docker inspect`
+   * ends up doing: typed structs first, raw maps as the fallback.
+   */
+  missingKey: 'default' | 'error' | 'struct';
 }
 
 const NO_FINAL = Symbol('no final argument');
@@ -166,7 +170,8 @@ export function execute(src: string, root: Node[], data: unknown, opts: ExecOpti
     if (args.length > 0 || final !== NO_FINAL) fail(at, `${name} is not a method but has arguments`);
     if (found) return value;
     if (!isMapLike(receiver)) return fail(at, `can't evaluate field ${name} in type ${goTypeName(receiver)}`);
-    return opts.missingKey === 'error' ? fail(at, `map has no entry for key "${name}"`) : undefined;
+    const strict = opts.missingKey === 'error' || (opts.missingKey === 'struct' && looksLikeStruct(receiver));
+    return strict ? fail(at, `map has no entry for key "${name}"`) : undefined;
   }
 
   function call(dot: unknown, name: string, at: Span, args: Arg[], final: unknown): unknown {

@@ -3,10 +3,9 @@
 // (inspect commands). Every format error reads "template parsing error: ...".
 
 import { encodeJson, HEADER_FUNCS } from './functions.ts';
-import type { TemplateError } from './errors.ts';
+import { TemplateError } from './errors.ts';
 import { TabWriter } from './tabwriter.ts';
 import { Template } from './template.ts';
-import { isMapLike } from './values.ts';
 
 /** Column key -> header text, e.g. `{ ID: 'CONTAINER ID', Image: 'IMAGE' }`. */
 export type Headers = Readonly<Record<string, string>>;
@@ -35,10 +34,13 @@ const defaultTable = (headers: Headers): string =>
  */
 export function formatRows(format: string | undefined, rows: readonly unknown[], headers: Headers, defaultTableFormat?: string): string {
   let chosen = format ?? '';
-  if (chosen === '' || chosen === 'table') chosen = defaultTableFormat ?? defaultTable(headers);
+  if (chosen === '' || chosen === 'table') {
+    chosen = defaultTableFormat ?? defaultTable(headers);
+    if (!isTable(chosen)) chosen = `table ${chosen}`;
+  }
   const tmpl = Template.parse(prepare(chosen));
   const json = chosen === 'json';
-  const body = rows.map((row) => tmpl.execute(json ? sortKeys(row) : row) + '\n').join('');
+  const body = rows.map((row) => tmpl.execute(json ? jsonRow(row) : row) + '\n').join('');
   if (!isTable(chosen)) return body;
   const tw = new TabWriter();
   tw.write(renderHeader(tmpl, headers));
@@ -51,7 +53,7 @@ export function formatRows(format: string | undefined, rows: readonly unknown[],
 export function rowPrinter(format: string, out: { write(chunk: string): unknown }): (row: unknown) => void {
   const tmpl = Template.parse(prepare(format));
   const json = format === 'json';
-  return (row) => { out.write(tmpl.execute(json ? sortKeys(row) : row) + '\n'); };
+  return (row) => { out.write(tmpl.execute(json ? jsonRow(row) : row) + '\n'); };
 }
 
 // Docker executes the header with functions that return their input, and
@@ -60,14 +62,26 @@ function renderHeader(tmpl: Template, headers: Headers): string {
   try {
     return tmpl.execute(headers, { funcs: HEADER_FUNCS });
   } catch (e) {
-    return (e as TemplateError).partialOutput ?? '';
+    if (e instanceof TemplateError) return e.partialOutput;
+    throw e;
   }
 }
 
-// Docker's list contexts marshal as Go maps, whose keys encoding/json sorts.
-function sortKeys(row: unknown): unknown {
-  if (!isMapLike(row) || row instanceof Map) return row;
-  return Object.fromEntries(Object.entries(row).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+// Docker marshals a list row as a map of its exported fields and zero-argument
+// methods (formatter.MarshalJSON); encoding/json sorts map keys. Class rows
+// therefore contribute their getters and argument-less methods too.
+function jsonRow(row: unknown): unknown {
+  if (typeof row !== 'object' || row === null || Array.isArray(row) || row instanceof Map) return row;
+  const fields = new Map<string, unknown>();
+  for (let o: object | null = row; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+    for (const key of Object.keys(Object.getOwnPropertyDescriptors(o))) {
+      if (fields.has(key) || key === 'constructor') continue;
+      const value: unknown = (row as Record<string, unknown>)[key];
+      if (typeof value !== 'function') fields.set(key, value);
+      else if (value.length === 0) fields.set(key, value.call(row));
+    }
+  }
+  return Object.fromEntries([...fields].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 export interface InspectResult {
@@ -79,8 +93,9 @@ export interface InspectResult {
 /**
  * Renders `docker inspect`-style output. No format: a JSON array indented by
  * four spaces; "json": the same array compacted onto one line (as docker does);
- * a template: one execution per object, each followed by a newline, with
- * missingkey=error as docker's raw-JSON fallback uses. A parse error throws.
+ * a template: one execution per object, each followed by a newline. As in
+ * docker, a missing struct field (e.g. `.Nope`) is an error but a missing map
+ * key (e.g. `.Config.Labels.nope`) prints <no value>. A parse error throws.
  */
 export function formatInspect(format: string | undefined, objects: readonly unknown[]): InspectResult {
   if (!format || format === 'json') {
@@ -92,10 +107,10 @@ export function formatInspect(format: string | undefined, objects: readonly unkn
   let output = '';
   for (const obj of objects) {
     try {
-      output += tmpl.execute(obj, { missingKey: 'error' }) + '\n';
+      output += tmpl.execute(obj, { missingKey: 'struct' }) + '\n';
     } catch (e) {
-      if (!(e instanceof Error && e.name === 'TemplateError')) throw e;
-      errors.push(e as TemplateError);
+      if (!(e instanceof TemplateError)) throw e;
+      errors.push(e);
     }
   }
   return { output: output === '' ? '\n' : output, errors };

@@ -14,6 +14,8 @@ export interface Token {
   /** Unquoted value for strings, name for fields/idents, source otherwise. */
   value: string;
   pos: number;
+  /** Offset just past the token in the source. */
+  end: number;
   line: number;
 }
 
@@ -21,15 +23,22 @@ const OPEN = '{{';
 const CLOSE = '}}';
 const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\r' || c === '\n';
 const isAlnum = (c: string | undefined): boolean => c !== undefined && /[\p{L}\p{N}_]/u.test(c);
+/** Go's %#U: `U+0023 '#'`. */
+const runeName = (c: string): string => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} '${c}'`;
 const NUMBER = /[+-]?(?:0[xX][\da-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|(?:\d[\d_]*)?\.?\d*(?:[eE][+-]?\d+)?)/y;
 
 export function lex(src: string): Token[] {
   const out: Token[] = [];
   let i = 0;
   let trimNext = false; // previous action ended with `-}}`
-  const line = (pos: number): number => 1 + (src.slice(0, pos).match(/\n/g)?.length ?? 0);
-  const emit = (kind: TokenKind, value: string, pos: number): void => {
-    out.push({ kind, value, pos, line: line(pos) });
+  let scanned = 0;
+  let lines = 1;
+  const line = (pos: number): number => { // positions only move forward
+    for (; scanned < pos; scanned++) if (src[scanned] === '\n') lines++;
+    return lines;
+  };
+  const emit = (kind: TokenKind, value: string, pos: number, end = pos + value.length): void => {
+    out.push({ kind, value, pos, end, line: line(pos) });
   };
   // Right delimiter, optionally preceded by the ` -` trim marker.
   const atClose = (p: number): number =>
@@ -96,7 +105,7 @@ export function lex(src: string): Token[] {
       else if (c === '$' || (c === '.' && isAlnum(src[p]) && !/\d/.test(src[p]!))) {
         while (isAlnum(src[p])) p++;
         if (c === '$') emit('variable', src.slice(start, p), start);
-        else emit('field', src.slice(start + 1, p), start);
+        else emit('field', src.slice(start + 1, p), start, p);
         checkTerminator(p);
       } else if (/[\d+\-.]/.test(c) && (c !== '.' || /\d/.test(src[p] ?? ''))) {
         NUMBER.lastIndex = start;
@@ -112,7 +121,7 @@ export function lex(src: string): Token[] {
         emit(word === 'true' || word === 'false' ? 'bool' : word === 'nil' ? 'nil' : 'ident', word, start);
         checkTerminator(p);
       } else {
-        throw parseError(line(start), `unrecognized character in action: U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} '${c}'`);
+        throw parseError(line(start), `unrecognized character in action: ${runeName(c)}`);
       }
     }
   }
@@ -121,7 +130,7 @@ export function lex(src: string): Token[] {
   function checkTerminator(p: number): void {
     const c = src[p];
     if (c === undefined || isSpace(c) || '.,|:()='.includes(c) || atClose(p) >= 0) return;
-    throw parseError(line(p), `bad character U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} '${c}'`);
+    throw parseError(line(p), `bad character ${runeName(c)}`);
   }
 
   function lexQuote(q: string, start: number): number {
@@ -133,13 +142,13 @@ export function lex(src: string): Token[] {
       p += src[p] === '\\' && q !== '`' ? 2 : 1;
     }
     const body = src.slice(start + 1, p);
-    if (q === '`') emit('string', body, start);
+    if (q === '`') emit('string', body, start, p + 1);
     else {
       const value = unquote(body, line(start));
-      if (q === '"') emit('string', value, start);
+      if (q === '"') emit('string', value, start, p + 1);
       else {
         if ([...value].length !== 1) throw parseError(line(start), `malformed character constant: '${body}'`);
-        emit('char', String(value.codePointAt(0)), start);
+        emit('char', String(value.codePointAt(0)), start, p + 1);
       }
     }
     return p + 1;

@@ -172,7 +172,7 @@ export function parse(src: string, hasFunc: (name: string) => boolean): Node[] {
     if (!node || peek().kind !== 'field') return node;
     const path: string[] = [];
     while (peek().kind === 'field') path.push(next().value);
-    const end = toks[i - 1]!.pos + toks[i - 1]!.value.length + 1;
+    const end = toks[i - 1]!.end;
     switch (node.kind) {
       case 'field': return { ...node, path: [...node.path, ...path], end };
       case 'variable': return { ...node, path: [...node.path, ...path], end };
@@ -184,7 +184,7 @@ export function parse(src: string, hasFunc: (name: string) => boolean): Node[] {
 
   function term(): Arg | null {
     const t = nextNonSpace();
-    const span = { pos: t.pos, end: t.pos + t.value.length };
+    const span = { pos: t.pos, end: t.end };
     switch (t.kind) {
       case 'ident':
         if (KEYWORDS.has(t.value)) break;
@@ -195,25 +195,18 @@ export function parse(src: string, hasFunc: (name: string) => boolean): Node[] {
       case 'variable':
         if (!vars.includes(t.value)) fail(t, `undefined variable "${t.value}"`);
         return { kind: 'variable', name: t.value, path: [], ...span };
-      case 'field': return { kind: 'field', path: [t.value], pos: t.pos, end: t.pos + t.value.length + 1 };
+      case 'field': return { kind: 'field', path: [t.value], ...span };
       case 'bool': return { kind: 'bool', value: t.value === 'true', ...span };
-      case 'char': return { kind: 'number', value: Number(t.value), pos: t.pos, end: closingQuote(t.pos) };
+      case 'char': return { kind: 'number', value: Number(t.value), ...span };
       case 'number': return { kind: 'number', value: parseNumber(t), ...span };
-      case 'string': return { kind: 'string', value: t.value, pos: t.pos, end: closingQuote(t.pos) };
+      case 'string': return { kind: 'string', value: t.value, ...span };
       case 'lparen': {
         const pipe = pipeline('parenthesized pipeline', 'rparen');
-        return { kind: 'pipe', pipe, pos: t.pos, end: toks[i - 1]!.pos + 1 };
+        return { kind: 'pipe', pipe, pos: t.pos, end: toks[i - 1]!.end };
       }
     }
     i--;
     return null;
-  }
-
-  function closingQuote(pos: number): number {
-    const q = src[pos]!;
-    let p = pos + 1;
-    while (src[p] !== q) p += src[p] === '\\' && q !== '`' ? 2 : 1;
-    return p + 1;
   }
 
   function parseNumber(t: Token): number {

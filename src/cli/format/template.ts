@@ -3,7 +3,8 @@
 // Parse once with Template.parse, then execute as many times as needed.
 //
 // Pipeline: lexer.ts -> parser.ts (ast.ts) -> exec.ts, with builtins.ts
-// (Go's predefined functions), functions.ts (docker's) and printf.ts (fmt).
+// (Go's predefined functions), functions.ts (docker's), printf.ts (fmt) and
+// strconv.ts; values.ts says how JS values stand in for Go ones.
 
 import type { Node } from './ast.ts';
 import { BUILTINS, type FuncMap } from './builtins.ts';
@@ -14,8 +15,8 @@ import { parse } from './parser.ts';
 export interface ExecuteOptions {
   /** Functions replacing same-named ones for this execution (Go's Funcs). */
   funcs?: FuncMap;
-  /** Go's missingkey option: 'error' fails on a missing map key. */
-  missingKey?: 'default' | 'error';
+  /** Go's missingkey option ('error' fails on a missing map key), or 'struct': see exec.ts. */
+  missingKey?: 'default' | 'error' | 'struct';
 }
 
 export class Template {

@@ -1,7 +1,7 @@
 // docker/go-units helpers and stringid.TruncateID, with go-units' exact
 // rounding and thresholds so sizes and ages read exactly as docker's do.
 
-import { formatFloat } from './printf.ts';
+import { formatFloat } from './strconv.ts';
 
 const DECIMAL = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
 const BINARY = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB'];

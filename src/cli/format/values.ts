@@ -59,3 +59,13 @@ export function lookupField(obj: object, name: string): { found: boolean; value:
   }
   return { found: false, value: undefined };
 }
+
+/**
+ * Whether a decoded JSON object reads as a Go struct rather than a map:
+ * Docker API structs have only exported (upper-case) field names, while maps
+ * such as Labels or Networks are keyed by arbitrary, usually lower-case, text.
+ */
+export function looksLikeStruct(v: object): boolean {
+  const keys = Object.keys(v);
+  return keys.length > 0 && keys.every((k) => /^[A-Z]/.test(k));
+}

@@ -24,6 +24,30 @@ export function cgroupFacts(root = '/sys/fs/cgroup'): CgroupFacts {
   return { version: '1', hybrid: existsSync(`${root}/unified`), controllers };
 }
 
+// statfs magic numbers of the filesystems a data-root is commonly on, named as dockerd names them.
+const FS_NAMES: Record<number, string> = {
+  0xef53: 'extfs', 0x58465342: 'xfs', 0x9123683e: 'btrfs', 0x01021994: 'tmpfs', 0x794c7630: 'overlayfs',
+  0x2fc12fc1: 'zfs', 0x6969: 'nfs', 0x65735546: 'fuse', 0x5346544e: 'ntfs',
+};
+
+/** The filesystem under `path` (the nearest existing ancestor), e.g. "extfs". */
+export function backingFilesystem(path: string): string {
+  for (let p = path; ; p = p.slice(0, p.lastIndexOf('/')) || '/') {
+    try {
+      const type = Number(statfsSync(p).type);
+      return FS_NAMES[type] ?? `0x${type.toString(16)}`;
+    } catch {
+      if (p === '/') return 'unknown';
+    }
+  }
+}
+
+/** overlay2 when the kernel has overlayfs, else plain copies (vfs), unless the user chose. */
+export function storageDriverName(configured: string | undefined): string {
+  if (configured) return configured;
+  return /\toverlay$/m.test(readText('/proc/filesystems')) ? 'overlay2' : 'vfs';
+}
+
 export function operatingSystem(): { name: string; version: string } {
   const text = readText('/etc/os-release');
   const field = (k: string) => new RegExp(`^${k}="?([^"\\n]*)"?`, 'm').exec(text)?.[1] ?? '';
