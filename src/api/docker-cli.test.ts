@@ -21,7 +21,7 @@ before(async () => {
 });
 after(async () => {
   if (skip) return;
-  await d.cleanup();
+  await d?.cleanup();
   rmSync(configDir, { recursive: true, force: true });
 });
 

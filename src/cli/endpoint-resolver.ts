@@ -28,7 +28,8 @@ export function resolveEndpoint(env: CliEnv): ResolvedEndpoint {
   const store = new ContextStore(env.configDir);
   const meta = store.get(name);
   const docker = meta.Endpoints.docker;
-  if (!docker?.Host) throw new Error(`context "${name}" has no docker endpoint`);
+  // docker falls back to the default socket when a context stores no host.
+  if (!docker?.Host) return { contextName: name, host: DEFAULT_HOST };
   const tls = store.tls(name);
   // As in docker, a tcp endpoint uses TLS when the context stores TLS material or skips verify.
   const useTls = docker.Host.startsWith('tcp://') && Boolean(tls.ca || tls.cert || docker.SkipTLSVerify);

@@ -2,7 +2,7 @@
 // dial-stdio` on a throwaway sshd on 127.0.0.1.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBerthd, BERTH, type Berthd } from '../testing/berthd-harness.ts';
+import { startBerthd, BERTH_EXECUTABLE, type Berthd } from '../testing/berthd-harness.ts';
 import { startSshd, haveSshd, type TestSshd } from '../testing/sshd.ts';
 import { berth, run, hasCommand } from '../testing/run.ts';
 import { parseSshUrl, sshArgv } from '../client/ssh-dialer.ts';
@@ -18,8 +18,8 @@ before(async () => {
 });
 after(async () => {
   if (skip) return;
-  await sshd.stop();
-  await d.cleanup();
+  await sshd?.stop();
+  await d?.cleanup();
 });
 
 test('ssh URLs are parsed and refused as docker does', () => {
@@ -31,7 +31,7 @@ test('ssh URLs are parsed and refused as docker does', () => {
 
 test('berth -H ssh://... version reaches berthd', { skip }, async () => {
   const r = await berth(['-H', `ssh://root@127.0.0.1:${sshd.port}${d.socket}`, 'version', '--format', '{{.Server.APIVersion}}'], {
-    env: { BERTH_SSH_COMMAND: sshd.sshCommand, BERTH_SSH_REMOTE_CLI: BERTH },
+    env: { BERTH_SSH_COMMAND: sshd.sshCommand, BERTH_SSH_REMOTE_CLI: BERTH_EXECUTABLE },
   });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim(), '1.56');

@@ -31,7 +31,9 @@ export function parseHost(raw: string, tlsOn: boolean): string {
   if (scheme === 'unix' || scheme === 'ssh') return host;
   if (scheme !== 'tcp') throw new Error(`invalid bind address format: ${host}`);
   const url = new URL(host.replace(/^tcp:/, 'http:'));
-  const port = url.port || (tlsOn ? '2376' : '2375');
+  // As docker: a port-less tcp:// host means 2375 even with TLS (2376 is only the TLS default
+  // when no host is given at all).
+  const port = url.port || '2375';
   return `tcp://${url.hostname}:${port}${url.pathname === '/' ? '' : url.pathname}`;
 }
 
@@ -44,7 +46,7 @@ export function dialerFor(ep: Endpoint): Dialer {
   if (host.startsWith('ssh://')) return sshDialer(host);
   const url = new URL(host.replace(/^tcp:/, 'http:'));
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
-  const port = Number(url.port);
+  const port = Number(url.port || 2375);
   const t = ep.tls;
   if (!t) return () => net.connect({ host: hostname, port });
   return () =>

@@ -137,8 +137,11 @@ function socketAnswers(path: string): Promise<boolean> {
 /** Stop accepting, let short requests finish, then cut long-lived streams (events, logs). */
 function closeServer(server: http.Server): Promise<void> {
   return new Promise((resolve) => {
-    server.close(() => resolve());
+    const cut = setTimeout(() => server.closeAllConnections(), 2000);
+    server.close(() => {
+      clearTimeout(cut);
+      resolve();
+    });
     server.closeIdleConnections();
-    setTimeout(() => server.closeAllConnections(), 2000).unref();
   });
 }

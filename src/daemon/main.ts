@@ -21,6 +21,11 @@ export async function main(argv: string[]): Promise<number> {
   const config = loaded.config;
   const logger = createLogger(config.logLevel);
   const started = performance.now();
+  // Signals that arrive while the daemon starts are held and acted on once it is up, so a
+  // SIGTERM right after the socket appears still stops it gracefully.
+  const early: NodeJS.Signals[] = [];
+  const hold = (sig: NodeJS.Signals) => early.push(sig);
+  for (const sig of SIGNALS) process.on(sig, hold);
   let daemon: Daemon;
   try {
     claimPidfile(config.pidfile);
@@ -29,11 +34,18 @@ export async function main(argv: string[]): Promise<number> {
     logger.fatal('failed to start daemon', { error: (err as Error).message });
     releasePidfile(config.pidfile);
     return 1;
+  } finally {
+    for (const sig of SIGNALS) process.off(sig, hold);
   }
   logger.info('Daemon has completed initialization', { version: ENGINE_VERSION, ms: Math.round(performance.now() - started) });
   const flags = parseDaemonArgs(argv).settings;
-  return new Promise<number>((resolve) => handleSignals(daemon, logger, flags, resolve));
+  return new Promise<number>((resolve) => {
+    handleSignals(daemon, logger, flags, resolve);
+    for (const sig of early) process.emit(sig, sig);
+  });
 }
+
+const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 
 function handleSignals(daemon: Daemon, logger: Logger, flags: Settings, exit: (code: number) => void): void {
   let stopping = false;

@@ -10,6 +10,8 @@ import { createClient, type BerthClient } from '../client/index.ts';
 
 export const BERTHD = fileURLToPath(new URL('../bin/berthd.js', import.meta.url));
 export const BERTH = fileURLToPath(new URL('../bin/berth.js', import.meta.url));
+/** The installed-style executable (bin/berth), for places that exec it by path (ssh). */
+export const BERTH_EXECUTABLE = fileURLToPath(new URL('../../bin/berth', import.meta.url));
 
 export interface HarnessOptions {
   /** daemon.json contents (default `{}`). */
@@ -64,6 +66,10 @@ export class Berthd {
   async start(): Promise<this> {
     const child = spawn(process.execPath, this.argv(), { stdio: ['ignore', 'pipe', 'pipe'] });
     this.#child = child;
+    // A test that dies before its cleanup must not leave its daemon behind.
+    const reap = () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL');
+    process.once('exit', reap);
+    child.once('exit', () => process.off('exit', reap));
     child.stdout!.on('data', (d: Buffer) => (this.#log += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (this.#log += d.toString()));
     const exited = new Promise<never>((_, reject) =>

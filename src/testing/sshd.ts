@@ -2,7 +2,7 @@
 // `ssh` wrapper that uses that key — so ssh:// endpoints can be tested end to end without
 // touching the machine's ssh setup. Stopped by its pid; the directory is removed.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +43,9 @@ export async function startSshd(): Promise<TestSshd> {
   const sshCommand = join(dir, 'ssh');
   writeFileSync(sshCommand, `#!/bin/sh\nexec /usr/bin/ssh -i ${join(dir, 'client_key')} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o BatchMode=yes "$@"\n`);
   chmodSync(sshCommand, 0o755);
+  // sshd insists on its privilege separation directory, which a fresh machine creates only when
+  // the ssh service first starts.
+  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const child = spawn(SSHD, ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr.on('data', (d: Buffer) => (log += d.toString()));

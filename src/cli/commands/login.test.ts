@@ -22,8 +22,8 @@ before(async () => {
 });
 after(async () => {
   if (skip) return;
-  await d.cleanup();
-  await registry.stop();
+  await d?.cleanup();
+  await registry?.stop();
   rmSync(configDir, { recursive: true, force: true });
 });
 
