@@ -106,3 +106,32 @@ async function waitFor(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+test('SIGKILL at any instant keeps every acknowledged change and a consistent store', async () => {
+  const d = new Berthd();
+  try {
+    let acknowledged = 0;
+    for (let round = 0; round < 4; round++) {
+      const daemon = await new Berthd({ dir: d.dir }).start();
+      const before = (daemon.log.match(/Reloaded configuration/g) ?? []).length;
+      const burst = setInterval(() => process.kill(daemon.pid!, 'SIGHUP'), 2);
+      await new Promise((r) => setTimeout(r, 30 + Math.random() * 120));
+      clearInterval(burst);
+      await daemon.kill();
+      acknowledged += (daemon.log.match(/Reloaded configuration/g) ?? []).length - before;
+    }
+    const last = await new Berthd({ dir: d.dir }).start();
+    try {
+      let journaled = 0;
+      for await (const e of last.client().system.events({ since: '0', until: String(Date.now() / 1000) })) {
+        if (e.Type === 'daemon' && e.Action === 'reload') journaled++;
+      }
+      assert.ok(acknowledged > 0, 'the bursts reloaded at least once');
+      assert.ok(journaled >= acknowledged, `journal has ${journaled} reloads, ${acknowledged} were acknowledged`);
+    } finally {
+      await last.stop();
+    }
+  } finally {
+    await d.cleanup();
+  }
+});

@@ -76,12 +76,18 @@ function reload(daemon: Daemon, logger: Logger, flags: Settings): void {
   try {
     const { config, applied, ignored } = reloadDaemonConfig(daemon.config, daemon.config.configFile, flags);
     daemon.applyConfig(config);
-    logger.info('Reloaded configuration', { file: config.configFile, applied: applied.join(',') || 'nothing changed', ...(ignored.length && { 'needs-restart': ignored.join(',') }) });
-    daemon.events.emit('daemon', 'reload', daemon.id, {
+    // The journal entry is committed before the log line acknowledges the reload.
+    const event = daemon.events.emit('daemon', 'reload', daemon.id, {
       'log-level': config.logLevel,
       debug: String(config.debug),
       'registry-mirrors': JSON.stringify(config.registryMirrors),
       'insecure-registries': JSON.stringify(config.insecureRegistries),
+    });
+    logger.info('Reloaded configuration', {
+      file: config.configFile,
+      applied: applied.join(',') || 'nothing changed',
+      ...(ignored.length && { 'needs-restart': ignored.join(',') }),
+      event: event.seq,
     });
   } catch (err) {
     logger.error('Error reloading configuration; keeping the running one', { error: (err as Error).message });
