@@ -7,6 +7,7 @@ import { registerSystemCommands } from './commands/system.ts';
 import { registerEventsCommand } from './commands/events.ts';
 import { registerContextCommands } from './commands/context.ts';
 import { registerLoginCommands } from './commands/login.ts';
+import { registerImageCommands } from './commands/image.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -32,6 +33,7 @@ export function buildProgram(getEnv: () => CliEnv): Command {
   registerEventsCommand(program, getEnv);
   registerContextCommands(program, getEnv);
   registerLoginCommands(program, getEnv);
+  registerImageCommands(program, getEnv);
   return program;
 }
 

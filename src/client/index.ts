@@ -3,18 +3,22 @@
 //   console.log(await client.system.version());
 import { ApiClient, type ClientOptions } from './api-client.ts';
 import { SystemApi } from './system-api.ts';
+import { ImagesApi } from './images-api.ts';
 
 export interface BerthClient {
   api: ApiClient;
   system: SystemApi;
+  images: ImagesApi;
 }
 
 export function createClient(opts: ClientOptions): BerthClient {
   const api = new ApiClient(opts);
-  return { api, system: new SystemApi(api) };
+  return { api, system: new SystemApi(api), images: new ImagesApi(api) };
 }
 
 export { ApiClient } from './api-client.ts';
+export { ImagesApi, encodeRegistryAuth, jsonMessages } from './images-api.ts';
+export type { ImageListOptions, PullOptions, PushOptions, ImportOptions } from './images-api.ts';
 export type { ClientOptions, RequestOptions } from './api-client.ts';
 export { DEFAULT_HOST, parseHost, type Endpoint, type TlsFiles } from './endpoint.ts';
 export { ConnectError } from './connect-error.ts';

@@ -53,3 +53,72 @@ export interface AuthResponse {
   Status: string;
   IdentityToken?: string;
 }
+
+// Images (GET /images/json, /images/{name}/json and /history, DELETE /images/{name}, prune).
+
+export interface ImageSummary {
+  Id: string;
+  ParentId: string;
+  RepoTags: string[] | null;
+  RepoDigests: string[] | null;
+  Created: number;
+  Size: number;
+  SharedSize: number;
+  VirtualSize?: number;
+  Labels: Record<string, string> | null;
+  Containers: number;
+  Manifests?: unknown[];
+  Descriptor?: unknown;
+}
+
+/** GET /images/{name}/json: kept open, the CLI prints it as the daemon sent it. */
+export type ImageInspect = Record<string, unknown> & {
+  Id: string;
+  RepoTags?: string[] | null;
+  RepoDigests?: string[] | null;
+  Created?: string;
+  Size?: number;
+};
+
+export interface ImageHistoryItem {
+  Id: string;
+  Created: number;
+  CreatedBy: string;
+  Tags: string[] | null;
+  Size: number;
+  Comment: string;
+}
+
+export interface ImageDeleteItem {
+  Untagged?: string;
+  Deleted?: string;
+}
+
+export interface ImagePruneReport {
+  ImagesDeleted: ImageDeleteItem[] | null;
+  SpaceReclaimed: number;
+}
+
+/** One message of a progress stream (pull, push, import, load): docker's jsonmessage. */
+export interface JsonMessage {
+  status?: string;
+  id?: string;
+  progressDetail?: ProgressDetail;
+  stream?: string;
+  aux?: unknown;
+  errorDetail?: { code?: number; message?: string };
+  /** Deprecated copy of errorDetail.message, still sent by dockerd. */
+  error?: string;
+  from?: string;
+  time?: number;
+  timeNano?: number;
+}
+
+export interface ProgressDetail {
+  current?: number;
+  total?: number;
+  /** Unix seconds at which the transfer began (for the time-left estimate). */
+  start?: number;
+  hidecounts?: boolean;
+  units?: string;
+}

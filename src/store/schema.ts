@@ -15,6 +15,25 @@
 //   └──────────┴─────────┴────────────────────────────────────────────────┘
 //   index events_time (time_nano)
 //
+//   layers                           one row per layer chain (docker's chain id)
+//   ┌──────────┬─────────┬────────────────────────────────────────────────┐
+//   │ chain_id │ TEXT PK │ sha256 chain id                                 │
+//   │ diff_id  │ TEXT    │ sha256 of the uncompressed layer tar            │
+//   │ parent   │ TEXT    │ chain id of the layer below (NULL at the base)  │
+//   │ cache_id │ TEXT    │ directory name in the layer store (unique)      │
+//   │ size     │ INTEGER │ bytes of file content in this layer             │
+//   └──────────┴─────────┴────────────────────────────────────────────────┘
+//   images                           one row per image (id = config digest)
+//     id TEXT PK, top_chain TEXT → layers (NULL for an image without layers),
+//     created_at TEXT (when berthd got it), last_tag_time TEXT, parent TEXT (build parent)
+//   image_layers                     which layers each image stands on (refcounts)
+//     image_id → images, position INTEGER, chain_id → layers; PK (image_id, position)
+//   image_refs                       RepoTags and RepoDigests
+//     ref TEXT PK ("docker.io/library/busybox:latest" or "...@sha256:..."),
+//     image_id → images, kind TEXT ('tag' | 'digest')
+//   layer_blobs                      where a layer came from (push dedupe, cross-repo mount)
+//     diff_id, blob_digest, media_type, size, repository; PK (diff_id, blob_digest, repository)
+//
 //   settings                         small daemon-wide facts (daemon ID, ...)
 //   ┌──────────┬─────────┐
 //   │ key      │ TEXT PK │
@@ -33,4 +52,39 @@ export const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX events_time ON events (time_nano);
    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  `CREATE TABLE layers (
+     chain_id TEXT PRIMARY KEY,
+     diff_id TEXT NOT NULL,
+     parent TEXT REFERENCES layers (chain_id),
+     cache_id TEXT NOT NULL UNIQUE,
+     size INTEGER NOT NULL
+   );
+   CREATE TABLE images (
+     id TEXT PRIMARY KEY,
+     top_chain TEXT REFERENCES layers (chain_id),
+     created_at TEXT NOT NULL,
+     last_tag_time TEXT,
+     parent TEXT
+   );
+   CREATE TABLE image_layers (
+     image_id TEXT NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+     position INTEGER NOT NULL,
+     chain_id TEXT NOT NULL REFERENCES layers (chain_id),
+     PRIMARY KEY (image_id, position)
+   );
+   CREATE INDEX image_layers_chain ON image_layers (chain_id);
+   CREATE TABLE image_refs (
+     ref TEXT PRIMARY KEY,
+     image_id TEXT NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+     kind TEXT NOT NULL CHECK (kind IN ('tag', 'digest'))
+   );
+   CREATE INDEX image_refs_image ON image_refs (image_id);
+   CREATE TABLE layer_blobs (
+     diff_id TEXT NOT NULL,
+     blob_digest TEXT NOT NULL,
+     media_type TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     repository TEXT NOT NULL,
+     PRIMARY KEY (diff_id, blob_digest, repository)
+   );`,
 ];

@@ -76,7 +76,8 @@ export class RegistryClient {
   }
 
   /**
-   * Sends `init` to `path` (e.g. `/v2/library/alpine/manifests/latest`), authorized for
+   * Sends `init` to `path` (e.g. `/v2/library/alpine/manifests/latest`, or an absolute URL
+   * such as an upload session's Location, authorized only on the endpoint's origin), authorized for
    * `scope` (e.g. `repository:library/alpine:pull`). A 401 carrying a challenge is answered
    * once with fresh credentials; a second 401 is returned to the caller.
    */
@@ -113,13 +114,17 @@ export class RegistryClient {
 
   async #sendTo(endpoint: RegistryEndpoint, path: string, init: RegistryRequestInit, scopes: string[], fresh: boolean): Promise<Response> {
     const method = (init.method ?? 'GET').toUpperCase();
-    const url = endpoint.url + path;
+    // Upload sessions answer with an absolute Location; other origins never see our credentials.
+    const absolute = /^https?:\/\//i.test(path);
+    const url = absolute ? path : endpoint.url + path;
     const where = `${method[0]}${method.slice(1).toLowerCase()} "${url}"`;
     const headers: Record<string, string> = { 'user-agent': this.#opts.userAgent ?? 'berth', ...init.headers };
+    const sameOrigin = !absolute || new URL(url).origin === new URL(endpoint.url).origin;
     try {
-      const authorization = await this.#authorization(endpoint, scopes, fresh, init.signal);
+      const authorization = sameOrigin ? await this.#authorization(endpoint, scopes, fresh, init.signal) : undefined;
       if (authorization) headers.authorization = authorization;
-      return await this.#transport(url, { ...init, method, headers, tls: endpoint.tls, lookup: this.#opts.lookup });
+      const tls = sameOrigin ? endpoint.tls : undefined;
+      return await this.#transport(url, { ...init, method, headers, tls, lookup: this.#opts.lookup });
     } catch (err) {
       // dockerd's wording: `Get "https://host/v2/": <cause>`, keeping the cause's kind.
       const kind = err instanceof BerthError ? err.kind : 'system';

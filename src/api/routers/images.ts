@@ -1,0 +1,127 @@
+// Image operations. Image names contain slashes (127.0.0.1:5000/team/app:v1), so the
+// per-image routes are wildcards split here on their last path segment, as dockerd's
+// `{name:.*}` routes are.
+import type { Readable } from 'node:stream';
+import type { Route } from '../route.ts';
+import type { RequestContext } from '../context.ts';
+import { boolParam, parseFilters, type Filters } from '../query.ts';
+import { withProgress, type ProgressSink } from '../progress.ts';
+import { notFound, invalidParameter } from '../types/errors.ts';
+
+export interface ImagesBackend {
+  list(opts: { all: boolean; digests: boolean; sharedSize: boolean; filters: Filters }, version: string): Promise<unknown[]> | unknown[];
+  inspect(name: string, version: string): Promise<unknown> | unknown;
+  history(name: string): Promise<unknown[]> | unknown[];
+  tag(name: string, repo: string, tag: string | undefined): void;
+  remove(name: string, opts: { force: boolean; noprune: boolean }): Promise<unknown[]>;
+  prune(filters: Filters): Promise<unknown>;
+  importImage(opts: { body: Readable; fromSrc: string; repo?: string; tag?: string; changes: string[]; message?: string; platform?: string }, send: ProgressSink): Promise<void>;
+  pull(opts: { fromImage: string; tag?: string; platform?: string; auth?: string }, send: ProgressSink): Promise<void>;
+  push(opts: { name: string; tag?: string; auth?: string }, send: ProgressSink): Promise<void>;
+  save(names: string[]): Promise<Readable>;
+  load(body: Readable, quiet: boolean, send: ProgressSink): Promise<void>;
+  distribution(name: string, auth?: string): Promise<unknown>;
+  search(term: string, limit: number | undefined, filters: Filters, auth?: string): Promise<unknown[]>;
+}
+
+export const IMAGE_LIST_FILTERS = ['dangling', 'label', 'before', 'since', 'reference', 'until'];
+const PRUNE_FILTERS = ['dangling', 'label', 'until'];
+const SEARCH_FILTERS = ['is-automated', 'is-official', 'stars'];
+
+export function imagesRoutes(b: ImagesBackend): Route[] {
+  return [
+    { method: 'GET', path: '/images/json', handler: (ctx) => list(ctx, b) },
+    { method: 'POST', path: '/images/create', handler: (ctx) => create(ctx, b) },
+    { method: 'POST', path: '/images/load', handler: (ctx) => withProgress(ctx, (send) => b.load(ctx.body(), boolParam(ctx.query, 'quiet'), send)) },
+    { method: 'POST', path: '/images/prune', minVersion: '1.25', handler: async (ctx) => ctx.sendJson(200, await b.prune(parseFilters(ctx.query.get('filters'), PRUNE_FILTERS))) },
+    { method: 'GET', path: '/images/get', handler: (ctx) => save(ctx, b, ctx.query.getAll('names')) },
+    { method: 'GET', path: '/images/search', handler: (ctx) => search(ctx, b) },
+    { method: 'GET', path: '/images/*', handler: (ctx) => perImage(ctx, b, 'GET') },
+    { method: 'POST', path: '/images/*', handler: (ctx) => perImage(ctx, b, 'POST') },
+    { method: 'DELETE', path: '/images/*', handler: (ctx) => remove(ctx, b, ctx.params['*'] ?? '') },
+    { method: 'GET', path: '/distribution/*', minVersion: '1.30', handler: (ctx) => distribution(ctx, b) },
+  ];
+}
+
+function splitAction(rest: string): { name: string; action: string } {
+  const slash = rest.lastIndexOf('/');
+  return slash <= 0 ? { name: '', action: rest } : { name: rest.slice(0, slash), action: rest.slice(slash + 1) };
+}
+
+async function perImage(ctx: RequestContext, b: ImagesBackend, method: 'GET' | 'POST'): Promise<void> {
+  const { name, action } = splitAction(ctx.params['*'] ?? '');
+  if (!name) throw notFound('page not found');
+  const auth = ctx.header('x-registry-auth');
+  if (method === 'GET' && action === 'json') return ctx.sendJson(200, await b.inspect(name, ctx.version));
+  if (method === 'GET' && action === 'history') return ctx.sendJson(200, await b.history(name));
+  if (method === 'GET' && action === 'get') return save(ctx, b, [name]);
+  if (method === 'POST' && action === 'tag') {
+    const repo = ctx.query.get('repo');
+    if (!repo) throw invalidParameter('repo is required');
+    b.tag(name, repo, ctx.query.get('tag') || undefined);
+    return ctx.sendEmpty(201);
+  }
+  if (method === 'POST' && action === 'push') {
+    return withProgress(ctx, (send) => b.push({ name, tag: ctx.query.get('tag') || undefined, ...(auth && { auth }) }, send));
+  }
+  throw notFound('page not found');
+}
+
+async function list(ctx: RequestContext, b: ImagesBackend): Promise<void> {
+  const filters = parseFilters(ctx.query.get('filters'), IMAGE_LIST_FILTERS);
+  const legacy = ctx.query.get('filter');
+  if (legacy) filters.set('reference', [...(filters.get('reference') ?? []), legacy]);
+  const opts = { all: boolParam(ctx.query, 'all'), digests: boolParam(ctx.query, 'digests'), sharedSize: boolParam(ctx.query, 'shared-size'), filters };
+  ctx.sendJson(200, await b.list(opts, ctx.version));
+}
+
+async function create(ctx: RequestContext, b: ImagesBackend): Promise<void> {
+  const q = ctx.query;
+  const fromImage = q.get('fromImage');
+  const fromSrc = q.get('fromSrc');
+  const platform = q.get('platform') || undefined;
+  if (fromImage) {
+    const auth = ctx.header('x-registry-auth');
+    return withProgress(ctx, (send) => b.pull({ fromImage, tag: q.get('tag') || undefined, ...(platform && { platform }), ...(auth && { auth }) }, send));
+  }
+  if (!fromSrc) throw invalidParameter('fromImage or fromSrc is required');
+  const opts = {
+    body: ctx.body(),
+    fromSrc,
+    repo: q.get('repo') || undefined,
+    tag: q.get('tag') || undefined,
+    changes: q.getAll('changes'),
+    message: q.get('message') || undefined,
+    ...(platform && { platform }),
+  };
+  return withProgress(ctx, (send) => b.importImage(opts, send));
+}
+
+async function remove(ctx: RequestContext, b: ImagesBackend, name: string): Promise<void> {
+  ctx.sendJson(200, await b.remove(name, { force: boolParam(ctx.query, 'force'), noprune: boolParam(ctx.query, 'noprune') }));
+}
+
+async function save(ctx: RequestContext, b: ImagesBackend, names: string[]): Promise<void> {
+  if (names.length === 0) throw invalidParameter('no images given to save: use names=<image>');
+  const tar = await b.save(names);
+  const out = ctx.stream(200, 'application/x-tar');
+  tar.on('error', () => ctx.req.socket.destroy());
+  tar.pipe(out);
+  await new Promise((resolve) => out.on('finish', resolve).on('close', resolve));
+}
+
+async function search(ctx: RequestContext, b: ImagesBackend): Promise<void> {
+  const term = ctx.query.get('term');
+  if (!term) throw invalidParameter('term is required');
+  const limit = ctx.query.get('limit');
+  const n = limit ? Number(limit) : undefined;
+  if (n !== undefined && (!Number.isInteger(n) || n < 1 || n > 100)) throw invalidParameter('limit must be between 1 and 100');
+  const auth = ctx.header('x-registry-auth');
+  ctx.sendJson(200, await b.search(term, n, parseFilters(ctx.query.get('filters'), SEARCH_FILTERS), auth));
+}
+
+async function distribution(ctx: RequestContext, b: ImagesBackend): Promise<void> {
+  const { name, action } = splitAction(ctx.params['*'] ?? '');
+  if (!name || action !== 'json') throw notFound('page not found');
+  ctx.sendJson(200, await b.distribution(name, ctx.header('x-registry-auth')));
+}

@@ -1,0 +1,46 @@
+// berth image and its top-level shortcuts, as docker places them: `images` is `image ls`,
+// `rmi` is `image rm`, and pull, push, tag, history, save, load and import exist both ways.
+import type { Command } from 'commander';
+import type { CliEnv } from '../cli-env.ts';
+import { ExitCode } from '../main.ts';
+import { commandPath } from './context-common.ts';
+import { addImportCommand, addLoadCommand, addSaveCommand } from './image-archive.ts';
+import { addHistoryCommand } from './image-history.ts';
+import { addListCommand } from './image-list.ts';
+import { addInspectCommand, addPruneCommand, addRemoveCommand, addTagCommand } from './image-manage.ts';
+import { addPullCommand, addPushCommand } from './image-transfer.ts';
+
+export function registerImageCommands(program: Command, getEnv: () => CliEnv): void {
+  const image: Command = program
+    .command('image')
+    .usage('COMMAND')
+    .description('Manage images')
+    .configureHelp({ sortSubcommands: true, subcommandTerm: (cmd) => cmd.name() })
+    .argument('[command]')
+    .action((name: string | undefined) => {
+      // Without a subcommand docker shows the help (on stderr, status 0); an unknown one is an error.
+      if (name === undefined) {
+        image.outputHelp({ error: true });
+        return;
+      }
+      const path = commandPath(image);
+      process.stderr.write(`${path.split(' ')[0]}: unknown command: ${path} ${name}\n\nUsage:  ${path}\n\nRun '${path} --help' for more information\n`);
+      throw new ExitCode(1);
+    });
+
+  addListCommand(program, 'images', [], getEnv);
+  addListCommand(image, 'ls', ['list'], getEnv);
+  addRemoveCommand(program, 'rmi', [], getEnv);
+  addRemoveCommand(image, 'rm', ['remove'], getEnv);
+  addInspectCommand(image, getEnv);
+  addPruneCommand(image, getEnv);
+  for (const parent of [program, image]) {
+    addPullCommand(parent, getEnv);
+    addPushCommand(parent, getEnv);
+    addTagCommand(parent, getEnv);
+    addHistoryCommand(parent, getEnv);
+    addSaveCommand(parent, getEnv);
+    addLoadCommand(parent, getEnv);
+    addImportCommand(parent, getEnv);
+  }
+}

@@ -1,0 +1,63 @@
+// docker import: a root filesystem tar (possibly compressed), from the request body or a URL,
+// becomes a one-layer image with a config built from `changes` and `message`.
+import { Readable } from 'node:stream';
+import type { ImageService } from './image-service.ts';
+import type { ProgressSink } from '../../api/progress.ts';
+import type { ImageConfig, Platform } from '../../image/types.ts';
+import { decompressStream } from '../../image/decompress.ts';
+import { applyChanges } from '../../image/changes.ts';
+import { parseReference, familiarString, type Reference } from '../../image/reference.ts';
+import { invalidParameter } from '../../api/types/errors.ts';
+import { ENGINE_VERSION } from '../../lib/build-info.ts';
+
+export interface ImportOptions {
+  source: Readable;
+  /** "-" for the request body, else the URL it came from (for the history comment). */
+  from: string;
+  repo?: string;
+  tag?: string;
+  changes: string[];
+  message?: string;
+  platform?: Platform;
+}
+
+export async function importImage(svc: ImageService, opts: ImportOptions, send: ProgressSink): Promise<string> {
+  const ref = targetRef(opts.repo, opts.tag);
+  const layer = await svc.importer.apply(undefined, { open: () => decompressStream(opts.source) });
+  const now = new Date().toISOString();
+  const config: ImageConfig = {
+    architecture: opts.platform?.architecture ?? 'amd64',
+    os: opts.platform?.os ?? 'linux',
+    ...(opts.platform?.variant && { variant: opts.platform.variant }),
+    created: now,
+    docker_version: ENGINE_VERSION,
+    config: applyChanges({}, opts.changes),
+    rootfs: { type: 'layers', diff_ids: [layer.diffId] },
+    history: [{ created: now, comment: opts.message || `Imported from ${opts.from}` }],
+  };
+  const id = svc.commitImage(config, [layer], ref ? [{ ref, kind: 'tag' }] : []);
+  svc.deps.events.emit('image', 'import', id, ref ? { name: familiarString(ref) } : {});
+  send({ status: id });
+  return id;
+}
+
+function targetRef(repo: string | undefined, tag: string | undefined): Reference | undefined {
+  if (!repo) return undefined;
+  const ref = parseReference(tag ? `${repo}:${tag}` : repo);
+  if (ref.digest) throw invalidParameter('cannot import digest reference');
+  return { ...ref, tag: ref.tag ?? 'latest' };
+}
+
+/** Only plain http(s) URLs; the daemon fetches them. */
+export async function fetchImportSource(url: string): Promise<Readable> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw invalidParameter(`invalid import source "${url}": use "-" for the request body or an http(s) URL`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw invalidParameter(`unsupported import source scheme ${parsed.protocol}`);
+  const res = await fetch(parsed);
+  if (!res.ok || !res.body) throw invalidParameter(`failed to fetch ${url}: ${res.status} ${res.statusText}`);
+  return Readable.fromWeb(res.body as import('node:stream/web').ReadableStream);
+}

@@ -1,0 +1,191 @@
+// berthd's images: listing, inspecting, tagging, removing and pruning, plus the one way an
+// image enters the store (commitImage) that import, pull and load all use.
+import type { ImageRow, ImagesTable, LayerRow } from '../../store/images.ts';
+import type { ContentStore } from '../../image/content/content-store.ts';
+import type { ImageConfig } from '../../image/types.ts';
+import type { EventsService } from '../events/events-service.ts';
+import type { LayerBackend } from './layer-backend.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { conflict, invalidParameter } from '../../api/types/errors.ts';
+import { familiarName, familiarString, formatReference, parseReference, type Reference } from '../../image/reference.ts';
+import { findImage, resolveImage } from './image-resolver.ts';
+import { imageFacts, type ImageFacts } from './image-views.ts';
+import { LayerImporter } from './layer-import.ts';
+
+export interface ImageServiceDeps {
+  table: ImagesTable;
+  content: ContentStore;
+  layers: LayerBackend;
+  events: EventsService;
+  logger: Logger;
+  /** Containers using an image (the containers issue plugs this in). */
+  containersUsing?: (imageId: string) => { id: string; running: boolean }[];
+}
+
+export type DeleteResult = { Untagged: string } | { Deleted: string };
+
+export class ImageService {
+  readonly deps: ImageServiceDeps;
+  readonly importer: LayerImporter;
+
+  constructor(deps: ImageServiceDeps) {
+    this.deps = deps;
+    this.importer = new LayerImporter(deps.table, deps.layers);
+  }
+
+  get table(): ImagesTable {
+    return this.deps.table;
+  }
+
+  resolve(name: string): ImageRow {
+    return resolveImage(this.deps.table, name);
+  }
+
+  facts(row: ImageRow): ImageFacts {
+    return imageFacts(this.deps.table, this.deps.content, row);
+  }
+
+  all(): ImageFacts[] {
+    return this.deps.table.listImages().map((r) => this.facts(r));
+  }
+
+  count(): number {
+    return this.deps.table.listImages().length;
+  }
+
+  /** Store a config made here (import, commit) as an image; see commitImageBytes. */
+  commitImage(config: ImageConfig, layers: LayerRow[], refs: { ref: Reference; kind: 'tag' | 'digest' }[] = [], parent?: string): string {
+    return this.commitImageBytes(Buffer.from(JSON.stringify(config)), layers, refs, parent);
+  }
+
+  /**
+   * Store config bytes (exactly as given: pull and load keep the registry's bytes, so the id
+   * stays the config digest) with its layer chain as an image, and point refs at it — one
+   * transaction, after every layer is complete.
+   */
+  commitImageBytes(configBytes: Buffer, layers: LayerRow[], refs: { ref: Reference; kind: 'tag' | 'digest' }[] = [], parent?: string): string {
+    const id = this.deps.content.putBytes(configBytes);
+    const now = new Date().toISOString();
+    this.deps.table.transaction(() => {
+      this.deps.table.putImage({ id, topChain: layers.at(-1)?.chainId ?? null, createdAt: now, lastTagTime: null, parent: parent ?? null }, layers.map((l) => l.chainId));
+      for (const { ref, kind } of refs) this.deps.table.setRef(formatReference(ref), id, kind);
+    });
+    return id;
+  }
+
+  tag(source: string, repo: string, tag: string | undefined): void {
+    const image = this.resolve(source);
+    const ref = parseReference(tag ? `${repo}:${tag}` : repo);
+    if (ref.digest) throw invalidParameter('refusing to create a tag with a digest reference');
+    const full = { ...ref, tag: ref.tag ?? 'latest' };
+    const now = new Date().toISOString();
+    this.deps.table.transaction(() => {
+      this.deps.table.setRef(formatReference(full), image.id, 'tag');
+      this.deps.table.touchTagTime(image.id, now);
+    });
+    this.deps.events.emit('image', 'tag', image.id, { name: familiarString(full) });
+  }
+
+  async remove(name: string, opts: { force: boolean; noprune: boolean }): Promise<DeleteResult[]> {
+    const image = this.resolve(name);
+    const refs = this.deps.table.refsOf(image.id);
+    const named = this.#namedRef(name, image.id);
+    const users = this.deps.containersUsing?.(image.id) ?? [];
+    const out: DeleteResult[] = [];
+    // Removing one of several names only untags, as dockerd does.
+    if (named && (refs.length > 1 || users.length > 0) && !(opts.force && refs.length === 1)) {
+      this.#untag(named, image.id, out);
+      return out;
+    }
+    if (users.length && !opts.force) {
+      const kind = users.some((u) => u.running) ? 'running' : 'stopped';
+      throw conflict(`conflict: unable to delete ${shortId(image.id)} (cannot be forced) - image is being used by ${kind} container ${shortId(users[0]!.id)}`);
+    }
+    if (!named && refs.length > 1 && !opts.force) {
+      throw conflict(`conflict: unable to delete ${shortId(image.id)} (must be forced) - image is referenced in multiple repositories`);
+    }
+    for (const r of refs) this.#untag(r.ref, image.id, out);
+    await this.#deleteImage(image.id, out);
+    return out;
+  }
+
+  #namedRef(name: string, imageId: string): string | undefined {
+    if (/^(sha256:)?[a-f0-9]{1,64}$/.test(name) && !this.deps.table.resolveRef(refString(name) ?? '')) return undefined;
+    const ref = refString(name);
+    return ref && this.deps.table.resolveRef(ref)?.imageId === imageId ? ref : undefined;
+  }
+
+  #untag(ref: string, imageId: string, out: DeleteResult[]): void {
+    this.deps.table.deleteRef(ref);
+    const familiar = familiarString(parseReference(ref));
+    out.push({ Untagged: familiar });
+    this.deps.events.emit('image', 'untag', imageId, { name: familiar });
+  }
+
+  async #deleteImage(id: string, out: DeleteResult[]): Promise<void> {
+    const orphans = this.deps.table.transaction(() => this.deps.table.deleteImage(id));
+    out.push({ Deleted: id });
+    this.deps.events.emit('image', 'delete', id, { name: id });
+    for (const layer of orphans) {
+      await this.deps.layers.removeLayer(layer.cacheId);
+      if (!this.deps.table.layerWithDiffId(layer.diffId)) {
+        for (const b of this.deps.table.layerBlobs(layer.diffId)) this.deps.content.delete(b.blobDigest);
+      }
+      out.push({ Deleted: layer.chainId });
+    }
+    this.deps.content.delete(id);
+  }
+
+  /** Dangling images (no tags), or with all=true every image no container uses. */
+  async prune(all: boolean, keep: (f: ImageFacts) => boolean): Promise<{ ImagesDeleted: DeleteResult[] | null; SpaceReclaimed: number }> {
+    const deleted: DeleteResult[] = [];
+    let reclaimed = 0;
+    for (const f of this.all()) {
+      if ((!all && f.tags.length > 0) || keep(f) || (this.deps.containersUsing?.(f.row.id).length ?? 0) > 0) continue;
+      const before = this.#layerBytes(f.row.id);
+      for (const r of this.deps.table.refsOf(f.row.id)) this.#untag(r.ref, f.row.id, deleted);
+      const out: DeleteResult[] = [];
+      await this.#deleteImage(f.row.id, out);
+      reclaimed += out.length > 1 ? before : 0;
+      deleted.push(...out);
+    }
+    if (deleted.length) this.deps.events.emit('image', 'prune', '', { reclaimed: String(reclaimed) });
+    return { ImagesDeleted: deleted.length ? deleted : null, SpaceReclaimed: reclaimed };
+  }
+
+  #layerBytes(id: string): number {
+    return this.deps.table.layersOf(id).filter((l) => this.deps.table.imagesUsingLayer(l.chainId).length === 1).reduce((n, l) => n + l.size, 0);
+  }
+
+  /** Remove layer directories and rows that nothing refers to (after a crash mid-pull). */
+  async collectGarbage(): Promise<void> {
+    const known = this.deps.table.allCacheIds();
+    for (const cacheId of await this.deps.layers.listCacheIds()) {
+      if (!known.has(cacheId)) {
+        this.deps.logger.info('removing orphaned layer directory', { cacheId });
+        await this.deps.layers.removeLayer(cacheId);
+      }
+    }
+  }
+
+  exists(name: string): boolean {
+    return findImage(this.deps.table, name) !== undefined;
+  }
+
+  familiarRepo(ref: Reference): string {
+    return familiarName(ref);
+  }
+}
+
+export function shortId(id: string): string {
+  return id.replace(/^sha256:/, '').slice(0, 12);
+}
+
+function refString(name: string): string | undefined {
+  try {
+    const ref = parseReference(name);
+    return formatReference(ref.tag || ref.digest ? ref : { ...ref, tag: 'latest' });
+  } catch {
+    return undefined;
+  }
+}

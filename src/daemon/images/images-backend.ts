@@ -1,0 +1,90 @@
+// The images router's backend: request-shaped calls turned into ImageService operations and
+// the JSON shapes of the Engine API.
+import type { Readable } from 'node:stream';
+import type { ImagesBackend } from '../../api/routers/images.ts';
+import type { ProgressSink } from '../../api/progress.ts';
+import type { Filters } from '../../api/query.ts';
+import type { ImageService } from './image-service.ts';
+import type { Platform } from '../../image/types.ts';
+import { historyView, inspectView, summaryView } from './image-views.ts';
+import { imagePredicate } from './image-filters.ts';
+import { importImage, fetchImportSource } from './image-import.ts';
+import { invalidParameter, notImplemented } from '../../api/types/errors.ts';
+
+export interface ImageTransfers {
+  pull?: ImagesBackend['pull'];
+  push?: ImagesBackend['push'];
+  save?: ImagesBackend['save'];
+  load?: ImagesBackend['load'];
+  distribution?: ImagesBackend['distribution'];
+  search?: ImagesBackend['search'];
+}
+
+export function imagesBackend(svc: ImageService, transfers: ImageTransfers = {}): ImagesBackend {
+  const lookup = (name: string) => svc.facts(svc.resolve(name));
+  const missing = (what: string) => () => {
+    throw notImplemented(`${what} is not available in this build of berthd yet`);
+  };
+  return {
+    list({ filters, sharedSize }, version) {
+      const keep = imagePredicate(filters, lookup);
+      const count = (id: string) => (sharedSize ? (svc.deps.containersUsing?.(id).length ?? 0) : -1);
+      return svc.all().filter(keep).map((f) => summaryView(f, version, count(f.row.id)));
+    },
+    inspect(name, version) {
+      const f = lookup(name);
+      const layers = svc.table.layersOf(f.row.id);
+      return inspectView(f, version, graphDriver(svc, layers.map((l) => l.cacheId)));
+    },
+    history(name) {
+      const f = lookup(name);
+      return historyView(f, svc.table.layersOf(f.row.id).map((l) => l.size));
+    },
+    tag: (name, repo, tag) => svc.tag(name, repo, tag),
+    remove: (name, opts) => svc.remove(name, opts),
+    async prune(filters: Filters) {
+      const all = (filters.get('dangling') ?? []).some((v) => ['false', '0'].includes(v.toLowerCase()));
+      const rest = new Map([...filters].filter(([k]) => k !== 'dangling'));
+      const match = imagePredicate(rest, lookup);
+      return svc.prune(all, (f) => !match(f));
+    },
+    async importImage(opts, send: ProgressSink) {
+      const source: Readable = opts.fromSrc === '-' ? opts.body : await fetchImportSource(opts.fromSrc);
+      await importImage(svc, { source, from: opts.fromSrc, ...(opts.repo && { repo: opts.repo }), ...(opts.tag && { tag: opts.tag }), changes: opts.changes, ...(opts.message && { message: opts.message }), ...(opts.platform && { platform: parsePlatform(opts.platform) }) }, send);
+    },
+    pull: transfers.pull ?? missing('pulling images'),
+    push: transfers.push ?? missing('pushing images'),
+    save: transfers.save ?? missing('saving images'),
+    load: transfers.load ?? missing('loading images'),
+    distribution: transfers.distribution ?? missing('distribution inspect'),
+    search: transfers.search ?? missing('registry search'),
+  };
+}
+
+function graphDriver(svc: ImageService, cacheIds: string[]): { Name: string; Data: Record<string, string> | null } {
+  const layers = svc.deps.layers;
+  if (cacheIds.length === 0) return { Name: layers.driver, Data: null };
+  const top = cacheIds.at(-1)!;
+  if (layers.driver !== 'overlay2') return { Name: layers.driver, Data: null };
+  const diffs = cacheIds.map((c) => layers.layerPath(c)).reverse();
+  return {
+    Name: 'overlay2',
+    Data: { ...(diffs.length > 1 && { LowerDir: diffs.slice(1).join(':') }), MergedDir: layers.layerPath(top).replace(/diff$/, 'merged'), UpperDir: diffs[0]!, WorkDir: layers.layerPath(top).replace(/diff$/, 'work') },
+  };
+}
+
+/** "linux/amd64", "linux/arm64/v8", or the JSON OCI platform object newer clients send. */
+export function parsePlatform(raw: string): Platform {
+  if (raw.trim().startsWith('{')) {
+    try {
+      const p = JSON.parse(raw) as Platform;
+      if (typeof p.os === 'string' && typeof p.architecture === 'string') return p;
+    } catch {
+      /* fall through to the error */
+    }
+    throw invalidParameter(`invalid platform: ${raw}`);
+  }
+  const [os, architecture, variant] = raw.split('/');
+  if (!os || !architecture) throw invalidParameter(`invalid platform "${raw}": expected os/arch[/variant]`);
+  return { os, architecture: architecture === 'x86_64' ? 'amd64' : architecture, ...(variant && { variant }) };
+}

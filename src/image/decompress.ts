@@ -1,0 +1,83 @@
+// Tar streams that may arrive compressed (docker import, docker load): the format is sniffed
+// from the first bytes, as dockerd's DecompressStream does — gzip, zstd, bzip2, xz or plain.
+import { spawn } from 'node:child_process';
+import { PassThrough, type Readable } from 'node:stream';
+import zlib from 'node:zlib';
+import { invalidParameter } from '../api/types/errors.ts';
+
+type Format = 'gzip' | 'zstd' | 'bzip2' | 'xz' | 'plain';
+
+export function sniffFormat(head: Buffer): Format {
+  if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head.readUInt32LE(0) === 0xfd2fb528) return 'zstd';
+  if (head.subarray(0, 3).toString('latin1') === 'BZh') return 'bzip2';
+  if (head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return 'xz';
+  return 'plain';
+}
+
+/** The stream, decompressed if it was compressed. */
+export async function decompressStream(source: Readable): Promise<Readable> {
+  const head = await peek(source, 6);
+  const format = head.length >= 4 ? sniffFormat(head) : 'plain';
+  switch (format) {
+    case 'plain':
+      return source;
+    case 'gzip':
+      return source.pipe(zlib.createGunzip());
+    case 'zstd':
+      return source.pipe(zlib.createZstdDecompress());
+    default:
+      return external(format === 'xz' ? 'xz' : 'bzip2', source);
+  }
+}
+
+function external(cmd: string, source: Readable): Readable {
+  const child = spawn(cmd, ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  child.on('error', () => out.destroy(invalidParameter(`${cmd} is needed to decompress this archive but is not installed`)));
+  child.on('close', (code) => code && out.destroy(invalidParameter(`${cmd} failed: ${err.trim()}`)));
+  source.pipe(child.stdin);
+  child.stdin.on('error', () => undefined);
+  const out = new PassThrough();
+  child.stdout.pipe(out);
+  return out;
+}
+
+/** Read at least n bytes (or to the end) and put them back in front of the stream. */
+async function peek(source: Readable, n: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  while (size < n) {
+    const chunk: Buffer | null = source.read() ?? (await nextChunk(source));
+    if (!chunk) break;
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  const head = Buffer.concat(chunks);
+  if (head.length) source.unshift(head);
+  return head;
+}
+
+function nextChunk(source: Readable): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      source.off('readable', onReadable);
+      source.off('end', onEnd);
+      source.off('error', onError);
+    };
+    const onReadable = () => {
+      const c = source.read() as Buffer | null;
+      if (c) {
+        done();
+        resolve(c);
+      }
+    };
+    const onEnd = () => (done(), resolve(null));
+    const onError = (e: Error) => (done(), reject(e));
+    source.on('readable', onReadable);
+    source.once('end', onEnd);
+    source.once('error', onError);
+  });
+}
+

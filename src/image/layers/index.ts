@@ -1,0 +1,16 @@
+// berthd's layer store: overlay2 as dockerd does it, vfs where overlay mounts are refused.
+export type { AppliedLayer, DiskUsage, DriverName, LayerStore, LayerStoreOptions } from './store.ts';
+export { isCacheId } from './store.ts';
+export { Overlay2Store, MAX_DEPTH } from './overlay2-store.ts';
+export { VfsStore } from './vfs-store.ts';
+export { detectDriver, type DriverChoice } from './detect.ts';
+export { mountOverlay, unmount, mountsUnder } from './mount.ts';
+
+import type { DriverName, LayerStore, LayerStoreOptions } from './store.ts';
+import { Overlay2Store } from './overlay2-store.ts';
+import { VfsStore } from './vfs-store.ts';
+
+/** The store for the driver detectDriver chose; root is the daemon's data root. */
+export function openLayerStore(driver: DriverName, root: string, opts: LayerStoreOptions = {}): LayerStore {
+  return driver === 'overlay2' ? new Overlay2Store(root, opts) : new VfsStore(root, opts);
+}

@@ -1,0 +1,170 @@
+// overlay2, laid out as dockerd's graphdriver does it:
+//   <root>/overlay2/<cacheId>/diff/   the layer's files, whiteouts in overlayfs's format
+//   <root>/overlay2/<cacheId>/link    its 26-char short id
+//   <root>/overlay2/<cacheId>/lower   "l/SHORT:l/SHORT..." parents nearest first (not for base layers)
+//   <root>/overlay2/<cacheId>/work/   overlayfs's work dir when used as an upper (not for base layers)
+//   <root>/overlay2/l/<short>         -> ../<cacheId>/diff
+// A layer is built in <root>/overlay2/.staging/<cacheId> and renamed into place when complete:
+// the rename is the commit, so a crash leaves only staging debris, which opening the store clears.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
+import { chmod, mkdir, readFile, readlink, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { invalidParameter, notFound } from '../../api/types/errors.ts';
+import { extractLayer } from './extract.ts';
+import { assertCacheId, isCacheId, newCacheId, syncFs, usage, type AppliedLayer, type DiskUsage, type LayerStore, type LayerStoreOptions } from './store.ts';
+import { byteStream, overlayChanges, tarChunks } from './tar-layer.ts';
+import { dumpXattrs } from './xattr.ts';
+
+const LINKS = 'l';
+const STAGING = '.staging';
+/** Docker's limit: deeper stacks would not fit a page of mount options even with short names. */
+export const MAX_DEPTH = 125;
+
+export class Overlay2Store implements LayerStore {
+  readonly driver = 'overlay2' as const;
+  /** <root>/overlay2: also the cwd for mounts, so "l/SHORT" lowerdirs resolve. */
+  readonly home: string;
+  readonly #allowDevices: boolean;
+
+  constructor(root: string, opts: LayerStoreOptions = {}) {
+    this.home = join(root, 'overlay2');
+    this.#allowDevices = opts.allowDevices ?? false;
+    mkdirSync(join(this.home, LINKS), { recursive: true });
+    chmodSync(this.home, 0o710);
+    chmodSync(join(this.home, LINKS), 0o700);
+    this.#recover();
+  }
+
+  exists(cacheId: string): boolean {
+    return existsSync(join(this.#dir(cacheId), 'diff'));
+  }
+
+  layerPath(cacheId: string): string {
+    return join(this.#dir(cacheId), 'diff');
+  }
+
+  async applyLayer(parentCacheId: string | undefined, tar: Readable): Promise<AppliedLayer> {
+    const cacheId = newCacheId();
+    const stage = join(this.home, STAGING, cacheId);
+    try {
+      const lower = await this.#lowerFor(parentCacheId);
+      await this.#stage(stage, lower);
+      const res = await extractLayer(join(stage, 'diff'), tar, { format: 'overlay', allowDevices: this.#allowDevices });
+      await this.#commit(stage, cacheId);
+      return { cacheId, ...res };
+    } catch (err) {
+      tar.destroy();
+      await rm(stage, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  async createRwLayer(parentCacheId: string | undefined): Promise<string> {
+    const cacheId = newCacheId();
+    const stage = join(this.home, STAGING, cacheId);
+    try {
+      await this.#stage(stage, await this.#lowerFor(parentCacheId), true);
+      await this.#commit(stage, cacheId);
+      return cacheId;
+    } catch (err) {
+      await rm(stage, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  async removeLayer(cacheId: string): Promise<void> {
+    const dir = this.#dir(cacheId);
+    if (!existsSync(dir)) return;
+    const short = (await readFile(join(dir, 'link'), 'utf8').catch(() => '')).trim();
+    // Out of sight first (a half-deleted layer must never look usable), then delete.
+    const trash = join(this.home, STAGING, `rm-${cacheId}-${randomBytes(4).toString('hex')}`);
+    await rename(dir, trash);
+    if (short) await unlink(join(this.home, LINKS, short)).catch(() => undefined);
+    await rm(trash, { recursive: true, force: true });
+  }
+
+  async listCacheIds(): Promise<string[]> {
+    return readdirSync(this.home).filter((n) => isCacheId(n) && this.exists(n)).sort();
+  }
+
+  async lowerDirs(cacheId: string): Promise<string[]> {
+    const dir = this.#existing(cacheId);
+    const lower = (await readFile(join(dir, 'lower'), 'utf8').catch(() => '')).trim();
+    const parents = lower === '' ? [] : lower.split(':');
+    const out = [join(dir, 'diff')];
+    // Each l/SHORT link reads "../<cacheId>/diff": resolved against the l/ directory.
+    for (const p of parents) out.push(resolve(this.home, LINKS, await readlink(join(this.home, p))));
+    return out;
+  }
+
+  tarLayer(cacheId: string): Readable {
+    const diff = join(this.#existing(cacheId), 'diff');
+    return byteStream((async function* () {
+      const xattrs = await dumpXattrs(diff);
+      yield* tarChunks(overlayChanges(diff, xattrs), xattrs);
+    })());
+  }
+
+  diskUsage(cacheId: string): Promise<DiskUsage> {
+    return usage(join(this.#existing(cacheId), 'diff'));
+  }
+
+  #dir(cacheId: string): string {
+    return join(this.home, assertCacheId(cacheId));
+  }
+
+  #existing(cacheId: string): string {
+    if (!this.exists(cacheId)) throw notFound(`layer ${cacheId} not found in overlay2 store`);
+    return this.#dir(cacheId);
+  }
+
+  /** The "lower" file content for a child of parentCacheId (undefined for a base layer). */
+  async #lowerFor(parentCacheId: string | undefined): Promise<string | undefined> {
+    if (parentCacheId === undefined) return undefined;
+    const dir = this.#existing(parentCacheId);
+    const short = (await readFile(join(dir, 'link'), 'utf8')).trim();
+    const grand = (await readFile(join(dir, 'lower'), 'utf8').catch(() => '')).trim();
+    const lower = grand ? `${LINKS}/${short}:${grand}` : `${LINKS}/${short}`;
+    if (lower.split(':').length > MAX_DEPTH) throw invalidParameter(`max depth exceeded: a rootfs may have at most ${MAX_DEPTH} layers`);
+    return lower;
+  }
+
+  async #stage(stage: string, lower: string | undefined, forceWork = false): Promise<void> {
+    await mkdir(stage);
+    await chmod(stage, 0o710);
+    await mkdir(join(stage, 'diff'));
+    await chmod(join(stage, 'diff'), 0o755);
+    await writeFile(join(stage, 'link'), shortId());
+    if (lower !== undefined) await writeFile(join(stage, 'lower'), lower);
+    if (lower !== undefined || forceWork) await mkdir(join(stage, 'work'), { mode: 0o700 });
+  }
+
+  async #commit(stage: string, cacheId: string): Promise<void> {
+    await syncFs(stage);
+    await rename(stage, this.#dir(cacheId));
+    const short = (await readFile(join(this.#dir(cacheId), 'link'), 'utf8')).trim();
+    await symlink(`../${cacheId}/diff`, join(this.home, LINKS, short));
+  }
+
+  /** Opening the store (once, at daemon start, hence sync): drop staging debris and dangling short links, restore missing links. */
+  #recover(): void {
+    rmSync(join(this.home, STAGING), { recursive: true, force: true });
+    mkdirSync(join(this.home, STAGING), { mode: 0o700 });
+    const links = join(this.home, LINKS);
+    for (const name of readdirSync(links)) {
+      if (!existsSync(join(links, name))) unlinkSync(join(links, name)); // existsSync follows the link
+    }
+    for (const id of readdirSync(this.home).filter(isCacheId)) {
+      const short = existsSync(join(this.home, id, 'link')) ? readFileSync(join(this.home, id, 'link'), 'utf8').trim() : '';
+      if (short && !existsSync(join(links, short))) symlinkSync(`../${id}/diff`, join(links, short));
+    }
+  }
+}
+
+/** 26 characters of base32 (A-Z2-7), as docker's overlay2 generateID: 130 random bits. */
+function shortId(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  return [...randomBytes(26)].map((b) => alphabet[b & 31]).join('');
+}

@@ -1,0 +1,139 @@
+// vfs, the fallback when overlay mounts are refused: every layer is a full copy of its parent
+// with the layer applied, as dockerd's vfs graphdriver does it.
+//   <root>/vfs/dir/<cacheId>/      the complete rootfs up to this layer
+//   <root>/vfs/parents/<cacheId>   its parent's cacheId ("" for a base layer): tarLayer diffs
+//                                  against the parent, and nothing inside dir/ may hold it
+// The copy is `cp -a --reflink=auto`: it keeps owners, modes, times, xattrs, hard links and
+// device nodes, and shares blocks on filesystems that can (btrfs, xfs), copying elsewhere.
+// Layers are built in <root>/vfs/.staging and renamed into place when complete.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { notFound } from '../../api/types/errors.ts';
+import { run } from './exec.ts';
+import { extractLayer } from './extract.ts';
+import { assertCacheId, isCacheId, newCacheId, syncFs, usage, type AppliedLayer, type DiskUsage, type LayerStore, type LayerStoreOptions } from './store.ts';
+import { byteStream, tarChunks } from './tar-layer.ts';
+import { vfsChanges } from './vfs-diff.ts';
+import { dumpXattrs } from './xattr.ts';
+
+export class VfsStore implements LayerStore {
+  readonly driver = 'vfs' as const;
+  readonly home: string;
+  readonly #dirs: string;
+  readonly #parents: string;
+  readonly #staging: string;
+  readonly #allowDevices: boolean;
+
+  constructor(root: string, opts: LayerStoreOptions = {}) {
+    this.home = join(root, 'vfs');
+    this.#dirs = join(this.home, 'dir');
+    this.#parents = join(this.home, 'parents');
+    this.#staging = join(this.home, '.staging');
+    this.#allowDevices = opts.allowDevices ?? false;
+    mkdirSync(this.#dirs, { recursive: true, mode: 0o700 });
+    mkdirSync(this.#parents, { recursive: true, mode: 0o700 });
+    // Opening the store (once, at daemon start): staging debris and orphaned parent records go.
+    rmSync(this.#staging, { recursive: true, force: true });
+    mkdirSync(this.#staging, { mode: 0o700 });
+    for (const id of readdirSync(this.#parents)) if (!existsSync(join(this.#dirs, id))) rmSync(join(this.#parents, id), { force: true });
+  }
+
+  exists(cacheId: string): boolean {
+    return existsSync(this.layerPath(cacheId));
+  }
+
+  layerPath(cacheId: string): string {
+    return join(this.#dirs, assertCacheId(cacheId));
+  }
+
+  async applyLayer(parentCacheId: string | undefined, tar: Readable): Promise<AppliedLayer> {
+    const cacheId = newCacheId();
+    const stage = join(this.#staging, cacheId);
+    try {
+      await this.#copyParent(parentCacheId, stage);
+      const res = await extractLayer(stage, tar, { format: 'vfs', allowDevices: this.#allowDevices });
+      await this.#commit(stage, cacheId, parentCacheId);
+      return { cacheId, ...res };
+    } catch (err) {
+      tar.destroy();
+      await rm(stage, { recursive: true, force: true });
+      await rm(join(this.#parents, cacheId), { force: true });
+      throw err;
+    }
+  }
+
+  async createRwLayer(parentCacheId: string | undefined): Promise<string> {
+    const cacheId = newCacheId();
+    const stage = join(this.#staging, cacheId);
+    try {
+      await this.#copyParent(parentCacheId, stage);
+      await this.#commit(stage, cacheId, parentCacheId);
+      return cacheId;
+    } catch (err) {
+      await rm(stage, { recursive: true, force: true });
+      await rm(join(this.#parents, cacheId), { force: true });
+      throw err;
+    }
+  }
+
+  async removeLayer(cacheId: string): Promise<void> {
+    const dir = this.layerPath(cacheId);
+    if (!existsSync(dir)) return;
+    const trash = join(this.#staging, `rm-${cacheId}-${randomBytes(4).toString('hex')}`);
+    await rename(dir, trash); // out of sight first, so a half-deleted layer never looks usable
+    await rm(join(this.#parents, cacheId), { force: true });
+    await rm(trash, { recursive: true, force: true });
+  }
+
+  async listCacheIds(): Promise<string[]> {
+    return readdirSync(this.#dirs).filter(isCacheId).sort();
+  }
+
+  async lowerDirs(cacheId: string): Promise<string[]> {
+    return [this.#existing(cacheId)]; // a vfs layer is already the whole rootfs
+  }
+
+  tarLayer(cacheId: string): Readable {
+    const dir = this.#existing(cacheId);
+    const parentId = this.#parentOf(cacheId);
+    const parent = parentId ? this.#existing(parentId) : undefined;
+    return byteStream((async function* () {
+      const cx = await dumpXattrs(dir);
+      const px = parent ? await dumpXattrs(parent) : new Map();
+      yield* tarChunks(vfsChanges(dir, parent, cx, px), cx);
+    })());
+  }
+
+  diskUsage(cacheId: string): Promise<DiskUsage> {
+    return usage(this.#existing(cacheId));
+  }
+
+  #existing(cacheId: string): string {
+    if (!this.exists(cacheId)) throw notFound(`layer ${cacheId} not found in vfs store`);
+    return this.layerPath(cacheId);
+  }
+
+  #parentOf(cacheId: string): string | undefined {
+    const p = join(this.#parents, cacheId);
+    return existsSync(p) ? readFileSync(p, 'utf8').trim() || undefined : undefined;
+  }
+
+  async #copyParent(parentCacheId: string | undefined, stage: string): Promise<void> {
+    if (parentCacheId === undefined) {
+      await mkdir(stage);
+      await chmod(stage, 0o755);
+      return;
+    }
+    await run('cp', ['-a', '--reflink=auto', '--', `${this.#existing(parentCacheId)}/.`, stage]);
+  }
+
+  async #commit(stage: string, cacheId: string, parentCacheId: string | undefined): Promise<void> {
+    // The parent record first: a record without a dir is debris, a dir without one is not.
+    await writeFile(join(this.#parents, cacheId), parentCacheId ?? '');
+    await syncFs(stage);
+    await rename(stage, this.layerPath(cacheId));
+  }
+}
