@@ -109,7 +109,7 @@ export class ApiClient {
       ...this.#opts.headers,
       ...opts.headers,
     };
-    if (opts.body !== undefined && !(opts.body instanceof Readable) && !Buffer.isBuffer(opts.body)) {
+    if (opts.body !== undefined && !isStream(opts.body) && !Buffer.isBuffer(opts.body)) {
       headers['Content-Type'] = 'application/json';
     }
     this.#opts.debug?.(`--> ${method} ${fullPath}`);
@@ -132,8 +132,13 @@ export class ApiClient {
 
 function writeBody(req: http.ClientRequest, body: unknown): void {
   if (body === undefined) return void req.end();
-  if (body instanceof Readable) return void body.pipe(req);
+  if (isStream(body)) return void body.pipe(req);
   req.end(Buffer.isBuffer(body) ? body : JSON.stringify(body));
+}
+
+/** Node streams and stream-alikes (tar-stream's packs are streamx streams, not Readables). */
+function isStream(body: unknown): body is Readable {
+  return typeof (body as { pipe?: unknown } | null)?.pipe === 'function';
 }
 
 export function queryString(q: RequestOptions['query']): string {

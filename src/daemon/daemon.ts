@@ -11,7 +11,13 @@ import { SettingsTable } from '../store/settings.ts';
 import { EventsService } from './events/events-service.ts';
 import { SystemService } from './system/system-service.ts';
 import { listenAll, type Listener } from './listeners.ts';
-import { backingFilesystem, storageDriverName } from './system/host-facts.ts';
+import { backingFilesystem } from './system/host-facts.ts';
+import { setupImages } from './images/setup.ts';
+import { imagesBackend } from './images/images-backend.ts';
+import { pullImage } from './images/image-pull.ts';
+import { pushImages } from './images/image-push.ts';
+import { summaryView } from './images/image-views.ts';
+import { MAX_API_VERSION } from '../api/types/version.ts';
 import type { DaemonConfig } from './config/types.ts';
 import type { Logger } from '../lib/logger.ts';
 import { ENGINE_VERSION } from '../lib/build-info.ts';
@@ -35,15 +41,24 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
   const settings = new SettingsTable(db);
   const daemonId = settings.getOrCreate('daemon-id', () => randomUUID());
   const events = new EventsService(new EventsTable(db));
+  const { images, driverStatus } = await setupImages(config, db, events, logger);
 
   const system = new SystemService({
     config: () => config,
     daemonId,
-    // No container or image service exists yet; they plug their counts in when they land.
-    counts: { containers: () => ({ total: 0, running: 0, paused: 0, stopped: 0 }), images: () => 0 },
-    usage: { diskUsage: async () => ({ LayersSize: 0, Images: [], Containers: [], Volumes: [], BuildCache: [] }) },
+    // No container service exists yet; it plugs its counts in when it lands.
+    counts: { containers: () => ({ total: 0, running: 0, paused: 0, stopped: 0 }), images: () => images.count() },
+    usage: {
+      diskUsage: async () => ({
+        LayersSize: images.layersSize(),
+        Images: images.all().map((f) => summaryView(f, MAX_API_VERSION, 0)),
+        Containers: [],
+        Volumes: [],
+        BuildCache: [],
+      }),
+    },
     eventListeners: () => events.listenerCount,
-    storageDriver: () => ({ name: storageDriverName(config.storageDriver), status: [['Backing Filesystem', backingFilesystem(config.dataRoot)]] }),
+    storageDriver: () => ({ name: images.deps.layers.driver, status: [['Backing Filesystem', backingFilesystem(config.dataRoot)], ...driverStatus] }),
   });
 
   const routes = buildRoutes({
@@ -54,6 +69,10 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
       login: (auth) => registryLogin(auth, config),
     },
     events,
+    images: imagesBackend(images, {
+      pull: async (req, send) => void (await pullImage(images, config, req, send)),
+      push: (req, send) => pushImages(images, config, req, send),
+    }),
   });
   const serverHeader = `berth/${ENGINE_VERSION} (linux)`;
   const listeners = await listenAll(

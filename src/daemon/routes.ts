@@ -4,12 +4,14 @@ import { systemRoutes, type SystemBackend } from '../api/routers/system.ts';
 import { eventsRoutes, type EventsBackend } from '../api/routers/events.ts';
 import { swarmRoutes } from '../api/routers/swarm.ts';
 import { pluginRoutes } from '../api/routers/plugins.ts';
+import { imagesRoutes, type ImagesBackend } from '../api/routers/images.ts';
 
 export interface Backends {
   system: SystemBackend;
   events: EventsBackend;
+  images: ImagesBackend;
 }
 
 export function buildRoutes(b: Backends): Route[] {
-  return [...systemRoutes(b.system), ...eventsRoutes(b.events), ...swarmRoutes(), ...pluginRoutes()];
+  return [...systemRoutes(b.system), ...eventsRoutes(b.events), ...imagesRoutes(b.images), ...swarmRoutes(), ...pluginRoutes()];
 }

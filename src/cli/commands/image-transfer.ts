@@ -93,6 +93,6 @@ async function push(env: CliEnv, raw: string, flags: TransferFlags): Promise<voi
     await drainJsonMessages(messages, onAux);
     env.out.write(`${formatReference(ref)}\n`);
   } finally {
-    for (const note of notes) env.err.write(`Note: ${note}\n`);
+    for (const note of notes) env.out.write(`Note: ${note}\n`);
   }
 }

@@ -10,7 +10,7 @@ import type { DaemonConfig } from '../config/types.ts';
 import type { LayerRow } from '../../store/images.ts';
 import type { Descriptor } from '../../image/types.ts';
 import { resolveImage, downloadLayers, decompressorFor, type LayerEvent } from '../../image/registry/index.ts';
-import { familiarName, familiarString, parseReference, type Reference } from '../../image/reference.ts';
+import { familiarString, formatReference, parseReference, type Reference } from '../../image/reference.ts';
 import { registryClientFor } from './registry-access.ts';
 import { parsePlatform } from './images-backend.ts';
 import { invalidParameter } from '../../api/types/errors.ts';
@@ -33,12 +33,14 @@ export function pullReference(fromImage: string, tag: string | undefined): Refer
 export async function pullImage(svc: ImageService, config: DaemonConfig, req: PullRequest, send: ProgressSink): Promise<string> {
   const ref = pullReference(req.fromImage, req.tag);
   const client = registryClientFor(ref.domain, req.auth, config);
-  send({ status: `Pulling from ${familiarName(ref)}`, id: ref.tag ?? ref.digest! });
+  send({ status: `Pulling from ${ref.path}`, id: ref.tag ?? ref.digest! });
   const image = await resolveImage(client, ref, req.platform ? parsePlatform(req.platform) : undefined);
   const diffIds = image.config.rootfs.diff_ids;
   const layers = image.manifest.layers;
   if (diffIds.length !== layers.length) throw invalidParameter(`image config has ${diffIds.length} layers but the manifest lists ${layers.length}`);
-  const upToDate = svc.table.getImage(image.manifest.config.digest) !== undefined;
+  // "Up to date" only when the name already pointed at this very image, as dockerd says it.
+  const configDigest = image.manifest.config.digest;
+  const upToDate = ref.tag ? svc.table.resolveRef(formatReference(ref))?.imageId === configDigest : svc.table.getImage(configDigest) !== undefined;
 
   const missing = layers.filter((_, i) => !svc.importer.has(diffIds, i));
   for (const l of layers) if (!missing.includes(l)) send({ status: 'Already exists', id: short(l) });

@@ -4,7 +4,7 @@ import type { ImageRow, ImagesTable, LayerRow } from '../../store/images.ts';
 import type { ContentStore } from '../../image/content/content-store.ts';
 import type { ImageConfig } from '../../image/types.ts';
 import type { EventsService } from '../events/events-service.ts';
-import type { LayerBackend } from './layer-backend.ts';
+import type { LayerStore } from '../../image/layers/index.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { conflict, invalidParameter } from '../../api/types/errors.ts';
 import { familiarName, familiarString, formatReference, parseReference, type Reference } from '../../image/reference.ts';
@@ -15,7 +15,7 @@ import { LayerImporter } from './layer-import.ts';
 export interface ImageServiceDeps {
   table: ImagesTable;
   content: ContentStore;
-  layers: LayerBackend;
+  layers: LayerStore;
   events: EventsService;
   logger: Logger;
   /** Containers using an image (the containers issue plugs this in). */
@@ -47,6 +47,13 @@ export class ImageService {
 
   all(): ImageFacts[] {
     return this.deps.table.listImages().map((r) => this.facts(r));
+  }
+
+  /** Bytes of all layers in the store, each counted once. */
+  layersSize(): number {
+    const seen = new Map<string, number>();
+    for (const img of this.deps.table.listImages()) for (const l of this.deps.table.layersOf(img.id)) seen.set(l.chainId, l.size);
+    return [...seen.values()].reduce((a, b) => a + b, 0);
   }
 
   count(): number {

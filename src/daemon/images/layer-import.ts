@@ -4,7 +4,7 @@
 // copy is removed.
 import type { Readable } from 'node:stream';
 import type { ImagesTable, LayerRow } from '../../store/images.ts';
-import type { LayerBackend } from './layer-backend.ts';
+import type { LayerStore } from '../../image/layers/index.ts';
 import { chainIds } from '../../image/digest.ts';
 import { invalidParameter } from '../../api/types/errors.ts';
 
@@ -17,8 +17,8 @@ export interface LayerSource {
 
 export class LayerImporter {
   readonly #table: ImagesTable;
-  readonly #layers: LayerBackend;
-  constructor(table: ImagesTable, layers: LayerBackend) {
+  readonly #layers: LayerStore;
+  constructor(table: ImagesTable, layers: LayerStore) {
     this.#table = table;
     this.#layers = layers;
   }

@@ -42,12 +42,6 @@ export function backingFilesystem(path: string): string {
   }
 }
 
-/** overlay2 when the kernel has overlayfs, else plain copies (vfs), unless the user chose. */
-export function storageDriverName(configured: string | undefined): string {
-  if (configured) return configured;
-  return /\toverlay$/m.test(readText('/proc/filesystems')) ? 'overlay2' : 'vfs';
-}
-
 export function operatingSystem(): { name: string; version: string } {
   const text = readText('/etc/os-release');
   const field = (k: string) => new RegExp(`^${k}="?([^"\\n]*)"?`, 'm').exec(text)?.[1] ?? '';

@@ -45,6 +45,11 @@ export class Overlay2Store implements LayerStore {
     return join(this.#dir(cacheId), 'diff');
   }
 
+  /** The work/ dir overlayfs needs beside a layer used as an upper (layers with a parent, rw layers). */
+  workPath(cacheId: string): string {
+    return join(this.#dir(cacheId), 'work');
+  }
+
   async applyLayer(parentCacheId: string | undefined, tar: Readable): Promise<AppliedLayer> {
     const cacheId = newCacheId();
     const stage = join(this.home, STAGING, cacheId);

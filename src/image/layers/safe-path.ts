@@ -46,6 +46,9 @@ export interface ParentOptions {
   onCreate?: (rel: string) => void;
   /** The entry name, for error messages. */
   name: string;
+  /** Relative dirs already checked (or made) in this extraction: skips their lstat. The caller
+   * must drop entries when it removes a directory. */
+  known?: Set<string>;
 }
 
 /**
@@ -57,16 +60,20 @@ export async function resolveParent(root: string, parts: readonly string[], opts
   for (let i = 0; i < parts.length - 1; i++) {
     cur = join(cur, parts[i]!);
     const rel = parts.slice(0, i + 1).join('/');
+    if (opts.known?.has(rel)) continue;
     const st = await lstatOrNull(cur);
     if (st === null) {
       if (!opts.create) return null;
       await mkdir(cur);
       await chmod(cur, 0o755); // explicit: the daemon's umask must not shape layers
       opts.onCreate?.(rel);
+      opts.known?.add(rel);
     } else if (st.isSymbolicLink()) {
       throw invalidParameter(`refusing layer entry ${JSON.stringify(opts.name)}: parent "${rel}" is a symlink (writing through symlinks is not allowed)`);
     } else if (!st.isDirectory()) {
       throw invalidParameter(`refusing layer entry ${JSON.stringify(opts.name)}: parent "${rel}" is not a directory`);
+    } else {
+      opts.known?.add(rel);
     }
   }
   return cur;

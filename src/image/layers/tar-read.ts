@@ -3,6 +3,7 @@
 // be corrupted) and ignores PAX uid/gid/mtime. This one understands ustar, GNU long names (L/K),
 // PAX (x; g is ignored, as docker does), base-256 numbers, and refuses everything else loudly.
 import { invalidParameter } from '../../api/types/errors.ts';
+import { cstr, decodeHeader, num, parsePax, text, verifyChecksum } from './tar-header.ts';
 
 export type EntryType = 'file' | 'link' | 'symlink' | 'char' | 'block' | 'directory' | 'fifo';
 
@@ -29,9 +30,7 @@ export interface TarEntry {
   body: AsyncIterable<Buffer>;
 }
 
-const TYPES: Record<string, EntryType> = { '0': 'file', '7': 'file', '1': 'link', '2': 'symlink', '3': 'char', '4': 'block', '5': 'directory', '6': 'fifo' };
 const META_MAX = 1024 * 1024; // PAX and GNU long-name blocks: names are capped far lower later
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Pulls exact byte counts out of a chunked async source. */
 class Bytes {
@@ -123,7 +122,7 @@ export async function* readTar(src: AsyncIterable<Buffer | Uint8Array>): AsyncGe
         return;
       }
       verifyChecksum(block);
-      const flag = block[156] === 0 ? '0' : String.fromCharCode(block[156]!);
+      const flag = block[156] === 0 ? '\0' : String.fromCharCode(block[156]!);
       const rawSize = num(block, 124, 12, 'size');
       if (flag === 'x' || flag === 'g' || flag === 'L' || flag === 'K') {
         if (rawSize > META_MAX) throw invalidParameter(`invalid layer tar: ${flag} header of ${rawSize} bytes`);
@@ -160,105 +159,4 @@ export async function* readTar(src: AsyncIterable<Buffer | Uint8Array>): AsyncGe
 async function skipPadding(bytes: Bytes, size: number): Promise<void> {
   const pad = (512 - (size % 512)) % 512;
   if (pad && (await bytes.take(pad)) === null) throw truncated();
-}
-
-function decodeHeader(b: Buffer, flag: string, size: number, pax: Map<string, Buffer> | undefined, longName?: string, longLink?: string): TarHeader {
-  const magic = b.toString('latin1', 257, 263);
-  let name = text(cstr(b, 0, 100), 'name');
-  // POSIX ustar splits long names into prefix + name; GNU uses those bytes for other fields.
-  if (magic === 'ustar\0' && b[345] !== 0) name = `${text(cstr(b, 345, 155), 'name prefix')}/${name}`;
-  let linkname = text(cstr(b, 157, 100), 'link name');
-  if (longName !== undefined) name = longName;
-  if (longLink !== undefined) linkname = longLink;
-  let type: TarHeader['type'] = TYPES[flag] ?? `unsupported:${flag}`;
-  if (flag === '0' && name.endsWith('/')) type = 'directory'; // pre-POSIX directories
-  const h: TarHeader = {
-    name, type, size, linkname,
-    mode: num(b, 100, 8, 'mode'),
-    uid: num(b, 108, 8, 'uid'),
-    gid: num(b, 116, 8, 'gid'),
-    mtime: num(b, 136, 12, 'mtime'),
-    devmajor: num(b, 329, 8, 'devmajor'),
-    devminor: num(b, 337, 8, 'devminor'),
-    xattrs: new Map(),
-  };
-  for (const [key, value] of pax ?? []) {
-    if (key === 'path') h.name = text(value, 'PAX path');
-    else if (key === 'linkpath') h.linkname = text(value, 'PAX linkpath');
-    else if (key === 'size' || key === 'uid' || key === 'gid') h[key] = decimal(value, key);
-    else if (key === 'mtime') h.mtime = seconds(value);
-    else if (key.startsWith('SCHILY.xattr.')) h.xattrs.set(key.slice('SCHILY.xattr.'.length), value);
-    else if (key.startsWith('GNU.sparse.')) h.type = 'unsupported:GNU sparse';
-  }
-  return h;
-}
-
-function parsePax(data: Buffer): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  for (let pos = 0; pos < data.length; ) {
-    const sp = data.indexOf(0x20, pos);
-    const len = sp > pos ? Number(data.toString('latin1', pos, sp)) : NaN;
-    const end = pos + len;
-    if (!Number.isInteger(len) || len <= sp - pos || end > data.length || data[end - 1] !== 0x0a) {
-      throw invalidParameter('invalid layer tar: malformed PAX record');
-    }
-    const eq = data.indexOf(0x3d, sp + 1);
-    if (eq < 0 || eq >= end) throw invalidParameter('invalid layer tar: malformed PAX record');
-    out.set(text(data.subarray(sp + 1, eq), 'PAX key'), data.subarray(eq + 1, end - 1));
-    pos = end;
-  }
-  return out;
-}
-
-function verifyChecksum(b: Buffer): void {
-  let unsigned = 0;
-  let signed = 0;
-  for (let i = 0; i < 512; i++) {
-    const v = i >= 148 && i < 156 ? 0x20 : b[i]!;
-    unsigned += v;
-    signed += v > 127 ? v - 256 : v;
-  }
-  const want = num(b, 148, 8, 'checksum');
-  if (want !== unsigned && want !== signed) throw invalidParameter('invalid layer tar: header checksum mismatch (not an uncompressed tar?)');
-}
-
-/** A numeric header field: octal text, or GNU base-256 when the high bit is set. */
-function num(b: Buffer, off: number, len: number, what: string): number {
-  if (b[off]! & 0x80) {
-    if (b[off] === 0xff) throw invalidParameter(`invalid layer tar: negative ${what}`);
-    let v = b[off]! & 0x7f;
-    for (let i = 1; i < len; i++) v = v * 256 + b[off + i]!;
-    if (!Number.isSafeInteger(v)) throw invalidParameter(`invalid layer tar: ${what} out of range`);
-    return v;
-  }
-  const s = cstr(b, off, len).toString('latin1').trim();
-  if (s === '') return 0;
-  if (!/^[0-7]+$/.test(s)) throw invalidParameter(`invalid layer tar: bad ${what} field "${s}"`);
-  return parseInt(s, 8);
-}
-
-function decimal(v: Buffer, what: string): number {
-  const s = v.toString('latin1');
-  if (!/^[0-9]{1,16}$/.test(s)) throw invalidParameter(`invalid layer tar: bad PAX ${what} "${s}"`);
-  return Number(s);
-}
-
-function seconds(v: Buffer): number {
-  const s = v.toString('latin1');
-  if (!/^-?[0-9]{1,12}(\.[0-9]*)?$/.test(s)) throw invalidParameter(`invalid layer tar: bad PAX mtime "${s}"`);
-  return Number(s);
-}
-
-function cstr(b: Buffer, off: number, len: number): Buffer {
-  const end = b.indexOf(0, off);
-  return b.subarray(off, end < 0 || end > off + len ? off + len : end);
-}
-
-/** Names must be UTF-8: Node paths are strings, and a lossy decode would silently rename files. */
-function text(b: Buffer, what: string): string {
-  try {
-    return utf8.decode(b);
-  } catch {
-    throw invalidParameter(`invalid layer tar: ${what} is not valid UTF-8 (${JSON.stringify(b.toString('latin1'))})`);
-  }
 }

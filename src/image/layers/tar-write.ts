@@ -40,7 +40,7 @@ export function encodeHeader(h: WriteHeader): Buffer {
   const main = ustar(h, name, link);
   if (records.length === 0) return main;
   const data = Buffer.concat(records.map(([k, v]) => paxRecord(k, v)));
-  const paxHeader = ustar({ name: 'PaxHeader', type: 'x', mode: 0o644, uid: 0, gid: 0, size: data.length, mtime: 0 }, Buffer.from('PaxHeader'), Buffer.alloc(0));
+  const paxHeader = ustar({ type: 'x', mode: 0o644, uid: 0, gid: 0, size: data.length, mtime: 0 }, Buffer.from('PaxHeader'), Buffer.alloc(0));
   return Buffer.concat([paxHeader, data, padding(data.length), main]);
 }
 
@@ -64,8 +64,11 @@ interface RawHeader {
 
 function ustar(h: RawHeader, name: Buffer, link: Buffer): Buffer {
   const b = Buffer.alloc(512);
-  // Values that did not fit are in the PAX header; the ustar fields then hold a stand-in.
-  name.copy(b, 0, 0, Math.min(100, name.length));
+  // Values that did not fit are in the PAX header; the ustar fields then hold a stand-in, which
+  // must not end in "/" unless it is a directory (some readers take that as a directory mark).
+  let n = Math.min(100, name.length);
+  if (h.type !== '5') while (n > 1 && name[n - 1] === 0x2f) n--;
+  name.copy(b, 0, 0, n);
   octal(b, 100, 8, h.mode & 0o7777);
   octal(b, 108, 8, h.uid > OCTAL_7 ? 0 : h.uid);
   octal(b, 116, 8, h.gid > OCTAL_7 ? 0 : h.gid);

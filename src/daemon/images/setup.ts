@@ -1,0 +1,26 @@
+// Building the image side of the daemon: pick the storage driver (overlay2 unless overlay
+// mounts are refused), open the content and layer stores, and clean up what a crash left.
+import { join } from 'node:path';
+import type { Database } from '../../store/database.ts';
+import { ImagesTable } from '../../store/images.ts';
+import { ContentStore } from '../../image/content/content-store.ts';
+import { detectDriver, openLayerStore } from '../../image/layers/index.ts';
+import { ImageService } from './image-service.ts';
+import type { EventsService } from '../events/events-service.ts';
+import type { DaemonConfig } from '../config/types.ts';
+import type { Logger } from '../../lib/logger.ts';
+
+export interface ImageSetup {
+  images: ImageService;
+  driverStatus: [string, string][];
+}
+
+export async function setupImages(config: DaemonConfig, db: Database, events: EventsService, logger: Logger): Promise<ImageSetup> {
+  const choice = await detectDriver(config.dataRoot, config.storageDriver);
+  if (choice.driver !== 'overlay2') logger.warn('using the vfs storage driver (full copies per layer)', { reason: choice.reason });
+  const layers = openLayerStore(choice.driver, config.dataRoot);
+  const content = new ContentStore(join(config.dataRoot, 'image'));
+  const images = new ImageService({ table: new ImagesTable(db), content, layers, events, logger });
+  await images.collectGarbage();
+  return { images, driverStatus: choice.status };
+}

@@ -1,0 +1,92 @@
+// Choosing the storage driver at daemon start. Whether overlayfs works cannot be read from a
+// file: the kernel may lack it, a container runtime may forbid mount(2), or the data root may sit
+// on a filesystem overlay refuses as an upper layer (overlayfs itself, some network filesystems).
+// So, as dockerd does, we really mount a tiny overlay under the data root, use it, and unmount.
+import { mkdir, mkdtemp, lstat, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { invalidParameter, unavailable } from '../../api/types/errors.ts';
+import { run } from './exec.ts';
+import { mountsUnder } from './mount.ts';
+import type { DriverName } from './store.ts';
+import { isOverlayWhiteout } from './whiteouts.ts';
+
+export interface DriverChoice {
+  driver: DriverName;
+  /** Why this driver: for /info and the daemon log. */
+  reason: string;
+  /** Docker's /info DriverStatus pairs. */
+  status: [string, string][];
+}
+
+const PROBE_PREFIX = 'overlay-probe-';
+
+export async function detectDriver(root: string, configured?: string): Promise<DriverChoice> {
+  if (configured && configured !== 'overlay2' && configured !== 'vfs') {
+    throw invalidParameter(`unknown storage driver "${configured}": berthd supports overlay2 and vfs`);
+  }
+  if (configured === 'vfs') return { driver: 'vfs', reason: 'vfs configured', status: [] };
+  const refused = await probeOverlay(root);
+  if (refused === null) {
+    const fs = (await run('stat', ['-f', '-c', '%T', root])).toString().trim();
+    const how = configured ? 'overlay2 configured' : 'overlay2 chosen';
+    return {
+      driver: 'overlay2',
+      reason: `${how}: a test overlay mount under ${root} worked`,
+      status: [['Backing Filesystem', fs], ['Using metacopy', 'false'], ['Native Overlay Diff', 'true'], ['userxattr', 'false']],
+    };
+  }
+  if (configured === 'overlay2') throw unavailable(`storage driver overlay2 is configured but cannot be used under ${root}: ${refused}`);
+  return { driver: 'vfs', reason: `overlay2 unavailable (${refused}); using vfs`, status: [] };
+}
+
+/** null when overlay works under root, else why not. */
+export async function probeOverlay(root: string): Promise<string | null> {
+  await mkdir(root, { recursive: true });
+  await removeStaleProbes(root);
+  // The attr tools are needed to store opaque directories in overlay's format.
+  for (const tool of ['setfattr', 'getfattr']) {
+    try {
+      await run(tool, ['--version']);
+    } catch {
+      return `${tool} not found (Debian package "attr")`;
+    }
+  }
+  const dir = await mkdtemp(join(root, PROBE_PREFIX));
+  const merged = join(dir, 'merged');
+  let mounted = false;
+  try {
+    for (const d of ['lower1', 'lower2', 'upper', 'work', 'merged']) await mkdir(join(dir, d));
+    await writeFile(join(dir, 'lower1', 'old'), 'x');
+    // Two lowers named relatively from cwd: exactly how layer stacks are mounted later.
+    await run('mount', ['-t', 'overlay', 'overlay', '-o', 'lowerdir=lower2:lower1,upperdir=upper,workdir=work', 'merged'], { cwd: dir });
+    mounted = true;
+    // Copy-up and whiteouts must work too (they fail on some upper filesystems / without mknod).
+    await writeFile(join(merged, 'new'), 'y');
+    await rm(join(merged, 'old'));
+    if (!isOverlayWhiteout(await lstat(join(dir, 'upper', 'old')))) return 'overlay did not record a deletion as a whiteout';
+    return null;
+  } catch (err) {
+    return `test overlay mount failed: ${(err as Error).message.split('\n')[0]}`;
+  } finally {
+    if (mounted) await detach(merged);
+    if (mountsUnder(dir).length === 0) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function detach(target: string): Promise<void> {
+  try {
+    await run('umount', [target]);
+  } catch {
+    await run('umount', ['-l', target]).catch(() => undefined); // never rm -rf through a live mount
+  }
+}
+
+/** Probe dirs left by a crash mid-probe (only ones with nothing mounted in them). */
+async function removeStaleProbes(root: string): Promise<void> {
+  for (const name of await readdir(root)) {
+    if (!name.startsWith(PROBE_PREFIX)) continue;
+    const dir = join(root, name);
+    for (const m of mountsUnder(dir)) await detach(m);
+    if (mountsUnder(dir).length === 0) await rm(dir, { recursive: true, force: true });
+  }
+}
