@@ -16,6 +16,7 @@ import { setupImages } from './images/setup.ts';
 import { imagesBackend } from './images/images-backend.ts';
 import { pullImage } from './images/image-pull.ts';
 import { pushImages } from './images/image-push.ts';
+import { loadImages, saveImages } from './images/image-archive.ts';
 import { summaryView } from './images/image-views.ts';
 import { MAX_API_VERSION } from '../api/types/version.ts';
 import type { DaemonConfig } from './config/types.ts';
@@ -72,6 +73,8 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     images: imagesBackend(images, {
       pull: async (req, send) => void (await pullImage(images, config, req, send)),
       push: (req, send) => pushImages(images, config, req, send),
+      save: (names) => saveImages(images, names),
+      load: (body, quiet, send) => loadImages(images, join(config.dataRoot, 'tmp'), body, quiet, send),
     }),
   });
   const serverHeader = `berth/${ENGINE_VERSION} (linux)`;

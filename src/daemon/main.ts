@@ -22,10 +22,11 @@ export async function main(argv: string[]): Promise<number> {
   const logger = createLogger(config.logLevel);
   const started = performance.now();
   // Signals that arrive while the daemon starts are held and acted on once it is up, so a
-  // SIGTERM right after the socket appears still stops it gracefully.
+  // SIGTERM right after the socket appears still stops it gracefully. The listeners stay
+  // installed throughout: removing the last one would drop a signal libuv has already taken.
   const early: NodeJS.Signals[] = [];
-  const hold = (sig: NodeJS.Signals) => early.push(sig);
-  for (const sig of SIGNALS) process.on(sig, hold);
+  let onSignal: (sig: NodeJS.Signals) => void = (sig) => early.push(sig);
+  for (const sig of SIGNALS) process.on(sig, (s: NodeJS.Signals) => onSignal(s));
   let daemon: Daemon;
   try {
     claimPidfile(config.pidfile);
@@ -34,20 +35,18 @@ export async function main(argv: string[]): Promise<number> {
     logger.fatal('failed to start daemon', { error: (err as Error).message });
     releasePidfile(config.pidfile);
     return 1;
-  } finally {
-    for (const sig of SIGNALS) process.off(sig, hold);
   }
   logger.info('Daemon has completed initialization', { version: ENGINE_VERSION, ms: Math.round(performance.now() - started) });
   const flags = parseDaemonArgs(argv).settings;
   return new Promise<number>((resolve) => {
-    handleSignals(daemon, logger, flags, resolve);
-    for (const sig of early) process.emit(sig, sig);
+    onSignal = signalHandler(daemon, logger, flags, resolve);
+    for (const sig of early) onSignal(sig);
   });
 }
 
 const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 
-function handleSignals(daemon: Daemon, logger: Logger, flags: Settings, exit: (code: number) => void): void {
+function signalHandler(daemon: Daemon, logger: Logger, flags: Settings, exit: (code: number) => void): (sig: NodeJS.Signals) => void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -66,9 +65,7 @@ function handleSignals(daemon: Daemon, logger: Logger, flags: Settings, exit: (c
       },
     );
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGHUP', () => reload(daemon, logger, flags));
+  return (sig) => (sig === 'SIGHUP' ? reload(daemon, logger, flags) : stop(sig));
 }
 
 /** Flags given at start still win over the file: a file that repeats one is refused. */

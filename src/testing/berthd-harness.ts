@@ -2,7 +2,6 @@
 // as a child process and ended by its pid. Nothing here touches /var/lib/berth or /run/berth.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,8 +74,17 @@ export class Berthd {
     const exited = new Promise<never>((_, reject) =>
       child.once('exit', (code) => reject(new Error(`berthd exited with ${code} during start:\n${this.#log}`))),
     );
-    await Promise.race([waitForSocket(this.socket, 15_000), exited]);
+    // Ready when every listener is up, not merely the unix socket.
+    await Promise.race([this.#waitForLog(/Daemon has completed initialization/, 15_000), exited]);
     return this;
+  }
+
+  async #waitForLog(re: RegExp, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!re.test(this.#log)) {
+      if (Date.now() > deadline) throw new Error(`berthd did not finish starting within ${timeoutMs} ms:\n${this.#log}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
   client(version?: string): BerthClient {
@@ -105,21 +113,4 @@ export class Berthd {
 
 export async function startBerthd(opts: HarnessOptions = {}): Promise<Berthd> {
   return new Berthd(opts).start();
-}
-
-async function waitForSocket(path: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await canConnect(path)) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`berthd did not listen on ${path} within ${timeoutMs} ms`);
-}
-
-function canConnect(path: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(path);
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-  });
 }

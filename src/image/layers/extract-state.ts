@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { systemError } from '../../api/types/errors.ts';
 import type { TarHeader } from './tar-read.ts';
 import { resolveParent } from './safe-path.ts';
+import type { TarSplitRecorder } from './tar-split.ts';
 import { isPrivateXattr, setXattr, skippableXattrError } from './xattr.ts';
 
 export interface ExtractOptions {
@@ -14,6 +15,8 @@ export interface ExtractOptions {
   format: 'overlay' | 'vfs';
   /** Allow character/block devices and fifos (default: refused). */
   allowDevices?: boolean;
+  /** Record the tar as it streams past, for a byte-exact export later (see tar-split.ts). */
+  record?: TarSplitRecorder;
 }
 
 export type Kind = 'dir' | 'file' | 'other';
@@ -44,6 +47,7 @@ export class ExtractState {
   /** Remove what is at path (never following links) and forget everything at or below it. */
   async remove(path: string, rel: string, st?: Stats | null): Promise<void> {
     if (st === null) return;
+    await this.opts.record?.removing(rel); // bodies recorded there must survive for export
     await rm(path, { recursive: true, force: true });
     for (const map of [this.seen, this.dirTimes]) {
       for (const k of map.keys()) if (k === rel || k.startsWith(`${rel}/`)) map.delete(k);

@@ -8,6 +8,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { chmod, lchown, link, lutimes, mkdir, open, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { invalidParameter } from '../../api/types/errors.ts';
 import { applyWhiteout } from './apply-whiteout.ts';
 import { run } from './exec.ts';
@@ -28,8 +29,9 @@ export interface ExtractResult {
 
 export async function extractLayer(root: string, source: AsyncIterable<Buffer | Uint8Array>, opts: ExtractOptions): Promise<ExtractResult> {
   const hash = createHash('sha256');
+  const count = { bytes: 0 };
   const s = new ExtractState(root, opts);
-  for await (const { header: h, body } of readTar(hashed(source, hash))) {
+  for await (const { header: h, body } of readTar(hashed(source, hash, count), opts.record?.raw)) {
     const parts = cleanEntryName(h.name);
     checkLength(root, parts, h.name);
     const base = parts.at(-1);
@@ -46,12 +48,14 @@ export async function extractLayer(root: string, source: AsyncIterable<Buffer | 
     }
   }
   await s.finish();
+  await opts.record?.finish(count.bytes);
   return { diffId: `sha256:${hash.digest('hex')}`, size: s.size, warnings: s.warnings };
 }
 
-async function* hashed(src: AsyncIterable<Buffer | Uint8Array>, hash: Hash): AsyncGenerator<Buffer | Uint8Array> {
+async function* hashed(src: AsyncIterable<Buffer | Uint8Array>, hash: Hash, count: { bytes: number }): AsyncGenerator<Buffer | Uint8Array> {
   for await (const chunk of src) {
     hash.update(chunk);
+    count.bytes += chunk.length;
     yield chunk;
   }
 }
@@ -93,8 +97,10 @@ async function file(s: ExtractState, path: string, rel: string, h: TarHeader, bo
     await s.remove(path, rel, await lstatOrNull(path));
     return open(path, NOFOLLOW_CREATE, 0o600);
   });
+  let crc = 0;
   try {
     for await (const chunk of body) {
+      if (s.opts.record) crc = crc32(chunk, crc);
       for (let off = 0; off < chunk.length; ) off += (await fh.write(chunk, off)).bytesWritten;
     }
     // Through the descriptor: no path lookups, and certainly our own inode.
@@ -107,6 +113,8 @@ async function file(s: ExtractState, path: string, rel: string, h: TarHeader, bo
   }
   s.size += h.size;
   s.seen.set(rel, 'file');
+  // The body's place in the record: after its header (already tapped), before its padding.
+  if (h.size > 0) await s.opts.record?.file(rel, h.size, crc);
 }
 
 async function symlinkEntry(s: ExtractState, path: string, rel: string, h: TarHeader): Promise<void> {

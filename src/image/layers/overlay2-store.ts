@@ -3,9 +3,12 @@
 //   <root>/overlay2/<cacheId>/link    its 26-char short id
 //   <root>/overlay2/<cacheId>/lower   "l/SHORT:l/SHORT..." parents nearest first (not for base layers)
 //   <root>/overlay2/<cacheId>/work/   overlayfs's work dir when used as an upper (not for base layers)
+//   <root>/overlay2/<cacheId>/tar-split.json.gz  the tar as extracted, for byte-exact export
+//   <root>/overlay2/<cacheId>/tar-split.lost/    bodies the same tar overwrote (rare; see tar-split.ts)
 //   <root>/overlay2/l/<short>         -> ../<cacheId>/diff
 // A layer is built in <root>/overlay2/.staging/<cacheId> and renamed into place when complete:
-// the rename is the commit, so a crash leaves only staging debris, which opening the store clears.
+// the rename is the commit, so a crash leaves only staging debris, which opening the store clears;
+// the tar-split record is written inside the staging dir, so no layer ever exists without it.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { chmod, mkdir, readFile, readlink, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
@@ -13,9 +16,11 @@ import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { invalidParameter, notFound } from '../../api/types/errors.ts';
 import { extractLayer } from './extract.ts';
-import { assertCacheId, isCacheId, newCacheId, syncFs, usage, type AppliedLayer, type DiskUsage, type LayerStore, type LayerStoreOptions } from './store.ts';
+import { assertCacheId, isCacheId, newCacheId, streamSize, syncFs, usage, type AppliedLayer, type DiskUsage, type LayerStore, type LayerStoreOptions } from './store.ts';
 import { byteStream, overlayChanges, tarChunks } from './tar-layer.ts';
 import { dumpXattrs } from './xattr.ts';
+import { TarSplitRecorder } from './tar-split.ts';
+import { assembleTar, forgetTarSplit, hasTarSplit, tarSplitSize } from './tar-split-assemble.ts';
 
 const LINKS = 'l';
 const STAGING = '.staging';
@@ -53,14 +58,17 @@ export class Overlay2Store implements LayerStore {
   async applyLayer(parentCacheId: string | undefined, tar: Readable): Promise<AppliedLayer> {
     const cacheId = newCacheId();
     const stage = join(this.home, STAGING, cacheId);
+    let record: TarSplitRecorder | undefined;
     try {
       const lower = await this.#lowerFor(parentCacheId);
       await this.#stage(stage, lower);
-      const res = await extractLayer(join(stage, 'diff'), tar, { format: 'overlay', allowDevices: this.#allowDevices });
+      record = new TarSplitRecorder(stage, join(stage, 'diff'));
+      const res = await extractLayer(join(stage, 'diff'), tar, { format: 'overlay', allowDevices: this.#allowDevices, record });
       await this.#commit(stage, cacheId);
       return { cacheId, ...res };
     } catch (err) {
       tar.destroy();
+      await record?.abort();
       await rm(stage, { recursive: true, force: true });
       throw err;
     }
@@ -86,6 +94,7 @@ export class Overlay2Store implements LayerStore {
     // Out of sight first (a half-deleted layer must never look usable), then delete.
     const trash = join(this.home, STAGING, `rm-${cacheId}-${randomBytes(4).toString('hex')}`);
     await rename(dir, trash);
+    forgetTarSplit(dir);
     if (short) await unlink(join(this.home, LINKS, short)).catch(() => undefined);
     await rm(trash, { recursive: true, force: true });
   }
@@ -105,11 +114,18 @@ export class Overlay2Store implements LayerStore {
   }
 
   tarLayer(cacheId: string): Readable {
-    const diff = join(this.#existing(cacheId), 'diff');
+    const dir = this.#existing(cacheId);
+    const diff = join(dir, 'diff');
+    if (hasTarSplit(dir)) return byteStream(assembleTar(dir, diff));
     return byteStream((async function* () {
       const xattrs = await dumpXattrs(diff);
       yield* tarChunks(overlayChanges(diff, xattrs), xattrs);
     })());
+  }
+
+  async layerTarSize(cacheId: string): Promise<number> {
+    const dir = this.#existing(cacheId);
+    return hasTarSplit(dir) ? tarSplitSize(dir) : streamSize(this.tarLayer(cacheId));
   }
 
   diskUsage(cacheId: string): Promise<DiskUsage> {

@@ -45,8 +45,14 @@ export interface LayerStore {
   layerPath(cacheId: string): string;
   /** The directories a rootfs is made of, this layer first, then its parents (nearest first). */
   lowerDirs(cacheId: string): Promise<string[]>;
-  /** The layer as an uncompressed, deterministic OCI tar (whiteouts as .wh. files). */
+  /**
+   * The layer as an uncompressed tar: the exact bytes it was extracted from (so its sha256 is
+   * the diffID) when the layer has a tar-split record, else a deterministic OCI re-tar of its
+   * files (whiteouts as .wh. files) — rw layers, and layers from before records existed.
+   */
   tarLayer(cacheId: string): Readable;
+  /** The exact byte size of tarLayer(cacheId), known before streaming it (archive headers). */
+  layerTarSize(cacheId: string): Promise<number>;
   diskUsage(cacheId: string): Promise<DiskUsage>;
 }
 
@@ -70,6 +76,13 @@ export function assertCacheId(s: string): string {
  * layer whose files are still empty (syncfs via coreutils' sync -f; Node has no syncfs). */
 export async function syncFs(path: string): Promise<void> {
   await run('sync', ['-f', path]);
+}
+
+/** Counting a stream's bytes: the size of a re-tarred layer, which has no record to ask. */
+export async function streamSize(stream: Readable): Promise<number> {
+  let n = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) n += chunk.length;
+  return n;
 }
 
 export async function usage(dir: string): Promise<DiskUsage> {

@@ -89,8 +89,9 @@ class Bytes {
     return n;
   }
   /** Read to the end: the diffID covers every byte, trailing padding included. */
-  async drain(): Promise<void> {
+  async drain(tap: TarTap | undefined): Promise<void> {
     do {
+      for (const c of this.#chunks) await tap?.(c);
       this.#chunks = [];
       this.#avail = 0;
     } while (await this.#more());
@@ -104,7 +105,15 @@ function truncated() {
   return invalidParameter('invalid layer tar: unexpected end of stream');
 }
 
-export async function* readTar(src: AsyncIterable<Buffer | Uint8Array>): AsyncGenerator<TarEntry> {
+/**
+ * Told every byte of the stream that is not handed out as an entry body, in stream order:
+ * header blocks (PAX and GNU long-name blocks too), padding, bodies the consumer left unread,
+ * the end-of-archive blocks and anything after them. Together with the bodies that is the
+ * whole stream, which is what tar-split.ts needs to give a layer back byte for byte.
+ */
+export type TarTap = (raw: Buffer) => void | Promise<void>;
+
+export async function* readTar(src: AsyncIterable<Buffer | Uint8Array>, tap?: TarTap): AsyncGenerator<TarEntry> {
   const bytes = new Bytes(src);
   let complete = false;
   try {
@@ -113,11 +122,12 @@ export async function* readTar(src: AsyncIterable<Buffer | Uint8Array>): AsyncGe
     let longLink: string | undefined;
     for (;;) {
       const block = await bytes.take(512);
+      if (block !== null) await tap?.(block);
       if (block === null || block.every((b) => b === 0)) {
         // End of archive (docker also accepts a missing trailer). Pending long headers
         // with no entry to apply to mean the archive was cut.
         if (pax || longName !== undefined || longLink !== undefined) throw truncated();
-        await bytes.drain();
+        await bytes.drain(tap);
         complete = true;
         return;
       }
@@ -128,7 +138,8 @@ export async function* readTar(src: AsyncIterable<Buffer | Uint8Array>): AsyncGe
         if (rawSize > META_MAX) throw invalidParameter(`invalid layer tar: ${flag} header of ${rawSize} bytes`);
         const data = (await bytes.take(rawSize)) ?? Buffer.alloc(0);
         if (data.length < rawSize) throw truncated();
-        await skipPadding(bytes, rawSize);
+        await tap?.(data);
+        await skipPadding(bytes, rawSize, tap);
         if (flag === 'x') pax = parsePax(data);
         else if (flag === 'L') longName = text(cstr(data, 0, data.length), 'long name');
         else if (flag === 'K') longLink = text(cstr(data, 0, data.length), 'long link name');
@@ -147,8 +158,12 @@ export async function* readTar(src: AsyncIterable<Buffer | Uint8Array>): AsyncGe
         }
       })();
       yield { header, body };
-      while (left > 0) left -= (await bytes.some(left)).length;
-      await skipPadding(bytes, dataSize);
+      while (left > 0) {
+        const skipped = await bytes.some(left);
+        left -= skipped.length;
+        await tap?.(skipped);
+      }
+      await skipPadding(bytes, dataSize, tap);
     }
   } finally {
     // On an error (or a consumer that stopped early) release the source stream.
@@ -156,7 +171,10 @@ export async function* readTar(src: AsyncIterable<Buffer | Uint8Array>): AsyncGe
   }
 }
 
-async function skipPadding(bytes: Bytes, size: number): Promise<void> {
+async function skipPadding(bytes: Bytes, size: number, tap: TarTap | undefined): Promise<void> {
   const pad = (512 - (size % 512)) % 512;
-  if (pad && (await bytes.take(pad)) === null) throw truncated();
+  if (pad === 0) return;
+  const b = await bytes.take(pad);
+  if (b === null) throw truncated();
+  await tap?.(b);
 }

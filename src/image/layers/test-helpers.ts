@@ -3,7 +3,7 @@
 // view both drivers must produce.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -67,6 +67,15 @@ export function tempDir(t: TestContext): string {
     rmSync(dir, { recursive: true, force: true });
   });
   return dir;
+}
+
+/** Delete the tar-split records of every layer in a store root, so tarLayer re-tars the files
+ * (as it does for layers from before records existed): the tests of that fallback need it. */
+export function dropTarSplitRecords(storeRoot: string): void {
+  const overlay = join(storeRoot, 'overlay2');
+  if (existsSync(overlay)) for (const id of readdirSync(overlay)) rmSync(join(overlay, id, 'tar-split.json.gz'), { force: true });
+  const vfs = join(storeRoot, 'vfs', 'tar-split');
+  if (existsSync(vfs)) for (const id of readdirSync(vfs)) rmSync(join(vfs, id), { recursive: true, force: true });
 }
 
 /** For a file's final after(): nothing of ours may still be mounted. */

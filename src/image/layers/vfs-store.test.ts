@@ -8,7 +8,7 @@ import { after, test } from 'node:test';
 import tar from 'tar-stream';
 import { mountOverlay, unmount } from './mount.ts';
 import { Overlay2Store } from './overlay2-store.ts';
-import { assertNoTestMounts, chainTars, checkMerged, collect, makeTar, streamOf, tempDir } from './test-helpers.ts';
+import { assertNoTestMounts, chainTars, checkMerged, collect, dropTarSplitRecords, makeTar, streamOf, tempDir } from './test-helpers.ts';
 import { VfsStore } from './vfs-store.ts';
 
 after(assertNoTestMounts);
@@ -42,12 +42,13 @@ test('the 3-layer chain on vfs gives the same tree as the overlay merge', async 
   checkMerged(store.layerPath(rw));
 });
 
-test('vfs tarLayer: a diff against the parent, stable through a round trip', async (t) => {
+test('vfs tarLayer without a record: a diff against the parent, stable through a round trip', async (t) => {
   const root = tempDir(t);
   const a = new VfsStore(join(root, 'a'));
   const b = new VfsStore(join(root, 'b'));
   const ids: string[] = [];
   for (const tarball of await chainTars()) ids.push((await a.applyLayer(ids.at(-1), streamOf(tarball))).cacheId);
+  dropTarSplitRecords(join(root, 'a')); // the re-tar fallback is what this test is about
   let parentB: string | undefined;
   for (const id of ids) {
     const exported = await collect(a.tarLayer(id));
@@ -97,11 +98,14 @@ test('vfs orphans: staging debris and stray parent records go on open', async (t
   const r = await store.applyLayer(undefined, streamOf(await makeTar([{ name: 'f', content: 'x' }])));
   mkdirSync(join(root, 'vfs/.staging/half'), { recursive: true });
   writeFileSync(join(root, 'vfs/parents', 'f'.repeat(64)), '');
+  mkdirSync(join(root, 'vfs/tar-split', 'e'.repeat(64))); // a record whose layer rename never happened
   const reopened = new VfsStore(root);
   assert.deepEqual(await reopened.listCacheIds(), [r.cacheId]);
   assert.deepEqual(readdirSync(join(root, 'vfs/.staging')), []);
   assert.deepEqual(readdirSync(join(root, 'vfs/parents')), [r.cacheId]);
+  assert.deepEqual(readdirSync(join(root, 'vfs/tar-split')), [r.cacheId]);
   await reopened.removeLayer(r.cacheId);
   assert.deepEqual(await reopened.listCacheIds(), []);
   assert.deepEqual(readdirSync(join(root, 'vfs/parents')), []);
+  assert.deepEqual(readdirSync(join(root, 'vfs/tar-split')), []);
 });

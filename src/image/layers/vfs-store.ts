@@ -3,9 +3,12 @@
 //   <root>/vfs/dir/<cacheId>/      the complete rootfs up to this layer
 //   <root>/vfs/parents/<cacheId>   its parent's cacheId ("" for a base layer): tarLayer diffs
 //                                  against the parent, and nothing inside dir/ may hold it
+//   <root>/vfs/tar-split/<cacheId>/ the layer's tar-split record (byte-exact export); dir/ is
+//                                  the container's whole rootfs, so it cannot live in there
 // The copy is `cp -a --reflink=auto`: it keeps owners, modes, times, xattrs, hard links and
 // device nodes, and shares blocks on filesystems that can (btrfs, xfs), copying elsewhere.
-// Layers are built in <root>/vfs/.staging and renamed into place when complete.
+// Layers are built in <root>/vfs/.staging and renamed into place when complete; the record is
+// renamed into place just before its layer, so a layer never exists without its record.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -14,10 +17,12 @@ import type { Readable } from 'node:stream';
 import { notFound } from '../../api/types/errors.ts';
 import { run } from './exec.ts';
 import { extractLayer } from './extract.ts';
-import { assertCacheId, isCacheId, newCacheId, syncFs, usage, type AppliedLayer, type DiskUsage, type LayerStore, type LayerStoreOptions } from './store.ts';
+import { assertCacheId, isCacheId, newCacheId, streamSize, syncFs, usage, type AppliedLayer, type DiskUsage, type LayerStore, type LayerStoreOptions } from './store.ts';
 import { byteStream, tarChunks } from './tar-layer.ts';
 import { vfsChanges } from './vfs-diff.ts';
 import { dumpXattrs } from './xattr.ts';
+import { TarSplitRecorder } from './tar-split.ts';
+import { assembleTar, forgetTarSplit, hasTarSplit, tarSplitSize } from './tar-split-assemble.ts';
 
 export class VfsStore implements LayerStore {
   readonly driver = 'vfs' as const;
@@ -25,6 +30,7 @@ export class VfsStore implements LayerStore {
   readonly #dirs: string;
   readonly #parents: string;
   readonly #staging: string;
+  readonly #records: string;
   readonly #allowDevices: boolean;
 
   constructor(root: string, opts: LayerStoreOptions = {}) {
@@ -32,13 +38,17 @@ export class VfsStore implements LayerStore {
     this.#dirs = join(this.home, 'dir');
     this.#parents = join(this.home, 'parents');
     this.#staging = join(this.home, '.staging');
+    this.#records = join(this.home, 'tar-split');
     this.#allowDevices = opts.allowDevices ?? false;
     mkdirSync(this.#dirs, { recursive: true, mode: 0o700 });
     mkdirSync(this.#parents, { recursive: true, mode: 0o700 });
-    // Opening the store (once, at daemon start): staging debris and orphaned parent records go.
+    mkdirSync(this.#records, { recursive: true, mode: 0o700 });
+    // Opening the store (once, at daemon start): staging debris and orphaned records go.
     rmSync(this.#staging, { recursive: true, force: true });
     mkdirSync(this.#staging, { mode: 0o700 });
-    for (const id of readdirSync(this.#parents)) if (!existsSync(join(this.#dirs, id))) rmSync(join(this.#parents, id), { force: true });
+    for (const meta of [this.#parents, this.#records]) {
+      for (const id of readdirSync(meta)) if (!existsSync(join(this.#dirs, id))) rmSync(join(meta, id), { recursive: true, force: true });
+    }
   }
 
   exists(cacheId: string): boolean {
@@ -52,14 +62,21 @@ export class VfsStore implements LayerStore {
   async applyLayer(parentCacheId: string | undefined, tar: Readable): Promise<AppliedLayer> {
     const cacheId = newCacheId();
     const stage = join(this.#staging, cacheId);
+    const metaStage = join(this.#staging, `${cacheId}.tar-split`);
+    let record: TarSplitRecorder | undefined;
     try {
       await this.#copyParent(parentCacheId, stage);
-      const res = await extractLayer(stage, tar, { format: 'vfs', allowDevices: this.#allowDevices });
-      await this.#commit(stage, cacheId, parentCacheId);
+      await mkdir(metaStage, { mode: 0o700 });
+      record = new TarSplitRecorder(metaStage, stage);
+      const res = await extractLayer(stage, tar, { format: 'vfs', allowDevices: this.#allowDevices, record });
+      await this.#commit(stage, cacheId, parentCacheId, metaStage);
       return { cacheId, ...res };
     } catch (err) {
       tar.destroy();
+      await record?.abort();
       await rm(stage, { recursive: true, force: true });
+      await rm(metaStage, { recursive: true, force: true });
+      await rm(join(this.#records, cacheId), { recursive: true, force: true });
       await rm(join(this.#parents, cacheId), { force: true });
       throw err;
     }
@@ -85,6 +102,8 @@ export class VfsStore implements LayerStore {
     const trash = join(this.#staging, `rm-${cacheId}-${randomBytes(4).toString('hex')}`);
     await rename(dir, trash); // out of sight first, so a half-deleted layer never looks usable
     await rm(join(this.#parents, cacheId), { force: true });
+    await rm(join(this.#records, cacheId), { recursive: true, force: true });
+    forgetTarSplit(join(this.#records, cacheId));
     await rm(trash, { recursive: true, force: true });
   }
 
@@ -98,6 +117,8 @@ export class VfsStore implements LayerStore {
 
   tarLayer(cacheId: string): Readable {
     const dir = this.#existing(cacheId);
+    const record = join(this.#records, cacheId);
+    if (hasTarSplit(record)) return byteStream(assembleTar(record, dir));
     const parentId = this.#parentOf(cacheId);
     const parent = parentId ? this.#existing(parentId) : undefined;
     return byteStream((async function* () {
@@ -105,6 +126,12 @@ export class VfsStore implements LayerStore {
       const px = parent ? await dumpXattrs(parent) : new Map();
       yield* tarChunks(vfsChanges(dir, parent, cx, px), cx);
     })());
+  }
+
+  async layerTarSize(cacheId: string): Promise<number> {
+    this.#existing(cacheId);
+    const record = join(this.#records, cacheId);
+    return hasTarSplit(record) ? tarSplitSize(record) : streamSize(this.tarLayer(cacheId));
   }
 
   diskUsage(cacheId: string): Promise<DiskUsage> {
@@ -130,10 +157,11 @@ export class VfsStore implements LayerStore {
     await run('cp', ['-a', '--reflink=auto', '--', `${this.#existing(parentCacheId)}/.`, stage]);
   }
 
-  async #commit(stage: string, cacheId: string, parentCacheId: string | undefined): Promise<void> {
-    // The parent record first: a record without a dir is debris, a dir without one is not.
+  async #commit(stage: string, cacheId: string, parentCacheId: string | undefined, metaStage?: string): Promise<void> {
+    // The records first: a record without a dir is debris, a dir without one is not.
     await writeFile(join(this.#parents, cacheId), parentCacheId ?? '');
-    await syncFs(stage);
+    await syncFs(stage); // one filesystem: this flushes the staged tar-split record too
+    if (metaStage) await rename(metaStage, join(this.#records, cacheId));
     await rename(stage, this.layerPath(cacheId));
   }
 }
