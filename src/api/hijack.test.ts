@@ -16,6 +16,7 @@ import { ApiClient } from '../client/api-client.ts';
 const dir = mkdtempSync(join(tmpdir(), 'berth-hijack-'));
 const socket = join(dir, 'api.sock');
 let server: http.Server;
+const connections = new Set<net.Socket>();
 
 // An echo "exec": reads the body's Prefix, then answers each stdin chunk on stdout (framed)
 // and says goodbye on stderr when stdin ends.
@@ -35,9 +36,12 @@ const echo: Route = {
 
 before(async () => {
   server = createApiServer({ routes: [echo], logger: createLogger('error'), serverHeader: 'berth/test (linux)' });
+  server.on('connection', (s: net.Socket) => connections.add(s));
   await new Promise<void>((r) => server.listen(socket, r));
 });
 after(async () => {
+  // Hijacked sockets are no longer the HTTP server's to close: end them here.
+  for (const s of connections) s.destroy();
   await new Promise((r) => server.close(r));
   rmSync(dir, { recursive: true, force: true });
 });

@@ -18,6 +18,7 @@ import { pullImage } from './images/image-pull.ts';
 import { pushImages } from './images/image-push.ts';
 import { loadImages, saveImages } from './images/image-archive.ts';
 import { summaryView } from './images/image-views.ts';
+import { distributionInspect, searchImages } from './images/image-remote.ts';
 import { MAX_API_VERSION } from '../api/types/version.ts';
 import type { DaemonConfig } from './config/types.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -73,6 +74,8 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     images: imagesBackend(images, {
       pull: async (req, send) => void (await pullImage(images, config, req, send)),
       push: (req, send) => pushImages(images, config, req, send),
+      distribution: (name, auth) => distributionInspect(config, name, auth),
+      search: (term, limit, filters, auth) => searchImages(config, term, limit, filters, auth),
       save: (names) => saveImages(images, names),
       load: (body, quiet, send) => loadImages(images, join(config.dataRoot, 'tmp'), body, quiet, send),
     }),

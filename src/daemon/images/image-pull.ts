@@ -10,7 +10,7 @@ import type { DaemonConfig } from '../config/types.ts';
 import type { LayerRow } from '../../store/images.ts';
 import type { Descriptor } from '../../image/types.ts';
 import { resolveImage, downloadLayers, decompressorFor, type LayerEvent } from '../../image/registry/index.ts';
-import { familiarString, formatReference, parseReference, type Reference } from '../../image/reference.ts';
+import { DEFAULT_DOMAIN, familiarString, formatReference, parseReference, type Reference } from '../../image/reference.ts';
 import { registryClientFor } from './registry-access.ts';
 import { parsePlatform } from './images-backend.ts';
 import { invalidParameter } from '../../api/types/errors.ts';
@@ -32,9 +32,8 @@ export function pullReference(fromImage: string, tag: string | undefined): Refer
 
 export async function pullImage(svc: ImageService, config: DaemonConfig, req: PullRequest, send: ProgressSink): Promise<string> {
   const ref = pullReference(req.fromImage, req.tag);
-  const client = registryClientFor(ref.domain, req.auth, config);
   send({ status: `Pulling from ${ref.path}`, id: ref.tag ?? ref.digest! });
-  const image = await resolveImage(client, ref, req.platform ? parsePlatform(req.platform) : undefined);
+  const { client, image } = await resolveFromMirrorOrOrigin(svc, config, ref, req);
   const diffIds = image.config.rootfs.diff_ids;
   const layers = image.manifest.layers;
   if (diffIds.length !== layers.length) throw invalidParameter(`image config has ${diffIds.length} layers but the manifest lists ${layers.length}`);
@@ -58,6 +57,22 @@ export async function pullImage(svc: ImageService, config: DaemonConfig, req: Pu
   send({ status: `Digest: ${repoDigest.digest}` });
   send({ status: `Status: ${upToDate ? 'Image is up to date' : 'Downloaded newer image'} for ${familiarString(ref)}` });
   return id;
+}
+
+/** Docker Hub pulls try each registry mirror first, then Docker Hub itself. */
+async function resolveFromMirrorOrOrigin(svc: ImageService, config: DaemonConfig, ref: Reference, req: PullRequest) {
+  const platform = req.platform ? parsePlatform(req.platform) : undefined;
+  const mirrors = ref.domain === DEFAULT_DOMAIN ? config.registryMirrors : [];
+  for (const mirror of mirrors) {
+    const client = registryClientFor(new URL(mirror).host, undefined, config);
+    try {
+      return { client, image: await resolveImage(client, ref, platform) };
+    } catch (err) {
+      svc.deps.logger.info('registry mirror could not serve the image; trying the next source', { mirror, ref: familiarString(ref), error: (err as Error).message });
+    }
+  }
+  const client = registryClientFor(ref.domain, req.auth, config);
+  return { client, image: await resolveImage(client, ref, platform) };
 }
 
 async function extract(svc: ImageService, parent: LayerRow | undefined, blob: Descriptor, diffId: string, ref: Reference, fresh: boolean, send: ProgressSink): Promise<LayerRow> {

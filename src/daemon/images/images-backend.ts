@@ -9,23 +9,15 @@ import type { Platform } from '../../image/types.ts';
 import { historyView, inspectView, summaryView } from './image-views.ts';
 import { imagePredicate } from './image-filters.ts';
 import { importImage, fetchImportSource } from './image-import.ts';
-import { invalidParameter, notImplemented } from '../../api/types/errors.ts';
+import { invalidParameter } from '../../api/types/errors.ts';
 
-export interface ImageTransfers {
-  pull?: ImagesBackend['pull'];
-  push?: ImagesBackend['push'];
-  save?: ImagesBackend['save'];
-  load?: ImagesBackend['load'];
-  distribution?: ImagesBackend['distribution'];
-  search?: ImagesBackend['search'];
-}
+/** The operations that talk to registries or move archives; each lives in its own module. */
+export type ImageTransfers = Pick<ImagesBackend, 'pull' | 'push' | 'save' | 'load' | 'distribution' | 'search'>;
 
-export function imagesBackend(svc: ImageService, transfers: ImageTransfers = {}): ImagesBackend {
+export function imagesBackend(svc: ImageService, transfers: ImageTransfers): ImagesBackend {
   const lookup = (name: string) => svc.facts(svc.resolve(name));
-  const missing = (what: string) => () => {
-    throw notImplemented(`${what} is not available in this build of berthd yet`);
-  };
   return {
+    ...transfers,
     list({ filters, sharedSize }, version) {
       const keep = imagePredicate(filters, lookup);
       const count = (id: string) => (sharedSize ? (svc.deps.containersUsing?.(id).length ?? 0) : -1);
@@ -52,12 +44,6 @@ export function imagesBackend(svc: ImageService, transfers: ImageTransfers = {})
       const source: Readable = opts.fromSrc === '-' ? opts.body : await fetchImportSource(opts.fromSrc);
       await importImage(svc, { source, from: opts.fromSrc, ...(opts.repo && { repo: opts.repo }), ...(opts.tag && { tag: opts.tag }), changes: opts.changes, ...(opts.message && { message: opts.message }), ...(opts.platform && { platform: parsePlatform(opts.platform) }) }, send);
     },
-    pull: transfers.pull ?? missing('pulling images'),
-    push: transfers.push ?? missing('pushing images'),
-    save: transfers.save ?? missing('saving images'),
-    load: transfers.load ?? missing('loading images'),
-    distribution: transfers.distribution ?? missing('distribution inspect'),
-    search: transfers.search ?? missing('registry search'),
   };
 }
 

@@ -2,7 +2,7 @@
 // caller's credentials from X-Registry-Auth (ignored when malformed, as dockerd does).
 import { RegistryClient, decodeRegistryAuthHeader, type AuthConfig } from '../../image/registry/index.ts';
 import type { DaemonConfig } from '../config/types.ts';
-import { REGISTRY_CERTS_DIR } from '../registry-login.ts';
+import { registryCertsDir } from '../registry-login.ts';
 import { ENGINE_VERSION } from '../../lib/build-info.ts';
 
 export function registryClientFor(domain: string, authHeader: string | undefined, config: DaemonConfig): RegistryClient {
@@ -15,7 +15,7 @@ export function registryClientFor(domain: string, authHeader: string | undefined
   return new RegistryClient(domain, {
     ...(auth && { auth }),
     insecureRegistries: config.insecureRegistries,
-    certsDir: REGISTRY_CERTS_DIR,
+    certsDir: registryCertsDir(config),
     userAgent: `berth/${ENGINE_VERSION}`,
   });
 }
