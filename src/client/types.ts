@@ -39,15 +39,7 @@ export interface EventMessage {
   from?: string;
 }
 
-export interface AuthConfig {
-  username?: string;
-  password?: string;
-  auth?: string;
-  email?: string;
-  serveraddress?: string;
-  identitytoken?: string;
-  registrytoken?: string;
-}
+export type { AuthConfig } from '../api/types/auth-config.ts';
 
 export interface AuthResponse {
   Status: string;

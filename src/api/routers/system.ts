@@ -4,16 +4,9 @@ import type { RequestContext } from '../context.ts';
 import { boolParam } from '../query.ts';
 import { invalidParameter } from '../types/errors.ts';
 import { shapeInfo } from './info-shape.ts';
+import type { AuthConfig } from '../types/auth-config.ts';
 
-export interface AuthConfig {
-  username?: string;
-  password?: string;
-  auth?: string;
-  email?: string;
-  serveraddress?: string;
-  identitytoken?: string;
-  registrytoken?: string;
-}
+export type { AuthConfig };
 
 export interface SystemBackend {
   version(): Promise<Record<string, unknown>>;

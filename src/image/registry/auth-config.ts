@@ -1,19 +1,10 @@
-// The credentials a client hands berthd, in the Docker Engine API's shape: the body of
-// `POST /auth`, and the base64url JSON of the `X-Registry-Auth` header on pull/push.
+// Decoding the credentials a client hands berthd (api/types/auth-config.ts): the
+// `X-Registry-Auth` header on pull/push, and the user/password they stand for.
 import { invalidParameter } from '../../api/types/errors.ts';
 
-export interface AuthConfig {
-  username?: string;
-  password?: string;
-  /** base64("user:pass"), as stored in ~/.docker/config.json; used when username/password are absent. */
-  auth?: string;
-  email?: string;
-  serveraddress?: string;
-  /** A refresh token from an earlier login; exchanged at the token realm instead of a password. */
-  identitytoken?: string;
-  /** A bearer token sent to the registry as is, without asking any token realm. */
-  registrytoken?: string;
-}
+import type { AuthConfig } from '../../api/types/auth-config.ts';
+
+export type { AuthConfig };
 
 export interface Credentials {
   username: string;
