@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := /usr/local/bin:$(PATH)
 
-.PHONY: setup build test demo demo-stop typecheck clean
+.PHONY: setup build test demo demo-stop typecheck clean bench
 
 setup:
 	scripts/setup
@@ -26,3 +26,7 @@ demo-stop:
 
 clean:
 	rm -rf dist
+
+## bench: berthd and Debian's dockerd side by side (installs docker.io for the comparison)
+bench: setup
+	scripts/bench

@@ -71,6 +71,11 @@ test('login, push, rmi, pull through berthd', { skip }, async () => {
   assert.match(again.stdout, /Status: Image is up to date for/);
   const images = await docker(['images', '--digests', '--format', '{{.Repository}} {{.Digest}}']);
   assert.match(images.stdout, /127\.0\.0\.1:\d+\/team\/app sha256:[a-f0-9]{64}/);
+  // The last tag going takes the digest reference and the image with it, as with dockerd.
+  const gone = await docker(['rmi', `${registry.host}/team/app:v1`]);
+  assert.match(gone.stdout, /^Untagged: 127\.0\.0\.1:\d+\/team\/app@sha256:[a-f0-9]{64}$/m);
+  assert.match(gone.stdout, /^Deleted: sha256:[a-f0-9]{64}$/m);
+  assert.equal((await docker(['images', '-q'])).stdout.trim(), '');
 });
 
 test('pull of a missing tag and a bad reference fail as docker says', { skip }, async () => {

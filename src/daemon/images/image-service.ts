@@ -99,8 +99,10 @@ export class ImageService {
     const named = this.#namedRef(name, image.id);
     const users = this.deps.containersUsing?.(image.id) ?? [];
     const out: DeleteResult[] = [];
-    // Removing one of several names only untags, as dockerd does.
-    if (named && (refs.length > 1 || users.length > 0) && !(opts.force && refs.length === 1)) {
+    // Removing one of several tags only untags, as dockerd does; digest references do not
+    // keep an image alive once its last tag goes.
+    const otherTags = refs.filter((r) => r.kind === 'tag' && r.ref !== named);
+    if (named && (otherTags.length > 0 || users.length > 0) && !(opts.force && otherTags.length === 0)) {
       this.#untag(named, image.id, out);
       return out;
     }
@@ -108,7 +110,7 @@ export class ImageService {
       const kind = users.some((u) => u.running) ? 'running' : 'stopped';
       throw conflict(`conflict: unable to delete ${shortId(image.id)} (cannot be forced) - image is being used by ${kind} container ${shortId(users[0]!.id)}`);
     }
-    if (!named && refs.length > 1 && !opts.force) {
+    if (!named && refs.filter((r) => r.kind === 'tag').length > 1 && !opts.force) {
       throw conflict(`conflict: unable to delete ${shortId(image.id)} (must be forced) - image is referenced in multiple repositories`);
     }
     for (const r of refs) this.#untag(r.ref, image.id, out);
