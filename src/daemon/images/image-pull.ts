@@ -44,10 +44,24 @@ export async function pullImage(svc: ImageService, config: DaemonConfig, req: Pu
   const missing = layers.filter((_, i) => !svc.importer.has(diffIds, i));
   for (const l of layers) if (!missing.includes(l)) send({ status: 'Already exists', id: short(l) });
   for (const l of missing) send({ status: 'Pulling fs layer', id: short(l) });
-  await downloadLayers(client, ref.path, missing, svc.deps.content, (e) => send(downloadMessage(e)));
-
+  // Each layer is extracted as soon as it and the layers below it are in: extraction of the
+  // bottom layers overlaps the download of the upper ones.
+  const arrived = new Map(missing.map((l) => [l.digest, deferred()]));
+  const downloads = downloadLayers(client, ref.path, missing, svc.deps.content, (e) => {
+    send(downloadMessage(e));
+    if (e.status === 'complete' || e.status === 'exists') arrived.get(e.digest)?.resolve();
+  }).catch((err: unknown) => {
+    for (const d of arrived.values()) d.reject(err);
+    throw err;
+  });
   const rows: LayerRow[] = [];
-  for (let i = 0; i < layers.length; i++) rows.push(await extract(svc, rows.at(-1), layers[i]!, diffIds[i]!, ref, missing.includes(layers[i]!), send));
+  const extraction = (async () => {
+    for (let i = 0; i < layers.length; i++) {
+      await arrived.get(layers[i]!.digest)?.promise;
+      rows.push(await extract(svc, rows.at(-1), layers[i]!, diffIds[i]!, ref, missing.includes(layers[i]!), send));
+    }
+  })();
+  await Promise.all([downloads, extraction]);
   // The repo digest docker records is the index's when the tag named one.
   const repoDigest: Reference = { domain: ref.domain, path: ref.path, digest: image.indexDigest ?? image.manifestDigest };
   const refs = [...(ref.tag ? [{ ref, kind: 'tag' as const }] : []), { ref: repoDigest, kind: 'digest' as const }];
@@ -80,9 +94,13 @@ async function extract(svc: ImageService, parent: LayerRow | undefined, blob: De
     diffId,
     open: () => {
       let current = 0;
+      let last = 0;
       const source = svc.deps.content.read(blob.digest);
       source.on('data', (c: Buffer) => {
         current += c.length;
+        // A progress line at most every 100 ms: the client redraws on each one.
+        if (Date.now() - last < 100 && current < blob.size) return;
+        last = Date.now();
         send({ status: 'Extracting', id: short(blob), progressDetail: { current, total: blob.size } });
       });
       return source.pipe(decompressorFor(blob.mediaType));
@@ -111,3 +129,9 @@ function downloadMessage(e: LayerEvent): Parameters<ProgressSink>[0] {
 }
 
 const short = (d: Descriptor) => hexOf(d.digest).slice(0, 12);
+
+function deferred(): { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void } {
+  const d = Promise.withResolvers<void>();
+  d.promise.catch(() => undefined);
+  return d;
+}

@@ -57,7 +57,7 @@ export class ContentStore {
 
   read(digest: string): Readable {
     if (!this.has(digest)) throw notFound(`content ${digest} not found`);
-    return createReadStream(this.path(digest));
+    return createReadStream(this.path(digest), { highWaterMark: 1024 * 1024 });
   }
 
   readBytes(digest: string): Buffer {
