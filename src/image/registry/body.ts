@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { BerthError, systemError, type ErrorKind } from '../../api/types/errors.ts';
 import { responseErrorMessage } from './response-error.ts';
+import { nodeBody } from './transport.ts';
 
 /** containerd's and dockerd's cap on a manifest: nothing legitimate comes near it. */
 export const MAX_MANIFEST_BYTES = 4 << 20;
@@ -28,6 +29,8 @@ export async function readCapped(res: Response, limit: number, what: string): Pr
 }
 
 export function bodyStream(res: Response): Readable {
+  const raw = nodeBody(res);
+  if (raw) return raw;
   return res.body ? Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>) : Readable.from([]);
 }
 

@@ -118,6 +118,39 @@ function toResponse(res: http.IncomingMessage, method: string): Response {
   const status = res.statusCode ?? 500;
   const bodyless = method === 'HEAD' || status === 204 || status === 205 || status === 304;
   if (bodyless) res.resume();
-  const body = bodyless ? null : (Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>);
-  return new Response(body, { status, statusText: res.statusMessage ?? '', headers });
+  const body = bodyless ? null : lazyWebBody(res);
+  const response = new Response(body, { status, statusText: res.statusMessage ?? '', headers });
+  if (!bodyless) nodeBodies.set(response, res);
+  return response;
+}
+
+/** The node stream behind each Response, so big bodies (layer blobs) skip the web-stream detour. */
+const nodeBodies = new WeakMap<Response, Readable>();
+
+/**
+ * The response body as a node stream: the socket itself when the web body was never read,
+ * which moves layer bytes several times faster than converting web streams back and forth.
+ */
+export function nodeBody(res: Response): Readable | undefined {
+  const raw = nodeBodies.get(res);
+  return raw && !res.bodyUsed ? raw : undefined;
+}
+
+/** A web stream that reads from `res` only when pulled (highWaterMark 0: nothing read ahead). */
+function lazyWebBody(res: http.IncomingMessage): ReadableStream<Uint8Array> {
+  let it: AsyncIterator<Buffer> | undefined;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        it ??= res[Symbol.asyncIterator]();
+        const { value, done } = await it.next();
+        if (done) controller.close();
+        else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.length));
+      },
+      cancel() {
+        res.destroy();
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
