@@ -103,7 +103,7 @@ export class ContentStore {
       },
     });
     try {
-      await pipeline(source, meter, createWriteStream(tmp, { mode: 0o600 }));
+      await pipeline(source, meter, createWriteStream(tmp, { mode: 0o600, highWaterMark: 1024 * 1024 }));
       const digest = `sha256:${hash.digest('hex')}`;
       if (opts.digest && digest !== opts.digest) throw new DigestMismatchError(opts.digest, digest);
       if (opts.size !== undefined && opts.size !== size) {
