@@ -1,6 +1,7 @@
 // Side-by-side figures for berthd and Debian's dockerd 20.10 in the same run, driven by the
-// real docker CLI: time until the daemon answers, idle memory, and the pull of a 200 MB,
-// 5-layer image from a registry on 127.0.0.1 (median of three, image removed between runs).
+// real docker CLI: time until the daemon answers, idle memory, the pull of a 200 MB, 5-layer
+// image from a registry on 127.0.0.1 (median of three, image removed between runs), and
+// GET /images/json with 500 images.
 // Run with `make bench`; it is never part of `make test` (these machines are noisy).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -102,6 +103,19 @@ function timePull(e: Engine, image: string): number {
   return ms;
 }
 
+/** Imports `n` one-file images, then times GET /images/json (curl's total, median of five). */
+function timeImageList(e: Engine, n: number): number {
+  const work = mkdtempSync(join(dir, 'list-'));
+  for (let i = 0; i < n; i++) {
+    writeFileSync(join(work, 'f'), String(i));
+    execFileSync('tar', ['-cf', join(work, 't.tar'), '-C', work, 'f']);
+    execFileSync('curl', ['-sf', '--unix-socket', e.sock, '-X', 'POST', '-H', 'Content-Type: application/x-tar', '--data-binary', `@${join(work, 't.tar')}`, `http://d/v1.41/images/create?fromSrc=-&repo=list${i}&tag=v1`], { stdio: 'ignore' });
+  }
+  const times = Array.from({ length: 5 }, () =>
+    Number(execFileSync('curl', ['-s', '-o', '/dev/null', '-w', '%{time_total}', '--unix-socket', e.sock, 'http://d/v1.41/images/json'], { encoding: 'utf8' })) * 1000);
+  return median(times);
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
@@ -117,13 +131,14 @@ async function main(): Promise<void> {
       console.log('dockerd is not installed (apt-get install docker.io): berthd figures only');
     }
     await new Promise((r) => setTimeout(r, 2000));
-    const rows: string[][] = [['engine', 'ready (ms)', 'idle RSS (MiB)', `pull 200 MB / 5 layers (ms, median of ${ROUNDS})`]];
+    const rows: string[][] = [['engine', 'ready (ms)', 'idle RSS (MiB)', 'images, 500 (ms)', `pull 200 MB / 5 layers (ms, median of ${ROUNDS})`]];
     for (const e of engines) {
       const idle = rssMiB(e.pids());
       const pulls = Array.from({ length: ROUNDS }, () => timePull(e, image));
-      rows.push([e.name, e.readyMs.toFixed(0), idle.toFixed(1), `${median(pulls).toFixed(0)}  (${pulls.map((p) => p.toFixed(0)).join(', ')})`]);
+      const list = timeImageList(e, 500);
+      rows.push([e.name, e.readyMs.toFixed(0), idle.toFixed(1), list.toFixed(1), `${median(pulls).toFixed(0)}  (${pulls.map((p) => p.toFixed(0)).join(', ')})`]);
     }
-    for (const r of rows) console.log(r.map((c, i) => c.padEnd([8, 12, 16, 0][i]!)).join('  '));
+    for (const r of rows) console.log(r.map((c, i) => c.padEnd([8, 12, 16, 18, 0][i]!)).join('  '));
   } finally {
     for (const e of engines) {
       e.child.kill('SIGTERM');
