@@ -33,6 +33,13 @@
 //     image_id → images, kind TEXT ('tag' | 'digest')
 //   layer_blobs                      where a layer came from (push dedupe, cross-repo mount)
 //     diff_id, blob_digest, media_type, size, repository; PK (diff_id, blob_digest, repository)
+//   containers                       one row per container
+//     id TEXT PK (64 hex), name TEXT UNIQUE ("/web"), image_id → images, image TEXT (as asked),
+//     created TEXT, config TEXT (JSON Config), host_config TEXT (JSON HostConfig),
+//     status TEXT (created|running|paused|restarting|removing|exited|dead), pid INTEGER,
+//     conmon_pid INTEGER, exit_code INTEGER, started_at TEXT, finished_at TEXT, error TEXT,
+//     oom_killed INTEGER, restart_count INTEGER, rw_cache_id TEXT (writable layer),
+//     log_path TEXT
 //
 //   settings                         small daemon-wide facts (daemon ID, ...)
 //   ┌──────────┬─────────┐
@@ -87,4 +94,25 @@ export const MIGRATIONS: readonly string[] = [
      repository TEXT NOT NULL,
      PRIMARY KEY (diff_id, blob_digest, repository)
    );`,
+  `CREATE TABLE containers (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL UNIQUE,
+     image_id TEXT NOT NULL REFERENCES images (id),
+     image TEXT NOT NULL,
+     created TEXT NOT NULL,
+     config TEXT NOT NULL,
+     host_config TEXT NOT NULL,
+     status TEXT NOT NULL DEFAULT 'created',
+     pid INTEGER NOT NULL DEFAULT 0,
+     conmon_pid INTEGER NOT NULL DEFAULT 0,
+     exit_code INTEGER NOT NULL DEFAULT 0,
+     started_at TEXT NOT NULL DEFAULT '0001-01-01T00:00:00Z',
+     finished_at TEXT NOT NULL DEFAULT '0001-01-01T00:00:00Z',
+     error TEXT NOT NULL DEFAULT '',
+     oom_killed INTEGER NOT NULL DEFAULT 0,
+     restart_count INTEGER NOT NULL DEFAULT 0,
+     rw_cache_id TEXT NOT NULL,
+     log_path TEXT NOT NULL DEFAULT ''
+   );
+   CREATE INDEX containers_image ON containers (image_id);`,
 ];

@@ -1,0 +1,83 @@
+// A create request's Config merged with its image's config as dockerd merges them, and the
+// request checked field by field so a wrong type is a 400 that names the field.
+import type { ContainerConfig, ImageConfig } from '../../image/types.ts';
+import { invalidParameter } from '../../api/types/errors.ts';
+
+type Json = Record<string, unknown>;
+
+const STRING_FIELDS = ['Hostname', 'Domainname', 'User', 'Image', 'WorkingDir', 'StopSignal', 'MacAddress'];
+const BOOL_FIELDS = ['AttachStdin', 'AttachStdout', 'AttachStderr', 'Tty', 'OpenStdin', 'StdinOnce', 'NetworkDisabled', 'ArgsEscaped'];
+const LIST_FIELDS = ['Env', 'Cmd', 'Entrypoint', 'OnBuild', 'Shell'];
+const MAP_FIELDS = ['Labels', 'ExposedPorts', 'Volumes'];
+
+export function checkConfigTypes(body: Json): void {
+  const fail = (field: string, want: string) => invalidParameter(`invalid value for "${field}": expected ${want}`);
+  for (const f of STRING_FIELDS) if (body[f] != null && typeof body[f] !== 'string') throw fail(f, 'a string');
+  for (const f of BOOL_FIELDS) if (body[f] != null && typeof body[f] !== 'boolean') throw fail(f, 'a boolean');
+  for (const f of LIST_FIELDS) {
+    const v = body[f];
+    if (v == null || typeof v === 'string') continue; // Cmd/Entrypoint may be a single string
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw fail(f, 'a list of strings');
+  }
+  for (const f of MAP_FIELDS) {
+    const v = body[f];
+    if (v != null && (typeof v !== 'object' || Array.isArray(v))) throw fail(f, 'an object');
+  }
+  const labels = body.Labels as Json | undefined;
+  for (const [k, v] of Object.entries(labels ?? {})) if (typeof v !== 'string') throw fail(`Labels.${k}`, 'a string');
+  if (body.StopTimeout != null && !Number.isInteger(body.StopTimeout)) throw fail('StopTimeout', 'an integer');
+  if (body.HostConfig != null && (typeof body.HostConfig !== 'object' || Array.isArray(body.HostConfig))) throw fail('HostConfig', 'an object');
+}
+
+const asList = (v: unknown): string[] | undefined => (v == null ? undefined : typeof v === 'string' ? [v] : (v as string[]));
+
+/** The Config dockerd stores: the request's values, falling back to the image's. */
+export function mergeConfig(req: Json, image: ImageConfig): Json {
+  const img = image.config ?? {};
+  const entrypoint = asList(req.Entrypoint);
+  const cmd = asList(req.Cmd);
+  // An explicit Entrypoint resets the image's Cmd, as in dockerd.
+  const resolvedCmd = cmd ?? (entrypoint ? undefined : img.Cmd ?? undefined);
+  const env = mergeEnv(img.Env ?? [], (req.Env as string[] | undefined) ?? []);
+  return {
+    Hostname: (req.Hostname as string) ?? '',
+    Domainname: (req.Domainname as string) ?? '',
+    User: (req.User as string) || img.User || '',
+    AttachStdin: req.AttachStdin === true,
+    AttachStdout: req.AttachStdout === true,
+    AttachStderr: req.AttachStderr === true,
+    ...(mergeMaps(img.ExposedPorts, req.ExposedPorts as Json) && { ExposedPorts: mergeMaps(img.ExposedPorts, req.ExposedPorts as Json) }),
+    Tty: req.Tty === true,
+    OpenStdin: req.OpenStdin === true,
+    StdinOnce: req.StdinOnce === true,
+    Env: env,
+    Cmd: resolvedCmd ?? null,
+    ...(req.Healthcheck || img.Healthcheck ? { Healthcheck: (req.Healthcheck as Json) ?? img.Healthcheck } : {}),
+    Image: req.Image as string,
+    Volumes: mergeMaps(img.Volumes, req.Volumes as Json) ?? null,
+    WorkingDir: (req.WorkingDir as string) || img.WorkingDir || '',
+    Entrypoint: entrypoint ?? img.Entrypoint ?? null,
+    OnBuild: null,
+    Labels: { ...img.Labels, ...(req.Labels as Record<string, string>) },
+    ...((req.StopSignal as string) || img.StopSignal ? { StopSignal: (req.StopSignal as string) || img.StopSignal } : {}),
+    ...(req.StopTimeout != null && { StopTimeout: req.StopTimeout }),
+  };
+}
+
+function mergeEnv(image: string[], request: string[]): string[] {
+  const out = new Map<string, string>();
+  for (const e of [...image, ...request]) out.set(e.split('=')[0]!, e);
+  return [...out.values()];
+}
+
+function mergeMaps(a: Record<string, object> | undefined, b: Json | undefined): Record<string, object> | undefined {
+  if (!a && !b) return undefined;
+  return { ...a, ...(b as Record<string, object>) };
+}
+
+/** Path and Args as docker inspect shows them. */
+export function commandOf(config: ContainerConfig): { path: string; args: string[] } {
+  const full = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
+  if (full.length === 0) throw invalidParameter('no command specified');
+  return { path: full[0]!, args: full.slice(1) };
+}

@@ -1,0 +1,110 @@
+// Containers as records: create (config merged with the image's, a writable layer on the
+// image's top layer), find, rename, remove. Running them is the runtime's part (start.ts etc.).
+import { randomBytes } from 'node:crypto';
+import type { ContainersTable, ContainerRow } from '../../store/containers.ts';
+import type { ImageService } from '../images/image-service.ts';
+import type { EventsService } from '../events/events-service.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { conflict, invalidParameter, notFound } from '../../api/types/errors.ts';
+import { checkConfigTypes, commandOf, mergeConfig } from './container-config.ts';
+import { generateName, isValidName } from './names.ts';
+
+export interface ContainerServiceDeps {
+  table: ContainersTable;
+  images: ImageService;
+  events: EventsService;
+  logger: Logger;
+  logDir: (id: string) => string;
+}
+
+export class ContainerService {
+  readonly deps: ContainerServiceDeps;
+  constructor(deps: ContainerServiceDeps) {
+    this.deps = deps;
+  }
+
+  /** A full id, a unique id prefix, or a name (with or without the leading slash). */
+  resolve(idOrName: string): ContainerRow {
+    const t = this.deps.table;
+    const hit = t.get(idOrName) ?? t.byName(idOrName.startsWith('/') ? idOrName : `/${idOrName}`);
+    if (hit) return hit;
+    if (/^[a-f0-9]+$/.test(idOrName)) {
+      const matches = t.byIdPrefix(idOrName);
+      if (matches.length > 1) throw invalidParameter(`multiple IDs found with provided prefix: ${idOrName}`);
+      if (matches[0]) return matches[0];
+    }
+    throw notFound(`No such container: ${idOrName}`);
+  }
+
+  async create(body: Record<string, unknown>, name: string | undefined): Promise<{ Id: string; Warnings: string[] }> {
+    checkConfigTypes(body);
+    const imageName = body.Image;
+    if (typeof imageName !== 'string' || imageName === '') throw invalidParameter('Config cannot be empty in order to create a container');
+    const fullName = this.#claimName(name);
+    const image = this.deps.images.resolve(imageName);
+    const imageConfig = this.deps.images.deps.content.readJson<import('../../image/types.ts').ImageConfig>(image.id);
+    const config = mergeConfig(body, imageConfig);
+    commandOf(config as never);
+    const hostConfig = { NetworkMode: 'default', ...((body.HostConfig as Record<string, unknown>) ?? {}) };
+    const id = randomBytes(32).toString('hex');
+    const top = this.deps.images.table.layersOf(image.id).at(-1);
+    const rwCacheId = await this.deps.images.deps.layers.createRwLayer(top?.cacheId);
+    const row: ContainerRow = {
+      id, name: fullName, imageId: image.id, image: imageName, created: new Date().toISOString(), config, hostConfig,
+      status: 'created', pid: 0, conmonPid: 0, exitCode: 0, startedAt: '0001-01-01T00:00:00Z', finishedAt: '0001-01-01T00:00:00Z',
+      error: '', oomKilled: false, restartCount: 0, rwCacheId, logPath: `${this.deps.logDir(id)}/${id}-json.log`,
+    };
+    try {
+      this.deps.table.insert(row);
+    } catch (err) {
+      await this.deps.images.deps.layers.removeLayer(rwCacheId);
+      if (/UNIQUE constraint failed: containers.name/.test((err as Error).message)) throw this.#nameConflict(fullName);
+      throw err;
+    }
+    this.emit(row, 'create');
+    return { Id: id, Warnings: [] };
+  }
+
+  #claimName(name: string | undefined): string {
+    if (name === undefined || name === '') return `/${generateName((n) => this.deps.table.byName(n) !== undefined)}`;
+    if (!isValidName(name)) throw invalidParameter(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+    const full = name.startsWith('/') ? name : `/${name}`;
+    if (this.deps.table.byName(full)) throw this.#nameConflict(full);
+    return full;
+  }
+
+  #nameConflict(full: string): Error {
+    const holder = this.deps.table.byName(full);
+    return conflict(`Conflict. The container name "${full}" is already in use by container "${holder?.id ?? ''}". You have to remove (or rename) that container to be able to reuse that name.`);
+  }
+
+  rename(idOrName: string, newName: string): void {
+    const c = this.resolve(idOrName);
+    if (!isValidName(newName)) throw invalidParameter(`Invalid container name (${newName}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+    const full = newName.startsWith('/') ? newName : `/${newName}`;
+    if (full === c.name) throw invalidParameter('Renaming a container with the same name as its current name');
+    if (this.deps.table.byName(full)) throw this.#nameConflict(full);
+    this.deps.table.rename(c.id, full);
+    this.emit({ ...c, name: full }, 'rename', { oldName: c.name });
+  }
+
+  /** Remove a container that is not running (the runtime layer stops it first when forced). */
+  async remove(c: ContainerRow): Promise<void> {
+    if (c.status === 'running' || c.status === 'paused' || c.status === 'restarting') {
+      throw conflict(`cannot remove container "${c.name}": container is ${c.status}: stop the container before removing or force remove`);
+    }
+    this.deps.table.update(c.id, { status: 'removing' });
+    await this.deps.images.deps.layers.removeLayer(c.rwCacheId);
+    this.deps.table.delete(c.id);
+    this.emit(c, 'destroy');
+  }
+
+  emit(c: ContainerRow, action: string, extra: Record<string, string> = {}): void {
+    const labels = (c.config.Labels as Record<string, string> | undefined) ?? {};
+    this.deps.events.emit('container', action, c.id, { ...labels, image: c.image, name: c.name.slice(1), ...extra });
+  }
+
+  rwCacheIds(): Set<string> {
+    return new Set(this.deps.table.all().map((c) => c.rwCacheId));
+  }
+}

@@ -1,0 +1,88 @@
+// The JSON shapes of GET /containers/{id}/json and GET /containers/json.
+import type { ContainerRow } from '../../store/containers.ts';
+import { commandOf } from './container-config.ts';
+import { humanDuration } from '../../lib/human-duration.ts';
+
+export function stateView(c: ContainerRow): Record<string, unknown> {
+  return {
+    Status: c.status,
+    Running: c.status === 'running' || c.status === 'paused' || c.status === 'restarting',
+    Paused: c.status === 'paused',
+    Restarting: c.status === 'restarting',
+    OOMKilled: c.oomKilled,
+    Dead: c.status === 'dead',
+    Pid: c.pid,
+    ExitCode: c.exitCode,
+    Error: c.error,
+    StartedAt: c.startedAt,
+    FinishedAt: c.finishedAt,
+  };
+}
+
+export function inspectView(c: ContainerRow, extra: { driver: string; graph: Record<string, string> | null }): Record<string, unknown> {
+  const { path, args } = commandOf(c.config as never);
+  return {
+    Id: c.id,
+    Created: c.created,
+    Path: path,
+    Args: args,
+    State: stateView(c),
+    Image: c.imageId,
+    ResolvConfPath: '',
+    HostnamePath: '',
+    HostsPath: '',
+    LogPath: c.logPath,
+    Name: c.name,
+    RestartCount: c.restartCount,
+    Driver: extra.driver,
+    Platform: 'linux',
+    MountLabel: '',
+    ProcessLabel: '',
+    AppArmorProfile: '',
+    ExecIDs: null,
+    HostConfig: c.hostConfig,
+    GraphDriver: { Name: extra.driver, Data: extra.graph },
+    Mounts: [],
+    Config: c.config,
+    NetworkSettings: { Bridge: '', SandboxID: '', SandboxKey: '', Ports: {}, Networks: {} },
+  };
+}
+
+/** docker ps's Status column: "Up 5 minutes", "Exited (0) 3 seconds ago", "Created". */
+export function statusText(c: ContainerRow, now = Date.now()): string {
+  switch (c.status) {
+    case 'running':
+      return `Up ${humanDuration(now - Date.parse(c.startedAt))}`;
+    case 'paused':
+      return `Up ${humanDuration(now - Date.parse(c.startedAt))} (Paused)`;
+    case 'restarting':
+      return `Restarting (${c.exitCode}) ${humanDuration(now - Date.parse(c.finishedAt))} ago`;
+    case 'exited':
+      return `Exited (${c.exitCode}) ${humanDuration(now - Date.parse(c.finishedAt))} ago`;
+    case 'removing':
+      return 'Removal In Progress';
+    case 'dead':
+      return 'Dead';
+    default:
+      return 'Created';
+  }
+}
+
+export function summaryView(c: ContainerRow): Record<string, unknown> {
+  const cmd = [...((c.config.Entrypoint as string[] | null) ?? []), ...((c.config.Cmd as string[] | null) ?? [])].join(' ');
+  return {
+    Id: c.id,
+    Names: [c.name],
+    Image: c.image,
+    ImageID: c.imageId,
+    Command: cmd,
+    Created: Math.floor(Date.parse(c.created) / 1000),
+    Ports: [],
+    Labels: (c.config.Labels as Record<string, string>) ?? {},
+    State: c.status,
+    Status: statusText(c),
+    HostConfig: { NetworkMode: (c.hostConfig.NetworkMode as string) ?? 'default' },
+    NetworkSettings: { Networks: {} },
+    Mounts: [],
+  };
+}

@@ -1,0 +1,111 @@
+// Containers in the metadata store: their configuration and their last known state. The
+// runtime (runc behind conmon) is the truth about a running process; this table is what
+// berthd acknowledged, and what it re-adopts from after a restart.
+import type { Database } from './database.ts';
+
+export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+export interface ContainerRow {
+  id: string;
+  name: string;
+  imageId: string;
+  image: string;
+  created: string;
+  config: Record<string, unknown>;
+  hostConfig: Record<string, unknown>;
+  status: ContainerStatus;
+  pid: number;
+  conmonPid: number;
+  exitCode: number;
+  startedAt: string;
+  finishedAt: string;
+  error: string;
+  oomKilled: boolean;
+  restartCount: number;
+  rwCacheId: string;
+  logPath: string;
+}
+
+type Row = Record<string, string | number | null>;
+
+function fromRow(r: Row): ContainerRow {
+  return {
+    id: r.id as string,
+    name: r.name as string,
+    imageId: r.image_id as string,
+    image: r.image as string,
+    created: r.created as string,
+    config: JSON.parse(r.config as string) as Record<string, unknown>,
+    hostConfig: JSON.parse(r.host_config as string) as Record<string, unknown>,
+    status: r.status as ContainerStatus,
+    pid: Number(r.pid),
+    conmonPid: Number(r.conmon_pid),
+    exitCode: Number(r.exit_code),
+    startedAt: r.started_at as string,
+    finishedAt: r.finished_at as string,
+    error: r.error as string,
+    oomKilled: Number(r.oom_killed) === 1,
+    restartCount: Number(r.restart_count),
+    rwCacheId: r.rw_cache_id as string,
+    logPath: r.log_path as string,
+  };
+}
+
+export type StateUpdate = Partial<Pick<ContainerRow, 'status' | 'pid' | 'conmonPid' | 'exitCode' | 'startedAt' | 'finishedAt' | 'error' | 'oomKilled' | 'restartCount' | 'logPath'>>;
+
+const COLUMNS: Record<keyof StateUpdate, string> = {
+  status: 'status', pid: 'pid', conmonPid: 'conmon_pid', exitCode: 'exit_code', startedAt: 'started_at',
+  finishedAt: 'finished_at', error: 'error', oomKilled: 'oom_killed', restartCount: 'restart_count', logPath: 'log_path',
+};
+
+export class ContainersTable {
+  readonly #db: Database;
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  insert(c: ContainerRow): void {
+    this.#db
+      .statement(`INSERT INTO containers (id, name, image_id, image, created, config, host_config, status, rw_cache_id, log_path)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(c.id, c.name, c.imageId, c.image, c.created, JSON.stringify(c.config), JSON.stringify(c.hostConfig), c.status, c.rwCacheId, c.logPath);
+  }
+
+  get(id: string): ContainerRow | undefined {
+    const r = this.#db.statement('SELECT * FROM containers WHERE id = ?').get(id) as Row | undefined;
+    return r && fromRow(r);
+  }
+
+  byName(name: string): ContainerRow | undefined {
+    const r = this.#db.statement('SELECT * FROM containers WHERE name = ?').get(name) as Row | undefined;
+    return r && fromRow(r);
+  }
+
+  byIdPrefix(prefix: string): ContainerRow[] {
+    return (this.#db.statement('SELECT * FROM containers WHERE id >= ? AND id < ? LIMIT 2').all(prefix, `${prefix}\u{10ffff}`) as Row[]).map(fromRow);
+  }
+
+  all(): ContainerRow[] {
+    return (this.#db.statement('SELECT * FROM containers ORDER BY created DESC, rowid DESC').all() as Row[]).map(fromRow);
+  }
+
+  usingImage(imageId: string): ContainerRow[] {
+    return (this.#db.statement('SELECT * FROM containers WHERE image_id = ?').all(imageId) as Row[]).map(fromRow);
+  }
+
+  update(id: string, u: StateUpdate): void {
+    const keys = Object.keys(u) as (keyof StateUpdate)[];
+    if (!keys.length) return;
+    const sql = `UPDATE containers SET ${keys.map((k) => `${COLUMNS[k]} = ?`).join(', ')} WHERE id = ?`;
+    const values = keys.map((k) => (typeof u[k] === 'boolean' ? (u[k] ? 1 : 0) : (u[k] as string | number)));
+    this.#db.statement(sql).run(...values, id);
+  }
+
+  rename(id: string, name: string): void {
+    this.#db.statement('UPDATE containers SET name = ? WHERE id = ?').run(name, id);
+  }
+
+  delete(id: string): void {
+    this.#db.statement('DELETE FROM containers WHERE id = ?').run(id);
+  }
+}
