@@ -18,6 +18,10 @@ import { pullImage } from './images/image-pull.ts';
 import { pushImages } from './images/image-push.ts';
 import { loadImages, saveImages } from './images/image-archive.ts';
 import { summaryView } from './images/image-views.ts';
+import { ContainersTable } from '../store/containers.ts';
+import { ContainerService } from './containers/container-service.ts';
+import { containersBackend } from './containers/containers-backend.ts';
+import { conflict } from '../api/types/errors.ts';
 import { distributionInspect, searchImages } from './images/image-remote.ts';
 import { MAX_API_VERSION } from '../api/types/version.ts';
 import type { DaemonConfig } from './config/types.ts';
@@ -44,12 +48,21 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
   const daemonId = settings.getOrCreate('daemon-id', () => randomUUID());
   const events = new EventsService(new EventsTable(db));
   const { images, driverStatus } = await setupImages(config, db, events, logger);
+  const containers = new ContainerService({
+    table: new ContainersTable(db),
+    images,
+    events,
+    logger,
+    logDir: (id) => join(config.dataRoot, 'containers', id),
+  });
+  images.deps.containersUsing = (imageId) => containers.deps.table.usingImage(imageId).map((c) => ({ id: c.id, running: c.status === 'running' || c.status === 'paused' }));
+  await images.collectGarbage(containers.rwCacheIds());
 
   const system = new SystemService({
     config: () => config,
     daemonId,
     // No container service exists yet; it plugs its counts in when it lands.
-    counts: { containers: () => ({ total: 0, running: 0, paused: 0, stopped: 0 }), images: () => images.count() },
+    counts: { containers: () => containerCounts(containers), images: () => images.count() },
     usage: {
       diskUsage: async () => ({
         LayersSize: images.layersSize(),
@@ -79,6 +92,12 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
       save: (names) => saveImages(images, names),
       load: (body, quiet, send) => loadImages(images, join(config.dataRoot, 'tmp'), body, quiet, send),
     }),
+    containers: containersBackend(containers, {
+      // No container can be running until the runtime lands (issue 4).
+      stopForRemoval: async () => {
+        throw conflict('stopping containers is not supported by this build of berthd yet');
+      },
+    }),
   });
   const serverHeader = `berth/${ENGINE_VERSION} (linux)`;
   const listeners = await listenAll(
@@ -103,4 +122,11 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
       db.close();
     },
   };
+}
+
+function containerCounts(svc: ContainerService): { total: number; running: number; paused: number; stopped: number } {
+  const all = svc.deps.table.all();
+  const running = all.filter((c) => c.status === 'running' || c.status === 'restarting').length;
+  const paused = all.filter((c) => c.status === 'paused').length;
+  return { total: all.length, running, paused, stopped: all.length - running - paused };
 }

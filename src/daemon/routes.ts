@@ -5,13 +5,15 @@ import { eventsRoutes, type EventsBackend } from '../api/routers/events.ts';
 import { swarmRoutes } from '../api/routers/swarm.ts';
 import { pluginRoutes } from '../api/routers/plugins.ts';
 import { imagesRoutes, type ImagesBackend } from '../api/routers/images.ts';
+import { containersRoutes, type ContainersBackend } from '../api/routers/containers.ts';
 
 export interface Backends {
   system: SystemBackend;
   events: EventsBackend;
   images: ImagesBackend;
+  containers: ContainersBackend;
 }
 
 export function buildRoutes(b: Backends): Route[] {
-  return [...systemRoutes(b.system), ...eventsRoutes(b.events), ...imagesRoutes(b.images), ...swarmRoutes(), ...pluginRoutes()];
+  return [...systemRoutes(b.system), ...eventsRoutes(b.events), ...imagesRoutes(b.images), ...containersRoutes(b.containers), ...swarmRoutes(), ...pluginRoutes()];
 }

@@ -99,19 +99,32 @@ export class ImageService {
     const named = this.#namedRef(name, image.id);
     const users = this.deps.containersUsing?.(image.id) ?? [];
     const out: DeleteResult[] = [];
-    // Removing one of several tags only untags, as dockerd does; digest references do not
-    // keep an image alive once its last tag goes.
-    const otherTags = refs.filter((r) => r.kind === 'tag' && r.ref !== named);
-    if (named && (otherTags.length > 0 || users.length > 0) && !(opts.force && otherTags.length === 0)) {
-      this.#untag(named, image.id, out);
-      return out;
-    }
-    if (users.length && !opts.force) {
-      const kind = users.some((u) => u.running) ? 'running' : 'stopped';
-      throw conflict(`conflict: unable to delete ${shortId(image.id)} (cannot be forced) - image is being used by ${kind} container ${shortId(users[0]!.id)}`);
-    }
-    if (!named && refs.filter((r) => r.kind === 'tag').length > 1 && !opts.force) {
-      throw conflict(`conflict: unable to delete ${shortId(image.id)} (must be forced) - image is referenced in multiple repositories`);
+    const tags = refs.filter((r) => r.kind === 'tag');
+    if (named) {
+      // By name: another tag keeps the image (only this name goes); a container keeps it
+      // unless forced, and even then only the name goes — dockerd's rules.
+      const others = tags.filter((r) => r.ref !== named);
+      if (others.length > 0 || (users.length > 0 && opts.force)) {
+        this.#untag(named, image.id, out);
+        return out;
+      }
+      if (users.length > 0) {
+        throw conflict(`conflict: unable to remove repository reference "${name}" (must force) - container ${shortId(users[0]!.id)} is using its referenced image ${shortId(image.id)}`);
+      }
+    } else {
+      if (users.length) {
+        const running = users.some((u) => u.running);
+        if (running || !opts.force) {
+          const how = running ? 'cannot be forced' : 'must be forced';
+          throw conflict(`conflict: unable to delete ${shortId(image.id)} (${how}) - image is being used by ${running ? 'running' : 'stopped'} container ${shortId(users[0]!.id)}`);
+        }
+        // Forced with stopped containers: the names go, the image stays for its containers.
+        for (const r of refs) this.#untag(r.ref, image.id, out);
+        return out;
+      }
+      if (tags.length > 1 && !opts.force) {
+        throw conflict(`conflict: unable to delete ${shortId(image.id)} (must be forced) - image is referenced in multiple repositories`);
+      }
     }
     for (const r of refs) this.#untag(r.ref, image.id, out);
     await this.#deleteImage(image.id, out);
@@ -166,9 +179,12 @@ export class ImageService {
     return this.deps.table.layersOf(id).filter((l) => this.deps.table.imagesUsingLayer(l.chainId).length === 1).reduce((n, l) => n + l.size, 0);
   }
 
-  /** Remove layer directories and rows that nothing refers to (after a crash mid-pull). */
-  async collectGarbage(): Promise<void> {
-    const known = this.deps.table.allCacheIds();
+  /**
+   * Remove layer directories nothing refers to (after a crash mid-pull); `alsoKnown` holds the
+   * containers' writable layers, which live in the same store.
+   */
+  async collectGarbage(alsoKnown: Set<string> = new Set()): Promise<void> {
+    const known = new Set([...this.deps.table.allCacheIds(), ...alsoKnown]);
     for (const cacheId of await this.deps.layers.listCacheIds()) {
       if (!known.has(cacheId)) {
         this.deps.logger.info('removing orphaned layer directory', { cacheId });

@@ -21,6 +21,5 @@ export async function setupImages(config: DaemonConfig, db: Database, events: Ev
   const layers = openLayerStore(choice.driver, config.dataRoot);
   const content = new ContentStore(join(config.dataRoot, 'image'));
   const images = new ImageService({ table: new ImagesTable(db), content, layers, events, logger });
-  await images.collectGarbage();
   return { images, driverStatus: choice.status };
 }

@@ -1,0 +1,92 @@
+// Containers as records through the API and the real docker CLI: create, inspect, ps, rename,
+// remove, prune — and refusals with dockerd's texts.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buffer } from 'node:stream/consumers';
+import { startBerthd, type Berthd } from '../testing/berthd-harness.ts';
+import { busyboxRootfs } from '../testing/busybox.ts';
+import { run, hasCommand } from '../testing/run.ts';
+import type { ApiClient } from '../client/api-client.ts';
+
+let d: Berthd;
+let api: ApiClient;
+let dir: string;
+const dockerSkip = hasCommand('docker') ? false : 'the docker CLI is not installed';
+const docker = (args: string[]) => run('docker', args, { env: { DOCKER_HOST: d.host, DOCKER_CONFIG: join(dir, 'config') } });
+
+before(async () => {
+  d = await startBerthd();
+  api = d.client().api;
+  dir = mkdtempSync(join(tmpdir(), 'berth-containers-'));
+  writeFileSync(join(dir, 'rootfs.tar'), await buffer(busyboxRootfs()));
+  const res = await api.request('POST', '/images/create', { query: { fromSrc: '-', repo: 'busybox', tag: 'latest', changes: ['CMD ["sh"]', 'ENV FROM_IMAGE=1'] }, body: await buffer(busyboxRootfs()), headers: { 'Content-Type': 'application/x-tar' } });
+  await buffer(res);
+});
+after(async () => {
+  await d?.cleanup();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('create merges the image config and inspect shows it', async () => {
+  const created = await api.json<{ Id: string; Warnings: string[] }>('POST', '/containers/create', { query: { name: 'web' }, body: { Image: 'busybox', Cmd: ['sleep', '100'], Env: ['A=1'], Labels: { team: 'blue' } } });
+  assert.match(created.Id, /^[a-f0-9]{64}$/);
+  const c = await api.json<Record<string, any>>('GET', '/containers/web/json');
+  assert.equal(c.Id, created.Id);
+  assert.equal(c.Name, '/web');
+  assert.equal(c.Path, 'sleep');
+  assert.deepEqual(c.Args, ['100']);
+  assert.deepEqual(c.Config.Env, ['FROM_IMAGE=1', 'A=1']);
+  assert.equal(c.State.Status, 'created');
+  assert.equal(c.State.Running, false);
+  const byPrefix = await api.json<{ Id: string }>('GET', `/containers/${created.Id.slice(0, 8)}/json`);
+  assert.equal(byPrefix.Id, created.Id);
+  const noCmd = await api.json<Record<string, any>>('POST', '/containers/create', { body: { Image: 'busybox' } });
+  const shell = await api.json<Record<string, any>>('GET', `/containers/${noCmd.Id}/json`);
+  assert.equal(shell.Path, 'sh', 'the image CMD is used');
+  assert.match(shell.Name, /^\/[a-z]+_[a-z]+\d?$/, 'a generated name');
+});
+
+test('refusals: name in use, bad name, no image, wrong types', async () => {
+  await assert.rejects(api.json('POST', '/containers/create', { query: { name: 'web' }, body: { Image: 'busybox' } }), /Conflict\. The container name "\/web" is already in use by container "[a-f0-9]{64}"\. You have to remove \(or rename\) that container to be able to reuse that name\.$/);
+  await assert.rejects(api.json('POST', '/containers/create', { query: { name: 'a b' }, body: { Image: 'busybox' } }), /Invalid container name \(a b\)/);
+  await assert.rejects(api.json('POST', '/containers/create', { body: { Image: 'nope' } }), /No such image: nope/);
+  await assert.rejects(api.json('POST', '/containers/create', { body: { Image: 'busybox', Tty: 'yes' } }), /invalid value for "Tty": expected a boolean/);
+  await assert.rejects(api.json('POST', '/containers/create', { body: { Image: 'busybox', Env: [1] } }), /invalid value for "Env": expected a list of strings/);
+  await assert.rejects(api.json('GET', '/containers/nope/json'), /No such container: nope/);
+});
+
+test('list, filters, rename, remove frees the writable layer', async () => {
+  const { Id } = await api.json<{ Id: string }>('POST', '/containers/create', { query: { name: 'temp' }, body: { Image: 'busybox', Cmd: ['true'] } });
+  const running = await api.json<unknown[]>('GET', '/containers/json');
+  assert.equal(running.length, 0, 'created containers are not listed without all');
+  const all = await api.json<{ Names: string[]; Status: string; State: string }[]>('GET', '/containers/json', { query: { all: true, filters: JSON.stringify({ name: ['^temp$'] }) } });
+  assert.deepEqual(all.map((c) => [c.Names[0], c.State, c.Status]), [['/temp', 'created', 'Created']]);
+  await api.request('POST', `/containers/${Id}/rename`, { query: { name: 'renamed' } });
+  const inspect = await api.json<Record<string, any>>('GET', '/containers/renamed/json');
+  const rw = join(d.dir, 'data', inspect.Driver === 'overlay2' ? 'overlay2' : 'vfs/dir');
+  await api.request('DELETE', '/containers/renamed');
+  await assert.rejects(api.json('GET', `/containers/${Id}/json`), /No such container/);
+  assert.ok(existsSync(rw));
+  await assert.rejects(api.json('DELETE', '/images/busybox'), /unable to remove repository reference "busybox" \(must force\) - container [a-f0-9]{12} is using its referenced image [a-f0-9]{12}/);
+  const imageId = (await api.json<{ Id: string }>('GET', '/images/busybox/json')).Id;
+  await assert.rejects(api.json('DELETE', `/images/${imageId}`), /\(must be forced\) - image is being used by stopped container [a-f0-9]{12}/);
+});
+
+test('the docker CLI creates, lists, renames and removes', { skip: dockerSkip }, async () => {
+  const create = await docker(['create', '--name', 'cli1', '-e', 'X=y', 'busybox', 'echo', 'hi']);
+  assert.equal(create.code, 0, create.stderr);
+  assert.match(create.stdout.trim(), /^[a-f0-9]{64}$/);
+  const ps = await docker(['ps', '-a', '--format', '{{.Names}} {{.Image}} {{.Command}} {{.Status}}', '--filter', 'name=cli1']);
+  assert.equal(ps.stdout.trim(), 'cli1 busybox "echo hi" Created');
+  assert.equal((await docker(['rename', 'cli1', 'cli2'])).code, 0);
+  const inspect = await docker(['inspect', '--format', '{{.Name}} {{.State.Status}} {{index .Config.Env 1}}', 'cli2']);
+  assert.equal(inspect.stdout.trim(), '/cli2 created X=y');
+  const rm = await docker(['rm', 'cli2']);
+  assert.equal(rm.stdout.trim(), 'cli2');
+  const prune = await docker(['container', 'prune', '-f']);
+  assert.equal(prune.code, 0, prune.stderr);
+  assert.equal((await docker(['ps', '-aq'])).stdout.trim(), '');
+});

@@ -1,0 +1,54 @@
+// Container operations. The lifecycle operations (start, stop, wait, logs, attach, exec) are
+// added to this table by the runtime work as each one lands; until then they are 404.
+import type { Route } from '../route.ts';
+import type { RequestContext } from '../context.ts';
+import { boolParam, intParam, parseFilters, type Filters } from '../query.ts';
+import { invalidParameter } from '../types/errors.ts';
+
+export interface ContainersBackend {
+  create(body: Record<string, unknown>, name: string | undefined, platform: string | undefined): Promise<{ Id: string; Warnings: string[] }>;
+  inspect(idOrName: string, size: boolean, version: string): unknown;
+  list(opts: { all: boolean; limit?: number; size: boolean; filters: Filters }, version: string): unknown[];
+  remove(idOrName: string, opts: { force: boolean; volumes: boolean; link: boolean }): Promise<void>;
+  rename(idOrName: string, name: string): void;
+  prune(filters: Filters): Promise<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }>;
+}
+
+export const CONTAINER_LIST_FILTERS = ['ancestor', 'before', 'expose', 'exited', 'health', 'id', 'isolation', 'is-task', 'label', 'name', 'network', 'publish', 'since', 'status', 'volume'];
+
+export function containersRoutes(b: ContainersBackend): Route[] {
+  return [
+    { method: 'POST', path: '/containers/create', handler: (ctx) => create(ctx, b) },
+    { method: 'GET', path: '/containers/json', handler: (ctx) => list(ctx, b) },
+    { method: 'GET', path: '/containers/:id/json', handler: (ctx) => ctx.sendJson(200, b.inspect(ctx.params.id!, boolParam(ctx.query, 'size'), ctx.version)) },
+    { method: 'DELETE', path: '/containers/:id', handler: (ctx) => remove(ctx, b) },
+    { method: 'POST', path: '/containers/:id/rename', handler: (ctx) => rename(ctx, b) },
+    { method: 'POST', path: '/containers/prune', minVersion: '1.25', handler: async (ctx) => ctx.sendJson(200, await b.prune(parseFilters(ctx.query.get('filters'), ['until', 'label']))) },
+  ];
+}
+
+async function create(ctx: RequestContext, b: ContainersBackend): Promise<void> {
+  const body = await ctx.json<Record<string, unknown>>({ limit: 1024 * 1024 });
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidParameter('Config cannot be empty in order to create a container');
+  const name = ctx.query.get('name') ?? undefined;
+  ctx.sendJson(201, await b.create(body, name, ctx.query.get('platform') || undefined));
+}
+
+function list(ctx: RequestContext, b: ContainersBackend): void {
+  const filters = parseFilters(ctx.query.get('filters'), CONTAINER_LIST_FILTERS);
+  const limit = intParam(ctx.query, 'limit');
+  const opts = { all: boolParam(ctx.query, 'all'), size: boolParam(ctx.query, 'size'), filters, ...(limit !== undefined && limit > 0 && { limit }) };
+  ctx.sendJson(200, b.list(opts, ctx.version));
+}
+
+async function remove(ctx: RequestContext, b: ContainersBackend): Promise<void> {
+  await b.remove(ctx.params.id!, { force: boolParam(ctx.query, 'force'), volumes: boolParam(ctx.query, 'v'), link: boolParam(ctx.query, 'link') });
+  ctx.sendEmpty(204);
+}
+
+function rename(ctx: RequestContext, b: ContainersBackend): void {
+  const name = ctx.query.get('name');
+  if (!name) throw invalidParameter('name is required');
+  b.rename(ctx.params.id!, name);
+  ctx.sendEmpty(204);
+}

@@ -1,0 +1,82 @@
+// The containers router's backend: list filters with dockerd's semantics, inspect, remove.
+import type { ContainersBackend } from '../../api/routers/containers.ts';
+import type { Filters } from '../../api/query.ts';
+import { matchLabels } from '../../api/query.ts';
+import type { ContainerRow } from '../../store/containers.ts';
+import type { ContainerService } from './container-service.ts';
+import { inspectView, summaryView } from './container-views.ts';
+import { invalidParameter } from '../../api/types/errors.ts';
+
+const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
+
+export function containersBackend(svc: ContainerService, lifecycle: { stopForRemoval(c: ContainerRow): Promise<void> }): ContainersBackend {
+  return {
+    create: (body, name) => svc.create(body, name),
+    inspect(idOrName) {
+      const c = svc.resolve(idOrName);
+      const layers = svc.deps.images.deps.layers;
+      return inspectView(c, { driver: layers.driver, graph: null });
+    },
+    list(opts) {
+      const keep = predicate(svc, opts.filters);
+      const hasStatus = (opts.filters.get('status') ?? []).length > 0 || (opts.filters.get('exited') ?? []).length > 0;
+      let rows = svc.deps.table.all().filter((c) => (opts.all || hasStatus || c.status === 'running' || c.status === 'paused' || c.status === 'restarting') && keep(c));
+      if (opts.limit) rows = svc.deps.table.all().filter(keep).slice(0, opts.limit);
+      return rows.map(summaryView);
+    },
+    async remove(idOrName, opts) {
+      const c = svc.resolve(idOrName);
+      if (opts.force && c.status !== 'created' && c.status !== 'exited' && c.status !== 'dead') await lifecycle.stopForRemoval(c);
+      await svc.remove(svc.resolve(c.id));
+    },
+    rename: (idOrName, name) => svc.rename(idOrName, name),
+    async prune(filters) {
+      const keep = predicate(svc, filters);
+      const deleted: string[] = [];
+      for (const c of svc.deps.table.all()) {
+        if ((c.status !== 'exited' && c.status !== 'created' && c.status !== 'dead') || !keep(c)) continue;
+        await svc.remove(c);
+        deleted.push(c.id);
+      }
+      return { ContainersDeleted: deleted.length ? deleted : null, SpaceReclaimed: 0 };
+    },
+  };
+}
+
+function predicate(svc: ContainerService, filters: Filters): (c: ContainerRow) => boolean {
+  const tests: ((c: ContainerRow) => boolean)[] = [];
+  const any = (key: string, test: (c: ContainerRow, v: string) => boolean) => {
+    const values = filters.get(key);
+    if (values?.length) tests.push((c) => values.some((v) => test(c, v)));
+  };
+  for (const s of filters.get('status') ?? []) if (!STATUSES.includes(s)) throw invalidParameter(`invalid filter 'status=${s}'`);
+  any('status', (c, v) => c.status === v);
+  any('id', (c, v) => c.id.startsWith(v));
+  const names = (filters.get('name') ?? []).map((v) => {
+    try {
+      return new RegExp(v);
+    } catch {
+      throw invalidParameter(`invalid filter 'name=${v}': not a regular expression`);
+    }
+  });
+  if (names.length) tests.push((c) => names.some((re) => re.test(c.name.slice(1))));
+  any('exited', (c, v) => c.status === 'exited' && c.exitCode === Number(v));
+  any('ancestor', (c, v) => c.image === v || c.imageId === v || imageIdOf(svc, v) === c.imageId);
+  const labels = filters.get('label');
+  if (labels?.length) tests.push((c) => matchLabels((c.config.Labels as Record<string, string>) ?? {}, labels));
+  for (const key of ['before', 'since'] as const) {
+    const ref = filters.get(key)?.[0];
+    if (!ref) continue;
+    const pivot = Date.parse(svc.resolve(ref).created);
+    tests.push((c) => (key === 'before' ? Date.parse(c.created) < pivot : Date.parse(c.created) > pivot));
+  }
+  return (c) => tests.every((t) => t(c));
+}
+
+function imageIdOf(svc: ContainerService, name: string): string | undefined {
+  try {
+    return svc.deps.images.resolve(name).id;
+  } catch {
+    return undefined;
+  }
+}
