@@ -10,6 +10,7 @@ import { startBerthd, type Berthd } from '../testing/berthd-harness.ts';
 import { busyboxRootfs } from '../testing/busybox.ts';
 import { run, hasCommand } from '../testing/run.ts';
 import type { ApiClient } from '../client/api-client.ts';
+import { importImage } from '../testing/api.ts';
 
 let d: Berthd;
 let api: ApiClient;
@@ -22,8 +23,7 @@ before(async () => {
   api = d.client().api;
   dir = mkdtempSync(join(tmpdir(), 'berth-containers-'));
   writeFileSync(join(dir, 'rootfs.tar'), await buffer(busyboxRootfs()));
-  const res = await api.request('POST', '/images/create', { query: { fromSrc: '-', repo: 'busybox', tag: 'latest', changes: ['CMD ["sh"]', 'ENV FROM_IMAGE=1'] }, body: await buffer(busyboxRootfs()), headers: { 'Content-Type': 'application/x-tar' } });
-  await buffer(res);
+  await importImage(api, busyboxRootfs(), { repo: 'busybox', tag: 'latest', changes: ['CMD ["sh"]', 'ENV FROM_IMAGE=1'] });
 });
 after(async () => {
   await d?.cleanup();

@@ -7,6 +7,7 @@ import { startBerthd, type Berthd } from '../testing/berthd-harness.ts';
 import { busyboxRootfs } from '../testing/busybox.ts';
 import { haveRegistry, makeCerts, makeTempDir, startRegistry, type RunningRegistry } from '../testing/registry.ts';
 import type { ApiClient } from '../client/api-client.ts';
+import { progressRequest } from '../testing/api.ts';
 
 const skip = haveRegistry ? false : 'docker-registry is not installed';
 let d: Berthd;
@@ -28,12 +29,7 @@ after(async () => {
   await rm(certDir, { recursive: true, force: true });
 });
 
-async function progress(method: string, path: string, opts: Parameters<ApiClient['request']>[2]): Promise<{ status?: string; error?: string; aux?: { Digest: string } }[]> {
-  const res = await api.request(method, path, opts);
-  let text = '';
-  for await (const c of res) text += c.toString();
-  return text.trim().split('\r\n').map((l) => JSON.parse(l));
-}
+const progress = (method: string, path: string, opts: Parameters<ApiClient['request']>[2]) => progressRequest(api, method, path, opts);
 
 test('push to and pull from a TLS registry', { skip }, async () => {
   const name = `${registry.host}/secure/busybox`;
@@ -41,7 +37,7 @@ test('push to and pull from a TLS registry', { skip }, async () => {
   const id = imported.at(-1)!.status!;
   const pushed = await progress('POST', `/images/${name}/push`, { query: { tag: 'v1' }, headers: { 'X-Registry-Auth': Buffer.from('{}').toString('base64url') } });
   assert.equal(pushed.find((m) => m.error)?.error, undefined);
-  const digest = pushed.find((m) => m.aux)!.aux!.Digest;
+  const digest = pushed.find((m) => m.aux)!.aux!.Digest!;
   assert.match(digest, /^sha256:/);
   await api.json('DELETE', `/images/${name}:v1`);
   const pulled = await progress('POST', '/images/create', { query: { fromImage: name, tag: 'v1' } });

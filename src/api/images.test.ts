@@ -9,6 +9,7 @@ import { pack } from 'tar-stream';
 import { startBerthd, type Berthd } from '../testing/berthd-harness.ts';
 import { busyboxRootfs } from '../testing/busybox.ts';
 import type { ApiClient } from '../client/api-client.ts';
+import { importImage } from '../testing/api.ts';
 
 let d: Berthd;
 let api: ApiClient;
@@ -19,15 +20,7 @@ before(async () => {
 });
 after(() => d?.cleanup());
 
-async function importTar(body: Readable, query: Record<string, string | string[]>): Promise<string> {
-  const res = await api.request('POST', '/images/create', { query: { fromSrc: '-', ...query }, body, headers: { 'Content-Type': 'application/x-tar' } });
-  let text = '';
-  for await (const c of res) text += c.toString();
-  const messages = text.trim().split('\r\n').map((l) => JSON.parse(l) as { status?: string; error?: string });
-  const err = messages.find((m) => m.error);
-  if (err) throw new Error(err.error);
-  return messages.at(-1)!.status!;
-}
+const importTar = (body: Readable, query: Record<string, string | string[]>) => importImage(api, body, query);
 
 test('import, list, inspect, history', async () => {
   const id = await importTar(busyboxRootfs(), { repo: 'busybox', tag: 'latest', changes: ['CMD ["sh"]', 'ENV A=1'], message: 'made here' });

@@ -16,6 +16,7 @@ import { startBerthd, type Berthd } from '../../testing/berthd-harness.ts';
 import { busyboxRootfs } from '../../testing/busybox.ts';
 import { hasCommand, run } from '../../testing/run.ts';
 import type { ApiClient } from '../../client/api-client.ts';
+import { importImage as importRootfs } from '../../testing/api.ts';
 
 let d: Berthd;
 let api: ApiClient;
@@ -33,12 +34,7 @@ async function bytes(s: AsyncIterable<unknown>): Promise<Buffer> {
   return Buffer.concat(out);
 }
 
-async function importImage(body: Readable, repo: string, tag: string, changes: string[] = []): Promise<string> {
-  const res = await api.request('POST', '/images/create', { query: { fromSrc: '-', repo, tag, changes }, body });
-  const lines = (await text(res)).trim().split('\r\n').map((l) => JSON.parse(l) as { status?: string; error?: string });
-  assert.ok(!lines.some((l) => l.error), JSON.stringify(lines));
-  return lines.at(-1)!.status!;
-}
+const importImage = (body: Readable, repo: string, tag: string, changes: string[] = []) => importRootfs(api, body, { repo, tag, changes });
 
 async function save(names: string[]): Promise<Buffer> {
   return bytes(await api.request('GET', '/images/get', { query: { names } }));
