@@ -14,7 +14,7 @@ after(() => d.cleanup());
 
 /** Only the method and path of each route are used; the backends are never called. */
 const unused = new Proxy({}, { get: () => () => { throw new Error('not called'); } });
-const ROUTES = buildRoutes({ system: unused, events: unused, images: unused, containers: unused } as unknown as Backends);
+const ROUTES = buildRoutes({ system: unused, events: unused, images: unused, containers: unused, lifecycle: unused } as unknown as Backends);
 
 interface Answer {
   status: number;

@@ -23,6 +23,9 @@ export interface ApiServerOptions {
 
 const VERSION_PREFIX = /^\/v([0-9.]+)(\/.*)$/;
 
+/** Emitted on an API server to cut every connection, hijacked ones included (shutdown). */
+export const FORCE_CLOSE = 'berth:force-close';
+
 export interface TlsServerOptions extends SecureContextOptions {
   requestCert: boolean;
   rejectUnauthorized: boolean;
@@ -92,8 +95,16 @@ export function createApiServer(opts: ApiServerOptions, tls?: TlsServerOptions):
     opts.logger.debug('request', { method: req.method, url: req.url });
     void dispatch(req, new HttpSink(res), req);
   });
+  // Hijacked connections are no longer the HTTP server's: close() would wait for them forever,
+  // so shutdown cuts them explicitly (see FORCE_CLOSE).
+  const hijacked = new Set<Duplex>();
+  server.on(FORCE_CLOSE, () => {
+    for (const s of hijacked) s.destroy();
+  });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     opts.logger.debug('upgrade request', { method: req.method, url: req.url });
+    hijacked.add(socket);
+    socket.once('close', () => hijacked.delete(socket));
     socket.on('error', () => socket.destroy());
     readUpgradeBody(req, socket, head).then(
       (body) => dispatch(req, new RawSink(socket), Readable.from(body.length ? [body] : [])),

@@ -21,12 +21,16 @@ import { summaryView } from './images/image-views.ts';
 import { ContainersTable } from '../store/containers.ts';
 import { ContainerService } from './containers/container-service.ts';
 import { containersBackend } from './containers/containers-backend.ts';
-import { conflict } from '../api/types/errors.ts';
+import { Conmon } from '../runtime/monitor/conmon.ts';
+import { OciRuntime } from '../runtime/monitor/oci-runtime.ts';
+import { Lifecycle } from './containers/lifecycle.ts';
+import { lifecycleBackend } from './containers/lifecycle-backend.ts';
 import { distributionInspect, searchImages } from './images/image-remote.ts';
 import { MAX_API_VERSION } from '../api/types/version.ts';
 import type { DaemonConfig } from './config/types.ts';
 import type { Logger } from '../lib/logger.ts';
 import { ENGINE_VERSION } from '../lib/build-info.ts';
+import { which } from '../lib/which.ts';
 import { registryLogin } from './registry-login.ts';
 
 export interface Daemon {
@@ -57,6 +61,18 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
   });
   images.deps.containersUsing = (imageId) => containers.deps.table.usingImage(imageId).map((c) => ({ id: c.id, running: c.status === 'running' || c.status === 'paused' }));
   await images.collectGarbage(containers.rwCacheIds());
+  const runtimeConfig = config.runtimes[config.defaultRuntime] ?? { path: 'runc' };
+  for (const dir of ['exits', 'socket', 'containers']) mkdirSync(join(config.execRoot, dir), { recursive: true, mode: 0o700 });
+  const lifecycle = new Lifecycle({
+    svc: containers,
+    runtime: new OciRuntime({ execRoot: config.execRoot, path: which(runtimeConfig.path), ...(runtimeConfig.runtimeArgs && { extraArgs: runtimeConfig.runtimeArgs }) }),
+    conmon: new Conmon({ exitDir: join(config.execRoot, 'exits'), socketDir: join(config.execRoot, 'socket') }),
+    execRoot: config.execRoot,
+    // A static tini: it must run inside any image, whatever libc it has (or none).
+    initPath: '/usr/bin/tini-static',
+  });
+  // live-restore: containers whose conmon survived are adopted; exits while down are recorded.
+  await lifecycle.restore();
 
   const system = new SystemService({
     config: () => config,
@@ -92,12 +108,8 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
       save: (names) => saveImages(images, names),
       load: (body, quiet, send) => loadImages(images, join(config.dataRoot, 'tmp'), body, quiet, send),
     }),
-    containers: containersBackend(containers, {
-      // No container can be running until the runtime lands (issue 4).
-      stopForRemoval: async () => {
-        throw conflict('stopping containers is not supported by this build of berthd yet');
-      },
-    }),
+    containers: containersBackend(containers, lifecycle),
+    lifecycle: lifecycleBackend(lifecycle),
   });
   const serverHeader = `berth/${ENGINE_VERSION} (linux)`;
   const listeners = await listenAll(

@@ -5,7 +5,7 @@ import net from 'node:net';
 import { chmodSync, chownSync, mkdirSync, readFileSync, unlinkSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DaemonConfig } from './config/types.ts';
-import type { TlsServerOptions } from '../api/server.ts';
+import { FORCE_CLOSE, type TlsServerOptions } from '../api/server.ts';
 import type { Logger } from '../lib/logger.ts';
 
 export type ServerFactory = (tls?: TlsServerOptions) => http.Server;
@@ -137,7 +137,10 @@ function socketAnswers(path: string): Promise<boolean> {
 /** Stop accepting, let short requests finish, then cut long-lived streams (events, logs). */
 function closeServer(server: http.Server): Promise<void> {
   return new Promise((resolve) => {
-    const cut = setTimeout(() => server.closeAllConnections(), 2000);
+    const cut = setTimeout(() => {
+      server.closeAllConnections();
+      server.emit(FORCE_CLOSE);
+    }, 2000);
     server.close(() => {
       clearTimeout(cut);
       resolve();

@@ -6,14 +6,16 @@ import { swarmRoutes } from '../api/routers/swarm.ts';
 import { pluginRoutes } from '../api/routers/plugins.ts';
 import { imagesRoutes, type ImagesBackend } from '../api/routers/images.ts';
 import { containersRoutes, type ContainersBackend } from '../api/routers/containers.ts';
+import { lifecycleRoutes, type LifecycleBackend } from '../api/routers/container-lifecycle.ts';
 
 export interface Backends {
   system: SystemBackend;
   events: EventsBackend;
   images: ImagesBackend;
   containers: ContainersBackend;
+  lifecycle: LifecycleBackend;
 }
 
 export function buildRoutes(b: Backends): Route[] {
-  return [...systemRoutes(b.system), ...eventsRoutes(b.events), ...imagesRoutes(b.images), ...containersRoutes(b.containers), ...swarmRoutes(), ...pluginRoutes()];
+  return [...systemRoutes(b.system), ...eventsRoutes(b.events), ...imagesRoutes(b.images), ...containersRoutes(b.containers), ...lifecycleRoutes(b.lifecycle), ...swarmRoutes(), ...pluginRoutes()];
 }

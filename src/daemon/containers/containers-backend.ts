@@ -9,7 +9,7 @@ import { invalidParameter } from '../../api/types/errors.ts';
 
 const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
 
-export function containersBackend(svc: ContainerService, lifecycle: { stopForRemoval(c: ContainerRow): Promise<void> }): ContainersBackend {
+export function containersBackend(svc: ContainerService, lifecycle: { stopForRemoval(c: ContainerRow): Promise<void>; remove(c: ContainerRow): Promise<void> }): ContainersBackend {
   return {
     create: (body, name) => svc.create(body, name),
     inspect(idOrName) {
@@ -27,7 +27,7 @@ export function containersBackend(svc: ContainerService, lifecycle: { stopForRem
     async remove(idOrName, opts) {
       const c = svc.resolve(idOrName);
       if (opts.force && c.status !== 'created' && c.status !== 'exited' && c.status !== 'dead') await lifecycle.stopForRemoval(c);
-      await svc.remove(svc.resolve(c.id));
+      await lifecycle.remove(svc.resolve(c.id));
     },
     rename: (idOrName, name) => svc.rename(idOrName, name),
     async prune(filters) {
@@ -35,7 +35,7 @@ export function containersBackend(svc: ContainerService, lifecycle: { stopForRem
       const deleted: string[] = [];
       for (const c of svc.deps.table.all()) {
         if ((c.status !== 'exited' && c.status !== 'created' && c.status !== 'dead') || !keep(c)) continue;
-        await svc.remove(c);
+        await lifecycle.remove(c);
         deleted.push(c.id);
       }
       return { ContainersDeleted: deleted.length ? deleted : null, SpaceReclaimed: 0 };

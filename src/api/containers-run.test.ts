@@ -1,0 +1,87 @@
+// Running containers through runc behind conmon, driven by the real docker CLI: run with
+// output and exit codes, stdin, detached lifecycle, logs, and live-restore across a SIGKILL
+// of berthd. Cleanup is checked: no mounts or monitors left behind.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buffer } from 'node:stream/consumers';
+import { Berthd, startBerthd } from '../testing/berthd-harness.ts';
+import { busyboxRootfs } from '../testing/busybox.ts';
+import { run, hasCommand } from '../testing/run.ts';
+
+const skip = hasCommand('docker') ? false : 'the docker CLI is not installed';
+let d: Berthd;
+let dir: string;
+const docker = (args: string[], input?: string) =>
+  run('docker', args, { env: { DOCKER_HOST: d.host, DOCKER_CONFIG: join(dir, 'config') }, ...(input !== undefined && { input }), timeoutMs: 60_000 });
+
+before(async () => {
+  if (skip) return;
+  d = await startBerthd();
+  dir = mkdtempSync(join(tmpdir(), 'berth-run-'));
+  writeFileSync(join(dir, 'rootfs.tar'), await buffer(busyboxRootfs()));
+  const imp = await docker(['import', '-c', 'CMD ["sh"]', join(dir, 'rootfs.tar'), 'busybox']);
+  assert.equal(imp.code, 0, imp.stderr);
+});
+after(async () => {
+  if (skip) return;
+  await docker(['rm', '-f', ...(await docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean)]);
+  await d?.cleanup();
+  rmSync(dir, { recursive: true, force: true });
+  const mounts = readFileSync('/proc/mounts', 'utf8');
+  assert.ok(!mounts.includes(d.dir), 'no mount is left under the test data root');
+});
+
+test('docker run --rm prints the output and returns the exit code', { skip }, async () => {
+  const hello = await docker(['run', '--rm', 'busybox', 'echo', 'hello']);
+  assert.equal(hello.code, 0, hello.stderr);
+  assert.equal(hello.stdout, 'hello\n');
+  const fail = await docker(['run', '--rm', 'busybox', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+  assert.equal(fail.code, 3);
+  assert.equal(fail.stdout, 'out\n');
+  assert.equal(fail.stderr, 'err\n');
+  assert.equal((await docker(['ps', '-aq'])).stdout.trim(), '', '--rm removed the containers');
+});
+
+test('stdin reaches the container with -i', { skip }, async () => {
+  const r = await docker(['run', '-i', '--rm', 'busybox', 'sh', '-c', 'cat; echo done'], 'from stdin\n');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'from stdin\ndone\n');
+});
+
+test('detached: ps, logs, stop, start, kill, rm -f', { skip }, async () => {
+  const started = await docker(['run', '-d', '--name', 'svc', 'busybox', 'sh', '-c', 'echo ready; exec sleep 1000']);
+  assert.equal(started.code, 0, started.stderr);
+  const ps = await docker(['ps', '--format', '{{.Names}} {{.Status}}']);
+  assert.match(ps.stdout, /^svc Up /m);
+  for (let i = 0; i < 50 && !(await docker(['logs', 'svc'])).stdout.includes('ready'); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal((await docker(['logs', 'svc'])).stdout, 'ready\n');
+  const stop = await docker(['stop', '-t', '1', 'svc']);
+  assert.equal(stop.stdout.trim(), 'svc', stop.stderr);
+  assert.equal((await docker(['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', 'svc'])).stdout.trim(), 'exited 137');
+  assert.equal((await docker(['start', 'svc'])).code, 0);
+  assert.equal((await docker(['kill', 'svc'])).code, 0);
+  const wait = await docker(['wait', 'svc']);
+  assert.equal(wait.stdout.trim(), '137');
+  await docker(['start', 'svc']);
+  const rm = await docker(['rm', '-f', 'svc']);
+  assert.equal(rm.stdout.trim(), 'svc', rm.stderr);
+  const conmons = (await run('pgrep', ['-f', `conmon.*${d.dir}`])).stdout.trim();
+  assert.equal(conmons, '', 'no monitor is left for removed containers');
+});
+
+test('live-restore: a SIGKILLed berthd re-adopts running containers and records exits', { skip }, async () => {
+  await docker(['run', '-d', '--name', 'keep', 'busybox', 'sleep', '1000']);
+  await docker(['run', '-d', '--name', 'short', 'busybox', 'sh', '-c', 'sleep 1; exit 7']);
+  const pid = (await docker(['inspect', '--format', '{{.State.Pid}}', 'keep'])).stdout.trim();
+  await d.kill();
+  await new Promise((r) => setTimeout(r, 1500));
+  d = await new Berthd({ dir: d.dir }).start();
+  assert.equal((await docker(['inspect', '--format', '{{.State.Status}} {{.State.Pid}}', 'keep'])).stdout.trim(), `running ${pid}`);
+  assert.equal((await docker(['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', 'short'])).stdout.trim(), 'exited 7');
+  const stop = await docker(['stop', '-t', '1', 'keep']);
+  assert.equal(stop.code, 0, stop.stderr);
+  assert.equal((await docker(['inspect', '--format', '{{.State.Status}}', 'keep'])).stdout.trim(), 'exited');
+});

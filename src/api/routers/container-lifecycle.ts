@@ -1,0 +1,113 @@
+// Running containers: start, stop, kill, restart, wait, logs and attach.
+import type { Duplex, Writable } from 'node:stream';
+import type { Route } from '../route.ts';
+import type { RequestContext } from '../context.ts';
+import { boolParam, intParam } from '../query.ts';
+import { parseTimestampNano } from '../timestamps.ts';
+import { invalidParameter } from '../types/errors.ts';
+import { framedWriter, STDERR, STDOUT } from '../types/stdcopy.ts';
+
+export interface LogLine {
+  stream: 'stdout' | 'stderr';
+  time: string;
+  line: Buffer;
+}
+
+export interface LogRequest {
+  follow: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  sinceNano?: bigint;
+  untilNano?: bigint;
+  tail?: number;
+  signal: AbortSignal;
+}
+
+export interface LifecycleBackend {
+  start(id: string): Promise<void>;
+  stop(id: string, opts: { signal?: string; timeout?: number }): Promise<void>;
+  kill(id: string, signal?: string): Promise<void>;
+  restart(id: string, opts: { signal?: string; timeout?: number }): Promise<void>;
+  wait(id: string, condition: string): Promise<{ StatusCode: number; Error: null }>;
+  /** Whether the container has a TTY (raw output) and its log lines. */
+  logs(id: string, req: LogRequest): { tty: boolean; lines: AsyncIterable<LogLine> };
+  /** Output from now on (or also the past with `logs`), and where stdin goes (if asked for). */
+  attach(id: string, opts: { stdin: boolean; logs: boolean; stream: boolean; signal: AbortSignal }): Promise<{ tty: boolean; lines: AsyncIterable<LogLine>; stdin?: Writable }>;
+}
+
+const WAIT_CONDITIONS = ['not-running', 'next-exit', 'removed'];
+
+export function lifecycleRoutes(b: LifecycleBackend): Route[] {
+  const stopOpts = (ctx: RequestContext) => {
+    const t = intParam(ctx.query, 't');
+    const signal = ctx.query.get('signal') || undefined;
+    return { ...(t !== undefined && { timeout: t }), ...(signal && { signal }) };
+  };
+  return [
+    { method: 'POST', path: '/containers/:id/start', handler: async (ctx) => (await b.start(ctx.params.id!), ctx.sendEmpty(204)) },
+    { method: 'POST', path: '/containers/:id/stop', handler: async (ctx) => (await b.stop(ctx.params.id!, stopOpts(ctx)), ctx.sendEmpty(204)) },
+    { method: 'POST', path: '/containers/:id/restart', handler: async (ctx) => (await b.restart(ctx.params.id!, stopOpts(ctx)), ctx.sendEmpty(204)) },
+    { method: 'POST', path: '/containers/:id/kill', handler: async (ctx) => (await b.kill(ctx.params.id!, ctx.query.get('signal') || undefined), ctx.sendEmpty(204)) },
+    { method: 'POST', path: '/containers/:id/wait', handler: (ctx) => wait(ctx, b) },
+    { method: 'GET', path: '/containers/:id/logs', handler: (ctx) => logs(ctx, b) },
+    { method: 'POST', path: '/containers/:id/attach', hijack: true, handler: (ctx) => attach(ctx, b) },
+  ];
+}
+
+async function wait(ctx: RequestContext, b: LifecycleBackend): Promise<void> {
+  const condition = ctx.query.get('condition') || 'not-running';
+  if (!WAIT_CONDITIONS.includes(condition)) throw invalidParameter(`invalid condition: "${condition}"`);
+  const out = ctx.stream(200, 'application/json');
+  try {
+    out.end(JSON.stringify(await b.wait(ctx.params.id!, condition)) + '\n');
+  } catch (err) {
+    out.end(JSON.stringify({ StatusCode: -1, Error: { Message: (err as Error).message } }) + '\n');
+  }
+}
+
+function streamType(ctx: RequestContext, tty: boolean): string {
+  return !tty && ctx.versionAtLeast('1.42') ? 'application/vnd.docker.multiplexed-stream' : 'application/vnd.docker.raw-stream';
+}
+
+async function pump(lines: AsyncIterable<LogLine>, out: Writable, tty: boolean, timestamps: boolean): Promise<void> {
+  const stdout = tty ? out : framedWriter(out, STDOUT);
+  const stderr = tty ? out : framedWriter(out, STDERR);
+  for await (const l of lines) {
+    const data = timestamps ? Buffer.concat([Buffer.from(`${l.time} `), l.line]) : l.line;
+    (l.stream === 'stderr' ? stderr : stdout).write(data);
+  }
+}
+
+async function logs(ctx: RequestContext, b: LifecycleBackend): Promise<void> {
+  const q = ctx.query;
+  const stdout = boolParam(q, 'stdout');
+  const stderr = boolParam(q, 'stderr');
+  if (!stdout && !stderr) throw invalidParameter('Bad parameters: you must choose at least one stream');
+  const tailRaw = q.get('tail');
+  const tail = tailRaw === null || tailRaw === '' || tailRaw === 'all' ? undefined : Number(tailRaw);
+  if (tail !== undefined && !Number.isInteger(tail)) throw invalidParameter(`invalid value for "tail": ${tailRaw}`);
+  const abort = new AbortController();
+  const since = parseTimestampNano('since', q.get('since'));
+  const until = parseTimestampNano('until', q.get('until'));
+  const { tty, lines } = b.logs(ctx.params.id!, {
+    follow: boolParam(q, 'follow'), stdout, stderr, signal: abort.signal,
+    ...(since !== undefined && since > 0n && { sinceNano: since }), ...(until !== undefined && until > 0n && { untilNano: until }),
+    ...(tail !== undefined && tail >= 0 && { tail }),
+  });
+  ctx.onClose(() => abort.abort());
+  const out = ctx.stream(200, streamType(ctx, tty));
+  await pump(lines, out, tty, boolParam(q, 'timestamps')).catch(() => undefined);
+  out.end();
+}
+
+async function attach(ctx: RequestContext, b: LifecycleBackend): Promise<void> {
+  const q = ctx.query;
+  const abort = new AbortController();
+  const res = await b.attach(ctx.params.id!, { stdin: boolParam(q, 'stdin'), logs: boolParam(q, 'logs'), stream: boolParam(q, 'stream'), signal: abort.signal });
+  const conn: Duplex = ctx.hijack(streamType(ctx, res.tty));
+  conn.on('close', () => abort.abort());
+  if (res.stdin) conn.pipe(res.stdin);
+  else conn.resume();
+  await pump(res.lines, conn, res.tty, false).catch(() => undefined);
+  conn.end();
+}

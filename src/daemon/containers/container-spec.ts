@@ -1,0 +1,62 @@
+// A stored container (Config + HostConfig, as the Docker API gave them) turned into the spec
+// builder's input, for a rootfs the caller has mounted.
+import { buildSpec, bindMount, tmpfsMount, resolveUser, type OciSpec, type SpecInput, type OciMount } from '../../runtime/spec/index.ts';
+import type { ContainerRow } from '../../store/containers.ts';
+import { invalidParameter } from '../../api/types/errors.ts';
+import { commandOf } from './container-config.ts';
+
+type HostConfig = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export function containerSpec(c: ContainerRow, rootfs: string, opts: { initPath?: string } = {}): OciSpec {
+  const cfg = c.config as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const hc = c.hostConfig as HostConfig;
+  const { path, args } = commandOf(cfg);
+  const user = resolveUser(rootfs, cfg.User || undefined, hc.GroupAdd ?? []);
+  const input: SpecInput = {
+    id: c.id,
+    rootfs,
+    readonlyRootfs: hc.ReadonlyRootfs === true,
+    args: [path, ...args],
+    env: cfg.Env ?? [],
+    cwd: cfg.WorkingDir || '/',
+    user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
+    tty: cfg.Tty === true,
+    ...(cfg.Hostname && { hostname: cfg.Hostname }),
+    ...(cfg.Domainname && { domainname: cfg.Domainname }),
+    network: hc.NetworkMode === 'host' ? 'host' : 'none',
+    ipc: hc.IpcMode === 'host' ? 'host' : 'private',
+    pid: hc.PidMode === 'host' ? 'host' : 'private',
+    uts: hc.UTSMode === 'host' ? 'host' : 'private',
+    privileged: hc.Privileged === true,
+    capAdd: hc.CapAdd ?? [],
+    capDrop: hc.CapDrop ?? [],
+    securityOpt: hc.SecurityOpt ?? [],
+    ...(hc.MaskedPaths && { maskedPaths: hc.MaskedPaths }),
+    ...(hc.ReadonlyPaths && { readonlyPaths: hc.ReadonlyPaths }),
+    ...(hc.ShmSize && { shmSize: hc.ShmSize }),
+    mounts: mountsOf(hc),
+    devices: hc.Devices ?? [],
+    deviceCgroupRules: hc.DeviceCgroupRules ?? [],
+    ulimits: hc.Ulimits ?? [],
+    sysctls: hc.Sysctls ?? {},
+    ...(hc.OomScoreAdj && { oomScoreAdj: hc.OomScoreAdj }),
+    resources: hc,
+    ...(hc.Init === true && opts.initPath && { init: opts.initPath }),
+    ...(hc.CgroupParent && { cgroupParent: hc.CgroupParent }),
+  };
+  return buildSpec(input);
+}
+
+/** Binds ("src:dst[:ro]") and tmpfs mounts from HostConfig; volumes arrive with their issue. */
+function mountsOf(hc: HostConfig): OciMount[] {
+  const out: OciMount[] = [];
+  for (const bind of (hc.Binds as string[] | undefined) ?? []) {
+    const [source, destination, mode = ''] = bind.split(':');
+    if (!source?.startsWith('/') || !destination) throw invalidParameter(`invalid bind "${bind}": named volumes are not supported yet; use /host/path:/container/path[:ro]`);
+    const flags = mode.split(',');
+    const propagation = flags.find((f) => /^r?(shared|slave|private)$/.test(f));
+    out.push(bindMount({ source, destination, readOnly: flags.includes('ro'), ...(propagation && { propagation }) }));
+  }
+  for (const [destination, data] of Object.entries((hc.Tmpfs as Record<string, string> | undefined) ?? {})) out.push(tmpfsMount(destination, data));
+  return out;
+}

@@ -1,0 +1,207 @@
+// Running containers: start (mount the rootfs, write the bundle, conmon + runc), stop, kill,
+// wait, and the exit path (record the exit, clean runtime state, unmount, auto-remove). State
+// changes are committed to the store before they are announced.
+import { mkdir, writeFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ContainerRow } from '../../store/containers.ts';
+import type { ContainerService } from './container-service.ts';
+import type { Conmon } from '../../runtime/monitor/conmon.ts';
+import type { OciRuntime } from '../../runtime/monitor/oci-runtime.ts';
+import type { ExitStatus } from '../../runtime/monitor/exits.ts';
+import { specJson } from '../../runtime/spec/index.ts';
+import { containerSpec } from './container-spec.ts';
+import { mountRootfs, unmountRootfs } from './rootfs.ts';
+import { conflict, notModified } from '../../api/types/errors.ts';
+import { signalNumber } from './signals.ts';
+
+export interface LifecycleDeps {
+  svc: ContainerService;
+  conmon: Conmon;
+  runtime: OciRuntime;
+  execRoot: string;
+  initPath?: string;
+}
+
+export class Lifecycle {
+  readonly deps: LifecycleDeps;
+  /** Resolves with the exit of the current run of each running container. */
+  readonly #exits = new Map<string, Promise<ExitStatus>>();
+  /** The latest run of each container, kept after it ends: a waiter or attacher that asked
+   * before the start must not miss a run that was over before it looked. */
+  readonly #runs = new Map<string, { gen: number; exit: Promise<ExitStatus> }>();
+  readonly #removed = new Map<string, PromiseWithResolvers<void>>();
+  /** Failed starts per container, so a waiter or attacher waiting for a start sees one fail. */
+  readonly #failedStarts = new Map<string, number>();
+
+  constructor(deps: LifecycleDeps) {
+    this.deps = deps;
+  }
+
+  #bundle(id: string): string {
+    return join(this.deps.execRoot, 'containers', id);
+  }
+
+  async start(idOrName: string): Promise<void> {
+    const { svc, conmon, runtime } = this.deps;
+    const c = svc.resolve(idOrName);
+    if (c.status === 'running' || c.status === 'restarting') throw notModified();
+    if (c.status === 'paused') throw conflict('cannot start a paused container, try unpause instead');
+    const layers = svc.deps.images.deps.layers;
+    const rootfs = await mountRootfs(layers, c.rwCacheId);
+    const bundle = this.#bundle(c.id);
+    try {
+      await mkdir(bundle, { recursive: true, mode: 0o700 });
+      await writeFile(join(bundle, 'config.json'), specJson(containerSpec(c, rootfs, { ...(this.deps.initPath && { initPath: this.deps.initPath }) })));
+      await mkdir(join(c.logPath, '..'), { recursive: true, mode: 0o700 });
+      await runtime.delete(c.id, true).catch(() => undefined);
+      const cfg = c.config as { Tty?: boolean; OpenStdin?: boolean; StdinOnce?: boolean };
+      const { pid, conmonPid } = await conmon.create({
+        id: c.id, name: c.name.slice(1), bundle, runtime, logPath: c.logPath,
+        pidFile: join(bundle, 'pid'), conmonPidFile: join(bundle, 'conmon.pid'),
+        terminal: cfg.Tty === true, stdin: cfg.OpenStdin === true, leaveStdinOpen: cfg.OpenStdin === true && !cfg.StdinOnce,
+      });
+      this.#watch(c.id);
+      await runtime.start(c.id);
+      svc.deps.table.update(c.id, { status: 'running', pid, conmonPid, startedAt: new Date().toISOString(), exitCode: 0, error: '' });
+    } catch (err) {
+      await runtime.delete(c.id, true).catch(() => undefined);
+      await unmountRootfs(layers, c.rwCacheId).catch(() => undefined);
+      svc.deps.table.update(c.id, { error: (err as Error).message, exitCode: 128 });
+      this.#failedStarts.set(c.id, this.failedStarts(c.id) + 1);
+      // As dockerd: a container that was to remove itself is removed when it cannot start.
+      if ((c.hostConfig as { AutoRemove?: boolean }).AutoRemove) await this.remove(svc.resolve(c.id)).catch(() => undefined);
+      throw err;
+    }
+    svc.emit(svc.resolve(c.id), 'start');
+  }
+
+  failedStarts(id: string): number {
+    return this.#failedStarts.get(id) ?? 0;
+  }
+
+  /** How many runs this daemon has seen start; pass it to nextRun to wait for the next one. */
+  runGeneration(id: string): number {
+    return this.#runs.get(id)?.gen ?? 0;
+  }
+
+  /** The exit of the first run after generation `after`; undefined if a start fails first. */
+  async nextRun(id: string, after: number, signal?: AbortSignal): Promise<{ exit: Promise<ExitStatus> } | undefined> {
+    const failed = this.failedStarts(id);
+    for (;;) {
+      const run = this.#runs.get(id);
+      if (run && run.gen > after) return { exit: run.exit };
+      if (signal?.aborted || !this.deps.svc.deps.table.get(id) || this.failedStarts(id) > failed) return undefined;
+      await sleep(10);
+    }
+  }
+
+  /** The exit of the run in progress (or undefined when the container is not running). */
+  exitOf(id: string): Promise<ExitStatus> | undefined {
+    return this.#exits.get(id);
+  }
+
+  #watch(id: string): Promise<ExitStatus> {
+    const existing = this.#exits.get(id);
+    if (existing) return existing;
+    const p = this.deps.conmon.waitExit(id).then(async (exit) => {
+      await this.#onExit(id, exit);
+      return exit;
+    });
+    this.#exits.set(id, p);
+    this.#runs.set(id, { gen: this.runGeneration(id) + 1, exit: p });
+    return p;
+  }
+
+  async #onExit(id: string, exit: ExitStatus): Promise<void> {
+    const { svc, runtime, conmon } = this.deps;
+    const c = svc.deps.table.get(id);
+    this.#exits.delete(id);
+    if (!c) return;
+    svc.deps.table.update(id, { status: 'exited', exitCode: exit.exitCode, finishedAt: exit.finishedAt, pid: 0, conmonPid: 0 });
+    await runtime.delete(id, true).catch(() => undefined);
+    await conmon.cleanup(id).catch(() => undefined);
+    await unmountRootfs(svc.deps.images.deps.layers, c.rwCacheId).catch(() => undefined);
+    svc.emit(c, 'die', { exitCode: String(exit.exitCode) });
+    if ((c.hostConfig as { AutoRemove?: boolean }).AutoRemove) await this.remove(svc.resolve(id));
+  }
+
+  async kill(idOrName: string, signal = 'KILL'): Promise<void> {
+    const c = this.deps.svc.resolve(idOrName);
+    if (c.status !== 'running' && c.status !== 'paused') throw conflict(`cannot kill container: ${idOrName}: container ${c.id} is not running`);
+    const n = signalNumber(signal);
+    await this.deps.runtime.kill(c.id, n);
+    this.deps.svc.emit(c, 'kill', { signal: String(n) });
+  }
+
+  /** Docker's stop: the stop signal, `timeout` seconds, then SIGKILL. */
+  async stop(idOrName: string, opts: { signal?: string; timeout?: number } = {}): Promise<void> {
+    const c = this.deps.svc.resolve(idOrName);
+    if (c.status !== 'running' && c.status !== 'paused') throw notModified();
+    const cfg = c.config as { StopSignal?: string; StopTimeout?: number };
+    const exit = this.#watch(c.id);
+    const timeout = opts.timeout ?? cfg.StopTimeout ?? 10;
+    await this.kill(c.id, opts.signal ?? cfg.StopSignal ?? 'TERM').catch(() => undefined);
+    const timedOut = timeout < 0 ? false : await Promise.race([exit.then(() => false), sleep(timeout * 1000).then(() => true)]);
+    if (timedOut) await this.kill(c.id, 'KILL').catch(() => undefined);
+    await exit;
+    this.deps.svc.emit(this.deps.svc.resolve(c.id), 'stop');
+  }
+
+  async stopForRemoval(c: ContainerRow): Promise<void> {
+    const exit = this.#watch(c.id);
+    await this.deps.runtime.kill(c.id, 9).catch(() => undefined);
+    await exit;
+  }
+
+  async remove(c: ContainerRow): Promise<void> {
+    await this.deps.svc.remove(c);
+    await rm(this.#bundle(c.id), { recursive: true, force: true });
+    await rm(join(c.logPath, '..'), { recursive: true, force: true });
+    this.#removedFor(c.id).resolve();
+  }
+
+  #removedFor(id: string): PromiseWithResolvers<void> {
+    let r = this.#removed.get(id);
+    if (!r) {
+      r = Promise.withResolvers<void>();
+      this.#removed.set(id, r);
+    }
+    return r;
+  }
+
+  /** POST /containers/{id}/wait: not-running (default), next-exit, or removed. */
+  async wait(idOrName: string, condition = 'not-running'): Promise<{ StatusCode: number; Error: null }> {
+    const c = this.deps.svc.resolve(idOrName);
+    const running = c.status === 'running' || c.status === 'paused' || c.status === 'restarting';
+    if (condition === 'removed') {
+      const removed = this.#removedFor(c.id).promise;
+      // Asked before the start (docker run --rm): the exit of the run that comes next.
+      const run = running ? { exit: this.#watch(c.id) } : await this.nextRun(c.id, this.runGeneration(c.id));
+      const exit = run ? await run.exit : { exitCode: c.exitCode };
+      await removed;
+      return { StatusCode: exit.exitCode, Error: null };
+    }
+    if (!running && condition === 'not-running') return { StatusCode: c.exitCode, Error: null };
+    if (running) return { StatusCode: (await this.#watch(c.id)).exitCode, Error: null };
+    // next-exit on a container not started yet: the exit of the run that starts next.
+    const run = await this.nextRun(c.id, this.runGeneration(c.id));
+    const exit = run ? await run.exit : { exitCode: this.deps.svc.deps.table.get(c.id)?.exitCode ?? 0 };
+    return { StatusCode: exit.exitCode, Error: null };
+  }
+
+  /** After a berthd restart: re-adopt containers whose conmon still runs, record the rest. */
+  async restore(): Promise<void> {
+    const { svc, conmon } = this.deps;
+    for (const c of svc.deps.table.all()) {
+      if (c.status !== 'running' && c.status !== 'paused') continue;
+      if (c.conmonPid && (await conmon.isAlive(c.conmonPid, c.id))) {
+        this.#watch(c.id);
+        continue;
+      }
+      const exit = (await conmon.exitStatus(c.id)) ?? { exitCode: 255, finishedAt: new Date().toISOString() };
+      await this.#onExit(c.id, exit);
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,31 @@
+// A container's root filesystem: overlay2 mounts the image layers under the container's
+// writable layer at <layer>/merged; vfs's writable layer is already a full tree.
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { LayerStore } from '../../image/layers/index.ts';
+import { Overlay2Store, mountOverlay, unmount, mountsUnder } from '../../image/layers/index.ts';
+
+export async function mountRootfs(layers: LayerStore, rwCacheId: string): Promise<string> {
+  if (!(layers instanceof Overlay2Store)) return layers.layerPath(rwCacheId);
+  const target = mergedPath(layers, rwCacheId);
+  if (isMounted(target)) return target;
+  const dirs = await layers.lowerDirs(rwCacheId);
+  await mkdir(target, { recursive: true });
+  await mountOverlay(dirs.slice(1), dirs[0]!, layers.workPath(rwCacheId), target);
+  return target;
+}
+
+export async function unmountRootfs(layers: LayerStore, rwCacheId: string): Promise<void> {
+  if (!(layers instanceof Overlay2Store)) return;
+  const target = mergedPath(layers, rwCacheId);
+  if (isMounted(target)) await unmount(target);
+}
+
+function isMounted(target: string): boolean {
+  return existsSync(target) && mountsUnder(target).includes(target);
+}
+
+function mergedPath(layers: LayerStore, rwCacheId: string): string {
+  return join(layers.layerPath(rwCacheId), '..', 'merged');
+}

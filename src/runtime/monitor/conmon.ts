@@ -1,0 +1,191 @@
+// conmon, the per-container monitor: it runs `runc create`, holds the container's stdio, writes
+// the k8s-file log, serves attach, and records the exit status — and it outlives berthd (it
+// forks twice and calls setsid), so containers keep running across a daemon restart.
+//
+// create() follows Podman (libpod/oci_conmon_common.go): conmon gets the write end of a "sync
+// pipe" as fd 3 (_OCI_SYNCPIPE=3) and, once `runc create` is done, writes one JSON line on it:
+// {"data": <container pid>} or {"data": -1, "message": "<runc's stderr>"}. No --sync: that
+// flag keeps conmon a child of its caller, which is what we do not want. The process we spawn
+// exits as soon as it has forked the real monitor and written --conmon-pidfile.
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, readlink, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BerthError } from '../../api/types/errors.ts';
+import { attach, reopenLog, resize, type Attachment } from './attach.ts';
+import { ExitWatcher, type ExitStatus } from './exits.ts';
+import { cleanEnv, kindOf, runtimeMessage, type OciRuntime } from './oci-runtime.ts';
+
+export interface ConmonOptions {
+  path?: string;
+  /** Where conmon writes <id> with the exit status; one directory for all containers. */
+  exitDir: string;
+  /** Where conmon makes <id> → bundle symlinks holding the attach socket and ctl FIFO. */
+  socketDir: string;
+  /** conmon's own diagnostics go to syslog only (its stderr is /dev/null once it forked). */
+  syslog?: boolean;
+  logLevel?: 'error' | 'warning' | 'info' | 'debug' | 'trace';
+  createTimeoutMs?: number;
+}
+
+export interface ConmonCreateOptions {
+  id: string;
+  name: string;
+  bundle: string;
+  runtime: OciRuntime;
+  logPath: string;
+  /** conmon truncates (replaces) the log when it would grow past this; it keeps no old files. */
+  logMaxSize?: number;
+  /** conmon writes `exit` and `oom` files here too (and is started in it, see below). */
+  persistDir?: string;
+  pidFile: string;
+  conmonPidFile: string;
+  terminal: boolean;
+  /** Keep a stdin pipe that attach can write to (docker -i); a TTY's stdin is always there. */
+  stdin: boolean;
+  /** Don't close stdin when an attached client leaves (docker -i without StdinOnce). */
+  leaveStdinOpen?: boolean;
+  /** Seconds after which conmon SIGKILLs the container and records exit status -1. */
+  timeout?: number;
+}
+
+export class Conmon {
+  readonly path: string;
+  readonly exitDir: string;
+  readonly socketDir: string;
+  private opts: ConmonOptions;
+  private exits: ExitWatcher;
+
+  constructor(opts: ConmonOptions) {
+    this.opts = opts;
+    this.path = opts.path ?? '/usr/bin/conmon';
+    this.exitDir = opts.exitDir;
+    this.socketDir = opts.socketDir;
+    this.exits = new ExitWatcher(opts.exitDir);
+  }
+
+  /** Runs `runc create` under a new conmon; resolves once the container exists (status created). */
+  async create(o: ConmonCreateOptions): Promise<{ pid: number; conmonPid: number }> {
+    // conmon dies silently (its stderr is /dev/null by then) if it cannot make its symlink.
+    await Promise.all([mkdir(this.exitDir, { recursive: true }), mkdir(this.socketDir, { recursive: true })]);
+    // A previous run's exit file would make waitExit resolve at once for this run.
+    await rm(join(this.exitDir, o.id), { force: true });
+    const args = ['--api-version', '1', '-c', o.id, '-u', o.id, '-n', o.name, '-r', o.runtime.path, '-b', o.bundle,
+      '-p', o.pidFile, '-P', o.conmonPidFile, '-l', `k8s-file:${o.logPath}`, '--exit-dir', this.exitDir,
+      '--socket-dir-path', this.socketDir];
+    for (const a of o.runtime.globalArgs()) args.push('--runtime-arg', a);
+    if (o.terminal) args.push('-t');
+    else if (o.stdin) args.push('-i');
+    if (o.leaveStdinOpen) args.push('--leave-stdin-open');
+    if (o.logMaxSize) args.push('--log-size-max', String(o.logMaxSize));
+    if (o.persistDir) args.push('--persist-dir', o.persistDir);
+    if (o.timeout) args.push('--timeout', String(o.timeout));
+    if (this.opts.syslog) args.push('--syslog');
+    if (this.opts.logLevel) args.push('--log-level', this.opts.logLevel);
+    // cwd: conmon writes an `oom` file into its working directory on a cgroup v1 OOM kill.
+    const child = spawn(this.path, args, {
+      cwd: o.persistDir ?? o.bundle, detached: true, stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+      env: { ...cleanEnv(), _OCI_SYNCPIPE: '3' },
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    // 'exit', not 'close': the monitor keeps the sync pipe open for as long as it lives.
+    const exited = new Promise<number | null>((resolve, reject) => {
+      child.on('error', (e) => reject(new BerthError('system', `conmon: ${e.message}`, { cause: e })));
+      child.on('exit', (code) => resolve(code));
+    });
+    const stderrDone = new Promise((resolve) => child.stderr!.on('close', resolve));
+    const sync = child.stdio[3] as NodeJS.ReadableStream & { destroy(): void };
+    const line = new Promise<string>((resolve) => {
+      let text = '';
+      sync.on('data', (d: Buffer) => {
+        text += d.toString();
+        if (text.includes('\n')) resolve(text.slice(0, text.indexOf('\n')));
+      });
+      sync.on('end', () => resolve(text)); // conmon gone without a word: see its exit code
+      sync.on('error', () => resolve(text));
+    });
+    const limit = this.opts.createTimeoutMs ?? 60_000;
+    let timer: NodeJS.Timeout | undefined;
+    let late = false;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => ((late = true), reject(new BerthError('system', `conmon: runc create took more than ${limit} ms`))), limit);
+    });
+    try {
+      const [code, msg] = await Promise.race([Promise.all([exited, line]), timedOut]);
+      if (code !== 0) {
+        await stderrDone;
+        throw new BerthError('system', `conmon exited with ${code}: ${stderr.trim()}`);
+      }
+      let reply: { data?: number; message?: string };
+      try {
+        reply = JSON.parse(msg) as typeof reply;
+      } catch {
+        throw new BerthError('system', `conmon exited before runc create finished${this.opts.syslog ? ' (see syslog)' : ''}`);
+      }
+      if (!reply.data || reply.data < 0) {
+        const m = runtimeMessage(reply.message ?? '') || 'runc create failed';
+        throw new BerthError(kindOf(m), m);
+      }
+      return { pid: reply.data, conmonPid: await readPid(o.conmonPidFile) };
+    } catch (err) {
+      // Timed out: stop the monitor (its runc child dies with it, PDEATHSIG) and leave the
+      // half-made container for the caller's `runc delete --force`.
+      const pid = late ? await readPid(o.conmonPidFile).catch(() => undefined) : undefined;
+      if (pid) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      sync.destroy();
+    }
+  }
+
+  exitStatus(id: string): Promise<ExitStatus | undefined> {
+    return this.exits.status(id);
+  }
+
+  /** Resolves when conmon has recorded the exit; any number of waiters share one watch. */
+  waitExit(id: string, signal?: AbortSignal): Promise<ExitStatus> {
+    return this.exits.wait(id, signal);
+  }
+
+  /** For live-restore: is this pid still the conmon we started for this container? */
+  async isAlive(conmonPid: number, id: string): Promise<boolean> {
+    const argv = await readFile(`/proc/${conmonPid}/cmdline`, 'utf8').then((s) => s.split('\0'), (): string[] => []);
+    if (!argv[0]?.endsWith('conmon')) return false;
+    return argv.some((a, i) => (a === '-c' || a === '--cid') && argv[i + 1] === id) || argv.includes(`--cid=${id}`);
+  }
+
+  attach(id: string): Promise<Attachment> {
+    return attach(join(this.socketDir, id));
+  }
+
+  resize(id: string, rows: number, cols: number): Promise<void> {
+    return resize(join(this.socketDir, id), rows, cols);
+  }
+
+  /** After renaming the log file away: conmon starts a new one (rotation). */
+  reopenLog(id: string): Promise<void> {
+    return reopenLog(join(this.socketDir, id));
+  }
+
+  /** What conmon leaves behind: the exit file, the socket-dir symlink, the FIFOs in the bundle. */
+  async cleanup(id: string): Promise<void> {
+    const link = join(this.socketDir, id);
+    const bundle = await readlink(link).catch(() => undefined);
+    if (bundle) for (const f of ['attach', 'ctl', 'winsz']) await rm(join(bundle, f), { force: true });
+    await rm(link, { force: true });
+    await rm(join(this.exitDir, id), { force: true });
+  }
+}
+
+async function readPid(file: string): Promise<number> {
+  const pid = Number.parseInt(await readFile(file, 'utf8'), 10);
+  if (!(pid > 0)) throw new BerthError('system', `no pid in ${file}`);
+  return pid;
+}

@@ -1,0 +1,160 @@
+// The runc CLI, as berthd drives it. Everything runs with `--root <exec-root>/runc`, so our
+// containers live in their own runc state directory and never mix with Docker's, Podman's or a
+// hand-run runc's. `--log-format json` makes runc's errors one JSON object per line, so the
+// message we put in a BerthError is runc's own, without logrus's time="..." level=... wrapping.
+// No state logic here: the daemon decides what to call; this only turns calls into runc runs.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { BerthError, type ErrorKind } from '../../api/types/errors.ts';
+
+export interface OciRuntimeOptions {
+  /** berthd's exec root (e.g. /run/berth); runc's state goes to <execRoot>/runc. */
+  execRoot: string;
+  path?: string;
+  /** More global runc flags, e.g. ['--systemd-cgroup']. */
+  extraArgs?: string[];
+  timeoutMs?: number;
+}
+
+export type OciStatus = 'creating' | 'created' | 'running' | 'paused' | 'stopped';
+
+/** `runc state`: the OCI state plus runc's extras. */
+export interface OciState {
+  ociVersion: string;
+  id: string;
+  pid: number;
+  status: OciStatus;
+  bundle: string;
+  rootfs?: string;
+  created?: string;
+  owner?: string;
+  annotations?: Record<string, string>;
+}
+
+export class OciRuntime {
+  readonly path: string;
+  readonly root: string;
+  private extraArgs: string[];
+  private timeoutMs: number;
+
+  constructor(opts: OciRuntimeOptions) {
+    this.path = opts.path ?? '/usr/sbin/runc';
+    this.root = join(opts.execRoot, 'runc');
+    this.extraArgs = opts.extraArgs ?? [];
+    this.timeoutMs = opts.timeoutMs ?? 60_000;
+  }
+
+  /** The global flags every runc call needs; conmon gets them as --runtime-arg. */
+  globalArgs(): string[] {
+    return ['--root', this.root, '--log-format', 'json', ...this.extraArgs];
+  }
+
+  /** undefined when runc does not know the container. */
+  async state(id: string): Promise<OciState | undefined> {
+    try {
+      return JSON.parse(await this.run(['state', id])) as OciState;
+    } catch (err) {
+      if (err instanceof BerthError && err.kind === 'not-found') return undefined;
+      throw err;
+    }
+  }
+
+  /** Every container under our root (live-restore compares this with the daemon's records). */
+  async list(): Promise<OciState[]> {
+    return (JSON.parse(await this.run(['list', '--format', 'json'])) as OciState[] | null) ?? [];
+  }
+
+  async start(id: string): Promise<void> {
+    await this.run(['start', id]);
+  }
+
+  /** signal: a name with or without SIG ('TERM', 'SIGKILL') or a number; all: every process in the container. */
+  async kill(id: string, signal: string | number = 'TERM', all = false): Promise<void> {
+    await this.run(['kill', ...(all ? ['--all'] : []), id, String(signal)]);
+  }
+
+  /** Idempotent: a container runc does not know is already deleted. */
+  async delete(id: string, force = false): Promise<void> {
+    try {
+      await this.run(['delete', ...(force ? ['--force'] : []), id]);
+    } catch (err) {
+      if (!(err instanceof BerthError && err.kind === 'not-found')) throw err;
+    }
+  }
+
+  async pause(id: string): Promise<void> {
+    await this.run(['pause', id]);
+  }
+
+  async resume(id: string): Promise<void> {
+    await this.run(['resume', id]);
+  }
+
+  /** resources: an OCI LinuxResources object (cpu, memory, pids, blockIO, ...). */
+  async update(id: string, resources: object): Promise<void> {
+    await this.run(['update', '--resources', '-', id], JSON.stringify(resources));
+  }
+
+  /** Host pids of the container's processes (runc prints null for a stopped one). */
+  async ps(id: string): Promise<number[]> {
+    return (JSON.parse(await this.run(['ps', '--format', 'json', id])) as number[] | null) ?? [];
+  }
+
+  /** Runs runc with our global flags; resolves to stdout, rejects with runc's message. */
+  run(args: string[], input?: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.path, [...this.globalArgs(), ...args], { env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on('data', (d: Buffer) => out.push(d));
+      child.stderr.on('data', (d: Buffer) => err.push(d));
+      const timer = setTimeout(() => child.kill('SIGKILL'), this.timeoutMs);
+      child.on('error', (e) => {
+        clearTimeout(timer);
+        reject(new BerthError('system', `runc ${args[0]}: ${e.message}`, { cause: e }));
+      });
+      child.on('close', (code, sig) => {
+        clearTimeout(timer);
+        if (code === 0) return resolve(Buffer.concat(out).toString());
+        const msg = runtimeMessage(Buffer.concat(err).toString()) || `exited with ${sig ?? code}`;
+        reject(new BerthError(kindOf(msg), `runc ${args[0]}: ${msg}`));
+      });
+      child.stdin.on('error', () => {}); // runc may exit before reading its input; close reports it
+      child.stdin.end(input ?? '');
+    });
+  }
+}
+
+/**
+ * runc's error text from its stderr: with --log-format json each line is {"level","msg"};
+ * the error-level msgs are what it failed with. Anything else (a crash, text logs) as is.
+ */
+export function runtimeMessage(stderr: string): string {
+  const msgs: string[] = [];
+  for (const line of stderr.split('\n')) {
+    try {
+      const j = JSON.parse(line) as { level?: string; msg?: string };
+      if (j.msg && (j.level === 'error' || j.level === 'fatal')) msgs.push(j.msg);
+    } catch {
+      if (line.trim()) msgs.push(line.trim());
+    }
+  }
+  return msgs.join('; ');
+}
+
+/** runc's messages for "no such container" and "not in a state for that" (measured with 1.1.5). */
+export function kindOf(msg: string): ErrorKind {
+  if (/container does not exist/.test(msg)) return 'not-found';
+  if (/not running|not paused|already running|not stopped|is paused|is running|not created/.test(msg)) return 'conflict';
+  return 'system';
+}
+
+/**
+ * The daemon's environment minus what would change runc's behaviour: NOTIFY_SOCKET makes runc
+ * relay sd_notify and `runc start` wait for READY=1; LISTEN_* would hand systemd's sockets on.
+ */
+export function cleanEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const k of ['NOTIFY_SOCKET', 'LISTEN_FDS', 'LISTEN_PID', 'LISTEN_FDNAMES']) delete env[k];
+  return env;
+}

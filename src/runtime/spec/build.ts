@@ -1,0 +1,130 @@
+// buildSpec: a container's configuration → the config.json runc runs, following dockerd's
+// createSpec (daemon/oci_linux.go) step by step over moby's DefaultLinuxSpec.
+import { invalidParameter } from '../../api/types/errors.ts';
+import { tweakCapabilities } from './caps.ts';
+import { processEnv } from './command.ts';
+import { DEFAULT_NET_SYSCTLS, hostInfo } from './host.ts';
+import { buildRlimits, validateSysctls } from './limits.ts';
+import { DEFAULT_SHM_SIZE, layoutMounts, rootfsPropagation } from './mounts.ts';
+import { cgroupResources, defaultDeviceRules, hostDevices, mapDevices, parseDeviceCgroupRules } from './resources.ts';
+import { seccompFor } from './seccomp.ts';
+import { parseSecurityOpt } from './security-opt.ts';
+import type { OciNamespace, OciSpec, SpecInput } from './types.ts';
+
+/** Where dockerd puts its init (docker-init, i.e. tini) inside the container. */
+export const CONTAINER_INIT_PATH = '/sbin/docker-init';
+
+export const DEFAULT_MASKED_PATHS = [
+  '/proc/acpi', '/proc/asound', '/proc/interrupts', '/proc/kcore', '/proc/keys', '/proc/latency_stats',
+  '/proc/sched_debug', '/proc/scsi', '/proc/timer_list', '/proc/timer_stats', '/sys/devices/virtual/powercap',
+  '/sys/firmware',
+];
+export const DEFAULT_READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
+
+export function buildSpec(input: SpecInput): OciSpec {
+  const host = hostInfo(input.host);
+  const privileged = input.privileged ?? false;
+  const network = input.network ?? 'none';
+  const ipc = input.ipc ?? 'private';
+  const pid = input.pid ?? 'private';
+  const uts = input.uts ?? 'private';
+  const security = parseSecurityOpt(input.securityOpt);
+  if (input.oomScoreAdj !== undefined && (input.oomScoreAdj < -1000 || input.oomScoreAdj > 1000)) {
+    throw invalidParameter(`Invalid value ${input.oomScoreAdj}, range for oom score adj is [-1000, 1000]`);
+  }
+  if ((input.shmSize ?? 0) < 0) throw invalidParameter('SHM size can not be less than 0');
+
+  // Namespaces. There is no time namespace: runc 1.1 does not know the type (dockerd adds one only
+  // when the runtime and kernel have it).
+  const namespaces: OciNamespace[] = [{ type: 'mount' }];
+  if (network !== 'host') namespaces.push(network === 'none' ? { type: 'network' } : { type: 'network', path: network.netnsPath });
+  if (uts === 'private') namespaces.push({ type: 'uts' });
+  if (pid === 'private') namespaces.push({ type: 'pid' });
+  if (ipc !== 'host') namespaces.push({ type: 'ipc' });
+  if ((input.cgroupns ?? (host.cgroupV2 ? 'private' : 'host')) === 'private') namespaces.push({ type: 'cgroup' });
+
+  // With --network host the container is named like the host; --uts host takes the host's outright.
+  if (uts === 'host' && input.hostname) throw invalidParameter('Conflicting options: hostname and the UTS mode');
+  let hostname: string | undefined = input.hostname || (network === 'host' ? host.hostname : input.id.slice(0, 12));
+  if (hostname.length > 64) throw invalidParameter(`hostname "${hostname}" is too long (maximum 64 bytes)`);
+  if (uts === 'host') hostname = undefined;
+
+  const sysctl: Record<string, string> = {};
+  // The NIS domain name has no OCI field; the sysctl has the same effect (dockerd does this too).
+  if (input.domainname) sysctl['kernel.domainname'] = input.domainname;
+  // dockerd's ping/low-port defaults, in any network namespace of the container's own (a netns path
+  // is the one berth's network layer made for this container, like dockerd's bridge sandbox).
+  if (network !== 'host') for (const key of host.sysctls) sysctl[key] = DEFAULT_NET_SYSCTLS[key]!;
+  validateSysctls(input.sysctls ?? {}, { privateNet: network !== 'host', privateIpc: ipc !== 'host', privateUts: uts === 'private' });
+  Object.assign(sysctl, input.sysctls);
+  if (uts === 'host') delete sysctl['kernel.domainname'];
+
+  const caps = tweakCapabilities({ capAdd: input.capAdd, capDrop: input.capDrop, privileged, capLastCap: host.capLastCap });
+
+  let args = [...input.args];
+  const mounts = [...(input.mounts ?? [])];
+  // dockerd adds its init only in a private pid namespace: elsewhere pid 1 is someone else's.
+  if (input.init && pid === 'private') {
+    args = [CONTAINER_INIT_PATH, '--', ...args];
+    mounts.push({ destination: CONTAINER_INIT_PATH, type: 'bind', source: input.init, options: ['bind', 'ro'] });
+  }
+
+  // A privileged container gets every host device already; only renamed mappings add anything.
+  const devices = mapDevices(
+    (input.devices ?? []).filter((m) => !privileged || (m.PathInContainer || m.PathOnHost) !== m.PathOnHost),
+  );
+  const resources = cgroupResources(input.resources, host);
+  resources.devices = privileged
+    ? [{ allow: true, access: 'rwm' }]
+    : [...defaultDeviceRules(), ...devices.rules, ...parseDeviceCgroupRules(input.deviceCgroupRules ?? [])];
+
+  const spec: OciSpec = {
+    ociVersion: '1.0.2-dev',
+    process: {
+      terminal: input.tty ?? false,
+      user: {
+        uid: input.user?.uid ?? 0,
+        gid: input.user?.gid ?? 0,
+        additionalGids: input.user?.additionalGids ?? [input.user?.gid ?? 0],
+      },
+      args,
+      env: processEnv(input.env ?? [], hostname ?? host.hostname, input.tty ?? false),
+      cwd: input.cwd || '/',
+      capabilities: { bounding: caps, effective: [...caps], permitted: [...caps] },
+      oomScoreAdj: input.oomScoreAdj ?? 0,
+    },
+    root: { path: input.rootfs, readonly: input.readonlyRootfs ?? false },
+    mounts: layoutMounts({
+      userMounts: mounts,
+      shmSize: input.shmSize || DEFAULT_SHM_SIZE,
+      ipcNone: ipc === 'none',
+      ipcHost: ipc === 'host',
+      readonlyRootfs: input.readonlyRootfs ?? false,
+      sysWritable: privileged,
+      cgroupWritable: security.writableCgroups ?? privileged,
+    }),
+    linux: {
+      namespaces,
+      devices: privileged ? [...hostDevices(), ...devices.devices] : devices.devices,
+      cgroupsPath: `${(input.cgroupParent || '/berth').replace(/\/+$/, '')}/${input.id}`,
+      resources,
+      sysctl,
+    },
+  };
+  if (hostname !== undefined) spec.hostname = hostname;
+  if (input.consoleSize && input.tty) spec.process.consoleSize = input.consoleSize;
+  const rlimits = buildRlimits(input.ulimits, input.defaultUlimits, host.nofileHardLimit);
+  if (rlimits.length) spec.process.rlimits = rlimits;
+  if (security.noNewPrivileges) spec.process.noNewPrivileges = true;
+  const propagation = rootfsPropagation(spec.mounts);
+  if (propagation) spec.linux.rootfsPropagation = propagation;
+  // Privileged containers see /proc and /sys whole; explicit HostConfig paths win either way.
+  const masked = input.maskedPaths ?? (privileged ? [] : [...DEFAULT_MASKED_PATHS, ...host.thermalThrottlePaths]);
+  const readonly = input.readonlyPaths ?? (privileged ? [] : DEFAULT_READONLY_PATHS);
+  if (masked.length) spec.linux.maskedPaths = [...masked];
+  if (readonly.length) spec.linux.readonlyPaths = [...readonly];
+  const seccomp = seccompFor(security.seccomp, privileged, { arch: host.arch, kernel: host.kernel, bounding: caps });
+  if (seccomp) spec.linux.seccomp = seccomp;
+  if (input.annotations && Object.keys(input.annotations).length) spec.annotations = { ...input.annotations };
+  return spec;
+}
