@@ -39,7 +39,7 @@ test('docker run --rm prints the output and returns the exit code', { skip }, as
   assert.equal(hello.code, 0, hello.stderr);
   assert.equal(hello.stdout, 'hello\n');
   const fail = await docker(['run', '--rm', 'busybox', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
-  assert.equal(fail.code, 3);
+  assert.equal(fail.code, 3, fail.stderr);
   assert.equal(fail.stdout, 'out\n');
   assert.equal(fail.stderr, 'err\n');
   assert.equal((await docker(['ps', '-aq'])).stdout.trim(), '', '--rm removed the containers');
