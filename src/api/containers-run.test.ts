@@ -29,6 +29,8 @@ after(async () => {
   if (skip) return;
   await docker(['rm', '-f', ...(await docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean)]);
   await d?.cleanup();
+  // After the live-restore test `d` is a daemon restarted on the first one's directory.
+  rmSync(d.dir, { recursive: true, force: true });
   rmSync(dir, { recursive: true, force: true });
   const mounts = readFileSync('/proc/mounts', 'utf8');
   assert.ok(!mounts.includes(d.dir), 'no mount is left under the test data root');
