@@ -68,6 +68,7 @@ export class Lifecycle {
       await unmountRootfs(layers, c.rwCacheId).catch(() => undefined);
       svc.deps.table.update(c.id, { error: (err as Error).message, exitCode: 128 });
       this.#failedStarts.set(c.id, this.failedStarts(c.id) + 1);
+      this.#notify(c.id);
       // As dockerd: a container that was to remove itself is removed when it cannot start.
       if ((c.hostConfig as { AutoRemove?: boolean }).AutoRemove) await this.remove(svc.resolve(c.id)).catch(() => undefined);
       throw err;
@@ -91,8 +92,31 @@ export class Lifecycle {
       const run = this.#runs.get(id);
       if (run && run.gen > after) return { exit: run.exit };
       if (signal?.aborted || !this.deps.svc.deps.table.get(id) || this.failedStarts(id) > failed) return undefined;
-      await sleep(10);
+      // Woken at once by a run starting, a start failing or a removal; the timeout only
+      // bounds how long an abort or a vanished container takes to notice.
+      await this.#changed(id, 250);
     }
+  }
+
+  readonly #watchers = new Map<string, Set<() => void>>();
+
+  #changed(id: string, timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const set = this.#watchers.get(id) ?? new Set();
+      this.#watchers.set(id, set);
+      const done = () => {
+        clearTimeout(timer);
+        set.delete(done);
+        if (!set.size) this.#watchers.delete(id);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      set.add(done);
+    });
+  }
+
+  #notify(id: string): void {
+    for (const fn of [...(this.#watchers.get(id) ?? [])]) fn();
   }
 
   /** The exit of the run in progress (or undefined when the container is not running). */
@@ -109,6 +133,7 @@ export class Lifecycle {
     });
     this.#exits.set(id, p);
     this.#runs.set(id, { gen: this.runGeneration(id) + 1, exit: p });
+    this.#notify(id);
     return p;
   }
 
@@ -158,6 +183,7 @@ export class Lifecycle {
     await rm(this.#bundle(c.id), { recursive: true, force: true });
     await rm(join(c.logPath, '..'), { recursive: true, force: true });
     this.#removedFor(c.id).resolve();
+    this.#notify(c.id);
   }
 
   #removedFor(id: string): PromiseWithResolvers<void> {
