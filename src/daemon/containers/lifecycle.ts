@@ -53,7 +53,6 @@ export class Lifecycle {
       await mkdir(bundle, { recursive: true, mode: 0o700 });
       await writeFile(join(bundle, 'config.json'), specJson(containerSpec(c, rootfs, { ...(this.deps.initPath && { initPath: this.deps.initPath }) })));
       await mkdir(join(c.logPath, '..'), { recursive: true, mode: 0o700 });
-      await runtime.delete(c.id, true).catch(() => undefined);
       const cfg = c.config as { Tty?: boolean; OpenStdin?: boolean; StdinOnce?: boolean };
       const { pid, conmonPid } = await conmon.create({
         id: c.id, name: c.name.slice(1), bundle, runtime, logPath: c.logPath,
@@ -143,9 +142,12 @@ export class Lifecycle {
     this.#exits.delete(id);
     if (!c) return;
     svc.deps.table.update(id, { status: 'exited', exitCode: exit.exitCode, finishedAt: exit.finishedAt, pid: 0, conmonPid: 0 });
-    await runtime.delete(id, true).catch(() => undefined);
-    await conmon.cleanup(id).catch(() => undefined);
-    await unmountRootfs(svc.deps.images.deps.layers, c.rwCacheId).catch(() => undefined);
+    // Independent clean-ups (runc's state, conmon's files, the host-side rootfs mount): at once.
+    await Promise.all([
+      runtime.delete(id, true).catch(() => undefined),
+      conmon.cleanup(id).catch(() => undefined),
+      unmountRootfs(svc.deps.images.deps.layers, c.rwCacheId).catch(() => undefined),
+    ]);
     svc.emit(c, 'die', { exitCode: String(exit.exitCode) });
     if ((c.hostConfig as { AutoRemove?: boolean }).AutoRemove) await this.remove(svc.resolve(id));
   }
