@@ -219,7 +219,13 @@ export class Lifecycle {
 
   /** After a berthd restart: re-adopt containers whose conmon still runs, record the rest. */
   async restore(): Promise<void> {
-    const { svc, conmon } = this.deps;
+    const { svc, conmon, runtime } = this.deps;
+    // runc state left by a start that crashed half way (its row never said running) would make
+    // the next start of that container fail: remove it.
+    for (const state of await runtime.list().catch(() => [])) {
+      const row = svc.deps.table.get(state.id);
+      if (!row || (row.status !== 'running' && row.status !== 'paused')) await runtime.delete(state.id, true).catch(() => undefined);
+    }
     for (const c of svc.deps.table.all()) {
       if (c.status !== 'running' && c.status !== 'paused') continue;
       if (c.conmonPid && (await conmon.isAlive(c.conmonPid, c.id))) {
