@@ -2,7 +2,8 @@
 // OAuth2 POST with refresh_token/password grants), issuing RS256 JWTs with an x5c header that
 // a real docker-registry configured with `auth: token` accepts. It records every request.
 import { createHash, createPrivateKey, randomUUID, sign, X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { makeSigningCert, makeTempDir, startRegistry, type RunningRegistry } from './registry.ts';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
 export const SERVICE = 'berth-test-registry';
@@ -84,4 +85,30 @@ export async function startTokenRealm(signer: { certFile: string; keyFile: strin
 function parseScope(scope: string): { type: string; name: string; actions: string[] } {
   const parts = scope.split(':');
   return { type: parts[0] ?? '', name: parts.slice(1, -1).join(':'), actions: (parts.at(-1) ?? '').split(',') };
+}
+
+export interface TokenRegistry {
+  realm: TokenRealm;
+  registry: RunningRegistry;
+  /** A temp directory the fixture owns (tests may put files there); removed by stop(). */
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/** A real docker-registry with token auth, and the token realm that signs its tokens. */
+export async function startTokenRegistry(users: Record<string, string>): Promise<TokenRegistry> {
+  const dir = await makeTempDir();
+  const signer = await makeSigningCert(dir);
+  const realm = await startTokenRealm(signer, users);
+  const registry = await startRegistry({ token: { realm: realm.url, service: SERVICE, issuer: ISSUER, rootCertFile: signer.certFile } });
+  return {
+    realm,
+    registry,
+    dir,
+    stop: async () => {
+      await registry.stop();
+      await realm.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

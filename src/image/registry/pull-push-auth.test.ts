@@ -7,8 +7,8 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { isKind } from '../../api/types/errors.ts';
 import { ContentStore } from '../content/content-store.ts';
 import { parseReference } from '../reference.ts';
-import { haveRegistry, htpasswdLine, makeSigningCert, makeTempDir, startRegistry, type RunningRegistry } from '../../testing/registry.ts';
-import { ISSUER, SERVICE, startTokenRealm, type TokenRealm } from '../../testing/token-realm.ts';
+import { haveRegistry, htpasswdLine, makeTempDir, startRegistry, type RunningRegistry } from '../../testing/registry.ts';
+import { startTokenRegistry, type TokenRealm, type TokenRegistry } from '../../testing/token-realm.ts';
 import { RegistryClient } from './client.ts';
 import { downloadLayers } from './download.ts';
 import { resolveImage } from './pull.ts';
@@ -57,6 +57,7 @@ describe('push and pull with htpasswd (basic) auth', { skip }, () => {
 });
 
 describe('push and pull with token auth', { skip }, () => {
+  let fixture: TokenRegistry;
   let dir: string;
   let realm: TokenRealm;
   let reg: RunningRegistry;
@@ -65,16 +66,10 @@ describe('push and pull with token auth', { skip }, () => {
   const auth = { username: USER, password: PASS };
   const scopesAsked = () => realm.hits.map((h) => h.query.getAll('scope').sort().join(' '));
   before(async () => {
-    dir = await makeTempDir();
-    const signer = await makeSigningCert(dir);
-    realm = await startTokenRealm(signer, { [USER]: PASS });
-    reg = await startRegistry({ token: { realm: realm.url, service: SERVICE, issuer: ISSUER, rootCertFile: signer.certFile } });
+    fixture = await startTokenRegistry({ [USER]: PASS });
+    ({ realm, registry: reg, dir } = fixture);
   });
-  after(async () => {
-    await reg?.stop();
-    await realm?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => fixture?.stop());
   beforeEach(() => realm && (realm.hits.length = 0));
 
   test('push asks for pull,push on the target, once for all its requests', async () => {

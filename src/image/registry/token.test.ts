@@ -1,13 +1,12 @@
 // The bearer flow end to end: a real docker-registry with `auth: token` whose realm is a tiny
 // node:http server (token-realm-testkit.ts), both on 127.0.0.1.
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { isKind } from '../../api/types/errors.ts';
 import { RegistryClient } from './client.ts';
 import { login } from './login.ts';
-import { freePort, haveRegistry, makeSigningCert, makeTempDir, startRegistry, type RunningRegistry } from '../../testing/registry.ts';
-import { ISSUER, SERVICE, startTokenRealm, type TokenRealm } from '../../testing/token-realm.ts';
+import { freePort, haveRegistry, type RunningRegistry } from '../../testing/registry.ts';
+import { SERVICE, startTokenRegistry, type TokenRealm, type TokenRegistry } from '../../testing/token-realm.ts';
 import { TokenAuthenticator } from './token.ts';
 import { nodeTransport } from './transport.ts';
 
@@ -16,20 +15,14 @@ const PASS = 'pa:ss word';
 const auth = { username: USER, password: PASS };
 
 describe('bearer tokens against a registry with token auth', { skip: haveRegistry ? false : 'docker-registry is not installed' }, () => {
-  let dir: string;
+  let fixture: TokenRegistry;
   let realm: TokenRealm;
   let reg: RunningRegistry;
   before(async () => {
-    dir = await makeTempDir();
-    const signer = await makeSigningCert(dir);
-    realm = await startTokenRealm(signer, { [USER]: PASS });
-    reg = await startRegistry({ token: { realm: realm.url, service: SERVICE, issuer: ISSUER, rootCertFile: signer.certFile } });
+    fixture = await startTokenRegistry({ [USER]: PASS });
+    ({ realm, registry: reg } = fixture);
   });
-  after(async () => {
-    await reg?.stop();
-    await realm?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => fixture?.stop());
   beforeEach(() => realm && (realm.hits.length = 0));
 
   test('login fetches an unscoped token with basic auth and returns the refresh token', async () => {
