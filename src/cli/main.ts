@@ -7,6 +7,8 @@ import { registerSystemCommands } from './commands/system.ts';
 import { registerEventsCommand } from './commands/events.ts';
 import { registerContextCommands } from './commands/context.ts';
 import { registerLoginCommands } from './commands/login.ts';
+import { registerRunCommand } from './commands/container-run.ts';
+import { registerContainerListCommands } from './commands/container-list.ts';
 import { registerImageCommands } from './commands/image.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -33,6 +35,8 @@ export function buildProgram(getEnv: () => CliEnv): Command {
   registerEventsCommand(program, getEnv);
   registerContextCommands(program, getEnv);
   registerLoginCommands(program, getEnv);
+  registerRunCommand(program, getEnv);
+  registerContainerListCommands(program, getEnv);
   registerImageCommands(program, getEnv);
   return program;
 }

@@ -4,20 +4,24 @@
 import { ApiClient, type ClientOptions } from './api-client.ts';
 import { SystemApi } from './system-api.ts';
 import { ImagesApi } from './images-api.ts';
+import { ContainersApi } from './containers-api.ts';
 
 export interface BerthClient {
   api: ApiClient;
   system: SystemApi;
   images: ImagesApi;
+  containers: ContainersApi;
 }
 
 export function createClient(opts: ClientOptions): BerthClient {
   const api = new ApiClient(opts);
-  return { api, system: new SystemApi(api), images: new ImagesApi(api) };
+  return { api, system: new SystemApi(api), images: new ImagesApi(api), containers: new ContainersApi(api) };
 }
 
 export { ApiClient } from './api-client.ts';
 export { ImagesApi, encodeRegistryAuth, jsonMessages } from './images-api.ts';
+export { ContainersApi } from './containers-api.ts';
+export type { ContainerSummary, CreateResponse } from './containers-api.ts';
 export type { ImageListOptions, PullOptions, PushOptions, ImportOptions } from './images-api.ts';
 export type { ClientOptions, RequestOptions } from './api-client.ts';
 export { DEFAULT_HOST, parseHost, type Endpoint, type TlsFiles } from './endpoint.ts';

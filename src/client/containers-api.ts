@@ -1,0 +1,50 @@
+// Container operations of the Engine API, typed (the subset the CLI uses so far).
+import type { Duplex } from 'node:stream';
+import type { ApiClient } from './api-client.ts';
+import { readText } from './api-client.ts';
+
+export interface CreateResponse {
+  Id: string;
+  Warnings: string[];
+}
+
+export interface ContainerSummary {
+  Id: string;
+  Names: string[];
+  Image: string;
+  Command: string;
+  Created: number;
+  State: string;
+  Status: string;
+  Labels: Record<string, string>;
+}
+
+export class ContainersApi {
+  readonly #c: ApiClient;
+  constructor(client: ApiClient) {
+    this.#c = client;
+  }
+  create(body: Record<string, unknown>, name?: string): Promise<CreateResponse> {
+    return this.#c.json('POST', '/containers/create', { query: { name }, body });
+  }
+  async start(id: string): Promise<void> {
+    (await this.#c.request('POST', `/containers/${encodeURIComponent(id)}/start`)).resume();
+  }
+  /** Resolves when the condition is met, with the exit code. */
+  async wait(id: string, condition: 'not-running' | 'next-exit' | 'removed'): Promise<number> {
+    const res = await this.#c.request('POST', `/containers/${encodeURIComponent(id)}/wait`, { query: { condition } });
+    const body = JSON.parse(await readText(res)) as { StatusCode: number; Error?: { Message: string } | null };
+    if (body.Error?.Message) throw new Error(body.Error.Message);
+    return body.StatusCode;
+  }
+  attach(id: string, opts: { stdin: boolean; stdout: boolean; stderr: boolean }): Promise<{ socket: Duplex; contentType: string }> {
+    return this.#c.hijack('POST', `/containers/${encodeURIComponent(id)}/attach`, { query: { stream: true, ...opts } });
+  }
+  list(opts: { all?: boolean; filters?: Record<string, string[]> } = {}): Promise<ContainerSummary[]> {
+    const filters = opts.filters && Object.keys(opts.filters).length ? JSON.stringify(opts.filters) : undefined;
+    return this.#c.json('GET', '/containers/json', { query: { all: opts.all || undefined, filters } });
+  }
+  async remove(id: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+    (await this.#c.request('DELETE', `/containers/${encodeURIComponent(id)}`, { query: { force: opts.force || undefined, v: opts.volumes || undefined } })).resume();
+  }
+}
