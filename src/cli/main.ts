@@ -9,6 +9,7 @@ import { registerContextCommands } from './commands/context.ts';
 import { registerLoginCommands } from './commands/login.ts';
 import { registerRunCommand } from './commands/container-run.ts';
 import { registerContainerListCommands } from './commands/container-list.ts';
+import { registerContainerControlCommands } from './commands/container-control.ts';
 import { registerImageCommands } from './commands/image.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -37,6 +38,7 @@ export function buildProgram(getEnv: () => CliEnv): Command {
   registerLoginCommands(program, getEnv);
   registerRunCommand(program, getEnv);
   registerContainerListCommands(program, getEnv);
+  registerContainerControlCommands(program, getEnv);
   registerImageCommands(program, getEnv);
   return program;
 }

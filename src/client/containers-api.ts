@@ -40,6 +40,21 @@ export class ContainersApi {
   attach(id: string, opts: { stdin: boolean; stdout: boolean; stderr: boolean }): Promise<{ socket: Duplex; contentType: string }> {
     return this.#c.hijack('POST', `/containers/${encodeURIComponent(id)}/attach`, { query: { stream: true, ...opts } });
   }
+  async stop(id: string, timeout?: number, signal?: string): Promise<void> {
+    (await this.#c.request('POST', `/containers/${encodeURIComponent(id)}/stop`, { query: { t: timeout, signal } })).resume();
+  }
+  async kill(id: string, signal?: string): Promise<void> {
+    (await this.#c.request('POST', `/containers/${encodeURIComponent(id)}/kill`, { query: { signal } })).resume();
+  }
+  /** The raw log stream (multiplexed unless the container has a TTY). */
+  logs(id: string, opts: { follow?: boolean; tail?: string; since?: string; until?: string; timestamps?: boolean }): Promise<import('node:http').IncomingMessage> {
+    return this.#c.request('GET', `/containers/${encodeURIComponent(id)}/logs`, {
+      query: { stdout: true, stderr: true, follow: opts.follow || undefined, tail: opts.tail, since: opts.since, until: opts.until, timestamps: opts.timestamps || undefined },
+    });
+  }
+  inspect(id: string): Promise<{ Config: { Tty: boolean } } & Record<string, unknown>> {
+    return this.#c.json('GET', `/containers/${encodeURIComponent(id)}/json`);
+  }
   list(opts: { all?: boolean; filters?: Record<string, string[]> } = {}): Promise<ContainerSummary[]> {
     const filters = opts.filters && Object.keys(opts.filters).length ? JSON.stringify(opts.filters) : undefined;
     return this.#c.json('GET', '/containers/json', { query: { all: opts.all || undefined, filters } });

@@ -13,7 +13,11 @@ before(async () => {
   d = await startBerthd();
   await importImage(d.client().api, busyboxRootfs(), { repo: 'busybox', tag: 'latest' });
 });
-after(() => d?.cleanup());
+after(async () => {
+  // Containers outlive berthd by design (live-restore): remove them before the daemon goes.
+  for (const c of (await d?.client().containers.list({ all: true })) ?? []) await d.client().containers.remove(c.Id, { force: true });
+  await d?.cleanup();
+});
 
 test('berth run prints the output and exits with the container\'s code', async () => {
   const hello = await berth(['run', '--rm', 'busybox', 'echo', 'hello'], { env: env() });
@@ -32,10 +36,28 @@ test('berth run -d, ps, rm -f', async () => {
   const started = await berth(['run', '-d', '--name', 'bg', 'busybox', 'sleep', '100'], { env: env() });
   assert.match(started.stdout.trim(), /^[a-f0-9]{64}$/, started.stderr);
   const ps = await berth(['ps'], { env: env() });
-  assert.match(ps.stdout, /^CONTAINER ID {3}IMAGE {5}COMMAND {7}CREATED {18}STATUS {18}PORTS {5}NAMES\n[a-f0-9]{12} {3}busybox {3}"sleep 100" {3}/);
+  assert.match(ps.stdout, /^CONTAINER ID {3}IMAGE {5}COMMAND {7}CREATED +STATUS +PORTS +NAMES\n[a-f0-9]{12} {3}busybox {3}"sleep 100" {3}.* ago {3}Up .* {3}bg\n$/);
   const names = await berth(['ps', '-a', '--format', '{{.Names}} {{.State}}'], { env: env() });
   assert.equal(names.stdout, 'bg running\n');
   const rm = await berth(['rm', '-f', 'bg'], { env: env() });
   assert.equal(rm.stdout, 'bg\n', rm.stderr);
   assert.equal((await berth(['ps', '-aq'], { env: env() })).stdout, '');
+});
+
+test('berth logs, stop, start, kill, wait', async () => {
+  await berth(['run', '-d', '--name', 'svc', 'busybox', 'sh', '-c', 'echo one; echo two >&2; exec sleep 100'], { env: env() });
+  let logs = await berth(['logs', 'svc'], { env: env() });
+  for (let i = 0; i < 50 && !logs.stdout.includes('one'); i++) logs = await berth(['logs', 'svc'], { env: env() });
+  assert.deepEqual([logs.stdout, logs.stderr], ['one\n', 'two\n']);
+  const tail = await berth(['logs', '--tail', '1', '-t', 'svc'], { env: env() });
+  assert.match(tail.stderr, /^\d{4}-\d\d-\d\dT\S+Z two\n$/);
+  assert.equal((await berth(['stop', '-t', '1', 'svc'], { env: env() })).stdout, 'svc\n');
+  assert.equal((await berth(['wait', 'svc'], { env: env() })).stdout, '137\n');
+  assert.equal((await berth(['start', 'svc'], { env: env() })).stdout, 'svc\n');
+  assert.equal((await berth(['kill', '-s', 'KILL', 'svc'], { env: env() })).stdout, 'svc\n');
+  assert.equal((await berth(['wait', 'svc'], { env: env() })).stdout, '137\n');
+  const missing = await berth(['stop', 'nope'], { env: env() });
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /No such container: nope/);
+  await berth(['rm', 'svc'], { env: env() });
 });
