@@ -1,7 +1,7 @@
 // Tests run against a real berthd: its own temporary data-root, exec-root and socket, started
 // as a child process and ended by its pid. Nothing here touches /var/lib/berth or /run/berth.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,10 +104,18 @@ export class Berthd {
     await this.stop('SIGKILL');
   }
 
-  /** Stop the daemon and remove its directory. */
+  /**
+   * Stop the daemon and remove its directory. A test that failed half way may have left a
+   * container's rootfs mounted under it (containers outlive berthd): unmount those first.
+   */
   async cleanup(): Promise<void> {
     await this.stop();
-    if (!this.#opts.dir) rmSync(this.dir, { recursive: true, force: true });
+    if (this.#opts.dir) return;
+    for (const line of readFileSync('/proc/mounts', 'utf8').split('\n')) {
+      const target = line.split(' ')[1];
+      if (target?.startsWith(`${this.dir}/`)) spawnSync('umount', ['-l', target]);
+    }
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
