@@ -1,4 +1,5 @@
 // Container operations of the Engine API, typed (the subset the CLI uses so far).
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ApiClient } from './api-client.ts';
 import { readText } from './api-client.ts';
@@ -47,7 +48,7 @@ export class ContainersApi {
     (await this.#c.request('POST', `/containers/${encodeURIComponent(id)}/kill`, { query: { signal } })).resume();
   }
   /** The raw log stream (multiplexed unless the container has a TTY). */
-  logs(id: string, opts: { follow?: boolean; tail?: string; since?: string; until?: string; timestamps?: boolean }): Promise<import('node:http').IncomingMessage> {
+  logs(id: string, opts: { follow?: boolean; tail?: string; since?: string; until?: string; timestamps?: boolean }): Promise<IncomingMessage> {
     return this.#c.request('GET', `/containers/${encodeURIComponent(id)}/logs`, {
       query: { stdout: true, stderr: true, follow: opts.follow || undefined, tail: opts.tail, since: opts.since, until: opts.until, timestamps: opts.timestamps || undefined },
     });

@@ -37,7 +37,7 @@ async function showInfo(env: CliEnv, format: string | undefined): Promise<void> 
 }
 
 function serverLines(i: InfoResponse): string {
-  const g = i as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const g = i as Record<string, any>; // the API's loosely typed JSON, read field by field
   const lines: string[] = [
     ` Containers: ${i.Containers}`, `  Running: ${i.ContainersRunning}`, `  Paused: ${i.ContainersPaused}`, `  Stopped: ${i.ContainersStopped}`,
     ` Images: ${i.Images}`, ` Server Version: ${i.ServerVersion}`, ` Storage Driver: ${i.Driver}`,

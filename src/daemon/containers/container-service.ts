@@ -5,6 +5,7 @@ import type { ContainersTable, ContainerRow } from '../../store/containers.ts';
 import type { ImageService } from '../images/image-service.ts';
 import type { EventsService } from '../events/events-service.ts';
 import type { Logger } from '../../lib/logger.ts';
+import type { ImageConfig } from '../../image/types.ts';
 import { conflict, invalidParameter, notFound } from '../../api/types/errors.ts';
 import { checkConfigTypes, commandOf, mergeConfig } from './container-config.ts';
 import { generateName, isValidName } from './names.ts';
@@ -42,7 +43,7 @@ export class ContainerService {
     if (typeof imageName !== 'string' || imageName === '') throw invalidParameter('Config cannot be empty in order to create a container');
     const fullName = this.#claimName(name);
     const image = this.deps.images.resolve(imageName);
-    const imageConfig = this.deps.images.deps.content.readJson<import('../../image/types.ts').ImageConfig>(image.id);
+    const imageConfig = this.deps.images.deps.content.readJson<ImageConfig>(image.id);
     const config = mergeConfig(body, imageConfig);
     commandOf(config as never);
     const hostConfig = { NetworkMode: 'default', ...((body.HostConfig as Record<string, unknown>) ?? {}) };

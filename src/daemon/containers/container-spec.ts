@@ -5,10 +5,10 @@ import type { ContainerRow } from '../../store/containers.ts';
 import { invalidParameter } from '../../api/types/errors.ts';
 import { commandOf } from './container-config.ts';
 
-type HostConfig = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type HostConfig = Record<string, any>; // the API's loosely typed JSON, read field by field
 
 export function containerSpec(c: ContainerRow, rootfs: string, opts: { initPath?: string } = {}): OciSpec {
-  const cfg = c.config as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const cfg = c.config as Record<string, any>; // the API's loosely typed JSON, read field by field
   const hc = c.hostConfig as HostConfig;
   const { path, args } = commandOf(cfg);
   const user = resolveUser(rootfs, cfg.User || undefined, hc.GroupAdd ?? []);

@@ -1,6 +1,7 @@
 // docker import: a root filesystem tar (possibly compressed), from the request body or a URL,
 // becomes a one-layer image with a config built from `changes` and `message`.
 import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { ImageService } from './image-service.ts';
 import type { ProgressSink } from '../../api/progress.ts';
 import type { ImageConfig, Platform } from '../../image/types.ts';
@@ -59,5 +60,5 @@ export async function fetchImportSource(url: string): Promise<Readable> {
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw invalidParameter(`unsupported import source scheme ${parsed.protocol}`);
   const res = await fetch(parsed);
   if (!res.ok || !res.body) throw invalidParameter(`failed to fetch ${url}: ${res.status} ${res.statusText}`);
-  return Readable.fromWeb(res.body as import('node:stream/web').ReadableStream);
+  return Readable.fromWeb(res.body as WebReadableStream);
 }
