@@ -66,10 +66,8 @@ export function createApiServer(opts: ApiServerOptions, tls?: TlsServerOptions):
     const versionError = checkVersion(requested);
     if (versionError) {
       // dockerd answers clients older than 1.24 in plain text: they cannot read JSON errors.
-      if (version !== undefined && /^\d+(\.\d+)*$/.test(requested) && versionLessThan(requested, '1.24')) {
-        return sink.send(400, { 'Content-Type': 'text/plain; charset=utf-8' }, versionError + '\n');
-      }
-      return sendError(sink, new BerthError('invalid-parameter', versionError));
+      if (versionError.tooOld) return sink.send(400, { 'Content-Type': 'text/plain; charset=utf-8' }, versionError.message + '\n');
+      return sendError(sink, new BerthError('invalid-parameter', versionError.message));
     }
     sink.setHeader('Docker-Experimental', String(opts.experimental ?? false));
     const { route, params } = match;
@@ -126,13 +124,15 @@ function splitVersion(rawUrl: string): { version?: string; path: URL } {
   return { version: m[1]!, path: url };
 }
 
-function checkVersion(v: string): string | undefined {
-  if (!/^\d+(\.\d+)*$/.test(v)) return `invalid API version format: ${v}`;
+/** The version error, if any; `tooOld` is below 1.24, the minimum we serve. */
+function checkVersion(v: string): { message: string; tooOld: boolean } | undefined {
+  if (!/^\d+(\.\d+)*$/.test(v)) return { message: `invalid API version format: ${v}`, tooOld: false };
   if (versionLessThan(v, MIN_API_VERSION)) {
-    return `client version ${v} is too old. Minimum supported API version is ${MIN_API_VERSION}, please upgrade your client to a newer version`;
+    const message = `client version ${v} is too old. Minimum supported API version is ${MIN_API_VERSION}, please upgrade your client to a newer version`;
+    return { message, tooOld: true };
   }
   if (versionLessThan(MAX_API_VERSION, v)) {
-    return `client version ${v} is too new. Maximum supported API version is ${MAX_API_VERSION}`;
+    return { message: `client version ${v} is too new. Maximum supported API version is ${MAX_API_VERSION}`, tooOld: false };
   }
   return undefined;
 }

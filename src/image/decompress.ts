@@ -1,13 +1,18 @@
 // Tar streams that may arrive compressed (docker import, docker load): the format is sniffed
 // from the first bytes, as dockerd's DecompressStream does — gzip, zstd, bzip2, xz or plain.
 import { spawn } from 'node:child_process';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, type Readable, type Transform } from 'node:stream';
 import zlib from 'node:zlib';
 
 import { invalidParameter } from '../api/types/errors.ts';
 
 /** Bigger output chunks than zlib's 16 KiB default: layers are tens of MB, and each chunk costs a trip through the extractor. */
 const DECOMPRESS_CHUNK = 256 * 1024;
+
+/** gunzip or zstd with berth's chunk size (layer blobs, imports, loads). */
+export function zlibDecompressor(format: 'gzip' | 'zstd'): Transform {
+  return format === 'gzip' ? zlib.createGunzip({ chunkSize: DECOMPRESS_CHUNK }) : zlib.createZstdDecompress({ chunkSize: DECOMPRESS_CHUNK });
+}
 
 type Format = 'gzip' | 'zstd' | 'bzip2' | 'xz' | 'plain';
 
@@ -27,9 +32,8 @@ export async function decompressStream(source: Readable): Promise<Readable> {
     case 'plain':
       return source;
     case 'gzip':
-      return source.pipe(zlib.createGunzip({ chunkSize: DECOMPRESS_CHUNK }));
     case 'zstd':
-      return source.pipe(zlib.createZstdDecompress({ chunkSize: DECOMPRESS_CHUNK }));
+      return source.pipe(zlibDecompressor(format));
     default:
       return external(format === 'xz' ? 'xz' : 'bzip2', source);
   }

@@ -6,7 +6,7 @@ import { Demuxer } from '../../api/types/stdcopy.ts';
 import { toApiTimestamp } from '../time-arg.ts';
 
 /** Runs `fn` for each container, printing its name; like docker, one failure does not stop the rest. */
-async function each(env: CliEnv, names: string[], fn: (name: string) => Promise<unknown>, print = true): Promise<void> {
+export async function each(env: CliEnv, names: string[], fn: (name: string) => Promise<unknown>, print = true): Promise<void> {
   let failed = false;
   for (const name of names) {
     try {

@@ -4,7 +4,7 @@ import type { CliEnv } from '../cli-env.ts';
 import type { ContainerSummary } from '../../client/containers-api.ts';
 import { collectFilter, filtersFromArgs } from '../filter-arg.ts';
 import { humanDuration, printRows, truncateId } from '../output.ts';
-import { ExitCode } from '../main.ts';
+import { each } from './container-control.ts';
 
 export function registerContainerListCommands(program: Command, getEnv: () => CliEnv): void {
   program
@@ -52,16 +52,6 @@ function row(c: ContainerSummary, trunc: boolean): Record<string, string> {
   };
 }
 
-async function rm(env: CliEnv, names: string[], flags: { force?: boolean; volumes?: boolean }): Promise<void> {
-  let failed = false;
-  for (const name of names) {
-    try {
-      await env.client().containers.remove(name, flags);
-      env.out.write(`${name}\n`);
-    } catch (err) {
-      failed = true;
-      env.err.write(`Error response from daemon: ${(err as Error).message}\n`);
-    }
-  }
-  if (failed) throw new ExitCode(1);
+function rm(env: CliEnv, names: string[], flags: { force?: boolean; volumes?: boolean }): Promise<void> {
+  return each(env, names, (name) => env.client().containers.remove(name, flags));
 }

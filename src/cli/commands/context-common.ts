@@ -6,6 +6,7 @@ import type { CliEnv } from '../cli-env.ts';
 import { defaultEndpoint } from '../endpoint-resolver.ts';
 import { ContextStore, type ContextMeta, type ContextTlsData, type StorageInfo } from '../context/store.ts';
 import { ExitCode } from '../main.ts';
+import { commandPath } from '../command-group.ts';
 
 export const DEFAULT_CONTEXT = 'default';
 export const DEFAULT_DESCRIPTION = 'Current DOCKER_HOST based configuration';
@@ -79,11 +80,6 @@ export function contextDescription(meta: ContextMeta): string {
 }
 
 /** `berth context create`, as docker names a command in its messages. */
-export function commandPath(cmd: Command): string {
-  const names: string[] = [];
-  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
-  return names.join(' ');
-}
 
 /**
  * docker's argument-count errors (cli.ExactArgs, cli.NoArgs, ...): message, usage line and a

@@ -2,8 +2,7 @@
 // `rmi` is `image rm`, and pull, push, tag, history, save, load and import exist both ways.
 import type { Command } from 'commander';
 import type { CliEnv } from '../cli-env.ts';
-import { ExitCode } from '../main.ts';
-import { commandPath } from './context-common.ts';
+import { addCommandGroup } from '../command-group.ts';
 import { addImportCommand, addLoadCommand, addSaveCommand } from './image-archive.ts';
 import { addHistoryCommand } from './image-history.ts';
 import { addListCommand } from './image-list.ts';
@@ -11,22 +10,7 @@ import { addInspectCommand, addPruneCommand, addRemoveCommand, addTagCommand } f
 import { addPullCommand, addPushCommand } from './image-transfer.ts';
 
 export function registerImageCommands(program: Command, getEnv: () => CliEnv): void {
-  const image: Command = program
-    .command('image')
-    .usage('COMMAND')
-    .description('Manage images')
-    .configureHelp({ sortSubcommands: true, subcommandTerm: (cmd) => cmd.name() })
-    .argument('[command]')
-    .action((name: string | undefined) => {
-      // Without a subcommand docker shows the help (on stderr, status 0); an unknown one is an error.
-      if (name === undefined) {
-        image.outputHelp({ error: true });
-        return;
-      }
-      const path = commandPath(image);
-      process.stderr.write(`${path.split(' ')[0]}: unknown command: ${path} ${name}\n\nUsage:  ${path}\n\nRun '${path} --help' for more information\n`);
-      throw new ExitCode(1);
-    });
+  const image = addCommandGroup(program, 'image', 'Manage images');
 
   addListCommand(program, 'images', [], getEnv);
   addListCommand(image, 'ls', ['list'], getEnv);

@@ -20,9 +20,10 @@ export function containersBackend(svc: ContainerService, lifecycle: { stopForRem
     list(opts) {
       const keep = predicate(svc, opts.filters);
       const hasStatus = (opts.filters.get('status') ?? []).length > 0 || (opts.filters.get('exited') ?? []).length > 0;
-      let rows = svc.deps.table.all().filter((c) => (opts.all || hasStatus || c.status === 'running' || c.status === 'paused' || c.status === 'restarting') && keep(c));
-      if (opts.limit) rows = svc.deps.table.all().filter(keep).slice(0, opts.limit);
-      return rows.map(summaryView);
+      // A status filter or a limit (docker ps -n) looks at stopped containers too.
+      const all = opts.all || hasStatus || opts.limit !== undefined;
+      const rows = svc.deps.table.all().filter((c) => (all || c.status === 'running' || c.status === 'paused' || c.status === 'restarting') && keep(c));
+      return rows.slice(0, opts.limit).map(summaryView);
     },
     async remove(idOrName, opts) {
       const c = svc.resolve(idOrName);

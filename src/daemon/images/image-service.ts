@@ -7,8 +7,8 @@ import type { EventsService } from '../events/events-service.ts';
 import type { LayerStore } from '../../image/layers/index.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { conflict, invalidParameter } from '../../api/types/errors.ts';
-import { familiarName, familiarString, formatReference, parseReference, type Reference } from '../../image/reference.ts';
-import { findImage, resolveImage } from './image-resolver.ts';
+import { familiarString, formatReference, parseReference, type Reference } from '../../image/reference.ts';
+import { resolveImage } from './image-resolver.ts';
 import { imageFacts, type ImageFacts } from './image-views.ts';
 import { LayerImporter } from './layer-import.ts';
 
@@ -191,14 +191,6 @@ export class ImageService {
         await this.deps.layers.removeLayer(cacheId);
       }
     }
-  }
-
-  exists(name: string): boolean {
-    return findImage(this.deps.table, name) !== undefined;
-  }
-
-  familiarRepo(ref: Reference): string {
-    return familiarName(ref);
   }
 }
 

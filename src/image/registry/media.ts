@@ -2,13 +2,11 @@
 // compression, and layers berth must not fetch from a registry (foreign/non-distributable).
 // Everything not listed is refused by name rather than guessed at.
 import { PassThrough, type Transform } from 'node:stream';
-import zlib from 'node:zlib';
 
 import { notImplemented } from '../../api/types/errors.ts';
+import { zlibDecompressor } from '../decompress.ts';
 import { MEDIA, type Descriptor } from '../types.ts';
 
-/** Bigger output chunks than zlib's 16 KiB default: layers are tens of MB, and each chunk costs a trip through the extractor. */
-const DECOMPRESS_CHUNK = 256 * 1024;
 
 export const SCHEMA1_MEDIA_TYPES: readonly string[] = [
   'application/vnd.docker.distribution.manifest.v1+prettyjws',
@@ -57,14 +55,8 @@ export function layerCompression(mediaType: string): Compression {
 
 /** A Transform that turns the layer blob into its tar stream (the diff id's input). */
 export function decompressorFor(mediaType: string): Transform {
-  switch (layerCompression(mediaType)) {
-    case 'gzip':
-      return zlib.createGunzip({ chunkSize: DECOMPRESS_CHUNK });
-    case 'zstd':
-      return zlib.createZstdDecompress({ chunkSize: DECOMPRESS_CHUNK });
-    case 'none':
-      return new PassThrough();
-  }
+  const compression = layerCompression(mediaType);
+  return compression === 'none' ? new PassThrough() : zlibDecompressor(compression);
 }
 
 /**
