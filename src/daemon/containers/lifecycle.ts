@@ -49,6 +49,9 @@ export class Lifecycle {
     const layers = svc.deps.images.deps.layers;
     const rootfs = await mountRootfs(layers, c.rwCacheId);
     const bundle = this.#bundle(c.id);
+    // The exit path waits for this: a process that exits before `runc start` returns must not
+    // have its exit recorded before the start is (it would be overwritten with "running").
+    const started = Promise.withResolvers<boolean>();
     try {
       await mkdir(bundle, { recursive: true, mode: 0o700 });
       await writeFile(join(bundle, 'config.json'), specJson(containerSpec(c, rootfs, { ...(this.deps.initPath && { initPath: this.deps.initPath }) })));
@@ -59,10 +62,13 @@ export class Lifecycle {
         pidFile: join(bundle, 'pid'), conmonPidFile: join(bundle, 'conmon.pid'),
         terminal: cfg.Tty === true, stdin: cfg.OpenStdin === true, leaveStdinOpen: cfg.OpenStdin === true && !cfg.StdinOnce,
       });
-      this.#watch(c.id);
+      this.#watch(c.id, started.promise);
       await runtime.start(c.id);
       svc.deps.table.update(c.id, { status: 'running', pid, conmonPid, startedAt: new Date().toISOString(), exitCode: 0, error: '' });
+      svc.emit(svc.resolve(c.id), 'start');
+      started.resolve(true);
     } catch (err) {
+      started.resolve(false);
       await runtime.delete(c.id, true).catch(() => undefined);
       await unmountRootfs(layers, c.rwCacheId).catch(() => undefined);
       svc.deps.table.update(c.id, { error: (err as Error).message, exitCode: 128 });
@@ -72,7 +78,6 @@ export class Lifecycle {
       if ((c.hostConfig as { AutoRemove?: boolean }).AutoRemove) await this.remove(svc.resolve(c.id)).catch(() => undefined);
       throw err;
     }
-    svc.emit(svc.resolve(c.id), 'start');
   }
 
   failedStarts(id: string): number {
@@ -123,11 +128,16 @@ export class Lifecycle {
     return this.#exits.get(id);
   }
 
-  #watch(id: string): Promise<ExitStatus> {
+  #watch(id: string, started: Promise<boolean> = Promise.resolve(true)): Promise<ExitStatus> {
     const existing = this.#exits.get(id);
     if (existing) return existing;
     const p = this.deps.conmon.waitExit(id).then(async (exit) => {
-      await this.#onExit(id, exit);
+      // A start that failed has already cleaned up and recorded its error: no exit to record.
+      if (await started) await this.#onExit(id, exit);
+      else {
+        this.#exits.delete(id);
+        await this.deps.conmon.cleanup(id).catch(() => undefined);
+      }
       return exit;
     });
     this.#exits.set(id, p);
