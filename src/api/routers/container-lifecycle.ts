@@ -32,7 +32,9 @@ export interface LifecycleBackend {
   /** Whether the container has a TTY (raw output) and its log lines. */
   logs(id: string, req: LogRequest): { tty: boolean; lines: AsyncIterable<LogLine> };
   /** Output from now on (or also the past with `logs`), and where stdin goes (if asked for). */
-  attach(id: string, opts: { stdin: boolean; logs: boolean; stream: boolean; signal: AbortSignal }): Promise<{ tty: boolean; lines: AsyncIterable<LogLine>; stdin?: Writable }>;
+  attach(id: string, opts: { stdin: boolean; logs: boolean; stream: boolean; detachKeys?: string; signal: AbortSignal }): Promise<{ tty: boolean; lines: AsyncIterable<LogLine>; stdin?: Writable }>;
+  /** Resize the container's TTY (rows, columns). */
+  resize(id: string, height: number, width: number): Promise<void>;
 }
 
 const WAIT_CONDITIONS = ['not-running', 'next-exit', 'removed'];
@@ -51,6 +53,7 @@ export function lifecycleRoutes(b: LifecycleBackend): Route[] {
     { method: 'POST', path: '/containers/:id/wait', handler: (ctx) => wait(ctx, b) },
     { method: 'GET', path: '/containers/:id/logs', handler: (ctx) => logs(ctx, b) },
     { method: 'POST', path: '/containers/:id/attach', hijack: true, handler: (ctx) => attach(ctx, b) },
+    { method: 'POST', path: '/containers/:id/resize', handler: async (ctx) => (await b.resize(ctx.params.id!, ...ttySize(ctx)), ctx.sendEmpty(200)) },
   ];
 }
 
@@ -103,11 +106,22 @@ async function logs(ctx: RequestContext, b: LifecycleBackend): Promise<void> {
 async function attach(ctx: RequestContext, b: LifecycleBackend): Promise<void> {
   const q = ctx.query;
   const abort = new AbortController();
-  const res = await b.attach(ctx.params.id!, { stdin: boolParam(q, 'stdin'), logs: boolParam(q, 'logs'), stream: boolParam(q, 'stream'), signal: abort.signal });
+  const detachKeys = q.get('detachKeys') || undefined;
+  const res = await b.attach(ctx.params.id!, { stdin: boolParam(q, 'stdin'), logs: boolParam(q, 'logs'), stream: boolParam(q, 'stream'), signal: abort.signal, ...(detachKeys && { detachKeys }) });
   const conn: Duplex = ctx.hijack(streamType(ctx, res.tty));
   conn.on('close', () => abort.abort());
   if (res.stdin) conn.pipe(res.stdin);
   else conn.resume();
   await pump(res.lines, conn, res.tty, false).catch(() => undefined);
   conn.end();
+}
+
+/** `h` and `w` of a resize request: dockerd refuses anything that is not an unsigned number. */
+export function ttySize(ctx: RequestContext): [number, number] {
+  const dim = (name: string) => {
+    const raw = ctx.query.get(name) ?? '';
+    if (!/^\d+$/.test(raw) || Number(raw) > 0xffff) throw invalidParameter(`strconv.Atoi: parsing "${raw}": invalid syntax`);
+    return Number(raw);
+  };
+  return [dim('h'), dim('w')];
 }

@@ -21,6 +21,8 @@ export function containerSpec(c: ContainerRow, rootfs: string, opts: { initPath?
     cwd: cfg.WorkingDir || '/',
     user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
     tty: cfg.Tty === true,
+    // The client's terminal size at create: the process starts with it, before any resize.
+    ...(Array.isArray(hc.ConsoleSize) && hc.ConsoleSize[0] > 0 && hc.ConsoleSize[1] > 0 && { consoleSize: { height: hc.ConsoleSize[0], width: hc.ConsoleSize[1] } }),
     ...(cfg.Hostname && { hostname: cfg.Hostname }),
     ...(cfg.Domainname && { domainname: cfg.Domainname }),
     network: hc.NetworkMode === 'host' ? 'host' : 'none',

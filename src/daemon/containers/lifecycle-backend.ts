@@ -1,10 +1,10 @@
 // The lifecycle router's backend: lifecycle operations, logs from conmon's log file, and
 // attach (output followed from the log, stdin through conmon's attach socket).
-import { PassThrough, type Writable } from 'node:stream';
 import type { LifecycleBackend, LogLine } from '../../api/routers/container-lifecycle.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import { readLogs } from '../../runtime/monitor/log-reader.ts';
-import { notImplemented } from '../../api/types/errors.ts';
+import { conflict } from '../../api/types/errors.ts';
+import { DEFAULT_DETACH_KEYS, DetachScanner, parseDetachKeys } from './detach-keys.ts';
 
 export function lifecycleBackend(lc: Lifecycle): LifecycleBackend {
   const svc = lc.deps.svc;
@@ -32,30 +32,55 @@ export function lifecycleBackend(lc: Lifecycle): LifecycleBackend {
     async attach(id, opts) {
       const c = svc.resolve(id);
       const cfg = c.config as { Tty?: boolean; OpenStdin?: boolean };
-      if (opts.stdin && cfg.OpenStdin && cfg.Tty) throw notImplemented('interactive TTY attach is not supported yet (use -i without -t, or -d)');
+      const keys = parseDetachKeys(opts.detachKeys || DEFAULT_DETACH_KEYS);
       const since = opts.logs ? undefined : BigInt(Date.now()) * 1_000_000n;
       svc.emit(c, 'attach');
-      const stdin = opts.stdin && cfg.OpenStdin ? new PassThrough() : undefined;
-      return { tty: cfg.Tty === true, lines: follow(lc, c.id, since, opts.signal, stdin), ...(stdin && { stdin }) };
+      const detach = new AbortController();
+      const stdin = opts.stdin && cfg.OpenStdin ? new DetachScanner(keys) : undefined;
+      stdin?.once('detach', () => {
+        svc.emit(svc.resolve(c.id), 'detach');
+        detach.abort();
+      });
+      const tty = cfg.Tty === true;
+      const signal = AbortSignal.any([opts.signal, detach.signal]);
+      return { tty, lines: follow(lc, c.id, { since, signal, stdin, tty }), ...(stdin && { stdin }) };
+    },
+    async resize(id, height, width) {
+      const c = svc.resolve(id);
+      if (c.status !== 'running' && c.status !== 'paused') throw conflict(`Container ${c.id} is not running`);
+      if (!(c.config as { Tty?: boolean }).Tty) return; // dockerd answers 200 and does nothing
+      await lc.deps.conmon.resize(c.id, height, width);
+      svc.emit(c, 'resize', { height: String(height), width: String(width) });
     },
   };
 }
 
-/** Output of the current run, or of the next one when the container is not running yet. */
-async function* follow(lc: Lifecycle, id: string, since: bigint | undefined, signal: AbortSignal, stdin: Writable | undefined): AsyncGenerator<LogLine> {
-  const exited = lc.exitOf(id) ?? (await lc.nextRun(id, lc.runGeneration(id), signal))?.exit;
-  if (!exited) return;
-  if (stdin) void connectStdin(lc, id, stdin);
-  const c = lc.deps.svc.resolve(id);
-  yield* readLogs(c.logPath, { follow: true, exited, signal, ...(since !== undefined && { since }) });
+interface FollowOptions {
+  since: bigint | undefined;
+  signal: AbortSignal;
+  stdin: DetachScanner | undefined;
+  /** A TTY's output goes out as it comes, partial lines included (a prompt has no newline). */
+  tty: boolean;
 }
 
-async function connectStdin(lc: Lifecycle, id: string, stdin: Writable): Promise<void> {
+/** Output of the current run, or of the next one when the container is not running yet. */
+async function* follow(lc: Lifecycle, id: string, o: FollowOptions): AsyncGenerator<LogLine> {
+  const exited = lc.exitOf(id) ?? (await lc.nextRun(id, lc.runGeneration(id), o.signal))?.exit;
+  if (!exited) return;
+  if (o.stdin) void connectStdin(lc, id, o.stdin);
+  const c = lc.deps.svc.resolve(id);
+  yield* readLogs(c.logPath, { follow: true, exited, signal: o.signal, fragments: o.tty, ...(o.since !== undefined && { since: o.since }) });
+}
+
+async function connectStdin(lc: Lifecycle, id: string, stdin: DetachScanner): Promise<void> {
   try {
     const attachment = await lc.deps.conmon.attach(id);
-    (stdin as PassThrough).pipe(attachment.stdin);
+    stdin.pipe(attachment.stdin);
+    // Detached: the client is gone but the container's stdin stays open (conmon closes it on
+    // the bridge's EOF), so the bridge is let go without an end; it exits with the container.
+    stdin.once('detach', () => stdin.unpipe(attachment.stdin));
     attachment.output.resume();
   } catch {
-    (stdin as PassThrough).resume();
+    stdin.resume();
   }
 }

@@ -105,6 +105,12 @@ export class LineJoiner {
 
 const NL = Buffer.from('\n');
 
+/** A record as the bytes the container wrote, without waiting for the rest of its line: what a
+ * TTY attach needs (a shell prompt has no newline). */
+export function fragmentOf(r: LogRecord): LogEntry {
+  return entry(r.stream, r.timeNs, r.partial ? r.text : Buffer.concat([r.text, NL]));
+}
+
 function entry(stream: LogStream, timeNs: bigint, line: Buffer): LogEntry {
   return { stream, time: formatTimestamp(timeNs), timeNs, line };
 }

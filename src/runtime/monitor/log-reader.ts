@@ -6,7 +6,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { LineJoiner, parseRecord, toNs, type LogEntry } from './k8s-log.ts';
+import { fragmentOf, LineJoiner, parseRecord, toNs, type LogEntry } from './k8s-log.ts';
 import { BlockReader, findSince, findTail } from './log-seek.ts';
 
 export interface ReadLogsOptions {
@@ -24,6 +24,8 @@ export interface ReadLogsOptions {
   /** Sees the size of every read (tests count bytes with it). */
   onRead?: (bytes: number) => void;
   pollMs?: number;
+  /** Yield each record as soon as it is read, partial lines included (TTY attach). */
+  fragments?: boolean;
 }
 
 const FIRST_CHUNK = 8 * 1024;
@@ -73,7 +75,7 @@ export async function* readLogs(path: string, opts: ReadLogsOptions = {}): Async
         for (let nl = buf.indexOf(0x0a); nl >= 0; nl = buf.indexOf(0x0a, start)) {
           const rec = parseRecord(buf.subarray(start, nl));
           start = nl + 1;
-          const e = rec && joiner.push(rec);
+          const e = rec && (opts.fragments ? fragmentOf(rec) : joiner.push(rec));
           if (e && accept(e)) yield e;
           if (done) return;
         }

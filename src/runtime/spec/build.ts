@@ -59,7 +59,7 @@ export function buildSpec(input: SpecInput): OciSpec {
   Object.assign(sysctl, input.sysctls);
   if (uts === 'host') delete sysctl['kernel.domainname'];
 
-  const caps = tweakCapabilities({ capAdd: input.capAdd, capDrop: input.capDrop, privileged, capLastCap: host.capLastCap });
+  const caps = tweakCapabilities({ capAdd: input.capAdd, capDrop: input.capDrop, privileged, capLastCap: host.capLastCap, ...(host.capBounding !== undefined && { bounding: host.capBounding }) });
 
   let args = [...input.args];
   const mounts = [...(input.mounts ?? [])];

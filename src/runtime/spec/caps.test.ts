@@ -29,3 +29,12 @@ test('unknown or unsupported capabilities are refused', () => {
   assert.throws(() => tweak(['CAP_FLY'], []), (e: Error & { kind?: string }) => e.kind === 'invalid-parameter' && e.message === 'unknown capability: "CAP_FLY"');
   assert.throws(() => tweak(['BPF'], [], false, 37), /not supported by your kernel.*"CAP_BPF"/);
 });
+
+test('privileged and ALL stop at the daemon bounding set; adding a capability outside it is refused', () => {
+  const bounding = 0x1fffeffffffn; // as on a host without CAP_SYS_RESOURCE (24)
+  const all = tweakCapabilities({ privileged: true, capLastCap: 40, bounding });
+  assert.equal(all.length, 40);
+  assert.ok(!all.includes('CAP_SYS_RESOURCE'));
+  assert.ok(!tweakCapabilities({ capAdd: ['ALL'], capLastCap: 40, bounding }).includes('CAP_SYS_RESOURCE'));
+  assert.throws(() => tweakCapabilities({ capAdd: ['SYS_RESOURCE'], capLastCap: 40, bounding }), /not available in the current environment: "CAP_SYS_RESOURCE"/);
+});

@@ -22,18 +22,20 @@ export const KNOWN_CAPABILITIES = [
   'CAP_CHECKPOINT_RESTORE',
 ] as const;
 
-/** The capabilities this kernel has (/proc/sys/kernel/cap_last_cap is the highest number). */
-export function allCapabilities(capLastCap: number): string[] {
-  return KNOWN_CAPABILITIES.slice(0, capLastCap + 1);
+/** The capabilities this kernel has (/proc/sys/kernel/cap_last_cap is the highest number) that
+ * berthd itself may hand out: a daemon that runs in a container or VM with a reduced bounding
+ * set cannot give a container more (runc fails with "unable to apply caps" otherwise). */
+export function allCapabilities(capLastCap: number, bounding?: bigint): string[] {
+  return KNOWN_CAPABILITIES.slice(0, capLastCap + 1).filter((_, i) => bounding === undefined || ((bounding >> BigInt(i)) & 1n) === 1n);
 }
 
 /**
  * Upper-cases and prefixes CAP_; keeps ALL. Unknown names are refused with dockerd's texts: a typo
  * must not silently leave a container with fewer (or more) privileges than asked for.
  */
-export function normalizeCapabilities(caps: readonly string[], capLastCap: number): string[] {
+export function normalizeCapabilities(caps: readonly string[], capLastCap: number, bounding?: bigint): string[] {
   const known = new Set<string>(KNOWN_CAPABILITIES);
-  const supported = new Set(allCapabilities(capLastCap));
+  const supported = new Set(allCapabilities(capLastCap, bounding));
   return caps.map((raw) => {
     let c = raw.toUpperCase();
     if (c === 'ALL') return c;
@@ -52,10 +54,12 @@ export function tweakCapabilities(opts: {
   capDrop?: readonly string[];
   privileged?: boolean;
   capLastCap: number;
+  /** The daemon's own bounding set (CapBnd), when known. */
+  bounding?: bigint;
 }): string[] {
-  const all = allCapabilities(opts.capLastCap);
+  const all = allCapabilities(opts.capLastCap, opts.bounding);
   if (opts.privileged) return all;
-  const adds = normalizeCapabilities(opts.capAdd ?? [], opts.capLastCap);
+  const adds = normalizeCapabilities(opts.capAdd ?? [], opts.capLastCap, opts.bounding);
   const drops = normalizeCapabilities(opts.capDrop ?? [], opts.capLastCap);
   if (adds.length === 0 && drops.length === 0) return [...DEFAULT_CAPABILITIES];
   // ALL in cap-add wins over ALL in cap-drop: `--cap-drop ALL --cap-add ALL` means everything.

@@ -64,6 +64,7 @@ function detect(): HostInfo {
     kernel: kernelVersion(),
     nofileHardLimit: nofileHardLimit(),
     capLastCap: Number(read('/proc/sys/kernel/cap_last_cap') ?? 40),
+    ...capBounding(read('/proc/self/status')),
     hostname: hostname(),
     cgroupV2,
     blkioWeight,
@@ -77,4 +78,9 @@ let cached: HostInfo | undefined;
 export function hostInfo(overrides: Partial<HostInfo> = {}): HostInfo {
   cached ??= detect();
   return { ...cached, ...overrides };
+}
+
+function capBounding(status: string | undefined): { capBounding?: bigint } {
+  const hex = /^CapBnd:\s*([0-9a-f]+)$/m.exec(status ?? '')?.[1];
+  return hex ? { capBounding: BigInt(`0x${hex}`) } : {};
 }

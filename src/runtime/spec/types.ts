@@ -159,6 +159,8 @@ export interface HostInfo {
   kernel: [number, number];
   nofileHardLimit: number;
   capLastCap: number;
+  /** CapBnd of the daemon process: what it can give a container at most. */
+  capBounding?: bigint;
   hostname: string;
   cgroupV2: boolean; // unified hierarchy only
   blkioWeight: boolean; // the blkio/io controller takes a weight (not with every io scheduler)

@@ -1,0 +1,95 @@
+// Containers with a TTY through the real docker CLI on a real terminal: an interactive shell
+// (prompt without a newline, typed input, exit code), the terminal size at start and after a
+// resize, detaching with the escape keys and attaching again.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buffer } from 'node:stream/consumers';
+import { Berthd, startBerthd } from '../testing/berthd-harness.ts';
+import { busyboxRootfs } from '../testing/busybox.ts';
+import { run, hasCommand } from '../testing/run.ts';
+import { PtySession } from '../testing/pty.ts';
+
+const skip = !hasCommand('docker') ? 'the docker CLI is not installed' : !hasCommand('script') ? 'script (util-linux) is not installed' : false;
+let d: Berthd;
+let dir: string;
+const env = () => ({ DOCKER_HOST: d.host, DOCKER_CONFIG: join(dir, 'config') });
+const docker = (args: string[]) => run('docker', args, { env: env(), timeoutMs: 60_000 });
+const onPty = (command: string, size?: { rows: number; cols: number }) => new PtySession(command, { env: env(), ...size });
+
+before(async () => {
+  if (skip) return;
+  d = await startBerthd();
+  dir = mkdtempSync(join(tmpdir(), 'berth-tty-'));
+  writeFileSync(join(dir, 'rootfs.tar'), await buffer(busyboxRootfs()));
+  const imp = await docker(['import', '-c', 'CMD ["sh"]', join(dir, 'rootfs.tar'), 'busybox']);
+  assert.equal(imp.code, 0, imp.stderr);
+});
+after(async () => {
+  if (skip) return;
+  const ids = (await docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
+  if (ids.length) await docker(['rm', '-f', ...ids]);
+  await d?.cleanup();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('docker run -it: a shell prompt, typed commands, and the exit code', { skip }, async () => {
+  const s = onPty('docker run -it --rm busybox sh');
+  let at = await s.expect(/\/ # /);
+  s.type('echo hi-$((6*7))\r');
+  at = await s.expect(/hi-42/, { from: at });
+  s.type('exit 5\r');
+  assert.equal(await s.exited, 5, s.output);
+});
+
+test('the process starts with the client terminal size and follows a resize', { skip }, async () => {
+  const s = onPty('docker run -it --rm busybox sh -c "stty size; read x; stty size"', { rows: 30, cols: 100 });
+  await s.expect(/30 100/);
+  const id = (await docker(['ps', '-q'])).stdout.trim();
+  const api = d.client().api;
+  const res = await api.request('POST', `/containers/${id}/resize`, { query: { h: '40', w: '120' } });
+  res.resume();
+  assert.equal(res.statusCode, 200);
+  s.type('\r');
+  await s.expect(/40 120/);
+  assert.equal(await s.exited, 0, s.output);
+  await assert.rejects(api.request('POST', `/containers/${id}/resize`, { query: { h: 'x', w: '1' } }), /strconv.Atoi: parsing "x": invalid syntax/);
+});
+
+test('ctrl-p ctrl-q detaches and leaves the shell running; attach reaches it again', { skip }, async () => {
+  const first = onPty('docker run -it --name tty-detach busybox sh');
+  await first.expect(/\/ # /);
+  first.type('\x10\x11');
+  assert.equal(await first.exited, 0, first.output);
+  const ps = await docker(['inspect', '-f', '{{.State.Status}}', 'tty-detach']);
+  assert.equal(ps.stdout.trim(), 'running');
+  const again = onPty('docker attach tty-detach');
+  await new Promise((r) => setTimeout(r, 500)); // attach is connected once the CLI has sent its resize
+  again.type('echo back-$((1+1))\r');
+  await again.expect(/back-2/);
+  again.type('exit 3\r');
+  assert.equal(await again.exited, 3, again.output);
+});
+
+test('the daemon honours detachKeys for a client that does not do it itself', { skip }, async () => {
+  const created = await docker(['run', '-d', '-i', '--name', 'keys', 'busybox', 'cat']);
+  assert.equal(created.code, 0, created.stderr);
+  // The docker CLI watches for the keys itself only with -t; without a TTY the daemon must.
+  const api = d.client().api;
+  const { socket } = await api.hijack('POST', '/containers/keys/attach', { query: { stream: '1', stdin: '1', stdout: '1', detachKeys: 'ctrl-x,y' } });
+  const closed = new Promise((resolve) => socket.on('close', resolve));
+  socket.resume();
+  socket.write('line-one\n\x18');
+  socket.write('y more');
+  await closed; // the daemon let the client go
+  assert.equal((await docker(['inspect', '-f', '{{.State.Status}}', 'keys'])).stdout.trim(), 'running');
+  const logs = await docker(['logs', 'keys']);
+  assert.equal(logs.stdout, 'line-one\n', 'the keys and what followed them never reached the container');
+  // The CLI sends `until` in whole seconds: a moment ahead so the last second is in.
+  const until = String(Math.ceil(Date.now() / 1000) + 1);
+  const events = await docker(['events', '--since', '1m', '--until', until, '--filter', 'container=keys', '--format', '{{.Action}}']);
+  assert.match(events.stdout, /attach\ndetach\n/);
+  await assert.rejects(api.hijack('POST', '/containers/keys/attach', { query: { stream: '1', stdin: '1', detachKeys: 'ctrl-' } }), /Invalid detach keys \(ctrl-\) provided/);
+});
