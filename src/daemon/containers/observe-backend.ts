@@ -6,7 +6,7 @@ import type { ContainerObserveBackend, StatsObject, StatsRequest } from '../../a
 import type { ContainerRow } from '../../store/containers.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import { conflict } from '../../api/types/errors.ts';
-import { cgroupPids, locateCgroup, machineMemory, sampleCgroup, systemCpu, type CgroupLocation } from '../../runtime/cgroups/index.ts';
+import { cgroupExists, cgroupPids, locateCgroup, machineMemory, sampleCgroup, systemCpu, type CgroupLocation } from '../../runtime/cgroups/index.ts';
 import { containerTop, validatePsArgs } from './container-top.ts';
 import { rfc3339Nano, statsObject, zeroStats } from './stats-view.ts';
 import { readNetDev } from './net-stats.ts';
@@ -50,7 +50,8 @@ class Sampler {
       this.#loc = locateCgroup(c.pid);
     }
     const loc = this.#loc;
-    if (!loc) return zeroStats(c.id, c.name);
+    // A run that just ended reads as stopped, as dockerd's "no task" does.
+    if (!loc || !cgroupExists(loc)) return zeroStats(c.id, c.name);
     const cgroup = sampleCgroup(loc);
     const read = rfc3339Nano(nowNs());
     const { systemNs, onlineCpus } = systemCpu();

@@ -1,6 +1,6 @@
 // A container's cgroup, read without the runtime: where it is (locate), one sample of its
 // counters for either cgroup version, and the pids in it. Mechanism only; no container state.
-import { readdirSync, type Dirent } from 'node:fs';
+import { existsSync, readdirSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import type { CgroupLocation } from './locate.ts';
 import { readV1 } from './v1.ts';
@@ -22,6 +22,12 @@ export function sampleCgroup(loc: CgroupLocation): CgroupSample {
 function procsDir(loc: CgroupLocation): string | undefined {
   if (loc.version === 2) return loc.dir;
   return loc.dirs.pids ?? loc.dirs.memory ?? loc.dirs.cpu ?? Object.values(loc.dirs)[0];
+}
+
+/** False once the cgroup is gone (the container's last process exited and runc removed it). */
+export function cgroupExists(loc: CgroupLocation): boolean {
+  const dir = procsDir(loc);
+  return dir !== undefined && existsSync(dir);
 }
 
 /** Every pid in the cgroup and the cgroups below it, as `runc ps` lists them. */
