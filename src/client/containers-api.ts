@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ApiClient } from './api-client.ts';
 import { readText } from './api-client.ts';
+import { createInterface } from 'node:readline';
 
 export interface CreateResponse {
   Id: string;
@@ -18,6 +19,30 @@ export interface ContainerSummary {
   State: string;
   Status: string;
   Labels: Record<string, string>;
+}
+
+export interface TopResponse {
+  Titles: string[];
+  Processes: string[][] | null;
+}
+
+/** The parts of a stats object the CLI reads (GET /containers/{id}/stats). */
+export interface ContainerStats {
+  id?: string;
+  name?: string;
+  read: string;
+  cpu_stats: CpuStats;
+  precpu_stats: CpuStats;
+  memory_stats: { usage?: number; limit?: number; stats?: Record<string, number> };
+  networks?: Record<string, { rx_bytes: number; tx_bytes: number }>;
+  pids_stats: { current?: number; limit?: number };
+  blkio_stats: { io_service_bytes_recursive: { major: number; minor: number; op: string; value: number }[] | null };
+}
+
+export interface CpuStats {
+  cpu_usage: { total_usage: number; percpu_usage?: number[] };
+  system_cpu_usage?: number;
+  online_cpus?: number;
 }
 
 export class ContainersApi {
@@ -62,5 +87,22 @@ export class ContainersApi {
   }
   async remove(id: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     (await this.#c.request('DELETE', `/containers/${encodeURIComponent(id)}`, { query: { force: opts.force || undefined, v: opts.volumes || undefined } })).resume();
+  }
+  /** ps_args is sent only when there are arguments, as the docker client does. */
+  top(id: string, psArgs: string[] = []): Promise<TopResponse> {
+    return this.#c.json('GET', `/containers/${encodeURIComponent(id)}/top`, { query: { ps_args: psArgs.length ? psArgs.join(' ') : undefined } });
+  }
+  /** Stats objects: one every second while `stream`, else a single one; ends when the daemon closes. */
+  async *stats(id: string, opts: { stream: boolean; oneShot?: boolean; signal?: AbortSignal }): AsyncGenerator<ContainerStats> {
+    const res = await this.#c.request('GET', `/containers/${encodeURIComponent(id)}/stats`, { query: { stream: opts.stream, 'one-shot': opts.oneShot || undefined } });
+    if (opts.signal?.aborted) return void res.destroy();
+    opts.signal?.addEventListener('abort', () => res.destroy());
+    try {
+      for await (const line of createInterface({ input: res, crlfDelay: Infinity })) if (line.trim()) yield JSON.parse(line) as ContainerStats;
+    } catch (err) {
+      if (!opts.signal?.aborted) throw err;
+    } finally {
+      res.destroy();
+    }
   }
 }

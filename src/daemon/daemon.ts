@@ -25,6 +25,7 @@ import { Conmon } from '../runtime/monitor/conmon.ts';
 import { OciRuntime } from '../runtime/monitor/oci-runtime.ts';
 import { Lifecycle } from './containers/lifecycle.ts';
 import { lifecycleBackend } from './containers/lifecycle-backend.ts';
+import { observeBackend } from './containers/observe-backend.ts';
 import { distributionInspect, searchImages } from './images/image-remote.ts';
 import { MAX_API_VERSION } from '../api/types/version.ts';
 import type { DaemonConfig } from './config/types.ts';
@@ -110,6 +111,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     }),
     containers: containersBackend(containers, lifecycle),
     lifecycle: lifecycleBackend(lifecycle),
+    observe: observeBackend(lifecycle),
   });
   const serverHeader = `berth/${ENGINE_VERSION} (linux)`;
   const listeners = await listenAll(

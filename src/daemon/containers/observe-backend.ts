@@ -1,0 +1,90 @@
+// The observe router's backend: top (ps narrowed to the container's cgroup) and stats (the
+// container's cgroup counters, sampled now or once a second). A running or paused container is
+// observed; any other state reads as zeros for stats and as a conflict for top, as in dockerd.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ContainerObserveBackend, StatsObject, StatsRequest } from '../../api/routers/container-observe.ts';
+import type { ContainerRow } from '../../store/containers.ts';
+import type { Lifecycle } from './lifecycle.ts';
+import { conflict } from '../../api/types/errors.ts';
+import { cgroupExists, cgroupPids, locateCgroup, machineMemory, sampleCgroup, systemCpu, type CgroupLocation } from '../../runtime/cgroups/index.ts';
+import { containerTop, validatePsArgs } from './container-top.ts';
+import { rfc3339Nano, statsObject, zeroStats } from './stats-view.ts';
+import { readNetDev } from './net-stats.ts';
+
+/** dockerd's stats collector samples once a second. */
+export const STATS_INTERVAL_MS = 1000;
+
+const observable = (c: ContainerRow) => c.status === 'running' || c.status === 'paused';
+
+export function observeBackend(lc: Lifecycle): ContainerObserveBackend {
+  const svc = lc.deps.svc;
+  return {
+    async top(idOrName, psArgs) {
+      validatePsArgs(psArgs);
+      const c = svc.resolve(idOrName);
+      if (c.status === 'restarting') throw conflict(`Container ${c.id} is restarting, wait until the container is running`);
+      if (!observable(c)) throw conflict(`container ${c.id} is not running`);
+      const loc = locateCgroup(c.pid);
+      // The cgroup is the cheap answer; runc knows the pids too when the cgroup cannot be found.
+      const pids = loc ? cgroupPids(loc) : await lc.deps.runtime.ps(c.id);
+      const result = await containerTop(psArgs, pids);
+      svc.emit(c, 'top');
+      return result;
+    },
+    async stats(idOrName, req) {
+      const c = svc.resolve(idOrName);
+      return samples(c.id, req, (id) => svc.deps.table.get(id));
+    },
+  };
+}
+
+/** One container's samples: the cgroup is located once per run (its init pid). */
+class Sampler {
+  #pid = 0;
+  #loc: CgroupLocation | undefined;
+
+  take(c: ContainerRow): StatsObject {
+    if (!observable(c)) return zeroStats(c.id, c.name);
+    if (c.pid !== this.#pid) {
+      this.#pid = c.pid;
+      this.#loc = locateCgroup(c.pid);
+    }
+    const loc = this.#loc;
+    // A run that just ended reads as stopped, as dockerd's "no task" does.
+    if (!loc || !cgroupExists(loc)) return zeroStats(c.id, c.name);
+    const cgroup = sampleCgroup(loc);
+    const read = rfc3339Nano(nowNs());
+    const { systemNs, onlineCpus } = systemCpu();
+    const hostNet = (c.hostConfig as { NetworkMode?: string }).NetworkMode === 'host';
+    const networks = hostNet ? undefined : readNetDev(c.pid);
+    return statsObject(cgroup, { id: c.id, name: c.name, read, systemNs, onlineCpus, machineMemory: machineMemory(), ...(networks && { networks }) });
+  }
+}
+
+async function* samples(id: string, req: StatsRequest, current: (id: string) => ContainerRow | undefined): AsyncGenerator<StatsObject> {
+  const sampler = new Sampler();
+  const wait = () => sleep(STATS_INTERVAL_MS, undefined, { signal: req.signal }).then(() => true, () => false);
+  let row = current(id);
+  if (!row) return;
+  if (!req.stream) {
+    if (!observable(row) || req.oneShot) return yield sampler.take(row);
+    // Two samples a second apart, so the answer carries a CPU delta (precpu_stats).
+    const first = sampler.take(row);
+    if (!(await wait())) return;
+    return yield withPrevious(sampler.take(current(id) ?? row), first);
+  }
+  // A stream goes on while the container exists, zeros while it is stopped, as dockerd's does.
+  let previous: StatsObject | undefined;
+  for (; row; row = current(id)) {
+    const sample = sampler.take(row);
+    yield previous ? withPrevious(sample, previous) : sample;
+    previous = sample;
+    if (!(await wait())) return;
+  }
+}
+
+function withPrevious(sample: StatsObject, previous: StatsObject): StatsObject {
+  return { ...sample, preread: previous.read, precpu_stats: previous.cpu_stats };
+}
+
+const nowNs = (): bigint => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000)) * 1000n;
