@@ -25,6 +25,7 @@ import { Conmon } from '../runtime/monitor/conmon.ts';
 import { OciRuntime } from '../runtime/monitor/oci-runtime.ts';
 import { Lifecycle } from './containers/lifecycle.ts';
 import { lifecycleBackend } from './containers/lifecycle-backend.ts';
+import { ExecService } from './containers/exec-service.ts';
 import { observeBackend } from './containers/observe-backend.ts';
 import { distributionInspect, searchImages } from './images/image-remote.ts';
 import { MAX_API_VERSION } from '../api/types/version.ts';
@@ -74,6 +75,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
   });
   // live-restore: containers whose conmon survived are adopted; exits while down are recorded.
   await lifecycle.restore();
+  const execs = new ExecService(lifecycle);
 
   const system = new SystemService({
     config: () => config,
@@ -112,6 +114,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     containers: containersBackend(containers, lifecycle),
     lifecycle: lifecycleBackend(lifecycle),
     observe: observeBackend(lifecycle),
+    exec: execs,
   });
   const serverHeader = `berth/${ENGINE_VERSION} (linux)`;
   const listeners = await listenAll(

@@ -8,6 +8,7 @@ import { imagesRoutes, type ImagesBackend } from '../api/routers/images.ts';
 import { containersRoutes, type ContainersBackend } from '../api/routers/containers.ts';
 import { lifecycleRoutes, type LifecycleBackend } from '../api/routers/container-lifecycle.ts';
 import { observeRoutes, type ContainerObserveBackend } from '../api/routers/container-observe.ts';
+import { execRoutes, type ExecBackend } from '../api/routers/exec.ts';
 
 export interface Backends {
   system: SystemBackend;
@@ -16,8 +17,9 @@ export interface Backends {
   containers: ContainersBackend;
   lifecycle: LifecycleBackend;
   observe: ContainerObserveBackend;
+  exec: ExecBackend;
 }
 
 export function buildRoutes(b: Backends): Route[] {
-  return [...systemRoutes(b.system), ...eventsRoutes(b.events), ...imagesRoutes(b.images), ...containersRoutes(b.containers), ...lifecycleRoutes(b.lifecycle), ...observeRoutes(b.observe), ...swarmRoutes(), ...pluginRoutes()];
+  return [...systemRoutes(b.system), ...eventsRoutes(b.events), ...imagesRoutes(b.images), ...containersRoutes(b.containers), ...lifecycleRoutes(b.lifecycle), ...observeRoutes(b.observe), ...execRoutes(b.exec), ...swarmRoutes(), ...pluginRoutes()];
 }

@@ -68,11 +68,11 @@ async function wait(ctx: RequestContext, b: LifecycleBackend): Promise<void> {
   }
 }
 
-function streamType(ctx: RequestContext, tty: boolean): string {
+export function streamType(ctx: RequestContext, tty: boolean): string {
   return !tty && ctx.versionAtLeast('1.42') ? 'application/vnd.docker.multiplexed-stream' : 'application/vnd.docker.raw-stream';
 }
 
-async function pump(lines: AsyncIterable<LogLine>, out: Writable, tty: boolean, timestamps: boolean): Promise<void> {
+export async function pump(lines: AsyncIterable<LogLine>, out: Writable, tty: boolean, timestamps: boolean): Promise<void> {
   const stdout = tty ? out : framedWriter(out, STDOUT);
   const stderr = tty ? out : framedWriter(out, STDERR);
   for await (const l of lines) {

@@ -37,7 +37,7 @@ export class Lifecycle {
     this.deps = deps;
   }
 
-  #bundle(id: string): string {
+  bundle(id: string): string {
     return join(this.deps.execRoot, 'containers', id);
   }
 
@@ -48,7 +48,7 @@ export class Lifecycle {
     if (c.status === 'paused') throw conflict('cannot start a paused container, try unpause instead');
     const layers = svc.deps.images.deps.layers;
     const rootfs = await mountRootfs(layers, c.rwCacheId);
-    const bundle = this.#bundle(c.id);
+    const bundle = this.bundle(c.id);
     // The exit path waits for this: a process that exits before `runc start` returns must not
     // have its exit recorded before the start is (it would be overwritten with "running").
     const started = Promise.withResolvers<boolean>();
@@ -192,7 +192,7 @@ export class Lifecycle {
 
   async remove(c: ContainerRow): Promise<void> {
     await this.deps.svc.remove(c);
-    await rm(this.#bundle(c.id), { recursive: true, force: true });
+    await rm(this.bundle(c.id), { recursive: true, force: true });
     await rm(join(c.logPath, '..'), { recursive: true, force: true });
     this.#removedFor(c.id).resolve();
     this.#notify(c.id);

@@ -46,6 +46,11 @@ export interface ConmonCreateOptions {
   leaveStdinOpen?: boolean;
   /** Seconds after which conmon SIGKILLs the container and records exit status -1. */
   timeout?: number;
+  /** An exec session in the running container `id`: conmon runs `runc exec --process <spec>`
+   * and monitors that process as it does a container (log, attach socket, exit file). The
+   * session id names the socket-dir link; the exit file is still named after the container, so
+   * it goes to a directory of the session's own. */
+  exec?: { sessionId: string; processSpec: string; exitDir: string };
 }
 
 export class Conmon {
@@ -68,11 +73,15 @@ export class Conmon {
     // conmon dies silently (its stderr is /dev/null by then) if it cannot make its symlink.
     await Promise.all([mkdir(this.exitDir, { recursive: true }), mkdir(this.socketDir, { recursive: true })]);
     // A previous run's exit file would make waitExit resolve at once for this run.
-    await rm(join(this.exitDir, o.id), { force: true });
-    const args = ['--api-version', '1', '-c', o.id, '-u', o.id, '-n', o.name, '-r', o.runtime.path, '-b', o.bundle,
-      '-p', o.pidFile, '-P', o.conmonPidFile, '-l', `k8s-file:${o.logPath}`, '--exit-dir', this.exitDir,
+    const uuid = o.exec?.sessionId ?? o.id;
+    const exitDir = o.exec?.exitDir ?? this.exitDir;
+    if (o.exec) await mkdir(exitDir, { recursive: true });
+    await rm(join(exitDir, o.id), { force: true });
+    const args = ['--api-version', '1', '-c', o.id, '-u', uuid, '-n', o.name, '-r', o.runtime.path, '-b', o.bundle,
+      '-p', o.pidFile, '-P', o.conmonPidFile, '-l', `k8s-file:${o.logPath}`, '--exit-dir', exitDir,
       '--socket-dir-path', this.socketDir];
     for (const a of o.runtime.globalArgs()) args.push('--runtime-arg', a);
+    if (o.exec) args.push('--exec', '--exec-process-spec', o.exec.processSpec);
     if (o.terminal) args.push('-t');
     else if (o.stdin) args.push('-i');
     if (o.leaveStdinOpen) args.push('--leave-stdin-open');
@@ -143,6 +152,11 @@ export class Conmon {
       clearTimeout(timer);
       sync.destroy();
     }
+  }
+
+  /** The exit of an exec session (conmon names the file after the container, in its exitDir). */
+  waitExecExit(exitDir: string, containerId: string, signal?: AbortSignal): Promise<ExitStatus> {
+    return new ExitWatcher(exitDir, 250).wait(containerId, signal);
   }
 
   exitStatus(id: string): Promise<ExitStatus | undefined> {

@@ -1,0 +1,60 @@
+// Exec instances: create in a running container, start (hijacked unless detached), resize,
+// inspect. The output of an attached start is framed like attach's (raw with a TTY).
+import type { Duplex, Writable } from 'node:stream';
+import type { Route } from '../route.ts';
+import type { RequestContext } from '../context.ts';
+import { invalidParameter } from '../types/errors.ts';
+import { framedWriter, STDOUT } from '../types/stdcopy.ts';
+import { pump, streamType, ttySize, type LogLine } from './container-lifecycle.ts';
+
+export interface ExecBackend {
+  create(containerId: string, body: Record<string, unknown>): { Id: string };
+  /** Undefined when detached; otherwise the output from the first byte and where stdin goes. */
+  start(id: string, opts: { detach: boolean; tty?: boolean; consoleSize?: [number, number]; signal: AbortSignal }): Promise<{ tty: boolean; lines: AsyncIterable<LogLine>; stdin?: Writable } | undefined>;
+  /** Checks an instance exists (before a start hijacks the connection). */
+  get(id: string): { config: { tty: boolean } };
+  inspect(id: string): Record<string, unknown>;
+  resize(id: string, height: number, width: number): Promise<void>;
+}
+
+export function execRoutes(b: ExecBackend): Route[] {
+  return [
+    { method: 'POST', path: '/containers/:id/exec', handler: async (ctx) => ctx.sendJson(201, b.create(ctx.params.id!, await body(ctx))) },
+    { method: 'POST', path: '/exec/:id/start', hijack: true, handler: (ctx) => start(ctx, b) },
+    { method: 'POST', path: '/exec/:id/resize', handler: async (ctx) => (await b.resize(ctx.params.id!, ...ttySize(ctx)), ctx.sendEmpty(200)) },
+    { method: 'GET', path: '/exec/:id/json', handler: (ctx) => ctx.sendJson(200, b.inspect(ctx.params.id!)) },
+  ];
+}
+
+async function body(ctx: RequestContext): Promise<Record<string, unknown>> {
+  const v = await ctx.json<unknown>();
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw invalidParameter('json: cannot unmarshal into Go value of type container.ExecOptions');
+  return v as Record<string, unknown>;
+}
+
+async function start(ctx: RequestContext, b: ExecBackend): Promise<void> {
+  const req = await body(ctx);
+  const detach = req.Detach === true;
+  const size = Array.isArray(req.ConsoleSize) && req.ConsoleSize.length === 2 ? (req.ConsoleSize as [number, number]) : undefined;
+  const tty = b.get(ctx.params.id!).config.tty;
+  const abort = new AbortController();
+  if (detach) {
+    await b.start(ctx.params.id!, { detach, signal: abort.signal, ...(size && { consoleSize: size }) });
+    return ctx.sendEmpty(200);
+  }
+  // Errors before the process runs are plain HTTP answers; once hijacked, as dockerd, the
+  // message goes into the stream and the exit code (126) into the instance.
+  const conn: Duplex = ctx.hijack(streamType(ctx, tty));
+  conn.on('close', () => abort.abort());
+  try {
+    const res = await b.start(ctx.params.id!, { detach, signal: abort.signal, ...(size && { consoleSize: size }) });
+    if (res?.stdin) conn.pipe(res.stdin);
+    else conn.resume();
+    if (res) await pump(res.lines, conn, res.tty, false).catch(() => undefined);
+  } catch (err) {
+    const out = tty ? conn : framedWriter(conn, STDOUT);
+    out.write(`${(err as Error).message}\r\n`);
+  }
+  conn.end();
+}

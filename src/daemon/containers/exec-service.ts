@@ -1,0 +1,190 @@
+// Exec instances: made by POST /containers/{id}/exec, run once by POST /exec/{id}/start under
+// their own conmon (`runc exec`), which logs their output and records their exit like a
+// container's. The output an attached client gets is that log followed from its first byte, so
+// nothing a fast process writes is lost; stdin goes through the session's attach socket.
+// Instances live in memory, as in dockerd: they go when their container stops or is removed.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import type { Lifecycle } from './lifecycle.ts';
+import type { ExitStatus } from '../../runtime/monitor/exits.ts';
+import type { LogEntry } from '../../runtime/monitor/k8s-log.ts';
+import type { OciSpec } from '../../runtime/spec/types.ts';
+import { readLogs } from '../../runtime/monitor/log-reader.ts';
+import { execProcess, parseExecConfig, type ExecConfig } from './exec-config.ts';
+import { DEFAULT_DETACH_KEYS, DetachScanner, parseDetachKeys } from './detach-keys.ts';
+import { conflict, notFound, BerthError } from '../../api/types/errors.ts';
+
+export interface ExecInstance {
+  id: string;
+  containerId: string;
+  config: ExecConfig;
+  running: boolean;
+  exitCode: number | null;
+  pid: number;
+  /** Settles once the exit is recorded (exitCode set, exec_die sent). */
+  done?: Promise<ExitStatus>;
+}
+
+export interface ExecStream {
+  tty: boolean;
+  lines: AsyncIterable<LogEntry>;
+  stdin?: Writable;
+}
+
+const MAX_PER_CONTAINER = 1024; // finished instances kept for inspect; the oldest go first
+
+export class ExecService {
+  readonly #lc: Lifecycle;
+  readonly #execs = new Map<string, ExecInstance>();
+
+  constructor(lc: Lifecycle) {
+    this.#lc = lc;
+    // A stopped container's exec instances are over; dockerd forgets them too.
+    lc.deps.svc.deps.events.subscribe((e) => {
+      if (e.type === 'container' && (e.action === 'die' || e.action === 'destroy')) this.#forget(e.actorId);
+    });
+  }
+
+  #bundle(id: string): string {
+    return join(this.#lc.deps.execRoot, 'execs', id);
+  }
+
+  create(containerIdOrName: string, body: Record<string, unknown>): { Id: string } {
+    const svc = this.#lc.deps.svc;
+    const c = svc.resolve(containerIdOrName);
+    const config = parseExecConfig(body);
+    if (c.status === 'paused') throw conflict(`container ${c.id} is paused, unpause the container before exec`);
+    if (c.status !== 'running') throw conflict(`container ${c.id} is not running`);
+    const id = randomBytes(32).toString('hex');
+    this.#execs.set(id, { id, containerId: c.id, config, running: false, exitCode: null, pid: 0 });
+    this.#trim(c.id);
+    svc.emit(c, `exec_create: ${config.cmd.join(' ')}`, { execID: id });
+    return { Id: id };
+  }
+
+  get(id: string): ExecInstance {
+    const e = this.#execs.get(id);
+    if (!e) throw notFound(`No such exec instance: ${id}`);
+    return e;
+  }
+
+  /** GET /exec/{id}/json in Docker's shape. */
+  inspect(id: string): Record<string, unknown> {
+    const e = this.get(id);
+    const [entrypoint, ...args] = e.config.cmd;
+    return {
+      ID: e.id, Running: e.running, ExitCode: e.exitCode, ProcessConfig: { tty: e.config.tty, entrypoint, arguments: args, privileged: e.config.privileged, ...(e.config.user && { user: e.config.user }) },
+      OpenStdin: e.config.attachStdin, OpenStderr: e.config.attachStderr, OpenStdout: e.config.attachStdout,
+      CanRemove: false, ContainerID: e.containerId, DetachKeys: e.config.detachKeys, Pid: e.pid,
+    };
+  }
+
+  /** Runs the instance; with `attach`, its output from the first byte and (if asked) its stdin. */
+  async start(id: string, opts: { detach: boolean; tty?: boolean; consoleSize?: [number, number]; signal: AbortSignal }): Promise<ExecStream | undefined> {
+    const e = this.get(id);
+    if (e.exitCode !== null) throw conflict(`Error: Exec command ${id} has already run`);
+    if (e.running) throw conflict(`Error: Exec command ${id} is already running`);
+    const svc = this.#lc.deps.svc;
+    const c = svc.resolve(e.containerId);
+    if (c.status === 'paused') throw conflict(`container ${c.id} is paused, unpause the container before exec`);
+    if (c.status !== 'running') throw conflict(`container ${c.id} is not running`);
+    if (opts.consoleSize) e.config.consoleSize = opts.consoleSize;
+    e.running = true;
+    svc.emit(c, `exec_start: ${e.config.cmd.join(' ')}`, { execID: id });
+    const bundle = this.#bundle(id);
+    const logPath = join(bundle, 'exec.log');
+    const fail = async (err: unknown): Promise<never> => {
+      // As dockerd: a start that fails leaves the instance finished with 126.
+      e.running = false;
+      e.exitCode = 126;
+      await rm(bundle, { recursive: true, force: true });
+      throw err;
+    };
+    let processSpec: string;
+    try {
+      await mkdir(bundle, { recursive: true, mode: 0o700 });
+      const spec = JSON.parse(await readFile(join(this.#lc.bundle(c.id), 'config.json'), 'utf8')) as OciSpec;
+      processSpec = join(bundle, 'process.json');
+      const groupAdd = ((c.hostConfig as { GroupAdd?: string[] }).GroupAdd) ?? [];
+      await writeFile(processSpec, JSON.stringify(execProcess(spec.process, spec.root.path, e.config, groupAdd)));
+    } catch (err) {
+      return fail(err);
+    }
+    try {
+      const { pid } = await this.#lc.deps.conmon.create({
+        id: c.id, name: c.name.slice(1), bundle, runtime: this.#lc.deps.runtime, logPath,
+        pidFile: join(bundle, 'pid'), conmonPidFile: join(bundle, 'conmon.pid'),
+        terminal: e.config.tty, stdin: e.config.attachStdin, exec: { sessionId: id, processSpec, exitDir: join(bundle, 'exits') },
+      });
+      e.pid = pid;
+    } catch (err) {
+      return fail(new BerthError((err as BerthError).kind ?? 'system', `OCI runtime exec failed: ${(err as Error).message}: unknown`));
+    }
+    const done = this.#lc.deps.conmon.waitExecExit(join(bundle, 'exits'), c.id).then(async (exit) => {
+      e.running = false;
+      e.exitCode = exit.exitCode;
+      svc.emit(svc.deps.table.get(c.id) ?? c, 'exec_die', { execID: id, exitCode: String(exit.exitCode) });
+      return exit;
+    });
+    e.done = done;
+    if (opts.detach) {
+      void done.then(() => this.#cleanup(id), () => this.#cleanup(id));
+      return undefined;
+    }
+    return this.#attach(e, logPath, done, opts.signal);
+  }
+
+  #attach(e: ExecInstance, logPath: string, done: Promise<ExitStatus>, signal: AbortSignal): ExecStream {
+    const detach = new AbortController();
+    const stdin = e.config.attachStdin ? new DetachScanner(parseDetachKeys(e.config.detachKeys || DEFAULT_DETACH_KEYS)) : undefined;
+    if (stdin) {
+      stdin.once('detach', () => detach.abort());
+      void this.#lc.deps.conmon.attach(e.id).then(
+        (a) => {
+          stdin.pipe(a.stdin);
+          stdin.once('detach', () => stdin.unpipe(a.stdin));
+          a.output.resume();
+        },
+        () => stdin.resume(),
+      );
+    }
+    const { attachStdout: stdout, attachStderr: stderr } = e.config;
+    const lines = readLogs(logPath, { follow: true, exited: done, stdout, stderr, fragments: e.config.tty, signal: AbortSignal.any([signal, detach.signal]) });
+    const cleanup = () => this.#cleanup(e.id);
+    async function* output(): AsyncGenerator<LogEntry> {
+      try {
+        yield* lines;
+      } finally {
+        void done.then(cleanup, cleanup);
+      }
+    }
+    return { tty: e.config.tty, lines: output(), ...(stdin && { stdin }) };
+  }
+
+  async resize(id: string, height: number, width: number): Promise<void> {
+    const e = this.get(id);
+    if (!e.running) throw conflict(`Exec ${id} is not running, so it can not be resized.`);
+    if (e.config.tty) await this.#lc.deps.conmon.resize(id, height, width);
+  }
+
+  async #cleanup(id: string): Promise<void> {
+    await this.#lc.deps.conmon.cleanup(id).catch(() => undefined);
+    await rm(this.#bundle(id), { recursive: true, force: true });
+  }
+
+  #forget(containerId: string): void {
+    for (const [id, e] of this.#execs) if (e.containerId === containerId && !e.running) this.#execs.delete(id);
+  }
+
+  #trim(containerId: string): void {
+    const mine = [...this.#execs.values()].filter((e) => e.containerId === containerId && !e.running && e.exitCode !== null);
+    for (const e of mine.slice(0, Math.max(0, mine.length - MAX_PER_CONTAINER))) this.#execs.delete(e.id);
+  }
+
+  /** Exec ids of a container, for its inspect (ExecIDs). */
+  idsOf(containerId: string): string[] {
+    return [...this.#execs.values()].filter((e) => e.containerId === containerId).map((e) => e.id);
+  }
+}
