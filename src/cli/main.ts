@@ -11,6 +11,7 @@ import { registerRunCommand } from './commands/container-run.ts';
 import { registerContainerListCommands } from './commands/container-list.ts';
 import { registerContainerControlCommands } from './commands/container-control.ts';
 import { registerImageCommands } from './commands/image.ts';
+import { registerContainerFileCommands } from './commands/container-files.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -40,6 +41,7 @@ export function buildProgram(getEnv: () => CliEnv): Command {
   registerContainerListCommands(program, getEnv);
   registerContainerControlCommands(program, getEnv);
   registerImageCommands(program, getEnv);
+  registerContainerFileCommands(program, getEnv);
   return program;
 }
 

@@ -32,6 +32,8 @@ import type { Logger } from '../lib/logger.ts';
 import { ENGINE_VERSION } from '../lib/build-info.ts';
 import { which } from '../lib/which.ts';
 import { registryLogin } from './registry-login.ts';
+import { RootfsAccess } from './containers/rootfs-access.ts';
+import { containerFilesBackend } from './containers/container-files-backend.ts';
 
 export interface Daemon {
   readonly id: string;
@@ -73,6 +75,14 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
   });
   // live-restore: containers whose conmon survived are adopted; exits while down are recorded.
   await lifecycle.restore();
+  const rootfsAccess = new RootfsAccess({
+    layers: images.deps.layers,
+    isActive: (id) => ['running', 'paused', 'restarting'].includes(containers.deps.table.get(id)?.status ?? ''),
+    imageTop: (c) => images.table.layersOf(c.imageId).at(-1)?.cacheId,
+    viewsDir: join(config.execRoot, 'rootfs-views'),
+    logger,
+  });
+  await rootfsAccess.cleanup();
 
   const system = new SystemService({
     config: () => config,
@@ -110,6 +120,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     }),
     containers: containersBackend(containers, lifecycle),
     lifecycle: lifecycleBackend(lifecycle),
+    containerFiles: containerFilesBackend({ svc: containers, rootfs: rootfsAccess, runtime: lifecycle.deps.runtime }),
   });
   const serverHeader = `berth/${ENGINE_VERSION} (linux)`;
   const listeners = await listenAll(

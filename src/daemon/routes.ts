@@ -7,6 +7,7 @@ import { pluginRoutes } from '../api/routers/plugins.ts';
 import { imagesRoutes, type ImagesBackend } from '../api/routers/images.ts';
 import { containersRoutes, type ContainersBackend } from '../api/routers/containers.ts';
 import { lifecycleRoutes, type LifecycleBackend } from '../api/routers/container-lifecycle.ts';
+import { containerFilesRoutes, type ContainerFilesBackend } from '../api/routers/container-files.ts';
 
 export interface Backends {
   system: SystemBackend;
@@ -14,8 +15,9 @@ export interface Backends {
   images: ImagesBackend;
   containers: ContainersBackend;
   lifecycle: LifecycleBackend;
+  containerFiles: ContainerFilesBackend;
 }
 
 export function buildRoutes(b: Backends): Route[] {
-  return [...systemRoutes(b.system), ...eventsRoutes(b.events), ...imagesRoutes(b.images), ...containersRoutes(b.containers), ...lifecycleRoutes(b.lifecycle), ...swarmRoutes(), ...pluginRoutes()];
+  return [...systemRoutes(b.system), ...eventsRoutes(b.events), ...imagesRoutes(b.images), ...containersRoutes(b.containers), ...lifecycleRoutes(b.lifecycle), ...containerFilesRoutes(b.containerFiles), ...swarmRoutes(), ...pluginRoutes()];
 }
