@@ -129,6 +129,8 @@ test('docker export: the whole filesystem, stopped or running; events', { skip }
   const events = await ok(['events', '--since', String(since), '--until', String(Math.floor(Date.now() / 1000) + 1), '--filter', 'event=export', '--format', '{{.Actor.Attributes.name}}']);
   assert.match(events, /^changed$/m);
   await ok(['rm', '-f', 'runner']);
+  const left = readFileSync('/proc/mounts', 'utf8').split('\n').filter((l) => l.includes(d.dir));
+  assert.deepEqual(left, [], 'stopped containers are unmounted again after cp and export');
 });
 
 test('docker commit: the changes as a new image that runs', { skip }, async () => {
@@ -140,11 +142,23 @@ test('docker commit: the changes as a new image that runs', { skip }, async () =
   const busybox = (await ok(['inspect', '-f', '{{.Id}} {{len .RootFS.Layers}}', 'busybox'])).trim().split(' ');
   assert.equal((await ok(['inspect', '-f', '{{.Comment}}|{{.Author}}|{{.Parent}}|{{len .RootFS.Layers}}', 'committed:v1'])).trim(), `a message|Someone|${busybox[0]}|${Number(busybox[1]) + 1}`);
   assert.equal((await ok(['history', '-q', 'committed:v1'])).split('\n').filter(Boolean).length, 2);
+  // A container of the two-layer image diffs against both layers (a read-only overlay of them).
+  await ok(['run', '--name', 'second', 'committed:v1', 'sh', '-c', 'rm /tmp/new; echo > /etc/group']);
+  assert.equal(await ok(['diff', 'second']), 'C /etc\nA /etc/group\nC /tmp\nD /tmp/new\n');
   // Nothing changed: no new layer, an empty_layer history entry.
   await ok(['commit', 'untouched', 'committed:empty']);
   assert.equal((await ok(['inspect', '-f', '{{len .RootFS.Layers}}', 'committed:empty'])).trim(), busybox[1]);
   const events = await ok(['events', '--since', String(since), '--until', String(Math.floor(Date.now() / 1000) + 1), '--filter', 'event=commit', '--format', '{{.Actor.Attributes.imageRef}}']);
   assert.equal(events, 'committed:v1\ncommitted:empty\n');
+  // A running container is paused for the commit, and unpaused after it is announced.
+  await ok(['run', '-d', '--name', 'sleeper', 'busybox', 'sleep', '100']);
+  const t0 = Math.floor(Date.now() / 1000) - 1;
+  await ok(['commit', 'sleeper']);
+  await ok(['commit', '--pause=false', 'sleeper']);
+  const actions = await ok(['events', '--since', String(t0), '--until', String(Math.floor(Date.now() / 1000) + 1), '--filter', 'container=sleeper', '--filter', 'event=pause', '--filter', 'event=commit', '--filter', 'event=unpause', '--format', '{{.Action}}']);
+  assert.equal(actions, 'pause\ncommit\nunpause\ncommit\n');
+  assert.equal((await ok(['inspect', '-f', '{{.State.Status}}', 'sleeper'])).trim(), 'running');
+  await ok(['rm', '-f', 'sleeper']);
   const missing = await docker(['commit', 'nope']);
   assert.match(missing.stderr, /No such container: nope/);
 });

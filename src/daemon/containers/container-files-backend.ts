@@ -77,14 +77,15 @@ export function containerFilesBackend(d: ContainerFilesDeps): ContainerFilesBack
       try {
         // The writable layer itself is read (overlay2's upper dir, vfs's tree): no mount needed.
         id = await commitContainer(images, c, req, () => layers.tarLayer(c.rwCacheId));
+        if (tag) images.tag(id, tag.repo, tag.tag);
+        svc.emit(c, 'commit', { comment: req.comment, imageID: id, imageRef: tag?.familiar ?? '' });
       } finally {
+        // As dockerd's deferred unpause: after the commit is announced.
         if (paused) {
           await d.runtime.resume(c.id).catch(() => undefined);
           svc.emit(c, 'unpause');
         }
       }
-      if (tag) images.tag(id, tag.repo, tag.tag);
-      svc.emit(c, 'commit', { comment: req.comment, imageID: id, imageRef: tag?.familiar ?? '' });
       return { Id: id };
     },
   };
