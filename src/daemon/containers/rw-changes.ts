@@ -46,7 +46,8 @@ export async function rwChanges(tree: RwTree, image: string | undefined): Promis
 }
 
 async function diffDir(w: Walk, newDir: string, oldDir: string | undefined, rel: string, hidesOld: boolean): Promise<FilesystemChange[]> {
-  const newNames = new Set(await readdir(newDir));
+  // A running container may remove a directory while we look: then it has nothing in it.
+  const newNames = new Set(await readdir(newDir).catch(() => []));
   const oldNames = new Set(oldDir === undefined ? [] : await readdir(oldDir).catch(() => []));
   const names = sortNames([...new Set([...newNames, ...oldNames])]);
   const entries = await Promise.all(names.map(async (name) => ({
@@ -88,7 +89,7 @@ async function diffDir(w: Walk, newDir: string, oldDir: string | undefined, rel:
 async function added(w: Walk, abs: string, path: string, st: BigIntStats): Promise<FilesystemChange[]> {
   const out: FilesystemChange[] = [{ Path: path, Kind: ADDED }];
   if (!st.isDirectory()) return out;
-  for (const name of sortNames(await readdir(abs))) {
+  for (const name of sortNames(await readdir(abs).catch(() => []))) {
     const child = await statOrNull(`${abs}/${name}`);
     if (child === null || (w.overlay && isWhiteout(child))) continue;
     out.push(...(await added(w, `${abs}/${name}`, `${path}/${name}`, child)));

@@ -31,7 +31,7 @@ export function tarTree(src: TreeSource): Readable {
     const cpath = await src.view.resolve(top, src.include === '.');
     const host = src.view.hostOf(cpath);
     const xattrs = await dumpXattrs(host, CAPABILITY_XATTR);
-    yield* tarChunks(walk(src, cpath, host), xattrs);
+    yield* tarChunks(walk(src, cpath, host), xattrs, { live: true });
   })());
 }
 
