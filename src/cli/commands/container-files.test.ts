@@ -100,6 +100,8 @@ test('berth export, -o and to stdout', async () => {
   await ok(['container', 'export', '-o', join(dir, 'box.tar'), 'box']);
   assert.equal(lstatSync(join(dir, 'box.tar')).mode & 0o777, 0o600);
   assert.deepEqual((await run('tar', ['tf', join(dir, 'box.tar')])).stdout.split('\n'), names);
+  const bad = await berth(['export', '-o', join(dir, 'no', 'box.tar'), 'box'], { env: env() });
+  assert.equal(bad.stderr, `failed to export container: invalid output path: stat ${join(dir, 'no')}: no such file or directory\n`);
 });
 
 test('berth commit: -c -m -a, a tag, and the image runs', async () => {

@@ -2,7 +2,7 @@
 // under `berth container`, as in docker.
 import { createWriteStream, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Option, type Command } from 'commander';
 import type { CliEnv } from '../cli-env.ts';
@@ -10,6 +10,7 @@ import { addCommandGroup } from '../command-group.ts';
 import { usageError } from './context-common.ts';
 import { cp, type CpFlags } from './container-cp.ts';
 import { parseReference } from '../../image/reference.ts';
+import { pathError } from '../../image/copy/copy-info.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const KINDS = ['C', 'A', 'D'];
@@ -50,11 +51,15 @@ function addExport(parent: Command, getEnv: () => CliEnv): void {
 async function exportContainer(env: CliEnv, container: string, output: string | undefined): Promise<void> {
   if (!output && env.out.isTTY) throw new Error('cowardly refusing to save to a terminal. Use the -o flag or redirect');
   if (output) {
+    // atomicwriter.New's check, in its words.
+    const parent = dirname(resolve(output));
+    let isDir: boolean;
     try {
-      statSync(dirname(output));
-    } catch {
-      throw new Error(`failed to export container: open ${output}: no such file or directory`);
+      isDir = statSync(parent).isDirectory();
+    } catch (err) {
+      throw new Error(`failed to export container: invalid output path: ${pathError('stat', parent, err).message}`);
     }
+    if (!isDir) throw new Error(`failed to export container: invalid output path: "${parent}" must be a directory`);
   }
   const tar = await env.client().containers.export(container);
   if (!output) {

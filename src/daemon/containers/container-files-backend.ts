@@ -24,6 +24,8 @@ export interface ContainerFilesDeps {
 export function containerFilesBackend(d: ContainerFilesDeps): ContainerFilesBackend {
   const { svc, rootfs } = d;
   const layers = svc.deps.images.deps.layers;
+  // The container as it is now (renamed meanwhile?), or as it was if it is gone already.
+  const latest = (c: ContainerRow) => svc.deps.table.get(c.id) ?? c;
   const usable = (idOrName: string, verb: string): ContainerRow => {
     if (idOrName === '') throw invalidParameter('invalid name or ID supplied: ""');
     const c = svc.resolve(idOrName);
@@ -41,7 +43,7 @@ export function containerFilesBackend(d: ContainerFilesDeps): ContainerFilesBack
       const c = usable(id, 'export');
       const root = await rootfs.acquire(c);
       const tar = tarTree({ view: new FsView(root), sourceDir: '/', include: '.', rebase: '', skipRoot: true });
-      return whenDone(tar, () => void rootfs.release(c), () => svc.emit(svc.resolve(c.id), 'export'));
+      return whenDone(tar, () => void rootfs.release(c), () => svc.emit(latest(c), 'export'));
     },
     async statPath(id, path) {
       const c = svc.resolve(id);
@@ -65,7 +67,7 @@ export function containerFilesBackend(d: ContainerFilesDeps): ContainerFilesBack
       await rootfs.with(c, (root) => extractToDir(containerView(c, root), path, tar, id, {
         ...opts, readonlyRootfs: hc.ReadonlyRootfs === true, user: (c.config.User as string | undefined) ?? '',
       }));
-      svc.emit(svc.resolve(c.id), 'extract-to-dir');
+      svc.emit(latest(c), 'extract-to-dir');
     },
     async commit(req) {
       const c = usable(req.container, 'commit');

@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { readTar } from '../layers/tar-read.ts';
 import { encodeHeader, END_OF_ARCHIVE, padding, type WriteType } from '../layers/tar-write.ts';
 import { byteStream } from '../layers/tar-layer.ts';
-import { assertsDirectory, base, hasTrailingSeparator, join, rebaseName, split, splitPathDirEntry } from './go-path.ts';
+import { assertsDirectory, base, clean, hasTrailingSeparator, join, rebaseName, split, splitPathDirEntry } from './go-path.ts';
 import { FsView } from './fs-view.ts';
 import { tarTree } from './tree-tar.ts';
 
@@ -26,15 +26,29 @@ export function pathError(op: string, path: string, err: unknown): Error {
   return new Error(`${op} ${path}: ${(code && text[code]) ?? (err as Error).message}`);
 }
 
+/** filepath.EvalSymlinks: realpath, failing as Go does on the first component that is missing. */
+async function evalSymlinks(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch (err) {
+    let at = '';
+    for (const part of clean(path).split('/').filter(Boolean)) {
+      at += `/${part}`;
+      if ((await lstat(at).catch(() => null)) === null) break;
+    }
+    throw pathError('lstat', at || path, err);
+  }
+}
+
 /** A local source: links on the way resolved (the last one too with followLink). */
 export async function copyInfoSourcePath(path: string, followLink: boolean): Promise<CopyInfo> {
   let resolved: string;
   let rebase = '';
   if (followLink) {
-    [resolved, rebase] = rebaseName(path, await realpath(path).catch((err) => Promise.reject(pathError('lstat', path, err))));
+    [resolved, rebase] = rebaseName(path, await evalSymlinks(path));
   } else {
     const [dirPath, basePath] = split(path);
-    const dir = await realpath(dirPath || '.').catch((err) => Promise.reject(pathError('lstat', dirPath, err)));
+    const dir = await evalSymlinks(dirPath || '.');
     resolved = `${dir === '/' ? '' : dir}/${basePath}`;
     if (hasTrailingSeparator(path) && base(path) !== base(resolved)) rebase = base(path);
   }
