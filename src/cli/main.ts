@@ -12,6 +12,7 @@ import { registerContainerListCommands } from './commands/container-list.ts';
 import { registerContainerControlCommands } from './commands/container-control.ts';
 import { registerImageCommands } from './commands/image.ts';
 import { registerContainerObserveCommands } from './commands/container-observe.ts';
+import { registerContainerFileCommands } from './commands/container-files.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -42,6 +43,7 @@ export function buildProgram(getEnv: () => CliEnv): Command {
   registerContainerControlCommands(program, getEnv);
   registerImageCommands(program, getEnv);
   registerContainerObserveCommands(program, getEnv);
+  registerContainerFileCommands(program, getEnv);
   return program;
 }
 

@@ -1,9 +1,10 @@
 // Container operations of the Engine API, typed (the subset the CLI uses so far).
 import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import type { ApiClient } from './api-client.ts';
 import { readText } from './api-client.ts';
 import { createInterface } from 'node:readline';
+import { decodePathStat, PATH_STAT_HEADER, type PathStat } from '../api/types/path-stat.ts';
 
 export interface CreateResponse {
   Id: string;
@@ -84,6 +85,31 @@ export class ContainersApi {
   list(opts: { all?: boolean; filters?: Record<string, string[]> } = {}): Promise<ContainerSummary[]> {
     const filters = opts.filters && Object.keys(opts.filters).length ? JSON.stringify(opts.filters) : undefined;
     return this.#c.json('GET', '/containers/json', { query: { all: opts.all || undefined, filters } });
+  }
+  /** docker diff: Kind 0 modified, 1 added, 2 deleted. */
+  async changes(id: string): Promise<{ Path: string; Kind: number }[]> {
+    return (await this.#c.json<{ Path: string; Kind: number }[] | null>('GET', `/containers/${encodeURIComponent(id)}/changes`)) ?? [];
+  }
+  /** The container's filesystem as a tar stream. */
+  export(id: string): Promise<IncomingMessage> {
+    return this.#c.request('GET', `/containers/${encodeURIComponent(id)}/export`);
+  }
+  async statPath(id: string, path: string): Promise<PathStat> {
+    const res = await this.#c.request('HEAD', `/containers/${encodeURIComponent(id)}/archive`, { query: { path } });
+    res.resume();
+    return decodePathStat(res.headers[PATH_STAT_HEADER.toLowerCase()] as string | undefined);
+  }
+  async getArchive(id: string, path: string): Promise<{ stat: PathStat; tar: IncomingMessage }> {
+    const tar = await this.#c.request('GET', `/containers/${encodeURIComponent(id)}/archive`, { query: { path } });
+    return { stat: decodePathStat(tar.headers[PATH_STAT_HEADER.toLowerCase()] as string | undefined), tar };
+  }
+  async putArchive(id: string, path: string, tar: Readable, opts: { noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean } = {}): Promise<void> {
+    const query = { path, noOverwriteDirNonDir: opts.noOverwriteDirNonDir ? 'true' : undefined, copyUIDGID: opts.copyUIDGID ? 'true' : undefined };
+    (await this.#c.request('PUT', `/containers/${encodeURIComponent(id)}/archive`, { query, body: tar, headers: { 'Content-Type': 'application/x-tar' } })).resume();
+  }
+  commit(id: string, opts: { repo?: string; tag?: string; comment?: string; author?: string; changes?: string[]; pause?: boolean }): Promise<{ Id: string }> {
+    const query = { container: id, repo: opts.repo ?? '', tag: opts.tag ?? '', comment: opts.comment ?? '', author: opts.author ?? '', changes: opts.changes, pause: opts.pause === false ? '0' : undefined };
+    return this.#c.json('POST', '/commit', { query });
   }
   async remove(id: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     (await this.#c.request('DELETE', `/containers/${encodeURIComponent(id)}`, { query: { force: opts.force || undefined, v: opts.volumes || undefined } })).resume();

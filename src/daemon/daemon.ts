@@ -34,6 +34,8 @@ import type { Logger } from '../lib/logger.ts';
 import { ENGINE_VERSION } from '../lib/build-info.ts';
 import { which } from '../lib/which.ts';
 import { registryLogin } from './registry-login.ts';
+import { RootfsAccess } from './containers/rootfs-access.ts';
+import { containerFilesBackend } from './containers/container-files-backend.ts';
 
 export interface Daemon {
   readonly id: string;
@@ -76,6 +78,14 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
   // live-restore: containers whose conmon survived are adopted; exits while down are recorded.
   await lifecycle.restore();
   const execs = new ExecService(lifecycle);
+  const rootfsAccess = new RootfsAccess({
+    layers: images.deps.layers,
+    isActive: (id) => ['running', 'paused', 'restarting'].includes(containers.deps.table.get(id)?.status ?? ''),
+    imageTop: (c) => images.table.layersOf(c.imageId).at(-1)?.cacheId,
+    viewsDir: join(config.execRoot, 'rootfs-views'),
+    logger,
+  });
+  await rootfsAccess.cleanup();
 
   const system = new SystemService({
     config: () => config,
@@ -115,6 +125,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     lifecycle: lifecycleBackend(lifecycle),
     observe: observeBackend(lifecycle),
     exec: execs,
+    containerFiles: containerFilesBackend({ svc: containers, rootfs: rootfsAccess, runtime: lifecycle.deps.runtime }),
   });
   const serverHeader = `berth/${ENGINE_VERSION} (linux)`;
   const listeners = await listenAll(

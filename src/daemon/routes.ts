@@ -9,6 +9,7 @@ import { containersRoutes, type ContainersBackend } from '../api/routers/contain
 import { lifecycleRoutes, type LifecycleBackend } from '../api/routers/container-lifecycle.ts';
 import { observeRoutes, type ContainerObserveBackend } from '../api/routers/container-observe.ts';
 import { execRoutes, type ExecBackend } from '../api/routers/exec.ts';
+import { containerFilesRoutes, type ContainerFilesBackend } from '../api/routers/container-files.ts';
 
 export interface Backends {
   system: SystemBackend;
@@ -22,4 +23,9 @@ export interface Backends {
 
 export function buildRoutes(b: Backends): Route[] {
   return [...systemRoutes(b.system), ...eventsRoutes(b.events), ...imagesRoutes(b.images), ...containersRoutes(b.containers), ...lifecycleRoutes(b.lifecycle), ...observeRoutes(b.observe), ...execRoutes(b.exec), ...swarmRoutes(), ...pluginRoutes()];
+  containerFiles: ContainerFilesBackend;
+}
+
+export function buildRoutes(b: Backends): Route[] {
+  return [...systemRoutes(b.system), ...eventsRoutes(b.events), ...imagesRoutes(b.images), ...containersRoutes(b.containers), ...lifecycleRoutes(b.lifecycle), ...containerFilesRoutes(b.containerFiles), ...swarmRoutes(), ...pluginRoutes()];
 }

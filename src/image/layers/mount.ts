@@ -27,6 +27,26 @@ export async function mountOverlay(lowerDirs: readonly string[], upperDir: strin
   }
 }
 
+/**
+ * A read-only overlay of lowerDirs alone (no upper; nearest first, at least two: the kernel
+ * refuses one) at target: an image's rootfs as its containers start from, for comparing a
+ * container against it (docker diff).
+ */
+export async function mountLowerOverlay(lowerDirs: readonly string[], target: string): Promise<void> {
+  if (lowerDirs.length < 2) throw invalidParameter('a read-only overlay mount needs at least two lower directories');
+  const short = lowerDirs.map(shortName);
+  const home = short[0]?.home;
+  const relative = home !== undefined && short.every((s) => s?.home === home);
+  const lower = relative ? short.map((s) => s!.rel) : lowerDirs.map(escape);
+  const opts = `ro,lowerdir=${lower.join(':')}`;
+  if (opts.length >= PAGE) throw invalidParameter(`overlay mount options too long (${opts.length} bytes; at most ${PAGE - 1})`);
+  try {
+    await run('mount', ['-t', 'overlay', 'overlay', '-o', opts, '--', target], relative ? { cwd: home } : {});
+  } catch (err) {
+    throw systemError(`cannot mount overlay at ${target}: ${(err as Error).message}`, err);
+  }
+}
+
 export async function unmount(target: string): Promise<void> {
   try {
     await run('umount', ['--', target]);

@@ -25,8 +25,16 @@ export function byteStream(chunks: AsyncIterable<Buffer>): Readable {
   return Readable.from(chunks, { objectMode: false });
 }
 
+export interface TarChunkOptions {
+  /**
+   * The files may change while they are read (a running container's export or docker cp): a
+   * file is cut or zero-padded to the size its header promised, instead of failing the tar.
+   */
+  live?: boolean;
+}
+
 /** The tar bytes for a sequence of changes, end-of-archive marker included. */
-export async function* tarChunks(changes: AsyncIterable<Change>, xattrs: ReadonlyMap<string, XattrMap>): AsyncGenerator<Buffer> {
+export async function* tarChunks(changes: AsyncIterable<Change>, xattrs: ReadonlyMap<string, XattrMap>, opts: TarChunkOptions = {}): AsyncGenerator<Buffer> {
   const firstName = new Map<string, string>(); // "dev:ino" -> name already written
   for await (const c of changes) {
     if (c.kind === 'whiteout') {
@@ -41,7 +49,7 @@ export async function* tarChunks(changes: AsyncIterable<Change>, xattrs: Readonl
       if (h === null) continue;
       yield encodeHeader(h);
       if (h.type === '0' && h.size > 0) {
-        yield* fileBody(c.abs, h.size);
+        yield* fileBody(c.abs, h.size, opts.live === true);
         yield padding(h.size);
       }
     }
@@ -77,20 +85,32 @@ async function headerFor(rel: string, abs: string, st: Stats, xattrs: XattrMap |
   return { ...h, size: st.size };
 }
 
-async function* fileBody(abs: string, size: number): AsyncGenerator<Buffer> {
-  const fh = await open(abs, constants.O_RDONLY | constants.O_NOFOLLOW);
+async function* fileBody(abs: string, size: number, live: boolean): AsyncGenerator<Buffer> {
+  const fh = await open(abs, constants.O_RDONLY | constants.O_NOFOLLOW).catch((err: unknown) => {
+    if (live) return null; // gone since it was listed: its promised bytes are zeros
+    throw err;
+  });
+  if (fh === null) return yield* zeros(size);
   let n = 0;
   try {
     for await (const chunk of fh.createReadStream({ autoClose: false }) as AsyncIterable<Buffer>) {
       n += chunk.length;
-      if (n > size) break;
+      if (n > size) {
+        if (live) yield chunk.subarray(0, chunk.length - (n - size));
+        break;
+      }
       yield chunk;
     }
   } finally {
     await fh.close();
   }
-  // The header already promised `size` bytes: a file that changed under us cannot be exported.
-  if (n !== size) throw systemError(`layer file ${abs} changed size while being exported (${size} -> ${n} bytes)`);
+  if (live && n < size) yield* zeros(size - n);
+  // The header already promised `size` bytes: a layer file that changed cannot be exported.
+  else if (!live && n !== size) throw systemError(`layer file ${abs} changed size while being exported (${size} -> ${n} bytes)`);
+}
+
+async function* zeros(n: number): AsyncGenerator<Buffer> {
+  for (let left = n; left > 0; left -= 1 << 20) yield Buffer.alloc(Math.min(left, 1 << 20));
 }
 
 /** Byte order, as Go sorts names: stable across locales and Node versions. */

@@ -23,10 +23,24 @@ export function skippableXattrError(name: string, err: unknown): string | null {
 
 /**
  * Every xattr below dir (dir included), keyed by absolute path. getfattr walks physically
- * (-P) and reads links themselves (-h); -m - matches all namespaces (trusted.* as root).
+ * (-P) and reads links themselves (-h); -m - matches all namespaces (trusted.* as root), a
+ * narrower regex only the names it matches.
  */
-export async function dumpXattrs(dir: string): Promise<Map<string, XattrMap>> {
-  const out = await run('getfattr', ['-R', '-P', '-h', '-d', '-m', '-', '-e', 'hex', '--absolute-names', '--', dir]);
+export async function dumpXattrs(dir: string, match = '-'): Promise<Map<string, XattrMap>> {
+  return parseDump(await run('getfattr', ['-R', '-P', '-h', '-d', '-m', match, '-e', 'hex', '--absolute-names', '--', dir]));
+}
+
+/** The xattrs whose names match the regex `match` of each of paths (not recursive), in batches. */
+export async function readXattrs(paths: readonly string[], match = '-'): Promise<Map<string, XattrMap>> {
+  const result = new Map<string, XattrMap>();
+  for (let i = 0; i < paths.length; i += 500) {
+    const out = await run('getfattr', ['-h', '-d', '-m', match, '-e', 'hex', '--absolute-names', '--', ...paths.slice(i, i + 500)]);
+    for (const [k, v] of parseDump(out)) result.set(k, v);
+  }
+  return result;
+}
+
+function parseDump(out: Buffer): Map<string, XattrMap> {
   const result = new Map<string, XattrMap>();
   let current: XattrMap | undefined;
   for (const line of out.toString('latin1').split('\n')) {

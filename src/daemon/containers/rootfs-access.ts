@@ -1,0 +1,103 @@
+// Reaching a container's filesystem from the host (diff, export, cp, commit) whether it runs
+// or not. A running container's overlay is already mounted at <layer>/../merged (lifecycle
+// mounts it before runc create); a stopped one is mounted for the operation and unmounted
+// after, as dockerd's RWLayer.Mount/Unmount do. Users are counted per container and mounting
+// is serialised, so concurrent copies share one mount and the last one out unmounts — unless
+// the container started meanwhile and now needs it.
+//
+// The image side of a diff is mounted too (overlay2 with several image layers): a read-only
+// overlay of the image's layers under <exec-root>/rootfs-views/.
+import { mkdir, mkdtemp, rmdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ContainerRow } from '../../store/containers.ts';
+import type { LayerStore } from '../../image/layers/index.ts';
+import { mountLowerOverlay, mountsUnder, unmount } from '../../image/layers/mount.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { mountRootfs, unmountRootfs } from './rootfs.ts';
+
+export interface RootfsAccessDeps {
+  layers: LayerStore;
+  /** Whether the container currently needs its rootfs mounted (running, paused, restarting). */
+  isActive: (id: string) => boolean;
+  /** The image's top layer cache id (vfs: the tree a diff compares against). */
+  imageTop: (c: ContainerRow) => string | undefined;
+  viewsDir: string;
+  logger: Logger;
+}
+
+export class RootfsAccess {
+  readonly #deps: RootfsAccessDeps;
+  readonly #users = new Map<string, number>();
+  readonly #queue = new Map<string, Promise<unknown>>();
+
+  constructor(deps: RootfsAccessDeps) {
+    this.#deps = deps;
+  }
+
+  /** The host path of the container's rootfs, mounted until the matching release(). */
+  acquire(c: ContainerRow): Promise<string> {
+    return this.#serial(c.id, async () => {
+      const path = await mountRootfs(this.#deps.layers, c.rwCacheId);
+      this.#users.set(c.id, (this.#users.get(c.id) ?? 0) + 1);
+      return path;
+    });
+  }
+
+  release(c: ContainerRow): Promise<void> {
+    return this.#serial(c.id, async () => {
+      const left = (this.#users.get(c.id) ?? 1) - 1;
+      if (left > 0) return void this.#users.set(c.id, left);
+      this.#users.delete(c.id);
+      if (this.#deps.isActive(c.id)) return;
+      await unmountRootfs(this.#deps.layers, c.rwCacheId).catch((err: Error) => this.#deps.logger.warn('cannot unmount container rootfs', { id: c.id, error: err.message }));
+    });
+  }
+
+  async with<T>(c: ContainerRow, fn: (rootfs: string) => Promise<T>): Promise<T> {
+    const rootfs = await this.acquire(c);
+    try {
+      return await fn(rootfs);
+    } finally {
+      await this.release(c);
+    }
+  }
+
+  /** fn with the image's rootfs as the container started from it (undefined: no layers). */
+  async withImageRoot<T>(c: ContainerRow, fn: (root: string | undefined) => Promise<T>): Promise<T> {
+    const layers = this.#deps.layers;
+    if (layers.driver === 'vfs') {
+      const top = this.#deps.imageTop(c);
+      return fn(top === undefined ? undefined : layers.layerPath(top));
+    }
+    const lower = (await layers.lowerDirs(c.rwCacheId)).slice(1);
+    if (lower.length < 2) return fn(lower[0]);
+    await mkdir(this.#deps.viewsDir, { recursive: true, mode: 0o700 });
+    const target = await mkdtemp(join(this.#deps.viewsDir, `${c.id.slice(0, 12)}-`));
+    try {
+      await mountLowerOverlay(lower, target);
+      try {
+        return await fn(target);
+      } finally {
+        await unmount(target);
+      }
+    } finally {
+      await rmdir(target);
+    }
+  }
+
+  /** Views a crash left mounted (at startup, before any use). */
+  async cleanup(): Promise<void> {
+    await mkdir(this.#deps.viewsDir, { recursive: true, mode: 0o700 });
+    for (const point of mountsUnder(this.#deps.viewsDir)) await unmount(point).catch(() => undefined);
+  }
+
+  #serial<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    const run = (this.#queue.get(id) ?? Promise.resolve()).then(fn, fn);
+    const settled = run.catch(() => undefined);
+    this.#queue.set(id, settled);
+    void settled.then(() => {
+      if (this.#queue.get(id) === settled) this.#queue.delete(id);
+    });
+    return run;
+  }
+}
