@@ -8,7 +8,6 @@ import { open, rm, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { recordTime } from './k8s-log.ts';
 import { openLogFiles, type OpenLogFile } from './log-files.ts';
@@ -133,12 +132,17 @@ export class LogChain implements ByteSource {
   }
 }
 
-/** gzip's ISIZE: the uncompressed length modulo 2^32, from the last 4 bytes. */
+/** gzip's ISIZE: the uncompressed length modulo 2^32, from the last 4 bytes; 0 for what is not gzip. */
 async function gzipLength(f: OpenLogFile): Promise<number> {
   if (f.size < 18) return 0;
-  const b = Buffer.alloc(4);
-  await f.fh.read(b, 0, 4, f.size - 4);
-  return b.readUInt32LE(0);
+  const head = Buffer.alloc(2);
+  const tail = Buffer.alloc(4);
+  await f.fh.read(head, 0, 2, 0);
+  await f.fh.read(tail, 0, 4, f.size - 4);
+  if (head[0] !== 0x1f || head[1] !== 0x8b) return 0;
+  const isize = tail.readUInt32LE(0);
+  // deflate never compresses better than ~1032:1: a larger ISIZE is a damaged trailer.
+  return isize <= f.size * 1032 ? isize : 0;
 }
 
 async function gunzipHead(fh: FileHandle, bytes: number): Promise<Buffer> {
@@ -167,7 +171,7 @@ async function inflate(s: Segment): Promise<FileHandle> {
   const out = await open(tmp, flags, 0o600).catch(() => open((tmp = join(tmpdir(), name)), flags, 0o600));
   await rm(tmp, { force: true });
   try {
-    await pipeline(s.fh.createReadStream({ start: 0, autoClose: false }), createGunzip(), out.createWriteStream({ autoClose: false, start: 0 }));
+    for await (const chunk of s.fh.createReadStream({ start: 0, autoClose: false }).pipe(createGunzip())) await out.write(chunk as Buffer);
   } catch {
     // damaged: keep what was inflated (read() pads the rest)
   }

@@ -112,6 +112,12 @@ export class LogRotator {
     });
   }
 
+  /** Resolves when the checks asked for so far have run. */
+  async idle(): Promise<void> {
+    while (this.#pending) await this.#running;
+    await this.#running;
+  }
+
   /** Stops watching; resolves when a rotation in progress has finished. */
   async stop(): Promise<void> {
     this.#stopped = true;
