@@ -32,8 +32,10 @@ export const LISTED_LOG_DRIVERS = ['json-file', 'local'];
 
 const COMMON_ATTRS = ['labels', 'labels-regex', 'env', 'env-regex', 'tag'];
 const DRIVER_KEYS = ['max-file', 'max-size', 'compress', ...COMMON_ATTRS];
-/** Options every driver takes (dockerd's built-ins and its local-cache keys). */
-const BUILTIN_KEYS = new Set(['mode', 'max-buffer-size', ...['disabled', ...DRIVER_KEYS].map((k) => `cache-${k}`)]);
+/** dockerd's local-cache keys: every driver takes them, and they pass from the daemon's opts to any driver. */
+const CACHE_KEYS = new Set(['disabled', ...DRIVER_KEYS].map((k) => `cache-${k}`));
+/** Options every driver takes. */
+const BUILTIN_KEYS = new Set(['mode', 'max-buffer-size', ...CACHE_KEYS]);
 
 /** The "none" driver still needs a file for attach to read from; it is kept small and removed at exit. */
 const NONE_POLICY: LogPolicy = { maxSize: 1024 * 1024, maxFiles: 1, compress: false, readable: false };
@@ -43,7 +45,7 @@ export function resolveLogConfig(requested: unknown, daemon: DaemonLogDefaults):
   const req = checkShape(requested);
   const cfg: LogConfig = { Type: req.Type || daemon.driver, Config: { ...req.Config } };
   for (const [k, v] of Object.entries(daemon.opts)) {
-    const inherit = cfg.Type === daemon.driver || BUILTIN_KEYS.has(k);
+    const inherit = cfg.Type === daemon.driver || CACHE_KEYS.has(k);
     if (inherit && !Object.hasOwn(cfg.Config, k)) cfg.Config[k] = v;
   }
   try {

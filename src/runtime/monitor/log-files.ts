@@ -21,21 +21,25 @@ export interface RotatedFile {
   path: string;
 }
 
-/** Rotated files by index (1 = newest); a plain file wins over a .gz of the same index (mid-compression). */
-export async function listRotated(path: string): Promise<RotatedFile[]> {
+/** Rotated files by index (1 = newest); a plain file wins over a .gz of the same index (mid-compression)
+ * unless `both` asks for every file. */
+export async function listRotated(path: string, both = false): Promise<RotatedFile[]> {
   const base = basename(path);
   const names = await readdir(dirname(path)).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? [] : Promise.reject(e)));
   const byIndex = new Map<number, RotatedFile>();
+  const shadowed: RotatedFile[] = [];
   for (const name of names) {
     if (!name.startsWith(`${base}.`)) continue;
     const m = /^(\d+)(\.gz)?$/.exec(name.slice(base.length + 1));
     if (!m || m[1]!.startsWith('0')) continue;
     const index = Number(m[1]);
     const gz = m[2] !== undefined;
-    if (byIndex.get(index)?.gz === false) continue;
-    byIndex.set(index, { index, gz, path: join(dirname(path), name) });
+    const file = { index, gz, path: join(dirname(path), name) };
+    const other = byIndex.get(index);
+    if (other) shadowed.push(gz ? file : other);
+    if (!other || !gz) byIndex.set(index, file);
   }
-  return [...byIndex.values()].sort((a, b) => a.index - b.index);
+  return [...byIndex.values(), ...(both ? shadowed : [])].sort((a, b) => a.index - b.index);
 }
 
 export interface OpenLogFile {

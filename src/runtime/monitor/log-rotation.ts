@@ -36,8 +36,9 @@ export function conmonLogLimit(p: RotationPolicy): number | undefined {
   return p.maxSize > 0 ? Math.max(4 * p.maxSize, 8 * MiB) : undefined;
 }
 
-/** Left to conmon when it is this close to its limit (more than conmon writes while a reopen is on its way). */
-const margin = (p: RotationPolicy) => Math.max(p.maxSize / 2, MiB);
+/** Left to conmon when it is this close to its limit: more than conmon writes while a reopen
+ * is on its way (a quarter of the limit at most, which only matters for limits set in tests). */
+const margin = (p: RotationPolicy, limit: number) => Math.min(Math.max(p.maxSize / 2, MiB), limit / 4);
 
 export interface RotatorOptions {
   path: string;
@@ -51,6 +52,8 @@ export interface RotatorOptions {
   statePath: string;
   /** Extra size check interval, for changes the directory watch missed. */
   pollMs?: number;
+  /** Least time between two checks (default MIN_GAP_MS). */
+  minGapMs?: number;
   onError?: (err: unknown) => void;
 }
 
@@ -103,7 +106,7 @@ export class LogRotator {
     if (this.#stopped || this.#pending) return;
     this.#pending = true;
     this.#running = this.#running.then(async () => {
-      const wait = this.#lastCheck + MIN_GAP_MS - Date.now();
+      const wait = this.#lastCheck + (this.#o.minGapMs ?? MIN_GAP_MS) - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       this.#pending = false;
       if (this.#stopped) return;
@@ -133,7 +136,7 @@ export class LogRotator {
     const keep = await stat(`${path}${KEEP_SUFFIX}`).catch(() => undefined);
     if (keep?.ino !== cur.ino) await this.#adoptReplaced(keep?.ino);
     if (policy.maxSize === 0 || cur.size < policy.maxSize) return;
-    if (conmonLimit !== undefined && conmonLimit - (this.#counted + cur.size) <= margin(policy)) return; // conmon's turn
+    if (conmonLimit !== undefined && conmonLimit - (this.#counted + cur.size) <= margin(policy, conmonLimit)) return; // conmon's turn
     await this.#rotate(cur.ino);
   }
 
@@ -189,13 +192,10 @@ export class LogRotator {
 
 /** Make room for a new .1: the oldest kept file goes, the others move up one. */
 async function shift(path: string, policy: RotationPolicy): Promise<void> {
-  for (const r of await listRotated(path)) if (r.index >= policy.maxFiles - 1) await rm(r.path, { force: true });
-  for (let i = policy.maxFiles - 2; i >= 1; i--) {
-    for (const gz of [false, true]) {
-      await rename(rotatedPath(path, i, gz), rotatedPath(path, i + 1, gz)).catch((e: NodeJS.ErrnoException) => {
-        if (e.code !== 'ENOENT') throw e;
-      });
-    }
+  const rotated = await listRotated(path, true);
+  for (const r of rotated) if (r.index >= policy.maxFiles - 1) await rm(r.path, { force: true });
+  for (const r of rotated.reverse()) {
+    if (r.index < policy.maxFiles - 1) await rename(r.path, rotatedPath(path, r.index + 1, r.gz));
   }
 }
 
