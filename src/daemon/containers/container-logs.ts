@@ -56,6 +56,7 @@ export class ContainerLogs {
   /** Before conmon starts: an oversized log is rotated; returns conmon's options for the log. */
   async prepare(c: ContainerRow): Promise<{ logMaxSize?: number }> {
     const policy = this.policyOf(c);
+    await this.#rotators.get(c.id)?.stop(); // the last run's, if its exit is still being recorded
     if (!policy.readable) await removeLogFiles(c.logPath);
     this.#startSizes.set(c.id, await rotateBeforeStart(c.logPath, policy));
     const limit = conmonLogLimit(policy);
@@ -81,6 +82,7 @@ export class ContainerLogs {
       await rotator.stop();
       if (this.#rotators.get(c.id) !== rotator) return;
       this.#rotators.delete(c.id);
+      await rm(`${c.logPath}${KEEP_SUFFIX}`, { force: true }).catch(() => undefined); // nobody writes any more
       if (!policy.readable) setTimeout(() => void this.#removeUnlessRunning(c), this.#deps.noneGraceMs ?? 2000).unref();
     };
     void exited.then(ended, ended);

@@ -68,11 +68,11 @@ export class Lifecycle {
         ...logging,
       });
       const exit = this.#watch(c.id, started.promise);
+      void this.deps.logs.adopt(c, conmonPid, exit);
       await runtime.start(c.id);
       svc.deps.table.update(c.id, { status: 'running', pid, conmonPid, startedAt: new Date().toISOString(), exitCode: 0, error: '' });
       svc.emit(svc.resolve(c.id), 'start');
       started.resolve(true);
-      void this.deps.logs.adopt(c, conmonPid, exit);
     } catch (err) {
       started.resolve(false);
       await runtime.delete(c.id, true).catch(() => undefined);

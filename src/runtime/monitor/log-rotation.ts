@@ -29,7 +29,7 @@ export interface RotationPolicy {
 }
 
 const MiB = 1024 * 1024;
-const MIN_GAP_MS = 10;
+const MIN_GAP_MS = 5;
 
 /** conmon's --log-size-max for a policy: far enough above max-size for berthd to rotate first. */
 export function conmonLogLimit(p: RotationPolicy): number | undefined {
@@ -101,7 +101,7 @@ export class LogRotator {
   }
 
   /** Look at the log soon: at most one check runs and one more waits, MIN_GAP_MS apart, so a
-   * chatty container costs at most a hundred pairs of stat calls a second, not one per write. */
+   * chatty container costs at most 200 pairs of stat calls a second, not one per write. */
   check(): void {
     if (this.#stopped || this.#pending) return;
     this.#pending = true;
@@ -164,7 +164,7 @@ export class LogRotator {
     const first = rotatedPath(path, 1, false);
     await rename(path, first);
     // conmon writes on into .1 until it reopens; after that .1 is complete.
-    const reopened = await this.#o.reopen().then(() => waitForNewFile(path, ino), () => false);
+    const reopened = await this.#o.reopen().then(() => waitForNewFile(path, ino, () => this.#stopped), () => false);
     this.#counted += (await stat(first).catch(() => undefined))?.size ?? 0;
     if (reopened) await relinkKeep(path);
     await this.#saveCount();
@@ -224,11 +224,13 @@ async function relinkKeep(path: string): Promise<void> {
   await rename(tmp, `${path}${KEEP_SUFFIX}`);
 }
 
-async function waitForNewFile(path: string, oldIno: number): Promise<boolean> {
-  for (let i = 0; i < 400; i++) {
+/** conmon reopens from its main loop, within a millisecond or two unless it is very busy (or
+ * exiting: then the container's exit stops the rotator and the wait). */
+async function waitForNewFile(path: string, oldIno: number, stopped: () => boolean): Promise<boolean> {
+  for (const deadline = Date.now() + 2000; Date.now() < deadline && !stopped(); ) {
     const st = await stat(path).catch(() => undefined);
     if (st && st.ino !== oldIno) return true;
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 1));
   }
   return false;
 }
