@@ -7,7 +7,7 @@ import type { ContainerRow } from '../../store/containers.ts';
 import type { Conmon } from '../../runtime/monitor/conmon.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { KEEP_SUFFIX, listRotated } from '../../runtime/monitor/log-files.ts';
-import { LogRotator, conmonLogLimit, rotateBeforeStart } from '../../runtime/monitor/log-rotation.ts';
+import { LogRotator, beforeStart, conmonLogLimit } from '../../runtime/monitor/log-rotation.ts';
 import { notImplemented } from '../../api/types/errors.ts';
 import { logPolicy, resolveLogConfig, type DaemonLogDefaults, type LogConfig, type LogPolicy } from './log-config.ts';
 
@@ -53,12 +53,12 @@ export class ContainerLogs {
     if (!this.policyOf(c).readable) throw notImplemented('configured logging driver does not support reading');
   }
 
-  /** Before conmon starts: an oversized log is rotated; returns conmon's options for the log. */
+  /** Before conmon starts: returns conmon's options for the log. */
   async prepare(c: ContainerRow): Promise<{ logMaxSize?: number }> {
     const policy = this.policyOf(c);
     await this.#rotators.get(c.id)?.stop(); // the last run's, if its exit is still being recorded
     if (!policy.readable) await removeLogFiles(c.logPath);
-    this.#startSizes.set(c.id, await rotateBeforeStart(c.logPath, policy));
+    this.#startSizes.set(c.id, await beforeStart(c.logPath));
     const limit = conmonLogLimit(policy);
     return limit === undefined ? {} : { logMaxSize: limit };
   }
@@ -73,6 +73,7 @@ export class ContainerLogs {
     const rotator = new LogRotator({
       path: c.logPath, policy, conmonLimit, conmonPid, onError: warn,
       reopen: () => this.#deps.conmon.reopenLog(c.id),
+      alive: () => this.#deps.conmon.isAlive(conmonPid, c.id),
       statePath: join(this.#deps.stateDir(c.id), 'log-rotation.json'),
     });
     const previous = this.#rotators.get(c.id);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatRecord, type LogEntry } from './k8s-log.ts';
 import { readLogs } from './log-reader.ts';
-import { LogRotator, rotateBeforeStart, type RotationPolicy } from './log-rotation.ts';
+import { LogRotator, beforeStart, type RotationPolicy } from './log-rotation.ts';
 
 const T0 = 1_700_000_000_000_000_000n;
 let dir: string;
@@ -154,17 +154,45 @@ test('a restarted berthd goes on with the count it saved; without one it leaves 
   assert.deepEqual(await texts(a.path), range(0, 900));
 });
 
-test('before a start: a log past max-size is rotated (and compressed), a smaller one kept', async () => {
+test('a restart appends to a log already past max-size: the first check rotates it', async () => {
   const d = join(dir, 'prestart');
   await mkdir(d);
   const path = join(d, 'c-json.log');
   const content = Buffer.concat(Array.from({ length: 50 }, (_, i) => rec(i)));
   await writeFile(path, content);
   await writeFile(`${path}.keep`, 'stale');
-  assert.equal(await rotateBeforeStart(path, { maxSize: 100_000, maxFiles: 3, compress: true }), content.length);
+  const size = await beforeStart(path);
+  assert.equal(size, content.length);
   assert.ok(!existsSync(`${path}.keep`));
-  assert.equal(await rotateBeforeStart(path, { maxSize: 1000, maxFiles: 3, compress: true }), 0);
-  assert.deepEqual(files(d), ['c-json.log.1.gz']);
-  assert.deepEqual(await texts(path), range(0, 50));
-  assert.equal(await rotateBeforeStart(path, { maxSize: 0, maxFiles: 3, compress: true }), 0, 'no file, nothing to do');
+  const conmon = new FakeConmon(path, 5000);
+  const rotator = new LogRotator({
+    path, policy: { maxSize: 1000, maxFiles: 3, compress: true }, conmonLimit: 5000, conmonPid: 42, statePath: join(d, 'state.json'),
+    pollMs: 60_000, minGapMs: 0, reopen: async () => conmon.reopen(), onError: (err) => assert.fail(err as Error),
+  });
+  await rotator.start(size);
+  await rotator.idle();
+  assert.deepEqual(files(d), ['c-json.log', 'c-json.log.1.gz', 'c-json.log.keep']);
+  for (let i = 50; i < 60; i++) conmon.write(i);
+  await rotator.stop();
+  conmon.close();
+  assert.deepEqual(await texts(path), range(0, 60));
+  assert.equal(await beforeStart(join(d, 'nothing.log')), 0);
+});
+
+test('the rotator stops by itself when conmon is gone', async () => {
+  const d = join(dir, 'gone');
+  await mkdir(d);
+  const path = join(d, 'c-json.log');
+  await writeFile(path, '');
+  let alive = true;
+  const rotator = new LogRotator({
+    path, policy: { maxSize: 1000, maxFiles: 3, compress: false }, conmonLimit: undefined, conmonPid: 42, statePath: join(d, 'state.json'),
+    pollMs: 10, reopen: async () => undefined, alive: async () => alive,
+  });
+  await rotator.start(0);
+  alive = false;
+  await new Promise((r) => setTimeout(r, 50));
+  await writeFile(path, 'x'.repeat(2000));
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(files(d), ['c-json.log', 'c-json.log.keep'], 'no rotation after conmon went');
 });

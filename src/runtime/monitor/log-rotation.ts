@@ -54,18 +54,16 @@ export interface RotatorOptions {
   pollMs?: number;
   /** Least time between two checks (default MIN_GAP_MS). */
   minGapMs?: number;
+  /** Asked on each poll: false stops the rotator (conmon gone without the exit being seen). */
+  alive?: () => Promise<boolean>;
   onError?: (err: unknown) => void;
 }
 
-/** Before conmon starts: rotate a file already past max-size; returns the size conmon appends to. */
-export async function rotateBeforeStart(path: string, policy: RotationPolicy): Promise<number> {
+/** Before conmon starts: drop a stale .keep; returns the size conmon will append to (pass it to
+ * start(); a file already past max-size is rotated by the first check, off the start path). */
+export async function beforeStart(path: string): Promise<number> {
   await rm(`${path}${KEEP_SUFFIX}`, { force: true });
-  const size = (await stat(path).catch(() => undefined))?.size ?? 0;
-  if (policy.maxSize === 0 || size < policy.maxSize) return size;
-  await shift(path, policy);
-  await rename(path, rotatedPath(path, 1, false));
-  await finishRotated(path, policy);
-  return 0;
+  return (await stat(path).catch(() => undefined))?.size ?? 0;
 }
 
 export class LogRotator {
@@ -95,7 +93,7 @@ export class LogRotator {
     } catch {
       // the poll covers it
     }
-    this.#timer = setInterval(() => this.check(), this.#o.pollMs ?? 1000).unref();
+    this.#timer = setInterval(() => void this.#poll(), this.#o.pollMs ?? 1000).unref();
     this.check();
     await this.#running;
   }
@@ -113,6 +111,11 @@ export class LogRotator {
       this.#lastCheck = Date.now();
       await this.#check().catch((err) => this.#o.onError?.(err));
     });
+  }
+
+  async #poll(): Promise<void> {
+    if (this.#o.alive && !(await this.#o.alive())) return void this.stop();
+    this.check();
   }
 
   /** Resolves when the checks asked for so far have run. */
