@@ -196,3 +196,24 @@ test('the rotator stops by itself when conmon is gone', async () => {
   await new Promise((r) => setTimeout(r, 50));
   assert.deepEqual(files(d), ['c-json.log', 'c-json.log.keep'], 'no rotation after conmon went');
 });
+
+test('a rotation cut short between rename and reopen is finished by the next berthd', async () => {
+  const { d, path, conmon, rotator, write } = await setup('cut', { maxSize: 100_000, maxFiles: 3, compress: false });
+  await write(0, 10);
+  await rotator.stop();
+  renameSync(path, `${path}.1`); // the old berthd died here
+  conmon.write(10);
+  const next = new LogRotator({
+    path, policy: { maxSize: 100_000, maxFiles: 3, compress: false }, conmonLimit: undefined, conmonPid: 42, statePath: join(d, 'state.json'),
+    pollMs: 60_000, minGapMs: 0, reopen: async () => conmon.reopen(), onError: (err) => assert.fail(err as Error),
+  });
+  await next.start();
+  conmon.write(11);
+  next.check();
+  await next.idle();
+  await next.stop();
+  conmon.close();
+  assert.deepEqual(files(d), ['c-json.log', 'c-json.log.1', 'c-json.log.keep']);
+  assert.equal(statSync(`${path}.keep`).ino, statSync(path).ino);
+  assert.deepEqual(await texts(path), range(0, 12));
+});

@@ -135,7 +135,9 @@ export class LogRotator {
   async #check(): Promise<void> {
     const { path, policy, conmonLimit } = this.#o;
     const cur = await stat(path).catch(() => undefined);
-    if (!cur) return; // conmon is between rename and open: look again on its event
+    // No file: a rotation cut short (berthd stopped between rename and reopen) leaves conmon
+    // writing into .1; ask again (a no-op failure when conmon is gone).
+    if (!cur) return void (await this.#o.reopen().catch(() => undefined));
     const keep = await stat(`${path}${KEEP_SUFFIX}`).catch(() => undefined);
     if (keep?.ino !== cur.ino) await this.#adoptReplaced(keep?.ino);
     if (policy.maxSize === 0 || cur.size < policy.maxSize) return;
