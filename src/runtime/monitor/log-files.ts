@@ -3,11 +3,15 @@
 //   <log>.keep                    a hard link to the file conmon writes (log-rotation.ts): when
 //                                 conmon replaces <log> on its own, the old file lives on here
 //   <log>                         the file conmon writes
+// Rotation's renames are here too (log-rotation.ts decides when).
 // Readers take a consistent snapshot: every file opened, then each name checked to still be the
 // file that was opened, so a rotation in between (which renames them all) is seen and retried.
-import { constants } from 'node:fs';
-import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
+import { constants, createReadStream, createWriteStream } from 'node:fs';
+import { link, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import type { RotationPolicy } from './log-rotation.ts';
 
 export const KEEP_SUFFIX = '.keep';
 
@@ -92,4 +96,38 @@ async function stillSame(files: OpenLogFile[]): Promise<boolean> {
     if (st?.ino !== f.ino) return false;
   }
   return true;
+}
+
+/** Make room for a new .1: the oldest kept file goes, the others move up one. */
+export async function shift(path: string, policy: RotationPolicy): Promise<void> {
+  const rotated = await listRotated(path, true);
+  for (const r of rotated) if (r.index >= policy.maxFiles - 1) await rm(r.path, { force: true });
+  for (const r of rotated.reverse()) {
+    if (r.index < policy.maxFiles - 1) await rename(r.path, rotatedPath(path, r.index + 1, r.gz));
+  }
+}
+
+/** The new .1 is complete: drop it (max-file 1) or compress it. */
+export async function finishRotated(path: string, policy: RotationPolicy): Promise<void> {
+  const first = rotatedPath(path, 1, false);
+  if (policy.maxFiles <= 1) return void (await rm(first, { force: true }));
+  if (!policy.compress) return;
+  const gz = rotatedPath(path, 1, true);
+  // Readers prefer the plain file while both exist, so the .gz only appears complete.
+  await pipeline(createReadStream(first), createGzip(), createWriteStream(`${gz}.tmp`, { mode: 0o600 }));
+  await rename(`${gz}.tmp`, gz);
+  await rm(first, { force: true });
+}
+
+/** Point .keep at the file conmon writes now (a new link renamed over the old one). */
+export async function relinkKeep(path: string): Promise<void> {
+  const tmp = `${path}${KEEP_SUFFIX}.tmp`;
+  await rm(tmp, { force: true });
+  try {
+    await link(path, tmp);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  await rename(tmp, `${path}${KEEP_SUFFIX}`);
 }

@@ -12,12 +12,10 @@
 //  - the rotator tracks conmon's count (conmon's bytes are exactly the bytes in the files) and does
 //    not rotate by itself when conmon is about to, so the two never race. The count survives a
 //    berthd restart in a small state file.
-import { createReadStream, createWriteStream, watch, type FSWatcher } from 'node:fs';
-import { link, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { watch, type FSWatcher } from 'node:fs';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
-import { KEEP_SUFFIX, listRotated, rotatedPath } from './log-files.ts';
+import { KEEP_SUFFIX, finishRotated, listRotated, relinkKeep, rotatedPath, shift } from './log-files.ts';
 
 export interface RotationPolicy {
   /** Rotate when the file reaches this many bytes; 0: never. */
@@ -193,40 +191,6 @@ export class LogRotator {
     await writeFile(tmp, JSON.stringify({ conmonPid: this.#o.conmonPid, counted: this.#counted }));
     await rename(tmp, this.#o.statePath);
   }
-}
-
-/** Make room for a new .1: the oldest kept file goes, the others move up one. */
-async function shift(path: string, policy: RotationPolicy): Promise<void> {
-  const rotated = await listRotated(path, true);
-  for (const r of rotated) if (r.index >= policy.maxFiles - 1) await rm(r.path, { force: true });
-  for (const r of rotated.reverse()) {
-    if (r.index < policy.maxFiles - 1) await rename(r.path, rotatedPath(path, r.index + 1, r.gz));
-  }
-}
-
-/** The new .1 is complete: drop it (max-file 1) or compress it. */
-async function finishRotated(path: string, policy: RotationPolicy): Promise<void> {
-  const first = rotatedPath(path, 1, false);
-  if (policy.maxFiles <= 1) return void (await rm(first, { force: true }));
-  if (!policy.compress) return;
-  const gz = rotatedPath(path, 1, true);
-  // Readers prefer the plain file while both exist, so the .gz only appears complete.
-  await pipeline(createReadStream(first), createGzip(), createWriteStream(`${gz}.tmp`, { mode: 0o600 }));
-  await rename(`${gz}.tmp`, gz);
-  await rm(first, { force: true });
-}
-
-/** Point .keep at the file conmon writes now (a new link renamed over the old one). */
-async function relinkKeep(path: string): Promise<void> {
-  const tmp = `${path}${KEEP_SUFFIX}.tmp`;
-  await rm(tmp, { force: true });
-  try {
-    await link(path, tmp);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw e;
-  }
-  await rename(tmp, `${path}${KEEP_SUFFIX}`);
 }
 
 /** conmon reopens from its main loop, within a millisecond or two unless it is very busy (or
