@@ -27,6 +27,7 @@ import { Lifecycle } from './containers/lifecycle.ts';
 import { lifecycleBackend } from './containers/lifecycle-backend.ts';
 import { ExecService } from './containers/exec-service.ts';
 import { observeBackend } from './containers/observe-backend.ts';
+import { ContainerLogs } from './containers/container-logs.ts';
 import { distributionInspect, searchImages } from './images/image-remote.ts';
 import { MAX_API_VERSION } from '../api/types/version.ts';
 import type { DaemonConfig } from './config/types.ts';
@@ -62,16 +63,25 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     events,
     logger,
     logDir: (id) => join(config.dataRoot, 'containers', id),
+    logDefaults: () => ({ driver: config.logDriver, opts: config.logOpts }),
   });
   images.deps.containersUsing = (imageId) => containers.deps.table.usingImage(imageId).map((c) => ({ id: c.id, running: c.status === 'running' || c.status === 'paused' }));
   await images.collectGarbage(containers.rwCacheIds());
   const runtimeConfig = config.runtimes[config.defaultRuntime] ?? { path: 'runc' };
   for (const dir of ['exits', 'socket', 'containers']) mkdirSync(join(config.execRoot, dir), { recursive: true, mode: 0o700 });
+  const conmon = new Conmon({ exitDir: join(config.execRoot, 'exits'), socketDir: join(config.execRoot, 'socket') });
+  const logs = new ContainerLogs({
+    conmon,
+    stateDir: (id) => join(config.execRoot, 'containers', id),
+    defaults: () => ({ driver: config.logDriver, opts: config.logOpts }),
+    logger,
+  });
   const lifecycle = new Lifecycle({
     svc: containers,
     runtime: new OciRuntime({ execRoot: config.execRoot, path: which(runtimeConfig.path), ...(runtimeConfig.runtimeArgs && { extraArgs: runtimeConfig.runtimeArgs }) }),
-    conmon: new Conmon({ exitDir: join(config.execRoot, 'exits'), socketDir: join(config.execRoot, 'socket') }),
+    conmon,
     execRoot: config.execRoot,
+    logs,
     // A static tini: it must run inside any image, whatever libc it has (or none).
     initPath: '/usr/bin/tini-static',
   });
@@ -147,6 +157,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     },
     async shutdown() {
       await Promise.all(listeners.map((l) => l.close()));
+      await logs.stopAll();
       db.close();
     },
   };

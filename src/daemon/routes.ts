@@ -19,13 +19,13 @@ export interface Backends {
   lifecycle: LifecycleBackend;
   observe: ContainerObserveBackend;
   exec: ExecBackend;
-}
-
-export function buildRoutes(b: Backends): Route[] {
-  return [...systemRoutes(b.system), ...eventsRoutes(b.events), ...imagesRoutes(b.images), ...containersRoutes(b.containers), ...lifecycleRoutes(b.lifecycle), ...observeRoutes(b.observe), ...execRoutes(b.exec), ...swarmRoutes(), ...pluginRoutes()];
   containerFiles: ContainerFilesBackend;
 }
 
 export function buildRoutes(b: Backends): Route[] {
-  return [...systemRoutes(b.system), ...eventsRoutes(b.events), ...imagesRoutes(b.images), ...containersRoutes(b.containers), ...lifecycleRoutes(b.lifecycle), ...containerFilesRoutes(b.containerFiles), ...swarmRoutes(), ...pluginRoutes()];
+  return [
+    ...systemRoutes(b.system), ...eventsRoutes(b.events), ...imagesRoutes(b.images), ...containersRoutes(b.containers),
+    ...lifecycleRoutes(b.lifecycle), ...observeRoutes(b.observe), ...execRoutes(b.exec), ...containerFilesRoutes(b.containerFiles),
+    ...swarmRoutes(), ...pluginRoutes(),
+  ];
 }

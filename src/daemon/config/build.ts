@@ -5,6 +5,7 @@ import { ConfigError } from './errors.ts';
 import { DEFAULT_HOST, parseHost } from './hosts.ts';
 import type { Settings } from './settings.ts';
 import type { DaemonConfig } from './types.ts';
+import { LOG_DRIVERS, validateLogOpts } from '../containers/log-config.ts';
 
 export function buildConfig(s: Settings, configFile: string, certDir: string): DaemonConfig {
   return {
@@ -59,9 +60,21 @@ function logging(s: Settings): Pick<DaemonConfig, 'debug' | 'logLevel' | 'logDri
     // --debug means "log level debug" unless a level was said explicitly.
     logLevel: s['log-level'] ?? (debug ? 'debug' : 'info'),
     logDriver,
-    // User log-opts replace the rotation defaults as a whole, as they do in dockerd.
-    logOpts: s['log-opts'] ?? d.defaultLogOpts(logDriver),
+    // As given: rotation defaults (json-file: 10m, 3 files) are the drivers' own, for keys unset.
+    logOpts: checkLogConfig(logDriver, s['log-opts'] ?? {}),
   };
+}
+
+function checkLogConfig(driver: string, opts: Record<string, string>): Record<string, string> {
+  if (!(LOG_DRIVERS as readonly string[]).includes(driver)) {
+    throw new ConfigError(`unknown log-driver "${driver}": berthd has ${LOG_DRIVERS.join(', ')}`);
+  }
+  try {
+    validateLogOpts(driver, opts);
+  } catch (err) {
+    throw new ConfigError(`failed to set log opts: ${(err as Error).message}`); // dockerd's wording
+  }
+  return opts;
 }
 
 function runtimes(s: Settings): Pick<DaemonConfig, 'defaultRuntime' | 'runtimes'> {

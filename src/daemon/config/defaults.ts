@@ -11,15 +11,6 @@ export const DEFAULT_GROUP = 'berth';
 export const DEFAULT_LOG_DRIVER = 'json-file';
 export const DEFAULT_RUNTIME = 'runc';
 
-/** Log rotation is on by default (dockerd's json-file keeps growing unless told otherwise). */
-export const DEFAULT_LOG_OPTS: Readonly<Record<string, string>> = { 'max-size': '10m', 'max-file': '3' };
-// max-size/max-file mean something only to these drivers; others (journald, syslog...) reject them.
-const ROTATING_DRIVERS = ['json-file', 'local'];
-
-export function defaultLogOpts(logDriver: string): Record<string, string> {
-  return ROTATING_DRIVERS.includes(logDriver) ? { ...DEFAULT_LOG_OPTS } : {};
-}
-
 export function defaultRuntimes(): Record<string, RuntimeConfig> {
   return { runc: { path: 'runc' } };
 }

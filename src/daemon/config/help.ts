@@ -18,10 +18,11 @@ Options:
       --insecure-registry list      Registry (host:port or CIDR) reached without TLS checks (repeatable)
       --iptables                    Manage iptables rules for container networking (default true)
       --live-restore                Keep containers running while the daemon is down (default true)
-      --log-driver string           Default logging driver for containers (default "json-file")
+      --log-driver string           Default logging driver for containers: json-file, local or none
+                                    (default "json-file")
   -l, --log-level string            Log level: debug, info, warn, error or fatal (default "info")
-      --log-opt KEY=VALUE           Default logging driver option (repeatable; replaces the default
-                                    max-size=10m, max-file=3)
+      --log-opt KEY=VALUE           Default logging driver option (repeatable); json-file rotates at
+                                    max-size=10m, max-file=3 unless told otherwise
       --pidfile string              Path of the daemon's PID file (default "/run/berth/berthd.pid")
       --registry-mirror list        Preferred registry mirror, an http(s) URL (repeatable)
   -s, --storage-driver string       Storage driver to use

@@ -29,7 +29,7 @@ test('defaults', (t) => {
       pidfile: '/run/berth/berthd.pid', configFile: opts.defaultConfigFile, liveRestore: true,
       tls: undefined, tlsVerify: false, tlsCaCert: '/home/u/.docker/ca.pem', tlsCert: '/home/u/.docker/cert.pem',
       tlsKey: '/home/u/.docker/key.pem', group: 'berth', debug: false, logLevel: 'info', storageDriver: undefined,
-      logDriver: 'json-file', logOpts: { 'max-size': '10m', 'max-file': '3' }, dns: [], registryMirrors: [],
+      logDriver: 'json-file', logOpts: {}, dns: [], registryMirrors: [],
       insecureRegistries: [], defaultRuntime: 'runc', runtimes: { runc: { path: 'runc' } }, bip: undefined,
       iptables: true, experimental: false,
     },
@@ -87,10 +87,15 @@ test('--tlsverify implies TLS, which moves the default TCP port to 2376', (t) =>
   assert.deepEqual(load(t, '{"hosts": ["tcp://h", "tcp://h:2375"]}').hosts, ['tcp://h:2375']);
 });
 
-test('log-opts given by the user replace the rotation defaults', (t) => {
+test('log-driver and log-opts are kept as given and checked with dockerd\'s texts', (t) => {
   assert.deepEqual(loadDaemonConfig(['--log-opt', 'max-size=1g'], noFile(t)).config.logOpts, { 'max-size': '1g' });
   assert.deepEqual(load(t, '{"log-opts": {"tag": "x"}}').logOpts, { tag: 'x' });
-  assert.deepEqual(load(t, '{"log-driver": "journald"}').logOpts, {});
+  assert.deepEqual(load(t, '{"log-driver": "local", "log-opts": {"max-file": "2", "compress": "false"}}').logOpts, { 'max-file': '2', compress: 'false' });
+  assert.equal(load(t, '{"log-driver": "none"}').logDriver, 'none');
+  assert.throws(() => load(t, '{"log-driver": "journald"}'), { message: 'unknown log-driver "journald": berthd has json-file, local, none' });
+  assert.throws(() => load(t, '{"log-opts": {"foo": "1"}}'), { message: "failed to set log opts: unknown log opt 'foo' for json-file log driver" });
+  assert.throws(() => load(t, '{"log-opts": {"max-size": "big"}}'), { message: "failed to set log opts: invalid size: 'big'" });
+  assert.throws(() => load(t, '{}', ['--log-driver', 'local', '--log-opt', 'max-file=1']), { message: 'failed to set log opts: compression cannot be enabled when max file count is 1' });
 });
 
 test('runtimes are merged with runc; the default runtime must exist', (t) => {

@@ -9,6 +9,7 @@ import type { ImageConfig } from '../../image/types.ts';
 import { conflict, invalidParameter, notFound } from '../../api/types/errors.ts';
 import { checkConfigTypes, commandOf, mergeConfig } from './container-config.ts';
 import { generateName, isValidName } from './names.ts';
+import { resolveLogConfig, type DaemonLogDefaults } from './log-config.ts';
 
 export interface ContainerServiceDeps {
   table: ContainersTable;
@@ -16,6 +17,8 @@ export interface ContainerServiceDeps {
   events: EventsService;
   logger: Logger;
   logDir: (id: string) => string;
+  /** The daemon's log-driver and log-opts, for containers that name no driver. */
+  logDefaults: () => DaemonLogDefaults;
 }
 
 export class ContainerService {
@@ -46,7 +49,8 @@ export class ContainerService {
     const imageConfig = this.deps.images.deps.content.readJson<ImageConfig>(image.id);
     const config = mergeConfig(body, imageConfig);
     commandOf(config as never);
-    const hostConfig = { NetworkMode: 'default', ...((body.HostConfig as Record<string, unknown>) ?? {}) };
+    const hostConfig: Record<string, unknown> = { NetworkMode: 'default', ...((body.HostConfig as Record<string, unknown>) ?? {}) };
+    hostConfig.LogConfig = resolveLogConfig(hostConfig.LogConfig, this.deps.logDefaults());
     const id = randomBytes(32).toString('hex');
     const top = this.deps.images.table.layersOf(image.id).at(-1);
     const rwCacheId = await this.deps.images.deps.layers.createRwLayer(top?.cacheId);

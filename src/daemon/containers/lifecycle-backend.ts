@@ -21,6 +21,7 @@ export function lifecycleBackend(lc: Lifecycle): LifecycleBackend {
     wait: (id, condition) => lc.wait(id, condition),
     logs(id, req) {
       const c = svc.resolve(id);
+      lc.deps.logs.checkReadable(c);
       const exited = lc.exitOf(c.id);
       const lines = readLogs(c.logPath, {
         follow: req.follow && exited !== undefined, stdout: req.stdout, stderr: req.stderr, signal: req.signal,

@@ -8,6 +8,7 @@ import type { ContainerService } from './container-service.ts';
 import type { Conmon } from '../../runtime/monitor/conmon.ts';
 import type { OciRuntime } from '../../runtime/monitor/oci-runtime.ts';
 import type { ExitStatus } from '../../runtime/monitor/exits.ts';
+import type { ContainerLogs } from './container-logs.ts';
 import { specJson } from '../../runtime/spec/index.ts';
 import { containerSpec } from './container-spec.ts';
 import { mountRootfs, unmountRootfs } from './rootfs.ts';
@@ -20,6 +21,8 @@ export interface LifecycleDeps {
   runtime: OciRuntime;
   execRoot: string;
   initPath?: string;
+  /** Log drivers and rotation (container-logs.ts). */
+  logs: ContainerLogs;
 }
 
 export class Lifecycle {
@@ -57,12 +60,15 @@ export class Lifecycle {
       await writeFile(join(bundle, 'config.json'), specJson(containerSpec(c, rootfs, { ...(this.deps.initPath && { initPath: this.deps.initPath }) })));
       await mkdir(join(c.logPath, '..'), { recursive: true, mode: 0o700 });
       const cfg = c.config as { Tty?: boolean; OpenStdin?: boolean; StdinOnce?: boolean };
+      const logging = await this.deps.logs.prepare(c);
       const { pid, conmonPid } = await conmon.create({
         id: c.id, name: c.name.slice(1), bundle, runtime, logPath: c.logPath,
         pidFile: join(bundle, 'pid'), conmonPidFile: join(bundle, 'conmon.pid'),
         terminal: cfg.Tty === true, stdin: cfg.OpenStdin === true, leaveStdinOpen: cfg.OpenStdin === true && !cfg.StdinOnce,
+        ...logging,
       });
-      this.#watch(c.id, started.promise);
+      const exit = this.#watch(c.id, started.promise);
+      void this.deps.logs.adopt(c, conmonPid, exit);
       await runtime.start(c.id);
       svc.deps.table.update(c.id, { status: 'running', pid, conmonPid, startedAt: new Date().toISOString(), exitCode: 0, error: '' });
       svc.emit(svc.resolve(c.id), 'start');
@@ -239,7 +245,7 @@ export class Lifecycle {
     for (const c of svc.deps.table.all()) {
       if (c.status !== 'running' && c.status !== 'paused') continue;
       if (c.conmonPid && (await conmon.isAlive(c.conmonPid, c.id))) {
-        this.#watch(c.id);
+        void this.deps.logs.adopt(c, c.conmonPid, this.#watch(c.id));
         continue;
       }
       const exit = (await conmon.exitStatus(c.id)) ?? { exitCode: 255, finishedAt: new Date().toISOString() };

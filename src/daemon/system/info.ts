@@ -5,6 +5,7 @@ import type { DaemonConfig } from '../config/types.ts';
 import type { ResourceCounts } from './system-service.ts';
 import { cgroupFacts, ipv4Forwarding, openFileCount, unameMachine } from './host-facts.ts';
 import { ENGINE_VERSION } from '../../lib/build-info.ts';
+import { LISTED_LOG_DRIVERS } from '../containers/log-config.ts';
 
 export interface InfoInput {
   config: DaemonConfig;
@@ -32,7 +33,7 @@ export function buildInfo(i: InfoInput): Record<string, unknown> {
     Driver: i.storage.name,
     DriverStatus: i.storage.status,
     // Only drivers berthd has today; each resource issue adds its own as it lands.
-    Plugins: { Volume: [], Network: ['host', 'null'], Authorization: null, Log: [] },
+    Plugins: { Volume: [], Network: ['host', 'null'], Authorization: null, Log: LISTED_LOG_DRIVERS },
     MemoryLimit: has('memory'),
     SwapLimit: existsSync('/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes') || cg.version === '2',
     CpuCfsPeriod: has('cpu'),

@@ -1,13 +1,14 @@
-// Reading a container's k8s-file log as `docker logs` needs it: tail/since found by seeking
-// (log-seek.ts), lines rebuilt from P fragments, filtered by stream and time, and optionally
-// followed until the container exits. The exit file conmon writes comes after it has drained the
-// container's pipes and synced the log (conmon.c, end of main), so once the caller's `exited`
-// promise settles, one more read to EOF sees every line.
+// Reading a container's log as `docker logs` needs it, across its rotated files (log-chain.ts):
+// tail/since found by seeking (log-seek.ts), lines rebuilt from P fragments, filtered by stream
+// and time, and optionally followed until the container exits. The exit file conmon writes comes
+// after it has drained the container's pipes and synced the log (conmon.c, end of main), so once
+// the caller's `exited` promise settles, one more read to EOF sees every line.
 import { watch, type FSWatcher } from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { fragmentOf, LineJoiner, parseRecord, toNs, type LogEntry } from './k8s-log.ts';
-import { BlockReader, findSince, findTail } from './log-seek.ts';
+import { LogChain } from './log-chain.ts';
+import { findSince, findTail } from './log-seek.ts';
 
 export interface ReadLogsOptions {
   follow?: boolean;
@@ -36,28 +37,29 @@ export async function* readLogs(path: string, opts: ReadLogsOptions = {}): Async
   const untilNs = opts.until === undefined ? undefined : toNs(opts.until);
   const want = (s: string) => (s === 'stdout' ? opts.stdout !== false : opts.stderr !== false);
   const waker = opts.follow ? new Waker(path, opts.pollMs ?? 250, opts.signal, opts.exited) : undefined;
-  let fh: FileHandle | undefined;
+  let chain: LogChain | undefined;
   try {
     // Following a container that has not written yet: wait for conmon to create the file.
     for (;;) {
       const ended = waker?.ended;
-      fh = await open(path, 'r').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
-      if (fh || !waker || ended || opts.signal?.aborted) break;
+      await chain?.close();
+      chain = await LogChain.open(path, opts.onRead);
+      if (!chain.empty || !waker || ended || opts.signal?.aborted) break;
       await waker.wait();
     }
-    if (!fh) return;
-    let reader = new BlockReader(fh, opts.onRead);
-    const size = (await fh.stat()).size;
+    if (chain.empty) return;
+    const size = await chain.size();
     let pos = 0;
     let skip = 0;
     if (opts.tail !== undefined && opts.tail >= 0) {
-      const t = opts.tail === 0 ? { offset: size, lines: 0 } : await findTail(reader, size, opts.tail);
+      const t = opts.tail === 0 ? { offset: size, lines: 0 } : await findTail(chain, size, opts.tail);
       pos = t.offset;
       skip = Math.max(0, t.lines - opts.tail);
     } else if (sinceNs !== undefined) {
-      pos = await findSince(reader, size, sinceNs);
+      pos = await sinceStart(chain, sinceNs);
     }
     const joiner = new LineJoiner();
+    let lastNs: bigint | undefined; // of the last record read: where to go on if a file is lost
     let done = false; // `until` passed
     const accept = (e: LogEntry): boolean => {
       if (skip > 0) return (skip--, false);
@@ -66,15 +68,16 @@ export async function* readLogs(path: string, opts: ReadLogsOptions = {}): Async
       return want(e.stream);
     };
     // Reads complete records from pos to EOF; pos stays at the first incomplete record.
-    async function* drain(): AsyncGenerator<LogEntry> {
+    async function* drain(from: LogChain): AsyncGenerator<LogEntry> {
       let len = FIRST_CHUNK; // small first: a tail or since window is usually a few lines
       for (;;) {
         if (opts.signal?.aborted) return void (done = true);
-        const buf = await reader.read(pos, len);
+        const buf = await from.read(pos, len);
         let start = 0;
         for (let nl = buf.indexOf(0x0a); nl >= 0; nl = buf.indexOf(0x0a, start)) {
           const rec = parseRecord(buf.subarray(start, nl));
           start = nl + 1;
+          if (rec) lastNs = rec.timeNs;
           const e = rec && (opts.fragments ? fragmentOf(rec) : joiner.push(rec));
           if (e && accept(e)) yield e;
           if (done) return;
@@ -86,22 +89,21 @@ export async function* readLogs(path: string, opts: ReadLogsOptions = {}): Async
     }
     for (;;) {
       const last = waker?.ended ?? true;
-      yield* drain();
+      yield* drain(chain);
       if (done) return;
       if (!waker) break;
-      // conmon's --log-size-max and its reopen command replace the file (write .tmp, rename):
-      // finish the old file, then continue at the start of the new one.
+      // Rotation (berthd renames the file and conmon reopens it) or conmon's own --log-size-max
+      // (a new file renamed over the old): finish the old file, then go on where it continues.
       const now = await stat(path).catch(() => undefined);
-      const cur = await fh.stat();
-      if (now && now.ino !== cur.ino) {
-        yield* drain();
-        await fh.close();
-        fh = await open(path, 'r');
-        reader = new BlockReader(fh, opts.onRead);
-        pos = 0;
+      if (now && (!chain.hasLive || now.ino !== chain.lastIno)) {
+        yield* drain(chain);
+        const next = await LogChain.open(path, opts.onRead);
+        pos = chain.positionIn(next, pos) ?? (lastNs === undefined ? 0 : await sinceStart(next, lastNs + 1n));
+        await chain.close();
+        chain = next;
         continue;
       }
-      if (cur.size < pos) pos = 0; // truncated in place
+      if (pos > (await chain.size())) pos = chain.base(chain.count - 1); // truncated in place
       if (last || opts.signal?.aborted) break;
       await waker.wait();
       if (opts.signal?.aborted) return;
@@ -109,8 +111,17 @@ export async function* readLogs(path: string, opts: ReadLogsOptions = {}): Async
     for (const e of joiner.flush()) if (accept(e)) yield e;
   } finally {
     waker?.close();
-    await fh?.close();
+    await chain?.close();
   }
+}
+
+/** The first record at or after sinceNs: in the newest file that starts before it, bisected. */
+async function sinceStart(chain: LogChain, sinceNs: bigint): Promise<number> {
+  for (let i = chain.count - 1; i >= 0; i--) {
+    const t = await chain.firstTime(i);
+    if (t !== undefined && t < sinceNs) return findSince(chain, await chain.end(i), sinceNs, chain.base(i));
+  }
+  return 0;
 }
 
 /** Wakes a follower on a change in the log's directory, a poll tick, abort, or container exit. */

@@ -3,7 +3,6 @@
 // all. Tail reads blocks backwards from the end; since bisects on byte offsets, probing the
 // timestamp of the first record after each midpoint (records are in time order: conmon writes
 // them from one thread as it reads them).
-import type { FileHandle } from 'node:fs/promises';
 import { recordHead, recordTime, type LogStream } from './k8s-log.ts';
 
 const BACK_BLOCK = 4096;
@@ -11,29 +10,13 @@ const PROBE = 512;
 const LINEAR = 4096;
 const EXTEND = 16 * 1024;
 
-/** Positional reads, with a hook that sees every byte count (tests assert how little is read). */
-export class BlockReader {
-  private fh: FileHandle;
-  private onRead: ((bytes: number) => void) | undefined;
-  constructor(fh: FileHandle, onRead?: (bytes: number) => void) {
-    this.fh = fh;
-    this.onRead = onRead;
-  }
-  async read(pos: number, len: number): Promise<Buffer> {
-    const buf = Buffer.allocUnsafe(len);
-    let got = 0;
-    while (got < len) {
-      const { bytesRead } = await this.fh.read(buf, got, len - got, pos + got);
-      if (bytesRead === 0) break;
-      got += bytesRead;
-    }
-    this.onRead?.(got);
-    return buf.subarray(0, got);
-  }
+/** Positional reads over a log (log-chain.ts: its files as one sequence); a short read means EOF. */
+export interface ByteSource {
+  read(pos: number, len: number): Promise<Buffer>;
 }
 
 /** Records newest to oldest: start offset, stream and F/P flag (malformed records skipped). */
-async function* backwards(r: BlockReader, size: number): AsyncGenerator<{ start: number; stream: LogStream; partial: boolean }> {
+async function* backwards(r: ByteSource, size: number): AsyncGenerator<{ start: number; stream: LogStream; partial: boolean }> {
   let pos = size;
   let buf: Buffer<ArrayBufferLike> = Buffer.alloc(0); // file bytes [pos, pos + buf.length)
   // Index in buf of the '\n' ending the newest unprocessed record; bytes after the file's last
@@ -68,7 +51,7 @@ async function* backwards(r: BlockReader, size: number): AsyncGenerator<{ start:
  * of those streams it meets. Only a P written more than EXTEND bytes before its line's end can
  * still be cut off.
  */
-export async function findTail(r: BlockReader, size: number, n: number): Promise<{ offset: number; lines: number }> {
+export async function findTail(r: ByteSource, size: number, n: number): Promise<{ offset: number; lines: number }> {
   const it = backwards(r, size);
   const seen = new Set<LogStream>();
   let lines = 0;
@@ -103,7 +86,7 @@ export async function findTail(r: BlockReader, size: number, n: number): Promise
 }
 
 /** The first record start at or after `at`, and that record's timestamp (undefined at EOF). */
-async function probe(r: BlockReader, size: number, at: number): Promise<{ start: number; ts: bigint | undefined }> {
+async function probe(r: ByteSource, size: number, at: number): Promise<{ start: number; ts: bigint | undefined }> {
   let start = at;
   if (at > 0) {
     let pos = at - 1; // a record starts at `at` if the byte before it is '\n'
@@ -122,9 +105,9 @@ async function probe(r: BlockReader, size: number, at: number): Promise<{ start:
   return { start, ts: recordTime(await r.read(start, 64)) };
 }
 
-/** Offset of the first record with time >= sinceNs (size if none). */
-export async function findSince(r: BlockReader, size: number, sinceNs: bigint): Promise<number> {
-  let lo = 0;
+/** Offset of the first record at or after `from` with time >= sinceNs (size if none). */
+export async function findSince(r: ByteSource, size: number, sinceNs: bigint, from = 0): Promise<number> {
+  let lo = from;
   let hi = size;
   let best = size; // smallest record start known to be >= since
   // Invariant: the answer is a record start in [lo, hi), or `best`.

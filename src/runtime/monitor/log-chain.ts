@@ -1,0 +1,179 @@
+// A container's log files (log-files.ts) read as one byte sequence, oldest first, so tail and
+// since (log-seek.ts) work across rotations unchanged: tail reads blocks back from the end and
+// touches only the newest files; since picks the file by its first record, then bisects in it.
+// A compressed file counts as its uncompressed size (gzip's ISIZE trailer) and is inflated into
+// an unlinked temporary file only when a read reaches it.
+import { constants } from 'node:fs';
+import { open, rm, type FileHandle } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { recordTime } from './k8s-log.ts';
+import { openLogFiles, type OpenLogFile } from './log-files.ts';
+import type { ByteSource } from './log-seek.ts';
+
+interface Segment extends OpenLogFile {
+  /** Offset of the segment's first byte in the chain. */
+  base: number;
+  /** Uncompressed length (the live file's grows: see end()). */
+  length: number;
+  inflated?: Promise<FileHandle>;
+}
+
+export class LogChain implements ByteSource {
+  readonly path: string;
+  readonly #segments: Segment[];
+  readonly #onRead: ((bytes: number) => void) | undefined;
+
+  private constructor(path: string, segments: Segment[], onRead?: (bytes: number) => void) {
+    this.path = path;
+    this.#segments = segments;
+    this.#onRead = onRead;
+  }
+
+  static async open(path: string, onRead?: (bytes: number) => void): Promise<LogChain> {
+    const segments: Segment[] = [];
+    let base = 0;
+    for (const f of await openLogFiles(path)) {
+      const length = f.gz ? await gzipLength(f) : f.size;
+      segments.push({ ...f, base, length });
+      base += length;
+    }
+    return new LogChain(path, segments, onRead);
+  }
+
+  get empty(): boolean {
+    return this.#segments.length === 0;
+  }
+
+  get count(): number {
+    return this.#segments.length;
+  }
+
+  base(i: number): number {
+    return this.#segments[i]!.base;
+  }
+
+  /** Where segment i ends; for the last one, its current size (the file may still grow). */
+  async end(i: number): Promise<number> {
+    const s = this.#segments[i]!;
+    if (i < this.#segments.length - 1) return s.base + s.length;
+    return s.base + (s.gz ? s.length : (await s.fh.stat()).size);
+  }
+
+  async size(): Promise<number> {
+    return this.#segments.length ? this.end(this.#segments.length - 1) : 0;
+  }
+
+  /** The inode of the file written to last in this snapshot (the live file, if it existed). */
+  get lastIno(): number | undefined {
+    return this.#segments.at(-1)?.ino;
+  }
+
+  get hasLive(): boolean {
+    return this.#segments.at(-1)?.live === true;
+  }
+
+  /** The same position in a newer snapshot of the log, found by the file it falls in. */
+  positionIn(next: LogChain, pos: number): number | undefined {
+    const i = this.#segments.findLastIndex((s) => s.base <= pos);
+    const s = this.#segments[i];
+    if (!s || s.gz) return undefined;
+    const same = next.#segments.find((t) => !t.gz && t.ino === s.ino);
+    return same && same.base + (pos - s.base);
+  }
+
+  /** The timestamp of segment i's first record (undefined if it has none). */
+  async firstTime(i: number): Promise<bigint | undefined> {
+    const s = this.#segments[i]!;
+    if (!s.gz || s.inflated) return recordTime(await this.#readSegment(s, 0, 64));
+    return recordTime(await gunzipHead(s.fh, 64));
+  }
+
+  async read(pos: number, len: number): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    let got = 0;
+    for (let i = this.#segments.findLastIndex((s) => s.base <= pos); i >= 0 && i < this.#segments.length && got < len; i++) {
+      const s = this.#segments[i]!;
+      const last = i === this.#segments.length - 1;
+      const at = pos + got - s.base;
+      const want = last ? len - got : Math.min(len - got, s.length - at);
+      if (want <= 0) continue;
+      let b = await this.#readSegment(s, at, want);
+      // A damaged .gz shorter than its trailer says: newlines stand in, which no reader takes for a record.
+      if (!last && b.length < want) b = Buffer.concat([b, Buffer.alloc(want - b.length, 0x0a)]);
+      parts.push(b);
+      got += b.length;
+      if (last) break;
+    }
+    const out = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    this.#onRead?.(out.length);
+    return out;
+  }
+
+  async #readSegment(s: Segment, at: number, len: number): Promise<Buffer> {
+    const fh = s.gz ? await (s.inflated ??= inflate(s)) : s.fh;
+    const buf = Buffer.allocUnsafe(len);
+    let got = 0;
+    while (got < len) {
+      const { bytesRead } = await fh.read(buf, got, len - got, at + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return buf.subarray(0, got);
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.#segments) {
+      await s.fh.close().catch(() => undefined);
+      if (s.inflated) await (await s.inflated.catch(() => undefined))?.close().catch(() => undefined);
+    }
+  }
+}
+
+/** gzip's ISIZE: the uncompressed length modulo 2^32, from the last 4 bytes; 0 for what is not gzip. */
+async function gzipLength(f: OpenLogFile): Promise<number> {
+  if (f.size < 18) return 0;
+  const head = Buffer.alloc(2);
+  const tail = Buffer.alloc(4);
+  await f.fh.read(head, 0, 2, 0);
+  await f.fh.read(tail, 0, 4, f.size - 4);
+  if (head[0] !== 0x1f || head[1] !== 0x8b) return 0;
+  const isize = tail.readUInt32LE(0);
+  // deflate never compresses better than ~1032:1: a larger ISIZE is a damaged trailer.
+  return isize <= f.size * 1032 ? isize : 0;
+}
+
+async function gunzipHead(fh: FileHandle, bytes: number): Promise<Buffer> {
+  const stream = fh.createReadStream({ start: 0, autoClose: false }).pipe(createGunzip());
+  const parts: Buffer[] = [];
+  let got = 0;
+  try {
+    for await (const chunk of stream) {
+      parts.push(chunk as Buffer);
+      got += (chunk as Buffer).length;
+      if (got >= bytes) break;
+    }
+  } catch {
+    // a damaged file: whatever came out before the damage
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(parts).subarray(0, bytes);
+}
+
+/** The uncompressed bytes in an unlinked file beside the log (or in the temp dir). */
+async function inflate(s: Segment): Promise<FileHandle> {
+  const name = `.${basename(s.path)}.read-${randomBytes(4).toString('hex')}`;
+  let tmp: string = join(dirname(s.path), name);
+  const flags = constants.O_RDWR | constants.O_CREAT | constants.O_EXCL;
+  const out = await open(tmp, flags, 0o600).catch(() => open((tmp = join(tmpdir(), name)), flags, 0o600));
+  await rm(tmp, { force: true });
+  try {
+    for await (const chunk of s.fh.createReadStream({ start: 0, autoClose: false }).pipe(createGunzip())) await out.write(chunk as Buffer);
+  } catch {
+    // damaged: keep what was inflated (read() pads the rest)
+  }
+  return out;
+}
