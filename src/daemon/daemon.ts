@@ -157,6 +157,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     },
     async shutdown() {
       await Promise.all(listeners.map((l) => l.close()));
+      await lifecycle.shutdown(!config.liveRestore);
       await logs.stopAll();
       db.close();
     },

@@ -24,6 +24,7 @@ export interface ContainerRow {
   restartCount: number;
   rwCacheId: string;
   logPath: string;
+  manuallyStopped: boolean;
 }
 
 type Row = Record<string, string | number | null>;
@@ -48,14 +49,16 @@ function fromRow(r: Row): ContainerRow {
     restartCount: Number(r.restart_count),
     rwCacheId: r.rw_cache_id as string,
     logPath: r.log_path as string,
+    manuallyStopped: Number(r.manually_stopped) === 1,
   };
 }
 
-export type StateUpdate = Partial<Pick<ContainerRow, 'status' | 'pid' | 'conmonPid' | 'exitCode' | 'startedAt' | 'finishedAt' | 'error' | 'oomKilled' | 'restartCount' | 'logPath'>>;
+export type StateUpdate = Partial<Pick<ContainerRow, 'status' | 'pid' | 'conmonPid' | 'exitCode' | 'startedAt' | 'finishedAt' | 'error' | 'oomKilled' | 'restartCount' | 'logPath' | 'manuallyStopped'>>;
 
 const COLUMNS: Record<keyof StateUpdate, string> = {
   status: 'status', pid: 'pid', conmonPid: 'conmon_pid', exitCode: 'exit_code', startedAt: 'started_at',
   finishedAt: 'finished_at', error: 'error', oomKilled: 'oom_killed', restartCount: 'restart_count', logPath: 'log_path',
+  manuallyStopped: 'manually_stopped',
 };
 
 export class ContainersTable {
@@ -99,6 +102,11 @@ export class ContainersTable {
     const sql = `UPDATE containers SET ${keys.map((k) => `${COLUMNS[k]} = ?`).join(', ')} WHERE id = ?`;
     const values = keys.map((k) => (typeof u[k] === 'boolean' ? (u[k] ? 1 : 0) : (u[k] as string | number)));
     this.#db.statement(sql).run(...values, id);
+  }
+
+  /** POST /containers/{id}/update: the new resources and restart policy. */
+  setHostConfig(id: string, hostConfig: Record<string, unknown>): void {
+    this.#db.statement('UPDATE containers SET host_config = ? WHERE id = ?').run(JSON.stringify(hostConfig), id);
   }
 
   rename(id: string, name: string): void {

@@ -115,4 +115,7 @@ export const MIGRATIONS: readonly string[] = [
      log_path TEXT NOT NULL DEFAULT ''
    );
    CREATE INDEX containers_image ON containers (image_id);`,
+  // Whether a user stopped the container (stop or kill): restart policies always and
+  // unless-stopped leave such a container alone, on exit and at daemon start.
+  `ALTER TABLE containers ADD COLUMN manually_stopped INTEGER NOT NULL DEFAULT 0;`,
 ];

@@ -28,6 +28,9 @@ export interface LifecycleBackend {
   stop(id: string, opts: { signal?: string; timeout?: number }): Promise<void>;
   kill(id: string, signal?: string): Promise<void>;
   restart(id: string, opts: { signal?: string; timeout?: number }): Promise<void>;
+  pause(id: string): Promise<void>;
+  update(id: string, body: Record<string, unknown>): Promise<{ Warnings: string[] }>;
+  unpause(id: string): Promise<void>;
   wait(id: string, condition: string): Promise<{ StatusCode: number; Error: null }>;
   /** Whether the container has a TTY (raw output) and its log lines. */
   logs(id: string, req: LogRequest): { tty: boolean; lines: AsyncIterable<LogLine> };
@@ -49,6 +52,9 @@ export function lifecycleRoutes(b: LifecycleBackend): Route[] {
     { method: 'POST', path: '/containers/:id/start', handler: async (ctx) => (await b.start(ctx.params.id!), ctx.sendEmpty(204)) },
     { method: 'POST', path: '/containers/:id/stop', handler: async (ctx) => (await b.stop(ctx.params.id!, stopOpts(ctx)), ctx.sendEmpty(204)) },
     { method: 'POST', path: '/containers/:id/restart', handler: async (ctx) => (await b.restart(ctx.params.id!, stopOpts(ctx)), ctx.sendEmpty(204)) },
+    { method: 'POST', path: '/containers/:id/update', handler: async (ctx) => ctx.sendJson(200, await b.update(ctx.params.id!, (await ctx.json<Record<string, unknown>>()) ?? {})) },
+    { method: 'POST', path: '/containers/:id/pause', handler: async (ctx) => (await b.pause(ctx.params.id!), ctx.sendEmpty(204)) },
+    { method: 'POST', path: '/containers/:id/unpause', handler: async (ctx) => (await b.unpause(ctx.params.id!), ctx.sendEmpty(204)) },
     { method: 'POST', path: '/containers/:id/kill', handler: async (ctx) => (await b.kill(ctx.params.id!, ctx.query.get('signal') || undefined), ctx.sendEmpty(204)) },
     { method: 'POST', path: '/containers/:id/wait', handler: (ctx) => wait(ctx, b) },
     { method: 'GET', path: '/containers/:id/logs', handler: (ctx) => logs(ctx, b) },

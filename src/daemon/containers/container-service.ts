@@ -9,6 +9,7 @@ import type { ImageConfig } from '../../image/types.ts';
 import { conflict, invalidParameter, notFound } from '../../api/types/errors.ts';
 import { checkConfigTypes, commandOf, mergeConfig } from './container-config.ts';
 import { generateName, isValidName } from './names.ts';
+import { validateRestartPolicy } from './restart-policy.ts';
 import { resolveLogConfig, type DaemonLogDefaults } from './log-config.ts';
 
 export interface ContainerServiceDeps {
@@ -42,6 +43,7 @@ export class ContainerService {
 
   async create(body: Record<string, unknown>, name: string | undefined): Promise<{ Id: string; Warnings: string[] }> {
     checkConfigTypes(body);
+    validateRestartPolicy((body.HostConfig as Record<string, unknown> | undefined) ?? {});
     const imageName = body.Image;
     if (typeof imageName !== 'string' || imageName === '') throw invalidParameter('Config cannot be empty in order to create a container');
     const fullName = this.#claimName(name);
@@ -57,7 +59,7 @@ export class ContainerService {
     const row: ContainerRow = {
       id, name: fullName, imageId: image.id, image: imageName, created: new Date().toISOString(), config, hostConfig,
       status: 'created', pid: 0, conmonPid: 0, exitCode: 0, startedAt: '0001-01-01T00:00:00Z', finishedAt: '0001-01-01T00:00:00Z',
-      error: '', oomKilled: false, restartCount: 0, rwCacheId, logPath: `${this.deps.logDir(id)}/${id}-json.log`,
+      error: '', oomKilled: false, restartCount: 0, manuallyStopped: false, rwCacheId, logPath: `${this.deps.logDir(id)}/${id}-json.log`,
     };
     try {
       this.deps.table.insert(row);

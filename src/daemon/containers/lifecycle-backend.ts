@@ -4,6 +4,7 @@ import type { LifecycleBackend, LogLine } from '../../api/routers/container-life
 import type { Lifecycle } from './lifecycle.ts';
 import { readLogs } from '../../runtime/monitor/log-reader.ts';
 import { conflict } from '../../api/types/errors.ts';
+import { updateContainer } from './container-update.ts';
 import { DEFAULT_DETACH_KEYS, DetachScanner, parseDetachKeys } from './detach-keys.ts';
 
 export function lifecycleBackend(lc: Lifecycle): LifecycleBackend {
@@ -12,12 +13,10 @@ export function lifecycleBackend(lc: Lifecycle): LifecycleBackend {
     start: (id) => lc.start(id),
     stop: (id, opts) => lc.stop(id, opts),
     kill: (id, signal) => lc.kill(id, signal),
-    async restart(id, opts) {
-      const c = svc.resolve(id);
-      if (c.status === 'running' || c.status === 'paused') await lc.stop(c.id, opts);
-      await lc.start(c.id);
-      svc.emit(svc.resolve(c.id), 'restart');
-    },
+    restart: (id, opts) => lc.restart(id, opts),
+    pause: (id) => lc.pause(id),
+    update: (id, body) => updateContainer(lc, id, body),
+    unpause: (id) => lc.unpause(id),
     wait: (id, condition) => lc.wait(id, condition),
     logs(id, req) {
       const c = svc.resolve(id);

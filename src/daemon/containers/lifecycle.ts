@@ -14,6 +14,8 @@ import { containerSpec } from './container-spec.ts';
 import { mountRootfs, unmountRootfs } from './rootfs.ts';
 import { conflict, notModified } from '../../api/types/errors.ts';
 import { signalNumber } from './signals.ts';
+import { KeyedMutex } from '../../lib/keyed-mutex.ts';
+import { RestartManager } from './restart-manager.ts';
 
 export interface LifecycleDeps {
   svc: ContainerService;
@@ -36,19 +38,31 @@ export class Lifecycle {
   /** Failed starts per container, so a waiter or attacher waiting for a start sees one fail. */
   readonly #failedStarts = new Map<string, number>();
 
+  /** Start, stop, restart, pause and unpause of one container run one at a time. */
+  readonly #mutex = new KeyedMutex();
+  readonly restarts: RestartManager;
+
   constructor(deps: LifecycleDeps) {
     this.deps = deps;
+    this.restarts = new RestartManager(deps.svc, (id) => this.#mutex.run(id, () => this.#start(id, true)));
   }
 
   bundle(id: string): string {
     return join(this.deps.execRoot, 'containers', id);
   }
 
-  async start(idOrName: string): Promise<void> {
+  start(idOrName: string): Promise<void> {
+    const c = this.deps.svc.resolve(idOrName);
+    return this.#mutex.run(c.id, () => this.#start(c.id, false));
+  }
+
+  /** `byPolicy`: a restart by the restart policy, which leaves the user's stop mark alone. */
+  async #start(id: string, byPolicy: boolean): Promise<void> {
     const { svc, conmon, runtime } = this.deps;
-    const c = svc.resolve(idOrName);
+    const c = svc.resolve(id);
     if (c.status === 'running' || c.status === 'restarting') throw notModified();
     if (c.status === 'paused') throw conflict('cannot start a paused container, try unpause instead');
+    if (!byPolicy && c.manuallyStopped) svc.deps.table.update(c.id, { manuallyStopped: false });
     const layers = svc.deps.images.deps.layers;
     const rootfs = await mountRootfs(layers, c.rwCacheId);
     const bundle = this.bundle(c.id);
@@ -166,19 +180,90 @@ export class Lifecycle {
     ]);
     svc.emit(c, 'die', { exitCode: String(exit.exitCode) });
     if ((c.hostConfig as { AutoRemove?: boolean }).AutoRemove) await this.remove(svc.resolve(id));
+    else this.restarts.afterExit(svc.resolve(id), exit);
   }
 
   async kill(idOrName: string, signal = 'KILL'): Promise<void> {
     const c = this.deps.svc.resolve(idOrName);
-    if (c.status !== 'running' && c.status !== 'paused') throw conflict(`cannot kill container: ${idOrName}: container ${c.id} is not running`);
     const n = signalNumber(signal);
+    // A container waiting to be restarted has no process: killing it only cancels the restart.
+    if (c.status === 'restarting' && this.restarts.cancel(c.id)) return void this.deps.svc.deps.table.update(c.id, { manuallyStopped: true });
+    if (c.status !== 'running' && c.status !== 'paused') throw conflict(`cannot kill container: ${idOrName}: container ${c.id} is not running`);
+    // A user's kill is a stop as far as restart policies go (dockerd marks it the same way);
+    // the daemon's own stop at shutdown is not.
+    if (!this.#shuttingDown) this.deps.svc.deps.table.update(c.id, { manuallyStopped: true });
     await this.deps.runtime.kill(c.id, n);
+    // A frozen process gets its signal only once thawed.
+    if (c.status === 'paused') await this.#thaw(c.id);
     this.deps.svc.emit(c, 'kill', { signal: String(n) });
   }
 
-  /** Docker's stop: the stop signal, `timeout` seconds, then SIGKILL. */
-  async stop(idOrName: string, opts: { signal?: string; timeout?: number } = {}): Promise<void> {
+  async #thaw(id: string): Promise<void> {
+    await this.deps.runtime.resume(id).catch(() => undefined);
+    const now = this.deps.svc.deps.table.get(id);
+    if (now?.status === 'paused') this.deps.svc.deps.table.update(id, { status: 'running' });
+  }
+
+  #shuttingDown = false;
+
+  /** Daemon shutdown. Without live-restore the containers are stopped cleanly first, each with
+   * its stop signal and timeout; with it they run on and the next daemon adopts them. */
+  async shutdown(stopContainers: boolean): Promise<void> {
+    this.#shuttingDown = true;
+    this.restarts.close();
+    if (!stopContainers) return;
+    const active = this.deps.svc.deps.table.all().filter((c) => c.status === 'running' || c.status === 'paused');
+    await Promise.all(active.map((c) => this.#mutex.run(c.id, () => this.#stop(c.id, {})).catch(() => undefined)));
+  }
+
+  /** Freeze every process of the container (cgroup freezer, through runc). */
+  pause(idOrName: string): Promise<void> {
     const c = this.deps.svc.resolve(idOrName);
+    return this.#mutex.run(c.id, async () => {
+      const now = this.deps.svc.resolve(c.id);
+      if (now.status === 'paused') throw conflict(`Container ${c.id} is already paused`);
+      if (now.status !== 'running') throw conflict(`Container ${c.id} is not running`);
+      await this.deps.runtime.pause(c.id);
+      this.deps.svc.deps.table.update(c.id, { status: 'paused' });
+      this.deps.svc.emit(now, 'pause');
+    });
+  }
+
+  unpause(idOrName: string): Promise<void> {
+    const c = this.deps.svc.resolve(idOrName);
+    return this.#mutex.run(c.id, async () => {
+      const now = this.deps.svc.resolve(c.id);
+      if (now.status !== 'paused') throw conflict(`Container ${c.id} is not paused`);
+      await this.deps.runtime.resume(c.id);
+      this.deps.svc.deps.table.update(c.id, { status: 'running' });
+      this.deps.svc.emit(now, 'unpause');
+    });
+  }
+
+  /** Docker's stop: the stop signal, `timeout` seconds, then SIGKILL. */
+  stop(idOrName: string, opts: { signal?: string; timeout?: number } = {}): Promise<void> {
+    const c = this.deps.svc.resolve(idOrName);
+    return this.#mutex.run(c.id, () => this.#stop(c.id, opts));
+  }
+
+  /** docker restart: stop if running, then start, as one operation. */
+  restart(idOrName: string, opts: { signal?: string; timeout?: number } = {}): Promise<void> {
+    const c = this.deps.svc.resolve(idOrName);
+    return this.#mutex.run(c.id, async () => {
+      const now = this.deps.svc.resolve(c.id);
+      if (now.status === 'running' || now.status === 'paused') await this.#stop(c.id, opts);
+      this.restarts.cancel(c.id);
+      await this.#start(c.id, false);
+      this.deps.svc.emit(this.deps.svc.resolve(c.id), 'restart');
+    });
+  }
+
+  async #stop(id: string, opts: { signal?: string; timeout?: number }): Promise<void> {
+    const c = this.deps.svc.resolve(id);
+    if (c.status === 'restarting' && this.restarts.cancel(c.id)) {
+      this.deps.svc.deps.table.update(c.id, { manuallyStopped: true });
+      return this.deps.svc.emit(this.deps.svc.resolve(c.id), 'stop');
+    }
     if (c.status !== 'running' && c.status !== 'paused') throw notModified();
     const cfg = c.config as { StopSignal?: string; StopTimeout?: number };
     const exit = this.#watch(c.id);
@@ -191,6 +276,8 @@ export class Lifecycle {
   }
 
   async stopForRemoval(c: ContainerRow): Promise<void> {
+    if (this.restarts.cancel(c.id)) return;
+    this.deps.svc.deps.table.update(c.id, { manuallyStopped: true });
     const exit = this.#watch(c.id);
     await this.deps.runtime.kill(c.id, 9).catch(() => undefined);
     await exit;
@@ -236,6 +323,8 @@ export class Lifecycle {
   /** After a berthd restart: re-adopt containers whose conmon still runs, record the rest. */
   async restore(): Promise<void> {
     const { svc, conmon, runtime } = this.deps;
+    // Rows that were not running when the daemon went away; the policy may start them below.
+    const stopped = svc.deps.table.all().filter((c) => c.status === 'exited' || c.status === 'restarting');
     // runc state left by a start that crashed half way (its row never said running) would make
     // the next start of that container fail: remove it.
     for (const state of await runtime.list().catch(() => [])) {
@@ -251,6 +340,7 @@ export class Lifecycle {
       const exit = (await conmon.exitStatus(c.id)) ?? { exitCode: 255, finishedAt: new Date().toISOString() };
       await this.#onExit(c.id, exit);
     }
+    await this.restarts.startAll(stopped);
   }
 }
 
