@@ -102,9 +102,11 @@ test('update changes the limits of a running container and its restart policy', 
 });
 
 test('daemon start runs what the policies say; without live-restore SIGTERM stops containers first', { skip }, async () => {
-  await docker(['run', '-d', '--name', 'always-on', '--restart', 'always', 'busybox', 'sleep', '1000']);
+  await docker(['run', '-d', '--name', 'always-on', '--restart', 'always', '--stop-timeout', '1', 'busybox', 'sleep', '1000']);
   await docker(['run', '-d', '--name', 'user-stopped', '--restart', 'unless-stopped', 'busybox', 'sleep', '1000']);
   await docker(['stop', '-t', '0', 'user-stopped']);
+  await docker(['run', '-d', '--name', 'always-stopped', '--restart', 'always', 'busybox', 'sleep', '1000']);
+  await docker(['stop', '-t', '0', 'always-stopped']);
   await docker(['run', '-d', '--name', 'plain', '--stop-timeout', '1', 'busybox', 'sleep', '1000']);
   await d.stop();
   d = await new Berthd({ dir: d.dir, daemonJson: { 'live-restore': false } }).start();
@@ -115,4 +117,5 @@ test('daemon start runs what the policies say; without live-restore SIGTERM stop
   assert.equal(await state('plain', '{{.State.Status}} {{.State.ExitCode}}'), 'exited 137');
   assert.equal(await state('always-on'), 'running');
   assert.equal(await state('user-stopped'), 'exited');
+  assert.equal(await state('always-stopped'), 'running', 'always: a daemon restart starts it even after a manual stop');
 });

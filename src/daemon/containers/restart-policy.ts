@@ -43,9 +43,10 @@ export function shouldRestart(p: RestartPolicy, s: { exitCode: number; restartCo
   }
 }
 
-/** Whether a container that was running when the daemon went away is started with the daemon. */
+/** Whether a stopped container is started with the daemon: `always` even when a user stopped
+ * it (Docker's documented meaning), `unless-stopped` only when nobody did. */
 export function startsWithDaemon(p: RestartPolicy, manuallyStopped: boolean): boolean {
-  return !manuallyStopped && (p.name === 'always' || p.name === 'unless-stopped');
+  return p.name === 'always' || (p.name === 'unless-stopped' && !manuallyStopped);
 }
 
 const INITIAL_MS = 100;
