@@ -119,3 +119,15 @@ test('daemon start runs what the policies say; without live-restore SIGTERM stop
   assert.equal(await state('user-stopped'), 'exited');
   assert.equal(await state('always-stopped'), 'running', 'always: a daemon restart starts it even after a manual stop');
 });
+
+test('a container killed for memory says OOMKilled, with an oom event before die', { skip }, async () => {
+  const r = await docker(['run', '--name', 'hungry', '--memory', '8m', '--memory-swap', '8m', 'busybox', 'sh', '-c', 'x=$(head -c 50000000 /dev/zero | tr "\\0" a); echo survived']);
+  assert.equal(r.code, 137, r.stderr);
+  assert.equal(await state('hungry', '{{.State.OOMKilled}} {{.State.ExitCode}}'), 'true 137');
+  const events = await docker(['events', '--since', '1m', '--until', String(Math.ceil(Date.now() / 1000) + 1), '--filter', 'container=hungry', '--format', '{{.Action}}']);
+  assert.match(events.stdout, /oom\ndie\n/);
+  // The next run, with room enough, starts clean.
+  await docker(['update', '--memory', '512m', '--memory-swap', '512m', 'hungry']);
+  await docker(['start', '-a', 'hungry']);
+  assert.equal(await state('hungry', '{{.State.OOMKilled}} {{.State.ExitCode}}'), 'false 0');
+});

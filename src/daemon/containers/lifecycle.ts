@@ -1,7 +1,7 @@
 // Running containers: start (mount the rootfs, write the bundle, conmon + runc), stop, kill,
 // wait, and the exit path (record the exit, clean runtime state, unmount, auto-remove). State
 // changes are committed to the store before they are announced.
-import { mkdir, writeFile, rm } from 'node:fs/promises';
+import { access, mkdir, writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerRow } from '../../store/containers.ts';
 import type { ContainerService } from './container-service.ts';
@@ -71,6 +71,7 @@ export class Lifecycle {
     const started = Promise.withResolvers<boolean>();
     try {
       await mkdir(bundle, { recursive: true, mode: 0o700 });
+      await rm(join(bundle, 'oom'), { force: true }); // a previous run's
       await writeFile(join(bundle, 'config.json'), specJson(containerSpec(c, rootfs, { ...(this.deps.initPath && { initPath: this.deps.initPath }) })));
       await mkdir(join(c.logPath, '..'), { recursive: true, mode: 0o700 });
       const cfg = c.config as { Tty?: boolean; OpenStdin?: boolean; StdinOnce?: boolean };
@@ -171,7 +172,10 @@ export class Lifecycle {
     const c = svc.deps.table.get(id);
     this.#exits.delete(id);
     if (!c) return;
-    svc.deps.table.update(id, { status: 'exited', exitCode: exit.exitCode, finishedAt: exit.finishedAt, pid: 0, conmonPid: 0 });
+    // conmon leaves an `oom` file in its working directory (the bundle) after an OOM kill.
+    const oomKilled = await access(join(this.bundle(id), 'oom')).then(() => true, () => false);
+    svc.deps.table.update(id, { status: 'exited', exitCode: exit.exitCode, finishedAt: exit.finishedAt, pid: 0, conmonPid: 0, oomKilled });
+    if (oomKilled) svc.emit(c, 'oom');
     // Independent clean-ups (runc's state, conmon's files, the host-side rootfs mount): at once.
     await Promise.all([
       runtime.delete(id, true).catch(() => undefined),
