@@ -74,16 +74,17 @@ test('detached: ps, logs, stop, start, kill, rm -f', { skip }, async () => {
   assert.equal(conmons, '', 'no monitor is left for removed containers');
 });
 
-test('live-restore: a SIGKILLed berthd re-adopts running containers and records exits', { skip }, async () => {
-  await docker(['run', '-d', '--name', 'keep', 'busybox', 'sleep', '1000']);
+test('live-restore: ten containers survive a SIGKILLed berthd with their pids; exits while down are recorded', { skip }, async () => {
+  const names = Array.from({ length: 10 }, (_, i) => `keep${i}`);
+  for (const n of names) assert.equal((await docker(['run', '-d', '--name', n, 'busybox', 'sleep', '1000'])).code, 0);
   await docker(['run', '-d', '--name', 'short', 'busybox', 'sh', '-c', 'sleep 1; exit 7']);
-  const pid = (await docker(['inspect', '--format', '{{.State.Pid}}', 'keep'])).stdout.trim();
+  const pids = await Promise.all(names.map(async (n) => (await docker(['inspect', '--format', '{{.State.Pid}}', n])).stdout.trim()));
   await d.kill();
   await new Promise((r) => setTimeout(r, 1500));
   d = await new Berthd({ dir: d.dir }).start();
-  assert.equal((await docker(['inspect', '--format', '{{.State.Status}} {{.State.Pid}}', 'keep'])).stdout.trim(), `running ${pid}`);
+  for (const [i, n] of names.entries()) assert.equal((await docker(['inspect', '--format', '{{.State.Status}} {{.State.Pid}}', n])).stdout.trim(), `running ${pids[i]}`);
   assert.equal((await docker(['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', 'short'])).stdout.trim(), 'exited 7');
-  const stop = await docker(['stop', '-t', '1', 'keep']);
+  const stop = await docker(['stop', '-t', '0', ...names]);
   assert.equal(stop.code, 0, stop.stderr);
-  assert.equal((await docker(['inspect', '--format', '{{.State.Status}}', 'keep'])).stdout.trim(), 'exited');
+  for (const n of names) assert.equal((await docker(['inspect', '--format', '{{.State.Status}}', n])).stdout.trim(), 'exited');
 });

@@ -1,0 +1,97 @@
+// Removing a container leaves nothing behind: after cycles of run/exec/stop/rm (and run --rm)
+// no mount under the daemon's directories, no cgroup, no monitor process, no runtime state, no
+// log, exit file, attach socket or exec session.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buffer } from 'node:stream/consumers';
+import { Berthd, startBerthd } from '../testing/berthd-harness.ts';
+import { busyboxRootfs } from '../testing/busybox.ts';
+import { run, hasCommand } from '../testing/run.ts';
+
+const skip = hasCommand('docker') ? false : 'the docker CLI is not installed';
+let d: Berthd;
+let dir: string;
+const docker = (args: string[]) => run('docker', args, { env: { DOCKER_HOST: d.host, DOCKER_CONFIG: join(dir, 'config') }, timeoutMs: 60_000 });
+
+before(async () => {
+  if (skip) return;
+  d = await startBerthd();
+  dir = mkdtempSync(join(tmpdir(), 'berth-cleanup-'));
+  writeFileSync(join(dir, 'rootfs.tar'), await buffer(busyboxRootfs()));
+  const imp = await docker(['import', '-c', 'CMD ["sh"]', join(dir, 'rootfs.tar'), 'busybox']);
+  assert.equal(imp.code, 0, imp.stderr);
+});
+after(async () => {
+  if (skip) return;
+  await d?.cleanup();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Every cgroup directory named after one of `ids`, in every hierarchy (v1 and v2). */
+function cgroupsOf(ids: string[]): string[] {
+  const found: string[] = [];
+  const walk = (p: string, depth: number) => {
+    if (depth > 4) return;
+    let entries: string[];
+    try {
+      entries = readdirSync(p, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (ids.some((id) => e.includes(id))) found.push(join(p, e));
+      else walk(join(p, e), depth + 1);
+    }
+  };
+  walk('/sys/fs/cgroup', 0);
+  return found;
+}
+
+function processesOf(ids: string[]): string[] {
+  const out: string[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    let cmd = '';
+    try {
+      cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    } catch {
+      continue;
+    }
+    if (ids.some((id) => cmd.includes(id))) out.push(`${pid}: ${cmd}`);
+  }
+  return out;
+}
+
+test('create/start/exec/stop/rm cycles leave no mount, cgroup, process or file behind', { skip }, async () => {
+  const ids: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    const r = await docker(['run', '-d', '--memory', '64m', 'busybox', 'sleep', '1000']);
+    assert.equal(r.code, 0, r.stderr);
+    const id = r.stdout.trim();
+    ids.push(id);
+    assert.equal((await docker(['exec', id, 'true'])).code, 0);
+    if (i % 2) assert.equal((await docker(['stop', '-t', '0', id])).code, 0);
+    assert.equal((await docker(['rm', '-f', id])).code, 0);
+  }
+  const created = (await docker(['create', 'busybox', 'true'])).stdout.trim();
+  ids.push(created);
+  assert.equal((await docker(['start', '-a', created])).code, 0);
+  assert.equal((await docker(['rm', created])).code, 0);
+  const rm = await docker(['run', '--rm', '--name', 'gone', 'busybox', 'echo', 'hi']);
+  assert.equal(rm.code, 0, rm.stderr);
+
+  assert.deepEqual((await docker(['ps', '-aq'])).stdout, '');
+  const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').filter((l) => l.includes(d.dir));
+  assert.deepEqual(mounts, [], 'no mount left under the daemon directory');
+  assert.deepEqual(cgroupsOf(ids), [], 'no cgroup left');
+  assert.deepEqual(processesOf(ids), [], 'no conmon, runc or container process left');
+  const exec = join(d.dir, 'exec');
+  for (const sub of ['containers', 'exits', 'socket', 'execs', 'runc']) {
+    const left = existsSync(join(exec, sub)) ? readdirSync(join(exec, sub)).filter((n) => ids.some((id) => n.includes(id)) || sub === 'execs') : [];
+    assert.deepEqual(left, [], `nothing left in ${sub}`);
+  }
+  const logs = join(d.dir, 'data', 'containers');
+  assert.deepEqual(existsSync(logs) ? readdirSync(logs) : [], [], 'no log directory left');
+});
