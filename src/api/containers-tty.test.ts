@@ -93,3 +93,23 @@ test('the daemon honours detachKeys for a client that does not do it itself', { 
   assert.match(events.stdout, /attach\ndetach\n/);
   await assert.rejects(api.hijack('POST', '/containers/keys/attach', { query: { stream: '1', stdin: '1', detachKeys: 'ctrl-' } }), /Invalid detach keys \(ctrl-\) provided/);
 });
+
+test('attach/ws: output as WebSocket frames, input from frames', { skip }, async () => {
+  const { WebSocket } = await import('ws');
+  assert.equal((await docker(['run', '-d', '-i', '--name', 'wsock', 'busybox', 'sh', '-c', 'read line; echo "got $line"; sleep 1'])).code, 0);
+  const socket = d.host.replace('unix://', '');
+  const ws = new WebSocket(`ws+unix://${socket}:/v1.56/containers/wsock/attach/ws?stream=1&stdin=1&stdout=1&stderr=1`);
+  let got = '';
+  const closed = new Promise<void>((resolve, reject) => {
+    ws.on('message', (data: Buffer) => (got += data.toString()));
+    ws.on('close', () => resolve());
+    ws.on('error', reject);
+  });
+  await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
+  ws.send('hello\n');
+  await closed; // the container exits, the daemon closes the socket
+  assert.equal(got, 'got hello\n');
+  const missing = new WebSocket(`ws+unix://${socket}:/v1.56/containers/nope/attach/ws?stream=1`);
+  const status = await new Promise((resolve) => missing.on('unexpected-response', (_req, res) => resolve(res.statusCode)));
+  assert.equal(status, 404);
+});

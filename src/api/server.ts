@@ -6,7 +6,8 @@ import type { SecureContextOptions } from 'node:tls';
 import { Readable, type Duplex } from 'node:stream';
 import FindMyWay from 'find-my-way';
 import { RequestContext } from './context.ts';
-import { HttpSink, RawSink, type ResponseSink } from './sink.ts';
+import { HttpSink, RawSink, WebSocketSink, type ResponseSink } from './sink.ts';
+import { WebSocketServer } from 'ws';
 import type { Route } from './route.ts';
 import { BerthError, statusOfKind } from './types/errors.ts';
 import { MAX_API_VERSION, MIN_API_VERSION, versionLessThan } from './types/version.ts';
@@ -96,6 +97,7 @@ export function createApiServer(opts: ApiServerOptions, tls?: TlsServerOptions):
   // Hijacked connections are no longer the HTTP server's: close() would wait for them forever,
   // so shutdown cuts them explicitly (see FORCE_CLOSE).
   const hijacked = new Set<Duplex>();
+  const wss = new WebSocketServer({ noServer: true });
   server.on(FORCE_CLOSE, () => {
     for (const s of hijacked) s.destroy();
   });
@@ -104,6 +106,9 @@ export function createApiServer(opts: ApiServerOptions, tls?: TlsServerOptions):
     hijacked.add(socket);
     socket.once('close', () => hijacked.delete(socket));
     socket.on('error', () => socket.destroy());
+    if (req.headers.upgrade?.toLowerCase() === 'websocket') {
+      return void dispatch(req, new WebSocketSink(req, socket, head, wss), Readable.from([])).catch(() => socket.destroy());
+    }
     readUpgradeBody(req, socket, head).then(
       (body) => dispatch(req, new RawSink(socket), Readable.from(body.length ? [body] : [])),
       () => socket.destroy(),

@@ -1,7 +1,8 @@
 // Where a handler's response goes. Ordinary requests answer through node's ServerResponse;
 // requests that arrived as `Upgrade: tcp` (attach, exec start) own the raw socket, so their
 // status line and headers are written by hand — the docker CLI insists on `101 UPGRADED`.
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createWebSocketStream, type WebSocket, type WebSocketServer } from 'ws';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex, Writable } from 'node:stream';
 
@@ -88,4 +89,25 @@ function rawHead(status: number, headers: Headers, reason = STATUS_CODES[status]
   let head = `HTTP/1.1 ${status} ${reason}\r\n`;
   for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
   return head + '\r\n';
+}
+
+/**
+ * A request that asked for `Upgrade: websocket` (attach/ws). Errors before the handover are
+ * plain HTTP answers, as on a raw socket; the handover is the WebSocket handshake, and the
+ * connection becomes a byte stream of binary frames (text frames from the client are bytes too).
+ */
+export class WebSocketSink extends RawSink {
+  readonly #upgrade: { req: IncomingMessage; socket: Duplex; head: Buffer; wss: WebSocketServer };
+  constructor(req: IncomingMessage, socket: Duplex, head: Buffer, wss: WebSocketServer) {
+    super(socket);
+    this.#upgrade = { req, socket, head, wss };
+  }
+  override hijack(): Duplex {
+    const { req, socket, head, wss } = this.#upgrade;
+    let ws: WebSocket | undefined;
+    // Without verifyClient the handshake completes synchronously.
+    wss.handleUpgrade(req, socket, head, (w) => (ws = w));
+    if (!ws) throw new Error('websocket handshake failed');
+    return createWebSocketStream(ws);
+  }
 }

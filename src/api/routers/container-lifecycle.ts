@@ -59,6 +59,7 @@ export function lifecycleRoutes(b: LifecycleBackend): Route[] {
     { method: 'POST', path: '/containers/:id/wait', handler: (ctx) => wait(ctx, b) },
     { method: 'GET', path: '/containers/:id/logs', handler: (ctx) => logs(ctx, b) },
     { method: 'POST', path: '/containers/:id/attach', hijack: true, handler: (ctx) => attach(ctx, b) },
+    { method: 'GET', path: '/containers/:id/attach/ws', hijack: true, handler: (ctx) => attach(ctx, b, true) },
     { method: 'POST', path: '/containers/:id/resize', handler: async (ctx) => (await b.resize(ctx.params.id!, ...ttySize(ctx)), ctx.sendEmpty(200)) },
   ];
 }
@@ -109,16 +110,18 @@ async function logs(ctx: RequestContext, b: LifecycleBackend): Promise<void> {
   out.end();
 }
 
-async function attach(ctx: RequestContext, b: LifecycleBackend): Promise<void> {
+/** `ws`: attach/ws, whose WebSocket carries the output raw (never multiplexed). */
+async function attach(ctx: RequestContext, b: LifecycleBackend, ws = false): Promise<void> {
   const q = ctx.query;
   const abort = new AbortController();
   const detachKeys = q.get('detachKeys') || undefined;
   const res = await b.attach(ctx.params.id!, { stdin: boolParam(q, 'stdin'), logs: boolParam(q, 'logs'), stream: boolParam(q, 'stream'), signal: abort.signal, ...(detachKeys && { detachKeys }) });
   const conn: Duplex = ctx.hijack(streamType(ctx, res.tty));
   conn.on('close', () => abort.abort());
+  conn.on('error', () => abort.abort());
   if (res.stdin) conn.pipe(res.stdin);
   else conn.resume();
-  await pump(res.lines, conn, res.tty, false).catch(() => undefined);
+  await pump(res.lines, conn, res.tty || ws, false).catch(() => undefined);
   conn.end();
 }
 
