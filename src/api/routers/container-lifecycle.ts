@@ -5,7 +5,7 @@ import type { RequestContext } from '../context.ts';
 import { boolParam, intParam } from '../query.ts';
 import { parseTimestampNano } from '../timestamps.ts';
 import { invalidParameter } from '../types/errors.ts';
-import { framedWriter, STDERR, STDOUT } from '../types/stdcopy.ts';
+import { OutputBatcher, STDERR, STDOUT } from '../types/stdcopy.ts';
 
 export interface LogLine {
   stream: 'stdout' | 'stderr';
@@ -32,10 +32,10 @@ export interface LifecycleBackend {
   update(id: string, body: Record<string, unknown>): Promise<{ Warnings: string[] }>;
   unpause(id: string): Promise<void>;
   wait(id: string, condition: string): Promise<{ StatusCode: number; Error: null }>;
-  /** Whether the container has a TTY (raw output) and its log lines. */
-  logs(id: string, req: LogRequest): { tty: boolean; lines: AsyncIterable<LogLine> };
+  /** Whether the container has a TTY (raw output) and its log lines, in batches. */
+  logs(id: string, req: LogRequest): { tty: boolean; lines: AsyncIterable<LogLine[]> };
   /** Output from now on (or also the past with `logs`), and where stdin goes (if asked for). */
-  attach(id: string, opts: { stdin: boolean; logs: boolean; stream: boolean; detachKeys?: string; signal: AbortSignal }): Promise<{ tty: boolean; lines: AsyncIterable<LogLine>; stdin?: Writable }>;
+  attach(id: string, opts: { stdin: boolean; logs: boolean; stream: boolean; detachKeys?: string; signal: AbortSignal }): Promise<{ tty: boolean; lines: AsyncIterable<LogLine[]>; stdin?: Writable }>;
   /** Resize the container's TTY (rows, columns). */
   resize(id: string, height: number, width: number): Promise<void>;
 }
@@ -79,13 +79,16 @@ export function streamType(ctx: RequestContext, tty: boolean): string {
   return !tty && ctx.versionAtLeast('1.42') ? 'application/vnd.docker.multiplexed-stream' : 'application/vnd.docker.raw-stream';
 }
 
-export async function pump(lines: AsyncIterable<LogLine>, out: Writable, tty: boolean, timestamps: boolean): Promise<void> {
-  const stdout = tty ? out : framedWriter(out, STDOUT);
-  const stderr = tty ? out : framedWriter(out, STDERR);
-  for await (const l of lines) {
-    const data = timestamps ? Buffer.concat([Buffer.from(`${l.time} `), l.line]) : l.line;
-    (l.stream === 'stderr' ? stderr : stdout).write(data);
+export async function pump(batches: AsyncIterable<LogLine[]>, out: Writable, tty: boolean, timestamps: boolean): Promise<void> {
+  const batch = new OutputBatcher(out, !tty);
+  for await (const lines of batches) {
+    for (const l of lines) {
+      const data = timestamps ? Buffer.concat([Buffer.from(`${l.time} `), l.line]) : l.line;
+      const wait = batch.add(l.stream === 'stderr' ? STDERR : STDOUT, data);
+      if (wait) await wait;
+    }
   }
+  await batch.flush();
 }
 
 async function logs(ctx: RequestContext, b: LifecycleBackend): Promise<void> {

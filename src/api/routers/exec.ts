@@ -10,7 +10,7 @@ import { pump, streamType, ttySize, type LogLine } from './container-lifecycle.t
 export interface ExecBackend {
   create(containerId: string, body: Record<string, unknown>): { Id: string };
   /** Undefined when detached; otherwise the output from the first byte and where stdin goes. */
-  start(id: string, opts: { detach: boolean; tty?: boolean; consoleSize?: [number, number]; signal: AbortSignal }): Promise<{ tty: boolean; lines: AsyncIterable<LogLine>; stdin?: Writable } | undefined>;
+  start(id: string, opts: { detach: boolean; tty?: boolean; consoleSize?: [number, number]; signal: AbortSignal }): Promise<{ tty: boolean; lines: AsyncIterable<LogLine[]>; stdin?: Writable } | undefined>;
   /** Checks an instance exists (before a start hijacks the connection). */
   get(id: string): { config: { tty: boolean } };
   inspect(id: string): Record<string, unknown>;

@@ -33,6 +33,65 @@ export function framedWriter(out: Writable, stream: StreamId): Writable {
   });
 }
 
+/**
+ * Output written in batches: a log of 200k lines must not become 200k socket writes. Pieces
+ * are gathered (framed when `framed`) and written once 64 KiB are waiting or, for a follower
+ * that should see a line at once, when nothing more arrived in the same turn of the event loop.
+ */
+export class OutputBatcher {
+  readonly #out: Writable;
+  readonly #framed: boolean;
+  #parts: Buffer[] = [];
+  #size = 0;
+  #tick: NodeJS.Immediate | undefined;
+  #draining: Promise<void> | undefined;
+
+  constructor(out: Writable, framed: boolean) {
+    this.#out = out;
+    this.#framed = framed;
+  }
+
+  /** Returns a promise only when the connection asks to wait (backpressure). */
+  add(stream: StreamId, data: Buffer): Promise<void> | undefined {
+    for (let i = 0; i < data.length; i += MAX_FRAME) {
+      const piece = data.subarray(i, i + MAX_FRAME);
+      if (this.#framed) {
+        const header = Buffer.alloc(HEADER);
+        header[0] = stream;
+        header.writeUInt32BE(piece.length, 4);
+        this.#parts.push(header);
+        this.#size += HEADER;
+      }
+      this.#parts.push(piece);
+      this.#size += piece.length;
+    }
+    if (this.#size >= 64 * 1024) return this.flush();
+    this.#tick ??= setImmediate(() => void this.flush());
+    return this.#draining;
+  }
+
+  flush(): Promise<void> | undefined {
+    if (this.#tick) clearImmediate(this.#tick);
+    this.#tick = undefined;
+    if (this.#size > 0) {
+      const ok = this.#out.write(this.#parts.length === 1 ? this.#parts[0]! : Buffer.concat(this.#parts, this.#size));
+      this.#parts = [];
+      this.#size = 0;
+      if (!ok && !this.#draining) {
+        this.#draining = new Promise<void>((resolve) => {
+          const done = () => {
+            this.#out.off('drain', done).off('close', done);
+            this.#draining = undefined;
+            resolve();
+          };
+          this.#out.on('drain', done).on('close', done);
+        });
+      }
+    }
+    return this.#draining;
+  }
+}
+
 export class SystemError extends Error {
   constructor(message: string) {
     super(message);

@@ -11,7 +11,7 @@ import type { Lifecycle } from './lifecycle.ts';
 import type { ExitStatus } from '../../runtime/monitor/exits.ts';
 import type { LogEntry } from '../../runtime/monitor/k8s-log.ts';
 import type { OciSpec } from '../../runtime/spec/types.ts';
-import { readLogs } from '../../runtime/monitor/log-reader.ts';
+import { readLogBatches } from '../../runtime/monitor/log-reader.ts';
 import { execProcess, parseExecConfig, type ExecConfig } from './exec-config.ts';
 import { DEFAULT_DETACH_KEYS, DetachScanner, parseDetachKeys } from './detach-keys.ts';
 import { conflict, notFound, BerthError } from '../../api/types/errors.ts';
@@ -29,7 +29,7 @@ export interface ExecInstance {
 
 export interface ExecStream {
   tty: boolean;
-  lines: AsyncIterable<LogEntry>;
+  lines: AsyncIterable<LogEntry[]>;
   stdin?: Writable;
 }
 
@@ -151,9 +151,9 @@ export class ExecService {
       );
     }
     const { attachStdout: stdout, attachStderr: stderr } = e.config;
-    const lines = readLogs(logPath, { follow: true, exited: done, stdout, stderr, fragments: e.config.tty, signal: AbortSignal.any([signal, detach.signal]) });
+    const lines = readLogBatches(logPath, { follow: true, exited: done, stdout, stderr, fragments: e.config.tty, signal: AbortSignal.any([signal, detach.signal]) });
     const cleanup = () => this.#cleanup(e.id);
-    async function* output(): AsyncGenerator<LogEntry> {
+    async function* output(): AsyncGenerator<LogEntry[]> {
       try {
         yield* lines;
       } finally {

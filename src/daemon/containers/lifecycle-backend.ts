@@ -2,7 +2,7 @@
 // attach (output followed from the log, stdin through conmon's attach socket).
 import type { LifecycleBackend, LogLine } from '../../api/routers/container-lifecycle.ts';
 import type { Lifecycle } from './lifecycle.ts';
-import { readLogs } from '../../runtime/monitor/log-reader.ts';
+import { readLogBatches } from '../../runtime/monitor/log-reader.ts';
 import { conflict } from '../../api/types/errors.ts';
 import { updateContainer } from './container-update.ts';
 import { DEFAULT_DETACH_KEYS, DetachScanner, parseDetachKeys } from './detach-keys.ts';
@@ -22,7 +22,7 @@ export function lifecycleBackend(lc: Lifecycle): LifecycleBackend {
       const c = svc.resolve(id);
       lc.deps.logs.checkReadable(c);
       const exited = lc.exitOf(c.id);
-      const lines = readLogs(c.logPath, {
+      const lines = readLogBatches(c.logPath, {
         follow: req.follow && exited !== undefined, stdout: req.stdout, stderr: req.stderr, signal: req.signal,
         ...(exited && { exited }), ...(req.sinceNano !== undefined && { since: req.sinceNano }),
         ...(req.untilNano !== undefined && { until: req.untilNano }), ...(req.tail !== undefined && { tail: req.tail }),
@@ -64,12 +64,12 @@ interface FollowOptions {
 }
 
 /** Output of the current run, or of the next one when the container is not running yet. */
-async function* follow(lc: Lifecycle, id: string, o: FollowOptions): AsyncGenerator<LogLine> {
+async function* follow(lc: Lifecycle, id: string, o: FollowOptions): AsyncGenerator<LogLine[]> {
   const exited = lc.exitOf(id) ?? (await lc.nextRun(id, lc.runGeneration(id), o.signal))?.exit;
   if (!exited) return;
   if (o.stdin) void connectStdin(lc, id, o.stdin);
   const c = lc.deps.svc.resolve(id);
-  yield* readLogs(c.logPath, { follow: true, exited, signal: o.signal, fragments: o.tty, ...(o.since !== undefined && { since: o.since }) });
+  yield* readLogBatches(c.logPath, { follow: true, exited, signal: o.signal, fragments: o.tty, ...(o.since !== undefined && { since: o.since }) });
 }
 
 async function connectStdin(lc: Lifecycle, id: string, stdin: DetachScanner): Promise<void> {

@@ -22,14 +22,46 @@ export interface LogRecord {
 export interface LogEntry {
   stream: LogStream;
   /** RFC3339Nano in UTC with 9 fraction digits, e.g. 2024-05-01T10:00:00.123456789Z. */
-  time: string;
+  readonly time: string;
   timeNs: bigint;
   line: Buffer;
 }
 
 const TS = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/;
 
+// Every record of a log carries a timestamp, and a full `docker logs` parses hundreds of
+// thousands: the second (everything before the fraction, zone included) is looked up in a
+// one-entry cache, since consecutive records mostly share it.
+let cachedPrefix = ''; // "YYYY-MM-DDTHH:MM:SS"
+let cachedZone = '';
+let cachedSecNs = 0n;
+
 export function parseTimestamp(s: string): bigint | undefined {
+  if (s.length > 20 && s.charCodeAt(19) === 0x2e /* . */) {
+    let end = 20;
+    let frac = 0;
+    for (; end < s.length && end < 29; end++) {
+      const d = s.charCodeAt(end) - 48;
+      if (d < 0 || d > 9) break;
+      frac = frac * 10 + d;
+    }
+    if (end === 20) return undefined;
+    if (!s.startsWith(cachedPrefix) || cachedPrefix === '' || s.length - end !== cachedZone.length || !s.endsWith(cachedZone)) {
+      const prefix = s.slice(0, 19);
+      const zone = s.slice(end);
+      const whole = parseSlow(prefix + zone);
+      if (whole === undefined) return undefined;
+      cachedPrefix = prefix;
+      cachedZone = zone;
+      cachedSecNs = whole;
+    }
+    for (let i = end; i < 29; i++) frac *= 10;
+    return cachedSecNs + BigInt(frac);
+  }
+  return parseSlow(s);
+}
+
+function parseSlow(s: string): bigint | undefined {
   const m = TS.exec(s);
   if (!m) return undefined;
   const [, y, mo, d, h, mi, sec, frac = '', zone] = m;
@@ -111,8 +143,24 @@ export function fragmentOf(r: LogRecord): LogEntry {
   return entry(r.stream, r.timeNs, r.partial ? r.text : Buffer.concat([r.text, NL]));
 }
 
+/** A LogEntry whose text timestamp is made only when asked for (`logs -t`): formatting one per
+ * line would cost more than reading the log. */
+class Entry implements LogEntry {
+  readonly stream: LogStream;
+  readonly timeNs: bigint;
+  readonly line: Buffer;
+  constructor(stream: LogStream, timeNs: bigint, line: Buffer) {
+    this.stream = stream;
+    this.timeNs = timeNs;
+    this.line = line;
+  }
+  get time(): string {
+    return formatTimestamp(this.timeNs);
+  }
+}
+
 function entry(stream: LogStream, timeNs: bigint, line: Buffer): LogEntry {
-  return { stream, time: formatTimestamp(timeNs), timeNs, line };
+  return new Entry(stream, timeNs, line);
 }
 
 /** Render a record the way conmon writes it (tests and tools that fake a container log). */

@@ -32,7 +32,14 @@ export interface ReadLogsOptions {
 const FIRST_CHUNK = 8 * 1024;
 const CHUNK = 64 * 1024;
 
+/** The log's entries one by one (see readLogBatches). */
 export async function* readLogs(path: string, opts: ReadLogsOptions = {}): AsyncGenerator<LogEntry> {
+  for await (const batch of readLogBatches(path, opts)) yield* batch;
+}
+
+/** The log's entries in batches (one per read of the file): a full `docker logs` of a big log
+ * is dominated by per-entry hops through async generators otherwise. */
+export async function* readLogBatches(path: string, opts: ReadLogsOptions = {}): AsyncGenerator<LogEntry[]> {
   const sinceNs = opts.since === undefined ? undefined : toNs(opts.since);
   const untilNs = opts.until === undefined ? undefined : toNs(opts.until);
   const want = (s: string) => (s === 'stdout' ? opts.stdout !== false : opts.stderr !== false);
@@ -67,23 +74,25 @@ export async function* readLogs(path: string, opts: ReadLogsOptions = {}): Async
       if (untilNs !== undefined && e.timeNs > untilNs) return ((done = true), false);
       return want(e.stream);
     };
-    // Reads complete records from pos to EOF; pos stays at the first incomplete record.
-    async function* drain(from: LogChain): AsyncGenerator<LogEntry> {
+    // Reads complete records from pos to EOF, one read's worth at a time; pos stays at the first
+    // incomplete record.
+    async function* drain(from: LogChain): AsyncGenerator<LogEntry[]> {
       let len = FIRST_CHUNK; // small first: a tail or since window is usually a few lines
       for (;;) {
         if (opts.signal?.aborted) return void (done = true);
         const buf = await from.read(pos, len);
+        const out: LogEntry[] = [];
         let start = 0;
-        for (let nl = buf.indexOf(0x0a); nl >= 0; nl = buf.indexOf(0x0a, start)) {
+        for (let nl = buf.indexOf(0x0a); nl >= 0 && !done; nl = buf.indexOf(0x0a, start)) {
           const rec = parseRecord(buf.subarray(start, nl));
           start = nl + 1;
           if (rec) lastNs = rec.timeNs;
           const e = rec && (opts.fragments ? fragmentOf(rec) : joiner.push(rec));
-          if (e && accept(e)) yield e;
-          if (done) return;
+          if (e && accept(e)) out.push(e);
         }
         pos += start;
-        if (buf.length < len) return; // EOF
+        if (out.length) yield out;
+        if (done || buf.length < len) return; // `until` passed, or EOF
         len = start === 0 ? len * 2 : Math.min(len * 2, CHUNK); // no whole record in it: read more at once
       }
     }
@@ -108,7 +117,8 @@ export async function* readLogs(path: string, opts: ReadLogsOptions = {}): Async
       await waker.wait();
       if (opts.signal?.aborted) return;
     }
-    for (const e of joiner.flush()) if (accept(e)) yield e;
+    const rest = joiner.flush().filter(accept);
+    if (rest.length) yield rest;
   } finally {
     waker?.close();
     await chain?.close();
