@@ -2,7 +2,8 @@
 // driven by the real docker CLI, both given the same busybox image (the host's static busybox,
 // imported). Prints measure | berthd | dockerd | ratio | target and writes the same as JSON.
 // Run with `scripts/bench containers` (or `make bench`); never part of `make test`.
-// BENCH_N sets the sample count of the sequential measures (default 20); BENCH_RESULTS the file.
+// BENCH_N sets the sample count of the sequential measures (default 20); BENCH_RESULTS the file;
+// BENCH_ONLY a step to run alone.
 import { createWriteStream, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,6 +17,8 @@ import { cliFor, docker, removeAllContainers, type Cli } from './docker-cli.ts';
 import { formatTable, resultsJson, tableRows, type Measure } from './report.ts';
 
 const N = Number(process.env.BENCH_N) || 20;
+/** Runs only the steps whose name contains this (e.g. BENCH_ONLY=memory), for working on one. */
+const ONLY = process.env.BENCH_ONLY;
 const RESULTS = process.env.BENCH_RESULTS || join('bench-results', `containers-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 
 // Ctrl-C lets the current step finish, skips the rest, and still cleans up.
@@ -32,7 +35,7 @@ function steps(clis: Cli[]): [string, () => Measure[] | Measure | Promise<Measur
     [`create × ${N}`, () => create(clis, N)],
     [`exec × ${N}`, () => exec(clis, N)],
     ['20 parallel run --rm × 3', () => parallelRuns(clis, 3, 20)],
-    ['memory of 20 idle containers × 3', () => memoryPerContainer(clis, 3, 20)],
+    ['memory of 20 idle containers × 5', () => memoryPerContainer(clis, 5, 20)],
     [`ps -a with 200 containers × ${N}`, () => psAll(clis, N, 200)],
     ['logs of a 200k-line log', () => logs(clis, N, Math.max(3, Math.round(N / 4)), 200_000)],
   ];
@@ -69,6 +72,7 @@ async function main(): Promise<void> {
     const measures: Measure[] = [];
     for (const [name, step] of steps(clis)) {
       if (interrupted) break;
+      if (ONLY && !name.includes(ONLY)) continue;
       console.error(`==> ${name}`);
       try {
         measures.push(...[await step()].flat());

@@ -146,6 +146,19 @@ export function rssMiB(pids: number[]): number {
   return kb / 1024;
 }
 
+/** Proportional set size: shared pages (libc, glib) divided among the processes that map them. */
+export function pssMiB(pids: number[]): number {
+  let kb = 0;
+  for (const pid of pids) {
+    try {
+      kb += Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // exited while we looked
+    }
+  }
+  return kb / 1024;
+}
+
 export function childrenOf(pid: number): number[] {
   try {
     return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
