@@ -1,6 +1,6 @@
 // The timed container workloads of the container bench, each driven by the real docker CLI
 // against both daemons. Every workload removes the containers it made before it returns.
-import { DockerError, docker, dockerAsync, inPool, removeAllContainers, timeDocker, type Cli } from './docker-cli.ts';
+import { DockerError, docker, errorLine, dockerAsync, inPool, removeAllContainers, timeDocker, type Cli } from './docker-cli.ts';
 import type { Measure } from './report.ts';
 import { figures, measureOf, perEngine, sampleInterleaved, type EngineName } from './sampling.ts';
 import { median, p90 } from './stats.ts';
@@ -52,7 +52,7 @@ export async function parallelRuns(clis: Cli[], rounds: number, width: number): 
       const t0 = performance.now();
       const done = await Promise.all(Array.from({ length: width }, () => dockerAsync(cli, RUN)));
       walls.get(cli.engine.name)!.push(performance.now() - t0);
-      for (const r of done) if (r.code !== 0) failures.get(cli.engine.name)!.push(r.stderr.trim().split('\n').at(-1) ?? `exit ${r.code}`);
+      for (const r of done) if (r.code !== 0) failures.get(cli.engine.name)!.push(errorLine(r.stderr) || `exit ${r.code}`);
       removeAllContainers(cli);
     }
   }

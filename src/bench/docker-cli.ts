@@ -18,9 +18,15 @@ export function cliFor(engine: Engine, configDir: string): Cli {
 export class DockerError extends Error {
   readonly stderr: string;
   constructor(args: string[], code: number | null, stderr: string) {
-    super(`docker ${args.join(' ')} exited with ${code}: ${stderr.trim().split('\n').at(-1) ?? ''}`);
+    super(`docker ${args.join(' ')} exited with ${code}: ${errorLine(stderr)}`);
     this.stderr = stderr;
   }
+}
+
+/** The line of the CLI's stderr that says what went wrong (not its closing "Run 'docker run --help'"). */
+export function errorLine(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.find((l) => /error/i.test(l)) ?? lines[0] ?? '';
 }
 
 /** Runs docker with its output going to /dev/null and returns the wall time in ms. */
