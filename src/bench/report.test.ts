@@ -39,3 +39,11 @@ test('the results JSON carries every figure with its ratio and verdict', () => {
   assert.equal(json.measures[1].ratio, null);
   assert.equal(json.measures[1].berthd.error, 'not implemented');
 });
+
+test("a failed docker command is named by its error line, not by the CLI's help hint", async () => {
+  const { errorLine } = await import('./docker-cli.ts');
+  const stderr = "docker: Error response from daemon: conflict.\n\nRun 'docker run --help' for more information\n";
+  assert.equal(errorLine(stderr), 'docker: Error response from daemon: conflict.');
+  assert.equal(errorLine('\nsomething odd\n'), 'something odd');
+  assert.equal(errorLine(''), '');
+});
