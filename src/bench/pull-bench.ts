@@ -3,9 +3,9 @@
 // image from a registry on 127.0.0.1 (median of three, image removed between runs), and
 // GET /images/json with 500 images.
 // Run with `make bench`; it is never part of `make test` (these machines are noisy).
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -17,7 +17,9 @@ import { parseReference } from '../image/reference.ts';
 import { sha256 } from '../image/digest.ts';
 import { MEDIA, type Descriptor, type Manifest } from '../image/types.ts';
 import { startRegistry } from '../testing/registry.ts';
-import { BERTHD } from '../testing/berthd-harness.ts';
+import { removeBenchDir, rssMiB, startBerthd, startDockerd, stopEngine, type Engine } from './daemons.ts';
+import { formatTable } from './report.ts';
+import { median } from './stats.ts';
 
 const ROUNDS = 3;
 const dir = mkdtempSync(join(tmpdir(), 'berth-bench-'));
@@ -48,52 +50,6 @@ async function pushBigImage(host: string): Promise<string> {
   return `${host}/bench/big:v1`;
 }
 
-interface Engine {
-  name: string;
-  sock: string;
-  child: ChildProcess;
-  readyMs: number;
-  pids: () => number[];
-}
-
-async function startEngine(name: string, argv: string[], sock: string, pids: (self: number) => number[]): Promise<Engine> {
-  const started = performance.now();
-  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr!.resume();
-  while (!(await answers(sock))) {
-    if (performance.now() - started > 30_000) throw new Error(`${name} did not start`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return { name, sock, child, readyMs: performance.now() - started, pids: () => pids(child.pid!) };
-}
-
-async function answers(sock: string): Promise<boolean> {
-  if (!existsSync(sock)) return false;
-  try {
-    execFileSync('curl', ['-sf', '--unix-socket', sock, 'http://d/_ping'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function rssMiB(pids: number[]): number {
-  let kb = 0;
-  for (const pid of pids) {
-    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    kb += Number(m?.[1] ?? 0);
-  }
-  return kb / 1024;
-}
-
-function childrenOf(pid: number): number[] {
-  try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
 function timePull(e: Engine, image: string): number {
   const env = { ...process.env, DOCKER_HOST: `unix://${e.sock}` };
   const t0 = performance.now();
@@ -116,20 +72,15 @@ function timeImageList(e: Engine, n: number): number {
   return median(times);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
 async function main(): Promise<void> {
   const registry = await startRegistry();
   const engines: Engine[] = [];
   try {
     const image = await pushBigImage(registry.host);
-    writeFileSync(join(dir, 'daemon.json'), '{}');
-    engines.push(await startEngine('berthd', [process.execPath, BERTHD, '--data-root', join(dir, 'berth'), '--exec-root', join(dir, 'berth-exec'), '--pidfile', join(dir, 'berthd.pid'), '--config-file', join(dir, 'daemon.json'), '-H', `unix://${join(dir, 'berth.sock')}`], join(dir, 'berth.sock'), (p) => [p]));
-    if (existsSync('/usr/sbin/dockerd')) {
-      engines.push(await startEngine('dockerd', ['/usr/sbin/dockerd', '--data-root', join(dir, 'docker'), '--exec-root', join(dir, 'docker-exec'), '--pidfile', join(dir, 'docker.pid'), '-H', `unix://${join(dir, 'docker.sock')}`, '--iptables=false', '--bridge=none', '--containerd-namespace', 'berth-bench', '--config-file', join(dir, 'daemon.json')], join(dir, 'docker.sock'), (p) => [p, ...childrenOf(p)]));
-    } else {
-      console.log('dockerd is not installed (apt-get install docker.io): berthd figures only');
-    }
+    engines.push(await startBerthd(dir));
+    const dockerd = await startDockerd(dir);
+    if (dockerd) engines.push(dockerd);
+    else console.log('dockerd is not installed (apt-get install docker.io): berthd figures only');
     await new Promise((r) => setTimeout(r, 2000));
     const rows: string[][] = [['engine', 'ready (ms)', 'idle RSS (MiB)', 'images, 500 (ms)', `pull 200 MB / 5 layers (ms, median of ${ROUNDS})`]];
     for (const e of engines) {
@@ -138,14 +89,12 @@ async function main(): Promise<void> {
       const list = timeImageList(e, 500);
       rows.push([e.name, e.readyMs.toFixed(0), idle.toFixed(1), list.toFixed(1), `${median(pulls).toFixed(0)}  (${pulls.map((p) => p.toFixed(0)).join(', ')})`]);
     }
-    for (const r of rows) console.log(r.map((c, i) => c.padEnd([8, 12, 16, 18, 0][i]!)).join('  '));
+    console.log(formatTable(rows));
   } finally {
-    for (const e of engines) {
-      e.child.kill('SIGTERM');
-      await new Promise((r) => e.child.once('exit', r));
-    }
+    for (const e of engines) await stopEngine(e);
     await registry.stop();
-    rmSync(dir, { recursive: true, force: true });
+    const leftovers = removeBenchDir(dir);
+    if (leftovers.length > 0) console.error(`cleaned up what the daemons left: ${leftovers.join(', ')}`);
   }
 }
 

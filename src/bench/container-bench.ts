@@ -1,0 +1,102 @@
+// The container bench: berthd and Debian's dockerd 20.10 side by side in the same run, both
+// driven by the real docker CLI, both given the same busybox image (the host's static busybox,
+// imported). Prints measure | berthd | dockerd | ratio | target and writes the same as JSON.
+// Run with `scripts/bench containers` (or `make bench`); never part of `make test`.
+// BENCH_N sets the sample count of the sequential measures (default 20); BENCH_RESULTS the file;
+// BENCH_ONLY a step to run alone.
+import { createWriteStream, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { busyboxRootfs } from '../testing/busybox.ts';
+import { memoryPerContainer } from './container-memory.ts';
+import { logs } from './container-logs.ts';
+import { create, exec, parallelRuns, psAll, runRm } from './container-timings.ts';
+import { removeBenchDir, startBerthd, startDockerd, stopEngine, type Engine } from './daemons.ts';
+import { cliFor, docker, removeAllContainers, type Cli } from './docker-cli.ts';
+import { formatTable, resultsJson, tableRows, type Measure } from './report.ts';
+
+const N = Number(process.env.BENCH_N) || 20;
+/** Runs only the steps whose name contains this (e.g. BENCH_ONLY=memory), for working on one. */
+const ONLY = process.env.BENCH_ONLY;
+const RESULTS = process.env.BENCH_RESULTS || join('bench-results', `containers-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+
+// Ctrl-C lets the current step finish, skips the rest, and still cleans up.
+let interrupted = false;
+const onSignal = () => {
+  interrupted = true;
+  console.error('interrupted: cleaning up after the current step');
+};
+process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+
+function steps(clis: Cli[]): [string, () => Measure[] | Measure | Promise<Measure[] | Measure>][] {
+  return [
+    [`run --rm × ${N}`, () => runRm(clis, N)],
+    [`create × ${N}`, () => create(clis, N)],
+    [`exec × ${N}`, () => exec(clis, N)],
+    ['20 parallel run --rm × 3', () => parallelRuns(clis, 3, 20)],
+    ['memory of 20 idle containers × 5', () => memoryPerContainer(clis, 5, 20)],
+    [`ps -a with 200 containers × ${N}`, () => psAll(clis, N, 200)],
+    ['logs of a 200k-line log', () => logs(clis, N, Math.max(3, Math.round(N / 4)), 200_000)],
+  ];
+}
+
+async function prepare(dir: string, engines: Engine[]): Promise<Cli[]> {
+  const configDir = join(dir, 'docker-config');
+  mkdirSync(configDir);
+  const clis = engines.map((e) => cliFor(e, configDir));
+  const tar = join(dir, 'busybox.tar');
+  await pipeline(busyboxRootfs(), createWriteStream(tar));
+  for (const cli of clis) docker(cli, ['import', '-c', 'CMD ["sh"]', tar, 'busybox']);
+  return clis;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-container-bench-'));
+  const engines: Engine[] = [];
+  let clis: Cli[] = [];
+  try {
+    engines.push(await startBerthd(dir));
+    const dockerd = await startDockerd(dir);
+    if (dockerd) engines.push(dockerd);
+    else console.log('dockerd is not installed (apt-get install docker.io): berthd figures only');
+    clis = await prepare(dir, engines);
+    const context = {
+      date: new Date().toISOString(),
+      cores: cpus().length,
+      loadavgBefore: loadavg(),
+      n: N,
+      client: docker(clis[0]!, ['version', '--format', '{{.Client.Version}}']).trim(),
+      servers: Object.fromEntries(clis.map((c) => [c.engine.name, docker(c, ['version', '--format', '{{.Server.Version}} (API {{.Server.APIVersion}})']).trim()])),
+    };
+    const measures: Measure[] = [];
+    for (const [name, step] of steps(clis)) {
+      if (interrupted) break;
+      if (ONLY && !name.includes(ONLY)) continue;
+      console.error(`==> ${name}`);
+      try {
+        measures.push(...[await step()].flat());
+      } catch (err) {
+        console.error(`    ${name} failed: ${(err as Error).message}`);
+      }
+    }
+    console.log(`\ncontainer bench: berthd vs dockerd ${context.servers.dockerd ?? '(absent)'}, docker CLI ${context.client}, ${context.cores} cores, load ${context.loadavgBefore.map((l) => l.toFixed(2)).join(' ')}\n`);
+    console.log(formatTable(tableRows(measures)));
+    mkdirSync(dirname(RESULTS), { recursive: true });
+    writeFileSync(RESULTS, resultsJson(measures, { ...context, loadavgAfter: loadavg() }));
+    console.log(`\nresults: ${RESULTS}`);
+  } finally {
+    for (const cli of clis) {
+      try {
+        removeAllContainers(cli);
+      } catch (err) {
+        console.error(`cleanup of ${cli.engine.name}'s containers: ${(err as Error).message}`);
+      }
+    }
+    for (const e of engines) await stopEngine(e);
+    const leftovers = removeBenchDir(dir);
+    if (leftovers.length > 0) console.error(`cleaned up what the daemons left: ${leftovers.join(', ')}`);
+  }
+}
+
+await main();
