@@ -90,3 +90,18 @@ test('the docker CLI creates, lists, renames and removes', { skip: dockerSkip },
   assert.equal(prune.code, 0, prune.stderr);
   assert.equal((await docker(['ps', '-aq'])).stdout.trim(), '');
 });
+
+test('sizes: inspect and list with size, prune reports the space it freed', { skip: dockerSkip }, async () => {
+  const run1 = await docker(['run', '--name', 'sized', 'busybox', 'sh', '-c', 'head -c 1000000 /dev/zero > /big']);
+  assert.equal(run1.code, 0, run1.stderr);
+  const c = await api.json<Record<string, number>>('GET', '/containers/sized/json', { query: { size: '1' } });
+  assert.equal(c.SizeRw, 1_000_000);
+  assert.ok(c.SizeRootFs! > c.SizeRw!, 'the image is counted in SizeRootFs');
+  const plain = await api.json<Record<string, unknown>>('GET', '/containers/sized/json');
+  assert.equal(plain.SizeRw, undefined);
+  const ps = await docker(['ps', '-a', '-s', '--filter', 'name=sized', '--format', '{{.Size}}']);
+  assert.match(ps.stdout, /^1MB \(virtual [\d.]+MB\)/);
+  const pruned = await api.json<{ ContainersDeleted: string[]; SpaceReclaimed: number }>('POST', '/containers/prune');
+  assert.ok(pruned.ContainersDeleted.length >= 1);
+  assert.ok(pruned.SpaceReclaimed >= 1_000_000);
+});

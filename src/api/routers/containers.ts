@@ -7,8 +7,8 @@ import { invalidParameter } from '../types/errors.ts';
 
 export interface ContainersBackend {
   create(body: Record<string, unknown>, name: string | undefined, platform: string | undefined): Promise<{ Id: string; Warnings: string[] }>;
-  inspect(idOrName: string, size: boolean, version: string): unknown;
-  list(opts: { all: boolean; limit?: number; size: boolean; filters: Filters }, version: string): unknown[];
+  inspect(idOrName: string, size: boolean, version: string): Promise<unknown>;
+  list(opts: { all: boolean; limit?: number; size: boolean; filters: Filters }, version: string): Promise<unknown[]>;
   remove(idOrName: string, opts: { force: boolean; volumes: boolean; link: boolean }): Promise<void>;
   rename(idOrName: string, name: string): void;
   prune(filters: Filters): Promise<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }>;
@@ -20,7 +20,7 @@ export function containersRoutes(b: ContainersBackend): Route[] {
   return [
     { method: 'POST', path: '/containers/create', handler: (ctx) => create(ctx, b) },
     { method: 'GET', path: '/containers/json', handler: (ctx) => list(ctx, b) },
-    { method: 'GET', path: '/containers/:id/json', handler: (ctx) => ctx.sendJson(200, b.inspect(ctx.params.id!, boolParam(ctx.query, 'size'), ctx.version)) },
+    { method: 'GET', path: '/containers/:id/json', handler: async (ctx) => ctx.sendJson(200, await b.inspect(ctx.params.id!, boolParam(ctx.query, 'size'), ctx.version)) },
     { method: 'DELETE', path: '/containers/:id', handler: (ctx) => remove(ctx, b) },
     { method: 'POST', path: '/containers/:id/rename', handler: (ctx) => rename(ctx, b) },
     { method: 'POST', path: '/containers/prune', minVersion: '1.25', handler: async (ctx) => ctx.sendJson(200, await b.prune(parseFilters(ctx.query.get('filters'), ['until', 'label']))) },
@@ -34,11 +34,11 @@ async function create(ctx: RequestContext, b: ContainersBackend): Promise<void> 
   ctx.sendJson(201, await b.create(body, name, ctx.query.get('platform') || undefined));
 }
 
-function list(ctx: RequestContext, b: ContainersBackend): void {
+async function list(ctx: RequestContext, b: ContainersBackend): Promise<void> {
   const filters = parseFilters(ctx.query.get('filters'), CONTAINER_LIST_FILTERS);
   const limit = intParam(ctx.query, 'limit');
   const opts = { all: boolParam(ctx.query, 'all'), size: boolParam(ctx.query, 'size'), filters, ...(limit !== undefined && limit > 0 && { limit }) };
-  ctx.sendJson(200, b.list(opts, ctx.version));
+  ctx.sendJson(200, await b.list(opts, ctx.version));
 }
 
 async function remove(ctx: RequestContext, b: ContainersBackend): Promise<void> {

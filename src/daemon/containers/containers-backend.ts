@@ -12,18 +12,20 @@ const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exi
 export function containersBackend(svc: ContainerService, lifecycle: { stopForRemoval(c: ContainerRow): Promise<void>; remove(c: ContainerRow): Promise<void> }): ContainersBackend {
   return {
     create: (body, name) => svc.create(body, name),
-    inspect(idOrName) {
+    async inspect(idOrName, size) {
       const c = svc.resolve(idOrName);
       const layers = svc.deps.images.deps.layers;
-      return inspectView(c, { driver: layers.driver, graph: null });
+      return { ...inspectView(c, { driver: layers.driver, graph: null }), ...(size && (await sizesOf(svc, c))) };
     },
-    list(opts) {
+    async list(opts) {
       const keep = predicate(svc, opts.filters);
       const hasStatus = (opts.filters.get('status') ?? []).length > 0 || (opts.filters.get('exited') ?? []).length > 0;
       // A status filter or a limit (docker ps -n) looks at stopped containers too.
       const all = opts.all || hasStatus || opts.limit !== undefined;
       const rows = svc.deps.table.all().filter((c) => (all || c.status === 'running' || c.status === 'paused' || c.status === 'restarting') && keep(c));
-      return rows.slice(0, opts.limit).map(summaryView);
+      const views = rows.slice(0, opts.limit).map((c) => ({ c, view: summaryView(c) }));
+      if (!opts.size) return views.map((v) => v.view);
+      return Promise.all(views.map(async ({ c, view }) => ({ ...view, ...(await sizesOf(svc, c)) })));
     },
     async remove(idOrName, opts) {
       const c = svc.resolve(idOrName);
@@ -34,14 +36,25 @@ export function containersBackend(svc: ContainerService, lifecycle: { stopForRem
     async prune(filters) {
       const keep = predicate(svc, filters);
       const deleted: string[] = [];
+      let reclaimed = 0;
       for (const c of svc.deps.table.all()) {
         if ((c.status !== 'exited' && c.status !== 'created' && c.status !== 'dead') || !keep(c)) continue;
+        const { SizeRw } = await sizesOf(svc, c);
         await lifecycle.remove(c);
         deleted.push(c.id);
+        reclaimed += SizeRw;
       }
-      return { ContainersDeleted: deleted.length ? deleted : null, SpaceReclaimed: 0 };
+      return { ContainersDeleted: deleted.length ? deleted : null, SpaceReclaimed: reclaimed };
     },
   };
+}
+
+/** SizeRw: the bytes in the writable layer; SizeRootFs: those plus the image's layers. */
+async function sizesOf(svc: ContainerService, c: ContainerRow): Promise<{ SizeRw: number; SizeRootFs: number }> {
+  const images = svc.deps.images;
+  const rw = await images.deps.layers.diskUsage(c.rwCacheId).then((u) => u.bytes, () => 0);
+  const image = images.table.layersOf(c.imageId).reduce((n, l) => n + l.size, 0);
+  return { SizeRw: rw, SizeRootFs: rw + image };
 }
 
 function predicate(svc: ContainerService, filters: Filters): (c: ContainerRow) => boolean {
