@@ -1,34 +1,16 @@
 // Removing a container leaves nothing behind: after cycles of run/exec/stop/rm (and run --rm)
 // no mount under the daemon's directories, no cgroup, no monitor process, no runtime state, no
 // log, exit file, attach socket or exec session.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buffer } from 'node:stream/consumers';
-import { Berthd, startBerthd } from '../testing/berthd-harness.ts';
-import { busyboxRootfs } from '../testing/busybox.ts';
-import { run, hasCommand } from '../testing/run.ts';
+import { hasCommand } from '../testing/run.ts';
+import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 
 const skip = hasCommand('docker') ? false : 'the docker CLI is not installed';
-let d: Berthd;
-let dir: string;
-const docker = (args: string[]) => run('docker', args, { env: { DOCKER_HOST: d.host, DOCKER_CONFIG: join(dir, 'config') }, timeoutMs: 60_000 });
-
-before(async () => {
-  if (skip) return;
-  d = await startBerthd();
-  dir = mkdtempSync(join(tmpdir(), 'berth-cleanup-'));
-  writeFileSync(join(dir, 'rootfs.tar'), await buffer(busyboxRootfs()));
-  const imp = await docker(['import', '-c', 'CMD ["sh"]', join(dir, 'rootfs.tar'), 'busybox']);
-  assert.equal(imp.code, 0, imp.stderr);
-});
-after(async () => {
-  if (skip) return;
-  await d?.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+const f = useBusyboxDaemon({ skip });
+const docker = f.docker;
 
 /** Every cgroup directory named after one of `ids`, in every hierarchy (v1 and v2). */
 function cgroupsOf(ids: string[]): string[] {
@@ -83,15 +65,15 @@ test('create/start/exec/stop/rm cycles leave no mount, cgroup, process or file b
   assert.equal(rm.code, 0, rm.stderr);
 
   assert.deepEqual((await docker(['ps', '-aq'])).stdout, '');
-  const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').filter((l) => l.includes(d.dir));
+  const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').filter((l) => l.includes(f.d.dir));
   assert.deepEqual(mounts, [], 'no mount left under the daemon directory');
   assert.deepEqual(cgroupsOf(ids), [], 'no cgroup left');
   assert.deepEqual(processesOf(ids), [], 'no conmon, runc or container process left');
-  const exec = join(d.dir, 'exec');
+  const exec = join(f.d.dir, 'exec');
   for (const sub of ['containers', 'exits', 'socket', 'execs', 'runc']) {
     const left = existsSync(join(exec, sub)) ? readdirSync(join(exec, sub)).filter((n) => ids.some((id) => n.includes(id)) || sub === 'execs') : [];
     assert.deepEqual(left, [], `nothing left in ${sub}`);
   }
-  const logs = join(d.dir, 'data', 'containers');
+  const logs = join(f.d.dir, 'data', 'containers');
   assert.deepEqual(existsSync(logs) ? readdirSync(logs) : [], [], 'no log directory left');
 });

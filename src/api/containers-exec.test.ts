@@ -1,39 +1,25 @@
 // docker exec against berthd with the real docker CLI: output and exit codes, stdin, the
 // process's environment, user and directory, a command that does not exist, a TTY with the
 // client's size, detached execs, inspect, events, and nothing left behind.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { buffer } from 'node:stream/consumers';
-import { Berthd, startBerthd } from '../testing/berthd-harness.ts';
-import { busyboxRootfs } from '../testing/busybox.ts';
-import { run, hasCommand } from '../testing/run.ts';
+import { hasCommand } from '../testing/run.ts';
+import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 import { PtySession } from '../testing/pty.ts';
 
 const skip = hasCommand('docker') ? false : 'the docker CLI is not installed';
-let d: Berthd;
-let dir: string;
-const env = () => ({ DOCKER_HOST: d.host, DOCKER_CONFIG: join(dir, 'config') });
-const docker = (args: string[], input?: string) => run('docker', args, { env: env(), ...(input !== undefined && { input }), timeoutMs: 60_000 });
-
-before(async () => {
-  if (skip) return;
-  d = await startBerthd();
-  dir = mkdtempSync(join(tmpdir(), 'berth-exec-'));
-  writeFileSync(join(dir, 'rootfs.tar'), await buffer(busyboxRootfs()));
-  const imp = await docker(['import', '-c', 'CMD ["sh"]', '-c', 'ENV FROM_IMAGE=1', join(dir, 'rootfs.tar'), 'busybox']);
-  assert.equal(imp.code, 0, imp.stderr);
-  const r = await docker(['run', '-d', '--name', 'box', '-e', 'FROM_RUN=2', 'busybox', 'sleep', '1000']);
-  assert.equal(r.code, 0, r.stderr);
+const f = useBusyboxDaemon({
+  skip,
+  importChanges: ['ENV FROM_IMAGE=1'],
+  setup: async () => {
+    const r = await docker(['run', '-d', '--name', 'box', '-e', 'FROM_RUN=2', 'busybox', 'sleep', '1000']);
+    assert.equal(r.code, 0, r.stderr);
+  },
 });
-after(async () => {
-  if (skip) return;
-  await docker(['rm', '-f', 'box', 'stopped']);
-  await d?.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+const docker = (args: string[], input?: string) => f.docker(args, input);
+const env = f.env;
 
 test('output on stdout and stderr, and the exit code', { skip }, async () => {
   const hello = await docker(['exec', 'box', 'echo', 'hello']);
@@ -76,7 +62,7 @@ test('exec -d returns at once and the process runs on', { skip }, async () => {
 });
 
 test('the API: inspect before and after, start twice, resize, errors', { skip }, async () => {
-  const api = d.client().api;
+  const api = f.d.client().api;
   const { Id } = await api.json<{ Id: string }>('POST', '/containers/box/exec', { body: { Cmd: ['sh', '-c', 'exit 7'], AttachStdout: true, Tty: false } });
   const before = await api.json<Record<string, any>>('GET', `/exec/${Id}/json`);
   assert.deepEqual([before.Running, before.ExitCode, before.ProcessConfig.entrypoint, before.ProcessConfig.arguments], [false, null, 'sh', ['-c', 'exit 7']]);
@@ -102,7 +88,7 @@ test('exec in a stopped container is refused; finished sessions leave no files',
   const r = await docker(['exec', 'stopped', 'true']);
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /is not running/);
-  const execs = join(d.dir, 'exec', 'execs');
+  const execs = join(f.d.dir, 'exec', 'execs');
   for (let i = 0; i < 50 && existsSync(execs) && readdirSync(execs).length > 0; i++) await new Promise((res) => setTimeout(res, 100));
   assert.deepEqual(existsSync(execs) ? readdirSync(execs) : [], []);
 });

@@ -1,42 +1,21 @@
 // Pause/unpause, restart policies (with back-off, stop cancelling, the daemon starting what a
 // policy says), update of limits and policy, and a daemon without live-restore stopping its
 // containers at SIGTERM — all through the real docker CLI.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buffer } from 'node:stream/consumers';
-import { Berthd, startBerthd } from '../testing/berthd-harness.ts';
-import { busyboxRootfs } from '../testing/busybox.ts';
-import { run, hasCommand } from '../testing/run.ts';
+import { readFileSync } from 'node:fs';
+import { Berthd } from '../testing/berthd-harness.ts';
+import { hasCommand } from '../testing/run.ts';
+import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 
 const skip = hasCommand('docker') ? false : 'the docker CLI is not installed';
-let d: Berthd;
-let dir: string;
-const docker = (args: string[]) => run('docker', args, { env: { DOCKER_HOST: d.host, DOCKER_CONFIG: join(dir, 'config') }, timeoutMs: 60_000 });
+const f = useBusyboxDaemon({ skip });
+const docker = f.docker;
 const state = async (name: string, format = '{{.State.Status}}') => (await docker(['inspect', '-f', format, name])).stdout.trim();
 const until = async (what: () => Promise<boolean>, ms = 10_000) => {
   for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) if (await what()) return;
   assert.fail('condition not reached in time');
 };
-
-before(async () => {
-  if (skip) return;
-  d = await startBerthd();
-  dir = mkdtempSync(join(tmpdir(), 'berth-policy-'));
-  writeFileSync(join(dir, 'rootfs.tar'), await buffer(busyboxRootfs()));
-  const imp = await docker(['import', '-c', 'CMD ["sh"]', join(dir, 'rootfs.tar'), 'busybox']);
-  assert.equal(imp.code, 0, imp.stderr);
-});
-after(async () => {
-  if (skip) return;
-  const ids = (await docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-  if (ids.length) await docker(['rm', '-f', ...ids]);
-  await d?.cleanup();
-  rmSync(d.dir, { recursive: true, force: true });
-  rmSync(dir, { recursive: true, force: true });
-});
 
 test('pause freezes and unpause thaws; wrong states are refused as dockerd does', { skip }, async () => {
   await docker(['run', '-d', '--name', 'frozen', 'busybox', 'sh', '-c', 'while true; do date +%s%N > /tmp/t; sleep 0.05; done']);
@@ -83,7 +62,7 @@ test('always restarts with back-off until stopped; stop during the back-off canc
 });
 
 test('--restart with --rm is refused; a bad policy gets dockerd\'s message', { skip }, async () => {
-  const api = d.client().api;
+  const api = f.d.client().api;
   await assert.rejects(api.json('POST', '/containers/create', { body: { Image: 'busybox', HostConfig: { AutoRemove: true, RestartPolicy: { Name: 'always' } } } }), /can't create 'AutoRemove' container with restart policy/);
   const bad = await docker(['create', '--restart', 'always:3', 'busybox']);
   assert.notEqual(bad.code, 0);
@@ -108,12 +87,12 @@ test('daemon start runs what the policies say; without live-restore SIGTERM stop
   await docker(['run', '-d', '--name', 'always-stopped', '--restart', 'always', 'busybox', 'sleep', '1000']);
   await docker(['stop', '-t', '0', 'always-stopped']);
   await docker(['run', '-d', '--name', 'plain', '--stop-timeout', '1', 'busybox', 'sleep', '1000']);
-  await d.stop();
-  d = await new Berthd({ dir: d.dir, daemonJson: { 'live-restore': false } }).start();
+  await f.d.stop();
+  f.d = await new Berthd({ dir: f.d.dir, daemonJson: { 'live-restore': false } }).start();
   const plainPid = await state('plain', '{{.State.Pid}}');
-  await d.stop(); // SIGTERM: without live-restore the daemon stops its containers first
+  await f.d.stop(); // SIGTERM: without live-restore the daemon stops its containers first
   assert.throws(() => process.kill(Number(plainPid), 0), 'the container process is gone');
-  d = await new Berthd({ dir: d.dir }).start();
+  f.d = await new Berthd({ dir: f.d.dir }).start();
   assert.equal(await state('plain', '{{.State.Status}} {{.State.ExitCode}}'), 'exited 137');
   assert.equal(await state('always-on'), 'running');
   assert.equal(await state('user-stopped'), 'exited');

@@ -1,40 +1,15 @@
 // Running containers through runc behind conmon, driven by the real docker CLI: run with
 // output and exit codes, stdin, detached lifecycle, logs, and live-restore across a SIGKILL
 // of berthd. Cleanup is checked: no mounts or monitors left behind.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buffer } from 'node:stream/consumers';
-import { Berthd, startBerthd } from '../testing/berthd-harness.ts';
-import { busyboxRootfs } from '../testing/busybox.ts';
+import { Berthd } from '../testing/berthd-harness.ts';
 import { run, hasCommand } from '../testing/run.ts';
+import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 
 const skip = hasCommand('docker') ? false : 'the docker CLI is not installed';
-let d: Berthd;
-let dir: string;
-const docker = (args: string[], input?: string) =>
-  run('docker', args, { env: { DOCKER_HOST: d.host, DOCKER_CONFIG: join(dir, 'config') }, ...(input !== undefined && { input }), timeoutMs: 60_000 });
-
-before(async () => {
-  if (skip) return;
-  d = await startBerthd();
-  dir = mkdtempSync(join(tmpdir(), 'berth-run-'));
-  writeFileSync(join(dir, 'rootfs.tar'), await buffer(busyboxRootfs()));
-  const imp = await docker(['import', '-c', 'CMD ["sh"]', join(dir, 'rootfs.tar'), 'busybox']);
-  assert.equal(imp.code, 0, imp.stderr);
-});
-after(async () => {
-  if (skip) return;
-  await docker(['rm', '-f', ...(await docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean)]);
-  await d?.cleanup();
-  // After the live-restore test `d` is a daemon restarted on the first one's directory.
-  rmSync(d.dir, { recursive: true, force: true });
-  rmSync(dir, { recursive: true, force: true });
-  const mounts = readFileSync('/proc/mounts', 'utf8');
-  assert.ok(!mounts.includes(d.dir), 'no mount is left under the test data root');
-});
+const f = useBusyboxDaemon({ skip });
+const docker = f.docker;
 
 test('docker run --rm prints the output and returns the exit code', { skip }, async () => {
   const hello = await docker(['run', '--rm', 'busybox', 'echo', 'hello']);
@@ -70,7 +45,7 @@ test('detached: ps, logs, stop, start, kill, rm -f', { skip }, async () => {
   await docker(['start', 'svc']);
   const rm = await docker(['rm', '-f', 'svc']);
   assert.equal(rm.stdout.trim(), 'svc', rm.stderr);
-  const conmons = (await run('pgrep', ['-f', `conmon.*${d.dir}`])).stdout.trim();
+  const conmons = (await run('pgrep', ['-f', `conmon.*${f.d.dir}`])).stdout.trim();
   assert.equal(conmons, '', 'no monitor is left for removed containers');
 });
 
@@ -79,9 +54,9 @@ test('live-restore: ten containers survive a SIGKILLed berthd with their pids; e
   for (const n of names) assert.equal((await docker(['run', '-d', '--name', n, 'busybox', 'sleep', '1000'])).code, 0);
   await docker(['run', '-d', '--name', 'short', 'busybox', 'sh', '-c', 'sleep 1; exit 7']);
   const pids = await Promise.all(names.map(async (n) => (await docker(['inspect', '--format', '{{.State.Pid}}', n])).stdout.trim()));
-  await d.kill();
+  await f.d.kill();
   await new Promise((r) => setTimeout(r, 1500));
-  d = await new Berthd({ dir: d.dir }).start();
+  f.d = await new Berthd({ dir: f.d.dir }).start();
   for (const [i, n] of names.entries()) assert.equal((await docker(['inspect', '--format', '{{.State.Status}} {{.State.Pid}}', n])).stdout.trim(), `running ${pids[i]}`);
   assert.equal((await docker(['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', 'short'])).stdout.trim(), 'exited 7');
   const stop = await docker(['stop', '-t', '0', ...names]);

@@ -1,39 +1,17 @@
 // Containers with a TTY through the real docker CLI on a real terminal: an interactive shell
 // (prompt without a newline, typed input, exit code), the terminal size at start and after a
 // resize, detaching with the escape keys and attaching again.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buffer } from 'node:stream/consumers';
-import { Berthd, startBerthd } from '../testing/berthd-harness.ts';
-import { busyboxRootfs } from '../testing/busybox.ts';
-import { run, hasCommand } from '../testing/run.ts';
+import { hasCommand } from '../testing/run.ts';
+import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 import { PtySession } from '../testing/pty.ts';
 
 const skip = !hasCommand('docker') ? 'the docker CLI is not installed' : !hasCommand('script') ? 'script (util-linux) is not installed' : false;
-let d: Berthd;
-let dir: string;
-const env = () => ({ DOCKER_HOST: d.host, DOCKER_CONFIG: join(dir, 'config') });
-const docker = (args: string[]) => run('docker', args, { env: env(), timeoutMs: 60_000 });
+const f = useBusyboxDaemon({ skip });
+const docker = f.docker;
+const env = f.env;
 const onPty = (command: string, size?: { rows: number; cols: number }) => new PtySession(command, { env: env(), ...size });
-
-before(async () => {
-  if (skip) return;
-  d = await startBerthd();
-  dir = mkdtempSync(join(tmpdir(), 'berth-tty-'));
-  writeFileSync(join(dir, 'rootfs.tar'), await buffer(busyboxRootfs()));
-  const imp = await docker(['import', '-c', 'CMD ["sh"]', join(dir, 'rootfs.tar'), 'busybox']);
-  assert.equal(imp.code, 0, imp.stderr);
-});
-after(async () => {
-  if (skip) return;
-  const ids = (await docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-  if (ids.length) await docker(['rm', '-f', ...ids]);
-  await d?.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 test('docker run -it: a shell prompt, typed commands, and the exit code', { skip }, async () => {
   const s = onPty('docker run -it --rm busybox sh');
@@ -48,7 +26,7 @@ test('the process starts with the client terminal size and follows a resize', { 
   const s = onPty('docker run -it --rm busybox sh -c "stty size; read x; stty size"', { rows: 30, cols: 100 });
   await s.expect(/30 100/);
   const id = (await docker(['ps', '-q'])).stdout.trim();
-  const api = d.client().api;
+  const api = f.d.client().api;
   const res = await api.request('POST', `/containers/${id}/resize`, { query: { h: '40', w: '120' } });
   res.resume();
   assert.equal(res.statusCode, 200);
@@ -77,7 +55,7 @@ test('the daemon honours detachKeys for a client that does not do it itself', { 
   const created = await docker(['run', '-d', '-i', '--name', 'keys', 'busybox', 'cat']);
   assert.equal(created.code, 0, created.stderr);
   // The docker CLI watches for the keys itself only with -t; without a TTY the daemon must.
-  const api = d.client().api;
+  const api = f.d.client().api;
   const { socket } = await api.hijack('POST', '/containers/keys/attach', { query: { stream: '1', stdin: '1', stdout: '1', detachKeys: 'ctrl-x,y' } });
   const closed = new Promise((resolve) => socket.on('close', resolve));
   socket.resume();
@@ -97,7 +75,7 @@ test('the daemon honours detachKeys for a client that does not do it itself', { 
 test('attach/ws: output as WebSocket frames, input from frames', { skip }, async () => {
   const { WebSocket } = await import('ws');
   assert.equal((await docker(['run', '-d', '-i', '--name', 'wsock', 'busybox', 'sh', '-c', 'read line; echo "got $line"; sleep 1'])).code, 0);
-  const socket = d.host.replace('unix://', '');
+  const socket = f.d.host.replace('unix://', '');
   const ws = new WebSocket(`ws+unix://${socket}:/v1.56/containers/wsock/attach/ws?stream=1&stdin=1&stdout=1&stderr=1`);
   let got = '';
   const closed = new Promise<void>((resolve, reject) => {
