@@ -44,7 +44,16 @@ export class Lifecycle {
 
   constructor(deps: LifecycleDeps) {
     this.deps = deps;
-    this.restarts = new RestartManager(deps.svc, (id) => this.#mutex.run(id, () => this.#start(id, true)));
+    this.restarts = new RestartManager(deps.svc, {
+      // Checked under the lock: a stop queued ahead of this restart has cancelled it.
+      restart: (id) => this.#mutex.run(id, async () => {
+        const c = deps.svc.deps.table.get(id);
+        if (!c || c.status !== 'restarting') return;
+        deps.svc.deps.table.update(id, { status: 'exited', restartCount: c.restartCount + 1 });
+        await this.#start(id, true);
+      }),
+      start: (id) => this.#mutex.run(id, () => this.#start(id, true)),
+    });
   }
 
   bundle(id: string): string {

@@ -7,16 +7,24 @@ import type { ContainerService } from './container-service.ts';
 import type { ExitStatus } from '../../runtime/monitor/exits.ts';
 import { nextBackoff, restartPolicyOf, shouldRestart, startsWithDaemon } from './restart-policy.ts';
 
+/** How the lifecycle runs what the manager decides, each under the container's lock. */
+export interface RestartRunner {
+  /** A restart whose back-off is over: a no-op if a stop or removal came first. */
+  restart(id: string): Promise<void>;
+  /** A start at daemon start. */
+  start(id: string): Promise<void>;
+}
+
 export class RestartManager {
   readonly #svc: ContainerService;
-  readonly #start: (id: string) => Promise<void>;
+  readonly #run: RestartRunner;
   readonly #pending = new Map<string, NodeJS.Timeout>();
   readonly #backoff = new Map<string, number>();
   #closed = false;
 
-  constructor(svc: ContainerService, start: (id: string) => Promise<void>) {
+  constructor(svc: ContainerService, run: RestartRunner) {
     this.#svc = svc;
-    this.#start = start;
+    this.#run = run;
   }
 
   /** Called once an exit is recorded; true when a restart was scheduled. */
@@ -36,11 +44,8 @@ export class RestartManager {
 
   async #restart(id: string): Promise<void> {
     this.#pending.delete(id);
-    const c = this.#svc.deps.table.get(id);
-    if (!c || c.status !== 'restarting') return;
-    this.#svc.deps.table.update(id, { status: 'exited', restartCount: c.restartCount + 1 });
     try {
-      await this.#start(id);
+      await this.#run.restart(id);
     } catch (err) {
       // A start that fails is an exit like any other: the policy decides again (with back-off).
       this.#svc.deps.logger.warn('restart by policy failed', { id, error: (err as Error).message });
@@ -52,12 +57,13 @@ export class RestartManager {
   /** Whether a restart is pending; cancels it (stop, kill, removal, daemon shutdown). */
   cancel(id: string): boolean {
     const t = this.#pending.get(id);
-    this.#backoff.delete(id);
-    if (!t) return false;
-    clearTimeout(t);
+    if (t) clearTimeout(t);
     this.#pending.delete(id);
+    this.#backoff.delete(id);
+    // Also when the back-off is over and the restart waits for the lock: it sees "exited".
     const c = this.#svc.deps.table.get(id);
-    if (c?.status === 'restarting') this.#svc.deps.table.update(id, { status: 'exited' });
+    if (c?.status !== 'restarting') return t !== undefined;
+    this.#svc.deps.table.update(id, { status: 'exited' });
     return true;
   }
 
@@ -65,7 +71,7 @@ export class RestartManager {
   async startAll(rows: ContainerRow[]): Promise<void> {
     const todo = rows.filter((c) => (c.status === 'exited' || c.status === 'restarting') && startsWithDaemon(restartPolicyOf(c.hostConfig), c.manuallyStopped));
     for (const c of todo) this.#svc.deps.table.update(c.id, { status: 'exited' });
-    await Promise.all(todo.map((c) => this.#start(c.id).catch((err: Error) => this.#svc.deps.logger.warn('start by policy failed', { id: c.id, error: err.message }))));
+    await Promise.all(todo.map((c) => this.#run.start(c.id).catch((err: Error) => this.#svc.deps.logger.warn('start by policy failed', { id: c.id, error: err.message }))));
   }
 
   /** Daemon shutdown: no restart from now on (the next daemon start applies the policies). */
