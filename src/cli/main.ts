@@ -7,9 +7,7 @@ import { registerSystemCommands } from './commands/system.ts';
 import { registerEventsCommand } from './commands/events.ts';
 import { registerContextCommands } from './commands/context.ts';
 import { registerLoginCommands } from './commands/login.ts';
-import { registerRunCommand } from './commands/container-run.ts';
-import { registerContainerListCommands } from './commands/container-list.ts';
-import { registerContainerControlCommands } from './commands/container-control.ts';
+import { registerContainerCommands } from './commands/container.ts';
 import { registerImageCommands } from './commands/image.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -36,9 +34,7 @@ export function buildProgram(getEnv: () => CliEnv): Command {
   registerEventsCommand(program, getEnv);
   registerContextCommands(program, getEnv);
   registerLoginCommands(program, getEnv);
-  registerRunCommand(program, getEnv);
-  registerContainerListCommands(program, getEnv);
-  registerContainerControlCommands(program, getEnv);
+  registerContainerCommands(program, getEnv);
   registerImageCommands(program, getEnv);
   return program;
 }
