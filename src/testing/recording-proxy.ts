@@ -23,8 +23,9 @@ export async function startRecordingProxy(targetSocket: string): Promise<Recordi
   const dir = mkdtempSync(join(tmpdir(), 'berth-proxy-'));
   const socket = join(dir, 'proxy.sock');
   const requests: RecordedRequest[] = [];
-  const server: Server = createServer((client) => {
-    const upstream = connect(targetSocket);
+  // Half-open both ways: docker half-closes an attach connection it sends no input on.
+  const server: Server = createServer({ allowHalfOpen: true }, (client) => {
+    const upstream = connect({ path: targetSocket, allowHalfOpen: true });
     let pending = Buffer.alloc(0);
     let upgraded = false;
     client.on('data', (chunk: Buffer) => {
@@ -48,7 +49,6 @@ export async function startRecordingProxy(targetSocket: string): Promise<Recordi
     client.on('end', () => upstream.end());
     client.on('error', () => upstream.destroy());
     upstream.on('error', () => client.destroy());
-    client.on('close', () => upstream.destroy());
   });
   await new Promise<void>((resolve) => server.listen(socket, resolve));
   return {

@@ -10,6 +10,7 @@ import { busyboxRootfs } from '../../testing/busybox.ts';
 import { importImage } from '../../testing/api.ts';
 import { startRecordingProxy, type RecordingProxy } from '../../testing/recording-proxy.ts';
 import { berth, hasCommand, run, type RunResult } from '../../testing/run.ts';
+import { haveRegistry, startRegistry } from '../../testing/registry.ts';
 
 const skip = hasCommand('docker') ? false : 'no docker CLI on this machine';
 let d: Berthd;
@@ -109,4 +110,27 @@ test('--cidfile gets the id; an existing file is refused', async () => {
   assert.equal(readFileSync(file, 'utf8'), created.stdout.trim());
   const again = await cli(['create', '--cidfile', file, 'busybox', 'true']);
   assert.deepEqual([again.code, again.stderr], [1, `container ID file found, make sure the other container isn't running or delete ${file}\n`]);
+});
+
+test('a missing image is pulled first (--pull missing), as docker does it', { skip: skip || (haveRegistry ? false : 'docker-registry is not installed') }, async () => {
+  const registry = await startRegistry();
+  try {
+    const name = `${registry.host}/busybox`;
+    assert.equal((await cli(['tag', 'busybox', name])).code, 0);
+    assert.equal((await cli(['push', name])).code, 0);
+    const outputs: RunResult[] = [];
+    for (const send of [docker, cli]) {
+      await cli(['rmi', name]);
+      outputs.push(await send(['run', '--rm', name, 'echo', 'pulled']));
+    }
+    const [theirs, ours] = outputs as [RunResult, RunResult];
+    assert.deepEqual([ours.code, ours.stdout, ours.stderr], [theirs.code, theirs.stdout, theirs.stderr]);
+    assert.equal(ours.stdout, 'pulled\n');
+    assert.match(ours.stderr, new RegExp(`^Unable to find image '${name}:latest' locally\nlatest: Pulling from busybox\n`));
+    await cli(['rmi', name]);
+    const quiet = await cli(['create', '-q', name, 'true']);
+    assert.deepEqual([quiet.code, quiet.stderr], [0, '']);
+  } finally {
+    await registry.stop();
+  }
 });
