@@ -27,10 +27,14 @@ before(async () => {
   writeFileSync(join(work, 'seccomp.json'), '{ "defaultAction": "SCMP_ACT_ALLOW" }\n');
 });
 after(async () => {
-  for (const c of (await d?.client().containers.list({ all: true })) ?? []) await d.client().containers.remove(c.Id, { force: true });
-  await proxy?.close();
-  await d?.cleanup();
-  if (work) rmSync(work, { recursive: true, force: true });
+  // A container that removes itself (--rm) may be gone by now; the daemon must stop either way.
+  try {
+    for (const c of (await d?.client().containers.list({ all: true })) ?? []) await d.client().containers.remove(c.Id, { force: true }).catch(() => undefined);
+  } finally {
+    await proxy?.close();
+    await d?.cleanup();
+    if (work) rmSync(work, { recursive: true, force: true });
+  }
 });
 
 const env = () => ({ DOCKER_HOST: proxy.host, DOCKER_CONFIG: join(d.dir, 'client') });

@@ -19,8 +19,12 @@ before(async () => {
   await importImage(d.client().api, busyboxRootfs(), { repo: 'busybox', tag: 'latest' });
 });
 after(async () => {
-  for (const c of (await d?.client().containers.list({ all: true })) ?? []) await d.client().containers.remove(c.Id, { force: true });
-  await d?.cleanup();
+  // A container that removes itself (--rm) may be gone by now; the daemon must stop either way.
+  try {
+    for (const c of (await d?.client().containers.list({ all: true })) ?? []) await d.client().containers.remove(c.Id, { force: true }).catch(() => undefined);
+  } finally {
+    await d?.cleanup();
+  }
 });
 
 /** Whether berthd serves a container route yet: an unknown route is dockerd's "page not found". */

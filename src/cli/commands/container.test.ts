@@ -15,8 +15,12 @@ before(async () => {
 });
 after(async () => {
   // Containers outlive berthd by design (live-restore): remove them before the daemon goes.
-  for (const c of (await d?.client().containers.list({ all: true })) ?? []) await d.client().containers.remove(c.Id, { force: true });
-  await d?.cleanup();
+  // A container that removes itself (--rm) may be gone by now; the daemon must stop either way.
+  try {
+    for (const c of (await d?.client().containers.list({ all: true })) ?? []) await d.client().containers.remove(c.Id, { force: true }).catch(() => undefined);
+  } finally {
+    await d?.cleanup();
+  }
 });
 
 test('berth run prints the output and exits with the container\'s code', async () => {

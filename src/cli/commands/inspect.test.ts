@@ -17,8 +17,12 @@ before(async () => {
   await d.client().containers.create({ Image: 'busybox', Cmd: ['sh', '-c', 'echo "<&>"'], Labels: { 'com.example': 'a<b>&"c"' } }, 'inspected');
 });
 after(async () => {
-  for (const c of (await d?.client().containers.list({ all: true })) ?? []) await d.client().containers.remove(c.Id, { force: true });
-  await d?.cleanup();
+  // A container that removes itself (--rm) may be gone by now; the daemon must stop either way.
+  try {
+    for (const c of (await d?.client().containers.list({ all: true })) ?? []) await d.client().containers.remove(c.Id, { force: true }).catch(() => undefined);
+  } finally {
+    await d?.cleanup();
+  }
 });
 
 const env = () => ({ DOCKER_HOST: d.host, DOCKER_CONFIG: join(d.dir, 'client') });
