@@ -33,8 +33,8 @@ export class ContainersApi {
     (await this.#c.request('POST', `/containers/${encodeURIComponent(id)}/start`)).resume();
   }
   /** Resolves when the condition is met, with the exit code. */
-  async wait(id: string, condition: 'not-running' | 'next-exit' | 'removed'): Promise<number> {
-    const res = await this.#c.request('POST', `/containers/${encodeURIComponent(id)}/wait`, { query: { condition } });
+  async wait(id: string, condition: 'not-running' | 'next-exit' | 'removed', signal?: AbortSignal): Promise<number> {
+    const res = await this.#c.request('POST', `/containers/${encodeURIComponent(id)}/wait`, { query: { condition }, ...(signal && { signal }) });
     const body = JSON.parse(await readText(res)) as { StatusCode: number; Error?: { Message: string } | null };
     if (body.Error?.Message) throw new Error(body.Error.Message);
     return body.StatusCode;

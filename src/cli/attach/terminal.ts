@@ -1,14 +1,21 @@
 // The local terminal during a TTY attach: raw mode on stdin (restored however the attach ends)
 // and the container's TTY kept at the terminal's size (POST /containers/{id}/resize at start and
 // on every SIGWINCH, which node reports as 'resize' on stdout).
+import { spawnSync } from 'node:child_process';
 import type { ContainersApi } from '../../client/containers-api.ts';
 
-type TtyIn = NodeJS.ReadStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
+type TtyIn = NodeJS.ReadStream & { isTTY?: boolean; fd?: number; setRawMode?: (raw: boolean) => unknown };
 
-/** Puts a terminal stdin into raw mode; the returned function restores it (once). */
+/**
+ * Puts a terminal stdin into raw mode as docker's term.MakeRaw does; the returned function
+ * restores it (once). libuv's raw mode keeps output processing (\n → \r\n) on, which would turn
+ * the container's \r\n into \r\r\n: stty switches it off like the rest of MakeRaw's flags, and
+ * setRawMode(false) puts back the whole state libuv saved. NORAW=1 leaves the terminal as it is.
+ */
 export function makeRaw(stdin: TtyIn = process.stdin): () => void {
-  if (!stdin.isTTY || !stdin.setRawMode) return () => undefined;
+  if (!stdin.isTTY || !stdin.setRawMode || process.env.NORAW) return () => undefined;
   stdin.setRawMode(true);
+  spawnSync('stty', ['-opost', '-ignbrk', '-parmrk', '-inlcr', '-igncr', '-echonl', '-parenb'], { stdio: [stdin.fd ?? 0, 'ignore', 'ignore'] });
   let restored = false;
   const restore = () => {
     if (restored) return;

@@ -40,9 +40,22 @@ async function checkedState(containers: ContainersApi, name: string): Promise<Co
 
 async function attach(env: CliEnv, name: string, f: { detachKeys?: string; stdin: boolean; sigProxy: boolean }): Promise<void> {
   const containers = env.client().containers;
+  // One version negotiation before the two requests that go out together.
+  await env.client().api.negotiate();
   // Waiting starts before anything else, so an exit during the attach is not missed.
-  const exit = containers.wait(name, 'not-running');
+  const abort = new AbortController();
+  const exit = containers.wait(name, 'not-running', abort.signal);
   exit.catch(() => undefined);
+  try {
+    await attachWaiting(env, name, f, exit);
+  } finally {
+    // Only a detach or a failure gets here with the wait still open.
+    abort.abort();
+  }
+}
+
+async function attachWaiting(env: CliEnv, name: string, f: { detachKeys?: string; stdin: boolean; sigProxy: boolean }, exit: Promise<number>): Promise<void> {
+  const containers = env.client().containers;
   const c = await checkedState(containers, name);
   if (f.stdin && c.Config.Tty && !process.stdin.isTTY) throw new Error('the input device is not a TTY');
   const stdin = f.stdin && c.Config.OpenStdin;
@@ -66,7 +79,8 @@ async function attach(env: CliEnv, name: string, f: { detachKeys?: string; stdin
     }
     try {
       const { detached } = await streamHijacked({ socket, tty: c.Config.Tty, ...(stdin && { input: process.stdin }), output: env.out, error: env.err, detachKeys });
-      if (detached) return;
+      // Unlike run and start, docker's attach reports a detach as its error (exit 1).
+      if (detached) throw new Error('read escape sequence');
     } finally {
       stopResize();
     }
@@ -129,16 +143,17 @@ async function startAttached(env: CliEnv, name: string, f: { interactive?: boole
     } catch (err) {
       socket.destroy();
       await streaming.catch(() => undefined);
-      if (c.HostConfig.AutoRemove) await exit;
+      if (c.HostConfig.AutoRemove) await exit.code;
+      else exit.stop();
       throw err;
     }
     const stopResize = tty && process.stdout.isTTY ? monitorTtySize(containers, c.Id) : () => undefined;
     try {
-      if ((await streaming).detached) return;
+      if ((await streaming).detached) return exit.stop();
     } finally {
       stopResize();
     }
-    const code = await exit;
+    const code = await exit.code;
     if (code !== 0) throw new ExitCode(code);
   } finally {
     stopSignals();

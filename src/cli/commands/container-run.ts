@@ -69,14 +69,15 @@ async function run(env: CliEnv, args: string[], f: RunFlags): Promise<void> {
     } catch (err) {
       socket.destroy();
       await streaming.catch(() => undefined);
-      if (f.rm) await exit;
+      if (f.rm) await exit.code;
+      else exit.stop();
       throw statusError(err);
     }
     const stopResize = tty && process.stdout.isTTY ? monitorTtySize(containers, id) : () => undefined;
     try {
       const { detached } = await streaming;
-      if (detached) return;
-      const code = await exit;
+      if (detached) return exit.stop();
+      const code = await exit.code;
       if (code !== 0) throw new ExitCode(code);
     } finally {
       stopResize();
@@ -86,12 +87,17 @@ async function run(env: CliEnv, args: string[], f: RunFlags): Promise<void> {
   }
 }
 
-/** waitExitOrRemoved: the exit code, or 125 when waiting failed (said on stderr). */
-export function waitExit(env: CliEnv, id: string, removed: boolean): Promise<number> {
-  return env.client().containers.wait(id, removed ? 'removed' : 'next-exit').catch((err: Error) => {
-    env.err.write(`Error waiting for container: ${err.message}\n`);
+/**
+ * waitExitOrRemoved: the exit code, or 125 when waiting failed (said on stderr). `stop()` gives
+ * up the wait (after a detach), so no open request keeps berth from exiting.
+ */
+export function waitExit(env: CliEnv, id: string, removed: boolean): { code: Promise<number>; stop(): void } {
+  const abort = new AbortController();
+  const code = env.client().containers.wait(id, removed ? 'removed' : 'next-exit', abort.signal).catch((err: Error) => {
+    if (!abort.signal.aborted) env.err.write(`Error waiting for container: ${err.message}\n`);
     return 125;
   });
+  return { code, stop: () => abort.abort() };
 }
 
 /** toStatusError: 127 when the command was not found, 126 when it could not be run, else 125. */
