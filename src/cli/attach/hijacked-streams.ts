@@ -64,6 +64,8 @@ export function streamHijacked(io: HijackedIo): Promise<{ detached: boolean }> {
         socket.pipe(demux).on('error', finish).on('finish', () => finish()).resume();
       }
       socket.on('error', finish);
+      // A connection destroyed on this side (a failed start) never ends: closing is the end too.
+      socket.on('close', () => setImmediate(finish));
     } else {
       socket.resume();
     }

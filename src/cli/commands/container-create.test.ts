@@ -100,6 +100,9 @@ test('refused flags read and exit as docker', { skip }, async () => {
     ['run', '--pull', 'bad', 'busybox'], ['run', '-d', '-a', 'stdout', 'busybox'], ['run', '--rm=maybe', 'busybox'], ['create'], ['run'],
     ['run', '--network', 'name=', 'busybox'], ['run', '--add-host', 'bad', 'busybox'], ['run', '-it', 'busybox', 'true'],
     ['run', '--rm', '--pull', 'never', 'nope', 'true'], ['create', '--pull', 'never', 'nope'], ['run', '--network', 'host', '--network-alias', 'x', 'busybox'],
+    ['run', '--nope', 'busybox'], ['run', '-x', 'busybox'], ['run', '--name'], ['container', 'stop', '--nope', 'x'], ['inspect', '--bad', 'x'],
+    // The daemon refuses the start: 127 for a missing command, and berth must not hang on the attach it had open.
+    ['run', '--rm', 'busybox', 'no-such-command'], ['run', '-i', 'busybox', '--no-such-flag'],
   ];
   for (const args of cases) {
     const [theirs, ours] = [await docker(args), await cli(args)];

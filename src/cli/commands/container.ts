@@ -12,6 +12,7 @@ import { addContainerPruneCommand, addPauseCommands, addPortCommand, addRenameCo
 import { addRunCommand } from './container-run.ts';
 import { addUpdateCommand } from './container-update.ts';
 import { addContainerInspectCommand, addInspectCommand } from './inspect.ts';
+import { pflagErrors } from '../container-opts/go-bools.ts';
 
 export function registerContainerCommands(program: Command, getEnv: () => CliEnv): void {
   const container = addCommandGroup(program, 'container', 'Manage containers');
@@ -34,4 +35,9 @@ export function registerContainerCommands(program: Command, getEnv: () => CliEnv
     addUpdateCommand(parent, getEnv);
     addPortCommand(parent, getEnv);
   }
+  for (const cmd of [...program.commands, ...container.commands]) {
+    if (CONTAINER_COMMANDS.has(cmd.name()) && cmd !== container) pflagErrors(cmd);
+  }
 }
+
+const CONTAINER_COMMANDS = new Set(['ps', 'ls', 'rm', 'inspect', 'prune', 'run', 'create', 'start', 'attach', 'stop', 'kill', 'wait', 'logs', 'restart', 'rename', 'pause', 'unpause', 'update', 'port']);

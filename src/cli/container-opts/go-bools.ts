@@ -2,7 +2,7 @@
 // commander does not. This teaches one command that syntax, for the arguments that are still
 // options (with pass-through, those before the first operand).
 import type { Command, Option } from 'commander';
-import { invalidFlagValue } from '../commands/context-common.ts';
+import { flagError, invalidFlagValue } from '../commands/context-common.ts';
 import { parseGoBool } from './go-values.ts';
 
 export function acceptGoBools(cmd: Command): void {
@@ -45,4 +45,16 @@ export function acceptGoBools(cmd: Command): void {
 
 function findOption(cmd: Command, flag: string): Option | undefined {
   return cmd.options.find((o) => o.long === flag || o.short === flag);
+}
+
+/** pflag's words for an unknown flag or a flag without its value, instead of commander's. */
+export function pflagErrors(cmd: Command): void {
+  // Commander reports through these two (undeclared) methods; replacing them changes only the words.
+  const hooks = cmd as unknown as { unknownOption(flag: string): void; optionMissingArgument(option: Option): void };
+  hooks.unknownOption = (flag: string) => {
+    flagError(cmd, flag.startsWith('--') ? `unknown flag: ${flag.split('=')[0]}` : `unknown shorthand flag: '${flag[1]}' in ${flag}`);
+  };
+  hooks.optionMissingArgument = (option: Option) => {
+    flagError(cmd, option.long ? `flag needs an argument: ${option.long}` : `flag needs an argument: '${option.short!.slice(1)}' in ${option.short}`);
+  };
 }
