@@ -57,7 +57,9 @@ export function streamHijacked(io: HijackedIo): Promise<{ detached: boolean }> {
 
     if (hasOutput) {
       if (tty) {
-        socket.on('data', (chunk: Buffer) => io.output!.write(chunk));
+        // One terminal stream: stdout, or stderr when only that was asked for.
+        const out = (io.output ?? io.error)!;
+        socket.on('data', (chunk: Buffer) => out.write(chunk));
         socket.on('end', () => (restore(), finish()));
       } else {
         const demux = new Demuxer({ stdout: io.output ?? discard(), stderr: io.error ?? discard() });

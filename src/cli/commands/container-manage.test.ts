@@ -8,6 +8,7 @@ import { startBerthd, BERTH, type Berthd } from '../../testing/berthd-harness.ts
 import { busyboxRootfs } from '../../testing/busybox.ts';
 import { importImage } from '../../testing/api.ts';
 import { berth, hasCommand, run } from '../../testing/run.ts';
+import { portMappings } from './container-manage.ts';
 
 let d: Berthd;
 const env = () => ({ DOCKER_HOST: d.host, DOCKER_CONFIG: join(d.dir, 'client') });
@@ -121,4 +122,18 @@ test('run -t prints the container\'s terminal output as docker does', { skip: no
   const [theirs, ours] = [await inPty('docker'), await inPty(`"${process.execPath}" -- "${BERTH}"`)];
   assert.deepEqual([ours.code, ours.stdout], [theirs.code, theirs.stdout]);
   assert.equal(ours.code, 5);
+});
+
+test('port lists mappings in docker\'s forms (what NetworkSettings.Ports will hold with networking)', () => {
+  const ports = {
+    '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }, { HostIp: '::', HostPort: '8080' }],
+    '53/udp': [{ HostIp: '127.0.0.1', HostPort: '5353' }],
+    '9000/tcp': null,
+  };
+  assert.deepEqual(portMappings(ports, 'web'), ['53/udp -> 127.0.0.1:5353', '80/tcp -> 0.0.0.0:8080', '80/tcp -> [::]:8080']);
+  assert.deepEqual(portMappings(ports, 'web', '80'), ['0.0.0.0:8080', '[::]:8080']);
+  assert.deepEqual(portMappings(ports, 'web', '53/udp'), ['127.0.0.1:5353']);
+  assert.throws(() => portMappings(ports, 'web', '53'), { message: "Error: No public port '53' published for web" });
+  assert.throws(() => portMappings(ports, 'web', '9000'), { message: "Error: No public port '9000' published for web" });
+  assert.throws(() => portMappings(ports, 'web', '70000'), { message: 'Error: invalid port (70000): strconv.ParseUint: parsing "70000": value out of range' });
 });

@@ -97,25 +97,29 @@ export function addPortCommand(parent: Command, getEnv: () => CliEnv): void {
       if (args.length < 1 || args.length > 2) usageError(cmd, 'requires at least 1 and at most 2 arguments');
       const env = getEnv();
       const c = await env.client().containers.inspectRaw(args[0]!);
-      const ports = c.NetworkSettings?.Ports ?? {};
-      const hostPort = (b: { HostIp: string; HostPort: string }) => (b.HostIp.includes(':') ? `[${b.HostIp}]:${b.HostPort}` : `${b.HostIp}:${b.HostPort}`);
-      let out: string[] = [];
-      if (args[1] !== undefined) {
-        const slash = args[1].indexOf('/');
-        const [port, proto] = slash === -1 ? [args[1], 'tcp'] : [args[1].slice(0, slash), args[1].slice(slash + 1) || 'tcp'];
-        try {
-          parseGoInt(port, 16, 'ParseUint');
-        } catch (err) {
-          throw new Error(`Error: invalid port (${port}): ${(err as Error).message.replace('ParseInt', 'ParseUint')}`);
-        }
-        const frontends = ports[`${port}/${proto}`];
-        if (!frontends?.length) throw new Error(`Error: No public port '${args[1]}' published for ${args[0]}`);
-        out = frontends.map(hostPort);
-      } else {
-        out = Object.entries(ports).flatMap(([from, frontends]) => (frontends ?? []).map((b) => `${from} -> ${hostPort(b)}`));
-      }
-      if (out.length) env.out.write(`${out.sort(naturalCompare).join('\n')}\n`);
+      const out = portMappings(c.NetworkSettings?.Ports ?? {}, args[0]!, args[1]);
+      if (out.length) env.out.write(`${out.join('\n')}\n`);
     });
+}
+
+type PortMap = Record<string, { HostIp: string; HostPort: string }[] | null>;
+
+/** docker port's lines: every mapping as "80/tcp -> 0.0.0.0:8080", or one port's host addresses; naturally sorted. */
+export function portMappings(ports: PortMap, container: string, wanted?: string): string[] {
+  const hostPort = (b: { HostIp: string; HostPort: string }) => (b.HostIp.includes(':') ? `[${b.HostIp}]:${b.HostPort}` : `${b.HostIp}:${b.HostPort}`);
+  if (wanted === undefined) {
+    return Object.entries(ports).flatMap(([from, frontends]) => (frontends ?? []).map((b) => `${from} -> ${hostPort(b)}`)).sort(naturalCompare);
+  }
+  const slash = wanted.indexOf('/');
+  const [port, proto] = slash === -1 ? [wanted, 'tcp'] : [wanted.slice(0, slash), wanted.slice(slash + 1) || 'tcp'];
+  try {
+    parseGoInt(port, 16, 'ParseUint');
+  } catch (err) {
+    throw new Error(`Error: invalid port (${port}): ${(err as Error).message}`);
+  }
+  const frontends = ports[`${port}/${proto}`];
+  if (!frontends?.length) throw new Error(`Error: No public port '${wanted}' published for ${container}`);
+  return frontends.map(hostPort).sort(naturalCompare);
 }
 
 const PRUNE_WARNING = 'WARNING! This will remove all stopped containers.\nAre you sure you want to continue?';
