@@ -26,3 +26,19 @@ export async function readAllStdin(): Promise<string> {
   for await (const c of process.stdin) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8');
 }
+
+/** command.PromptForConfirmation: the question on stdout, `y` (any case) is yes. */
+export async function confirm(env: { out: { write(s: string): unknown } }, message: string): Promise<boolean> {
+  env.out.write(`${message} [y/N] `);
+  const answer = process.stdin.isTTY ? await ask('') : await firstLine();
+  return answer.trim().toLowerCase() === 'y';
+}
+
+async function firstLine(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) {
+    text += (chunk as Buffer).toString('utf8');
+    if (text.includes('\n')) break;
+  }
+  return text.split('\n')[0] ?? '';
+}

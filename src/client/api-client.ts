@@ -22,6 +22,8 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | string[] | undefined>;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Ends the request (and its connection) when aborted, e.g. a wait nobody needs any more. */
+  signal?: AbortSignal;
 }
 
 const OLDEST_NEGOTIABLE = '1.24';
@@ -119,6 +121,7 @@ export class ApiClient {
       host: 'docker',
       headers,
       agent: this.#agent,
+      ...(opts.signal && { signal: opts.signal }),
     });
   }
 

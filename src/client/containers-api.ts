@@ -5,6 +5,7 @@ import type { ApiClient } from './api-client.ts';
 import { readText } from './api-client.ts';
 import { createInterface } from 'node:readline';
 import { decodePathStat, PATH_STAT_HEADER, type PathStat } from '../api/types/path-stat.ts';
+import { BerthError, statusOfKind } from '../api/types/errors.ts';
 
 export interface CreateResponse {
   Id: string;
@@ -58,8 +59,8 @@ export class ContainersApi {
     (await this.#c.request('POST', `/containers/${encodeURIComponent(id)}/start`)).resume();
   }
   /** Resolves when the condition is met, with the exit code. */
-  async wait(id: string, condition: 'not-running' | 'next-exit' | 'removed'): Promise<number> {
-    const res = await this.#c.request('POST', `/containers/${encodeURIComponent(id)}/wait`, { query: { condition } });
+  async wait(id: string, condition: 'not-running' | 'next-exit' | 'removed', signal?: AbortSignal): Promise<number> {
+    const res = await this.#c.request('POST', `/containers/${encodeURIComponent(id)}/wait`, { query: { condition }, ...(signal && { signal }) });
     const body = JSON.parse(await readText(res)) as { StatusCode: number; Error?: { Message: string } | null };
     if (body.Error?.Message) throw new Error(body.Error.Message);
     return body.StatusCode;
@@ -131,4 +132,69 @@ export class ContainersApi {
       res.destroy();
     }
   }
+  // Added for inspect, restart, rename, pause, update, prune, attach and TTY resizing.
+
+  /** POST /containers/create with a name and a platform ("os/arch[/variant]") when given. */
+  createWithOptions(body: Record<string, unknown>, opts: { name?: string | undefined; platform?: string | undefined }): Promise<CreateResponse> {
+    return this.#c.json('POST', '/containers/create', { query: { name: opts.name || undefined, platform: opts.platform || undefined }, body });
+  }
+  /** GET /containers/{id}/json as the daemon sent it (with SizeRw and SizeRootFs when asked). */
+  inspectRaw(id: string, opts: { size?: boolean } = {}): Promise<ContainerInspect> {
+    return this.#c.json('GET', `/containers/${encodeURIComponent(id)}/json`, { query: { size: opts.size || undefined } });
+  }
+  async restart(id: string, timeout?: number, signal?: string): Promise<void> {
+    (await this.#c.request('POST', `/containers/${encodeURIComponent(id)}/restart`, { query: { t: timeout, signal } })).resume();
+  }
+  async rename(id: string, name: string): Promise<void> {
+    (await this.#c.request('POST', `/containers/${encodeURIComponent(id)}/rename`, { query: { name } })).resume();
+  }
+  async pause(id: string): Promise<void> {
+    (await this.#c.request('POST', `/containers/${encodeURIComponent(id)}/pause`)).resume();
+  }
+  async unpause(id: string): Promise<void> {
+    (await this.#c.request('POST', `/containers/${encodeURIComponent(id)}/unpause`)).resume();
+  }
+  update(id: string, body: Record<string, unknown>): Promise<{ Warnings: string[] | null }> {
+    return this.#c.json('POST', `/containers/${encodeURIComponent(id)}/update`, { body });
+  }
+  /** Filters go in docker's wire form, {"key": {"value": true}}. */
+  prune(filters: Record<string, string[]> = {}): Promise<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }> {
+    const keys = Object.keys(filters).sort();
+    const wire = Object.fromEntries(keys.map((k) => [k, Object.fromEntries([...filters[k]!].sort().map((v) => [v, true]))]));
+    return this.#c.json('POST', '/containers/prune', { query: { filters: keys.length ? JSON.stringify(wire) : undefined } });
+  }
+  async resize(id: string, height: number, width: number): Promise<void> {
+    (await this.#c.request('POST', `/containers/${encodeURIComponent(id)}/resize`, { query: { h: height, w: width } })).resume();
+  }
+  /**
+   * POST /containers/{id}/attach with every option docker's client sends. Like docker's client,
+   * a refusal is reported by its status alone ("unable to upgrade to tcp, received 404").
+   */
+  async attachStreams(id: string, opts: AttachOptions): Promise<{ socket: Duplex; contentType: string }> {
+    const { detachKeys, ...streams } = opts;
+    try {
+      return await this.#c.hijack('POST', `/containers/${encodeURIComponent(id)}/attach`, { query: { stream: true, ...streams, detachKeys: detachKeys || undefined } });
+    } catch (err) {
+      if (err instanceof BerthError) throw new Error(`unable to upgrade to tcp, received ${statusOfKind(err.kind)}`);
+      throw err;
+    }
+  }
 }
+
+export interface AttachOptions {
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  logs?: boolean;
+  detachKeys?: string;
+}
+
+/** GET /containers/{id}/json: kept open, the CLI prints it as the daemon sent it. */
+export type ContainerInspect = Record<string, unknown> & {
+  Id: string;
+  Name: string;
+  State: { Running: boolean; Paused: boolean; Restarting: boolean; Status: string; ExitCode: number };
+  Config: { Tty: boolean; OpenStdin: boolean } & Record<string, unknown>;
+  HostConfig: { AutoRemove?: boolean } & Record<string, unknown>;
+  NetworkSettings?: { Ports?: Record<string, { HostIp: string; HostPort: string }[] | null> | null } & Record<string, unknown>;
+};

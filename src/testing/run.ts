@@ -27,7 +27,8 @@ export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv
 }
 
 export function berth(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<RunResult> {
-  return run(process.execPath, [BERTH, ...args], opts);
+  // `--`: node reads a script's `--env-file` argument as its own option without it.
+  return run(process.execPath, ['--', BERTH, ...args], opts);
 }
 
 export function hasCommand(name: string): boolean {

@@ -1,4 +1,4 @@
-// berth start, stop, kill, wait and logs.
+// berth stop, kill, wait and logs.
 import type { Command } from 'commander';
 import type { CliEnv } from '../cli-env.ts';
 import { ExitCode } from '../main.ts';
@@ -20,23 +20,20 @@ export async function each(env: CliEnv, names: string[], fn: (name: string) => P
   if (failed) throw new ExitCode(1);
 }
 
-export function registerContainerControlCommands(program: Command, getEnv: () => CliEnv): void {
-  program.command('start').usage('[OPTIONS] CONTAINER [CONTAINER...]').description('Start one or more stopped containers')
-    .argument('<containers...>')
-    .action((names: string[]) => each(getEnv(), names, (n) => getEnv().client().containers.start(n)));
-  program.command('stop').usage('[OPTIONS] CONTAINER [CONTAINER...]').description('Stop one or more running containers')
+export function addControlCommands(parent: Command, getEnv: () => CliEnv): void {
+  parent.command('stop').usage('[OPTIONS] CONTAINER [CONTAINER...]').description('Stop one or more running containers')
     .argument('<containers...>')
     .option('-s, --signal <string>', 'Signal to send to the container')
     .option('-t, --timeout <int>', 'Seconds to wait before killing the container', (v) => Number.parseInt(v, 10))
     .action((names: string[], f: { signal?: string; timeout?: number }) => each(getEnv(), names, (n) => getEnv().client().containers.stop(n, f.timeout, f.signal)));
-  program.command('kill').usage('[OPTIONS] CONTAINER [CONTAINER...]').description('Kill one or more running containers')
+  parent.command('kill').usage('[OPTIONS] CONTAINER [CONTAINER...]').description('Kill one or more running containers')
     .argument('<containers...>')
     .option('-s, --signal <string>', 'Signal to send to the container')
     .action((names: string[], f: { signal?: string }) => each(getEnv(), names, (n) => getEnv().client().containers.kill(n, f.signal)));
-  program.command('wait').usage('CONTAINER [CONTAINER...]').description('Block until one or more containers stop, then print their exit codes')
+  parent.command('wait').usage('CONTAINER [CONTAINER...]').description('Block until one or more containers stop, then print their exit codes')
     .argument('<containers...>')
     .action((names: string[]) => each(getEnv(), names, (n) => getEnv().client().containers.wait(n, 'not-running'), false));
-  program.command('logs').usage('[OPTIONS] CONTAINER').description('Fetch the logs of a container')
+  parent.command('logs').usage('[OPTIONS] CONTAINER').description('Fetch the logs of a container')
     .argument('<container>')
     .option('-f, --follow', 'Follow log output')
     .option('--since <string>', 'Show logs since timestamp or relative (e.g. 42m for 42 minutes)')

@@ -6,9 +6,10 @@ import { collectFilter, filtersFromArgs } from '../filter-arg.ts';
 import { humanDuration, printRows, truncateId } from '../output.ts';
 import { each } from './container-control.ts';
 
-export function registerContainerListCommands(program: Command, getEnv: () => CliEnv): void {
-  program
-    .command('ps')
+export function addPsCommand(parent: Command, name: string, aliases: string[], getEnv: () => CliEnv): void {
+  parent
+    .command(name)
+    .aliases(aliases)
     .description('List containers')
     .option('-a, --all', 'Show all containers (default shows just running)')
     .option('-f, --filter <filter>', 'Filter output based on conditions provided', collectFilter)
@@ -16,8 +17,12 @@ export function registerContainerListCommands(program: Command, getEnv: () => Cl
     .option('--no-trunc', "Don't truncate output")
     .option('-q, --quiet', 'Only display container IDs')
     .action((flags: { all?: boolean; filter?: string[]; format?: string; trunc: boolean; quiet?: boolean }) => ps(getEnv(), flags));
-  program
-    .command('rm')
+}
+
+export function addRmCommand(parent: Command, name: string, aliases: string[], getEnv: () => CliEnv): void {
+  parent
+    .command(name)
+    .aliases(aliases)
     .usage('[OPTIONS] CONTAINER [CONTAINER...]')
     .description('Remove one or more containers')
     .argument('<containers...>')

@@ -1,111 +1,110 @@
-// berth run: create, attach, start and wait, as the docker CLI orders them, so output from the
-// first instant is seen and the exit code becomes berth's own. -t is not supported yet.
-import type { Command } from 'commander';
+// berth run: create, attach, start and wait, in the docker CLI's order so output from the first
+// instant is seen and the container's exit code becomes berth's own. Signals are forwarded while
+// attached (--sig-proxy); with -t the terminal is raw and the container's TTY follows its size.
+import { Option, type Command } from 'commander';
 import type { CliEnv } from '../cli-env.ts';
 import { ExitCode } from '../main.ts';
-import { Demuxer } from '../../api/types/stdcopy.ts';
 import { BerthError } from '../../api/types/errors.ts';
+import { usageError } from './context-common.ts';
+import { containerCommand, createContainer, failWithHelp, parseForCommand, type CreateFlags } from './container-create.ts';
+import { streamHijacked } from '../attach/hijacked-streams.ts';
+import { forwardSignals } from '../attach/signal-proxy.ts';
+import { monitorTtySize } from '../attach/terminal.ts';
 
-interface RunFlags {
+interface RunFlags extends CreateFlags {
   detach?: boolean;
-  interactive?: boolean;
-  tty?: boolean;
-  rm?: boolean;
-  name?: string;
-  env?: string[];
-  entrypoint?: string;
-  workdir?: string;
-  user?: string;
-  label?: string[];
-  init?: boolean;
-  privileged?: boolean;
-  network?: string;
+  sigProxy: boolean;
+  detachKeys?: string;
 }
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
-
-export function registerRunCommand(program: Command, getEnv: () => CliEnv): void {
-  program
-    .command('run')
-    .usage('[OPTIONS] IMAGE [COMMAND] [ARG...]')
-    .description('Create and run a new container from an image')
-    .argument('<image>')
-    .argument('[command...]')
-    .passThroughOptions()
+export function addRunCommand(parent: Command, getEnv: () => CliEnv): void {
+  const cmd: Command = containerCommand(parent, 'run', 'Create and run a new container from an image')
     .option('-d, --detach', 'Run container in background and print container ID')
-    .option('-i, --interactive', 'Keep STDIN open even if not attached')
-    .option('-t, --tty', 'Allocate a pseudo-TTY')
-    .option('--rm', 'Automatically remove the container and its associated anonymous volumes when it exits')
-    .option('--name <string>', 'Assign a name to the container')
-    .option('-e, --env <list>', 'Set environment variables', collect)
-    .option('--entrypoint <string>', 'Overwrite the default ENTRYPOINT of the image')
-    .option('-w, --workdir <string>', 'Working directory inside the container')
-    .option('-u, --user <string>', 'Username or UID (format: <name|uid>[:<group|gid>])')
-    .option('-l, --label <list>', 'Set meta data on a container', collect)
-    .option('--init', 'Run an init inside the container that forwards signals and reaps processes')
-    .option('--privileged', 'Give extended privileges to this container')
-    .option('--network <network>', 'Connect a container to a network (none, host)')
-    .action((image: string, command: string[], flags: RunFlags) => run(getEnv(), image, command, flags));
-}
-
-async function run(env: CliEnv, image: string, command: string[], f: RunFlags): Promise<void> {
-  if (f.tty) throw usage('berth run -t is not supported yet; run without -t');
-  const client = env.client();
-  const attach = !f.detach;
-  const body = {
-    Image: image,
-    ...(command.length && { Cmd: command }),
-    ...(f.entrypoint !== undefined && { Entrypoint: f.entrypoint === '' ? [] : [f.entrypoint] }),
-    Env: f.env ?? [],
-    ...(f.workdir && { WorkingDir: f.workdir }),
-    ...(f.user && { User: f.user }),
-    Labels: Object.fromEntries((f.label ?? []).map((l) => [l.split('=')[0]!, l.split('=').slice(1).join('=')])),
-    AttachStdin: attach && f.interactive === true,
-    AttachStdout: attach,
-    AttachStderr: attach,
-    OpenStdin: f.interactive === true,
-    StdinOnce: attach && f.interactive === true,
-    Tty: false,
-    HostConfig: { AutoRemove: f.rm === true, Init: f.init === true, Privileged: f.privileged === true, NetworkMode: f.network ?? 'default' },
-  };
-  let id: string;
-  try {
-    ({ Id: id } = await client.containers.create(body, f.name));
-  } catch (err) {
-    throw failed(err);
-  }
-  if (f.detach) {
-    await client.containers.start(id).catch((err) => Promise.reject(failed(err)));
-    env.out.write(`${id}\n`);
-    return;
-  }
-  const { socket } = await client.containers.attach(id, { stdin: f.interactive === true, stdout: true, stderr: true });
-  const exit = client.containers.wait(id, f.rm ? 'removed' : 'next-exit');
-  exit.catch(() => undefined);
-  const output = new Promise<void>((resolve, reject) => {
-    socket.pipe(new Demuxer({ stdout: env.out, stderr: env.err })).on('error', reject).on('finish', resolve).resume();
+    .option('--detach-keys <string>', 'Override the key sequence for detaching a container')
+    .addOption(new Option('--sig-proxy', 'Proxy received signals to the process').default(true));
+  cmd.action(async (args: string[], flags: RunFlags) => {
+    if (args.length < 1) usageError(cmd, 'requires at least 1 argument', 'See');
+    await run(getEnv(), args, flags);
   });
-  try {
-    await client.containers.start(id);
-  } catch (err) {
-    socket.destroy();
-    throw failed(err);
+}
+
+async function run(env: CliEnv, args: string[], f: RunFlags): Promise<void> {
+  const body = parseForCommand(env, 'run', f, args);
+  if (!f.detach) {
+    if (body.AttachStdin && body.Tty && !process.stdin.isTTY) throw new Error('the input device is not a TTY');
+  } else {
+    if (f.attach?.length) throw new Error('conflicting options: cannot specify both --attach and --detach');
+    Object.assign(body, { AttachStdin: false, AttachStdout: false, AttachStderr: false, StdinOnce: false });
   }
-  if (f.interactive) process.stdin.pipe(socket);
-  await output;
-  process.stdin.unpipe(socket);
-  process.stdin.pause();
-  throw new ExitCode(await exit);
+  const containers = env.client().containers;
+  const id = await createContainer(env, body, f).catch((err: unknown) => Promise.reject(statusError(err)));
+  const debug = env.debug ? (line: string) => env.err.write(`[debug] ${line}\n`) : undefined;
+  const stopSignals = f.sigProxy ? forwardSignals(containers, id, debug) : () => undefined;
+  try {
+    const attach = Boolean(body.AttachStdin || body.AttachStdout || body.AttachStderr);
+    if (!attach) {
+      // docker prints the id while the start is under way, so a failed start still names it.
+      env.out.write(`${id}\n`);
+      await containers.start(id).catch((err: unknown) => Promise.reject(statusError(err)));
+      return;
+    }
+    const tty = body.Tty === true;
+    const { socket } = await containers.attachStreams(id, {
+      stdin: Boolean(body.AttachStdin), stdout: Boolean(body.AttachStdout), stderr: Boolean(body.AttachStderr),
+      detachKeys: f.detachKeys ?? env.configFile.detachKeys,
+    });
+    const streaming = streamHijacked({
+      socket, tty,
+      ...(body.AttachStdin ? { input: process.stdin } : {}),
+      output: body.AttachStdout ? env.out : undefined,
+      // With a TTY the container's stderr is part of its terminal output.
+      error: body.AttachStderr ? (tty ? env.out : env.err) : undefined,
+      detachKeys: f.detachKeys ?? env.configFile.detachKeys,
+      ...(debug && { debug }),
+    });
+    streaming.catch(() => undefined);
+    const exit = waitExit(env, id, f.rm === true);
+    try {
+      await containers.start(id);
+    } catch (err) {
+      socket.destroy();
+      await streaming.catch(() => undefined);
+      if (f.rm) await exit.code;
+      else exit.stop();
+      throw statusError(err);
+    }
+    const stopResize = tty && process.stdout.isTTY ? monitorTtySize(containers, id) : () => undefined;
+    try {
+      const { detached } = await streaming;
+      if (detached) return exit.stop();
+      const code = await exit.code;
+      if (code !== 0) throw new ExitCode(code);
+    } finally {
+      stopResize();
+    }
+  } finally {
+    stopSignals();
+  }
 }
 
-/** docker run's own failures (not the container's) exit 125. */
-function failed(err: unknown): ExitCode {
+/**
+ * waitExitOrRemoved: the exit code, or 125 when waiting failed (said on stderr). `stop()` gives
+ * up the wait (after a detach), so no open request keeps berth from exiting.
+ */
+export function waitExit(env: CliEnv, id: string, removed: boolean): { code: Promise<number>; stop(): void } {
+  const abort = new AbortController();
+  const code = env.client().containers.wait(id, removed ? 'removed' : 'next-exit', abort.signal).catch((err: Error) => {
+    if (!abort.signal.aborted) env.err.write(`Error waiting for container: ${err.message}\n`);
+    return 125;
+  });
+  return { code, stop: () => abort.abort() };
+}
+
+/** toStatusError: 127 when the command was not found, 126 when it could not be run, else 125. */
+function statusError(err: unknown): unknown {
+  if (err instanceof ExitCode) return err;
   const msg = err instanceof BerthError ? `Error response from daemon: ${err.message}` : (err as Error).message;
-  process.stderr.write(`berth: ${msg}\n`);
-  return new ExitCode(125);
-}
-
-function usage(msg: string): ExitCode {
-  process.stderr.write(`berth: ${msg}\n`);
-  return new ExitCode(125);
+  if (/executable file not found|no such file or directory|system cannot find the file specified/.test(msg)) return failWithHelp('run', msg, 127);
+  if (/permission denied|is a directory/.test(msg)) return failWithHelp('run', msg, 126);
+  return failWithHelp('run', msg, 125);
 }

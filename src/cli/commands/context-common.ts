@@ -93,8 +93,12 @@ export function usageError(cmd: Command, message: string, verb: 'Run' | 'See' = 
 
 /** A flag value docker's pflag would refuse: usage on stderr, exit status 125. */
 export function invalidFlagValue(cmd: Command, flag: string, value: string, reason: string): never {
-  const path = commandPath(cmd);
-  process.stderr.write(`invalid argument "${value}" for "${flag}" flag: ${reason}\n\nUsage:  ${usageLine(cmd)}\n\nRun '${path} --help' for more information\n`);
+  flagError(cmd, `invalid argument "${value}" for "${flag}" flag: ${reason}`);
+}
+
+/** Any flag error of pflag's (unknown flag, missing value, bad value): usage on stderr, exit 125. */
+export function flagError(cmd: Command, message: string): never {
+  process.stderr.write(`${message}\n\nUsage:  ${usageLine(cmd)}\n\nRun '${commandPath(cmd)} --help' for more information\n`);
   throw new ExitCode(125);
 }
 

@@ -5,7 +5,7 @@ import { BerthError, isKind } from '../../api/types/errors.ts';
 import { parseReference, repositoryName } from '../../image/reference.ts';
 import { collectFilter, filtersFromArgs } from '../filter-arg.ts';
 import { humanSize } from '../output.ts';
-import { ask } from '../prompt.ts';
+import { confirm } from '../prompt.ts';
 import { exactArgs, noArgs, usageError } from './context-common.ts';
 import { printInspect } from './context-output.ts';
 import { INSPECT_FORMAT_HELP, platformJson } from './image-common.ts';
@@ -127,20 +127,4 @@ async function prune(env: CliEnv, flags: { all?: boolean; filter?: string[]; for
     env.out.write(`Deleted Images:\n${lines.join('\n')}\n\n`);
   }
   env.out.write(`Total reclaimed space: ${humanSize(report.SpaceReclaimed ?? 0, 4)}\n`);
-}
-
-/** command.PromptForConfirmation: the question on stdout, `y` (any case) is yes. */
-async function confirm(env: CliEnv, message: string): Promise<boolean> {
-  env.out.write(`${message} [y/N] `);
-  const answer = process.stdin.isTTY ? await ask('') : await firstLine();
-  return answer.trim().toLowerCase() === 'y';
-}
-
-async function firstLine(): Promise<string> {
-  let text = '';
-  for await (const chunk of process.stdin) {
-    text += (chunk as Buffer).toString('utf8');
-    if (text.includes('\n')) break;
-  }
-  return text.split('\n')[0] ?? '';
 }
