@@ -198,3 +198,27 @@ export type ContainerInspect = Record<string, unknown> & {
   HostConfig: { AutoRemove?: boolean } & Record<string, unknown>;
   NetworkSettings?: { Ports?: Record<string, { HostIp: string; HostPort: string }[] | null> | null } & Record<string, unknown>;
 };
+
+/** Exec instances (docker exec): create in a container, start attached or detached, resize, inspect. */
+export class ExecApi {
+  readonly #c: ApiClient;
+  constructor(client: ApiClient) {
+    this.#c = client;
+  }
+  create(container: string, body: Record<string, unknown>): Promise<{ Id: string }> {
+    return this.#c.json('POST', `/containers/${encodeURIComponent(container)}/exec`, { body });
+  }
+  /** Attached: the hijacked connection carrying the output (and taking stdin). */
+  startAttached(id: string, body: { Tty: boolean; ConsoleSize?: [number, number] }): Promise<{ socket: Duplex; contentType: string }> {
+    return this.#c.hijack('POST', `/exec/${encodeURIComponent(id)}/start`, { body: { Detach: false, ...body } });
+  }
+  async startDetached(id: string, body: { Tty: boolean }): Promise<void> {
+    (await this.#c.request('POST', `/exec/${encodeURIComponent(id)}/start`, { body: { Detach: true, ...body } })).resume();
+  }
+  async resize(id: string, height: number, width: number): Promise<void> {
+    (await this.#c.request('POST', `/exec/${encodeURIComponent(id)}/resize`, { query: { h: height, w: width } })).resume();
+  }
+  inspect(id: string): Promise<{ ExitCode: number | null; Running: boolean; Pid: number }> {
+    return this.#c.json('GET', `/exec/${encodeURIComponent(id)}/json`);
+  }
+}

@@ -4,18 +4,19 @@
 import { ApiClient, type ClientOptions } from './api-client.ts';
 import { SystemApi } from './system-api.ts';
 import { ImagesApi } from './images-api.ts';
-import { ContainersApi } from './containers-api.ts';
+import { ContainersApi, ExecApi } from './containers-api.ts';
 
 export interface BerthClient {
   api: ApiClient;
   system: SystemApi;
   images: ImagesApi;
   containers: ContainersApi;
+  exec: ExecApi;
 }
 
 export function createClient(opts: ClientOptions): BerthClient {
   const api = new ApiClient(opts);
-  return { api, system: new SystemApi(api), images: new ImagesApi(api), containers: new ContainersApi(api) };
+  return { api, system: new SystemApi(api), images: new ImagesApi(api), containers: new ContainersApi(api), exec: new ExecApi(api) };
 }
 
 export { ApiClient } from './api-client.ts';

@@ -37,7 +37,7 @@ export function ttySize(out: NodeJS.WriteStream = process.stdout): [number, numb
  * MonitorTtySize: resize now (retrying briefly while the container's TTY comes up, as docker
  * does) and whenever the terminal changes size. Returns a function that stops watching.
  */
-export function monitorTtySize(containers: ContainersApi, id: string, err: NodeJS.WritableStream = process.stderr, out: NodeJS.WriteStream = process.stdout): () => void {
+export function monitorTtySize(containers: Pick<ContainersApi, 'resize'>, id: string, err: NodeJS.WritableStream = process.stderr, out: NodeJS.WriteStream = process.stdout): () => void {
   const resize = async () => {
     const [h, w] = ttySize(out);
     if (h === 0 && w === 0) return;

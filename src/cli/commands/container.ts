@@ -6,6 +6,7 @@ import type { CliEnv } from '../cli-env.ts';
 import { addCommandGroup } from '../command-group.ts';
 import { addAttachCommand, addStartCommand } from './container-attach.ts';
 import { addControlCommands } from './container-control.ts';
+import { addExecCommand } from './container-exec.ts';
 import { addCreateCommand } from './container-create.ts';
 import { addPsCommand, addRmCommand } from './container-list.ts';
 import { addContainerPruneCommand, addPauseCommands, addPortCommand, addRenameCommand, addRestartCommand } from './container-manage.ts';
@@ -34,10 +35,11 @@ export function registerContainerCommands(program: Command, getEnv: () => CliEnv
     addPauseCommands(parent, getEnv);
     addUpdateCommand(parent, getEnv);
     addPortCommand(parent, getEnv);
+    addExecCommand(parent, getEnv);
   }
   for (const cmd of [...program.commands, ...container.commands]) {
     if (CONTAINER_COMMANDS.has(cmd.name()) && cmd !== container) pflagErrors(cmd);
   }
 }
 
-const CONTAINER_COMMANDS = new Set(['ps', 'ls', 'rm', 'inspect', 'prune', 'run', 'create', 'start', 'attach', 'stop', 'kill', 'wait', 'logs', 'restart', 'rename', 'pause', 'unpause', 'update', 'port']);
+const CONTAINER_COMMANDS = new Set(['ps', 'ls', 'rm', 'inspect', 'prune', 'run', 'create', 'start', 'attach', 'stop', 'kill', 'wait', 'logs', 'restart', 'rename', 'pause', 'unpause', 'update', 'port', 'exec']);
