@@ -18,7 +18,7 @@ import { pullImage } from './images/image-pull.ts';
 import { pushImages } from './images/image-push.ts';
 import { loadImages, saveImages } from './images/image-archive.ts';
 import { summaryView } from './images/image-views.ts';
-import { ContainersTable } from '../store/containers.ts';
+import { ContainersTable, hasProcess, isActive } from '../store/containers.ts';
 import { ContainerService } from './containers/container-service.ts';
 import { containersBackend } from './containers/containers-backend.ts';
 import { Conmon } from '../runtime/monitor/conmon.ts';
@@ -65,7 +65,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     logDir: (id) => join(config.dataRoot, 'containers', id),
     logDefaults: () => ({ driver: config.logDriver, opts: config.logOpts }),
   });
-  images.deps.containersUsing = (imageId) => containers.deps.table.usingImage(imageId).map((c) => ({ id: c.id, running: c.status === 'running' || c.status === 'paused' }));
+  images.deps.containersUsing = (imageId) => containers.deps.table.usingImage(imageId).map((c) => ({ id: c.id, running: hasProcess(c.status) }));
   await images.collectGarbage(containers.rwCacheIds());
   const runtimeConfig = config.runtimes[config.defaultRuntime] ?? { path: 'runc' };
   for (const dir of ['exits', 'socket', 'containers']) mkdirSync(join(config.execRoot, dir), { recursive: true, mode: 0o700 });
@@ -90,7 +90,10 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
   const execs = new ExecService(lifecycle);
   const rootfsAccess = new RootfsAccess({
     layers: images.deps.layers,
-    isActive: (id) => ['running', 'paused', 'restarting'].includes(containers.deps.table.get(id)?.status ?? ''),
+    isActive: (id) => {
+      const status = containers.deps.table.get(id)?.status;
+      return status !== undefined && isActive(status);
+    },
     imageTop: (c) => images.table.layersOf(c.imageId).at(-1)?.cacheId,
     viewsDir: join(config.execRoot, 'rootfs-views'),
     logger,

@@ -5,6 +5,11 @@ import type { Database } from './database.ts';
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
+/** A process exists: running, or frozen by pause. */
+export const hasProcess = (s: ContainerStatus): boolean => s === 'running' || s === 'paused';
+/** Up as docker counts it (State.Running, `ps` without -a): a process, or a restart pending. */
+export const isActive = (s: ContainerStatus): boolean => hasProcess(s) || s === 'restarting';
+
 export interface ContainerRow {
   id: string;
   name: string;

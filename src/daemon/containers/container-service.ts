@@ -1,7 +1,7 @@
 // Containers as records: create (config merged with the image's, a writable layer on the
 // image's top layer), find, rename, remove. Running them is the runtime's part (start.ts etc.).
 import { randomBytes } from 'node:crypto';
-import type { ContainersTable, ContainerRow } from '../../store/containers.ts';
+import { type ContainersTable, type ContainerRow, isActive } from '../../store/containers.ts';
 import type { ImageService } from '../images/image-service.ts';
 import type { EventsService } from '../events/events-service.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -97,7 +97,7 @@ export class ContainerService {
 
   /** Remove a container that is not running (the runtime layer stops it first when forced). */
   async remove(c: ContainerRow): Promise<void> {
-    if (c.status === 'running' || c.status === 'paused' || c.status === 'restarting') {
+    if (isActive(c.status)) {
       throw conflict(`cannot remove container "${c.name}": container is ${c.status}: stop the container before removing or force remove`);
     }
     this.deps.table.update(c.id, { status: 'removing' });

@@ -2,6 +2,7 @@
 // fields a request sets (non-zero, non-empty) change; the merged limits are checked like a
 // create's, written to the running container through `runc update`, then stored.
 import type { Lifecycle } from './lifecycle.ts';
+import { hasProcess } from '../../store/containers.ts';
 import { cgroupResources } from '../../runtime/spec/resources.ts';
 import { hostInfo } from '../../runtime/spec/index.ts';
 import { BerthError, conflict, invalidParameter } from '../../api/types/errors.ts';
@@ -37,7 +38,7 @@ export async function updateContainer(lc: Lifecycle, idOrName: string, body: Rec
     hc.RestartPolicy = policy;
   }
   const resources = cgroupResources(hc, hostInfo());
-  if (c.status === 'running' || c.status === 'paused') {
+  if (hasProcess(c.status)) {
     try {
       await lc.deps.runtime.update(c.id, resources);
     } catch (err) {

@@ -1,12 +1,12 @@
 // The JSON shapes of GET /containers/{id}/json and GET /containers/json.
-import type { ContainerRow } from '../../store/containers.ts';
+import { type ContainerRow, isActive } from '../../store/containers.ts';
 import { commandOf } from './container-config.ts';
 import { humanDuration } from '../../lib/human-duration.ts';
 
 export function stateView(c: ContainerRow): Record<string, unknown> {
   return {
     Status: c.status,
-    Running: c.status === 'running' || c.status === 'paused' || c.status === 'restarting',
+    Running: isActive(c.status),
     Paused: c.status === 'paused',
     Restarting: c.status === 'restarting',
     OOMKilled: c.oomKilled,

@@ -2,7 +2,7 @@
 import type { ContainersBackend } from '../../api/routers/containers.ts';
 import type { Filters } from '../../api/query.ts';
 import { matchLabels } from '../../api/query.ts';
-import type { ContainerRow } from '../../store/containers.ts';
+import { type ContainerRow, isActive } from '../../store/containers.ts';
 import type { ContainerService } from './container-service.ts';
 import { inspectView, summaryView } from './container-views.ts';
 import { invalidParameter } from '../../api/types/errors.ts';
@@ -22,7 +22,7 @@ export function containersBackend(svc: ContainerService, lifecycle: { stopForRem
       const hasStatus = (opts.filters.get('status') ?? []).length > 0 || (opts.filters.get('exited') ?? []).length > 0;
       // A status filter or a limit (docker ps -n) looks at stopped containers too.
       const all = opts.all || hasStatus || opts.limit !== undefined;
-      const rows = svc.deps.table.all().filter((c) => (all || c.status === 'running' || c.status === 'paused' || c.status === 'restarting') && keep(c));
+      const rows = svc.deps.table.all().filter((c) => (all || isActive(c.status)) && keep(c));
       const views = rows.slice(0, opts.limit).map((c) => ({ c, view: summaryView(c) }));
       if (!opts.size) return views.map((v) => v.view);
       return Promise.all(views.map(async ({ c, view }) => ({ ...view, ...(await sizesOf(svc, c)) })));

@@ -3,7 +3,7 @@
 // changes are committed to the store before they are announced.
 import { access, mkdir, writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ContainerRow } from '../../store/containers.ts';
+import { type ContainerRow, hasProcess, isActive } from '../../store/containers.ts';
 import type { ContainerService } from './container-service.ts';
 import type { Conmon } from '../../runtime/monitor/conmon.ts';
 import type { OciRuntime } from '../../runtime/monitor/oci-runtime.ts';
@@ -225,7 +225,7 @@ export class Lifecycle {
     this.#shuttingDown = true;
     this.restarts.close();
     if (!stopContainers) return;
-    const active = this.deps.svc.deps.table.all().filter((c) => c.status === 'running' || c.status === 'paused');
+    const active = this.deps.svc.deps.table.all().filter((c) => hasProcess(c.status));
     await Promise.all(active.map((c) => this.#mutex.run(c.id, () => this.#stop(c.id, {})).catch(() => undefined)));
   }
 
@@ -264,7 +264,7 @@ export class Lifecycle {
     const c = this.deps.svc.resolve(idOrName);
     return this.#mutex.run(c.id, async () => {
       const now = this.deps.svc.resolve(c.id);
-      if (now.status === 'running' || now.status === 'paused') await this.#stop(c.id, opts);
+      if (hasProcess(now.status)) await this.#stop(c.id, opts);
       this.restarts.cancel(c.id);
       await this.#start(c.id, false);
       this.deps.svc.emit(this.deps.svc.resolve(c.id), 'restart');
@@ -316,7 +316,7 @@ export class Lifecycle {
   /** POST /containers/{id}/wait: not-running (default), next-exit, or removed. */
   async wait(idOrName: string, condition = 'not-running'): Promise<{ StatusCode: number; Error: null }> {
     const c = this.deps.svc.resolve(idOrName);
-    const running = c.status === 'running' || c.status === 'paused' || c.status === 'restarting';
+    const running = isActive(c.status);
     if (condition === 'removed') {
       const removed = this.#removedFor(c.id).promise;
       // Asked before the start (docker run --rm): the exit of the run that comes next.

@@ -3,7 +3,7 @@
 // observed; any other state reads as zeros for stats and as a conflict for top, as in dockerd.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerObserveBackend, StatsObject, StatsRequest } from '../../api/routers/container-observe.ts';
-import type { ContainerRow } from '../../store/containers.ts';
+import { type ContainerRow, hasProcess } from '../../store/containers.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import { conflict } from '../../api/types/errors.ts';
 import { cgroupExists, cgroupPids, locateCgroup, machineMemory, sampleCgroup, systemCpu, type CgroupLocation } from '../../runtime/cgroups/index.ts';
@@ -14,7 +14,7 @@ import { readNetDev } from './net-stats.ts';
 /** dockerd's stats collector samples once a second. */
 export const STATS_INTERVAL_MS = 1000;
 
-const observable = (c: ContainerRow) => c.status === 'running' || c.status === 'paused';
+const observable = (c: ContainerRow) => hasProcess(c.status);
 
 export function observeBackend(lc: Lifecycle): ContainerObserveBackend {
   const svc = lc.deps.svc;
