@@ -3,6 +3,21 @@
 // berthd acknowledged, and what it re-adopts from after a restart.
 import type { Database } from './database.ts';
 
+/** One probe's result, as State.Health.Log shows it. */
+export interface HealthLogEntry {
+  Start: string;
+  End: string;
+  ExitCode: number;
+  Output: string;
+}
+
+/** State.Health: kept across berthd restarts (the `health` column, JSON). */
+export interface ContainerHealth {
+  Status: 'starting' | 'healthy' | 'unhealthy';
+  FailingStreak: number;
+  Log: HealthLogEntry[];
+}
+
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
 export interface ContainerRow {
@@ -24,6 +39,8 @@ export interface ContainerRow {
   restartCount: number;
   rwCacheId: string;
   logPath: string;
+  /** Set once a container with a health check has been started. */
+  health?: ContainerHealth;
 }
 
 type Row = Record<string, string | number | null>;
@@ -48,6 +65,7 @@ function fromRow(r: Row): ContainerRow {
     restartCount: Number(r.restart_count),
     rwCacheId: r.rw_cache_id as string,
     logPath: r.log_path as string,
+    ...(r.health ? { health: JSON.parse(r.health as string) as ContainerHealth } : {}),
   };
 }
 
@@ -99,6 +117,11 @@ export class ContainersTable {
     const sql = `UPDATE containers SET ${keys.map((k) => `${COLUMNS[k]} = ?`).join(', ')} WHERE id = ?`;
     const values = keys.map((k) => (typeof u[k] === 'boolean' ? (u[k] ? 1 : 0) : (u[k] as string | number)));
     this.#db.statement(sql).run(...values, id);
+  }
+
+  /** State.Health after a probe (or a start or stop of the monitor); null clears it. */
+  setHealth(id: string, health: ContainerHealth | null): void {
+    this.#db.statement('UPDATE containers SET health = ? WHERE id = ?').run(health && JSON.stringify(health), id);
   }
 
   rename(id: string, name: string): void {

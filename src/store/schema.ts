@@ -39,7 +39,8 @@
 //     status TEXT (created|running|paused|restarting|removing|exited|dead), pid INTEGER,
 //     conmon_pid INTEGER, exit_code INTEGER, started_at TEXT, finished_at TEXT, error TEXT,
 //     oom_killed INTEGER, restart_count INTEGER, rw_cache_id TEXT (writable layer),
-//     log_path TEXT
+//     log_path TEXT, health TEXT (JSON State.Health: Status, FailingStreak, Log; NULL until a
+//     container with a health check first starts)
 //
 //   settings                         small daemon-wide facts (daemon ID, ...)
 //   ┌──────────┬─────────┐
@@ -115,4 +116,6 @@ export const MIGRATIONS: readonly string[] = [
      log_path TEXT NOT NULL DEFAULT ''
    );
    CREATE INDEX containers_image ON containers (image_id);`,
+  // State.Health, so a berthd restart keeps a container's health status and probe log.
+  `ALTER TABLE containers ADD COLUMN health TEXT;`,
 ];

@@ -4,10 +4,12 @@ import type { Filters } from '../../api/query.ts';
 import { matchLabels } from '../../api/query.ts';
 import type { ContainerRow } from '../../store/containers.ts';
 import type { ContainerService } from './container-service.ts';
-import { inspectView, summaryView } from './container-views.ts';
+import { healthStatusOf, inspectView, summaryView } from './container-views.ts';
+import { compareVersions } from '../../api/types/version.ts';
 import { invalidParameter } from '../../api/types/errors.ts';
 
 const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
+const HEALTH_STATUSES = ['starting', 'healthy', 'unhealthy', 'none'];
 
 export function containersBackend(svc: ContainerService, lifecycle: { stopForRemoval(c: ContainerRow): Promise<void>; remove(c: ContainerRow): Promise<void> }): ContainersBackend {
   return {
@@ -17,13 +19,14 @@ export function containersBackend(svc: ContainerService, lifecycle: { stopForRem
       const layers = svc.deps.images.deps.layers;
       return inspectView(c, { driver: layers.driver, graph: null });
     },
-    list(opts) {
+    list(opts, version) {
       const keep = predicate(svc, opts.filters);
       const hasStatus = (opts.filters.get('status') ?? []).length > 0 || (opts.filters.get('exited') ?? []).length > 0;
       // A status filter or a limit (docker ps -n) looks at stopped containers too.
       const all = opts.all || hasStatus || opts.limit !== undefined;
       const rows = svc.deps.table.all().filter((c) => (all || c.status === 'running' || c.status === 'paused' || c.status === 'restarting') && keep(c));
-      return rows.slice(0, opts.limit).map(summaryView);
+      const withHealth = compareVersions(version, '1.52') >= 0;
+      return rows.slice(0, opts.limit).map((c) => summaryView(c, withHealth));
     },
     async remove(idOrName, opts) {
       const c = svc.resolve(idOrName);
@@ -52,6 +55,8 @@ function predicate(svc: ContainerService, filters: Filters): (c: ContainerRow) =
   };
   for (const s of filters.get('status') ?? []) if (!STATUSES.includes(s)) throw invalidParameter(`invalid filter 'status=${s}'`);
   any('status', (c, v) => c.status === v);
+  for (const h of filters.get('health') ?? []) if (!HEALTH_STATUSES.includes(h)) throw invalidParameter(`Unrecognised filter value for health: ${h}`);
+  any('health', (c, v) => healthStatusOf(c) === v);
   any('id', (c, v) => c.id.startsWith(v));
   const names = (filters.get('name') ?? []).map((v) => {
     try {
