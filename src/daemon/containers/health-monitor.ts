@@ -85,10 +85,12 @@ export class HealthMonitor {
       await sleep(nextProbeDelayMs(s, startedAtMs, table.get(id)?.health?.Status ?? 'starting'), signal);
       if (signal.aborted) return;
       const result = await this.#probe(id, s, signal);
-      // A stop or removal meanwhile: the result is of no use (dockerd drops it too).
+      // A stop or removal meanwhile: the result is of no use (dockerd drops it too). A probe cut
+      // short by the container ending (its `die` event is still to come) says nothing about its
+      // health either, and acting on it would restart a container that is being removed.
       if (signal.aborted) return;
       const c = table.get(id);
-      if (!c?.health) return;
+      if (!c?.health || c.status !== 'running') return;
       const next = applyResult(c.health, result, s, startedAtMs);
       table.setHealth(id, next);
       if (next.Status !== c.health.Status) this.#deps.svc.emit(c, `health_status: ${next.Status}`);
