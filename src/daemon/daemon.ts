@@ -26,6 +26,8 @@ import { OciRuntime } from '../runtime/monitor/oci-runtime.ts';
 import { Lifecycle } from './containers/lifecycle.ts';
 import { lifecycleBackend } from './containers/lifecycle-backend.ts';
 import { ExecService } from './containers/exec-service.ts';
+import { HealthMonitor } from './containers/health-monitor.ts';
+import { healthActions } from './containers/health-actions.ts';
 import { observeBackend } from './containers/observe-backend.ts';
 import { ContainerLogs } from './containers/container-logs.ts';
 import { distributionInspect, searchImages } from './images/image-remote.ts';
@@ -88,6 +90,8 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
   // live-restore: containers whose conmon survived are adopted; exits while down are recorded.
   await lifecycle.restore();
   const execs = new ExecService(lifecycle);
+  // Health checks follow the container events; for re-adopted containers they resume here.
+  const health = new HealthMonitor({ svc: containers, execs, actions: healthActions(lifecycle), logger });
   const rootfsAccess = new RootfsAccess({
     layers: images.deps.layers,
     isActive: (id) => {
@@ -159,6 +163,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
       logger.level = next.logLevel;
     },
     async shutdown() {
+      health.close();
       await Promise.all(listeners.map((l) => l.close()));
       await lifecycle.shutdown(!config.liveRestore);
       await logs.stopAll();

@@ -1,10 +1,11 @@
 // `--change` instructions for import and commit: the Dockerfile instructions that only touch
-// the image config (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, ONBUILD, STOPSIGNAL, USER, VOLUME,
-// WORKDIR), in JSON or shell form, applied to a config as docker applies them.
+// the image config (CMD, ENTRYPOINT, ENV, EXPOSE, HEALTHCHECK, LABEL, ONBUILD, STOPSIGNAL, USER,
+// VOLUME, WORKDIR), in JSON or shell form, applied to a config as docker applies them.
 import { invalidParameter } from '../api/types/errors.ts';
 import type { ContainerConfig } from './types.ts';
+import { parseHealthcheckChange } from './healthcheck-change.ts';
 
-const ALLOWED = ['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'LABEL', 'ONBUILD', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR'];
+const ALLOWED = ['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'HEALTHCHECK', 'LABEL', 'ONBUILD', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR'];
 
 export function applyChanges(config: ContainerConfig, changes: readonly string[]): ContainerConfig {
   const out: ContainerConfig = structuredClone(config);
@@ -39,6 +40,9 @@ function apply(c: ContainerConfig, instr: string, rest: string): void {
       break;
     case 'VOLUME':
       for (const v of rest.startsWith('[') ? jsonArray(rest) : words(rest)) c.Volumes = { ...c.Volumes, [v]: {} };
+      break;
+    case 'HEALTHCHECK':
+      c.Healthcheck = parseHealthcheckChange(rest);
       break;
     case 'ONBUILD':
       c.OnBuild = [...(c.OnBuild ?? []), rest];

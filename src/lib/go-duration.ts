@@ -15,3 +15,22 @@ export function parseGoDuration(raw: string): number | undefined {
   }
   return consumed === raw.length && consumed > 0 ? total : undefined;
 }
+
+/** Go's Duration.String() for nanoseconds: "300ms", "1.5s", "1m30s", "1h0m0s", "0s". */
+export function formatGoDuration(ns: number): string {
+  if (ns === 0) return '0s';
+  if (ns < 0) return `-${formatGoDuration(-ns)}`;
+  const decimal = (value: number, unit: number): string => {
+    const whole = Math.floor(value / unit);
+    const frac = String(value % unit).padStart(String(unit).length - 1, '0').replace(/0+$/, '');
+    return frac ? `${whole}.${frac}` : String(whole);
+  };
+  if (ns < 1_000) return `${ns}ns`;
+  if (ns < 1_000_000) return `${decimal(ns, 1_000)}µs`;
+  if (ns < 1_000_000_000) return `${decimal(ns, 1_000_000)}ms`;
+  const h = Math.floor(ns / 3_600_000_000_000);
+  const m = Math.floor((ns % 3_600_000_000_000) / 60_000_000_000);
+  const s = `${decimal(ns % 60_000_000_000, 1_000_000_000)}s`;
+  if (h > 0) return `${h}h${m}m${s}`;
+  return m > 0 ? `${m}m${s}` : s;
+}

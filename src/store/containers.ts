@@ -3,6 +3,21 @@
 // berthd acknowledged, and what it re-adopts from after a restart.
 import type { Database } from './database.ts';
 
+/** One probe's result, as State.Health.Log shows it. */
+export interface HealthLogEntry {
+  Start: string;
+  End: string;
+  ExitCode: number;
+  Output: string;
+}
+
+/** State.Health: kept across berthd restarts (the `health` column, JSON). */
+export interface ContainerHealth {
+  Status: 'starting' | 'healthy' | 'unhealthy';
+  FailingStreak: number;
+  Log: HealthLogEntry[];
+}
+
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
 /** A process exists: running, or frozen by pause. */
@@ -30,6 +45,8 @@ export interface ContainerRow {
   rwCacheId: string;
   logPath: string;
   manuallyStopped: boolean;
+  /** Set once a container with a health check has been started. */
+  health?: ContainerHealth;
 }
 
 type Row = Record<string, string | number | null>;
@@ -55,6 +72,7 @@ function fromRow(r: Row): ContainerRow {
     rwCacheId: r.rw_cache_id as string,
     logPath: r.log_path as string,
     manuallyStopped: Number(r.manually_stopped) === 1,
+    ...(r.health ? { health: JSON.parse(r.health as string) as ContainerHealth } : {}),
   };
 }
 
@@ -112,6 +130,11 @@ export class ContainersTable {
   /** POST /containers/{id}/update: the new resources and restart policy. */
   setHostConfig(id: string, hostConfig: Record<string, unknown>): void {
     this.#db.statement('UPDATE containers SET host_config = ? WHERE id = ?').run(JSON.stringify(hostConfig), id);
+  }
+
+  /** State.Health after a probe (or a start or stop of the monitor); null clears it. */
+  setHealth(id: string, health: ContainerHealth | null): void {
+    this.#db.statement('UPDATE containers SET health = ? WHERE id = ?').run(health && JSON.stringify(health), id);
   }
 
   rename(id: string, name: string): void {

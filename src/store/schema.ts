@@ -39,7 +39,8 @@
 //     status TEXT (created|running|paused|restarting|removing|exited|dead), pid INTEGER,
 //     conmon_pid INTEGER, exit_code INTEGER, started_at TEXT, finished_at TEXT, error TEXT,
 //     oom_killed INTEGER, restart_count INTEGER, rw_cache_id TEXT (writable layer),
-//     log_path TEXT
+//     log_path TEXT, health TEXT (JSON State.Health: Status, FailingStreak, Log; NULL until a
+//     container with a health check first starts)
 //
 //   settings                         small daemon-wide facts (daemon ID, ...)
 //   ┌──────────┬─────────┐
@@ -118,4 +119,6 @@ export const MIGRATIONS: readonly string[] = [
   // Whether a user stopped the container (stop or kill): restart policies always and
   // unless-stopped leave such a container alone, on exit and at daemon start.
   `ALTER TABLE containers ADD COLUMN manually_stopped INTEGER NOT NULL DEFAULT 0;`,
+  // State.Health, so a berthd restart keeps a container's health status and probe log.
+  `ALTER TABLE containers ADD COLUMN health TEXT;`,
 ];

@@ -2,6 +2,7 @@
 // is read, in argument order as pflag does, so the first bad value is the one reported in
 // docker's words: `invalid argument "v" for "-m, --memory" flag: <reason>` (exit 125).
 import { Option, type Command } from 'commander';
+import { HEALTH_ON_FAILURE_FLAG, HEALTH_ON_FAILURE_HELP, parseHealthOnFailure } from '../commands/health-on-failure.ts';
 import { invalidFlagValue } from '../commands/context-common.ts';
 import { parseCpus, parseGoDurationNs, parseGoInt, parseUlimit, ramInBytes, type Ulimit } from './go-values.ts';
 import { acceptGoBools } from './go-bools.ts';
@@ -47,6 +48,7 @@ const FLAGS: [string, string, { list: boolean; validate: Parse } | 'bool'][] = [
   ['--expose <list>', 'Expose a port or a range of ports', list()],
   ['--group-add <list>', 'Add additional groups to join', list()],
   ['--health-cmd <string>', 'Command to run to check health', scalar(String)],
+  [HEALTH_ON_FAILURE_FLAG, HEALTH_ON_FAILURE_HELP, scalar(parseHealthOnFailure)],
   ['--health-interval <duration>', 'Time between running the check (ms|s|m|h) (default 0s)', scalar(parseGoDurationNs)],
   ['--health-retries <int>', 'Consecutive failures needed to report unhealthy', scalar((v) => parseGoInt(v))],
   ['--health-start-interval <duration>', 'Time between running the check during the start period (ms|s|m|h) (default 0s)', scalar(parseGoDurationNs)],
@@ -147,6 +149,7 @@ export interface ContainerFlags {
   cpuRtRuntime?: number; cpuShares?: number; cpus?: number; cpusetCpus?: string; cpusetMems?: string; device?: string[];
   deviceCgroupRule?: string[]; dns?: string[]; dnsOption?: string[]; dnsSearch?: string[]; domainname?: string;
   entrypoint?: string; env?: string[]; envFile?: string[]; expose?: string[]; groupAdd?: string[]; healthCmd?: string;
+  healthOnFailure?: string;
   healthInterval?: number; healthRetries?: number; healthStartInterval?: number; healthStartPeriod?: number;
   healthTimeout?: number; hostname?: string; init?: boolean; interactive?: boolean; ip?: string; ip6?: string; ipc?: string;
   isolation?: string; label?: string[]; labelFile?: string[]; link?: string[]; logDriver?: string; logOpt?: string[];

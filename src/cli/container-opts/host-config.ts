@@ -2,6 +2,7 @@
 // storage options, and the cgroup Resources, with the fields in the order and with the empty
 // values docker's JSON has.
 import { readFileSync } from 'node:fs';
+import { healthOnFailureHostConfig } from '../commands/health-on-failure.ts';
 import type { ContainerFlags } from './container-flags.ts';
 import type { DeviceMapping, DeviceRequest } from './devices.ts';
 import type { PortBinding } from './ports.ts';
@@ -114,6 +115,7 @@ export function buildHostConfig(
     Privileged: f.privileged === true,
     PublishAllPorts: f.publishAll === true,
     ReadonlyRootfs: f.readOnly === true,
+    ...healthOnFailureHostConfig(f.healthOnFailure),
     SecurityOpt: security.opts,
     ...(nonEmpty(storage) && { StorageOpt: sortedMap(storage) }),
     ...(nonEmpty(tmpfs) && { Tmpfs: sortedMap(tmpfs) }),

@@ -1,7 +1,8 @@
 // A create request's Config merged with its image's config as dockerd merges them, and the
 // request checked field by field so a wrong type is a 400 that names the field.
-import type { ContainerConfig, ImageConfig } from '../../image/types.ts';
+import type { ContainerConfig, HealthConfig, ImageConfig } from '../../image/types.ts';
 import { invalidParameter } from '../../api/types/errors.ts';
+import { mergeHealthcheck, validateHealthcheck, validateHealthOnFailure } from './health-config.ts';
 
 type Json = Record<string, unknown>;
 
@@ -27,6 +28,8 @@ export function checkConfigTypes(body: Json): void {
   for (const [k, v] of Object.entries(labels ?? {})) if (typeof v !== 'string') throw fail(`Labels.${k}`, 'a string');
   if (body.StopTimeout != null && !Number.isInteger(body.StopTimeout)) throw fail('StopTimeout', 'an integer');
   if (body.HostConfig != null && (typeof body.HostConfig !== 'object' || Array.isArray(body.HostConfig))) throw fail('HostConfig', 'an object');
+  validateHealthcheck(body.Healthcheck);
+  validateHealthOnFailure(body.HostConfig);
 }
 
 const asList = (v: unknown): string[] | undefined => (v == null ? undefined : typeof v === 'string' ? [v] : (v as string[]));
@@ -39,6 +42,8 @@ export function mergeConfig(req: Json, image: ImageConfig): Json {
   // An explicit Entrypoint resets the image's Cmd, as in dockerd.
   const resolvedCmd = cmd ?? (entrypoint ? undefined : img.Cmd ?? undefined);
   const env = mergeEnv(img.Env ?? [], (req.Env as string[] | undefined) ?? []);
+  // Field by field, as dockerd: `--health-retries 5` keeps the image's test and interval.
+  const healthcheck = mergeHealthcheck(req.Healthcheck as HealthConfig | undefined, img.Healthcheck);
   return {
     Hostname: (req.Hostname as string) ?? '',
     Domainname: (req.Domainname as string) ?? '',
@@ -52,7 +57,7 @@ export function mergeConfig(req: Json, image: ImageConfig): Json {
     StdinOnce: req.StdinOnce === true,
     Env: env,
     Cmd: resolvedCmd ?? null,
-    ...(req.Healthcheck || img.Healthcheck ? { Healthcheck: (req.Healthcheck as Json) ?? img.Healthcheck } : {}),
+    ...(healthcheck && { Healthcheck: healthcheck }),
     Image: req.Image as string,
     Volumes: mergeMaps(img.Volumes, req.Volumes as Json) ?? null,
     WorkingDir: (req.WorkingDir as string) || img.WorkingDir || '',
@@ -61,6 +66,9 @@ export function mergeConfig(req: Json, image: ImageConfig): Json {
     Labels: { ...img.Labels, ...(req.Labels as Record<string, string>) },
     ...((req.StopSignal as string) || img.StopSignal ? { StopSignal: (req.StopSignal as string) || img.StopSignal } : {}),
     ...(req.StopTimeout != null && { StopTimeout: req.StopTimeout }),
+    // Only the request's: dockerd does not take an image's SHELL into the container (a
+    // CMD-SHELL health check runs under it, else /bin/sh -c).
+    ...(Array.isArray(req.Shell) && req.Shell.length > 0 && { Shell: req.Shell }),
   };
 }
 

@@ -16,7 +16,13 @@ export function stateView(c: ContainerRow): Record<string, unknown> {
     Error: c.error,
     StartedAt: c.startedAt,
     FinishedAt: c.finishedAt,
+    ...(c.health && { Health: c.health }),
   };
+}
+
+/** What the `health` filter and the summary's Health see: "none" without a health check. */
+export function healthStatusOf(c: ContainerRow): string {
+  return c.health?.Status ?? 'none';
 }
 
 export function inspectView(c: ContainerRow, extra: { driver: string; graph: Record<string, string> | null }): Record<string, unknown> {
@@ -52,6 +58,8 @@ export function inspectView(c: ContainerRow, extra: { driver: string; graph: Rec
 export function statusText(c: ContainerRow, now = Date.now()): string {
   switch (c.status) {
     case 'running':
+      // dockerd's Health.String(): "health: starting", "healthy", "unhealthy".
+      if (c.health) return `Up ${humanDuration(now - Date.parse(c.startedAt))} (${c.health.Status === 'starting' ? 'health: starting' : c.health.Status})`;
       return `Up ${humanDuration(now - Date.parse(c.startedAt))}`;
     case 'paused':
       return `Up ${humanDuration(now - Date.parse(c.startedAt))} (Paused)`;
@@ -68,7 +76,8 @@ export function statusText(c: ContainerRow, now = Date.now()): string {
   }
 }
 
-export function summaryView(c: ContainerRow): Record<string, unknown> {
+/** `health` (API 1.52+): the status ("none" without a check) and the failing streak. */
+export function summaryView(c: ContainerRow, withHealth = false): Record<string, unknown> {
   const cmd = [...((c.config.Entrypoint as string[] | null) ?? []), ...((c.config.Cmd as string[] | null) ?? [])].join(' ');
   return {
     Id: c.id,
@@ -84,5 +93,6 @@ export function summaryView(c: ContainerRow): Record<string, unknown> {
     HostConfig: { NetworkMode: (c.hostConfig.NetworkMode as string) ?? 'default' },
     NetworkSettings: { Networks: {} },
     Mounts: [],
+    ...(withHealth && { Health: { Status: healthStatusOf(c), FailingStreak: c.health?.FailingStreak ?? 0 } }),
   };
 }

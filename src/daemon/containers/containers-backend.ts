@@ -4,10 +4,12 @@ import type { Filters } from '../../api/query.ts';
 import { matchLabels } from '../../api/query.ts';
 import { type ContainerRow, isActive } from '../../store/containers.ts';
 import type { ContainerService } from './container-service.ts';
-import { inspectView, summaryView } from './container-views.ts';
+import { healthStatusOf, inspectView, summaryView } from './container-views.ts';
+import { compareVersions } from '../../api/types/version.ts';
 import { invalidParameter } from '../../api/types/errors.ts';
 
 const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
+const HEALTH_STATUSES = ['starting', 'healthy', 'unhealthy', 'none'];
 
 export function containersBackend(svc: ContainerService, lifecycle: { stopForRemoval(c: ContainerRow): Promise<void>; remove(c: ContainerRow): Promise<void> }): ContainersBackend {
   return {
@@ -17,13 +19,14 @@ export function containersBackend(svc: ContainerService, lifecycle: { stopForRem
       const layers = svc.deps.images.deps.layers;
       return { ...inspectView(c, { driver: layers.driver, graph: null }), ...(size && (await sizesOf(svc, c))) };
     },
-    async list(opts) {
+    async list(opts, version) {
       const keep = predicate(svc, opts.filters);
       const hasStatus = (opts.filters.get('status') ?? []).length > 0 || (opts.filters.get('exited') ?? []).length > 0;
       // A status filter or a limit (docker ps -n) looks at stopped containers too.
       const all = opts.all || hasStatus || opts.limit !== undefined;
       const rows = svc.deps.table.all().filter((c) => (all || isActive(c.status)) && keep(c));
-      const views = rows.slice(0, opts.limit).map((c) => ({ c, view: summaryView(c) }));
+      const withHealth = compareVersions(version, '1.52') >= 0;
+      const views = rows.slice(0, opts.limit).map((c) => ({ c, view: summaryView(c, withHealth) }));
       if (!opts.size) return views.map((v) => v.view);
       return Promise.all(views.map(async ({ c, view }) => ({ ...view, ...(await sizesOf(svc, c)) })));
     },
@@ -65,6 +68,8 @@ function predicate(svc: ContainerService, filters: Filters): (c: ContainerRow) =
   };
   for (const s of filters.get('status') ?? []) if (!STATUSES.includes(s)) throw invalidParameter(`invalid filter 'status=${s}'`);
   any('status', (c, v) => c.status === v);
+  for (const h of filters.get('health') ?? []) if (!HEALTH_STATUSES.includes(h)) throw invalidParameter(`Unrecognised filter value for health: ${h}`);
+  any('health', (c, v) => healthStatusOf(c) === v);
   any('id', (c, v) => c.id.startsWith(v));
   const names = (filters.get('name') ?? []).map((v) => {
     try {

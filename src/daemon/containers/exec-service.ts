@@ -33,6 +33,9 @@ export interface ExecStream {
   stdin?: Writable;
 }
 
+/** dockerd's action text: the entrypoint, a space, the arguments (so `true` is "true "). */
+const execAction = (kind: string, cmd: string[]): string => `${kind}: ${cmd[0]} ${cmd.slice(1).join(' ')}`;
+
 const MAX_PER_CONTAINER = 1024; // finished instances kept for inspect; the oldest go first
 
 export class ExecService {
@@ -60,7 +63,7 @@ export class ExecService {
     const id = randomBytes(32).toString('hex');
     this.#execs.set(id, { id, containerId: c.id, config, running: false, exitCode: null, pid: 0 });
     this.#trim(c.id);
-    svc.emit(c, `exec_create: ${config.cmd.join(' ')}`, { execID: id });
+    svc.emit(c, execAction('exec_create', config.cmd), { execID: id });
     return { Id: id };
   }
 
@@ -92,7 +95,7 @@ export class ExecService {
     if (c.status !== 'running') throw conflict(`container ${c.id} is not running`);
     if (opts.consoleSize) e.config.consoleSize = opts.consoleSize;
     e.running = true;
-    svc.emit(c, `exec_start: ${e.config.cmd.join(' ')}`, { execID: id });
+    svc.emit(c, execAction('exec_start', e.config.cmd), { execID: id });
     const bundle = this.#bundle(id);
     const logPath = join(bundle, 'exec.log');
     const fail = async (err: unknown): Promise<never> => {

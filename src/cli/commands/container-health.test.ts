@@ -1,0 +1,21 @@
+// berth run's health flags end to end: docker's --health-* and berth's own --health-on-failure.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { berth, hasCommand } from '../../testing/run.ts';
+import { useBusyboxDaemon } from '../../testing/busybox-daemon.ts';
+
+const skip = hasCommand('docker') ? false : 'the docker CLI is not installed';
+const f = useBusyboxDaemon({ skip });
+
+test('--health-on-failure stop: an unhealthy container is stopped', { skip }, async () => {
+  const r = await berth(['run', '-d', '--name', 'sick', '--health-cmd', 'false', '--health-interval', '200ms', '--health-retries', '1', '--health-on-failure', 'stop', '--stop-timeout', '1', 'busybox', 'sleep', '1000'], { env: f.env() });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal((await f.docker(['inspect', '-f', '{{.HostConfig.HealthOnFailure}}', 'sick'])).stdout.trim(), 'stop');
+  let state = '';
+  for (let i = 0; i < 100 && state !== 'exited'; i++) {
+    await new Promise((res) => setTimeout(res, 100));
+    state = (await f.docker(['inspect', '-f', '{{.State.Status}}', 'sick'])).stdout.trim();
+  }
+  assert.equal(state, 'exited');
+  assert.equal((await f.docker(['inspect', '-f', '{{.State.Health.Status}}', 'sick'])).stdout.trim(), 'unhealthy');
+});
