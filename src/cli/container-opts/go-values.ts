@@ -56,29 +56,8 @@ export function parseGoDurationNs(raw: string): number {
   return Number(negative ? -total : total);
 }
 
-const BINARY: Record<string, number> = { k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
-
-/** units.RAMInBytes: "512m", "1.5g", "1024", "2 GiB" (binary multiples). */
-export function ramInBytes(raw: string): number {
-  const sep = Math.max(...[...'01234567890. '].map((c) => raw.lastIndexOf(c)));
-  if (sep === -1) throw new Error(`invalid size: '${raw}'`);
-  const num = raw[sep] === ' ' ? raw.slice(0, sep) : raw.slice(0, sep + 1);
-  let suffix = raw.slice(sep + 1);
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(num)) throw new Error(`strconv.ParseFloat: parsing ${quote(num)}: invalid syntax`);
-  const size = Number(num);
-  if (size < 0) throw new Error(`invalid size: '${raw}'`);
-  if (suffix === '') return Math.trunc(size);
-  const bad = () => new Error(`invalid suffix: '${suffix}'`);
-  if (suffix.length > 3) throw bad();
-  suffix = suffix.toLowerCase();
-  if (suffix[0] === 'b') {
-    if (suffix.length > 1) throw bad();
-    return Math.trunc(size);
-  }
-  const mul = BINARY[suffix[0]!];
-  if (!mul || (suffix.length === 2 && suffix[1] !== 'b') || (suffix.length === 3 && suffix.slice(1) !== 'ib')) throw bad();
-  return Math.trunc(size * mul);
-}
+/** units.RAMInBytes: "512m", "1.5g", "1024", "2 GiB" (binary multiples); the daemon's parser. */
+export { ramInBytes } from '../../lib/go-units.ts';
 
 /** opts.ParseCPUs: a rational number of CPUs ("1.5", "3/2") as nano-CPUs. */
 export function parseCpus(raw: string): number {
