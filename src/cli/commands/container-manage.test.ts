@@ -1,36 +1,21 @@
 // restart, rename, port, container prune, pause/unpause, update, attach, start -a/-i, run's
 // signal proxy and -t, through the built CLI against a real berthd (and the docker CLI to compare).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { startBerthd, BERTH, type Berthd } from '../../testing/berthd-harness.ts';
-import { busyboxRootfs } from '../../testing/busybox.ts';
-import { importImage } from '../../testing/api.ts';
+import { BERTH } from '../../testing/berthd-harness.ts';
+import { useBusyboxDaemon } from '../../testing/busybox-daemon.ts';
 import { berth, hasCommand, run } from '../../testing/run.ts';
 import { portMappings } from './container-manage.ts';
 
-let d: Berthd;
-const env = () => ({ DOCKER_HOST: d.host, DOCKER_CONFIG: join(d.dir, 'client') });
+const f = useBusyboxDaemon();
+const env = f.env;
 const cli = (args: string[], input?: string) => berth(args, { env: env(), ...(input !== undefined && { input }) });
 const noDocker = hasCommand('docker') ? false : 'no docker CLI on this machine';
 
-before(async () => {
-  d = await startBerthd();
-  await importImage(d.client().api, busyboxRootfs(), { repo: 'busybox', tag: 'latest' });
-});
-after(async () => {
-  // A container that removes itself (--rm) may be gone by now; the daemon must stop either way.
-  try {
-    for (const c of (await d?.client().containers.list({ all: true })) ?? []) await d.client().containers.remove(c.Id, { force: true }).catch(() => undefined);
-  } finally {
-    await d?.cleanup();
-  }
-});
-
 test('restart, rename, port, container prune', async () => {
   assert.equal((await cli(['run', '-d', '--name', 'r1', 'busybox', 'sleep', '100'])).code, 0);
-  const pid = async () => (await d.client().containers.inspectRaw('r1')).State as unknown as { Pid: number };
+  const pid = async () => (await f.d.client().containers.inspectRaw('r1')).State as unknown as { Pid: number };
   const before = (await pid()).Pid;
   assert.deepEqual(await cli(['restart', '-t', '1', 'r1']), { code: 0, stdout: 'r1\n', stderr: '' });
   assert.notEqual((await pid()).Pid, before);
@@ -38,7 +23,7 @@ test('restart, rename, port, container prune', async () => {
   assert.deepEqual([missing.code, missing.stdout, missing.stderr], [1, 'r1\n', 'Flag --time has been deprecated, use --timeout instead\nError response from daemon: No such container: nope\n']);
 
   assert.deepEqual(await cli(['container', 'rename', 'r1', 'r2']), { code: 0, stdout: '', stderr: '' });
-  assert.equal((await d.client().containers.inspectRaw('r2')).Name, '/r2');
+  assert.equal((await f.d.client().containers.inspectRaw('r2')).Name, '/r2');
   const same = await cli(['rename', 'r2', 'r2']);
   assert.deepEqual([same.code, same.stderr], [1, 'Error response from daemon: Renaming a container with the same name as its current name\nError: failed to rename container named r2\n']);
 
@@ -50,7 +35,7 @@ test('restart, rename, port, container prune', async () => {
   assert.equal((await cli(['create', '--name', 'stopped', 'busybox', 'true'])).code, 0);
   const no = await cli(['container', 'prune'], 'n\n');
   assert.deepEqual(no, { code: 0, stdout: 'WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ', stderr: '' });
-  const id = (await d.client().containers.inspectRaw('stopped')).Id;
+  const id = (await f.d.client().containers.inspectRaw('stopped')).Id;
   const none = await cli(['container', 'prune', '-f', '--filter', 'label=keep']);
   assert.deepEqual(none, { code: 0, stdout: 'Total reclaimed space: 0B\n', stderr: '' });
   const yes = await cli(['container', 'prune'], 'y\n');
@@ -63,9 +48,9 @@ test('restart, rename, port, container prune', async () => {
 test('pause and unpause', async (t) => {
   await cli(['run', '-d', '--name', 'p1', 'busybox', 'sleep', '100']);
   assert.deepEqual(await cli(['pause', 'p1']), { code: 0, stdout: 'p1\n', stderr: '' });
-  assert.equal((await d.client().containers.inspectRaw('p1')).State.Status, 'paused');
+  assert.equal((await f.d.client().containers.inspectRaw('p1')).State.Status, 'paused');
   assert.deepEqual(await cli(['container', 'unpause', 'p1', 'nope']), { code: 1, stdout: 'p1\n', stderr: 'Error response from daemon: No such container: nope\n' });
-  assert.equal((await d.client().containers.inspectRaw('p1')).State.Status, 'running');
+  assert.equal((await f.d.client().containers.inspectRaw('p1')).State.Status, 'running');
   await cli(['rm', '-f', 'p1']);
 });
 
@@ -74,7 +59,7 @@ test('update', async (t) => {
   assert.deepEqual([none.code, none.stderr], [1, 'you must provide one or more flags when using this command\n']);
   await cli(['create', '--name', 'u1', 'busybox', 'true']);
   assert.deepEqual(await cli(['update', '--cpus', '1.5', '-m', '64m', '--restart', 'on-failure:3', '--pids-limit', '10', 'u1']), { code: 0, stdout: 'u1\n', stderr: '' });
-  const hc = (await d.client().containers.inspectRaw('u1')).HostConfig as Record<string, unknown>;
+  const hc = (await f.d.client().containers.inspectRaw('u1')).HostConfig as Record<string, unknown>;
   assert.deepEqual([hc.NanoCpus, hc.Memory, hc.PidsLimit, hc.RestartPolicy], [1_500_000_000, 64 * 1024 * 1024, 10, { Name: 'on-failure', MaximumRetryCount: 3 }]);
   await cli(['rm', 'u1']);
 });

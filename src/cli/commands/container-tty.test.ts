@@ -1,29 +1,15 @@
 // TTY sessions in a pseudo-terminal (script(1)): run -it, the detach keys, attach with other keys
 // and start -ai. berth's transcript must be docker's byte for byte (raw mode, \r\n, exit codes).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { startBerthd, BERTH, type Berthd } from '../../testing/berthd-harness.ts';
-import { busyboxRootfs } from '../../testing/busybox.ts';
-import { importImage } from '../../testing/api.ts';
+import { BERTH } from '../../testing/berthd-harness.ts';
 import { hasCommand } from '../../testing/run.ts';
+import { useBusyboxDaemon } from '../../testing/busybox-daemon.ts';
 
 const skip = !hasCommand('docker') ? 'no docker CLI on this machine' : !hasCommand('script') ? 'no script(1)' : false;
-let d: Berthd;
-const env = () => ({ ...process.env, DOCKER_HOST: d.host, DOCKER_CONFIG: join(d.dir, 'client') });
-
-before(async () => {
-  d = await startBerthd();
-  await importImage(d.client().api, busyboxRootfs(), { repo: 'busybox', tag: 'latest' });
-});
-after(async () => {
-  try {
-    for (const c of (await d?.client().containers.list({ all: true })) ?? []) await d.client().containers.remove(c.Id, { force: true }).catch(() => undefined);
-  } finally {
-    await d?.cleanup();
-  }
-});
+const f = useBusyboxDaemon();
+const env = () => ({ ...process.env, ...f.env() });
 
 /**
  * Runs `shell` in a fresh pty. Each step waits until the output since the last step contains

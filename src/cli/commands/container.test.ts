@@ -1,27 +1,11 @@
 // berth run, ps and rm against a real berthd running busybox on runc.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBerthd, type Berthd } from '../../testing/berthd-harness.ts';
-import { busyboxRootfs } from '../../testing/busybox.ts';
-import { importImage } from '../../testing/api.ts';
+import { useBusyboxDaemon } from '../../testing/busybox-daemon.ts';
 import { berth } from '../../testing/run.ts';
 
-let d: Berthd;
-const env = () => ({ DOCKER_HOST: d.host, DOCKER_CONFIG: `${d.dir}/client` });
-
-before(async () => {
-  d = await startBerthd();
-  await importImage(d.client().api, busyboxRootfs(), { repo: 'busybox', tag: 'latest' });
-});
-after(async () => {
-  // Containers outlive berthd by design (live-restore): remove them before the daemon goes.
-  // A container that removes itself (--rm) may be gone by now; the daemon must stop either way.
-  try {
-    for (const c of (await d?.client().containers.list({ all: true })) ?? []) await d.client().containers.remove(c.Id, { force: true }).catch(() => undefined);
-  } finally {
-    await d?.cleanup();
-  }
-});
+const f = useBusyboxDaemon();
+const env = f.env;
 
 test('berth run prints the output and exits with the container\'s code', async () => {
   const hello = await berth(['run', '--rm', 'busybox', 'echo', 'hello'], { env: env() });
