@@ -105,3 +105,14 @@ test('sizes: inspect and list with size, prune reports the space it freed', { sk
   assert.ok(pruned.ContainersDeleted.length >= 1);
   assert.ok(pruned.SpaceReclaimed >= 1_000_000);
 });
+
+test('concurrent creates: generated names never collide; one of two same-name creates is refused', async () => {
+  const many = await Promise.all(Array.from({ length: 60 }, () => api.json<{ Id: string }>('POST', '/containers/create', { body: { Image: 'busybox', Cmd: ['true'] } })));
+  const names = await Promise.all(many.map(async ({ Id }) => (await api.json<{ Name: string }>('GET', `/containers/${Id}/json`)).Name));
+  assert.equal(new Set(names).size, 60);
+  const same = await Promise.allSettled([0, 1].map(() => api.json('POST', '/containers/create', { query: { name: 'twin' }, body: { Image: 'busybox' } })));
+  assert.deepEqual(same.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
+  assert.match(String((same.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason), /The container name "\/twin" is already in use/);
+  for (const { Id } of many) await api.request('DELETE', `/containers/${Id}`).then((r) => r.resume());
+  await api.request('DELETE', '/containers/twin').then((r) => r.resume());
+});

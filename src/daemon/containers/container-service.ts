@@ -47,6 +47,18 @@ export class ContainerService {
     const imageName = body.Image;
     if (typeof imageName !== 'string' || imageName === '') throw invalidParameter('Config cannot be empty in order to create a container');
     const fullName = this.#claimName(name);
+    try {
+      return await this.#create(body, imageName, fullName);
+    } finally {
+      this.#claimed.delete(fullName);
+    }
+  }
+
+  /** Names handed out to creates that have not inserted their row yet: two creates at once must
+   * not both get the same generated name (or both pass the check for a given one). */
+  readonly #claimed = new Set<string>();
+
+  async #create(body: Record<string, unknown>, imageName: string, fullName: string): Promise<{ Id: string; Warnings: string[] }> {
     const image = this.deps.images.resolve(imageName);
     const imageConfig = this.deps.images.deps.content.readJson<ImageConfig>(image.id);
     const config = mergeConfig(body, imageConfig);
@@ -73,10 +85,15 @@ export class ContainerService {
   }
 
   #claimName(name: string | undefined): string {
-    if (name === undefined || name === '') return `/${generateName((n) => this.deps.table.byName(n) !== undefined)}`;
-    if (!isValidName(name)) throw invalidParameter(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
-    const full = name.startsWith('/') ? name : `/${name}`;
-    if (this.deps.table.byName(full)) throw this.#nameConflict(full);
+    const taken = (n: string) => this.#claimed.has(n) || this.deps.table.byName(n) !== undefined;
+    let full: string;
+    if (name === undefined || name === '') full = `/${generateName(taken)}`;
+    else {
+      if (!isValidName(name)) throw invalidParameter(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+      full = name.startsWith('/') ? name : `/${name}`;
+      if (taken(full)) throw this.#nameConflict(full);
+    }
+    this.#claimed.add(full);
     return full;
   }
 
