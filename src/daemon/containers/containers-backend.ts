@@ -11,7 +11,7 @@ import { invalidParameter } from '../../api/types/errors.ts';
 const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
 const HEALTH_STATUSES = ['starting', 'healthy', 'unhealthy', 'none'];
 
-export function containersBackend(svc: ContainerService, lifecycle: { stopForRemoval(c: ContainerRow): Promise<void>; remove(c: ContainerRow): Promise<void> }): ContainersBackend {
+export function containersBackend(svc: ContainerService, lifecycle: { removeContainer(c: ContainerRow, force: boolean): Promise<void> }): ContainersBackend {
   return {
     create: (body, name) => svc.create(body, name),
     async inspect(idOrName, size) {
@@ -32,8 +32,7 @@ export function containersBackend(svc: ContainerService, lifecycle: { stopForRem
     },
     async remove(idOrName, opts) {
       const c = svc.resolve(idOrName);
-      if (opts.force && c.status !== 'created' && c.status !== 'exited' && c.status !== 'dead') await lifecycle.stopForRemoval(c);
-      await lifecycle.remove(svc.resolve(c.id));
+      await lifecycle.removeContainer(c, opts.force === true);
     },
     rename: (idOrName, name) => svc.rename(idOrName, name),
     async prune(filters) {
@@ -43,7 +42,7 @@ export function containersBackend(svc: ContainerService, lifecycle: { stopForRem
       for (const c of svc.deps.table.all()) {
         if ((c.status !== 'exited' && c.status !== 'created' && c.status !== 'dead') || !keep(c)) continue;
         const { SizeRw } = await sizesOf(svc, c);
-        await lifecycle.remove(c);
+        await lifecycle.removeContainer(c, false);
         deleted.push(c.id);
         reclaimed += SizeRw;
       }

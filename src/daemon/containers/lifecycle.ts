@@ -105,7 +105,7 @@ export class Lifecycle {
       this.#failedStarts.set(c.id, this.failedStarts(c.id) + 1);
       this.#notify(c.id);
       // As dockerd: a container that was to remove itself is removed when it cannot start.
-      if ((c.hostConfig as { AutoRemove?: boolean }).AutoRemove) await this.remove(svc.resolve(c.id)).catch(() => undefined);
+      if ((c.hostConfig as { AutoRemove?: boolean }).AutoRemove) await this.#remove(svc.resolve(c.id)).catch(() => undefined);
       throw err;
     }
   }
@@ -192,7 +192,7 @@ export class Lifecycle {
       unmountRootfs(svc.deps.images.deps.layers, c.rwCacheId).catch(() => undefined),
     ]);
     svc.emit(c, 'die', { exitCode: String(exit.exitCode) });
-    if ((c.hostConfig as { AutoRemove?: boolean }).AutoRemove) await this.remove(svc.resolve(id));
+    if ((c.hostConfig as { AutoRemove?: boolean }).AutoRemove) await this.#remove(svc.resolve(id));
     else this.restarts.afterExit(svc.resolve(id), exit);
   }
 
@@ -296,7 +296,20 @@ export class Lifecycle {
     await exit;
   }
 
-  async remove(c: ContainerRow): Promise<void> {
+  /** DELETE /containers/{id} and prune: under the container's lock, so nothing (a restart
+   * policy, a health action) can start it between the forced stop and the removal. */
+  removeContainer(c: ContainerRow, force: boolean): Promise<void> {
+    return this.#mutex.run(c.id, async () => {
+      const now = this.deps.svc.resolve(c.id);
+      if (force && now.status !== 'created' && now.status !== 'exited' && now.status !== 'dead') await this.stopForRemoval(now);
+      // A container that removes itself (--rm) is gone once its exit is recorded.
+      const left = this.deps.svc.deps.table.get(c.id);
+      if (left) await this.#remove(left);
+    });
+  }
+
+  /** Removal without the lock: for the exit path (AutoRemove) and a failed start, which hold it or must not wait. */
+  async #remove(c: ContainerRow): Promise<void> {
     await this.deps.svc.remove(c);
     await rm(this.bundle(c.id), { recursive: true, force: true });
     await rm(join(c.logPath, '..'), { recursive: true, force: true });
