@@ -116,3 +116,17 @@ test('concurrent creates: generated names never collide; one of two same-name cr
   for (const { Id } of many) await api.request('DELETE', `/containers/${Id}`).then((r) => r.resume());
   await api.request('DELETE', '/containers/twin').then((r) => r.resume());
 });
+
+test('prune filters: until keeps what is newer, label!= keeps the labelled', { skip: dockerSkip }, async () => {
+  for (const [name, labels] of [['kept', ['-l', 'keep=yes']], ['dropped', []]] as const) assert.equal((await docker(['create', '--name', name, ...labels, 'busybox', 'true'])).code, 0);
+  const none = await docker(['container', 'prune', '-f', '--filter', 'until=1h']);
+  assert.equal(none.code, 0, none.stderr);
+  assert.doesNotMatch(none.stdout, /[0-9a-f]{64}/, 'nothing created an hour ago');
+  const some = await docker(['container', 'prune', '-f', '--filter', 'label!=keep']);
+  assert.equal(some.code, 0, some.stderr);
+  const left = (await docker(['ps', '-a', '--format', '{{.Names}}'])).stdout.split('\n');
+  assert.ok(left.includes('kept') && !left.includes('dropped'), left.join(','));
+  const bad = await docker(['container', 'prune', '-f', '--filter', 'until=soon']);
+  assert.notEqual(bad.code, 0);
+  await docker(['rm', 'kept']);
+});

@@ -23,7 +23,7 @@ export function containersRoutes(b: ContainersBackend): Route[] {
     { method: 'GET', path: '/containers/:id/json', handler: async (ctx) => ctx.sendJson(200, await b.inspect(ctx.params.id!, boolParam(ctx.query, 'size'), ctx.version)) },
     { method: 'DELETE', path: '/containers/:id', handler: (ctx) => remove(ctx, b) },
     { method: 'POST', path: '/containers/:id/rename', handler: (ctx) => rename(ctx, b) },
-    { method: 'POST', path: '/containers/prune', minVersion: '1.25', handler: async (ctx) => ctx.sendJson(200, await b.prune(parseFilters(ctx.query.get('filters'), ['until', 'label']))) },
+    { method: 'POST', path: '/containers/prune', minVersion: '1.25', handler: async (ctx) => ctx.sendJson(200, await b.prune(parseFilters(ctx.query.get('filters'), ['until', 'label', 'label!']))) },
   ];
 }
 

@@ -7,6 +7,7 @@ import type { ContainerService } from './container-service.ts';
 import { healthStatusOf, inspectView, summaryView } from './container-views.ts';
 import { compareVersions } from '../../api/types/version.ts';
 import { invalidParameter } from '../../api/types/errors.ts';
+import { untilSeconds } from '../images/image-filters.ts';
 
 const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
 const HEALTH_STATUSES = ['starting', 'healthy', 'unhealthy', 'none'];
@@ -80,8 +81,16 @@ function predicate(svc: ContainerService, filters: Filters): (c: ContainerRow) =
   if (names.length) tests.push((c) => names.some((re) => re.test(c.name.slice(1))));
   any('exited', (c, v) => c.status === 'exited' && c.exitCode === Number(v));
   any('ancestor', (c, v) => c.image === v || c.imageId === v || imageIdOf(svc, v) === c.imageId);
+  const labelsOf = (c: ContainerRow) => (c.config.Labels as Record<string, string>) ?? {};
   const labels = filters.get('label');
-  if (labels?.length) tests.push((c) => matchLabels((c.config.Labels as Record<string, string>) ?? {}, labels));
+  if (labels?.length) tests.push((c) => matchLabels(labelsOf(c), labels));
+  // prune's `label!=key[=value]`: only containers without such a label.
+  for (const not of filters.get('label!') ?? []) tests.push((c) => !matchLabels(labelsOf(c), [not]));
+  const until = filters.get('until')?.[0];
+  if (until) {
+    const limit = untilSeconds(until) * 1000;
+    tests.push((c) => Date.parse(c.created) < limit);
+  }
   for (const key of ['before', 'since'] as const) {
     const ref = filters.get(key)?.[0];
     if (!ref) continue;

@@ -44,7 +44,8 @@ function referenceMatches(tag: string, pattern: string): boolean {
   return matchesGlob(tag, pattern) || matchesGlob(name, pattern);
 }
 
-function untilSeconds(raw: string): number {
+/** A prune `until`: a Go duration back from now, or a timestamp; in seconds since the epoch. */
+export function untilSeconds(raw: string): number {
   const duration = parseGoDuration(raw);
   if (duration !== undefined) return (Date.now() - duration) / 1000;
   return Number(parseTimestampNano('until', raw)! / 1_000_000n) / 1000;
