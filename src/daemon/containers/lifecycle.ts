@@ -16,6 +16,7 @@ import { conflict, notModified } from '../../api/types/errors.ts';
 import { signalNumber } from './signals.ts';
 import { KeyedMutex } from '../../lib/keyed-mutex.ts';
 import { RestartManager } from './restart-manager.ts';
+import { RunTracker } from './run-tracker.ts';
 
 export interface LifecycleDeps {
   svc: ContainerService;
@@ -31,12 +32,7 @@ export class Lifecycle {
   readonly deps: LifecycleDeps;
   /** Resolves with the exit of the current run of each running container. */
   readonly #exits = new Map<string, Promise<ExitStatus>>();
-  /** The latest run of each container, kept after it ends: a waiter or attacher that asked
-   * before the start must not miss a run that was over before it looked. */
-  readonly #runs = new Map<string, { gen: number; exit: Promise<ExitStatus> }>();
-  readonly #removed = new Map<string, PromiseWithResolvers<void>>();
-  /** Failed starts per container, so a waiter or attacher waiting for a start sees one fail. */
-  readonly #failedStarts = new Map<string, number>();
+  readonly #tracker: RunTracker;
 
   /** Start, stop, restart, pause and unpause of one container run one at a time. */
   readonly #mutex = new KeyedMutex();
@@ -44,6 +40,7 @@ export class Lifecycle {
 
   constructor(deps: LifecycleDeps) {
     this.deps = deps;
+    this.#tracker = new RunTracker((id) => deps.svc.deps.table.get(id) !== undefined);
     this.restarts = new RestartManager(deps.svc, {
       // Checked under the lock: a stop queued ahead of this restart has cancelled it.
       restart: (id) => this.#mutex.run(id, async () => {
@@ -102,55 +99,21 @@ export class Lifecycle {
       await runtime.delete(c.id, true).catch(() => undefined);
       await unmountRootfs(layers, c.rwCacheId).catch(() => undefined);
       svc.deps.table.update(c.id, { error: (err as Error).message, exitCode: 128 });
-      this.#failedStarts.set(c.id, this.failedStarts(c.id) + 1);
-      this.#notify(c.id);
+      this.#tracker.startFailed(c.id);
       // As dockerd: a container that was to remove itself is removed when it cannot start.
       if ((c.hostConfig as { AutoRemove?: boolean }).AutoRemove) await this.#remove(svc.resolve(c.id)).catch(() => undefined);
       throw err;
     }
   }
 
-  failedStarts(id: string): number {
-    return this.#failedStarts.get(id) ?? 0;
-  }
-
   /** How many runs this daemon has seen start; pass it to nextRun to wait for the next one. */
   runGeneration(id: string): number {
-    return this.#runs.get(id)?.gen ?? 0;
+    return this.#tracker.generation(id);
   }
 
   /** The exit of the first run after generation `after`; undefined if a start fails first. */
-  async nextRun(id: string, after: number, signal?: AbortSignal): Promise<{ exit: Promise<ExitStatus> } | undefined> {
-    const failed = this.failedStarts(id);
-    for (;;) {
-      const run = this.#runs.get(id);
-      if (run && run.gen > after) return { exit: run.exit };
-      if (signal?.aborted || !this.deps.svc.deps.table.get(id) || this.failedStarts(id) > failed) return undefined;
-      // Woken at once by a run starting, a start failing or a removal; the timeout only
-      // bounds how long an abort or a vanished container takes to notice.
-      await this.#changed(id, 250);
-    }
-  }
-
-  readonly #watchers = new Map<string, Set<() => void>>();
-
-  #changed(id: string, timeoutMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const set = this.#watchers.get(id) ?? new Set();
-      this.#watchers.set(id, set);
-      const done = () => {
-        clearTimeout(timer);
-        set.delete(done);
-        if (!set.size) this.#watchers.delete(id);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      set.add(done);
-    });
-  }
-
-  #notify(id: string): void {
-    for (const fn of [...(this.#watchers.get(id) ?? [])]) fn();
+  nextRun(id: string, after: number, signal?: AbortSignal): Promise<{ exit: Promise<ExitStatus> } | undefined> {
+    return this.#tracker.nextRun(id, after, signal);
   }
 
   /** The exit of the run in progress (or undefined when the container is not running). */
@@ -171,8 +134,7 @@ export class Lifecycle {
       return exit;
     });
     this.#exits.set(id, p);
-    this.#runs.set(id, { gen: this.runGeneration(id) + 1, exit: p });
-    this.#notify(id);
+    this.#tracker.started(id, p);
     return p;
   }
 
@@ -313,17 +275,7 @@ export class Lifecycle {
     await this.deps.svc.remove(c);
     await rm(this.bundle(c.id), { recursive: true, force: true });
     await rm(join(c.logPath, '..'), { recursive: true, force: true });
-    this.#removedFor(c.id).resolve();
-    this.#notify(c.id);
-  }
-
-  #removedFor(id: string): PromiseWithResolvers<void> {
-    let r = this.#removed.get(id);
-    if (!r) {
-      r = Promise.withResolvers<void>();
-      this.#removed.set(id, r);
-    }
-    return r;
+    this.#tracker.removed(c.id);
   }
 
   /** POST /containers/{id}/wait: not-running (default), next-exit, or removed. */
@@ -331,7 +283,7 @@ export class Lifecycle {
     const c = this.deps.svc.resolve(idOrName);
     const running = isActive(c.status);
     if (condition === 'removed') {
-      const removed = this.#removedFor(c.id).promise;
+      const removed = this.#tracker.removal(c.id);
       // Asked before the start (docker run --rm): the exit of the run that comes next.
       const run = running ? { exit: this.#watch(c.id) } : await this.nextRun(c.id, this.runGeneration(c.id));
       const exit = run ? await run.exit : { exitCode: c.exitCode };
