@@ -2,22 +2,21 @@
 // rotates (by default too) and `docker logs` reads across the rotated files; local gzips them;
 // none keeps nothing readable; bad drivers and options are refused at create; daemon.json sets
 // the default; rotation goes on across a berthd restart (live-restore).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { buffer } from 'node:stream/consumers';
 import { Berthd, startBerthd } from '../testing/berthd-harness.ts';
 import { busyboxRootfs } from '../testing/busybox.ts';
 import { run, hasCommand } from '../testing/run.ts';
+import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
+import { importImage } from '../testing/api.ts';
 
 const skip = hasCommand('docker') ? false : 'the docker CLI is not installed';
-let d: Berthd;
-let dir: string;
+const f = useBusyboxDaemon({ skip });
 const dockerOn = (host: string) => (...args: string[]) =>
-  run('docker', args, { env: { DOCKER_HOST: host, DOCKER_CONFIG: join(dir, 'config') }, timeoutMs: 60_000 });
-let docker: ReturnType<typeof dockerOn>;
+  run('docker', args, { env: { DOCKER_HOST: host, DOCKER_CONFIG: join(f.dir, 'config') }, timeoutMs: 60_000 });
+const docker = (...args: string[]) => f.docker(args);
 const PAD = '.'.repeat(40);
 /** `n` numbered lines of ~50 bytes, as fast as the container can write them. */
 const burst = (n: number) => `seq 1 ${n} | sed 's/$/ ${PAD}/'`;
@@ -25,24 +24,6 @@ const burst = (n: number) => `seq 1 ${n} | sed 's/$/ ${PAD}/'`;
 const bursts = (n: number, ms: number) =>
   `k=0; while [ $k -lt ${n} ]; do seq $((k+1)) $((k+1000)) | sed 's/$/ ${PAD}/'; k=$((k+1000)); usleep ${ms * 1000}; done`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-before(async () => {
-  if (skip) return;
-  d = await startBerthd();
-  docker = dockerOn(d.host);
-  dir = mkdtempSync(join(tmpdir(), 'berth-logs-'));
-  writeFileSync(join(dir, 'rootfs.tar'), await buffer(busyboxRootfs()));
-  const imp = await docker('import', '-c', 'CMD ["sh"]', join(dir, 'rootfs.tar'), 'busybox');
-  assert.equal(imp.code, 0, imp.stderr);
-});
-after(async () => {
-  if (skip) return;
-  const ids = (await docker('ps', '-aq')).stdout.split('\n').filter(Boolean);
-  if (ids.length) await docker('rm', '-f', ...ids);
-  await d?.cleanup();
-  rmSync(d.dir, { recursive: true, force: true });
-  rmSync(dir, { recursive: true, force: true });
-});
 
 async function runToEnd(args: string[]): Promise<string> {
   const r = await docker('run', '-d', ...args);
@@ -137,7 +118,7 @@ test('daemon.json log-driver and log-opts: the default for containers that name 
   try {
     const dk = dockerOn(other.host);
     assert.equal((await dk('info', '--format', '{{.LoggingDriver}}')).stdout.trim(), 'local');
-    assert.equal((await dk('import', '-c', 'CMD ["sh"]', join(dir, 'rootfs.tar'), 'busybox')).code, 0);
+    await importImage(other.client().api, busyboxRootfs(), { repo: 'busybox', tag: 'latest', changes: ['CMD ["sh"]'] });
     const config = async (...args: string[]) => {
       const c = await dk('create', ...args, 'busybox', 'sh', '-c', burst(10_000));
       assert.equal(c.code, 0, c.stderr);
@@ -165,10 +146,10 @@ test('rotation goes on after berthd restarts (live-restore)', { skip }, async ()
   const id = r.stdout.trim();
   const path = (await docker('inspect', '--format', '{{.LogPath}}', id)).stdout.trim();
   await sleep(500);
-  await d.kill();
+  await f.d.kill();
   await sleep(1000);
   const grown = statSync(path).size;
-  d = await new Berthd({ dir: d.dir }).start();
+  f.d = await new Berthd({ dir: f.d.dir }).start();
   await sleep(1000);
   assert.ok(statSync(path).size < grown, `rotated after the restart (${statSync(path).size} bytes, ${grown} before)`);
   assert.ok((await logFiles(id)).files.length <= 3);

@@ -1,46 +1,31 @@
 // docker top and docker stats against berthd, with real runc containers: the real docker CLI
 // for what users see, the API directly for the stream's shape (precpu chaining, zeros for a
 // stopped container, the end of the stream when the container goes).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buffer } from 'node:stream/consumers';
 import { createInterface } from 'node:readline';
-import { startBerthd, type Berthd } from '../testing/berthd-harness.ts';
-import { busyboxRootfs } from '../testing/busybox.ts';
 import { run, hasCommand } from '../testing/run.ts';
+import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 import { readText } from '../client/api-client.ts';
 
 const skip = hasCommand('docker') ? false : 'the docker CLI is not installed';
-let d: Berthd;
-let dir: string;
 let svcId: string;
-const docker = (args: string[]) => run('docker', args, { env: { DOCKER_HOST: d.host, DOCKER_CONFIG: join(dir, 'config') }, timeoutMs: 60_000 });
+const f = useBusyboxDaemon({
+  skip,
+  setup: async () => {
+    const r = await docker(['run', '-d', '--name', 'svc', 'busybox', 'sh', '-c', 'sleep 1000 & exec sleep 2000']);
+    assert.equal(r.code, 0, r.stderr);
+    svcId = r.stdout.trim();
+    assert.equal((await docker(['create', '--name', 'idle', 'busybox', 'true'])).code, 0);
+  },
+});
+const docker = (args: string[]) => f.docker(args);
 type Stats = Record<string, any>; // the wire JSON, read field by field
-
-before(async () => {
-  if (skip) return;
-  d = await startBerthd();
-  dir = mkdtempSync(join(tmpdir(), 'berth-observe-'));
-  writeFileSync(join(dir, 'rootfs.tar'), await buffer(busyboxRootfs()));
-  assert.equal((await docker(['import', join(dir, 'rootfs.tar'), 'busybox'])).code, 0);
-  const r = await docker(['run', '-d', '--name', 'svc', 'busybox', 'sh', '-c', 'sleep 1000 & exec sleep 2000']);
-  assert.equal(r.code, 0, r.stderr);
-  svcId = r.stdout.trim();
-  assert.equal((await docker(['create', '--name', 'idle', 'busybox', 'true'])).code, 0);
-});
-after(async () => {
-  if (skip) return;
-  await docker(['rm', '-f', ...(await docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean)]);
-  await d?.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 /** The first `n` objects of a stats stream, then the connection is dropped. */
 async function statsObjects(id: string, query: Record<string, string>, n: number): Promise<Stats[]> {
-  const res = await d.client().api.request('GET', `/containers/${id}/stats`, { query });
+  const res = await f.d.client().api.request('GET', `/containers/${id}/stats`, { query });
   const out: Stats[] = [];
   for await (const line of createInterface({ input: res })) {
     out.push(JSON.parse(line) as Stats);
@@ -71,7 +56,7 @@ test('docker top: dockerd\'s errors', { skip }, async () => {
   const stopped = await docker(['top', 'idle']);
   const idleId = (await docker(['inspect', '--format', '{{.Id}}', 'idle'])).stdout.trim();
   assert.deepEqual([stopped.code, stopped.stderr], [1, `Error response from daemon: container ${idleId} is not running\n`]);
-  const conflict = await d.client().api.request('GET', '/containers/idle/top').catch((e: Error & { kind: string }) => e.kind);
+  const conflict = await f.d.client().api.request('GET', '/containers/idle/top').catch((e: Error & { kind: string }) => e.kind);
   assert.equal(conflict, 'conflict');
   assert.match((await docker(['top', 'svc', '--no-such-option'])).stderr, /^Error response from daemon: ps: error: unknown gnu long option\n$/);
   assert.equal((await docker(['top', 'svc', '-o', 'comm'])).stderr, "Error response from daemon: Couldn't find PID field in ps output\n");
@@ -80,7 +65,7 @@ test('docker top: dockerd\'s errors', { skip }, async () => {
 });
 
 test('docker top works on a paused container', { skip }, async () => {
-  const runc = (cmd: string) => run('runc', ['--root', join(d.dir, 'exec', 'runc'), cmd, svcId]);
+  const runc = (cmd: string) => run('runc', ['--root', join(f.d.dir, 'exec', 'runc'), cmd, svcId]);
   assert.equal((await runc('pause')).code, 0);
   try {
     const r = await docker(['top', 'svc']);
@@ -110,7 +95,7 @@ test('docker stats --no-stream: the table, with memory in use by a running sleep
 });
 
 test('docker stats (live) follows the stream and redraws', { skip }, async () => {
-  const r = await run('docker', ['stats'], { env: { DOCKER_HOST: d.host, DOCKER_CONFIG: join(dir, 'config') }, timeoutMs: 3000 });
+  const r = await run('docker', ['stats'], { env: { DOCKER_HOST: f.d.host, DOCKER_CONFIG: join(f.dir, 'config') }, timeoutMs: 3000 });
   const frames = r.stdout.split('\x1b[H').filter(Boolean);
   assert.ok(frames.length >= 3, r.stdout + r.stderr);
   assert.match(frames.at(-1)!, /\n[0-9a-f]{12} +svc +\d+\.\d\d% +\d+(\.\d+)?[KM]iB \/ /);
@@ -137,7 +122,7 @@ test('stats stream: one object a second, precpu_stats is the previous cpu_stats'
 
 test('stats stream=false takes two samples; one-shot takes one', { skip }, async () => {
   let t = Date.now();
-  const res = await d.client().api.request('GET', '/containers/svc/stats', { query: { stream: 'false' } });
+  const res = await f.d.client().api.request('GET', '/containers/svc/stats', { query: { stream: 'false' } });
   assert.equal(res.headers['content-type'], 'application/json');
   const two = JSON.parse(await readText(res)) as Stats;
   assert.ok(Date.now() - t >= 900, 'waited for a second sample');
@@ -159,13 +144,13 @@ test('stats of a stopped container: zeros, streamed too; the stream ends when it
   assert.equal(streamed.length, 2);
   assert.equal(streamed[1]!.read, '0001-01-01T00:00:00Z');
   await docker(['create', '--name', 'brief', 'busybox', 'true']);
-  const res = await d.client().api.request('GET', '/containers/brief/stats');
+  const res = await f.d.client().api.request('GET', '/containers/brief/stats');
   const body = readText(res);
   await new Promise((r) => setTimeout(r, 300));
   assert.equal((await docker(['rm', 'brief'])).code, 0);
   const lines = (await body).trim().split('\n');
   assert.ok(lines.length >= 1 && lines.length <= 3, 'the stream ended after the removal');
-  await assert.rejects(d.client().api.request('GET', '/containers/nope/stats'), { kind: 'not-found' });
+  await assert.rejects(f.d.client().api.request('GET', '/containers/nope/stats'), { kind: 'not-found' });
 });
 
 test('top is an event', { skip }, async () => {

@@ -2,20 +2,15 @@
 // flag for it): restart, stop and kill an unhealthy container. And State.Health across a berthd
 // restart: kept in the store, monitoring resumed for re-adopted containers, and a container that
 // ended while berthd was down reads as unhealthy.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buffer } from 'node:stream/consumers';
-import { Berthd, startBerthd } from '../testing/berthd-harness.ts';
-import { busyboxRootfs } from '../testing/busybox.ts';
-import { run, hasCommand } from '../testing/run.ts';
+import { Berthd } from '../testing/berthd-harness.ts';
+import { hasCommand } from '../testing/run.ts';
+import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 
 const skip = hasCommand('docker') ? false : 'the docker CLI is not installed';
-let d: Berthd;
-let dir: string;
-const docker = (...args: string[]) => run('docker', args, { env: { DOCKER_HOST: d.host, DOCKER_CONFIG: join(dir, 'config') }, timeoutMs: 60_000 });
+const f = useBusyboxDaemon({ skip });
+const docker = (...args: string[]) => f.docker(args);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const inspect = async (name: string, format: string) => (await docker('inspect', '--format', format, name)).stdout.trim();
 
@@ -31,26 +26,9 @@ async function createFailing(name: string, action: string): Promise<void> {
     Healthcheck: { Test: ['CMD-SHELL', 'test -e /tmp/ok'], Interval: 100e6, Retries: 1 },
     HostConfig: { HealthOnFailure: action },
   };
-  await d.client().api.json('POST', '/containers/create', { query: { name }, body });
+  await f.d.client().api.json('POST', '/containers/create', { query: { name }, body });
   assert.equal((await docker('start', name)).code, 0);
 }
-
-before(async () => {
-  if (skip) return;
-  d = await startBerthd();
-  dir = mkdtempSync(join(tmpdir(), 'berth-health-actions-'));
-  writeFileSync(join(dir, 'rootfs.tar'), await buffer(busyboxRootfs()));
-  const imp = await docker('import', '-c', 'CMD ["sh"]', join(dir, 'rootfs.tar'), 'busybox');
-  assert.equal(imp.code, 0, imp.stderr);
-});
-after(async () => {
-  if (skip) return;
-  await docker('rm', '-f', ...(await docker('ps', '-aq')).stdout.split('\n').filter(Boolean));
-  await d?.cleanup();
-  // After the restart test `d` is a daemon started on the first one's directory.
-  rmSync(d.dir, { recursive: true, force: true });
-  rmSync(dir, { recursive: true, force: true });
-});
 
 test('restart: an unhealthy container is restarted until its check passes', { skip }, async () => {
   await createFailing('phoenix', 'restart');
@@ -87,10 +65,10 @@ test('State.Health survives a berthd restart; monitoring resumes; an end while d
   assert.equal((await docker('run', '-d', '--name', 'brief', '--health-cmd', 'true', '--health-interval', '100ms', 'busybox', 'sleep', '2')).code, 0);
   await until('both healthy', async () => (await inspect('keep', '{{.State.Health.Status}}')) === 'healthy' && (await inspect('brief', '{{.State.Health.Status}}')) === 'healthy');
   const logBefore = JSON.parse(await inspect('keep', '{{json .State.Health.Log}}')) as { Start: string }[];
-  await d.kill();
+  await f.d.kill();
   await sleep(2_500); // brief ends meanwhile
   const restartedAt = Date.now();
-  d = await new Berthd({ dir: d.dir }).start();
+  f.d = await new Berthd({ dir: f.d.dir }).start();
   const resumed = JSON.parse(await inspect('keep', '{{json .State.Health}}')) as { Status: string; Log: { Start: string }[] };
   assert.ok(['starting', 'healthy'].includes(resumed.Status), resumed.Status);
   assert.ok(resumed.Log.some((e) => e.Start === logBefore.at(-1)!.Start), 'the probe log was kept');

@@ -2,20 +2,22 @@
 // probe log in inspect, docker ps's status and health filter, health_status events, a probe past
 // its timeout, output kept to 4 KiB, an image's HEALTHCHECK and --no-healthcheck, and the
 // validation texts. Intervals are a few hundred milliseconds so the file stays quick.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buffer } from 'node:stream/consumers';
-import { Berthd, startBerthd } from '../testing/berthd-harness.ts';
 import { busyboxRootfs } from '../testing/busybox.ts';
-import { run, hasCommand } from '../testing/run.ts';
+import { hasCommand } from '../testing/run.ts';
+import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
+import { importImage } from '../testing/api.ts';
 
 const skip = hasCommand('docker') ? false : 'the docker CLI is not installed';
-let d: Berthd;
-let dir: string;
-const docker = (...args: string[]) => run('docker', args, { env: { DOCKER_HOST: d.host, DOCKER_CONFIG: join(dir, 'config') }, timeoutMs: 60_000 });
+const f = useBusyboxDaemon({
+  skip,
+  // A second image whose own HEALTHCHECK the tests see (or switch off).
+  setup: async (fx) => {
+    await importImage(fx.d.client().api, busyboxRootfs(), { repo: 'checked', tag: 'latest', changes: ['CMD ["sh"]', 'HEALTHCHECK --interval=100ms CMD true'] });
+  },
+});
+const docker = (...args: string[]) => f.docker(args);
 
 interface Health {
   Status: string;
@@ -41,23 +43,6 @@ async function healthUntil(name: string, ok: (h: Health) => boolean): Promise<He
 
 const psStatus = async (name: string) => (await docker('ps', '-a', '--filter', `name=^${name}$`, '--format', '{{.Status}}')).stdout.trim();
 const psNames = async (...filters: string[]) => (await docker('ps', '-a', ...filters.flatMap((f) => ['--filter', f]), '--format', '{{.Names}}')).stdout.split('\n').filter(Boolean).sort();
-
-before(async () => {
-  if (skip) return;
-  d = await startBerthd();
-  dir = mkdtempSync(join(tmpdir(), 'berth-health-'));
-  writeFileSync(join(dir, 'rootfs.tar'), await buffer(busyboxRootfs()));
-  for (const [name, changes] of [['busybox', []], ['checked', ['-c', 'HEALTHCHECK --interval=100ms CMD true']]] as const) {
-    const imp = await docker('import', '-c', 'CMD ["sh"]', ...changes, join(dir, 'rootfs.tar'), name);
-    assert.equal(imp.code, 0, imp.stderr);
-  }
-});
-after(async () => {
-  if (skip) return;
-  await docker('rm', '-f', ...(await docker('ps', '-aq')).stdout.split('\n').filter(Boolean));
-  await d?.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 test('a failing check: starting, then unhealthy; passing: healthy — inspect, ps, filter, events', { skip }, async () => {
   const since = String(Math.floor(Date.now() / 1000) - 1);
@@ -126,7 +111,7 @@ test('a probe past its timeout is killed: ExitCode -1 and dockerd\'s text; outpu
 });
 
 test('a probe that cannot start fails with -1 and the runtime\'s message (CMD form through the API)', { skip }, async () => {
-  const api = d.client().api;
+  const api = f.d.client().api;
   const body = { Image: 'busybox', Cmd: ['sleep', '1000'], Healthcheck: { Test: ['CMD', 'nosuch'], Interval: 100e6 } };
   await api.json('POST', '/containers/create', { query: { name: 'nosuch' }, body });
   assert.equal((await docker('start', 'nosuch')).code, 0);
@@ -150,7 +135,7 @@ test('an image\'s HEALTHCHECK runs; --no-healthcheck leaves a container without 
   assert.ok((await psNames('health=none')).includes('unchecked'));
   // API 1.52 lists carry a Health summary ("none" without a check); earlier versions do not.
   type Summary = { Names: string[]; Health?: unknown };
-  const list = async (v: string) => Object.fromEntries((await d.client(v).api.json<Summary[]>('GET', '/containers/json')).map((c) => [c.Names[0], c.Health]));
+  const list = async (v: string) => Object.fromEntries((await f.d.client(v).api.json<Summary[]>('GET', '/containers/json')).map((c) => [c.Names[0], c.Health]));
   const now = await list('1.52');
   assert.deepEqual([now['/inherits'], now['/unchecked']], [{ Status: 'healthy', FailingStreak: 0 }, { Status: 'none', FailingStreak: 0 }]);
   assert.deepEqual(Object.values(await list('1.51')).filter((h) => h !== undefined), []);
@@ -162,7 +147,7 @@ test('bad health settings are refused with dockerd\'s texts', { skip }, async ()
   assert.match(fast.stderr, /Interval in Healthcheck cannot be less than 1ms/);
   const start = await docker('create', '--health-start-interval', '10us', 'busybox', 'true');
   assert.match(start.stderr, /StartInterval in Healthcheck cannot be less than 1ms/);
-  const api = d.client().api;
+  const api = f.d.client().api;
   await assert.rejects(api.json('POST', '/containers/create', { body: { Image: 'busybox', Healthcheck: { Retries: -1 } } }), /Retries in Healthcheck cannot be negative/);
   await assert.rejects(api.json('POST', '/containers/create', { body: { Image: 'busybox', HostConfig: { HealthOnFailure: 'reboot' } } }), (e: Error & { kind?: string }) =>
     e.kind === 'invalid-parameter' && /invalid on-failure action "reboot" for health check: supported actions are none, kill, restart, stop/.test(e.message));
