@@ -22,6 +22,8 @@ export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+    // A command that exits without reading its input (a refused flag) closes the pipe first.
+    child.stdin.on('error', () => {});
     child.stdin.end(opts.input ?? '');
   });
 }

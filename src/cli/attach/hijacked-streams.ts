@@ -4,7 +4,7 @@
 // in raw mode and watched for the detach keys.
 import { Writable, type Duplex, type Readable } from 'node:stream';
 import { Demuxer } from '../../api/types/stdcopy.ts';
-import { DEFAULT_DETACH_KEYS, EscapeDetector, detachKeyBytes } from './detach-keys.ts';
+import { DEFAULT_DETACH_KEYS, EscapeDetector, detachKeyBytes } from '../../api/types/detach-keys.ts';
 import { makeRaw } from './terminal.ts';
 
 export interface HijackedIo {

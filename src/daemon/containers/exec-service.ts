@@ -13,7 +13,7 @@ import type { LogEntry } from '../../runtime/monitor/k8s-log.ts';
 import type { OciSpec } from '../../runtime/spec/types.ts';
 import { readLogBatches } from '../../runtime/monitor/log-reader.ts';
 import { execProcess, parseExecConfig, type ExecConfig } from './exec-config.ts';
-import { DEFAULT_DETACH_KEYS, DetachScanner, parseDetachKeys } from './detach-keys.ts';
+import { detachKeysOf, detachScanner } from './detach-keys.ts';
 import { conflict, notFound, BerthError } from '../../api/types/errors.ts';
 
 export interface ExecInstance {
@@ -141,13 +141,14 @@ export class ExecService {
 
   #attach(e: ExecInstance, logPath: string, done: Promise<ExitStatus>, signal: AbortSignal): ExecStream {
     const detach = new AbortController();
-    const stdin = e.config.attachStdin ? new DetachScanner(parseDetachKeys(e.config.detachKeys || DEFAULT_DETACH_KEYS)) : undefined;
+    const stdin = e.config.attachStdin ? detachScanner(detachKeysOf(e.config.detachKeys)) : undefined;
     if (stdin) {
-      stdin.once('detach', () => detach.abort());
+      stdin.once('escape', () => detach.abort());
       void this.#lc.deps.conmon.attach(e.id).then(
         (a) => {
-          stdin.pipe(a.stdin);
-          stdin.once('detach', () => stdin.unpipe(a.stdin));
+          // A detach leaves the process's stdin open; only the client's EOF closes it.
+          stdin.pipe(a.stdin, { end: false });
+          stdin.once('end', () => stdin.escaped || a.stdin.end());
           a.output.resume();
         },
         () => stdin.resume(),

@@ -5,7 +5,8 @@ import type { Lifecycle } from './lifecycle.ts';
 import { readLogBatches } from '../../runtime/monitor/log-reader.ts';
 import { conflict } from '../../api/types/errors.ts';
 import { updateContainer } from './container-update.ts';
-import { DEFAULT_DETACH_KEYS, DetachScanner, parseDetachKeys } from './detach-keys.ts';
+import { detachKeysOf, detachScanner } from './detach-keys.ts';
+import type { EscapeDetector } from '../../api/types/detach-keys.ts';
 
 export function lifecycleBackend(lc: Lifecycle): LifecycleBackend {
   const svc = lc.deps.svc;
@@ -32,12 +33,12 @@ export function lifecycleBackend(lc: Lifecycle): LifecycleBackend {
     async attach(id, opts) {
       const c = svc.resolve(id);
       const cfg = c.config as { Tty?: boolean; OpenStdin?: boolean };
-      const keys = parseDetachKeys(opts.detachKeys || DEFAULT_DETACH_KEYS);
+      const keys = detachKeysOf(opts.detachKeys);
       const since = opts.logs ? undefined : BigInt(Date.now()) * 1_000_000n;
       svc.emit(c, 'attach');
       const detach = new AbortController();
-      const stdin = opts.stdin && cfg.OpenStdin ? new DetachScanner(keys) : undefined;
-      stdin?.once('detach', () => {
+      const stdin = opts.stdin && cfg.OpenStdin ? detachScanner(keys) : undefined;
+      stdin?.once('escape', () => {
         svc.emit(svc.resolve(c.id), 'detach');
         detach.abort();
       });
@@ -58,7 +59,7 @@ export function lifecycleBackend(lc: Lifecycle): LifecycleBackend {
 interface FollowOptions {
   since: bigint | undefined;
   signal: AbortSignal;
-  stdin: DetachScanner | undefined;
+  stdin: EscapeDetector | undefined;
   /** A TTY's output goes out as it comes, partial lines included (a prompt has no newline). */
   tty: boolean;
 }
@@ -72,13 +73,13 @@ async function* follow(lc: Lifecycle, id: string, o: FollowOptions): AsyncGenera
   yield* readLogBatches(c.logPath, { follow: true, exited, signal: o.signal, fragments: o.tty, ...(o.since !== undefined && { since: o.since }) });
 }
 
-async function connectStdin(lc: Lifecycle, id: string, stdin: DetachScanner): Promise<void> {
+async function connectStdin(lc: Lifecycle, id: string, stdin: EscapeDetector): Promise<void> {
   try {
     const attachment = await lc.deps.conmon.attach(id);
-    stdin.pipe(attachment.stdin);
     // Detached: the client is gone but the container's stdin stays open (conmon closes it on
     // the bridge's EOF), so the bridge is let go without an end; it exits with the container.
-    stdin.once('detach', () => stdin.unpipe(attachment.stdin));
+    stdin.pipe(attachment.stdin, { end: false });
+    stdin.once('end', () => stdin.escaped || attachment.stdin.end());
     attachment.output.resume();
   } catch {
     stdin.resume();
