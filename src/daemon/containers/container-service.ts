@@ -114,13 +114,17 @@ export class ContainerService {
 
   /** Remove a container that is not running (the runtime layer stops it first when forced). */
   async remove(c: ContainerRow): Promise<void> {
-    if (isActive(c.status)) {
-      throw conflict(`cannot remove container "${c.name}": container is ${c.status}: stop the container before removing or force remove`);
-    }
+    this.assertRemovable(c);
     this.deps.table.update(c.id, { status: 'removing' });
     await this.deps.images.deps.layers.removeLayer(c.rwCacheId);
     this.deps.table.delete(c.id);
     this.emit(c, 'destroy');
+  }
+
+  assertRemovable(c: ContainerRow): void {
+    if (isActive(c.status)) {
+      throw conflict(`cannot remove container "${c.name}": container is ${c.status}: stop the container before removing or force remove`);
+    }
   }
 
   emit(c: ContainerRow, action: string, extra: Record<string, string> = {}): void {

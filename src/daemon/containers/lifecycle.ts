@@ -90,7 +90,7 @@ export class Lifecycle {
       });
       const exit = this.#watch(c.id, started.promise);
       void this.deps.logs.adopt(c, conmonPid, exit);
-      await runtime.start(c.id);
+      await runtime.start(c.id, pid);
       svc.deps.table.update(c.id, { status: 'running', pid, conmonPid, startedAt: new Date().toISOString(), exitCode: 0, error: '' });
       svc.emit(svc.resolve(c.id), 'start');
       started.resolve(true);
@@ -272,9 +272,13 @@ export class Lifecycle {
 
   /** Removal without the lock: for the exit path (AutoRemove) and a failed start, which hold it or must not wait. */
   async #remove(c: ContainerRow): Promise<void> {
-    await this.deps.svc.remove(c);
-    await rm(this.bundle(c.id), { recursive: true, force: true });
-    await rm(join(c.logPath, '..'), { recursive: true, force: true });
+    this.deps.svc.assertRemovable(c);
+    // The row and layer, the bundle and the log directory are independent: removed at once.
+    await Promise.all([
+      this.deps.svc.remove(c),
+      rm(this.bundle(c.id), { recursive: true, force: true }),
+      rm(join(c.logPath, '..'), { recursive: true, force: true }),
+    ]);
     this.#tracker.removed(c.id);
   }
 

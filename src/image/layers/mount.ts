@@ -1,11 +1,11 @@
-// Mounting a rootfs from overlay2 layers (for containers) via mount(8): Node has no mount(2).
+// Mounting a rootfs from overlay2 layers (for containers), through mount-syscalls.ts.
 // As docker does, lower layers are named by their short links ("l/<26 chars>") relative to the
 // overlay2 directory, and mount runs with that directory as cwd: with 64-hex ids a deep image's
 // lowerdir list would not fit in the one page the kernel accepts for mount options.
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { invalidParameter, systemError } from '../../api/types/errors.ts';
-import { run } from './exec.ts';
+import { MS_RDONLY, mount, umount } from './mount-syscalls.ts';
 
 const PAGE = 4096;
 
@@ -21,7 +21,7 @@ export async function mountOverlay(lowerDirs: readonly string[], upperDir: strin
   if (existsSync('/sys/module/overlay/parameters/index')) opts += ',index=off';
   if (opts.length >= PAGE) throw invalidParameter(`overlay mount options too long (${opts.length} bytes; at most ${PAGE - 1})`);
   try {
-    await run('mount', ['-t', 'overlay', 'overlay', '-o', opts, '--', target], relative ? { cwd: home } : {});
+    await mount({ source: 'overlay', target, fstype: 'overlay', data: opts, ...(relative && { cwd: home }) });
   } catch (err) {
     throw systemError(`cannot mount overlay at ${target}: ${(err as Error).message}`, err);
   }
@@ -38,10 +38,10 @@ export async function mountLowerOverlay(lowerDirs: readonly string[], target: st
   const home = short[0]?.home;
   const relative = home !== undefined && short.every((s) => s?.home === home);
   const lower = relative ? short.map((s) => s!.rel) : lowerDirs.map(escape);
-  const opts = `ro,lowerdir=${lower.join(':')}`;
+  const opts = `lowerdir=${lower.join(':')}`;
   if (opts.length >= PAGE) throw invalidParameter(`overlay mount options too long (${opts.length} bytes; at most ${PAGE - 1})`);
   try {
-    await run('mount', ['-t', 'overlay', 'overlay', '-o', opts, '--', target], relative ? { cwd: home } : {});
+    await mount({ source: 'overlay', target, fstype: 'overlay', flags: MS_RDONLY, data: opts, ...(relative && { cwd: home }) });
   } catch (err) {
     throw systemError(`cannot mount overlay at ${target}: ${(err as Error).message}`, err);
   }
@@ -49,7 +49,7 @@ export async function mountLowerOverlay(lowerDirs: readonly string[], target: st
 
 export async function unmount(target: string): Promise<void> {
   try {
-    await run('umount', ['--', target]);
+    await umount(target);
   } catch (err) {
     throw systemError(`cannot unmount ${target}: ${(err as Error).message}`, err);
   }

@@ -2,7 +2,7 @@
 // use. A layer is known by its cacheId (random, like docker's graphdriver ids) so the same
 // diffID can be stored twice without clashing; the image metadata DB maps chainIDs to cacheIds.
 import { randomBytes } from 'node:crypto';
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { invalidParameter } from '../../api/types/errors.ts';
@@ -76,6 +76,18 @@ export function assertCacheId(s: string): string {
  * layer whose files are still empty (syncfs via coreutils' sync -f; Node has no syncfs). */
 export async function syncFs(path: string): Promise<void> {
   await run('sync', ['-f', path]);
+}
+
+/** fsync each file or directory, all at once. */
+export async function fsyncAll(paths: string[]): Promise<void> {
+  await Promise.all(paths.map(async (p) => {
+    const fh = await open(p, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  }));
 }
 
 /** Counting a stream's bytes: the size of a re-tarred layer, which has no record to ask. */

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { BerthError, type ErrorKind } from '../../api/types/errors.ts';
+import { deleteStopped, startThroughFifo } from './runc-shortcuts.ts';
 
 export interface OciRuntimeOptions {
   /** berthd's exec root (e.g. /run/berth); runc's state goes to <execRoot>/runc. */
@@ -36,12 +37,16 @@ export class OciRuntime {
   readonly root: string;
   private extraArgs: string[];
   private timeoutMs: number;
+  /** start and delete without the binary where runc's state layout allows (runc-shortcuts.ts). */
+  readonly #shortcuts: boolean;
 
   constructor(opts: OciRuntimeOptions) {
     this.path = opts.path ?? '/usr/sbin/runc';
     this.root = join(opts.execRoot, 'runc');
     this.extraArgs = opts.extraArgs ?? [];
     this.timeoutMs = opts.timeoutMs ?? 60_000;
+    // The systemd cgroup driver has runc remove a scope unit too: no shortcut then.
+    this.#shortcuts = !this.extraArgs.includes('--systemd-cgroup');
   }
 
   /** The global flags every runc call needs; conmon gets them as --runtime-arg. */
@@ -64,7 +69,9 @@ export class OciRuntime {
     return (JSON.parse(await this.run(['list', '--format', 'json'])) as OciState[] | null) ?? [];
   }
 
-  async start(id: string): Promise<void> {
+  /** initPid: the created container's pid, when known, saves reading runc's state. */
+  async start(id: string, initPid?: number): Promise<void> {
+    if (this.#shortcuts && (await startThroughFifo(join(this.root, id), initPid))) return;
     await this.run(['start', id]);
   }
 
@@ -75,6 +82,7 @@ export class OciRuntime {
 
   /** Idempotent: a container runc does not know is already deleted. */
   async delete(id: string, force = false): Promise<void> {
+    if (this.#shortcuts && (await deleteStopped(join(this.root, id)).catch(() => false))) return;
     try {
       await this.run(['delete', ...(force ? ['--force'] : []), id]);
     } catch (err) {

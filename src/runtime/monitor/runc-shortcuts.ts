@@ -1,0 +1,90 @@
+// Two runc commands done by berthd itself, because each sits on the path of every `docker run`
+// and each is a Go binary's start-up (7–10 ms here, plus a fork of berthd) around a few file
+// operations:
+//
+// - `runc start` of a created container opens <state dir>/exec.fifo for reading, reads the one
+//   byte `runc init` writes there just before it execs the container's process, and removes the
+//   FIFO (runc 1.1 libcontainer, linuxContainer.exec and handleFifoResult). Without the FIFO,
+//   `runc state` says "running".
+// - `runc delete` of a stopped container removes the cgroups listed in state.json
+//   (`cgroup_paths`) and the state directory (linuxContainer.Destroy). We run no hooks.
+//
+// Only runc's own layout is trusted: a state.json with cgroup_paths next to the FIFO. Anything
+// else (another runtime, the systemd cgroup driver, a cgroup with processes still in it) returns
+// false and the caller runs the runtime binary, so correctness never rests on these shortcuts.
+import { constants, openSync, closeSync, readFileSync } from 'node:fs';
+import { open, readFile, rm, rmdir, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BerthError } from '../../api/types/errors.ts';
+
+interface RuncState {
+  init_process_pid?: number;
+  cgroup_paths?: Record<string, string>;
+}
+
+async function readState(stateDir: string): Promise<RuncState | undefined> {
+  try {
+    const state = JSON.parse(await readFile(join(stateDir, 'state.json'), 'utf8')) as RuncState;
+    return state && typeof state === 'object' ? state : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** false: not runc's layout here, run `runc start`. Rejects when the container's init is gone.
+ * initPid: the container's pid when the caller knows it (conmon tells), else state.json's. */
+export async function startThroughFifo(stateDir: string, initPid?: number): Promise<boolean> {
+  const fifo = join(stateDir, 'exec.fifo');
+  const st = await stat(fifo).catch(() => undefined);
+  if (!st?.isFIFO()) return false;
+  const pid = initPid ?? (await readState(stateDir))?.init_process_pid;
+  if (!pid || pid <= 0) return false;
+  // The open blocks until runc init opens the other end, which it is waiting to do — unless it
+  // died. So, as runc does, look at the init every 100 ms; once it is gone, open the write end
+  // ourselves: our open returns and the read sees end-of-file instead of runc's byte.
+  const guard = setInterval(() => {
+    if (processAlive(pid)) return;
+    try {
+      closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+    } catch {
+      // no reader yet (ENXIO): the next tick tries again
+    }
+  }, 100);
+  try {
+    const fh = await open(fifo, 'r');
+    try {
+      const { bytesRead } = await fh.read(Buffer.alloc(1), 0, 1, null);
+      if (bytesRead !== 1) throw new BerthError('system', 'cannot start the container: its process is already dead');
+    } finally {
+      await fh.close();
+    }
+  } finally {
+    clearInterval(guard);
+  }
+  await unlink(fifo);
+  return true;
+}
+
+/** false: not runc's layout, or the cgroups still hold processes; run `runc delete --force`. */
+export async function deleteStopped(stateDir: string): Promise<boolean> {
+  const state = await readState(stateDir);
+  if (!state?.cgroup_paths || typeof state.cgroup_paths !== 'object') return false;
+  const paths = Object.values(state.cgroup_paths);
+  if (paths.some((p) => typeof p !== 'string' || !p.startsWith('/sys/fs/cgroup/'))) return false;
+  const removed = await Promise.all(paths.map((p) => rmdir(p).then(() => true, (err: NodeJS.ErrnoException) =>
+    // ENOENT: gone already, or the same directory under a co-mounted controller (cpu,cpuacct).
+    err.code === 'ENOENT')));
+  if (removed.includes(false)) return false;
+  await rm(stateDir, { recursive: true, force: true });
+  return true;
+}
+
+/** A zombie is as good as gone: it will never open the FIFO. */
+function processAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
