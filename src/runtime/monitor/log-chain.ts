@@ -3,7 +3,7 @@
 // touches only the newest files; since picks the file by its first record, then bisects in it.
 // A compressed file counts as its uncompressed size (gzip's ISIZE trailer) and is inflated into
 // an unlinked temporary file only when a read reaches it.
-import { constants } from 'node:fs';
+import { constants, fstatSync } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -59,7 +59,7 @@ export class LogChain implements ByteSource {
   async end(i: number): Promise<number> {
     const s = this.#segments[i]!;
     if (i < this.#segments.length - 1) return s.base + s.length;
-    return s.base + (s.gz ? s.length : (await s.fh.stat()).size);
+    return s.base + (s.gz ? s.length : fstatSync(s.fh.fd).size);
   }
 
   async size(): Promise<number> {

@@ -6,8 +6,8 @@
 // Rotation's renames are here too (log-rotation.ts decides when).
 // Readers take a consistent snapshot: every file opened, then each name checked to still be the
 // file that was opened, so a rotation in between (which renames them all) is seen and retried.
-import { constants, createReadStream, createWriteStream } from 'node:fs';
-import { link, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { constants, createReadStream, createWriteStream, existsSync, fstatSync, readdirSync, statSync } from 'node:fs';
+import { link, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -29,7 +29,7 @@ export interface RotatedFile {
  * unless `both` asks for every file. */
 export async function listRotated(path: string, both = false): Promise<RotatedFile[]> {
   const base = basename(path);
-  const names = await readdir(dirname(path)).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? [] : Promise.reject(e)));
+  const names = listDir(dirname(path));
   const byIndex = new Map<number, RotatedFile>();
   const shadowed: RotatedFile[] = [];
   for (const name of names) {
@@ -44,6 +44,17 @@ export async function listRotated(path: string, both = false): Promise<RotatedFi
     if (!other || !gz) byIndex.set(index, file);
   }
   return [...byIndex.values(), ...(both ? shadowed : [])].sort((a, b) => a.index - b.index);
+}
+
+// Listing and stat-ing a log's few files synchronously: each is microseconds, and a `logs --tail`
+// would otherwise spend most of its time on thread-pool round trips.
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
 }
 
 export interface OpenLogFile {
@@ -72,13 +83,16 @@ async function tryOpen(path: string): Promise<OpenLogFile[] | undefined> {
   const wanted = [...rotated.map((r) => ({ path: r.path, gz: r.gz, live: false })), { path: `${path}${KEEP_SUFFIX}`, gz: false, live: false }, { path, gz: false, live: true }];
   const out: OpenLogFile[] = [];
   for (const w of wanted) {
-    const fh = await open(w.path, constants.O_RDONLY).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
+    // Usually there is no .keep: looking first saves a trip through the thread pool.
+    const fh = w.path.endsWith(KEEP_SUFFIX) && !existsSync(w.path)
+      ? undefined
+      : await open(w.path, constants.O_RDONLY).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
     if (!fh) {
       if (w.path.endsWith(KEEP_SUFFIX) || w.live) continue; // both may be absent
       for (const f of out) await f.fh.close();
       return undefined; // renamed away since the listing
     }
-    const st = await fh.stat();
+    const st = fstatSync(fh.fd);
     out.push({ ...w, fh, ino: st.ino, size: st.size });
   }
   // .keep is the live file, or a rotated one after an interrupted rotation: count each file once.
@@ -92,7 +106,7 @@ async function tryOpen(path: string): Promise<OpenLogFile[] | undefined> {
 
 async function stillSame(files: OpenLogFile[]): Promise<boolean> {
   for (const f of files) {
-    const st = await stat(f.path).catch(() => undefined);
+    const st = statSync(f.path, { throwIfNoEntry: false });
     if (st?.ino !== f.ino) return false;
   }
   return true;
