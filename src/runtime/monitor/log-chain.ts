@@ -3,7 +3,7 @@
 // touches only the newest files; since picks the file by its first record, then bisects in it.
 // A compressed file counts as its uncompressed size (gzip's ISIZE trailer) and is inflated into
 // an unlinked temporary file only when a read reaches it.
-import { constants, fstatSync } from 'node:fs';
+import { constants, fstatSync, readSync } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,8 @@ interface Segment extends OpenLogFile {
   length: number;
   inflated?: Promise<FileHandle>;
 }
+
+const SYNC_READ_MAX = 16 * 1024;
 
 export class LogChain implements ByteSource {
   readonly path: string;
@@ -115,9 +117,12 @@ export class LogChain implements ByteSource {
   async #readSegment(s: Segment, at: number, len: number): Promise<Buffer> {
     const fh = s.gz ? await (s.inflated ??= inflate(s)) : s.fh;
     const buf = Buffer.allocUnsafe(len);
+    // A tail or a since probe reads a few KiB: at once, as a thread-pool round trip costs more
+    // than the read. The big reads of a whole log stay off the event loop.
+    const small = len <= SYNC_READ_MAX;
     let got = 0;
     while (got < len) {
-      const { bytesRead } = await fh.read(buf, got, len - got, at + got);
+      const bytesRead = small ? readSync(fh.fd, buf, got, len - got, at + got) : (await fh.read(buf, got, len - got, at + got)).bytesRead;
       if (bytesRead === 0) break;
       got += bytesRead;
     }
