@@ -1,7 +1,8 @@
 // Running containers: start (mount the rootfs, write the bundle, conmon + runc), stop, kill,
 // wait, and the exit path (record the exit, clean runtime state, unmount, auto-remove). State
 // changes are committed to the store before they are announced.
-import { access, mkdir, writeFile, rm } from 'node:fs/promises';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ContainerRow, hasProcess, isActive } from '../../store/containers.ts';
 import type { ContainerService } from './container-service.ts';
@@ -76,10 +77,12 @@ export class Lifecycle {
     // have its exit recorded before the start is (it would be overwritten with "running").
     const started = Promise.withResolvers<boolean>();
     try {
-      await mkdir(bundle, { recursive: true, mode: 0o700 });
-      await rm(join(bundle, 'oom'), { force: true }); // a previous run's
-      await writeFile(join(bundle, 'config.json'), specJson(containerSpec(c, rootfs, { ...(this.deps.initPath && { initPath: this.deps.initPath }) })));
-      await mkdir(join(c.logPath, '..'), { recursive: true, mode: 0o700 });
+      // Small files and directories on the path of every start: synchronously, as a thread-pool
+      // round trip per call would cost more than the calls themselves.
+      mkdirSync(bundle, { recursive: true, mode: 0o700 });
+      rmSync(join(bundle, 'oom'), { force: true }); // a previous run's
+      writeFileSync(join(bundle, 'config.json'), specJson(containerSpec(c, rootfs, { ...(this.deps.initPath && { initPath: this.deps.initPath }) })));
+      mkdirSync(join(c.logPath, '..'), { recursive: true, mode: 0o700 });
       const cfg = c.config as { Tty?: boolean; OpenStdin?: boolean; StdinOnce?: boolean };
       const logging = await this.deps.logs.prepare(c);
       const { pid, conmonPid } = await conmon.create({
@@ -144,7 +147,7 @@ export class Lifecycle {
     this.#exits.delete(id);
     if (!c) return;
     // conmon leaves an `oom` file in its working directory (the bundle) after an OOM kill.
-    const oomKilled = await access(join(this.bundle(id), 'oom')).then(() => true, () => false);
+    const oomKilled = existsSync(join(this.bundle(id), 'oom'));
     svc.deps.table.update(id, { status: 'exited', exitCode: exit.exitCode, finishedAt: exit.finishedAt, pid: 0, conmonPid: 0, oomKilled });
     if (oomKilled) svc.emit(c, 'oom');
     // Independent clean-ups (runc's state, conmon's files, the host-side rootfs mount): at once.
@@ -276,7 +279,7 @@ export class Lifecycle {
     // The row and layer, the bundle and the log directory are independent: removed at once.
     await Promise.all([
       this.deps.svc.remove(c),
-      rm(this.bundle(c.id), { recursive: true, force: true }),
+      Promise.resolve(rmSync(this.bundle(c.id), { recursive: true, force: true })), // a few files on tmpfs
       rm(join(c.logPath, '..'), { recursive: true, force: true }),
     ]);
     this.#tracker.removed(c.id);

@@ -7,8 +7,7 @@
 //
 // One fs.watch on the directory serves every waiter; a poll backs it up (a watch can be lost
 // if the directory is replaced), and both stop when nobody waits.
-import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdirSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { formatTimestamp } from './k8s-log.ts';
 
@@ -35,7 +34,9 @@ export class ExitWatcher {
   async status(id: string): Promise<ExitStatus | undefined> {
     const path = join(this.dir, id);
     try {
-      const [text, st] = await Promise.all([readFile(path, 'utf8'), stat(path, { bigint: true })]);
+      // A few bytes, read on every exit: synchronously (a thread-pool trip costs more).
+      const text = readFileSync(path, 'utf8');
+      const st = statSync(path, { bigint: true });
       const exitCode = Number.parseInt(text.trim(), 10);
       if (!Number.isFinite(exitCode)) return undefined; // not conmon's: ignore rather than guess
       return { exitCode, finishedAt: formatTimestamp(st.mtimeNs) };
@@ -70,7 +71,7 @@ export class ExitWatcher {
     this.timer = setInterval(() => {
       for (const id of this.waiters.keys()) void this.check(id);
     }, this.pollMs);
-    await mkdir(this.dir, { recursive: true });
+    mkdirSync(this.dir, { recursive: true });
     if (!this.timer || this.watcher) return; // every waiter left meanwhile, or raced
     try {
       this.watcher = watch(this.dir, (_ev, name) => {
