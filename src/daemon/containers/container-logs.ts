@@ -90,6 +90,12 @@ export class ContainerLogs {
     await rotator.start(startSize).catch(warn);
   }
 
+  /** The run's process has ended and conmon with it: the log gets its last rotation before the
+   * exit is announced, so what `wait` reports is the log as it stays. */
+  async finish(id: string): Promise<void> {
+    await this.#rotators.get(id)?.finish();
+  }
+
   /** Daemon shutdown: no rotation is left half done (conmon keeps writing; the next berthd re-adopts). */
   async stopAll(): Promise<void> {
     const all = [...this.#rotators.values()];

@@ -88,7 +88,7 @@ export class Lifecycle {
       const { pid, conmonPid } = await conmon.create({
         id: c.id, name: c.name.slice(1), bundle, runtime, logPath: c.logPath,
         pidFile: join(bundle, 'pid'), conmonPidFile: join(bundle, 'conmon.pid'),
-        terminal: cfg.Tty === true, stdin: cfg.OpenStdin === true, leaveStdinOpen: cfg.OpenStdin === true && !cfg.StdinOnce,
+        terminal: cfg.Tty === true, ...consoleSizeOf(c), stdin: cfg.OpenStdin === true, leaveStdinOpen: cfg.OpenStdin === true && !cfg.StdinOnce,
         ...logging,
       });
       const exit = this.#watch(c.id, started.promise);
@@ -150,11 +150,13 @@ export class Lifecycle {
     const oomKilled = existsSync(join(this.bundle(id), 'oom'));
     svc.deps.table.update(id, { status: 'exited', exitCode: exit.exitCode, finishedAt: exit.finishedAt, pid: 0, conmonPid: 0, oomKilled });
     if (oomKilled) svc.emit(c, 'oom');
-    // Independent clean-ups (runc's state, conmon's files, the host-side rootfs mount): at once.
+    // Independent clean-ups (runc's state, conmon's files, the host-side rootfs mount, the log's
+    // last rotation): at once.
     await Promise.all([
       runtime.delete(id, true).catch(() => undefined),
       conmon.cleanup(id).catch(() => undefined),
       unmountRootfs(svc.deps.images.deps.layers, c.rwCacheId).catch(() => undefined),
+      this.deps.logs.finish(id).catch(() => undefined),
     ]);
     svc.emit(c, 'die', { exitCode: String(exit.exitCode) });
     if ((c.hostConfig as { AutoRemove?: boolean }).AutoRemove) await this.#remove(svc.resolve(id));
@@ -327,6 +329,12 @@ export class Lifecycle {
     }
     await this.restarts.startAll(stopped);
   }
+}
+
+/** HostConfig.ConsoleSize as the spec builder takes it (container-spec.ts): both positive. */
+function consoleSizeOf(c: ContainerRow): { consoleSize?: [number, number] } {
+  const size = (c.hostConfig as { ConsoleSize?: unknown }).ConsoleSize;
+  return Array.isArray(size) && size[0] > 0 && size[1] > 0 ? { consoleSize: [size[0], size[1]] } : {};
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -99,7 +99,18 @@ export class Overlay2Store implements LayerStore {
     renameSync(dir, trash);
     forgetTarSplit(dir);
     if (short) rmSync(join(this.home, LINKS, short), { force: true });
-    await rm(trash, { recursive: true, force: true });
+    // The layer is gone once renamed away: its files are deleted behind the caller (a container's
+    // removal waits for nothing more; a crash leaves staging debris, which opening the store clears).
+    const removal = rm(trash, { recursive: true, force: true }).catch(() => undefined);
+    this.#removals.add(removal);
+    void removal.then(() => this.#removals.delete(removal));
+  }
+
+  readonly #removals = new Set<Promise<void>>();
+
+  /** Resolves once the files of every removed layer are deleted. */
+  async removalsDone(): Promise<void> {
+    await Promise.all([...this.#removals]);
   }
 
   async listCacheIds(): Promise<string[]> {

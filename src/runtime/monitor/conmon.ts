@@ -41,6 +41,8 @@ export interface ConmonCreateOptions {
   pidFile: string;
   conmonPidFile: string;
   terminal: boolean;
+  /** The TTY's size as the runtime creates it (the spec's process.consoleSize), if set. */
+  consoleSize?: [rows: number, cols: number];
   /** Keep a stdin pipe that attach can write to (docker -i); a TTY's stdin is always there. */
   stdin: boolean;
   /** Don't close stdin when an attached client leaves (docker -i without StdinOnce). */
@@ -60,6 +62,13 @@ export class Conmon {
   readonly socketDir: string;
   private opts: ConmonOptions;
   private exits: ExitWatcher;
+  /**
+   * The size each monitor's TTY has (by socket-dir name). conmon's resize leaves ws_xpixel
+   * uninitialised, so a resize to the same rows and columns still changes the winsize and the
+   * shell gets a SIGWINCH — busybox then redraws its prompt. dockerd's shim sends none for an
+   * unchanged size, and neither do we: such a resize is not passed on.
+   */
+  readonly #ttySizes = new Map<string, string>();
 
   constructor(opts: ConmonOptions) {
     this.opts = opts;
@@ -85,6 +94,8 @@ export class Conmon {
       '--socket-dir-path', this.socketDir];
     for (const a of o.runtime.globalArgs()) args.push('--runtime-arg', a);
     if (o.exec) args.push('--exec', '--exec-process-spec', o.exec.processSpec);
+    if (o.terminal && o.consoleSize) this.#ttySizes.set(uuid, o.consoleSize.join('x'));
+    else this.#ttySizes.delete(uuid);
     // No fsync of the log at exit and at each reopen: it sits on the exit path of every run
     // (tens of ms under I/O load) and buys a durability dockerd's json-file does not offer either.
     args.push('--no-sync-log');
@@ -185,8 +196,11 @@ export class Conmon {
     return attach(join(this.socketDir, id));
   }
 
-  resize(id: string, rows: number, cols: number): Promise<void> {
-    return resize(join(this.socketDir, id), rows, cols);
+  async resize(id: string, rows: number, cols: number): Promise<void> {
+    const size = `${rows}x${cols}`;
+    if (this.#ttySizes.get(id) === size) return;
+    await resize(join(this.socketDir, id), rows, cols);
+    this.#ttySizes.set(id, size);
   }
 
   /** After renaming the log file away: conmon starts a new one (rotation). */
@@ -196,6 +210,7 @@ export class Conmon {
 
   /** What conmon leaves behind: the exit file, the socket-dir symlink, the FIFOs in the bundle. */
   async cleanup(id: string): Promise<void> {
+    this.#ttySizes.delete(id);
     const link = join(this.socketDir, id);
     let bundle: string | undefined;
     try {

@@ -122,6 +122,14 @@ export class LogRotator {
     await this.#running;
   }
 
+  /** The writer is gone: one last look (so the files end within max-size, as dockerd's drivers
+   * leave them), then stop. */
+  async finish(): Promise<void> {
+    this.check();
+    await this.idle();
+    await this.stop();
+  }
+
   /** Stops watching; resolves when a rotation in progress has finished. */
   async stop(): Promise<void> {
     this.#stopped = true;

@@ -12,8 +12,8 @@
 // Only runc's own layout is trusted: a state.json with cgroup_paths next to the FIFO. Anything
 // else (another runtime, the systemd cgroup driver, a cgroup with processes still in it) returns
 // false and the caller runs the runtime binary, so correctness never rests on these shortcuts.
-import { constants, openSync, closeSync, readFileSync } from 'node:fs';
-import { open, readFile, rm, rmdir, stat, unlink } from 'node:fs/promises';
+import { closeSync, constants, openSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BerthError } from '../../api/types/errors.ts';
 
@@ -65,17 +65,28 @@ export async function startThroughFifo(stateDir: string, initPid?: number): Prom
   return true;
 }
 
-/** false: not runc's layout, or the cgroups still hold processes; run `runc delete --force`. */
+/** false: not runc's layout, or the cgroups still hold processes; run `runc delete --force`.
+ * Synchronous calls, as this runs on every container exit: a state file, a dozen rmdirs and a
+ * directory of two files take less time than a thread-pool round trip each. */
 export async function deleteStopped(stateDir: string): Promise<boolean> {
-  const state = await readState(stateDir);
+  let state: RuncState | undefined;
+  try {
+    state = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as RuncState;
+  } catch {
+    return false;
+  }
   if (!state?.cgroup_paths || typeof state.cgroup_paths !== 'object') return false;
   const paths = Object.values(state.cgroup_paths);
   if (paths.some((p) => typeof p !== 'string' || !p.startsWith('/sys/fs/cgroup/'))) return false;
-  const removed = await Promise.all(paths.map((p) => rmdir(p).then(() => true, (err: NodeJS.ErrnoException) =>
-    // ENOENT: gone already, or the same directory under a co-mounted controller (cpu,cpuacct).
-    err.code === 'ENOENT')));
-  if (removed.includes(false)) return false;
-  await rm(stateDir, { recursive: true, force: true });
+  for (const p of paths) {
+    try {
+      rmdirSync(p);
+    } catch (err) {
+      // ENOENT: gone already, or the same directory under a co-mounted controller (cpu,cpuacct).
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return false;
+    }
+  }
+  rmSync(stateDir, { recursive: true, force: true });
   return true;
 }
 
