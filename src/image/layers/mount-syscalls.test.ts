@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { mount, MS_RDONLY, SyscallError, umount } from './mount-syscalls.ts';
+import { HelperError } from '../../lib/host-helper.ts';
+import { mount, MS_RDONLY, umount } from './mount-syscalls.ts';
 
 function scratch(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'berth-mount-'));
@@ -43,8 +44,8 @@ test('a tmpfs mounted with options and flags, then unmounted', async (t) => {
 
 test('errors carry errno and the kernel text', async (t) => {
   const dir = scratch(t);
-  await assert.rejects(umount(dir), (e: SyscallError) => e instanceof SyscallError && e.errno === 22 && /umount: Invalid argument/.test(e.message));
-  await assert.rejects(mount({ source: 'x', target: join(dir, 'missing'), fstype: 'tmpfs', data: '' }), (e: SyscallError) => e.errno === 2 && /No such file/.test(e.message));
+  await assert.rejects(umount(dir), (e: HelperError) => e instanceof HelperError && e.errno === 22 && /umount: Invalid argument/.test(e.message));
+  await assert.rejects(mount({ source: 'x', target: join(dir, 'missing'), fstype: 'tmpfs', data: '' }), (e: HelperError) => e.errno === 2 && /No such file/.test(e.message));
   await assert.rejects(mount({ source: 'x', target: dir, fstype: 'tmpfs', data: '', cwd: join(dir, 'nowhere') }), /chdir .*nowhere/);
   // The helper is still there after errors.
   await mount({ source: 'x', target: dir, fstype: 'tmpfs', data: 'size=1m' });
@@ -73,7 +74,7 @@ test('with the helper off, mount(8) and umount(8) do the same', async (t) => {
     await m.umount(process.argv[1]);
     await m.umount(process.argv[1]).catch((e) => console.log('second:', e.message));`;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script.replace("require('node:fs')", "(await import('node:fs'))"), dir], {
-    env: { ...process.env, BERTH_MOUNT_HELPER: 'off' },
+    env: { ...process.env, BERTH_HOST_HELPER: 'off' },
     encoding: 'utf8',
   });
   assert.match(out, / ro,.* - tmpfs berth-test /);

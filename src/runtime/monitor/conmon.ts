@@ -8,8 +8,9 @@
 // flag keeps conmon a child of its caller, which is what we do not want. The process we spawn
 // exits as soon as it has forked the real monitor and written --conmon-pidfile.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { hostHelper } from '../../lib/host-helper.ts';
 import { join } from 'node:path';
 import { BerthError } from '../../api/types/errors.ts';
 import { attach, reopenLog, resize, type Attachment } from './attach.ts';
@@ -108,28 +109,7 @@ export class Conmon {
     if (this.opts.syslog) args.push('--syslog');
     if (this.opts.logLevel) args.push('--log-level', this.opts.logLevel);
     // cwd: conmon writes an `oom` file into its working directory on a cgroup v1 OOM kill.
-    const child = spawn(this.path, args, {
-      cwd: o.persistDir ?? o.bundle, detached: true, stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
-      env: { ...cleanEnv(), _OCI_SYNCPIPE: '3' },
-    });
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    // 'exit', not 'close': the monitor keeps the sync pipe open for as long as it lives.
-    const exited = new Promise<number | null>((resolve, reject) => {
-      child.on('error', (e) => reject(new BerthError('system', `conmon: ${e.message}`, { cause: e })));
-      child.on('exit', (code) => resolve(code));
-    });
-    const stderrDone = new Promise((resolve) => child.stderr!.on('close', resolve));
-    const sync = child.stdio[3] as NodeJS.ReadableStream & { destroy(): void };
-    const line = new Promise<string>((resolve) => {
-      let text = '';
-      sync.on('data', (d: Buffer) => {
-        text += d.toString();
-        if (text.includes('\n')) resolve(text.slice(0, text.indexOf('\n')));
-      });
-      sync.on('end', () => resolve(text)); // conmon gone without a word: see its exit code
-      sync.on('error', () => resolve(text));
-    });
+    const launched = launch(this.path, args, o.persistDir ?? o.bundle, { ...cleanEnv(), _OCI_SYNCPIPE: '3' });
     const limit = this.opts.createTimeoutMs ?? 60_000;
     let timer: NodeJS.Timeout | undefined;
     let late = false;
@@ -137,14 +117,11 @@ export class Conmon {
       timer = setTimeout(() => ((late = true), reject(new BerthError('system', `conmon: runc create took more than ${limit} ms`))), limit);
     });
     try {
-      const [code, msg] = await Promise.race([Promise.all([exited, line]), timedOut]);
-      if (code !== 0) {
-        await stderrDone;
-        throw new BerthError('system', `conmon exited with ${code}: ${stderr.trim()}`);
-      }
+      const { code, line, stderr } = await Promise.race([launched.result, timedOut]);
+      if (code !== 0) throw new BerthError('system', `conmon exited with ${code}: ${(await stderr).trim()}`);
       let reply: { data?: number; message?: string };
       try {
-        reply = JSON.parse(msg) as typeof reply;
+        reply = JSON.parse(line) as typeof reply;
       } catch {
         throw new BerthError('system', `conmon exited before runc create finished${this.opts.syslog ? ' (see syslog)' : ''}`);
       }
@@ -152,11 +129,16 @@ export class Conmon {
         const m = runtimeMessage(reply.message ?? '') || 'runc create failed';
         throw new BerthError(kindOf(m), m);
       }
-      return { pid: reply.data, conmonPid: await readPid(o.conmonPidFile) };
+      return { pid: reply.data, conmonPid: readPid(o.conmonPidFile) };
     } catch (err) {
       // Timed out: stop the monitor (its runc child dies with it, PDEATHSIG) and leave the
       // half-made container for the caller's `runc delete --force`.
-      const pid = late ? await readPid(o.conmonPidFile).catch(() => undefined) : undefined;
+      let pid: number | undefined;
+      try {
+        if (late) pid = readPid(o.conmonPidFile);
+      } catch {
+        // no pid file yet
+      }
       if (pid) {
         try {
           process.kill(pid, 'SIGKILL');
@@ -167,7 +149,7 @@ export class Conmon {
       throw err;
     } finally {
       clearTimeout(timer);
-      sync.destroy();
+      launched.close();
     }
   }
 
@@ -224,8 +206,54 @@ export class Conmon {
   }
 }
 
-async function readPid(file: string): Promise<number> {
-  const pid = Number.parseInt(await readFile(file, 'utf8'), 10);
+function readPid(file: string): number {
+  const pid = Number.parseInt(readFileSync(file, 'utf8'), 10);
   if (!(pid > 0)) throw new BerthError('system', `no pid in ${file}`);
   return pid;
+}
+
+interface Launched {
+  /** conmon's first process has exited (it forks the monitor) and said its line on fd 3. */
+  result: Promise<{ code: number | null; line: string; stderr: Promise<string> }>;
+  /** Stop listening on the sync pipe (the monitor keeps it open for as long as it lives). */
+  close(): void;
+}
+
+/**
+ * Starts conmon detached, with fd 3 as the sync pipe. Through the host helper where it runs:
+ * a fork of berthd costs several milliseconds here, during which libuv's spawn blocks the event
+ * loop; a fork of the helper costs a fraction. Otherwise with child_process.spawn.
+ */
+function launch(path: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Launched {
+  const helper = hostHelper();
+  if (helper) {
+    const result = helper.spawnDetached([path, ...args], { cwd, env }).then(
+      (r) => ({ code: r.code, line: r.sync.split('\n')[0]!, stderr: Promise.resolve(r.stderr) }),
+      (e: Error) => Promise.reject(new BerthError('system', `conmon: ${e.message}`, { cause: e })),
+    );
+    return { result, close: () => undefined };
+  }
+  const child = spawn(path, args, { cwd, detached: true, stdio: ['ignore', 'ignore', 'pipe', 'pipe'], env });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const stderrDone = new Promise<string>((resolve) => child.stderr!.on('close', () => resolve(stderr)));
+  // 'exit', not 'close': the monitor keeps the sync pipe open for as long as it lives.
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on('error', (e) => reject(new BerthError('system', `conmon: ${e.message}`, { cause: e })));
+    child.on('exit', (code) => resolve(code));
+  });
+  const sync = child.stdio[3] as NodeJS.ReadableStream & { destroy(): void };
+  const line = new Promise<string>((resolve) => {
+    let text = '';
+    sync.on('data', (d: Buffer) => {
+      text += d.toString();
+      if (text.includes('\n')) resolve(text.slice(0, text.indexOf('\n')));
+    });
+    sync.on('end', () => resolve(text)); // conmon gone without a word: see its exit code
+    sync.on('error', () => resolve(text));
+  });
+  return {
+    result: Promise.all([exited, line]).then(([code, l]) => ({ code, line: l, stderr: stderrDone })),
+    close: () => sync.destroy(),
+  };
 }
