@@ -12,8 +12,8 @@
 //  - the rotator tracks conmon's count (conmon's bytes are exactly the bytes in the files) and does
 //    not rotate by itself when conmon is about to, so the two never race. The count survives a
 //    berthd restart in a small state file.
-import { statSync, watch, type FSWatcher } from 'node:fs';
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { rmSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { KEEP_SUFFIX, finishRotated, listRotated, relinkKeep, rotatedPath, shift } from './log-files.ts';
 
@@ -60,8 +60,8 @@ export interface RotatorOptions {
 /** Before conmon starts: drop a stale .keep; returns the size conmon will append to (pass it to
  * start(); a file already past max-size is rotated by the first check, off the start path). */
 export async function beforeStart(path: string): Promise<number> {
-  await rm(`${path}${KEEP_SUFFIX}`, { force: true });
-  return (await stat(path).catch(() => undefined))?.size ?? 0;
+  rmSync(`${path}${KEEP_SUFFIX}`, { force: true }); // on the start path: no thread-pool trips
+  return statSync(path, { throwIfNoEntry: false })?.size ?? 0;
 }
 
 export class LogRotator {

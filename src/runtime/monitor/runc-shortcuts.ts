@@ -12,8 +12,8 @@
 // Only runc's own layout is trusted: a state.json with cgroup_paths next to the FIFO. Anything
 // else (another runtime, the systemd cgroup driver, a cgroup with processes still in it) returns
 // false and the caller runs the runtime binary, so correctness never rests on these shortcuts.
-import { closeSync, constants, openSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
-import { open, readFile, stat, unlink } from 'node:fs/promises';
+import { closeSync, constants, openSync, readFileSync, rmdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BerthError } from '../../api/types/errors.ts';
 
@@ -35,8 +35,7 @@ async function readState(stateDir: string): Promise<RuncState | undefined> {
  * initPid: the container's pid when the caller knows it (conmon tells), else state.json's. */
 export async function startThroughFifo(stateDir: string, initPid?: number): Promise<boolean> {
   const fifo = join(stateDir, 'exec.fifo');
-  const st = await stat(fifo).catch(() => undefined);
-  if (!st?.isFIFO()) return false;
+  if (!statSync(fifo, { throwIfNoEntry: false })?.isFIFO()) return false;
   const pid = initPid ?? (await readState(stateDir))?.init_process_pid;
   if (!pid || pid <= 0) return false;
   // The open blocks until runc init opens the other end, which it is waiting to do — unless it
@@ -61,7 +60,7 @@ export async function startThroughFifo(stateDir: string, initPid?: number): Prom
   } finally {
     clearInterval(guard);
   }
-  await unlink(fifo);
+  unlinkSync(fifo);
   return true;
 }
 
