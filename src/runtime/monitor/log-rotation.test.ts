@@ -99,6 +99,20 @@ test('past max-size the log becomes .1 (gzipped), older ones shift, at most max-
   assert.deepEqual(await texts(path, { tail: 5 }), range(495, 500));
 });
 
+test('at the exit, a log past max-size is rotated at once and an empty live file is left', async () => {
+  const { d, path, conmon, rotator } = await setup('finish', { maxSize: 2000, maxFiles: 3, compress: false });
+  for (let i = 0; i < 200; i++) conmon.write(i); // faster than any look: nothing rotated yet
+  conmon.close();
+  const reopen = conmon.reopen.bind(conmon);
+  conmon.reopen = () => assert.fail('conmon is gone: no reopen can succeed');
+  await rotator.finish();
+  conmon.reopen = reopen;
+  assert.deepEqual(files(d).filter((f) => !f.endsWith('.keep')), ['c-json.log', 'c-json.log.1']);
+  assert.equal(statSync(path).size, 0);
+  assert.equal((statSync(path).mode & 0o777), 0o600);
+  assert.deepEqual(await texts(path), range(0, 200));
+});
+
 test('max-file 1 keeps only the live file', async () => {
   const { d, path, conmon, rotator, write } = await setup('one', { maxSize: 1000, maxFiles: 1, compress: false });
   await write(0, 100);

@@ -12,7 +12,7 @@
 //  - the rotator tracks conmon's count (conmon's bytes are exactly the bytes in the files) and does
 //    not rotate by itself when conmon is about to, so the two never race. The count survives a
 //    berthd restart in a small state file.
-import { rmSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { closeSync, existsSync, openSync, rmSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { KEEP_SUFFIX, finishRotated, listRotated, relinkKeep, rotatedPath, shift } from './log-files.ts';
@@ -126,8 +126,12 @@ export class LogRotator {
    * leave them), then stop. */
   async finish(): Promise<void> {
     await this.stop();
+    const existed = existsSync(this.#o.path);
     // At once, not MIN_GAP_MS after the last look: this is on the path of every container exit.
     await this.#check().catch((err) => this.#o.onError?.(err));
+    // Rotated just now: no writer is left to open a new file, so leave an empty one, as a
+    // rotation by dockerd does (LogPath names a file that exists).
+    if (existed && !existsSync(this.#o.path)) closeSync(openSync(this.#o.path, 'a', 0o600));
   }
 
   /** Stops watching; resolves when a rotation in progress has finished. */
