@@ -49,7 +49,7 @@ function assertSuffix(nums: number[], last: number): void {
 }
 
 test('json-file: ~3 MB with max-size=100k, max-file=3 leaves at most 3 files; logs reads across them', { skip }, async () => {
-  const id = await runToEnd(['--log-opt', 'max-size=100k', '--log-opt', 'max-file=3', 'busybox', 'sh', '-c', burst(60_000)]);
+  const id = await runToEnd(['--log-opt', 'max-size=100k', '--log-opt', 'max-file=3', 'busybox', 'sh', '-c', bursts(60_000, 10)]);
   const { dir: logDir, files } = await logFiles(id);
   assert.ok(files.length >= 2 && files.length <= 3, files.join(' '));
   assert.ok(!files.some((f) => f.endsWith('.gz')));

@@ -3,8 +3,7 @@
 // touches only the newest files; since picks the file by its first record, then bisects in it.
 // A compressed file counts as its uncompressed size (gzip's ISIZE trailer) and is inflated into
 // an unlinked temporary file only when a read reaches it.
-import { constants, fstatSync, readSync } from 'node:fs';
-import { open, rm, type FileHandle } from 'node:fs/promises';
+import { closeSync, constants, createReadStream, fstatSync, openSync, read, readSync, rmSync, write } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -18,7 +17,8 @@ interface Segment extends OpenLogFile {
   base: number;
   /** Uncompressed length (the live file's grows: see end()). */
   length: number;
-  inflated?: Promise<FileHandle>;
+  /** The inflated copy of a .gz (an unlinked temporary file), once a read reached it. */
+  inflated?: Promise<number>;
 }
 
 const SYNC_READ_MAX = 16 * 1024;
@@ -61,7 +61,7 @@ export class LogChain implements ByteSource {
   async end(i: number): Promise<number> {
     const s = this.#segments[i]!;
     if (i < this.#segments.length - 1) return s.base + s.length;
-    return s.base + (s.gz ? s.length : fstatSync(s.fh.fd).size);
+    return s.base + (s.gz ? s.length : fstatSync(s.fd).size);
   }
 
   async size(): Promise<number> {
@@ -90,7 +90,7 @@ export class LogChain implements ByteSource {
   async firstTime(i: number): Promise<bigint | undefined> {
     const s = this.#segments[i]!;
     if (!s.gz || s.inflated) return recordTime(await this.#readSegment(s, 0, 64));
-    return recordTime(await gunzipHead(s.fh, 64));
+    return recordTime(await gunzipHead(s.fd, 64));
   }
 
   async read(pos: number, len: number): Promise<Buffer> {
@@ -115,14 +115,14 @@ export class LogChain implements ByteSource {
   }
 
   async #readSegment(s: Segment, at: number, len: number): Promise<Buffer> {
-    const fh = s.gz ? await (s.inflated ??= inflate(s)) : s.fh;
+    const fd = s.gz ? await (s.inflated ??= inflate(s)) : s.fd;
     const buf = Buffer.allocUnsafe(len);
     // A tail or a since probe reads a few KiB: at once, as a thread-pool round trip costs more
     // than the read. The big reads of a whole log stay off the event loop.
     const small = len <= SYNC_READ_MAX;
     let got = 0;
     while (got < len) {
-      const bytesRead = small ? readSync(fh.fd, buf, got, len - got, at + got) : (await fh.read(buf, got, len - got, at + got)).bytesRead;
+      const bytesRead = small ? readSync(fd, buf, got, len - got, at + got) : await readAsync(fd, buf, got, len - got, at + got);
       if (bytesRead === 0) break;
       got += bytesRead;
     }
@@ -131,8 +131,8 @@ export class LogChain implements ByteSource {
 
   async close(): Promise<void> {
     for (const s of this.#segments) {
-      await s.fh.close().catch(() => undefined);
-      if (s.inflated) await (await s.inflated.catch(() => undefined))?.close().catch(() => undefined);
+      closeQuietly(s.fd);
+      if (s.inflated) closeQuietly(await s.inflated.catch(() => undefined));
     }
   }
 }
@@ -142,16 +142,16 @@ async function gzipLength(f: OpenLogFile): Promise<number> {
   if (f.size < 18) return 0;
   const head = Buffer.alloc(2);
   const tail = Buffer.alloc(4);
-  await f.fh.read(head, 0, 2, 0);
-  await f.fh.read(tail, 0, 4, f.size - 4);
+  readSync(f.fd, head, 0, 2, 0);
+  readSync(f.fd, tail, 0, 4, f.size - 4);
   if (head[0] !== 0x1f || head[1] !== 0x8b) return 0;
   const isize = tail.readUInt32LE(0);
   // deflate never compresses better than ~1032:1: a larger ISIZE is a damaged trailer.
   return isize <= f.size * 1032 ? isize : 0;
 }
 
-async function gunzipHead(fh: FileHandle, bytes: number): Promise<Buffer> {
-  const stream = fh.createReadStream({ start: 0, autoClose: false }).pipe(createGunzip());
+async function gunzipHead(fd: number, bytes: number): Promise<Buffer> {
+  const stream = createReadStream('', { fd, start: 0, autoClose: false }).pipe(createGunzip());
   const parts: Buffer[] = [];
   let got = 0;
   try {
@@ -169,16 +169,39 @@ async function gunzipHead(fh: FileHandle, bytes: number): Promise<Buffer> {
 }
 
 /** The uncompressed bytes in an unlinked file beside the log (or in the temp dir). */
-async function inflate(s: Segment): Promise<FileHandle> {
+async function inflate(s: Segment): Promise<number> {
   const name = `.${basename(s.path)}.read-${randomBytes(4).toString('hex')}`;
   let tmp: string = join(dirname(s.path), name);
   const flags = constants.O_RDWR | constants.O_CREAT | constants.O_EXCL;
-  const out = await open(tmp, flags, 0o600).catch(() => open((tmp = join(tmpdir(), name)), flags, 0o600));
-  await rm(tmp, { force: true });
+  let out: number;
   try {
-    for await (const chunk of s.fh.createReadStream({ start: 0, autoClose: false }).pipe(createGunzip())) await out.write(chunk as Buffer);
+    out = openSync(tmp, flags, 0o600);
+  } catch {
+    out = openSync((tmp = join(tmpdir(), name)), flags, 0o600);
+  }
+  rmSync(tmp, { force: true });
+  try {
+    for await (const chunk of createReadStream('', { fd: s.fd, start: 0, autoClose: false }).pipe(createGunzip())) await writeAsync(out, chunk as Buffer);
   } catch {
     // damaged: keep what was inflated (read() pads the rest)
   }
   return out;
+}
+
+function closeQuietly(fd: number | undefined): void {
+  if (fd === undefined) return;
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
+}
+
+const readAsync = (fd: number, buf: Buffer, off: number, len: number, pos: number) =>
+  new Promise<number>((resolve, reject) => read(fd, buf, off, len, pos, (err, n) => (err ? reject(err) : resolve(n))));
+
+async function writeAsync(fd: number, data: Buffer): Promise<void> {
+  for (let off = 0; off < data.length; ) {
+    off += await new Promise<number>((resolve, reject) => write(fd, data, off, data.length - off, null, (err, n) => (err ? reject(err) : resolve(n))));
+  }
 }

@@ -6,8 +6,8 @@
 // Rotation's renames are here too (log-rotation.ts decides when).
 // Readers take a consistent snapshot: every file opened, then each name checked to still be the
 // file that was opened, so a rotation in between (which renames them all) is seen and retried.
-import { constants, createReadStream, createWriteStream, existsSync, fstatSync, readdirSync, statSync } from 'node:fs';
-import { link, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { closeSync, constants, createReadStream, createWriteStream, fstatSync, openSync, readdirSync, statSync } from 'node:fs';
+import { link, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -46,8 +46,8 @@ export async function listRotated(path: string, both = false): Promise<RotatedFi
   return [...byIndex.values(), ...(both ? shadowed : [])].sort((a, b) => a.index - b.index);
 }
 
-// Listing and stat-ing a log's few files synchronously: each is microseconds, and a `logs --tail`
-// would otherwise spend most of its time on thread-pool round trips.
+// Listing, opening and stat-ing a log's few files synchronously: each is microseconds, and a
+// `logs --tail` would otherwise spend most of its time on thread-pool round trips.
 function listDir(dir: string): string[] {
   try {
     return readdirSync(dir);
@@ -60,7 +60,8 @@ function listDir(dir: string): string[] {
 export interface OpenLogFile {
   path: string;
   gz: boolean;
-  fh: FileHandle;
+  /** Open for reading (a plain fd: opening, stat and small reads are synchronous, see log-chain.ts). */
+  fd: number;
   ino: number;
   /** Bytes on disk when opened (compressed bytes for .gz). */
   size: number;
@@ -74,7 +75,7 @@ export async function openLogFiles(path: string): Promise<OpenLogFile[]> {
     const files = await tryOpen(path);
     if (files && (await stillSame(files))) return files;
     if (files && attempt >= 5) return files; // rotating without pause: take what we have
-    for (const f of files ?? []) await f.fh.close();
+    for (const f of files ?? []) closeSync(f.fd);
   }
 }
 
@@ -83,25 +84,31 @@ async function tryOpen(path: string): Promise<OpenLogFile[] | undefined> {
   const wanted = [...rotated.map((r) => ({ path: r.path, gz: r.gz, live: false })), { path: `${path}${KEEP_SUFFIX}`, gz: false, live: false }, { path, gz: false, live: true }];
   const out: OpenLogFile[] = [];
   for (const w of wanted) {
-    // Usually there is no .keep: looking first saves a trip through the thread pool.
-    const fh = w.path.endsWith(KEEP_SUFFIX) && !existsSync(w.path)
-      ? undefined
-      : await open(w.path, constants.O_RDONLY).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
-    if (!fh) {
+    const fd = openIfThere(w.path);
+    if (fd === undefined) {
       if (w.path.endsWith(KEEP_SUFFIX) || w.live) continue; // both may be absent
-      for (const f of out) await f.fh.close();
+      for (const f of out) closeSync(f.fd);
       return undefined; // renamed away since the listing
     }
-    const st = fstatSync(fh.fd);
-    out.push({ ...w, fh, ino: st.ino, size: st.size });
+    const st = fstatSync(fd);
+    out.push({ ...w, fd, ino: st.ino, size: st.size });
   }
   // .keep is the live file, or a rotated one after an interrupted rotation: count each file once.
   const keep = out.find((f) => f.path.endsWith(KEEP_SUFFIX));
   if (keep && out.some((f) => f !== keep && f.ino === keep.ino)) {
-    await keep.fh.close();
+    closeSync(keep.fd);
     out.splice(out.indexOf(keep), 1);
   }
   return out;
+}
+
+function openIfThere(path: string): number | undefined {
+  try {
+    return openSync(path, constants.O_RDONLY);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
 }
 
 async function stillSame(files: OpenLogFile[]): Promise<boolean> {
