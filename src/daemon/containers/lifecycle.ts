@@ -12,7 +12,7 @@ import type { ExitStatus } from '../../runtime/monitor/exits.ts';
 import type { ContainerLogs } from './container-logs.ts';
 import { specJson } from '../../runtime/spec/index.ts';
 import { containerSpec } from './container-spec.ts';
-import { mountRootfs, unmountRootfs } from './rootfs.ts';
+import { mountRootfs, rootfsPath, unmountRootfs } from './rootfs.ts';
 import { conflict, notModified } from '../../api/types/errors.ts';
 import { signalNumber } from './signals.ts';
 import { KeyedMutex } from '../../lib/keyed-mutex.ts';
@@ -71,7 +71,10 @@ export class Lifecycle {
     if (c.status === 'paused') throw conflict('cannot start a paused container, try unpause instead');
     if (!byPolicy && c.manuallyStopped) svc.deps.table.update(c.id, { manuallyStopped: false });
     const layers = svc.deps.images.deps.layers;
-    const rootfs = await mountRootfs(layers, c.rwCacheId);
+    const rootfs = rootfsPath(layers, c.rwCacheId);
+    // Mounted while the bundle is written: the spec needs only the path.
+    const mounted = mountRootfs(layers, c.rwCacheId);
+    mounted.catch(() => undefined); // awaited below; a failure must not count as unhandled meanwhile
     const bundle = this.bundle(c.id);
     // The exit path waits for this: a process that exits before `runc start` returns must not
     // have its exit recorded before the start is (it would be overwritten with "running").
@@ -85,6 +88,7 @@ export class Lifecycle {
       mkdirSync(join(c.logPath, '..'), { recursive: true, mode: 0o700 });
       const cfg = c.config as { Tty?: boolean; OpenStdin?: boolean; StdinOnce?: boolean };
       const logging = await this.deps.logs.prepare(c);
+      await mounted;
       const { pid, conmonPid } = await conmon.create({
         id: c.id, name: c.name.slice(1), bundle, runtime, logPath: c.logPath,
         pidFile: join(bundle, 'pid'), conmonPidFile: join(bundle, 'conmon.pid'),
@@ -99,6 +103,7 @@ export class Lifecycle {
       started.resolve(true);
     } catch (err) {
       started.resolve(false);
+      await mounted.catch(() => undefined); // settled first: a mount landing after the unmount would stay
       await runtime.delete(c.id, true).catch(() => undefined);
       await unmountRootfs(layers, c.rwCacheId).catch(() => undefined);
       svc.deps.table.update(c.id, { error: (err as Error).message, exitCode: 128 });

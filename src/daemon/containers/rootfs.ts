@@ -6,6 +6,11 @@ import { join } from 'node:path';
 import type { LayerStore } from '../../image/layers/index.ts';
 import { Overlay2Store, mountOverlay, unmount, mountsUnder } from '../../image/layers/index.ts';
 
+/** Where mountRootfs puts the container's root filesystem (known before it is mounted). */
+export function rootfsPath(layers: LayerStore, rwCacheId: string): string {
+  return layers instanceof Overlay2Store ? mergedPath(layers, rwCacheId) : layers.layerPath(rwCacheId);
+}
+
 export async function mountRootfs(layers: LayerStore, rwCacheId: string): Promise<string> {
   if (!(layers instanceof Overlay2Store)) return layers.layerPath(rwCacheId);
   const target = mergedPath(layers, rwCacheId);
