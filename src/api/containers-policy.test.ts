@@ -31,7 +31,7 @@ test('pause freezes and unpause thaws; wrong states are refused as dockerd does'
   assert.equal(await state('frozen'), 'running');
   assert.match((await docker(['unpause', 'frozen'])).stderr, new RegExp(`Container ${id} is not paused`));
   // A paused container can still be stopped: the signal lands once it is thawed.
-  await docker(['pause', 'frozen']);
+  assert.equal((await docker(['pause', 'frozen'])).code, 0);
   assert.equal((await docker(['stop', '-t', '1', 'frozen'])).code, 0);
   assert.equal(await state('frozen'), 'exited');
   const events = await docker(['events', '--since', '1m', '--until', String(Math.ceil(Date.now() / 1000) + 1), '--filter', 'container=frozen', '--filter', 'event=pause', '--filter', 'event=unpause', '--format', '{{.Action}}']);

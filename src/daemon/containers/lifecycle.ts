@@ -208,7 +208,7 @@ export class Lifecycle {
       const now = this.deps.svc.resolve(c.id);
       if (now.status === 'paused') throw conflict(`Container ${c.id} is already paused`);
       if (now.status !== 'running') throw conflict(`Container ${c.id} is not running`);
-      await this.deps.runtime.pause(c.id);
+      await freeze(this.deps.runtime, c.id);
       this.deps.svc.deps.table.update(c.id, { status: 'paused' });
       this.deps.svc.emit(now, 'pause');
     });
@@ -333,6 +333,20 @@ export class Lifecycle {
       await this.#onExit(c.id, exit);
     }
     await this.restarts.startAll(stopped);
+  }
+}
+
+/**
+ * runc's cgroup v1 freezer gives up ("unable to freeze") when the processes keep it in FREEZING
+ * for long, which a busy machine does now and then; a second or third try gets through.
+ */
+async function freeze(runtime: OciRuntime, id: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runtime.pause(id);
+    } catch (err) {
+      if (attempt >= 3 || !/unable to freeze/.test((err as Error).message)) throw err;
+    }
   }
 }
 
