@@ -1,12 +1,11 @@
 // A container's filesystem as its processes see it, from the host: the rootfs with bind mounts
-// laid over it, and symlinks resolved inside it. A container (and so its image) is untrusted: a
-// link such as /tmp/x -> / or ../../../etc must lead to the container's /, never the host's —
-// the same rule as runtime/spec/rootfs-path.ts, here over mounts too and without blocking the
-// event loop. Every component is looked at with lstat, absolute targets restart at the
-// container's root and ".." never climbs above it. For the CLI's side of a copy the view is the
-// host itself (root "/"), where the same walk gives the kernel's own answers.
+// laid over it, and symlinks resolved inside it by lib/link-walk.ts (a link must lead to the
+// container's /, never the host's), here over mounts too and without blocking the event loop.
+// For the CLI's side of a copy the view is the host itself (root "/"), where the same walk gives
+// the kernel's own answers.
 import type { Stats } from 'node:fs';
 import { lstat, readlink } from 'node:fs/promises';
+import { linkWalk } from '../../lib/link-walk.ts';
 import { clean } from './go-path.ts';
 
 export interface BindMount {
@@ -16,9 +15,6 @@ export interface BindMount {
   source: string;
   readOnly: boolean;
 }
-
-/** As moby: a loop of links is an error, not a hang. */
-const MAX_LINKS = 255;
 
 export class FsView {
   readonly root: string;
@@ -49,28 +45,12 @@ export class FsView {
    * so the result may be created afterwards.
    */
   async resolve(path: string, followLast: boolean): Promise<string> {
-    let resolved: string[] = [];
-    let pending = components(path);
-    let links = 0;
-    while (pending.length > 0) {
-      const part = pending.shift()!;
-      if (part === '.') continue;
-      if (part === '..') {
-        resolved.pop();
-        continue;
-      }
-      const cpath = `/${[...resolved, part].join('/')}`;
-      const st = await lstatOrNull(this.hostOf(cpath));
-      if (st?.isSymbolicLink() && (pending.length > 0 || followLast)) {
-        if (++links > MAX_LINKS) throw new Error(`too many links resolving ${path}`);
-        const target = await readlink(this.hostOf(cpath));
-        if (target.startsWith('/')) resolved = [];
-        pending = [...components(target), ...pending];
-        continue;
-      }
-      resolved.push(part);
+    const walk = linkWalk(path, followLast);
+    for (let step = walk.next(); ; ) {
+      if (step.done) return clean(step.value);
+      const host = this.hostOf(step.value);
+      step = walk.next((await lstatOrNull(host))?.isSymbolicLink() ? await readlink(host) : null);
     }
-    return clean(`/${resolved.join('/')}`);
   }
 
   /** lstat of a container path (its directories resolved in the view, the last entry not followed). */
@@ -79,10 +59,6 @@ export class FsView {
     const host = this.hostOf(cpath);
     return { cpath, host, st: await lstatOrNull(host) };
   }
-}
-
-function components(p: string): string[] {
-  return p.split('/').filter((c) => c !== '');
 }
 
 /** lstat, or null when nothing is there (also when a directory on the way is a file). */
