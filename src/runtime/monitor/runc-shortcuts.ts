@@ -13,7 +13,7 @@
 // else (another runtime, the systemd cgroup driver, a cgroup with processes still in it) returns
 // false and the caller runs the runtime binary, so correctness never rests on these shortcuts.
 import { closeSync, constants, openSync, readFileSync, rmdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BerthError } from '../../api/types/errors.ts';
 
@@ -22,9 +22,9 @@ interface RuncState {
   cgroup_paths?: Record<string, string>;
 }
 
-async function readState(stateDir: string): Promise<RuncState | undefined> {
+function readState(stateDir: string): RuncState | undefined {
   try {
-    const state = JSON.parse(await readFile(join(stateDir, 'state.json'), 'utf8')) as RuncState;
+    const state = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as RuncState;
     return state && typeof state === 'object' ? state : undefined;
   } catch {
     return undefined;
@@ -36,7 +36,7 @@ async function readState(stateDir: string): Promise<RuncState | undefined> {
 export async function startThroughFifo(stateDir: string, initPid?: number): Promise<boolean> {
   const fifo = join(stateDir, 'exec.fifo');
   if (!statSync(fifo, { throwIfNoEntry: false })?.isFIFO()) return false;
-  const pid = initPid ?? (await readState(stateDir))?.init_process_pid;
+  const pid = initPid ?? readState(stateDir)?.init_process_pid;
   if (!pid || pid <= 0) return false;
   // The open blocks until runc init opens the other end, which it is waiting to do — unless it
   // died. So, as runc does, look at the init every 100 ms; once it is gone, open the write end
@@ -68,12 +68,7 @@ export async function startThroughFifo(stateDir: string, initPid?: number): Prom
  * Synchronous calls, as this runs on every container exit: a state file, a dozen rmdirs and a
  * directory of two files take less time than a thread-pool round trip each. */
 export async function deleteStopped(stateDir: string): Promise<boolean> {
-  let state: RuncState | undefined;
-  try {
-    state = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as RuncState;
-  } catch {
-    return false;
-  }
+  const state = readState(stateDir);
   if (!state?.cgroup_paths || typeof state.cgroup_paths !== 'object') return false;
   const paths = Object.values(state.cgroup_paths);
   if (paths.some((p) => typeof p !== 'string' || !p.startsWith('/sys/fs/cgroup/'))) return false;
