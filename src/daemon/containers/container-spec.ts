@@ -12,6 +12,7 @@ export function containerSpec(c: ContainerRow, rootfs: string, opts: { initPath?
   const hc = c.hostConfig as HostConfig;
   const { path, args } = commandOf(cfg);
   const user = resolveUser(rootfs, cfg.User || undefined, hc.GroupAdd ?? []);
+  const size = consoleSizeOf(c);
   const input: SpecInput = {
     id: c.id,
     rootfs,
@@ -22,7 +23,7 @@ export function containerSpec(c: ContainerRow, rootfs: string, opts: { initPath?
     user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
     tty: cfg.Tty === true,
     // The client's terminal size at create: the process starts with it, before any resize.
-    ...(Array.isArray(hc.ConsoleSize) && hc.ConsoleSize[0] > 0 && hc.ConsoleSize[1] > 0 && { consoleSize: { height: hc.ConsoleSize[0], width: hc.ConsoleSize[1] } }),
+    ...(size && { consoleSize: { height: size[0], width: size[1] } }),
     ...(cfg.Hostname && { hostname: cfg.Hostname }),
     ...(cfg.Domainname && { domainname: cfg.Domainname }),
     network: hc.NetworkMode === 'host' ? 'host' : 'none',
@@ -61,4 +62,10 @@ function mountsOf(hc: HostConfig): OciMount[] {
   }
   for (const [destination, data] of Object.entries((hc.Tmpfs as Record<string, string> | undefined) ?? {})) out.push(tmpfsMount(destination, data));
   return out;
+}
+
+/** HostConfig.ConsoleSize ([rows, cols], both positive) or undefined: the client's terminal at create. */
+export function consoleSizeOf(c: ContainerRow): [number, number] | undefined {
+  const size = (c.hostConfig as { ConsoleSize?: unknown }).ConsoleSize;
+  return Array.isArray(size) && size[0] > 0 && size[1] > 0 ? [size[0], size[1]] : undefined;
 }

@@ -11,7 +11,7 @@ import type { OciRuntime } from '../../runtime/monitor/oci-runtime.ts';
 import type { ExitStatus } from '../../runtime/monitor/exits.ts';
 import type { ContainerLogs } from './container-logs.ts';
 import { specJson } from '../../runtime/spec/index.ts';
-import { containerSpec } from './container-spec.ts';
+import { consoleSizeOf, containerSpec } from './container-spec.ts';
 import { mountRootfs, rootfsPath, unmountRootfs } from './rootfs.ts';
 import { conflict, notModified } from '../../api/types/errors.ts';
 import { signalNumber } from './signals.ts';
@@ -87,12 +87,13 @@ export class Lifecycle {
       writeFileSync(join(bundle, 'config.json'), specJson(containerSpec(c, rootfs, { ...(this.deps.initPath && { initPath: this.deps.initPath }) })));
       mkdirSync(join(c.logPath, '..'), { recursive: true, mode: 0o700 });
       const cfg = c.config as { Tty?: boolean; OpenStdin?: boolean; StdinOnce?: boolean };
+      const consoleSize = consoleSizeOf(c);
       const logging = await this.deps.logs.prepare(c);
       await mounted;
       const { pid, conmonPid } = await conmon.create({
         id: c.id, name: c.name.slice(1), bundle, runtime, logPath: c.logPath,
         pidFile: join(bundle, 'pid'), conmonPidFile: join(bundle, 'conmon.pid'),
-        terminal: cfg.Tty === true, ...consoleSizeOf(c), stdin: cfg.OpenStdin === true, leaveStdinOpen: cfg.OpenStdin === true && !cfg.StdinOnce,
+        terminal: cfg.Tty === true, ...(consoleSize && { consoleSize }), stdin: cfg.OpenStdin === true, leaveStdinOpen: cfg.OpenStdin === true && !cfg.StdinOnce,
         ...logging,
       });
       const exit = this.#watch(c.id, started.promise);
@@ -208,7 +209,7 @@ export class Lifecycle {
       const now = this.deps.svc.resolve(c.id);
       if (now.status === 'paused') throw conflict(`Container ${c.id} is already paused`);
       if (now.status !== 'running') throw conflict(`Container ${c.id} is not running`);
-      await freeze(this.deps.runtime, c.id);
+      await this.deps.runtime.pause(c.id);
       this.deps.svc.deps.table.update(c.id, { status: 'paused' });
       this.deps.svc.emit(now, 'pause');
     });
@@ -283,12 +284,9 @@ export class Lifecycle {
   /** Removal without the lock: for the exit path (AutoRemove) and a failed start, which hold it or must not wait. */
   async #remove(c: ContainerRow): Promise<void> {
     this.deps.svc.assertRemovable(c);
-    // The row and layer, the bundle and the log directory are independent: removed at once.
-    await Promise.all([
-      this.deps.svc.remove(c),
-      Promise.resolve(rmSync(this.bundle(c.id), { recursive: true, force: true })), // a few files on tmpfs
-      rm(join(c.logPath, '..'), { recursive: true, force: true }),
-    ]);
+    rmSync(this.bundle(c.id), { recursive: true, force: true }); // a few files on tmpfs
+    // The row and layer and the log directory are independent: removed at once.
+    await Promise.all([this.deps.svc.remove(c), rm(join(c.logPath, '..'), { recursive: true, force: true })]);
     this.#tracker.removed(c.id);
   }
 
@@ -334,26 +332,6 @@ export class Lifecycle {
     }
     await this.restarts.startAll(stopped);
   }
-}
-
-/**
- * runc's cgroup v1 freezer gives up ("unable to freeze") when the processes keep it in FREEZING
- * for long, which a busy machine does now and then; a second or third try gets through.
- */
-async function freeze(runtime: OciRuntime, id: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await runtime.pause(id);
-    } catch (err) {
-      if (attempt >= 3 || !/unable to freeze/.test((err as Error).message)) throw err;
-    }
-  }
-}
-
-/** HostConfig.ConsoleSize as the spec builder takes it (container-spec.ts): both positive. */
-function consoleSizeOf(c: ContainerRow): { consoleSize?: [number, number] } {
-  const size = (c.hostConfig as { ConsoleSize?: unknown }).ConsoleSize;
-  return Array.isArray(size) && size[0] > 0 && size[1] > 0 ? { consoleSize: [size[0], size[1]] } : {};
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -90,8 +90,16 @@ export class OciRuntime {
     }
   }
 
+  /** runc's cgroup v1 freezer gives up ("unable to freeze") when the processes keep the cgroup
+   * FREEZING for long, which a busy machine does now and then: a second or third try gets through. */
   async pause(id: string): Promise<void> {
-    await this.run(['pause', id]);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return void (await this.run(['pause', id]));
+      } catch (err) {
+        if (attempt >= 3 || !/unable to freeze/.test((err as Error).message)) throw err;
+      }
+    }
   }
 
   async resume(id: string): Promise<void> {
