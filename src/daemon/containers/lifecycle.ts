@@ -156,13 +156,14 @@ export class Lifecycle {
     const oomKilled = existsSync(join(this.bundle(id), 'oom'));
     svc.deps.table.update(id, { status: 'exited', exitCode: exit.exitCode, finishedAt: exit.finishedAt, pid: 0, conmonPid: 0, oomKilled });
     if (oomKilled) svc.emit(c, 'oom');
-    // Independent clean-ups (runc's state, conmon's files, the host-side rootfs mount, the log's
-    // last rotation): at once.
+    // Independent clean-ups (the host-side rootfs mount, the log's last rotation, runc's state,
+    // conmon's files): at once. The unmount goes first, so the host helper works on it while
+    // the synchronous ones run here.
     await Promise.all([
-      runtime.delete(id, true).catch(() => undefined),
-      conmon.cleanup(id).catch(() => undefined),
       unmountRootfs(svc.deps.images.deps.layers, c.rwCacheId).catch(() => undefined),
       this.deps.logs.finish(id).catch(() => undefined),
+      runtime.delete(id, true).catch(() => undefined),
+      conmon.cleanup(id).catch(() => undefined),
     ]);
     svc.emit(c, 'die', { exitCode: String(exit.exitCode) });
     if ((c.hostConfig as { AutoRemove?: boolean }).AutoRemove) await this.#remove(svc.resolve(id));
