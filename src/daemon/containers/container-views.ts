@@ -27,6 +27,7 @@ export function healthStatusOf(c: ContainerRow): string {
 
 export function inspectView(c: ContainerRow, extra: { driver: string; graph: Record<string, string> | null }): Record<string, unknown> {
   const { path, args } = commandOf(c.config as never);
+  const logDriver = (c.hostConfig.LogConfig as { Type?: string } | undefined)?.Type ?? 'json-file';
   return {
     Id: c.id,
     Created: c.created,
@@ -37,7 +38,8 @@ export function inspectView(c: ContainerRow, extra: { driver: string; graph: Rec
     ResolvConfPath: '',
     HostnamePath: '',
     HostsPath: '',
-    LogPath: c.logPath,
+    // As dockerd: only json-file's file is API; local's and none's are the driver's business.
+    LogPath: logDriver === 'json-file' ? c.logPath : '',
     Name: c.name,
     RestartCount: c.restartCount,
     Driver: extra.driver,
