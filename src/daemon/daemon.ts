@@ -142,7 +142,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     lifecycle: lifecycleBackend(lifecycle),
     observe: observeBackend(lifecycle),
     exec: execs,
-    containerFiles: containerFilesBackend({ svc: containers, rootfs: rootfsAccess, runtime: lifecycle.deps.runtime }),
+    containerFiles: containerFilesBackend({ svc: containers, rootfs: rootfsAccess, lifecycle }),
   });
   const serverHeader = `berth/${ENGINE_VERSION} (linux)`;
   const listeners = await listenAll(

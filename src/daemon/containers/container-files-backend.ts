@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import type { ContainerFilesBackend } from '../../api/routers/container-files.ts';
 import type { ContainerRow } from '../../store/containers.ts';
 import type { ContainerService } from './container-service.ts';
-import type { OciRuntime } from '../../runtime/monitor/oci-runtime.ts';
+import type { Lifecycle } from './lifecycle.ts';
 import type { RootfsAccess } from './rootfs-access.ts';
 import { conflict, invalidParameter } from '../../api/types/errors.ts';
 import { FsView } from '../../image/copy/fs-view.ts';
@@ -18,7 +18,8 @@ import { commitContainer, commitTag } from './container-commit.ts';
 export interface ContainerFilesDeps {
   svc: ContainerService;
   rootfs: RootfsAccess;
-  runtime: OciRuntime;
+  /** Pause and unpause as the API does them: under the container's lock, state and events. */
+  lifecycle: Pick<Lifecycle, 'pause' | 'unpause'>;
 }
 
 export function containerFilesBackend(d: ContainerFilesDeps): ContainerFilesBackend {
@@ -73,8 +74,8 @@ export function containerFilesBackend(d: ContainerFilesDeps): ContainerFilesBack
       const c = usable(req.container, 'commit');
       const tag = commitTag(req.repo, req.tag);
       const images = svc.deps.images;
-      const paused = req.pause && c.status === 'running' && (await d.runtime.pause(c.id).then(() => true, () => false));
-      if (paused) svc.emit(c, 'pause');
+      // Paused as `docker pause` does it: inspect says paused meanwhile, pause/unpause events.
+      const paused = req.pause && c.status === 'running' && (await d.lifecycle.pause(c.id).then(() => true, () => false));
       let id: string;
       try {
         // The writable layer itself is read (overlay2's upper dir, vfs's tree): no mount needed.
@@ -83,10 +84,7 @@ export function containerFilesBackend(d: ContainerFilesDeps): ContainerFilesBack
         svc.emit(c, 'commit', { comment: req.comment, imageID: id, imageRef: tag?.familiar ?? '' });
       } finally {
         // As dockerd's deferred unpause: after the commit is announced.
-        if (paused) {
-          await d.runtime.resume(c.id).catch(() => undefined);
-          svc.emit(c, 'unpause');
-        }
+        if (paused) await d.lifecycle.unpause(c.id).catch(() => undefined);
       }
       return { Id: id };
     },
