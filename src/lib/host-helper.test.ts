@@ -3,7 +3,9 @@
 // (on failure) its stderr; slow spawns do not hold up quick ones. (mount and umount are tested
 // in image/layers/mount-syscalls.test.ts.)
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { hostHelper } from './host-helper.ts';
 
@@ -47,4 +49,18 @@ test('a monitor that forks and keeps fd 3 open: answered at its first line; slow
     sh('echo quick >&3').then((r) => order.push(r.sync.trim())),
   ]);
   assert.deepEqual(order, ['quick', 'slow']);
+});
+
+test('a helper that dies fails what it had in hand; the next request starts a new one', { skip }, async (t) => {
+  await sh('true');
+  const first = helper!.pid!;
+  const pidFile = join(mkdtempSync(join(tmpdir(), 'berth-helper-')), 'pid');
+  t.after(() => rmSync(dirname(pidFile), { recursive: true, force: true }));
+  const pending = sh(`echo $$ > ${pidFile}; exec sleep 5`);
+  for (let i = 0; i < 100 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 20));
+  process.kill(first, 'SIGKILL');
+  await assert.rejects(pending, /host helper exited with SIGKILL/);
+  process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGKILL'); // what it had started: ours to end
+  assert.deepEqual(await sh('echo again >&3'), { code: 0, sync: 'again\n', stderr: '' });
+  assert.notEqual(helper!.pid, first);
 });

@@ -124,6 +124,11 @@ export class HostHelper {
     this.#numbers = numbers;
   }
 
+  /** The helper's pid while it runs (tests end it to check that the next request starts another). */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
   async mount(r: { cwd?: string; source: string; target: string; fstype: string; flags?: number; data: string }): Promise<void> {
     await this.#request('mount', [r.cwd ?? '', r.source, r.target, r.fstype, r.flags ?? 0, r.data]);
   }
