@@ -20,6 +20,11 @@ test('fd 3 carries the first line back; cwd and environment are the given ones',
   assert.deepEqual(r, { code: 0, sync: '{"data": 42} /tmp bar baz\n', stderr: '' });
 });
 
+test('arguments arrive as given, empty ones too', { skip }, async () => {
+  const r = await helper!.spawnDetached(['/bin/sh', '-c', 'echo "$#:$1:$2:$3" >&3', 'sh', 'a b', '', ''], { cwd: '/', env });
+  assert.equal(r.sync, '3:a b::\n');
+});
+
 test('a failure: the exit code and stderr; a program that cannot start: 127', { skip }, async () => {
   assert.deepEqual(await sh('echo oops >&2; exit 3'), { code: 3, sync: '', stderr: 'oops\n' });
   const missing = await helper!.spawnDetached(['/nonexistent/prog'], { cwd: '/', env });

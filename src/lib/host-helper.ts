@@ -67,7 +67,7 @@ while (my $line = <STDIN>) {
       POSIX::dup2(fileno($sw), 3);
       if (!chdir($cwd)) { print STDERR "chdir $cwd: $!\n"; POSIX::_exit(127) }
       %ENV = map { split(/=/, $_, 2) } grep { $_ ne '' } split(/\0/, $env);
-      my @args = split(/\0/, $argv);
+      my @args = split(/\0/, $argv, -1); # -1: an empty last argument is an argument
       exec { $args[0] } @args;
       print STDERR "exec $args[0]: $!\n";
       POSIX::_exit(127);
