@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { get, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { run, hasCommand } from '../testing/run.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
@@ -144,4 +145,45 @@ test('docker commit: the changes as a new image that runs', { skip }, async () =
   await ok(['rm', '-f', 'sleeper']);
   const missing = await docker(['commit', 'nope']);
   assert.match(missing.stderr, /No such container: nope/);
+});
+
+test('a running container is frozen while its files are copied; a pause meanwhile takes the freeze over', { skip }, async () => {
+  await ok(['run', '-d', '--name', 'copied', 'busybox', 'sleep', '1000']);
+  const id = (await ok(['inspect', '-f', '{{.Id}}', 'copied'])).trim();
+  const freezer = () => readFileSync(`/sys/fs/cgroup/freezer/berth/${id}/freezer.state`, 'utf8').trim();
+  const status = async () => (await ok(['inspect', '-f', '{{.State.Status}} {{.State.Paused}}', 'copied'])).trim();
+  // A copy out of the 2 MB busybox binary, read only later: the daemon waits on the socket.
+  const copy = async (whileOpen: () => Promise<void>) => {
+    const res = await new Promise<IncomingMessage>((resolve, reject) =>
+      get({ socketPath: f.d.socket, path: `/containers/${id}/archive?path=/bin/busybox` }, resolve).on('error', reject));
+    assert.equal(res.statusCode, 200);
+    res.pause();
+    await whileOpen();
+    res.resume();
+    await new Promise((r) => res.on('end', r));
+  };
+  // Thawed once the daemon has seen the stream end, a moment after the client has.
+  const thawed = async () => {
+    for (let i = 0; i < 100 && freezer() !== 'THAWED'; i++) await new Promise((r) => setTimeout(r, 20));
+    return freezer();
+  };
+  await copy(async () => {
+    assert.equal(freezer(), 'FROZEN');
+    assert.equal(await status(), 'running false', 'a copy does not show as a pause');
+  });
+  assert.equal(await thawed(), 'THAWED');
+  await copy(async () => {
+    await ok(['pause', 'copied']);
+  });
+  await new Promise((r) => setTimeout(r, 300)); // the copy's end has been seen
+  assert.equal(freezer(), 'FROZEN', 'the user\'s pause outlives the copy');
+  assert.equal(await status(), 'paused true');
+  await ok(['unpause', 'copied']);
+  assert.equal(await thawed(), 'THAWED');
+  // Stopped during a copy: the KILL lands (it thaws the container), the copy still ends.
+  await copy(async () => {
+    await ok(['stop', '-t', '0', 'copied']);
+  });
+  assert.equal(await status(), 'exited false');
+  await ok(['rm', 'copied']);
 });

@@ -101,6 +101,8 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     imageTop: (c) => images.table.layersOf(c.imageId).at(-1)?.cacheId,
     viewsDir: join(config.execRoot, 'rootfs-views'),
     logger,
+    freeze: (id) => lifecycle.freezeForAccess(id),
+    thaw: (id) => lifecycle.thawAfterAccess(id),
   });
   await rootfsAccess.cleanup();
 

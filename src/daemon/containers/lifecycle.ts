@@ -38,6 +38,8 @@ export class Lifecycle {
   /** Start, stop, restart, pause and unpause of one container run one at a time. */
   readonly #mutex = new KeyedMutex();
   readonly restarts: RestartManager;
+  /** Running containers frozen while the daemon works on their files (freezeForAccess). */
+  readonly #accessFrozen = new Set<string>();
 
   constructor(deps: LifecycleDeps) {
     this.deps = deps;
@@ -151,6 +153,7 @@ export class Lifecycle {
     const { svc, runtime, conmon } = this.deps;
     const c = svc.deps.table.get(id);
     this.#exits.delete(id);
+    this.#accessFrozen.delete(id);
     if (!c) return;
     // conmon leaves an `oom` file in its working directory (the bundle) after an OOM kill.
     const oomKilled = existsSync(join(this.bundle(id), 'oom'));
@@ -180,8 +183,10 @@ export class Lifecycle {
     // the daemon's own stop at shutdown is not.
     if (!this.#shuttingDown) this.deps.svc.deps.table.update(c.id, { manuallyStopped: true });
     await this.deps.runtime.kill(c.id, n);
-    // A frozen process gets its signal only once thawed.
+    // A frozen process gets its signal only once thawed: a pause's at once, a copy's at its end
+    // unless the signal is KILL (nothing can race a copy any more then).
     if (c.status === 'paused') await this.#thaw(c.id);
+    else if (n === 9 && this.#accessFrozen.delete(c.id)) await this.deps.runtime.resume(c.id).catch(() => undefined);
     this.deps.svc.emit(c, 'kill', { signal: String(n) });
   }
 
@@ -210,7 +215,8 @@ export class Lifecycle {
       const now = this.deps.svc.resolve(c.id);
       if (now.status === 'paused') throw conflict(`Container ${c.id} is already paused`);
       if (now.status !== 'running') throw conflict(`Container ${c.id} is not running`);
-      await this.deps.runtime.pause(c.id);
+      // Frozen for a copy already: the user's pause takes the freeze over, the copy's end keeps it.
+      if (!this.#accessFrozen.delete(c.id)) await this.deps.runtime.pause(c.id);
       this.deps.svc.deps.table.update(c.id, { status: 'paused' });
       this.deps.svc.emit(now, 'pause');
     });
@@ -267,7 +273,30 @@ export class Lifecycle {
     this.deps.svc.deps.table.update(c.id, { manuallyStopped: true });
     const exit = this.#watch(c.id);
     await this.deps.runtime.kill(c.id, 9).catch(() => undefined);
+    if (this.#accessFrozen.delete(c.id)) await this.deps.runtime.resume(c.id).catch(() => undefined);
     await exit;
+  }
+
+  /**
+   * Freezes a running container while the daemon works on its files (docker cp, export), so its
+   * processes cannot swap a path's components for symlinks between our lookup and our use
+   * (CVE-2018-15664); Podman pauses for a copy too. Its state stays "running" and no event is
+   * sent. Returns whether it froze it (not when it is not running, or frozen already).
+   */
+  freezeForAccess(id: string): Promise<boolean> {
+    return this.#mutex.run(id, async () => {
+      if (this.deps.svc.deps.table.get(id)?.status !== 'running' || this.#accessFrozen.has(id)) return false;
+      await this.deps.runtime.pause(id);
+      this.#accessFrozen.add(id);
+      return true;
+    });
+  }
+
+  /** The end of freezeForAccess; nothing when a user's pause or a KILL took the freeze over. */
+  thawAfterAccess(id: string): Promise<void> {
+    return this.#mutex.run(id, async () => {
+      if (this.#accessFrozen.delete(id)) await this.deps.runtime.resume(id).catch(() => undefined);
+    });
   }
 
   /** DELETE /containers/{id} and prune: under the container's lock, so nothing (a restart
@@ -321,6 +350,8 @@ export class Lifecycle {
     for (const state of await runtime.list().catch(() => [])) {
       const row = svc.deps.table.get(state.id);
       if (!row || (row.status !== 'running' && row.status !== 'paused')) await runtime.delete(state.id, true).catch(() => undefined);
+      // Frozen for a copy when the last daemon went away: nobody will thaw it but us.
+      else if (row.status === 'running' && state.status === 'paused') await runtime.resume(state.id).catch(() => undefined);
     }
     for (const c of svc.deps.table.all()) {
       if (c.status !== 'running' && c.status !== 'paused') continue;

@@ -5,6 +5,8 @@
 // is serialised, so concurrent copies share one mount and the last one out unmounts — unless
 // the container started meanwhile and now needs it.
 //
+// A running container is frozen while its files are worked on (see Lifecycle.freezeForAccess).
+//
 // The image side of a diff is mounted too (overlay2 with several image layers): a read-only
 // overlay of the image's layers under <exec-root>/rootfs-views/.
 import { mkdir, mkdtemp, rmdir } from 'node:fs/promises';
@@ -23,12 +25,16 @@ export interface RootfsAccessDeps {
   imageTop: (c: ContainerRow) => string | undefined;
   viewsDir: string;
   logger: Logger;
+  /** Freeze a running container while its files are worked on (true if it froze it), and thaw. */
+  freeze?: (id: string) => Promise<boolean>;
+  thaw?: (id: string) => Promise<void>;
 }
 
 export class RootfsAccess {
   readonly #deps: RootfsAccessDeps;
   readonly #users = new Map<string, number>();
   readonly #queue = new Map<string, Promise<unknown>>();
+  readonly #frozen = new Set<string>();
 
   constructor(deps: RootfsAccessDeps) {
     this.#deps = deps;
@@ -38,7 +44,10 @@ export class RootfsAccess {
   acquire(c: ContainerRow): Promise<string> {
     return this.#serial(c.id, async () => {
       const path = await mountRootfs(this.#deps.layers, c.rwCacheId);
-      this.#users.set(c.id, (this.#users.get(c.id) ?? 0) + 1);
+      const users = (this.#users.get(c.id) ?? 0) + 1;
+      this.#users.set(c.id, users);
+      // The first user of a running container freezes it; the last one out thaws it.
+      if (users === 1 && (await this.#deps.freeze?.(c.id).catch(() => false))) this.#frozen.add(c.id);
       return path;
     });
   }
@@ -48,6 +57,7 @@ export class RootfsAccess {
       const left = (this.#users.get(c.id) ?? 1) - 1;
       if (left > 0) return void this.#users.set(c.id, left);
       this.#users.delete(c.id);
+      if (this.#frozen.delete(c.id)) await this.#deps.thaw?.(c.id).catch(() => undefined);
       if (this.#deps.isActive(c.id)) return;
       await unmountRootfs(this.#deps.layers, c.rwCacheId).catch((err: Error) => this.#deps.logger.warn('cannot unmount container rootfs', { id: c.id, error: err.message }));
     });
