@@ -167,10 +167,14 @@ test('a running container is frozen while its files are copied; a pause meanwhil
     for (let i = 0; i < 100 && freezer() !== 'THAWED'; i++) await new Promise((r) => setTimeout(r, 20));
     return freezer();
   };
+  let exec: Promise<string> | undefined;
   await copy(async () => {
     assert.equal(freezer(), 'FROZEN');
     assert.equal(await status(), 'running false', 'a copy does not show as a pause');
+    exec = ok(['exec', 'copied', 'echo', 'after the copy']); // waits for the thaw
+    await new Promise((r) => setTimeout(r, 300));
   });
+  assert.equal(await exec, 'after the copy\n');
   assert.equal(await thawed(), 'THAWED');
   await copy(async () => {
     await ok(['pause', 'copied']);

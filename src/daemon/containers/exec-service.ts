@@ -87,6 +87,8 @@ export class ExecService {
   /** Runs the instance; with `attach`, its output from the first byte and (if asked) its stdin. */
   async start(id: string, opts: { detach: boolean; tty?: boolean; consoleSize?: [number, number]; signal: AbortSignal }): Promise<ExecStream | undefined> {
     const e = this.get(id);
+    await this.#lc.thawed(e.containerId); // frozen for a copy: after it (runc will not exec meanwhile)
+    // From here to `running = true` nothing waits: two starts of one instance cannot both pass.
     if (e.exitCode !== null) throw conflict(`Error: Exec command ${id} has already run`);
     if (e.running) throw conflict(`Error: Exec command ${id} is already running`);
     const svc = this.#lc.deps.svc;

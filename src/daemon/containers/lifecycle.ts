@@ -38,8 +38,9 @@ export class Lifecycle {
   /** Start, stop, restart, pause and unpause of one container run one at a time. */
   readonly #mutex = new KeyedMutex();
   readonly restarts: RestartManager;
-  /** Running containers frozen while the daemon works on their files (freezeForAccess). */
-  readonly #accessFrozen = new Set<string>();
+  /** Running containers frozen while the daemon works on their files (freezeForAccess), each
+   * with what resolves when the freeze ends. */
+  readonly #accessFrozen = new Map<string, PromiseWithResolvers<void>>();
 
   constructor(deps: LifecycleDeps) {
     this.deps = deps;
@@ -153,7 +154,7 @@ export class Lifecycle {
     const { svc, runtime, conmon } = this.deps;
     const c = svc.deps.table.get(id);
     this.#exits.delete(id);
-    this.#accessFrozen.delete(id);
+    this.#unfreeze(id);
     if (!c) return;
     // conmon leaves an `oom` file in its working directory (the bundle) after an OOM kill.
     const oomKilled = existsSync(join(this.bundle(id), 'oom'));
@@ -186,7 +187,7 @@ export class Lifecycle {
     // A frozen process gets its signal only once thawed: a pause's at once, a copy's at its end
     // unless the signal is KILL (nothing can race a copy any more then).
     if (c.status === 'paused') await this.#thaw(c.id);
-    else if (n === 9 && this.#accessFrozen.delete(c.id)) await this.deps.runtime.resume(c.id).catch(() => undefined);
+    else if (n === 9 && this.#accessFrozen.has(c.id)) await this.#thawNow(c.id);
     this.deps.svc.emit(c, 'kill', { signal: String(n) });
   }
 
@@ -216,7 +217,7 @@ export class Lifecycle {
       if (now.status === 'paused') throw conflict(`Container ${c.id} is already paused`);
       if (now.status !== 'running') throw conflict(`Container ${c.id} is not running`);
       // Frozen for a copy already: the user's pause takes the freeze over, the copy's end keeps it.
-      if (!this.#accessFrozen.delete(c.id)) await this.deps.runtime.pause(c.id);
+      if (!this.#unfreeze(c.id)) await this.deps.runtime.pause(c.id);
       this.deps.svc.deps.table.update(c.id, { status: 'paused' });
       this.deps.svc.emit(now, 'pause');
     });
@@ -273,7 +274,7 @@ export class Lifecycle {
     this.deps.svc.deps.table.update(c.id, { manuallyStopped: true });
     const exit = this.#watch(c.id);
     await this.deps.runtime.kill(c.id, 9).catch(() => undefined);
-    if (this.#accessFrozen.delete(c.id)) await this.deps.runtime.resume(c.id).catch(() => undefined);
+    if (this.#accessFrozen.has(c.id)) await this.#thawNow(c.id);
     await exit;
   }
 
@@ -287,15 +288,36 @@ export class Lifecycle {
     return this.#mutex.run(id, async () => {
       if (this.deps.svc.deps.table.get(id)?.status !== 'running' || this.#accessFrozen.has(id)) return false;
       await this.deps.runtime.pause(id);
-      this.#accessFrozen.add(id);
+      this.#accessFrozen.set(id, Promise.withResolvers<void>());
       return true;
     });
+  }
+
+  /** Resolves at once, or when the freeze of a copy in progress ends (exec waits for it: runc
+   * will not exec in a frozen container). */
+  thawed(id: string): Promise<void> {
+    return this.#accessFrozen.get(id)?.promise ?? Promise.resolve();
+  }
+
+  /** Forgets a copy's freeze (the caller thaws, or takes it over); false if there was none. */
+  #unfreeze(id: string): boolean {
+    const frozen = this.#accessFrozen.get(id);
+    if (!frozen) return false;
+    this.#accessFrozen.delete(id);
+    frozen.resolve();
+    return true;
+  }
+
+  /** Thaws a copy's freeze, then tells those waiting for it. */
+  async #thawNow(id: string): Promise<void> {
+    await this.deps.runtime.resume(id).catch(() => undefined);
+    this.#unfreeze(id);
   }
 
   /** The end of freezeForAccess; nothing when a user's pause or a KILL took the freeze over. */
   thawAfterAccess(id: string): Promise<void> {
     return this.#mutex.run(id, async () => {
-      if (this.#accessFrozen.delete(id)) await this.deps.runtime.resume(id).catch(() => undefined);
+      if (this.#accessFrozen.has(id)) await this.#thawNow(id);
     });
   }
 
