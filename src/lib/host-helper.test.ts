@@ -47,7 +47,10 @@ test('a monitor that forks and keeps fd 3 open: answered at its first line; slow
   const kept = await sh('sleep 30 >&3 & echo $! >&3');
   const pid = Number(kept.sync.trim());
   t.after(() => process.kill(pid, 'SIGKILL'));
-  assert.ok(readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep'), 'the forked child runs on');
+  // The child may still be the shell's fork for a moment before it execs sleep.
+  const runsSleep = () => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep');
+  for (let i = 0; i < 50 && !runsSleep(); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(runsSleep(), 'the forked child runs on');
   const order: string[] = [];
   await Promise.all([
     sh('sleep 0.4; echo slow >&3').then((r) => order.push(r.sync.trim())),
