@@ -8,6 +8,7 @@ import { get, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { run, hasCommand } from '../testing/run.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
+import { Berthd } from '../testing/berthd-harness.ts';
 
 const skip = hasCommand('docker') ? false : 'the docker CLI is not installed';
 const f = useBusyboxDaemon({
@@ -190,4 +191,22 @@ test('a running container is frozen while its files are copied; a pause meanwhil
   });
   assert.equal(await status(), 'exited false');
   await ok(['rm', 'copied']);
+});
+
+test('a daemon killed in the middle of a copy: the next one thaws the container', { skip }, async () => {
+  await ok(['run', '-d', '--name', 'orphaned', 'busybox', 'sleep', '1000']);
+  const id = (await ok(['inspect', '-f', '{{.Id}}', 'orphaned'])).trim();
+  const freezer = () => readFileSync(`/sys/fs/cgroup/freezer/berth/${id}/freezer.state`, 'utf8').trim();
+  const res = await new Promise<IncomingMessage>((resolve, reject) =>
+    get({ socketPath: f.d.socket, path: `/containers/${id}/archive?path=/bin/busybox` }, resolve).on('error', reject));
+  res.pause();
+  assert.equal(freezer(), 'FROZEN');
+  res.on('error', () => undefined);
+  await f.d.kill();
+  res.destroy();
+  f.d = await new Berthd({ dir: f.d.dir }).start();
+  assert.equal(freezer(), 'THAWED');
+  assert.equal((await ok(['inspect', '-f', '{{.State.Status}}', 'orphaned'])).trim(), 'running');
+  assert.equal(await ok(['exec', 'orphaned', 'echo', 'alive']), 'alive\n');
+  await ok(['rm', '-f', 'orphaned']);
 });
