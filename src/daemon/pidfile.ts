@@ -2,6 +2,7 @@
 // gone) is replaced.
 import { readFileSync, writeFileSync, unlinkSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { isLiveProcess } from '../lib/proc.ts';
 
 export function claimPidfile(path: string): void {
   mkdirSync(dirname(path), { recursive: true });
@@ -27,10 +28,8 @@ export function releasePidfile(path: string): void {
 
 /** A live berthd: a zombie (killed, not yet reaped) or a reused pid does not count. */
 function processAlive(pid: number): boolean {
+  if (!isLiveProcess(pid)) return false;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    if (state === 'Z' || state === 'X') return false;
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('berthd');
   } catch {
     return false;

@@ -99,6 +99,16 @@ export class HelperError extends Error {
   }
 }
 
+export interface MountRequest {
+  source: string;
+  target: string;
+  fstype: string;
+  flags?: number;
+  data: string;
+  /** The working directory of the call: relative paths in data are resolved from it. */
+  cwd?: string;
+}
+
 export interface SpawnResult {
   /** The first process's exit code (128+n for a signal). */
   code: number;
@@ -129,7 +139,7 @@ export class HostHelper {
     return this.#child?.pid;
   }
 
-  async mount(r: { cwd?: string; source: string; target: string; fstype: string; flags?: number; data: string }): Promise<void> {
+  async mount(r: MountRequest): Promise<void> {
     await this.#request('mount', [r.cwd ?? '', r.source, r.target, r.fstype, r.flags ?? 0, r.data]);
   }
 

@@ -1,20 +1,10 @@
 // mount(2) and umount2(2) for the layer store, through berthd's host helper (lib/host-helper.ts):
 // mount(8)/umount(8) would cost a process start each, twice on the path of every `docker run`.
 // Where the helper cannot run, the commands do it.
-import { hostHelper } from '../../lib/host-helper.ts';
+import { hostHelper, type MountRequest } from '../../lib/host-helper.ts';
 import { run } from './exec.ts';
 
 export const MS_RDONLY = 1;
-
-export interface MountRequest {
-  source: string;
-  target: string;
-  fstype: string;
-  flags?: number;
-  data: string;
-  /** The working directory of the call: relative paths in data are resolved from it. */
-  cwd?: string;
-}
 
 export async function mount(r: MountRequest): Promise<void> {
   const h = hostHelper();

@@ -16,6 +16,7 @@ import { closeSync, constants, openSync, readFileSync, rmdirSync, rmSync, statSy
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BerthError } from '../../api/types/errors.ts';
+import { isLiveProcess } from '../../lib/proc.ts';
 
 interface RuncState {
   init_process_pid?: number;
@@ -42,7 +43,7 @@ export async function startThroughFifo(stateDir: string, initPid?: number): Prom
   // died. So, as runc does, look at the init every 100 ms; once it is gone, open the write end
   // ourselves: our open returns and the read sees end-of-file instead of runc's byte.
   const guard = setInterval(() => {
-    if (processAlive(pid)) return;
+    if (isLiveProcess(pid)) return; // a zombie is as good as gone: it will never open the FIFO
     try {
       closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
     } catch {
@@ -82,14 +83,4 @@ export async function deleteStopped(stateDir: string): Promise<boolean> {
   }
   rmSync(stateDir, { recursive: true, force: true });
   return true;
-}
-
-/** A zombie is as good as gone: it will never open the FIFO. */
-function processAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
 }
