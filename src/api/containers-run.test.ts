@@ -3,6 +3,8 @@
 // of berthd. Cleanup is checked: no mounts or monitors left behind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Berthd } from '../testing/berthd-harness.ts';
 import { run, hasCommand } from '../testing/run.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
@@ -47,6 +49,21 @@ test('detached: ps, logs, stop, start, kill, rm -f', { skip }, async () => {
   assert.equal(rm.stdout.trim(), 'svc', rm.stderr);
   const conmons = (await run('pgrep', ['-f', `conmon.*${f.d.dir}`])).stdout.trim();
   assert.equal(conmons, '', 'no monitor is left for removed containers');
+});
+
+test('a kill or exec sent while the start is under way waits for it (its process may already print)', { skip }, async () => {
+  const containers = f.d.client().containers;
+  const { Id } = await containers.create({ Image: 'busybox', Cmd: ['sleep', '1000'] });
+  const starting = containers.start(Id);
+  // The bundle's spec is written before runc creates the container: the start is under way.
+  const spec = join(f.d.dir, 'exec', 'containers', Id, 'config.json');
+  while (!existsSync(spec)) await new Promise((r) => setTimeout(r, 1));
+  const exec = f.d.client().exec.create(Id, { Cmd: ['true'] });
+  await containers.kill(Id, 'KILL');
+  await starting;
+  assert.match((await exec).Id, /^[0-9a-f]{64}$/);
+  assert.equal(await containers.wait(Id, 'not-running'), 137);
+  await containers.remove(Id);
 });
 
 test('live-restore: ten containers survive a SIGKILLed berthd with their pids; exits while down are recorded', { skip }, async () => {

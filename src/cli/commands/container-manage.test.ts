@@ -85,7 +85,10 @@ test('run forwards signals to the container while attached (--sig-proxy)', async
     out += b.toString();
     if (out === 'ready\n') child.kill('SIGINT');
   });
+  // A lost signal would leave the loop running: fail in seconds rather than at the test timeout.
+  const overdue = setTimeout(() => child.kill('SIGKILL'), 30_000);
   const code = await new Promise((resolve) => child.on('close', resolve));
+  clearTimeout(overdue);
   assert.deepEqual([code, out], [3, 'ready\ngot INT\n']);
 });
 

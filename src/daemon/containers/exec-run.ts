@@ -22,7 +22,7 @@ export interface ExecRunOptions {
 
 /** Throws what exec create/start throw (container not running, OCI runtime exec failed ...). */
 export async function runInContainer(execs: ExecService, containerId: string, cmd: string[], opts: ExecRunOptions): Promise<ExecRunResult> {
-  const { Id } = execs.create(containerId, { Cmd: cmd, AttachStdout: true, AttachStderr: true });
+  const { Id } = await execs.create(containerId, { Cmd: cmd, AttachStdout: true, AttachStderr: true });
   // The stream reads the session's log to its end; nothing must cut it short.
   const stream = await execs.start(Id, { detach: false, signal: new AbortController().signal });
   const instance = execs.get(Id);

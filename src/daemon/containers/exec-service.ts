@@ -54,10 +54,11 @@ export class ExecService {
     return join(this.#lc.deps.execRoot, 'execs', id);
   }
 
-  create(containerIdOrName: string, body: Record<string, unknown>): { Id: string } {
+  async create(containerIdOrName: string, body: Record<string, unknown>): Promise<{ Id: string }> {
     const svc = this.#lc.deps.svc;
-    const c = svc.resolve(containerIdOrName);
     const config = parseExecConfig(body);
+    await this.#lc.settledStart(svc.resolve(containerIdOrName).id);
+    const c = svc.resolve(containerIdOrName);
     if (c.status === 'paused') throw conflict(`container ${c.id} is paused, unpause the container before exec`);
     if (c.status !== 'running') throw conflict(`container ${c.id} is not running`);
     const id = randomBytes(32).toString('hex');

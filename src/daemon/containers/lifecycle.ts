@@ -41,6 +41,10 @@ export class Lifecycle {
   /** Running containers frozen while the daemon works on their files (freezeForAccess), each
    * with what resolves when the freeze ends. */
   readonly #accessFrozen = new Map<string, PromiseWithResolvers<void>>();
+  /** Starts under way, each resolving true once the container is recorded running. The
+   * process runs (and may print) a moment before that: a kill or exec prompted by its first
+   * output must find it running, not be refused. */
+  readonly #starting = new Map<string, Promise<boolean>>();
 
   constructor(deps: LifecycleDeps) {
     this.deps = deps;
@@ -82,6 +86,8 @@ export class Lifecycle {
     // The exit path waits for this: a process that exits before `runc start` returns must not
     // have its exit recorded before the start is (it would be overwritten with "running").
     const started = Promise.withResolvers<boolean>();
+    this.#starting.set(c.id, started.promise);
+    void started.promise.then(() => this.#starting.delete(c.id));
     try {
       // Small files and directories on the path of every start: synchronously, as a thread-pool
       // round trip per call would cost more than the calls themselves.
@@ -174,9 +180,16 @@ export class Lifecycle {
     else this.restarts.afterExit(svc.resolve(id), exit);
   }
 
+  /** Waits for a start under way, so a request prompted by the new process's first output sees
+   * it as running. */
+  async settledStart(id: string): Promise<void> {
+    await this.#starting.get(id);
+  }
+
   async kill(idOrName: string, signal = 'KILL'): Promise<void> {
-    const c = this.deps.svc.resolve(idOrName);
     const n = signalNumber(signal);
+    await this.settledStart(this.deps.svc.resolve(idOrName).id);
+    const c = this.deps.svc.resolve(idOrName);
     // A container waiting to be restarted has no process: killing it only cancels the restart.
     if (c.status === 'restarting' && this.restarts.cancel(c.id)) return void this.deps.svc.deps.table.update(c.id, { manuallyStopped: true });
     if (c.status !== 'running' && c.status !== 'paused') throw conflict(`cannot kill container: ${idOrName}: container ${c.id} is not running`);
