@@ -3,7 +3,8 @@
 // of berthd. Cleanup is checked: no mounts or monitors left behind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Berthd } from '../testing/berthd-harness.ts';
 import { run, hasCommand } from '../testing/run.ts';
@@ -22,6 +23,18 @@ test('docker run --rm prints the output and returns the exit code', { skip }, as
   assert.equal(fail.stdout, 'out\n');
   assert.equal(fail.stderr, 'err\n');
   assert.equal((await docker(['ps', '-aq'])).stdout.trim(), '', '--rm removed the containers');
+});
+
+test('-u: a user and group of the image, or of a /etc/passwd copied in before the start', { skip }, async () => {
+  const named = await docker(['run', '--rm', '-u', 'nobody:nogroup', 'busybox', 'sh', '-c', 'id; echo $HOME']);
+  assert.deepEqual([named.code, named.stdout, named.stderr], [0, 'uid=65534(nobody) gid=65534(nogroup) groups=65534(nogroup)\n/home\n', '']);
+  assert.equal((await docker(['create', '--name', 'later', '-u', 'later', 'busybox', 'sh', '-c', 'id -u; echo $HOME'])).code, 0);
+  const dir = mkdtempSync(join(tmpdir(), 'passwd-'));
+  writeFileSync(join(dir, 'passwd'), 'root:x:0:0:root:/root:/bin/sh\nlater:x:4242:4242:later:/srv:/bin/sh\n');
+  assert.equal((await docker(['cp', join(dir, 'passwd'), 'later:/etc/passwd'])).code, 0);
+  rmSync(dir, { recursive: true });
+  assert.deepEqual(await docker(['start', '-a', 'later']), { code: 0, stdout: '4242\n/srv\n', stderr: '' });
+  await docker(['rm', 'later']);
 });
 
 test('stdin reaches the container with -i', { skip }, async () => {

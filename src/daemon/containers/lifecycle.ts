@@ -79,7 +79,8 @@ export class Lifecycle {
     if (!byPolicy && c.manuallyStopped) svc.deps.table.update(c.id, { manuallyStopped: false });
     const layers = svc.deps.images.deps.layers;
     const rootfs = rootfsPath(layers, c.rwCacheId);
-    // Mounted while the bundle is written: the spec needs only the path.
+    // Mounted while the directories are made and the log prepared; the spec waits for it, as
+    // users and groups are looked up in the container's /etc/passwd and /etc/group.
     const mounted = mountRootfs(layers, c.rwCacheId);
     mounted.catch(() => undefined); // awaited below; a failure must not count as unhandled meanwhile
     const bundle = this.bundle(c.id);
@@ -93,12 +94,12 @@ export class Lifecycle {
       // round trip per call would cost more than the calls themselves.
       mkdirSync(bundle, { recursive: true, mode: 0o700 });
       rmSync(join(bundle, 'oom'), { force: true }); // a previous run's
-      writeFileSync(join(bundle, 'config.json'), specJson(containerSpec(c, rootfs, { ...(this.deps.initPath && { initPath: this.deps.initPath }) })));
       mkdirSync(join(c.logPath, '..'), { recursive: true, mode: 0o700 });
       const cfg = c.config as { Tty?: boolean; OpenStdin?: boolean; StdinOnce?: boolean };
       const consoleSize = consoleSizeOf(c);
       const logging = await this.deps.logs.prepare(c);
       await mounted;
+      writeFileSync(join(bundle, 'config.json'), specJson(containerSpec(c, rootfs, { ...(this.deps.initPath && { initPath: this.deps.initPath }) })));
       const { pid, conmonPid } = await conmon.create({
         id: c.id, name: c.name.slice(1), bundle, runtime, logPath: c.logPath,
         pidFile: join(bundle, 'pid'), conmonPidFile: join(bundle, 'conmon.pid'),
