@@ -7,44 +7,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasCommand } from '../testing/run.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
+import { cgroupsOf, processesOf } from '../testing/leftovers.ts';
 
 const skip = hasCommand('docker') ? false : 'the docker CLI is not installed';
 const f = useBusyboxDaemon({ skip });
 const docker = f.docker;
-
-/** Every cgroup directory named after one of `ids`, in every hierarchy (v1 and v2). */
-function cgroupsOf(ids: string[]): string[] {
-  const found: string[] = [];
-  const walk = (p: string, depth: number) => {
-    if (depth > 4) return;
-    let entries: string[];
-    try {
-      entries = readdirSync(p, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (ids.some((id) => e.includes(id))) found.push(join(p, e));
-      else walk(join(p, e), depth + 1);
-    }
-  };
-  walk('/sys/fs/cgroup', 0);
-  return found;
-}
-
-function processesOf(ids: string[]): string[] {
-  const out: string[] = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    let cmd = '';
-    try {
-      cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-    } catch {
-      continue;
-    }
-    if (ids.some((id) => cmd.includes(id))) out.push(`${pid}: ${cmd}`);
-  }
-  return out;
-}
 
 test('create/start/exec/stop/rm cycles leave no mount, cgroup, process or file behind', { skip }, async () => {
   const ids: string[] = [];
@@ -61,6 +28,14 @@ test('create/start/exec/stop/rm cycles leave no mount, cgroup, process or file b
   ids.push(created);
   assert.equal((await docker(['start', '-a', created])).code, 0);
   assert.equal((await docker(['rm', created])).code, 0);
+  // Created and removed without a start: at once (while its start is being prepared), and
+  // after the preparation has made its runc container and conmon.
+  for (const pause of [0, 500]) {
+    const unstarted = (await docker(['create', '--memory', '64m', 'busybox', 'true'])).stdout.trim();
+    ids.push(unstarted);
+    await new Promise((r) => setTimeout(r, pause));
+    assert.equal((await docker(['rm', unstarted])).code, 0);
+  }
   const rm = await docker(['run', '--rm', '--name', 'gone', 'busybox', 'echo', 'hi']);
   assert.equal(rm.code, 0, rm.stderr);
 

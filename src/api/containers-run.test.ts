@@ -3,7 +3,7 @@
 // of berthd. Cleanup is checked: no mounts or monitors left behind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Berthd } from '../testing/berthd-harness.ts';
@@ -67,10 +67,13 @@ test('detached: ps, logs, stop, start, kill, rm -f', { skip }, async () => {
 test('a kill or exec sent while the start is under way waits for it (its process may already print)', { skip }, async () => {
   const containers = f.d.client().containers;
   const { Id } = await containers.create({ Image: 'busybox', Cmd: ['sleep', '1000'] });
+  // Changed after the create, so the start cannot use the runc container prepared for it and
+  // makes a new one (40 ms or so); its spec, with the new limit, is written first.
+  await containers.update(Id, { Memory: 96 * 1024 * 1024 });
   const starting = containers.start(Id);
-  // The bundle's spec is written before runc creates the container: the start is under way.
   const spec = join(f.d.dir, 'exec', 'containers', Id, 'config.json');
-  while (!existsSync(spec)) await new Promise((r) => setTimeout(r, 1));
+  const written = () => existsSync(spec) && readFileSync(spec, 'utf8').includes(String(96 * 1024 * 1024));
+  while (!written()) await new Promise((r) => setTimeout(r, 1));
   const exec = f.d.client().exec.create(Id, { Cmd: ['true'] });
   await containers.kill(Id, 'KILL');
   await starting;

@@ -86,6 +86,8 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     logs,
     // A static tini: it must run inside any image, whatever libc it has (or none).
     initPath: '/usr/bin/tini-static',
+    // Tests shorten how long a prepared start waits (prepared-starts.ts); 10 s otherwise.
+    ...(Number(process.env.BERTH_PREPARED_START_TTL_MS) > 0 && { preparedStartTtlMs: Number(process.env.BERTH_PREPARED_START_TTL_MS) }),
   });
   // live-restore: containers whose conmon survived are adopted; exits while down are recorded.
   await lifecycle.restore();
@@ -96,7 +98,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     layers: images.deps.layers,
     isActive: (id) => {
       const status = containers.deps.table.get(id)?.status;
-      return status !== undefined && isActive(status);
+      return (status !== undefined && isActive(status)) || lifecycle.isPrepared(id);
     },
     imageTop: (c) => images.table.layersOf(c.imageId).at(-1)?.cacheId,
     viewsDir: join(config.execRoot, 'rootfs-views'),

@@ -19,6 +19,8 @@ export interface HarnessOptions {
   args?: string[];
   /** Reuse a directory (for restart tests). */
   dir?: string;
+  /** Extra environment for berthd. */
+  env?: Record<string, string>;
 }
 
 export class Berthd {
@@ -63,7 +65,7 @@ export class Berthd {
   }
 
   async start(): Promise<this> {
-    const child = spawn(process.execPath, this.argv(), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, this.argv(), { stdio: ['ignore', 'pipe', 'pipe'], ...(this.#opts.env && { env: { ...process.env, ...this.#opts.env } }) });
     this.#child = child;
     // A test that dies before its cleanup must not leave its daemon behind.
     const reap = () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL');

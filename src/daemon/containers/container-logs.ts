@@ -63,6 +63,11 @@ export class ContainerLogs {
     return limit === undefined ? {} : { logMaxSize: limit };
   }
 
+  /** A prepared run that will not start: what prepare() noted for it goes. */
+  forget(id: string): void {
+    this.#startSizes.delete(id);
+  }
+
   /** Rotate the log of a run from now until `exited` settles (after start, or when re-adopted). */
   async adopt(c: ContainerRow, conmonPid: number, exited: Promise<unknown>): Promise<void> {
     const warn = (err: unknown) => this.#deps.logger?.warn(`log rotation of ${c.id.slice(0, 12)}: ${(err as Error).message}`);

@@ -8,17 +8,23 @@ import { healthStatusOf, inspectView, summaryView } from './container-views.ts';
 import { compareVersions } from '../../api/types/version.ts';
 import { invalidParameter } from '../../api/types/errors.ts';
 import { untilSeconds } from '../images/image-filters.ts';
+import { Overlay2Store } from '../../image/layers/index.ts';
+import { rootfsPath } from './rootfs.ts';
 
 const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
 const HEALTH_STATUSES = ['starting', 'healthy', 'unhealthy', 'none'];
 
-export function containersBackend(svc: ContainerService, lifecycle: { removeContainer(c: ContainerRow, force: boolean): Promise<void> }): ContainersBackend {
+export function containersBackend(svc: ContainerService, lifecycle: { removeContainer(c: ContainerRow, force: boolean): Promise<void>; prepareStart(id: string): void }): ContainersBackend {
   return {
-    create: (body, name) => svc.create(body, name),
+    async create(body, name) {
+      const created = await svc.create(body, name);
+      lifecycle.prepareStart(created.Id);
+      return created;
+    },
     async inspect(idOrName, size) {
       const c = svc.resolve(idOrName);
       const layers = svc.deps.images.deps.layers;
-      return { ...inspectView(c, { driver: layers.driver, graph: null }), ...(size && (await sizesOf(svc, c))) };
+      return { ...inspectView(c, { driver: layers.driver, graph: graphData(svc, c) }), ...(size && (await sizesOf(svc, c))) };
     },
     async list(opts, version) {
       const keep = predicate(svc, opts.filters);
@@ -49,6 +55,20 @@ export function containersBackend(svc: ContainerService, lifecycle: { removeCont
       }
       return { ContainersDeleted: deleted.length ? deleted : null, SpaceReclaimed: reclaimed };
     },
+  };
+}
+
+/** overlay2's directories of the container, as dockerd shows them: the image's layers (top
+ * first) under the writable one, and where they are mounted together. */
+function graphData(svc: ContainerService, c: ContainerRow): Record<string, string> | null {
+  const layers = svc.deps.images.deps.layers;
+  if (!(layers instanceof Overlay2Store)) return null;
+  const lower = svc.deps.images.table.layersOf(c.imageId).map((l) => layers.layerPath(l.cacheId)).reverse();
+  return {
+    ...(lower.length && { LowerDir: lower.join(':') }),
+    MergedDir: rootfsPath(layers, c.rwCacheId),
+    UpperDir: layers.layerPath(c.rwCacheId),
+    WorkDir: layers.workPath(c.rwCacheId),
   };
 }
 

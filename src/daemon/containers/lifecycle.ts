@@ -6,7 +6,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ContainerRow, hasProcess, isActive } from '../../store/containers.ts';
 import type { ContainerService } from './container-service.ts';
-import type { Conmon } from '../../runtime/monitor/conmon.ts';
+import type { Conmon, ConmonCreateOptions } from '../../runtime/monitor/conmon.ts';
 import type { OciRuntime } from '../../runtime/monitor/oci-runtime.ts';
 import type { ExitStatus } from '../../runtime/monitor/exits.ts';
 import type { ContainerLogs } from './container-logs.ts';
@@ -18,6 +18,9 @@ import { signalNumber } from './signals.ts';
 import { KeyedMutex } from '../../lib/keyed-mutex.ts';
 import { RestartManager } from './restart-manager.ts';
 import { RunTracker } from './run-tracker.ts';
+import { PreparedStarts, type CreatedContainer } from './prepared-starts.ts';
+import { isLiveProcess } from '../../lib/proc.ts';
+import { readPid } from '../../runtime/monitor/conmon-launch.ts';
 
 export interface LifecycleDeps {
   svc: ContainerService;
@@ -27,6 +30,8 @@ export interface LifecycleDeps {
   initPath?: string;
   /** Log drivers and rotation (container-logs.ts). */
   logs: ContainerLogs;
+  /** How long a container prepared for its start waits for it (prepared-starts.ts). */
+  preparedStartTtlMs?: number;
 }
 
 export class Lifecycle {
@@ -46,8 +51,29 @@ export class Lifecycle {
    * output must find it running, not be refused. */
   readonly #starting = new Map<string, Promise<boolean>>();
 
+  readonly #prepared: PreparedStarts;
+
   constructor(deps: LifecycleDeps) {
     this.deps = deps;
+    this.#prepared = new PreparedStarts({
+      max: 8,
+      ttlMs: deps.preparedStartTtlMs ?? 10_000,
+      lock: (id, fn) => this.#mutex.run(id, fn),
+      row: (id) => deps.svc.deps.table.get(id),
+      create: async (c) => {
+        try {
+          return await this.#runtimeCreate(c);
+        } catch (err) {
+          // What a failed create left: runc's state, conmon's files, the mount.
+          await deps.runtime.delete(c.id, true).catch(() => undefined);
+          await deps.conmon.cleanup(c.id).catch(() => undefined);
+          deps.logs.forget(c.id);
+          await unmountRootfs(deps.svc.deps.images.deps.layers, c.rwCacheId).catch(() => undefined);
+          throw err;
+        }
+      },
+      end: (c, made) => this.#endCreated(c, made, true),
+    });
     this.#tracker = new RunTracker((id) => deps.svc.deps.table.get(id) !== undefined);
     this.restarts = new RestartManager(deps.svc, {
       // Checked under the lock: a stop queued ahead of this restart has cancelled it.
@@ -72,40 +98,18 @@ export class Lifecycle {
 
   /** `byPolicy`: a restart by the restart policy, which leaves the user's stop mark alone. */
   async #start(id: string, byPolicy: boolean): Promise<void> {
-    const { svc, conmon, runtime } = this.deps;
+    const { svc, runtime } = this.deps;
     const c = svc.resolve(id);
     if (c.status === 'running' || c.status === 'restarting') throw notModified();
     if (c.status === 'paused') throw conflict('cannot start a paused container, try unpause instead');
     if (!byPolicy && c.manuallyStopped) svc.deps.table.update(c.id, { manuallyStopped: false });
-    const layers = svc.deps.images.deps.layers;
-    const rootfs = rootfsPath(layers, c.rwCacheId);
-    // Mounted while the directories are made and the log prepared; the spec waits for it, as
-    // users and groups are looked up in the container's /etc/passwd and /etc/group.
-    const mounted = mountRootfs(layers, c.rwCacheId);
-    mounted.catch(() => undefined); // awaited below; a failure must not count as unhandled meanwhile
-    const bundle = this.bundle(c.id);
     // The exit path waits for this: a process that exits before `runc start` returns must not
     // have its exit recorded before the start is (it would be overwritten with "running").
     const started = Promise.withResolvers<boolean>();
     this.#starting.set(c.id, started.promise);
     void started.promise.then(() => this.#starting.delete(c.id));
     try {
-      // Small files and directories on the path of every start: synchronously, as a thread-pool
-      // round trip per call would cost more than the calls themselves.
-      mkdirSync(bundle, { recursive: true, mode: 0o700 });
-      rmSync(join(bundle, 'oom'), { force: true }); // a previous run's
-      mkdirSync(join(c.logPath, '..'), { recursive: true, mode: 0o700 });
-      const cfg = c.config as { Tty?: boolean; OpenStdin?: boolean; StdinOnce?: boolean };
-      const consoleSize = consoleSizeOf(c);
-      const logging = await this.deps.logs.prepare(c);
-      await mounted;
-      writeFileSync(join(bundle, 'config.json'), specJson(containerSpec(c, rootfs, { ...(this.deps.initPath && { initPath: this.deps.initPath }) })));
-      const { pid, conmonPid } = await conmon.create({
-        id: c.id, name: c.name.slice(1), bundle, runtime, logPath: c.logPath,
-        pidFile: join(bundle, 'pid'), conmonPidFile: join(bundle, 'conmon.pid'),
-        terminal: cfg.Tty === true, ...(consoleSize && { consoleSize }), stdin: cfg.OpenStdin === true, leaveStdinOpen: cfg.OpenStdin === true && !cfg.StdinOnce,
-        ...logging,
-      });
+      const { pid, conmonPid } = await this.#createForStart(c);
       const exit = this.#watch(c.id, started.promise);
       void this.deps.logs.adopt(c, conmonPid, exit);
       await runtime.start(c.id, pid);
@@ -114,15 +118,88 @@ export class Lifecycle {
       started.resolve(true);
     } catch (err) {
       started.resolve(false);
-      await mounted.catch(() => undefined); // settled first: a mount landing after the unmount would stay
       await runtime.delete(c.id, true).catch(() => undefined);
-      await unmountRootfs(layers, c.rwCacheId).catch(() => undefined);
+      await unmountRootfs(svc.deps.images.deps.layers, c.rwCacheId).catch(() => undefined);
       svc.deps.table.update(c.id, { error: (err as Error).message, exitCode: 128 });
       this.#tracker.startFailed(c.id);
       // As dockerd: a container that was to remove itself is removed when it cannot start.
       if ((c.hostConfig as { AutoRemove?: boolean }).AutoRemove) await this.#remove(svc.resolve(c.id)).catch(() => undefined);
       throw err;
     }
+  }
+
+  /** The container created in the runtime for this start: the one prepared after its create
+   * if it was made from the same spec and options and still waits, else a new one. */
+  async #createForStart(c: ContainerRow): Promise<CreatedContainer> {
+    const prepared = this.#prepared.take(c.id);
+    if (!prepared) return this.#runtimeCreate(c);
+    const plan = this.#plan(c, rootfsPath(this.deps.svc.deps.images.deps.layers, c.rwCacheId));
+    if (plan.key === prepared.key && isLiveProcess(prepared.pid)) return prepared;
+    await this.#endCreated(c, prepared, false);
+    return this.#runtimeCreate(c);
+  }
+
+  /** The spec and conmon's options for a start of `c` (whose rootfs is mounted at `rootfs`). */
+  #plan(c: ContainerRow, rootfs: string): { spec: string; options: Omit<ConmonCreateOptions, 'runtime' | 'logMaxSize'>; key: string } {
+    const spec = specJson(containerSpec(c, rootfs, { ...(this.deps.initPath && { initPath: this.deps.initPath }) }));
+    const cfg = c.config as { Tty?: boolean; OpenStdin?: boolean; StdinOnce?: boolean };
+    const consoleSize = consoleSizeOf(c);
+    const bundle = this.bundle(c.id);
+    const options = {
+      id: c.id, name: c.name.slice(1), bundle, logPath: c.logPath,
+      pidFile: join(bundle, 'pid'), conmonPidFile: join(bundle, 'conmon.pid'),
+      terminal: cfg.Tty === true, ...(consoleSize && { consoleSize }), stdin: cfg.OpenStdin === true, leaveStdinOpen: cfg.OpenStdin === true && !cfg.StdinOnce,
+    };
+    return { spec, options, key: JSON.stringify([spec, options, this.deps.logs.configOf(c)]) };
+  }
+
+  /** Mount, bundle, conmon + `runc create`: the container's process then waits on runc's exec
+   * FIFO. Rejects once its mount has settled; the caller cleans up. */
+  async #runtimeCreate(c: ContainerRow): Promise<CreatedContainer> {
+    const layers = this.deps.svc.deps.images.deps.layers;
+    // Mounted while the directories are made and the log prepared; the spec waits for it, as
+    // users and groups are looked up in the container's /etc/passwd and /etc/group.
+    const mounted = mountRootfs(layers, c.rwCacheId);
+    try {
+      // Small files and directories on the path of every start: synchronously, as a thread-pool
+      // round trip per call would cost more than the calls themselves.
+      const bundle = this.bundle(c.id);
+      mkdirSync(bundle, { recursive: true, mode: 0o700 });
+      rmSync(join(bundle, 'oom'), { force: true }); // a previous run's
+      mkdirSync(join(c.logPath, '..'), { recursive: true, mode: 0o700 });
+      const logging = await this.deps.logs.prepare(c);
+      const plan = this.#plan(c, await mounted);
+      writeFileSync(join(bundle, 'config.json'), plan.spec);
+      const { pid, conmonPid } = await this.deps.conmon.create({ ...plan.options, runtime: this.deps.runtime, ...logging });
+      return { key: plan.key, pid, conmonPid };
+    } catch (err) {
+      await mounted.catch(() => undefined); // settled first: a mount landing after the unmount would stay
+      throw err;
+    }
+  }
+
+  /** Ends a created container that will not be started: `runc delete --force` kills its waiting
+   * process, conmon records that end and exits, and its files go (and the mount, if asked). */
+  async #endCreated(c: ContainerRow, made: CreatedContainer, unmount: boolean): Promise<void> {
+    const { runtime, conmon } = this.deps;
+    await runtime.delete(c.id, true).catch(() => undefined);
+    // Its exit file must be written before the next monitor's run begins, or it would be taken
+    // for that run's exit.
+    const ended = await conmon.waitExit(c.id, AbortSignal.timeout(5000)).then(() => true, () => false);
+    if (!ended && isLiveProcess(made.conmonPid)) process.kill(made.conmonPid, 'SIGKILL');
+    await conmon.cleanup(c.id);
+    this.deps.logs.forget(c.id);
+    if (unmount) await unmountRootfs(this.deps.svc.deps.images.deps.layers, c.rwCacheId).catch(() => undefined);
+  }
+
+  /** After POST /containers/create: the start that usually follows is prepared (prepared-starts.ts). */
+  prepareStart(id: string): void {
+    if (!this.#shuttingDown) this.#prepared.prepare(id);
+  }
+
+  /** Whether the container's rootfs is mounted for a prepared start. */
+  isPrepared(id: string): boolean {
+    return this.#prepared.has(id);
   }
 
   /** How many runs this daemon has seen start; pass it to nextRun to wait for the next one. */
@@ -218,6 +295,7 @@ export class Lifecycle {
   async shutdown(stopContainers: boolean): Promise<void> {
     this.#shuttingDown = true;
     this.restarts.close();
+    await this.#prepared.close();
     if (!stopContainers) return;
     const active = this.deps.svc.deps.table.all().filter((c) => hasProcess(c.status));
     await Promise.all(active.map((c) => this.#mutex.run(c.id, () => this.#stop(c.id, {})).catch(() => undefined)));
@@ -350,6 +428,7 @@ export class Lifecycle {
   /** Removal without the lock: for the exit path (AutoRemove) and a failed start, which hold it or must not wait. */
   async #remove(c: ContainerRow): Promise<void> {
     this.deps.svc.assertRemovable(c);
+    await this.#prepared.discard(c.id);
     rmSync(this.bundle(c.id), { recursive: true, force: true }); // a few files on tmpfs
     // The row and layer and the log directory are independent: removed at once.
     await Promise.all([this.deps.svc.remove(c), rm(join(c.logPath, '..'), { recursive: true, force: true })]);
@@ -385,7 +464,9 @@ export class Lifecycle {
     // the next start of that container fail: remove it.
     for (const state of await runtime.list().catch(() => [])) {
       const row = svc.deps.table.get(state.id);
-      if (!row || (row.status !== 'running' && row.status !== 'paused')) await runtime.delete(state.id, true).catch(() => undefined);
+      // Prepared for a start that the last daemon never saw: its process waits on the FIFO.
+      if (row?.status === 'created') await this.#endCreated(row, { key: '', pid: 0, conmonPid: conmonPidIn(this.bundle(row.id)) }, true);
+      else if (!row || (row.status !== 'running' && row.status !== 'paused')) await runtime.delete(state.id, true).catch(() => undefined);
       // Frozen for a copy when the last daemon went away: nobody will thaw it but us.
       else if (row.status === 'running' && state.status === 'paused') await runtime.resume(state.id).catch(() => undefined);
     }
@@ -399,6 +480,15 @@ export class Lifecycle {
       await this.#onExit(c.id, exit);
     }
     await this.restarts.startAll(stopped);
+  }
+}
+
+/** The pid conmon wrote into a bundle (0 when there is none). */
+function conmonPidIn(bundle: string): number {
+  try {
+    return readPid(join(bundle, 'conmon.pid'));
+  } catch {
+    return 0;
   }
 }
 

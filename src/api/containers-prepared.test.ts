@@ -1,0 +1,106 @@
+// Starts prepared right after the create (daemon/containers/prepared-starts.ts): the start uses
+// the runc container made for it, honours what changed since the create, and a container whose
+// start never comes is ended after its time, by its removal, or by the next daemon.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Berthd } from '../testing/berthd-harness.ts';
+import { hasCommand } from '../testing/run.ts';
+import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
+import { cgroupsOf, processesOf } from '../testing/leftovers.ts';
+
+const skip = hasCommand('docker') ? false : 'the docker CLI is not installed';
+const TTL_MS = 1500;
+const harness = { env: { BERTH_PREPARED_START_TTL_MS: String(TTL_MS) } };
+const f = useBusyboxDaemon({ skip, harness });
+const docker = f.docker;
+
+const runcState = (id: string) => join(f.d.dir, 'exec', 'runc', id, 'state.json');
+const mounted = (merged: string) => readFileSync('/proc/mounts', 'utf8').split('\n').some((l) => l.split(' ')[1] === merged);
+
+async function until(what: string, ok: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+interface Prepared { id: string; pid: number; merged: string }
+
+async function createPrepared(args: string[]): Promise<Prepared> {
+  const r = await docker(['create', ...args]);
+  assert.equal(r.code, 0, r.stderr);
+  const id = r.stdout.trim();
+  const pidFile = join(f.d.dir, 'exec', 'containers', id, 'pid');
+  await until('its start is prepared', () => existsSync(runcState(id)) && existsSync(pidFile));
+  const merged = (await docker(['inspect', '--format', '{{.GraphDriver.Data.MergedDir}}', id])).stdout.trim();
+  assert.ok(mounted(merged), 'the rootfs is mounted for the start');
+  return { id, pid: Number(readFileSync(pidFile, 'utf8')), merged };
+}
+
+function nothingLeft({ id, merged }: Prepared): void {
+  assert.equal(existsSync(runcState(id)), false, 'no runc state');
+  assert.deepEqual(processesOf([id]), [], 'no conmon or runc init');
+  assert.deepEqual(cgroupsOf([id]), [], 'no cgroup');
+  assert.equal(mounted(merged), false, 'no rootfs mount');
+  assert.equal(existsSync(join(f.d.dir, 'exec', 'exits', id)), false, 'no exit file');
+  assert.equal(existsSync(join(f.d.dir, 'exec', 'socket', id)), false, 'no attach socket link');
+}
+
+test('the start uses the container prepared after the create; inspect shows nothing of it before', { skip }, async () => {
+  const c = await createPrepared(['busybox', 'sh', '-c', 'cat /etc/motd; exec sleep 1000']);
+  assert.equal((await docker(['inspect', '--format', '{{.State.Status}} {{.State.Pid}}', c.id])).stdout.trim(), 'created 0');
+  assert.equal((await docker(['exec', c.id, 'true'])).code, 1, 'exec refuses a created container');
+  // A file copied in meanwhile changes nothing the runtime was given: the container is used,
+  // and sees the file (the copy's end leaves the rootfs mounted for it).
+  const dir = mkdtempSync(join(tmpdir(), 'motd-'));
+  writeFileSync(join(dir, 'motd'), 'copied\n');
+  assert.equal((await docker(['cp', join(dir, 'motd'), `${c.id}:/etc/motd`])).code, 0);
+  rmSync(dir, { recursive: true });
+  assert.ok(mounted(c.merged));
+  const upperDir = (await docker(['inspect', '--format', '{{.GraphDriver.Data.UpperDir}}', c.id])).stdout.trim();
+  assert.equal((await docker(['start', c.id])).code, 0);
+  assert.equal((await docker(['inspect', '--format', '{{.State.Status}} {{.State.Pid}}', c.id])).stdout.trim(), `running ${c.pid}`);
+  assert.ok(existsSync(join(upperDir, 'etc', 'motd')), 'the copy is in the writable layer');
+  let logs = await docker(['logs', c.id]);
+  for (let i = 0; i < 100 && logs.stdout === ''; i++) logs = (await new Promise((r) => setTimeout(r, 20)), await docker(['logs', c.id]));
+  assert.deepEqual(logs, { code: 0, stdout: 'copied\n', stderr: '' });
+  assert.equal((await docker(['rm', '-f', c.id])).code, 0);
+  nothingLeft(c);
+});
+
+test('the start sees what changed since the create (update, rename) and uses a new container', { skip }, async () => {
+  const c = await createPrepared(['-m', '64m', 'busybox', 'sleep', '1000']);
+  assert.equal((await docker(['update', '-m', '32m', '--memory-swap', '64m', c.id])).code, 0);
+  assert.equal((await docker(['rename', c.id, 'renamed'])).code, 0);
+  assert.equal((await docker(['start', 'renamed'])).code, 0);
+  const pid = Number((await docker(['inspect', '--format', '{{.State.Pid}}', c.id])).stdout.trim());
+  assert.ok(pid > 0 && pid !== c.pid, `a new process (${pid}, prepared ${c.pid})`);
+  const limit = await docker(['exec', c.id, 'cat', '/sys/fs/cgroup/memory/memory.limit_in_bytes']);
+  assert.equal(limit.stdout, '33554432\n');
+  assert.equal((await docker(['rm', '-f', c.id])).code, 0);
+  nothingLeft(c);
+});
+
+test('a prepared container whose start does not come is ended after its time, and starts as usual later', { skip }, async () => {
+  const c = await createPrepared(['busybox', 'echo', 'late']);
+  await until('the preparation expires', () => !existsSync(runcState(c.id)) && processesOf([c.id]).length === 0 && !mounted(c.merged), TTL_MS + 10_000);
+  nothingLeft(c);
+  const events = await docker(['events', '--since', '0', '--until', String(Math.ceil(Date.now() / 1000) + 1), '--filter', `container=${c.id}`, '--format', '{{.Action}}']);
+  assert.equal(events.stdout, 'create\n', 'its ending sends no event');
+  assert.deepEqual(await docker(['start', '-a', c.id]), { code: 0, stdout: 'late\n', stderr: '' });
+  assert.equal((await docker(['rm', c.id])).code, 0);
+});
+
+test('a daemon killed while a start is prepared: the next one ends it, and the start works', { skip }, async () => {
+  const c = await createPrepared(['busybox', 'echo', 'after restart']);
+  await f.d.kill();
+  f.d = await new Berthd({ dir: f.d.dir, ...harness }).start();
+  nothingLeft(c);
+  assert.deepEqual(await docker(['start', '-a', c.id]), { code: 0, stdout: 'after restart\n', stderr: '' });
+  assert.equal((await docker(['rm', c.id])).code, 0);
+  nothingLeft(c);
+});
