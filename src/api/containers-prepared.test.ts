@@ -3,7 +3,7 @@
 // start never comes is ended after its time, by its removal, or by the next daemon.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Berthd } from '../testing/berthd-harness.ts';
@@ -98,8 +98,13 @@ test('a prepared container whose start does not come is ended after its time, an
 test('a daemon killed while a start is prepared: the next one ends it, and the start works', { skip }, async () => {
   const c = await createPrepared(['busybox', 'echo', 'after restart']);
   await f.d.kill();
+  // A log directory a removal had renamed away but not yet deleted: the next daemon deletes it.
+  const debris = join(f.d.dir, 'data', 'containers', `.removed-${'0'.repeat(64)}-00000000`);
+  mkdirSync(debris, { recursive: true });
+  writeFileSync(join(debris, 'x-json.log'), 'old\n');
   f.d = await new Berthd({ dir: f.d.dir, ...harness }).start();
   nothingLeft(c);
+  await until('the half-deleted log directory is gone', () => !existsSync(debris));
   assert.deepEqual(await docker(['start', '-a', c.id]), { code: 0, stdout: 'after restart\n', stderr: '' });
   assert.equal((await docker(['rm', c.id])).code, 0);
   nothingLeft(c);

@@ -89,6 +89,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     // Tests shorten how long a prepared start waits (prepared-starts.ts); 10 s otherwise.
     ...(Number(process.env.BERTH_PREPARED_START_TTL_MS) > 0 && { preparedStartTtlMs: Number(process.env.BERTH_PREPARED_START_TTL_MS) }),
   });
+  logs.clearRemoved(join(config.dataRoot, 'containers'));
   // live-restore: containers whose conmon survived are adopted; exits while down are recorded.
   await lifecycle.restore();
   const execs = new ExecService(lifecycle);

@@ -1,8 +1,10 @@
 // Each running container's log, kept as its logging driver says: rotated by a LogRotator from
 // conmon's start (or from berthd's, for containers re-adopted after a restart) until it exits.
 // The "none" driver keeps a small file only for attach, removed once the container has exited.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ContainerRow } from '../../store/containers.ts';
 import type { Conmon } from '../../runtime/monitor/conmon.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -20,6 +22,9 @@ export interface ContainerLogsDeps {
   /** How long the "none" driver's file outlives the container, for attached readers to finish. */
   noneGraceMs?: number;
 }
+
+/** Log directories of removed containers, being deleted (beside the live ones). */
+const REMOVED_PREFIX = '.removed-';
 
 export class ContainerLogs {
   readonly #deps: ContainerLogsDeps;
@@ -61,6 +66,39 @@ export class ContainerLogs {
     this.#startSizes.set(c.id, await beforeStart(c.logPath));
     const limit = conmonLogLimit(policy);
     return limit === undefined ? {} : { logMaxSize: limit };
+  }
+
+  /** A removed container's log directory: renamed away at once (the removal waits for nothing
+   * more; a log can be large), its files deleted behind the caller. */
+  removeDir(c: ContainerRow): void {
+    const dir = dirname(c.logPath);
+    const trash = join(dirname(dir), `${REMOVED_PREFIX}${c.id}-${randomBytes(4).toString('hex')}`);
+    try {
+      renameSync(dir, trash);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    this.#deleteLater(trash);
+  }
+
+  /** At startup: directories a crash left half deleted. */
+  clearRemoved(root: string): void {
+    if (!existsSync(root)) return;
+    for (const name of readdirSync(root).filter((n) => n.startsWith(REMOVED_PREFIX))) this.#deleteLater(join(root, name));
+  }
+
+  /** Resolves once every removed log directory is deleted. */
+  async removalsDone(): Promise<void> {
+    await Promise.all([...this.#removals]);
+  }
+
+  readonly #removals = new Set<Promise<void>>();
+
+  #deleteLater(path: string): void {
+    const removal = rm(path, { recursive: true, force: true }).catch((err: Error) => this.#deps.logger?.warn(`cannot delete ${path}: ${err.message}`));
+    this.#removals.add(removal);
+    void removal.then(() => this.#removals.delete(removal));
   }
 
   /** A prepared run that will not start: what prepare() noted for it goes. */

@@ -22,7 +22,7 @@ export function lifecycleBackend(lc: Lifecycle): LifecycleBackend {
     logs(id, req) {
       const c = svc.resolve(id);
       lc.deps.logs.checkReadable(c);
-      const exited = lc.exitOf(c.id);
+      const exited = lc.endOf(c.id);
       const lines = readLogBatches(c.logPath, {
         follow: req.follow && exited !== undefined, stdout: req.stdout, stderr: req.stderr, signal: req.signal,
         ...(exited && { exited }), ...(req.sinceNano !== undefined && { since: req.sinceNano }),
@@ -66,7 +66,7 @@ interface FollowOptions {
 
 /** Output of the current run, or of the next one when the container is not running yet. */
 async function* follow(lc: Lifecycle, id: string, o: FollowOptions): AsyncGenerator<LogLine[]> {
-  const exited = lc.exitOf(id) ?? (await lc.nextRun(id, lc.runGeneration(id), o.signal))?.exit;
+  const exited = lc.endOf(id) ?? (await lc.nextRun(id, lc.runGeneration(id), o.signal))?.ended;
   if (!exited) return;
   if (o.stdin) void connectStdin(lc, id, o.stdin);
   const c = lc.deps.svc.resolve(id);

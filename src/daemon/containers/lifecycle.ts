@@ -2,7 +2,6 @@
 // wait, and the exit path (record the exit, clean runtime state, unmount, auto-remove). State
 // changes are committed to the store before they are announced.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ContainerRow, hasProcess, isActive } from '../../store/containers.ts';
 import type { ContainerService } from './container-service.ts';
@@ -17,7 +16,7 @@ import { conflict, notModified } from '../../api/types/errors.ts';
 import { signalNumber } from './signals.ts';
 import { KeyedMutex } from '../../lib/keyed-mutex.ts';
 import { RestartManager } from './restart-manager.ts';
-import { RunTracker } from './run-tracker.ts';
+import { RunTracker, type Run } from './run-tracker.ts';
 import { PreparedStarts, type CreatedContainer } from './prepared-starts.ts';
 import { isLiveProcess } from '../../lib/proc.ts';
 import { readPid } from '../../runtime/monitor/conmon-launch.ts';
@@ -38,6 +37,8 @@ export class Lifecycle {
   readonly deps: LifecycleDeps;
   /** Resolves with the exit of the current run of each running container. */
   readonly #exits = new Map<string, Promise<ExitStatus>>();
+  /** conmon's report of each running container's process end (before the exit is recorded). */
+  readonly #ends = new Map<string, Promise<ExitStatus>>();
   readonly #tracker: RunTracker;
 
   /** Start, stop, restart, pause and unpause of one container run one at a time. */
@@ -207,20 +208,29 @@ export class Lifecycle {
     return this.#tracker.generation(id);
   }
 
-  /** The exit of the first run after generation `after`; undefined if a start fails first. */
-  nextRun(id: string, after: number, signal?: AbortSignal): Promise<{ exit: Promise<ExitStatus> } | undefined> {
+  /** The first run after generation `after` (its exit, and its process's end); undefined if a
+   * start fails first. */
+  nextRun(id: string, after: number, signal?: AbortSignal): Promise<Run | undefined> {
     return this.#tracker.nextRun(id, after, signal);
   }
 
-  /** The exit of the run in progress (or undefined when the container is not running). */
+  /** The exit of the run in progress, once recorded and cleaned up after (undefined when the
+   * container is not running). */
   exitOf(id: string): Promise<ExitStatus> | undefined {
     return this.#exits.get(id);
+  }
+
+  /** The end of the run in progress's process, as soon as conmon reports it: its output is
+   * complete then (readers of it need not wait for the clean-up, nor a removal). */
+  endOf(id: string): Promise<ExitStatus> | undefined {
+    return this.#ends.get(id);
   }
 
   #watch(id: string, started: Promise<boolean> = Promise.resolve(true)): Promise<ExitStatus> {
     const existing = this.#exits.get(id);
     if (existing) return existing;
-    const p = this.deps.conmon.waitExit(id).then(async (exit) => {
+    const ended = this.deps.conmon.waitExit(id);
+    const p = ended.then(async (exit) => {
       // A start that failed has already cleaned up and recorded its error: no exit to record.
       if (await started) await this.#onExit(id, exit);
       else {
@@ -230,7 +240,9 @@ export class Lifecycle {
       return exit;
     });
     this.#exits.set(id, p);
-    this.#tracker.started(id, p);
+    this.#ends.set(id, ended);
+    void p.finally(() => this.#ends.get(id) === ended && this.#ends.delete(id)).catch(() => undefined);
+    this.#tracker.started(id, { exit: p, ended });
     return p;
   }
 
@@ -430,8 +442,8 @@ export class Lifecycle {
     this.deps.svc.assertRemovable(c);
     await this.#prepared.discard(c.id);
     rmSync(this.bundle(c.id), { recursive: true, force: true }); // a few files on tmpfs
-    // The row and layer and the log directory are independent: removed at once.
-    await Promise.all([this.deps.svc.remove(c), rm(join(c.logPath, '..'), { recursive: true, force: true })]);
+    this.deps.logs.removeDir(c);
+    await this.deps.svc.remove(c);
     this.#tracker.removed(c.id);
   }
 

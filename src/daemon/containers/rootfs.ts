@@ -1,7 +1,6 @@
 // A container's root filesystem: overlay2 mounts the image layers under the container's
 // writable layer at <layer>/merged; vfs's writable layer is already a full tree.
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LayerStore } from '../../image/layers/index.ts';
 import { Overlay2Store, mountOverlay, unmount, mountsUnder } from '../../image/layers/index.ts';
@@ -16,7 +15,7 @@ export async function mountRootfs(layers: LayerStore, rwCacheId: string): Promis
   const target = mergedPath(layers, rwCacheId);
   if (isMounted(target)) return target;
   const dirs = await layers.lowerDirs(rwCacheId);
-  await mkdir(target, { recursive: true });
+  mkdirSync(target, { recursive: true }); // on every start: no thread-pool round trip
   await mountOverlay(dirs.slice(1), dirs[0]!, layers.workPath(rwCacheId), target);
   return target;
 }

@@ -4,9 +4,15 @@
 // failed start or a removal wakes them too.
 import type { ExitStatus } from '../../runtime/monitor/exits.ts';
 
+/** One run of a container: its exit once recorded, and its process's end as conmon reports it. */
+export interface Run {
+  exit: Promise<ExitStatus>;
+  ended: Promise<ExitStatus>;
+}
+
 export class RunTracker {
   /** The latest run of each container, kept after it ends. */
-  readonly #runs = new Map<string, { gen: number; exit: Promise<ExitStatus> }>();
+  readonly #runs = new Map<string, Run & { gen: number }>();
   /** Failed starts per container, so a waiter for a start sees one fail. */
   readonly #failedStarts = new Map<string, number>();
   readonly #removed = new Map<string, PromiseWithResolvers<void>>();
@@ -26,8 +32,8 @@ export class RunTracker {
     return this.#failedStarts.get(id) ?? 0;
   }
 
-  started(id: string, exit: Promise<ExitStatus>): void {
-    this.#runs.set(id, { gen: this.generation(id) + 1, exit });
+  started(id: string, run: Run): void {
+    this.#runs.set(id, { gen: this.generation(id) + 1, ...run });
     this.#notify(id);
   }
 
@@ -55,11 +61,11 @@ export class RunTracker {
   }
 
   /** The exit of the first run after generation `after`; undefined if a start fails first. */
-  async nextRun(id: string, after: number, signal?: AbortSignal): Promise<{ exit: Promise<ExitStatus> } | undefined> {
+  async nextRun(id: string, after: number, signal?: AbortSignal): Promise<Run | undefined> {
     const failed = this.failedStarts(id);
     for (;;) {
       const run = this.#runs.get(id);
-      if (run && run.gen > after) return { exit: run.exit };
+      if (run && run.gen > after) return { exit: run.exit, ended: run.ended };
       if (signal?.aborted || !this.#exists(id) || this.failedStarts(id) > failed) return undefined;
       // Woken at once by a run starting, a start failing or a removal; the timeout only
       // bounds how long an abort or a vanished container takes to notice.

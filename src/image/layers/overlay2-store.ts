@@ -10,8 +10,8 @@
 // the rename is the commit, so a crash leaves only staging debris, which opening the store clears;
 // the tar-split record is written inside the staging dir, so no layer ever exists without it.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { readFile, readlink, rm } from 'node:fs/promises';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { invalidParameter, notFound } from '../../api/types/errors.ts';
@@ -117,13 +117,20 @@ export class Overlay2Store implements LayerStore {
     return readdirSync(this.home).filter((n) => isCacheId(n) && this.exists(n)).sort();
   }
 
+  /** Synchronous: a few bytes per layer, read on the path of every start (a thread-pool round
+   * trip per file would cost more than the reads). */
   async lowerDirs(cacheId: string): Promise<string[]> {
     const dir = this.#existing(cacheId);
-    const lower = (await readFile(join(dir, 'lower'), 'utf8').catch(() => '')).trim();
+    let lower = '';
+    try {
+      lower = readFileSync(join(dir, 'lower'), 'utf8').trim();
+    } catch {
+      // the bottom layer has no `lower`
+    }
     const parents = lower === '' ? [] : lower.split(':');
     const out = [join(dir, 'diff')];
     // Each l/SHORT link reads "../<cacheId>/diff": resolved against the l/ directory.
-    for (const p of parents) out.push(resolve(this.home, LINKS, await readlink(join(this.home, p))));
+    for (const p of parents) out.push(resolve(this.home, LINKS, readlinkSync(join(this.home, p))));
     return out;
   }
 

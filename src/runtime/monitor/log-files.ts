@@ -6,8 +6,8 @@
 // Rotation's renames are here too (log-rotation.ts decides when).
 // Readers take a consistent snapshot: every file opened, then each name checked to still be the
 // file that was opened, so a rotation in between (which renames them all) is seen and retried.
-import { closeSync, constants, createReadStream, createWriteStream, fstatSync, openSync, readdirSync, statSync } from 'node:fs';
-import { link, rename, rm } from 'node:fs/promises';
+import { closeSync, constants, createReadStream, createWriteStream, fstatSync, linkSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -141,14 +141,16 @@ export async function finishRotated(path: string, policy: RotationPolicy): Promi
 }
 
 /** Point .keep at the file conmon writes now (a new link renamed over the old one). */
-export async function relinkKeep(path: string): Promise<void> {
+export function relinkKeep(path: string): void {
+  // Three metadata operations, done when every container starts: synchronously (a thread-pool
+  // round trip each would cost more).
   const tmp = `${path}${KEEP_SUFFIX}.tmp`;
-  await rm(tmp, { force: true });
+  rmSync(tmp, { force: true });
   try {
-    await link(path, tmp);
+    linkSync(path, tmp);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw e;
   }
-  await rename(tmp, `${path}${KEEP_SUFFIX}`);
+  renameSync(tmp, `${path}${KEEP_SUFFIX}`);
 }

@@ -12,8 +12,8 @@
 //  - the rotator tracks conmon's count (conmon's bytes are exactly the bytes in the files) and does
 //    not rotate by itself when conmon is about to, so the two never race. The count survives a
 //    berthd restart in a small state file.
-import { closeSync, existsSync, openSync, rmSync, statSync, watch, type FSWatcher } from 'node:fs';
-import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import { readFile, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { KEEP_SUFFIX, finishRotated, listRotated, relinkKeep, rotatedPath, shift } from './log-files.ts';
 
@@ -83,7 +83,7 @@ export class LogRotator {
    * the count is read back from the state file. */
   async start(startSize?: number): Promise<void> {
     this.#counted = startSize !== undefined ? -startSize : await this.#loadCount();
-    await this.#saveCount();
+    this.#saveCount();
     if (this.#stopped) return; // the container is already gone
     try {
       this.#watcher = watch(dirname(this.#o.path), () => this.check()).unref();
@@ -166,8 +166,8 @@ export class LogRotator {
       await finishRotated(path, policy);
       this.#counted = 0;
     }
-    await relinkKeep(path);
-    await this.#saveCount();
+    relinkKeep(path);
+    this.#saveCount();
   }
 
   async #isRotated(ino: number): Promise<boolean> {
@@ -183,8 +183,8 @@ export class LogRotator {
     // conmon writes on into .1 until it reopens; after that .1 is complete.
     const reopened = await this.#o.reopen().then(() => waitForNewFile(path, ino, () => this.#stopped), () => false);
     this.#counted += (await stat(first).catch(() => undefined))?.size ?? 0;
-    if (reopened) await relinkKeep(path);
-    await this.#saveCount();
+    if (reopened) relinkKeep(path);
+    this.#saveCount();
     await finishRotated(path, policy);
   }
 
@@ -200,10 +200,11 @@ export class LogRotator {
     return this.#o.conmonLimit ?? 0;
   }
 
-  async #saveCount(): Promise<void> {
+  /** A few bytes in the exec-root (tmpfs), written at every start: synchronously. */
+  #saveCount(): void {
     const tmp = `${this.#o.statePath}.tmp`;
-    await writeFile(tmp, JSON.stringify({ conmonPid: this.#o.conmonPid, counted: this.#counted }));
-    await rename(tmp, this.#o.statePath);
+    writeFileSync(tmp, JSON.stringify({ conmonPid: this.#o.conmonPid, counted: this.#counted }));
+    renameSync(tmp, this.#o.statePath);
   }
 }
 
