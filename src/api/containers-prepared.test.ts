@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pack } from 'tar-stream';
 import { Berthd } from '../testing/berthd-harness.ts';
 import { hasCommand } from '../testing/run.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
@@ -70,6 +72,23 @@ test('the start uses the container prepared after the create; inspect shows noth
   assert.deepEqual(logs, { code: 0, stdout: 'copied\n', stderr: '' });
   assert.equal((await docker(['rm', '-f', c.id])).code, 0);
   nothingLeft(c);
+});
+
+test('a copy into the container right after its create shares the mount its start is prepared on', { skip }, async () => {
+  const containers = f.d.client().containers;
+  for (let i = 0; i < 3; i++) {
+    const { Id } = await containers.create({ Image: 'busybox', Cmd: ['cat', '/etc/motd'] });
+    const tar = pack();
+    tar.entry({ name: 'motd', mode: 0o644 }, `copy ${i}\n`);
+    tar.finalize();
+    await containers.putArchive(Id, '/etc', tar as unknown as Readable); // at once, as a client library does
+    const merged = (await docker(['inspect', '--format', '{{.GraphDriver.Data.MergedDir}}', Id])).stdout.trim();
+    await until('its start is prepared', () => existsSync(runcState(Id)));
+    const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').filter((l) => l.split(' ')[1] === merged);
+    assert.equal(mounts.length, 1, 'one overlay on the writable layer');
+    assert.deepEqual(await docker(['start', '-a', Id]), { code: 0, stdout: `copy ${i}\n`, stderr: '' });
+    assert.equal((await docker(['rm', Id])).code, 0);
+  }
 });
 
 test('the start sees what changed since the create (update, rename) and uses a new container', { skip }, async () => {

@@ -108,6 +108,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     thaw: (id) => lifecycle.thawAfterAccess(id),
   });
   await rootfsAccess.cleanup();
+  lifecycle.deps.rootfsInUse = (id) => rootfsAccess.inUse(id);
 
   const system = new SystemService({
     config: () => config,

@@ -31,6 +31,9 @@ export interface LifecycleDeps {
   logs: ContainerLogs;
   /** How long a container prepared for its start waits for it (prepared-starts.ts). */
   preparedStartTtlMs?: number;
+  /** Whether a copy or export is using the container's rootfs (set once RootfsAccess exists):
+   * ending a prepared start leaves the unmount to that user's release. */
+  rootfsInUse?: (id: string) => boolean;
 }
 
 export class Lifecycle {
@@ -69,7 +72,7 @@ export class Lifecycle {
           await deps.runtime.delete(c.id, true).catch(() => undefined);
           await deps.conmon.cleanup(c.id).catch(() => undefined);
           deps.logs.forget(c.id);
-          await unmountRootfs(deps.svc.deps.images.deps.layers, c.rwCacheId).catch(() => undefined);
+          if (!deps.rootfsInUse?.(c.id)) await unmountRootfs(deps.svc.deps.images.deps.layers, c.rwCacheId).catch(() => undefined);
           throw err;
         }
       },
@@ -190,7 +193,7 @@ export class Lifecycle {
     if (!ended && isLiveProcess(made.conmonPid)) process.kill(made.conmonPid, 'SIGKILL');
     await conmon.cleanup(c.id);
     this.deps.logs.forget(c.id);
-    if (unmount) await unmountRootfs(this.deps.svc.deps.images.deps.layers, c.rwCacheId).catch(() => undefined);
+    if (unmount && !this.deps.rootfsInUse?.(c.id)) await unmountRootfs(this.deps.svc.deps.images.deps.layers, c.rwCacheId).catch(() => undefined);
   }
 
   /** After POST /containers/create: the start that usually follows is prepared (prepared-starts.ts). */

@@ -63,6 +63,11 @@ export class RootfsAccess {
     });
   }
 
+  /** Whether a copy, export or diff is using the container's rootfs now. */
+  inUse(id: string): boolean {
+    return this.#users.has(id);
+  }
+
   async with<T>(c: ContainerRow, fn: (rootfs: string) => Promise<T>): Promise<T> {
     const rootfs = await this.acquire(c);
     try {

@@ -10,14 +10,25 @@ export function rootfsPath(layers: LayerStore, rwCacheId: string): string {
   return layers instanceof Overlay2Store ? mergedPath(layers, rwCacheId) : layers.layerPath(rwCacheId);
 }
 
-export async function mountRootfs(layers: LayerStore, rwCacheId: string): Promise<string> {
-  if (!(layers instanceof Overlay2Store)) return layers.layerPath(rwCacheId);
+/** Mounts in progress by target: a start (or a prepared start) and a copy that mount the same
+ * rootfs at once share one mount instead of stacking two overlays on one upper directory. */
+const mounting = new Map<string, Promise<string>>();
+
+export function mountRootfs(layers: LayerStore, rwCacheId: string): Promise<string> {
+  if (!(layers instanceof Overlay2Store)) return Promise.resolve(layers.layerPath(rwCacheId));
   const target = mergedPath(layers, rwCacheId);
-  if (isMounted(target)) return target;
-  const dirs = await layers.lowerDirs(rwCacheId);
-  mkdirSync(target, { recursive: true }); // on every start: no thread-pool round trip
-  await mountOverlay(dirs.slice(1), dirs[0]!, layers.workPath(rwCacheId), target);
-  return target;
+  const inFlight = mounting.get(target);
+  if (inFlight) return inFlight;
+  const mounted = (async () => {
+    if (isMounted(target)) return target;
+    const dirs = await layers.lowerDirs(rwCacheId);
+    mkdirSync(target, { recursive: true }); // on every start: no thread-pool round trip
+    await mountOverlay(dirs.slice(1), dirs[0]!, layers.workPath(rwCacheId), target);
+    return target;
+  })();
+  mounting.set(target, mounted);
+  void mounted.finally(() => mounting.delete(target)).catch(() => undefined);
+  return mounted;
 }
 
 export async function unmountRootfs(layers: LayerStore, rwCacheId: string): Promise<void> {
