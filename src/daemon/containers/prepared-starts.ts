@@ -54,20 +54,19 @@ export class PreparedStarts {
   prepare(id: string): void {
     if (this.#closed || this.#inProgress.has(id) || this.#waiting.size + this.#inProgress.size >= this.#deps.max) return;
     this.#inProgress.add(id);
-    // After the create's answer has been written: it must not wait for any of this.
-    setImmediate(() => {
-      void this.#deps
-        .lock(id, async () => {
-          const c = this.#deps.row(id);
-          if (this.#closed || !c || c.status !== 'created' || this.#waiting.has(id)) return;
-          const made = await this.#deps.create(c);
-          const expiry = setTimeout(() => void this.#deps.lock(id, () => this.discard(id)).catch(() => undefined), this.#deps.ttlMs);
-          expiry.unref();
-          this.#waiting.set(id, { made, expiry });
-        })
-        .catch(() => undefined) // the start will make it again, and report what fails then
-        .finally(() => this.#inProgress.delete(id));
-    });
+    // At once, not after the create's answer: the mount request is on its way before that
+    // answer is written, which only the synchronous part (≈ 0.5 ms) delays.
+    void this.#deps
+      .lock(id, async () => {
+        const c = this.#deps.row(id);
+        if (this.#closed || !c || c.status !== 'created' || this.#waiting.has(id)) return;
+        const made = await this.#deps.create(c);
+        const expiry = setTimeout(() => void this.#deps.lock(id, () => this.discard(id)).catch(() => undefined), this.#deps.ttlMs);
+        expiry.unref();
+        this.#waiting.set(id, { made, expiry });
+      })
+      .catch(() => undefined) // the start will make it again, and report what fails then
+      .finally(() => this.#inProgress.delete(id));
   }
 
   /** For the start (under the lock): the prepared container, now the caller's to use or end. */

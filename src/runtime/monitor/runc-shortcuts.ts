@@ -12,8 +12,7 @@
 // Only runc's own layout is trusted: a state.json with cgroup_paths next to the FIFO. Anything
 // else (another runtime, the systemd cgroup driver, a cgroup with processes still in it) returns
 // false and the caller runs the runtime binary, so correctness never rests on these shortcuts.
-import { closeSync, constants, openSync, readFileSync, rmdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, constants, open as openFd, openSync, read as readFd, readFileSync, rmdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { BerthError } from '../../api/types/errors.ts';
 import { isLiveProcess } from '../../lib/proc.ts';
@@ -51,12 +50,14 @@ export async function startThroughFifo(stateDir: string, initPid?: number): Prom
     }
   }, 100);
   try {
-    const fh = await open(fifo, 'r');
+    // The open and the read can wait (for runc init to open its end, and to write; a frozen
+    // init would never write): in the thread pool. The close cannot: done here.
+    const fd = await new Promise<number>((resolve, reject) => openFd(fifo, 'r', (err, n) => (err ? reject(err) : resolve(n))));
     try {
-      const { bytesRead } = await fh.read(Buffer.alloc(1), 0, 1, null);
-      if (bytesRead !== 1) throw new BerthError('system', 'cannot start the container: its process is already dead');
+      const n = await new Promise<number>((resolve, reject) => readFd(fd, Buffer.alloc(1), 0, 1, null, (err, bytes) => (err ? reject(err) : resolve(bytes))));
+      if (n !== 1) throw new BerthError('system', 'cannot start the container: its process is already dead');
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
   } finally {
     clearInterval(guard);
