@@ -444,6 +444,8 @@ export class Lifecycle {
   async #remove(c: ContainerRow): Promise<void> {
     this.deps.svc.assertRemovable(c);
     await this.#prepared.discard(c.id);
+    // What a monitor left (a start whose `runc create` failed leaves conmon's socket link).
+    await this.deps.conmon.cleanup(c.id).catch(() => undefined);
     rmSync(this.bundle(c.id), { recursive: true, force: true }); // a few files on tmpfs
     this.deps.logs.removeDir(c);
     await this.deps.svc.remove(c);
