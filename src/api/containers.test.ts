@@ -82,8 +82,9 @@ test('the docker CLI creates, lists, renames and removes', { skip: dockerSkip },
   const ps = await docker(['ps', '-a', '--format', '{{.Names}} {{.Image}} {{.Command}} {{.Status}}', '--filter', 'name=cli1']);
   assert.equal(ps.stdout.trim(), 'cli1 busybox "echo hi" Created');
   assert.equal((await docker(['rename', 'cli1', 'cli2'])).code, 0);
-  const inspect = await docker(['inspect', '--format', '{{.Name}} {{.State.Status}} {{index .Config.Env 1}}', 'cli2']);
-  assert.equal(inspect.stdout.trim(), '/cli2 created X=y');
+  // PidsLimit: the CLI sends 0 for "no limit", which dockerd keeps as none (null).
+  const inspect = await docker(['inspect', '--format', '{{.Name}} {{.State.Status}} {{index .Config.Env 1}} {{json .HostConfig.PidsLimit}}', 'cli2']);
+  assert.equal(inspect.stdout.trim(), '/cli2 created X=y null');
   const rm = await docker(['rm', 'cli2']);
   assert.equal(rm.stdout.trim(), 'cli2');
   const prune = await docker(['container', 'prune', '-f']);

@@ -21,6 +21,8 @@ export interface HarnessOptions {
   dir?: string;
   /** Extra environment for berthd. */
   env?: Record<string, string>;
+  /** A command that execs its arguments (berthd's argv) after setting something up. */
+  wrap?: string[];
 }
 
 export class Berthd {
@@ -65,7 +67,8 @@ export class Berthd {
   }
 
   async start(): Promise<this> {
-    const child = spawn(process.execPath, this.argv(), { stdio: ['ignore', 'pipe', 'pipe'], ...(this.#opts.env && { env: { ...process.env, ...this.#opts.env } }) });
+    const [cmd, ...args] = [...(this.#opts.wrap ?? []), process.execPath, ...this.argv()];
+    const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(this.#opts.env && { env: { ...process.env, ...this.#opts.env } }) });
     this.#child = child;
     // A test that dies before its cleanup must not leave its daemon behind.
     const reap = () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL');

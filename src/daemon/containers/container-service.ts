@@ -65,6 +65,9 @@ export class ContainerService {
     commandOf(config as never);
     const hostConfig: Record<string, unknown> = { NetworkMode: 'default', ...((body.HostConfig as Record<string, unknown>) ?? {}) };
     hostConfig.LogConfig = resolveLogConfig(hostConfig.LogConfig, this.deps.logDefaults());
+    // As dockerd's create: 0 (what the docker CLI sends when no limit is given) and negative
+    // values mean no limit, and are kept as none, so no pids limit reaches the runtime.
+    if (typeof hostConfig.PidsLimit === 'number' && hostConfig.PidsLimit <= 0) hostConfig.PidsLimit = null;
     const id = randomBytes(32).toString('hex');
     const top = this.deps.images.table.layersOf(image.id).at(-1);
     const rwCacheId = await this.deps.images.deps.layers.createRwLayer(top?.cacheId);

@@ -1,0 +1,63 @@
+// A cgroup v2-only host, simulated on this hybrid one: berthd runs in a mount namespace whose
+// /sys/fs/cgroup is the unified hierarchy, so berthd and runc see cgroup v2 alone. Controllers
+// bound to v1 here stay out of reach (no memory or pids limit), but the lifecycle, exec, the
+// v2 freezer, stats and the clean-up all take their v2 paths. On a v2-only host the whole
+// suite runs on v2 and this file is skipped.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hasCommand } from '../testing/run.ts';
+import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
+
+/** Where the host has the unified hierarchy mounted (undefined if it has none). */
+function unifiedMount(): string | undefined {
+  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+    const [pre, post] = line.split(' - ');
+    if (post?.startsWith('cgroup2 ')) return pre!.split(' ')[4];
+  }
+  return undefined;
+}
+
+const unified = unifiedMount();
+const skip = !hasCommand('docker') ? 'the docker CLI is not installed'
+  : !hasCommand('unshare') ? 'no unshare(1)'
+  : unified === undefined ? 'no cgroup v2 hierarchy on this host'
+  : unified === '/sys/fs/cgroup' ? 'this host is cgroup v2 only: every test runs on v2'
+  : false;
+const setup = 'mount --make-rprivate / && umount -l /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup && exec "$@"';
+const f = useBusyboxDaemon({ skip, harness: { wrap: ['unshare', '-m', 'sh', '-c', setup, 'sh'] } });
+const docker = f.docker;
+
+/** The cgroups left in the unified hierarchy of the containers whose ids start with `prefixes`
+ * (other test files' daemons, on v1, have theirs there too). */
+function leftCgroups(prefixes: string[]): string[] {
+  const parent = join(unified ?? '', 'berth');
+  const dirs = existsSync(parent) ? readdirSync(parent, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : [];
+  return dirs.filter((d) => prefixes.some((p) => d.startsWith(p)));
+}
+
+test('on cgroup v2 only: run, exec, pause, stats, stop and rm, and nothing left in the hierarchy', { skip }, async () => {
+  assert.equal((await docker(['info', '--format', '{{.CgroupVersion}} {{.CgroupDriver}}'])).stdout.trim(), '2 cgroupfs');
+  // The container sees its own cgroup namespace, with the v2 hierarchy (CGROUP2_SUPER_MAGIC) at
+  // /sys/fs/cgroup.
+  const fs = await docker(['run', '--rm', 'busybox', 'sh', '-c', 'stat -f -c %t /sys/fs/cgroup; cat /proc/self/cgroup | grep "^0::"; hostname']);
+  assert.equal(fs.code, 0, fs.stderr);
+  const [magic, own, shortId] = fs.stdout.split('\n');
+  assert.deepEqual([magic, own], ['63677270', '0::/']);
+  const id = (await docker(['run', '-d', '--name', 'v2', 'busybox', 'sleep', '1000'])).stdout.trim();
+  assert.match(id, /^[0-9a-f]{64}$/);
+  assert.ok(existsSync(join(unified!, 'berth', id, 'cgroup.procs')), 'its cgroup is in the unified hierarchy');
+  assert.deepEqual(await docker(['exec', 'v2', 'echo', 'exec ok']), { code: 0, stdout: 'exec ok\n', stderr: '' });
+  assert.equal((await docker(['pause', 'v2'])).code, 0);
+  assert.equal(readFileSync(join(unified!, 'berth', id, 'cgroup.freeze'), 'utf8').trim(), '1', 'the v2 freezer holds it');
+  assert.equal((await docker(['inspect', '--format', '{{.State.Status}}', 'v2'])).stdout.trim(), 'paused');
+  assert.equal((await docker(['unpause', 'v2'])).code, 0);
+  const stats = await docker(['stats', '--no-stream', '--format', '{{.Name}} {{.PIDs}}', 'v2']);
+  assert.equal(stats.code, 0, stats.stderr);
+  assert.match(stats.stdout, /^v2 \d+\n$/);
+  assert.equal((await docker(['stop', '-t', '1', 'v2'])).code, 0);
+  assert.equal((await docker(['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', 'v2'])).stdout.trim(), 'exited 137');
+  assert.equal((await docker(['rm', 'v2'])).code, 0);
+  assert.deepEqual(leftCgroups([id, shortId!]), []);
+});
