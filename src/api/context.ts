@@ -74,8 +74,9 @@ export class RequestContext {
   }
 
   /** Start a streamed answer (progress, events, logs, tar); the caller writes and ends it. */
-  stream(status: number, contentType: string, headers: Headers = {}): Writable {
-    return this.#sink.begin(status, { 'Content-Type': contentType, ...headers });
+  /** A streamed answer. `flush: false` when the body follows at once (headers go with it). */
+  stream(status: number, contentType: string, headers: Headers = {}, flush = true): Writable {
+    return this.#sink.begin(status, { 'Content-Type': contentType, ...headers }, flush);
   }
 
   /** Take over the connection: stdin arrives on it, output is written to it. */

@@ -11,8 +11,9 @@ export type Headers = Record<string, string | number>;
 export interface ResponseSink {
   readonly headersSent: boolean;
   setHeader(name: string, value: string | number): void;
-  /** Send the status line and headers; the returned stream carries the body. */
-  begin(status: number, headers: Headers): Writable;
+  /** Send the status line and headers (`flush`: now; else with the body's first bytes, one
+   * write fewer for an answer that is ready at once); the returned stream carries the body. */
+  begin(status: number, headers: Headers, flush?: boolean): Writable;
   /** The whole response in one call. */
   send(status: number, headers: Headers, body?: string | Buffer): void;
   /** Hand over the raw connection after a `101 UPGRADED` (or legacy 200) head. */
@@ -30,9 +31,9 @@ export class HttpSink implements ResponseSink {
   setHeader(name: string, value: string | number): void {
     this.#res.setHeader(name, value);
   }
-  begin(status: number, headers: Headers): Writable {
+  begin(status: number, headers: Headers, flush = true): Writable {
     this.#res.writeHead(status, headers);
-    this.#res.flushHeaders();
+    if (flush) this.#res.flushHeaders();
     return this.#res;
   }
   send(status: number, headers: Headers, body?: string | Buffer): void {

@@ -102,13 +102,15 @@ async function logs(ctx: RequestContext, b: LifecycleBackend): Promise<void> {
   const abort = new AbortController();
   const since = parseTimestampNano('since', q.get('since'));
   const until = parseTimestampNano('until', q.get('until'));
+  const follow = boolParam(q, 'follow');
   const { tty, lines } = b.logs(ctx.params.id!, {
-    follow: boolParam(q, 'follow'), stdout, stderr, signal: abort.signal,
+    follow, stdout, stderr, signal: abort.signal,
     ...(since !== undefined && since > 0n && { sinceNano: since }), ...(until !== undefined && until > 0n && { untilNano: until }),
     ...(tail !== undefined && tail >= 0 && { tail }),
   });
   ctx.onClose(() => abort.abort());
-  const out = ctx.stream(200, streamType(ctx, tty));
+  // Not following: the lines are read at once, and the headers go out with them.
+  const out = ctx.stream(200, streamType(ctx, tty), {}, follow);
   await pump(lines, out, tty, boolParam(q, 'timestamps')).catch(() => undefined);
   out.end();
 }
