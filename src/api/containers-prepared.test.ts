@@ -3,7 +3,7 @@
 // start never comes is ended after its time, by its removal, or by the next daemon.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -101,6 +101,18 @@ test('the start sees what changed since the create (update, rename) and uses a n
   const limit = await docker(['exec', c.id, 'cat', '/sys/fs/cgroup/memory/memory.limit_in_bytes']);
   assert.equal(limit.stdout, '33554432\n');
   assert.equal((await docker(['rm', '-f', c.id])).code, 0);
+  nothingLeft(c);
+});
+
+test('a bind source replaced since the create (a file renamed over it) is what the start binds', { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bind-'));
+  writeFileSync(join(dir, 'conf'), 'old\n');
+  const c = await createPrepared(['-v', `${join(dir, 'conf')}:/conf:ro`, 'busybox', 'cat', '/conf']);
+  writeFileSync(join(dir, 'conf.new'), 'new\n');
+  renameSync(join(dir, 'conf.new'), join(dir, 'conf')); // as editors save
+  assert.deepEqual(await docker(['start', '-a', c.id]), { code: 0, stdout: 'new\n', stderr: '' });
+  assert.equal((await docker(['rm', c.id])).code, 0);
+  rmSync(dir, { recursive: true });
   nothingLeft(c);
 });
 

@@ -99,7 +99,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     layers: images.deps.layers,
     isActive: (id) => {
       const status = containers.deps.table.get(id)?.status;
-      return (status !== undefined && isActive(status)) || lifecycle.isPrepared(id);
+      return (status !== undefined && isActive(status)) || lifecycle.holdsRootfs(id);
     },
     imageTop: (c) => images.table.layersOf(c.imageId).at(-1)?.cacheId,
     viewsDir: join(config.execRoot, 'rootfs-views'),

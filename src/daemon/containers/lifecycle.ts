@@ -1,7 +1,7 @@
 // Running containers: start (mount the rootfs, write the bundle, conmon + runc), stop, kill,
 // wait, and the exit path (record the exit, clean runtime state, unmount, auto-remove). State
 // changes are committed to the store before they are announced.
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ContainerRow, hasProcess, isActive } from '../../store/containers.ts';
 import type { ContainerService } from './container-service.ts';
@@ -42,6 +42,8 @@ export class Lifecycle {
   readonly #exits = new Map<string, Promise<ExitStatus>>();
   /** conmon's report of each running container's process end (before the exit is recorded). */
   readonly #ends = new Map<string, Promise<ExitStatus>>();
+  /** Runs whose process has ended and whose exit is being recorded: the next start waits. */
+  readonly #exiting = new Map<string, Promise<void>>();
   readonly #tracker: RunTracker;
 
   /** Start, stop, restart, pause and unpause of one container run one at a time. */
@@ -103,6 +105,9 @@ export class Lifecycle {
   /** `byPolicy`: a restart by the restart policy, which leaves the user's stop mark alone. */
   async #start(id: string, byPolicy: boolean): Promise<void> {
     const { svc, runtime } = this.deps;
+    // The last run's process has ended but its exit is still being recorded and cleaned up after
+    // (attach and logs -f end at the process's end): that clean-up must not hit this run.
+    await this.#exiting.get(id);
     const c = svc.resolve(id);
     if (c.status === 'running' || c.status === 'restarting') throw notModified();
     if (c.status === 'paused') throw conflict('cannot start a paused container, try unpause instead');
@@ -122,7 +127,11 @@ export class Lifecycle {
       started.resolve(true);
     } catch (err) {
       started.resolve(false);
+      const monitor = this.#exits.get(c.id); // a monitor was started: its end is cleaned up after
       await runtime.delete(c.id, true).catch(() => undefined);
+      // Its exit file must be in and cleared before another start's monitor runs (bounded: a
+      // monitor that never reports is not waited for forever).
+      if (monitor) await Promise.race([monitor.catch(() => undefined), sleep(5000)]);
       await unmountRootfs(svc.deps.images.deps.layers, c.rwCacheId).catch(() => undefined);
       svc.deps.table.update(c.id, { error: (err as Error).message, exitCode: 128 });
       this.#tracker.startFailed(c.id);
@@ -154,7 +163,7 @@ export class Lifecycle {
       pidFile: join(bundle, 'pid'), conmonPidFile: join(bundle, 'conmon.pid'),
       terminal: cfg.Tty === true, ...(consoleSize && { consoleSize }), stdin: cfg.OpenStdin === true, leaveStdinOpen: cfg.OpenStdin === true && !cfg.StdinOnce,
     };
-    return { spec, options, key: JSON.stringify([spec, options, this.deps.logs.configOf(c)]) };
+    return { spec, options, key: JSON.stringify([spec, options, this.deps.logs.configOf(c), bindSources(spec)]) };
   }
 
   /** Mount, bundle, conmon + `runc create`: the container's process then waits on runc's exec
@@ -186,11 +195,17 @@ export class Lifecycle {
    * process, conmon records that end and exits, and its files go (and the mount, if asked). */
   async #endCreated(c: ContainerRow, made: CreatedContainer, unmount: boolean): Promise<void> {
     const { runtime, conmon } = this.deps;
-    await runtime.delete(c.id, true).catch(() => undefined);
+    const deleted = await runtime.delete(c.id, true).then(() => true, () => false);
+    if (!deleted && made.pid > 0 && isLiveProcess(made.pid)) {
+      // runc could not end it: its init is conmon's child (its pid cannot have been reused).
+      signal(made.pid, 'SIGKILL');
+      await runtime.delete(c.id, true).catch(() => undefined);
+    }
     // Its exit file must be written before the next monitor's run begins, or it would be taken
-    // for that run's exit.
-    const ended = await conmon.waitExit(c.id, AbortSignal.timeout(5000)).then(() => true, () => false);
-    if (!ended && isLiveProcess(made.conmonPid)) process.kill(made.conmonPid, 'SIGKILL');
+    // for that run's exit; a monitor that is gone already writes nothing more.
+    const alive = made.conmonPid > 0 && (await conmon.isAlive(made.conmonPid, c.id));
+    const ended = alive && (await conmon.waitExit(c.id, AbortSignal.timeout(5000)).then(() => true, () => false));
+    if (alive && !ended && (await conmon.isAlive(made.conmonPid, c.id))) signal(made.conmonPid, 'SIGKILL');
     await conmon.cleanup(c.id);
     this.deps.logs.forget(c.id);
     if (unmount && !this.deps.rootfsInUse?.(c.id)) await unmountRootfs(this.deps.svc.deps.images.deps.layers, c.rwCacheId).catch(() => undefined);
@@ -201,9 +216,10 @@ export class Lifecycle {
     if (!this.#shuttingDown) this.#prepared.prepare(id);
   }
 
-  /** Whether the container's rootfs is mounted for a prepared start. */
-  isPrepared(id: string): boolean {
-    return this.#prepared.has(id);
+  /** Whether a start, or the preparation of one, needs the container's rootfs mounted (a copy
+   * ending meanwhile must leave it). */
+  holdsRootfs(id: string): boolean {
+    return this.#prepared.has(id) || this.#starting.has(id);
   }
 
   /** How many runs this daemon has seen start; pass it to nextRun to wait for the next one. */
@@ -244,7 +260,12 @@ export class Lifecycle {
     });
     this.#exits.set(id, p);
     this.#ends.set(id, ended);
-    void p.finally(() => this.#ends.get(id) === ended && this.#ends.delete(id)).catch(() => undefined);
+    const recorded = p.then(() => undefined, () => undefined);
+    void ended.then(() => this.#exiting.set(id, recorded), () => undefined);
+    void recorded.then(() => {
+      if (this.#ends.get(id) === ended) this.#ends.delete(id);
+      if (this.#exiting.get(id) === recorded) this.#exiting.delete(id);
+    });
     this.#tracker.started(id, { exit: p, ended });
     return p;
   }
@@ -506,6 +527,25 @@ function conmonPidIn(bundle: string): number {
     return readPid(join(bundle, 'conmon.pid'));
   } catch {
     return 0;
+  }
+}
+
+/** The host paths bound into the container, each with the file's identity: a source replaced
+ * (a file renamed over, a mount on a directory) since a prepared start was made binds something
+ * else, though the spec's text is the same. */
+function bindSources(spec: string): string[] {
+  const mounts = (JSON.parse(spec) as { mounts?: { source?: string; options?: string[] }[] }).mounts ?? [];
+  return mounts.filter((m) => m.source?.startsWith('/') && m.options?.some((o) => o === 'bind' || o === 'rbind')).map((m) => {
+    const st = statSync(m.source!, { throwIfNoEntry: false, bigint: true });
+    return `${m.source}:${st ? `${st.dev}:${st.ino}` : '-'}`;
+  });
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // gone meanwhile
   }
 }
 

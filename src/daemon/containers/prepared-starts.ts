@@ -41,7 +41,8 @@ export interface PreparedStartsDeps {
 
 export class PreparedStarts {
   readonly #deps: PreparedStartsDeps;
-  readonly #waiting = new Map<string, { made: CreatedContainer; expiry: NodeJS.Timeout }>();
+  /** Each with the row it was made from (to end it by, should the row be gone). */
+  readonly #waiting = new Map<string, { made: CreatedContainer; row: ContainerRow; expiry: NodeJS.Timeout }>();
   /** Being prepared: each holds its container's lock meanwhile. */
   readonly #inProgress = new Set<string>();
   #closed = false;
@@ -63,7 +64,7 @@ export class PreparedStarts {
         const made = await this.#deps.create(c);
         const expiry = setTimeout(() => void this.#deps.lock(id, () => this.discard(id)).catch(() => undefined), this.#deps.ttlMs);
         expiry.unref();
-        this.#waiting.set(id, { made, expiry });
+        this.#waiting.set(id, { made, row: c, expiry });
       })
       .catch(() => undefined) // the start will make it again, and report what fails then
       .finally(() => this.#inProgress.delete(id));
@@ -71,11 +72,15 @@ export class PreparedStarts {
 
   /** For the start (under the lock): the prepared container, now the caller's to use or end. */
   take(id: string): CreatedContainer | undefined {
+    return this.#take(id)?.made;
+  }
+
+  #take(id: string): { made: CreatedContainer; row: ContainerRow } | undefined {
     const entry = this.#waiting.get(id);
     if (!entry) return undefined;
     this.#waiting.delete(id);
     clearTimeout(entry.expiry);
-    return entry.made;
+    return entry;
   }
 
   has(id: string): boolean {
@@ -84,9 +89,8 @@ export class PreparedStarts {
 
   /** Ends the prepared container, if there is one (under the lock: expiry, removal). */
   async discard(id: string): Promise<void> {
-    const made = this.take(id);
-    const c = this.#deps.row(id);
-    if (made && c) await this.#deps.end(c, made);
+    const entry = this.#take(id);
+    if (entry) await this.#deps.end(this.#deps.row(id) ?? entry.row, entry.made);
   }
 
   /** Daemon shutdown: no more preparing, and every prepared container is ended. */

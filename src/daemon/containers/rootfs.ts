@@ -10,31 +10,39 @@ export function rootfsPath(layers: LayerStore, rwCacheId: string): string {
   return layers instanceof Overlay2Store ? mergedPath(layers, rwCacheId) : layers.layerPath(rwCacheId);
 }
 
-/** Mounts in progress by target: a start (or a prepared start) and a copy that mount the same
- * rootfs at once share one mount instead of stacking two overlays on one upper directory. */
-const mounting = new Map<string, Promise<string>>();
+/** Mounts and unmounts of each target, one at a time: a start (or a prepared start) and a copy
+ * that mount one rootfs at once share the mount instead of stacking two overlays on one upper
+ * directory, and a mount never lands in the middle of an unmount (or the reverse). */
+const queues = new Map<string, Promise<unknown>>();
+
+function serial<T>(target: string, fn: () => Promise<T>): Promise<T> {
+  const run = (queues.get(target) ?? Promise.resolve()).then(fn, fn);
+  const settled = run.catch(() => undefined);
+  queues.set(target, settled);
+  void settled.then(() => {
+    if (queues.get(target) === settled) queues.delete(target);
+  });
+  return run;
+}
 
 export function mountRootfs(layers: LayerStore, rwCacheId: string): Promise<string> {
   if (!(layers instanceof Overlay2Store)) return Promise.resolve(layers.layerPath(rwCacheId));
   const target = mergedPath(layers, rwCacheId);
-  const inFlight = mounting.get(target);
-  if (inFlight) return inFlight;
-  const mounted = (async () => {
+  return serial(target, async () => {
     if (isMounted(target)) return target;
     const dirs = await layers.lowerDirs(rwCacheId);
     mkdirSync(target, { recursive: true }); // on every start: no thread-pool round trip
     await mountOverlay(dirs.slice(1), dirs[0]!, layers.workPath(rwCacheId), target);
     return target;
-  })();
-  mounting.set(target, mounted);
-  void mounted.finally(() => mounting.delete(target)).catch(() => undefined);
-  return mounted;
+  });
 }
 
 export async function unmountRootfs(layers: LayerStore, rwCacheId: string): Promise<void> {
   if (!(layers instanceof Overlay2Store)) return;
   const target = mergedPath(layers, rwCacheId);
-  if (isMounted(target)) await unmount(target);
+  await serial(target, async () => {
+    if (isMounted(target)) await unmount(target);
+  });
 }
 
 function isMounted(target: string): boolean {
