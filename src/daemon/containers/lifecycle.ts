@@ -97,6 +97,12 @@ export class Lifecycle {
     return join(this.deps.execRoot, 'containers', id);
   }
 
+  /** fn under the container's lock, which starts, stops and removals take (an update's limits
+   * must not land between a start's spec and its `running`). */
+  locked<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    return this.#mutex.run(id, fn);
+  }
+
   start(idOrName: string): Promise<void> {
     const c = this.deps.svc.resolve(idOrName);
     return this.#mutex.run(c.id, () => this.#start(c.id, false));
