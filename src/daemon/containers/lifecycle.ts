@@ -160,7 +160,8 @@ export class Lifecycle {
 
   /** The spec and conmon's options for a start of `c` (whose rootfs is mounted at `rootfs`). */
   #plan(c: ContainerRow, rootfs: string): { spec: string; options: Omit<ConmonCreateOptions, 'runtime' | 'logMaxSize'>; key: string } {
-    const spec = specJson(containerSpec(c, rootfs, { ...(this.deps.initPath && { initPath: this.deps.initPath }) }));
+    const oci = containerSpec(c, rootfs, { ...(this.deps.initPath && { initPath: this.deps.initPath }) });
+    const spec = specJson(oci);
     const cfg = c.config as { Tty?: boolean; OpenStdin?: boolean; StdinOnce?: boolean };
     const consoleSize = consoleSizeOf(c);
     const bundle = this.bundle(c.id);
@@ -169,7 +170,7 @@ export class Lifecycle {
       pidFile: join(bundle, 'pid'), conmonPidFile: join(bundle, 'conmon.pid'),
       terminal: cfg.Tty === true, ...(consoleSize && { consoleSize }), stdin: cfg.OpenStdin === true, leaveStdinOpen: cfg.OpenStdin === true && !cfg.StdinOnce,
     };
-    return { spec, options, key: JSON.stringify([spec, options, this.deps.logs.configOf(c), bindSources(spec)]) };
+    return { spec, options, key: JSON.stringify([spec, options, this.deps.logs.configOf(c), bindSources(oci.mounts ?? [])]) };
   }
 
   /** Mount, bundle, conmon + `runc create`: the container's process then waits on runc's exec
@@ -539,8 +540,7 @@ function conmonPidIn(bundle: string): number {
 /** The host paths bound into the container, each with the file's identity: a source replaced
  * (a file renamed over, a mount on a directory) since a prepared start was made binds something
  * else, though the spec's text is the same. */
-function bindSources(spec: string): string[] {
-  const mounts = (JSON.parse(spec) as { mounts?: { source?: string; options?: string[] }[] }).mounts ?? [];
+function bindSources(mounts: readonly { source?: string; options?: string[] }[]): string[] {
   return mounts.filter((m) => m.source?.startsWith('/') && m.options?.some((o) => o === 'bind' || o === 'rbind')).map((m) => {
     const st = statSync(m.source!, { throwIfNoEntry: false, bigint: true });
     return `${m.source}:${st ? `${st.dev}:${st.ino}` : '-'}`;
