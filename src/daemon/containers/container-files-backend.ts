@@ -12,7 +12,7 @@ import { conflict, invalidParameter } from '../../api/types/errors.ts';
 import { FsView } from '../../image/copy/fs-view.ts';
 import { tarTree } from '../../image/copy/tree-tar.ts';
 import { archivePath, containerView, extractToDir, statPath } from './container-archive.ts';
-import { rwChanges } from './rw-changes.ts';
+import { rwChanges, withoutRuntimeMountpoints, type RwTree } from './rw-changes.ts';
 import { commitContainer, commitTag } from './container-commit.ts';
 
 export interface ContainerFilesDeps {
@@ -37,8 +37,8 @@ export function containerFilesBackend(d: ContainerFilesDeps): ContainerFilesBack
   return {
     async changes(id) {
       const c = svc.resolve(id);
-      if (layers.driver === 'vfs') return rootfs.withImageRoot(c, (image) => rwChanges({ kind: 'full', dir: layers.layerPath(c.rwCacheId) }, image));
-      return rootfs.withImageRoot(c, (image) => rwChanges({ kind: 'overlay', upper: layers.layerPath(c.rwCacheId) }, image));
+      const tree: RwTree = layers.driver === 'vfs' ? { kind: 'full', dir: layers.layerPath(c.rwCacheId) } : { kind: 'overlay', upper: layers.layerPath(c.rwCacheId) };
+      return withoutRuntimeMountpoints(await rootfs.withImageRoot(c, (image) => rwChanges(tree, image)));
     },
     async export(id) {
       const c = usable(id, 'export');

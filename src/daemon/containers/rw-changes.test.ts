@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, rmdirSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rwChanges } from './rw-changes.ts';
+import { rwChanges, withoutRuntimeMountpoints } from './rw-changes.ts';
 
 let dir: string;
 let image: string;
@@ -70,4 +70,13 @@ test('full copy (vfs): both trees walked, directories compared without size and 
     'C /var',
   ]);
   assert.deepEqual(lines(await rwChanges({ kind: 'full', dir: image }, image)), []);
+});
+
+test('the runtime\'s empty /dev, /proc and /sys mountpoints are not changes (dockerd\'s init layer holds them)', async () => {
+  const upper = join(dir, 'mountpoints');
+  for (const d of ['dev', 'proc', 'sys/x', 'etc']) mkdirSync(join(upper, d), { recursive: true });
+  file(join(upper, 'etc', 'motd'), 'hi\n');
+  const changes = withoutRuntimeMountpoints(await rwChanges({ kind: 'overlay', upper }, image));
+  // /sys is not empty (something was copied into it while stopped): listed, as dockerd would.
+  assert.deepEqual(lines(changes), ['C /etc', 'A /etc/motd', 'A /sys', 'A /sys/x']);
 });

@@ -31,6 +31,16 @@ interface Walk {
   oldCaps: (paths: string[]) => Promise<Map<string, XattrMap>>;
 }
 
+/** Where the runtime mounts /dev, /proc and /sys: an image without them gets empty directories
+ * in the writable layer at the first start. dockerd keeps those in the container's init layer,
+ * so its diff never lists them; neither does ours, while they are empty additions. */
+const RUNTIME_MOUNTPOINTS = new Set(['/dev', '/proc', '/sys']);
+
+export function withoutRuntimeMountpoints(changes: FilesystemChange[]): FilesystemChange[] {
+  const below = (dir: string) => changes.some((c) => c.Path.startsWith(`${dir}/`));
+  return changes.filter((c) => !(c.Kind === ADDED && RUNTIME_MOUNTPOINTS.has(c.Path) && !below(c.Path)));
+}
+
 /** The changes of `tree` against the image rootfs at `image` (undefined: an image without layers). */
 export async function rwChanges(tree: RwTree, image: string | undefined): Promise<FilesystemChange[]> {
   const overlay = tree.kind === 'overlay';
