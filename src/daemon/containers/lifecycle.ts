@@ -1,25 +1,24 @@
-// Running containers: start (mount the rootfs, write the bundle, conmon + runc), stop, kill,
-// wait, and the exit path (record the exit, clean runtime state, unmount, auto-remove). State
+// Running containers: start (the runtime container from runtime-containers.ts, made then or
+// prepared after the create, then let go), stop, kill, wait, pause, and the exit path (record
+// the exit, clean runtime state, unmount, auto-remove), each under the container's lock. State
 // changes are committed to the store before they are announced.
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ContainerRow, hasProcess, isActive } from '../../store/containers.ts';
 import type { ContainerService } from './container-service.ts';
-import type { Conmon, ConmonCreateOptions } from '../../runtime/monitor/conmon.ts';
+import type { Conmon } from '../../runtime/monitor/conmon.ts';
 import type { OciRuntime } from '../../runtime/monitor/oci-runtime.ts';
 import type { ExitStatus } from '../../runtime/monitor/exits.ts';
 import type { ContainerLogs } from './container-logs.ts';
-import { specJson } from '../../runtime/spec/index.ts';
-import { consoleSizeOf, containerSpec } from './container-spec.ts';
-import { mountRootfs, rootfsPath, unmountRootfs } from './rootfs.ts';
+import { rootfsPath, unmountRootfs } from './rootfs.ts';
 import { conflict, notModified } from '../../api/types/errors.ts';
 import { signalNumber } from './signals.ts';
 import { KeyedMutex } from '../../lib/keyed-mutex.ts';
 import { RestartManager } from './restart-manager.ts';
 import { RunTracker, type Run } from './run-tracker.ts';
 import { PreparedStarts, type CreatedContainer } from './prepared-starts.ts';
+import { RuntimeContainers } from './runtime-containers.ts';
 import { isLiveProcess } from '../../lib/proc.ts';
-import { readPid } from '../../runtime/monitor/conmon-launch.ts';
 
 export interface LifecycleDeps {
   svc: ContainerService;
@@ -58,27 +57,19 @@ export class Lifecycle {
   readonly #starting = new Map<string, Promise<boolean>>();
 
   readonly #prepared: PreparedStarts;
+  /** Mount, bundle, conmon + runc create, and the end of a created container. */
+  readonly #runtime: RuntimeContainers;
 
   constructor(deps: LifecycleDeps) {
     this.deps = deps;
+    this.#runtime = new RuntimeContainers({ ...deps, rootfsInUse: (id) => this.deps.rootfsInUse?.(id) ?? false });
     this.#prepared = new PreparedStarts({
       max: 8,
       ttlMs: deps.preparedStartTtlMs ?? 10_000,
       lock: (id, fn) => this.#mutex.run(id, fn),
       row: (id) => deps.svc.deps.table.get(id),
-      create: async (c) => {
-        try {
-          return await this.#runtimeCreate(c);
-        } catch (err) {
-          // What a failed create left: runc's state, conmon's files, the mount.
-          await deps.runtime.delete(c.id, true).catch(() => undefined);
-          await deps.conmon.cleanup(c.id).catch(() => undefined);
-          deps.logs.forget(c.id);
-          if (!deps.rootfsInUse?.(c.id)) await unmountRootfs(deps.svc.deps.images.deps.layers, c.rwCacheId).catch(() => undefined);
-          throw err;
-        }
-      },
-      end: (c, made) => this.#endCreated(c, made, true),
+      create: (c) => this.#runtime.createOrUndo(c),
+      end: (c, made) => this.#runtime.end(c, made, true),
     });
     this.#tracker = new RunTracker((id) => deps.svc.deps.table.get(id) !== undefined);
     this.restarts = new RestartManager(deps.svc, {
@@ -94,7 +85,7 @@ export class Lifecycle {
   }
 
   bundle(id: string): string {
-    return join(this.deps.execRoot, 'containers', id);
+    return this.#runtime.bundle(id);
   }
 
   /** fn under the container's lock, which starts, stops and removals take (an update's limits
@@ -151,71 +142,11 @@ export class Lifecycle {
    * if it was made from the same spec and options and still waits, else a new one. */
   async #createForStart(c: ContainerRow): Promise<CreatedContainer> {
     const prepared = this.#prepared.take(c.id);
-    if (!prepared) return this.#runtimeCreate(c);
-    const plan = this.#plan(c, rootfsPath(this.deps.svc.deps.images.deps.layers, c.rwCacheId));
+    if (!prepared) return this.#runtime.create(c);
+    const plan = this.#runtime.plan(c, rootfsPath(this.deps.svc.deps.images.deps.layers, c.rwCacheId));
     if (plan.key === prepared.key && isLiveProcess(prepared.pid)) return prepared;
-    await this.#endCreated(c, prepared, false);
-    return this.#runtimeCreate(c);
-  }
-
-  /** The spec and conmon's options for a start of `c` (whose rootfs is mounted at `rootfs`). */
-  #plan(c: ContainerRow, rootfs: string): { spec: string; options: Omit<ConmonCreateOptions, 'runtime' | 'logMaxSize'>; key: string } {
-    const oci = containerSpec(c, rootfs, { ...(this.deps.initPath && { initPath: this.deps.initPath }) });
-    const spec = specJson(oci);
-    const cfg = c.config as { Tty?: boolean; OpenStdin?: boolean; StdinOnce?: boolean };
-    const consoleSize = consoleSizeOf(c);
-    const bundle = this.bundle(c.id);
-    const options = {
-      id: c.id, name: c.name.slice(1), bundle, logPath: c.logPath,
-      pidFile: join(bundle, 'pid'), conmonPidFile: join(bundle, 'conmon.pid'),
-      terminal: cfg.Tty === true, ...(consoleSize && { consoleSize }), stdin: cfg.OpenStdin === true, leaveStdinOpen: cfg.OpenStdin === true && !cfg.StdinOnce,
-    };
-    return { spec, options, key: JSON.stringify([spec, options, this.deps.logs.configOf(c), bindSources(oci.mounts ?? [])]) };
-  }
-
-  /** Mount, bundle, conmon + `runc create`: the container's process then waits on runc's exec
-   * FIFO. Rejects once its mount has settled; the caller cleans up. */
-  async #runtimeCreate(c: ContainerRow): Promise<CreatedContainer> {
-    const layers = this.deps.svc.deps.images.deps.layers;
-    // Mounted while the directories are made and the log prepared; the spec waits for it, as
-    // users and groups are looked up in the container's /etc/passwd and /etc/group.
-    const mounted = mountRootfs(layers, c.rwCacheId);
-    try {
-      // Small files and directories on the path of every start: synchronously, as a thread-pool
-      // round trip per call would cost more than the calls themselves.
-      const bundle = this.bundle(c.id);
-      mkdirSync(bundle, { recursive: true, mode: 0o700 });
-      rmSync(join(bundle, 'oom'), { force: true }); // a previous run's
-      mkdirSync(join(c.logPath, '..'), { recursive: true, mode: 0o700 });
-      const logging = await this.deps.logs.prepare(c);
-      const plan = this.#plan(c, await mounted);
-      writeFileSync(join(bundle, 'config.json'), plan.spec);
-      const { pid, conmonPid } = await this.deps.conmon.create({ ...plan.options, runtime: this.deps.runtime, ...logging });
-      return { key: plan.key, pid, conmonPid };
-    } catch (err) {
-      await mounted.catch(() => undefined); // settled first: a mount landing after the unmount would stay
-      throw err;
-    }
-  }
-
-  /** Ends a created container that will not be started: `runc delete --force` kills its waiting
-   * process, conmon records that end and exits, and its files go (and the mount, if asked). */
-  async #endCreated(c: ContainerRow, made: CreatedContainer, unmount: boolean): Promise<void> {
-    const { runtime, conmon } = this.deps;
-    const deleted = await runtime.delete(c.id, true).then(() => true, () => false);
-    if (!deleted && made.pid > 0 && isLiveProcess(made.pid)) {
-      // runc could not end it: its init is conmon's child (its pid cannot have been reused).
-      signal(made.pid, 'SIGKILL');
-      await runtime.delete(c.id, true).catch(() => undefined);
-    }
-    // Its exit file must be written before the next monitor's run begins, or it would be taken
-    // for that run's exit; a monitor that is gone already writes nothing more.
-    const alive = made.conmonPid > 0 && (await conmon.isAlive(made.conmonPid, c.id));
-    const ended = alive && (await conmon.waitExit(c.id, AbortSignal.timeout(5000)).then(() => true, () => false));
-    if (alive && !ended && (await conmon.isAlive(made.conmonPid, c.id))) signal(made.conmonPid, 'SIGKILL');
-    await conmon.cleanup(c.id);
-    this.deps.logs.forget(c.id);
-    if (unmount && !this.deps.rootfsInUse?.(c.id)) await unmountRootfs(this.deps.svc.deps.images.deps.layers, c.rwCacheId).catch(() => undefined);
+    await this.#runtime.end(c, prepared, false);
+    return this.#runtime.create(c);
   }
 
   /** After POST /containers/create: the start that usually follows is prepared (prepared-starts.ts). */
@@ -510,7 +441,7 @@ export class Lifecycle {
     for (const state of await runtime.list().catch(() => [])) {
       const row = svc.deps.table.get(state.id);
       // Prepared for a start that the last daemon never saw: its process waits on the FIFO.
-      if (row?.status === 'created') await this.#endCreated(row, { key: '', pid: 0, conmonPid: conmonPidIn(this.bundle(row.id)) }, true);
+      if (row?.status === 'created') await this.#runtime.end(row, { key: '', pid: 0, conmonPid: this.#runtime.conmonPidOf(row.id) }, true);
       else if (!row || (row.status !== 'running' && row.status !== 'paused')) await runtime.delete(state.id, true).catch(() => undefined);
       // Frozen for a copy when the last daemon went away: nobody will thaw it but us.
       else if (row.status === 'running' && state.status === 'paused') await runtime.resume(state.id).catch(() => undefined);
@@ -525,33 +456,6 @@ export class Lifecycle {
       await this.#onExit(c.id, exit);
     }
     await this.restarts.startAll(stopped);
-  }
-}
-
-/** The pid conmon wrote into a bundle (0 when there is none). */
-function conmonPidIn(bundle: string): number {
-  try {
-    return readPid(join(bundle, 'conmon.pid'));
-  } catch {
-    return 0;
-  }
-}
-
-/** The host paths bound into the container, each with the file's identity: a source replaced
- * (a file renamed over, a mount on a directory) since a prepared start was made binds something
- * else, though the spec's text is the same. */
-function bindSources(mounts: readonly { source?: string; options?: string[] }[]): string[] {
-  return mounts.filter((m) => m.source?.startsWith('/') && m.options?.some((o) => o === 'bind' || o === 'rbind')).map((m) => {
-    const st = statSync(m.source!, { throwIfNoEntry: false, bigint: true });
-    return `${m.source}:${st ? `${st.dev}:${st.ino}` : '-'}`;
-  });
-}
-
-function signal(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    // gone meanwhile
   }
 }
 

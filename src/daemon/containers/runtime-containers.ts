@@ -1,0 +1,149 @@
+// The runtime side of a container's run, as the lifecycle asks for it: mount the rootfs, write
+// the bundle, and have conmon run `runc create` (the container's process then waits on runc's
+// exec FIFO for the start); and end a created container that will not be started. The
+// lifecycle decides when (under the container's lock); this file knows how.
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ContainerRow } from '../../store/containers.ts';
+import type { ContainerService } from './container-service.ts';
+import type { Conmon, ConmonCreateOptions } from '../../runtime/monitor/conmon.ts';
+import type { OciRuntime } from '../../runtime/monitor/oci-runtime.ts';
+import { readPid } from '../../runtime/monitor/conmon-launch.ts';
+import { specJson } from '../../runtime/spec/index.ts';
+import { isLiveProcess } from '../../lib/proc.ts';
+import type { ContainerLogs } from './container-logs.ts';
+import { consoleSizeOf, containerSpec } from './container-spec.ts';
+import type { CreatedContainer } from './prepared-starts.ts';
+import { mountRootfs, unmountRootfs } from './rootfs.ts';
+
+export interface RuntimeContainersDeps {
+  svc: ContainerService;
+  conmon: Conmon;
+  runtime: OciRuntime;
+  logs: ContainerLogs;
+  execRoot: string;
+  initPath?: string;
+  /** Whether a copy or export is using the rootfs: the unmount is then left to it. */
+  rootfsInUse: (id: string) => boolean;
+}
+
+/** What a create is made from; `key` says whether a prepared one can serve a start. */
+export interface CreatePlan {
+  spec: string;
+  options: Omit<ConmonCreateOptions, 'runtime' | 'logMaxSize'>;
+  key: string;
+}
+
+export class RuntimeContainers {
+  readonly #deps: RuntimeContainersDeps;
+
+  constructor(deps: RuntimeContainersDeps) {
+    this.#deps = deps;
+  }
+
+  bundle(id: string): string {
+    return join(this.#deps.execRoot, 'containers', id);
+  }
+
+  /** The pid conmon wrote into the container's bundle (0 when there is none). */
+  conmonPidOf(id: string): number {
+    try {
+      return readPid(join(this.bundle(id), 'conmon.pid'));
+    } catch {
+      return 0;
+    }
+  }
+
+  /** The spec and conmon's options for a start of `c` (whose rootfs is mounted at `rootfs`). */
+  plan(c: ContainerRow, rootfs: string): CreatePlan {
+    const oci = containerSpec(c, rootfs, { ...(this.#deps.initPath && { initPath: this.#deps.initPath }) });
+    const spec = specJson(oci);
+    const cfg = c.config as { Tty?: boolean; OpenStdin?: boolean; StdinOnce?: boolean };
+    const consoleSize = consoleSizeOf(c);
+    const bundle = this.bundle(c.id);
+    const options = {
+      id: c.id, name: c.name.slice(1), bundle, logPath: c.logPath,
+      pidFile: join(bundle, 'pid'), conmonPidFile: join(bundle, 'conmon.pid'),
+      terminal: cfg.Tty === true, ...(consoleSize && { consoleSize }), stdin: cfg.OpenStdin === true, leaveStdinOpen: cfg.OpenStdin === true && !cfg.StdinOnce,
+    };
+    return { spec, options, key: JSON.stringify([spec, options, this.#deps.logs.configOf(c), bindSources(oci.mounts ?? [])]) };
+  }
+
+  /** Mount, bundle, conmon + `runc create`: the container's process then waits on runc's exec
+   * FIFO. Rejects once its mount has settled; the caller cleans up. */
+  async create(c: ContainerRow): Promise<CreatedContainer> {
+    const layers = this.#deps.svc.deps.images.deps.layers;
+    // Mounted while the directories are made and the log prepared; the spec waits for it, as
+    // users and groups are looked up in the container's /etc/passwd and /etc/group.
+    const mounted = mountRootfs(layers, c.rwCacheId);
+    try {
+      // Small files and directories on the path of every start: synchronously, as a thread-pool
+      // round trip per call would cost more than the calls themselves.
+      const bundle = this.bundle(c.id);
+      mkdirSync(bundle, { recursive: true, mode: 0o700 });
+      rmSync(join(bundle, 'oom'), { force: true }); // a previous run's
+      mkdirSync(join(c.logPath, '..'), { recursive: true, mode: 0o700 });
+      const logging = await this.#deps.logs.prepare(c);
+      const plan = this.plan(c, await mounted);
+      writeFileSync(join(bundle, 'config.json'), plan.spec);
+      const { pid, conmonPid } = await this.#deps.conmon.create({ ...plan.options, runtime: this.#deps.runtime, ...logging });
+      return { key: plan.key, pid, conmonPid };
+    } catch (err) {
+      await mounted.catch(() => undefined); // settled first: a mount landing after the unmount would stay
+      throw err;
+    }
+  }
+
+  /** Ends a created container that will not be started: `runc delete --force` kills its waiting
+   * process, conmon records that end and exits, and its files go (and the mount, if asked). */
+  async end(c: ContainerRow, made: CreatedContainer, unmount: boolean): Promise<void> {
+    const { runtime, conmon } = this.#deps;
+    const deleted = await runtime.delete(c.id, true).then(() => true, () => false);
+    if (!deleted && made.pid > 0 && isLiveProcess(made.pid)) {
+      // runc could not end it: its init is conmon's child (its pid cannot have been reused).
+      signal(made.pid, 'SIGKILL');
+      await runtime.delete(c.id, true).catch(() => undefined);
+    }
+    // Its exit file must be written before the next monitor's run begins, or it would be taken
+    // for that run's exit; a monitor that is gone already writes nothing more.
+    const alive = made.conmonPid > 0 && (await conmon.isAlive(made.conmonPid, c.id));
+    const ended = alive && (await conmon.waitExit(c.id, AbortSignal.timeout(5000)).then(() => true, () => false));
+    if (alive && !ended && (await conmon.isAlive(made.conmonPid, c.id))) signal(made.conmonPid, 'SIGKILL');
+    await conmon.cleanup(c.id);
+    this.#deps.logs.forget(c.id);
+    if (unmount && !this.#deps.rootfsInUse(c.id)) await unmountRootfs(this.#deps.svc.deps.images.deps.layers, c.rwCacheId).catch(() => undefined);
+  }
+
+  /** create(), and on failure what it left cleared (runc's state, conmon's files, the mount). */
+  async createOrUndo(c: ContainerRow): Promise<CreatedContainer> {
+    try {
+      return await this.create(c);
+    } catch (err) {
+      const { runtime, conmon, logs, svc } = this.#deps;
+      await runtime.delete(c.id, true).catch(() => undefined);
+      await conmon.cleanup(c.id).catch(() => undefined);
+      logs.forget(c.id);
+      if (!this.#deps.rootfsInUse(c.id)) await unmountRootfs(svc.deps.images.deps.layers, c.rwCacheId).catch(() => undefined);
+      throw err;
+    }
+  }
+}
+
+/** The host paths bound into the container, each with the file's identity: a source replaced
+ * (a file renamed over, a mount on a directory) since a prepared start was made binds something
+ * else, though the spec's text is the same. */
+function bindSources(mounts: readonly { source?: string; options?: string[] }[]): string[] {
+  return mounts.filter((m) => m.source?.startsWith('/') && m.options?.some((o) => o === 'bind' || o === 'rbind')).map((m) => {
+    const st = statSync(m.source!, { throwIfNoEntry: false, bigint: true });
+    return `${m.source}:${st ? `${st.dev}:${st.ino}` : '-'}`;
+  });
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // gone meanwhile
+  }
+}
+
