@@ -160,14 +160,17 @@ test('a running container is frozen while its files are copied; a pause meanwhil
   const freezer = () => readFileSync(`/sys/fs/cgroup/freezer/berth/${id}/freezer.state`, 'utf8').trim();
   const status = async () => (await ok(['inspect', '-f', '{{.State.Status}} {{.State.Paused}}', 'copied'])).trim();
   // A copy out of the 2 MB busybox binary, read only later: the daemon waits on the socket.
-  const copy = async (whileOpen: () => Promise<void>) => {
+  const copy = async (whileOpen: () => Promise<void>): Promise<number> => {
     const res = await new Promise<IncomingMessage>((resolve, reject) =>
       get({ socketPath: f.d.socket, path: `/containers/${id}/archive?path=/bin/busybox` }, resolve).on('error', reject));
     assert.equal(res.statusCode, 200);
     res.pause();
     await whileOpen();
+    let bytes = 0;
+    res.on('data', (b: Buffer) => (bytes += b.length));
     res.resume();
     await new Promise((r) => res.on('end', r));
+    return bytes;
   };
   // Thawed once the daemon has seen the stream end, a moment after the client has.
   const thawed = async () => {
@@ -175,7 +178,7 @@ test('a running container is frozen while its files are copied; a pause meanwhil
     return freezer();
   };
   let exec: Promise<string> | undefined;
-  await copy(async () => {
+  const whole = await copy(async () => {
     assert.equal(freezer(), 'FROZEN');
     assert.equal(await status(), 'running false', 'a copy does not show as a pause');
     exec = ok(['exec', 'copied', 'echo', 'after the copy']); // waits for the thaw
@@ -191,11 +194,17 @@ test('a running container is frozen while its files are copied; a pause meanwhil
   assert.equal(await status(), 'paused true');
   await ok(['unpause', 'copied']);
   assert.equal(await thawed(), 'THAWED');
-  // Stopped during a copy: the KILL lands (it thaws the container), the copy still ends.
-  await copy(async () => {
+  // Stopped during a copy: the KILL lands (it thaws the container), the copy still ends, whole
+  // (the exit leaves the unmount to the copy), and then the rootfs is unmounted.
+  const merged = (await ok(['inspect', '-f', '{{.GraphDriver.Data.MergedDir}}', 'copied'])).trim();
+  const stopped = await copy(async () => {
     await ok(['stop', '-t', '0', 'copied']);
   });
+  assert.equal(stopped, whole);
   assert.equal(await status(), 'exited false');
+  const mounted = () => readFileSync('/proc/mounts', 'utf8').split('\n').some((l) => l.split(' ')[1] === merged);
+  for (let i = 0; i < 100 && mounted(); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(mounted(), false, 'unmounted once the copy ended');
   await ok(['rm', 'copied']);
 });
 

@@ -221,14 +221,18 @@ export class Lifecycle {
     // Independent clean-ups (the host-side rootfs mount, the log's last rotation, runc's state,
     // conmon's files): at once. The unmount goes first, so the host helper works on it while
     // the synchronous ones run here.
+    // A copy or export still using the rootfs unmounts it when it ends (the container is no
+    // longer active then), unless the container removes itself: its layer goes now.
+    const autoRemove = (c.hostConfig as { AutoRemove?: boolean }).AutoRemove === true;
+    const unmount = autoRemove || !this.deps.rootfsInUse?.(id);
     await Promise.all([
-      unmountRootfs(svc.deps.images.deps.layers, c.rwCacheId).catch(() => undefined),
+      unmount ? unmountRootfs(svc.deps.images.deps.layers, c.rwCacheId).catch(() => undefined) : undefined,
       this.deps.logs.finish(id).catch(() => undefined),
       runtime.delete(id, true).catch(() => undefined),
       conmon.cleanup(id).catch(() => undefined),
     ]);
     svc.emit(c, 'die', { exitCode: String(exit.exitCode) });
-    if ((c.hostConfig as { AutoRemove?: boolean }).AutoRemove) await this.#remove(svc.resolve(id));
+    if (autoRemove) await this.#remove(svc.resolve(id));
     else this.restarts.afterExit(svc.resolve(id), exit);
   }
 
