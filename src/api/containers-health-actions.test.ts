@@ -7,17 +7,14 @@ import assert from 'node:assert/strict';
 import { Berthd } from '../testing/berthd-harness.ts';
 import { hasCommand } from '../testing/run.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
+import { until } from '../testing/until.ts';
 
 const skip = hasCommand('docker') ? false : 'the docker CLI is not installed';
 const f = useBusyboxDaemon({ skip });
 const docker = (...args: string[]) => f.docker(args);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const POLL = { stepMs: 100 };
 const inspect = async (name: string, format: string) => (await docker('inspect', '--format', format, name)).stdout.trim();
-
-async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(100)) if (await probe()) return;
-  assert.fail(`timed out waiting until ${what}`);
-}
 
 /** A container whose check fails until /tmp/ok exists, doing `action` when it turns unhealthy. */
 async function createFailing(name: string, action: string): Promise<void> {
@@ -34,10 +31,10 @@ test('restart: an unhealthy container is restarted until its check passes', { sk
   await createFailing('phoenix', 'restart');
   assert.equal(await inspect('phoenix', '{{.HostConfig.HealthOnFailure}}'), 'restart');
   const first = await inspect('phoenix', '{{.State.StartedAt}}');
-  await until('it was restarted', async () => (await inspect('phoenix', '{{.State.StartedAt}}')) !== first);
+  await until('it was restarted', async () => (await inspect('phoenix', '{{.State.StartedAt}}')) !== first, POLL);
   // The writable layer outlives restarts: once the file is there the check passes for good.
-  await until('the file is made', async () => (await docker('exec', 'phoenix', 'touch', '/tmp/ok')).code === 0);
-  await until('it is healthy', async () => (await inspect('phoenix', '{{.State.Health.Status}}')) === 'healthy');
+  await until('the file is made', async () => (await docker('exec', 'phoenix', 'touch', '/tmp/ok')).code === 0, POLL);
+  await until('it is healthy', async () => (await inspect('phoenix', '{{.State.Health.Status}}')) === 'healthy', POLL);
   const settled = await inspect('phoenix', '{{.State.StartedAt}}');
   await sleep(500);
   assert.equal(await inspect('phoenix', '{{.State.StartedAt}} {{.State.Status}}'), `${settled} running`);
@@ -48,14 +45,14 @@ test('restart: an unhealthy container is restarted until its check passes', { sk
 test('stop stops it; kill SIGKILLs it', { skip }, async () => {
   await createFailing('stopper', 'stop');
   await createFailing('killer', 'kill');
-  await until('stopper stopped', async () => (await inspect('stopper', '{{.State.Status}}')) === 'exited');
-  await until('killer killed', async () => (await inspect('killer', '{{.State.Status}} {{.State.ExitCode}}')) === 'exited 137');
+  await until('stopper stopped', async () => (await inspect('stopper', '{{.State.Status}}')) === 'exited', POLL);
+  await until('killer killed', async () => (await inspect('killer', '{{.State.Status}} {{.State.ExitCode}}')) === 'exited 137', POLL);
   assert.equal(await inspect('stopper', '{{.State.Health.Status}}'), 'unhealthy');
   const events = await docker('events', '--since', '1m', '--until', (Date.now() / 1000).toFixed(3), '--filter', 'container=killer', '--filter', 'event=kill', '--format', '{{.Actor.Attributes.signal}}');
   assert.match(events.stdout, /^9$/m);
   // No action: the container runs on, unhealthy.
   await createFailing('patient', 'none');
-  await until('patient unhealthy', async () => (await inspect('patient', '{{.State.Health.Status}}')) === 'unhealthy');
+  await until('patient unhealthy', async () => (await inspect('patient', '{{.State.Health.Status}}')) === 'unhealthy', POLL);
   await sleep(300);
   assert.equal(await inspect('patient', '{{.State.Status}}'), 'running');
 });
@@ -63,7 +60,7 @@ test('stop stops it; kill SIGKILLs it', { skip }, async () => {
 test('State.Health survives a berthd restart; monitoring resumes; an end while down reads unhealthy', { skip }, async () => {
   assert.equal((await docker('run', '-d', '--name', 'keep', '--health-cmd', 'true', '--health-interval', '100ms', 'busybox', 'sleep', '1000')).code, 0);
   assert.equal((await docker('run', '-d', '--name', 'brief', '--health-cmd', 'true', '--health-interval', '100ms', 'busybox', 'sleep', '2')).code, 0);
-  await until('both healthy', async () => (await inspect('keep', '{{.State.Health.Status}}')) === 'healthy' && (await inspect('brief', '{{.State.Health.Status}}')) === 'healthy');
+  await until('both healthy', async () => (await inspect('keep', '{{.State.Health.Status}}')) === 'healthy' && (await inspect('brief', '{{.State.Health.Status}}')) === 'healthy', POLL);
   const logBefore = JSON.parse(await inspect('keep', '{{json .State.Health.Log}}')) as { Start: string }[];
   await f.d.kill();
   await sleep(2_500); // brief ends meanwhile

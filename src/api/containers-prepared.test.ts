@@ -12,6 +12,7 @@ import { Berthd } from '../testing/berthd-harness.ts';
 import { hasCommand } from '../testing/run.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 import { cgroupsOf, processesOf } from '../testing/leftovers.ts';
+import { until } from '../testing/until.ts';
 
 const skip = hasCommand('docker') ? false : 'the docker CLI is not installed';
 const TTL_MS = 1500;
@@ -21,14 +22,6 @@ const docker = f.docker;
 
 const runcState = (id: string) => join(f.d.dir, 'exec', 'runc', id, 'state.json');
 const mounted = (merged: string) => readFileSync('/proc/mounts', 'utf8').split('\n').some((l) => l.split(' ')[1] === merged);
-
-async function until(what: string, ok: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 interface Prepared { id: string; pid: number; merged: string }
 
@@ -118,7 +111,7 @@ test('a bind source replaced since the create (a file renamed over it) is what t
 
 test('a prepared container whose start does not come is ended after its time, and starts as usual later', { skip }, async () => {
   const c = await createPrepared(['busybox', 'echo', 'late']);
-  await until('the preparation expires', () => !existsSync(runcState(c.id)) && processesOf([c.id]).length === 0 && !mounted(c.merged), TTL_MS + 10_000);
+  await until('the preparation expires', () => !existsSync(runcState(c.id)) && processesOf([c.id]).length === 0 && !mounted(c.merged), { timeoutMs: TTL_MS + 10_000 });
   nothingLeft(c);
   const events = await docker(['events', '--since', '0', '--until', String(Math.ceil(Date.now() / 1000) + 1), '--filter', `container=${c.id}`, '--format', '{{.Action}}']);
   assert.equal(events.stdout, 'create\n', 'its ending sends no event');

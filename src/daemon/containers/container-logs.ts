@@ -11,6 +11,7 @@ import type { Logger } from '../../lib/logger.ts';
 import { KEEP_SUFFIX, listRotated } from '../../runtime/monitor/log-files.ts';
 import { LogRotator, beforeStart, conmonLogLimit } from '../../runtime/monitor/log-rotation.ts';
 import { notImplemented } from '../../api/types/errors.ts';
+import { DeletedLater } from '../../lib/deleted-later.ts';
 import { logPolicy, resolveLogConfig, type DaemonLogDefaults, type LogConfig, type LogPolicy } from './log-config.ts';
 
 export interface ContainerLogsDeps {
@@ -31,6 +32,7 @@ export class ContainerLogs {
   /** The log's size when conmon was started for it, until adopt() takes it. */
   readonly #startSizes = new Map<string, number>();
   readonly #rotators = new Map<string, LogRotator>();
+  readonly #deleted = new DeletedLater((path, err) => this.#deps.logger?.warn(`cannot delete ${path}: ${err.message}`));
 
   constructor(deps: ContainerLogsDeps) {
     this.#deps = deps;
@@ -79,26 +81,13 @@ export class ContainerLogs {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw err;
     }
-    this.#deleteLater(trash);
+    this.#deleted.add(trash);
   }
 
   /** At startup: directories a crash left half deleted. */
   clearRemoved(root: string): void {
     if (!existsSync(root)) return;
-    for (const name of readdirSync(root).filter((n) => n.startsWith(REMOVED_PREFIX))) this.#deleteLater(join(root, name));
-  }
-
-  /** Resolves once every removed log directory is deleted. */
-  async removalsDone(): Promise<void> {
-    await Promise.all([...this.#removals]);
-  }
-
-  readonly #removals = new Set<Promise<void>>();
-
-  #deleteLater(path: string): void {
-    const removal = rm(path, { recursive: true, force: true }).catch((err: Error) => this.#deps.logger?.warn(`cannot delete ${path}: ${err.message}`));
-    this.#removals.add(removal);
-    void removal.then(() => this.#removals.delete(removal));
+    for (const name of readdirSync(root).filter((n) => n.startsWith(REMOVED_PREFIX))) this.#deleted.add(join(root, name));
   }
 
   /** A prepared run that will not start: what prepare() noted for it goes. */

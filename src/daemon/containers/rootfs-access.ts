@@ -16,6 +16,7 @@ import type { LayerStore } from '../../image/layers/index.ts';
 import { mountLowerOverlay, mountsUnder, unmount } from '../../image/layers/mount.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { mountRootfs, unmountRootfs } from './rootfs.ts';
+import { KeyedMutex } from '../../lib/keyed-mutex.ts';
 
 export interface RootfsAccessDeps {
   layers: LayerStore;
@@ -33,7 +34,8 @@ export interface RootfsAccessDeps {
 export class RootfsAccess {
   readonly #deps: RootfsAccessDeps;
   readonly #users = new Map<string, number>();
-  readonly #queue = new Map<string, Promise<unknown>>();
+  /** Mounting and counting users of one container, one at a time. */
+  readonly #queue = new KeyedMutex();
   readonly #frozen = new Set<string>();
 
   constructor(deps: RootfsAccessDeps) {
@@ -42,7 +44,7 @@ export class RootfsAccess {
 
   /** The host path of the container's rootfs, mounted until the matching release(). */
   acquire(c: ContainerRow): Promise<string> {
-    return this.#serial(c.id, async () => {
+    return this.#queue.run(c.id, async () => {
       const path = await mountRootfs(this.#deps.layers, c.rwCacheId);
       const users = (this.#users.get(c.id) ?? 0) + 1;
       this.#users.set(c.id, users);
@@ -53,7 +55,7 @@ export class RootfsAccess {
   }
 
   release(c: ContainerRow): Promise<void> {
-    return this.#serial(c.id, async () => {
+    return this.#queue.run(c.id, async () => {
       const left = (this.#users.get(c.id) ?? 1) - 1;
       if (left > 0) return void this.#users.set(c.id, left);
       this.#users.delete(c.id);
@@ -104,15 +106,5 @@ export class RootfsAccess {
   async cleanup(): Promise<void> {
     await mkdir(this.#deps.viewsDir, { recursive: true, mode: 0o700 });
     for (const point of mountsUnder(this.#deps.viewsDir)) await unmount(point).catch(() => undefined);
-  }
-
-  #serial<T>(id: string, fn: () => Promise<T>): Promise<T> {
-    const run = (this.#queue.get(id) ?? Promise.resolve()).then(fn, fn);
-    const settled = run.catch(() => undefined);
-    this.#queue.set(id, settled);
-    void settled.then(() => {
-      if (this.#queue.get(id) === settled) this.#queue.delete(id);
-    });
-    return run;
   }
 }

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LayerStore } from '../../image/layers/index.ts';
 import { Overlay2Store, mountOverlay, unmount, mountsUnder } from '../../image/layers/index.ts';
+import { KeyedMutex } from '../../lib/keyed-mutex.ts';
 
 /** Where mountRootfs puts the container's root filesystem (known before it is mounted). */
 export function rootfsPath(layers: LayerStore, rwCacheId: string): string {
@@ -13,22 +14,12 @@ export function rootfsPath(layers: LayerStore, rwCacheId: string): string {
 /** Mounts and unmounts of each target, one at a time: a start (or a prepared start) and a copy
  * that mount one rootfs at once share the mount instead of stacking two overlays on one upper
  * directory, and a mount never lands in the middle of an unmount (or the reverse). */
-const queues = new Map<string, Promise<unknown>>();
-
-function serial<T>(target: string, fn: () => Promise<T>): Promise<T> {
-  const run = (queues.get(target) ?? Promise.resolve()).then(fn, fn);
-  const settled = run.catch(() => undefined);
-  queues.set(target, settled);
-  void settled.then(() => {
-    if (queues.get(target) === settled) queues.delete(target);
-  });
-  return run;
-}
+const queues = new KeyedMutex();
 
 export function mountRootfs(layers: LayerStore, rwCacheId: string): Promise<string> {
   if (!(layers instanceof Overlay2Store)) return Promise.resolve(layers.layerPath(rwCacheId));
   const target = mergedPath(layers, rwCacheId);
-  return serial(target, async () => {
+  return queues.run(target, async () => {
     if (isMounted(target)) return target;
     const dirs = await layers.lowerDirs(rwCacheId);
     mkdirSync(target, { recursive: true }); // on every start: no thread-pool round trip
@@ -40,7 +31,7 @@ export function mountRootfs(layers: LayerStore, rwCacheId: string): Promise<stri
 export async function unmountRootfs(layers: LayerStore, rwCacheId: string): Promise<void> {
   if (!(layers instanceof Overlay2Store)) return;
   const target = mergedPath(layers, rwCacheId);
-  await serial(target, async () => {
+  await queues.run(target, async () => {
     if (isMounted(target)) await unmount(target);
   });
 }

@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { invalidParameter, notFound } from '../../api/types/errors.ts';
 import { extractLayer } from './extract.ts';
+import { DeletedLater } from '../../lib/deleted-later.ts';
 import { assertCacheId, fsyncAll, isCacheId, newCacheId, streamSize, syncFs, usage, type AppliedLayer, type DiskUsage, type LayerStore, type LayerStoreOptions } from './store.ts';
 import { byteStream, overlayChanges, tarChunks } from './tar-layer.ts';
 import { dumpXattrs } from './xattr.ts';
@@ -101,16 +102,14 @@ export class Overlay2Store implements LayerStore {
     if (short) rmSync(join(this.home, LINKS, short), { force: true });
     // The layer is gone once renamed away: its files are deleted behind the caller (a container's
     // removal waits for nothing more; a crash leaves staging debris, which opening the store clears).
-    const removal = rm(trash, { recursive: true, force: true }).catch(() => undefined);
-    this.#removals.add(removal);
-    void removal.then(() => this.#removals.delete(removal));
+    this.#removals.add(trash);
   }
 
-  readonly #removals = new Set<Promise<void>>();
+  readonly #removals = new DeletedLater();
 
   /** Resolves once the files of every removed layer are deleted. */
-  async removalsDone(): Promise<void> {
-    await Promise.all([...this.#removals]);
+  removalsDone(): Promise<void> {
+    return this.#removals.done();
   }
 
   async listCacheIds(): Promise<string[]> {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { hasCommand } from '../../testing/run.ts';
+import { until } from '../../testing/until.ts';
 import { OciRuntime } from './oci-runtime.ts';
 import { deleteStopped, startThroughFifo } from './runc-shortcuts.ts';
 import { makeBundle } from './test-bundle.ts';
@@ -43,24 +44,18 @@ async function created(args: string[]): Promise<{ id: string; pid: number; out: 
   return { id, pid: Number(readFileSync(join(dir, 'pid'), 'utf8')), out: join(dir, 'rootfs', 'out') };
 }
 
+/** 200 looks, 25 ms apart. */
+const POLL = { timeoutMs: 5000, stepMs: 25 };
 const status = async (id: string) => (await runtime.state(id))?.status;
-
-async function until(what: string, check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 test('start through the FIFO runs the process; runc then says running, and stopped after', { skip }, async () => {
   const c = await created(['sh', '-c', 'echo started > /out; sleep 0.3']);
   assert.equal(await status(c.id), 'created');
   assert.equal(await startThroughFifo(join(runtime.root, c.id), c.pid), true);
   assert.equal(await status(c.id), 'running');
-  await until('the process to write', async () => existsSync(c.out));
+  await until('the process to write', async () => existsSync(c.out), POLL);
   assert.equal(readFileSync(c.out, 'utf8'), 'started\n');
-  await until('the exit', async () => (await status(c.id)) === 'stopped');
+  await until('the exit', async () => (await status(c.id)) === 'stopped', POLL);
 });
 
 test('delete of a stopped container removes its cgroups and runc state; runc no longer knows it', { skip }, async () => {
@@ -68,7 +63,7 @@ test('delete of a stopped container removes its cgroups and runc state; runc no 
   const cgroups = Object.values((JSON.parse(readFileSync(join(runtime.root, c.id, 'state.json'), 'utf8')) as { cgroup_paths: Record<string, string> }).cgroup_paths);
   assert.ok(cgroups.length > 0 && cgroups.every((p) => existsSync(p)));
   await runtime.start(c.id, c.pid);
-  await until('the exit', async () => (await status(c.id)) === 'stopped');
+  await until('the exit', async () => (await status(c.id)) === 'stopped', POLL);
   assert.equal(await deleteStopped(join(runtime.root, c.id)), true);
   assert.deepEqual(cgroups.filter((p) => existsSync(p)), []);
   assert.equal(existsSync(join(runtime.root, c.id)), false);
