@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { startBerthd, BERTH, type Berthd } from '../testing/berthd-harness.ts';
 import { berth } from '../testing/run.ts';
+import { until } from '../testing/until.ts';
 
 let d: Berthd;
 const env = () => ({ DOCKER_HOST: d.host, DOCKER_CONFIG: `${d.dir}/client-config` });
@@ -51,10 +52,13 @@ test('berth events follows live events and replays the journal', async () => {
   const child = spawn(process.execPath, [BERTH, 'events', '--format', '{{.Type}} {{.Action}} {{.Actor.ID}}'], { env: { ...process.env, ...env() } });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  await new Promise((r) => setTimeout(r, 500));
-  process.kill(d.pid!, 'SIGHUP');
-  const deadline = Date.now() + 10_000;
-  while (!/daemon reload/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  // The CLI subscribes after its own start-up, which takes seconds on a busy machine: a reload
+  // sent before that is not followed (only replayed), so reload every half second until one shows.
+  let lastHup = 0;
+  await until('berth events prints a daemon reload', () => {
+    if (Date.now() - lastHup > 500) (lastHup = Date.now()), process.kill(d.pid!, 'SIGHUP');
+    return /daemon reload/.test(out);
+  }, { timeoutMs: 20_000, stepMs: 50 });
   child.kill('SIGINT');
   assert.match(out, /^daemon reload [0-9a-f-]{36}$/m);
 
