@@ -19,9 +19,11 @@ export type ProgressSink = (msg: JsonMessage) => void;
 /**
  * Run `work` with a progress sink that opens the stream on its first message. Errors before any
  * message become normal HTTP errors (thrown to the server); later ones are written in-band.
+ * With openAtOnce the stream opens before the work starts, so every error of the work is
+ * in-band: dockerd's load answers that way (a bad archive is a 200 whose stream says why).
  */
-export async function withProgress(ctx: RequestContext, work: (send: ProgressSink) => Promise<void>): Promise<void> {
-  let out: Writable | undefined;
+export async function withProgress(ctx: RequestContext, work: (send: ProgressSink) => Promise<void>, opts: { openAtOnce?: boolean } = {}): Promise<void> {
+  let out: Writable | undefined = opts.openAtOnce ? ctx.stream(200, 'application/json') : undefined;
   const send: ProgressSink = (msg) => {
     out ??= ctx.stream(200, 'application/json');
     if (!out.writableEnded) out.write(JSON.stringify(msg) + '\r\n');

@@ -94,7 +94,8 @@ export class ImagesApi {
   }
   async *load(body: Readable, opts: { quiet?: boolean; platforms?: string[] } = {}): AsyncGenerator<JsonMessage> {
     const res = await this.#c.request('POST', '/images/load', {
-      query: { quiet: opts.quiet || undefined, platform: opts.platforms },
+      // Always sent, as the docker CLI does: dockerd takes a missing quiet as true.
+      query: { quiet: opts.quiet === true, platform: opts.platforms },
       body,
       headers: { 'Content-Type': 'application/x-tar' },
     });

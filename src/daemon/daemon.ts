@@ -16,7 +16,8 @@ import { setupImages } from './images/setup.ts';
 import { imagesBackend } from './images/images-backend.ts';
 import { pullImage } from './images/image-pull.ts';
 import { pushImages } from './images/image-push.ts';
-import { loadImages, saveImages } from './images/image-archive.ts';
+import { saveImages } from './images/image-archive.ts';
+import { loadImages } from './images/image-load.ts';
 import { summaryView } from './images/image-views.ts';
 import { ContainersTable, hasProcess, isActive } from '../store/containers.ts';
 import { ContainerService } from './containers/container-service.ts';
@@ -142,7 +143,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
       distribution: (name, auth) => distributionInspect(config, name, auth),
       search: (term, limit, filters, auth) => searchImages(config, term, limit, filters, auth),
       save: (names) => saveImages(images, names),
-      load: (body, quiet, send) => loadImages(images, join(config.dataRoot, 'tmp'), body, quiet, send),
+      load: (body, opts, send) => loadImages(images, join(config.dataRoot, 'tmp'), body, opts, send),
     }),
     containers: containersBackend(containers, lifecycle),
     lifecycle: lifecycleBackend(lifecycle),

@@ -1,7 +1,7 @@
 // Tar streams that may arrive compressed (docker import, docker load): the format is sniffed
 // from the first bytes, as dockerd's DecompressStream does — gzip, zstd, bzip2, xz or plain.
 import { spawn } from 'node:child_process';
-import { PassThrough, type Readable, type Transform } from 'node:stream';
+import { PassThrough, Readable, type Transform } from 'node:stream';
 import zlib from 'node:zlib';
 
 import { invalidParameter } from '../api/types/errors.ts';
@@ -25,8 +25,8 @@ export function sniffFormat(head: Buffer): Format {
 }
 
 /** The stream, decompressed if it was compressed. */
-export async function decompressStream(source: Readable): Promise<Readable> {
-  const head = await peek(source, 6);
+export async function decompressStream(stream: Readable): Promise<Readable> {
+  const { head, source } = await peek(stream, 6);
   const format = head.length >= 4 ? sniffFormat(head) : 'plain';
   switch (format) {
     case 'plain':
@@ -52,8 +52,10 @@ function external(cmd: string, source: Readable): Readable {
   return out;
 }
 
-/** Read at least n bytes (or to the end) and put them back in front of the stream. */
-async function peek(source: Readable, n: number): Promise<Buffer> {
+/** Read at least n bytes (or to the end) and put them back in front of the stream. A stream
+ * that has ended takes nothing back (unshift after 'end' loses the bytes): a body shorter than
+ * n is handed on as a new stream of those bytes. */
+async function peek(source: Readable, n: number): Promise<{ head: Buffer; source: Readable }> {
   const chunks: Buffer[] = [];
   let size = 0;
   while (size < n) {
@@ -63,8 +65,9 @@ async function peek(source: Readable, n: number): Promise<Buffer> {
     size += chunk.length;
   }
   const head = Buffer.concat(chunks);
+  if (source.readableEnded) return { head, source: Readable.from(head.length ? [head] : []) };
   if (head.length) source.unshift(head);
-  return head;
+  return { head, source };
 }
 
 function nextChunk(source: Readable): Promise<Buffer | null> {

@@ -92,6 +92,16 @@ export class ImagesTable {
     return true;
   }
 
+  /** Images whose parent is id (commit and legacy-load children). */
+  childrenOf(id: string): string[] {
+    return (this.#db.statement('SELECT id FROM images WHERE parent = ?').all(id) as Row[]).map((r) => r.id as string);
+  }
+
+  /** Every image that is another image's parent. */
+  parentIds(): Set<string> {
+    return new Set((this.#db.statement('SELECT DISTINCT parent FROM images WHERE parent IS NOT NULL').all() as Row[]).map((r) => r.parent as string));
+  }
+
   touchTagTime(id: string, time: string): void {
     this.#db.statement('UPDATE images SET last_tag_time = ? WHERE id = ?').run(time, id);
   }

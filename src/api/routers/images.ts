@@ -4,6 +4,8 @@
 import type { Readable } from 'node:stream';
 import type { Route } from '../route.ts';
 import type { RequestContext } from '../context.ts';
+import type { Platform } from '../../image/types.ts';
+import { versionLessThan } from '../types/version.ts';
 import { boolParam, parseFilters, type Filters } from '../query.ts';
 import { withProgress, type ProgressSink } from '../progress.ts';
 import { notFound, invalidParameter } from '../types/errors.ts';
@@ -19,7 +21,7 @@ export interface ImagesBackend {
   pull(opts: { fromImage: string; tag?: string; platform?: string; auth?: string }, send: ProgressSink): Promise<void>;
   push(opts: { name: string; tag?: string; auth?: string }, send: ProgressSink): Promise<void>;
   save(names: string[]): Promise<Readable>;
-  load(body: Readable, quiet: boolean, send: ProgressSink): Promise<void>;
+  load(body: Readable, opts: { quiet: boolean; platforms: Platform[] }, send: ProgressSink): Promise<void>;
   distribution(name: string, auth?: string): Promise<unknown>;
   search(term: string, limit: number | undefined, filters: Filters, auth?: string): Promise<unknown[]>;
 }
@@ -32,7 +34,7 @@ export function imagesRoutes(b: ImagesBackend): Route[] {
   return [
     { method: 'GET', path: '/images/json', handler: (ctx) => list(ctx, b) },
     { method: 'POST', path: '/images/create', handler: (ctx) => create(ctx, b) },
-    { method: 'POST', path: '/images/load', handler: (ctx) => withProgress(ctx, (send) => b.load(ctx.body(), boolParam(ctx.query, 'quiet'), send)) },
+    { method: 'POST', path: '/images/load', handler: (ctx) => load(ctx, b) },
     { method: 'POST', path: '/images/prune', minVersion: '1.25', handler: async (ctx) => ctx.sendJson(200, await b.prune(parseFilters(ctx.query.get('filters'), PRUNE_FILTERS))) },
     { method: 'GET', path: '/images/get', handler: (ctx) => save(ctx, b, ctx.query.getAll('names')) },
     { method: 'GET', path: '/images/search', handler: (ctx) => search(ctx, b) },
@@ -108,6 +110,37 @@ async function save(ctx: RequestContext, b: ImagesBackend, names: string[]): Pro
   tar.on('error', () => ctx.req.socket.destroy());
   tar.pipe(out);
   await new Promise((resolve) => out.on('finish', resolve).on('close', resolve));
+}
+
+/** Only bad query values are refused with a status; whatever is wrong with the archive is
+ * reported in the 200 stream, as dockerd does. quiet is true unless given, as in dockerd. */
+async function load(ctx: RequestContext, b: ImagesBackend): Promise<void> {
+  const raw = ctx.query.getAll('platform');
+  if (versionLessThan(ctx.version, '1.48')) raw.length = 0; // the parameter came with API 1.48
+  if (raw.length > 1 && versionLessThan(ctx.version, '1.52')) throw invalidParameter('multiple platform parameters are not supported in this API version; use API version 1.52 or later');
+  const platforms = raw.map(decodePlatform);
+  const quiet = boolParam(ctx.query, 'quiet', true);
+  return withProgress(ctx, (send) => b.load(ctx.body(), { quiet, platforms }, send), { openAtOnce: true });
+}
+
+/** A platform query value: an OCI platform as JSON, with os and architecture. */
+function decodePlatform(raw: string): Platform {
+  let p: unknown;
+  try {
+    p = JSON.parse(raw);
+  } catch (err) {
+    throw invalidParameter(`failed to parse platform: ${(err as Error).message}`);
+  }
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) throw invalidParameter('failed to parse platform: not a JSON object');
+  const { os, architecture, variant } = p as Record<string, unknown>;
+  for (const [k, v] of Object.entries({ os, architecture, variant })) {
+    if (v !== undefined && v !== null && typeof v !== 'string') throw invalidParameter(`failed to parse platform: ${k} must be a string`);
+  }
+  if (!os || !architecture) {
+    const optional = ['variant', 'os.version', 'os.features'].some((k) => (p as Record<string, unknown>)[k]);
+    throw invalidParameter(optional && !os && !architecture ? 'optional platform fields provided, but OS and Architecture are missing' : 'both OS and Architecture must be provided');
+  }
+  return { os: os as string, architecture: architecture as string, ...(variant ? { variant: variant as string } : {}) };
 }
 
 async function search(ctx: RequestContext, b: ImagesBackend): Promise<void> {

@@ -112,6 +112,9 @@ export class ImageService {
         throw conflict(`conflict: unable to remove repository reference "${name}" (must force) - container ${shortId(users[0]!.id)} is using its referenced image ${shortId(image.id)}`);
       }
     } else {
+      if (this.deps.table.childrenOf(image.id).length > 0) {
+        throw conflict(`conflict: unable to delete ${shortId(image.id)} (cannot be forced) - image has dependent child images`);
+      }
       if (users.length) {
         const running = users.some((u) => u.running);
         if (running || !opts.force) {
@@ -127,8 +130,25 @@ export class ImageService {
       }
     }
     for (const r of refs) this.#untag(r.ref, image.id, out);
+    // Untagged by name, an image with children stays as their (hidden) parent, as in dockerd.
+    if (this.deps.table.childrenOf(image.id).length > 0) return out;
     await this.#deleteImage(image.id, out);
+    if (!opts.noprune) await this.#pruneParents(image.parent, out);
     return out;
+  }
+
+  /** dockerd's parent pruning after a delete: each parent in turn goes too while it has no
+   * reference, no other child and no container. */
+  async #pruneParents(parent: string | null, out: DeleteResult[]): Promise<number> {
+    let freed = 0;
+    for (let id = parent; id; ) {
+      const row = this.deps.table.getImage(id);
+      if (!row || this.deps.table.refsOf(id).length > 0 || this.deps.table.childrenOf(id).length > 0) break;
+      if ((this.deps.containersUsing?.(id).length ?? 0) > 0) break;
+      freed += await this.#deleteImage(id, out);
+      id = row.parent;
+    }
+    return freed;
   }
 
   #namedRef(name: string, imageId: string): string | undefined {
@@ -144,7 +164,8 @@ export class ImageService {
     this.deps.events.emit('image', 'untag', imageId, { name: familiar });
   }
 
-  async #deleteImage(id: string, out: DeleteResult[]): Promise<void> {
+  /** Returns the bytes of the layers that went with it. */
+  async #deleteImage(id: string, out: DeleteResult[]): Promise<number> {
     const orphans = this.deps.table.transaction(() => this.deps.table.deleteImage(id));
     out.push({ Deleted: id });
     this.deps.events.emit('image', 'delete', id, { name: id });
@@ -156,6 +177,7 @@ export class ImageService {
       out.push({ Deleted: layer.chainId });
     }
     this.deps.content.delete(id);
+    return orphans.reduce((n, l) => n + l.size, 0);
   }
 
   /** Dangling images (no tags), or with all=true every image no container uses. */
@@ -163,20 +185,19 @@ export class ImageService {
     const deleted: DeleteResult[] = [];
     let reclaimed = 0;
     for (const f of this.all()) {
-      if ((!all && f.tags.length > 0) || keep(f) || (this.deps.containersUsing?.(f.row.id).length ?? 0) > 0) continue;
-      const before = this.#layerBytes(f.row.id);
-      for (const r of this.deps.table.refsOf(f.row.id)) this.#untag(r.ref, f.row.id, deleted);
-      const out: DeleteResult[] = [];
-      await this.#deleteImage(f.row.id, out);
-      reclaimed += out.length > 1 ? before : 0;
-      deleted.push(...out);
+      // Gone already (a parent pruned with its last child), or an untagged parent, which
+      // goes with its last child, as in dockerd.
+      if (!this.deps.table.getImage(f.row.id)) continue;
+      const refs = this.deps.table.refsOf(f.row.id);
+      const children = this.deps.table.childrenOf(f.row.id).length > 0;
+      if ((refs.length === 0 && children) || (!all && f.tags.length > 0) || keep(f) || (this.deps.containersUsing?.(f.row.id).length ?? 0) > 0) continue;
+      for (const r of refs) this.#untag(r.ref, f.row.id, deleted);
+      if (children) continue;
+      reclaimed += await this.#deleteImage(f.row.id, deleted);
+      reclaimed += await this.#pruneParents(f.row.parent, deleted);
     }
     if (deleted.length) this.deps.events.emit('image', 'prune', '', { reclaimed: String(reclaimed) });
     return { ImagesDeleted: deleted.length ? deleted : null, SpaceReclaimed: reclaimed };
-  }
-
-  #layerBytes(id: string): number {
-    return this.deps.table.layersOf(id).filter((l) => this.deps.table.imagesUsingLayer(l.chainId).length === 1).reduce((n, l) => n + l.size, 0);
   }
 
   /**

@@ -85,7 +85,9 @@ export function inspectView(f: ImageFacts, version: string, graphDriver: { Name:
 }
 
 /** Newest first; layers that are not this image's top are `<missing>`, as in dockerd. */
-export function historyView(f: ImageFacts, layerSizes: number[]): Record<string, unknown>[] {
+/** lineage: the image and then its parent images, nearest first (dockerd names each history
+ * entry, from the newest, by the image at that point of the parent chain). */
+export function historyView(f: ImageFacts, layerSizes: number[], lineage: { id: string; tags: string[] }[]): Record<string, unknown>[] {
   const entries = f.config.history ?? [];
   const out: Record<string, unknown>[] = [];
   let layer = 0;
@@ -95,7 +97,9 @@ export function historyView(f: ImageFacts, layerSizes: number[]): Record<string,
   }
   if (out.length === 0) out.push({ Id: '<missing>', Created: createdSeconds(f.config), CreatedBy: '', Tags: null, Size: f.size, Comment: '' });
   out.reverse();
-  out[0]!.Id = f.row.id;
-  out[0]!.Tags = f.tags.length ? f.tags : null;
+  lineage.slice(0, out.length).forEach((img, i) => {
+    out[i]!.Id = img.id;
+    out[i]!.Tags = img.tags.length ? img.tags : null;
+  });
   return out;
 }

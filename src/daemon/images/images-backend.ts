@@ -6,7 +6,7 @@ import type { ProgressSink } from '../../api/progress.ts';
 import type { Filters } from '../../api/query.ts';
 import type { ImageService } from './image-service.ts';
 import type { Platform } from '../../image/types.ts';
-import { historyView, inspectView, summaryView } from './image-views.ts';
+import { historyView, inspectView, summaryView, type ImageFacts } from './image-views.ts';
 import { imagePredicate } from './image-filters.ts';
 import { importImage, fetchImportSource } from './image-import.ts';
 import { invalidParameter } from '../../api/types/errors.ts';
@@ -14,14 +14,21 @@ import { invalidParameter } from '../../api/types/errors.ts';
 /** The operations that talk to registries or move archives; each lives in its own module. */
 export type ImageTransfers = Pick<ImagesBackend, 'pull' | 'push' | 'save' | 'load' | 'distribution' | 'search'>;
 
+/** More parent images than any chain of layers can have: a bound for the history walk. */
+const MAX_LINEAGE = 1000;
+
 export function imagesBackend(svc: ImageService, transfers: ImageTransfers): ImagesBackend {
   const lookup = (name: string) => svc.facts(svc.resolve(name));
   return {
     ...transfers,
-    list({ filters, sharedSize }, version) {
+    list({ all, filters, sharedSize }, version) {
       const keep = imagePredicate(filters, lookup);
       const count = (id: string) => (sharedSize ? (svc.deps.containersUsing?.(id).length ?? 0) : -1);
-      return svc.all().filter(keep).map((f) => summaryView(f, version, count(f.row.id)));
+      // An untagged image with children is an intermediate layer image (legacy load, commit
+      // parents): shown only with all, as dockerd does.
+      const parents = all ? new Set<string>() : svc.table.parentIds();
+      const shown = (f: ImageFacts) => f.tags.length > 0 || f.digests.length > 0 || !parents.has(f.row.id);
+      return svc.all().filter((f) => shown(f) && keep(f)).map((f) => summaryView(f, version, count(f.row.id)));
     },
     inspect(name, version) {
       const f = lookup(name);
@@ -30,7 +37,14 @@ export function imagesBackend(svc: ImageService, transfers: ImageTransfers): Ima
     },
     history(name) {
       const f = lookup(name);
-      return historyView(f, svc.table.layersOf(f.row.id).map((l) => l.size));
+      const lineage = [{ id: f.row.id, tags: f.tags }];
+      for (let p = f.row.parent; p && lineage.length < MAX_LINEAGE; ) {
+        const row = svc.table.getImage(p);
+        if (!row) break;
+        lineage.push({ id: row.id, tags: svc.facts(row).tags });
+        p = row.parent;
+      }
+      return historyView(f, svc.table.layersOf(f.row.id).map((l) => l.size), lineage);
     },
     tag: (name, repo, tag) => svc.tag(name, repo, tag),
     remove: (name, opts) => svc.remove(name, opts),

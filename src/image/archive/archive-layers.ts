@@ -12,8 +12,10 @@ import { hexOf } from '../digest.ts';
 import { decompressorFor, layerCompression } from '../registry/index.ts';
 import type { LoadImage, LoadLayer } from './archive-plan.ts';
 
+type LayerFile = Pick<LoadLayer, 'file' | 'mediaType'>;
+
 /** The layer as an uncompressed tar; onBytes counts the file's own (compressed) bytes read. */
-export async function openLayer(layer: LoadLayer, onBytes?: (n: number) => void): Promise<Readable> {
+export async function openLayer(layer: LayerFile, onBytes?: (n: number) => void): Promise<Readable> {
   const file = createReadStream(layer.file.path);
   // Counted in a Transform, not a 'data' listener: that would switch the file to flowing mode
   // under decompressStream's peek at the first bytes.
@@ -27,7 +29,7 @@ function piped(from: Readable, to: Transform): Transform {
   return from.pipe(to);
 }
 
-async function isPlain(layer: LoadLayer): Promise<boolean> {
+async function isPlain(layer: LayerFile): Promise<boolean> {
   if (layer.mediaType !== undefined) return layerCompression(layer.mediaType) === 'none';
   const fh = await open(layer.file.path, 'r');
   try {
@@ -41,7 +43,7 @@ async function isPlain(layer: LoadLayer): Promise<boolean> {
 
 /** The sha256 of the layer's uncompressed tar: free for uncompressed files (hashed while the
  * archive was unpacked), one decompression pass for compressed ones. */
-export async function layerDiffId(layer: LoadLayer): Promise<string> {
+export async function layerDiffId(layer: LayerFile): Promise<string> {
   if (await isPlain(layer)) return layer.file.digest;
   const hash = createHash('sha256');
   for await (const chunk of (await openLayer(layer)) as AsyncIterable<Buffer>) hash.update(chunk);
@@ -57,7 +59,7 @@ export async function verifyLayers(images: readonly LoadImage[], skip: (img: Loa
   for (const img of images) {
     for (const [i, layer] of img.layers.entries()) {
       const key = `${layer.file.path}\0${layer.diffId}`;
-      if (checked.has(key) || skip(img, i)) continue;
+      if (layer.fromContent || checked.has(key) || skip(img, i)) continue;
       const actual = await layerDiffId(layer);
       if (actual !== layer.diffId) {
         throw invalidParameter(`invalid archive: layer ${layer.file.name} has diff id ${actual}, but the image config declares ${layer.diffId}`);

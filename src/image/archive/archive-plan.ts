@@ -1,14 +1,17 @@
 // What an unpacked archive asks to load: images with their config bytes, layer files in rootfs
 // order and tags. Docker's manifest.json is read first (the graphdriver loader's format; new and
 // old layouts differ only in the paths it names), else the OCI index.json (nested indexes
-// resolved for the host platform). Everything is checked here, before any layer is applied:
-// paths exist, blobs match their digests, layer counts match the configs.
+// resolved for the wanted platform), else the pre-1.10 layout's repositories file (see
+// archive-legacy.ts). Everything is checked here, before any layer is applied: paths exist,
+// blobs match their digests, layer counts match the configs.
 import { invalidParameter } from '../../api/types/errors.ts';
 import { assertDigest } from '../digest.ts';
 import { familiarString, parseReference, type Reference } from '../reference.ts';
 import { layerCompression, manifestKind, selectManifest } from '../registry/index.ts';
 import type { Descriptor, ImageConfig, Manifest, ManifestIndex, Platform } from '../types.ts';
-import { ANNOTATION_IMAGE_NAME, ANNOTATION_REF_NAME, blobPath, INDEX_FILE, MANIFEST_FILE, MAX_NESTING, type LegacyManifestEntry } from './archive-format.ts';
+import { normalizePlatform, samePlatform } from '../registry/platform.ts';
+import { ANNOTATION_IMAGE_NAME, ANNOTATION_REF_NAME, blobPath, INDEX_FILE, MANIFEST_FILE, MAX_NESTING, REPOSITORIES_FILE, type LegacyManifestEntry } from './archive-format.ts';
+import { planLegacyLoad } from './archive-legacy.ts';
 import type { ArchiveFile, UnpackedArchive } from './archive-reader.ts';
 
 export interface LoadLayer {
@@ -17,21 +20,32 @@ export interface LoadLayer {
   diffId: string;
   /** The OCI descriptor's media type; undefined (manifest.json) means: sniff the compression. */
   mediaType?: string;
+  /** The diff id was computed from this very file (nothing to verify). */
+  fromContent?: true;
+  /** The id its progress is shown under; the short diff id when not given. */
+  progressId?: string;
 }
 
 export interface LoadImage {
   configBytes: Buffer;
   layers: LoadLayer[];
   tags: Reference[];
+  /** The image id of its parent image (legacy layout: the layer below is an image too). */
+  parentId?: string;
+  /** A parent of another image in the archive: not announced by id when untagged. */
+  intermediate?: boolean;
 }
 
-export async function planLoad(a: UnpackedArchive, platform: Platform): Promise<LoadImage[]> {
-  if (a.has(MANIFEST_FILE)) return fromManifestJson(a);
-  if (a.has(INDEX_FILE)) return fromIndex(a, platform);
-  throw invalidParameter(`invalid archive: does not contain a ${MANIFEST_FILE}`);
+/** platform: the one asked for (only the images for it are loaded), else the host's (used to
+ * pick from multi-platform indexes only). */
+export async function planLoad(a: UnpackedArchive, platform: { host: Platform } | { only: Platform }): Promise<LoadImage[]> {
+  if (a.has(MANIFEST_FILE)) return fromManifestJson(a, 'only' in platform ? platform.only : undefined);
+  if (a.has(INDEX_FILE)) return fromIndex(a, 'only' in platform ? platform.only : platform.host);
+  if (a.has(REPOSITORIES_FILE)) return planLegacyLoad(a);
+  throw invalidParameter(`invalid archive: does not contain a ${MANIFEST_FILE} (nor an ${INDEX_FILE} or the ${REPOSITORIES_FILE} file of the legacy layout)`);
 }
 
-async function fromManifestJson(a: UnpackedArchive): Promise<LoadImage[]> {
+async function fromManifestJson(a: UnpackedArchive, only: Platform | undefined): Promise<LoadImage[]> {
   const { value } = await a.json<unknown>(MANIFEST_FILE, 'manifest');
   if (value === null) throw invalidParameter('invalid manifest, manifest cannot be null (but can be [])');
   if (!Array.isArray(value)) throw invalidParameter(`invalid manifest: ${MANIFEST_FILE} is not a JSON array`);
@@ -42,6 +56,7 @@ async function fromManifestJson(a: UnpackedArchive): Promise<LoadImage[]> {
     }
     const { value: config, bytes } = await a.json<ImageConfig>(m.Config, 'image config');
     const diffIds = diffIdsOf(config, m.Config);
+    if (only && !samePlatform(normalizePlatform(config), normalizePlatform(only), only.variant !== undefined)) continue;
     if (m.Layers.length !== diffIds.length) throw invalidParameter(`invalid manifest, layers length mismatch: expected ${m.Layers.length}, got ${diffIds.length}`);
     const layers = m.Layers.map((p, i) => ({ file: a.file(p, 'layer'), diffId: diffIds[i]! }));
     out.push({ configBytes: bytes, layers, tags: (m.RepoTags ?? []).map(repoTag) });
@@ -72,7 +87,7 @@ async function fromIndex(a: UnpackedArchive, platform: Platform): Promise<LoadIm
       layerCompression(l.mediaType); // refuses media types we cannot decompress, by name
       return { file: blob(a, l, 'layer'), diffId: diffIds[i]!, mediaType: l.mediaType };
     });
-    const image = byConfig.get(m.config.digest) ?? { configBytes: bytes, layers, tags: [] };
+    const image: LoadImage = byConfig.get(m.config.digest) ?? { configBytes: bytes, layers, tags: [] };
     if (ref && !image.tags.some((t) => familiarString(t) === familiarString(ref))) image.tags.push(ref);
     byConfig.set(m.config.digest, image);
   };

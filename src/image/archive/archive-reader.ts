@@ -24,15 +24,35 @@ export interface ArchiveFile {
 export class UnpackedArchive {
   readonly #files = new Map<string, ArchiveFile>();
   readonly #links = new Map<string, string>();
+  /** First components of names below the top level: the directories an untar would create. */
+  readonly #dirs = new Set<string>();
 
   addFile(f: ArchiveFile): void {
     this.#links.delete(f.name); // a later entry of the same name replaces the earlier one
     this.#files.set(f.name, f);
+    this.#addDirectoryOf(f.name);
   }
 
   addLink(name: string, target: string): void {
     this.#files.delete(name);
     this.#links.set(name, target);
+    this.#addDirectoryOf(name);
+  }
+
+  addDirectory(name: string): void {
+    if (name !== '') this.#dirs.add(name.split('/')[0]!);
+  }
+
+  #addDirectoryOf(name: string): void {
+    const slash = name.indexOf('/');
+    if (slash > 0) this.#dirs.add(name.slice(0, slash));
+  }
+
+  /** The top-level directories, in byte order (as Go's os.ReadDir lists them). A top-level
+   * name that is a file or link is not one, as for os.ReadDir's IsDir. */
+  topDirectories(): string[] {
+    const dirs = [...this.#dirs].filter((d) => !this.#files.has(d) && !this.#links.has(d));
+    return dirs.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
   }
 
   has(name: string): boolean {
@@ -75,6 +95,7 @@ export async function unpackArchive(source: AsyncIterable<Buffer | Uint8Array>, 
       const name = cleanArchiveName(h.name, 'entry');
       switch (h.type) {
         case 'directory':
+          archive.addDirectory(name);
           break;
         case 'file': {
           if (name === '') throw invalidParameter(`invalid archive: a file entry has no name (${JSON.stringify(h.name)})`);
