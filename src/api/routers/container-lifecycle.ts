@@ -23,6 +23,18 @@ export interface LogRequest {
   signal: AbortSignal;
 }
 
+/** What an attach asks for: the past output (`logs`), the output from now on (`stream`), which
+ * of the streams, and stdin. */
+export interface AttachRequest {
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  logs: boolean;
+  stream: boolean;
+  detachKeys?: string;
+  signal: AbortSignal;
+}
+
 export interface LifecycleBackend {
   start(id: string): Promise<void>;
   stop(id: string, opts: { signal?: string; timeout?: number }): Promise<void>;
@@ -35,7 +47,7 @@ export interface LifecycleBackend {
   /** Whether the container has a TTY (raw output) and its log lines, in batches. */
   logs(id: string, req: LogRequest): { tty: boolean; lines: AsyncIterable<LogLine[]> };
   /** Output from now on (or also the past with `logs`), and where stdin goes (if asked for). */
-  attach(id: string, opts: { stdin: boolean; logs: boolean; stream: boolean; detachKeys?: string; signal: AbortSignal }): Promise<{ tty: boolean; lines: AsyncIterable<LogLine[]>; stdin?: Writable }>;
+  attach(id: string, opts: AttachRequest): Promise<{ tty: boolean; lines: AsyncIterable<LogLine[]>; stdin?: Writable }>;
   /** Resize the container's TTY (rows, columns). */
   resize(id: string, height: number, width: number): Promise<void>;
 }
@@ -79,16 +91,21 @@ export function streamType(ctx: RequestContext, tty: boolean): string {
   return !tty && ctx.versionAtLeast('1.42') ? 'application/vnd.docker.multiplexed-stream' : 'application/vnd.docker.raw-stream';
 }
 
+/** Each LogLine becomes one frame (or raw bytes with a TTY). What was gathered goes out before
+ * an error from `batches` reaches the caller, which may then write the error after it. */
 export async function pump(batches: AsyncIterable<LogLine[]>, out: Writable, tty: boolean, timestamps: boolean): Promise<void> {
   const batch = new OutputBatcher(out, !tty);
-  for await (const lines of batches) {
-    for (const l of lines) {
-      const data = timestamps ? Buffer.concat([Buffer.from(`${l.time} `), l.line]) : l.line;
-      const wait = batch.add(l.stream === 'stderr' ? STDERR : STDOUT, data);
-      if (wait) await wait;
+  try {
+    for await (const lines of batches) {
+      for (const l of lines) {
+        const data = timestamps ? Buffer.concat([Buffer.from(`${l.time} `), l.line]) : l.line;
+        const wait = batch.add(l.stream === 'stderr' ? STDERR : STDOUT, data);
+        if (wait) await wait;
+      }
     }
+  } finally {
+    await batch.flush();
   }
-  await batch.flush();
 }
 
 async function logs(ctx: RequestContext, b: LifecycleBackend): Promise<void> {
@@ -120,7 +137,10 @@ async function attach(ctx: RequestContext, b: LifecycleBackend, ws = false): Pro
   const q = ctx.query;
   const abort = new AbortController();
   const detachKeys = q.get('detachKeys') || undefined;
-  const res = await b.attach(ctx.params.id!, { stdin: boolParam(q, 'stdin'), logs: boolParam(q, 'logs'), stream: boolParam(q, 'stream'), signal: abort.signal, ...(detachKeys && { detachKeys }) });
+  const res = await b.attach(ctx.params.id!, {
+    stdin: boolParam(q, 'stdin'), stdout: boolParam(q, 'stdout'), stderr: boolParam(q, 'stderr'),
+    logs: boolParam(q, 'logs'), stream: boolParam(q, 'stream'), signal: abort.signal, ...(detachKeys && { detachKeys }),
+  });
   const conn: Duplex = ctx.hijack(streamType(ctx, res.tty));
   conn.on('close', () => abort.abort());
   conn.on('error', () => abort.abort());

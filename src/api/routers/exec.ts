@@ -1,5 +1,7 @@
 // Exec instances: create in a running container, start (hijacked unless detached), resize,
-// inspect. The output of an attached start is framed like attach's (raw with a TTY).
+// inspect. How an attached start's output is framed follows the start request's `Tty`, not the
+// instance's (as dockerd): `Tty: false` (docker-py's default) gets stdcopy frames even from a
+// process on a TTY, `Tty: true` the raw stream.
 import type { Duplex, Writable } from 'node:stream';
 import type { Route } from '../route.ts';
 import type { RequestContext } from '../context.ts';
@@ -10,9 +12,9 @@ import { pump, streamType, ttySize, type LogLine } from './container-lifecycle.t
 export interface ExecBackend {
   create(containerId: string, body: Record<string, unknown>): Promise<{ Id: string }>;
   /** Undefined when detached; otherwise the output from the first byte and where stdin goes. */
-  start(id: string, opts: { detach: boolean; tty?: boolean; consoleSize?: [number, number]; signal: AbortSignal }): Promise<{ tty: boolean; lines: AsyncIterable<LogLine[]>; stdin?: Writable } | undefined>;
+  start(id: string, opts: { detach: boolean; tty: boolean; consoleSize?: [number, number]; signal: AbortSignal }): Promise<{ lines: AsyncIterable<LogLine[]>; stdin?: Writable } | undefined>;
   /** Checks an instance exists (before a start hijacks the connection). */
-  get(id: string): { config: { tty: boolean } };
+  get(id: string): unknown;
   inspect(id: string): Record<string, unknown>;
   resize(id: string, height: number, width: number): Promise<void>;
 }
@@ -36,25 +38,29 @@ async function body(ctx: RequestContext): Promise<Record<string, unknown>> {
 async function start(ctx: RequestContext, b: ExecBackend): Promise<void> {
   const req = await body(ctx);
   const detach = req.Detach === true;
-  const size = Array.isArray(req.ConsoleSize) && req.ConsoleSize.length === 2 ? (req.ConsoleSize as [number, number]) : undefined;
-  const tty = b.get(ctx.params.id!).config.tty;
+  const tty = req.Tty === true;
+  // dockerd takes a start's console size only from API 1.42 on, and only with Tty.
+  const size = tty && ctx.versionAtLeast('1.42') && Array.isArray(req.ConsoleSize) && req.ConsoleSize.length === 2 ? (req.ConsoleSize as [number, number]) : undefined;
+  b.get(ctx.params.id!);
   const abort = new AbortController();
+  const opts = { detach, tty, signal: abort.signal, ...(size && { consoleSize: size }) };
   if (detach) {
-    await b.start(ctx.params.id!, { detach, signal: abort.signal, ...(size && { consoleSize: size }) });
+    await b.start(ctx.params.id!, opts);
     return ctx.sendEmpty(200);
   }
   // Errors before the process runs are plain HTTP answers; once hijacked, as dockerd, the
-  // message goes into the stream and the exit code (126) into the instance.
+  // message goes into the stream (on stdout) and the exit code (126) into the instance.
   const conn: Duplex = ctx.hijack(streamType(ctx, tty));
   conn.on('close', () => abort.abort());
+  conn.on('error', () => abort.abort());
   try {
-    const res = await b.start(ctx.params.id!, { detach, signal: abort.signal, ...(size && { consoleSize: size }) });
+    const res = await b.start(ctx.params.id!, opts);
     if (res?.stdin) conn.pipe(res.stdin);
     else conn.resume();
-    if (res) await pump(res.lines, conn, res.tty, false).catch(() => undefined);
+    if (res) await pump(res.lines, conn, tty, false);
   } catch (err) {
-    const out = tty ? conn : framedWriter(conn, STDOUT);
-    out.write(`${(err as Error).message}\r\n`);
+    // Also a detach: dockerd reports it as an error of the session.
+    if (!conn.destroyed && conn.writable) (tty ? conn : framedWriter(conn, STDOUT)).write(`${(err as Error).message}\r\n`);
   }
   conn.end();
 }

@@ -8,20 +8,21 @@ const CTRL = ['@', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', '
 
 export const DEFAULT_DETACH_KEYS = Buffer.from([16, 17]);
 
-/** term.ToBytes: "ctrl-p,ctrl-q" → [16, 17]; single characters and DEL too; case and spaces
- * around a key do not matter. */
-export function detachKeyBytes(keys: string): Buffer {
+/** term.ToBytes: "ctrl-p,ctrl-q" → [16, 17]; single characters and DEL too. Case and spaces
+ * around a key do not matter, except with `exact`: dockerd's moby/term takes only the exact
+ * spelling (`ctrl-p`, `DEL`), so the daemon refuses what dockerd refuses. */
+export function detachKeyBytes(keys: string, opts: { exact?: boolean } = {}): Buffer {
   const codes: number[] = [];
   for (const raw of keys.split(',')) {
-    const key = raw.trim();
+    const key = opts.exact ? raw : raw.trim();
     if (Buffer.byteLength(key) === 1) {
       codes.push(key.charCodeAt(0));
       continue;
     }
-    const lower = key.toLowerCase();
-    const ctrl = CTRL.findIndex((c) => `ctrl-${c}` === lower);
+    const name = opts.exact ? key : key.toLowerCase();
+    const ctrl = CTRL.findIndex((c) => `ctrl-${c}` === name);
     if (ctrl !== -1) codes.push(ctrl);
-    else if (lower === 'del') codes.push(127);
+    else if (name === (opts.exact ? 'DEL' : 'del')) codes.push(127);
     else throw new Error(`Unknown character: '${raw}'`);
   }
   return Buffer.from(codes);

@@ -5,7 +5,6 @@ import type { OciProcess } from '../../runtime/spec/types.ts';
 import { allCapabilities } from '../../runtime/spec/caps.ts';
 import { hostInfo, mergeEnv, resolveUser } from '../../runtime/spec/index.ts';
 import { invalidParameter } from '../../api/types/errors.ts';
-import { parseDetachKeys } from './detach-keys.ts';
 
 export interface ExecConfig {
   cmd: string[];
@@ -32,8 +31,8 @@ export function parseExecConfig(body: Record<string, unknown>): ExecConfig {
   if (cmd.length === 0) throw invalidParameter('No exec command specified');
   const env = strings(body.Env, 'Env');
   for (const e of env) if (e === '' || e.startsWith('=')) throw invalidParameter(`invalid environment variable: ${e}`);
+  // Checked once the container is found running (parseExecDetachKeys), as dockerd orders it.
   const detachKeys = typeof body.DetachKeys === 'string' ? body.DetachKeys : '';
-  if (detachKeys) parseDetachKeys(detachKeys);
   const size = body.ConsoleSize;
   return {
     cmd, env,

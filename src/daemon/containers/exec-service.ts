@@ -3,6 +3,9 @@
 // container's. The output an attached client gets is that log followed from its first byte, so
 // nothing a fast process writes is lost; stdin goes through the session's attach socket.
 // Instances live in memory, as in dockerd: they go when their container stops or is removed.
+// The session's stdin follows dockerd's stream rules: a TTY's is watched for the detach keys
+// (the session ends with dockerd's error, the process runs on), and the client's EOF closes a
+// non-TTY process's stdin (its output goes on to the end) but ends a TTY session at once.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,15 +14,17 @@ import type { Lifecycle } from './lifecycle.ts';
 import type { ExitStatus } from '../../runtime/monitor/exits.ts';
 import type { LogEntry } from '../../runtime/monitor/k8s-log.ts';
 import type { OciSpec } from '../../runtime/spec/types.ts';
-import { readLogBatches } from '../../runtime/monitor/log-reader.ts';
+import { readOutput } from '../../runtime/monitor/output-reader.ts';
 import { execProcess, parseExecConfig, type ExecConfig } from './exec-config.ts';
-import { detachKeysOf, detachScanner } from './detach-keys.ts';
+import { detachScanner, parseExecDetachKeys } from './detach-keys.ts';
 import { conflict, notFound, BerthError } from '../../api/types/errors.ts';
 
 export interface ExecInstance {
   id: string;
   containerId: string;
   config: ExecConfig;
+  /** The DetachKeys as bytes (empty: none named, the default applies). */
+  detachKeys: Buffer;
   running: boolean;
   exitCode: number | null;
   pid: number;
@@ -28,10 +33,14 @@ export interface ExecInstance {
 }
 
 export interface ExecStream {
-  tty: boolean;
+  /** Ends with DETACHED_ERROR when the client typed the detach keys. */
   lines: AsyncIterable<LogEntry[]>;
   stdin?: Writable;
 }
+
+/** What dockerd reports into the stream when a client detaches from an exec: the escape error
+ * wrapped twice (moby's attach copier, then ContainerExecStart), never recognised as a detach. */
+export const DETACHED_ERROR = 'exec attach failed: error on attach stdin: read escape sequence';
 
 /** dockerd's action text: the entrypoint, a space, the arguments (so `true` is "true "). */
 const execAction = (kind: string, cmd: string[]): string => `${kind}: ${cmd[0]} ${cmd.slice(1).join(' ')}`;
@@ -61,8 +70,9 @@ export class ExecService {
     const c = svc.resolve(containerIdOrName);
     if (c.status === 'paused') throw conflict(`container ${c.id} is paused, unpause the container before exec`);
     if (c.status !== 'running') throw conflict(`container ${c.id} is not running`);
+    const detachKeys = parseExecDetachKeys(config.detachKeys);
     const id = randomBytes(32).toString('hex');
-    this.#execs.set(id, { id, containerId: c.id, config, running: false, exitCode: null, pid: 0 });
+    this.#execs.set(id, { id, containerId: c.id, config, detachKeys, running: false, exitCode: null, pid: 0 });
     this.#trim(c.id);
     svc.emit(c, execAction('exec_create', config.cmd), { execID: id });
     return { Id: id };
@@ -81,11 +91,14 @@ export class ExecService {
     return {
       ID: e.id, Running: e.running, ExitCode: e.exitCode, ProcessConfig: { tty: e.config.tty, entrypoint, arguments: args, privileged: e.config.privileged, ...(e.config.user && { user: e.config.user }) },
       OpenStdin: e.config.attachStdin, OpenStderr: e.config.attachStderr, OpenStdout: e.config.attachStdout,
-      CanRemove: false, ContainerID: e.containerId, DetachKeys: e.config.detachKeys, Pid: e.pid,
+      // dockerd's field is the keys' bytes, so JSON shows them in base64 ("EBE=" for ctrl-p,ctrl-q).
+      CanRemove: false, ContainerID: e.containerId, DetachKeys: e.detachKeys.toString('base64'), Pid: e.pid,
     };
   }
 
-  /** Runs the instance; with `attach`, its output from the first byte and (if asked) its stdin. */
+  /** Runs the instance; with `attach`, its output from the first byte and (if asked) its stdin.
+   * `tty` is the start request's: with it the client reads a raw stream, which has no room
+   * for stderr (dockerd drops it); the process gets a TTY only if the instance was made with one. */
   async start(id: string, opts: { detach: boolean; tty?: boolean; consoleSize?: [number, number]; signal: AbortSignal }): Promise<ExecStream | undefined> {
     const e = this.get(id);
     await this.#lc.thawed(e.containerId); // frozen for a copy: after it (runc will not exec meanwhile)
@@ -139,26 +152,28 @@ export class ExecService {
       void done.then(() => this.#cleanup(id), () => this.#cleanup(id));
       return undefined;
     }
-    return this.#attach(e, logPath, done, opts.signal);
+    return this.#attach(e, logPath, done, { signal: opts.signal, stderr: e.config.attachStderr && opts.tty !== true });
   }
 
-  #attach(e: ExecInstance, logPath: string, done: Promise<ExitStatus>, signal: AbortSignal): ExecStream {
-    const detach = new AbortController();
-    const stdin = e.config.attachStdin ? detachScanner(detachKeysOf(e.config.detachKeys)) : undefined;
+  #attach(e: ExecInstance, logPath: string, done: Promise<ExitStatus>, o: { signal: AbortSignal; stderr: boolean }): ExecStream {
+    const tty = e.config.tty;
+    const ends = new AbortController(); // a detach, or the client's EOF on a TTY
+    const stdin = e.config.attachStdin ? detachScanner(e.detachKeys, tty) : undefined;
     if (stdin) {
-      stdin.once('escape', () => detach.abort());
+      stdin.once('escape', () => ends.abort());
+      if (tty) stdin.once('end', () => ends.abort());
       void this.#lc.deps.conmon.attach(e.id).then(
         (a) => {
-          // A detach leaves the process's stdin open; only the client's EOF closes it.
+          // A detach (or a TTY's EOF) leaves the process's stdin open; without a TTY the
+          // client's EOF closes it.
           stdin.pipe(a.stdin, { end: false });
-          stdin.once('end', () => stdin.escaped || a.stdin.end());
+          stdin.once('end', () => stdin.escaped || tty || a.stdin.end());
           a.output.resume();
         },
         () => stdin.resume(),
       );
     }
-    const { attachStdout: stdout, attachStderr: stderr } = e.config;
-    const lines = readLogBatches(logPath, { follow: true, exited: done, stdout, stderr, fragments: e.config.tty, signal: AbortSignal.any([signal, detach.signal]) });
+    const lines = readOutput(logPath, { follow: true, exited: done, stdout: e.config.attachStdout, stderr: o.stderr, signal: AbortSignal.any([o.signal, ends.signal]) });
     const cleanup = () => this.#cleanup(e.id);
     async function* output(): AsyncGenerator<LogEntry[]> {
       try {
@@ -166,8 +181,9 @@ export class ExecService {
       } finally {
         void done.then(cleanup, cleanup);
       }
+      if (stdin?.escaped) throw new BerthError('system', DETACHED_ERROR);
     }
-    return { tty: e.config.tty, lines: output(), ...(stdin && { stdin }) };
+    return { lines: output(), ...(stdin && { stdin }) };
   }
 
   async resize(id: string, height: number, width: number): Promise<void> {

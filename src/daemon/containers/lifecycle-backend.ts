@@ -3,6 +3,7 @@
 import type { LifecycleBackend, LogLine } from '../../api/routers/container-lifecycle.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import { readLogBatches } from '../../runtime/monitor/log-reader.ts';
+import { readOutput } from '../../runtime/monitor/output-reader.ts';
 import { conflict } from '../../api/types/errors.ts';
 import { updateContainer } from './container-update.ts';
 import { detachKeysOf, detachScanner } from './detach-keys.ts';
@@ -31,20 +32,30 @@ export function lifecycleBackend(lc: Lifecycle): LifecycleBackend {
       return { tty: (c.config as { Tty?: boolean }).Tty === true, lines };
     },
     async attach(id, opts) {
+      const keys = detachKeysOf(opts.detachKeys); // dockerd checks them before the container
       const c = svc.resolve(id);
-      const cfg = c.config as { Tty?: boolean; OpenStdin?: boolean };
-      const keys = detachKeysOf(opts.detachKeys);
-      const since = opts.logs ? undefined : BigInt(Date.now()) * 1_000_000n;
+      const cfg = c.config as { Tty?: boolean; OpenStdin?: boolean; StdinOnce?: boolean };
+      const now = BigInt(Date.now()) * 1_000_000n;
       svc.emit(c, 'attach');
-      const detach = new AbortController();
-      const stdin = opts.stdin && cfg.OpenStdin ? detachScanner(keys) : undefined;
+      const tty = cfg.Tty === true;
+      const streams = { stdout: opts.stdout, stderr: opts.stderr };
+      // The past as `logs` has it (a line a frame); a line the process is half way through
+      // is cut where the live part takes over, so nothing is sent twice.
+      const past = opts.logs ? readLogBatches(c.logPath, { ...streams, until: now, fragments: now + 1n, signal: opts.signal }) : undefined;
+      const live = opts.stream && (opts.stdout || opts.stderr || (opts.stdin && cfg.OpenStdin === true));
+      if (!live) return { tty, lines: past ?? none() };
+      const ends = new AbortController(); // a detach, or stdin's end where that ends the session
+      const stdin = opts.stdin && cfg.OpenStdin ? detachScanner(keys, tty) : undefined;
       stdin?.once('escape', () => {
         svc.emit(svc.resolve(c.id), 'detach');
-        detach.abort();
+        ends.abort();
       });
-      const tty = cfg.Tty === true;
-      const signal = AbortSignal.any([opts.signal, detach.signal]);
-      return { tty, lines: follow(lc, c.id, { since, signal, stdin, tty }), ...(stdin && { stdin }) };
+      // As dockerd: the client's EOF closes the container's stdin only for StdinOnce without a
+      // TTY, and then the output goes on to the end; otherwise it ends the session at once.
+      if (stdin && !(cfg.StdinOnce && !tty)) stdin.once('end', () => ends.abort());
+      const signal = AbortSignal.any([opts.signal, ends.signal]);
+      const lines = follow(lc, c.id, { since: now + 1n, signal, stdin, ...streams });
+      return { tty, lines: past ? chain(past, lines) : lines, ...(stdin && { stdin }) };
     },
     async resize(id, height, width) {
       const c = svc.resolve(id);
@@ -57,21 +68,28 @@ export function lifecycleBackend(lc: Lifecycle): LifecycleBackend {
 }
 
 interface FollowOptions {
-  since: bigint | undefined;
+  since: bigint;
   signal: AbortSignal;
   stdin: EscapeDetector | undefined;
-  /** A TTY's output goes out as it comes, partial lines included (a prompt has no newline). */
-  tty: boolean;
+  stdout: boolean;
+  stderr: boolean;
 }
 
-/** Output of the current run, or of the next one when the container is not running yet. */
+/** Output of the current run, or of the next one when the container is not running yet, as
+ * the process wrote it (readOutput). */
 async function* follow(lc: Lifecycle, id: string, o: FollowOptions): AsyncGenerator<LogLine[]> {
   const exited = lc.endOf(id) ?? (await lc.nextRun(id, lc.runGeneration(id), o.signal))?.ended;
   if (!exited) return;
   if (o.stdin) void connectStdin(lc, id, o.stdin);
   const c = lc.deps.svc.resolve(id);
-  yield* readLogBatches(c.logPath, { follow: true, exited, signal: o.signal, fragments: o.tty, ...(o.since !== undefined && { since: o.since }) });
+  yield* readOutput(c.logPath, { follow: true, exited, signal: o.signal, since: o.since, stdout: o.stdout, stderr: o.stderr });
 }
+
+async function* chain<T>(...parts: AsyncIterable<T>[]): AsyncGenerator<T> {
+  for (const p of parts) yield* p;
+}
+
+async function* none(): AsyncGenerator<LogLine[]> {}
 
 async function connectStdin(lc: Lifecycle, id: string, stdin: EscapeDetector): Promise<void> {
   try {

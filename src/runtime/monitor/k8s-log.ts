@@ -113,24 +113,28 @@ export function recordHead(head: Buffer): { stream: LogStream; partial: boolean 
 
 /** Joins P fragments into lines, per stream, the way a reader of the container's output saw them. */
 export class LineJoiner {
-  private pending = new Map<LogStream, { timeNs: bigint; parts: Buffer[] }>();
+  readonly #pending = new Map<LogStream, { timeNs: bigint; parts: Buffer[] }>();
 
   push(r: LogRecord): LogEntry | undefined {
-    const p = this.pending.get(r.stream);
+    const p = this.#pending.get(r.stream);
     if (r.partial) {
       if (p) p.parts.push(r.text);
-      else this.pending.set(r.stream, { timeNs: r.timeNs, parts: [r.text] });
+      else this.#pending.set(r.stream, { timeNs: r.timeNs, parts: [r.text] });
       return undefined;
     }
-    this.pending.delete(r.stream);
+    this.#pending.delete(r.stream);
     const parts = p ? [...p.parts, r.text] : [r.text];
-    return entry(r.stream, p?.timeNs ?? r.timeNs, Buffer.concat([...parts, NL]));
+    return logEntry(r.stream, p?.timeNs ?? r.timeNs, Buffer.concat([...parts, NL]));
+  }
+
+  get hasPending(): boolean {
+    return this.#pending.size > 0;
   }
 
   /** Lines still waiting for their end (the container exited mid-line): emitted without '\n'. */
   flush(): LogEntry[] {
-    const out = [...this.pending].map(([s, p]) => entry(s, p.timeNs, Buffer.concat(p.parts)));
-    this.pending.clear();
+    const out = [...this.#pending].map(([s, p]) => logEntry(s, p.timeNs, Buffer.concat(p.parts)));
+    this.#pending.clear();
     return out.sort((a, b) => (a.timeNs < b.timeNs ? -1 : a.timeNs > b.timeNs ? 1 : 0));
   }
 }
@@ -140,7 +144,7 @@ const NL = Buffer.from('\n');
 /** A record as the bytes the container wrote, without waiting for the rest of its line: what a
  * TTY attach needs (a shell prompt has no newline). */
 export function fragmentOf(r: LogRecord): LogEntry {
-  return entry(r.stream, r.timeNs, r.partial ? r.text : Buffer.concat([r.text, NL]));
+  return logEntry(r.stream, r.timeNs, r.partial ? r.text : Buffer.concat([r.text, NL]));
 }
 
 /** A LogEntry whose text timestamp is made only when asked for (`logs -t`): formatting one per
@@ -159,7 +163,7 @@ class Entry implements LogEntry {
   }
 }
 
-function entry(stream: LogStream, timeNs: bigint, line: Buffer): LogEntry {
+export function logEntry(stream: LogStream, timeNs: bigint, line: Buffer): LogEntry {
   return new Entry(stream, timeNs, line);
 }
 

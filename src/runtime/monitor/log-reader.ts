@@ -25,8 +25,10 @@ export interface ReadLogsOptions {
   /** Sees the size of every read (tests count bytes with it). */
   onRead?: (bytes: number) => void;
   pollMs?: number;
-  /** Yield each record as soon as it is read, partial lines included (TTY attach). */
-  fragments?: boolean;
+  /** Yield each record as soon as it is read, partial lines included (attach, exec); a time:
+   * only the records from that time on, earlier ones joined into lines. A line begun before it
+   * is yielded as far as it got, so a reader of the records after that time gets the rest. */
+  fragments?: boolean | bigint;
 }
 
 const FIRST_CHUNK = 8 * 1024;
@@ -66,6 +68,8 @@ export async function* readLogBatches(path: string, opts: ReadLogsOptions = {}):
       pos = await sinceStart(chain, sinceNs);
     }
     const joiner = new LineJoiner();
+    const fromNs = opts.fragments;
+    const asFragment = (t: bigint) => fromNs === true || (typeof fromNs === 'bigint' && t >= fromNs);
     let lastNs: bigint | undefined; // of the last record read: where to go on if a file is lost
     let done = false; // `until` passed
     const accept = (e: LogEntry): boolean => {
@@ -87,7 +91,13 @@ export async function* readLogBatches(path: string, opts: ReadLogsOptions = {}):
           const rec = parseRecord(buf.subarray(start, nl));
           start = nl + 1;
           if (rec) lastNs = rec.timeNs;
-          const e = rec && (opts.fragments ? fragmentOf(rec) : joiner.push(rec));
+          if (rec && asFragment(rec.timeNs)) {
+            if (joiner.hasPending) for (const p of joiner.flush()) if (accept(p)) out.push(p);
+            const e = fragmentOf(rec);
+            if (accept(e)) out.push(e);
+            continue;
+          }
+          const e = rec && joiner.push(rec);
           if (e && accept(e)) out.push(e);
         }
         pos += start;
