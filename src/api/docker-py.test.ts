@@ -1,9 +1,13 @@
 // docker-py (Debian's python3-docker, run by Debian's python3) against berthd: the container
 // calls a Python program makes — run with output, exec_run (plain and streamed), pause, top,
-// one-shot stats, kill, wait, logs, remove.
+// one-shot stats, kill, wait, logs, remove — and its exec streams as dockerd serves them: a TTY
+// exec read with the default start (frames), raw, demultiplexed, detach keys from config.json,
+// a half-closed socket.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { run } from '../testing/run.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 
@@ -36,5 +40,64 @@ test('docker-py runs, execs, pauses, observes and removes containers', { skip },
   assert.deepEqual(JSON.parse(r.stdout), {
     run: 'hi-from-py\n', exec: [3, 'ex\n'], streamed: 'streamed\n', paused: 'paused', unpaused: 'running',
     top: ['UID', 'PID'], stats: ['cpu_stats', 'memory_stats', 'precpu_stats'], wait: 137, left: 0,
+  });
+});
+
+const STREAMS = String.raw`
+import docker, json, socket
+from docker.utils.socket import read
+c = docker.from_env()
+api = c.api
+ct = c.containers.run('busybox', 'sleep 100', detach=True, name='py-streams')
+HELLO = ['sh', '-c', 'echo hello out; echo hello err >&2']
+out = {}
+def ex(cmd, **kw):
+    return api.exec_create(ct.id, cmd, **kw)['Id']
+def read_until(s, done):
+    data = b''
+    while not done(data):
+        chunk = read(s, 4096)
+        if not chunk:
+            break
+        data += chunk
+    return data
+out['tty'] = api.exec_start(ex(HELLO, tty=True)).decode()
+s = api.exec_start(ex(HELLO, tty=True), socket=True)
+out['header'] = list(read_until(s, lambda d: False)[:4])
+out['raw'] = api.exec_start(ex(HELLO, tty=True), tty=True).decode()
+out['demux'] = [x.decode() for x in api.exec_start(ex(HELLO), demux=True)]
+i = ex('cat', stdin=True, tty=True)
+out['keys'] = api.exec_inspect(i)['DetachKeys']
+s = api.exec_start(i, socket=True, tty=True)
+s._sock.sendall(b'abc\n')
+seen = read_until(s, lambda d: d.count(b'abc') == 2)
+s._sock.sendall(b'\x10')
+out['detached'] = (seen + read_until(s, lambda d: False)).decode()
+out['running'] = api.exec_inspect(i)['Running']
+s = api.exec_start(ex(['sh', '-c', 'cat; echo done'], stdin=True), socket=True)
+s._sock.sendall(b'abc\n')
+s._sock.shutdown(socket.SHUT_WR)
+data = read_until(s, lambda d: False)
+frames = []
+while data:
+    size = int.from_bytes(data[4:8], 'big')
+    frames.append([data[0], data[8:8 + size].decode()])
+    data = data[8 + size:]
+out['halfclose'] = frames
+ct.remove(force=True)
+print(json.dumps(out))
+`;
+
+test('docker-py exec streams: framing by the start request, detach keys from config.json, half-close', { skip }, async () => {
+  const config = join(f.dir, 'py-config');
+  mkdirSync(config, { recursive: true });
+  writeFileSync(join(config, 'config.json'), JSON.stringify({ detachKeys: 'ctrl-p' }));
+  const r = await run(PYTHON, ['-c', STREAMS], { env: { DOCKER_HOST: f.d.host, DOCKER_CONFIG: config }, timeoutMs: 60_000 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), {
+    tty: 'hello out\r\nhello err\r\n', header: [1, 0, 0, 0], raw: 'hello out\r\nhello err\r\n',
+    demux: ['hello out\n', 'hello err\n'], keys: 'EA==',
+    detached: 'abc\r\nabc\r\nexec attach failed: error on attach stdin: read escape sequence\r\n', running: true,
+    halfclose: [[1, 'abc\n'], [1, 'done\n']],
   });
 });

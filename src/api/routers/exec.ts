@@ -6,6 +6,7 @@ import type { Duplex, Writable } from 'node:stream';
 import type { Route } from '../route.ts';
 import type { RequestContext } from '../context.ts';
 import { invalidParameter } from '../types/errors.ts';
+import { goFieldNames } from '../request-body.ts';
 import { framedWriter, STDOUT } from '../types/stdcopy.ts';
 import { pump, streamType, ttySize, type LogLine } from './container-lifecycle.ts';
 
@@ -21,22 +22,25 @@ export interface ExecBackend {
 
 export function execRoutes(b: ExecBackend): Route[] {
   return [
-    { method: 'POST', path: '/containers/:id/exec', handler: async (ctx) => ctx.sendJson(201, await b.create(ctx.params.id!, await body(ctx))) },
+    { method: 'POST', path: '/containers/:id/exec', handler: async (ctx) => ctx.sendJson(201, await b.create(ctx.params.id!, await body(ctx, CREATE_FIELDS))) },
     { method: 'POST', path: '/exec/:id/start', hijack: true, handler: (ctx) => start(ctx, b) },
     { method: 'POST', path: '/exec/:id/resize', handler: async (ctx) => (await b.resize(ctx.params.id!, ...ttySize(ctx)), ctx.sendEmpty(200)) },
     { method: 'GET', path: '/exec/:id/json', handler: (ctx) => ctx.sendJson(200, b.inspect(ctx.params.id!)) },
   ];
 }
 
-async function body(ctx: RequestContext): Promise<Record<string, unknown>> {
+const CREATE_FIELDS = ['User', 'Privileged', 'Tty', 'ConsoleSize', 'AttachStdin', 'AttachStderr', 'AttachStdout', 'Detach', 'DetachKeys', 'Env', 'WorkingDir', 'Cmd'];
+const START_FIELDS = ['Detach', 'Tty', 'ConsoleSize'];
+
+async function body(ctx: RequestContext, fields: readonly string[]): Promise<Record<string, unknown>> {
   const v = await ctx.json<unknown>();
   if (v === undefined || v === null) return {};
   if (typeof v !== 'object' || Array.isArray(v)) throw invalidParameter('json: cannot unmarshal into Go value of type container.ExecOptions');
-  return v as Record<string, unknown>;
+  return goFieldNames(v as Record<string, unknown>, fields);
 }
 
 async function start(ctx: RequestContext, b: ExecBackend): Promise<void> {
-  const req = await body(ctx);
+  const req = await body(ctx, START_FIELDS);
   const detach = req.Detach === true;
   const tty = req.Tty === true;
   // dockerd takes a start's console size only from API 1.42 on, and only with Tty.

@@ -1,5 +1,5 @@
 // The output an attached client gets from conmon's log: a read of the process's pipe is one
-// piece again (records of one stream joined), partial lines go out as they are, and a replay of
+// piece again (records of one stream and time), partial lines go out as they are, and a replay of
 // the past (attach with logs) hands over to the live part without sending a line twice.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatRecord, logEntry, type LogEntry, type LogStream } from './k8s-log.ts';
 import { readLogBatches } from './log-reader.ts';
-import { joinRuns, readOutput } from './output-reader.ts';
+import { joinReads, readOutput } from './output-reader.ts';
 
 const T0 = 1_700_000_000_000_000_000n;
 let dir: string;
@@ -28,9 +28,9 @@ async function all(it: AsyncIterable<LogEntry[]>): Promise<LogEntry[][]> {
   return out;
 }
 
-test('one write of several lines is one piece; a change of stream starts the next', async () => {
-  const path = await logOf('write.log', [[1, 'stdout', 'echo'], [1, 'stdout', 'all'], [1, 'stdout', 'of'], [1, 'stdout', 'me'], [2, 'stderr', 'x'], [2, 'stderr', 'y'], [3, 'stdout', 'z']]);
-  assert.deepEqual(pieces(await all(readOutput(path))), [['stdout', 'echo\nall\nof\nme\n'], ['stderr', 'x\ny\n'], ['stdout', 'z\n']]);
+test('one read of conmon\'s (one time) is one piece; another read or stream starts the next', async () => {
+  const path = await logOf('write.log', [[1, 'stdout', 'echo'], [1, 'stdout', 'all'], [1, 'stdout', 'of'], [1, 'stdout', 'me'], [2, 'stderr', 'x'], [2, 'stderr', 'y'], [3, 'stdout', 'z'], [4, 'stdout', 'w']]);
+  assert.deepEqual(pieces(await all(readOutput(path))), [['stdout', 'echo\nall\nof\nme\n'], ['stderr', 'x\ny\n'], ['stdout', 'z\n'], ['stdout', 'w\n']]);
 });
 
 test('a partial line goes out as it is, joined with what was read with it', async () => {
@@ -39,12 +39,12 @@ test('a partial line goes out as it is, joined with what was read with it', asyn
   assert.deepEqual(pieces(await all(readOutput(path, { stdout: false }))), []);
 });
 
-test('joinRuns: single entries stay as they are; a joined one has its first entry\'s time', () => {
+test('joinReads: single entries stay as they are; one read\'s entries become one', () => {
   const one = logEntry('stdout', T0, Buffer.from('x'));
-  assert.equal(joinRuns([one])[0], one);
-  assert.deepEqual(joinRuns([]), []);
-  const [joined] = joinRuns([one, logEntry('stdout', T0 + 7n, Buffer.from('y'))]);
-  assert.deepEqual([joined!.timeNs, joined!.line.toString()], [T0, 'xy']);
+  assert.equal(joinReads([one])[0], one);
+  assert.deepEqual(joinReads([]), []);
+  const joined = joinReads([one, logEntry('stdout', T0, Buffer.from('y')), logEntry('stdout', T0 + 1n, Buffer.from('z'))]);
+  assert.deepEqual(joined.map((e) => [e.timeNs, e.line.toString()]), [[T0, 'xy'], [T0 + 1n, 'z']]);
 });
 
 test('a replay up to a time joins lines; the live part from there goes on where it stopped', async () => {
@@ -54,7 +54,7 @@ test('a replay up to a time joins lines; the live part from there goes on where 
   const past = await all(readLogBatches(path, { until: cut, fragments: cut + 1n }));
   assert.deepEqual(pieces(past), [['stdout', 'a\n'], ['stderr', 'e\n'], ['stdout', 'partial']]);
   const live = await all(readOutput(path, { since: cut + 1n }));
-  assert.deepEqual(pieces(live), [['stdout', ' rest\nb\n']]);
+  assert.deepEqual(pieces(live), [['stdout', ' rest\n'], ['stdout', 'b\n']]);
   // Without the cut a log reader joins the line whole.
   assert.deepEqual(pieces(await all(readLogBatches(path, {}))).slice(2), [['stdout', 'partial rest\n'], ['stdout', 'b\n']]);
 });
