@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { hasCommand } from '../testing/run.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 import { PtySession } from '../testing/pty.ts';
+import { until } from '../testing/until.ts';
 
 const skip = !hasCommand('docker') ? 'the docker CLI is not installed' : !hasCommand('script') ? 'script (util-linux) is not installed' : false;
 const f = useBusyboxDaemon({ skip });
@@ -51,10 +52,11 @@ test('ctrl-p ctrl-q detaches and leaves the shell running; attach reaches it aga
   assert.equal(await again.exited, 3, again.output);
 });
 
-test('the daemon honours detachKeys for a client that does not do it itself', { skip }, async () => {
-  const created = await docker(['run', '-d', '-i', '--name', 'keys', 'busybox', 'cat']);
+test('the daemon honours detachKeys on a TTY for a client that does not do it itself', { skip }, async () => {
+  const created = await docker(['run', '-d', '-i', '-t', '--name', 'keys', 'busybox', 'cat']);
   assert.equal(created.code, 0, created.stderr);
-  // The docker CLI watches for the keys itself only with -t; without a TTY the daemon must.
+  // A client other than the docker CLI (which watches a terminal's input itself) relies on the
+  // daemon; as in dockerd, it watches only a TTY's stdin.
   const api = f.d.client().api;
   const { socket } = await api.hijack('POST', '/containers/keys/attach', { query: { stream: '1', stdin: '1', stdout: '1', detachKeys: 'ctrl-x,y' } });
   const closed = new Promise((resolve) => socket.on('close', resolve));
@@ -63,13 +65,22 @@ test('the daemon honours detachKeys for a client that does not do it itself', { 
   socket.write('y more');
   await closed; // the daemon let the client go
   assert.equal((await docker(['inspect', '-f', '{{.State.Status}}', 'keys'])).stdout.trim(), 'running');
-  const logs = await docker(['logs', 'keys']);
-  assert.equal(logs.stdout, 'line-one\n', 'the keys and what followed them never reached the container');
+  // The TTY's echo and cat's copy; the keys and what followed them never reached the container.
+  await until('the input is in the log', async () => (await docker(['logs', 'keys'])).stdout === 'line-one\r\nline-one\r\n');
   // The CLI sends `until` in whole seconds: a moment ahead so the last second is in.
-  const until = String(Math.ceil(Date.now() / 1000) + 1);
-  const events = await docker(['events', '--since', '1m', '--until', until, '--filter', 'container=keys', '--format', '{{.Action}}']);
+  const until_ = String(Math.ceil(Date.now() / 1000) + 1);
+  const events = await docker(['events', '--since', '1m', '--until', until_, '--filter', 'container=keys', '--format', '{{.Action}}']);
   assert.match(events.stdout, /attach\ndetach\n/);
   await assert.rejects(api.hijack('POST', '/containers/keys/attach', { query: { stream: '1', stdin: '1', detachKeys: 'ctrl-' } }), /Invalid detach keys \(ctrl-\) provided/);
+
+  // Without a TTY the keys are input like any other; the client's EOF ends the session.
+  assert.equal((await docker(['run', '-d', '-i', '--name', 'plain-keys', 'busybox', 'cat'])).code, 0);
+  const plain = await api.hijack('POST', '/containers/plain-keys/attach', { query: { stream: '1', stdin: '1', stdout: '1', detachKeys: 'ctrl-x,y' } });
+  const plainClosed = new Promise((resolve) => plain.socket.on('close', resolve));
+  plain.socket.resume();
+  plain.socket.end('a\x18y b\n');
+  await plainClosed;
+  await until('the keys reach cat', async () => (await docker(['logs', 'plain-keys'])).stdout === 'a\x18y b\n');
 });
 
 test('attach/ws: output as WebSocket frames, input from frames', { skip }, async () => {
