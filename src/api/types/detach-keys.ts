@@ -38,7 +38,6 @@ export class EscapeDetector extends Transform {
   readonly #flushHeld: boolean;
   #matched = 0;
   #escaped = false;
-  #last = 0x0a;
 
   constructor(keys: Buffer, opts: { flushHeld?: boolean } = {}) {
     super();
@@ -50,13 +49,7 @@ export class EscapeDetector extends Transform {
     return this.#escaped;
   }
 
-  /** The last byte the client sent (a newline before any): where its input ended. */
-  get lastByte(): number {
-    return this.#last;
-  }
-
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    if (chunk.length) this.#last = chunk[chunk.length - 1]!;
     if (this.#escaped || this.#keys.length === 0) return done(null, this.#escaped ? undefined : chunk);
     // The common case, bulk input with no key in it, passes through without a byte loop.
     if (this.#matched === 0 && !chunk.includes(this.#keys[0]!)) return done(null, chunk);

@@ -36,11 +36,3 @@ export function parseExecDetachKeys(spec: string): Buffer {
 export function detachScanner(keys: Buffer, tty = true): EscapeDetector {
   return new EscapeDetector(tty ? (keys.length ? keys : DEFAULT_DETACH_KEYS) : Buffer.alloc(0), { flushHeld: true });
 }
-
-/** What the end of a client's input becomes on a TTY. A terminal has no end of stream (conmon
- * ignores its attach socket's EOF when there is a TTY), so berthd types what a user types: the
- * terminal's EOF character, ^D (VEOF in the default termios). On a line with unread characters
- * the first ^D only hands them to the reader, so a second one follows there. */
-export function ttyEndOfInput(lastByte: number): Buffer {
-  return lastByte === 0x0a || lastByte === 0x0d ? Buffer.from([0x04]) : Buffer.from([0x04, 0x04]);
-}

@@ -4,9 +4,8 @@
 // nothing a fast process writes is lost; stdin goes through the session's attach socket.
 // Instances live in memory, as in dockerd: they go when their container stops or is removed.
 // The session's stdin follows dockerd's stream rules: a TTY's is watched for the detach keys
-// (the session ends with dockerd's error, the process runs on), and the client's EOF reaches the
-// process (its stdin closes, or a TTY reads ^D) while its output goes on to the end. dockerd
-// ends a TTY session at once and leaves the process waiting on its input: berth does not.
+// (the session ends with dockerd's error, the process runs on), and the client's EOF closes a
+// non-TTY process's stdin (its output goes on to the end) but ends a TTY session at once.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,7 +16,7 @@ import type { LogEntry } from '../../runtime/monitor/k8s-log.ts';
 import type { OciSpec } from '../../runtime/spec/types.ts';
 import { readOutput } from '../../runtime/monitor/output-reader.ts';
 import { execProcess, parseExecConfig, type ExecConfig } from './exec-config.ts';
-import { detachScanner, parseExecDetachKeys, ttyEndOfInput } from './detach-keys.ts';
+import { detachScanner, parseExecDetachKeys } from './detach-keys.ts';
 import { conflict, notFound, BerthError } from '../../api/types/errors.ts';
 
 export interface ExecInstance {
@@ -158,16 +157,17 @@ export class ExecService {
 
   #attach(e: ExecInstance, logPath: string, done: Promise<ExitStatus>, o: { signal: AbortSignal; stderr: boolean }): ExecStream {
     const tty = e.config.tty;
-    const ends = new AbortController(); // a detach
+    const ends = new AbortController(); // a detach, or the client's EOF on a TTY
     const stdin = e.config.attachStdin ? detachScanner(e.detachKeys, tty) : undefined;
     if (stdin) {
       stdin.once('escape', () => ends.abort());
+      if (tty) stdin.once('end', () => ends.abort());
       void this.#lc.deps.conmon.attach(e.id).then(
         (a) => {
-          // A detach leaves the process's stdin open. The client's EOF is the process's: its
-          // stdin closes, or on a TTY it reads end of input (^D); the output goes on to the end.
+          // A detach (or a TTY's EOF) leaves the process's stdin open; without a TTY the
+          // client's EOF closes it.
           stdin.pipe(a.stdin, { end: false });
-          stdin.once('end', () => stdin.escaped || (tty ? a.stdin.write(ttyEndOfInput(stdin.lastByte)) : a.stdin.end()));
+          stdin.once('end', () => stdin.escaped || tty || a.stdin.end());
           a.output.resume();
         },
         () => stdin.resume(),

@@ -6,7 +6,7 @@ import { readLogBatches } from '../../runtime/monitor/log-reader.ts';
 import { readOutput } from '../../runtime/monitor/output-reader.ts';
 import { conflict } from '../../api/types/errors.ts';
 import { updateContainer } from './container-update.ts';
-import { detachKeysOf, detachScanner, ttyEndOfInput } from './detach-keys.ts';
+import { detachKeysOf, detachScanner } from './detach-keys.ts';
 import type { EscapeDetector } from '../../api/types/detach-keys.ts';
 
 export function lifecycleBackend(lc: Lifecycle): LifecycleBackend {
@@ -50,13 +50,11 @@ export function lifecycleBackend(lc: Lifecycle): LifecycleBackend {
         svc.emit(svc.resolve(c.id), 'detach');
         ends.abort();
       });
-      // With StdinOnce the client's EOF is the process's (its stdin closes, or a TTY reads ^D)
-      // and the output goes on to the end; otherwise the session ends at once and stdin stays
-      // open for the next attach, as in dockerd. (dockerd ends a TTY's StdinOnce session at once
-      // too, leaving the process waiting on its input: berth does not.)
-      if (stdin && !cfg.StdinOnce) stdin.once('end', () => ends.abort());
+      // As dockerd: the client's EOF closes the container's stdin only for StdinOnce without a
+      // TTY, and then the output goes on to the end; otherwise it ends the session at once.
+      if (stdin && !(cfg.StdinOnce && !tty)) stdin.once('end', () => ends.abort());
       const signal = AbortSignal.any([opts.signal, ends.signal]);
-      const lines = follow(lc, c.id, { since: now + 1n, signal, stdin, ttyEof: tty && cfg.StdinOnce === true, ...streams });
+      const lines = follow(lc, c.id, { since: now + 1n, signal, stdin, ...streams });
       return { tty, lines: past ? chain(past, lines) : lines, ...(stdin && { stdin }) };
     },
     async resize(id, height, width) {
@@ -73,8 +71,6 @@ interface FollowOptions {
   since: bigint;
   signal: AbortSignal;
   stdin: EscapeDetector | undefined;
-  /** The client's EOF is typed into the TTY as ^D. */
-  ttyEof: boolean;
   stdout: boolean;
   stderr: boolean;
 }
@@ -84,7 +80,7 @@ interface FollowOptions {
 async function* follow(lc: Lifecycle, id: string, o: FollowOptions): AsyncGenerator<LogLine[]> {
   const exited = lc.endOf(id) ?? (await lc.nextRun(id, lc.runGeneration(id), o.signal))?.ended;
   if (!exited) return;
-  if (o.stdin) void connectStdin(lc, id, o.stdin, o.ttyEof);
+  if (o.stdin) void connectStdin(lc, id, o.stdin);
   const c = lc.deps.svc.resolve(id);
   yield* readOutput(c.logPath, { follow: true, exited, signal: o.signal, since: o.since, stdout: o.stdout, stderr: o.stderr });
 }
@@ -95,13 +91,13 @@ async function* chain<T>(...parts: AsyncIterable<T>[]): AsyncGenerator<T> {
 
 async function* none(): AsyncGenerator<LogLine[]> {}
 
-async function connectStdin(lc: Lifecycle, id: string, stdin: EscapeDetector, ttyEof: boolean): Promise<void> {
+async function connectStdin(lc: Lifecycle, id: string, stdin: EscapeDetector): Promise<void> {
   try {
     const attachment = await lc.deps.conmon.attach(id);
     // Detached: the client is gone but the container's stdin stays open (conmon closes it on
     // the bridge's EOF), so the bridge is let go without an end; it exits with the container.
     stdin.pipe(attachment.stdin, { end: false });
-    stdin.once('end', () => stdin.escaped || (ttyEof ? attachment.stdin.write(ttyEndOfInput(stdin.lastByte)) : attachment.stdin.end()));
+    stdin.once('end', () => stdin.escaped || attachment.stdin.end());
     attachment.output.resume();
   } catch {
     stdin.resume();
