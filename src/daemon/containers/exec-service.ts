@@ -5,7 +5,9 @@
 // Instances live in memory, as in dockerd: they go when their container stops or is removed.
 // The session's stdin follows dockerd's stream rules: a TTY's is watched for the detach keys
 // (the session ends with dockerd's error, the process runs on), and the client's EOF closes a
-// non-TTY process's stdin (its output goes on to the end) but ends a TTY session at once.
+// non-TTY process's stdin (its output goes on to the end) but ends a TTY session at once: the
+// docker CLI half-closes when its own detach keys are typed (it does not send them), so passing
+// that EOF on as ^D would end the shell the user detached from.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
