@@ -1,7 +1,12 @@
 // berthd is a single-host engine: the swarm families answer dockerd's "not a swarm manager"
 // 503, exactly as a dockerd that never joined a swarm does, so clients show the same message.
 import type { Route, Method } from '../route.ts';
+import { parseFilterShape } from '../query.ts';
 import { unavailable } from '../types/errors.ts';
+
+/** The lists whose `filters` dockerd parses before it looks for a manager: a malformed one is a
+ * 400 there too (the names are checked by the manager, so any name passes here). */
+const FILTERED_LISTS = new Set(['/nodes', '/services', '/tasks', '/secrets', '/configs']);
 
 const NOT_MANAGER =
   'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.';
@@ -24,7 +29,8 @@ export function swarmRoutes(): Route[] {
     method,
     path,
     ...(minVersion && { minVersion }),
-    handler: () => {
+    handler: (ctx) => {
+      if (method === 'GET' && FILTERED_LISTS.has(path)) parseFilterShape(ctx.query.get('filters'));
       throw unavailable(NOT_MANAGER);
     },
   }));
