@@ -1,6 +1,8 @@
 // JSON request bodies, refused the way dockerd refuses them: a body needs
 // `Content-Type: application/json`, malformed JSON is a 400 that says where it broke, and a
-// body over the limit is refused before it is buffered whole.
+// body over the limit is refused before it is buffered whole. The text of each number that
+// JS would not print back the same (`1.0`, `1e7`, digits past 2^53) is kept beside the parsed
+// body, so a check can judge the number as Go's decoder would (api/go-json.ts).
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { invalidParameter } from './types/errors.ts';
@@ -41,7 +43,7 @@ export async function readJsonBody(
     throw invalidParameter(`unsupported Content-Type header (${req.headers['content-type'] ?? ''}): must be 'application/json'`);
   }
   try {
-    return JSON.parse(text);
+    return JSON.parse(text, keepNumberText as never);
   } catch (err) {
     throw invalidParameter(`invalid JSON: ${(err as Error).message}`);
   }
@@ -61,4 +63,22 @@ export function goFieldNames(obj: Record<string, unknown>, fields: readonly stri
     out[name] = v;
   }
   return out;
+}
+
+/** Number literals as sent, by the object or array that holds them and their key there. */
+const numberTexts = new WeakMap<object, Map<string, string>>();
+
+function keepNumberText(this: object, key: string, value: unknown, context?: { source?: string }): unknown {
+  const source = context?.source;
+  if (typeof value === 'number' && source !== undefined && source !== String(value)) {
+    let texts = numberTexts.get(this);
+    if (!texts) numberTexts.set(this, (texts = new Map()));
+    texts.set(key, source);
+  }
+  return value;
+}
+
+/** How the number at `holder[key]` was written in the body, when JS would print it otherwise. */
+export function numberText(holder: object, key: string | number): string | undefined {
+  return numberTexts.get(holder)?.get(String(key));
 }

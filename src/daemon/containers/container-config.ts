@@ -1,5 +1,6 @@
 // A create request's Config merged with its image's config as dockerd merges them, and the
-// request checked field by field so a wrong type is a 400 that names the field.
+// request checked field by field so a wrong type is a 400 that names the field (HostConfig and
+// StopTimeout: host-config-check.ts, with Go's decoder texts).
 import type { ContainerConfig, HealthConfig, ImageConfig } from '../../image/types.ts';
 import { invalidParameter } from '../../api/types/errors.ts';
 import { mergeHealthcheck, validateHealthcheck, validateHealthOnFailure } from './health-config.ts';
@@ -26,8 +27,6 @@ export function checkConfigTypes(body: Json): void {
   }
   const labels = body.Labels as Json | undefined;
   for (const [k, v] of Object.entries(labels ?? {})) if (typeof v !== 'string') throw fail(`Labels.${k}`, 'a string');
-  if (body.StopTimeout != null && !Number.isInteger(body.StopTimeout)) throw fail('StopTimeout', 'an integer');
-  if (body.HostConfig != null && (typeof body.HostConfig !== 'object' || Array.isArray(body.HostConfig))) throw fail('HostConfig', 'an object');
   validateHealthcheck(body.Healthcheck);
   validateHealthOnFailure(body.HostConfig);
 }

@@ -11,6 +11,7 @@ import { checkConfigTypes, commandOf, mergeConfig } from './container-config.ts'
 import { generateName, isValidName } from './names.ts';
 import { validateRestartPolicy } from './restart-policy.ts';
 import { resolveLogConfig, type DaemonLogDefaults } from './log-config.ts';
+import { checkCreateBody } from './host-config-check.ts';
 
 export interface ContainerServiceDeps {
   table: ContainersTable;
@@ -42,13 +43,14 @@ export class ContainerService {
   }
 
   async create(body: Record<string, unknown>, name: string | undefined): Promise<{ Id: string; Warnings: string[] }> {
+    const warnings = checkCreateBody(body);
     checkConfigTypes(body);
     validateRestartPolicy((body.HostConfig as Record<string, unknown> | undefined) ?? {});
     const imageName = body.Image;
     if (typeof imageName !== 'string' || imageName === '') throw invalidParameter('Config cannot be empty in order to create a container');
     const fullName = this.#claimName(name);
     try {
-      return await this.#create(body, imageName, fullName);
+      return { ...(await this.#create(body, imageName, fullName)), Warnings: warnings };
     } finally {
       this.#claimed.delete(fullName);
     }
@@ -65,9 +67,6 @@ export class ContainerService {
     commandOf(config as never);
     const hostConfig: Record<string, unknown> = { NetworkMode: 'default', ...((body.HostConfig as Record<string, unknown>) ?? {}) };
     hostConfig.LogConfig = resolveLogConfig(hostConfig.LogConfig, this.deps.logDefaults());
-    // As dockerd's create: 0 (what the docker CLI sends when no limit is given) and negative
-    // values mean no limit, and are kept as none, so no pids limit reaches the runtime.
-    if (typeof hostConfig.PidsLimit === 'number' && hostConfig.PidsLimit <= 0) hostConfig.PidsLimit = null;
     const id = randomBytes(32).toString('hex');
     const top = this.deps.images.table.layersOf(image.id).at(-1);
     const rwCacheId = await this.deps.images.deps.layers.createRwLayer(top?.cacheId);

@@ -4,12 +4,14 @@ import { buildSpec, bindMount, tmpfsMount, resolveUser, type OciSpec, type SpecI
 import type { ContainerRow } from '../../store/containers.ts';
 import { invalidParameter } from '../../api/types/errors.ts';
 import { commandOf } from './container-config.ts';
+import { limitsForStart } from './host-config-check.ts';
 
 type HostConfig = Record<string, any>; // the API's loosely typed JSON, read field by field
 
 export function containerSpec(c: ContainerRow, rootfs: string, opts: { initPath?: string } = {}): OciSpec {
   const cfg = c.config as Record<string, any>; // the API's loosely typed JSON, read field by field
-  const hc = c.hostConfig as HostConfig;
+  // Checked again: a record stored before these checks may hold what runc would refuse.
+  const hc = limitsForStart(c.hostConfig) as HostConfig;
   const { path, args } = commandOf(cfg);
   const user = resolveUser(rootfs, cfg.User || undefined, hc.GroupAdd ?? []);
   const size = consoleSizeOf(c);

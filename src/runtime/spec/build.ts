@@ -29,10 +29,6 @@ export function buildSpec(input: SpecInput): OciSpec {
   const pid = input.pid ?? 'private';
   const uts = input.uts ?? 'private';
   const security = parseSecurityOpt(input.securityOpt);
-  if (input.oomScoreAdj !== undefined && (input.oomScoreAdj < -1000 || input.oomScoreAdj > 1000)) {
-    throw invalidParameter(`Invalid value ${input.oomScoreAdj}, range for oom score adj is [-1000, 1000]`);
-  }
-  if ((input.shmSize ?? 0) < 0) throw invalidParameter('SHM size can not be less than 0');
 
   // Namespaces. There is no time namespace: runc 1.1 does not know the type (dockerd adds one only
   // when the runtime and kernel have it).

@@ -1,6 +1,6 @@
 // Ulimits → OCI rlimits, and the sysctl allowlist. Both are checked here, before runc: runc's own
 // failures ("setrlimit: operation not permitted", "sysctl ... not allowed") surface as an opaque
-// start error long after `create` answered 201.
+// start error long after `create` answered 201 (create checks ulimits with checkUlimit too).
 import { invalidParameter } from '../../api/types/errors.ts';
 import type { OciRlimit, Ulimit } from './types.ts';
 
@@ -13,26 +13,36 @@ const ULIMIT_NAMES = [
 /**
  * dockerd's withRlimits: the container's ulimits, then the daemon's default-ulimits for names the
  * container did not set. Nothing else is set, so other limits are inherited from the runtime.
- * A nofile hard limit above the host's own is refused: runc cannot raise it past what it inherited
- * and the container would fail to start with an unhelpful error.
  */
 export function buildRlimits(ulimits: readonly Ulimit[] = [], defaults: readonly Ulimit[] = [], nofileHostHard: number): OciRlimit[] {
   const names = new Set(ulimits.map((u) => u.Name));
   const merged = [...ulimits, ...defaults.filter((u) => !names.has(u.Name))];
   return merged.map((u) => {
-    if (!ULIMIT_NAMES.includes(u.Name)) throw invalidParameter(`invalid ulimit type: ${u.Name}`);
-    const soft = u.Soft < 0 ? Infinity : u.Soft;
-    const hard = u.Hard < 0 ? Infinity : u.Hard;
-    if (soft > hard) throw invalidParameter(`ulimit soft limit must be less than or equal to hard limit: ${u.Soft} > ${u.Hard}`);
-    if (u.Name === 'nofile' && hard > nofileHostHard) {
-      const asked = u.Hard < 0 ? 'unlimited' : String(u.Hard);
-      throw invalidParameter(
-        `ulimit nofile hard limit ${asked} exceeds the host's RLIMIT_NOFILE hard limit (${nofileHostHard}); ` +
-          `use a value of at most ${nofileHostHard}`,
-      );
-    }
+    checkUlimit(u, nofileHostHard);
     return { type: `RLIMIT_${u.Name.toUpperCase()}`, soft: u.Soft < 0 ? -1 : u.Soft, hard: u.Hard < 0 ? -1 : u.Hard };
   });
+}
+
+/**
+ * One ulimit as runc would take it, checked at create so a bad one is a 400 there and not a
+ * failed start: a name go-units knows (in any case, as dockerd upper-cases it), -1 (unlimited)
+ * or a limit, soft not above hard, and a nofile hard limit no higher than the host's own, which
+ * runc cannot raise past what it inherited.
+ */
+export function checkUlimit(u: Ulimit, nofileHostHard: number): void {
+  const name = u.Name.toLowerCase();
+  if (!ULIMIT_NAMES.includes(name)) throw invalidParameter(`invalid ulimit type: ${u.Name}`);
+  for (const v of [u.Soft, u.Hard]) if (v < -1) throw invalidParameter(`invalid ulimit ${u.Name}: ${v} is neither a limit nor -1 (unlimited)`);
+  const soft = u.Soft < 0 ? Infinity : u.Soft;
+  const hard = u.Hard < 0 ? Infinity : u.Hard;
+  if (soft > hard) throw invalidParameter(`ulimit soft limit must be less than or equal to hard limit: ${u.Soft} > ${u.Hard}`);
+  if (name === 'nofile' && hard > nofileHostHard) {
+    const asked = u.Hard < 0 ? 'unlimited' : String(u.Hard);
+    throw invalidParameter(
+      `ulimit nofile hard limit ${asked} exceeds the host's RLIMIT_NOFILE hard limit (${nofileHostHard}); ` +
+        `use a value of at most ${nofileHostHard}`,
+    );
+  }
 }
 
 /** IPC-namespaced sysctls dockerd (and runc) accept besides the fs.mqueue.* family. */

@@ -1,12 +1,11 @@
-// cgroup limits and devices, as dockerd's WithResources/WithDevices with the checks its
-// verifyPlatformContainerResources makes at create time (same texts), so a spec never carries a
-// value runc would reject halfway through starting the container.
+// cgroup limits and devices, as dockerd's WithResources/WithDevices. The limits are checked
+// before they get here, at create, update and start (daemon/containers/resource-rules.ts, with
+// dockerd's texts), so this only translates: a spec never carries a value runc would reject
+// halfway through starting the container.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { invalidParameter } from '../../api/types/errors.ts';
 import type { DeviceMapping, HostInfo, OciDevice, OciDeviceCgroup, OciResources, ResourcesInput } from './types.ts';
-
-const MIN_MEMORY = 6 * 1024 * 1024;
 
 export function cgroupResources(r: ResourcesInput = {}, host: Pick<HostInfo, 'blkioWeight' | 'swapLimit'>): OciResources {
   const out: OciResources = {};
@@ -15,19 +14,7 @@ export function cgroupResources(r: ResourcesInput = {}, host: Pick<HostInfo, 'bl
   let swap = r.MemorySwap ?? 0;
   if (memory > 0 && swap === 0) swap = memory * 2;
   const reservation = r.MemoryReservation ?? 0;
-  if (memory !== 0 && memory < MIN_MEMORY) throw invalidParameter('Minimum memory limit allowed is 6MB');
-  if (memory > 0 && swap > 0 && swap < memory) {
-    throw invalidParameter('Minimum memoryswap limit should be larger than memory limit, see usage');
-  }
-  if (memory === 0 && swap > 0) throw invalidParameter('You should always set the Memory limit when using Memoryswap limit, see usage');
-  if (reservation > 0 && reservation < MIN_MEMORY) throw invalidParameter('Minimum memory reservation allowed is 6MB');
-  if (memory > 0 && reservation > memory) {
-    throw invalidParameter('Minimum memory limit can not be less than memory reservation limit, see usage');
-  }
   const sw = r.MemorySwappiness;
-  if (sw != null && sw !== -1 && (sw < 0 || sw > 100)) {
-    throw invalidParameter(`Invalid value: ${sw}, valid memory swappiness range is 0-100`);
-  }
   const mem: NonNullable<OciResources['memory']> = {};
   if (memory > 0) mem.limit = memory;
   if (reservation > 0) mem.reservation = reservation;
@@ -38,14 +25,6 @@ export function cgroupResources(r: ResourcesInput = {}, host: Pick<HostInfo, 'bl
   if (Object.keys(mem).length) out.memory = mem;
 
   const nano = r.NanoCpus ?? 0;
-  if (nano > 0 && (r.CpuPeriod ?? 0) > 0) throw invalidParameter('Conflicting options: Nano CPUs and CPU Period cannot both be set');
-  if (nano > 0 && (r.CpuQuota ?? 0) > 0) throw invalidParameter('Conflicting options: Nano CPUs and CPU Quota cannot both be set');
-  const period = r.CpuPeriod ?? 0;
-  if (period !== 0 && (period < 1000 || period > 1000000)) {
-    throw invalidParameter('CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)');
-  }
-  if ((r.CpuQuota ?? 0) > 0 && r.CpuQuota! < 1000) throw invalidParameter('CPU cfs quota can not be less than 1ms (i.e. 1000)');
-  if ((r.CpuShares ?? 0) < 0) throw invalidParameter(`invalid CPU shares (${r.CpuShares}): value must be a positive integer`);
   const cpu: NonNullable<OciResources['cpu']> = {};
   if (r.CpuShares) cpu.shares = r.CpuShares;
   if (r.CpusetCpus) cpu.cpus = r.CpusetCpus;
@@ -55,20 +34,44 @@ export function cgroupResources(r: ResourcesInput = {}, host: Pick<HostInfo, 'bl
     cpu.period = 100000;
     cpu.quota = Math.floor((nano * 100000) / 1e9);
   }
-  if (period !== 0) cpu.period = period;
+  if (r.CpuPeriod) cpu.period = r.CpuPeriod;
   if (r.CpuQuota) cpu.quota = r.CpuQuota;
+  if (r.CpuRealtimePeriod) cpu.realtimePeriod = r.CpuRealtimePeriod;
+  if (r.CpuRealtimeRuntime) cpu.realtimeRuntime = r.CpuRealtimeRuntime;
   if (Object.keys(cpu).length) out.cpu = cpu;
 
   // PidsLimit 0 or negative means unlimited; runc wants -1 for that.
   if (r.PidsLimit != null) out.pids = { limit: r.PidsLimit > 0 ? r.PidsLimit : -1 };
 
-  const weight = r.BlkioWeight ?? 0;
-  if (weight > 0 && host.blkioWeight) {
-    if (weight < 10 || weight > 1000) throw invalidParameter('Range of blkio weight is from 10 to 1000');
-    out.blockIO = { weight };
+  const blockIO = blockIoOf(r, host);
+  if (Object.keys(blockIO).length) out.blockIO = blockIO;
+  return out;
+}
+
+/** The weight and the per-device weights and throttles, each device by its major:minor. */
+function blockIoOf(r: ResourcesInput, host: Pick<HostInfo, 'blkioWeight'>): NonNullable<OciResources['blockIO']> {
+  const out: NonNullable<OciResources['blockIO']> = {};
+  if ((r.BlkioWeight ?? 0) > 0 && host.blkioWeight) out.weight = r.BlkioWeight!;
+  const numbers = (path: string) => {
+    const d = deviceFromPath(path);
+    if (d?.type !== 'b') throw invalidParameter(`invalid device "${path}": not a block device`);
+    return { major: d.major, minor: d.minor };
+  };
+  const weights = (r.BlkioWeightDevice ?? []).map((d) => ({ ...numbers(d.Path), weight: d.Weight }));
+  if (weights.length) out.weightDevice = weights;
+  for (const [field, key] of THROTTLE_KEYS) {
+    const list = (r[field] ?? []).map((d) => ({ ...numbers(d.Path), rate: d.Rate }));
+    if (list.length) out[key] = list;
   }
   return out;
 }
+
+const THROTTLE_KEYS = [
+  ['BlkioDeviceReadBps', 'throttleReadBpsDevice'],
+  ['BlkioDeviceWriteBps', 'throttleWriteBpsDevice'],
+  ['BlkioDeviceReadIOps', 'throttleReadIOPSDevice'],
+  ['BlkioDeviceWriteIOps', 'throttleWriteIOPSDevice'],
+] as const;
 
 /** Docker's default device cgroup: deny all, then the devices every container needs; never fuse. */
 export function defaultDeviceRules(): OciDeviceCgroup[] {

@@ -54,10 +54,19 @@ export interface OciDeviceCgroup { allow: boolean; type?: string; major?: number
 export interface OciResources {
   devices?: OciDeviceCgroup[];
   memory?: { limit?: number; reservation?: number; swap?: number; swappiness?: number; disableOOMKiller?: boolean };
-  cpu?: { shares?: number; quota?: number; period?: number; cpus?: string; mems?: string };
+  cpu?: { shares?: number; quota?: number; period?: number; realtimeRuntime?: number; realtimePeriod?: number; cpus?: string; mems?: string };
   pids?: { limit: number };
-  blockIO?: { weight?: number };
+  blockIO?: {
+    weight?: number;
+    weightDevice?: { major: number; minor: number; weight: number }[];
+    throttleReadBpsDevice?: OciThrottleDevice[];
+    throttleWriteBpsDevice?: OciThrottleDevice[];
+    throttleReadIOPSDevice?: OciThrottleDevice[];
+    throttleWriteIOPSDevice?: OciThrottleDevice[];
+  };
 }
+
+export interface OciThrottleDevice { major: number; minor: number; rate: number }
 
 export interface OciSeccompArg { index: number; value: number; valueTwo?: number; op: string }
 export interface OciSyscall { names: string[]; action: string; errnoRet?: number; args?: OciSeccompArg[] }
@@ -110,7 +119,17 @@ export interface ResourcesInput {
   CpusetMems?: string;
   PidsLimit?: number | null;
   BlkioWeight?: number;
+  CpuRealtimePeriod?: number;
+  CpuRealtimeRuntime?: number;
+  BlkioWeightDevice?: { Path: string; Weight: number }[] | null;
+  BlkioDeviceReadBps?: BlkioThrottle[] | null;
+  BlkioDeviceWriteBps?: BlkioThrottle[] | null;
+  BlkioDeviceReadIOps?: BlkioThrottle[] | null;
+  BlkioDeviceWriteIOps?: BlkioThrottle[] | null;
 }
+
+/** Docker's HostConfig.BlkioDevice* entry: a block device's path and a rate (bytes or ops per second). */
+export interface BlkioThrottle { Path: string; Rate: number }
 
 export type NetworkMode = 'none' | 'host' | { netnsPath: string };
 export type IpcMode = 'private' | 'shareable' | 'none' | 'host';
