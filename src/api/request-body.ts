@@ -2,7 +2,7 @@
 // `Content-Type: application/json`, malformed JSON is a 400 that says where it broke, and a
 // body over the limit is refused before it is buffered whole. The text of each number that
 // JS would not print back the same (`1.0`, `1e7`, digits past 2^53) is kept beside the parsed
-// body, so a check can judge the number as Go's decoder would (api/go-json.ts).
+// body, so a check can judge the number as Go's decoder would (api/go-decode.ts).
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { invalidParameter } from './types/errors.ts';

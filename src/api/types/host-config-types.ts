@@ -5,7 +5,7 @@
 // port bindings' keys) are left to those.
 // KernelMemory and KernelMemoryTCP are not here: dockerd has ignored them since API 1.42 and
 // 1.52, and berthd drops them (host-config-check.ts).
-import { go, type GoType } from '../go-json.ts';
+import { go, type GoType } from '../go-decode.ts';
 
 const weightDevice = go.struct('blkiodev.WeightDevice', { Path: go.string(), Weight: go.uint16 });
 const throttleDevice = go.struct('blkiodev.ThrottleDevice', { Path: go.string(), Rate: go.uint64 });

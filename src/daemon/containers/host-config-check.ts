@@ -1,8 +1,8 @@
 // The one way create, update and start reach the limit checks: the body decoded as dockerd's Go
-// decoder would (api/go-json.ts over api/types/host-config-types.ts), then the rules of
+// decoder would (api/go-decode.ts over api/types/host-config-types.ts), then the rules of
 // resource-rules.ts with this host's facts, then what dockerd stores made of the result.
 import { statSync } from 'node:fs';
-import { checkGoJson } from '../../api/go-json.ts';
+import { checkGoJson } from '../../api/go-decode.ts';
 import { CREATE_REQUEST, UPDATE_CONFIG, RESOURCE_FIELDS } from '../../api/types/host-config-types.ts';
 import { invalidParameter } from '../../api/types/errors.ts';
 import { realtimeBudget, resourceSupport } from '../../runtime/cgroups/support.ts';

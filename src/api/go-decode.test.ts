@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
-import { checkGoJson, go } from './go-json.ts';
+import { checkGoJson, go } from './go-decode.ts';
 import { readJsonBody } from './request-body.ts';
 import { CREATE_REQUEST, UPDATE_CONFIG } from './types/host-config-types.ts';
 
