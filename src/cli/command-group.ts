@@ -1,7 +1,7 @@
 // Command groups (`berth context`, `berth image`, ...) as docker presents them: without a
 // subcommand the help goes to stderr with status 0; an unknown subcommand is an error.
 import type { Command } from 'commander';
-import { ExitCode } from './main.ts';
+import { ExitCode } from './exit-code.ts';
 
 /** "berth image ls" for the `ls` command under `image`. */
 export function commandPath(cmd: Command): string {

@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliEnv, type GlobalOptions } from './cli-env.ts';
 import { reportError } from './errors.ts';
+import { ExitCode } from './exit-code.ts';
 import { ENGINE_VERSION, GIT_COMMIT } from '../lib/build-info.ts';
 import { registerSystemCommands } from './commands/system.ts';
 import { registerEventsCommand } from './commands/events.ts';
@@ -55,15 +56,6 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) return commanderExit(err);
     if (err instanceof ExitCode) return err.code;
     return reportError(err, env?.debug ?? false);
-  }
-}
-
-/** Thrown by commands that end with a specific exit status and have already said why. */
-export class ExitCode extends Error {
-  readonly code: number;
-  constructor(code: number) {
-    super(`exit ${code}`);
-    this.code = code;
   }
 }
 

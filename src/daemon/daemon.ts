@@ -114,7 +114,6 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
   const system = new SystemService({
     config: () => config,
     daemonId,
-    // No container service exists yet; it plugs its counts in when it lands.
     counts: { containers: () => containerCounts(containers), images: () => images.count() },
     usage: {
       diskUsage: async () => ({

@@ -1,5 +1,5 @@
-// Container operations. The lifecycle operations (start, stop, wait, logs, attach, exec) are
-// added to this table by the runtime work as each one lands; until then they are 404.
+// Containers as records: create, inspect, list, rename, remove, prune. Running them (start,
+// stop, wait, logs, attach) is container-lifecycle.ts; exec is exec.ts.
 import type { Route } from '../route.ts';
 import type { RequestContext } from '../context.ts';
 import { boolParam, intParam, parseFilters, type Filters } from '../query.ts';

@@ -1,5 +1,5 @@
 // The error catalogue shared by berthd and its clients. The daemon throws these; one function
-// (api/http-status.ts) turns a kind into an HTTP status, and the client turns the status back
+// (statusOfKind, below) turns a kind into an HTTP status, and the client turns the status back
 // into the same kind, so a caller on either side can test `err.kind` instead of parsing text.
 
 export type ErrorKind =

@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import type { CliEnv } from '../cli-env.ts';
 import type { ContainerInspect, ContainersApi } from '../../client/containers-api.ts';
 import { BerthError } from '../../api/types/errors.ts';
-import { ExitCode } from '../main.ts';
+import { ExitCode } from '../exit-code.ts';
 import { exactArgs, usageError } from './context-common.ts';
 import { acceptGoBools } from '../container-opts/go-bools.ts';
 import { streamHijacked } from '../attach/hijacked-streams.ts';

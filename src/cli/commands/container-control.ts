@@ -1,7 +1,7 @@
 // berth stop, kill, wait and logs.
 import type { Command } from 'commander';
 import type { CliEnv } from '../cli-env.ts';
-import { ExitCode } from '../main.ts';
+import { ExitCode } from '../exit-code.ts';
 import { Demuxer } from '../../api/types/stdcopy.ts';
 import { toApiTimestamp } from '../time-arg.ts';
 

@@ -10,7 +10,7 @@ import { addContainerFlags, type ContainerFlags } from '../container-opts/contai
 import { parseContainerFlags, type CreateBody } from '../container-opts/container-parse.ts';
 import { ttySize } from '../attach/terminal.ts';
 import { displayJsonMessages, drainJsonMessages } from '../progress/jsonmessage.ts';
-import { ExitCode } from '../main.ts';
+import { ExitCode } from '../exit-code.ts';
 import { usageError } from './context-common.ts';
 import { platformJson, registryAuth } from './image-common.ts';
 

@@ -3,7 +3,7 @@
 // attached (--sig-proxy); with -t the terminal is raw and the container's TTY follows its size.
 import { Option, type Command } from 'commander';
 import type { CliEnv } from '../cli-env.ts';
-import { ExitCode } from '../main.ts';
+import { ExitCode } from '../exit-code.ts';
 import { BerthError } from '../../api/types/errors.ts';
 import { usageError } from './context-common.ts';
 import { containerCommand, createContainer, failWithHelp, parseForCommand, type CreateFlags } from './container-create.ts';

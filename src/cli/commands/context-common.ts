@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import type { CliEnv } from '../cli-env.ts';
 import { defaultEndpoint } from '../endpoint-resolver.ts';
 import { ContextStore, type ContextMeta, type ContextTlsData, type StorageInfo } from '../context/store.ts';
-import { ExitCode } from '../main.ts';
+import { ExitCode } from '../exit-code.ts';
 import { commandPath } from '../command-group.ts';
 
 export const DEFAULT_CONTEXT = 'default';

@@ -2,7 +2,7 @@
 // exit statuses for template errors.
 import { formatInspect, formatRows } from '../format/formatter.ts';
 import { TemplateError } from '../format/errors.ts';
-import { ExitCode } from '../main.ts';
+import { ExitCode } from '../exit-code.ts';
 import type { ContextRow, InspectedContext } from './context-list.ts';
 
 /** docker's ClientContextTableFormat and its headers. */

@@ -7,7 +7,7 @@ import { BerthError, isKind } from '../../api/types/errors.ts';
 import { readText } from '../../client/api-client.ts';
 import { Template, TemplateError } from '../format/index.ts';
 import { compactJson, indentJson } from '../inspect/raw-json.ts';
-import { ExitCode } from '../main.ts';
+import { ExitCode } from '../exit-code.ts';
 import { usageError } from './context-common.ts';
 import { INSPECT_FORMAT_HELP } from './image-common.ts';
 

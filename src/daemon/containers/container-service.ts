@@ -1,5 +1,5 @@
 // Containers as records: create (config merged with the image's, a writable layer on the
-// image's top layer), find, rename, remove. Running them is the runtime's part (start.ts etc.).
+// image's top layer), find, rename, remove. Running them is lifecycle.ts's part.
 import { randomBytes } from 'node:crypto';
 import { type ContainersTable, type ContainerRow, isActive } from '../../store/containers.ts';
 import type { ImageService } from '../images/image-service.ts';

@@ -32,7 +32,7 @@ export function buildInfo(i: InfoInput): Record<string, unknown> {
     Images: i.counts.images(),
     Driver: i.storage.name,
     DriverStatus: i.storage.status,
-    // Only drivers berthd has today; each resource issue adds its own as it lands.
+    // The drivers berthd has: no volume driver, and only the host and null networks.
     Plugins: { Volume: [], Network: ['host', 'null'], Authorization: null, Log: LISTED_LOG_DRIVERS },
     MemoryLimit: has('memory'),
     SwapLimit: existsSync('/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes') || cg.version === '2',

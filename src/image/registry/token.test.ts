@@ -1,5 +1,5 @@
 // The bearer flow end to end: a real docker-registry with `auth: token` whose realm is a tiny
-// node:http server (token-realm-testkit.ts), both on 127.0.0.1.
+// node:http server (testing/token-realm.ts), both on 127.0.0.1.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { isKind } from '../../api/types/errors.ts';
