@@ -5,11 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { run, hasCommand } from '../testing/run.ts';
+import { run } from '../testing/run.ts';
+import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 import { readText } from '../client/api-client.ts';
 
-const skip = hasCommand('docker') ? false : 'the docker CLI is not installed';
+const skip = requires('docker', ...RUNS_CONTAINERS);
 let svcId: string;
 const f = useBusyboxDaemon({
   skip,

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hasCommand } from '../testing/run.ts';
+import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 
 /** Where the host has the unified hierarchy mounted (undefined if it has none). */
@@ -20,11 +20,11 @@ function unifiedMount(): string | undefined {
 }
 
 const unified = unifiedMount();
-const skip = !hasCommand('docker') ? 'the docker CLI is not installed'
-  : !hasCommand('unshare') ? 'no unshare(1)'
-  : unified === undefined ? 'no cgroup v2 hierarchy on this host'
-  : unified === '/sys/fs/cgroup' ? 'this host is cgroup v2 only: every test runs on v2'
-  : false;
+// Skips for the kind of host, not for a missing install (those fail: requires()).
+const skip = requires('docker', 'unshare', ...RUNS_CONTAINERS)
+  || (unified === undefined ? 'host kind: cgroup v1 only, no v2 hierarchy to simulate a v2-only host with'
+  : unified === '/sys/fs/cgroup' ? 'host kind: cgroup v2 only, so every other test already runs on v2'
+  : false);
 const setup = 'mount --make-rprivate / && umount -l /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup && exec "$@"';
 const f = useBusyboxDaemon({ skip, harness: { wrap: ['unshare', '-m', 'sh', '-c', setup, 'sh'] } });
 const docker = f.docker;

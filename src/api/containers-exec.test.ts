@@ -5,11 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { hasCommand } from '../testing/run.ts';
+import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 import { PtySession } from '../testing/pty.ts';
 
-const skip = hasCommand('docker') ? false : 'the docker CLI is not installed';
+const skip = requires('docker', ...RUNS_CONTAINERS);
 const f = useBusyboxDaemon({
   skip,
   importChanges: ['ENV FROM_IMAGE=1'],

@@ -5,10 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Berthd } from '../testing/berthd-harness.ts';
-import { hasCommand } from '../testing/run.ts';
+import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 
-const skip = hasCommand('docker') ? false : 'the docker CLI is not installed';
+const skip = requires('docker', ...RUNS_CONTAINERS);
 const f = useBusyboxDaemon({ skip });
 const docker = f.docker;
 const state = async (name: string, format = '{{.State.Status}}') => (await docker(['inspect', '-f', format, name])).stdout.trim();

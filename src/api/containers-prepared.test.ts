@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import { Berthd } from '../testing/berthd-harness.ts';
-import { hasCommand } from '../testing/run.ts';
+import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 import { cgroupsOf, processesOf } from '../testing/leftovers.ts';
 import { until } from '../testing/until.ts';
 
-const skip = hasCommand('docker') ? false : 'the docker CLI is not installed';
+const skip = requires('docker', ...RUNS_CONTAINERS);
 const TTL_MS = 1500;
 const harness = { env: { BERTH_PREPARED_START_TTL_MS: String(TTL_MS) } };
 const f = useBusyboxDaemon({ skip, harness });

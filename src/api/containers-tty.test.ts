@@ -3,12 +3,12 @@
 // resize, detaching with the escape keys and attaching again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hasCommand } from '../testing/run.ts';
+import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 import { PtySession } from '../testing/pty.ts';
 import { until } from '../testing/until.ts';
 
-const skip = !hasCommand('docker') ? 'the docker CLI is not installed' : !hasCommand('script') ? 'script (util-linux) is not installed' : false;
+const skip = requires('docker', 'script', ...RUNS_CONTAINERS);
 const f = useBusyboxDaemon({ skip });
 const docker = f.docker;
 const env = f.env;

@@ -8,14 +8,15 @@ import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { startBerthd, type Berthd } from '../testing/berthd-harness.ts';
 import { busyboxRootfs } from '../testing/busybox.ts';
-import { run, hasCommand } from '../testing/run.ts';
+import { run } from '../testing/run.ts';
+import { requires } from '../testing/requires.ts';
 import type { ApiClient } from '../client/api-client.ts';
 import { importImage } from '../testing/api.ts';
 
 let d: Berthd;
 let api: ApiClient;
 let dir: string;
-const dockerSkip = hasCommand('docker') ? false : 'the docker CLI is not installed';
+const dockerSkip = requires('docker');
 const docker = (args: string[]) => run('docker', args, { env: { DOCKER_HOST: d.host, DOCKER_CONFIG: join(dir, 'config') } });
 
 before(async () => {

@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { startBerthd, type Berthd } from '../testing/berthd-harness.ts';
 import { busyboxRootfs } from '../testing/busybox.ts';
-import { haveRegistry, htpasswdLine, startRegistry, type RunningRegistry } from '../testing/registry.ts';
-import { run, hasCommand } from '../testing/run.ts';
+import { htpasswdLine, startRegistry, type RunningRegistry } from '../testing/registry.ts';
+import { run } from '../testing/run.ts';
+import { requires } from '../testing/requires.ts';
 
-const skip = !hasCommand('docker') ? 'the docker CLI is not installed' : !haveRegistry ? 'docker-registry is not installed' : false;
+const skip = requires('docker', 'registry', 'perl', 'busybox');
 let d: Berthd;
 let registry: RunningRegistry;
 let dir: string;

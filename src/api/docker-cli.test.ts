@@ -5,9 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBerthd, type Berthd } from '../testing/berthd-harness.ts';
-import { run, hasCommand } from '../testing/run.ts';
+import { run } from '../testing/run.ts';
+import { requires } from '../testing/requires.ts';
 
-const skip = hasCommand('docker') ? false : 'the docker CLI is not installed';
+const skip = requires('docker');
 let d: Berthd;
 let configDir: string;
 

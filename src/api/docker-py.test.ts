@@ -5,14 +5,14 @@
 // a half-closed socket.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../testing/run.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
+import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
 
 const PYTHON = '/usr/bin/python3';
-const skip = spawnSync(PYTHON, ['-c', 'import docker'], { stdio: 'ignore' }).status === 0 ? false : 'python3-docker is not installed';
+const skip = requires('docker-py', ...RUNS_CONTAINERS);
 const f = useBusyboxDaemon({ skip });
 
 const SCRIPT = String.raw`

@@ -5,11 +5,12 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { startBerthd, type Berthd } from '../testing/berthd-harness.ts';
 import { busyboxRootfs } from '../testing/busybox.ts';
-import { haveRegistry, makeCerts, makeTempDir, startRegistry, type RunningRegistry } from '../testing/registry.ts';
+import { requires } from '../testing/requires.ts';
+import { makeCerts, makeTempDir, startRegistry, type RunningRegistry } from '../testing/registry.ts';
 import type { ApiClient } from '../client/api-client.ts';
 import { progressRequest } from '../testing/api.ts';
 
-const skip = haveRegistry ? false : 'docker-registry is not installed';
+const skip = requires('registry', 'openssl');
 let d: Berthd;
 let registry: RunningRegistry;
 let certDir: string;

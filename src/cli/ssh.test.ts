@@ -3,11 +3,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBerthd, BERTH_EXECUTABLE, type Berthd } from '../testing/berthd-harness.ts';
-import { startSshd, haveSshd, type TestSshd } from '../testing/sshd.ts';
-import { berth, run, hasCommand } from '../testing/run.ts';
+import { startSshd, type TestSshd } from '../testing/sshd.ts';
+import { berth, run } from '../testing/run.ts';
+import { requires } from '../testing/requires.ts';
 import { parseSshUrl, sshArgv } from '../client/ssh-dialer.ts';
 
-const skip = haveSshd ? false : 'openssh-server is not installed';
+const skip = requires('sshd');
 let d: Berthd;
 let sshd: TestSshd;
 
@@ -37,7 +38,7 @@ test('berth -H ssh://... version reaches berthd', { skip }, async () => {
   assert.equal(r.stdout.trim(), '1.56');
 });
 
-test('the real docker CLI over ssh reaches berthd', { skip: skip || (hasCommand('docker') ? false : 'no docker CLI') }, async () => {
+test('the real docker CLI over ssh reaches berthd', { skip: requires('sshd', 'docker') }, async () => {
   // docker runs `docker --host=unix://<path> system dial-stdio` on the far side: the real docker
   // CLI proxies to berthd's socket.
   const r = await run('docker', ['-H', `ssh://root@127.0.0.1:${sshd.port}${d.socket}`, 'version', '--format', '{{.Server.APIVersion}}'], {

@@ -7,7 +7,8 @@ import net from 'node:net';
 import { Berthd, startBerthd } from '../testing/berthd-harness.ts';
 import { makeTestCerts } from '../testing/certs.ts';
 import { createClient } from '../client/index.ts';
-import { run, hasCommand } from '../testing/run.ts';
+import { run } from '../testing/run.ts';
+import { requires } from '../testing/requires.ts';
 
 const certs = makeTestCerts();
 after(() => rmSync(certs.dir, { recursive: true, force: true }));
@@ -21,7 +22,7 @@ function freePort(): Promise<number> {
   });
 }
 
-test('--tlsverify requires a client certificate signed by the CA', async () => {
+test('--tlsverify requires a client certificate signed by the CA', { skip: requires('docker') }, async () => {
   const port = await freePort();
   const d = await startBerthd({
     args: ['-H', `tcp://127.0.0.1:${port}`, '--tlsverify', '--tlscacert', certs.ca, '--tlscert', certs.serverCert, '--tlskey', certs.serverKey],
@@ -38,12 +39,10 @@ test('--tlsverify requires a client certificate signed by the CA', async () => {
     const stranger = createClient({ endpoint: { host, tls: { verify: true, ca, cert: readFileSync(certs.strangerCert), key: readFileSync(certs.strangerKey) } } });
     await assert.rejects(stranger.system.version());
 
-    if (hasCommand('docker')) {
-      const r = await run('docker', ['-H', host, '--tlsverify', '--tlscacert', certs.ca, '--tlscert', certs.clientCert, '--tlskey', certs.clientKey, 'version', '--format', '{{.Server.APIVersion}}']);
-      assert.equal(r.stdout.trim(), '1.56', r.stderr);
-      const bad = await run('docker', ['-H', host, '--tlsverify', '--tlscacert', certs.ca, 'version', '--format', '{{.Server.APIVersion}}']);
-      assert.notEqual(bad.code, 0);
-    }
+    const r = await run('docker', ['-H', host, '--tlsverify', '--tlscacert', certs.ca, '--tlscert', certs.clientCert, '--tlskey', certs.clientKey, 'version', '--format', '{{.Server.APIVersion}}']);
+    assert.equal(r.stdout.trim(), '1.56', r.stderr);
+    const bad = await run('docker', ['-H', host, '--tlsverify', '--tlscacert', certs.ca, 'version', '--format', '{{.Server.APIVersion}}']);
+    assert.notEqual(bad.code, 0);
   } finally {
     await d.cleanup();
   }

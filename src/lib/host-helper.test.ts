@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { hostHelper } from './host-helper.ts';
+import { requires } from '../testing/requires.ts';
 
 const helper = hostHelper();
-const skip = helper ? false : 'no host helper on this machine (perl, architecture)';
+const skip = requires('perl') || (helper ? false : `host kind: the host helper has no syscall numbers for ${process.arch} (or BERTH_HOST_HELPER=off)`);
 const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
 const sh = (script: string, o: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) =>
   helper!.spawnDetached(['/bin/sh', '-c', script], { cwd: o.cwd ?? '/', env: o.env ?? env });

@@ -11,6 +11,7 @@ import { startBerthd, type Berthd, type HarnessOptions } from './berthd-harness.
 import { busyboxRootfs } from './busybox.ts';
 import { importImage } from './api.ts';
 import { run, type RunResult } from './run.ts';
+import { requires, RUNS_CONTAINERS } from './requires.ts';
 
 export interface BusyboxDaemon {
   /** The daemon under test (a restart test may put a new one here on the same directory). */
@@ -24,6 +25,8 @@ export interface BusyboxDaemon {
 
 /** `setup` runs once the image is there (a second top-level `before` could run before this one's). */
 export function useBusyboxDaemon(opts: { skip?: string | false; importChanges?: string[]; harness?: HarnessOptions; setup?: (f: BusyboxDaemon) => Promise<void> } = {}): BusyboxDaemon {
+  // Every user runs containers: a machine that cannot fails here by name (see requires.ts).
+  requires(...RUNS_CONTAINERS);
   const f = {} as BusyboxDaemon;
   f.env = () => ({ DOCKER_HOST: f.d.host, DOCKER_CONFIG: join(f.dir, 'config') });
   f.docker = (args, input) => run('docker', args, { env: f.env(), ...(input !== undefined && { input }), timeoutMs: 60_000 });

@@ -3,7 +3,6 @@
 // stopped by its pid and every temp dir removed by the stop()/cleanup functions returned.
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, connect, type LookupFunction } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,7 +11,6 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 export const REGISTRY_BIN = '/usr/bin/docker-registry';
-export const haveRegistry = existsSync(REGISTRY_BIN);
 
 export const makeTempDir = (): Promise<string> => mkdtemp(path.join(tmpdir(), 'berth-registry-test-'));
 

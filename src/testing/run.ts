@@ -1,6 +1,5 @@
 // Run a command (the berth CLI, the real docker CLI, curl) and collect what it printed.
 import { spawn } from 'node:child_process';
-import { spawnSync } from 'node:child_process';
 import { BERTH } from './berthd-harness.ts';
 
 export interface RunResult {
@@ -31,8 +30,4 @@ export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv
 export function berth(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<RunResult> {
   // `--`: node reads a script's `--env-file` argument as its own option without it.
   return run(process.execPath, ['--', BERTH, ...args], opts);
-}
-
-export function hasCommand(name: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
 }

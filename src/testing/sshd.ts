@@ -2,13 +2,12 @@
 // `ssh` wrapper that uses that key — so ssh:// endpoints can be tested end to end without
 // touching the machine's ssh setup. Stopped by its pid; the directory is removed.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const SSHD = '/usr/sbin/sshd';
-export const haveSshd = existsSync(SSHD) && existsSync('/usr/bin/ssh-keygen');
 
 export interface TestSshd {
   port: number;

@@ -9,10 +9,11 @@ import { startBerthd, type Berthd } from '../../testing/berthd-harness.ts';
 import { busyboxRootfs } from '../../testing/busybox.ts';
 import { importImage } from '../../testing/api.ts';
 import { startRecordingProxy, type RecordingProxy } from '../../testing/recording-proxy.ts';
-import { berth, hasCommand, run, type RunResult } from '../../testing/run.ts';
-import { haveRegistry, startRegistry } from '../../testing/registry.ts';
+import { berth, run, type RunResult } from '../../testing/run.ts';
+import { startRegistry } from '../../testing/registry.ts';
+import { requires } from '../../testing/requires.ts';
 
-const skip = hasCommand('docker') ? false : 'no docker CLI on this machine';
+const skip = requires('docker');
 let d: Berthd;
 let proxy: RecordingProxy;
 let work: string;
@@ -119,7 +120,7 @@ test('--cidfile gets the id; an existing file is refused', async () => {
   assert.deepEqual([again.code, again.stderr], [1, `container ID file found, make sure the other container isn't running or delete ${file}\n`]);
 });
 
-test('a missing image is pulled first (--pull missing), as docker does it', { skip: skip || (haveRegistry ? false : 'docker-registry is not installed') }, async () => {
+test('a missing image is pulled first (--pull missing), as docker does it', { skip: requires('docker', 'registry', 'busybox') }, async () => {
   const registry = await startRegistry();
   try {
     const name = `${registry.host}/busybox`;

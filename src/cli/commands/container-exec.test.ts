@@ -2,12 +2,13 @@
 // and errors; stdin with -i, a TTY of the terminal's size with -t, detached with -d.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { berth, hasCommand } from '../../testing/run.ts';
+import { berth } from '../../testing/run.ts';
+import { requires, RUNS_CONTAINERS } from '../../testing/requires.ts';
 import { useBusyboxDaemon } from '../../testing/busybox-daemon.ts';
 import { PtySession } from '../../testing/pty.ts';
 import { BERTH_EXECUTABLE } from '../../testing/berthd-harness.ts';
 
-const skip = hasCommand('docker') ? false : 'the docker CLI is not installed';
+const skip = requires('docker', ...RUNS_CONTAINERS);
 const f = useBusyboxDaemon({
   skip,
   setup: async (fx) => {

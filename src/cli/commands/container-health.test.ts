@@ -1,10 +1,11 @@
 // berth run's health flags end to end: docker's --health-* and berth's own --health-on-failure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { berth, hasCommand } from '../../testing/run.ts';
+import { berth } from '../../testing/run.ts';
+import { requires, RUNS_CONTAINERS } from '../../testing/requires.ts';
 import { useBusyboxDaemon } from '../../testing/busybox-daemon.ts';
 
-const skip = hasCommand('docker') ? false : 'the docker CLI is not installed';
+const skip = requires('docker', ...RUNS_CONTAINERS);
 const f = useBusyboxDaemon({ skip });
 
 test('--health-on-failure stop: an unhealthy container is stopped', { skip }, async () => {

@@ -5,13 +5,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { BERTH } from '../../testing/berthd-harness.ts';
 import { useBusyboxDaemon } from '../../testing/busybox-daemon.ts';
-import { berth, hasCommand, run } from '../../testing/run.ts';
+import { berth, run } from '../../testing/run.ts';
+import { requires } from '../../testing/requires.ts';
 import { portMappings } from './container-manage.ts';
 
 const f = useBusyboxDaemon();
 const env = f.env;
 const cli = (args: string[], input?: string) => berth(args, { env: env(), ...(input !== undefined && { input }) });
-const noDocker = hasCommand('docker') ? false : 'no docker CLI on this machine';
 
 test('restart, rename, port, container prune', async () => {
   assert.equal((await cli(['run', '-d', '--name', 'r1', 'busybox', 'sleep', '100'])).code, 0);
@@ -103,7 +103,7 @@ test('run -a picks the streams; -d prints only the id', async () => {
   assert.match(detached.stdout, /^[0-9a-f]{64}\n$/);
 });
 
-test('run -t prints the container\'s terminal output as docker does', { skip: noDocker || (hasCommand('script') ? false : 'no script(1)') }, async () => {
+test('run -t prints the container\'s terminal output as docker does', { skip: requires('docker', 'script') }, async () => {
   const inPty = (bin: string) => run('script', ['-qec', `${bin} run -t --rm busybox sh -c 'echo hi; tty; exit 5'`, '/dev/null'], { env: env() });
   const [theirs, ours] = [await inPty('docker'), await inPty(`"${process.execPath}" -- "${BERTH}"`)];
   assert.deepEqual([ours.code, ours.stdout], [theirs.code, theirs.stdout]);

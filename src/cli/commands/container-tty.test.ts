@@ -4,11 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { BERTH } from '../../testing/berthd-harness.ts';
-import { hasCommand } from '../../testing/run.ts';
+import { requires, RUNS_CONTAINERS } from '../../testing/requires.ts';
 import { useBusyboxDaemon } from '../../testing/busybox-daemon.ts';
 
-const skip = !hasCommand('docker') ? 'no docker CLI on this machine' : !hasCommand('script') ? 'no script(1)' : false;
-const f = useBusyboxDaemon();
+const skip = requires('docker', 'script', ...RUNS_CONTAINERS);
+const f = useBusyboxDaemon({ skip });
 const env = () => ({ ...process.env, ...f.env() });
 
 /**

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import tar from 'tar-stream';
+import { requires } from '../../testing/requires.ts';
 
 const BERTH = fileURLToPath(new URL('../../bin/berth.js', import.meta.url));
-const hasDocker = spawnSync('docker', ['--version'], { stdio: 'ignore' }).status === 0;
 
 interface Run {
   status: number | null;
@@ -351,7 +351,7 @@ describe('berth context', () => {
   });
 });
 
-describe('berth context with the docker CLI on the same store', { skip: !hasDocker && 'docker CLI not installed' }, () => {
+describe('berth context with the docker CLI on the same store', { skip: requires('docker') }, () => {
   let cfg: string;
   before(() => {
     cfg = tempConfig();

@@ -1,6 +1,5 @@
 // The image commands through the built CLI against a real berthd (and, for push and pull, a real
-// registry with htpasswd auth on 127.0.0.1). Daemon-backed tests are skipped while the daemon
-// does not serve the image endpoints yet (GET /images/json answers 404).
+// registry with htpasswd auth on 127.0.0.1).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,12 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tar from 'tar-stream';
 import { startBerthd, BERTH } from '../../testing/berthd-harness.ts';
-import { haveRegistry, htpasswdLine, startRegistry, type RunningRegistry } from '../../testing/registry.ts';
-import { berth, hasCommand, run } from '../../testing/run.ts';
+import { htpasswdLine, startRegistry, type RunningRegistry } from '../../testing/registry.ts';
+import { berth, run } from '../../testing/run.ts';
+import { requires } from '../../testing/requires.ts';
 
 const d = await startBerthd();
-const serverHasImages = await d.client().api.request('GET', '/images/json').then((r) => (r.resume(), true), () => false);
-const skip = serverHasImages ? false : 'the daemon does not serve /images yet';
 const work = mkdtempSync(join(tmpdir(), 'berth-image-cli-'));
 after(async () => {
   await d.cleanup();
@@ -50,12 +48,12 @@ test('usage errors and refusals need no daemon', async () => {
   assert.match(bad.stderr, /^Error parsing reference: "Upper" is not a valid repository\/tag: invalid reference format/);
 });
 
-test('save refuses to write to a terminal', { skip: hasCommand('script') ? false : 'no script(1)' }, async () => {
+test('save refuses to write to a terminal', { skip: requires('script') }, async () => {
   const r = await run('script', ['-qec', `${BIN} save busybox`, '/dev/null'], { env: env() });
   assert.match(r.stdout, /cowardly refusing to save to a terminal\. Use the -o flag or redirect/);
 });
 
-test('import, list, inspect, history, tag', { skip }, async () => {
+test('import, list, inspect, history, tag', async () => {
   const file = join(work, 'rootfs.tar');
   await rootfsTar(file);
   const imp = await cli(['import', '-c', 'CMD ["/bin/sh"]', '-m', 'hello', file, 'myimg:v1']);
@@ -90,7 +88,7 @@ test('import, list, inspect, history, tag', { skip }, async () => {
   assert.match(both.stdout, /^myimg:v1$/m);
 });
 
-test('rmi prints Untagged and Deleted', { skip }, async () => {
+test('rmi prints Untagged and Deleted', async () => {
   const file = join(work, 'rootfs.tar');
   assert.equal((await cli(['import', '-m', 'scratch', file, 'scratch:v1'])).code, 0);
   assert.equal((await cli(['tag', 'scratch:v1', 'scratch:v2'])).code, 0);
@@ -106,7 +104,7 @@ test('rmi prints Untagged and Deleted', { skip }, async () => {
   assert.match(forced.stderr, /No such image: scratch:v1/);
 });
 
-test('save and load round trip', { skip }, async () => {
+test('save and load round trip', async () => {
   const file = join(work, 'saved.tar');
   const save = await cli(['save', '-o', file, 'myimg:v1']);
   assert.equal(save.code, 0, save.stderr);
@@ -119,7 +117,7 @@ test('save and load round trip', { skip }, async () => {
   assert.equal(fromStdin.stdout, 'Loaded image: myimg:v1\n');
 });
 
-test('image prune asks first and reports what it removed', { skip }, async () => {
+test('image prune asks first and reports what it removed', async () => {
   const no = await cli(['image', 'prune'], 'n\n');
   assert.equal(no.code, 0);
   assert.equal(no.stdout, 'WARNING! This will remove all dangling images.\nAre you sure you want to continue? [y/N] ');
@@ -128,7 +126,7 @@ test('image prune asks first and reports what it removed', { skip }, async () =>
   assert.match((await cli(['image', 'prune', '-f'])).stdout, /^(Deleted Images:\n[^]*\n\n)?Total reclaimed space: /);
 });
 
-test('push and pull through a registry with stored credentials', { skip: skip || (haveRegistry ? false : 'docker-registry is not installed') }, async () => {
+test('push and pull through a registry with stored credentials', { skip: requires('registry', 'perl') }, async () => {
   let registry: RunningRegistry | undefined;
   try {
     registry = await startRegistry({ htpasswd: await htpasswdLine('alice', 's3cret') });

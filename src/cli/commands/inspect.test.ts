@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { startBerthd, type Berthd } from '../../testing/berthd-harness.ts';
 import { busyboxRootfs } from '../../testing/busybox.ts';
 import { importImage } from '../../testing/api.ts';
-import { berth, hasCommand, run } from '../../testing/run.ts';
+import { berth, run } from '../../testing/run.ts';
+import { requires } from '../../testing/requires.ts';
 
-const skip = hasCommand('docker') ? false : 'no docker CLI on this machine';
+const skip = requires('docker');
 let d: Berthd;
 
 before(async () => {

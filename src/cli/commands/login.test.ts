@@ -6,10 +6,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBerthd, type Berthd } from '../../testing/berthd-harness.ts';
-import { haveRegistry, htpasswdLine, startRegistry, type RunningRegistry } from '../../testing/registry.ts';
-import { berth, run, hasCommand } from '../../testing/run.ts';
+import { htpasswdLine, startRegistry, type RunningRegistry } from '../../testing/registry.ts';
+import { berth, run } from '../../testing/run.ts';
+import { requires } from '../../testing/requires.ts';
 
-const skip = haveRegistry ? false : 'docker-registry is not installed';
+const skip = requires('registry', 'perl');
 let d: Berthd;
 let registry: RunningRegistry;
 let configDir: string;
@@ -56,7 +57,7 @@ test('a non-TTY login without a password says why', { skip }, async () => {
   assert.match(r.stderr, /Cannot perform an interactive login from a non TTY device/);
 });
 
-test('the real docker login works against berthd', { skip: skip || (hasCommand('docker') ? false : 'no docker CLI') }, async () => {
+test('the real docker login works against berthd', { skip: requires('registry', 'perl', 'docker') }, async () => {
   const r = await run('docker', ['login', registry.host, '-u', 'alice', '--password-stdin'], { env: env(), input: 's3cret\n' });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Login Succeeded/);

@@ -14,7 +14,8 @@ import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
 import { startBerthd, type Berthd } from '../../testing/berthd-harness.ts';
 import { busyboxRootfs } from '../../testing/busybox.ts';
-import { hasCommand, run } from '../../testing/run.ts';
+import { run } from '../../testing/run.ts';
+import { requires } from '../../testing/requires.ts';
 import type { ApiClient } from '../../client/api-client.ts';
 import { importImage as importRootfs } from '../../testing/api.ts';
 
@@ -223,7 +224,7 @@ test('save of an unknown name is a 404 before anything is streamed', async () =>
   await assert.rejects(api.request('GET', '/images/nosuch:1/get'), /No such image: nosuch:1/);
 });
 
-test('docker save / rmi / load with the real docker CLI', { skip: hasCommand('docker') ? false : 'the docker CLI is not installed' }, async () => {
+test('docker save / rmi / load with the real docker CLI', { skip: requires('docker') }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'berth-save-'));
   try {
     const docker = (...args: string[]) => run('docker', args, { env: { DOCKER_HOST: d.host, DOCKER_CONFIG: dir }, timeoutMs: 120_000 });

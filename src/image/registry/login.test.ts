@@ -5,14 +5,15 @@ import { mkdir, copyFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { isKind } from '../../api/types/errors.ts';
+import { requires } from '../../testing/requires.ts';
 import { login } from './login.ts';
 import { RegistryClient } from './client.ts';
 import {
-  freePort, haveRegistry, htpasswdLine, loopbackLookup, makeCerts, makeTempDir, startRegistry,
+  freePort, htpasswdLine, loopbackLookup, makeCerts, makeTempDir, startRegistry,
   type RunningRegistry, type TestCerts,
 } from '../../testing/registry.ts';
 
-const skip = haveRegistry ? false : 'docker-registry is not installed';
+const skip = requires('registry', 'openssl', 'perl');
 const USER = 'berth';
 const PASS = 's3cret:with colon';
 

@@ -7,7 +7,8 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { isKind } from '../../api/types/errors.ts';
 import { ContentStore } from '../content/content-store.ts';
 import { parseReference } from '../reference.ts';
-import { haveRegistry, htpasswdLine, makeTempDir, startRegistry, type RunningRegistry } from '../../testing/registry.ts';
+import { requires } from '../../testing/requires.ts';
+import { htpasswdLine, makeTempDir, startRegistry, type RunningRegistry } from '../../testing/registry.ts';
 import { startTokenRegistry, type TokenRealm, type TokenRegistry } from '../../testing/token-realm.ts';
 import { RegistryClient } from './client.ts';
 import { downloadLayers } from './download.ts';
@@ -15,7 +16,7 @@ import { resolveImage } from './pull.ts';
 import { pushImage, type PushEvent } from './push.ts';
 import { makeImage } from './test-image.ts';
 
-const skip = haveRegistry ? false : 'docker-registry is not installed';
+const skip = requires('registry', 'openssl', 'perl');
 const USER = 'berth';
 const PASS = 'p@ss: word';
 

@@ -12,7 +12,8 @@ import { isKind } from '../../api/types/errors.ts';
 import { ContentStore } from '../content/content-store.ts';
 import { parseReference } from '../reference.ts';
 import { MEDIA } from '../types.ts';
-import { haveRegistry, makeTempDir, startRegistry, type RunningRegistry } from '../../testing/registry.ts';
+import { requires } from '../../testing/requires.ts';
+import { makeTempDir, startRegistry, type RunningRegistry } from '../../testing/registry.ts';
 import { RegistryClient } from './client.ts';
 import { downloadLayers, type LayerEvent } from './download.ts';
 import { putManifest } from './manifest.ts';
@@ -23,7 +24,7 @@ import { searchRegistry } from './search.ts';
 import { nodeTransport } from './transport.ts';
 import { makeImage, makeIndex } from './test-image.ts';
 
-const skip = haveRegistry ? false : 'docker-registry is not installed';
+const skip = requires('registry');
 
 async function diffIdOf(store: ContentStore, digest: string, mediaType: string): Promise<string> {
   const hash = createHash('sha256');

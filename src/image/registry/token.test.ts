@@ -5,7 +5,8 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { isKind } from '../../api/types/errors.ts';
 import { RegistryClient } from './client.ts';
 import { login } from './login.ts';
-import { freePort, haveRegistry, type RunningRegistry } from '../../testing/registry.ts';
+import { requires } from '../../testing/requires.ts';
+import { freePort, type RunningRegistry } from '../../testing/registry.ts';
 import { SERVICE, startTokenRegistry, type TokenRealm, type TokenRegistry } from '../../testing/token-realm.ts';
 import { TokenAuthenticator } from './token.ts';
 import { nodeTransport } from './transport.ts';
@@ -14,7 +15,7 @@ const USER = 'berth';
 const PASS = 'pa:ss word';
 const auth = { username: USER, password: PASS };
 
-describe('bearer tokens against a registry with token auth', { skip: haveRegistry ? false : 'docker-registry is not installed' }, () => {
+describe('bearer tokens against a registry with token auth', { skip: requires('registry', 'openssl') }, () => {
   let fixture: TokenRegistry;
   let realm: TokenRealm;
   let reg: RunningRegistry;

@@ -117,7 +117,7 @@ test('v1 blkio: CFQ/BFQ recursive lists win when they hold entries', () => {
   assert.deepEqual(parseBlkio('garbage\n8:0\n\n'), []);
 });
 
-test('v1: the host\'s own hierarchy reads (a real kernel\'s files parse)', { skip: locateCgroup(process.pid)?.version !== 1 && 'not a cgroup v1 host' }, () => {
+test('v1: the host\'s own hierarchy reads (a real kernel\'s files parse)', { skip: locateCgroup(process.pid)?.version !== 1 && 'host kind: this process is in no cgroup v1 hierarchy (a v2-only host)' }, () => {
   const root = '/sys/fs/cgroup';
   const s = readV1({ cpuacct: `${root}/cpuacct`, cpu: `${root}/cpu`, memory: `${root}/memory`, pids: `${root}/pids`, blkio: `${root}/blkio` });
   assert.ok(s.cpu!.totalNs > 0n);

@@ -112,7 +112,7 @@ test('v2 io.stat: devices without counters and junk lines', () => {
   assert.deepEqual(parseIoStat('7:0 rbytes=5 dbytes=0').map((e) => e.value), [5n, 0n]);
 });
 
-test('v2: the hybrid host\'s unified cpu.stat reads', { skip: !existsSync('/sys/fs/cgroup/unified/cpu.stat') && 'no cgroup2 mount at /sys/fs/cgroup/unified' }, () => {
+test('v2: the hybrid host\'s unified cpu.stat reads', { skip: !existsSync('/sys/fs/cgroup/unified/cpu.stat') && 'host kind: not a hybrid host (no cgroup2 at /sys/fs/cgroup/unified)' }, () => {
   const s = readV2('/sys/fs/cgroup/unified');
   assert.ok(s.cpu!.totalNs > 0n);
   assert.equal(s.cpu!.totalNs % 1000n, 0n);

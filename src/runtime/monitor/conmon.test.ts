@@ -7,14 +7,13 @@ import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { hasCommand } from '../../testing/run.ts';
+import { requires } from '../../testing/requires.ts';
 import { Conmon } from './conmon.ts';
 import { OciRuntime } from './oci-runtime.ts';
 import { readLogs } from './log-reader.ts';
 import { makeBundle, type BundleOptions } from './test-bundle.ts';
 
-const skip = process.getuid?.() !== 0 || !hasCommand('conmon') || !hasCommand('runc') || !hasCommand('perl')
-  ? 'needs root, conmon, runc and perl' : false;
+const skip = requires('root', 'conmon', 'runc', 'perl', 'tar', 'busybox');
 const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 
 let base: string;

@@ -11,6 +11,7 @@ import { mkdirSync, readlinkSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BerthError } from '../../api/types/errors.ts';
+import { which } from '../../lib/which.ts';
 import { attach, reopenLog, resize, type Attachment } from './attach.ts';
 import { ExitWatcher, type ExitStatus } from './exits.ts';
 import { cleanEnv, kindOf, runtimeMessage, type OciRuntime } from './oci-runtime.ts';
@@ -72,7 +73,7 @@ export class Conmon {
 
   constructor(opts: ConmonOptions) {
     this.opts = opts;
-    this.path = opts.path ?? '/usr/bin/conmon';
+    this.path = opts.path ?? which('conmon'); // from PATH, as runc is
     this.exitDir = opts.exitDir;
     this.socketDir = opts.socketDir;
     this.exits = new ExitWatcher(opts.exitDir);

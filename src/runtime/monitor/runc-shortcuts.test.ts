@@ -7,13 +7,13 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { hasCommand } from '../../testing/run.ts';
+import { requires } from '../../testing/requires.ts';
 import { until } from '../../testing/until.ts';
 import { OciRuntime } from './oci-runtime.ts';
 import { deleteStopped, startThroughFifo } from './runc-shortcuts.ts';
 import { makeBundle } from './test-bundle.ts';
 
-const skip = process.getuid?.() !== 0 || !hasCommand('runc') ? 'needs root and runc' : false;
+const skip = requires('root', 'runc', 'tar', 'busybox');
 
 let base: string;
 let runtime: OciRuntime;

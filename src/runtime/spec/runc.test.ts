@@ -10,17 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { busyboxRootfs } from '../../testing/busybox.ts';
-import { hasCommand, run } from '../../testing/run.ts';
+import { run } from '../../testing/run.ts';
+import { requires } from '../../testing/requires.ts';
+import { which } from '../../lib/which.ts';
 import { buildSpec } from './build.ts';
 import { DEFAULT_CAPABILITIES, KNOWN_CAPABILITIES } from './caps.ts';
 import { specJson } from './limits.ts';
 import { resolveUser } from './user.ts';
 import type { SpecInput } from './types.ts';
 
-const RUNC = '/usr/sbin/runc';
+const RUNC = which('runc');
 const CGROUP_PARENT = '/berth-spec-test';
-const skip = process.getuid?.() !== 0 || !existsSync(RUNC) || !hasCommand('tar')
-  ? 'needs root, runc and tar' : false;
+const skip = requires('root', 'runc', 'tar', 'busybox');
 
 const work = mkdtempSync(join(tmpdir(), 'berth-runc-'));
 const state = join(work, 'state');
