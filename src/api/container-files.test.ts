@@ -10,6 +10,7 @@ import { run } from '../testing/run.ts';
 import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 import { Berthd } from '../testing/berthd-harness.ts';
+import { until, within } from '../testing/until.ts';
 
 const skip = requires('docker', ...RUNS_CONTAINERS);
 const f = useBusyboxDaemon({
@@ -110,8 +111,7 @@ test('docker export: the whole filesystem, stopped or running; events', { skip }
   assert.ok(lstatSync(join(f.dir, 'changed.tar')).size > 1_000_000);
   await ok(['run', '-d', '--name', 'runner', 'busybox', 'sh', '-c', 'echo up > /tmp/up-file; exec sleep 100']);
   let running = '';
-  for (let i = 0; i < 50 && !running.includes('tmp/up-file'); i++) running = (await sh(`docker -H ${f.d.host} export runner | tar t`)).stdout;
-  assert.match(running, /^tmp\/up-file$/m);
+  await until('the export of the running container has tmp/up-file', async () => /^tmp\/up-file$/m.test(running = (await sh(`docker -H ${f.d.host} export runner | tar t`)).stdout));
   const events = await ok(['events', '--since', String(since), '--until', String(Math.floor(Date.now() / 1000) + 1), '--filter', 'event=export', '--format', '{{.Actor.Attributes.name}}']);
   assert.match(events, /^changed$/m);
   await ok(['rm', '-f', 'runner']);
@@ -162,20 +162,20 @@ test('a running container is frozen while its files are copied; a pause meanwhil
   const status = async () => (await ok(['inspect', '-f', '{{.State.Status}} {{.State.Paused}}', 'copied'])).trim();
   // A copy out of the 2 MB busybox binary, read only later: the daemon waits on the socket.
   const copy = async (whileOpen: () => Promise<void>): Promise<number> => {
-    const res = await new Promise<IncomingMessage>((resolve, reject) =>
-      get({ socketPath: f.d.socket, path: `/containers/${id}/archive?path=/bin/busybox` }, resolve).on('error', reject));
+    const res = await within('the archive GET to answer', new Promise<IncomingMessage>((resolve, reject) =>
+      get({ socketPath: f.d.socket, path: `/containers/${id}/archive?path=/bin/busybox` }, resolve).on('error', reject)));
     assert.equal(res.statusCode, 200);
     res.pause();
     await whileOpen();
     let bytes = 0;
     res.on('data', (b: Buffer) => (bytes += b.length));
     res.resume();
-    await new Promise((r) => res.on('end', r));
+    await within('the copy stream to end', new Promise((r) => res.on('end', r)));
     return bytes;
   };
   // Thawed once the daemon has seen the stream end, a moment after the client has.
   const thawed = async () => {
-    for (let i = 0; i < 100 && freezer() !== 'THAWED'; i++) await new Promise((r) => setTimeout(r, 20));
+    await until('the container is thawed after the copy', () => freezer() === 'THAWED');
     return freezer();
   };
   let exec: Promise<string> | undefined;
@@ -204,8 +204,7 @@ test('a running container is frozen while its files are copied; a pause meanwhil
   assert.equal(stopped, whole);
   assert.equal(await status(), 'exited false');
   const mounted = () => readFileSync('/proc/mounts', 'utf8').split('\n').some((l) => l.split(' ')[1] === merged);
-  for (let i = 0; i < 100 && mounted(); i++) await new Promise((r) => setTimeout(r, 20));
-  assert.equal(mounted(), false, 'unmounted once the copy ended');
+  await until('the rootfs is unmounted once the copy ended', () => !mounted());
   await ok(['rm', 'copied']);
 });
 
@@ -213,8 +212,8 @@ test('a daemon killed in the middle of a copy: the next one thaws the container'
   await ok(['run', '-d', '--name', 'orphaned', 'busybox', 'sleep', '1000']);
   const id = (await ok(['inspect', '-f', '{{.Id}}', 'orphaned'])).trim();
   const freezer = () => readFileSync(`/sys/fs/cgroup/freezer/berth/${id}/freezer.state`, 'utf8').trim();
-  const res = await new Promise<IncomingMessage>((resolve, reject) =>
-    get({ socketPath: f.d.socket, path: `/containers/${id}/archive?path=/bin/busybox` }, resolve).on('error', reject));
+  const res = await within('the archive GET to answer', new Promise<IncomingMessage>((resolve, reject) =>
+    get({ socketPath: f.d.socket, path: `/containers/${id}/archive?path=/bin/busybox` }, resolve).on('error', reject)));
   res.pause();
   assert.equal(freezer(), 'FROZEN');
   res.on('error', () => undefined);

@@ -12,6 +12,7 @@ import { run } from '../testing/run.ts';
 import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 import { importImage } from '../testing/api.ts';
+import { until } from '../testing/until.ts';
 
 const skip = requires('docker', ...RUNS_CONTAINERS);
 const f = useBusyboxDaemon({ skip });
@@ -56,8 +57,7 @@ test('json-file: ~3 MB with max-size=100k, max-file=3 leaves at most 3 files; lo
   assert.equal((await docker('inspect', '--format', '{{.LogPath}}', id)).stdout.trim(), join(logDir, `${id}-json.log`), 'json-file shows its file');
   assert.ok(files.length >= 2 && files.length <= 3, files.join(' '));
   assert.ok(!files.some((f) => f.endsWith('.gz')));
-  for (let i = 0; i < 40 && readdirSync(logDir).some((f) => f.endsWith('.keep')); i++) await sleep(50);
-  assert.ok(!readdirSync(logDir).some((f) => f.endsWith('.keep')), '.keep goes with the container\'s exit');
+  await until('.keep goes with the container\'s exit', () => !readdirSync(logDir).some((f) => f.endsWith('.keep')), { stepMs: 50 });
   const tail = await docker('logs', '--tail', '5', id);
   assert.equal(tail.stdout, [59_996, 59_997, 59_998, 59_999, 60_000].map((n) => `${n} ${PAD}\n`).join(''));
   const all = numbers((await docker('logs', id)).stdout);
@@ -69,8 +69,8 @@ test('json-file: ~3 MB with max-size=100k, max-file=3 leaves at most 3 files; lo
   const [ts, n] = stamped[0]!.split(' ');
   const since = numbers((await docker('logs', '--since', ts!, id)).stdout);
   assert.ok(since.includes(Number(n)) && since.at(-1) === 60_000 && since.length < 5000, `${since.length} lines since ${ts}`);
-  const until = numbers((await docker('logs', '--until', ts!, id)).stdout);
-  assert.ok(until.at(-1)! >= Number(n) && until.at(-1)! < Number(n) + 500, `until ${ts} ends at ${until.at(-1)}`);
+  const upTo = numbers((await docker('logs', '--until', ts!, id)).stdout);
+  assert.ok(upTo.at(-1)! >= Number(n) && upTo.at(-1)! < Number(n) + 500, `until ${ts} ends at ${upTo.at(-1)}`);
   assert.equal((await docker('inspect', '--format', '{{json .HostConfig.LogConfig}}', id)).stdout.trim(), '{"Type":"json-file","Config":{"max-file":"3","max-size":"100k"}}');
   assert.equal((await docker('rm', id)).code, 0);
   assert.ok(!existsSync(logDir), 'rm removes every log file');
@@ -98,8 +98,7 @@ test('none: docker logs fails as with dockerd, attach still works, nothing is le
   assert.equal(logs.code, 1);
   assert.equal(logs.stderr, 'Error response from daemon: configured logging driver does not support reading\n');
   const { dir: logDir } = await logFiles(id);
-  for (let i = 0; i < 100 && readdirSync(logDir).length > 0; i++) await sleep(50);
-  assert.deepEqual(readdirSync(logDir), []);
+  await until('the log directory of a none-driver container is empty', () => readdirSync(logDir).length === 0, { stepMs: 50 });
 });
 
 test('unknown drivers, unknown options and bad values are refused at create', { skip }, async () => {

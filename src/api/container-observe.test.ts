@@ -9,6 +9,7 @@ import { run } from '../testing/run.ts';
 import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 import { readText } from '../client/api-client.ts';
+import { within } from '../testing/until.ts';
 
 const skip = requires('docker', ...RUNS_CONTAINERS);
 let svcId: string;
@@ -28,10 +29,12 @@ type Stats = Record<string, any>; // the wire JSON, read field by field
 async function statsObjects(id: string, query: Record<string, string>, n: number): Promise<Stats[]> {
   const res = await f.d.client().api.request('GET', `/containers/${id}/stats`, { query });
   const out: Stats[] = [];
-  for await (const line of createInterface({ input: res })) {
-    out.push(JSON.parse(line) as Stats);
-    if (out.length === n) break;
-  }
+  await within(`${n} stats objects of ${id}`, (async () => {
+    for await (const line of createInterface({ input: res })) {
+      out.push(JSON.parse(line) as Stats);
+      if (out.length === n) break;
+    }
+  })(), 30_000);
   res.destroy();
   return out;
 }
@@ -125,7 +128,7 @@ test('stats stream=false takes two samples; one-shot takes one', { skip }, async
   let t = Date.now();
   const res = await f.d.client().api.request('GET', '/containers/svc/stats', { query: { stream: 'false' } });
   assert.equal(res.headers['content-type'], 'application/json');
-  const two = JSON.parse(await readText(res)) as Stats;
+  const two = JSON.parse(await within('the two-sample stats', readText(res))) as Stats;
   assert.ok(Date.now() - t >= 900, 'waited for a second sample');
   assert.ok(two.precpu_stats.system_cpu_usage > 0 && two.preread !== '0001-01-01T00:00:00Z');
   t = Date.now();
@@ -149,7 +152,7 @@ test('stats of a stopped container: zeros, streamed too; the stream ends when it
   const body = readText(res);
   await new Promise((r) => setTimeout(r, 300));
   assert.equal((await docker(['rm', 'brief'])).code, 0);
-  const lines = (await body).trim().split('\n');
+  const lines = (await within('the stats stream to end after the removal', body)).trim().split('\n');
   assert.ok(lines.length >= 1 && lines.length <= 3, 'the stream ended after the removal');
   await assert.rejects(f.d.client().api.request('GET', '/containers/nope/stats'), { kind: 'not-found' });
 });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 import { cgroupsOf, processesOf } from '../testing/leftovers.ts';
+import { until } from '../testing/until.ts';
 
 const skip = requires('docker', ...RUNS_CONTAINERS);
 const f = useBusyboxDaemon({ skip });
@@ -59,6 +60,5 @@ test('create/start/exec/stop/rm cycles leave no mount, cgroup, process or file b
   // A removed container's log directory is renamed away at once and deleted behind the removal.
   const logs = join(f.d.dir, 'data', 'containers');
   const logDirs = () => (existsSync(logs) ? readdirSync(logs) : []);
-  for (let i = 0; i < 100 && logDirs().length; i++) await new Promise((r) => setTimeout(r, 20));
-  assert.deepEqual(logDirs(), [], 'no log directory left');
+  await until('no log directory is left', () => logDirs().length === 0);
 });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 import { PtySession } from '../testing/pty.ts';
+import { until } from '../testing/until.ts';
 
 const skip = requires('docker', ...RUNS_CONTAINERS);
 const f = useBusyboxDaemon({
@@ -57,8 +58,7 @@ test('exec -it runs on a terminal of the client\'s size', { skip }, async () => 
 test('exec -d returns at once and the process runs on', { skip }, async () => {
   const r = await docker(['exec', '-d', 'box', 'sh', '-c', 'sleep 0.5; touch /tmp/detached']);
   assert.equal(r.code, 0, r.stderr);
-  for (let i = 0; i < 50 && (await docker(['exec', 'box', 'test', '-e', '/tmp/detached'])).code !== 0; i++) await new Promise((res) => setTimeout(res, 100));
-  assert.equal((await docker(['exec', 'box', 'test', '-e', '/tmp/detached'])).code, 0);
+  await until('the detached exec has made /tmp/detached', async () => (await docker(['exec', 'box', 'test', '-e', '/tmp/detached'])).code === 0, { stepMs: 100 });
 });
 
 test('the API: inspect before and after, start twice, resize, errors', { skip }, async () => {
@@ -69,10 +69,7 @@ test('the API: inspect before and after, start twice, resize, errors', { skip },
   const res = await api.request('POST', `/exec/${Id}/start`, { body: { Detach: true } });
   res.resume();
   let after: Record<string, any> = before;
-  for (let i = 0; i < 100 && after.ExitCode === null; i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    after = await api.json<Record<string, any>>('GET', `/exec/${Id}/json`);
-  }
+  await until('the detached exec has an exit code', async () => (after = await api.json<Record<string, any>>('GET', `/exec/${Id}/json`)).ExitCode !== null, { stepMs: 50 });
   assert.deepEqual([after.Running, after.ExitCode], [false, 7]);
   assert.ok(after.Pid > 0);
   await assert.rejects(api.request('POST', `/exec/${Id}/start`, { body: { Detach: true } }), /has already run/);
@@ -89,6 +86,6 @@ test('exec in a stopped container is refused; finished sessions leave no files',
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /is not running/);
   const execs = join(f.d.dir, 'exec', 'execs');
-  for (let i = 0; i < 50 && existsSync(execs) && readdirSync(execs).length > 0; i++) await new Promise((res) => setTimeout(res, 100));
+  await until('no exec session has files left', () => !existsSync(execs) || readdirSync(execs).length === 0, { stepMs: 100 });
   assert.deepEqual(existsSync(execs) ? readdirSync(execs) : [], []);
 });

@@ -7,15 +7,12 @@ import { readFileSync } from 'node:fs';
 import { Berthd } from '../testing/berthd-harness.ts';
 import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
+import { until } from '../testing/until.ts';
 
 const skip = requires('docker', ...RUNS_CONTAINERS);
 const f = useBusyboxDaemon({ skip });
 const docker = f.docker;
 const state = async (name: string, format = '{{.State.Status}}') => (await docker(['inspect', '-f', format, name])).stdout.trim();
-const until = async (what: () => Promise<boolean>, ms = 10_000) => {
-  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) if (await what()) return;
-  assert.fail('condition not reached in time');
-};
 
 test('pause freezes and unpause thaws; wrong states are refused as dockerd does', { skip }, async () => {
   await docker(['run', '-d', '--name', 'frozen', 'busybox', 'sh', '-c', 'while true; do date +%s%N > /tmp/t; sleep 0.05; done']);
@@ -40,17 +37,17 @@ test('pause freezes and unpause thaws; wrong states are refused as dockerd does'
 
 test('on-failure:N restarts N times, then the container stays exited', { skip }, async () => {
   await docker(['run', '-d', '--name', 'flaky', '--restart', 'on-failure:2', 'busybox', 'sh', '-c', 'exit 3']);
-  await until(async () => (await state('flaky', '{{.RestartCount}} {{.State.Status}}')) === '2 exited');
+  await until('flaky has restarted twice and stays exited', async () => (await state('flaky', '{{.RestartCount}} {{.State.Status}}')) === '2 exited', { stepMs: 100 });
   await new Promise((r) => setTimeout(r, 800)); // and no third time
   assert.equal(await state('flaky', '{{.RestartCount}} {{.State.Status}} {{.State.ExitCode}}'), '2 exited 3');
   await docker(['run', '-d', '--name', 'fine', '--restart', 'on-failure', 'busybox', 'true']);
-  await until(async () => (await state('fine')) === 'exited');
+  await until('fine has exited', async () => (await state('fine')) === 'exited', { stepMs: 100 });
   assert.equal(await state('fine', '{{.RestartCount}}'), '0');
 });
 
 test('always restarts with back-off until stopped; stop during the back-off cancels it', { skip }, async () => {
   await docker(['run', '-d', '--name', 'looper', '--restart', 'always', 'busybox', 'true']);
-  await until(async () => Number(await state('looper', '{{.RestartCount}}')) >= 3);
+  await until('looper has restarted three times', async () => Number(await state('looper', '{{.RestartCount}}')) >= 3, { stepMs: 100 });
   // Back-off doubles from 100 ms: a second brings a handful of restarts, not hundreds.
   await new Promise((r) => setTimeout(r, 1000));
   assert.ok(Number(await state('looper', '{{.RestartCount}}')) < 12);

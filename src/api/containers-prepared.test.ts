@@ -61,7 +61,7 @@ test('the start uses the container prepared after the create; inspect shows noth
   assert.equal((await docker(['inspect', '--format', '{{.State.Status}} {{.State.Pid}}', c.id])).stdout.trim(), `running ${c.pid}`);
   assert.ok(existsSync(join(upperDir, 'etc', 'motd')), 'the copy is in the writable layer');
   let logs = await docker(['logs', c.id]);
-  for (let i = 0; i < 100 && logs.stdout === ''; i++) logs = (await new Promise((r) => setTimeout(r, 20)), await docker(['logs', c.id]));
+  await until('the container has logged', async () => (logs = await docker(['logs', c.id])).stdout !== '');
   assert.deepEqual(logs, { code: 0, stdout: 'copied\n', stderr: '' });
   assert.equal((await docker(['rm', '-f', c.id])).code, 0);
   nothingLeft(c);

@@ -3,13 +3,14 @@
 // of berthd. Cleanup is checked: no mounts or monitors left behind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Berthd } from '../testing/berthd-harness.ts';
 import { run } from '../testing/run.ts';
 import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
+import { until, within } from '../testing/until.ts';
 
 const skip = requires('docker', ...RUNS_CONTAINERS);
 const f = useBusyboxDaemon({ skip });
@@ -49,7 +50,7 @@ test('detached: ps, logs, stop, start, kill, rm -f', { skip }, async () => {
   assert.equal(started.code, 0, started.stderr);
   const ps = await docker(['ps', '--format', '{{.Names}} {{.Status}}']);
   assert.match(ps.stdout, /^svc Up /m);
-  for (let i = 0; i < 50 && !(await docker(['logs', 'svc'])).stdout.includes('ready'); i++) await new Promise((r) => setTimeout(r, 50));
+  await until('svc has logged ready', async () => (await docker(['logs', 'svc'])).stdout.includes('ready'), { stepMs: 50 });
   assert.equal((await docker(['logs', 'svc'])).stdout, 'ready\n');
   const stop = await docker(['stop', '-t', '1', 'svc']);
   assert.equal(stop.stdout.trim(), 'svc', stop.stderr);
@@ -74,22 +75,35 @@ test('a kill or exec sent while the start is under way waits for it (its process
   const starting = containers.start(Id);
   const spec = join(f.d.dir, 'exec', 'containers', Id, 'config.json');
   const written = () => existsSync(spec) && readFileSync(spec, 'utf8').includes(String(96 * 1024 * 1024));
-  while (!written()) await new Promise((r) => setTimeout(r, 1));
+  await until('the start has written the spec with the new limit', written, { stepMs: 1 });
   const exec = f.d.client().exec.create(Id, { Cmd: ['true'] });
   await containers.kill(Id, 'KILL');
-  await starting;
-  assert.match((await exec).Id, /^[0-9a-f]{64}$/);
-  assert.equal(await containers.wait(Id, 'not-running'), 137);
+  await within('the start to return', starting, 30_000);
+  assert.match((await within('the exec create to return', exec)).Id, /^[0-9a-f]{64}$/);
+  assert.equal(await within('the wait for the killed container', containers.wait(Id, 'not-running')), 137);
   await containers.remove(Id);
 });
+
+/** Whether some process has `text` in its command line. */
+function runs(text: string): boolean {
+  return readdirSync('/proc').some((p) => {
+    try {
+      return /^\d+$/.test(p) && readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(text);
+    } catch {
+      return false; // ended while we looked
+    }
+  });
+}
 
 test('live-restore: ten containers survive a SIGKILLed berthd with their pids; exits while down are recorded', { skip }, async () => {
   const names = Array.from({ length: 10 }, (_, i) => `keep${i}`);
   for (const n of names) assert.equal((await docker(['run', '-d', '--name', n, 'busybox', 'sleep', '1000'])).code, 0);
   await docker(['run', '-d', '--name', 'short', 'busybox', 'sh', '-c', 'sleep 1; exit 7']);
   const pids = await Promise.all(names.map(async (n) => (await docker(['inspect', '--format', '{{.State.Pid}}', n])).stdout.trim()));
+  const shortId = (await docker(['inspect', '--format', '{{.Id}}', 'short'])).stdout.trim();
   await f.d.kill();
-  await new Promise((r) => setTimeout(r, 1500));
+  // Its conmon (the id is in its command line) ends once it has recorded the exit.
+  await until('short and its monitor end while berthd is down', () => !runs(shortId), { timeoutMs: 15_000 });
   f.d = await new Berthd({ dir: f.d.dir }).start();
   for (const [i, n] of names.entries()) assert.equal((await docker(['inspect', '--format', '{{.State.Status}} {{.State.Pid}}', n])).stdout.trim(), `running ${pids[i]}`);
   assert.equal((await docker(['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', 'short'])).stdout.trim(), 'exited 7');

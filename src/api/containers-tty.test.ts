@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
+import { within } from '../testing/until.ts';
 import { PtySession } from '../testing/pty.ts';
 import { until } from '../testing/until.ts';
 
@@ -63,7 +64,7 @@ test('the daemon honours detachKeys on a TTY for a client that does not do it it
   socket.resume();
   socket.write('line-one\n\x18');
   socket.write('y more');
-  await closed; // the daemon let the client go
+  await within('the daemon to let the client go after the keys', closed);
   assert.equal((await docker(['inspect', '-f', '{{.State.Status}}', 'keys'])).stdout.trim(), 'running');
   // The TTY's echo and cat's copy; the keys and what followed them never reached the container.
   await until('the input is in the log', async () => (await docker(['logs', 'keys'])).stdout === 'line-one\r\nline-one\r\n');
@@ -94,11 +95,11 @@ test('attach/ws: output as WebSocket frames, input from frames', { skip }, async
     ws.on('close', () => resolve());
     ws.on('error', reject);
   });
-  await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
+  await within('the WebSocket to open', new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject))));
   ws.send('hello\n');
-  await closed; // the container exits, the daemon closes the socket
+  await within('the daemon to close the WebSocket when the container exits', closed);
   assert.equal(got, 'got hello\n');
   const missing = new WebSocket(`ws+unix://${socket}:/v1.56/containers/nope/attach/ws?stream=1`);
-  const status = await new Promise((resolve) => missing.on('unexpected-response', (_req, res) => resolve(res.statusCode)));
+  const status = await within('the refusal of a missing container', new Promise((resolve) => missing.on('unexpected-response', (_req, res) => resolve(res.statusCode))));
   assert.equal(status, 404);
 });

@@ -12,6 +12,7 @@ import type { Route } from './route.ts';
 import { Demuxer, STDERR, STDOUT, framedWriter } from './types/stdcopy.ts';
 import { createLogger } from '../lib/logger.ts';
 import { ApiClient } from '../client/api-client.ts';
+import { until, within } from '../testing/until.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'berth-hijack-'));
 const socket = join(dir, 'api.sock');
@@ -42,7 +43,7 @@ before(async () => {
 after(async () => {
   // Hijacked sockets are no longer the HTTP server's to close: end them here.
   for (const s of connections) s.destroy();
-  await new Promise((r) => server.close(r));
+  await within('the server to close', new Promise((r) => server.close(r)));
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -52,9 +53,9 @@ test('the server answers 101 UPGRADED with docker\'s headers', async () => {
   conn.write(`POST /v1.56/echo/x/start HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}hello`);
   let text = '';
   conn.on('data', (c: Buffer) => (text += c.toString('latin1')));
-  await new Promise((r) => setTimeout(r, 200));
+  await until('the handler echoes the stdin sent with the request', () => text.includes('> hello'));
   conn.end();
-  await new Promise((r) => conn.on('close', r));
+  await within('the server to close the connection', new Promise((r) => conn.on('close', r)));
   assert.match(text, /^HTTP\/1\.1 101 UPGRADED\r\n/);
   assert.match(text, /\r\nContent-Type: application\/vnd\.docker\.multiplexed-stream\r\n/);
   assert.match(text, /\r\nConnection: Upgrade\r\n/);
@@ -72,9 +73,9 @@ test('the client hijacks, writes stdin and demultiplexes the output', async () =
   const demux = new Demuxer({ stdout: { write: (b) => out.push(Buffer.from(b)) }, stderr: { write: (b) => err.push(Buffer.from(b)) } });
   const finished = new Promise((r) => conn.pipe(demux).resume().on('end', r));
   conn.write('one');
-  await new Promise((r) => setTimeout(r, 50));
+  await until('the handler echoes one', () => Buffer.concat(out).toString() === '# one');
   conn.end();
-  await finished;
+  await within('the stream to end after the half-close', finished);
   assert.equal(Buffer.concat(out).toString(), '# one');
   assert.equal(Buffer.concat(err).toString(), 'bye');
 });

@@ -3,6 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { startBerthd, type Berthd } from '../testing/berthd-harness.ts';
+import { within } from '../testing/until.ts';
 
 let d: Berthd;
 before(async () => {
@@ -17,7 +18,7 @@ interface Raw {
 }
 
 function raw(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<Raw> {
-  return new Promise((resolve, reject) => {
+  return within(`the answer to ${method} ${path}`, new Promise((resolve, reject) => {
     const req = http.request({ socketPath: d.socket, method, path, headers }, (res) => {
       let text = '';
       res.on('data', (c: Buffer) => (text += c.toString()));
@@ -25,7 +26,7 @@ function raw(method: string, path: string, body?: string, headers: Record<string
     });
     req.on('error', reject);
     req.end(body);
-  });
+  }));
 }
 
 test('GET /_ping answers OK with dockerd headers', async () => {
@@ -112,7 +113,7 @@ test('OPTIONS is answered for CORS preflight', async () => {
 test('a slow request does not block ping', async () => {
   // An events stream with no until stays open; ping must still answer at once.
   const events = http.get({ socketPath: d.socket, path: '/events' });
-  await new Promise((r) => events.once('response', r));
+  await within('the events stream to answer', new Promise((r) => events.once('response', r)));
   const started = Date.now();
   const r = await raw('GET', '/_ping');
   assert.equal(r.status, 200);

@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Berthd, startBerthd } from '../testing/berthd-harness.ts';
 import { run } from '../testing/run.ts';
+import { until } from '../testing/until.ts';
 
 test('events survive a SIGKILL and are replayed with since', async () => {
   const d = await startBerthd();
@@ -12,7 +13,7 @@ test('events survive a SIGKILL and are replayed with since', async () => {
     const since = (Date.now() / 1000 - 5).toFixed(3);
     // SIGHUP makes the daemon write a `reload` event to its journal.
     process.kill(d.pid!, 'SIGHUP');
-    await waitFor(() => /Reloaded configuration/.test(d.log));
+    await until('berthd logs the reload', () => /Reloaded configuration/.test(d.log));
     await d.kill();
     const again = await new Berthd({ dir: d.dir }).start();
     try {
@@ -36,13 +37,13 @@ test('SIGHUP applies the reloadable settings and says which', async () => {
   try {
     writeFileSync(d.configFile, JSON.stringify({ 'log-level': 'debug', 'registry-mirrors': ['https://mirror.invalid'] }));
     process.kill(d.pid!, 'SIGHUP');
-    await waitFor(() => /Reloaded configuration/.test(d.log));
+    await until('berthd logs the reload', () => /Reloaded configuration/.test(d.log));
     assert.match(d.log, /applied=[^ ]*log-level/);
     const info = await d.client().system.info();
     assert.deepEqual((info.RegistryConfig as { Mirrors: string[] }).Mirrors, ['https://mirror.invalid/'], 'mirrors are normalised with a trailing slash, as dockerd does');
     writeFileSync(d.configFile, '{"debug": "yes"}');
     process.kill(d.pid!, 'SIGHUP');
-    await waitFor(() => /Error reloading configuration/.test(d.log));
+    await until('berthd logs the refused reload', () => /Error reloading configuration/.test(d.log));
     const kept = (await d.client().system.info()).RegistryConfig as { Mirrors: string[] };
     assert.deepEqual(kept.Mirrors, ['https://mirror.invalid/'], 'a refused reload keeps the running settings');
   } finally {
@@ -98,14 +99,6 @@ test('a second daemon on the same pidfile is refused', async () => {
     await d.cleanup();
   }
 });
-
-async function waitFor(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 test('SIGKILL at any instant keeps every acknowledged change and a consistent store', async () => {
   const d = new Berthd();

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { hostHelper } from './host-helper.ts';
 import { requires } from '../testing/requires.ts';
+import { until } from '../testing/until.ts';
 
 const helper = hostHelper();
 const skip = requires('perl') || (helper ? false : `host kind: the host helper has no syscall numbers for ${process.arch} (or BERTH_HOST_HELPER=off)`);
@@ -50,8 +51,7 @@ test('a monitor that forks and keeps fd 3 open: answered at its first line; slow
   t.after(() => process.kill(pid, 'SIGKILL'));
   // The child may still be the shell's fork for a moment before it execs sleep.
   const runsSleep = () => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep');
-  for (let i = 0; i < 50 && !runsSleep(); i++) await new Promise((r) => setTimeout(r, 20));
-  assert.ok(runsSleep(), 'the forked child runs on');
+  await until('the forked child runs sleep', runsSleep);
   const order: string[] = [];
   await Promise.all([
     sh('sleep 0.4; echo slow >&3').then((r) => order.push(r.sync.trim())),
@@ -66,7 +66,7 @@ test('a helper that dies fails what it had in hand; the next request starts a ne
   const pidFile = join(mkdtempSync(join(tmpdir(), 'berth-helper-')), 'pid');
   t.after(() => rmSync(dirname(pidFile), { recursive: true, force: true }));
   const pending = sh(`echo $$ > ${pidFile}; exec sleep 5`);
-  for (let i = 0; i < 100 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 20));
+  await until('the spawned shell has written its pid', () => existsSync(pidFile));
   process.kill(first, 'SIGKILL');
   await assert.rejects(pending, /host helper exited with SIGKILL/);
   process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGKILL'); // what it had started: ours to end

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, type BerthClient } from '../client/index.ts';
+import { within } from './until.ts';
 
 export const BERTHD = fileURLToPath(new URL('../bin/berthd.js', import.meta.url));
 export const BERTH = fileURLToPath(new URL('../bin/berth.js', import.meta.url));
@@ -96,13 +97,16 @@ export class Berthd {
     return createClient({ endpoint: { host: this.host }, ...(version && { version }) });
   }
 
-  /** SIGTERM and wait; returns the exit code. */
+  /** SIGTERM and wait (a minute at most, then SIGKILL and fail); returns the exit code. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     const child = this.#child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
     const done = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill(signal);
-    return done;
+    return within(`berthd (pid ${child.pid}) to exit on ${signal}`, done, 60_000).catch((err: unknown) => {
+      child.kill('SIGKILL');
+      throw err;
+    });
   }
 
   async kill(): Promise<void> {

@@ -15,10 +15,14 @@ export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
+    const timeoutMs = opts.timeoutMs ?? 30_000;
+    let late = false;
+    const timer = setTimeout(() => ((late = true), child.kill('SIGKILL')), timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
+      // A command ended for taking too long says so where a test shows what it printed.
+      if (late) stderr += `\n[${cmd} killed: still running after ${timeoutMs} ms]\n`;
       resolve({ code, stdout, stderr });
     });
     // A command that exits without reading its input (a refused flag) closes the pipe first.

@@ -6,6 +6,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { within } from './until.ts';
 
 export const SSHD = '/usr/sbin/sshd';
 
@@ -52,7 +53,10 @@ export async function startSshd(): Promise<TestSshd> {
     if (child.exitCode === null && child.signalCode === null) {
       const done = new Promise((r) => child.once('exit', r));
       process.kill(child.pid!, 'SIGTERM');
-      await done;
+      await within('sshd to exit on SIGTERM', done).catch((err: unknown) => {
+        child.kill('SIGKILL');
+        throw err;
+      });
     }
     rmSync(dir, { recursive: true, force: true });
   };

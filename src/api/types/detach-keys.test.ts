@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EscapeDetector, detachKeyBytes } from './detach-keys.ts';
+import { within } from '../../testing/until.ts';
 
 test('term.ToBytes', () => {
   assert.deepEqual([...detachKeyBytes('ctrl-p,ctrl-q')], [16, 17]);
@@ -16,7 +17,7 @@ async function feed(keys: number[], chunks: number[][]): Promise<{ out: number[]
   const ended = new Promise((resolve) => d.on('end', resolve));
   for (const c of chunks) d.write(Buffer.from(c));
   d.end();
-  await ended;
+  await within('the detector to end', ended);
   return { out, escaped: d.escaped };
 }
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Demuxer, STDERR, STDOUT, SYSTEMERR, frame, framedWriter } from './stdcopy.ts';
+import { within } from '../../testing/until.ts';
 
 function collector() {
   const parts: Buffer[] = [];
@@ -50,10 +51,10 @@ test('framedWriter splits large writes into frames', async () => {
   const parts: Buffer[] = [];
   sink.on('data', (c: Buffer) => parts.push(c));
   const w = framedWriter(sink, STDOUT);
-  await new Promise<void>((r) => w.end(Buffer.alloc(100_000, 'x'), () => r()));
+  await within('the framed writer to finish', new Promise<void>((r) => w.end(Buffer.alloc(100_000, 'x'), () => r())));
   const out = collector();
   const d = new Demuxer({ stdout: out, stderr: collector() });
   d.end(Buffer.concat(parts));
-  await new Promise((r) => d.resume().on('end', r));
+  await within('the demuxer to end', new Promise((r) => d.resume().on('end', r)));
   assert.equal(out.text().length, 100_000);
 });

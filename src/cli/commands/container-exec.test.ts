@@ -7,6 +7,7 @@ import { requires, RUNS_CONTAINERS } from '../../testing/requires.ts';
 import { useBusyboxDaemon } from '../../testing/busybox-daemon.ts';
 import { PtySession } from '../../testing/pty.ts';
 import { BERTH_EXECUTABLE } from '../../testing/berthd-harness.ts';
+import { until } from '../../testing/until.ts';
 
 const skip = requires('docker', ...RUNS_CONTAINERS);
 const f = useBusyboxDaemon({
@@ -39,8 +40,7 @@ test('-i passes stdin; -d runs in the background', { skip }, async () => {
   assert.deepEqual([b.code, b.stdout.trim()], [d.code, d.stdout.trim()]);
   assert.equal(b.stdout.trim(), '2');
   assert.equal((await berth(['exec', '-d', 'target', 'touch', '/tmp/bg'], { env: f.env() })).code, 0);
-  for (let i = 0; i < 50 && (await f.docker(['exec', 'target', 'test', '-e', '/tmp/bg'])).code !== 0; i++) await new Promise((r) => setTimeout(r, 100));
-  assert.equal((await f.docker(['exec', 'target', 'test', '-e', '/tmp/bg'])).code, 0);
+  await until('the background exec has made /tmp/bg', async () => (await f.docker(['exec', 'target', 'test', '-e', '/tmp/bg'])).code === 0, { stepMs: 100 });
 });
 
 test('-it: a terminal of the client\'s size, typed input, the exit code', { skip }, async () => {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { berth } from '../../testing/run.ts';
 import { requires, RUNS_CONTAINERS } from '../../testing/requires.ts';
 import { useBusyboxDaemon } from '../../testing/busybox-daemon.ts';
+import { until } from '../../testing/until.ts';
 
 const skip = requires('docker', ...RUNS_CONTAINERS);
 const f = useBusyboxDaemon({ skip });
@@ -12,11 +13,6 @@ test('--health-on-failure stop: an unhealthy container is stopped', { skip }, as
   const r = await berth(['run', '-d', '--name', 'sick', '--health-cmd', 'false', '--health-interval', '200ms', '--health-retries', '1', '--health-on-failure', 'stop', '--stop-timeout', '1', 'busybox', 'sleep', '1000'], { env: f.env() });
   assert.equal(r.code, 0, r.stderr);
   assert.equal((await f.docker(['inspect', '-f', '{{.HostConfig.HealthOnFailure}}', 'sick'])).stdout.trim(), 'stop');
-  let state = '';
-  for (let i = 0; i < 100 && state !== 'exited'; i++) {
-    await new Promise((res) => setTimeout(res, 100));
-    state = (await f.docker(['inspect', '-f', '{{.State.Status}}', 'sick'])).stdout.trim();
-  }
-  assert.equal(state, 'exited');
+  await until('the unhealthy container is stopped', async () => (await f.docker(['inspect', '-f', '{{.State.Status}}', 'sick'])).stdout.trim() === 'exited', { stepMs: 100 });
   assert.equal((await f.docker(['inspect', '-f', '{{.State.Health.Status}}', 'sick'])).stdout.trim(), 'unhealthy');
 });

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useBusyboxDaemon } from '../../testing/busybox-daemon.ts';
 import { berth } from '../../testing/run.ts';
+import { until } from '../../testing/until.ts';
 
 const f = useBusyboxDaemon();
 const env = f.env;
@@ -36,7 +37,7 @@ test('berth run -d, ps, rm -f', async () => {
 test('berth logs, stop, start, kill, wait', async () => {
   await berth(['run', '-d', '--name', 'svc', 'busybox', 'sh', '-c', 'echo one; echo two >&2; exec sleep 100'], { env: env() });
   let logs = await berth(['logs', 'svc'], { env: env() });
-  for (let i = 0; i < 50 && !logs.stdout.includes('one'); i++) logs = await berth(['logs', 'svc'], { env: env() });
+  await until('svc has logged one', async () => (logs = await berth(['logs', 'svc'], { env: env() })).stdout.includes('one'));
   assert.deepEqual([logs.stdout, logs.stderr], ['one\n', 'two\n']);
   const tail = await berth(['logs', '--tail', '1', '-t', 'svc'], { env: env() });
   assert.match(tail.stderr, /^\d{4}-\d\d-\d\dT\S+Z two\n$/);

@@ -12,6 +12,7 @@ import { Conmon } from './conmon.ts';
 import { OciRuntime } from './oci-runtime.ts';
 import { readLogs } from './log-reader.ts';
 import { makeBundle, type BundleOptions } from './test-bundle.ts';
+import { until, within } from '../../testing/until.ts';
 
 const skip = requires('root', 'conmon', 'runc', 'perl', 'tar', 'busybox');
 const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
@@ -70,7 +71,7 @@ test('a container that writes to both streams and exits 3', { skip }, async () =
   assert.equal(await conmon.exitStatus(c.id), undefined);
   const [a, b] = [conmon.waitExit(c.id), conmon.waitExit(c.id)];
   await runtime.start(c.id);
-  const exit = await a;
+  const exit = await within('the container to exit', a);
   assert.equal(exit.exitCode, 3);
   assert.deepEqual(await b, exit);
   assert.ok(Math.abs(Date.parse(exit.finishedAt) - Date.now()) < 10_000);
@@ -122,12 +123,11 @@ test('conmon outlives the process that created the container; SIGTERM exits 143'
   await assert.rejects(aborted, /gave up/);
   const exit = conmon.waitExit(c.id);
   await runtime.kill(c.id, 'TERM');
-  assert.equal((await exit).exitCode, 143);
+  assert.equal((await within('the exit after SIGTERM', exit)).exitCode, 143);
   assert.deepEqual(await conmon.exitStatus(c.id), await exit);
   await assert.rejects(runtime.kill(c.id, 'TERM'), { kind: 'conflict', message: /not running/ });
   assert.deepEqual(await runtime.ps(c.id), []);
-  for (let i = 0; i < 50 && (await conmon.isAlive(conmonPid, c.id)); i++) await new Promise((r) => setTimeout(r, 20));
-  assert.equal(await conmon.isAlive(conmonPid, c.id), false, 'conmon exits after the container');
+  await until('conmon exits after the container', async () => !(await conmon.isAlive(conmonPid, c.id)));
 });
 
 test('follow a running container\'s log until it exits', { skip }, async () => {
@@ -136,7 +136,9 @@ test('follow a running container\'s log until it exits', { skip }, async () => {
   const exited = conmon.waitExit(c.id);
   await runtime.start(c.id);
   const seen: string[] = [];
-  for await (const e of readLogs(c.logPath, { follow: true, exited, pollMs: 50 })) seen.push(e.line.toString());
+  await within('the follow to end with the exit', (async () => {
+    for await (const e of readLogs(c.logPath, { follow: true, exited, pollMs: 50 })) seen.push(e.line.toString());
+  })());
   assert.deepEqual(seen, ['1\n', '2\n', '3\n', 'end']);
 });
 
@@ -147,14 +149,16 @@ test('attach: stdin reaches cat and its echo comes back; EOF ends it', { skip },
   const exit = conmon.waitExit(c.id);
   await runtime.start(c.id);
   a.stdin.write('hello\n');
-  const [first] = (await once(a.output, 'data')) as [Buffer];
+  const [first] = (await within('the echo of cat', once(a.output, 'data'))) as [Buffer];
   assert.deepEqual([...first.subarray(0, 1)], [2]);
   assert.equal(first.subarray(1).toString(), 'hello\n');
   a.stdin.end('bye');
   const rest: Buffer[] = [];
-  for await (const p of a.output) rest.push(p as Buffer);
+  await within('the attach stream to end after stdin did', (async () => {
+    for await (const p of a.output) rest.push(p as Buffer);
+  })());
   assert.equal(Buffer.concat(rest.map((p) => p.subarray(1))).toString(), 'bye');
-  assert.equal((await exit).exitCode, 0);
+  assert.equal((await within('cat to exit', exit)).exitCode, 0);
 });
 
 test('TTY: the process sees /dev/pts/0 and a resize', { skip }, async () => {
@@ -164,13 +168,15 @@ test('TTY: the process sees /dev/pts/0 and a resize', { skip }, async () => {
   await runtime.start(c.id);
   await conmon.resize(c.id, 30, 100);
   const out: Buffer[] = [];
-  for await (const p of a.output) {
-    assert.equal((p as Buffer)[0], 2); // a TTY has one stream: stdout
-    out.push((p as Buffer).subarray(1));
-  }
+  await within('the TTY stream to end with the process', (async () => {
+    for await (const p of a.output) {
+      assert.equal((p as Buffer)[0], 2); // a TTY has one stream: stdout
+      out.push((p as Buffer).subarray(1));
+    }
+  })());
   assert.equal(Buffer.concat(out).toString(), '/dev/pts/0\r\n30 100\r\n');
-  assert.equal((await conmon.waitExit(c.id)).exitCode, 0);
-  for (let i = 0; i < 50 && (await conmon.isAlive(conmonPid, c.id)); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal((await within('the TTY process to exit', conmon.waitExit(c.id))).exitCode, 0);
+  await until('conmon exits after the container', async () => !(await conmon.isAlive(conmonPid, c.id)));
   await assert.rejects(conmon.resize(c.id, 1, 1), { kind: 'conflict' }); // nobody reads the FIFO now
 });
 
@@ -183,7 +189,7 @@ test('log rotation: --log-size-max replaces the file; ctl "2" reopens a renamed 
   const c = { ...(await prepare(['sh', '-c', 'i=0; while [ $i -lt 100 ]; do i=$((i+1)); echo line $i; done'])), logMaxSize: 500 };
   await conmon.create(c);
   await runtime.start(c.id);
-  await conmon.waitExit(c.id);
+  await within('the writer of 100 lines to exit', conmon.waitExit(c.id));
   const kept = [];
   for await (const e of readLogs(c.logPath)) kept.push(e.line.toString());
   assert.ok(kept.length > 0 && kept.length < 10, `kept ${kept.length} lines`);
@@ -193,10 +199,10 @@ test('log rotation: --log-size-max replaces the file; ctl "2" reopens a renamed 
   const d = await prepare(['sh', '-c', 'echo before; sleep 1; echo after']);
   await conmon.create(d);
   await runtime.start(d.id);
-  while (!readFileSafe(d.logPath).includes('before')) await new Promise((r) => setTimeout(r, 20));
+  await until('the log has the line before the rename', () => readFileSafe(d.logPath).includes('before'));
   await rename(d.logPath, `${d.logPath}.1`);
   await conmon.reopenLog(d.id);
-  await conmon.waitExit(d.id);
+  await within('the container to exit after the reopen', conmon.waitExit(d.id));
   assert.match(readFileSync(`${d.logPath}.1`, 'utf8'), /stdout F before\n$/);
   assert.match(readFileSync(d.logPath, 'utf8'), /^\S+ stdout F after\n$/);
 });

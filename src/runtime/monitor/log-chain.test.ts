@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { formatRecord, type LogEntry } from './k8s-log.ts';
 import { readLogs, type ReadLogsOptions } from './log-reader.ts';
+import { until, within } from '../../testing/until.ts';
 
 const T0 = 1_700_000_000_000_000_000n;
 const MS = 1_000_000n;
@@ -122,14 +123,14 @@ test('follow goes on across rotations, also when the old file was compressed mea
   const reading = (async () => {
     for await (const e of readLogs(p, { follow: true, exited, pollMs: 20 })) seen.push(e.line.toString());
   })();
-  const until = async (n: number) => { while (seen.length < n) await new Promise((r) => setTimeout(r, 5)); };
-  await until(1);
+  const read = (n: number) => until(`the follower has read ${n} records`, () => seen.length >= n, { stepMs: 5 });
+  await read(1);
   // What berthd and conmon do: rename to .1, then conmon makes a new file.
   await appendFile(p, rec(1));
   await rename(p, `${p}.1`);
   await appendFile(`${p}.1`, rec(2)); // conmon writes on until it reopens
   await writeFile(p, rec(3));
-  await until(4);
+  await read(4);
   // Two rotations and a compression before the follower looks again (synchronous, so it cannot
   // look in between): the file it was reading is now only in a .gz, found again by time.
   appendFileSync(p, rec(4));
@@ -142,8 +143,8 @@ test('follow goes on across rotations, also when the old file was compressed mea
   rmSync(`${p}.2`);
   renameSync(p, `${p}.1`);
   writeFileSync(p, rec(6));
-  await until(7);
+  await read(7);
   exit();
-  await reading;
+  await within('the follower to end with the exit', reading);
   assert.deepEqual(seen, range(0, 7));
 });

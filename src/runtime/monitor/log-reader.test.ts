@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatRecord, formatTimestamp, parseTimestamp, type LogEntry } from './k8s-log.ts';
 import { readLogs, type ReadLogsOptions } from './log-reader.ts';
+import { until, within } from '../../testing/until.ts';
 
 const T0 = 1_700_000_000_000_000_000n; // ns
 const MS = 1_000_000n;
@@ -89,19 +90,19 @@ test('follow sees appends and a replaced file, and ends when the container exits
   const reading = (async () => {
     for await (const e of readLogs(p, { follow: true, tail: 1, exited, pollMs: 50 })) seen.push(e.line.toString());
   })();
-  const until = async (n: number) => { while (seen.length < n) await new Promise((r) => setTimeout(r, 10)); };
-  await until(1);
+  const read = (n: number) => until(`the follower has read ${n} records`, () => seen.length >= n, { stepMs: 10 });
+  await read(1);
   await appendFile(p, formatRecord(T0 + 1n, 'stdout', 'app', true));
   await appendFile(p, formatRecord(T0 + 2n, 'stdout', 'ended'));
-  await until(2);
+  await read(2);
   // What conmon does on --log-size-max or a reopen: new file renamed over the old one.
   await appendFile(p, formatRecord(T0 + 3n, 'stderr', 'last in old file'));
   await writeFile(`${p}.tmp`, formatRecord(T0 + 4n, 'stdout', 'rotated'));
   await rename(`${p}.tmp`, p);
-  await until(4);
+  await read(4);
   await appendFile(p, formatRecord(T0 + 5n, 'stdout', 'tail end', true));
   exit();
-  await reading;
+  await within('the follower to end with the exit', reading);
   assert.deepEqual(seen, ['before\n', 'appended\n', 'last in old file\n', 'rotated\n', 'tail end']);
 });
 
@@ -114,9 +115,9 @@ test('follow stops on abort, and waits for a log that does not exist yet', async
   })();
   await new Promise((r) => setTimeout(r, 50));
   await writeFile(p, formatRecord(T0, 'stdout', 'hi'));
-  while (seen.length < 1) await new Promise((r) => setTimeout(r, 10));
+  await until('the follower has read the log written after it started', () => seen.length >= 1, { stepMs: 10 });
   ac.abort();
-  await reading;
+  await within('the follower to end on the abort', reading);
   assert.deepEqual(seen, ['hi\n']);
   assert.deepEqual((await collect(join(dir, 'missing.log'))).entries, []);
 });

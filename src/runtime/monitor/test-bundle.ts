@@ -6,6 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { busyboxRootfs } from '../../testing/busybox.ts';
+import { within } from '../../testing/until.ts';
 
 export interface BundleOptions {
   args: string[];
@@ -21,7 +22,7 @@ export async function makeBundle(dir: string, o: BundleOptions): Promise<string>
   const tar = spawn('tar', ['-x', '-C', rootfs], { stdio: ['pipe', 'ignore', 'inherit'] });
   const done = new Promise<void>((resolve, reject) => tar.on('close', (c) => (c === 0 ? resolve() : reject(new Error(`tar exited ${c}`)))));
   await pipeline(busyboxRootfs(), tar.stdin);
-  await done;
+  await within('tar -x of the busybox rootfs', done, 60_000);
   execFileSync('runc', ['spec', '--bundle', dir]);
   const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'));
   config.process.args = o.args;

@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { busyboxRootfs } from '../../testing/busybox.ts';
 import { run } from '../../testing/run.ts';
 import { requires } from '../../testing/requires.ts';
+import { within } from '../../testing/until.ts';
 import { which } from '../../lib/which.ts';
 import { buildSpec } from './build.ts';
 import { DEFAULT_CAPABILITIES, KNOWN_CAPABILITIES } from './caps.ts';
@@ -47,7 +48,7 @@ async function extractRootfs(): Promise<void> {
   mkdirSync(rootfs, { recursive: true });
   const tar = spawn('tar', ['-x', '-C', rootfs], { stdio: ['pipe', 'inherit', 'inherit'] });
   busyboxRootfs().pipe(tar.stdin);
-  const code = await new Promise<number | null>((resolve) => tar.on('close', resolve));
+  const code = await within('tar -x of the rootfs', new Promise<number | null>((resolve) => tar.on('close', resolve)), 60_000);
   assert.equal(code, 0, 'tar -x');
 }
 
