@@ -51,7 +51,7 @@ export class ApiClient {
   /** HEAD /_ping (then GET), use the lower of both maxima. */
   async negotiate(): Promise<string> {
     if (this.#version) return this.#version;
-    let res = await this.#send('HEAD', '/_ping', {}).catch(() => undefined);
+    let res = await this.#send('HEAD', '/_ping', {}).catch(() => undefined); // as docker: HEAD refused, GET then (its error is the one shown)
     if (!res || res.statusCode !== 200) res = await this.#send('GET', '/_ping', {});
     res.resume();
     const server = header(res, 'api-version');

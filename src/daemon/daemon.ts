@@ -85,6 +85,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     conmon,
     execRoot: config.execRoot,
     logs,
+    logger,
     // A static tini: it must run inside any image, whatever libc it has (or none).
     initPath: '/usr/bin/tini-static',
     // Tests shorten how long a prepared start waits (prepared-starts.ts); 10 s otherwise.

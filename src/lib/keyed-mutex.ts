@@ -6,7 +6,7 @@ export class KeyedMutex {
   run<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const prev = this.#tails.get(key) ?? Promise.resolve();
     const next = prev.then(fn, fn);
-    const tail = next.catch(() => undefined);
+    const tail = next.catch(() => undefined); // the caller gets next's error; the queue needs only its end
     this.#tails.set(key, tail);
     void tail.then(() => {
       if (this.#tails.get(key) === tail) this.#tails.delete(key);

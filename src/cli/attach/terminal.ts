@@ -52,7 +52,7 @@ export function monitorTtySize(containers: Pick<ContainersApi, 'resize'>, id: st
     }
     err.write('failed to resize tty, using default size\n');
   });
-  const onResize = () => void resize().catch(() => undefined);
+  const onResize = () => void resize().catch(() => undefined); // as docker: the next resize tries again
   out.on('resize', onResize);
   return () => {
     stopped = true;

@@ -45,7 +45,7 @@ async function attach(env: CliEnv, name: string, f: { detachKeys?: string; stdin
   // Waiting starts before anything else, so an exit during the attach is not missed.
   const abort = new AbortController();
   const exit = containers.wait(name, 'not-running', abort.signal);
-  exit.catch(() => undefined);
+  exit.catch(() => undefined); // awaited below; until then its rejection must not be unhandled
   try {
     await attachWaiting(env, name, f, exit);
   } finally {
@@ -74,7 +74,7 @@ async function attachWaiting(env: CliEnv, name: string, f: { detachKeys?: string
     if (c.Config.Tty && process.stdout.isTTY) {
       // docker nudges the size once so the shell redraws its prompt for a second attach.
       const [h, w] = [process.stdout.rows ?? 0, process.stdout.columns ?? 0];
-      await containers.resize(c.Id, h + 1, w + 1).catch(() => undefined);
+      await containers.resize(c.Id, h + 1, w + 1).catch(() => undefined); // as docker: a nudge that fails changes nothing
       stopResize = monitorTtySize(containers, c.Id);
     }
     try {
@@ -136,13 +136,13 @@ async function startAttached(env: CliEnv, name: string, f: { interactive?: boole
     const detachKeys = f.detachKeys ?? env.configFile.detachKeys;
     const { socket } = await containers.attachStreams(c.Id, { stdin, stdout: true, stderr: true, detachKeys });
     const streaming = streamHijacked({ socket, tty, ...(stdin && { input: process.stdin }), output: env.out, error: env.err, detachKeys });
-    streaming.catch(() => undefined);
+    streaming.catch(() => undefined); // awaited below; until then its rejection must not be unhandled
     const exit = waitExit(env, c.Id, c.HostConfig.AutoRemove === true);
     try {
       await containers.start(c.Id);
     } catch (err) {
       socket.destroy();
-      await streaming.catch(() => undefined);
+      await streaming.catch(() => undefined); // the start's error is the one to report
       if (c.HostConfig.AutoRemove) await exit.code;
       else exit.stop();
       throw err;

@@ -53,7 +53,7 @@ async function fromContainer(env: CliEnv, container: string, srcPath: string, ds
   let src = srcPath;
   let rebase = '';
   if (followLink) {
-    const st = await containers.statPath(container, src).catch(() => undefined);
+    const st = await containers.statPath(container, src).catch(() => undefined); // as docker: the copy itself reports what is wrong
     if (st && hasGoMode(st.mode, GO_MODE.symlink)) {
       const target = st.linkTarget.startsWith('/') ? st.linkTarget : join(splitPathDirEntry(src)[0], st.linkTarget);
       [src, rebase] = rebaseName(src, target);
@@ -78,10 +78,10 @@ async function toContainer(env: CliEnv, container: string, srcPath: string, dstP
   const src = fromStdin ? srcPath : localPath(srcPath);
   const containers = env.client().containers;
   const dst: CopyInfo = { path: dstPath, exists: false, isDir: false, rebaseName: '' };
-  let st = await containers.statPath(container, dstPath).catch(() => undefined);
+  let st = await containers.statPath(container, dstPath).catch(() => undefined); // as docker: a destination that cannot be statted is made by the copy, or refused by it
   if (st && hasGoMode(st.mode, GO_MODE.symlink)) {
     dst.path = st.linkTarget.startsWith('/') ? st.linkTarget : join(splitPathDirEntry(dstPath)[0], st.linkTarget);
-    st = await containers.statPath(container, dst.path).catch(() => undefined);
+    st = await containers.statPath(container, dst.path).catch(() => undefined); // likewise
   }
   const problem = outputModeProblem(st?.mode ?? 0);
   if (problem) throw new Error(`destination "${container}:${dstPath}" must be a directory or a regular file: ${problem}`);
@@ -103,7 +103,7 @@ async function toContainer(env: CliEnv, container: string, srcPath: string, dstP
 /** command.ValidateOutputPath: the parent must exist; an existing path must be a file or directory. */
 async function validateOutputPath(path: string): Promise<void> {
   const parent = dir(clean(path));
-  if (parent !== '.' && (await stat(parent).catch(() => null)) === null) throw new Error(`invalid output path: directory "${parent}" does not exist`);
+  if (parent !== '.' && (await stat(parent).catch(() => null)) === null) throw new Error(`invalid output path: directory "${parent}" does not exist`); // docker's words for any error there
   const st = await stat(path).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : Promise.reject(pathError('stat', path, err))));
   if (st && !st.isDirectory() && !st.isFile()) throw new Error(`invalid output path: "${path}" must be a directory or a regular file: got a device`);
 }

@@ -62,13 +62,13 @@ async function run(env: CliEnv, args: string[], f: RunFlags): Promise<void> {
       detachKeys: f.detachKeys ?? env.configFile.detachKeys,
       ...(debug && { debug }),
     });
-    streaming.catch(() => undefined);
+    streaming.catch(() => undefined); // awaited below; until then its rejection must not be unhandled
     const exit = waitExit(env, id, f.rm === true);
     try {
       await containers.start(id);
     } catch (err) {
       socket.destroy();
-      await streaming.catch(() => undefined);
+      await streaming.catch(() => undefined); // the start's error is the one to report
       if (f.rm) await exit.code;
       else exit.stop();
       throw statusError(err);

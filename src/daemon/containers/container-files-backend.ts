@@ -14,6 +14,7 @@ import { tarTree } from '../../image/copy/tree-tar.ts';
 import { archivePath, containerView, extractToDir, statPath } from './container-archive.ts';
 import { rwChanges, withoutRuntimeMountpoints, type RwTree } from './rw-changes.ts';
 import { commitContainer, commitTag } from './container-commit.ts';
+import { alreadyEnded, logFailure } from '../../lib/log-failure.ts';
 
 export interface ContainerFilesDeps {
   svc: ContainerService;
@@ -84,7 +85,7 @@ export function containerFilesBackend(d: ContainerFilesDeps): ContainerFilesBack
         svc.emit(c, 'commit', { comment: req.comment, imageID: id, imageRef: tag?.familiar ?? '' });
       } finally {
         // As dockerd's deferred unpause: after the commit is announced.
-        if (paused) await d.lifecycle.unpause(c.id).catch(() => undefined);
+        if (paused) await d.lifecycle.unpause(c.id).catch(logFailure(svc.deps.logger, 'unpause after a commit', { fields: { container: c.id }, expected: alreadyEnded }));
       }
       return { Id: id };
     },

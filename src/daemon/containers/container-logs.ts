@@ -13,6 +13,7 @@ import { LogRotator, beforeStart, conmonLogLimit } from '../../runtime/monitor/l
 import { notImplemented } from '../../api/types/errors.ts';
 import { DeletedLater } from '../../lib/deleted-later.ts';
 import { logPolicy, resolveLogConfig, type DaemonLogDefaults, type LogConfig, type LogPolicy } from './log-config.ts';
+import { logFailure } from '../../lib/log-failure.ts';
 
 export interface ContainerLogsDeps {
   conmon: Conmon;
@@ -115,7 +116,7 @@ export class ContainerLogs {
       await rotator.stop();
       if (this.#rotators.get(c.id) !== rotator) return;
       this.#rotators.delete(c.id);
-      await rm(`${c.logPath}${KEEP_SUFFIX}`, { force: true }).catch(() => undefined); // nobody writes any more
+      await rm(`${c.logPath}${KEEP_SUFFIX}`, { force: true }).catch(logFailure(this.#deps.logger, 'removing the log\'s keep file', { fields: { container: c.id } })); // nobody writes any more
       if (!policy.readable) setTimeout(() => void this.#removeUnlessRunning(c), this.#deps.noneGraceMs ?? 2000).unref();
     };
     void exited.then(ended, ended);
@@ -136,7 +137,7 @@ export class ContainerLogs {
   }
 
   async #removeUnlessRunning(c: ContainerRow): Promise<void> {
-    if (!this.#rotators.has(c.id) && !this.#startSizes.has(c.id)) await removeLogFiles(c.logPath).catch(() => undefined);
+    if (!this.#rotators.has(c.id) && !this.#startSizes.has(c.id)) await removeLogFiles(c.logPath).catch(logFailure(this.#deps.logger, 'removing the log of a none-driver container', { fields: { container: c.id } }));
   }
 }
 

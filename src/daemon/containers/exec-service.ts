@@ -20,6 +20,7 @@ import { readOutput } from '../../runtime/monitor/output-reader.ts';
 import { execProcess, parseExecConfig, type ExecConfig } from './exec-config.ts';
 import { detachScanner, parseExecDetachKeys } from './detach-keys.ts';
 import { conflict, notFound, BerthError } from '../../api/types/errors.ts';
+import { logFailure } from '../../lib/log-failure.ts';
 
 export interface ExecInstance {
   id: string;
@@ -195,7 +196,7 @@ export class ExecService {
   }
 
   async #cleanup(id: string): Promise<void> {
-    await this.#lc.deps.conmon.cleanup(id).catch(() => undefined);
+    await this.#lc.deps.conmon.cleanup(id).catch(logFailure(this.#lc.deps.logger, 'conmon clean-up of an exec', { fields: { exec: id } }));
     await rm(this.#bundle(id), { recursive: true, force: true });
   }
 

@@ -19,6 +19,8 @@ import { RunTracker, type Run } from './run-tracker.ts';
 import { PreparedStarts, type CreatedContainer } from './prepared-starts.ts';
 import { RuntimeContainers } from './runtime-containers.ts';
 import { isLiveProcess } from '../../lib/proc.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { alreadyEnded, logFailure } from '../../lib/log-failure.ts';
 
 export interface LifecycleDeps {
   svc: ContainerService;
@@ -33,6 +35,8 @@ export interface LifecycleDeps {
   /** Whether a copy or export is using the container's rootfs (set once RootfsAccess exists):
    * ending a prepared start leaves the unmount to that user's release. */
   rootfsInUse?: (id: string) => boolean;
+  /** The daemon log: clean-ups that fail while the caller goes on are traced there (debug). */
+  logger?: Logger;
 }
 
 export class Lifecycle {
@@ -60,6 +64,11 @@ export class Lifecycle {
   /** Mount, bundle, conmon + runc create, and the end of a created container. */
   readonly #runtime: RuntimeContainers;
 
+  /** A .catch for a step whose failure the caller goes on from: a debug line naming it. */
+  #failed(what: string, id: string, expected?: (err: unknown) => boolean): (err: unknown) => undefined {
+    return logFailure(this.deps.logger, what, { fields: { container: id }, ...(expected && { expected }) });
+  }
+
   constructor(deps: LifecycleDeps) {
     this.deps = deps;
     this.#runtime = new RuntimeContainers({ ...deps, rootfsInUse: (id) => this.deps.rootfsInUse?.(id) ?? false });
@@ -70,6 +79,7 @@ export class Lifecycle {
       row: (id) => deps.svc.deps.table.get(id),
       create: (c) => this.#runtime.createOrUndo(c),
       end: (c, made) => this.#runtime.end(c, made, true),
+      ...(deps.logger && { logger: deps.logger }),
     });
     this.#tracker = new RunTracker((id) => deps.svc.deps.table.get(id) !== undefined);
     this.restarts = new RestartManager(deps.svc, {
@@ -125,15 +135,15 @@ export class Lifecycle {
     } catch (err) {
       started.resolve(false);
       const monitor = this.#exits.get(c.id); // a monitor was started: its end is cleaned up after
-      await runtime.delete(c.id, true).catch(() => undefined);
+      await runtime.delete(c.id, true).catch(this.#failed('runc delete after a failed start', c.id));
       // Its exit file must be in and cleared before another start's monitor runs (bounded: a
       // monitor that never reports is not waited for forever).
-      if (monitor) await Promise.race([monitor.catch(() => undefined), sleep(5000)]);
-      await unmountRootfs(svc.deps.images.deps.layers, c.rwCacheId).catch(() => undefined);
+      if (monitor) await Promise.race([monitor.catch(this.#failed('the monitor of a failed start', c.id)), sleep(5000)]);
+      await unmountRootfs(svc.deps.images.deps.layers, c.rwCacheId).catch(this.#failed('unmount after a failed start', c.id));
       svc.deps.table.update(c.id, { error: (err as Error).message, exitCode: 128 });
       this.#tracker.startFailed(c.id);
       // As dockerd: a container that was to remove itself is removed when it cannot start.
-      if ((c.hostConfig as { AutoRemove?: boolean }).AutoRemove) await this.#remove(svc.resolve(c.id)).catch(() => undefined);
+      if ((c.hostConfig as { AutoRemove?: boolean }).AutoRemove) await this.#remove(svc.resolve(c.id)).catch(this.#failed('auto-remove after a failed start', c.id));
       throw err;
     }
   }
@@ -192,7 +202,7 @@ export class Lifecycle {
       if (await started) await this.#onExit(id, exit);
       else {
         this.#exits.delete(id);
-        await this.deps.conmon.cleanup(id).catch(() => undefined);
+        await this.deps.conmon.cleanup(id).catch(this.#failed('conmon clean-up after a failed start', id));
       }
       return exit;
     });
@@ -226,10 +236,10 @@ export class Lifecycle {
     const autoRemove = (c.hostConfig as { AutoRemove?: boolean }).AutoRemove === true;
     const unmount = autoRemove || !this.deps.rootfsInUse?.(id);
     await Promise.all([
-      unmount ? unmountRootfs(svc.deps.images.deps.layers, c.rwCacheId).catch(() => undefined) : undefined,
-      this.deps.logs.finish(id).catch(() => undefined),
-      runtime.delete(id, true).catch(() => undefined),
-      conmon.cleanup(id).catch(() => undefined),
+      unmount ? unmountRootfs(svc.deps.images.deps.layers, c.rwCacheId).catch(this.#failed('unmount at exit', id)) : undefined,
+      this.deps.logs.finish(id).catch(this.#failed('the log\'s last rotation at exit', id)),
+      runtime.delete(id, true).catch(this.#failed('runc delete at exit', id)),
+      conmon.cleanup(id).catch(this.#failed('conmon clean-up at exit', id)),
     ]);
     svc.emit(c, 'die', { exitCode: String(exit.exitCode) });
     if (autoRemove) await this.#remove(svc.resolve(id));
@@ -261,7 +271,7 @@ export class Lifecycle {
   }
 
   async #thaw(id: string): Promise<void> {
-    await this.deps.runtime.resume(id).catch(() => undefined);
+    await this.deps.runtime.resume(id).catch(this.#failed('runc resume after a kill of a paused container', id, alreadyEnded));
     const now = this.deps.svc.deps.table.get(id);
     if (now?.status === 'paused') this.deps.svc.deps.table.update(id, { status: 'running' });
   }
@@ -276,7 +286,7 @@ export class Lifecycle {
     await this.#prepared.close();
     if (!stopContainers) return;
     const active = this.deps.svc.deps.table.all().filter((c) => hasProcess(c.status));
-    await Promise.all(active.map((c) => this.#mutex.run(c.id, () => this.#stop(c.id, {})).catch(() => undefined)));
+    await Promise.all(active.map((c) => this.#mutex.run(c.id, () => this.#stop(c.id, {})).catch(this.#failed('stop at daemon shutdown', c.id))));
   }
 
   /** Freeze every process of the container (cgroup freezer, through runc). */
@@ -332,9 +342,9 @@ export class Lifecycle {
     const cfg = c.config as { StopSignal?: string; StopTimeout?: number };
     const exit = this.#watch(c.id);
     const timeout = opts.timeout ?? cfg.StopTimeout ?? 10;
-    await this.kill(c.id, opts.signal ?? cfg.StopSignal ?? 'TERM').catch(() => undefined);
+    await this.kill(c.id, opts.signal ?? cfg.StopSignal ?? 'TERM').catch(this.#failed('the stop signal', c.id, alreadyEnded)); // ended meanwhile: no failure
     const timedOut = timeout < 0 ? false : await Promise.race([exit.then(() => false), sleep(timeout * 1000).then(() => true)]);
-    if (timedOut) await this.kill(c.id, 'KILL').catch(() => undefined);
+    if (timedOut) await this.kill(c.id, 'KILL').catch(this.#failed('SIGKILL after the stop timeout', c.id, alreadyEnded));
     await exit;
     this.deps.svc.emit(this.deps.svc.resolve(c.id), 'stop');
   }
@@ -343,7 +353,7 @@ export class Lifecycle {
     if (this.restarts.cancel(c.id)) return;
     this.deps.svc.deps.table.update(c.id, { manuallyStopped: true });
     const exit = this.#watch(c.id);
-    await this.deps.runtime.kill(c.id, 9).catch(() => undefined);
+    await this.deps.runtime.kill(c.id, 9).catch(this.#failed('SIGKILL for a forced removal', c.id, alreadyEnded));
     if (this.#accessFrozen.has(c.id)) await this.#thawNow(c.id);
     await exit;
   }
@@ -380,7 +390,7 @@ export class Lifecycle {
 
   /** Thaws a copy's freeze, then tells those waiting for it. */
   async #thawNow(id: string): Promise<void> {
-    await this.deps.runtime.resume(id).catch(() => undefined);
+    await this.deps.runtime.resume(id).catch(this.#failed('runc resume after a copy\'s freeze', id, alreadyEnded));
     this.#unfreeze(id);
   }
 
@@ -408,7 +418,7 @@ export class Lifecycle {
     this.deps.svc.assertRemovable(c);
     await this.#prepared.discard(c.id);
     // What a monitor left (a start whose `runc create` failed leaves conmon's socket link).
-    await this.deps.conmon.cleanup(c.id).catch(() => undefined);
+    await this.deps.conmon.cleanup(c.id).catch(this.#failed('conmon clean-up at removal', c.id));
     rmSync(this.bundle(c.id), { recursive: true, force: true }); // a few files on tmpfs
     this.deps.logs.removeDir(c);
     await this.deps.svc.remove(c);
@@ -442,13 +452,13 @@ export class Lifecycle {
     const stopped = svc.deps.table.all().filter((c) => c.status === 'exited' || c.status === 'restarting');
     // runc state left by a start that crashed half way (its row never said running) would make
     // the next start of that container fail: remove it.
-    for (const state of await runtime.list().catch(() => [])) {
+    for (const state of await runtime.list().catch(logFailure(this.deps.logger, 'runc list at restore (leftovers stay)', { value: [], level: 'warn' }))) {
       const row = svc.deps.table.get(state.id);
       // Prepared for a start that the last daemon never saw: its process waits on the FIFO.
       if (row?.status === 'created') await this.#runtime.end(row, { key: '', pid: 0, conmonPid: this.#runtime.conmonPidOf(row.id) }, true);
-      else if (!row || (row.status !== 'running' && row.status !== 'paused')) await runtime.delete(state.id, true).catch(() => undefined);
+      else if (!row || (row.status !== 'running' && row.status !== 'paused')) await runtime.delete(state.id, true).catch(this.#failed('runc delete of a leftover at restore', state.id));
       // Frozen for a copy when the last daemon went away: nobody will thaw it but us.
-      else if (row.status === 'running' && state.status === 'paused') await runtime.resume(state.id).catch(() => undefined);
+      else if (row.status === 'running' && state.status === 'paused') await runtime.resume(state.id).catch(this.#failed('runc resume of a copy\'s freeze at restore', state.id, alreadyEnded));
     }
     for (const c of svc.deps.table.all()) {
       if (c.status !== 'running' && c.status !== 'paused') continue;

@@ -18,6 +18,8 @@
 // - A removal ends it first; the daemon's shutdown ends them all; a daemon killed meanwhile
 //   leaves them to the next one's restore, which ends them too.
 import type { ContainerRow } from '../../store/containers.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { logFailure } from '../../lib/log-failure.ts';
 
 /** A container created in the runtime and waiting to be started. */
 export interface CreatedContainer {
@@ -37,6 +39,8 @@ export interface PreparedStartsDeps {
   create: (c: ContainerRow) => Promise<CreatedContainer>;
   /** Ends a created container: its process, its monitor and their files, and the mount. */
   end: (c: ContainerRow, made: CreatedContainer) => Promise<void>;
+  /** Failures nobody waits for (a preparation, an expiry) are traced there (debug). */
+  logger?: Logger;
 }
 
 export class PreparedStarts {
@@ -51,6 +55,10 @@ export class PreparedStarts {
     this.#deps = deps;
   }
 
+  #failed(what: string, id: string): (err: unknown) => undefined {
+    return logFailure(this.#deps.logger, what, { fields: { container: id } });
+  }
+
   /** After a create: prepares its start, unless `max` are prepared or being prepared already. */
   prepare(id: string): void {
     if (this.#closed || this.#inProgress.has(id) || this.#waiting.size + this.#inProgress.size >= this.#deps.max) return;
@@ -62,11 +70,11 @@ export class PreparedStarts {
         const c = this.#deps.row(id);
         if (this.#closed || !c || c.status !== 'created' || this.#waiting.has(id)) return;
         const made = await this.#deps.create(c);
-        const expiry = setTimeout(() => void this.#deps.lock(id, () => this.discard(id)).catch(() => undefined), this.#deps.ttlMs);
+        const expiry = setTimeout(() => void this.#deps.lock(id, () => this.discard(id)).catch(this.#failed('ending an expired prepared start', id)), this.#deps.ttlMs);
         expiry.unref();
         this.#waiting.set(id, { made, row: c, expiry });
       })
-      .catch(() => undefined) // the start will make it again, and report what fails then
+      .catch(this.#failed('preparing a start', id)) // the start will make it again, and report what fails then
       .finally(() => this.#inProgress.delete(id));
   }
 
@@ -98,6 +106,6 @@ export class PreparedStarts {
     this.#closed = true;
     // One being prepared holds the lock: its discard runs once it is done.
     const ids = new Set([...this.#waiting.keys(), ...this.#inProgress]);
-    await Promise.all([...ids].map((id) => this.#deps.lock(id, () => this.discard(id)).catch(() => undefined)));
+    await Promise.all([...ids].map((id) => this.#deps.lock(id, () => this.discard(id)).catch(this.#failed('ending a prepared start at shutdown', id))));
   }
 }

@@ -17,6 +17,7 @@ import { mountLowerOverlay, mountsUnder, unmount } from '../../image/layers/moun
 import type { Logger } from '../../lib/logger.ts';
 import { mountRootfs, unmountRootfs } from './rootfs.ts';
 import { KeyedMutex } from '../../lib/keyed-mutex.ts';
+import { alreadyEnded, logFailure } from '../../lib/log-failure.ts';
 
 export interface RootfsAccessDeps {
   layers: LayerStore;
@@ -49,7 +50,7 @@ export class RootfsAccess {
       const users = (this.#users.get(c.id) ?? 0) + 1;
       this.#users.set(c.id, users);
       // The first user of a running container freezes it; the last one out thaws it.
-      if (users === 1 && (await this.#deps.freeze?.(c.id).catch(() => false))) this.#frozen.add(c.id);
+      if (users === 1 && (await this.#deps.freeze?.(c.id).catch(logFailure(this.#deps.logger, 'freeze for a copy', { fields: { container: c.id }, expected: alreadyEnded, value: false })))) this.#frozen.add(c.id);
       return path;
     });
   }
@@ -59,7 +60,7 @@ export class RootfsAccess {
       const left = (this.#users.get(c.id) ?? 1) - 1;
       if (left > 0) return void this.#users.set(c.id, left);
       this.#users.delete(c.id);
-      if (this.#frozen.delete(c.id)) await this.#deps.thaw?.(c.id).catch(() => undefined);
+      if (this.#frozen.delete(c.id)) await this.#deps.thaw?.(c.id).catch(logFailure(this.#deps.logger, 'thaw after a copy', { fields: { container: c.id }, expected: alreadyEnded }));
       if (this.#deps.isActive(c.id)) return;
       await unmountRootfs(this.#deps.layers, c.rwCacheId).catch((err: Error) => this.#deps.logger.warn('cannot unmount container rootfs', { id: c.id, error: err.message }));
     });
@@ -105,6 +106,6 @@ export class RootfsAccess {
   /** Views a crash left mounted (at startup, before any use). */
   async cleanup(): Promise<void> {
     await mkdir(this.#deps.viewsDir, { recursive: true, mode: 0o700 });
-    for (const point of mountsUnder(this.#deps.viewsDir)) await unmount(point).catch(() => undefined);
+    for (const point of mountsUnder(this.#deps.viewsDir)) await unmount(point).catch(logFailure(this.#deps.logger, 'unmount of a view left by a crash', { fields: { path: point }, level: 'warn' }));
   }
 }

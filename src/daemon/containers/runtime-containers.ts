@@ -15,6 +15,8 @@ import type { ContainerLogs } from './container-logs.ts';
 import { consoleSizeOf, containerSpec } from './container-spec.ts';
 import type { CreatedContainer } from './prepared-starts.ts';
 import { mountRootfs, unmountRootfs } from './rootfs.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { alreadyGone, logFailure } from '../../lib/log-failure.ts';
 
 export interface RuntimeContainersDeps {
   svc: ContainerService;
@@ -25,6 +27,8 @@ export interface RuntimeContainersDeps {
   initPath?: string;
   /** Whether a copy or export is using the rootfs: the unmount is then left to it. */
   rootfsInUse: (id: string) => boolean;
+  /** Clean-ups that fail while the caller goes on are traced there (debug). */
+  logger?: Logger;
 }
 
 /** What a create is made from; `key` says whether a prepared one can serve a start. */
@@ -39,6 +43,11 @@ export class RuntimeContainers {
 
   constructor(deps: RuntimeContainersDeps) {
     this.#deps = deps;
+  }
+
+  /** A .catch for a step whose failure the caller goes on from: a debug line naming it. */
+  #failed(what: string, id: string): (err: unknown) => undefined {
+    return logFailure(this.#deps.logger, what, { fields: { container: id } });
   }
 
   bundle(id: string): string {
@@ -89,7 +98,7 @@ export class RuntimeContainers {
       const { pid, conmonPid } = await this.#deps.conmon.create({ ...plan.options, runtime: this.#deps.runtime, ...logging });
       return { key: plan.key, pid, conmonPid };
     } catch (err) {
-      await mounted.catch(() => undefined); // settled first: a mount landing after the unmount would stay
+      await mounted.catch(this.#failed('the rootfs mount of a failed create', c.id)); // settled first: a mount landing after the unmount would stay
       throw err;
     }
   }
@@ -102,7 +111,7 @@ export class RuntimeContainers {
     if (!deleted && made.pid > 0 && isLiveProcess(made.pid)) {
       // runc could not end it: its init is conmon's child (its pid cannot have been reused).
       signal(made.pid, 'SIGKILL');
-      await runtime.delete(c.id, true).catch(() => undefined);
+      await runtime.delete(c.id, true).catch(this.#failed('runc delete of a created container, after SIGKILL', c.id));
     }
     // Its exit file must be written before the next monitor's run begins, or it would be taken
     // for that run's exit; a monitor that is gone already writes nothing more.
@@ -111,7 +120,7 @@ export class RuntimeContainers {
     if (alive && !ended && (await conmon.isAlive(made.conmonPid, c.id))) signal(made.conmonPid, 'SIGKILL');
     await conmon.cleanup(c.id);
     this.#deps.logs.forget(c.id);
-    if (unmount && !this.#deps.rootfsInUse(c.id)) await unmountRootfs(this.#deps.svc.deps.images.deps.layers, c.rwCacheId).catch(() => undefined);
+    if (unmount && !this.#deps.rootfsInUse(c.id)) await unmountRootfs(this.#deps.svc.deps.images.deps.layers, c.rwCacheId).catch(this.#failed('unmount of a created container', c.id));
   }
 
   /** create(), and on failure what it left cleared (runc's state, conmon's files, the mount). */
@@ -120,10 +129,10 @@ export class RuntimeContainers {
       return await this.create(c);
     } catch (err) {
       const { runtime, conmon, logs, svc } = this.#deps;
-      await runtime.delete(c.id, true).catch(() => undefined);
-      await conmon.cleanup(c.id).catch(() => undefined);
+      await runtime.delete(c.id, true).catch(this.#failed('runc delete after a failed create', c.id));
+      await conmon.cleanup(c.id).catch(this.#failed('conmon clean-up after a failed create', c.id));
       logs.forget(c.id);
-      if (!this.#deps.rootfsInUse(c.id)) await unmountRootfs(svc.deps.images.deps.layers, c.rwCacheId).catch(() => undefined);
+      if (!this.#deps.rootfsInUse(c.id)) await unmountRootfs(svc.deps.images.deps.layers, c.rwCacheId).catch(this.#failed('unmount after a failed create', c.id));
       throw err;
     }
   }
@@ -142,8 +151,8 @@ function bindSources(mounts: readonly { source?: string; options?: string[] }[])
 function signal(pid: number, sig: NodeJS.Signals): void {
   try {
     process.kill(pid, sig);
-  } catch {
-    // gone meanwhile
+  } catch (err) {
+    if (!alreadyGone(err)) throw err; // ESRCH: gone meanwhile
   }
 }
 

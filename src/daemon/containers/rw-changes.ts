@@ -15,6 +15,7 @@ import type { FilesystemChange } from '../../api/routers/container-files.ts';
 import { sortNames } from '../../image/layers/tar-layer.ts';
 import { isOpaqueValue, OPAQUE_XATTR } from '../../image/layers/whiteouts.ts';
 import { dumpXattrs, readXattrs, type XattrMap } from '../../image/layers/xattr.ts';
+import { orIfMissing } from '../../lib/log-failure.ts';
 
 const MODIFIED = 0;
 const ADDED = 1;
@@ -57,8 +58,8 @@ export async function rwChanges(tree: RwTree, image: string | undefined): Promis
 
 async function diffDir(w: Walk, newDir: string, oldDir: string | undefined, rel: string, hidesOld: boolean): Promise<FilesystemChange[]> {
   // A running container may remove a directory while we look: then it has nothing in it.
-  const newNames = new Set(await readdir(newDir).catch(() => []));
-  const oldNames = new Set(oldDir === undefined ? [] : await readdir(oldDir).catch(() => []));
+  const newNames = new Set(await readdir(newDir).catch(orIfMissing([])));
+  const oldNames = new Set(oldDir === undefined ? [] : await readdir(oldDir).catch(orIfMissing([])));
   const names = sortNames([...new Set([...newNames, ...oldNames])]);
   const entries = await Promise.all(names.map(async (name) => ({
     name,
@@ -99,7 +100,7 @@ async function diffDir(w: Walk, newDir: string, oldDir: string | undefined, rel:
 async function added(w: Walk, abs: string, path: string, st: BigIntStats): Promise<FilesystemChange[]> {
   const out: FilesystemChange[] = [{ Path: path, Kind: ADDED }];
   if (!st.isDirectory()) return out;
-  for (const name of sortNames(await readdir(abs).catch(() => []))) {
+  for (const name of sortNames(await readdir(abs).catch(orIfMissing([])))) {
     const child = await statOrNull(`${abs}/${name}`);
     if (child === null || (w.overlay && isWhiteout(child))) continue;
     out.push(...(await added(w, `${abs}/${name}`, `${path}/${name}`, child)));

@@ -132,6 +132,6 @@ const short = (d: Descriptor) => hexOf(d.digest).slice(0, 12);
 
 function deferred(): { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void } {
   const d = Promise.withResolvers<void>();
-  d.promise.catch(() => undefined);
+  d.promise.catch(() => undefined); // its awaiter sees the rejection; unawaited, it must not be unhandled
   return d;
 }

@@ -109,7 +109,7 @@ export class TarSplitRecorder {
   /** Extraction failed: stop writing (the caller removes the staging dir with the record). */
   async abort(): Promise<void> {
     this.#gz.destroy();
-    await this.#written.catch(() => undefined);
+    await this.#written.catch(() => undefined); // destroyed just above: its rejection is that, expected
   }
 
   async #flush(): Promise<void> {

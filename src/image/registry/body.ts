@@ -20,7 +20,7 @@ export async function readCapped(res: Response, limit: number, what: string): Pr
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
     total += chunk.length;
     if (total > limit) {
-      await res.body.cancel().catch(() => undefined);
+      await res.body.cancel().catch(() => undefined); // the body is not wanted: a cancel that fails changes nothing
       throw systemError(`${what} is larger than the ${limit} bytes allowed`);
     }
     chunks.push(Buffer.from(chunk));

@@ -16,7 +16,7 @@ const CODE_MESSAGES: Record<string, string> = {
 
 /** Reads (and so consumes) the body; never throws. */
 export async function responseErrorMessage(res: Response): Promise<string> {
-  const body = await res.text().catch(() => '');
+  const body = await res.text().catch(() => ''); // the status still says what happened
   const oauth = oauthError(res);
   const fromBody = bodyError(res.status, body);
   if (oauth) return fromBody ? `${oauth}; ${fromBody}` : oauth;

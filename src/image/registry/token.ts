@@ -57,7 +57,7 @@ export class TokenAuthenticator {
     const now = this.#now();
     const cached = fresh ? undefined : this.#cache.get(key);
     if (cached) {
-      const issued = await cached.catch(() => undefined);
+      const issued = await cached.catch(() => undefined); // that fetch failed for its own caller, who saw why: fetch again
       if (issued && issued.expiresAt - EARLY_RENEW_MS > this.#now()) return issued.token;
     }
     const pending = this.#fetch(realm, service, scopeList, conn, now);

@@ -89,7 +89,7 @@ export class ExitWatcher {
 
   private async check(id: string): Promise<void> {
     if (!this.waiters.has(id)) return;
-    const s = await this.status(id).catch(() => undefined);
+    const s = await this.status(id).catch(() => undefined); // a read error (ENOENT is undefined already): the next poll tries again
     if (!s) return;
     const set = this.waiters.get(id);
     this.waiters.delete(id);

@@ -132,7 +132,7 @@ export class LogChain implements ByteSource {
   async close(): Promise<void> {
     for (const s of this.#segments) {
       closeQuietly(s.fd);
-      if (s.inflated) closeQuietly(await s.inflated.catch(() => undefined));
+      if (s.inflated) closeQuietly(await s.inflated.catch(() => undefined)); // a failed inflate left no file to close; its reader reported it
     }
   }
 }

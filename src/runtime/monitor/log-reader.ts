@@ -9,6 +9,7 @@ import { basename, dirname } from 'node:path';
 import { fragmentOf, LineJoiner, parseRecord, toNs, type LogEntry } from './k8s-log.ts';
 import { LogChain } from './log-chain.ts';
 import { findSince, findTail } from './log-seek.ts';
+import { orIfMissing } from '../../lib/log-failure.ts';
 
 export interface ReadLogsOptions {
   follow?: boolean;
@@ -113,7 +114,7 @@ export async function* readLogBatches(path: string, opts: ReadLogsOptions = {}):
       if (!waker) break;
       // Rotation (berthd renames the file and conmon reopens it) or conmon's own --log-size-max
       // (a new file renamed over the old): finish the old file, then go on where it continues.
-      const now = await stat(path).catch(() => undefined);
+      const now = await stat(path).catch(orIfMissing(undefined)); // replaced, or not written yet: the poll looks again
       if (now && (!chain.hasLive || now.ino !== chain.lastIno)) {
         yield* drain(chain);
         const next = await LogChain.open(path, opts.onRead);

@@ -16,6 +16,7 @@ import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, watch, w
 import { readFile, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { KEEP_SUFFIX, finishRotated, listRotated, relinkKeep, rotatedPath, shift } from './log-files.ts';
+import { alreadyEnded, orIfMissing } from '../../lib/log-failure.ts';
 
 export interface RotationPolicy {
   /** Rotate when the file reaches this many bytes; 0: never. */
@@ -148,8 +149,8 @@ export class LogRotator {
     // thread pool's round trips.
     const cur = statSync(path, { throwIfNoEntry: false });
     // No file: a rotation cut short (berthd stopped between rename and reopen) leaves conmon
-    // writing into .1; ask again (a no-op failure when conmon is gone).
-    if (!cur) return void (await this.#o.reopen().catch(() => undefined));
+    // writing into .1; ask again (conmon gone: a conflict, nothing to report).
+    if (!cur) return void (await this.#o.reopen().catch((err: unknown) => void (alreadyEnded(err) || this.#o.onError?.(err))));
     const keep = statSync(`${path}${KEEP_SUFFIX}`, { throwIfNoEntry: false });
     if (keep?.ino !== cur.ino) await this.#adoptReplaced(keep?.ino);
     if (policy.maxSize === 0 || cur.size < policy.maxSize) return;
@@ -171,7 +172,7 @@ export class LogRotator {
   }
 
   async #isRotated(ino: number): Promise<boolean> {
-    for (const r of await listRotated(this.#o.path)) if ((await stat(r.path).catch(() => undefined))?.ino === ino) return true;
+    for (const r of await listRotated(this.#o.path)) if ((await stat(r.path).catch(orIfMissing(undefined)))?.ino === ino) return true;
     return false;
   }
 
@@ -182,7 +183,7 @@ export class LogRotator {
     await rename(path, first);
     // conmon writes on into .1 until it reopens; after that .1 is complete.
     const reopened = await this.#o.reopen().then(() => waitForNewFile(path, ino, () => this.#stopped), () => false);
-    this.#counted += (await stat(first).catch(() => undefined))?.size ?? 0;
+    this.#counted += (await stat(first).catch(orIfMissing(undefined)))?.size ?? 0;
     if (reopened) relinkKeep(path);
     this.#saveCount();
     await finishRotated(path, policy);
@@ -212,7 +213,7 @@ export class LogRotator {
  * exiting: then the container's exit stops the rotator and the wait). */
 async function waitForNewFile(path: string, oldIno: number, stopped: () => boolean): Promise<boolean> {
   for (const deadline = Date.now() + 2000; Date.now() < deadline && !stopped(); ) {
-    const st = await stat(path).catch(() => undefined);
+    const st = await stat(path).catch(orIfMissing(undefined)); // not there yet: conmon has not reopened
     if (st && st.ino !== oldIno) return true;
     await new Promise((r) => setTimeout(r, 1));
   }
