@@ -128,7 +128,7 @@ async function logs(ctx: RequestContext, b: LifecycleBackend): Promise<void> {
   ctx.onClose(() => abort.abort());
   // Not following: the lines are read at once, and the headers go out with them.
   const out = ctx.stream(200, streamType(ctx, tty), {}, follow);
-  await pump(lines, out, tty, boolParam(q, 'timestamps')).catch(() => undefined);
+  await pump(lines, out, tty, boolParam(q, 'timestamps')).catch(() => undefined); // the client left (or a read failed): no status can follow the headers
   out.end();
 }
 
@@ -146,7 +146,7 @@ async function attach(ctx: RequestContext, b: LifecycleBackend, ws = false): Pro
   conn.on('error', () => abort.abort());
   if (res.stdin) conn.pipe(res.stdin);
   else conn.resume();
-  await pump(res.lines, conn, res.tty || ws, false).catch(() => undefined);
+  await pump(res.lines, conn, res.tty || ws, false).catch(() => undefined); // the client left: the session is over either way
   conn.end();
 }
 
