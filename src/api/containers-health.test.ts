@@ -8,6 +8,7 @@ import { busyboxRootfs } from '../testing/busybox.ts';
 import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 import { importImage } from '../testing/api.ts';
+import { until } from '../testing/until.ts';
 
 const skip = requires('docker', ...RUNS_CONTAINERS);
 const f = useBusyboxDaemon({
@@ -46,16 +47,17 @@ const psNames = async (...filters: string[]) => (await docker('ps', '-a', ...fil
 
 test('a failing check: starting, then unhealthy; passing: healthy — inspect, ps, filter, events', { skip }, async () => {
   const since = String(Math.floor(Date.now() / 1000) - 1);
-  // The start period keeps it "starting" for a second whatever the machine's load (failures in
-  // it do not count); the start interval is the probe interval during it.
+  // The start period keeps it "starting" for 3 s whatever the machine's load (failures in it do
+  // not count); the start interval is the probe interval during it.
   const r = await docker('run', '-d', '--name', 'web', '--health-cmd', 'test -e /tmp/ok', '--health-interval', '200ms', '--health-retries', '2',
-    '--health-start-period', '1s', '--health-start-interval', '100ms', 'busybox', 'sleep', '1000');
+    '--health-start-period', '3s', '--health-start-interval', '100ms', 'busybox', 'sleep', '1000');
   assert.equal(r.code, 0, r.stderr);
   assert.match(await psStatus('web'), /^Up .* \(health: starting\)$/);
-  await new Promise((res) => setTimeout(res, 600));
-  const early = (await health('web'))!;
+  // Two probes at the start interval come well inside the start period (at 200 ms the second
+  // would be at 400 ms at best).
+  let early = (await health('web'))!;
+  await until('two probes have run at the start interval', async () => (early = (await health('web'))!).Log.length >= 2, { timeoutMs: 2500, stepMs: 50 });
   assert.deepEqual([early.Status, early.FailingStreak], ['starting', 0], 'failures in the start period do not count');
-  assert.ok(early.Log.length >= 2, 'probes run at the start interval');
   const sick = await healthUntil('web', (h) => h.Status === 'unhealthy');
   assert.ok(sick.FailingStreak >= 2);
   assert.ok(sick.Log.length >= 2 && sick.Log.length <= 5);
@@ -75,8 +77,8 @@ test('a failing check: starting, then unhealthy; passing: healthy — inspect, p
   assert.match(await psStatus('web'), /^Up .* \(healthy\)$/);
   assert.deepEqual(await psNames('health=healthy'), ['web']);
 
-  const until = (Date.now() / 1000).toFixed(3);
-  const events = await docker('events', '--since', since, '--until', until, '--filter', 'container=web', '--format', '{{.Action}}');
+  const to = (Date.now() / 1000).toFixed(3);
+  const events = await docker('events', '--since', since, '--until', to, '--filter', 'container=web', '--format', '{{.Action}}');
   const actions = events.stdout.split('\n').filter(Boolean);
   assert.deepEqual(actions.filter((a) => a.startsWith('health_status')), ['health_status: unhealthy', 'health_status: healthy']);
   // Probes are exec sessions with their events, as in dockerd.
