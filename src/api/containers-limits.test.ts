@@ -6,12 +6,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
-import { hasCommand } from '../testing/run.ts';
+import { requires } from '../testing/requires.ts';
 import { detectSupport } from '../runtime/cgroups/support.ts';
 import { BerthError, statusOfKind } from './types/errors.ts';
 
 const f = useBusyboxDaemon();
-const dockerSkip = hasCommand('docker') ? false : 'the docker CLI is not installed';
+const dockerSkip = requires('docker');
 
 async function send(method: string, path: string, text: string): Promise<{ status: number; message: string }> {
   try {

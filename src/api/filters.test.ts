@@ -5,11 +5,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
-import { hasCommand } from '../testing/run.ts';
+import { requires } from '../testing/requires.ts';
 import { BerthError, statusOfKind } from './types/errors.ts';
 
 const f = useBusyboxDaemon();
-const dockerSkip = hasCommand('docker') ? false : 'the docker CLI is not installed';
+const dockerSkip = requires('docker');
 
 /** The routes that take `filters`, with a name each knows. Search is left out: its valid
  * filters go to a registry. */
