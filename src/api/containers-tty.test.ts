@@ -5,9 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
-import { within } from '../testing/until.ts';
+import { until, within } from '../testing/until.ts';
 import { PtySession } from '../testing/pty.ts';
-import { until } from '../testing/until.ts';
 
 const skip = requires('docker', 'script', ...RUNS_CONTAINERS);
 const f = useBusyboxDaemon({ skip });
@@ -80,7 +79,7 @@ test('the daemon honours detachKeys on a TTY for a client that does not do it it
   const plainClosed = new Promise((resolve) => plain.socket.on('close', resolve));
   plain.socket.resume();
   plain.socket.end('a\x18y b\n');
-  await plainClosed;
+  await within('the daemon to close the session after the EOF from the client', plainClosed);
   await until('the keys reach cat', async () => (await docker(['logs', 'plain-keys'])).stdout === 'a\x18y b\n');
 });
 
