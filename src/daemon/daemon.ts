@@ -23,7 +23,7 @@ import { ContainersTable, hasProcess, isActive } from '../store/containers.ts';
 import { ContainerService } from './containers/container-service.ts';
 import { containersBackend } from './containers/containers-backend.ts';
 import { Conmon } from '../runtime/monitor/conmon.ts';
-import { OciRuntime } from '../runtime/monitor/oci-runtime.ts';
+import { ContainerRuntimes } from './containers/container-runtimes.ts';
 import { Lifecycle } from './containers/lifecycle.ts';
 import { lifecycleBackend } from './containers/lifecycle-backend.ts';
 import { ExecService } from './containers/exec-service.ts';
@@ -36,7 +36,6 @@ import { MAX_API_VERSION } from '../api/types/version.ts';
 import type { DaemonConfig } from './config/types.ts';
 import type { Logger } from '../lib/logger.ts';
 import { ENGINE_VERSION } from '../lib/build-info.ts';
-import { which } from '../lib/which.ts';
 import { registryLogin } from './registry-login.ts';
 import { RootfsAccess } from './containers/rootfs-access.ts';
 import { containerFilesBackend } from './containers/container-files-backend.ts';
@@ -60,6 +59,11 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
   const daemonId = settings.getOrCreate('daemon-id', () => randomUUID());
   const events = new EventsService(new EventsTable(db));
   const { images, driverStatus } = await setupImages(config, db, events, logger);
+  const runtimes = new ContainerRuntimes({
+    execRoot: config.execRoot,
+    config: () => config,
+    bundle: (id) => join(config.execRoot, 'containers', id),
+  });
   const containers = new ContainerService({
     table: new ContainersTable(db),
     images,
@@ -67,10 +71,10 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     logger,
     logDir: (id) => join(config.dataRoot, 'containers', id),
     logDefaults: () => ({ driver: config.logDriver, opts: config.logOpts }),
+    runtimeName: (requested) => runtimes.nameForCreate(requested),
   });
   images.deps.containersUsing = (imageId) => containers.deps.table.usingImage(imageId).map((c) => ({ id: c.id, running: hasProcess(c.status) }));
   await images.collectGarbage(containers.rwCacheIds());
-  const runtimeConfig = config.runtimes[config.defaultRuntime] ?? { path: 'runc' };
   for (const dir of ['exits', 'socket', 'containers']) mkdirSync(join(config.execRoot, dir), { recursive: true, mode: 0o700 });
   const conmon = new Conmon({ exitDir: join(config.execRoot, 'exits'), socketDir: join(config.execRoot, 'socket') });
   const logs = new ContainerLogs({
@@ -81,7 +85,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
   });
   const lifecycle = new Lifecycle({
     svc: containers,
-    runtime: new OciRuntime({ execRoot: config.execRoot, path: which(runtimeConfig.path), ...(runtimeConfig.runtimeArgs && { extraArgs: runtimeConfig.runtimeArgs }) }),
+    runtime: runtimes,
     conmon,
     execRoot: config.execRoot,
     logs,

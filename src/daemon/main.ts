@@ -1,6 +1,6 @@
 // berthd's process life: parse flags and daemon.json, claim the pidfile, start the daemon,
 // and answer signals — SIGTERM/SIGINT stop gracefully, SIGHUP reloads what can be reloaded.
-import { loadDaemonConfig, parseDaemonArgs, reloadDaemonConfig, DAEMON_HELP, type Settings } from './config/index.ts';
+import { loadDaemonConfig, offeredRuntimes, parseDaemonArgs, reloadDaemonConfig, DAEMON_HELP, type Settings } from './config/index.ts';
 import { startDaemon, type Daemon } from './daemon.ts';
 import { claimPidfile, releasePidfile } from './pidfile.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
@@ -79,6 +79,9 @@ function reload(daemon: Daemon, logger: Logger, flags: Settings): void {
       debug: String(config.debug),
       'registry-mirrors': JSON.stringify(config.registryMirrors),
       'insecure-registries': JSON.stringify(config.insecureRegistries),
+      // dockerd's shape: "name:path" pairs, space-separated.
+      runtimes: Object.entries(offeredRuntimes(config.runtimes)).map(([n, r]) => `${n}:${r.path}`).join(' '),
+      'default-runtime': config.defaultRuntime,
     });
     logger.info('Reloaded configuration', {
       file: config.configFile,

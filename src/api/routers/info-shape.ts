@@ -24,6 +24,11 @@ export function shapeInfo(info: Record<string, unknown>, version: string): Recor
     out.ClusterStore = '';
     out.ClusterAdvertise = '';
   }
-  if (versionLessThan(version, '1.44')) delete out.CDISpecDirs;
+  if (versionLessThan(version, '1.44')) {
+    delete out.CDISpecDirs;
+    // Runtime.status came with 1.44.
+    const runtimes = out.Runtimes as Record<string, Record<string, unknown>> | undefined;
+    if (runtimes) out.Runtimes = Object.fromEntries(Object.entries(runtimes).map(([n, { status: _, ...r }]) => [n, r]));
+  }
   return out;
 }

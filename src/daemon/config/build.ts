@@ -78,11 +78,13 @@ function checkLogConfig(driver: string, opts: Record<string, string>): Record<st
 }
 
 function runtimes(s: Settings): Pick<DaemonConfig, 'defaultRuntime' | 'runtimes'> {
-  const all = { ...d.defaultRuntimes(), ...s.runtimes };
+  const configured = s.runtimes ?? {};
+  // dockerd's texts. (daemon.json and --add-runtime refuse the name already, with its place.)
+  if (Object.hasOwn(configured, d.STOCK_RUNTIME)) throw new ConfigError(`runtime name '${d.STOCK_RUNTIME}' is reserved`);
   const defaultRuntime = s['default-runtime'] ?? d.DEFAULT_RUNTIME;
-  if (!Object.hasOwn(all, defaultRuntime)) {
-    const known = Object.keys(all).join(', ');
-    throw new ConfigError(`default runtime "${defaultRuntime}" is not defined in "runtimes" (known: ${known})`);
+  const offered = d.offeredRuntimes(configured);
+  if (!Object.hasOwn(offered, defaultRuntime)) {
+    throw new ConfigError(`specified default runtime '${defaultRuntime}' does not exist (runtimes: ${Object.keys(offered).join(', ')})`);
   }
-  return { defaultRuntime, runtimes: all };
+  return { defaultRuntime, runtimes: configured };
 }

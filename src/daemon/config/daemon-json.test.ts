@@ -50,6 +50,8 @@ test('nested runtime entries are validated', () => {
   assert.equal(problem('{"runtimes": {"crun": {"path": 1}}}'), `invalid value for "runtimes.crun.path" at line 1 of ${F}: expected a string, got number`);
   assert.equal(problem('{"runtimes": {"crun": {"path": "/c",\n "runtimeargs": []}}}'), `unknown key "runtimes.crun.runtimeargs" at line 2 of ${F}; did you mean "runtimeArgs"?`);
   assert.equal(problem('{"runtimes": {"crun": {"path": "/c", "runtimeArgs": [true]}}}'), `invalid value for "runtimes.crun.runtimeArgs[0]" at line 1 of ${F}: expected a string, got boolean`);
+  assert.equal(problem('{"runtimes": {"kata": {"runtimeType": "io.containerd.kata.v2"}}}'), `invalid value for "runtimes.kata.runtimeType" at line 1 of ${F}: berthd runs OCI runtime binaries through conmon, not containerd shims: give "path" (and "runtimeArgs")`);
+  assert.equal(problem('{"runtimes": {"runc": {"path": "/c"}}}'), `invalid value for "runtimes.runc" at line 1 of ${F}: runtime name 'runc' is reserved`);
   const ok = parseDaemonJson('{"runtimes": {"crun": {"path": "/c", "runtimeArgs": ["--x"]}}}', F);
   assert.deepEqual(ok.settings.runtimes, { crun: { path: '/c', runtimeArgs: ['--x'] } });
 });

@@ -1,6 +1,7 @@
 // berthd's defaults, where they differ from "not set" (dockerd's values, with berth's paths).
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
+import { which } from '../../lib/which.ts';
 import type { RuntimeConfig } from './types.ts';
 
 export const DEFAULT_CONFIG_FILE = '/etc/berth/daemon.json';
@@ -10,9 +11,28 @@ export const DEFAULT_PIDFILE = '/run/berth/berthd.pid';
 export const DEFAULT_GROUP = 'berth';
 export const DEFAULT_LOG_DRIVER = 'json-file';
 export const DEFAULT_RUNTIME = 'runc';
+/** The one runtime name no configuration may redefine (dockerd reserves it too). */
+export const STOCK_RUNTIME = 'runc';
 
-export function defaultRuntimes(): Record<string, RuntimeConfig> {
-  return { runc: { path: 'runc' } };
+/**
+ * The runtimes berthd offers without configuration: runc, and crun when it is installed (its C
+ * start-up makes each create and exec cheaper than runc's Go one). A runtime the user
+ * configures under the name crun replaces the detected one. Whether crun can run containers
+ * on this host (cgroup layout) is decided at its first use, not here.
+ */
+export function builtinRuntimes(): Record<string, RuntimeConfig> {
+  const builtin: Record<string, RuntimeConfig> = { [STOCK_RUNTIME]: { path: 'runc' } };
+  // Looked up once: this is on the path of every create and start.
+  crunInstalled ??= isAbsolute(which('crun'));
+  if (crunInstalled) builtin.crun = { path: 'crun' };
+  return builtin;
+}
+
+let crunInstalled: boolean | undefined;
+
+/** Every runtime a container may name: the built-in ones, then the configured ones over them. */
+export function offeredRuntimes(configured: Readonly<Record<string, RuntimeConfig>>): Record<string, RuntimeConfig> {
+  return { ...builtinRuntimes(), ...configured };
 }
 
 export interface LoadOptions {

@@ -73,3 +73,23 @@ test('insecure registries: http(s) prefixes dropped, CIDRs accepted', () => {
   const s = parseDaemonArgs(['--insecure-registry', 'http://r:5000', '--insecure-registry', '10.0.0.0/8']).settings;
   assert.deepEqual(s['insecure-registries'], ['r:5000', '10.0.0.0/8']);
 });
+
+test('--add-runtime NAME=PATH is repeatable and checked as dockerd checks it', () => {
+  assert.deepEqual(parseDaemonArgs(['--add-runtime', 'oci=runc', '--add-runtime=Kata = /opt/kata ']).settings, {
+    runtimes: { oci: { path: 'runc' }, kata: { path: '/opt/kata' } },
+  });
+  const refused = (arg: string): string => {
+    try {
+      parseDaemonArgs(['--add-runtime', 'x=a', '--add-runtime', arg]);
+    } catch (err) {
+      assert.ok(err instanceof ConfigError);
+      return err.message;
+    }
+    return assert.fail(`--add-runtime ${arg} was accepted`);
+  };
+  assert.equal(refused('bad'), 'invalid argument "bad" for "--add-runtime" flag: invalid runtime argument: bad');
+  assert.equal(refused('=a'), 'invalid argument "=a" for "--add-runtime" flag: invalid runtime argument: =a');
+  assert.equal(refused('y='), 'invalid argument "y=" for "--add-runtime" flag: invalid runtime argument: y=');
+  assert.equal(refused('X=b'), 'invalid argument "X=b" for "--add-runtime" flag: runtime \'x\' was already defined');
+  assert.equal(refused('runc=/usr/bin/crun'), 'invalid argument "runc=/usr/bin/crun" for "--add-runtime" flag: runtime name \'runc\' is reserved');
+});

@@ -4,6 +4,8 @@ export const DAEMON_HELP = `Usage:  berthd [OPTIONS]
 A container engine daemon that serves the Docker Engine API.
 
 Options:
+      --add-runtime NAME=PATH       Register an OCI runtime (repeatable); runc is built in, and crun
+                                    when it is installed
       --bip string                  Bridge IP address with prefix length, e.g. 172.18.0.1/16
       --config-file string          Daemon configuration file (default "/etc/berth/daemon.json")
       --data-root string            Root directory of persistent state (default "/var/lib/berth")
@@ -36,5 +38,6 @@ Options:
 
 Boolean flags take an optional value: --live-restore=false.
 Settings in daemon.json use the same names (plural for lists: "hosts", "dns", "log-opts",
-"registry-mirrors", "insecure-registries"); a setting may not be given both ways.
+"registry-mirrors", "insecure-registries"; --add-runtime is "runtimes": {"NAME": {"path": PATH,
+"runtimeArgs": [...]}}); a setting may not be given both ways, except runtimes, which add up.
 `;

@@ -5,6 +5,7 @@ import type { SettingSpec } from './settings.ts';
 import { suggest } from './suggest.ts';
 import type { RuntimeConfig } from './types.ts';
 import { checkNonEmpty } from './values.ts';
+import { STOCK_RUNTIME } from './defaults.ts';
 
 export interface JsonContext {
   file: string;
@@ -12,6 +13,7 @@ export interface JsonContext {
 }
 
 const RUNTIME_KEYS = ['path', 'runtimeArgs'];
+const SHIM_KEYS = ['runtimeType', 'options'];
 
 export function lineOf(ctx: JsonContext, path: JsonPath): number {
   return ctx.positions.get(pathKey(path))?.line ?? 1;
@@ -91,9 +93,15 @@ function mapEntries<T>(ctx: JsonContext, path: JsonPath, v: unknown, each: (p: J
 }
 
 function runtime(ctx: JsonContext, path: JsonPath, v: unknown): RuntimeConfig {
+  const name = String(path[path.length - 1]);
+  if (name === STOCK_RUNTIME) throw invalid(ctx, path, `runtime name '${STOCK_RUNTIME}' is reserved`); // dockerd's text
   const obj = object(ctx, path, v);
-  for (const k of Object.keys(obj)) if (!RUNTIME_KEYS.includes(k)) throw unknownKey(ctx, [...path, k], RUNTIME_KEYS);
-  if (!Object.hasOwn(obj, 'path')) throw invalid(ctx, path, `missing "path" for runtime "${path[path.length - 1]}"`);
+  for (const k of Object.keys(obj)) {
+    // dockerd's shim v2 runtimes: berthd has no containerd, every runtime is an OCI binary.
+    if (SHIM_KEYS.includes(k)) throw invalid(ctx, [...path, k], 'berthd runs OCI runtime binaries through conmon, not containerd shims: give "path" (and "runtimeArgs")');
+    if (!RUNTIME_KEYS.includes(k)) throw unknownKey(ctx, [...path, k], RUNTIME_KEYS);
+  }
+  if (!Object.hasOwn(obj, 'path')) throw invalid(ctx, path, `missing "path" for runtime "${name}"`);
   const pathPath = [...path, 'path'];
   const rt: RuntimeConfig = { path: checked(ctx, pathPath, str(ctx, pathPath, obj.path), checkNonEmpty) };
   if (Object.hasOwn(obj, 'runtimeArgs')) rt.runtimeArgs = stringList(ctx, [...path, 'runtimeArgs'], obj.runtimeArgs);

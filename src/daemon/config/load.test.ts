@@ -30,7 +30,7 @@ test('defaults', (t) => {
       tls: undefined, tlsVerify: false, tlsCaCert: '/home/u/.docker/ca.pem', tlsCert: '/home/u/.docker/cert.pem',
       tlsKey: '/home/u/.docker/key.pem', group: 'berth', debug: false, logLevel: 'info', storageDriver: undefined,
       logDriver: 'json-file', logOpts: {}, dns: [], registryMirrors: [],
-      insecureRegistries: [], defaultRuntime: 'runc', runtimes: { runc: { path: 'runc' } }, bip: undefined,
+      insecureRegistries: [], defaultRuntime: 'runc', runtimes: {}, bip: undefined,
       iptables: true, experimental: false,
     },
     validateOnly: false, showVersion: false, showHelp: false,
@@ -98,11 +98,27 @@ test('log-driver and log-opts are kept as given and checked with dockerd\'s text
   assert.throws(() => load(t, '{}', ['--log-driver', 'local', '--log-opt', 'max-file=1']), { message: 'failed to set log opts: compression cannot be enabled when max file count is 1' });
 });
 
-test('runtimes are merged with runc; the default runtime must exist', (t) => {
-  const c = load(t, '{"runtimes": {"crun": {"path": "/usr/bin/crun"}}, "default-runtime": "crun"}');
-  assert.deepEqual(c.runtimes, { runc: { path: 'runc' }, crun: { path: '/usr/bin/crun' } });
-  assert.equal(c.defaultRuntime, 'crun');
-  assert.throws(() => load(t, '{}', ['--default-runtime', 'youki']), { message: 'default runtime "youki" is not defined in "runtimes" (known: runc)' });
+test('runtimes come from the file and --add-runtime; the default runtime must exist', (t) => {
+  const c = load(t, '{"runtimes": {"kata": {"path": "/opt/kata", "runtimeArgs": ["--debug"]}}, "default-runtime": "kata"}');
+  assert.deepEqual(c.runtimes, { kata: { path: '/opt/kata', runtimeArgs: ['--debug'] } });
+  assert.equal(c.defaultRuntime, 'kata');
+  // The built-in runc (and crun, where installed) need no configuration.
+  assert.equal(load(t, '{}', ['--default-runtime', 'runc']).defaultRuntime, 'runc');
+  const both = load(t, '{"runtimes": {"a": {"path": "/a"}, "b": {"path": "/b"}}}', ['--add-runtime', 'b=/b', '--add-runtime', 'C = /c ', '--default-runtime', 'c']);
+  assert.deepEqual(both.runtimes, { a: { path: '/a' }, b: { path: '/b' }, c: { path: '/c' } }, 'added up; a name both give alike is fine');
+  assert.equal(both.defaultRuntime, 'c');
+  assert.throws(() => load(t, '{}', ['--default-runtime', 'youki']), { message: /^specified default runtime 'youki' does not exist \(runtimes: runc(, crun)?\)$/ });
+  assert.throws(() => load(t, '{"default-runtime": "youki"}'), { message: /^specified default runtime 'youki' does not exist/ });
+});
+
+test('a runtime named runc, or one the flags and the file define differently, stops the start', (t) => {
+  const file = tempDaemonJson(t, '{\n  "runtimes": {"runc": {"path": "/usr/bin/crun"}}}');
+  assert.throws(() => loadDaemonConfig(['--config-file', file]), { message: `invalid value for "runtimes.runc" at line 2 of ${file}: runtime name 'runc' is reserved` });
+  assert.throws(() => load(t, '{}', ['--add-runtime', 'RUNC=/x']), { message: 'invalid argument "RUNC=/x" for "--add-runtime" flag: runtime name \'runc\' is reserved' });
+  const other = tempDaemonJson(t, '{\n "runtimes": {"b": {"path": "/b2"}}}');
+  assert.throws(() => loadDaemonConfig(['--config-file', other, '--add-runtime', 'b=/b']), {
+    message: `the following directives are specified both as a flag and in the configuration file: runtimes.b: (from flag: map[path:/b], from file: map[path:/b2]) at line 2 of ${other}`,
+  });
 });
 
 test('--help and --version do not read daemon.json; --validate does', (t) => {

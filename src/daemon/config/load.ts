@@ -1,6 +1,6 @@
 // Startup configuration: defaults ← daemon.json ← flags.
 import { buildConfig } from './build.ts';
-import { checkConflicts } from './conflicts.ts';
+import { checkConflicts, mergeSettings } from './conflicts.ts';
 import { readDaemonJson, type DaemonJson } from './daemon-json.ts';
 import { DEFAULT_CONFIG_FILE, defaultCertDir, type LoadOptions } from './defaults.ts';
 import { parseDaemonArgs } from './flags.ts';
@@ -24,6 +24,6 @@ export function loadDaemonConfig(argv: readonly string[], opts: LoadOptions = {}
     // The default file may be absent; one named with --config-file must exist.
     : readDaemonJson(configFile, args.configFile !== undefined);
   checkConflicts(args.settings, file);
-  const config = buildConfig({ ...file.settings, ...args.settings }, configFile, defaultCertDir(opts));
+  const config = buildConfig(mergeSettings(args.settings, file.settings), configFile, defaultCertDir(opts));
   return { config, validateOnly: args.validate, showVersion: args.version, showHelp: args.help };
 }

@@ -56,8 +56,8 @@ test('an invalid file on reload is an error and changes nothing', (t) => {
   writeFileSync(file, '{\n  "debug": true,\n  "log-levle": "debug"\n}');
   assert.throws(() => reloadDaemonConfig(current, file), (err) => err instanceof ConfigError
     && err.message === `unknown key "log-levle" at line 3 of ${file}; did you mean "log-level"?`);
-  writeFileSync(file, '{"default-runtime": "crun"}');
-  assert.throws(() => reloadDaemonConfig(current, file), /default runtime "crun" is not defined/);
+  writeFileSync(file, '{"default-runtime": "youki"}');
+  assert.throws(() => reloadDaemonConfig(current, file), /specified default runtime 'youki' does not exist/);
   assert.deepEqual(current, before);
 });
 
@@ -66,4 +66,18 @@ test('with the startup flags, a reload refuses a file that repeats one of them',
   const current = loadDaemonConfig(['--config-file', file, '-D']).config;
   writeFileSync(file, '{"debug": false}');
   assert.throws(() => reloadDaemonConfig(current, file, { debug: true }), /debug: \(from flag: true, from file: false\) at line 1/);
+});
+
+test('runtimes and the default runtime reload; the flags\' runtimes stay', (t) => {
+  const file = tempDaemonJson(t, '{"runtimes": {"oci": {"path": "runc"}}}');
+  const flags = { runtimes: { vm: { path: '/opt/vm' } } };
+  const current = loadDaemonConfig(['--config-file', file, '--add-runtime', 'vm=/opt/vm']).config;
+  assert.deepEqual(current.runtimes, { oci: { path: 'runc' }, vm: { path: '/opt/vm' } });
+  writeFileSync(file, '{"runtimes": {}, "default-runtime": "vm"}');
+  const r = reloadDaemonConfig(current, file, flags);
+  assert.deepEqual([r.config.runtimes, r.config.defaultRuntime, r.applied, r.ignored], [{ vm: { path: '/opt/vm' } }, 'vm', ['default-runtime', 'runtimes'], []]);
+  writeFileSync(file, '{"runtimes": {"runc": {"path": "my-runc"}}}');
+  assert.throws(() => reloadDaemonConfig(current, file, flags), /runtime name 'runc' is reserved/);
+  writeFileSync(file, '{"default-runtime": "oci", "runtimes": {}}');
+  assert.throws(() => reloadDaemonConfig(current, file, flags), /specified default runtime 'oci' does not exist/);
 });

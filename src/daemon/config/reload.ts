@@ -2,7 +2,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { LogLevel } from '../../lib/logger.ts';
 import { buildConfig } from './build.ts';
-import { checkConflicts } from './conflicts.ts';
+import { checkConflicts, mergeSettings } from './conflicts.ts';
 import { readDaemonJson, type DaemonJson } from './daemon-json.ts';
 import { SETTINGS, type Settings } from './settings.ts';
 import { RELOADABLE_KEYS, type DaemonConfig } from './types.ts';
@@ -29,10 +29,11 @@ export function reloadDaemonConfig(current: DaemonConfig, configFile = current.c
   checkConflicts(flags, file);
   // What a restart with this file would give; it also runs the cross-setting checks. (The cert
   // directory is irrelevant: settingsOf(current) always carries the three TLS paths.)
-  const restarted = buildConfig({ ...settingsOf(current), ...file.settings }, configFile, '');
+  // The flags' runtimes stay, with the file's (as at startup).
+  const restarted = buildConfig(mergeSettings(flags, { ...settingsOf(current), ...file.settings }), configFile, '');
   const inFile = SETTINGS.filter((s) => Object.hasOwn(file.settings, s.key));
   const changed = inFile.filter((s) => !isDeepStrictEqual(restarted[s.field], current[s.field]));
-  const config = { ...applyReloadable(current, file), configFile };
+  const config = { ...applyReloadable(current, file, restarted), configFile };
   const applied = SETTINGS.filter((s) => RELOADABLE.has(s.key) && !isDeepStrictEqual(config[s.field], current[s.field]));
   return {
     config,
@@ -48,10 +49,14 @@ function settingsOf(config: DaemonConfig): Settings {
   return out;
 }
 
-function applyReloadable(current: DaemonConfig, file: DaemonJson): DaemonConfig {
+function applyReloadable(current: DaemonConfig, file: DaemonJson, restarted: DaemonConfig): DaemonConfig {
   const s = file.settings;
   return {
     ...current,
+    // Containers created meanwhile keep the runtime they name; a running one keeps the binary
+    // it was started with (container-runtimes.ts).
+    defaultRuntime: restarted.defaultRuntime,
+    runtimes: restarted.runtimes,
     debug: s.debug ?? current.debug,
     logLevel: reloadedLogLevel(current, s),
     registryMirrors: s['registry-mirrors'] ?? current.registryMirrors,

@@ -73,7 +73,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'registry-mirrors', field: 'registryMirrors', type: 'list', flag: 'registry-mirror', check: checkMirror },
   { key: 'insecure-registries', field: 'insecureRegistries', type: 'list', flag: 'insecure-registry', check: checkInsecureRegistry },
   { key: 'default-runtime', field: 'defaultRuntime', type: 'string', flag: 'default-runtime', check: checkNonEmpty },
-  { key: 'runtimes', field: 'runtimes', type: 'runtimes' },
+  { key: 'runtimes', field: 'runtimes', type: 'runtimes', flag: 'add-runtime' },
   { key: 'bip', field: 'bip', type: 'string', flag: 'bip', check: checkBip },
   { key: 'iptables', field: 'iptables', type: 'boolean', flag: 'iptables' },
   { key: 'experimental', field: 'experimental', type: 'boolean', flag: 'experimental' },

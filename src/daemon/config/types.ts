@@ -32,6 +32,8 @@ export interface DaemonConfig {
   registryMirrors: string[];
   insecureRegistries: string[];
   defaultRuntime: string;
+  /** The runtimes configured (daemon.json `runtimes`, --add-runtime); the built-in runc and crun
+   * are added by offeredRuntimes(). */
   runtimes: Record<string, RuntimeConfig>;
   bip: string | undefined;
   iptables: boolean;
@@ -39,4 +41,4 @@ export interface DaemonConfig {
 }
 
 /** The settings SIGHUP may change without a restart. */
-export const RELOADABLE_KEYS = ['debug', 'log-level', 'registry-mirrors', 'insecure-registries'] as const;
+export const RELOADABLE_KEYS = ['debug', 'log-level', 'registry-mirrors', 'insecure-registries', 'default-runtime', 'runtimes'] as const;

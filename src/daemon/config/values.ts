@@ -4,6 +4,9 @@ import { isIP, isIPv4 } from 'node:net';
 import { LOG_LEVELS, type LogLevel } from '../../lib/logger.ts';
 import { ValueError } from './errors.ts';
 import { parseHost } from './hosts.ts';
+import { STOCK_RUNTIME } from './defaults.ts';
+import { setEntry } from './json-positions.ts';
+import type { RuntimeConfig } from './types.ts';
 
 /** Hosts are kept as written: the default TCP port depends on TLS, known only after merging. */
 export function checkHost(v: string): string {
@@ -72,6 +75,26 @@ export function splitKeyValue(v: string): [string, string] {
   const eq = v.indexOf('=');
   if (eq <= 0) throw new ValueError(`expected KEY=VALUE, got "${v}"`);
   return [v.slice(0, eq), v.slice(eq + 1)];
+}
+
+/**
+ * Repeated --add-runtime NAME=PATH, as dockerd's RuntimeOpt reads them: both sides trimmed, the
+ * name lower-cased, runc reserved, a name given twice refused. `guard` names the flag in errors.
+ */
+export function parseRuntimeFlags(items: string[], guard: (item: string, parse: (v: string) => void) => void): Record<string, RuntimeConfig> {
+  const out: Record<string, RuntimeConfig> = {};
+  for (const item of items) {
+    guard(item, (v) => {
+      const eq = v.indexOf('=');
+      const name = v.slice(0, eq).trim().toLowerCase();
+      const path = v.slice(eq + 1).trim();
+      if (eq < 0 || name === '' || path === '') throw new ValueError(`invalid runtime argument: ${v}`);
+      if (name === STOCK_RUNTIME) throw new ValueError(`runtime name '${STOCK_RUNTIME}' is reserved`);
+      if (Object.hasOwn(out, name)) throw new ValueError(`runtime '${name}' was already defined`);
+      setEntry(out, name, { path });
+    });
+  }
+  return out;
 }
 
 /** Go's strconv.ParseBool spellings, which pflag accepts in --flag=VALUE. */

@@ -21,6 +21,9 @@ export interface ContainerServiceDeps {
   logDir: (id: string) => string;
   /** The daemon's log-driver and log-opts, for containers that name no driver. */
   logDefaults: () => DaemonLogDefaults;
+  /** HostConfig.Runtime as stored: the default runtime's name when none is asked for; throws
+   * a 400 for a runtime that is not configured or cannot run here. */
+  runtimeName: (requested: unknown) => string;
 }
 
 export class ContainerService {
@@ -67,6 +70,7 @@ export class ContainerService {
     commandOf(config as never);
     const hostConfig: Record<string, unknown> = { NetworkMode: 'default', ...((body.HostConfig as Record<string, unknown>) ?? {}) };
     hostConfig.LogConfig = resolveLogConfig(hostConfig.LogConfig, this.deps.logDefaults());
+    hostConfig.Runtime = this.deps.runtimeName(hostConfig.Runtime);
     const id = randomBytes(32).toString('hex');
     const top = this.deps.images.table.layersOf(image.id).at(-1);
     const rwCacheId = await this.deps.images.deps.layers.createRwLayer(top?.cacheId);

@@ -136,7 +136,7 @@ export class ExecService {
     }
     try {
       const { pid } = await this.#lc.deps.conmon.create({
-        id: c.id, name: c.name.slice(1), bundle, runtime: this.#lc.deps.runtime, logPath,
+        id: c.id, name: c.name.slice(1), bundle, runtime: this.#lc.deps.runtime.of(c.id), logPath,
         pidFile: join(bundle, 'pid'), conmonPidFile: join(bundle, 'conmon.pid'),
         terminal: e.config.tty, ...(e.config.consoleSize && { consoleSize: e.config.consoleSize }), stdin: e.config.attachStdin, exec: { sessionId: id, processSpec, exitDir: join(bundle, 'exits') },
       });

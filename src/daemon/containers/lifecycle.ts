@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { type ContainerRow, hasProcess, isActive } from '../../store/containers.ts';
 import type { ContainerService } from './container-service.ts';
 import type { Conmon } from '../../runtime/monitor/conmon.ts';
-import type { OciRuntime } from '../../runtime/monitor/oci-runtime.ts';
+import type { ContainerRuntimes } from './container-runtimes.ts';
 import type { ExitStatus } from '../../runtime/monitor/exits.ts';
 import type { ContainerLogs } from './container-logs.ts';
 import { rootfsPath, unmountRootfs } from './rootfs.ts';
@@ -25,7 +25,8 @@ import { alreadyEnded, logFailure } from '../../lib/log-failure.ts';
 export interface LifecycleDeps {
   svc: ContainerService;
   conmon: Conmon;
-  runtime: OciRuntime;
+  /** The OCI runtime of each container's run (container-runtimes.ts). */
+  runtime: ContainerRuntimes;
   execRoot: string;
   initPath?: string;
   /** Log drivers and rotation (container-logs.ts). */

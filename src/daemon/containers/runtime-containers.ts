@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { ContainerRow } from '../../store/containers.ts';
 import type { ContainerService } from './container-service.ts';
 import type { Conmon, ConmonCreateOptions } from '../../runtime/monitor/conmon.ts';
-import type { OciRuntime } from '../../runtime/monitor/oci-runtime.ts';
+import type { ContainerRuntimes } from './container-runtimes.ts';
 import { readPid } from '../../runtime/monitor/conmon-launch.ts';
 import { specJson } from '../../runtime/spec/index.ts';
 import { isLiveProcess } from '../../lib/proc.ts';
@@ -21,7 +21,7 @@ import { alreadyGone, logFailure } from '../../lib/log-failure.ts';
 export interface RuntimeContainersDeps {
   svc: ContainerService;
   conmon: Conmon;
-  runtime: OciRuntime;
+  runtime: ContainerRuntimes;
   logs: ContainerLogs;
   execRoot: string;
   initPath?: string;
@@ -75,7 +75,8 @@ export class RuntimeContainers {
       pidFile: join(bundle, 'pid'), conmonPidFile: join(bundle, 'conmon.pid'),
       terminal: cfg.Tty === true, ...(consoleSize && { consoleSize }), stdin: cfg.OpenStdin === true, leaveStdinOpen: cfg.OpenStdin === true && !cfg.StdinOnce,
     };
-    return { spec, options, key: JSON.stringify([spec, options, this.#deps.logs.configOf(c), bindSources(oci.mounts ?? [])]) };
+    const runtime = this.#deps.runtime.identity(runtimeName(c));
+    return { spec, options, key: JSON.stringify([spec, options, runtime, this.#deps.logs.configOf(c), bindSources(oci.mounts ?? [])]) };
   }
 
   /** Mount, bundle, conmon + `runc create`: the container's process then waits on runc's exec
@@ -95,7 +96,8 @@ export class RuntimeContainers {
       const logging = await this.#deps.logs.prepare(c);
       const plan = this.plan(c, await mounted);
       writeFileSync(join(bundle, 'config.json'), plan.spec);
-      const { pid, conmonPid } = await this.#deps.conmon.create({ ...plan.options, runtime: this.#deps.runtime, ...logging });
+      const runtime = this.#deps.runtime.forStart(c.id, runtimeName(c));
+      const { pid, conmonPid } = await this.#deps.conmon.create({ ...plan.options, runtime, ...logging });
       return { key: plan.key, pid, conmonPid };
     } catch (err) {
       await mounted.catch(this.#failed('the rootfs mount of a failed create', c.id)); // settled first: a mount landing after the unmount would stay
@@ -146,6 +148,11 @@ function bindSources(mounts: readonly { source?: string; options?: string[] }[])
     const st = statSync(m.source!, { throwIfNoEntry: false, bigint: true });
     return `${m.source}:${st ? `${st.dev}:${st.ino}` : '-'}`;
   });
+}
+
+/** The runtime the container names (every create stores one; older rows may have none). */
+function runtimeName(c: ContainerRow): string | undefined {
+  return (c.hostConfig as { Runtime?: string }).Runtime;
 }
 
 function signal(pid: number, sig: NodeJS.Signals): void {

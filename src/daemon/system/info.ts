@@ -6,6 +6,9 @@ import type { ResourceCounts } from './system-service.ts';
 import { cgroupFacts, ipv4Forwarding, openFileCount, unameMachine } from './host-facts.ts';
 import { ENGINE_VERSION } from '../../lib/build-info.ts';
 import { LISTED_LOG_DRIVERS } from '../containers/log-config.ts';
+import { offeredRuntimes } from '../config/defaults.ts';
+import { hostRefusal } from '../../runtime/monitor/runtime-support.ts';
+import { which } from '../../lib/which.ts';
 
 export interface InfoInput {
   config: DaemonConfig;
@@ -69,7 +72,7 @@ export function buildInfo(i: InfoInput): Record<string, unknown> {
     Labels: [],
     ExperimentalBuild: cfg.experimental,
     ServerVersion: ENGINE_VERSION,
-    Runtimes: Object.fromEntries(Object.entries(cfg.runtimes).map(([n, r]) => [n, { path: r.path, ...(r.runtimeArgs && { runtimeArgs: r.runtimeArgs }) }])),
+    Runtimes: runtimes(cfg),
     DefaultRuntime: cfg.defaultRuntime,
     Swarm: { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null },
     LiveRestoreEnabled: cfg.liveRestore,
@@ -101,8 +104,22 @@ function securityOptions(cgroupVersion: string): string[] {
   return opts;
 }
 
+/** Each runtime a container may name; one known not to run here says why in its status (the
+ * swagger's free-form Runtime.status, API ≥ 1.44), under "berth.unavailable". */
+function runtimes(cfg: DaemonConfig): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(offeredRuntimes(cfg.runtimes)).map(([n, r]) => {
+    const refusal = hostRefusal(which(r.path));
+    return [n, { path: r.path, ...(r.runtimeArgs && { runtimeArgs: r.runtimeArgs }), ...(refusal && { status: { 'berth.unavailable': refusal } }) }];
+  }));
+}
+
 function warnings(cfg: DaemonConfig): string[] {
   const out: string[] = [];
+  // The docker CLI shows the runtimes' names only: an unusable one is said here too.
+  for (const [n, r] of Object.entries(offeredRuntimes(cfg.runtimes))) {
+    const refusal = hostRefusal(which(r.path));
+    if (refusal) out.push(`WARNING: runtime "${n}" cannot be used${n === cfg.defaultRuntime ? ', and it is the default runtime' : ''}: ${refusal}`);
+  }
   for (const h of cfg.hosts) {
     if (h.startsWith('tcp://') && !cfg.tls && !cfg.tlsVerify) {
       out.push(`WARNING: API is accessible on ${h.replace('tcp://', 'http://')} without encryption.\n         Access to the remote API is equivalent to root access on the host.`);

@@ -5,6 +5,7 @@ import type { DaemonConfig } from '../config/types.ts';
 import { MAX_API_VERSION, MIN_API_VERSION } from '../../api/types/version.ts';
 import { binaryVersion, goArch, operatingSystem } from './host-facts.ts';
 import { buildInfo } from './info.ts';
+import { offeredRuntimes } from '../config/defaults.ts';
 import { ENGINE_VERSION, GIT_COMMIT, BUILD_TIME } from '../../lib/build-info.ts';
 
 /** Counts other services report; each later resource service plugs its own in. */
@@ -42,7 +43,7 @@ export class SystemService {
 
   async version(): Promise<Record<string, unknown>> {
     const cfg = this.#deps.config();
-    const runtimePath = cfg.runtimes[cfg.defaultRuntime]?.path ?? 'runc';
+    const runtimePath = offeredRuntimes(cfg.runtimes)[cfg.defaultRuntime]?.path ?? 'runc';
     const [runc, conmon] = await Promise.all([binaryVersion(runtimePath), binaryVersion('conmon')]);
     const details = {
       ApiVersion: MAX_API_VERSION,
@@ -76,7 +77,7 @@ export class SystemService {
 
   async info(): Promise<Record<string, unknown>> {
     const cfg = this.#deps.config();
-    const runtimePath = cfg.runtimes[cfg.defaultRuntime]?.path ?? 'runc';
+    const runtimePath = offeredRuntimes(cfg.runtimes)[cfg.defaultRuntime]?.path ?? 'runc';
     const [runc, tini] = await Promise.all([binaryVersion(runtimePath), binaryVersion('tini')]);
     return buildInfo({
       config: cfg,

@@ -1,22 +1,27 @@
-// The runc CLI, as berthd drives it. Everything runs with `--root <exec-root>/runc`, so our
-// containers live in their own runc state directory and never mix with Docker's, Podman's or a
-// hand-run runc's. `--log-format json` makes runc's errors one JSON object per line, so the
-// message we put in a BerthError is runc's own, without logrus's time="..." level=... wrapping.
-// No state logic here: the daemon decides what to call; this only turns calls into runc runs.
+// An OCI runtime's CLI (runc, crun, or another with runc's commands), as berthd drives it.
+// Everything runs with `--root <its own directory under the exec root>`, so our containers live
+// in their own state directory and never mix with Docker's, Podman's or a hand-run runtime's.
+// `--log-format json` makes runc's and crun's errors one JSON object per line, so the message we
+// put in a BerthError is the runtime's own, without logrus's time="..." level=... wrapping.
+// No state logic here: the daemon decides what to call; this only turns calls into runs.
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { BerthError, type ErrorKind } from '../../api/types/errors.ts';
 import { deleteStopped, startThroughFifo } from './runc-shortcuts.ts';
 
 export interface OciRuntimeOptions {
-  /** berthd's exec root (e.g. /run/berth); runc's state goes to <execRoot>/runc. */
+  /** berthd's exec root (e.g. /run/berth); the state goes to <execRoot>/runc unless `root` says. */
   execRoot: string;
+  /** The runtime's state directory (its --root). */
+  root?: string;
   path?: string;
-  /** More global runc flags, e.g. ['--systemd-cgroup']. */
+  /** More global flags, e.g. ['--systemd-cgroup'] (a runtime's runtimeArgs). */
   extraArgs?: string[];
+  /** Whether start and delete may go through runc's state layout (runc-shortcuts.ts); by
+   * default when the binary is called runc. crun's FIFO works the other way round. */
+  runcLayout?: boolean;
   timeoutMs?: number;
 }
-
 export type OciStatus = 'creating' | 'created' | 'running' | 'paused' | 'stopped';
 
 /** `runc state`: the OCI state plus runc's extras. */
@@ -35,21 +40,24 @@ export interface OciState {
 export class OciRuntime {
   readonly path: string;
   readonly root: string;
-  private extraArgs: string[];
+  readonly extraArgs: readonly string[];
   private timeoutMs: number;
   /** start and delete without the binary where runc's state layout allows (runc-shortcuts.ts). */
   readonly #shortcuts: boolean;
+  /** How errors name the runtime: "runc start: ...", "crun kill: ...". */
+  readonly #label: string;
 
   constructor(opts: OciRuntimeOptions) {
     this.path = opts.path ?? '/usr/sbin/runc';
-    this.root = join(opts.execRoot, 'runc');
+    this.root = opts.root ?? join(opts.execRoot, 'runc');
     this.extraArgs = opts.extraArgs ?? [];
     this.timeoutMs = opts.timeoutMs ?? 60_000;
+    this.#label = basename(this.path);
     // The systemd cgroup driver has runc remove a scope unit too: no shortcut then.
-    this.#shortcuts = !this.extraArgs.includes('--systemd-cgroup');
+    this.#shortcuts = (opts.runcLayout ?? this.#label === 'runc') && !this.extraArgs.includes('--systemd-cgroup');
   }
 
-  /** The global flags every runc call needs; conmon gets them as --runtime-arg. */
+  /** The global flags every call needs; conmon gets them as --runtime-arg. */
   globalArgs(): string[] {
     return ['--root', this.root, '--log-format', 'json', ...this.extraArgs];
   }
@@ -116,7 +124,7 @@ export class OciRuntime {
     return (JSON.parse(await this.run(['ps', '--format', 'json', id])) as number[] | null) ?? [];
   }
 
-  /** Runs runc with our global flags; resolves to stdout, rejects with runc's message. */
+  /** Runs the runtime with our global flags; resolves to stdout, rejects with its message. */
   run(args: string[], input?: string): Promise<string> {
     return new Promise((resolve, reject) => {
       const child = spawn(this.path, [...this.globalArgs(), ...args], { env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
@@ -127,13 +135,13 @@ export class OciRuntime {
       const timer = setTimeout(() => child.kill('SIGKILL'), this.timeoutMs);
       child.on('error', (e) => {
         clearTimeout(timer);
-        reject(new BerthError('system', `runc ${args[0]}: ${e.message}`, { cause: e }));
+        reject(new BerthError('system', `${this.#label} ${args[0]}: ${e.message}`, { cause: e }));
       });
       child.on('close', (code, sig) => {
         clearTimeout(timer);
         if (code === 0) return resolve(Buffer.concat(out).toString());
         const msg = runtimeMessage(Buffer.concat(err).toString()) || `exited with ${sig ?? code}`;
-        reject(new BerthError(kindOf(msg), `runc ${args[0]}: ${msg}`));
+        reject(new BerthError(kindOf(msg), `${this.#label} ${args[0]}: ${msg}`));
       });
       child.stdin.on('error', () => {}); // runc may exit before reading its input; close reports it
       child.stdin.end(input ?? '');

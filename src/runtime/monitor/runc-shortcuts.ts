@@ -35,7 +35,8 @@ function readState(stateDir: string): RuncState | undefined {
  * initPid: the container's pid when the caller knows it (conmon tells), else state.json's. */
 export async function startThroughFifo(stateDir: string, initPid?: number): Promise<boolean> {
   const fifo = join(stateDir, 'exec.fifo');
-  if (!statSync(fifo, { throwIfNoEntry: false })?.isFIFO()) return false;
+  // runc's init writes its byte into the FIFO; crun's reads one from it: state.json says runc.
+  if (!statSync(fifo, { throwIfNoEntry: false })?.isFIFO() || !statSync(join(stateDir, 'state.json'), { throwIfNoEntry: false })) return false;
   const pid = initPid ?? readState(stateDir)?.init_process_pid;
   if (!pid || pid <= 0) return false;
   // The open blocks until runc init opens the other end, which it is waiting to do — unless it
