@@ -49,11 +49,13 @@ export class ContainerService {
     const warnings = checkCreateBody(body);
     checkConfigTypes(body);
     validateRestartPolicy((body.HostConfig as Record<string, unknown> | undefined) ?? {});
+    // Before the image and the command, as dockerd checks it.
+    const runtime = this.deps.runtimeName((body.HostConfig as { Runtime?: unknown } | undefined)?.Runtime);
     const imageName = body.Image;
     if (typeof imageName !== 'string' || imageName === '') throw invalidParameter('Config cannot be empty in order to create a container');
     const fullName = this.#claimName(name);
     try {
-      return { ...(await this.#create(body, imageName, fullName)), Warnings: warnings };
+      return { ...(await this.#create(body, imageName, fullName, runtime)), Warnings: warnings };
     } finally {
       this.#claimed.delete(fullName);
     }
@@ -63,14 +65,14 @@ export class ContainerService {
    * not both get the same generated name (or both pass the check for a given one). */
   readonly #claimed = new Set<string>();
 
-  async #create(body: Record<string, unknown>, imageName: string, fullName: string): Promise<{ Id: string; Warnings: string[] }> {
+  async #create(body: Record<string, unknown>, imageName: string, fullName: string, runtime: string): Promise<{ Id: string; Warnings: string[] }> {
     const image = this.deps.images.resolve(imageName);
     const imageConfig = this.deps.images.deps.content.readJson<ImageConfig>(image.id);
     const config = mergeConfig(body, imageConfig);
     commandOf(config as never);
     const hostConfig: Record<string, unknown> = { NetworkMode: 'default', ...((body.HostConfig as Record<string, unknown>) ?? {}) };
     hostConfig.LogConfig = resolveLogConfig(hostConfig.LogConfig, this.deps.logDefaults());
-    hostConfig.Runtime = this.deps.runtimeName(hostConfig.Runtime);
+    hostConfig.Runtime = runtime;
     const id = randomBytes(32).toString('hex');
     const top = this.deps.images.table.layersOf(image.id).at(-1);
     const rwCacheId = await this.deps.images.deps.layers.createRwLayer(top?.cacheId);

@@ -5,6 +5,8 @@
 // put in a BerthError is the runtime's own, without logrus's time="..." level=... wrapping.
 // No state logic here: the daemon decides what to call; this only turns calls into runs.
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { BerthError, type ErrorKind } from '../../api/types/errors.ts';
 import { deleteStopped, startThroughFifo } from './runc-shortcuts.ts';
@@ -46,6 +48,8 @@ export class OciRuntime {
   readonly #shortcuts: boolean;
   /** How errors name the runtime: "runc start: ...", "crun kill: ...". */
   readonly #label: string;
+  /** Where input files for the runtime go (update's resources). */
+  readonly #inputDir: string;
 
   constructor(opts: OciRuntimeOptions) {
     this.path = opts.path ?? '/usr/sbin/runc';
@@ -53,6 +57,7 @@ export class OciRuntime {
     this.extraArgs = opts.extraArgs ?? [];
     this.timeoutMs = opts.timeoutMs ?? 60_000;
     this.#label = basename(this.path);
+    this.#inputDir = join(opts.execRoot, 'runtime-input');
     // The systemd cgroup driver has runc remove a scope unit too: no shortcut then.
     this.#shortcuts = (opts.runcLayout ?? this.#label === 'runc') && !this.extraArgs.includes('--systemd-cgroup');
   }
@@ -114,9 +119,17 @@ export class OciRuntime {
     await this.run(['resume', id]);
   }
 
-  /** resources: an OCI LinuxResources object (cpu, memory, pids, blockIO, ...). */
+  /** resources: an OCI LinuxResources object (cpu, memory, pids, blockIO, ...). In a file: crun
+   * reads `-` as /dev/stdin, which cannot be opened when stdin is a socket (node's pipes are). */
   async update(id: string, resources: object): Promise<void> {
-    await this.run(['update', '--resources', '-', id], JSON.stringify(resources));
+    mkdirSync(this.#inputDir, { recursive: true, mode: 0o700 });
+    const file = join(this.#inputDir, `${id}-${randomUUID()}.json`);
+    writeFileSync(file, JSON.stringify(resources));
+    try {
+      await this.run(['update', '--resources', file, id]);
+    } finally {
+      rmSync(file, { force: true });
+    }
   }
 
   /** Host pids of the container's processes (runc prints null for a stopped one). */
@@ -166,10 +179,11 @@ export function runtimeMessage(stderr: string): string {
   return msgs.join('; ');
 }
 
-/** runc's messages for "no such container" and "not in a state for that" (measured with 1.1.5). */
+/** runc's and crun's messages for "no such container" and "not in a state for that" (measured
+ * with runc 1.1.5 and crun 1.8.1: crun names the state file or directory it could not open). */
 export function kindOf(msg: string): ErrorKind {
-  if (/container does not exist/.test(msg)) return 'not-found';
-  if (/not running|not paused|already running|not stopped|is paused|is running|not created/.test(msg)) return 'conflict';
+  if (/container does not exist|\/status`: No such file or directory|cannot open directory '[^']*': No such file or directory/.test(msg)) return 'not-found';
+  if (/not running|not paused|already running|not stopped|is paused|is running|not created|is not in `.*` state/.test(msg)) return 'conflict';
   return 'system';
 }
 

@@ -8,9 +8,19 @@
 // "cgroups in hybrid mode not supported, drop all controllers from cgroupv2"
 // (libcrun/cgroup.c, libcrun_cgroup_enter). We look at the layout as crun does (statfs of the
 // two mounts, then the v2 cgroup.controllers), once per daemon: the layout only changes with a
-// reboot. A runtime is taken for crun or runc by its binary's name (after symlinks); a wrapper
-// script under another name gets neither the shortcuts nor the early refusal, and then fails with
-// its own message at start.
+// reboot.
+//
+// The other: before 1.14, crun raises RLIMIT_MEMLOCK to infinity to load its device filter (an
+// eBPF program) on cgroup v2, and gives up when it cannot ("setrlimit (RLIM_MEMLOCK): Operation
+// not permitted"; crun commit 93064574). On a host whose memlock hard limit is finite and where
+// berthd lacks CAP_SYS_RESOURCE (some VMs), every container with a device rule fails so — which
+// is every one but the privileged. That needs crun's version: `crun --version` once per binary,
+// at its first use, never at daemon start.
+//
+// A runtime is taken for crun or runc by its binary's name (after symlinks); a wrapper script
+// under another name gets neither the shortcuts nor the early refusal, and then fails with its
+// own message at start.
+import { execFileSync } from 'node:child_process';
 import { readFileSync, realpathSync, statfsSync } from 'node:fs';
 import { basename } from 'node:path';
 
@@ -49,6 +59,36 @@ export function hybridV2Controllers(): string | null {
 export function hostRefusal(path: string): string | undefined {
   if (binaryName(path) !== 'crun') return undefined;
   const controllers = hybridV2Controllers();
-  if (!controllers) return undefined;
-  return `crun cannot run containers on this host: cgroups in hybrid mode not supported (cgroup v1 with a v2 hierarchy at ${CGROUP_ROOT}/unified that holds controllers: ${controllers.split(/\s+/).join(', ')}); use runc, or a host booted with cgroup v2 only`;
+  if (controllers) {
+    return `crun cannot run containers on this host: cgroups in hybrid mode not supported (cgroup v1 with a v2 hierarchy at ${CGROUP_ROOT}/unified that holds controllers: ${controllers.split(/\s+/).join(', ')}); use runc, or a host booted with cgroup v2 only`;
+  }
+  return memlockRefusal(path);
+}
+
+const SIZE_OF_CAP_SYS_RESOURCE = 24;
+const versions = new Map<string, string>();
+
+function memlockRefusal(path: string): string | undefined {
+  if (statfsSync(CGROUP_ROOT).type !== CGROUP2_SUPER_MAGIC) return undefined;
+  const hard = /^Max locked memory\s+\S+\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1];
+  const capEff = BigInt(`0x${/^CapEff:\s*([0-9a-f]+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '0'}`);
+  if (hard === undefined || hard === 'unlimited' || (capEff >> BigInt(SIZE_OF_CAP_SYS_RESOURCE)) & 1n) return undefined;
+  const version = crunVersion(path);
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  if (major > 1 || (major === 1 && minor >= 14)) return undefined;
+  return `crun ${version} cannot run containers on this host: on cgroup v2 it raises RLIMIT_MEMLOCK to load its device filter, which needs CAP_SYS_RESOURCE or an unlimited memlock limit (here: ${hard} bytes, no CAP_SYS_RESOURCE); crun 1.14 and later do without, or use runc`;
+}
+
+/** "1.8.1" from `crun version 1.8.1`; "0" when it cannot be run. */
+function crunVersion(path: string): string {
+  let v = versions.get(path);
+  if (v === undefined) {
+    try {
+      v = /crun version (\d+(?:\.\d+)*)/.exec(execFileSync(path, ['--version'], { encoding: 'utf8', timeout: 5000 }))?.[1] ?? '0';
+    } catch {
+      v = '0';
+    }
+    versions.set(path, v);
+  }
+  return v;
 }
