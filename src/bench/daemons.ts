@@ -4,7 +4,7 @@
 // Everything they leave behind is found by that directory's path and removed.
 import { spawn, execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { BERTHD } from '../testing/berthd-harness.ts';
 
 export const DOCKERD = '/usr/sbin/dockerd';
@@ -20,11 +20,14 @@ export interface Engine {
   log: () => string;
 }
 
-export async function startBerthd(dir: string): Promise<Engine> {
-  const sock = join(dir, 'berth.sock');
-  writeFileSync(join(dir, 'daemon.json'), '{}');
-  const argv = [process.execPath, BERTHD, '--data-root', join(dir, 'berth'), '--exec-root', join(dir, 'berth-exec'), '--pidfile', join(dir, 'berthd.pid'), '--config-file', join(dir, 'daemon.json'), '-H', `unix://${sock}`];
-  return startEngine('berthd', argv, sock, (p) => [p]);
+/** `wrap`: a command that execs its arguments (berthd's argv) after setting something up (a
+ * mount namespace); `prefix` names its files, so two berthds can share a bench directory. */
+export async function startBerthd(dir: string, opts: { wrap?: string[]; prefix?: string } = {}): Promise<Engine> {
+  const p = opts.prefix ?? 'berth';
+  const sock = join(dir, `${p}.sock`);
+  writeFileSync(join(dir, `${p}-daemon.json`), '{}');
+  const argv = [...(opts.wrap ?? []), process.execPath, BERTHD, '--data-root', join(dir, p), '--exec-root', join(dir, `${p}-exec`), '--pidfile', join(dir, `${p}d.pid`), '--config-file', join(dir, `${p}-daemon.json`), '-H', `unix://${sock}`];
+  return startEngine('berthd', argv, sock, (pid) => [pid]);
 }
 
 /** Debian's dockerd, or undefined when docker.io is not installed. */
@@ -40,7 +43,7 @@ async function startEngine(name: Engine['name'], argv: string[], sock: string, p
   const started = performance.now();
   // Output goes to a file, not a pipe: the benches block in spawnSync for seconds, and a daemon
   // writing into a full pipe nobody reads would stall.
-  const logFile = join(dirname(sock), `${name}.log`);
+  const logFile = join(dirname(sock), `${basename(sock, '.sock')}.log`);
   const fd = openSync(logFile, 'a');
   // Its own process group: a Ctrl-C at the terminal reaches the bench, which then stops the
   // daemons itself after removing their containers.
