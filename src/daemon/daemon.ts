@@ -63,6 +63,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     execRoot: config.execRoot,
     config: () => config,
     bundle: (id) => join(config.execRoot, 'containers', id),
+    logger,
   });
   const containers = new ContainerService({
     table: new ContainersTable(db),

@@ -22,6 +22,7 @@ import type { RuntimeConfig } from '../config/types.ts';
 import { OciRuntime, type OciState } from '../../runtime/monitor/oci-runtime.ts';
 import { binaryName, hostRefusal } from '../../runtime/monitor/runtime-support.ts';
 import { which } from '../../lib/which.ts';
+import type { Logger } from '../../lib/logger.ts';
 
 export interface ContainerRuntimesDeps {
   execRoot: string;
@@ -29,6 +30,7 @@ export interface ContainerRuntimesDeps {
   config: () => { defaultRuntime: string; runtimes: Readonly<Record<string, RuntimeConfig>> };
   /** The container's bundle directory, where its run's runtime.json goes. */
   bundle: (id: string) => string;
+  logger?: Logger;
 }
 
 /** What a run was started with. */
@@ -132,9 +134,15 @@ export class ContainerRuntimes {
    * handled by the runtime whose directory holds it. */
   async list(): Promise<OciState[]> {
     const out: OciState[] = [];
-    for (const runtime of this.#stateDirs()) {
-      for (const state of await runtime.list()) {
-        this.#runs.set(state.id, runtime);
+    // One directory's runtime failing (its binary gone since) must not hide the others'.
+    const lists = await Promise.allSettled(this.#stateDirs().map(async (runtime) => ({ runtime, states: await runtime.list() })));
+    for (const l of lists) {
+      if (l.status === 'rejected') {
+        this.#deps.logger?.warn('cannot list the containers of a runtime state directory', { error: (l.reason as Error).message });
+        continue;
+      }
+      for (const state of l.value.states) {
+        this.#runs.set(state.id, l.value.runtime);
         out.push(state);
       }
     }
