@@ -66,12 +66,21 @@ async function main(): Promise<void> {
       clis.push(cli);
     }
     const [ns, host, dk] = clis;
-    const variants = [
-      variant(`berthd, cgroup ${LAYOUT} namespace, runc`, ns!, 'runc'),
-      variant(`berthd, cgroup ${LAYOUT} namespace, crun`, ns!, 'crun'),
-      variant('berthd, host (hybrid), runc', host!, 'runc'),
-      ...(dk ? [variant('dockerd 20.10, host (hybrid), runc', dk)] : []),
+    const wanted: [string, Cli | undefined, string?][] = [
+      [`berthd, cgroup ${LAYOUT} namespace, runc`, ns, 'runc'],
+      [`berthd, cgroup ${LAYOUT} namespace, crun`, ns, 'crun'],
+      ['berthd, host (hybrid), runc', host, 'runc'],
+      ['dockerd 20.10, host (hybrid), runc', dk],
     ];
+    const variants: Variant[] = [];
+    for (const [label, cli, runtime] of wanted) {
+      if (!cli) continue;
+      try {
+        variants.push(variant(label, cli, runtime));
+      } catch (err) {
+        console.log(`${label}: not measured: ${(err as Error).message}`);
+      }
+    }
     for (let i = 0; i < N + 3; i++) for (const v of variants) sample(v, i >= 3);
     console.log(`\nruntime bench: ${N} samples each, ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
     console.log(`${'ms'.padEnd(34)} ${'exec true'.padStart(13)}   ${'run --rm true'.padStart(13)}`);
