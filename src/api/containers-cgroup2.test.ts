@@ -62,7 +62,7 @@ test('on cgroup v2 only: run, exec, pause, stats, stop and rm, and nothing left 
   assert.deepEqual(leftCgroups([id, shortId!]), []);
 });
 
-test('on cgroup v2 only: crun runs, execs and stops a container, or is refused with the reason info gives', { skip: skip || (!hasCommand('crun') ? 'crun is not installed' : false) }, async () => {
+test('on cgroup v2 only: crun runs, execs and stops a container, or is refused with the reason info gives', { skip: skip || requires('crun') }, async () => {
   const runtimes = JSON.parse((await docker(['info', '--format', '{{json .Runtimes}}'])).stdout) as Record<string, { status?: Record<string, string> }>;
   const refusal = runtimes.crun?.status?.['berth.unavailable'];
   if (refusal) {

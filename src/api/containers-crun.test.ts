@@ -8,16 +8,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hasCommand } from '../testing/run.ts';
+import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
 import { Berthd } from '../testing/berthd-harness.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 
 const hybrid = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((l) => l.split(' - ')[0]?.split(' ')[4] === '/sys/fs/cgroup/unified');
-const skip = !hasCommand('docker') ? 'the docker CLI is not installed'
-  : !hasCommand('crun') ? 'crun is not installed'
-  : !hasCommand('unshare') ? 'no unshare(1)'
-  : !hybrid ? 'no hybrid cgroup layout to take the v2 part of away'
-  : false;
+// Skips for the kind of host, not for a missing install (those fail: requires()).
+const skip = requires('docker', 'unshare', 'crun', ...RUNS_CONTAINERS)
+  || (!hybrid ? 'host kind: no hybrid cgroup layout to take the v2 part of away' : false);
 const setup = 'mount --make-rprivate / && umount -l /sys/fs/cgroup/unified && exec "$@"';
 const wrap = ['unshare', '-m', 'sh', '-c', setup, 'sh'];
 const f = useBusyboxDaemon({ skip, harness: { wrap, daemonJson: { 'default-runtime': 'crun' } } });

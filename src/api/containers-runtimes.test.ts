@@ -7,18 +7,20 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hasCommand, berth } from '../testing/run.ts';
+import { berth } from '../testing/run.ts';
+import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
+import { onPath } from '../testing/prerequisites.ts';
 import { Berthd } from '../testing/berthd-harness.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 import { until } from '../testing/until.ts';
 
-const skip = !hasCommand('docker') ? 'the docker CLI is not installed' : false;
+const skip = requires('docker', ...RUNS_CONTAINERS);
 const f = useBusyboxDaemon({
   skip,
   harness: { args: ['--add-runtime', 'oci=runc'], daemonJson: { runtimes: { alt: { path: 'runc', runtimeArgs: ['--criu', '/nonexistent/criu'] } } } },
 });
 const docker = f.docker;
-const crunInstalled = hasCommand('crun');
+const crunInstalled = onPath('crun');
 
 /** The argv of the conmon monitoring container `id`. */
 function conmonArgv(id: string): string[] {
@@ -102,7 +104,7 @@ function hybridWithControllers(): boolean {
   }
 }
 
-test('crun on a hybrid cgroup host: info says why it is unavailable, and a run asking for it is refused', { skip: skip || (!crunInstalled ? 'crun is not installed' : !hybridWithControllers() ? 'this host is not a hybrid one that crun refuses' : false) }, async () => {
+test('crun on a hybrid cgroup host: info says why it is unavailable, and a run asking for it is refused', { skip: skip || requires('crun') || (!hybridWithControllers() ? 'host kind: not a hybrid cgroup host that crun refuses' : false) }, async () => {
   const crun = (await info()).Runtimes.crun!;
   assert.match(crun.status?.['berth.unavailable'] ?? '', /^crun cannot run containers on this host: cgroups in hybrid mode not supported \(.*controllers: .+\); use runc/);
   const before = (await docker(['ps', '-aq'])).stdout;
