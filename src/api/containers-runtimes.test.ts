@@ -89,7 +89,7 @@ test('an unknown runtime is refused at create with dockerd\'s text, and nothing 
     kind: 'invalid-parameter', message: 'Unknown runtime specified nope',
   });
   await assert.rejects(api.request('POST', '/containers/create', { body: { Image: 'busybox', Cmd: ['true'], HostConfig: { Runtime: 5 } } }), {
-    kind: 'invalid-parameter', message: 'invalid value for "HostConfig.Runtime": expected a string',
+    kind: 'invalid-parameter', message: 'json: cannot unmarshal number into Go struct field HostConfig.HostConfig.Runtime of type string', // dockerd's text, a 400
   });
   assert.equal((await docker(['ps', '-aq'])).stdout, before);
 });
