@@ -57,7 +57,8 @@ const WAIT_CONDITIONS = ['not-running', 'next-exit', 'removed'];
 export function lifecycleRoutes(b: LifecycleBackend): Route[] {
   const stopOpts = (ctx: RequestContext) => {
     const t = intParam(ctx.query, 't');
-    const signal = ctx.query.get('signal') || undefined;
+    // `signal` arrived with API 1.42; dockerd does not look at it below.
+    const signal = (ctx.versionAtLeast('1.42') && ctx.query.get('signal')) || undefined;
     return { ...(t !== undefined && { timeout: t }), ...(signal && { signal }) };
   };
   return [
