@@ -63,6 +63,9 @@ function archivePath(ctx: RequestContext): string {
   const path = ctx.query.get('path');
   // sic: dockerd's message has no space before "cannot".
   if (!path) throw invalidParameter('bad parameter: pathcannot be empty');
+  // No system call takes a NUL; dockerd's lstat fails on it (EINVAL), as a 500 naming its
+  // data-root. The same text, as the client's error, without the host's part.
+  if (path.includes('\0')) throw invalidParameter(`lstat ${path}: invalid argument`);
   return path;
 }
 
