@@ -111,7 +111,8 @@ export function createApiServer(opts: ApiServerOptions, tls?: TlsServerOptions):
     }
     readUpgradeBody(req, socket, head).then(
       (body) => dispatch(req, new RawSink(socket), Readable.from(body.length ? [body] : [])),
-      () => socket.destroy(),
+      // A body it cannot take is answered; a client gone half way has nobody to answer.
+      (err: unknown) => (err instanceof BerthError ? sendError(new RawSink(socket), err) : socket.destroy()),
     );
   });
   server.on('clientError', (err: Error & { code?: string }, socket: Duplex) => {

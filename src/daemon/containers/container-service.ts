@@ -45,6 +45,10 @@ export class ContainerService {
   async create(body: Record<string, unknown>, name: string | undefined): Promise<{ Id: string; Warnings: string[] }> {
     const warnings = checkCreateBody(body);
     checkConfigTypes(body);
+    const workdir = body.WorkingDir;
+    if (typeof workdir === 'string' && workdir !== '' && !workdir.startsWith('/')) {
+      throw invalidParameter(`the working directory '${workdir}' is invalid, it needs to be an absolute path`);
+    }
     validateRestartPolicy((body.HostConfig as Record<string, unknown> | undefined) ?? {});
     const imageName = body.Image;
     if (typeof imageName !== 'string' || imageName === '') throw invalidParameter('Config cannot be empty in order to create a container');

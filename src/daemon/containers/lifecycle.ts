@@ -319,6 +319,7 @@ export class Lifecycle {
    * finds the container running (304) and a pause pauses it, at once, and a kill or a forced
    * removal ends the wait — nothing queues behind a stop that may never end. */
   async stop(idOrName: string, opts: { signal?: string; timeout?: number } = {}): Promise<void> {
+    if (opts.signal !== undefined) signalNumber(opts.signal); // a bad one is refused before anything is sent
     const c = this.deps.svc.resolve(idOrName);
     const pending = await this.#mutex.run(c.id, () => this.#signalStop(c.id, opts));
     if (pending) await this.#awaitStop(c, pending);
@@ -326,6 +327,7 @@ export class Lifecycle {
 
   /** docker restart: stop if running, then start, as one operation. */
   restart(idOrName: string, opts: { signal?: string; timeout?: number } = {}): Promise<void> {
+    if (opts.signal !== undefined) signalNumber(opts.signal);
     const c = this.deps.svc.resolve(idOrName);
     return this.#mutex.run(c.id, async () => {
       const now = this.deps.svc.resolve(c.id);
@@ -443,8 +445,12 @@ export class Lifecycle {
   }
 
   /** POST /containers/{id}/wait: not-running (default), next-exit, or removed. */
-  async wait(idOrName: string, condition = 'not-running'): Promise<{ StatusCode: number; Error: null }> {
-    const c = this.deps.svc.resolve(idOrName);
+  /** Throws at once for an unknown container, so the API can answer 404 before its 200. */
+  wait(idOrName: string, condition = 'not-running'): Promise<{ StatusCode: number; Error: null }> {
+    return this.#waitFor(this.deps.svc.resolve(idOrName), condition);
+  }
+
+  async #waitFor(c: ContainerRow, condition: string): Promise<{ StatusCode: number; Error: null }> {
     const running = isActive(c.status);
     if (condition === 'removed') {
       const removed = this.#tracker.removal(c.id);
