@@ -86,6 +86,9 @@ const CORPUS: Record<string, RouteCorpus> = {
     { path: '/images/create?fromImage=busybox&tag=bad%20tag' },
     { path: '/images/create?fromSrc=a%00b' },
     { path: '/images/create?fromSrc=ftp://127.0.0.1/x' },
+    { path: '/images/create?fromSrc=-&changes=WORKDIR%20/a%00b', body: Buffer.alloc(0) },
+    { path: '/images/create?fromSrc=-&changes=BOGUS%20x', body: Buffer.alloc(0) },
+    { path: '/images/create?fromSrc=-&repo=UPPER', body: Buffer.alloc(0) },
   ],
   // A body that is not an image archive is answered in-band with a 200, as dockerd does.
   'POST /images/load': () => [],
@@ -248,6 +251,8 @@ const CORPUS: Record<string, RouteCorpus> = {
     { path: `/commit?container=${ids.stopped}&repo=UPPER` },
     { path: `/commit?container=${ids.stopped}&repo=a%00b` },
     { path: `/commit?container=${ids.stopped}&changes=BOGUS%20x` },
+    { path: `/commit?container=${ids.stopped}&changes=WORKDIR%20/a%00b` },
+    { path: `/commit?container=${ids.stopped}&changes=ENV%20A=b%00c` },
     json(`/commit?container=${ids.stopped}`, '{"Cmd": '),
     json(`/commit?container=${ids.stopped}`, [1]),
     json(`/commit?container=${ids.stopped}`, { Cmd: 5 }),
