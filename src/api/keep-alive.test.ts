@@ -90,6 +90,38 @@ test(`${ROUNDS} streaming requests on one connection leave its listener counts w
   }
 });
 
+test('a big export to a slow reader leaves no listener behind per wait for the socket to drain', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-keepalive-'));
+  // 32 MiB in 16 KiB pieces: the reader below makes the server wait on most of them.
+  const files = { export: async () => Readable.from((function* () { for (let i = 0; i < 2048; i++) yield Buffer.alloc(16 * 1024, i); })()) } as unknown as ContainerFilesBackend;
+  const server = createApiServer({ routes: containerFilesRoutes(files), logger: createLogger('error'), serverHeader: 'berth/test (linux)' });
+  const warnings: Error[] = [];
+  const onWarning = (w: Error): number => warnings.push(w);
+  process.on('warning', onWarning);
+  try {
+    await new Promise<void>((r) => server.listen(join(dir, 'api.sock'), r));
+    const received = await new Promise<number>((resolve, reject) => {
+      http.get({ socketPath: join(dir, 'api.sock'), path: '/v1.56/containers/c/export' }, (res) => {
+        let n = 0;
+        res.on('data', (c: Buffer) => {
+          n += c.length;
+          res.pause();
+          setImmediate(() => res.resume());
+        });
+        res.on('end', () => resolve(n));
+        res.on('error', reject);
+      }).on('error', reject);
+    });
+    assert.equal(received, 2048 * 16 * 1024);
+    assert.deepEqual(warnings.map((w) => `${w.name}: ${w.message}`), []);
+  } finally {
+    process.off('warning', onWarning);
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 const f = useBusyboxDaemon();
 
 test(`berthd: ${ROUNDS} logs, stats, events and top requests on one connection, no listener warning`, async () => {

@@ -1,6 +1,6 @@
 // A container's filesystem: changes against its image (docker diff), export, docker cp's
 // stat/archive/extract, and commit (a new image from the changes).
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { Route } from '../route.ts';
 import type { RequestContext } from '../context.ts';
 import { boolParam } from '../query.ts';
@@ -76,9 +76,23 @@ async function pipe(ctx: RequestContext, tar: Readable, contentType: string, hea
   let next = await chunks.next(); // an error before the first byte still gets its own status
   const out = ctx.stream(200, contentType, headers);
   for (; !next.done; next = await chunks.next()) {
-    if (!out.write(next.value)) await new Promise((r) => (out.once('drain', r), out.once('close', r)));
+    if (!out.write(next.value)) await drained(out);
   }
   out.end();
+}
+
+/** The client has taken what was written, or gone; neither listener outlives the wait (a big
+ * export waits thousands of times on one response). */
+function drained(out: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.once('drain', done);
+    out.once('close', done);
+  });
 }
 
 async function commit(ctx: RequestContext, b: ContainerFilesBackend): Promise<void> {
