@@ -86,6 +86,7 @@ const CORPUS: Record<string, RouteCorpus> = {
     { path: '/images/create?fromImage=busybox&tag=bad%20tag' },
     { path: '/images/create?fromSrc=a%00b' },
     { path: '/images/create?fromSrc=ftp://127.0.0.1/x' },
+    { path: '/images/create?fromSrc=http://127.0.0.1:1/a%00b', message: 'parse "http://127.0.0.1:1/a\\u0000b": net/url: invalid control character in URL' },
     { path: '/images/create?fromSrc=-&changes=WORKDIR%20/a%00b', body: Buffer.alloc(0) },
     { path: '/images/create?fromSrc=-&changes=BOGUS%20x', body: Buffer.alloc(0) },
     { path: '/images/create?fromSrc=-&repo=UPPER', body: Buffer.alloc(0) },
