@@ -73,8 +73,8 @@ export class RequestContext {
     this.#sink.send(status, headers);
   }
 
-  /** Start a streamed answer (progress, events, logs, tar); the caller writes and ends it. */
-  /** A streamed answer. `flush: false` when the body follows at once (headers go with it). */
+  /** A streamed answer (progress, events, logs, tar); the caller writes and ends it.
+   * `flush: false` when the body follows at once (headers go with it). */
   stream(status: number, contentType: string, headers: Headers = {}, flush = true): Writable {
     return this.#sink.begin(status, { 'Content-Type': contentType, ...headers }, flush);
   }
@@ -86,6 +86,6 @@ export class RequestContext {
 
   /** Runs when the client goes away, so long streams can stop their work. */
   onClose(fn: () => void): void {
-    this.req.socket.once('close', fn);
+    this.#sink.onClose(fn);
   }
 }

@@ -11,12 +11,20 @@ export function boolParam(q: URLSearchParams, name: string, fallback = false): b
   return !FALSE_WORDS.has(v.trim().toLowerCase());
 }
 
+/** strconv.Atoi as dockerd parses `t` and `limit`: an optional sign and decimal digits within
+ * int64, else dockerd's (400) text. Beyond 2^53 the number is approximate, which no caller
+ * minds (a timeout of more than 285 million years is forever). */
 export function intParam(q: URLSearchParams, name: string, fallback?: number): number | undefined {
   const v = q.get(name);
   if (v === null || v === '') return fallback;
-  if (!/^-?\d+$/.test(v)) throw invalidParameter(`invalid value for ${name}: "${v}" is not an integer`);
-  return Number(v);
+  const quoted = JSON.stringify(v);
+  if (!/^[+-]?\d+$/.test(v)) throw invalidParameter(`strconv.Atoi: parsing ${quoted}: invalid syntax`);
+  const n = BigInt(v);
+  if (n > INT64_MAX || n < -INT64_MAX - 1n) throw invalidParameter(`strconv.Atoi: parsing ${quoted}: value out of range`);
+  return Number(n);
 }
+
+const INT64_MAX = 2n ** 63n - 1n;
 
 export type Filters = Map<string, string[]>;
 

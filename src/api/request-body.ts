@@ -2,7 +2,8 @@
 // `Content-Type: application/json`, malformed JSON is a 400 that says where it broke, and a
 // body over the limit is refused before it is buffered whole. The text of each number that
 // JS would not print back the same (`1.0`, `1e7`, digits past 2^53) is kept beside the parsed
-// body, so a check can judge the number as Go's decoder would (api/go-decode.ts).
+// body, so a check can judge the number as Go's decoder would (api/go-decode.ts). A string
+// with a NUL byte is refused (see nulString).
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { invalidParameter } from './types/errors.ts';
@@ -42,11 +43,38 @@ export async function readJsonBody(
   if (ct !== 'application/json') {
     throw invalidParameter(`unsupported Content-Type header (${req.headers['content-type'] ?? ''}): must be 'application/json'`);
   }
+  let value: unknown;
   try {
-    return JSON.parse(text, keepNumberText as never);
+    value = JSON.parse(text, keepNumberText as never);
   } catch (err) {
     throw invalidParameter(`invalid JSON: ${(err as Error).message}`);
   }
+  const nul = nulString(value, '');
+  if (nul !== undefined) throw invalidParameter(`invalid JSON: the string at ${nul || 'the top'} contains a NUL byte`);
+  return value;
+}
+
+/** Where a string (value or key) with a NUL byte is, as a path ("HostConfig.Binds[0]"), if any.
+ * No field of the API can hold one: each ends up in a path, an argument, an environment or a
+ * spec that a system call or runc reads as a C string, and fails there (dockerd answers some
+ * with a 500 at create, most only at start), so it is refused at the door. */
+function nulString(value: unknown, at: string): string | undefined {
+  if (typeof value === 'string') return value.includes('\0') ? at : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = nulString(value[i], `${at}[${i}]`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    const key = at ? `${at}.${k}` : k;
+    if (k.includes('\0')) return JSON.stringify(key);
+    const found = nulString(v, key);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /**

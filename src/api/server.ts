@@ -12,6 +12,7 @@ import type { Route } from './route.ts';
 import { BerthError, statusOfKind } from './types/errors.ts';
 import { MAX_API_VERSION, MIN_API_VERSION, versionLessThan } from './types/version.ts';
 import { readUpgradeBody } from './upgrade-body.ts';
+import { answerPlainHttp } from './tls-sniff.ts';
 import type { Logger } from '../lib/logger.ts';
 
 export interface ApiServerOptions {
@@ -52,6 +53,7 @@ export function createApiServer(opts: ApiServerOptions, tls?: TlsServerOptions):
     },
   };
   const server: http.Server = tls ? https.createServer({ ...serverOptions, ...tls }) : http.createServer(serverOptions);
+  if (tls) answerPlainHttp(server as https.Server);
 
   const dispatch = async (req: IncomingMessage, sink: ResponseSink, body: Readable): Promise<void> => {
     const { version, path } = splitVersion(req.url ?? '/');
@@ -65,11 +67,9 @@ export function createApiServer(opts: ApiServerOptions, tls?: TlsServerOptions):
     sink.setHeader('Ostype', 'linux');
     const requested = version ?? MAX_API_VERSION;
     const versionError = checkVersion(requested);
-    if (versionError) {
-      // dockerd answers clients older than 1.24 in plain text: they cannot read JSON errors.
-      if (versionError.tooOld) return sink.send(400, { 'Content-Type': 'text/plain; charset=utf-8' }, versionError.message + '\n');
-      return sendError(sink, new BerthError('invalid-parameter', versionError.message));
-    }
+    // Too old or too new, JSON like every other error (dockerd answers below 1.24 in plain text,
+    // which only clients that old expect; no client we serve is).
+    if (versionError) return sendError(sink, new BerthError('invalid-parameter', versionError));
     sink.setHeader('Docker-Experimental', String(opts.experimental ?? false));
     const { route, params } = match;
     const ctx = new RequestContext({ req, body, sink, params, query: path.searchParams, version: requested });
@@ -111,7 +111,8 @@ export function createApiServer(opts: ApiServerOptions, tls?: TlsServerOptions):
     }
     readUpgradeBody(req, socket, head).then(
       (body) => dispatch(req, new RawSink(socket), Readable.from(body.length ? [body] : [])),
-      () => socket.destroy(),
+      // A body it cannot take is answered; a client gone half way has nobody to answer.
+      (err: unknown) => (err instanceof BerthError ? sendError(new RawSink(socket), err) : socket.destroy()),
     );
   });
   server.on('clientError', (err: Error & { code?: string }, socket: Duplex) => {
@@ -129,16 +130,13 @@ function splitVersion(rawUrl: string): { version?: string; path: URL } {
   return { version: m[1]!, path: url };
 }
 
-/** The version error, if any; `tooOld` is below 1.24, the minimum we serve. */
-function checkVersion(v: string): { message: string; tooOld: boolean } | undefined {
-  if (!/^\d+(\.\d+)*$/.test(v)) return { message: `invalid API version format: ${v}`, tooOld: false };
+/** The version error's text, if any (dockerd's texts; below 1.24 is too old). */
+function checkVersion(v: string): string | undefined {
+  if (!/^\d+(\.\d+)*$/.test(v)) return `invalid API version format: ${v}`;
   if (versionLessThan(v, MIN_API_VERSION)) {
-    const message = `client version ${v} is too old. Minimum supported API version is ${MIN_API_VERSION}, please upgrade your client to a newer version`;
-    return { message, tooOld: true };
+    return `client version ${v} is too old. Minimum supported API version is ${MIN_API_VERSION}, please upgrade your client to a newer version`;
   }
-  if (versionLessThan(MAX_API_VERSION, v)) {
-    return { message: `client version ${v} is too new. Maximum supported API version is ${MAX_API_VERSION}`, tooOld: false };
-  }
+  if (versionLessThan(MAX_API_VERSION, v)) return `client version ${v} is too new. Maximum supported API version is ${MAX_API_VERSION}`;
   return undefined;
 }
 

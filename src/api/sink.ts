@@ -18,6 +18,8 @@ export interface ResponseSink {
   send(status: number, headers: Headers, body?: string | Buffer): void;
   /** Hand over the raw connection after a `101 UPGRADED` (or legacy 200) head. */
   hijack(headers: Headers): Duplex;
+  /** Runs once, when this response is over: sent, or cut by the client going away. */
+  onClose(fn: () => void): void;
 }
 
 export class HttpSink implements ResponseSink {
@@ -52,6 +54,11 @@ export class HttpSink implements ResponseSink {
     socket.write(rawHead(200, headers));
     return socket;
   }
+  onClose(fn: () => void): void {
+    // The response's close, not the socket's: a keep-alive connection carries many requests,
+    // and a listener per request on it would pile up there (MaxListenersExceededWarning).
+    this.#res.once('close', fn);
+  }
 }
 
 export class RawSink implements ResponseSink {
@@ -83,6 +90,10 @@ export class RawSink implements ResponseSink {
       rawHead(101, { ...headers, Connection: 'Upgrade', Upgrade: 'tcp', ...this.#headers }, 'UPGRADED'),
     );
     return this.#socket;
+  }
+  onClose(fn: () => void): void {
+    // An upgraded connection carries this one request: its end is the socket's.
+    this.#socket.once('close', fn);
   }
 }
 

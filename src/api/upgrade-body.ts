@@ -3,12 +3,16 @@
 // (`head`); take exactly Content-Length bytes and put the rest back for the hijacked stream.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { invalidParameter } from './types/errors.ts';
 
 const MAX_UPGRADE_BODY = 1024 * 1024;
 
 export async function readUpgradeBody(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<Buffer> {
-  const length = Number(req.headers['content-length'] ?? 0);
-  if (!Number.isInteger(length) || length < 0 || length > MAX_UPGRADE_BODY) throw new Error('bad content-length');
+  const raw = req.headers['content-length'] ?? '0';
+  const length = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  // Refusals the server answers with a 400 (a reset would leave the client guessing).
+  if (Number.isNaN(length)) throw invalidParameter(`invalid Content-Length: ${JSON.stringify(raw)}`);
+  if (length > MAX_UPGRADE_BODY) throw invalidParameter(`request body too large: ${length} bytes, the limit is ${MAX_UPGRADE_BODY}`);
   let buf = head;
   while (buf.length < length) {
     const chunk = await nextChunk(socket);

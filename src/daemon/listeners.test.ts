@@ -48,6 +48,50 @@ test('--tlsverify requires a client certificate signed by the CA', { skip: requi
   }
 });
 
+/** What the server sends back for `bytes` until it closes the connection (bounded). */
+function rawExchange(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1', () => s.write(bytes));
+    let out = '';
+    const timer = setTimeout(() => (s.destroy(), reject(new Error(`no close within 10 s; got ${JSON.stringify(out)}`))), 10_000);
+    s.on('data', (c: Buffer) => (out += c.toString('latin1')));
+    s.on('error', (err) => (clearTimeout(timer), reject(err)));
+    s.on('close', () => (clearTimeout(timer), resolve(out)));
+  });
+}
+
+/** A berthd with a TLS listener (no client certificates asked for) on a free loopback port. */
+async function withTlsDaemon(fn: (port: number) => Promise<void>): Promise<void> {
+  const port = await freePort();
+  const d = await startBerthd({ args: ['-H', `tcp://127.0.0.1:${port}`, '--tls', '--tlscert', certs.serverCert, '--tlskey', certs.serverKey] });
+  try {
+    await fn(port);
+  } finally {
+    await d.cleanup();
+  }
+}
+
+test('plain HTTP to the TLS port gets the 400 dockerd sends, then TLS still works', async () => {
+  await withTlsDaemon(async (port) => {
+    // Go's answer byte for byte (dockerd 20.10 measured: the same bytes for GET; it closes
+    // silently for DELETE, where we answer too).
+    const expected = 'HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n';
+    for (const req of ['GET /_ping HTTP/1.1\r\nHost: x\r\n\r\n', 'DELETE /containers/x HTTP/1.1\r\nHost: x\r\n\r\n', 'x']) {
+      assert.equal(await rawExchange(port, req), expected, JSON.stringify(req));
+    }
+    const c = createClient({ endpoint: { host: `tcp://127.0.0.1:${port}`, tls: { verify: true, ca: readFileSync(certs.ca) } } });
+    assert.equal((await c.system.version()).ApiVersion, '1.56');
+  });
+});
+
+test('the docker CLI without TLS at the TLS port shows the daemon\'s answer', { skip: requires('docker') }, async () => {
+  await withTlsDaemon(async (port) => {
+    const r = await run('docker', ['-H', `tcp://127.0.0.1:${port}`, 'version', '--format', '{{.Server.APIVersion}}']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /Client sent an HTTP request to an HTTPS server/);
+  });
+});
+
 test('plain TCP on a non-loopback address is refused without --tls=false', async () => {
   const d = new Berthd({ args: ['-H', 'tcp://0.0.0.0:0'] });
   try {

@@ -12,6 +12,8 @@ export function applyChanges(config: ContainerConfig, changes: readonly string[]
   for (const line of changes) {
     const trimmed = line.trim();
     if (!trimmed) continue;
+    // A NUL would end up in a path, an argument or the environment of every container of the image.
+    if (trimmed.includes('\0')) throw invalidParameter(`invalid change ${JSON.stringify(trimmed)}: a NUL byte is not allowed`);
     const m = /^(\S+)\s*([\s\S]*)$/.exec(trimmed)!;
     const instr = m[1]!.toUpperCase();
     const rest = m[2]!.trim();

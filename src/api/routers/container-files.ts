@@ -1,6 +1,6 @@
 // A container's filesystem: changes against its image (docker diff), export, docker cp's
 // stat/archive/extract, and commit (a new image from the changes).
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { Route } from '../route.ts';
 import type { RequestContext } from '../context.ts';
 import { boolParam } from '../query.ts';
@@ -63,6 +63,9 @@ function archivePath(ctx: RequestContext): string {
   const path = ctx.query.get('path');
   // sic: dockerd's message has no space before "cannot".
   if (!path) throw invalidParameter('bad parameter: pathcannot be empty');
+  // No system call takes a NUL; dockerd's lstat fails on it (EINVAL), as a 500 naming its
+  // data-root. The same text, as the client's error, without the host's part.
+  if (path.includes('\0')) throw invalidParameter(`lstat ${path}: invalid argument`);
   return path;
 }
 
@@ -73,9 +76,23 @@ async function pipe(ctx: RequestContext, tar: Readable, contentType: string, hea
   let next = await chunks.next(); // an error before the first byte still gets its own status
   const out = ctx.stream(200, contentType, headers);
   for (; !next.done; next = await chunks.next()) {
-    if (!out.write(next.value)) await new Promise((r) => (out.once('drain', r), out.once('close', r)));
+    if (!out.write(next.value)) await drained(out);
   }
   out.end();
+}
+
+/** The client has taken what was written, or gone; neither listener outlives the wait (a big
+ * export waits thousands of times on one response). */
+function drained(out: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.once('drain', done);
+    out.once('close', done);
+  });
 }
 
 async function commit(ctx: RequestContext, b: ContainerFilesBackend): Promise<void> {

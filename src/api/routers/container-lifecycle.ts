@@ -43,6 +43,7 @@ export interface LifecycleBackend {
   pause(id: string): Promise<void>;
   update(id: string, body: Record<string, unknown>): Promise<{ Warnings: string[] }>;
   unpause(id: string): Promise<void>;
+  /** Throws at once (no such container) before it returns the wait. */
   wait(id: string, condition: string): Promise<{ StatusCode: number; Error: null }>;
   /** Whether the container has a TTY (raw output) and its log lines, in batches. */
   logs(id: string, req: LogRequest): { tty: boolean; lines: AsyncIterable<LogLine[]> };
@@ -57,11 +58,12 @@ const WAIT_CONDITIONS = ['not-running', 'next-exit', 'removed'];
 export function lifecycleRoutes(b: LifecycleBackend): Route[] {
   const stopOpts = (ctx: RequestContext) => {
     const t = intParam(ctx.query, 't');
-    const signal = ctx.query.get('signal') || undefined;
+    // `signal` arrived with API 1.42; dockerd does not look at it below.
+    const signal = (ctx.versionAtLeast('1.42') && ctx.query.get('signal')) || undefined;
     return { ...(t !== undefined && { timeout: t }), ...(signal && { signal }) };
   };
   return [
-    { method: 'POST', path: '/containers/:id/start', handler: async (ctx) => (await b.start(ctx.params.id!), ctx.sendEmpty(204)) },
+    { method: 'POST', path: '/containers/:id/start', handler: async (ctx) => (refuseStartBody(ctx), await b.start(ctx.params.id!), ctx.sendEmpty(204)) },
     { method: 'POST', path: '/containers/:id/stop', handler: async (ctx) => (await b.stop(ctx.params.id!, stopOpts(ctx)), ctx.sendEmpty(204)) },
     { method: 'POST', path: '/containers/:id/restart', handler: async (ctx) => (await b.restart(ctx.params.id!, stopOpts(ctx)), ctx.sendEmpty(204)) },
     { method: 'POST', path: '/containers/:id/update', handler: async (ctx) => ctx.sendJson(200, await b.update(ctx.params.id!, (await ctx.json<Record<string, unknown>>()) ?? {})) },
@@ -76,12 +78,24 @@ export function lifecycleRoutes(b: LifecycleBackend): Route[] {
   ];
 }
 
+/** A start's HostConfig body went with API 1.24; dockerd refuses any body longer than `{}` (or
+ * of unknown length) rather than ignore settings the client thinks it is making. */
+function refuseStartBody(ctx: RequestContext): void {
+  const length = ctx.header('content-length');
+  const chunked = /chunked/i.test(ctx.header('transfer-encoding') ?? '');
+  if (chunked || Number(length ?? 0) > 7) {
+    throw invalidParameter('starting container with non-empty request body was deprecated since API v1.22 and removed in v1.24');
+  }
+}
+
 async function wait(ctx: RequestContext, b: LifecycleBackend): Promise<void> {
   const condition = ctx.query.get('condition') || 'not-running';
   if (!WAIT_CONDITIONS.includes(condition)) throw invalidParameter(`invalid condition: "${condition}"`);
+  // An unknown container is a 404 before the 200 goes out (the lookup throws at once).
+  const waiting = b.wait(ctx.params.id!, condition);
   const out = ctx.stream(200, 'application/json');
   try {
-    out.end(JSON.stringify(await b.wait(ctx.params.id!, condition)) + '\n');
+    out.end(JSON.stringify(await waiting) + '\n');
   } catch (err) {
     out.end(JSON.stringify({ StatusCode: -1, Error: { Message: (err as Error).message } }) + '\n');
   }

@@ -7,6 +7,7 @@ import type { Route } from '../route.ts';
 import type { RequestContext } from '../context.ts';
 import { invalidParameter } from '../types/errors.ts';
 import { goFieldNames } from '../request-body.ts';
+import { checkGoJson, go } from '../go-decode.ts';
 import { framedWriter, STDOUT } from '../types/stdcopy.ts';
 import { pump, streamType, ttySize, type LogLine } from './container-lifecycle.ts';
 
@@ -31,16 +32,19 @@ export function execRoutes(b: ExecBackend): Route[] {
 
 const CREATE_FIELDS = ['User', 'Privileged', 'Tty', 'ConsoleSize', 'AttachStdin', 'AttachStderr', 'AttachStdout', 'Detach', 'DetachKeys', 'Env', 'WorkingDir', 'Cmd'];
 const START_FIELDS = ['Detach', 'Tty', 'ConsoleSize'];
+/** container.ExecStartOptions as Go decodes it: a `"Detach": "x"` is dockerd's 400. */
+const START_TYPE = go.struct('ExecStartOptions', { Detach: go.bool, Tty: go.bool, ConsoleSize: { kind: 'array', name: '[2]uint', elem: go.uint, length: 2 } });
 
-async function body(ctx: RequestContext, fields: readonly string[]): Promise<Record<string, unknown>> {
+async function body(ctx: RequestContext, fields: readonly string[], goType = 'container.ExecOptions'): Promise<Record<string, unknown>> {
   const v = await ctx.json<unknown>();
   if (v === undefined || v === null) return {};
-  if (typeof v !== 'object' || Array.isArray(v)) throw invalidParameter('json: cannot unmarshal into Go value of type container.ExecOptions');
+  if (typeof v !== 'object' || Array.isArray(v)) throw invalidParameter(`json: cannot unmarshal ${Array.isArray(v) ? 'array' : typeof v} into Go value of type ${goType}`);
   return goFieldNames(v as Record<string, unknown>, fields);
 }
 
 async function start(ctx: RequestContext, b: ExecBackend): Promise<void> {
-  const req = await body(ctx, START_FIELDS);
+  const req = await body(ctx, START_FIELDS, 'container.ExecStartOptions');
+  checkGoJson(req, START_TYPE);
   const detach = req.Detach === true;
   const tty = req.Tty === true;
   // dockerd takes a start's console size only from API 1.42 on, and only with Tty.

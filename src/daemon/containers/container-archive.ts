@@ -5,7 +5,7 @@
 import { lstat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { ContainerRow } from '../../store/containers.ts';
-import { invalidParameter, notFound, systemError } from '../../api/types/errors.ts';
+import { BerthError, invalidParameter, notFound } from '../../api/types/errors.ts';
 import { goFileMode, goTime, hasGoMode, GO_MODE, type PathStat } from '../../api/types/path-stat.ts';
 import { FsView, type BindMount } from '../../image/copy/fs-view.ts';
 import { assertsDirectory, base, clean, join, preserveTrailingDotOrSeparator, split } from '../../image/copy/go-path.ts';
@@ -13,6 +13,7 @@ import { tarTree } from '../../image/copy/tree-tar.ts';
 import { unpack } from '../../image/copy/unpack.ts';
 import { decompressStream } from '../../image/decompress.ts';
 import { copyOwner } from './copy-owner.ts';
+import { copyError, errnoKind, errnoText } from '../../image/copy/copy-errors.ts';
 
 /** The container as its processes see it: rootfs plus HostConfig.Binds ("src:dst[:opts]"). */
 export function containerView(c: ContainerRow, rootfs: string): FsView {
@@ -30,7 +31,20 @@ export function fileNotFound(path: string, container: string): Error {
 }
 
 /** HEAD /containers/{id}/archive: lstat of the path (links on the way followed in scope). */
-export async function statPath(view: FsView, path: string, container: string): Promise<PathStat> {
+export function statPath(view: FsView, path: string, container: string): Promise<PathStat> {
+  return inViewTerms(view, statPathIn(view, path, container));
+}
+
+/** What a copy's errors say, with no host path in them (copy-errors.ts). */
+async function inViewTerms<T>(view: FsView, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    throw copyError(err, view);
+  }
+}
+
+async function statPathIn(view: FsView, path: string, container: string): Promise<PathStat> {
   const abs = path.startsWith('/') ? path : `/${path}`; // dockerd runs it with the container's / as cwd
   // A trailing "/" or "/." makes lstat follow a final link, as the kernel does.
   const cpath = await view.resolve(abs, assertsDirectory(abs));
@@ -41,9 +55,11 @@ export async function statPath(view: FsView, path: string, container: string): P
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw fileNotFound(path, container);
-    throw systemError(`lstat ${path}: ${code === 'ENOTDIR' ? 'not a directory' : code}`); // no host paths in messages
+    // The path as asked for, not the host's (dockerd names its data-root here, in a 500).
+    const e = err as NodeJS.ErrnoException;
+    throw new BerthError(errnoKind(e), `lstat ${path}: ${errnoText(e)}`);
   }
-  if (assertsDirectory(abs) && !st.isDirectory()) throw systemError(`lstat ${path}: not a directory`);
+  if (assertsDirectory(abs) && !st.isDirectory()) throw invalidParameter(`lstat ${path}: not a directory`);
   const mode = goFileMode(Number(st.mode));
   return {
     name: base(path),
@@ -57,7 +73,7 @@ export async function statPath(view: FsView, path: string, container: string): P
 /** GET /containers/{id}/archive: the stat and a tar of the path, named after its last element. */
 export async function archivePath(view: FsView, path: string, container: string): Promise<{ stat: PathStat; tar: Readable }> {
   const abs = preserveTrailingDotOrSeparator(join('/', path), path);
-  const stat = await statPath(view, abs, container);
+  const stat = await statPath(view, abs, container); // the tar's own errors: tree-tar.ts
   const rebase = base(abs);
   if (hasGoMode(stat.mode, GO_MODE.dir)) {
     return { stat, tar: tarTree({ view, sourceDir: abs, include: '.', rebase }) };
@@ -74,7 +90,11 @@ export interface ExtractOptions {
 }
 
 /** PUT /containers/{id}/archive: unpack a (possibly compressed) tar into a directory. */
-export async function extractToDir(view: FsView, path: string, content: Readable, container: string, opts: ExtractOptions): Promise<void> {
+export function extractToDir(view: FsView, path: string, content: Readable, container: string, opts: ExtractOptions): Promise<void> {
+  return inViewTerms(view, extractIn(view, path, content, container, opts));
+}
+
+async function extractIn(view: FsView, path: string, content: Readable, container: string, opts: ExtractOptions): Promise<void> {
   // The destination's links are all followed, the last one too: a link to a directory is fine.
   const dest = await view.resolve(join('/', path), true);
   const st = await lstat(view.hostOf(dest)).catch((err: NodeJS.ErrnoException) => {

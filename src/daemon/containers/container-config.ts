@@ -10,6 +10,8 @@ type Json = Record<string, unknown>;
 const STRING_FIELDS = ['Hostname', 'Domainname', 'User', 'Image', 'WorkingDir', 'StopSignal', 'MacAddress'];
 const BOOL_FIELDS = ['AttachStdin', 'AttachStdout', 'AttachStderr', 'Tty', 'OpenStdin', 'StdinOnce', 'NetworkDisabled', 'ArgsEscaped'];
 const LIST_FIELDS = ['Env', 'Cmd', 'Entrypoint', 'OnBuild', 'Shell'];
+/** strslice.StrSlice in dockerd: a single string is a one-element list. Env and OnBuild are not. */
+const STRSLICE_FIELDS = new Set(['Cmd', 'Entrypoint', 'Shell']);
 const MAP_FIELDS = ['Labels', 'ExposedPorts', 'Volumes'];
 
 export function checkConfigTypes(body: Json): void {
@@ -18,7 +20,7 @@ export function checkConfigTypes(body: Json): void {
   for (const f of BOOL_FIELDS) if (body[f] != null && typeof body[f] !== 'boolean') throw fail(f, 'a boolean');
   for (const f of LIST_FIELDS) {
     const v = body[f];
-    if (v == null || typeof v === 'string') continue; // Cmd/Entrypoint may be a single string
+    if (v == null || (typeof v === 'string' && STRSLICE_FIELDS.has(f))) continue;
     if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw fail(f, 'a list of strings');
   }
   for (const f of MAP_FIELDS) {

@@ -15,6 +15,7 @@ import { archivePath, containerView, extractToDir, statPath } from './container-
 import { rwChanges, withoutRuntimeMountpoints, type RwTree } from './rw-changes.ts';
 import { commitContainer, commitTag } from './container-commit.ts';
 import { alreadyEnded, logFailure } from '../../lib/log-failure.ts';
+import { checkConfigTypes } from './container-config.ts';
 
 export interface ContainerFilesDeps {
   svc: ContainerService;
@@ -73,6 +74,7 @@ export function containerFilesBackend(d: ContainerFilesDeps): ContainerFilesBack
     },
     async commit(req) {
       const c = usable(req.container, 'commit');
+      if (req.config) checkConfigTypes(req.config); // what goes into the image must read back
       const tag = commitTag(req.repo, req.tag);
       const images = svc.deps.images;
       // Paused as `docker pause` does it: inspect says paused meanwhile, pause/unpause events.

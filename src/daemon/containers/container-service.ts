@@ -48,6 +48,10 @@ export class ContainerService {
   async create(body: Record<string, unknown>, name: string | undefined): Promise<{ Id: string; Warnings: string[] }> {
     const warnings = checkCreateBody(body);
     checkConfigTypes(body);
+    const workdir = body.WorkingDir;
+    if (typeof workdir === 'string' && workdir !== '' && !workdir.startsWith('/')) {
+      throw invalidParameter(`the working directory '${workdir}' is invalid, it needs to be an absolute path`);
+    }
     validateRestartPolicy((body.HostConfig as Record<string, unknown> | undefined) ?? {});
     // Before the image and the command, as dockerd checks it.
     const runtime = this.deps.runtimeName((body.HostConfig as { Runtime?: unknown } | undefined)?.Runtime);

@@ -3,21 +3,24 @@
 // cannot be combined with -q (e.g. f) make ps fail, and then it runs without, filtering rows.
 import { execFile } from 'node:child_process';
 import { parsePsOutput } from './ps-output.ts';
-import { systemError } from '../../api/types/errors.ts';
+import { invalidParameter, systemError } from '../../api/types/errors.ts';
 import type { TopResponse } from '../../api/routers/container-observe.ts';
 
 export const DEFAULT_PS_ARGS = '-ef';
 
-/** dockerd refuses to let ps rename a column to something PID-like (e.g. -o user=PID). */
+/** dockerd refuses to let ps rename a column to something PID-like (e.g. -o user=PID); its 500
+ * is the client's error here (400), as is an argument no program can take (a NUL byte). */
 export function validatePsArgs(psArgs: string): void {
+  if (psArgs.includes('\0')) throw invalidParameter('ps: an argument contains a NUL byte');
   for (const m of psArgs.matchAll(/[\t\n\f\r ]+([^\t\n\f\r ]*)=[\t\n\f\r ]*(PID[^\t\n\f\r ]*)/g)) {
-    if (m[1] !== 'pid') throw systemError(`specifying "${m[1]}=${m[2]}" is not allowed`);
+    if (m[1] !== 'pid') throw invalidParameter(`specifying "${m[1]}=${m[2]}" is not allowed`);
   }
 }
 
 interface PsResult {
   stdout: Buffer;
-  error?: { message: string };
+  /** `refused`: ps ran and exited non-zero, i.e. it would not take the caller's arguments. */
+  error?: { message: string; refused: boolean };
 }
 
 function ps(args: string[]): Promise<PsResult> {
@@ -28,7 +31,7 @@ function ps(args: string[]): Promise<PsResult> {
       const first = stderr.toString('utf8').split('\n')[0];
       const code = (err as { code?: unknown }).code;
       const message = first || (typeof code === 'number' ? `exit status ${code}` : err.message);
-      resolve({ stdout, error: { message } });
+      resolve({ stdout, error: { message, refused: typeof code === 'number' } });
     });
   });
 }
@@ -38,6 +41,7 @@ export async function containerTop(psArgs: string, pids: readonly number[]): Pro
   const args = (psArgs || DEFAULT_PS_ARGS).split(' ');
   let res = await ps([...args, `-q${pids.join(',')}`]);
   if (res.error) res = await ps(args);
-  if (res.error) throw systemError(`ps: ${res.error.message}`);
+  // dockerd answers ps's complaint about its arguments with a 500; it is the caller's error.
+  if (res.error) throw (res.error.refused ? invalidParameter : systemError)(`ps: ${res.error.message}`);
   return parsePsOutput(res.stdout, pids);
 }

@@ -315,14 +315,20 @@ export class Lifecycle {
     });
   }
 
-  /** Docker's stop: the stop signal, `timeout` seconds, then SIGKILL. */
-  stop(idOrName: string, opts: { signal?: string; timeout?: number } = {}): Promise<void> {
+  /** Docker's stop: the stop signal, `timeout` seconds (negative: no limit), then SIGKILL. As
+   * in dockerd, only the signalling holds the container's lock, not the wait: a start meanwhile
+   * finds the container running (304) and a pause pauses it, at once, and a kill or a forced
+   * removal ends the wait — nothing queues behind a stop that may never end. */
+  async stop(idOrName: string, opts: { signal?: string; timeout?: number } = {}): Promise<void> {
+    if (opts.signal !== undefined) signalNumber(opts.signal); // a bad one is refused before anything is sent
     const c = this.deps.svc.resolve(idOrName);
-    return this.#mutex.run(c.id, () => this.#stop(c.id, opts));
+    const pending = await this.#mutex.run(c.id, () => this.#signalStop(c.id, opts));
+    if (pending) await this.#awaitStop(c, pending);
   }
 
   /** docker restart: stop if running, then start, as one operation. */
   restart(idOrName: string, opts: { signal?: string; timeout?: number } = {}): Promise<void> {
+    if (opts.signal !== undefined) signalNumber(opts.signal);
     const c = this.deps.svc.resolve(idOrName);
     return this.#mutex.run(c.id, async () => {
       const now = this.deps.svc.resolve(c.id);
@@ -333,21 +339,34 @@ export class Lifecycle {
     });
   }
 
+  /** A whole stop, for callers that hold the lock throughout (restart, shutdown). */
   async #stop(id: string, opts: { signal?: string; timeout?: number }): Promise<void> {
+    const pending = await this.#signalStop(id, opts);
+    if (pending) await this.#awaitStop(this.deps.svc.resolve(id), pending);
+  }
+
+  /** The first half of a stop, under the lock: the stop signal sent, or nothing left to wait for
+   * (a pending restart cancelled). */
+  async #signalStop(id: string, opts: { signal?: string; timeout?: number }): Promise<PendingStop | undefined> {
     const c = this.deps.svc.resolve(id);
     if (c.status === 'restarting' && this.restarts.cancel(c.id)) {
       this.deps.svc.deps.table.update(c.id, { manuallyStopped: true });
-      return this.deps.svc.emit(this.deps.svc.resolve(c.id), 'stop');
+      this.deps.svc.emit(this.deps.svc.resolve(c.id), 'stop');
+      return undefined;
     }
     if (c.status !== 'running' && c.status !== 'paused') throw notModified();
     const cfg = c.config as { StopSignal?: string; StopTimeout?: number };
     const exit = this.#watch(c.id);
-    const timeout = opts.timeout ?? cfg.StopTimeout ?? 10;
     await this.kill(c.id, opts.signal ?? cfg.StopSignal ?? 'TERM').catch(this.#failed('the stop signal', c.id, alreadyEnded)); // ended meanwhile: no failure
-    const timedOut = timeout < 0 ? false : await Promise.race([exit.then(() => false), sleep(timeout * 1000).then(() => true)]);
-    if (timedOut) await this.kill(c.id, 'KILL').catch(this.#failed('SIGKILL after the stop timeout', c.id, alreadyEnded));
+    return { exit, timeout: opts.timeout ?? cfg.StopTimeout ?? 10 };
+  }
+
+  /** The second half: the grace period, SIGKILL after it, the exit. The container may be gone by
+   * then (a forced removal ended the wait): the event names it as it was. */
+  async #awaitStop(c: ContainerRow, { exit, timeout }: PendingStop): Promise<void> {
+    if (!(await exitsWithin(exit, timeout))) await this.kill(c.id, 'KILL').catch(this.#failed('SIGKILL after the stop timeout', c.id, alreadyEnded));
     await exit;
-    this.deps.svc.emit(this.deps.svc.resolve(c.id), 'stop');
+    this.deps.svc.emit(this.deps.svc.deps.table.get(c.id) ?? c, 'stop');
   }
 
   async stopForRemoval(c: ContainerRow): Promise<void> {
@@ -427,8 +446,12 @@ export class Lifecycle {
   }
 
   /** POST /containers/{id}/wait: not-running (default), next-exit, or removed. */
-  async wait(idOrName: string, condition = 'not-running'): Promise<{ StatusCode: number; Error: null }> {
-    const c = this.deps.svc.resolve(idOrName);
+  /** Throws at once for an unknown container, so the API can answer 404 before its 200. */
+  wait(idOrName: string, condition = 'not-running'): Promise<{ StatusCode: number; Error: null }> {
+    return this.#waitFor(this.deps.svc.resolve(idOrName), condition);
+  }
+
+  async #waitFor(c: ContainerRow, condition: string): Promise<{ StatusCode: number; Error: null }> {
     const running = isActive(c.status);
     if (condition === 'removed') {
       const removed = this.#tracker.removal(c.id);
@@ -475,3 +498,34 @@ export class Lifecycle {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface PendingStop {
+  exit: Promise<ExitStatus>;
+  /** Seconds of grace; negative: no limit. */
+  timeout: number;
+}
+
+/** setTimeout's longest delay; a longer wait is a chain of them. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Whether `exit` comes within `seconds` (negative: it always does, however long it takes). The
+ * timer goes as soon as the exit comes, so a stop with a huge `t` leaves nothing behind. */
+async function exitsWithin(exit: Promise<unknown>, seconds: number): Promise<boolean> {
+  const exited = exit.then(() => true, () => true);
+  if (seconds < 0) return exited;
+  const deadline = Date.now() + seconds * 1000;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<boolean>((resolve) => {
+    const arm = (): void => {
+      const left = deadline - Date.now();
+      if (left <= 0) return resolve(false);
+      timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+    };
+    arm();
+  });
+  try {
+    return await Promise.race([exited, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

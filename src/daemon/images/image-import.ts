@@ -8,7 +8,7 @@ import type { ImageConfig, Platform } from '../../image/types.ts';
 import { decompressStream } from '../../image/decompress.ts';
 import { applyChanges } from '../../image/changes.ts';
 import { parseReference, familiarString, type Reference } from '../../image/reference.ts';
-import { invalidParameter } from '../../api/types/errors.ts';
+import { invalidParameter, systemError } from '../../api/types/errors.ts';
 import { ENGINE_VERSION } from '../../lib/build-info.ts';
 
 export interface ImportOptions {
@@ -51,6 +51,9 @@ function targetRef(repo: string | undefined, tag: string | undefined): Reference
 
 /** Only plain http(s) URLs; the daemon fetches them. */
 export async function fetchImportSource(url: string): Promise<Readable> {
+  // WHATWG URLs percent-encode control characters (a NUL too) and fetch anyway; Go's parser,
+  // and so dockerd, refuses them (400).
+  if (/[\x00-\x1f\x7f]/.test(url)) throw invalidParameter(`parse ${JSON.stringify(url)}: net/url: invalid control character in URL`);
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -58,7 +61,10 @@ export async function fetchImportSource(url: string): Promise<Readable> {
     throw invalidParameter(`invalid import source "${url}": use "-" for the request body or an http(s) URL`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw invalidParameter(`unsupported import source scheme ${parsed.protocol}`);
-  const res = await fetch(parsed);
+  // Unreachable is the daemon's trouble (500, as dockerd), said as Go's client says it.
+  const res = await fetch(parsed).catch((err: Error & { cause?: Error }) => {
+    throw systemError(`Get ${JSON.stringify(url)}: ${err.cause?.message ?? err.message}`, err);
+  });
   if (!res.ok || !res.body) throw invalidParameter(`failed to fetch ${url}: ${res.status} ${res.statusText}`);
   return Readable.fromWeb(res.body as WebReadableStream);
 }

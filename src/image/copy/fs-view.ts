@@ -39,6 +39,24 @@ export class FsView {
     return cpath === '/' ? this.root : this.root + cpath;
   }
 
+  /** The container path of a host path of the view (in its rootfs or a mount's source); a
+   * host path outside the view is named by its last component only. */
+  containerOf(host: string): string {
+    for (const [prefix, cpath] of this.hostPrefixes()) {
+      if (host === prefix) return cpath;
+      const rest = prefix === '/' ? host : host.startsWith(`${prefix}/`) ? host.slice(prefix.length) : undefined;
+      if (rest !== undefined) return cpath === '/' ? rest : cpath + rest;
+    }
+    return host.slice(host.lastIndexOf('/') + 1);
+  }
+
+  /** Host directories (mount sources, the rootfs) and the container paths they are seen at,
+   * longest host path first. */
+  hostPrefixes(): [host: string, cpath: string][] {
+    const all: [string, string][] = [...this.mounts.map((m): [string, string] => [m.source, m.destination]), [this.root, '/']];
+    return all.sort((a, b) => b[0].length - a[0].length);
+  }
+
   /**
    * The container path `path` leads to, links resolved inside the view. The last component is
    * followed only when followLast is set (lstat vs stat). Missing components are kept as named,

@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import { byteStream, sortNames, tarChunks, type Change } from '../layers/tar-layer.ts';
 import { dumpXattrs } from '../layers/xattr.ts';
 import { lstatOrNull, type FsView } from './fs-view.ts';
+import { copyError } from './copy-errors.ts';
 
 export const CAPABILITY_XATTR = '^security\\.capability$';
 
@@ -24,14 +25,19 @@ export interface TreeSource {
   skipRoot?: boolean;
 }
 
+/** The stream fails with errors in the view's terms (copy-errors.ts): no host path in them. */
 export function tarTree(src: TreeSource): Readable {
   return byteStream((async function* () {
-    const top = src.include === '.' ? src.sourceDir : `${src.sourceDir === '/' ? '' : src.sourceDir}/${src.include}`;
-    // "dir/." is the directory's contents: a link there is followed, as the kernel would.
-    const cpath = await src.view.resolve(top, src.include === '.');
-    const host = src.view.hostOf(cpath);
-    const xattrs = await dumpXattrs(host, CAPABILITY_XATTR);
-    yield* tarChunks(walk(src, cpath, host), xattrs, { live: true });
+    try {
+      const top = src.include === '.' ? src.sourceDir : `${src.sourceDir === '/' ? '' : src.sourceDir}/${src.include}`;
+      // "dir/." is the directory's contents: a link there is followed, as the kernel would.
+      const cpath = await src.view.resolve(top, src.include === '.');
+      const host = src.view.hostOf(cpath);
+      const xattrs = await dumpXattrs(host, CAPABILITY_XATTR);
+      yield* tarChunks(walk(src, cpath, host), xattrs, { live: true });
+    } catch (err) {
+      throw copyError(err, src.view);
+    }
   })());
 }
 

@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import { FsView } from './fs-view.ts';
 import { unpack } from './unpack.ts';
+import { BerthError } from '../../api/types/errors.ts';
 
 let dir: string;
 let root: string;
@@ -23,11 +24,11 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-type Entry = { name: string; type?: 'file' | 'directory' | 'symlink' | 'link'; linkname?: string; body?: string; mode?: number; uid?: number };
+type Entry = { name: string; type?: 'file' | 'directory' | 'symlink' | 'link'; linkname?: string; body?: string; mode?: number; uid?: number; pax?: Record<string, string> };
 
 function tarOf(entries: Entry[]): Readable {
   const p = pack();
-  for (const e of entries) p.entry({ name: e.name, type: e.type ?? 'file', mode: e.mode ?? 0o644, uid: e.uid ?? 0, gid: 0, mtime: new Date(1_000_000_000_000), ...(e.linkname && { linkname: e.linkname }) }, e.body ?? '');
+  for (const e of entries) p.entry({ name: e.name, type: e.type ?? 'file', mode: e.mode ?? 0o644, uid: e.uid ?? 0, gid: 0, mtime: new Date(1_000_000_000_000), ...(e.linkname && { linkname: e.linkname }), ...(e.pax && { pax: e.pax }) }, e.body ?? '');
   p.finalize();
   return p as unknown as Readable;
 }
@@ -77,4 +78,25 @@ test('bind mounts in the view receive what is written below them', async () => {
   await unpack(view, '/data', tarOf([{ name: 'sub/f', body: 'bound' }]));
   assert.equal(readFileSync(join(source, 'sub', 'f'), 'utf8'), 'bound');
   assert.ok(!existsSync(join(root, 'data', 'sub')));
+});
+
+test('what a tar asks that cannot be done is a 400 in the container\'s terms, never naming the host root', async () => {
+  const view = new FsView(root);
+  const cases: [Entry[], string][] = [
+    [[{ name: 'h', type: 'link', linkname: '/etc/shadow-missing' }], 'link /tmp/etc/shadow-missing /tmp/h: no such file or directory'],
+    [[{ name: 'plain' }, { name: 'plain/child' }], 'open /tmp/plain/child: not a directory'],
+    [[{ name: `a/${'x'.repeat(300)}` }], `lstat /tmp/a/${'x'.repeat(300)}: file name too long`],
+    [[{ name: 'ok', pax: { path: 'nul\0x' } }], 'invalid tar header: "nul\\u0000x" names a NUL byte'],
+    [[{ name: '../escape' }], '"../escape" is outside of "/tmp"'],
+  ];
+  for (const [entries, message] of cases) {
+    await assert.rejects(unpack(view, '/tmp', tarOf(entries)), (err: unknown) => {
+      assert.ok(err instanceof BerthError, String(err));
+      assert.equal(err.kind, 'invalid-parameter', err.message);
+      assert.equal(err.message, message);
+      assert.ok(!err.message.includes(root), 'no host path');
+      return true;
+    });
+  }
+  await assert.rejects(unpack(view, '/tmp', Readable.from([Buffer.alloc(1024, 'z')])), (err: unknown) => err instanceof BerthError && err.kind === 'invalid-parameter');
 });

@@ -12,6 +12,8 @@ import { readTar, type TarHeader } from '../layers/tar-read.ts';
 import { isPrivateXattr, setXattr, skippableXattrError } from '../layers/xattr.ts';
 import { lstatOrNull, type FsView } from './fs-view.ts';
 import { clean, dir, join } from './go-path.ts';
+import { copyError, errnoKind, errnoText } from './copy-errors.ts';
+import { BerthError, invalidParameter } from '../../api/types/errors.ts';
 
 export interface UnpackOptions {
   /** Refuse to replace a directory with a non-directory or the other way round. */
@@ -27,21 +29,34 @@ interface Target {
   host: string;
 }
 
-/** Unpack `source` (an uncompressed tar) into the directory `dest`, a resolved path of the view. */
+/** Unpack `source` (an uncompressed tar) into the directory `dest`, a resolved path of the view.
+ * Errors are BerthErrors in the view's terms (copy-errors.ts): 400 for what the tar asks that
+ * cannot be done, never a host path. */
 export async function unpack(view: FsView, dest: string, source: AsyncIterable<Buffer | Uint8Array>, opts: UnpackOptions = {}): Promise<{ warnings: string[] }> {
+  try {
+    return await unpackEntries(view, dest, source, opts);
+  } catch (err) {
+    throw copyError(err, view);
+  }
+}
+
+async function unpackEntries(view: FsView, dest: string, source: AsyncIterable<Buffer | Uint8Array>, opts: UnpackOptions): Promise<{ warnings: string[] }> {
   const dirs: { host: string; mtime: number }[] = [];
   const warnings: string[] = [];
   for await (const { header: h, body } of readTar(source)) {
+    // Only a PAX record can carry one; no file name can.
+    if (h.name.includes('\0') || h.linkname.includes('\0')) throw invalidParameter(`invalid tar header: ${JSON.stringify(h.name)} names a NUL byte`);
     const name = clean(h.name);
-    // Go lets a bare ".." through (it names the destination's parent); we do not.
-    if (name === '..' || name.startsWith('../')) throw new Error(`"${h.name}" is outside of "${dest}"`);
+    // dockerd lets a name through when its "../" end inside the destination once joined to it
+    // ("../tmp/x" into /tmp); we refuse every name that climbs, and a bare "..".
+    if (name === '..' || name.startsWith('../')) throw invalidParameter(`"${h.name}" is outside of "${dest}"`);
     if (name !== '/') await impliedDirectories(view, join(dest, dir(name)), opts);
     const path = join(dest, name);
     const { host, st } = await view.lstat(path);
     if (st) {
       const isDir = st.isDirectory();
-      if (opts.noOverwriteDirNonDir && isDir && h.type !== 'directory') throw new Error(`cannot overwrite directory "${path}" with non-directory "${dest}"`);
-      if (opts.noOverwriteDirNonDir && !isDir && h.type === 'directory') throw new Error(`cannot overwrite non-directory "${path}" with directory "${dest}"`);
+      if (opts.noOverwriteDirNonDir && isDir && h.type !== 'directory') throw invalidParameter(`cannot overwrite directory "${path}" with non-directory "${dest}"`);
+      if (opts.noOverwriteDirNonDir && !isDir && h.type === 'directory') throw invalidParameter(`cannot overwrite non-directory "${path}" with directory "${dest}"`);
       if (isDir && name === '.') continue;
       if (!isDir || h.type !== 'directory') await rm(host, { recursive: true, force: true });
     }
@@ -63,7 +78,7 @@ async function impliedDirectories(view: FsView, parent: string, opts: UnpackOpti
     const host = view.hostOf(cpath);
     const st = await lstatOrNull(host);
     if (st?.isDirectory()) continue;
-    if (st) throw new Error(`mkdir ${cpath}: not a directory`);
+    if (st) throw invalidParameter(`mkdir ${cpath}: not a directory`);
     await mkdir(host);
     await chmod(host, 0o755);
     if (!opts.noLchown) await lchown(host, 0, 0);
@@ -93,19 +108,19 @@ async function create(view: FsView, dest: string, t: Target, h: TarHeader, body:
       return;
     case 'link': {
       const target = join(dest, h.linkname);
-      if (!target.startsWith(dest)) throw new Error(`invalid hardlink "${target}" -> "${h.linkname}"`);
+      if (!target.startsWith(dest)) throw invalidParameter(`invalid hardlink "${target}" -> "${h.linkname}"`);
       await link((await view.lstat(target)).host, t.host);
       return;
     }
     case 'symlink': {
       // Judged where it points from its own directory; an absolute target counts as inside.
       const target = join(dir(t.path), h.linkname);
-      if (!target.startsWith(dest)) throw new Error(`invalid symlink "${t.path}" -> "${h.linkname}"`);
+      if (!target.startsWith(dest)) throw invalidParameter(`invalid symlink "${t.path}" -> "${h.linkname}"`);
       await symlink(h.linkname, t.host);
       return;
     }
     default:
-      throw new Error(`unhandled tar header type ${h.type.slice('unsupported:'.length)}`);
+      throw invalidParameter(`unhandled tar header type ${h.type.slice('unsupported:'.length)}`);
   }
 }
 
@@ -116,7 +131,8 @@ async function metadata(t: Target, h: TarHeader, opts: UnpackOptions, warnings: 
     try {
       await lchown(t.host, uid, gid);
     } catch (err) {
-      throw new Error(`failed to Lchown "${t.path}" for UID ${uid}, GID ${gid}: ${(err as Error).message}`, { cause: err });
+      const e = err as NodeJS.ErrnoException;
+      throw new BerthError(errnoKind(e), `failed to Lchown "${t.path}" for UID ${uid}, GID ${gid}: lchown ${t.path}: ${errnoText(e)}`, { cause: err });
     }
   }
   for (const [name, value] of h.xattrs) {
