@@ -358,6 +358,11 @@ export class Lifecycle {
     const cfg = c.config as { StopSignal?: string; StopTimeout?: number };
     const exit = this.#watch(c.id);
     await this.kill(c.id, opts.signal ?? cfg.StopSignal ?? 'TERM').catch(this.#failed('the stop signal', c.id, alreadyEnded)); // ended meanwhile: no failure
+    // The process may have ended just before the signal, and its restart policy scheduled a
+    // restart before the kill could mark the stop as the user's: the stop cancels that restart.
+    if (!this.#shuttingDown && this.deps.svc.resolve(c.id).status === 'restarting' && this.restarts.cancel(c.id)) {
+      this.deps.svc.deps.table.update(c.id, { manuallyStopped: true });
+    }
     return { exit, timeout: opts.timeout ?? cfg.StopTimeout ?? 10 };
   }
 
