@@ -36,6 +36,16 @@ export async function unmountRootfs(layers: LayerStore, rwCacheId: string): Prom
   });
 }
 
+/** Removes the container's writable layer in the queue of its rootfs's mounts: a mount or
+ * unmount asked for before (an exit's unmount, a copy's release) is done first, the rootfs is
+ * unmounted (lazily if busy) before the layer is renamed away, and a mount asked for after
+ * finds no layer and makes nothing. Without the queue, an exit's unmount still on its way would
+ * miss a target renamed from under it and leave the overlay mounted in the staging debris. */
+export function removeRootfsLayer(layers: LayerStore, rwCacheId: string): Promise<void> {
+  if (!(layers instanceof Overlay2Store)) return layers.removeLayer(rwCacheId);
+  return queues.run(mergedPath(layers, rwCacheId), () => layers.removeLayer(rwCacheId));
+}
+
 function isMounted(target: string): boolean {
   return existsSync(target) && mountsUnder(target).includes(target);
 }
