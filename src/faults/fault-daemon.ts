@@ -29,21 +29,24 @@ export class FaultDaemon {
 
   /** A new berthd on the same directory; rejects (with its log) if it does not come up. */
   async start(): Promise<void> {
+    this.#pastLogs += this.#current?.log ?? '';
     // A fresh harness object per start: its readiness check reads its own log only.
     const d = new Berthd({ dir: this.dir });
+    this.#current = d;
     const t0 = performance.now();
     await d.start();
     this.startMs.push(performance.now() - t0);
-    this.#current = d;
   }
 
   async kill(): Promise<void> {
     await this.#current?.kill();
   }
 
-  /** The logs of the daemons started so far, the last one's at the end. */
+  #pastLogs = '';
+
+  /** The logs of every daemon started so far, in order. */
   get log(): string {
-    return this.#current?.log ?? '';
+    return this.#pastLogs + (this.#current?.log ?? '');
   }
 
   async teardown(): Promise<string[]> {

@@ -30,9 +30,12 @@ export class Ledger {
     if (c && c.fate !== 'removed') c.running = answered ? 'yes' : 'uncertain';
   }
 
+  /** An rm -f cut off may have stopped the container without removing it. */
   removed(id: string, answered: boolean): void {
     const c = this.containers.get(id);
-    if (c) c.fate = answered ? 'removed' : 'uncertain';
+    if (!c) return;
+    c.fate = answered ? 'removed' : 'uncertain';
+    if (!answered) c.running = 'uncertain';
   }
 
   imported(id: string): void {

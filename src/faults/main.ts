@@ -9,6 +9,9 @@
 // (p50/p99; a figure to compare runs by, never asserted). Exits 1 on any finding.
 //
 //   node dist/faults/main.js [--kills 24] [--kill-clients 4] [--clients 30] [--load-seconds 60]
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { busyboxRootfs } from '../testing/busybox.ts';
 import { importImage } from '../testing/api.ts';
@@ -63,8 +66,17 @@ async function main(): Promise<number> {
     findings.push(...(await settle(() => checkLeftovers(fd, fd.client(), seen, false), PREPARED_SETTLE_MS)).map((f) => `after the load: ${f}`));
     findings.push(...(await removeAllAndCheck(fd, seen)).map((f) => `after the load: ${f}`));
     return report(findings);
+  } catch (err) {
+    findings.push(`stopped by: ${(err as Error).stack ?? err}`);
+    return report(findings);
   } finally {
     clearTimeout(watchdog);
+    // With findings, the daemons' logs are kept for whoever looks into them.
+    if (findings.length) {
+      const file = join(tmpdir(), `${basename(fd.dir)}.log`);
+      writeFileSync(file, fd.log);
+      say(`berthd's logs: ${file}`);
+    }
     for (const note of await fd.teardown()) say(`teardown: ${note}`);
   }
 }
@@ -105,7 +117,4 @@ function printTally(t: Tally): void {
 
 const ms = (n: number) => `${Math.round(n)} ms`;
 
-process.exitCode = await main().catch((err: Error) => {
-  say(`test-faults: ${err.stack ?? err.message}`);
-  return 1;
-});
+process.exitCode = await main();

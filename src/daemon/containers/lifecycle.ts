@@ -2,7 +2,8 @@
 // prepared after the create, then let go), stop, kill, wait, pause, and the exit path (record
 // the exit, clean runtime state, unmount, auto-remove), each under the container's lock. State
 // changes are committed to the store before they are announced.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ContainerRow, hasProcess, isActive } from '../../store/containers.ts';
 import type { ContainerService } from './container-service.ts';
@@ -426,7 +427,7 @@ export class Lifecycle {
     await this.#prepared.discard(c.id);
     // What a monitor left (a start whose `runc create` failed leaves conmon's socket link).
     await this.deps.conmon.cleanup(c.id).catch(this.#failed('conmon clean-up at removal', c.id));
-    rmSync(this.bundle(c.id), { recursive: true, force: true }); // a few files on tmpfs
+    await rm(this.bundle(c.id), { recursive: true, force: true }); // in the thread pool: not on the run path
     this.deps.logs.removeDir(c);
     await this.deps.svc.remove(c);
     this.#tracker.removed(c.id);

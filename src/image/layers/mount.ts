@@ -2,7 +2,7 @@
 // As docker does, lower layers are named by their short links ("l/<26 chars>") relative to the
 // overlay2 directory, and mount runs with that directory as cwd: with 64-hex ids a deep image's
 // lowerdir list would not fit in the one page the kernel accepts for mount options.
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { invalidParameter, systemError } from '../../api/types/errors.ts';
 import { MNT_DETACH, MS_RDONLY, mount, umount } from './mount-syscalls.ts';
@@ -79,6 +79,14 @@ export async function unmountOrDetach(target: string): Promise<'unmounted' | 'de
 export interface MountEntry {
   point: string;
   fstype: string;
+}
+
+/** Whether path is the root of a mount of another file system than its parent directory's, as
+ * berthd's overlays are (each has a device of its own): two stats, where reading the mount
+ * table costs a millisecond and more on a host with many containers. */
+export function isMountRoot(path: string): boolean {
+  const st = statSync(path, { throwIfNoEntry: false });
+  return st !== undefined && st.dev !== statSync(dirname(path)).dev;
 }
 
 /** The mounts of berthd's mount namespace, in /proc/self/mountinfo's order (mount order). */

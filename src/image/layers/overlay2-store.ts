@@ -17,7 +17,7 @@ import type { Readable } from 'node:stream';
 import { invalidParameter, notFound } from '../../api/types/errors.ts';
 import { extractLayer } from './extract.ts';
 import { DeletedLater } from '../../lib/deleted-later.ts';
-import { mountsUnder, unmountOrDetach } from './mount.ts';
+import { isMountRoot, unmountOrDetach } from './mount.ts';
 import { assertCacheId, fsyncAll, isCacheId, newCacheId, streamSize, syncFs, usage, type AppliedLayer, type DiskUsage, type LayerStore, type LayerStoreOptions } from './store.ts';
 import { byteStream, overlayChanges, tarChunks } from './tar-layer.ts';
 import { dumpXattrs } from './xattr.ts';
@@ -99,18 +99,17 @@ export class Overlay2Store implements LayerStore {
   async removeLayer(cacheId: string): Promise<void> {
     const dir = this.#dir(cacheId);
     if (!existsSync(dir)) return;
-    // A mount inside (a container's rootfs at <dir>/merged) would move with the rename, stay
+    // A container's rootfs still mounted at <dir>/merged would move with the rename, stay
     // mounted for good, and let the deletion reach into it. Callers unmount first (rootfs.ts
     // removes a container's layer in the queue of its mounts); this is the last line.
-    for (const point of mountsUnder(dir)) {
-      if ((await unmountOrDetach(point)) === 'detached') this.#warn('busy mount in a removed layer detached lazily', { path: point });
-    }
+    const merged = join(dir, 'merged');
+    if (isMountRoot(merged) && (await unmountOrDetach(merged)) === 'detached') this.#warn('busy mount in a removed layer detached lazily', { path: merged });
     const short = existsSync(join(dir, 'link')) ? readFileSync(join(dir, 'link'), 'utf8').trim() : '';
     // Out of sight first (a half-deleted layer must never look usable), then delete.
     const trash = join(this.home, STAGING, `rm-${cacheId}-${randomBytes(4).toString('hex')}`);
     renameSync(dir, trash);
     forgetTarSplit(dir);
-    if (short) rmSync(join(this.home, LINKS, short), { force: true });
+    if (short) await rm(join(this.home, LINKS, short), { force: true }); // dangling now: nothing resolves it
     // The layer is gone once renamed away: its files are deleted behind the caller (a container's
     // removal waits for nothing more; a crash leaves staging debris, which opening the store clears).
     this.#removals.add(trash);
