@@ -1,7 +1,9 @@
 // `make test-faults`: berthd under faults, for CI (not part of `make test`; ~5 minutes here).
 //   1. a SIGKILL loop (kill-loop.ts): berthd killed at random moments during create, start, rm,
 //      import and tag, and started again on the same directories each time;
-//   2. a mixed concurrent load (load.ts): ~30 clients doing create/start/stop/rm -f/top/logs/
+//   2. removals that land on exits (exit-race.ts): 10 clients, each container removed the
+//      moment its `true` has exited;
+//   3. a mixed concurrent load (load.ts): ~30 clients doing create/start/stop/rm -f/top/logs/
 //      inspect/list for a bounded time;
 // each followed by the same checks (checks.ts, ledger.ts): the daemon comes back, nothing it
 // acknowledged is lost, no half-made object is visible, no mount, monitor or cgroup is left for
@@ -19,6 +21,7 @@ import type { BerthClient } from '../client/index.ts';
 import { FaultDaemon } from './fault-daemon.ts';
 import { killLoop } from './kill-loop.ts';
 import { mixedLoad } from './load.ts';
+import { exitRace } from './exit-race.ts';
 import { checkLeftovers, checkWhole } from './checks.ts';
 import { percentile, type Tally } from './stats.ts';
 
@@ -54,6 +57,12 @@ async function main(): Promise<number> {
     findings.push(...k.findings);
     if (k.findings.some((f) => f.includes('did not come back'))) return report(findings);
     findings.push(...(await removeAllAndCheck(fd, k.ledger.seen)).map((f) => `after the SIGKILL loop: ${f}`));
+
+    say('== removals at exits: 10 clients × 15 containers');
+    const x = await exitRace(fd.client(), { clients: 10, rounds: 15, image });
+    printTally(x.ops);
+    findings.push(...x.findings.map((f) => `removals at exits: ${f}`));
+    findings.push(...(await removeAllAndCheck(fd, new Set(x.ids))).map((f) => `after the removals at exits: ${f}`));
 
     say(`== mixed load: ${values.clients} clients for ${values['load-seconds']} s`);
     const l = await mixedLoad(fd.client(), { clients: Number(values.clients), durationMs: Number(values['load-seconds']) * 1000, image });
