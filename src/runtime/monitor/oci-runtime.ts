@@ -19,7 +19,7 @@ export interface OciRuntimeOptions {
   path?: string;
   /** More global flags, e.g. ['--systemd-cgroup'] (a runtime's runtimeArgs). */
   extraArgs?: string[];
-  /** Whether start and delete may go through runc's state layout (runc-shortcuts.ts); by
+  /** Whether start, kill and delete may go through runc's state layout (runc-shortcuts.ts); by
    * default when the binary is called runc. crun's FIFO works the other way round. */
   runcLayout?: boolean;
   timeoutMs?: number;
