@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { busyboxRootfs } from '../testing/busybox.ts';
+import { describeMissing, missing, RUNS_CONTAINERS } from '../testing/prerequisites.ts';
 import { importImage } from '../testing/api.ts';
 import type { BerthClient } from '../client/index.ts';
 import { FaultDaemon } from './fault-daemon.ts';
@@ -39,6 +40,9 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const PREPARED_SETTLE_MS = 20_000;
 
 async function main(): Promise<number> {
+  // As scripts/test's preflight: a machine without what containers need fails at once, by name.
+  const gone = missing(RUNS_CONTAINERS);
+  if (gone.length) return say(`test-faults: this machine lacks what it needs:\n${describeMissing(gone)}`), 1;
   const fd = new FaultDaemon();
   const findings: string[] = [];
   const watchdog = setTimeout(() => {
