@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := /usr/local/bin:$(PATH)
 
-.PHONY: setup build test demo demo-stop typecheck clean bench
+.PHONY: setup build test test-faults demo demo-stop typecheck clean bench
 
 setup:
 	scripts/setup
@@ -16,6 +16,10 @@ typecheck:
 ## test: setup, then every test (unit and end-to-end against a real berthd)
 test: setup
 	scripts/test
+
+## test-faults: setup, then berthd under faults (SIGKILL loop, concurrent load; ~5 min, not in `test`)
+test-faults: setup
+	scripts/test-faults
 
 ## demo: setup, start berthd on its default socket, show it working through the berth CLI
 demo: setup

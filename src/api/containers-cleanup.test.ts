@@ -3,6 +3,7 @@
 // log, exit file, attach socket or exec session.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
@@ -61,4 +62,21 @@ test('create/start/exec/stop/rm cycles leave no mount, cgroup, process or file b
   const logs = join(f.d.dir, 'data', 'containers');
   const logDirs = () => (existsSync(logs) ? readdirSync(logs) : []);
   await until('no log directory is left', () => logDirs().length === 0);
+});
+
+test('a rootfs still busy at the exit stays mounted, and the removal takes it away (lazily) all the same', { skip }, async (t) => {
+  const id = (await docker(['run', '-d', 'busybox', 'sleep', '1000'])).stdout.trim();
+  const merged = (await docker(['inspect', '-f', '{{.GraphDriver.Data.MergedDir}}', id])).stdout.trim();
+  // A host process with its cwd in the rootfs: the exit's unmount is refused (EBUSY).
+  const holder = spawn('sleep', ['60'], { cwd: merged, stdio: 'ignore' });
+  t.after(() => holder.kill('SIGKILL'));
+  const mounted = () => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((l) => l.split(' ')[4] === merged);
+  assert.equal((await docker(['stop', '-t', '0', id])).code, 0);
+  assert.ok(mounted(), 'the exit could not unmount the busy rootfs');
+  assert.match(f.d.log, /unmount at exit failed/);
+  const rm = await docker(['rm', id]);
+  assert.equal(rm.code, 0, rm.stderr);
+  const left = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(f.d.dir));
+  assert.deepEqual(left, [], 'nothing is mounted under the daemon directory, in the staging debris neither');
+  assert.match(f.d.log, /busy mount in a removed layer detached lazily/);
 });

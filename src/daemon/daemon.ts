@@ -39,6 +39,7 @@ import { ENGINE_VERSION } from '../lib/build-info.ts';
 import { registryLogin } from './registry-login.ts';
 import { RootfsAccess } from './containers/rootfs-access.ts';
 import { containerFilesBackend } from './containers/container-files-backend.ts';
+import { unmountStale } from './stale-mounts.ts';
 
 export interface Daemon {
   readonly id: string;
@@ -58,6 +59,10 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
   const settings = new SettingsTable(db);
   const daemonId = settings.getOrCreate('daemon-id', () => randomUUID());
   const events = new EventsService(new EventsTable(db));
+  const containersTable = new ContainersTable(db);
+  // Before the stores clear their debris: what a killed daemon left mounted (stale-mounts.ts).
+  const mayRun = containersTable.all().filter((c) => c.status === 'running' || c.status === 'paused');
+  await unmountStale({ dataRoot: config.dataRoot, execRoot: config.execRoot, keepRootfs: mayRun.map((c) => c.rwCacheId) }, logger);
   const { images, driverStatus } = await setupImages(config, db, events, logger);
   const runtimes = new ContainerRuntimes({
     execRoot: config.execRoot,
@@ -66,7 +71,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     logger,
   });
   const containers = new ContainerService({
-    table: new ContainersTable(db),
+    table: containersTable,
     images,
     events,
     logger,

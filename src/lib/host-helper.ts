@@ -143,8 +143,9 @@ export class HostHelper {
     await this.#request('mount', [r.cwd ?? '', r.source, r.target, r.fstype, r.flags ?? 0, r.data]);
   }
 
-  async umount(target: string): Promise<void> {
-    await this.#request('umount', [target, 0]);
+  /** flags: umount2's (MNT_DETACH = 2 for a lazy unmount). */
+  async umount(target: string, flags = 0): Promise<void> {
+    await this.#request('umount', [target, flags]);
   }
 
   /** Starts `argv` detached (its own session) with fd 3 as a pipe back; see SCRIPT. */

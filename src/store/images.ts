@@ -147,6 +147,18 @@ export class ImagesTable {
     return orphans;
   }
 
+  /** Layers no image uses (a crash between a layer's commit and its image's leaves them),
+   * children before parents; their rows are deleted and returned. */
+  deleteUnusedLayers(): LayerRow[] {
+    const unused = this.#db.statement('SELECT * FROM layers l WHERE NOT EXISTS (SELECT 1 FROM image_layers il WHERE il.chain_id = l.chain_id) AND NOT EXISTS (SELECT 1 FROM layers c WHERE c.parent = l.chain_id)');
+    const out: LayerRow[] = [];
+    for (let rows = unused.all() as Row[]; rows.length; rows = unused.all() as Row[]) {
+      for (const r of rows) this.#db.statement('DELETE FROM layers WHERE chain_id = ?').run(r.chain_id as string);
+      out.push(...rows.map(layer));
+    }
+    return out;
+  }
+
   addLayerBlob(b: LayerBlob): void {
     this.#db.statement('INSERT OR IGNORE INTO layer_blobs (diff_id, blob_digest, media_type, size, repository) VALUES (?, ?, ?, ?, ?)').run(b.diffId, b.blobDigest, b.mediaType, b.size, b.repository);
   }

@@ -12,6 +12,7 @@ import { generateName, isValidName } from './names.ts';
 import { validateRestartPolicy } from './restart-policy.ts';
 import { resolveLogConfig, type DaemonLogDefaults } from './log-config.ts';
 import { checkCreateBody } from './host-config-check.ts';
+import { removeRootfsLayer } from './rootfs.ts';
 
 export interface ContainerServiceDeps {
   table: ContainersTable;
@@ -128,7 +129,7 @@ export class ContainerService {
   async remove(c: ContainerRow): Promise<void> {
     this.assertRemovable(c);
     this.deps.table.update(c.id, { status: 'removing' });
-    await this.deps.images.deps.layers.removeLayer(c.rwCacheId);
+    await removeRootfsLayer(this.deps.images.deps.layers, c.rwCacheId);
     this.deps.table.delete(c.id);
     this.emit(c, 'destroy');
   }

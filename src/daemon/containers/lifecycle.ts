@@ -2,7 +2,8 @@
 // prepared after the create, then let go), stop, kill, wait, pause, and the exit path (record
 // the exit, clean runtime state, unmount, auto-remove), each under the container's lock. State
 // changes are committed to the store before they are announced.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ContainerRow, hasProcess, isActive } from '../../store/containers.ts';
 import type { ContainerService } from './container-service.ts';
@@ -237,7 +238,8 @@ export class Lifecycle {
     const autoRemove = (c.hostConfig as { AutoRemove?: boolean }).AutoRemove === true;
     const unmount = autoRemove || !this.deps.rootfsInUse?.(id);
     await Promise.all([
-      unmount ? unmountRootfs(svc.deps.images.deps.layers, c.rwCacheId).catch(this.#failed('unmount at exit', id)) : undefined,
+      // A busy rootfs stays mounted until the next start shares it or the removal detaches it.
+      unmount ? unmountRootfs(svc.deps.images.deps.layers, c.rwCacheId).catch(logFailure(this.deps.logger, 'unmount at exit', { fields: { container: id }, level: 'warn' })) : undefined,
       this.deps.logs.finish(id).catch(this.#failed('the log\'s last rotation at exit', id)),
       runtime.delete(id, true).catch(this.#failed('runc delete at exit', id)),
       conmon.cleanup(id).catch(this.#failed('conmon clean-up at exit', id)),
@@ -430,7 +432,12 @@ export class Lifecycle {
    * policy, a health action) can start it between the forced stop and the removal. */
   removeContainer(c: ContainerRow, force: boolean): Promise<void> {
     return this.#mutex.run(c.id, async () => {
-      const now = this.deps.svc.resolve(c.id);
+      // An exit being recorded (the row says "exited" before its unmount, `die` and --rm are
+      // done) finishes first, as for a start: its clean-up must not run into the removal.
+      const exiting = this.#exiting.get(c.id);
+      await exiting;
+      const now = exiting ? this.deps.svc.deps.table.get(c.id) : this.deps.svc.resolve(c.id);
+      if (!now) return; // it removed itself (--rm) as its exit was recorded
       if (force && now.status !== 'created' && now.status !== 'exited' && now.status !== 'dead') await this.stopForRemoval(now);
       // A container that removes itself (--rm) is gone once its exit is recorded.
       const left = this.deps.svc.deps.table.get(c.id);
@@ -444,7 +451,7 @@ export class Lifecycle {
     await this.#prepared.discard(c.id);
     // What a monitor left (a start whose `runc create` failed leaves conmon's socket link).
     await this.deps.conmon.cleanup(c.id).catch(this.#failed('conmon clean-up at removal', c.id));
-    rmSync(this.bundle(c.id), { recursive: true, force: true }); // a few files on tmpfs
+    await rm(this.bundle(c.id), { recursive: true, force: true }); // in the thread pool: not on the run path
     this.deps.logs.removeDir(c);
     await this.deps.svc.remove(c);
     this.#tracker.removed(c.id);
@@ -488,6 +495,11 @@ export class Lifecycle {
       else if (!row || (row.status !== 'running' && row.status !== 'paused')) await runtime.delete(state.id, true).catch(this.#failed('runc delete of a leftover at restore', state.id));
       // Frozen for a copy when the last daemon went away: nobody will thaw it but us.
       else if (row.status === 'running' && state.status === 'paused') await runtime.resume(state.id).catch(this.#failed('runc resume of a copy\'s freeze at restore', state.id, alreadyEnded));
+    }
+    // Removals the last daemon did not finish (killed between their steps): done now, so no
+    // container is seen without its layer.
+    for (const c of svc.deps.table.all().filter((r) => r.status === 'removing')) {
+      await this.#remove(c).catch(logFailure(this.deps.logger, 'finishing a removal at restore', { fields: { container: c.id }, level: 'warn' }));
     }
     for (const c of svc.deps.table.all()) {
       if (c.status !== 'running' && c.status !== 'paused') continue;

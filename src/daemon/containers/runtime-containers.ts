@@ -109,16 +109,22 @@ export class RuntimeContainers {
    * process, conmon records that end and exits, and its files go (and the mount, if asked). */
   async end(c: ContainerRow, made: CreatedContainer, unmount: boolean): Promise<void> {
     const { runtime, conmon } = this.#deps;
+    const alive = made.conmonPid > 0 && (await conmon.isAlive(made.conmonPid, c.id));
+    // The waiting process is killed first, and conmon reaps it and records its end before the
+    // delete: the delete then finds the cgroups empty and needs no runc run. (`runc delete
+    // --force` kills it itself but gives up on the cgroups after ~150 ms if the monitor has not
+    // reaped it by then — on a busy machine an empty cgroup was left for good.)
+    const killed = await runtime.kill(c.id, 9).then(() => true, () => false);
+    // Its exit file must be written before the next monitor's run begins, or it would be taken
+    // for that run's exit; a monitor that is gone already writes nothing more.
+    let ended = alive && killed && (await conmon.waitExit(c.id, AbortSignal.timeout(5000)).then(() => true, () => false));
     const deleted = await runtime.delete(c.id, true).then(() => true, () => false);
     if (!deleted && made.pid > 0 && isLiveProcess(made.pid)) {
       // runc could not end it: its init is conmon's child (its pid cannot have been reused).
       signal(made.pid, 'SIGKILL');
       await runtime.delete(c.id, true).catch(this.#failed('runc delete of a created container, after SIGKILL', c.id));
     }
-    // Its exit file must be written before the next monitor's run begins, or it would be taken
-    // for that run's exit; a monitor that is gone already writes nothing more.
-    const alive = made.conmonPid > 0 && (await conmon.isAlive(made.conmonPid, c.id));
-    const ended = alive && (await conmon.waitExit(c.id, AbortSignal.timeout(5000)).then(() => true, () => false));
+    ended ||= alive && (await conmon.waitExit(c.id, AbortSignal.timeout(5000)).then(() => true, () => false));
     if (alive && !ended && (await conmon.isAlive(made.conmonPid, c.id))) signal(made.conmonPid, 'SIGKILL');
     await conmon.cleanup(c.id);
     this.#deps.logs.forget(c.id);

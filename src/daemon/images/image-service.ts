@@ -201,10 +201,18 @@ export class ImageService {
   }
 
   /**
-   * Remove layer directories nothing refers to (after a crash mid-pull); `alsoKnown` holds the
-   * containers' writable layers, which live in the same store.
+   * At startup: layers no image uses (a crash after a layer's commit, before its image's) and
+   * layer directories nothing refers to (a crash mid-pull or mid-removal) go, with the blobs
+   * only they had. `alsoKnown` holds the containers' writable layers, in the same store.
    */
   async collectGarbage(alsoKnown: Set<string> = new Set()): Promise<void> {
+    const unused = this.deps.table.transaction(() => this.deps.table.deleteUnusedLayers());
+    for (const layer of unused) {
+      this.deps.logger.info('removing a layer no image uses', { chainId: layer.chainId });
+      if (!this.deps.table.layerWithDiffId(layer.diffId)) {
+        for (const b of this.deps.table.layerBlobs(layer.diffId)) this.deps.content.delete(b.blobDigest);
+      }
+    }
     const known = new Set([...this.deps.table.allCacheIds(), ...alsoKnown]);
     for (const cacheId of await this.deps.layers.listCacheIds()) {
       if (!known.has(cacheId)) {

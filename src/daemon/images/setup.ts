@@ -18,7 +18,7 @@ export interface ImageSetup {
 export async function setupImages(config: DaemonConfig, db: Database, events: EventsService, logger: Logger): Promise<ImageSetup> {
   const choice = await detectDriver(config.dataRoot, config.storageDriver);
   if (choice.driver !== 'overlay2') logger.warn('using the vfs storage driver (full copies per layer)', { reason: choice.reason });
-  const layers = openLayerStore(choice.driver, config.dataRoot);
+  const layers = openLayerStore(choice.driver, config.dataRoot, { warn: (msg, fields) => logger.warn(msg, fields) });
   const content = new ContentStore(join(config.dataRoot, 'image'));
   const images = new ImageService({ table: new ImagesTable(db), content, layers, events, logger });
   return { images, driverStatus: choice.status };

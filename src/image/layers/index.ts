@@ -4,7 +4,7 @@ export { isCacheId } from './store.ts';
 export { Overlay2Store, MAX_DEPTH } from './overlay2-store.ts';
 export { VfsStore } from './vfs-store.ts';
 export { detectDriver, type DriverChoice } from './detect.ts';
-export { mountOverlay, unmount, mountsUnder } from './mount.ts';
+export { mountOverlay, unmount, unmountOrDetach, isMountRoot, mountPoints, mountsUnder, mountTable, type MountEntry } from './mount.ts';
 
 import type { DriverName, LayerStore, LayerStoreOptions } from './store.ts';
 import { Overlay2Store } from './overlay2-store.ts';

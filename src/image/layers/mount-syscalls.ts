@@ -13,8 +13,11 @@ export async function mount(r: MountRequest): Promise<void> {
   await run('mount', ['-t', r.fstype, r.source, '-o', opts, '--', r.target], r.cwd ? { cwd: r.cwd } : {});
 }
 
-export async function umount(target: string): Promise<void> {
+/** umount2's flag for a lazy unmount: the mount leaves the tree now and goes once unused. */
+export const MNT_DETACH = 2;
+
+export async function umount(target: string, flags = 0): Promise<void> {
   const h = hostHelper();
-  if (h) return h.umount(target);
-  await run('umount', ['--', target]);
+  if (h) return h.umount(target, flags);
+  await run('umount', [...(flags & MNT_DETACH ? ['-l'] : []), '--', target]);
 }

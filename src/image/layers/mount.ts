@@ -2,10 +2,10 @@
 // As docker does, lower layers are named by their short links ("l/<26 chars>") relative to the
 // overlay2 directory, and mount runs with that directory as cwd: with 64-hex ids a deep image's
 // lowerdir list would not fit in the one page the kernel accepts for mount options.
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { invalidParameter, systemError } from '../../api/types/errors.ts';
-import { MS_RDONLY, mount, umount } from './mount-syscalls.ts';
+import { MNT_DETACH, MS_RDONLY, mount, umount } from './mount-syscalls.ts';
 
 const PAGE = 4096;
 
@@ -55,17 +55,61 @@ export async function unmount(target: string): Promise<void> {
   }
 }
 
-/** Mount points at or below dir, deepest first (for cleanup); from /proc/self/mountinfo. */
-export function mountsUnder(dir: string): string[] {
-  const root = realpathSync(dir);
-  const out: string[] = [];
+/**
+ * Unmounts target. When that fails and target is still mounted (busy: a process has a file or
+ * its cwd in it), detaches it lazily: it leaves the tree at once and goes when its last user
+ * does, so nothing stays visible for a later rename or delete to reach into. Rejects only when
+ * even that fails; says which of the two it did.
+ */
+export async function unmountOrDetach(target: string): Promise<'unmounted' | 'detached'> {
+  try {
+    await umount(target);
+    return 'unmounted';
+  } catch (err) {
+    if (!mountPoints().includes(target)) return 'unmounted'; // gone meanwhile (EINVAL/ENOENT)
+    try {
+      await umount(target, MNT_DETACH);
+    } catch (detachErr) {
+      throw systemError(`cannot unmount ${target}: ${(err as Error).message}; lazy unmount: ${(detachErr as Error).message}`, detachErr);
+    }
+    return 'detached';
+  }
+}
+
+export interface MountEntry {
+  point: string;
+  fstype: string;
+}
+
+/** Whether path is the root of a mount of another file system than its parent directory's, as
+ * berthd's overlays are (each has a device of its own): two stats, where reading the mount
+ * table costs a millisecond and more on a host with many containers. */
+export function isMountRoot(path: string): boolean {
+  const st = statSync(path, { throwIfNoEntry: false });
+  return st !== undefined && st.dev !== statSync(dirname(path)).dev;
+}
+
+/** The mounts of berthd's mount namespace, in /proc/self/mountinfo's order (mount order). */
+export function mountTable(): MountEntry[] {
+  const out: MountEntry[] = [];
   for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
     const field = line.split(' ')[4];
     if (field === undefined) continue;
     const point = field.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
-    if (point === root || point.startsWith(`${root}/`)) out.push(point);
+    out.push({ point, fstype: line.split(' - ')[1]?.split(' ')[0] ?? '' });
   }
-  return out.reverse();
+  return out;
+}
+
+export function mountPoints(): string[] {
+  return mountTable().map((m) => m.point);
+}
+
+/** Mount points at or below dir, latest first (a mount made on or inside another goes before
+ * it); from /proc/self/mountinfo. */
+export function mountsUnder(dir: string): string[] {
+  const root = realpathSync(dir);
+  return mountPoints().filter((point) => point === root || point.startsWith(`${root}/`)).reverse();
 }
 
 /** For <home>/<cacheId>/diff with a valid <home>/l/<short> link: home and "l/<short>". */

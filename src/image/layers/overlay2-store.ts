@@ -17,6 +17,7 @@ import type { Readable } from 'node:stream';
 import { invalidParameter, notFound } from '../../api/types/errors.ts';
 import { extractLayer } from './extract.ts';
 import { DeletedLater } from '../../lib/deleted-later.ts';
+import { isMountRoot, unmountOrDetach } from './mount.ts';
 import { assertCacheId, fsyncAll, isCacheId, newCacheId, streamSize, syncFs, usage, type AppliedLayer, type DiskUsage, type LayerStore, type LayerStoreOptions } from './store.ts';
 import { byteStream, overlayChanges, tarChunks } from './tar-layer.ts';
 import { dumpXattrs } from './xattr.ts';
@@ -33,10 +34,14 @@ export class Overlay2Store implements LayerStore {
   /** <root>/overlay2: also the cwd for mounts, so "l/SHORT" lowerdirs resolve. */
   readonly home: string;
   readonly #allowDevices: boolean;
+  readonly #warn: (msg: string, fields: Record<string, string>) => void;
+  readonly #removals: DeletedLater;
 
   constructor(root: string, opts: LayerStoreOptions = {}) {
     this.home = join(root, 'overlay2');
     this.#allowDevices = opts.allowDevices ?? false;
+    this.#warn = opts.warn ?? (() => undefined);
+    this.#removals = new DeletedLater((path, err) => this.#warn('cannot delete a removed layer', { path, error: err.message }));
     mkdirSync(join(this.home, LINKS), { recursive: true });
     chmodSync(this.home, 0o710);
     chmodSync(join(this.home, LINKS), 0o700);
@@ -94,18 +99,21 @@ export class Overlay2Store implements LayerStore {
   async removeLayer(cacheId: string): Promise<void> {
     const dir = this.#dir(cacheId);
     if (!existsSync(dir)) return;
+    // A container's rootfs still mounted at <dir>/merged would move with the rename, stay
+    // mounted for good, and let the deletion reach into it. Callers unmount first (rootfs.ts
+    // removes a container's layer in the queue of its mounts); this is the last line.
+    const merged = join(dir, 'merged');
+    if (isMountRoot(merged) && (await unmountOrDetach(merged)) === 'detached') this.#warn('busy mount in a removed layer detached lazily', { path: merged });
     const short = existsSync(join(dir, 'link')) ? readFileSync(join(dir, 'link'), 'utf8').trim() : '';
     // Out of sight first (a half-deleted layer must never look usable), then delete.
     const trash = join(this.home, STAGING, `rm-${cacheId}-${randomBytes(4).toString('hex')}`);
     renameSync(dir, trash);
     forgetTarSplit(dir);
-    if (short) rmSync(join(this.home, LINKS, short), { force: true });
+    if (short) await rm(join(this.home, LINKS, short), { force: true }); // dangling now: nothing resolves it
     // The layer is gone once renamed away: its files are deleted behind the caller (a container's
     // removal waits for nothing more; a crash leaves staging debris, which opening the store clears).
     this.#removals.add(trash);
   }
-
-  readonly #removals = new DeletedLater();
 
   /** Resolves once the files of every removed layer are deleted. */
   removalsDone(): Promise<void> {
@@ -193,10 +201,17 @@ export class Overlay2Store implements LayerStore {
     symlinkSync(`../${cacheId}/diff`, join(this.home, LINKS, short));
   }
 
-  /** Opening the store (once, at daemon start, hence sync): drop staging debris and dangling short links, restore missing links. */
+  /** Opening the store (once, at daemon start, hence sync): drop staging debris and dangling
+   * short links, restore missing links. The daemon has unmounted anything left mounted in the
+   * debris before (stale-mounts.ts); what still cannot go is logged, never fatal. */
   #recover(): void {
-    rmSync(join(this.home, STAGING), { recursive: true, force: true });
-    mkdirSync(join(this.home, STAGING), { mode: 0o700 });
+    const staging = join(this.home, STAGING);
+    try {
+      rmSync(staging, { recursive: true, force: true });
+    } catch (err) {
+      this.#warn('cannot clear the layer staging directory', { path: staging, error: (err as Error).message });
+    }
+    mkdirSync(staging, { recursive: true, mode: 0o700 });
     const links = join(this.home, LINKS);
     for (const name of readdirSync(links)) {
       if (!existsSync(join(links, name))) unlinkSync(join(links, name)); // existsSync follows the link

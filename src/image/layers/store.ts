@@ -13,6 +13,8 @@ export type DriverName = 'overlay2' | 'vfs';
 export interface LayerStoreOptions {
   /** Accept character/block devices and fifos in layers (default: refuse them). */
   allowDevices?: boolean;
+  /** What the store could not clean up, or had to force (a busy mount detached): for the log. */
+  warn?: (msg: string, fields: Record<string, string>) => void;
 }
 
 export interface AppliedLayer {

@@ -44,8 +44,12 @@ export class VfsStore implements LayerStore {
     mkdirSync(this.#parents, { recursive: true, mode: 0o700 });
     mkdirSync(this.#records, { recursive: true, mode: 0o700 });
     // Opening the store (once, at daemon start): staging debris and orphaned records go.
-    rmSync(this.#staging, { recursive: true, force: true });
-    mkdirSync(this.#staging, { mode: 0o700 });
+    try {
+      rmSync(this.#staging, { recursive: true, force: true });
+    } catch (err) {
+      opts.warn?.('cannot clear the layer staging directory', { path: this.#staging, error: (err as Error).message });
+    }
+    mkdirSync(this.#staging, { recursive: true, mode: 0o700 });
     for (const meta of [this.#parents, this.#records]) {
       for (const id of readdirSync(meta)) if (!existsSync(join(this.#dirs, id))) rmSync(join(meta, id), { recursive: true, force: true });
     }

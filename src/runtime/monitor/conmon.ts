@@ -8,7 +8,7 @@
 // flag keeps conmon a child of its caller, which is what we do not want. The process we spawn
 // exits as soon as it has forked the real monitor and written --conmon-pidfile.
 import { mkdirSync, readlinkSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BerthError } from '../../api/types/errors.ts';
 import { which } from '../../lib/which.ts';
@@ -200,8 +200,8 @@ export class Conmon {
     } catch {
       // no link: nothing in a bundle either
     }
-    if (bundle) for (const f of ['attach', 'ctl', 'winsz']) rmSync(join(bundle, f), { force: true });
-    rmSync(link, { force: true });
-    rmSync(join(this.exitDir, id), { force: true });
+    // In the thread pool, at once: on every exit, and a busy disk makes each unlink slow.
+    const files = [...(bundle ? ['attach', 'ctl', 'winsz'].map((f) => join(bundle, f)) : []), link, join(this.exitDir, id)];
+    await Promise.all(files.map((f) => rm(f, { force: true })));
   }
 }

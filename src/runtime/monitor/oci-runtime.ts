@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { BerthError, type ErrorKind } from '../../api/types/errors.ts';
-import { deleteStopped, startThroughFifo } from './runc-shortcuts.ts';
+import { deleteStopped, signalInit, startThroughFifo } from './runc-shortcuts.ts';
 
 export interface OciRuntimeOptions {
   /** berthd's exec root (e.g. /run/berth); the state goes to <execRoot>/runc unless `root` says. */
@@ -19,7 +19,7 @@ export interface OciRuntimeOptions {
   path?: string;
   /** More global flags, e.g. ['--systemd-cgroup'] (a runtime's runtimeArgs). */
   extraArgs?: string[];
-  /** Whether start and delete may go through runc's state layout (runc-shortcuts.ts); by
+  /** Whether start, kill and delete may go through runc's state layout (runc-shortcuts.ts); by
    * default when the binary is called runc. crun's FIFO works the other way round. */
   runcLayout?: boolean;
   timeoutMs?: number;
@@ -44,7 +44,7 @@ export class OciRuntime {
   readonly root: string;
   readonly extraArgs: readonly string[];
   private timeoutMs: number;
-  /** start and delete without the binary where runc's state layout allows (runc-shortcuts.ts). */
+  /** start, kill and delete without the binary where runc's state layout allows (runc-shortcuts.ts). */
   readonly #shortcuts: boolean;
   /** How errors name the runtime: "runc start: ...", "crun kill: ...". */
   readonly #label: string;
@@ -90,6 +90,7 @@ export class OciRuntime {
 
   /** signal: a name with or without SIG ('TERM', 'SIGKILL') or a number; all: every process in the container. */
   async kill(id: string, signal: string | number = 'TERM', all = false): Promise<void> {
+    if (this.#shortcuts && !all && typeof signal === 'number' && signalInit(join(this.root, id), signal)) return;
     await this.run(['kill', ...(all ? ['--all'] : []), id, String(signal)]);
   }
 

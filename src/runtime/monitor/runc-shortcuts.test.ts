@@ -1,8 +1,8 @@
-// runc's start and delete done without the binary, against real runc containers (needs root):
+// runc's start, kill and delete done without the binary, against real runc containers (needs root):
 // what runc itself reports afterwards is the judge.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { requires } from '../../testing/requires.ts';
 import { until } from '../../testing/until.ts';
 import { OciRuntime } from './oci-runtime.ts';
-import { deleteStopped, startThroughFifo } from './runc-shortcuts.ts';
+import { deleteStopped, signalInit, startThroughFifo } from './runc-shortcuts.ts';
 import { makeBundle } from './test-bundle.ts';
 
 const skip = requires('root', 'runc', 'tar', 'busybox');
@@ -85,11 +85,39 @@ test('a created container whose process died: start rejects instead of waiting f
   await assert.rejects(startThroughFifo(join(runtime.root, c.id), c.pid), /process is already dead/);
 });
 
+test('kill signals a running init; runc then says stopped', { skip }, async () => {
+  const c = await created(['sleep', '100']);
+  await runtime.start(c.id, c.pid);
+  assert.equal(signalInit(join(runtime.root, c.id), 9), true);
+  await until('the kill to take', async () => (await status(c.id)) === 'stopped', POLL);
+  assert.equal(signalInit(join(runtime.root, c.id), 9), false, 'a stopped container is left to runc (which says so)');
+  await assert.rejects(runtime.kill(c.id, 9), /not running/);
+});
+
+test('kill declines a frozen container (runc thaws it for a KILL) and an init whose pid no longer matches', { skip }, async () => {
+  const c = await created(['sleep', '100']);
+  await runtime.start(c.id, c.pid);
+  await runtime.pause(c.id);
+  assert.equal(signalInit(join(runtime.root, c.id), 9), false);
+  await runtime.kill(c.id, 9); // runc's own kill, which thaws it for the KILL
+  await until('the kill to take', async () => (await status(c.id)) === 'stopped', POLL);
+  const d = await created(['sleep', '100']);
+  const state = join(runtime.root, d.id, 'state.json');
+  const original = readFileSync(state, 'utf8');
+  const json = JSON.parse(original) as { init_process_start: number };
+  json.init_process_start += 1; // as if the pid now belonged to another process
+  writeFileSync(state, JSON.stringify(json));
+  assert.equal(signalInit(join(runtime.root, d.id), 9), false);
+  assert.ok(existsSync(`/proc/${d.pid}`), 'nothing was signalled');
+  writeFileSync(state, original); // runc would take it for stopped too, and leave its process
+});
+
 test('no runc layout: the shortcuts decline and leave the directory alone', { skip }, async () => {
   const dir = join(base, 'not-runc');
   await mkdir(dir, { recursive: true });
   execFileSync('touch', [join(dir, 'status')]);
   assert.equal(await startThroughFifo(dir, 1), false);
   assert.equal(await deleteStopped(dir), false);
+  assert.equal(signalInit(dir, 0), false);
   assert.ok(existsSync(join(dir, 'status')));
 });

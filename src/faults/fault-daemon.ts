@@ -1,0 +1,92 @@
+// The berthd under fault: one private directory (data-root, exec-root, socket) that successive
+// daemons share, each started afresh after the last was killed. Everything it starts it ends:
+// at teardown the containers are removed through the API, the daemon is stopped by its pid,
+// and only then — if something is still there, which the checks have already reported — its
+// monitors are killed by pid and its mounts detached, so the machine is left as found.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Berthd } from '../testing/berthd-harness.ts';
+import type { BerthClient } from '../client/index.ts';
+import { mountTable, unmountOrDetach } from '../image/layers/index.ts';
+
+export class FaultDaemon {
+  readonly dir = mkdtempSync(join(tmpdir(), 'berth-faults-'));
+  readonly dataRoot = join(this.dir, 'data');
+  readonly execRoot = join(this.dir, 'exec');
+  #current: Berthd | undefined;
+  /** How long each start took until the daemon answered, in ms. */
+  readonly startMs: number[] = [];
+
+  get daemon(): Berthd {
+    if (!this.#current) throw new Error('berthd is not running');
+    return this.#current;
+  }
+
+  client(): BerthClient {
+    return this.daemon.client();
+  }
+
+  /** A new berthd on the same directory; rejects (with its log) if it does not come up. */
+  async start(): Promise<void> {
+    this.#pastLogs += this.#current?.log ?? '';
+    // A fresh harness object per start: its readiness check reads its own log only.
+    const d = new Berthd({ dir: this.dir });
+    this.#current = d;
+    const t0 = performance.now();
+    await d.start();
+    this.startMs.push(performance.now() - t0);
+  }
+
+  async kill(): Promise<void> {
+    await this.#current?.kill();
+  }
+
+  #pastLogs = '';
+
+  /** The logs of every daemon started so far, in order. */
+  get log(): string {
+    return this.#pastLogs + (this.#current?.log ?? '');
+  }
+
+  async teardown(): Promise<string[]> {
+    const notes: string[] = [];
+    try {
+      if (this.#current?.pid !== undefined) {
+        const c = this.client().containers;
+        for (const x of await c.list({ all: true })) await c.remove(x.Id, { force: true }).catch((e: Error) => notes.push(`rm ${x.Id}: ${e.message}`));
+      }
+    } catch (err) {
+      notes.push(`cannot list containers at teardown: ${(err as Error).message}`);
+    }
+    await this.#current?.stop();
+    for (const { pid, cmd } of processesUnder(this.dir)) {
+      notes.push(`killed leftover process ${pid}: ${cmd}`);
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }
+    for (const m of mountTable().reverse().filter((m) => m.point.startsWith(`${this.dir}/`))) {
+      notes.push(`detached leftover mount ${m.point}`);
+      await unmountOrDetach(m.point).catch((e: Error) => notes.push(e.message));
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+    return notes;
+  }
+}
+
+/** Processes whose command line names a path under dir (berthd; conmon names its bundle and log). */
+export function processesUnder(dir: string): { pid: number; cmd: string }[] {
+  const out: { pid: number; cmd: string }[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+      if (cmd.includes(`${dir}/`) && Number(pid) !== process.pid) out.push({ pid: Number(pid), cmd });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
