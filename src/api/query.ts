@@ -5,6 +5,13 @@ import { invalidParameter } from './types/errors.ts';
 
 const FALSE_WORDS = new Set(['', '0', 'no', 'false', 'none']);
 
+/** A query string's percent escapes as Go's url.ParseQuery checks them before any handler
+ * runs (dockerd answers 400 with its text); URLSearchParams would keep `%zz` as it is. */
+export function checkQueryEscapes(search: string): void {
+  const bad = /%(?![0-9a-fA-F]{2})(.{0,2})/s.exec(search);
+  if (bad) throw invalidParameter(`invalid URL escape ${JSON.stringify('%' + bad[1])}`);
+}
+
 export function boolParam(q: URLSearchParams, name: string, fallback = false): boolean {
   const v = q.get(name);
   if (v === null) return fallback;

@@ -77,6 +77,15 @@ test('version errors read as dockerd writes them', async () => {
   }
 });
 
+test('a bad percent escape in the query is a 400 with Go\'s text, on every route', async () => {
+  for (const [path, bad] of [['/v1.47/containers/json?all=%zz', '%zz'], ['/images/json?filters=%7', '%7'], ['/version?x=%', '%']] as const) {
+    const r = await raw('GET', path);
+    assert.equal(r.status, 400, path);
+    assert.deepEqual(JSON.parse(r.body), { message: `invalid URL escape ${JSON.stringify(bad)}` }, path);
+  }
+  assert.equal((await raw('GET', '/v1.47/containers/json?all=%31&filters=%7B%7D')).status, 200);
+});
+
 test('unknown routes are 404 page not found, as JSON', async () => {
   for (const [method, path] of [['GET', '/nope'], ['GET', '/v1.45/containers/json/extra'], ['PATCH', '/version'], ['POST', '/_ping']]) {
     const r = await raw(method!, path!);

@@ -9,6 +9,7 @@ import { RequestContext } from './context.ts';
 import { HttpSink, RawSink, WebSocketSink, type ResponseSink } from './sink.ts';
 import { WebSocketServer } from 'ws';
 import type { Route } from './route.ts';
+import { checkQueryEscapes } from './query.ts';
 import { BerthError, statusOfKind } from './types/errors.ts';
 import { MAX_API_VERSION, MIN_API_VERSION, versionLessThan } from './types/version.ts';
 import { readUpgradeBody } from './upgrade-body.ts';
@@ -74,6 +75,7 @@ export function createApiServer(opts: ApiServerOptions, tls?: TlsServerOptions):
     const { route, params } = match;
     const ctx = new RequestContext({ req, body, sink, params, query: path.searchParams, version: requested });
     try {
+      checkQueryEscapes(path.search);
       if (route.minVersion && versionLessThan(requested, route.minVersion)) {
         throw new BerthError('invalid-parameter', `${req.method} ${path.pathname} requires minimum API version ${route.minVersion}`);
       }
