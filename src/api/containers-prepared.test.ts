@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { spawnSync } from 'node:child_process';
 import { pack } from 'tar-stream';
 import { Berthd } from '../testing/berthd-harness.ts';
 import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
@@ -117,6 +118,31 @@ test('a prepared container whose start does not come is ended after its time, an
   assert.equal(events.stdout, 'create\n', 'its ending sends no event');
   assert.deepEqual(await docker(['start', '-a', c.id]), { code: 0, stdout: 'late\n', stderr: '' });
   assert.equal((await docker(['rm', c.id])).code, 0);
+});
+
+test('a stray runtime container of the same id (a monitor that outlived its daemon) is ended by the start, which then works', { skip }, async () => {
+  const c = await createPrepared(['busybox', 'echo', 'over a stray']);
+  await until('the preparation expires', () => !existsSync(runcState(c.id)) && processesOf([c.id]).length === 0 && !mounted(c.merged), { timeoutMs: TTL_MS + 10_000 });
+  // What such a monitor's `runc create` leaves: a container of that id, waiting on its FIFO.
+  const bundle = mkdtempSync(join(tmpdir(), 'stray-'));
+  try {
+    mkdirSync(join(bundle, 'rootfs'));
+    assert.equal(spawnSync('sh', ['-c', `scripts/busybox-rootfs | tar -x -C ${bundle}/rootfs && runc spec --bundle ${bundle}`]).status, 0);
+    const spec = JSON.parse(readFileSync(join(bundle, 'config.json'), 'utf8'));
+    Object.assign(spec.process, { terminal: false, args: ['sleep', '1000'] });
+    writeFileSync(join(bundle, 'config.json'), JSON.stringify(spec));
+    // Its init keeps runc's stdio: a pipe would never end, so runc's errors go to a file.
+    const made = spawnSync('sh', ['-c', `runc --root ${join(f.d.dir, 'exec', 'runc')} create --bundle ${bundle} ${c.id} </dev/null >/dev/null 2>${bundle}/err`], { stdio: 'ignore', timeout: 30_000 });
+    assert.equal(made.status, 0, readFileSync(join(bundle, 'err'), 'utf8'));
+    assert.ok(existsSync(runcState(c.id)));
+    assert.deepEqual(await docker(['start', '-a', c.id]), { code: 0, stdout: 'over a stray\n', stderr: '' });
+    assert.match(f.d.log, /ending a stray runtime container before its start/);
+    assert.equal((await docker(['rm', c.id])).code, 0);
+    nothingLeft(c);
+  } finally {
+    spawnSync('runc', ['--root', join(f.d.dir, 'exec', 'runc'), 'delete', '--force', c.id]);
+    rmSync(bundle, { recursive: true, force: true });
+  }
 });
 
 test('a daemon killed while a start is prepared: the next one ends it, and the start works', { skip }, async () => {

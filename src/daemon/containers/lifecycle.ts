@@ -154,11 +154,11 @@ export class Lifecycle {
    * if it was made from the same spec and options and still waits, else a new one. */
   async #createForStart(c: ContainerRow): Promise<CreatedContainer> {
     const prepared = this.#prepared.take(c.id);
-    if (!prepared) return this.#runtime.create(c);
+    if (!prepared) return this.#runtime.createOverStray(c);
     const plan = this.#runtime.plan(c, rootfsPath(this.deps.svc.deps.images.deps.layers, c.rwCacheId));
     if (plan.key === prepared.key && isLiveProcess(prepared.pid)) return prepared;
     await this.#runtime.end(c, prepared, false);
-    return this.#runtime.create(c);
+    return this.#runtime.createOverStray(c);
   }
 
   /** After POST /containers/create: the start that usually follows is prepared (prepared-starts.ts). */
@@ -488,7 +488,13 @@ export class Lifecycle {
     const stopped = svc.deps.table.all().filter((c) => c.status === 'exited' || c.status === 'restarting');
     // runc state left by a start that crashed half way (its row never said running) would make
     // the next start of that container fail: remove it.
-    for (const state of await runtime.list().catch(logFailure(this.deps.logger, 'runc list at restore (leftovers stay)', { value: [], level: 'warn' }))) {
+    const states = await runtime.list().catch(logFailure(this.deps.logger, 'runc list at restore (leftovers stay)', { value: [], level: 'warn' }));
+    const listed = new Set(states.map((s) => s.id));
+    // Prepared or started by the last daemon, whose runc create had not finished when it went.
+    for (const row of svc.deps.table.all().filter((r) => r.status === 'created' && !listed.has(r.id))) {
+      await this.#runtime.endLeftover(row).catch(this.#failed('ending a create left by the last daemon', row.id));
+    }
+    for (const state of states) {
       const row = svc.deps.table.get(state.id);
       // Prepared for a start that the last daemon never saw: its process waits on the FIFO.
       if (row?.status === 'created') await this.#runtime.end(row, { key: '', pid: 0, conmonPid: this.#runtime.conmonPidOf(row.id) }, true);

@@ -2,7 +2,7 @@
 // the bundle, and have conmon run `runc create` (the container's process then waits on runc's
 // exec FIFO for the start); and end a created container that will not be started. The
 // lifecycle decides when (under the container's lock); this file knows how.
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerRow } from '../../store/containers.ts';
 import type { ContainerService } from './container-service.ts';
@@ -129,6 +129,50 @@ export class RuntimeContainers {
     await conmon.cleanup(c.id);
     this.#deps.logs.forget(c.id);
     if (unmount && !this.#deps.rootfsInUse(c.id)) await unmountRootfs(this.#deps.svc.deps.images.deps.layers, c.rwCacheId).catch(this.#failed('unmount of a created container', c.id));
+  }
+
+  /** A created container the last daemon was preparing or starting when it went away: its
+   * conmon outlives it and may still be running `runc create` (runc's state is not there yet,
+   * so a list of runc's containers misses it, and the next start would meet "container with
+   * given ID already exists"). Waits, bounded, for that create to end, then ends the container.
+   * False when no monitor of it is alive. */
+  async endLeftover(c: ContainerRow): Promise<boolean> {
+    const conmonPid = this.conmonPidOf(c.id);
+    const { conmon } = this.#deps;
+    if (!conmonPid || !(await conmon.isAlive(conmonPid, c.id))) return false;
+    const pidFile = join(this.bundle(c.id), 'pid'); // conmon writes it once runc create is done
+    const deadline = Date.now() + 5000;
+    while (!existsSync(pidFile) && Date.now() < deadline && (await conmon.isAlive(conmonPid, c.id))) await new Promise((r) => setTimeout(r, 20));
+    let pid = 0;
+    try {
+      pid = readPid(pidFile);
+    } catch {
+      /* runc create failed or is still going: end() kills the monitor and deletes what exists */
+    }
+    await this.end(c, { key: '', pid, conmonPid }, true);
+    return true;
+  }
+
+  /** create(), once more after ending a stray container of the same id that the runtime still
+   * holds (a create whose monitor outlived a daemon or a preparation given up on): runc refuses
+   * with "container with given ID already exists", a 500 for a container that can start. */
+  async createOverStray(c: ContainerRow): Promise<CreatedContainer> {
+    try {
+      return await this.create(c);
+    } catch (err) {
+      if (!/already exists/.test((err as Error).message)) throw err;
+      this.#deps.logger?.warn('ending a stray runtime container before its start', { container: c.id, error: (err as Error).message });
+      const { runtime, conmon } = this.#deps;
+      await runtime.delete(c.id, true).catch(this.#failed('runc delete of a stray container', c.id));
+      // Its monitors record that end in the exit file this start's monitor will use: they must
+      // be gone, and the file with them, before the new monitor runs.
+      for (const pid of await conmon.monitorsOf(c.id)) {
+        const gone = await conmon.waitExit(c.id, AbortSignal.timeout(2000)).then(() => true, () => false);
+        if (!gone && isLiveProcess(pid)) signal(pid, 'SIGKILL');
+      }
+      await conmon.cleanup(c.id);
+      return this.create(c);
+    }
   }
 
   /** create(), and on failure what it left cleared (runc's state, conmon's files, the mount). */

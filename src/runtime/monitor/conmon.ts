@@ -8,7 +8,7 @@
 // flag keeps conmon a child of its caller, which is what we do not want. The process we spawn
 // exits as soon as it has forked the real monitor and written --conmon-pidfile.
 import { mkdirSync, readlinkSync, rmSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BerthError } from '../../api/types/errors.ts';
 import { which } from '../../lib/which.ts';
@@ -172,6 +172,13 @@ export class Conmon {
     const argv = await readFile(`/proc/${conmonPid}/cmdline`, 'utf8').then((s) => s.split('\0'), (): string[] => []);
     if (!argv[0]?.endsWith('conmon')) return false;
     return argv.some((a, i) => (a === '-c' || a === '--cid') && argv[i + 1] === id) || argv.includes(`--cid=${id}`);
+  }
+
+  /** Every live conmon of container `id` (a stray one, whose pid file was lost or replaced). */
+  async monitorsOf(id: string): Promise<number[]> {
+    const pids = (await readdir('/proc').catch((): string[] => [])).filter((p) => /^\d+$/.test(p)).map(Number);
+    const alive = await Promise.all(pids.map((pid) => this.isAlive(pid, id)));
+    return pids.filter((_, i) => alive[i]);
   }
 
   attach(id: string): Promise<Attachment> {
