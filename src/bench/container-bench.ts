@@ -12,8 +12,8 @@ import { busyboxRootfs } from '../testing/busybox.ts';
 import { memoryPerContainer } from './container-memory.ts';
 import { logs } from './container-logs.ts';
 import { create, exec, parallelRuns, psAll, runRm } from './container-timings.ts';
-import { removeBenchDir, startBerthd, startDockerd, stopEngine, type Engine } from './daemons.ts';
-import { cliFor, docker, removeAllContainers, type Cli } from './docker-cli.ts';
+import { startBerthd, startDockerd, type Engine } from './daemons.ts';
+import { cliFor, docker, tearDownBench, type Cli } from './docker-cli.ts';
 import { formatTable, resultsJson, tableRows, type Measure } from './report.ts';
 
 const N = Number(process.env.BENCH_N) || 20;
@@ -86,16 +86,7 @@ async function main(): Promise<void> {
     writeFileSync(RESULTS, resultsJson(measures, { ...context, loadavgAfter: loadavg() }));
     console.log(`\nresults: ${RESULTS}`);
   } finally {
-    for (const cli of clis) {
-      try {
-        removeAllContainers(cli);
-      } catch (err) {
-        console.error(`cleanup of ${cli.engine.name}'s containers: ${(err as Error).message}`);
-      }
-    }
-    for (const e of engines) await stopEngine(e);
-    const leftovers = removeBenchDir(dir);
-    if (leftovers.length > 0) console.error(`cleaned up what the daemons left: ${leftovers.join(', ')}`);
+    await tearDownBench(clis, engines, dir);
   }
 }
 

@@ -2,7 +2,7 @@
 // socket and DOCKER_CONFIG a private, empty config directory, so nobody's contexts or settings
 // on this machine change what is measured.
 import { spawn, spawnSync } from 'node:child_process';
-import type { Engine } from './daemons.ts';
+import { removeBenchDir, stopEngine, type Engine } from './daemons.ts';
 
 export interface Cli {
   engine: Engine;
@@ -74,4 +74,19 @@ export async function inPool<T, R>(items: readonly T[], limit: number, fn: (item
 export function removeAllContainers(cli: Cli): void {
   const ids = docker(cli, ['ps', '-aq']).split('\n').filter(Boolean);
   if (ids.length > 0) docker(cli, ['rm', '-f', ...ids]);
+}
+
+/** A bench's end, whatever happened before: the daemons' containers removed, the daemons
+ * stopped, and what they left in the bench directory cleared (and said). */
+export async function tearDownBench(clis: readonly Cli[], engines: readonly Engine[], dir: string): Promise<void> {
+  for (const cli of clis) {
+    try {
+      removeAllContainers(cli);
+    } catch (err) {
+      console.error(`cleanup of ${cli.engine.name}'s containers: ${(err as Error).message}`);
+    }
+  }
+  for (const e of engines) await stopEngine(e);
+  const leftovers = removeBenchDir(dir);
+  if (leftovers.length > 0) console.error(`cleaned up what the daemons left: ${leftovers.join(', ')}`);
 }

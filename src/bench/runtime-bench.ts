@@ -10,8 +10,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { busyboxRootfs } from '../testing/busybox.ts';
-import { removeBenchDir, startBerthd, startDockerd, stopEngine, type Engine } from './daemons.ts';
-import { cliFor, docker, removeAllContainers, timeDocker, type Cli } from './docker-cli.ts';
+import { startBerthd, startDockerd, type Engine } from './daemons.ts';
+import { cliFor, docker, tearDownBench, timeDocker, type Cli } from './docker-cli.ts';
 import { median, p90 } from './stats.ts';
 
 const N = Number(process.env.BENCH_N) || 30;
@@ -87,16 +87,7 @@ async function main(): Promise<void> {
     console.log(`${''.padEnd(34)} ${'median'.padStart(6)} ${'p90'.padStart(6)}   ${'median'.padStart(6)} ${'p90'.padStart(6)}`);
     for (const v of variants) console.log(row(v));
   } finally {
-    for (const cli of clis) {
-      try {
-        removeAllContainers(cli);
-      } catch (err) {
-        console.error(`cleanup of ${cli.engine.name}'s containers: ${(err as Error).message}`);
-      }
-    }
-    for (const e of engines) await stopEngine(e);
-    const leftovers = removeBenchDir(dir);
-    if (leftovers.length > 0) console.error(`cleaned up what the daemons left: ${leftovers.join(', ')}`);
+    await tearDownBench(clis, engines, dir);
   }
 }
 
