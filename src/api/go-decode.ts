@@ -75,7 +75,7 @@ function walk(value: unknown, type: GoType, at: Where, holder?: object, key?: st
 function walkStruct(obj: Record<string, unknown>, type: Extract<GoType, { kind: 'struct' }>, at: Where): BerthError | undefined {
   const struct = type.name.slice(type.name.lastIndexOf('.') + 1);
   for (const key of Object.keys(obj)) {
-    const field = fieldFor(type.fields, key);
+    const field = fieldFor(Object.keys(type.fields), key);
     if (!field) continue;
     const err = walk(obj[key], type.fields[field]!, { struct, path: [...at.path, field] }, obj, key);
     if (err) return err;
@@ -87,10 +87,27 @@ function walkStruct(obj: Record<string, unknown>, type: Extract<GoType, { kind: 
   return undefined;
 }
 
-function fieldFor(fields: Record<string, GoType>, key: string): string | undefined {
-  if (Object.hasOwn(fields, key)) return key;
+/** The field a JSON key fills, as Go's decoder matches it: the exact name, else the first
+ * field whose name equals it case-insensitively. */
+function fieldFor(fields: readonly string[], key: string): string | undefined {
+  if (fields.includes(key)) return key;
   const lower = key.toLowerCase();
-  return Object.keys(fields).find((f) => f.toLowerCase() === lower);
+  return fields.find((f) => f.toLowerCase() === lower);
+}
+
+/**
+ * A body object with its keys respelled as `fields` spells them where they differ only in case:
+ * Go's JSON decoder matches field names case-insensitively (docker-py sends an exec's
+ * `detachKeys`), and of two keys that name one field the later one wins, as in Go.
+ */
+export function goFieldNames(obj: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    const name = fieldFor(fields, k) ?? k;
+    delete out[name]; // a later key takes the field's place and its value
+    out[name] = v;
+  }
+  return out;
 }
 
 /** Go's integer decoding from the literal as sent; beyond 2^53 a JS number is no longer exact,

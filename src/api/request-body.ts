@@ -77,22 +77,6 @@ function nulString(value: unknown, at: string): string | undefined {
   return undefined;
 }
 
-/**
- * A body object with its keys respelled as `fields` spells them where they differ only in case:
- * Go's JSON decoder matches field names case-insensitively (docker-py sends an exec's
- * `detachKeys`), and of two keys that name one field the later one wins, as in Go.
- */
-export function goFieldNames(obj: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
-  const byLower = new Map(fields.map((f) => [f.toLowerCase(), f]));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) {
-    const name = fields.includes(k) ? k : (byLower.get(k.toLowerCase()) ?? k);
-    delete out[name]; // a later key takes the field's place and its value
-    out[name] = v;
-  }
-  return out;
-}
-
 /** Number literals as sent, by the object or array that holds them and their key there. */
 const numberTexts = new WeakMap<object, Map<string, string>>();
 

@@ -6,8 +6,7 @@ import type { Duplex, Writable } from 'node:stream';
 import type { Route } from '../route.ts';
 import type { RequestContext } from '../context.ts';
 import { invalidParameter } from '../types/errors.ts';
-import { goFieldNames } from '../request-body.ts';
-import { checkGoJson, go } from '../go-decode.ts';
+import { checkGoJson, go, goFieldNames } from '../go-decode.ts';
 import { framedWriter, STDOUT } from '../types/stdcopy.ts';
 import { pump, streamType, ttySize, type LogLine } from './container-lifecycle.ts';
 
