@@ -162,15 +162,12 @@ export class RuntimeContainers {
     } catch (err) {
       if (!/already exists/.test((err as Error).message)) throw err;
       this.#deps.logger?.warn('ending a stray runtime container before its start', { container: c.id, error: (err as Error).message });
-      const { runtime, conmon } = this.#deps;
-      await runtime.delete(c.id, true).catch(this.#failed('runc delete of a stray container', c.id));
-      // Its monitors record that end in the exit file this start's monitor will use: they must
-      // be gone, and the file with them, before the new monitor runs.
-      for (const pid of await conmon.monitorsOf(c.id)) {
-        const gone = await conmon.waitExit(c.id, AbortSignal.timeout(2000)).then(() => true, () => false);
-        if (!gone && isLiveProcess(pid)) signal(pid, 'SIGKILL');
-      }
-      await conmon.cleanup(c.id);
+      // Ended as any created container is, with its monitor (found by its command line: the pid
+      // file names the failed create's monitor now), so that monitor's exit file is written and
+      // cleared before the new monitor runs.
+      const failed = this.conmonPidOf(c.id);
+      const conmonPid = (await this.#deps.conmon.monitorsOf(c.id)).find((pid) => pid !== failed) ?? 0;
+      await this.end(c, { key: '', pid: 0, conmonPid }, false);
       return this.create(c);
     }
   }
