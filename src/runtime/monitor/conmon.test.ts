@@ -176,7 +176,9 @@ test('TTY: the process sees /dev/pts/0 and a resize', { skip }, async () => {
   })());
   assert.equal(Buffer.concat(out).toString(), '/dev/pts/0\r\n30 100\r\n');
   assert.equal((await within('the TTY process to exit', conmon.waitExit(c.id))).exitCode, 0);
-  await until('conmon exits after the container', async () => !(await conmon.isAlive(conmonPid, c.id)));
+  // Not isAlive: an exiting process loses its cmdline before it closes its files, so the FIFO
+  // can still have its reader for a moment after isAlive turns false. A zombie has closed them.
+  await until('conmon exits after the container and closes its files', () => exitedOrZombie(conmonPid));
   await assert.rejects(conmon.resize(c.id, 1, 1), { kind: 'conflict' }); // nobody reads the FIFO now
 });
 
@@ -206,3 +208,13 @@ test('log rotation: --log-size-max replaces the file; ctl "2" reopens a renamed 
   assert.match(readFileSync(`${d.logPath}.1`, 'utf8'), /stdout F before\n$/);
   assert.match(readFileSync(d.logPath, 'utf8'), /^\S+ stdout F after\n$/);
 });
+
+/** The process is gone or a zombie (its files closed); field 3 of /proc/<pid>/stat is its state. */
+function exitedOrZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
+  }
+}
