@@ -4,7 +4,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, connect, type LookupFunction } from 'node:net';
+import { connect, type LookupFunction } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -14,13 +14,7 @@ export const REGISTRY_BIN = '/usr/bin/docker-registry';
 
 export const makeTempDir = (): Promise<string> => mkdtemp(path.join(tmpdir(), 'berth-registry-test-'));
 
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as { port: number };
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
+import { freePort } from './free-port.ts';
 
 /** A bcrypt htpasswd line via crypt(3) in perl-base (always on Debian; no apache2-utils needed). */
 export async function htpasswdLine(user: string, password: string): Promise<string> {

@@ -1,6 +1,7 @@
 // A throwaway sshd on 127.0.0.1 with its own host key and one authorised client key, plus an
 // `ssh` wrapper that uses that key — so ssh:// endpoints can be tested end to end without
 // touching the machine's ssh setup. Stopped by its pid; the directory is removed.
+import { freePort } from './free-port.ts';
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -19,13 +20,6 @@ export interface TestSshd {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 export async function startSshd(): Promise<TestSshd> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-sshd-'));
