@@ -8,8 +8,9 @@ import { isKind } from '../../api/types/errors.ts';
 import { requires } from '../../testing/requires.ts';
 import { login } from './login.ts';
 import { RegistryClient } from './client.ts';
+import { freePort } from '../../testing/free-port.ts';
 import {
-  freePort, htpasswdLine, loopbackLookup, makeCerts, makeTempDir, startRegistry,
+  htpasswdLine, loopbackLookup, makeCerts, makeTempDir, startRegistry,
   type RunningRegistry, type TestCerts,
 } from '../../testing/registry.ts';
 
