@@ -1,0 +1,68 @@
+// Debian's docker-compose 1.29 (through docker-py) brings up a two-service project on berthd:
+// a network for the project, a named volume, a published port on 127.0.0.1; the services reach
+// each other by name; `down -v` leaves no container, network, volume or kernel object behind.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'node:http';
+import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
+import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
+import { networkHarness, networkNames, removeKernelObjects } from '../testing/network-harness.ts';
+import { run } from '../testing/run.ts';
+import { until } from '../testing/until.ts';
+import { freePort } from '../testing/free-port.ts';
+
+const skip = requires('docker-compose', 'ip', 'nft', ...RUNS_CONTAINERS);
+const names = networkNames();
+const f = useBusyboxDaemon({ skip, harness: networkHarness(names) });
+after(() => removeKernelObjects(names));
+
+function get(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', timeout: 3000 }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve(body));
+    });
+    req.on('error', (e: NodeJS.ErrnoException) => resolve(`error ${e.code}`));
+    req.end();
+  });
+}
+
+test('docker-compose up -d and down -v of a project with a network, a named volume and a port', { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-compose-'));
+  const port = await freePort();
+  writeFileSync(join(dir, 'docker-compose.yml'), `version: "3.8"
+services:
+  web:
+    image: busybox
+    command: ["sh", "-c", "echo served > /www/index.html && exec httpd -f -p 80 -h /www"]
+    ports: ["127.0.0.1:${port}:80"]
+    volumes: ["site:/www"]
+  client:
+    image: busybox
+    command: ["sleep", "3600"]
+volumes:
+  site: {}
+`);
+  const compose = (args: string[]) => run('docker-compose', ['-p', 'proj', ...args], { env: { ...f.env(), COMPOSE_INTERACTIVE_NO_CLI: '1' }, timeoutMs: 120_000, cwd: dir });
+  try {
+    const up = await compose(['up', '-d']);
+    assert.equal(up.code, 0, up.stderr);
+    await until('web answers through its port', async () => (await get(port)) === 'served\n');
+    const reach = await f.docker(['exec', 'proj_client_1', 'wget', '-qO-', 'http://web/']);
+    assert.deepEqual([reach.code, reach.stdout], [0, 'served\n'], reach.stderr);
+    const ps = await compose(['ps']);
+    assert.match(ps.stdout, /proj_web_1 .* Up .*127\.0\.0\.1:\d+->80\/tcp/);
+    const down = await compose(['down', '-v']);
+    assert.equal(down.code, 0, down.stderr);
+    assert.equal((await f.docker(['ps', '-aq'])).stdout, '');
+    assert.equal((await f.docker(['network', 'ls', '--format', '{{.Name}}'])).stdout.split('\n').filter((n) => n.startsWith('proj')).length, 0);
+    assert.equal((await f.docker(['volume', 'ls', '-q'])).stdout, '');
+    assert.match(await get(port), /^error ECONNREFUSED/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
