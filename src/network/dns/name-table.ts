@@ -13,6 +13,7 @@ export interface Addresses {
 export class NameTable {
   readonly network: string;
   #names = new Map<string, Addresses>();
+  /** Rotation of each set of addresses (keyed by the set, in the order the records give it). */
   #turn = new Map<string, number>();
 
   constructor(net: DnsNetwork) {
@@ -40,7 +41,8 @@ export class NameTable {
     if (!a) return undefined;
     const list = family === 4 ? a.ipv4 : a.ipv6;
     if (list.length < 2) return [...list];
-    const turnKey = `${family}/${key}`;
+    // One turn per set of addresses, not per name: `api` and `api.<network>` rotate together.
+    const turnKey = list.join(',');
     const turn = this.#turn.get(turnKey) ?? 0;
     this.#turn.set(turnKey, (turn + 1) % list.length);
     return [...list.slice(turn), ...list.slice(0, turn)];
