@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { addresses, freePort, LOCALHOST, query, startUpstream, type Upstream } from '../../testing/dns.ts';
 import { DnsService } from './dns-service.ts';
 import type { DnsRecords } from './records.ts';
+import { reverseName } from './reverse.ts';
 
 function records(portA: number, portB: number, upstream: string[]): DnsRecords {
   return {
@@ -66,6 +67,17 @@ describe('berth-dns resolver', () => {
     assert.equal(none.rcode, 'NOERROR');
     assert.deepEqual(none.answers, []);
     assert.ok(!upstream.seen.includes('udp AAAA api-1'), 'a known name is not asked upstream');
+  });
+
+  test("PTR for a container's addresses names it on this network; other addresses go upstream", async () => {
+    assert.equal(reverseName('172.30.0.2'), '2.0.30.172.in-addr.arpa');
+    assert.equal(reverseName('fd00::2'), `2.${'0.'.repeat(29)}d.f.ip6.arpa`);
+    assert.equal(reverseName('2001:db8::1:0:0:1'), '1.0.0.0.0.0.0.0.0.0.0.0.1.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa');
+    for (const ip of ['172.30.0.2', 'fd00::2']) {
+      assert.deepEqual(addresses(await query({ port: a, name: reverseName(ip)!, type: 'PTR' })), ['web.front'], ip);
+    }
+    assert.equal((await query({ port: b, name: reverseName('172.30.0.2')!, type: 'PTR' })).rcode, 'NXDOMAIN');
+    assert.ok(upstream.seen.includes('udp PTR 2.0.30.172.in-addr.arpa'), 'asked upstream on the other network');
   });
 
   test('other names and other types go upstream, and its answer comes back', async () => {

@@ -2,8 +2,11 @@
 // name, aliases, short id) and `<name>.<network>`, case-insensitive, with or without the
 // trailing dot. Several containers sharing an alias give all their addresses, rotated by one at
 // each query (round robin, as Docker's embedded DNS does) so clients that take the first
-// address spread over them.
+// address spread over them. A container's addresses also answer PTR queries with
+// `<name>.<network>` (its first name, the container's), as Docker's do, so a reverse lookup of a
+// peer does not leak to the host's resolvers.
 import { normalizeName, type DnsNetwork } from './records.ts';
+import { reverseName } from './reverse.ts';
 
 export interface Addresses {
   ipv4: string[];
@@ -15,6 +18,7 @@ export class NameTable {
   #names = new Map<string, Addresses>();
   /** Rotation of each set of addresses (keyed by the set, in the order the records give it). */
   #turn = new Map<string, number>();
+  #pointers = new Map<string, string>();
 
   constructor(net: DnsNetwork) {
     this.network = net.name;
@@ -24,7 +28,18 @@ export class NameTable {
         const name = normalizeName(n);
         for (const key of [name, name + suffix]) this.#add(key, e.ipv4, e.ipv6);
       }
+      const first = e.names[0];
+      if (first === undefined) continue;
+      for (const ip of [e.ipv4, e.ipv6]) {
+        const rev = ip && reverseName(ip);
+        if (rev && !this.#pointers.has(rev)) this.#pointers.set(rev, `${first}.${net.name}`);
+      }
     }
+  }
+
+  /** The name a reverse query (`2.0.18.172.in-addr.arpa`) points to, if one of this network's. */
+  pointer(qname: string): string | undefined {
+    return this.#pointers.get(normalizeName(qname));
   }
 
   #add(key: string, ipv4: string | undefined, ipv6: string | undefined): void {

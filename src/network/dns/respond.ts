@@ -1,5 +1,6 @@
 // One query, one answer: what berth-dns says to a container asking on its network's address.
-// A and AAAA for the network's own names are answered here (TTL 600, as Docker's embedded DNS);
+// A and AAAA for the network's own names, and PTR for their addresses, are answered here (TTL
+// 600, as Docker's embedded DNS);
 // a name the network has without an address of the asked family is NOERROR with no answers (it
 // exists: a client must not go and ask the outside world for it); everything else — other
 // names, other types, other classes — is forwarded upstream and the upstream's answer relayed;
@@ -34,19 +35,27 @@ export async function respond(raw: Buffer, r: Resolver, tcp: boolean): Promise<{
   if (q.opcode !== 'QUERY') return { answer: reply(raw, q, RCODE.NOTIMP), outcome: 'error' };
   const question = q.questions?.length === 1 ? q.questions[0]! : undefined;
   if (!question) return { answer: reply(raw, q, RCODE.FORMERR), outcome: 'error' };
-  const local = answerLocally(raw, q, question, r.table, tcp);
+  const local = answerLocally(q, question, r.table, tcp);
   if (local) return { answer: local, outcome: 'local' };
   const relayed = await forward(raw, r.upstreams, tcp);
   if (relayed) return { answer: relayed, outcome: 'forwarded' };
   return { answer: reply(raw, q, RCODE.SERVFAIL), outcome: 'servfail' };
 }
 
-function answerLocally(raw: Buffer, q: DecodedPacket, question: Question, table: NameTable, tcp: boolean): Buffer | undefined {
-  if (question.type !== 'A' && question.type !== 'AAAA') return undefined;
+function localAnswers(question: Question, table: NameTable): StringAnswer[] | undefined {
   if ((question.class ?? 'IN') !== 'IN') return undefined;
-  const addrs = table.lookup(question.name, question.type === 'A' ? 4 : 6);
-  if (!addrs) return undefined;
-  const answers: StringAnswer[] = addrs.map((data) => ({ type: question.type as 'A' | 'AAAA', class: 'IN', name: question.name, ttl: TTL, data }));
+  const { type, name } = question;
+  if (type === 'PTR') {
+    const target = table.pointer(name);
+    return target === undefined ? undefined : [{ type, class: 'IN', name, ttl: TTL, data: target }];
+  }
+  if (type !== 'A' && type !== 'AAAA') return undefined;
+  return table.lookup(name, type === 'A' ? 4 : 6)?.map((data) => ({ type, class: 'IN', name, ttl: TTL, data }));
+}
+
+function answerLocally(q: DecodedPacket, question: Question, table: NameTable, tcp: boolean): Buffer | undefined {
+  const answers = localAnswers(question, table);
+  if (!answers) return undefined;
   const flags = packet.AUTHORITATIVE_ANSWER | packet.RECURSION_AVAILABLE | (q.flag_rd ? packet.RECURSION_DESIRED : 0);
   const msg = packet.encode({ type: 'response', id: q.id ?? 0, flags, questions: [question], answers });
   if (tcp || msg.length <= UDP_MAX) return msg;
