@@ -79,6 +79,7 @@ export class DnsSupervisor {
     try {
       const child = spawn(process.execPath, [BERTH_DNS_PROGRAM, '--records', this.records, '--pidfile', this.pidFile], {
         detached: true, // its own session: a signal to berthd's process group does not reach it
+        cwd: '/', // holds no directory of berthd's busy
         stdio: ['ignore', log, log],
       });
       pid = child.pid;
