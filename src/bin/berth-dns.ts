@@ -44,7 +44,8 @@ async function reload(why: string): Promise<void> {
     return;
   }
   await service.apply(r);
-  logger.info('DNS records loaded', { why, networks: r.networks.length, listening: service.listening().length, waiting: service.waiting().length });
+  // One line per reload (each container start and stop): debug, so the log stays small.
+  logger[why === 'start' ? 'info' : 'debug']('DNS records loaded', { why, networks: r.networks.length, listening: service.listening().length, waiting: service.waiting().length });
 }
 
 let pending: NodeJS.Timeout | undefined;

@@ -77,7 +77,7 @@ export class DnsSupervisor {
     let pid: number | undefined;
     let exited = false;
     try {
-      const child = spawn(process.execPath, [BERTH_DNS_PROGRAM, '--records', this.records, '--pidfile', this.pidFile], {
+      const child = spawn(process.execPath, [BERTH_DNS_PROGRAM, '--records', this.records, '--pidfile', this.pidFile, '--log-level', this.#logger?.level ?? 'info'], {
         detached: true, // its own session: a signal to berthd's process group does not reach it
         cwd: '/', // holds no directory of berthd's busy
         stdio: ['ignore', log, log],
