@@ -45,8 +45,7 @@ export class DnsSupervisor {
       mkdirSync(resolve(this.records, '..'), { recursive: true, mode: 0o711 });
       writeRecords(this.records, r);
       const pid = this.pid();
-      if (pid !== undefined) process.kill(pid, 'SIGHUP');
-      else await this.#start();
+      if (pid === undefined || !this.#signal(pid, 'SIGHUP')) await this.#start();
     });
   }
 
@@ -55,15 +54,26 @@ export class DnsSupervisor {
     return this.#serial(async () => {
       const pid = this.pid();
       if (pid === undefined) return;
-      process.kill(pid, 'SIGTERM');
+      this.#signal(pid, 'SIGTERM');
       if (!(await this.#gone(pid, STOP_WAIT_MS))) {
         this.#logger?.warn('berth-dns did not end on SIGTERM: killing it', { pid });
-        if (isBerthDns(pid, this.records)) process.kill(pid, 'SIGKILL');
+        if (isBerthDns(pid, this.records)) this.#signal(pid, 'SIGKILL');
         await this.#gone(pid, STOP_WAIT_MS);
       }
       removePidFile(this.pidFile, pid);
       this.#logger?.info('berth-dns stopped', { pid });
     });
+  }
+
+  /** False when the process ended between the check and the signal. */
+  #signal(pid: number, signal: NodeJS.Signals): boolean {
+    try {
+      process.kill(pid, signal);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+      throw err;
+    }
   }
 
   #serial(fn: () => Promise<void>): Promise<void> {

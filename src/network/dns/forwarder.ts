@@ -51,7 +51,9 @@ function udpTry(query: Buffer, up: HostPort, timeoutMs: number): Promise<Buffer>
     sock.on('message', (msg) => {
       if (msg.length >= 12 && msg.readUInt16BE(0) === query.readUInt16BE(0)) end(undefined, msg);
     });
-    sock.connect(up.port, up.host, () => sock.send(query, (err) => err && end(err)));
+    sock.connect(up.port, up.host, () => {
+      if (!over) sock.send(query, (err) => err && end(err)); // a closed socket's send throws
+    });
   });
 }
 
