@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { addresses, freePort, LOCALHOST, query } from '../../testing/dns.ts';
-import { until } from '../../testing/until.ts';
+import { until, within } from '../../testing/until.ts';
 import { isBerthDns } from './dns-process.ts';
 import { DnsSupervisor } from './dns-supervisor.ts';
 import type { DnsRecords } from './records.ts';
@@ -83,3 +83,29 @@ test('a pid file naming another process is neither adopted nor signalled', async
     sleeper.kill('SIGKILL');
   }
 });
+
+test('berth-dns outlives the berthd that started it, and is started again after a crash', async () => {
+  const own = mkdtempSync(join(dir, 'outlive-'));
+  const port = await freePort();
+  // A "berthd" of its own: starts berth-dns through a supervisor, then exits.
+  const script = `const { DnsSupervisor } = await import(${JSON.stringify(new URL('./dns-supervisor.js', import.meta.url).href)});
+    await new DnsSupervisor({ dir: process.argv[1] }).update(JSON.parse(process.argv[2]));`;
+  const daemon = spawn(process.execPath, ['--input-type=module', '-e', script, own, JSON.stringify(records(port, ['web']))], { stdio: 'inherit' });
+  assert.equal(await within('the short-lived daemon to exit', new Promise((r) => daemon.once('exit', r))), 0);
+  const sup = new DnsSupervisor({ dir: own });
+  const pid = sup.pid();
+  assert.ok(pid !== undefined, 'berth-dns still runs after its daemon exited');
+  started.push({ pid, records: sup.records });
+  assert.deepEqual(addresses(await query({ port, name: 'web' })), ['172.30.0.2']);
+
+  process.kill(pid, 'SIGKILL'); // a crash
+  await until('the crashed berth-dns is gone', () => !isBerthDns(pid, sup.records));
+  await sup.update(records(port, ['web', 'db']));
+  const again = sup.pid();
+  assert.ok(again !== undefined && again !== pid, 'a new berth-dns');
+  started.push({ pid: again, records: sup.records });
+  assert.deepEqual(addresses(await query({ port, name: 'db' })), ['172.30.0.3']);
+  await sup.stop();
+  assert.equal(isBerthDns(again, sup.records), false);
+});
+
