@@ -141,6 +141,21 @@ describe('berth-dns upstreams and limits', () => {
     }
   });
 
+  test('an internal network answers its names and forwards nothing', async () => {
+    const live = await startUpstream({ 'example.test': '192.0.2.10' });
+    const port = await freePort();
+    const service = new DnsService();
+    try {
+      await service.apply({ upstream: [`${LOCALHOST}:${live.port}`], networks: [{ name: 'in', listen: `${LOCALHOST}:${port}`, internal: true, entries: [{ names: ['web'], ipv4: '172.30.3.2' }] }] });
+      assert.deepEqual(addresses(await query({ port, name: 'web.in' })), ['172.30.3.2']);
+      assert.equal((await query({ port, name: 'example.test' })).rcode, 'SERVFAIL');
+      assert.deepEqual(live.seen, []);
+    } finally {
+      await service.close();
+      await live.close();
+    }
+  });
+
   test('more addresses than a datagram holds: truncated over UDP, all of them over TCP', async () => {
     const port = await freePort();
     const entries = Array.from({ length: 40 }, (_, i) => ({ names: [`c${i}`, 'many'], ipv4: `172.30.1.${i + 2}` }));

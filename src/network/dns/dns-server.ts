@@ -45,7 +45,8 @@ export class NetworkDnsServer {
   #resolverFor(net: DnsNetwork, upstreams: readonly HostPort[]): Resolver {
     // Never forward to ourselves (a host whose resolv.conf names this gateway): that would loop.
     const self = formatHostPort(this.listen);
-    return { table: new NameTable(net), upstreams: upstreams.filter((u) => formatHostPort(u) !== self) };
+    const forwardTo = net.internal ? [] : upstreams.filter((u) => formatHostPort(u) !== self);
+    return { table: new NameTable(net), upstreams: forwardTo };
   }
 
   /** Binds UDP and TCP; on failure nothing stays bound and the error (EADDRNOTAVAIL...) is thrown. */

@@ -30,6 +30,7 @@ test('records are checked whole: shapes, addresses of the right family, one netw
     { upstream: [], networks: [{ name: 'n', listen: '172.18.0.1', entries: [{ names: ['has space'] }] }] },
     { upstream: [], networks: [{ name: 'n', listen: '172.18.0.1', entries: [{ names: ['.lead'] }] }] },
     { upstream: [], networks: [{ name: 'a', listen: '172.18.0.1', entries: [] }, { name: 'b', listen: '172.18.0.1:53', entries: [] }] },
+    { upstream: [], networks: [{ name: 'n', listen: '172.18.0.1', entries: [], internal: 'yes' }] },
   ];
   for (const bad of bads) assert.throws(() => validateRecords(bad), invalid, JSON.stringify(bad));
 });

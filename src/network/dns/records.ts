@@ -10,7 +10,8 @@ import { basename, dirname, join } from 'node:path';
 import { invalidParameter } from '../../api/types/errors.ts';
 
 export interface DnsEntry {
-  /** Container name, aliases, 12-char short id: each also answers as `<name>.<network>`. */
+  /** Container name first (PTR answers with it), then aliases and the 12-char short id; each
+   *  also answers as `<name>.<network>`. */
   names: string[];
   ipv4?: string;
   ipv6?: string;
@@ -21,6 +22,9 @@ export interface DnsNetwork {
   /** "ip" (port 53) or "ip:port" ("[v6]:port"): the network's gateway address. */
   listen: string;
   entries: DnsEntry[];
+  /** An --internal network: other names are not forwarded (SERVFAIL), as Docker's embedded DNS
+   *  does not forward there — the network is meant to reach nothing outside. */
+  internal?: boolean;
 }
 
 export interface DnsRecords {
@@ -98,7 +102,9 @@ export function validateRecords(x: unknown): DnsRecords {
     const key = formatHostPort(parseHostPort(n.listen));
     if (listens.has(key)) throw invalidParameter(`${where}: ${key} is listened on by another network`);
     listens.add(key);
-    return { name: n.name, listen: n.listen, entries: n.entries.map((e) => checkEntry(e, where)) };
+    if (n.internal !== undefined && typeof n.internal !== 'boolean') throw invalidParameter(`${where}: internal must be true or false`);
+    const entries = n.entries.map((e) => checkEntry(e, where));
+    return { name: n.name, listen: n.listen, entries, ...(n.internal ? { internal: true } : {}) };
   });
   return { upstream, networks };
 }
