@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { systemError } from '../../api/types/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { isBerthDns, readPidFile, removePidFile } from './dns-process.ts';
 import { writeRecords, type DnsRecords } from './records.ts';
@@ -99,15 +100,15 @@ export class DnsSupervisor {
     } finally {
       closeSync(log);
     }
-    if (pid === undefined) throw new Error(`berth-dns could not be started (see ${this.logFile})`);
+    if (pid === undefined) throw systemError(`berth-dns could not be started (see ${this.logFile})`);
     // It writes its pid file once the records are served: waiting for it means the first
     // container started after this update can already resolve its peers.
     const deadline = Date.now() + START_WAIT_MS;
     while (readPidFile(this.pidFile) !== pid) {
       if (exited || Date.now() > deadline) {
         // Not left running half started: the next update would start a second one beside it.
-        if (!exited && isBerthDns(pid, this.records)) process.kill(pid, 'SIGKILL');
-        throw new Error(`berth-dns (pid ${pid}) did not start; see ${this.logFile}`);
+        if (!exited && isBerthDns(pid, this.records)) this.#signal(pid, 'SIGKILL');
+        throw systemError(`berth-dns (pid ${pid}) did not start; see ${this.logFile}`);
       }
       await new Promise((r) => setTimeout(r, 20));
     }
