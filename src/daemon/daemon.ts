@@ -25,6 +25,7 @@ import { containersBackend } from './containers/containers-backend.ts';
 import { Conmon } from '../runtime/monitor/conmon.ts';
 import { ContainerRuntimes } from './containers/container-runtimes.ts';
 import { Lifecycle } from './containers/lifecycle.ts';
+import { ContainerAttachments } from './containers/attachments.ts';
 import { lifecycleBackend } from './containers/lifecycle-backend.ts';
 import { ExecService } from './containers/exec-service.ts';
 import { HealthMonitor } from './containers/health-monitor.ts';
@@ -89,12 +90,15 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     defaults: () => ({ driver: config.logDriver, opts: config.logOpts }),
     logger,
   });
+  // Network endpoints and volume mounts of each run, in order (attachments.ts).
+  const attachments = new ContainerAttachments([], { logger });
   const lifecycle = new Lifecycle({
     svc: containers,
     runtime: runtimes,
     conmon,
     execRoot: config.execRoot,
     logs,
+    attachments,
     logger,
     // A static tini: it must run inside any image, whatever libc it has (or none).
     initPath: '/usr/bin/tini-static',
