@@ -25,7 +25,7 @@ import { containersBackend } from './containers/containers-backend.ts';
 import { Conmon } from '../runtime/monitor/conmon.ts';
 import { ContainerRuntimes } from './containers/container-runtimes.ts';
 import { Lifecycle } from './containers/lifecycle.ts';
-import { ContainerAttachments } from './containers/attachments.ts';
+import { ContainerAttachments, type RunAttachment } from './containers/attachments.ts';
 import { lifecycleBackend } from './containers/lifecycle-backend.ts';
 import { ExecService } from './containers/exec-service.ts';
 import { HealthMonitor } from './containers/health-monitor.ts';
@@ -52,7 +52,12 @@ export interface Daemon {
   shutdown(): Promise<void>;
 }
 
-export async function startDaemon(initial: DaemonConfig, logger: Logger): Promise<Daemon> {
+/** What an in-process daemon of a test adds: attachments run after the daemon's own. */
+export interface DaemonExtras {
+  attachments?: readonly RunAttachment[];
+}
+
+export async function startDaemon(initial: DaemonConfig, logger: Logger, extras: DaemonExtras = {}): Promise<Daemon> {
   let config = initial;
   mkdirSync(config.dataRoot, { recursive: true, mode: 0o711 });
   mkdirSync(config.execRoot, { recursive: true, mode: 0o700 });
@@ -91,7 +96,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     logger,
   });
   // Network endpoints and volume mounts of each run, in order (attachments.ts).
-  const attachments = new ContainerAttachments([], { logger });
+  const attachments = new ContainerAttachments([...(extras.attachments ?? [])], { logger });
   const lifecycle = new Lifecycle({
     svc: containers,
     runtime: runtimes,
