@@ -114,3 +114,22 @@ test('--rm takes the anonymous volumes along', { skip }, async () => {
   assert.equal(of(Id).at(-1), 'removed(true)');
   balanced(Id);
 });
+
+test('restore adopts a running container and tears down a stopped one', { skip }, async () => {
+  const running = (await client.containers.create({ Image: 'busybox', Cmd: ['sleep', '1000'] })).Id;
+  await client.containers.start(running);
+  const stopped = (await client.containers.create({ Image: 'busybox', Cmd: ['true'] })).Id;
+  await client.containers.start(stopped);
+  await within('the exit', client.containers.wait(stopped, 'not-running'));
+  await until('the exit tears down', () => of(stopped).at(-1) === 'tearDown');
+  // Live-restore: the containers run on while no daemon is there; the next one takes them over.
+  daemon.applyConfig({ ...daemon.config, liveRestore: true });
+  const config = daemon.config;
+  await daemon.shutdown();
+  const before = { running: of(running).length, stopped: of(stopped).length };
+  daemon = await startDaemon(config, createLogger('warn'), { attachments: [recorder] });
+  assert.deepEqual(of(running).slice(before.running), ['adopt']);
+  assert.deepEqual(of(stopped).slice(before.stopped), ['tearDown']);
+  const rows = await client.containers.list({ all: true });
+  assert.equal(rows.find((c) => c.Id === running)?.State, 'running');
+});
