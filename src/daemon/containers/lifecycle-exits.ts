@@ -57,7 +57,9 @@ export class Exits {
     run.ended.then(
       () => {
         run.hasEnded = true;
-        void this.#p.mutex.run(id, () => this.recordHeld(id, run)).catch(failed(this.#p, 'recording an exit', id));
+        // The one place a recording's failure is logged, whoever made it (warn: the row or the
+        // host may be left half cleaned up).
+        void this.#p.mutex.run(id, () => this.recordHeld(id, run)).catch(logFailure(this.#p.deps.logger, 'recording an exit', { fields: { container: id }, level: 'warn' }));
       },
       (err: unknown) => {
         this.#forget(id, run);
@@ -105,7 +107,7 @@ export class Exits {
   async recordEndedHeld(id: string): Promise<boolean> {
     const run = this.#runs.get(id);
     if (!run?.hasEnded) return false;
-    await this.recordHeld(id, run);
+    await this.recordHeld(id, run).catch(() => undefined); // logged by the recorder's own path (watch)
     return true;
   }
 

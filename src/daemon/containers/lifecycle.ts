@@ -146,11 +146,6 @@ export class Lifecycle {
     });
   }
 
-  /** The kill of a forced removal; the caller holds the container's lock (removeContainer). */
-  stopForRemoval(c: ContainerRow): Promise<void> {
-    return this.#p.stops.stopForRemovalHeld(c);
-  }
-
   pause(idOrName: string): Promise<void> {
     return this.#p.freezes.pause(idOrName);
   }
