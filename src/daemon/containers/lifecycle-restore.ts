@@ -37,7 +37,7 @@ export async function restore(p: LifecycleParts): Promise<void> {
     }
     done.add(c.id);
     const exit = (await p.deps.conmon.exitStatus(c.id)) ?? { exitCode: 255, finishedAt: new Date().toISOString() };
-    await p.mutex.run(c.id, () => p.exits.onExitHeld(c.id, exit)).catch(failed(p, 'recording an exit at restore', c.id));
+    await p.mutex.run(c.id, () => p.exits.onExitHeld(c.id, exit)).catch(logFailure(p.deps.logger, 'recording an exit at restore', { fields: { container: c.id }, level: 'warn' }));
   }
   for (const c of table.all()) {
     if (c.status !== 'running' && c.status !== 'paused' && !done.has(c.id)) await attachments.tearDown(c);

@@ -106,8 +106,8 @@ export class Stops {
    * then (a forced removal ended the wait): the event names it as it was. */
   async #awaitStop(c: ContainerRow, { run, timeout }: PendingStop, held: boolean): Promise<void> {
     if (!(await endsWithin(run.ended, timeout))) {
-      const sigkill = held ? this.#signal(this.#p.deps.svc.resolve(c.id), 9) : this.kill(c.id, 'KILL');
-      await sigkill.catch(failed(this.#p, 'SIGKILL after the stop timeout', c.id, alreadyEnded));
+      const sigkill = () => (held ? this.#signal(this.#p.deps.svc.resolve(c.id), 9) : this.kill(c.id, 'KILL'));
+      await Promise.resolve().then(sigkill).catch(failed(this.#p, 'SIGKILL after the stop timeout', c.id, alreadyEnded));
     }
     await (held ? this.#p.exits.awaitHeld(c.id, run) : run.recorded.promise);
     this.#p.deps.svc.emit(this.#p.deps.svc.deps.table.get(c.id) ?? c, 'stop');
