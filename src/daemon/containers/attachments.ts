@@ -19,9 +19,9 @@
 // - A failed setUp rejects; what it made is the caller's to tear down (its failed start).
 // - adopt and removed are logged when they fail and never reject: the container runs on (adopt)
 //   or is gone (removed) either way.
-// - Every call but adopt at restore comes from a holder of the container's lock (start, a
-//   prepared start, exit recording, removal): an attachment must not call back into the
-//   lifecycle's locked operations (invalidatePrepared, start, stop...) for the same container.
+// - Calls come from holders of the container's lock (a start, a prepared start, exit recording,
+//   removal) or from restore, before the API is served: an attachment must not call back into
+//   the lifecycle's locked operations (invalidatePrepared, start, stop...) for that container.
 import type { ContainerRow } from '../../store/containers.ts';
 import type { OciMount } from '../../runtime/spec/index.ts';
 import type { Logger } from '../../lib/logger.ts';
