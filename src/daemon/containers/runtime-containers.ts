@@ -94,6 +94,8 @@ export class RuntimeContainers {
     // users and groups are looked up in the container's /etc/passwd and /etc/group.
     const mounted = mountRootfs(layers, c.rwCacheId);
     const attached = this.#deps.attachments.setUp(c);
+    // Awaited below or in the catch, maybe after it has failed: not an unhandled rejection meanwhile.
+    attached.catch(() => undefined);
     try {
       // Small files and directories on the path of every start: synchronously, as a thread-pool
       // round trip per call would cost more than the calls themselves.
