@@ -40,6 +40,10 @@ import { registryLogin } from './registry-login.ts';
 import { RootfsAccess } from './containers/rootfs-access.ts';
 import { containerFilesBackend } from './containers/container-files-backend.ts';
 import { unmountStale } from './stale-mounts.ts';
+import { setupNetworks } from './networks/setup.ts';
+import { networksBackend } from './networks/networks-backend.ts';
+import type { EndpointHooks, NetworkDriver } from './networks/types.ts';
+import { notImplemented } from '../api/types/errors.ts';
 
 export interface Daemon {
   readonly id: string;
@@ -104,6 +108,10 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
   logs.clearRemoved(join(config.dataRoot, 'containers'));
   // live-restore: containers whose conmon survived are adopted; exits while down are recorded.
   await lifecycle.restore();
+  const networks = await setupNetworks({
+    db, config: () => config, containers, events, logger,
+    driver: kernelPending.driver, hooks: kernelPending.hooks,
+  });
   const execs = new ExecService(lifecycle);
   // Health checks follow the container events; for re-adopted containers they resume here.
   const health = new HealthMonitor({ svc: containers, execs, actions: healthActions(lifecycle), logger });
@@ -160,6 +168,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     observe: observeBackend(lifecycle),
     exec: execs,
     containerFiles: containerFilesBackend({ svc: containers, rootfs: rootfsAccess, lifecycle }),
+    networks: networksBackend(networks),
   });
   const serverHeader = `berth/${ENGINE_VERSION} (linux)`;
   const listeners = await listenAll(
@@ -188,6 +197,21 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     },
   };
 }
+
+/**
+ * MERGE POINT (lead): the bridge/firewall driver and the veth hooks come from the netkernel and
+ * nat branches. Until they are wired here, networks are records (IPAM, API, events) without a
+ * kernel side, and connecting a running container is refused rather than pretended.
+ */
+const kernelPending: { driver: NetworkDriver; hooks: EndpointHooks } = {
+  driver: { create: async () => undefined, remove: async () => undefined },
+  hooks: {
+    connect: async () => {
+      throw notImplemented('connecting a running container needs the network kernel layer, which this berthd build lacks');
+    },
+    disconnect: async () => undefined,
+  },
+};
 
 function containerCounts(svc: ContainerService): { total: number; running: number; paused: number; stopped: number } {
   const all = svc.deps.table.all();
