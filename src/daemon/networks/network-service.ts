@@ -71,8 +71,8 @@ export class NetworkService {
   async create(body: NetworkCreateBody): Promise<{ Id: string; Warning: string }> {
     const routes = (await this.deps.hostRoutes()).map((r) => r.dst);
     const n = this.deps.db.transaction(() => {
-      if (this.deps.networks.byName(body.Name)) throw conflict(`network with name ${body.Name} already exists`);
       const row = networkSpec(body, { existing: this.all(), pools: this.deps.pools(), routes });
+      if (this.deps.networks.byName(body.Name)) throw conflict(`network with name ${body.Name} already exists`);
       this.deps.networks.insert(row);
       return row;
     });
@@ -201,7 +201,8 @@ export class NetworkService {
     const mode = String(c.hostConfig.NetworkMode ?? '');
     if (n.driver === 'host') throw invalidParameter('container cannot be disconnected from host network or connected to host network');
     if (mode === 'host' || mode.startsWith('container:')) throw invalidParameter('container sharing network namespace with another container or host cannot be connected to any other network');
-    const onNone = mode === 'none' || this.endpointsOf(c.id).some((e) => this.deps.networks.get(e.network)?.driver === 'null');
+    // With --bridge none, containers default to the none network (as dockerd's).
+    const onNone = mode === 'none' || (mode === 'default' && !this.defaultBridge()) || this.endpointsOf(c.id).some((e) => this.deps.networks.get(e.network)?.driver === 'null');
     const others = this.endpointsOf(c.id).length > 0;
     if ((n.driver === 'null' && others) || (onNone && n.driver !== 'null')) {
       throw invalidParameter('container cannot be connected to multiple networks with one of the networks in private (none) mode');
