@@ -15,7 +15,7 @@ import { logFailure } from '../../lib/log-failure.ts';
 import { untilSeconds } from '../images/image-filters.ts';
 import { matchLabels } from '../../api/query.ts';
 import { allocateEndpoint, type Want } from './endpoint-allocation.ts';
-import { networkSpec } from './network-spec.ts';
+import { checkName, networkSpec } from './network-spec.ts';
 import { isPredefined } from './network-views.ts';
 import type { AddressPool } from './addresses.ts';
 import type { EndpointHooks, EndpointRecord, NetworkDriver, NetworkRow } from './types.ts';
@@ -71,8 +71,9 @@ export class NetworkService {
   async create(body: NetworkCreateBody): Promise<{ Id: string; Warning: string }> {
     const routes = (await this.deps.hostRoutes()).map((r) => r.dst);
     const n = this.deps.db.transaction(() => {
-      const row = networkSpec(body, { existing: this.all(), pools: this.deps.pools(), routes });
+      checkName(body.Name);
       if (this.deps.networks.byName(body.Name)) throw conflict(`network with name ${body.Name} already exists`);
+      const row = networkSpec(body, { existing: this.all(), pools: this.deps.pools(), routes });
       this.deps.networks.insert(row);
       return row;
     });

@@ -17,10 +17,15 @@ export interface SpecContext {
   routes: readonly string[];
 }
 
-export function networkSpec(body: NetworkCreateBody, ctx: SpecContext): NetworkRow {
-  const name = body.Name;
+/** The name alone: given, and none of the predefined networks'. */
+export function checkName(name: string): void {
   if (!name) throw invalidParameter(`invalid name: ${name}`);
   if (PREDEFINED.includes(name)) throw forbidden(`operation is not permitted on predefined ${name} network `);
+}
+
+export function networkSpec(body: NetworkCreateBody, ctx: SpecContext): NetworkRow {
+  const name = body.Name;
+  checkName(name);
   const driver = body.Driver || 'bridge';
   if (driver !== 'bridge') throw invalidParameter(`network driver "${driver}" is not supported: berthd creates networks with the bridge driver only`);
   if (body.Ingress) throw forbidden('Ingress network can only be global scope network');
