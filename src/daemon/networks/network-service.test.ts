@@ -181,3 +181,14 @@ test('--bridge none drops an unused default bridge; --bip replaces its subnet', 
   assert.equal(svc.defaultBridge(), undefined);
   settings.bridge = 'bt0';
 });
+
+test('IPv6 networks: each endpoint gets an address of both families, asked or the next free', async () => {
+  await svc.create({ Name: 'six', EnableIPv6: true, IPAM: { Config: [{ Subnet: '10.66.0.0/24' }, { Subnet: 'fd00:66::/64', Gateway: 'fd00:66::1' }] } });
+  container('a');
+  container('b');
+  await svc.connect('six', 'a', {});
+  await svc.connect('six', 'b', { IPAMConfig: { IPv6Address: 'FD00:66:0:0::99' } });
+  assert.deepEqual(['a', 'b'].map((id) => [svc.endpointsOf(id)[0]!.address, svc.endpointsOf(id)[0]!.ipv6Address]), [['10.66.0.2', 'fd00:66::2'], ['10.66.0.3', 'fd00:66::99']]);
+  container('c');
+  await assert.rejects(svc.connect('six', 'c', { IPAMConfig: { IPv6Address: 'fd00:66::99' } }), { message: 'Address already in use' });
+});
