@@ -7,7 +7,7 @@ import { conflict, forbidden, invalidParameter, notFound } from '../../api/types
 import type { Filters } from '../../api/query.ts';
 import type { NetworkCreateBody, EndpointSettingsBody } from '../../api/routers/networks.ts';
 import type { Database } from '../../store/database.ts';
-import { hasProcess, type ContainerRow } from '../../store/containers.ts';
+import type { ContainerRow } from '../../store/containers.ts';
 import type { EndpointsTable, NetworksTable } from '../../store/networks.ts';
 import type { EventsService } from '../events/events-service.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -15,6 +15,7 @@ import { logFailure } from '../../lib/log-failure.ts';
 import { untilSeconds } from '../images/image-filters.ts';
 import { matchLabels } from '../../api/query.ts';
 import { allocateEndpoint, type Want } from './endpoint-allocation.ts';
+import { connectContainer, disconnectContainer } from './network-connect.ts';
 import { checkName, networkSpec } from './network-spec.ts';
 import { isPredefined } from './network-views.ts';
 import type { AddressPool } from './addresses.ts';
@@ -83,7 +84,7 @@ export class NetworkService {
       this.deps.networks.delete(n.id);
       throw err;
     }
-    this.#emit(n, 'create');
+    this.emit(n, 'create');
     return { Id: n.id, Warning: '' };
   }
 
@@ -97,7 +98,7 @@ export class NetworkService {
     }
     await this.deps.driver.remove(n);
     this.deps.networks.delete(n.id);
-    this.#emit(n, 'destroy');
+    this.emit(n, 'destroy');
   }
 
   async prune(filters: Filters): Promise<{ NetworksDeleted: string[] | null }> {
@@ -140,74 +141,12 @@ export class NetworkService {
     return this.deps.endpoints.ofNetwork(networkId);
   }
 
-  async connect(idOrName: string, container: string, cfg: EndpointSettingsBody): Promise<void> {
-    const n = this.resolve(idOrName);
-    const c = this.deps.containers.resolve(container);
-    this.#checkConnectable(c, n);
-    const ep = this.allocate(c, n, {
-      ...(cfg.IPAMConfig?.IPv4Address && { ipv4: cfg.IPAMConfig.IPv4Address }),
-      ...(cfg.IPAMConfig?.IPv6Address && { ipv6: cfg.IPAMConfig.IPv6Address }),
-      ...(cfg.MacAddress && { mac: cfg.MacAddress }),
-      aliases: cfg.Aliases ?? [],
-      config: cfg,
-    });
-    if (hasProcess(c.status)) {
-      try {
-        await this.deps.hooks.connect(c.id, n, ep);
-      } catch (err) {
-        this.release(c.id, n.id);
-        throw err;
-      }
-    } else {
-      this.deps.hooks.changed?.(c.id);
-    }
-    this.#emit(n, 'connect', { container: c.id });
+  connect(idOrName: string, container: string, cfg: EndpointSettingsBody): Promise<void> {
+    return connectContainer(this, idOrName, container, cfg);
   }
 
-  async disconnect(idOrName: string, container: string, force: boolean): Promise<void> {
-    const n = this.resolve(idOrName);
-    if (n.driver === 'host') throw invalidParameter('container cannot be disconnected from host network or connected to host network');
-    const c = this.#containerOrGone(container, n, force);
-    if (!c) return;
-    const ep = this.deps.endpoints.get(c.id, n.id);
-    if (!ep) throw invalidParameter(`container ${c.id} is not connected to the network ${n.name}`);
-    if (hasProcess(c.status)) {
-      try {
-        await this.deps.hooks.disconnect(c.id, n, ep);
-      } catch (err) {
-        if (!force) throw err;
-        logFailure(this.deps.logger, `forced disconnect of ${c.id.slice(0, 12)} from ${n.name}`, { level: 'warn' })(err);
-      }
-    } else {
-      this.deps.hooks.changed?.(c.id);
-    }
-    this.release(c.id, n.id);
-    this.#emit(n, 'disconnect', { container: c.id });
-  }
-
-  /** The container; with `force`, an endpoint whose container is gone is released instead. */
-  #containerOrGone(container: string, n: NetworkRow, force: boolean): ContainerRow | undefined {
-    try {
-      return this.deps.containers.resolve(container);
-    } catch (err) {
-      const stale = force ? this.deps.endpoints.ofNetwork(n.id).find((e) => e.containerId === container) : undefined;
-      if (!stale) throw err;
-      this.release(stale.containerId, n.id);
-      this.#emit(n, 'disconnect', { container: stale.containerId });
-      return undefined;
-    }
-  }
-
-  #checkConnectable(c: ContainerRow, n: NetworkRow): void {
-    const mode = String(c.hostConfig.NetworkMode ?? '');
-    if (n.driver === 'host') throw invalidParameter('container cannot be disconnected from host network or connected to host network');
-    if (mode === 'host' || mode.startsWith('container:')) throw invalidParameter('container sharing network namespace with another container or host cannot be connected to any other network');
-    // With --bridge none, containers default to the none network (as dockerd's).
-    const onNone = mode === 'none' || (mode === 'default' && !this.defaultBridge()) || this.endpointsOf(c.id).some((e) => this.deps.networks.get(e.network)?.driver === 'null');
-    const others = this.endpointsOf(c.id).length > 0;
-    if ((n.driver === 'null' && others) || (onNone && n.driver !== 'null')) {
-      throw invalidParameter('container cannot be connected to multiple networks with one of the networks in private (none) mode');
-    }
+  disconnect(idOrName: string, container: string, force: boolean): Promise<void> {
+    return disconnectContainer(this, idOrName, container, force);
   }
 
   #containerName(id: string): string | undefined {
@@ -222,7 +161,7 @@ export class NetworkService {
     return this.#containerName(id);
   }
 
-  #emit(n: NetworkRow, action: string, extra: Record<string, string> = {}): void {
+  emit(n: NetworkRow, action: string, extra: Record<string, string> = {}): void {
     this.deps.events.emit('network', action, n.id, { ...extra, name: n.name, type: n.driver });
   }
 }
