@@ -182,3 +182,20 @@ print(json.dumps(out))
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), { containers: { 'py-box': '10.252.0.10/24' }, listed: ['py-net'], left: [] });
 });
+
+test('API versions: EnableIPv4 from 1.48, inspect Status from 1.52 with exact uint64 counts', async () => {
+  await createNet({ Name: 'counted', EnableIPv6: true, IPAM: { Config: [{ Subnet: '10.253.0.0/24', Gateway: '10.253.0.1' }, { Subnet: 'fd00:253::/64', Gateway: 'fd00:253::1' }] } });
+  await createBox('c1');
+  await createBox('c2');
+  for (const c of ['c1', 'c2']) await api().request('POST', '/networks/counted/connect', { body: { Container: c } });
+  const old = await api().json<Net>('GET', '/networks/counted');
+  assert.ok(!('EnableIPv4' in old) && !('Status' in old));
+  const v148 = f.d.client('1.48').api;
+  assert.equal((await v148.json<Net>('GET', '/networks/counted')).EnableIPv4, true);
+  assert.ok(!('Status' in (await v148.json<Net>('GET', '/networks/counted'))));
+  const text = await readText(await f.d.client('1.52').api.request('GET', '/networks/counted'));
+  assert.match(text, /"Status":\{"IPAM":\{"Subnets":\{"10\.253\.0\.0\/24":\{"IPsInUse":5,"DynamicIPsAvailable":251\},"fd00:253::\/64":\{"IPsInUse":4,"DynamicIPsAvailable":18446744073709551612\}\}\}\}/);
+  assert.ok(!('Status' in (await f.d.client('1.52').api.json<Net[]>('GET', '/networks'))[0]!), 'the list has no Status');
+  for (const c of ['c1', 'c2']) await api().request('DELETE', `/containers/${c}`);
+  await api().request('DELETE', '/networks/counted');
+});

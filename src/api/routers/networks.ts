@@ -18,6 +18,7 @@ export interface NetworkCreateBody {
   Ingress?: boolean;
   ConfigOnly?: boolean;
   ConfigFrom?: { Network?: string } | null;
+  EnableIPv4?: boolean;
   EnableIPv6?: boolean;
   IPAM?: { Driver?: string; Config?: IpamConfigBody[] | null; Options?: Record<string, string> | null } | null;
   Options?: Record<string, string> | null;
@@ -32,8 +33,8 @@ export interface EndpointSettingsBody {
 }
 
 export interface NetworksBackend {
-  list(filters: Filters): unknown[];
-  inspect(idOrName: string, opts: { verbose: boolean; scope?: string }): unknown;
+  list(filters: Filters, version: string): unknown[];
+  inspect(idOrName: string, opts: { verbose: boolean; scope?: string; version: string }): unknown;
   create(body: NetworkCreateBody): Promise<{ Id: string; Warning: string }>;
   remove(idOrName: string): Promise<void>;
   connect(idOrName: string, container: string, config: EndpointSettingsBody): Promise<void>;
@@ -45,7 +46,7 @@ export const NETWORK_LIST_FILTERS = ['dangling', 'driver', 'id', 'label', 'name'
 
 const IPAM_CONFIG: GoType = go.struct('network.IPAMConfig', { Subnet: go.string(), IPRange: go.string(), Gateway: go.string(), AuxiliaryAddresses: go.stringMap });
 const CREATE_TYPE: GoType = go.struct('types.NetworkCreateRequest', {
-  Name: go.string(), CheckDuplicate: go.bool, Driver: go.string(), Scope: go.string(), EnableIPv6: go.bool,
+  Name: go.string(), CheckDuplicate: go.bool, Driver: go.string(), Scope: go.string(), EnableIPv4: go.bool, EnableIPv6: go.bool,
   IPAM: go.struct('network.IPAM', { Driver: go.string(), Config: go.slice(IPAM_CONFIG), Options: go.stringMap }),
   Internal: go.bool, Attachable: go.bool, Ingress: go.bool, ConfigOnly: go.bool,
   ConfigFrom: go.struct('network.ConfigReference', { Network: go.string() }), Options: go.stringMap, Labels: go.stringMap,
@@ -59,7 +60,7 @@ const DISCONNECT_TYPE: GoType = go.struct('types.NetworkDisconnect', { Container
 
 export function networksRoutes(b: NetworksBackend): Route[] {
   return [
-    { method: 'GET', path: '/networks', handler: (ctx) => ctx.sendJson(200, b.list(parseFilters(ctx.query.get('filters'), NETWORK_LIST_FILTERS))) },
+    { method: 'GET', path: '/networks', handler: (ctx) => ctx.sendJson(200, b.list(parseFilters(ctx.query.get('filters'), NETWORK_LIST_FILTERS), ctx.version)) },
     { method: 'GET', path: '/networks/:id', handler: (ctx) => inspect(ctx, b) },
     { method: 'POST', path: '/networks/create', handler: (ctx) => create(ctx, b) },
     { method: 'DELETE', path: '/networks/:id', handler: async (ctx) => (await b.remove(ctx.params.id!), ctx.sendEmpty(204)) },
@@ -71,7 +72,7 @@ export function networksRoutes(b: NetworksBackend): Route[] {
 
 function inspect(ctx: RequestContext, b: NetworksBackend): void {
   const scope = ctx.query.get('scope') || undefined;
-  ctx.sendJson(200, b.inspect(ctx.params.id!, { verbose: boolParam(ctx.query, 'verbose'), ...(scope && { scope }) }));
+  ctx.sendJson(200, b.inspect(ctx.params.id!, { verbose: boolParam(ctx.query, 'verbose'), version: ctx.version, ...(scope && { scope }) }));
 }
 
 /** The body as a checked object of `type` (an absent body is `{}`). */

@@ -28,6 +28,7 @@ export function networkSpec(body: NetworkCreateBody, ctx: SpecContext): NetworkR
   checkName(name);
   const driver = body.Driver || 'bridge';
   if (driver !== 'bridge') throw invalidParameter(`network driver "${driver}" is not supported: berthd creates networks with the bridge driver only`);
+  if (body.EnableIPv4 === false) throw invalidParameter('berthd gives every network IPv4: EnableIPv4 cannot be false');
   if (body.Ingress) throw forbidden('Ingress network can only be global scope network');
   if (body.Scope && body.Scope !== 'local') throw invalidParameter(`scope "${body.Scope}" is not supported: berthd's networks are local`);
   if (body.ConfigOnly || body.ConfigFrom?.Network) throw invalidParameter('config-only networks are not supported by berthd');

@@ -4,6 +4,8 @@ import { invalidParameter } from '../../api/types/errors.ts';
 import { matchLabels, type Filters } from '../../api/query.ts';
 import { poolOf } from './endpoint-allocation.ts';
 import { PREDEFINED } from './network-spec.ts';
+import { ipamStatus } from './ipam-status.ts';
+import { versionAtLeast } from '../../api/types/version.ts';
 import type { EndpointRecord, NetworkRow } from './types.ts';
 
 export interface ViewDeps {
@@ -12,15 +14,18 @@ export interface ViewDeps {
   containerName(id: string): string | undefined;
 }
 
-/** `Containers` is filled for inspect only: the list has left it empty since API 1.28. */
-export function networkView(n: NetworkRow, deps: ViewDeps, withContainers: boolean): Record<string, unknown> {
+/** `Containers` is filled for inspect only: the list has left it empty since API 1.28.
+ * EnableIPv4 came with API 1.48, inspect's Status with 1.52. */
+export function networkView(n: NetworkRow, deps: ViewDeps, inspect: boolean, version: string): Record<string, unknown> {
   const { Driver, Options, Config } = n.ipam;
   return {
-    Name: n.name, Id: n.id, Created: n.created, Scope: n.scope, Driver: n.driver, EnableIPv6: n.enableIPv6,
+    Name: n.name, Id: n.id, Created: n.created, Scope: n.scope, Driver: n.driver,
+    ...(versionAtLeast(version, '1.48') && { EnableIPv4: true }), EnableIPv6: n.enableIPv6,
     IPAM: { Driver, Options, Config },
     Internal: n.internal, Attachable: n.attachable, Ingress: false, ConfigFrom: { Network: '' }, ConfigOnly: false,
-    Containers: withContainers ? containersOf(n, deps) : {},
+    Containers: inspect ? containersOf(n, deps) : {},
     Options: n.options, Labels: n.labels,
+    ...(inspect && versionAtLeast(version, '1.52') && { Status: ipamStatus(n, deps.endpointsOf(n.id)) }),
   };
 }
 
