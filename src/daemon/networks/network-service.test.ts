@@ -192,3 +192,12 @@ test('IPv6 networks: each endpoint gets an address of both families, asked or th
   container('c');
   await assert.rejects(svc.connect('six', 'c', { IPAMConfig: { IPv6Address: 'fd00:66::99' } }), { message: 'Address already in use' });
 });
+
+test('the default bridge avoids subnets routed on the host, but not the route of its own bridge', () => {
+  const networks = new NetworksTable(db);
+  const endpoints = new EndpointsTable(db);
+  networks.delete(svc.defaultBridge()!.id);
+  ensurePredefined({ networks, endpoints }, { ...settings, bridge: 'bt1' }, [{ dst: '172.17.0.0/16', dev: 'eth9' }, { dst: '172.18.0.0/16', dev: 'bt1' }], logger);
+  assert.equal(svc.defaultBridge()!.ipam.Config[0]!.Subnet, '172.18.0.0/16');
+  assert.equal(svc.defaultBridge()!.bridge, 'bt1');
+});
