@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { conflict, forbidden, invalidParameter, unavailable } from '../../api/types/errors.ts';
 import type { Database } from '../../store/database.ts';
 import type { EndpointsTable } from '../../store/networks.ts';
-import { canonicalIp, contains, defaultGateway, isHostAddress, macForIPv4, nextFree, parseCidr, type Cidr } from './addresses.ts';
+import { canonicalIp, contains, defaultGateway, formatIp, isHostAddress, macForIPv4, nextFree, parseCidr, type Cidr } from './addresses.ts';
 import type { EndpointConfig, EndpointRecord, NetworkRow } from './types.ts';
 
 /** A network's pool of one family: its subnet, range and gateway. */
@@ -19,6 +19,19 @@ export function poolOf(n: NetworkRow, family: 4 | 6): Pool | undefined {
     return { subnet, ...(range && { range }), gateway: c.Gateway ?? defaultGateway(subnet, range), aux: Object.values(c.AuxiliaryAddresses ?? {}) };
   }
   return undefined;
+}
+
+export interface FamilyAddressing { subnet: string; prefix: number; gateway: string }
+
+/** What the kernel side and inspect need of a network's addresses: per family, the subnet, its
+ * prefix length (an endpoint's address is `${address}/${prefix}`) and the gateway. */
+export function addressingOf(n: NetworkRow): { ipv4?: FamilyAddressing; ipv6?: FamilyAddressing } {
+  const one = (family: 4 | 6): FamilyAddressing | undefined => {
+    const p = poolOf(n, family);
+    return p && { subnet: `${formatIp(p.subnet.base, family)}/${p.subnet.prefix}`, prefix: p.subnet.prefix, gateway: p.gateway };
+  };
+  const [ipv4, ipv6] = [one(4), one(6)];
+  return { ...(ipv4 && { ipv4 }), ...(ipv6 && { ipv6 }) };
 }
 
 export interface Want {

@@ -138,6 +138,9 @@ test('asked addresses and MACs: dockerd\'s refusals', async () => {
   await svc.connect('auto', 'a', {});
   assert.deepEqual(svc.endpointsOf('a').map((e) => [e.ifIndex, e.mac]), [[0, '02:00:00:00:00:01'], [1, '02:42:ac:12:00:02']]);
   assert.equal(svc.endpointsOf('b').length, 0, 'refused connects leave nothing');
+  assert.deepEqual(svc.endpointConfig('a', svc.resolve('n').id), { IPAMConfig: { IPv4Address: '10.80.0.77' }, MacAddress: '02:00:00:00:00:01', Aliases: ['web'] });
+  assert.deepEqual(svc.addressing(svc.resolve('n')), { ipv4: { subnet: '10.80.0.0/24', prefix: 24, gateway: '10.80.0.1' } });
+  assert.deepEqual(svc.addressing(svc.resolve('auto')), { ipv4: { subnet: '172.18.0.0/16', prefix: 16, gateway: '172.18.0.1' } });
 });
 
 test('host, none and shared namespaces', async () => {
@@ -191,6 +194,7 @@ test('IPv6 networks: each endpoint gets an address of both families, asked or th
   assert.deepEqual(['a', 'b'].map((id) => [svc.endpointsOf(id)[0]!.address, svc.endpointsOf(id)[0]!.ipv6Address]), [['10.66.0.2', 'fd00:66::2'], ['10.66.0.3', 'fd00:66::99']]);
   container('c');
   await assert.rejects(svc.connect('six', 'c', { IPAMConfig: { IPv6Address: 'fd00:66::99' } }), { message: 'Address already in use' });
+  assert.deepEqual(svc.addressing(svc.resolve('six')).ipv6, { subnet: 'fd00:66::/64', prefix: 64, gateway: 'fd00:66::1' });
 });
 
 test('the default bridge avoids subnets routed on the host, but not the route of its own bridge', () => {

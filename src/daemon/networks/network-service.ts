@@ -14,12 +14,12 @@ import type { Logger } from '../../lib/logger.ts';
 import { logFailure } from '../../lib/log-failure.ts';
 import { untilSeconds } from '../images/image-filters.ts';
 import { matchLabels } from '../../api/query.ts';
-import { allocateEndpoint, type Want } from './endpoint-allocation.ts';
+import { addressingOf, allocateEndpoint, type FamilyAddressing, type Want } from './endpoint-allocation.ts';
 import { connectContainer, disconnectContainer } from './network-connect.ts';
 import { checkName, networkSpec } from './network-spec.ts';
 import { isPredefined } from './network-views.ts';
 import type { AddressPool } from './addresses.ts';
-import type { EndpointHooks, EndpointRecord, NetworkDriver, NetworkRow } from './types.ts';
+import type { EndpointConfig, EndpointHooks, EndpointRecord, NetworkDriver, NetworkRow } from './types.ts';
 
 export interface NetworkServiceDeps {
   db: Database;
@@ -135,6 +135,16 @@ export class NetworkService {
 
   endpointsOf(containerId: string): EndpointRecord[] {
     return this.deps.endpoints.ofContainer(containerId);
+  }
+
+  /** The EndpointSettings a client asked for (inspect's NetworkSettings.Networks shows them). */
+  endpointConfig(containerId: string, networkId: string): EndpointConfig | undefined {
+    return this.deps.endpoints.configOf(containerId, networkId);
+  }
+
+  /** Subnet, prefix length and gateway per family (an endpoint's CIDR is address/prefix). */
+  addressing(n: NetworkRow): { ipv4?: FamilyAddressing; ipv6?: FamilyAddressing } {
+    return addressingOf(n);
   }
 
   endpointsIn(networkId: string): EndpointRecord[] {
