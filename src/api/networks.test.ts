@@ -199,3 +199,15 @@ test('API versions: EnableIPv4 from 1.48, inspect Status from 1.52 with exact ui
   for (const c of ['c1', 'c2']) await api().request('DELETE', `/containers/${c}`);
   await api().request('DELETE', '/networks/counted');
 });
+
+test('20 concurrent connects over the API: 20 distinct addresses, all freed with their containers', async () => {
+  await createNet({ Name: 'crowd', IPAM: { Config: [{ Subnet: '10.254.0.0/27' }] } });
+  const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => createBox(`crowd${i}`)));
+  await Promise.all(ids.map((id) => api().request('POST', '/networks/crowd/connect', { body: { Container: id } })));
+  const members = Object.values((await api().json<Net>('GET', '/networks/crowd')).Containers) as Net[];
+  assert.equal(new Set(members.map((m) => m.IPv4Address)).size, 20);
+  assert.equal(new Set(members.map((m) => m.MacAddress)).size, 20);
+  await Promise.all(ids.map((id) => api().request('DELETE', `/containers/${id}`)));
+  assert.deepEqual((await api().json<Net>('GET', '/networks/crowd')).Containers, {});
+  await api().request('DELETE', '/networks/crowd');
+});
