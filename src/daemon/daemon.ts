@@ -25,6 +25,7 @@ import { containersBackend } from './containers/containers-backend.ts';
 import { Conmon } from '../runtime/monitor/conmon.ts';
 import { ContainerRuntimes } from './containers/container-runtimes.ts';
 import { Lifecycle } from './containers/lifecycle.ts';
+import { ContainerAttachments, type RunAttachment } from './containers/attachments.ts';
 import { lifecycleBackend } from './containers/lifecycle-backend.ts';
 import { ExecService } from './containers/exec-service.ts';
 import { HealthMonitor } from './containers/health-monitor.ts';
@@ -55,7 +56,12 @@ export interface Daemon {
   shutdown(): Promise<void>;
 }
 
-export async function startDaemon(initial: DaemonConfig, logger: Logger): Promise<Daemon> {
+/** What an in-process daemon of a test adds: attachments run after the daemon's own. */
+export interface DaemonExtras {
+  attachments?: readonly RunAttachment[];
+}
+
+export async function startDaemon(initial: DaemonConfig, logger: Logger, extras: DaemonExtras = {}): Promise<Daemon> {
   let config = initial;
   mkdirSync(config.dataRoot, { recursive: true, mode: 0o711 });
   mkdirSync(config.execRoot, { recursive: true, mode: 0o700 });
@@ -93,12 +99,15 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     defaults: () => ({ driver: config.logDriver, opts: config.logOpts }),
     logger,
   });
+  // Network endpoints and volume mounts of each run, in order (attachments.ts).
+  const attachments = new ContainerAttachments([...(extras.attachments ?? [])], { logger });
   const lifecycle = new Lifecycle({
     svc: containers,
     runtime: runtimes,
     conmon,
     execRoot: config.execRoot,
     logs,
+    attachments,
     logger,
     // A static tini: it must run inside any image, whatever libc it has (or none).
     initPath: '/usr/bin/tini-static',

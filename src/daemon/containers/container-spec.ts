@@ -1,14 +1,20 @@
 // A stored container (Config + HostConfig, as the Docker API gave them) turned into the spec
-// builder's input, for a rootfs the caller has mounted.
+// builder's input, for a rootfs the caller has mounted, with what the container's attachments
+// add (attachments.ts): their mounts after the container's own (the builder puts a parent
+// path before its children, as docker does), their env after its own, and the network
+// namespace they made. HostConfig.NetworkMode "host" stays the host's; without a namespace
+// from them the container gets a new empty one.
 import { buildSpec, bindMount, tmpfsMount, resolveUser, type OciSpec, type SpecInput, type OciMount } from '../../runtime/spec/index.ts';
 import type { ContainerRow } from '../../store/containers.ts';
 import { invalidParameter } from '../../api/types/errors.ts';
 import { commandOf } from './container-config.ts';
 import { limitsForStart } from './host-config-check.ts';
+import type { SpecAdditions } from './attachments.ts';
 
 type HostConfig = Record<string, any>; // the API's loosely typed JSON, read field by field
 
-export function containerSpec(c: ContainerRow, rootfs: string, opts: { initPath?: string } = {}): OciSpec {
+export function containerSpec(c: ContainerRow, rootfs: string, opts: { initPath?: string; additions?: SpecAdditions } = {}): OciSpec {
+  const add = opts.additions ?? {};
   const cfg = c.config as Record<string, any>; // the API's loosely typed JSON, read field by field
   // Checked again: a record stored before these checks may hold what runc would refuse.
   const hc = limitsForStart(c.hostConfig) as HostConfig;
@@ -20,7 +26,7 @@ export function containerSpec(c: ContainerRow, rootfs: string, opts: { initPath?
     rootfs,
     readonlyRootfs: hc.ReadonlyRootfs === true,
     args: [path, ...args],
-    env: cfg.Env ?? [],
+    env: [...(cfg.Env ?? []), ...(add.env ?? [])],
     cwd: cfg.WorkingDir || '/',
     user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
     tty: cfg.Tty === true,
@@ -28,7 +34,7 @@ export function containerSpec(c: ContainerRow, rootfs: string, opts: { initPath?
     ...(size && { consoleSize: { height: size[0], width: size[1] } }),
     ...(cfg.Hostname && { hostname: cfg.Hostname }),
     ...(cfg.Domainname && { domainname: cfg.Domainname }),
-    network: hc.NetworkMode === 'host' ? 'host' : 'none',
+    network: hc.NetworkMode === 'host' ? 'host' : add.netnsPath ? { netnsPath: add.netnsPath } : 'none',
     ipc: hc.IpcMode === 'host' ? 'host' : 'private',
     pid: hc.PidMode === 'host' ? 'host' : 'private',
     uts: hc.UTSMode === 'host' ? 'host' : 'private',
@@ -39,7 +45,7 @@ export function containerSpec(c: ContainerRow, rootfs: string, opts: { initPath?
     ...(hc.MaskedPaths && { maskedPaths: hc.MaskedPaths }),
     ...(hc.ReadonlyPaths && { readonlyPaths: hc.ReadonlyPaths }),
     ...(hc.ShmSize && { shmSize: hc.ShmSize }),
-    mounts: mountsOf(hc),
+    mounts: [...mountsOf(hc), ...(add.mounts ?? [])],
     devices: hc.Devices ?? [],
     deviceCgroupRules: hc.DeviceCgroupRules ?? [],
     ulimits: hc.Ulimits ?? [],

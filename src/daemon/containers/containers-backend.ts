@@ -10,11 +10,12 @@ import { invalidParameter } from '../../api/types/errors.ts';
 import { untilSeconds } from '../images/image-filters.ts';
 import { Overlay2Store } from '../../image/layers/index.ts';
 import { rootfsPath } from './rootfs.ts';
+import type { Lifecycle } from './lifecycle.ts';
 
 const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
 const HEALTH_STATUSES = ['starting', 'healthy', 'unhealthy', 'none'];
 
-export function containersBackend(svc: ContainerService, lifecycle: { removeContainer(c: ContainerRow, force: boolean): Promise<void>; prepareStart(id: string): void }): ContainersBackend {
+export function containersBackend(svc: ContainerService, lifecycle: Pick<Lifecycle, 'removeContainer' | 'prepareStart'>): ContainersBackend {
   return {
     async create(body, name) {
       const created = await svc.create(body, name);
@@ -39,7 +40,7 @@ export function containersBackend(svc: ContainerService, lifecycle: { removeCont
     },
     async remove(idOrName, opts) {
       const c = svc.resolve(idOrName);
-      await lifecycle.removeContainer(c, opts.force === true);
+      await lifecycle.removeContainer(c, { force: opts.force === true, removeVolumes: opts.volumes === true });
     },
     rename: (idOrName, name) => svc.rename(idOrName, name),
     async prune(filters) {
@@ -49,7 +50,7 @@ export function containersBackend(svc: ContainerService, lifecycle: { removeCont
       for (const c of svc.deps.table.all()) {
         if ((c.status !== 'exited' && c.status !== 'created' && c.status !== 'dead') || !keep(c)) continue;
         const { SizeRw } = await sizesOf(svc, c);
-        await lifecycle.removeContainer(c, false);
+        await lifecycle.removeContainer(c);
         deleted.push(c.id);
         reclaimed += SizeRw;
       }

@@ -15,9 +15,13 @@
 // - The cost is bounded: at most `max` containers wait at once, each for `ttlMs`, after which
 //   its process and monitor are ended and its rootfs unmounted. A `docker create` whose start
 //   never comes holds a runc init and a conmon (≈ 3 MiB) for that long.
+// - It keeps the attachments' SpecAdditions it was made with (its key covers them): a change of
+//   what they would give (a network connect, a volume) ends it through
+//   Lifecycle.invalidatePrepared, and ending it tears them down (RuntimeContainers.end).
 // - A removal ends it first; the daemon's shutdown ends them all; a daemon killed meanwhile
 //   leaves them to the next one's restore, which ends them too.
 import type { ContainerRow } from '../../store/containers.ts';
+import type { SpecAdditions } from './attachments.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { logFailure } from '../../lib/log-failure.ts';
 
@@ -27,6 +31,8 @@ export interface CreatedContainer {
   key: string;
   pid: number;
   conmonPid: number;
+  /** What the attachments' setUp gave it (in its spec already). */
+  additions: SpecAdditions;
 }
 
 export interface PreparedStartsDeps {

@@ -2,17 +2,21 @@
 // "restarting" for its back-off and is started again; a stop, kill or removal meanwhile cancels
 // that. At daemon start, containers with `always` (and `unless-stopped` ones nobody stopped)
 // are started again, as dockerd does.
+//
+// Every status change here ("restarting", and back to "exited") is made under the container's
+// lock: afterExit and cancel are called by its holders (exit recording, stop, kill, removal),
+// and the manager's own timers and daemon-start starts take it (`RestartRunner.lock`).
 import type { ContainerRow } from '../../store/containers.ts';
 import type { ContainerService } from './container-service.ts';
 import type { ExitStatus } from '../../runtime/monitor/exits.ts';
 import { nextBackoff, restartPolicyOf, shouldRestart, startsWithDaemon } from './restart-policy.ts';
 
-/** How the lifecycle runs what the manager decides, each under the container's lock. */
+/** How the lifecycle runs what the manager decides. */
 export interface RestartRunner {
-  /** A restart whose back-off is over: a no-op if a stop or removal came first. */
-  restart(id: string): Promise<void>;
-  /** A start at daemon start. */
-  start(id: string): Promise<void>;
+  /** fn under the container's lock. */
+  lock<T>(id: string, fn: () => Promise<T>): Promise<T>;
+  /** A start by the policy; the caller holds the lock. */
+  startHeld(id: string): Promise<void>;
 }
 
 export class RestartManager {
@@ -27,7 +31,7 @@ export class RestartManager {
     this.#run = run;
   }
 
-  /** Called once an exit is recorded; true when a restart was scheduled. */
+  /** Held: called once an exit is recorded; true when a restart was scheduled. */
   afterExit(c: ContainerRow, exit: ExitStatus): boolean {
     const policy = restartPolicyOf(c.hostConfig);
     if (this.#closed || !shouldRestart(policy, { exitCode: exit.exitCode, restartCount: c.restartCount, manuallyStopped: c.manuallyStopped })) {
@@ -42,19 +46,25 @@ export class RestartManager {
     return true;
   }
 
+  /** A back-off is over. Checked under the lock: a stop queued ahead of it has cancelled it. */
   async #restart(id: string): Promise<void> {
     this.#pending.delete(id);
-    try {
-      await this.#run.restart(id);
-    } catch (err) {
-      // A start that fails is an exit like any other: the policy decides again (with back-off).
-      this.#svc.deps.logger.warn('restart by policy failed', { id, error: (err as Error).message });
-      const now = this.#svc.deps.table.get(id);
-      if (now && now.status === 'exited') this.afterExit(now, { exitCode: 128, finishedAt: new Date().toISOString() });
-    }
+    await this.#run.lock(id, async () => {
+      const c = this.#svc.deps.table.get(id);
+      if (!c || c.status !== 'restarting') return;
+      this.#svc.deps.table.update(id, { status: 'exited', restartCount: c.restartCount + 1 });
+      try {
+        await this.#run.startHeld(id);
+      } catch (err) {
+        // A start that fails is an exit like any other: the policy decides again (with back-off).
+        this.#svc.deps.logger.warn('restart by policy failed', { id, error: (err as Error).message });
+        const now = this.#svc.deps.table.get(id);
+        if (now && now.status === 'exited') this.afterExit(now, { exitCode: 128, finishedAt: new Date().toISOString() });
+      }
+    });
   }
 
-  /** Whether a restart is pending; cancels it (stop, kill, removal, daemon shutdown). */
+  /** Held: whether a restart is pending; cancels it (stop, kill, removal, daemon shutdown). */
   cancel(id: string): boolean {
     const t = this.#pending.get(id);
     if (t) clearTimeout(t);
@@ -70,8 +80,11 @@ export class RestartManager {
   /** Daemon start: what a policy says must run again. */
   async startAll(rows: ContainerRow[]): Promise<void> {
     const todo = rows.filter((c) => (c.status === 'exited' || c.status === 'restarting') && startsWithDaemon(restartPolicyOf(c.hostConfig), c.manuallyStopped));
-    for (const c of todo) this.#svc.deps.table.update(c.id, { status: 'exited' });
-    await Promise.all(todo.map((c) => this.#run.start(c.id).catch((err: Error) => this.#svc.deps.logger.warn('start by policy failed', { id: c.id, error: err.message }))));
+    const start = (id: string) => this.#run.lock(id, async () => {
+      this.#svc.deps.table.update(id, { status: 'exited' });
+      await this.#run.startHeld(id);
+    });
+    await Promise.all(todo.map((c) => start(c.id).catch((err: Error) => this.#svc.deps.logger.warn('start by policy failed', { id: c.id, error: err.message }))));
   }
 
   /** Daemon shutdown: no restart from now on (the next daemon start applies the policies). */

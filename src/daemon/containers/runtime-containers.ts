@@ -2,6 +2,10 @@
 // the bundle, and have conmon run `runc create` (the container's process then waits on runc's
 // exec FIFO for the start); and end a created container that will not be started. The
 // lifecycle decides when (under the container's lock); this file knows how.
+//
+// The attachments (attachments.ts) are set up here, the one place for every create (a start's or
+// a prepared one's), in parallel with the rootfs mount; their additions are in the spec and the
+// key. Ending a created container tears them down, as does undoing a failed prepared create.
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerRow } from '../../store/containers.ts';
@@ -17,12 +21,14 @@ import type { CreatedContainer } from './prepared-starts.ts';
 import { mountRootfs, unmountRootfs } from './rootfs.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { alreadyGone, logFailure } from '../../lib/log-failure.ts';
+import type { ContainerAttachments, SpecAdditions } from './attachments.ts';
 
 export interface RuntimeContainersDeps {
   svc: ContainerService;
   conmon: Conmon;
   runtime: ContainerRuntimes;
   logs: ContainerLogs;
+  attachments: ContainerAttachments;
   execRoot: string;
   initPath?: string;
   /** Whether a copy or export is using the rootfs: the unmount is then left to it. */
@@ -63,9 +69,10 @@ export class RuntimeContainers {
     }
   }
 
-  /** The spec and conmon's options for a start of `c` (whose rootfs is mounted at `rootfs`). */
-  plan(c: ContainerRow, rootfs: string): CreatePlan {
-    const oci = containerSpec(c, rootfs, { ...(this.#deps.initPath && { initPath: this.#deps.initPath }) });
+  /** The spec and conmon's options for a start of `c` (whose rootfs is mounted at `rootfs`),
+   * with what its attachments add. */
+  plan(c: ContainerRow, rootfs: string, additions: SpecAdditions = {}): CreatePlan {
+    const oci = containerSpec(c, rootfs, { additions, ...(this.#deps.initPath && { initPath: this.#deps.initPath }) });
     const spec = specJson(oci);
     const cfg = c.config as { Tty?: boolean; OpenStdin?: boolean; StdinOnce?: boolean };
     const consoleSize = consoleSizeOf(c);
@@ -86,6 +93,9 @@ export class RuntimeContainers {
     // Mounted while the directories are made and the log prepared; the spec waits for it, as
     // users and groups are looked up in the container's /etc/passwd and /etc/group.
     const mounted = mountRootfs(layers, c.rwCacheId);
+    const attached = this.#deps.attachments.setUp(c);
+    // Awaited below or in the catch, maybe after it has failed: not an unhandled rejection meanwhile.
+    attached.catch(() => undefined);
     try {
       // Small files and directories on the path of every start: synchronously, as a thread-pool
       // round trip per call would cost more than the calls themselves.
@@ -94,13 +104,16 @@ export class RuntimeContainers {
       rmSync(join(bundle, 'oom'), { force: true }); // a previous run's
       mkdirSync(join(c.logPath, '..'), { recursive: true, mode: 0o700 });
       const logging = await this.#deps.logs.prepare(c);
-      const plan = this.plan(c, await mounted);
+      const [rootfs, additions] = await Promise.all([mounted, attached]);
+      const plan = this.plan(c, rootfs, additions);
       writeFileSync(join(bundle, 'config.json'), plan.spec);
       const runtime = this.#deps.runtime.forStart(c.id, runtimeName(c));
       const { pid, conmonPid } = await this.#deps.conmon.create({ ...plan.options, runtime, ...logging });
-      return { key: plan.key, pid, conmonPid };
+      return { key: plan.key, pid, conmonPid, additions };
     } catch (err) {
-      await mounted.catch(this.#failed('the rootfs mount of a failed create', c.id)); // settled first: a mount landing after the unmount would stay
+      // Settled first: a mount (or a set-up) landing after the caller's clean-up would stay.
+      await mounted.catch(this.#failed('the rootfs mount of a failed create', c.id));
+      await attached.catch(this.#failed('the attachments\' setUp of a failed create', c.id));
       throw err;
     }
   }
@@ -129,6 +142,7 @@ export class RuntimeContainers {
     await conmon.cleanup(c.id);
     this.#deps.logs.forget(c.id);
     if (unmount && !this.#deps.rootfsInUse(c.id)) await unmountRootfs(this.#deps.svc.deps.images.deps.layers, c.rwCacheId).catch(this.#failed('unmount of a created container', c.id));
+    await this.#deps.attachments.tearDown(c);
   }
 
   /** A created container the last daemon was preparing or starting when it went away: its
@@ -149,7 +163,7 @@ export class RuntimeContainers {
     } catch {
       /* runc create failed or is still going: end() kills the monitor and deletes what exists */
     }
-    await this.end(c, { key: '', pid, conmonPid }, true);
+    await this.end(c, { key: '', pid, conmonPid, additions: {} }, true);
     return true;
   }
 
@@ -167,7 +181,7 @@ export class RuntimeContainers {
       // cleared before the new monitor runs.
       const failed = this.conmonPidOf(c.id);
       const conmonPid = (await this.#deps.conmon.monitorsOf(c.id)).find((pid) => pid !== failed) ?? 0;
-      await this.end(c, { key: '', pid: 0, conmonPid }, false);
+      await this.end(c, { key: '', pid: 0, conmonPid, additions: {} }, false);
       return this.create(c);
     }
   }
@@ -182,6 +196,7 @@ export class RuntimeContainers {
       await conmon.cleanup(c.id).catch(this.#failed('conmon clean-up after a failed create', c.id));
       logs.forget(c.id);
       if (!this.#deps.rootfsInUse(c.id)) await unmountRootfs(svc.deps.images.deps.layers, c.rwCacheId).catch(this.#failed('unmount after a failed create', c.id));
+      await this.#deps.attachments.tearDown(c);
       throw err;
     }
   }
