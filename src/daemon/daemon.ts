@@ -99,6 +99,12 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
     defaults: () => ({ driver: config.logDriver, opts: config.logOpts }),
     logger,
   });
+  // Before any container starts (restore, restart policies): the networks' records and bridges,
+  // which the network attachment reads and plumbs into.
+  const networks = await setupNetworks({
+    db, config: () => config, containers, events, logger,
+    driver: kernelPending.driver, hooks: kernelPending.hooks,
+  });
   // Network endpoints and volume mounts of each run, in order (attachments.ts).
   const attachments = new ContainerAttachments([...(extras.attachments ?? [])], { logger });
   const lifecycle = new Lifecycle({
@@ -117,10 +123,6 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
   logs.clearRemoved(join(config.dataRoot, 'containers'));
   // live-restore: containers whose conmon survived are adopted; exits while down are recorded.
   await lifecycle.restore();
-  const networks = await setupNetworks({
-    db, config: () => config, containers, events, logger,
-    driver: kernelPending.driver, hooks: kernelPending.hooks,
-  });
   const execs = new ExecService(lifecycle);
   // Health checks follow the container events; for re-adopted containers they resume here.
   const health = new HealthMonitor({ svc: containers, execs, actions: healthActions(lifecycle), logger });
