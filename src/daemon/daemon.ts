@@ -41,6 +41,10 @@ import { registryLogin } from './registry-login.ts';
 import { RootfsAccess } from './containers/rootfs-access.ts';
 import { containerFilesBackend } from './containers/container-files-backend.ts';
 import { unmountStale } from './stale-mounts.ts';
+import { setupNetworks } from './networks/setup.ts';
+import { networksBackend } from './networks/networks-backend.ts';
+import type { EndpointHooks, NetworkDriver } from './networks/types.ts';
+import { notImplemented } from '../api/types/errors.ts';
 
 export interface Daemon {
   readonly id: string;
@@ -94,6 +98,12 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
     stateDir: (id) => join(config.execRoot, 'containers', id),
     defaults: () => ({ driver: config.logDriver, opts: config.logOpts }),
     logger,
+  });
+  // Before any container starts (restore, restart policies): the networks' records and bridges,
+  // which the network attachment reads and plumbs into.
+  const networks = await setupNetworks({
+    db, config: () => config, containers, events, logger,
+    driver: kernelPending.driver, hooks: kernelPending.hooks,
   });
   // Network endpoints and volume mounts of each run, in order (attachments.ts).
   const attachments = new ContainerAttachments([...(extras.attachments ?? [])], { logger });
@@ -169,6 +179,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
     observe: observeBackend(lifecycle),
     exec: execs,
     containerFiles: containerFilesBackend({ svc: containers, rootfs: rootfsAccess, lifecycle }),
+    networks: networksBackend(networks),
   });
   const serverHeader = `berth/${ENGINE_VERSION} (linux)`;
   const listeners = await listenAll(
@@ -197,6 +208,21 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
     },
   };
 }
+
+/**
+ * MERGE POINT (lead): the bridge/firewall driver and the veth hooks come from the netkernel and
+ * nat branches. Until they are wired here, networks are records (IPAM, API, events) without a
+ * kernel side, and connecting a running container is refused rather than pretended.
+ */
+const kernelPending: { driver: NetworkDriver; hooks: EndpointHooks } = {
+  driver: { create: async () => undefined, remove: async () => undefined },
+  hooks: {
+    connect: async () => {
+      throw notImplemented('connecting a running container needs the network kernel layer, which this berthd build lacks');
+    },
+    disconnect: async () => undefined,
+  },
+};
 
 function containerCounts(svc: ContainerService): { total: number; running: number; paused: number; stopped: number } {
   const all = svc.deps.table.all();

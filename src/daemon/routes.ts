@@ -10,6 +10,7 @@ import { lifecycleRoutes, type LifecycleBackend } from '../api/routers/container
 import { observeRoutes, type ContainerObserveBackend } from '../api/routers/container-observe.ts';
 import { execRoutes, type ExecBackend } from '../api/routers/exec.ts';
 import { containerFilesRoutes, type ContainerFilesBackend } from '../api/routers/container-files.ts';
+import { networksRoutes, type NetworksBackend } from '../api/routers/networks.ts';
 
 export interface Backends {
   system: SystemBackend;
@@ -20,12 +21,14 @@ export interface Backends {
   observe: ContainerObserveBackend;
   exec: ExecBackend;
   containerFiles: ContainerFilesBackend;
+  networks: NetworksBackend;
 }
 
 export function buildRoutes(b: Backends): Route[] {
   return [
     ...systemRoutes(b.system), ...eventsRoutes(b.events), ...imagesRoutes(b.images), ...containersRoutes(b.containers),
     ...lifecycleRoutes(b.lifecycle), ...observeRoutes(b.observe), ...execRoutes(b.exec), ...containerFilesRoutes(b.containerFiles),
+    ...networksRoutes(b.networks),
     ...swarmRoutes(), ...pluginRoutes(),
   ];
 }

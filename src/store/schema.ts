@@ -42,6 +42,29 @@
 //     log_path TEXT, health TEXT (JSON State.Health: Status, FailingStreak, Log; NULL until a
 //     container with a health check first starts)
 //
+//   networks                         one row per network (predefined bridge/host/none too)
+//     id TEXT PK (64 hex), name TEXT UNIQUE, driver TEXT (bridge|host|null), created TEXT,
+//     scope TEXT ("local"), internal, attachable, enable_ipv6 INTEGER (0/1),
+//     ipam TEXT (JSON IPAM as inspect shows it), options TEXT (JSON), labels TEXT (JSON),
+//     bridge TEXT (the Linux bridge's name; '' for host and none)
+//   endpoints                        IPAM: one row per (container, network) attachment
+//   ┌──────────────┬─────────┬─────────────────────────────────────────────┐
+//   │ container_id │ TEXT    │ → containers (no FK: removal order is free) │
+//   │ network_id   │ TEXT    │ → networks ON DELETE CASCADE                │
+//   │ address      │ TEXT    │ IPv4 without prefix; NULL on host/none      │
+//   │ mac          │ TEXT    │ 02:42:... derived from the IPv4, or asked   │
+//   │ ipv6         │ TEXT    │ IPv6 without prefix, or NULL                │
+//   │ aliases      │ TEXT    │ JSON list                                   │
+//   │ endpoint_id  │ TEXT    │ 64 hex, EndpointID                          │
+//   │ host_if      │ TEXT    │ host side of the veth pair                  │
+//   │ netns        │ TEXT    │ name of the container's network namespace   │
+//   │ if_index     │ INTEGER │ 0 → eth0, 1 → eth1 ...                      │
+//   │ config       │ TEXT    │ JSON EndpointSettings as asked (IPAMConfig, │
+//   │              │         │ Aliases, Links, DriverOpts, MacAddress)     │
+//   └──────────────┴─────────┴─────────────────────────────────────────────┘
+//   PK (container_id, network_id); UNIQUE (network_id, address) and (network_id, ipv6): the
+//   store itself refuses one address twice, whatever a crash interrupted.
+//
 //   settings                         small daemon-wide facts (daemon ID, ...)
 //   ┌──────────┬─────────┐
 //   │ key      │ TEXT PK │
@@ -121,4 +144,36 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE containers ADD COLUMN manually_stopped INTEGER NOT NULL DEFAULT 0;`,
   // State.Health, so a berthd restart keeps a container's health status and probe log.
   `ALTER TABLE containers ADD COLUMN health TEXT;`,
+  // Networks and their endpoints (IPAM), issue 10.
+  `CREATE TABLE networks (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL UNIQUE,
+     driver TEXT NOT NULL,
+     created TEXT NOT NULL,
+     scope TEXT NOT NULL DEFAULT 'local',
+     internal INTEGER NOT NULL DEFAULT 0,
+     attachable INTEGER NOT NULL DEFAULT 0,
+     enable_ipv6 INTEGER NOT NULL DEFAULT 0,
+     ipam TEXT NOT NULL,
+     options TEXT NOT NULL DEFAULT '{}',
+     labels TEXT NOT NULL DEFAULT '{}',
+     bridge TEXT NOT NULL DEFAULT ''
+   );
+   CREATE TABLE endpoints (
+     container_id TEXT NOT NULL,
+     network_id TEXT NOT NULL REFERENCES networks (id) ON DELETE CASCADE,
+     address TEXT,
+     mac TEXT NOT NULL DEFAULT '',
+     ipv6 TEXT,
+     aliases TEXT NOT NULL DEFAULT '[]',
+     endpoint_id TEXT NOT NULL,
+     host_if TEXT NOT NULL DEFAULT '',
+     netns TEXT NOT NULL DEFAULT '',
+     if_index INTEGER NOT NULL DEFAULT 0,
+     config TEXT NOT NULL DEFAULT '{}',
+     PRIMARY KEY (container_id, network_id),
+     UNIQUE (network_id, address),
+     UNIQUE (network_id, ipv6)
+   );
+   CREATE INDEX endpoints_network ON endpoints (network_id);`,
 ];

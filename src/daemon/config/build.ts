@@ -5,6 +5,7 @@ import { ConfigError } from './errors.ts';
 import { DEFAULT_HOST, parseHost } from './hosts.ts';
 import type { Settings } from './settings.ts';
 import type { DaemonConfig } from './types.ts';
+import { parseCidr } from '../networks/addresses.ts';
 import { LOG_DRIVERS, validateLogOpts } from '../containers/log-config.ts';
 
 export function buildConfig(s: Settings, configFile: string, certDir: string): DaemonConfig {
@@ -19,10 +20,30 @@ export function buildConfig(s: Settings, configFile: string, certDir: string): D
     registryMirrors: s['registry-mirrors'] ?? [],
     insecureRegistries: s['insecure-registries'] ?? [],
     ...runtimes(s),
-    bip: s.bip,
+    ...bridge(s),
     iptables: s.iptables ?? true,
     experimental: s.experimental ?? false,
   };
+}
+
+/** The default bridge: its name, addresses and options, checked against each other. */
+function bridge(s: Settings): Pick<DaemonConfig, 'bip' | 'bridge' | 'fixedCidr' | 'defaultAddressPools' | 'mtu' | 'icc' | 'ipMasq'> {
+  const fixed = s['fixed-cidr'];
+  if (fixed && s.bip && !subnetContains(s.bip, fixed)) throw new ConfigError(`fixed-cidr ${fixed} is not within the bridge's subnet (bip ${s.bip})`);
+  return {
+    bip: s.bip,
+    bridge: s.bridge ?? d.DEFAULT_BRIDGE,
+    fixedCidr: fixed,
+    defaultAddressPools: s['default-address-pools'],
+    mtu: s.mtu ?? 1500,
+    icc: s.icc ?? true,
+    ipMasq: s['ip-masq'] ?? true,
+  };
+}
+
+function subnetContains(outer: string, inner: string): boolean {
+  const [o, i] = [parseCidr(outer)!, parseCidr(inner)!];
+  return i.prefix >= o.prefix && o.base === ((i.base >> BigInt(32 - o.prefix)) << BigInt(32 - o.prefix));
 }
 
 function paths(s: Settings, configFile: string): Pick<DaemonConfig, 'dataRoot' | 'execRoot' | 'pidfile' | 'configFile'> {

@@ -11,6 +11,8 @@ export const DEFAULT_PIDFILE = '/run/berth/berthd.pid';
 export const DEFAULT_GROUP = 'berth';
 export const DEFAULT_LOG_DRIVER = 'json-file';
 export const DEFAULT_RUNTIME = 'runc';
+/** The default bridge's Linux name (dockerd's is docker0). */
+export const DEFAULT_BRIDGE = 'berth0';
 /** The one runtime name no configuration may redefine (dockerd reserves it too). */
 export const STOCK_RUNTIME = 'runc';
 

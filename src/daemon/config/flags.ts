@@ -3,7 +3,7 @@ import { parseArgs, type ParseArgsOptionDescriptor } from 'node:util';
 import { ConfigError, ValueError } from './errors.ts';
 import { SETTINGS, type SettingSpec, type Settings } from './settings.ts';
 import { suggest } from './suggest.ts';
-import { parseBool, parseRuntimeFlags, splitKeyValue } from './values.ts';
+import { parseBool, parsePool, parseRuntimeFlags, splitKeyValue } from './values.ts';
 
 export interface ParsedDaemonArgs {
   /** The settings given as flags, keyed by their daemon.json name (--registry-mirror → "registry-mirrors"). */
@@ -24,7 +24,7 @@ const OPTIONS: Record<string, ParseArgsOptionDescriptor> = {
 };
 for (const s of SETTINGS) {
   if (!s.flag) continue;
-  const multiple = s.type === 'list' || s.type === 'map' || s.type === 'runtimes';
+  const multiple = s.type === 'list' || s.type === 'map' || s.type === 'runtimes' || s.type === 'pools';
   OPTIONS[s.flag] = { type: s.type === 'boolean' ? 'boolean' : 'string', multiple, ...(s.short ? { short: s.short } : {}) };
 }
 /** Every long flag berthd takes (the help text is checked against it). */
@@ -119,9 +119,10 @@ function fromFlag(spec: SettingSpec, raw: string | boolean | (string | boolean)[
   if (typeof raw === 'boolean') return raw;
   const flag = spec.flag!;
   const check = (v: string): string => guard(flag, v, spec.check ?? String);
-  if (typeof raw === 'string') return check(raw);
+  if (typeof raw === 'string') return spec.type === 'integer' ? Number(check(raw)) : check(raw);
   const items = raw.map(String);
   if (spec.type === 'list') return items.map(check);
+  if (spec.type === 'pools') return items.map((item) => guard(flag, item, parsePool));
   if (spec.type === 'runtimes') return parseRuntimeFlags(items, (item, parse) => guard(flag, item, parse));
   return Object.fromEntries(items.map((kv) => guard(flag, kv, splitKeyValue)));
 }

@@ -4,7 +4,7 @@ import { pathKey, setEntry, type JsonPath, type Position } from './json-position
 import type { SettingSpec } from './settings.ts';
 import { suggest } from './suggest.ts';
 import type { RuntimeConfig } from './types.ts';
-import { checkNonEmpty } from './values.ts';
+import { checkNonEmpty, checkPool } from './values.ts';
 import { STOCK_RUNTIME } from './defaults.ts';
 
 export interface JsonContext {
@@ -44,6 +44,11 @@ export function convertValue(ctx: JsonContext, spec: SettingSpec, value: unknown
   switch (spec.type) {
     case 'boolean':
       return bool(ctx, path, value);
+    case 'integer':
+      if (!Number.isInteger(value)) throw invalid(ctx, path, `expected an integer, got ${typeName(value)}`);
+      return Number(checked(ctx, path, String(value), spec.check));
+    case 'pools':
+      return pools(ctx, path, value);
     case 'string':
       return checked(ctx, path, str(ctx, path, value), spec.check);
     case 'list':
@@ -90,6 +95,24 @@ function mapEntries<T>(ctx: JsonContext, path: JsonPath, v: unknown, each: (p: J
     setEntry(out, k, each([...path, k], item));
   }
   return out;
+}
+
+/** default-address-pools: [{"base": CIDR, "size": N}, ...]. */
+function pools(ctx: JsonContext, path: JsonPath, v: unknown): { base: string; size: number }[] {
+  if (!Array.isArray(v)) throw invalid(ctx, path, `expected an array of {"base": CIDR, "size": N}, got ${typeName(v)}`);
+  return v.map((item, i) => {
+    const at = [...path, i];
+    const obj = object(ctx, at, item);
+    for (const k of Object.keys(obj)) if (k !== 'base' && k !== 'size') throw unknownKey(ctx, [...at, k], ['base', 'size']);
+    const base = str(ctx, [...at, 'base'], obj.base);
+    if (!Number.isInteger(obj.size)) throw invalid(ctx, [...at, 'size'], `expected an integer, got ${typeName(obj.size)}`);
+    try {
+      return checkPool(base, obj.size as number);
+    } catch (err) {
+      if (err instanceof ValueError) throw invalid(ctx, at, err.message);
+      throw err;
+    }
+  });
 }
 
 function runtime(ctx: JsonContext, path: JsonPath, v: unknown): RuntimeConfig {

@@ -31,6 +31,7 @@ test('defaults', (t) => {
       tlsKey: '/home/u/.docker/key.pem', group: 'berth', debug: false, logLevel: 'info', storageDriver: undefined,
       logDriver: 'json-file', logOpts: {}, dns: [], registryMirrors: [],
       insecureRegistries: [], defaultRuntime: 'runc', runtimes: {}, bip: undefined,
+      bridge: 'berth0', fixedCidr: undefined, defaultAddressPools: undefined, mtu: 1500, icc: true, ipMasq: true,
       iptables: true, experimental: false,
     },
     validateOnly: false, showVersion: false, showHelp: false,

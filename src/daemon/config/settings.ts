@@ -2,9 +2,9 @@
 // the check its values go through. Flags and daemon.json both produce a `Settings` object, so
 // merging and conflict detection work on daemon.json key names, as dockerd's do.
 import type { LogLevel } from '../../lib/logger.ts';
-import type { DaemonConfig, RuntimeConfig } from './types.ts';
+import type { AddressPool, DaemonConfig, RuntimeConfig } from './types.ts';
 import {
-  checkBip, checkHost, checkInsecureRegistry, checkIP, checkLogLevel, checkMirror, checkNonEmpty,
+  checkBip, checkBridgeName, checkCidr, checkHost, checkMtu, checkInsecureRegistry, checkIP, checkLogLevel, checkMirror, checkNonEmpty,
 } from './values.ts';
 
 /** Settings as written in daemon.json (after checks); absent = not given. */
@@ -31,14 +31,21 @@ export interface Settings {
   'default-runtime'?: string;
   runtimes?: Record<string, RuntimeConfig>;
   bip?: string;
+  bridge?: string;
+  'fixed-cidr'?: string;
+  'default-address-pools'?: AddressPool[];
+  mtu?: number;
+  icc?: boolean;
+  'ip-masq'?: boolean;
   iptables?: boolean;
   experimental?: boolean;
 }
 
 export type SettingKey = keyof Settings;
 
-/** JSON shape: list = array of strings, map = object of strings, runtimes = object of {path, runtimeArgs}. */
-export type SettingType = 'string' | 'boolean' | 'list' | 'map' | 'runtimes';
+/** JSON shape: list = array of strings, map = object of strings, runtimes = object of {path, runtimeArgs},
+ * integer = a JSON integer, pools = array of {base, size} (--default-address-pool base=CIDR,size=N). */
+export type SettingType = 'string' | 'boolean' | 'integer' | 'list' | 'map' | 'runtimes' | 'pools';
 
 export interface SettingSpec {
   key: SettingKey;
@@ -75,6 +82,12 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'default-runtime', field: 'defaultRuntime', type: 'string', flag: 'default-runtime', check: checkNonEmpty },
   { key: 'runtimes', field: 'runtimes', type: 'runtimes', flag: 'add-runtime' },
   { key: 'bip', field: 'bip', type: 'string', flag: 'bip', check: checkBip },
+  { key: 'bridge', field: 'bridge', type: 'string', flag: 'bridge', short: 'b', check: checkBridgeName },
+  { key: 'fixed-cidr', field: 'fixedCidr', type: 'string', flag: 'fixed-cidr', check: checkCidr },
+  { key: 'default-address-pools', field: 'defaultAddressPools', type: 'pools', flag: 'default-address-pool' },
+  { key: 'mtu', field: 'mtu', type: 'integer', flag: 'mtu', check: checkMtu },
+  { key: 'icc', field: 'icc', type: 'boolean', flag: 'icc' },
+  { key: 'ip-masq', field: 'ipMasq', type: 'boolean', flag: 'ip-masq' },
   { key: 'iptables', field: 'iptables', type: 'boolean', flag: 'iptables' },
   { key: 'experimental', field: 'experimental', type: 'boolean', flag: 'experimental' },
 ];

@@ -1,6 +1,12 @@
 // berthd's settings, after flags and daemon.json have been merged and validated.
 import type { LogLevel } from '../../lib/logger.ts';
 
+/** One default-address-pools entry: subnets of prefix `size` carved from `base`. */
+export interface AddressPool {
+  base: string;
+  size: number;
+}
+
 export interface RuntimeConfig {
   path: string;
   runtimeArgs?: string[];
@@ -36,6 +42,19 @@ export interface DaemonConfig {
    * are added by offeredRuntimes(). */
   runtimes: Record<string, RuntimeConfig>;
   bip: string | undefined;
+  /** The default bridge's Linux name (--bridge/-b, default berth0); "none": no default bridge,
+   * containers default to the none network. */
+  bridge: string;
+  /** The part of the default bridge's subnet containers get addresses from. */
+  fixedCidr: string | undefined;
+  /** Where new networks' subnets come from; undefined: docker's defaults. */
+  defaultAddressPools: AddressPool[] | undefined;
+  /** The default bridge's MTU. */
+  mtu: number;
+  /** Containers on the default bridge may talk to each other. */
+  icc: boolean;
+  /** Masquerade traffic from the default bridge's subnet. */
+  ipMasq: boolean;
   iptables: boolean;
   experimental: boolean;
 }

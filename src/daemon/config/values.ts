@@ -65,6 +65,40 @@ export function checkBip(v: string): string {
   return v;
 }
 
+/** --fixed-cidr: an IPv4 subnet (the part of the bridge's subnet containers get addresses from). */
+export function checkCidr(v: string): string {
+  checkBip(v);
+  return v;
+}
+
+/** -b/--bridge: a Linux interface name (IFNAMSIZ) or "none". */
+export function checkBridgeName(v: string): string {
+  if (v.length > 15 || !/^[A-Za-z0-9_.-]+$/.test(v)) throw new ValueError(`invalid bridge name "${v}": at most 15 letters, digits, "_", "." or "-" (or "none")`);
+  return v;
+}
+
+/** --mtu: an integer dockerd would take for an interface (68, IPv4's minimum, to 65535). */
+export function checkMtu(v: string): string {
+  if (!/^\d+$/.test(v) || Number(v) < 68 || Number(v) > 65535) throw new ValueError(`invalid MTU "${v}": expected an integer from 68 to 65535`);
+  return v;
+}
+
+/** One --default-address-pool: base=CIDR,size=N, the size a prefix length within the base's. */
+export function parsePool(v: string): { base: string; size: number } {
+  const fields = Object.fromEntries(v.split(',').map((kv) => [kv.slice(0, kv.indexOf('=')).trim().toLowerCase(), kv.slice(kv.indexOf('=') + 1).trim()]));
+  const keys = Object.keys(fields);
+  if (keys.some((k) => k !== 'base' && k !== 'size') || !fields.base || !fields.size) throw new ValueError(`invalid address pool "${v}": expected base=CIDR,size=N`);
+  return checkPool(fields.base, Number(fields.size));
+}
+
+export function checkPool(base: string, size: number): { base: string; size: number } {
+  const m = /^([^/]+)\/(\d{1,3})$/.exec(base);
+  const bits = m && isIP(m[1]!) === 4 ? 32 : m && isIP(m[1]!) === 6 ? 128 : 0;
+  if (!m || bits === 0 || Number(m[2]) > bits) throw new ValueError(`invalid address pool base "${base}": expected a CIDR such as 10.10.0.0/16`);
+  if (!Number.isInteger(size) || size < Number(m[2]) || size > bits) throw new ValueError(`invalid address pool size ${size} for ${base}: expected a prefix length from ${m[2]} to ${bits}`);
+  return { base, size };
+}
+
 export function checkNonEmpty(v: string): string {
   if (v.trim() === '') throw new ValueError('must not be empty');
   return v;

@@ -1,0 +1,106 @@
+// Networks: list, inspect, create, remove, connect, disconnect, prune. Bodies are checked
+// against dockerd's Go types first (a `"Internal": "yes"` is its 400), then handed on with
+// their keys spelled as the types spell them.
+import type { Route } from '../route.ts';
+import type { RequestContext } from '../context.ts';
+import { boolParam, parseFilters, type Filters } from '../query.ts';
+import { invalidParameter } from '../types/errors.ts';
+import { checkGoJson, go, type GoType } from '../go-decode.ts';
+
+export interface IpamConfigBody { Subnet?: string; IPRange?: string; Gateway?: string; AuxiliaryAddresses?: Record<string, string> }
+export interface NetworkCreateBody {
+  Name: string;
+  CheckDuplicate?: boolean;
+  Driver?: string;
+  Scope?: string;
+  Internal?: boolean;
+  Attachable?: boolean;
+  Ingress?: boolean;
+  ConfigOnly?: boolean;
+  ConfigFrom?: { Network?: string } | null;
+  EnableIPv4?: boolean;
+  EnableIPv6?: boolean;
+  IPAM?: { Driver?: string; Config?: IpamConfigBody[] | null; Options?: Record<string, string> | null } | null;
+  Options?: Record<string, string> | null;
+  Labels?: Record<string, string> | null;
+}
+export interface EndpointSettingsBody {
+  IPAMConfig?: { IPv4Address?: string; IPv6Address?: string; LinkLocalIPs?: string[] } | null;
+  Links?: string[] | null;
+  Aliases?: string[] | null;
+  MacAddress?: string;
+  DriverOpts?: Record<string, string> | null;
+}
+
+export interface NetworksBackend {
+  list(filters: Filters, version: string): unknown[];
+  inspect(idOrName: string, opts: { verbose: boolean; scope?: string; version: string }): unknown;
+  create(body: NetworkCreateBody): Promise<{ Id: string; Warning: string }>;
+  remove(idOrName: string): Promise<void>;
+  connect(idOrName: string, container: string, config: EndpointSettingsBody): Promise<void>;
+  disconnect(idOrName: string, container: string, force: boolean): Promise<void>;
+  prune(filters: Filters): Promise<{ NetworksDeleted: string[] | null }>;
+}
+
+export const NETWORK_LIST_FILTERS = ['dangling', 'driver', 'id', 'label', 'name', 'scope', 'type'];
+
+const IPAM_CONFIG: GoType = go.struct('network.IPAMConfig', { Subnet: go.string(), IPRange: go.string(), Gateway: go.string(), AuxiliaryAddresses: go.stringMap });
+const CREATE_TYPE: GoType = go.struct('types.NetworkCreateRequest', {
+  Name: go.string(), CheckDuplicate: go.bool, Driver: go.string(), Scope: go.string(), EnableIPv4: go.bool, EnableIPv6: go.bool,
+  IPAM: go.struct('network.IPAM', { Driver: go.string(), Config: go.slice(IPAM_CONFIG), Options: go.stringMap }),
+  Internal: go.bool, Attachable: go.bool, Ingress: go.bool, ConfigOnly: go.bool,
+  ConfigFrom: go.struct('network.ConfigReference', { Network: go.string() }), Options: go.stringMap, Labels: go.stringMap,
+});
+const ENDPOINT_TYPE: GoType = go.struct('network.EndpointSettings', {
+  IPAMConfig: go.struct('network.EndpointIPAMConfig', { IPv4Address: go.string(), IPv6Address: go.string(), LinkLocalIPs: go.strings }),
+  Links: go.strings, Aliases: go.strings, MacAddress: go.string(), DriverOpts: go.stringMap,
+});
+const CONNECT_TYPE: GoType = go.struct('types.NetworkConnect', { Container: go.string(), EndpointConfig: ENDPOINT_TYPE });
+const DISCONNECT_TYPE: GoType = go.struct('types.NetworkDisconnect', { Container: go.string(), Force: go.bool });
+
+export function networksRoutes(b: NetworksBackend): Route[] {
+  return [
+    { method: 'GET', path: '/networks', handler: (ctx) => ctx.sendJson(200, b.list(parseFilters(ctx.query.get('filters'), NETWORK_LIST_FILTERS), ctx.version)) },
+    { method: 'GET', path: '/networks/:id', handler: (ctx) => inspect(ctx, b) },
+    { method: 'POST', path: '/networks/create', handler: (ctx) => create(ctx, b) },
+    { method: 'DELETE', path: '/networks/:id', handler: async (ctx) => (await b.remove(ctx.params.id!), ctx.sendEmpty(204)) },
+    { method: 'POST', path: '/networks/:id/connect', handler: (ctx) => connect(ctx, b) },
+    { method: 'POST', path: '/networks/:id/disconnect', handler: (ctx) => disconnect(ctx, b) },
+    { method: 'POST', path: '/networks/prune', minVersion: '1.25', handler: async (ctx) => ctx.sendJson(200, await b.prune(parseFilters(ctx.query.get('filters'), ['until', 'label', 'label!']))) },
+  ];
+}
+
+function inspect(ctx: RequestContext, b: NetworksBackend): void {
+  const scope = ctx.query.get('scope') || undefined;
+  ctx.sendJson(200, b.inspect(ctx.params.id!, { verbose: boolParam(ctx.query, 'verbose'), version: ctx.version, ...(scope && { scope }) }));
+}
+
+/** The body as a checked object of `type` (an absent body is `{}`). */
+async function body<T>(ctx: RequestContext, type: GoType): Promise<T> {
+  const v = (await ctx.json<unknown>()) ?? {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw invalidParameter(`json: cannot unmarshal ${Array.isArray(v) ? 'array' : typeof v} into Go value of type ${type.name}`);
+  checkGoJson(v, type);
+  return v as T;
+}
+
+async function create(ctx: RequestContext, b: NetworksBackend): Promise<void> {
+  const req = await body<NetworkCreateBody>(ctx, CREATE_TYPE);
+  ctx.sendJson(201, await b.create({ ...req, Name: req.Name ?? '' }));
+}
+
+async function connect(ctx: RequestContext, b: NetworksBackend): Promise<void> {
+  const req = await body<{ Container?: string; EndpointConfig?: EndpointSettingsBody | null }>(ctx, CONNECT_TYPE);
+  await b.connect(ctx.params.id!, containerOf(req.Container), req.EndpointConfig ?? {});
+  ctx.sendEmpty(200);
+}
+
+async function disconnect(ctx: RequestContext, b: NetworksBackend): Promise<void> {
+  const req = await body<{ Container?: string; Force?: boolean }>(ctx, DISCONNECT_TYPE);
+  await b.disconnect(ctx.params.id!, containerOf(req.Container), req.Force === true);
+  ctx.sendEmpty(200);
+}
+
+function containerOf(c: string | undefined): string {
+  if (!c) throw invalidParameter(`invalid name or ID supplied: ${JSON.stringify(c ?? '')}`);
+  return c;
+}

@@ -1,0 +1,25 @@
+// The subnets routed on the host, which a new network's subnet must not overlap (as dockerd
+// checks before it picks one from the pools): `ip -j route` for IPv4 and IPv6, default routes
+// left out.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { parseCidr } from './addresses.ts';
+
+const run = promisify(execFile);
+
+interface IpRoute { dst?: string; dev?: string }
+
+/** CIDRs routed on the host, with the device each goes through. */
+export async function hostRoutes(): Promise<{ dst: string; dev: string }[]> {
+  const out: { dst: string; dev: string }[] = [];
+  for (const family of ['-4', '-6']) {
+    const { stdout } = await run('ip', ['-j', family, 'route', 'show', 'table', 'main'], { encoding: 'utf8' });
+    for (const r of (stdout.trim() ? JSON.parse(stdout) : []) as IpRoute[]) {
+      if (!r.dst || r.dst === 'default') continue;
+      // A host route ("10.0.0.5") is a /32 (or /128).
+      const dst = r.dst.includes('/') ? r.dst : `${r.dst}/${family === '-4' ? 32 : 128}`;
+      if (parseCidr(dst)) out.push({ dst, dev: r.dev ?? '' });
+    }
+  }
+  return out;
+}

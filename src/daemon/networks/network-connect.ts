@@ -1,0 +1,79 @@
+// Connecting and disconnecting containers: dockerd's refusals (host and shared namespaces,
+// none), the endpoint recorded first, then plumbed by the hooks when the container runs — and
+// unrecorded again when the plumbing fails, so the store claims nothing the kernel lacks.
+import { invalidParameter } from '../../api/types/errors.ts';
+import type { EndpointSettingsBody } from '../../api/routers/networks.ts';
+import { hasProcess, type ContainerRow } from '../../store/containers.ts';
+import { logFailure } from '../../lib/log-failure.ts';
+import type { NetworkService } from './network-service.ts';
+import type { NetworkRow } from './types.ts';
+
+export async function connectContainer(svc: NetworkService, idOrName: string, container: string, cfg: EndpointSettingsBody): Promise<void> {
+  const n = svc.resolve(idOrName);
+  const c = svc.deps.containers.resolve(container);
+  checkConnectable(svc, c, n);
+  const ep = svc.allocate(c, n, {
+    ...(cfg.IPAMConfig?.IPv4Address && { ipv4: cfg.IPAMConfig.IPv4Address }),
+    ...(cfg.IPAMConfig?.IPv6Address && { ipv6: cfg.IPAMConfig.IPv6Address }),
+    ...(cfg.MacAddress && { mac: cfg.MacAddress }),
+    aliases: cfg.Aliases ?? [],
+    config: cfg,
+  });
+  if (hasProcess(c.status)) {
+    try {
+      await svc.deps.hooks.connect(c.id, n, ep);
+    } catch (err) {
+      svc.release(c.id, n.id);
+      throw err;
+    }
+  } else {
+    svc.deps.hooks.changed?.(c.id);
+  }
+  svc.emit(n, 'connect', { container: c.id });
+}
+
+export async function disconnectContainer(svc: NetworkService, idOrName: string, container: string, force: boolean): Promise<void> {
+  const n = svc.resolve(idOrName);
+  if (n.driver === 'host') throw invalidParameter('container cannot be disconnected from host network or connected to host network');
+  const c = containerOrGone(svc, container, n, force);
+  if (!c) return;
+  const ep = svc.deps.endpoints.get(c.id, n.id);
+  if (!ep) throw invalidParameter(`container ${c.id} is not connected to the network ${n.name}`);
+  if (hasProcess(c.status)) {
+    try {
+      await svc.deps.hooks.disconnect(c.id, n, ep);
+    } catch (err) {
+      if (!force) throw err;
+      logFailure(svc.deps.logger, `forced disconnect of ${c.id.slice(0, 12)} from ${n.name}`, { level: 'warn' })(err);
+    }
+  } else {
+    svc.deps.hooks.changed?.(c.id);
+  }
+  svc.release(c.id, n.id);
+  svc.emit(n, 'disconnect', { container: c.id });
+}
+
+/** The container; with `force`, an endpoint whose container is gone is released instead. */
+function containerOrGone(svc: NetworkService, container: string, n: NetworkRow, force: boolean): ContainerRow | undefined {
+  try {
+    return svc.deps.containers.resolve(container);
+  } catch (err) {
+    const stale = force ? svc.deps.endpoints.ofNetwork(n.id).find((e) => e.containerId === container) : undefined;
+    if (!stale) throw err;
+    svc.release(stale.containerId, n.id);
+    svc.emit(n, 'disconnect', { container: stale.containerId });
+    return undefined;
+  }
+}
+
+function checkConnectable(svc: NetworkService, c: ContainerRow, n: NetworkRow): void {
+  const mode = String(c.hostConfig.NetworkMode ?? '');
+  if (n.driver === 'host') throw invalidParameter('container cannot be disconnected from host network or connected to host network');
+  if (mode === 'host' || mode.startsWith('container:')) throw invalidParameter('container sharing network namespace with another container or host cannot be connected to any other network');
+  // With --bridge none, containers default to the none network (as dockerd's).
+  const onNone = mode === 'none' || (mode === 'default' && !svc.defaultBridge()) || svc.endpointsOf(c.id).some((e) => svc.deps.networks.get(e.network)?.driver === 'null');
+  const others = svc.endpointsOf(c.id).length > 0;
+  if ((n.driver === 'null' && others) || (onNone && n.driver !== 'null')) {
+    throw invalidParameter('container cannot be connected to multiple networks with one of the networks in private (none) mode');
+  }
+}
