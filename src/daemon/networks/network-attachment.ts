@@ -1,16 +1,16 @@
-// A container's network for one run, as the attachment seam asks for it (attachments.ts):
-// set up before the runtime creates the container, torn down when the run is over, re-adopted
-// at restore. On bridge networks: a namespace of its own with one veth per network (eth0, eth1…,
-// one `ip -batch` each), addresses from the store's IPAM, its published ports in the firewall,
-// its names in the embedded DNS, and /etc/hosts, /etc/hostname, /etc/resolv.conf. With
-// --network host the host's files; none: loopback only; container:<x>: x's namespace.
+// A container's network for one run, as the attachment seam asks for it (attachments.ts): set
+// up before the runtime creates the container, torn down when the run is over, re-adopted at
+// restore. On bridge networks: a namespace of its own (berth-<id12>) with one veth per endpoint
+// the store records for it (eth0, eth1…; one `ip -batch` each), its published ports in the
+// firewall, its names in the embedded DNS, and /etc/hosts, /etc/hostname, /etc/resolv.conf.
+// With --network host the host's files; none: loopback only; container:<x>: x's namespace.
 //
 // Invariants:
-// - What a set-up made is recorded in the store (endpoint's host interface, published ports)
-//   before the next step, so a tearDown — after a failure here, a crash, or at restore — finds
-//   it; tearDown only undoes what is recorded or present, and is cheap when nothing is.
-// - The namespace is named after the container (berth-<id12>): a leftover of a crashed run is
-//   found and replaced by the next set-up.
+// - Addresses live in the store from create (or connect) to removal (or disconnect); a run only
+//   plumbs them. The namespace and veth names come from the store too, so a tearDown after a
+//   crash finds what a set-up made, and a set-up over a crashed run's leftovers replaces them.
+// - tearDown is cheap when nothing is there (restore calls it for every stopped container): it
+//   spawns nothing unless the namespace exists or ports are recorded.
 import { existsSync } from 'node:fs';
 import type { ContainerRow } from '../../store/containers.ts';
 import type { RunAttachment, SpecAdditions } from '../containers/attachments.ts';
@@ -23,11 +23,12 @@ import { logFailure } from '../../lib/log-failure.ts';
 import { writeHostNetFiles, writeNetFiles, fileMounts, netFilePaths, readOr, type ResolverSettings } from './container-net-files.ts';
 import { portRequests } from './port-plan.ts';
 import type { PortAllocator } from './port-allocator.ts';
-import type { NetworkAccess, Membership } from './network-access.ts';
-import { randomBytes } from 'node:crypto';
+import type { NetworkService } from './network-service.ts';
+import type { EndpointRecord, NetworkRow } from './types.ts';
+import { netnsName } from './setup.ts';
 
 export interface NetworkAttachmentDeps {
-  access: NetworkAccess;
+  networks: NetworkService;
   ports: PortAllocator;
   /** Absent with --iptables=false: nothing is published. */
   firewall: Firewall | undefined;
@@ -35,11 +36,13 @@ export interface NetworkAttachmentDeps {
   namesChanged: () => Promise<void>;
   containerDir: (id: string) => string;
   resolver: () => ResolverSettings;
-  running: (id: string) => ContainerRow | undefined;
   logger?: Logger;
 }
 
-export const netnsName = (id: string): string => `berth-${id.slice(0, 12)}`;
+interface Plumbed {
+  network: NetworkRow;
+  ep: EndpointRecord;
+}
 
 export class NetworkAttachment implements RunAttachment {
   readonly name = 'network';
@@ -50,25 +53,25 @@ export class NetworkAttachment implements RunAttachment {
   }
 
   async setUp(c: ContainerRow): Promise<SpecAdditions> {
-    const mode = this.#d.access.modeOf(c);
+    const mode = String(c.hostConfig.NetworkMode ?? 'default');
     const dir = this.#d.containerDir(c.id);
-    if (mode.kind === 'host') return { mounts: writeHostNetFiles(dir) };
-    if (mode.kind === 'container') {
-      const other = this.#d.running(mode.container);
-      if (!other || other.pid <= 0) throw conflict(`cannot join network of a non running container: ${mode.container}`);
-      return { netnsPath: `/proc/${other.pid}/ns/net`, mounts: fileMounts(netFilePaths(this.#d.containerDir(other.id))) };
-    }
+    if (mode === 'host') return { mounts: writeHostNetFiles(dir) };
+    if (mode.startsWith('container:')) return this.#joinContainer(mode.slice('container:'.length));
     const cfg = c.config as { Hostname?: string; Domainname?: string };
-    const hostname = cfg.Hostname || c.id.slice(0, 12);
-    const base = { dir, hostname, ...(cfg.Domainname && { domainname: cfg.Domainname }), extraHosts: this.#extraHosts(c), resolver: this.#resolverFor(c), hostResolvConf: readOr('/etc/resolv.conf', '') };
-    if (mode.kind === 'none') return { mounts: writeNetFiles({ ...base, ips: [], links: [] }).mounts };
+    const base = {
+      dir, hostname: cfg.Hostname || c.id.slice(0, 12), ...(cfg.Domainname && { domainname: cfg.Domainname }),
+      extraHosts: this.#extraHosts(c), resolver: this.#resolverFor(c), hostResolvConf: readOr('/etc/resolv.conf', ''), links: [],
+    };
+    const eps = this.#plumbable(c);
+    if (eps.length === 0) return { mounts: writeNetFiles({ ...base, ips: [] }).mounts };
     try {
-      const made = await this.#connectAll(c, mode.memberships);
-      const user = made.find((m) => !m.network.isDefaultBridge);
-      const files = writeNetFiles({ ...base, ips: made.map((m) => m.address), links: [], ...(user && { nameserver: user.network.gateway }) });
+      await deleteNetns(netnsName(c.id)); // a crashed run's namespace, if any
+      for (const [i, p] of eps.entries()) await this.#plumb(p, i === 0);
+      const user = eps.find((p) => p.network.name !== 'bridge');
+      const files = writeNetFiles({ ...base, ips: eps.map((p) => p.ep.address), ...(user && { nameserver: this.#gateway(user.network) }) });
       if (files.fellBack) this.#d.logger?.info('resolv.conf: the host has only loopback resolvers; the container gets the public fallback (8.8.8.8, 8.8.4.4)', { container: c.id });
-      await this.#publish(c, made);
-      if (made.some((m) => !m.network.isDefaultBridge)) await this.#d.namesChanged();
+      await this.#publish(c, eps);
+      if (user) await this.#d.namesChanged();
       return { netnsPath: netnsPath(netnsName(c.id)), mounts: files.mounts };
     } catch (err) {
       await this.tearDown(c).catch(logFailure(this.#d.logger, 'undoing a failed network set-up', { fields: { container: c.id }, level: 'warn' }));
@@ -76,74 +79,88 @@ export class NetworkAttachment implements RunAttachment {
     }
   }
 
-  /** One endpoint per network, eth0 first: the first also makes the namespace. */
-  async #connectAll(c: ContainerRow, memberships: readonly Membership[]): Promise<Made[]> {
-    await deleteNetns(netnsName(c.id)); // a crashed run's namespace, if any
-    const made: Made[] = [];
-    for (const [i, m] of memberships.entries()) made.push(await this.#connect(c, m, i, i === 0));
-    return made;
+  #joinContainer(idOrName: string): SpecAdditions {
+    const other = this.#d.networks.deps.containers.resolve(idOrName);
+    if (other.status !== 'running' && other.status !== 'paused') throw conflict(`cannot join network of a non running container: ${other.id}`);
+    return { netnsPath: `/proc/${other.pid}/ns/net`, mounts: fileMounts(netFilePaths(this.#d.containerDir(other.id))) };
   }
 
-  async #connect(c: ContainerRow, m: Membership, index: number, first: boolean): Promise<Made> {
-    const a = this.#d.access.allocate(c, m.network.id);
-    const hostIf = `veth${randomBytes(4).toString('hex').slice(0, 7)}`;
-    this.#d.access.setRuntime(c.id, m.network.id, { hostIf, netns: netnsName(c.id) });
+  /** The container's endpoints on bridge networks, eth0 first. */
+  #plumbable(c: ContainerRow): Plumbed[] {
+    const out: Plumbed[] = [];
+    for (const ep of this.#d.networks.endpointsOf(c.id).sort((a, b) => a.ifIndex - b.ifIndex)) {
+      const network = this.#d.networks.deps.networks.get(ep.network);
+      if (network?.driver === 'bridge' && ep.address) out.push({ network, ep });
+    }
+    return out;
+  }
+
+  #gateway(n: NetworkRow): string {
+    return this.#d.networks.addressing(n).ipv4?.gateway ?? '';
+  }
+
+  /** One endpoint's veth; the first one makes the namespace and, unless internal, the route. */
+  async #plumb({ network, ep }: Plumbed, first: boolean): Promise<void> {
+    const a = this.#d.networks.addressing(network);
+    const mtu = Number(network.options['com.docker.network.driver.mtu']) || undefined;
     await addEndpoint({
-      netns: netnsName(c.id), createNetns: first, bridge: m.network.bridge, hostIf, ifName: `eth${index}`,
-      address: `${a.address}/${m.network.prefix}`, mac: a.mac, ...(m.network.mtu && { mtu: m.network.mtu }),
-      ...(first && !m.network.internal && { gateway: m.network.gateway }),
+      netns: ep.netns, createNetns: first, bridge: network.bridge, hostIf: ep.hostIf, ifName: `eth${ep.ifIndex}`,
+      address: `${ep.address}/${a.ipv4?.prefix ?? 32}`, mac: ep.mac, ...(mtu && { mtu }),
+      ...(first && !network.internal && a.ipv4 && { gateway: a.ipv4.gateway }),
+      ...(ep.ipv6Address && a.ipv6 && { ipv6Address: `${ep.ipv6Address}/${a.ipv6.prefix}`, ...(first && !network.internal && { ipv6Gateway: a.ipv6.gateway }) }),
     });
-    return { network: m.network, address: a.address };
   }
 
-  /** Connects a running container to one more network (POST /networks/{id}/connect). */
-  async connectRunning(c: ContainerRow, m: Membership): Promise<void> {
-    const index = this.#d.access.memberships(c).findIndex((x) => x.network.id === m.network.id);
-    await this.#connect(c, m, index < 0 ? this.#d.access.memberships(c).length : index, false);
-    if (!m.network.isDefaultBridge) await this.#d.namesChanged();
+  /** POST /networks/{id}/connect of a running container: one more veth in its namespace. */
+  async connectRunning(containerId: string, network: NetworkRow, ep: EndpointRecord): Promise<void> {
+    if (network.driver !== 'bridge' || !ep.address) return;
+    await this.#plumb({ network, ep }, !existsSync(netnsPath(ep.netns)));
+    if (network.name !== 'bridge') await this.#d.namesChanged();
+    void containerId;
   }
 
-  async disconnectRunning(c: ContainerRow, networkId: string): Promise<void> {
-    const ep = this.#d.access.runtimeOf(c.id).find((e) => e.networkId === networkId);
-    if (ep?.hostIf) await removeEndpoint(ep.hostIf);
-    this.#d.access.release(c.id, networkId);
-    await this.#d.namesChanged();
+  async disconnectRunning(containerId: string, network: NetworkRow, ep: EndpointRecord): Promise<void> {
+    if (ep.hostIf) await removeEndpoint(ep.hostIf);
+    if (this.#d.ports.of(containerId).some((p) => p.bridge === network.bridge)) {
+      await this.#d.firewall?.unpublish(containerId);
+      this.#d.ports.release(containerId);
+    }
+    if (network.name !== 'bridge') await this.#d.namesChanged();
   }
 
-  async #publish(c: ContainerRow, made: readonly Made[]): Promise<void> {
+  async #publish(c: ContainerRow, eps: readonly Plumbed[]): Promise<void> {
     const requests = portRequests(c.config, c.hostConfig);
-    const target = made.find((m) => !m.network.internal);
+    const target = eps.find((p) => !p.network.internal);
     if (requests.length === 0 || !target || !this.#d.firewall) return;
-    const ports = await this.#d.ports.allocate(c.id, requests, { containerIp: target.address, bridge: target.network.bridge });
-    await this.#d.firewall.publish(c.id, ports.map((p) => ({ proto: p.proto, hostIp: p.hostIp, hostPort: p.hostPort, containerIp: p.containerIp, containerPort: p.containerPort, bridge: p.bridge })));
+    const ports = await this.#d.ports.allocate(c.id, requests, { containerIp: target.ep.address, bridge: target.network.bridge });
+    await this.#d.firewall.publish(c.id, ports.map(toMap));
   }
 
   async tearDown(c: ContainerRow): Promise<void> {
-    const eps = this.#d.access.runtimeOf(c.id);
-    const published = this.#d.ports.of(c.id).length > 0;
     const ns = netnsName(c.id);
-    if (eps.length === 0 && !published && !existsSync(netnsPath(ns))) return;
+    const published = this.#d.ports.of(c.id).length > 0;
+    if (!published && !existsSync(netnsPath(ns))) return;
     if (published) await this.#d.firewall?.unpublish(c.id);
     this.#d.ports.release(c.id);
-    for (const ep of eps) if (ep.hostIf) await removeEndpoint(ep.hostIf);
+    for (const p of this.#plumbable(c)) await removeEndpoint(p.ep.hostIf);
     await deleteNetns(ns);
-    for (const ep of eps) this.#d.access.release(c.id, ep.networkId);
-    if (eps.length > 0) await this.#d.namesChanged();
+    if (this.#plumbable(c).some((p) => p.network.name !== 'bridge')) await this.#d.namesChanged();
   }
 
   /** A running container after a berthd restart: its published ports are put back as the store
-   * says (rules survive a daemon restart; a host reboot or a flush does not). */
+   * says (rules outlive berthd; a flush by hand or a reboot does not). */
   async adopt(c: ContainerRow): Promise<void> {
     const ports = this.#d.ports.of(c.id);
-    if (ports.length > 0 && this.#d.firewall) await this.#d.firewall.publish(c.id, ports.map((p) => ({ proto: p.proto, hostIp: p.hostIp, hostPort: p.hostPort, containerIp: p.containerIp, containerPort: p.containerPort, bridge: p.bridge })));
+    if (ports.length > 0 && this.#d.firewall) await this.#d.firewall.publish(c.id, ports.map(toMap));
   }
 
   async removed(c: ContainerRow): Promise<void> {
-    this.#d.access.forget(c.id);
+    this.#d.networks.releaseAll(c.id);
   }
 
   #extraHosts(c: ContainerRow): { host: string; ip: string }[] {
-    const gw = this.#d.access.hostGateway();
+    const bridge = this.#d.networks.defaultBridge();
+    const gw = bridge ? this.#gateway(bridge) : '';
     return ((c.hostConfig.ExtraHosts as string[] | null | undefined) ?? []).map((h) => {
       const at = h.indexOf(':');
       const ip = h.slice(at + 1);
@@ -162,7 +179,6 @@ export class NetworkAttachment implements RunAttachment {
   }
 }
 
-interface Made {
-  network: Membership['network'];
-  address: string;
+function toMap(p: { proto: 'tcp' | 'udp' | 'sctp'; hostIp: string; hostPort: number; containerIp: string; containerPort: number; bridge: string }) {
+  return { proto: p.proto, hostIp: p.hostIp, hostPort: p.hostPort, containerIp: p.containerIp, containerPort: p.containerPort, bridge: p.bridge };
 }

@@ -1,0 +1,61 @@
+// A new container's networks, as dockerd takes them from the create request: HostConfig.NetworkMode
+// ("default" is the default bridge, or none when berthd runs with --bridge none; a network's name
+// or id; host; none; container:<id>) and NetworkingConfig.EndpointsConfig (per network: aliases,
+// a static address, a MAC). Endpoints on networks are recorded — addresses allocated — in the same
+// store transaction as the container's row, so a container never exists half-connected.
+import { invalidParameter } from '../../api/types/errors.ts';
+import type { ContainerRow } from '../../store/containers.ts';
+import type { NetworkService } from './network-service.ts';
+import type { EndpointConfig, NetworkRow } from './types.ts';
+
+export interface CreateNetworks {
+  /** HostConfig.NetworkMode as stored. */
+  mode: string;
+  /** The networks to record endpoints on, each with what was asked for it. */
+  endpoints: { network: NetworkRow; config: EndpointConfig }[];
+}
+
+/** Checks the request and resolves its networks (404 for an unknown one); nothing is recorded. */
+export function planCreateNetworks(svc: NetworkService, hostConfig: Record<string, unknown>, body: Record<string, unknown>): CreateNetworks {
+  const asked = (((body.NetworkingConfig as { EndpointsConfig?: Record<string, EndpointConfig | null> } | undefined)?.EndpointsConfig) ?? {}) as Record<string, EndpointConfig | null>;
+  const mode = typeof hostConfig.NetworkMode === 'string' && hostConfig.NetworkMode !== '' ? hostConfig.NetworkMode : 'default';
+  if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) {
+    if (mode.startsWith('container:') && mode.length === 'container:'.length) throw invalidParameter('invalid network mode: container: needs a container name or id');
+    return { mode, endpoints: [] };
+  }
+  if (mode === 'default' && !svc.defaultBridge()) return { mode, endpoints: [] };
+  const first = mode === 'default' ? svc.resolve('bridge') : svc.resolve(mode);
+  if (first.driver === 'host' || first.driver === 'null') return { mode: first.name, endpoints: [] };
+  const configFor = (n: NetworkRow): EndpointConfig => asked[n.name] ?? asked[n.id] ?? (mode !== 'default' ? asked[mode] : undefined) ?? {};
+  const endpoints = [{ network: first, config: configFor(first) }];
+  for (const key of Object.keys(asked)) {
+    const n = svc.resolve(key);
+    if (n.id === first.id) continue;
+    if (n.driver !== 'bridge') throw invalidParameter(`container cannot be connected to network endpoints: ${first.name}, ${n.name}`);
+    endpoints.push({ network: n, config: asked[key] ?? {} });
+  }
+  for (const e of endpoints) checkEndpoint(e.network, e.config);
+  return { mode, endpoints };
+}
+
+/** dockerd's refusals of what only user-defined networks support. */
+function checkEndpoint(n: NetworkRow, cfg: EndpointConfig): void {
+  if (n.name !== 'bridge') return;
+  if (cfg.IPAMConfig?.IPv4Address || cfg.IPAMConfig?.IPv6Address) throw invalidParameter('user specified IP address is supported on user defined networks only');
+  if (cfg.Aliases?.length) throw invalidParameter('network-scoped alias is supported only for containers in user defined networks');
+}
+
+/** Records the planned endpoints (inside the caller's transaction with the container's row). */
+export function recordCreateNetworks(svc: NetworkService, c: ContainerRow, plan: CreateNetworks): void {
+  const macFromConfig = (c.config as { MacAddress?: string }).MacAddress;
+  for (const [i, e] of plan.endpoints.entries()) {
+    const cfg = e.config;
+    svc.allocate(c, e.network, {
+      ...(cfg.IPAMConfig?.IPv4Address && { ipv4: cfg.IPAMConfig.IPv4Address }),
+      ...(cfg.IPAMConfig?.IPv6Address && { ipv6: cfg.IPAMConfig.IPv6Address }),
+      ...((cfg.MacAddress || (i === 0 && macFromConfig)) && { mac: cfg.MacAddress || macFromConfig }),
+      aliases: cfg.Aliases ?? [],
+      config: cfg,
+    });
+  }
+}
