@@ -40,6 +40,11 @@ import { registryLogin } from './registry-login.ts';
 import { RootfsAccess } from './containers/rootfs-access.ts';
 import { containerFilesBackend } from './containers/container-files-backend.ts';
 import { unmountStale } from './stale-mounts.ts';
+import { VolumesTable } from '../store/volumes.ts';
+import { LocalDriver } from '../volume/local-driver.ts';
+import { VolumeService } from './volumes/volume-service.ts';
+import { volumesBackend } from './volumes/volumes-backend.ts';
+import { resolveMounts } from './containers/container-mounts.ts';
 
 export interface Daemon {
   readonly id: string;
@@ -79,6 +84,16 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     logDefaults: () => ({ driver: config.logDriver, opts: config.logOpts }),
     runtimeName: (requested) => runtimes.nameForCreate(requested),
   });
+  const volumes = new VolumeService({
+    table: new VolumesTable(db),
+    containers: containersTable,
+    driver: new LocalDriver(join(config.dataRoot, 'volumes')),
+    events,
+    logger,
+  });
+  containers.deps.resolveMounts = (cfg, hc) => resolveMounts(cfg, hc, { volumes, container: (x) => containers.resolve(x) });
+  // Before restore: option volumes of containers that may still run stay mounted.
+  await volumes.reconcile();
   images.deps.containersUsing = (imageId) => containers.deps.table.usingImage(imageId).map((c) => ({ id: c.id, running: hasProcess(c.status) }));
   await images.collectGarbage(containers.rwCacheIds());
   for (const dir of ['exits', 'socket', 'containers']) mkdirSync(join(config.execRoot, dir), { recursive: true, mode: 0o700 });
@@ -131,7 +146,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
         LayersSize: images.layersSize(),
         Images: images.all().map((f) => summaryView(f, MAX_API_VERSION, 0)),
         Containers: [],
-        Volumes: [],
+        Volumes: volumes.usage(),
         BuildCache: [],
       }),
     },
@@ -160,6 +175,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     observe: observeBackend(lifecycle),
     exec: execs,
     containerFiles: containerFilesBackend({ svc: containers, rootfs: rootfsAccess, lifecycle }),
+    volumes: volumesBackend(volumes),
   });
   const serverHeader = `berth/${ENGINE_VERSION} (linux)`;
   const listeners = await listenAll(

@@ -10,6 +10,7 @@ import { lifecycleRoutes, type LifecycleBackend } from '../api/routers/container
 import { observeRoutes, type ContainerObserveBackend } from '../api/routers/container-observe.ts';
 import { execRoutes, type ExecBackend } from '../api/routers/exec.ts';
 import { containerFilesRoutes, type ContainerFilesBackend } from '../api/routers/container-files.ts';
+import { volumesRoutes, type VolumesBackend } from '../api/routers/volumes.ts';
 
 export interface Backends {
   system: SystemBackend;
@@ -20,12 +21,14 @@ export interface Backends {
   observe: ContainerObserveBackend;
   exec: ExecBackend;
   containerFiles: ContainerFilesBackend;
+  volumes: VolumesBackend;
 }
 
 export function buildRoutes(b: Backends): Route[] {
   return [
     ...systemRoutes(b.system), ...eventsRoutes(b.events), ...imagesRoutes(b.images), ...containersRoutes(b.containers),
     ...lifecycleRoutes(b.lifecycle), ...observeRoutes(b.observe), ...execRoutes(b.exec), ...containerFilesRoutes(b.containerFiles),
+    ...volumesRoutes(b.volumes),
     ...swarmRoutes(), ...pluginRoutes(),
   ];
 }

@@ -42,6 +42,19 @@
 //     log_path TEXT, health TEXT (JSON State.Health: Status, FailingStreak, Log; NULL until a
 //     container with a health check first starts)
 //
+//   volumes                          one row per volume (driver "local": <data-root>/volumes/<name>/_data)
+//   ┌────────────┬─────────┬──────────────────────────────────────────────┐
+//   │ name       │ TEXT PK │ [a-zA-Z0-9][a-zA-Z0-9_.-]+, or 64 hex (anon.) │
+//   │ driver     │ TEXT    │ "local"                                       │
+//   │ created_at │ TEXT    │ RFC 3339, seconds (CreatedAt)                 │
+//   │ labels     │ TEXT    │ JSON object or null, as given                 │
+//   │ options    │ TEXT    │ JSON object or null: DriverOpts (type, o, …)  │
+//   │ anonymous  │ INTEGER │ 1: made for a container (prune without all)   │
+//   └────────────┴─────────┴──────────────────────────────────────────────┘
+//   containers.mounts                TEXT, JSON array of the mount points resolved at create
+//     (volume-mount.ts: inspect's Mounts fields plus how to set each up); a volume is in use
+//     while a container's mounts name it.
+//
 //   settings                         small daemon-wide facts (daemon ID, ...)
 //   ┌──────────┬─────────┐
 //   │ key      │ TEXT PK │
@@ -121,4 +134,15 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE containers ADD COLUMN manually_stopped INTEGER NOT NULL DEFAULT 0;`,
   // State.Health, so a berthd restart keeps a container's health status and probe log.
   `ALTER TABLE containers ADD COLUMN health TEXT;`,
+  // Volumes, and each container's resolved mounts (which volumes it uses: removal and prune
+  // read them, so they live in the same transaction as the container's row).
+  `CREATE TABLE volumes (
+     name TEXT PRIMARY KEY,
+     driver TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     labels TEXT,
+     options TEXT,
+     anonymous INTEGER NOT NULL DEFAULT 0
+   );
+   ALTER TABLE containers ADD COLUMN mounts TEXT NOT NULL DEFAULT '[]';`,
 ];

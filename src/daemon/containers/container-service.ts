@@ -1,7 +1,7 @@
 // Containers as records: create (config merged with the image's, a writable layer on the
 // image's top layer), find, rename, remove. Running them is lifecycle.ts's part.
 import { randomBytes } from 'node:crypto';
-import { type ContainersTable, type ContainerRow, isActive } from '../../store/containers.ts';
+import { type ContainersTable, type ContainerRow, type StoredMount, isActive } from '../../store/containers.ts';
 import type { ImageService } from '../images/image-service.ts';
 import type { EventsService } from '../events/events-service.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -25,6 +25,8 @@ export interface ContainerServiceDeps {
   /** HostConfig.Runtime as stored: the default runtime's name when none is asked for; throws
    * a 400 for a runtime that is not configured or cannot run here. */
   runtimeName: (requested: unknown) => string;
+  /** The container's mounts resolved (volumes made) at create: container-mounts.ts. */
+  resolveMounts?: (config: Record<string, unknown>, hostConfig: Record<string, unknown>) => StoredMount[];
 }
 
 export class ContainerService {
@@ -78,13 +80,14 @@ export class ContainerService {
     const hostConfig: Record<string, unknown> = { NetworkMode: 'default', ...((body.HostConfig as Record<string, unknown>) ?? {}) };
     hostConfig.LogConfig = resolveLogConfig(hostConfig.LogConfig, this.deps.logDefaults());
     hostConfig.Runtime = runtime;
+    const mounts = this.deps.resolveMounts?.(config, hostConfig) ?? [];
     const id = randomBytes(32).toString('hex');
     const top = this.deps.images.table.layersOf(image.id).at(-1);
     const rwCacheId = await this.deps.images.deps.layers.createRwLayer(top?.cacheId);
     const row: ContainerRow = {
       id, name: fullName, imageId: image.id, image: imageName, created: new Date().toISOString(), config, hostConfig,
       status: 'created', pid: 0, conmonPid: 0, exitCode: 0, startedAt: '0001-01-01T00:00:00Z', finishedAt: '0001-01-01T00:00:00Z',
-      error: '', oomKilled: false, restartCount: 0, manuallyStopped: false, rwCacheId, logPath: `${this.deps.logDir(id)}/${id}-json.log`,
+      error: '', oomKilled: false, restartCount: 0, manuallyStopped: false, rwCacheId, logPath: `${this.deps.logDir(id)}/${id}-json.log`, mounts,
     };
     try {
       this.deps.table.insert(row);

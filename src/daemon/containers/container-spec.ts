@@ -1,8 +1,7 @@
 // A stored container (Config + HostConfig, as the Docker API gave them) turned into the spec
 // builder's input, for a rootfs the caller has mounted.
-import { buildSpec, bindMount, tmpfsMount, resolveUser, type OciSpec, type SpecInput, type OciMount } from '../../runtime/spec/index.ts';
+import { buildSpec, resolveUser, type OciSpec, type SpecInput } from '../../runtime/spec/index.ts';
 import type { ContainerRow } from '../../store/containers.ts';
-import { invalidParameter } from '../../api/types/errors.ts';
 import { commandOf } from './container-config.ts';
 import { limitsForStart } from './host-config-check.ts';
 
@@ -39,7 +38,9 @@ export function containerSpec(c: ContainerRow, rootfs: string, opts: { initPath?
     ...(hc.MaskedPaths && { maskedPaths: hc.MaskedPaths }),
     ...(hc.ReadonlyPaths && { readonlyPaths: hc.ReadonlyPaths }),
     ...(hc.ShmSize && { shmSize: hc.ShmSize }),
-    mounts: mountsOf(hc),
+    // User mounts (binds, volumes, tmpfs) come from the volumes attachment's SpecAdditions:
+    // resolved at create (container-mounts.ts), set up at each start (volume-attachment.ts).
+    mounts: [],
     devices: hc.Devices ?? [],
     deviceCgroupRules: hc.DeviceCgroupRules ?? [],
     ulimits: hc.Ulimits ?? [],
@@ -50,20 +51,6 @@ export function containerSpec(c: ContainerRow, rootfs: string, opts: { initPath?
     ...(hc.CgroupParent && { cgroupParent: hc.CgroupParent }),
   };
   return buildSpec(input);
-}
-
-/** Binds ("src:dst[:ro]") and tmpfs mounts from HostConfig; volumes arrive with their issue. */
-function mountsOf(hc: HostConfig): OciMount[] {
-  const out: OciMount[] = [];
-  for (const bind of (hc.Binds as string[] | undefined) ?? []) {
-    const [source, destination, mode = ''] = bind.split(':');
-    if (!source?.startsWith('/') || !destination) throw invalidParameter(`invalid bind "${bind}": named volumes are not supported yet; use /host/path:/container/path[:ro]`);
-    const flags = mode.split(',');
-    const propagation = flags.find((f) => /^r?(shared|slave|private)$/.test(f));
-    out.push(bindMount({ source, destination, readOnly: flags.includes('ro'), ...(propagation && { propagation }) }));
-  }
-  for (const [destination, data] of Object.entries((hc.Tmpfs as Record<string, string> | undefined) ?? {})) out.push(tmpfsMount(destination, data));
-  return out;
 }
 
 /** HostConfig.ConsoleSize ([rows, cols], both positive) or undefined: the client's terminal at create. */
