@@ -68,7 +68,7 @@ test('--volumes-from: the mounts of another container, read-only on request', as
 
 test('refusals, as dockerd words them', async () => {
   const refused = (hc: object, re: RegExp) => assert.rejects(create({ HostConfig: hc }), re);
-  await refused({ Binds: ['rf1:/x', 'rf2:/x'] }, /^Error: Duplicate mount point: \/x$|Duplicate mount point: \/x/);
+  await refused({ Binds: ['rf1:/x', 'rf2:/x'] }, /Duplicate mount point: \/x/);
   await refused({ Binds: ['rf1:/x'], Mounts: [{ Type: 'volume', Target: '/x' }] }, /Duplicate mount point: \/x/);
   await refused({ Binds: ['rf1:/x'], Tmpfs: { '/x': '' } }, /Duplicate mount point: \/x/);
   await refused({ Mounts: [{ Type: 'bind', Source: '/nonexistent-berth-path', Target: '/x' }] }, /invalid mount config for type "bind": bind source path does not exist: \/nonexistent-berth-path/);
