@@ -15,7 +15,12 @@ export interface VolumeView {
 }
 
 export function volumeView(v: VolumeRow, mountpoint: string): VolumeView {
-  return { CreatedAt: v.createdAt, Driver: v.driver, Labels: v.labels, Mountpoint: mountpoint, Name: v.name, Options: v.options, Scope: 'local' };
+  return { CreatedAt: v.createdAt, Driver: v.driver, Labels: sorted(v.labels), Mountpoint: mountpoint, Name: v.name, Options: sorted(v.options), Scope: 'local' };
+}
+
+/** Keys in order, as Go writes a map. */
+function sorted(m: Record<string, string> | null): Record<string, string> | null {
+  return m && Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** A boolean filter value as dockerd's GetBoolOrDefault takes it. */
