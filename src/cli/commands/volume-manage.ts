@@ -40,7 +40,12 @@ export function addVolumeCreateCommand(parent: Command, getEnv: () => CliEnv): v
       const env = getEnv();
       const opts = kvMap(flags.opt);
       for (const o of flags.opt ?? []) if (!o.includes('=')) flagError(cmd, `invalid argument "${o}" for "-o, --opt" flag: bad format for path: ${o}`);
-      const v = await env.client().volumes.create({ Name: args[0] ?? flags.name ?? '', Driver: flags.driver, DriverOpts: opts, Labels: kvMap(flags.label) });
+      const labels = kvMap(flags.label);
+      // Empty maps are left out, as Go's omitempty leaves them (the volume shows null, not {}).
+      const v = await env.client().volumes.create({
+        Name: args[0] ?? flags.name ?? '', Driver: flags.driver,
+        ...(Object.keys(opts).length && { DriverOpts: opts }), ...(Object.keys(labels).length && { Labels: labels }),
+      });
       env.out.write(`${v.Name}\n`);
     });
 }
