@@ -52,6 +52,10 @@ test('every mount form, as inspect shows it', async () => {
   assert.deepEqual(opts.Labels, { l: '1' });
   const list = await api().json<{ Names: string[]; Mounts: Mount[] }[]>('GET', '/containers/json', { query: { all: '1', filters: '{"name":["mf-src"]}' } });
   assert.equal(list[0]?.Mounts.length, 8, 'the list shows the mounts too');
+  for (const v of ['mf-named', '/nv', host]) {
+    const hits = await api().json<{ Names: string[] }[]>('GET', '/containers/json', { query: { all: '1', filters: JSON.stringify({ volume: [v] }) } });
+    assert.deepEqual(hits.map((h) => h.Names[0]), ['/mf-src'], `volume=${v}`);
+  }
 });
 
 test('--volumes-from: the mounts of another container, read-only on request', async () => {
