@@ -81,6 +81,7 @@ test('refusals, as dockerd words them', async () => {
   await refused({ Binds: ['rf1:/x:bogus'] }, /invalid mode: bogus/);
   await refused({ Binds: ['rf1:rel'] }, /invalid volume specification: 'rf1:rel': invalid mount config for type "volume": invalid mount path: 'rel' mount path must be absolute/);
   await refused({ VolumesFrom: ['nosuch'] }, /No such container: nosuch/);
+  await refused({ Binds: ['rf1:/x'], VolumeDriver: 'nope' }, /create rf1: error looking up volume plugin nope: plugin "nope" not found/);
   const left = await api().json<{ Volumes: { Name: string }[] }>('GET', '/volumes', { query: { filters: '{"name":["^rf"]}' } });
   assert.deepEqual(left.Volumes, [], 'a refused create makes no volume');
 });

@@ -44,7 +44,7 @@ import { VolumesTable } from '../store/volumes.ts';
 import { LocalDriver } from '../volume/local-driver.ts';
 import { VolumeService } from './volumes/volume-service.ts';
 import { volumesBackend } from './volumes/volumes-backend.ts';
-import { resolveMounts } from './containers/container-mounts.ts';
+import { dropMounts, resolveMounts } from './containers/container-mounts.ts';
 
 export interface Daemon {
   readonly id: string;
@@ -92,6 +92,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     logger,
   });
   containers.deps.resolveMounts = (cfg, hc) => resolveMounts(cfg, hc, { volumes, container: (x) => containers.resolve(x) });
+  containers.deps.dropMounts = (mounts) => dropMounts(mounts, volumes);
   // Before restore: option volumes of containers that may still run stay mounted.
   await volumes.reconcile();
   images.deps.containersUsing = (imageId) => containers.deps.table.usingImage(imageId).map((c) => ({ id: c.id, running: hasProcess(c.status) }));

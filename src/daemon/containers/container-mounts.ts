@@ -28,8 +28,10 @@ export function resolveMounts(config: Json, hc: Json, deps: MountDeps): StoredMo
   const tmpfs = new Set(Object.keys((hc.Tmpfs as Record<string, string> | null | undefined) ?? {}).map(clean));
   const own: MountRequest[] = [];
   const taken = new Set<string>();
+  // HostConfig.VolumeDriver: the driver of the volumes Binds and Config.Volumes name.
+  const driver = typeof hc.VolumeDriver === 'string' && hc.VolumeDriver !== '' ? { driver: hc.VolumeDriver } : {};
   for (const spec of (hc.Binds as string[] | null | undefined) ?? []) {
-    const r = parseBind(spec);
+    const r = { ...parseBind(spec), ...driver };
     if (taken.has(r.destination) || tmpfs.has(r.destination)) throw duplicate(r.destination);
     taken.add(r.destination);
     own.push(r);
@@ -47,7 +49,7 @@ export function resolveMounts(config: Json, hc: Json, deps: MountDeps): StoredMo
   for (const path of Object.keys((config.Volumes as Record<string, unknown> | null | undefined) ?? {})) {
     const destination = clean(path);
     if (byDestination.has(destination) || tmpfs.has(destination)) continue;
-    byDestination.set(destination, materialize({ type: 'volume', source: '', destination, rw: true, mode: '', propagation: '', copyData: true }, deps.volumes, ''));
+    byDestination.set(destination, materialize({ type: 'volume', source: '', destination, rw: true, mode: '', propagation: '', copyData: true, ...driver }, deps.volumes, ''));
   }
   const out = [...byDestination.values()];
   for (const [destination, data] of Object.entries((hc.Tmpfs as Record<string, string> | null | undefined) ?? {})) {
@@ -81,6 +83,11 @@ function materialize(r: MountRequest, volumes: VolumeService, defaultMode: strin
 
 function clean(p: string): string {
   return p.length > 1 ? p.replace(/\/+$/, '') : p;
+}
+
+/** A create that failed after its mounts were resolved takes the volumes it made for itself. */
+export async function dropMounts(mounts: readonly StoredMount[], volumes: VolumeService): Promise<void> {
+  for (const m of mounts) if (m.Type === 'volume' && m.anonymous && m.Name) await volumes.remove(m.Name, true);
 }
 
 /** inspect's Mounts: the listed mounts, with inspect's fields only. */

@@ -13,6 +13,7 @@ import { validateRestartPolicy } from './restart-policy.ts';
 import { resolveLogConfig, type DaemonLogDefaults } from './log-config.ts';
 import { checkCreateBody } from './host-config-check.ts';
 import { removeRootfsLayer } from './rootfs.ts';
+import { logFailure } from '../../lib/log-failure.ts';
 
 export interface ContainerServiceDeps {
   table: ContainersTable;
@@ -27,6 +28,8 @@ export interface ContainerServiceDeps {
   runtimeName: (requested: unknown) => string;
   /** The container's mounts resolved (volumes made) at create: container-mounts.ts. */
   resolveMounts?: (config: Record<string, unknown>, hostConfig: Record<string, unknown>) => StoredMount[];
+  /** Undoes resolveMounts for a create that failed after it (its anonymous volumes). */
+  dropMounts?: (mounts: StoredMount[]) => Promise<void>;
 }
 
 export class ContainerService {
@@ -81,11 +84,23 @@ export class ContainerService {
     hostConfig.LogConfig = resolveLogConfig(hostConfig.LogConfig, this.deps.logDefaults());
     hostConfig.Runtime = runtime;
     const mounts = this.deps.resolveMounts?.(config, hostConfig) ?? [];
+    try {
+      return await this.#insert(image.id, imageName, fullName, config, hostConfig, mounts);
+    } catch (err) {
+      await this.deps.dropMounts?.(mounts).catch(logFailure(this.deps.logger, 'removal of a failed create\'s volumes', { level: 'warn' }));
+      throw err;
+    }
+  }
+
+  async #insert(
+    imageId: string, imageName: string, fullName: string,
+    config: Record<string, unknown>, hostConfig: Record<string, unknown>, mounts: StoredMount[],
+  ): Promise<{ Id: string; Warnings: string[] }> {
     const id = randomBytes(32).toString('hex');
-    const top = this.deps.images.table.layersOf(image.id).at(-1);
+    const top = this.deps.images.table.layersOf(imageId).at(-1);
     const rwCacheId = await this.deps.images.deps.layers.createRwLayer(top?.cacheId);
     const row: ContainerRow = {
-      id, name: fullName, imageId: image.id, image: imageName, created: new Date().toISOString(), config, hostConfig,
+      id, name: fullName, imageId, image: imageName, created: new Date().toISOString(), config, hostConfig,
       status: 'created', pid: 0, conmonPid: 0, exitCode: 0, startedAt: '0001-01-01T00:00:00Z', finishedAt: '0001-01-01T00:00:00Z',
       error: '', oomKilled: false, restartCount: 0, manuallyStopped: false, rwCacheId, logPath: `${this.deps.logDir(id)}/${id}-json.log`, mounts,
     };
