@@ -3,9 +3,12 @@
 // all; all before API 1.42), /system/df's UsageData, and events — texts as dockerd's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
+import { Berthd } from '../testing/berthd-harness.ts';
+import { isMountRoot } from '../image/layers/mount.ts';
 
 const f = useBusyboxDaemon();
 type Volume = { Name: string; Driver: string; Mountpoint: string; Labels: Record<string, string> | null; Options: Record<string, string> | null; Scope: string; CreatedAt: string };
@@ -113,4 +116,17 @@ test('events: create and destroy', async () => {
   const mine = ev.filter((e) => e.Actor.ID === 'ev-vol').map((e) => e.Action);
   assert.deepEqual(mine, ['create', 'destroy']);
   assert.equal(ev.find((e) => e.Actor.ID === 'ev-vol')?.Actor.Attributes.driver, 'local');
+});
+
+test('volumes and their data survive a berthd restart; an option volume left mounted with no user is unmounted', async () => {
+  const kept = await api().json<Volume>('POST', '/volumes/create', { body: { Name: 'rs-data', Labels: { k: 'v' } } });
+  writeFileSync(join(kept.Mountpoint, 'f'), 'kept\n');
+  const opt = await api().json<Volume>('POST', '/volumes/create', { body: { Name: 'rs-tmp', DriverOpts: { type: 'tmpfs', device: 'tmpfs', o: 'size=1m' } } });
+  await f.d.kill();
+  // What a daemon killed while a container used it leaves behind.
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', opt.Mountpoint]);
+  f.d = await new Berthd({ dir: f.d.dir }).start();
+  assert.ok(!isMountRoot(opt.Mountpoint), 'unmounted at start');
+  assert.deepEqual(await api().json('GET', '/volumes/rs-data'), kept);
+  assert.equal(readFileSync(join(kept.Mountpoint, 'f'), 'utf8'), 'kept\n');
 });
