@@ -94,7 +94,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
   containers.deps.resolveMounts = (cfg, hc) => resolveMounts(cfg, hc, { volumes, container: (x) => containers.resolve(x) });
   containers.deps.dropMounts = (mounts) => dropMounts(mounts, volumes);
   // Before restore: option volumes of containers that may still run stay mounted.
-  await volumes.reconcile();
+  await volumes.users.reconcile();
   images.deps.containersUsing = (imageId) => containers.deps.table.usingImage(imageId).map((c) => ({ id: c.id, running: hasProcess(c.status) }));
   await images.collectGarbage(containers.rwCacheIds());
   for (const dir of ['exits', 'socket', 'containers']) mkdirSync(join(config.execRoot, dir), { recursive: true, mode: 0o700 });

@@ -48,7 +48,7 @@ export class VolumeAttachment {
       return bindMount({ source: m.Source, destination: m.Destination, readOnly: !m.RW, propagation: m.Propagation || 'rprivate', ...(m.nonRecursive && { nonRecursive: true }) });
     }
     const name = m.Name!;
-    await this.#deps.volumes.acquire(name, c.id);
+    await this.#deps.volumes.users.acquire(name, c.id);
     if (m.copyData && this.#deps.volumes.deps.driver.isEmpty(name)) await this.#copyUp(c, m);
     this.#deps.events.emit('volume', 'mount', name, {
       container: c.id, destination: m.Destination, driver: m.Driver ?? 'local', propagation: m.Propagation, 'read/write': String(m.RW),
@@ -70,14 +70,14 @@ export class VolumeAttachment {
     const wasActive = this.#active.delete(c.id);
     for (const m of mountsOf(c)) {
       if (m.Type !== 'volume' || !m.Name) continue;
-      await this.#deps.volumes.release(m.Name, c.id);
+      await this.#deps.volumes.users.release(m.Name, c.id);
       if (wasActive) this.#deps.events.emit('volume', 'unmount', m.Name, { container: c.id, driver: m.Driver ?? 'local' });
     }
   }
 
   async adopt(c: ContainerRow): Promise<void> {
     this.#active.add(c.id);
-    for (const m of mountsOf(c)) if (m.Type === 'volume' && m.Name) await this.#deps.volumes.acquire(m.Name, c.id);
+    for (const m of mountsOf(c)) if (m.Type === 'volume' && m.Name) await this.#deps.volumes.users.acquire(m.Name, c.id);
   }
 
   /** After the row is deleted: its anonymous volumes go with `rm -v` and with AutoRemove (as

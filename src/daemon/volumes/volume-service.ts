@@ -1,9 +1,9 @@
-// Volumes: create, inspect, list, remove, prune, disk usage; and which running containers have
-// each option volume mounted (mounted at its first user's start, unmounted after its last).
+// Volumes: create, inspect, list, remove, prune, disk usage.
 // Texts are dockerd's ("<op> <name>: <reason>"), so clients that match them keep working.
 import { randomBytes } from 'node:crypto';
 import type { VolumesTable, VolumeRow } from '../../store/volumes.ts';
-import { hasProcess, type ContainersTable } from '../../store/containers.ts';
+import type { ContainersTable } from '../../store/containers.ts';
+import { VolumeUsers } from './volume-users.ts';
 import type { EventsService } from '../events/events-service.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { logFailure } from '../../lib/log-failure.ts';
@@ -11,7 +11,7 @@ import { BerthError, conflict, invalidParameter, notFound } from '../../api/type
 import type { Filters } from '../../api/query.ts';
 import { versionLessThan } from '../../api/types/version.ts';
 import { matchLabels } from '../../api/query.ts';
-import { LOCAL_DRIVER, LocalDriver, mountsOnUse, validateLocalOptions, validateVolumeName } from '../../volume/local-driver.ts';
+import { LOCAL_DRIVER, type LocalDriver, validateLocalOptions, validateVolumeName } from '../../volume/local-driver.ts';
 import { boolFilter, volumePredicate, volumeView, type VolumeView } from './volume-views.ts';
 
 /** The label dockerd (API 1.42+) puts on volumes made for a container; prune keys on it. */
@@ -34,11 +34,12 @@ export interface CreateVolume {
 
 export class VolumeService {
   readonly deps: VolumeServiceDeps;
-  /** Option volumes mounted now, and the containers whose run uses each. */
-  readonly #users = new Map<string, Set<string>>();
+  /** Which running containers use each option volume (mounted while any does). */
+  readonly users: VolumeUsers;
 
   constructor(deps: VolumeServiceDeps) {
     this.deps = deps;
+    this.users = new VolumeUsers({ ...deps, volume: (name) => this.get(name) });
   }
 
   /** POST /volumes/create, and the volumes a container create names. A volume of that name
@@ -112,7 +113,7 @@ export class VolumeService {
     if (refs.length) throw conflict(`remove ${name}: volume is in use - [${refs.join(', ')}]`);
     await this.deps.driver.remove(name);
     this.deps.table.delete(name);
-    this.#users.delete(name);
+    this.users.forget(name);
     this.deps.events.emit('volume', 'destroy', name, { driver: v.driver });
   }
 
@@ -144,38 +145,6 @@ export class VolumeService {
   /** /system/df: every volume with its Size and RefCount. */
   usage(): VolumeView[] {
     return this.deps.table.all().map((v) => ({ ...this.view(v), UsageData: { Size: this.deps.driver.size(v.name), RefCount: this.usedBy(v.name).length } }));
-  }
-
-  /** A container's run starts using the volume: an option volume is mounted at its first user. */
-  async acquire(name: string, containerId: string): Promise<void> {
-    const v = this.get(name);
-    let users = this.#users.get(name);
-    if (!users) this.#users.set(name, (users = new Set()));
-    users.add(containerId);
-    if (mountsOnUse(v.options)) await this.deps.driver.mount(name, v.options);
-  }
-
-  /** The container's run is over: an option volume no other running container uses is unmounted. */
-  async release(name: string, containerId: string): Promise<void> {
-    const users = this.#users.get(name);
-    users?.delete(containerId);
-    if (users && users.size > 0) return;
-    this.#users.delete(name);
-    const v = this.deps.table.get(name);
-    if (v && mountsOnUse(v.options)) await this.deps.driver.unmount(name);
-  }
-
-  /** At daemon start: containers that may still run keep their option volumes mounted; the
-   * other option volumes a killed daemon left mounted are unmounted. */
-  async reconcile(): Promise<void> {
-    for (const c of this.deps.containers.all()) {
-      if (!hasProcess(c.status)) continue;
-      for (const m of c.mounts ?? []) if (m.Type === 'volume' && m.Name) this.#users.set(m.Name, (this.#users.get(m.Name) ?? new Set()).add(c.id));
-    }
-    for (const v of this.deps.table.all()) {
-      if (!mountsOnUse(v.options) || this.#users.has(v.name) || !this.deps.driver.isMounted(v.name)) continue;
-      await this.deps.driver.unmount(v.name).catch(logFailure(this.deps.logger, 'unmount of an unused volume', { fields: { volume: v.name }, level: 'warn' }));
-    }
   }
 }
 
