@@ -41,6 +41,8 @@ export interface StoredMount {
   hidden?: boolean;
   /** BindOptions.NonRecursive. */
   nonRecursive?: boolean;
+  /** VolumeOptions.Subpath: the directory inside the volume that is mounted. */
+  subpath?: string;
 }
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';

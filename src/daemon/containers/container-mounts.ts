@@ -78,6 +78,7 @@ function materialize(r: MountRequest, volumes: VolumeService, defaultMode: strin
   return {
     Type: 'volume', Name: v.name, Source: volumes.deps.driver.path(v.name), Destination: r.destination, Driver: v.driver,
     Mode: r.mode || defaultMode, RW: r.rw, Propagation: '', copyData: r.copyData, ...(anonymous && { anonymous: true }),
+    ...(r.subpath !== undefined && { subpath: r.subpath }),
   };
 }
 

@@ -19,6 +19,8 @@ export interface MountRequest {
   createSource?: boolean;
   nonRecursive?: boolean;
   tmpfsData?: string;
+  /** VolumeOptions.Subpath: a directory inside the volume is what is mounted. */
+  subpath?: string;
   driver?: string;
   driverOpts?: Record<string, string>;
   labels?: Record<string, string>;
@@ -107,9 +109,13 @@ export function parseMount(m: Json): MountRequest {
     };
   }
   const vo: Json = m.VolumeOptions ?? {};
-  if (vo.Subpath) throw bad('field VolumeOptions.Subpath is not supported by berthd yet');
+  const subpath = typeof vo.Subpath === 'string' && vo.Subpath !== '' ? vo.Subpath : undefined;
+  // filepath.IsLocal: relative, and not leaving the volume by "..".
+  if (subpath !== undefined && (subpath.startsWith('/') || posix.normalize(subpath).split('/')[0] === '..')) throw bad('subpath must be a relative path within the volume');
   return {
-    type, source: String(m.Source ?? ''), destination, rw, mode: '', propagation: '', copyData: vo.NoCopy !== true,
+    // A sub-directory of the volume is mounted as it is: nothing is copied into it.
+    type, source: String(m.Source ?? ''), destination, rw, mode: '', propagation: '', copyData: vo.NoCopy !== true && subpath === undefined,
+    ...(subpath !== undefined && { subpath }),
     ...(vo.DriverConfig?.Name && { driver: String(vo.DriverConfig.Name) }),
     ...(vo.DriverConfig?.Options && { driverOpts: vo.DriverConfig.Options as Record<string, string> }),
     ...(vo.Labels && { labels: vo.Labels as Record<string, string> }),

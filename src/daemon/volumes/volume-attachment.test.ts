@@ -136,3 +136,26 @@ test('removal takes anonymous volumes only when asked (rm -v, AutoRemove)', { sk
   await attachment.removed(auto, { removeVolumes: false });
   assert.equal(volumes.deps.table.get(auto.mounts![0]!.Name!), undefined);
 });
+
+test('Subpath: a directory inside the volume, never out of it, never copied into', { skip }, async () => {
+  volumes.create({ Name: 'subvol' });
+  const data = volumes.deps.driver.path('subvol');
+  mkdirSync(join(data, 'app', 'conf'), { recursive: true });
+  symlinkSync('../../../../..', join(data, 'app', 'out'));
+  const c = container({}, { Mounts: [
+    { Type: 'volume', Source: 'subvol', Target: '/conf', VolumeOptions: { Subpath: 'app/conf' } },
+    { Type: 'volume', Source: 'subvol', Target: '/data', VolumeOptions: { Subpath: 'app/out' } },
+  ] });
+  assert.equal(c.mounts![0]!.copyData, false);
+  const { mounts } = await attachment.setUp(c);
+  assert.equal(mounts[0]?.source, join(data, 'app', 'conf'));
+  assert.equal(mounts[1]?.source, data, 'a link out of the volume resolves inside it');
+  await attachment.tearDown(c);
+  const missing = container({}, { Mounts: [{ Type: 'volume', Source: 'subvol', Target: '/x', VolumeOptions: { Subpath: 'nope' } }] });
+  await assert.rejects(attachment.setUp(missing), /cannot access path .*\/subvol\/_data\/nope: no such file or directory/);
+  await attachment.tearDown(missing);
+  for (const bad of ['/abs', '../up', 'a/../../up']) {
+    assert.throws(() => container({}, { Mounts: [{ Type: 'volume', Source: 'subvol', Target: '/x', VolumeOptions: { Subpath: bad } }] }),
+      /invalid mount config for type "volume": subpath must be a relative path within the volume/);
+  }
+});

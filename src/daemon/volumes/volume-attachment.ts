@@ -8,7 +8,7 @@ import { bindMount, tmpfsMount, resolveInRoot, type OciMount } from '../../runti
 import type { ContainerRow, StoredMount } from '../../store/containers.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { logFailure } from '../../lib/log-failure.ts';
-import { isKind } from '../../api/types/errors.ts';
+import { invalidParameter, isKind } from '../../api/types/errors.ts';
 import { run } from '../../image/layers/exec.ts';
 import type { EventsService } from '../events/events-service.ts';
 import type { VolumeService } from './volume-service.ts';
@@ -53,7 +53,17 @@ export class VolumeAttachment {
     this.#deps.events.emit('volume', 'mount', name, {
       container: c.id, destination: m.Destination, driver: m.Driver ?? 'local', propagation: m.Propagation, 'read/write': String(m.RW),
     });
-    return bindMount({ source: this.#deps.volumes.deps.driver.path(name), destination: m.Destination, readOnly: !m.RW });
+    return bindMount({ source: this.#sourceOf(m), destination: m.Destination, readOnly: !m.RW });
+  }
+
+  /** The volume's directory, or the sub-directory a Subpath names, resolved inside the volume
+   * (links followed as if the volume were the root: never out of it). */
+  #sourceOf(m: StoredMount): string {
+    const data = this.#deps.volumes.deps.driver.path(m.Name!);
+    if (m.subpath === undefined) return data;
+    const source = resolveInRoot(data, `/${m.subpath}`);
+    if (!existsSync(source)) throw invalidParameter(`cannot access path ${source}: no such file or directory (volume ${m.Name}, subpath ${m.subpath})`);
+    return source;
   }
 
   /** The image's content at the destination into the empty volume: owners, modes, times, links
