@@ -167,6 +167,11 @@ export class ContainersTable {
     this.#db.statement('UPDATE containers SET health = ? WHERE id = ?').run(health && JSON.stringify(health), id);
   }
 
+  /** The resolved mounts, after their first set-up (copy-up is done once, as dockerd). */
+  setMounts(id: string, mounts: StoredMount[]): void {
+    this.#db.statement('UPDATE containers SET mounts = ? WHERE id = ?').run(JSON.stringify(mounts), id);
+  }
+
   /** Ids of the containers whose mounts name this volume (it is in use while any exists). */
   usingVolume(name: string): string[] {
     const rows = this.#db

@@ -37,6 +37,9 @@ export class VolumeAttachment {
     const mounts: OciMount[] = [];
     this.#active.add(c.id);
     for (const m of mountsOf(c)) mounts.push(await this.#setUpOne(c, m));
+    // Copy-up is decided once, at the first set-up (dockerd decides it at create): a volume
+    // emptied later on purpose stays empty at the next start.
+    if (c.mounts?.some((m) => m.copyData)) this.#deps.volumes.deps.containers.setMounts(c.id, c.mounts.map(({ copyData: _, ...m }) => m));
     return { mounts };
   }
 
