@@ -3,7 +3,7 @@
 import type { Route } from '../route.ts';
 import type { RequestContext } from '../context.ts';
 import { boolParam, parseFilters, type Filters } from '../query.ts';
-import { invalidParameter } from '../types/errors.ts';
+import { invalidParameter, unavailable } from '../types/errors.ts';
 import { goFieldNames } from '../go-decode.ts';
 
 export interface VolumesBackend {
@@ -24,6 +24,10 @@ export function volumesRoutes(b: VolumesBackend): Route[] {
     { method: 'POST', path: '/volumes/prune', minVersion: '1.25', handler: async (ctx) => ctx.sendJson(200, await b.prune(parseFilters(ctx.query.get('filters'), PRUNE_FILTERS), ctx.version)) },
     { method: 'GET', path: '/volumes/:name', handler: (ctx) => ctx.sendJson(200, b.inspect(ctx.params.name!)) },
     { method: 'DELETE', path: '/volumes/:name', handler: (ctx) => remove(ctx, b) },
+    // Cluster volumes only: dockerd outside a swarm answers this 503.
+    { method: 'PUT', path: '/volumes/:name', minVersion: '1.42', handler: () => {
+      throw unavailable('volume update only valid for cluster volumes, but swarm cluster not available');
+    } },
   ];
 }
 
