@@ -62,7 +62,6 @@ export class VolumeService {
   /** What create would refuse, without making anything (a container create checks all its
    * mounts before it makes the first volume). */
   check(req: CreateVolume): void {
-    if (typeof req.Name === 'string' && req.Name !== '' && this.deps.table.get(req.Name)) return;
     this.#validate(req);
   }
 
