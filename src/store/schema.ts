@@ -52,7 +52,7 @@
 //   │ anonymous  │ INTEGER │ 1: made for a container (prune without all)   │
 //   └────────────┴─────────┴──────────────────────────────────────────────┘
 //   containers.mounts                TEXT, JSON array of the mount points resolved at create
-//     (volume-mount.ts: inspect's Mounts fields plus how to set each up); a volume is in use
+//     (container-mounts.ts: inspect's Mounts fields plus how to set each up); a volume is in use
 //     while a container's mounts name it.
 //
 //   settings                         small daemon-wide facts (daemon ID, ...)
