@@ -44,7 +44,7 @@ import { VolumesTable } from '../store/volumes.ts';
 import { LocalDriver } from '../volume/local-driver.ts';
 import { VolumeService } from './volumes/volume-service.ts';
 import { volumesBackend } from './volumes/volumes-backend.ts';
-import { dropMounts, resolveMounts } from './containers/container-mounts.ts';
+import { mountsForCreate } from './containers/container-mounts.ts';
 
 export interface Daemon {
   readonly id: string;
@@ -91,10 +91,10 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger): Promis
     events,
     logger,
   });
-  containers.deps.resolveMounts = (cfg, hc) => resolveMounts(cfg, hc, { volumes, container: (x) => containers.resolve(x) });
-  containers.deps.dropMounts = (mounts) => dropMounts(mounts, volumes);
+  containers.deps.mounts = (cfg, hc) => mountsForCreate(cfg, hc, { volumes, container: (x) => containers.resolve(x) });
   // Before restore: option volumes of containers that may still run stay mounted.
   await volumes.users.reconcile();
+  await volumes.purgeLeftovers();
   images.deps.containersUsing = (imageId) => containers.deps.table.usingImage(imageId).map((c) => ({ id: c.id, running: hasProcess(c.status) }));
   await images.collectGarbage(containers.rwCacheIds());
   for (const dir of ['exits', 'socket', 'containers']) mkdirSync(join(config.execRoot, dir), { recursive: true, mode: 0o700 });

@@ -2,7 +2,8 @@
 // with driver options, a file system mounted there (`type=tmpfs device=tmpfs o=size=64m`,
 // `type=none o=bind device=/path`) by mount(8) — it parses `o` (bind, ro, size=...) into flags
 // and data as dockerd's mount package does, which the syscall helper does not.
-import { lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { invalidParameter, systemError } from '../api/types/errors.ts';
 import { isMountRoot, unmountOrDetach } from '../image/layers/mount.ts';
@@ -10,6 +11,8 @@ import { run } from '../image/layers/exec.ts';
 
 export const LOCAL_DRIVER = 'local';
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+/** Removed volumes' directories on their way out; no volume name starts with a dot. */
+const TRASH = '.removing-';
 const VALID_OPTIONS = ['type', 'device', 'o', 'size'];
 /** An option that needs others beside it (dockerd's mandatoryOpts). */
 const REQUIRES: Record<string, string[]> = { device: ['type'], type: ['device'], o: ['device', 'type'] };
@@ -78,11 +81,27 @@ export class LocalDriver {
     return isMountRoot(this.path(name));
   }
 
-  async remove(name: string): Promise<void> {
-    await this.unmount(name);
+  /** Takes the volume's directory out of its name at once (a rename, in the caller's tick): a
+   * volume of the same name made meanwhile gets a directory of its own. Then purge() it. */
+  detach(name: string): string {
+    const trash = join(this.root, `${TRASH}${name}-${randomBytes(4).toString('hex')}`);
+    renameSync(join(this.root, name), trash);
+    return trash;
+  }
+
+  /** Deletes a detached directory, unmounting its _data first (an option volume's). */
+  async purge(trash: string): Promise<void> {
+    const data = join(trash, '_data');
+    if (isMountRoot(data)) await unmountOrDetach(data);
     // Never follow into a mount that could not be taken away (a bind's device is user data).
-    if (this.isMounted(name)) throw systemError(`remove ${name}: volume is still mounted at ${this.path(name)}`);
-    rmSync(join(this.root, name), { recursive: true, force: true });
+    if (isMountRoot(data)) throw systemError(`cannot remove ${trash}: its _data is still mounted`);
+    rmSync(trash, { recursive: true, force: true });
+  }
+
+  /** What a removal that was interrupted (a killed daemon) left: purged at start. */
+  leftovers(): string[] {
+    if (!existsSync(this.root)) return [];
+    return readdirSync(this.root).filter((n) => n.startsWith(TRASH)).map((n) => join(this.root, n));
   }
 
   /** Bytes of file content under the volume (hard links counted once), as `system df` shows. */

@@ -86,9 +86,25 @@ function clean(p: string): string {
   return p.length > 1 ? p.replace(/\/+$/, '') : p;
 }
 
-/** A create that failed after its mounts were resolved takes the volumes it made for itself. */
-export async function dropMounts(mounts: readonly StoredMount[], volumes: VolumeService): Promise<void> {
-  for (const m of mounts) if (m.Type === 'volume' && m.anonymous && m.Name) await volumes.remove(m.Name, true);
+/** A create's mounts, and what to do once its row is stored (or its create failed). */
+export interface CreateMounts {
+  mounts: StoredMount[];
+  settle(stored: boolean): Promise<void>;
+}
+
+/** resolveMounts for a container create: its volumes are pinned (no removal) until its row is
+ * stored; a create that failed takes the anonymous volumes it made with it. */
+export function mountsForCreate(config: Json, hc: Json, deps: MountDeps): CreateMounts {
+  const mounts = resolveMounts(config, hc, deps);
+  const release = deps.volumes.pin(mounts.flatMap((m) => (m.Type === 'volume' && m.Name ? [m.Name] : [])));
+  return {
+    mounts,
+    async settle(stored) {
+      release();
+      if (stored) return;
+      for (const m of mounts) if (m.Type === 'volume' && m.anonymous && m.Name) await deps.volumes.remove(m.Name, true);
+    },
+  };
 }
 
 /** inspect's Mounts: the listed mounts, with inspect's fields only. */

@@ -2,6 +2,7 @@
 // image's top layer), find, rename, remove. Running them is lifecycle.ts's part.
 import { randomBytes } from 'node:crypto';
 import { type ContainersTable, type ContainerRow, type StoredMount, isActive } from '../../store/containers.ts';
+import type { CreateMounts } from './container-mounts.ts';
 import type { ImageService } from '../images/image-service.ts';
 import type { EventsService } from '../events/events-service.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -27,9 +28,7 @@ export interface ContainerServiceDeps {
    * a 400 for a runtime that is not configured or cannot run here. */
   runtimeName: (requested: unknown) => string;
   /** The container's mounts resolved (volumes made) at create: container-mounts.ts. */
-  resolveMounts?: (config: Record<string, unknown>, hostConfig: Record<string, unknown>) => StoredMount[];
-  /** Undoes resolveMounts for a create that failed after it (its anonymous volumes). */
-  dropMounts?: (mounts: StoredMount[]) => Promise<void>;
+  mounts?: (config: Record<string, unknown>, hostConfig: Record<string, unknown>) => CreateMounts;
 }
 
 export class ContainerService {
@@ -83,12 +82,14 @@ export class ContainerService {
     const hostConfig: Record<string, unknown> = { NetworkMode: 'default', ...((body.HostConfig as Record<string, unknown>) ?? {}) };
     hostConfig.LogConfig = resolveLogConfig(hostConfig.LogConfig, this.deps.logDefaults());
     hostConfig.Runtime = runtime;
-    const mounts = this.deps.resolveMounts?.(config, hostConfig) ?? [];
+    const resolved = this.deps.mounts?.(config, hostConfig);
+    let stored = false;
     try {
-      return await this.#insert(image.id, imageName, fullName, config, hostConfig, mounts);
-    } catch (err) {
-      await this.deps.dropMounts?.(mounts).catch(logFailure(this.deps.logger, 'removal of a failed create\'s volumes', { level: 'warn' }));
-      throw err;
+      const created = await this.#insert(image.id, imageName, fullName, config, hostConfig, resolved?.mounts ?? []);
+      stored = true;
+      return created;
+    } finally {
+      await resolved?.settle(stored).catch(logFailure(this.deps.logger, 'removal of a failed create\'s volumes', { level: 'warn' }));
     }
   }
 

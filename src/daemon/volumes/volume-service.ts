@@ -36,6 +36,7 @@ export class VolumeService {
   readonly deps: VolumeServiceDeps;
   /** Which running containers use each option volume (mounted while any does). */
   readonly users: VolumeUsers;
+  readonly #pinned = new Map<string, number>();
 
   constructor(deps: VolumeServiceDeps) {
     this.deps = deps;
@@ -101,7 +102,9 @@ export class VolumeService {
     return this.deps.containers.usingVolume(name);
   }
 
-  /** DELETE /volumes/{name}: refused while a container uses it; `force` ignores a missing one. */
+  /** DELETE /volumes/{name}: refused while a container uses it (or a create that names it is
+   * under way); `force` ignores a missing one. The check, the row's removal and the directory's
+   * detach happen in one tick: no create can come between them. */
   async remove(name: string, force: boolean): Promise<void> {
     const v = this.deps.table.get(name);
     if (!v) {
@@ -110,10 +113,33 @@ export class VolumeService {
     }
     const refs = this.usedBy(name);
     if (refs.length) throw conflict(`remove ${name}: volume is in use - [${refs.join(', ')}]`);
-    await this.deps.driver.remove(name);
+    if (this.#pinned.has(name)) throw conflict(`remove ${name}: volume is in use`);
+    const trash = this.deps.driver.detach(name);
     this.deps.table.delete(name);
     this.users.forget(name);
     this.deps.events.emit('volume', 'destroy', name, { driver: v.driver });
+    // The volume is gone either way; what could not be deleted is purged at the next start.
+    await this.deps.driver.purge(trash).catch(logFailure(this.deps.logger, 'purge of a removed volume\'s directory', { fields: { path: trash }, level: 'warn' }));
+  }
+
+  /** Names a container create resolved and has not stored yet: removal refuses them meanwhile.
+   * Returns the release. */
+  pin(names: readonly string[]): () => void {
+    for (const n of names) this.#pinned.set(n, (this.#pinned.get(n) ?? 0) + 1);
+    return () => {
+      for (const n of names) {
+        const left = (this.#pinned.get(n) ?? 1) - 1;
+        if (left > 0) this.#pinned.set(n, left);
+        else this.#pinned.delete(n);
+      }
+    };
+  }
+
+  /** Directories of removals a killed daemon did not finish. */
+  async purgeLeftovers(): Promise<void> {
+    for (const trash of this.deps.driver.leftovers()) {
+      await this.deps.driver.purge(trash).catch(logFailure(this.deps.logger, 'purge of a removed volume\'s directory', { fields: { path: trash }, level: 'warn' }));
+    }
   }
 
   /** POST /volumes/prune: unused volumes; since API 1.42 only anonymous ones unless `all`. */
@@ -126,7 +152,7 @@ export class VolumeService {
     for (const v of this.deps.table.all()) {
       if (!all && !v.anonymous) continue;
       if (!matchLabels(v.labels ?? {}, labels) || notLabels.some((l) => matchLabels(v.labels ?? {}, [l]))) continue;
-      if (this.usedBy(v.name).length) continue;
+      if (this.usedBy(v.name).length || this.#pinned.has(v.name)) continue;
       const size = Math.max(0, this.deps.driver.size(v.name));
       try {
         await this.remove(v.name, false);
