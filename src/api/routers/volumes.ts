@@ -3,8 +3,8 @@
 import type { Route } from '../route.ts';
 import type { RequestContext } from '../context.ts';
 import { boolParam, parseFilters, type Filters } from '../query.ts';
-import { invalidParameter, unavailable } from '../types/errors.ts';
-import { goFieldNames } from '../go-decode.ts';
+import { invalidParameter } from '../types/errors.ts';
+import { checkGoJson, go, goFieldNames } from '../go-decode.ts';
 
 export interface VolumesBackend {
   list(filters: Filters): unknown;
@@ -16,6 +16,8 @@ export interface VolumesBackend {
 
 export const VOLUME_LIST_FILTERS = ['dangling', 'driver', 'label', 'name'];
 const PRUNE_FILTERS = ['label', 'label!', 'all'];
+/** volume.CreateOptions, as dockerd decodes the body. */
+const CREATE_OPTIONS = go.struct('volume.CreateOptions', { Name: go.string(), Driver: go.string(), DriverOpts: go.stringMap, Labels: go.stringMap });
 
 export function volumesRoutes(b: VolumesBackend): Route[] {
   return [
@@ -24,10 +26,6 @@ export function volumesRoutes(b: VolumesBackend): Route[] {
     { method: 'POST', path: '/volumes/prune', minVersion: '1.25', handler: async (ctx) => ctx.sendJson(200, await b.prune(parseFilters(ctx.query.get('filters'), PRUNE_FILTERS), ctx.version)) },
     { method: 'GET', path: '/volumes/:name', handler: (ctx) => ctx.sendJson(200, b.inspect(ctx.params.name!)) },
     { method: 'DELETE', path: '/volumes/:name', handler: (ctx) => remove(ctx, b) },
-    // Cluster volumes only: dockerd outside a swarm answers this 503.
-    { method: 'PUT', path: '/volumes/:name', minVersion: '1.42', handler: () => {
-      throw unavailable('volume update only valid for cluster volumes, but swarm cluster not available');
-    } },
   ];
 }
 
@@ -35,7 +33,9 @@ async function create(ctx: RequestContext, b: VolumesBackend): Promise<void> {
   const body = (await ctx.json<unknown>({ limit: 1024 * 1024 })) ?? {};
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidParameter('invalid JSON: the body must be an object');
   // Go's decoder matches field names case-insensitively ("name" fills Name).
-  ctx.sendJson(201, b.create(goFieldNames(body as Record<string, unknown>, ['Name', 'Driver', 'DriverOpts', 'Labels'])));
+  const opts = goFieldNames(body as Record<string, unknown>, ['Name', 'Driver', 'DriverOpts', 'Labels']);
+  checkGoJson(opts, CREATE_OPTIONS);
+  ctx.sendJson(201, b.create(opts));
 }
 
 async function remove(ctx: RequestContext, b: VolumesBackend): Promise<void> {
