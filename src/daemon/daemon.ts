@@ -45,6 +45,13 @@ import { setupNetworks } from './networks/setup.ts';
 import { networksBackend } from './networks/networks-backend.ts';
 import type { EndpointHooks, NetworkDriver } from './networks/types.ts';
 import { notImplemented } from '../api/types/errors.ts';
+import { VolumesTable } from '../store/volumes.ts';
+import { LocalDriver } from '../volume/local-driver.ts';
+import { VolumeService } from './volumes/volume-service.ts';
+import { volumesBackend } from './volumes/volumes-backend.ts';
+import { mountsForCreate } from './containers/container-mounts.ts';
+import { VolumeAttachment } from './volumes/volume-attachment.ts';
+import { mountRootfs } from './containers/rootfs.ts';
 
 export interface Daemon {
   readonly id: string;
@@ -89,6 +96,17 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
     logDefaults: () => ({ driver: config.logDriver, opts: config.logOpts }),
     runtimeName: (requested) => runtimes.nameForCreate(requested),
   });
+  const volumes = new VolumeService({
+    table: new VolumesTable(db),
+    containers: containersTable,
+    driver: new LocalDriver(join(config.dataRoot, 'volumes')),
+    events,
+    logger,
+  });
+  containers.deps.mounts = (cfg, hc) => mountsForCreate(cfg, hc, { volumes, container: (x) => containers.resolve(x) });
+  // Before restore: option volumes of containers that may still run stay mounted.
+  await volumes.users.reconcile();
+  await volumes.purgeLeftovers();
   images.deps.containersUsing = (imageId) => containers.deps.table.usingImage(imageId).map((c) => ({ id: c.id, running: hasProcess(c.status) }));
   await images.collectGarbage(containers.rwCacheIds());
   for (const dir of ['exits', 'socket', 'containers']) mkdirSync(join(config.execRoot, dir), { recursive: true, mode: 0o700 });
@@ -106,7 +124,8 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
     driver: kernelPending.driver, hooks: kernelPending.hooks,
   });
   // Network endpoints and volume mounts of each run, in order (attachments.ts).
-  const attachments = new ContainerAttachments([...(extras.attachments ?? [])], { logger });
+  const volumeAttachment = new VolumeAttachment({ volumes, events, logger, rootfs: (c) => mountRootfs(images.deps.layers, c.rwCacheId) });
+  const attachments = new ContainerAttachments([volumeAttachment, ...(extras.attachments ?? [])], { logger });
   const lifecycle = new Lifecycle({
     svc: containers,
     runtime: runtimes,
@@ -150,7 +169,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
         LayersSize: images.layersSize(),
         Images: images.all().map((f) => summaryView(f, MAX_API_VERSION, 0)),
         Containers: [],
-        Volumes: [],
+        Volumes: volumes.usage(),
         BuildCache: [],
       }),
     },
@@ -180,6 +199,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
     exec: execs,
     containerFiles: containerFilesBackend({ svc: containers, rootfs: rootfsAccess, lifecycle }),
     networks: networksBackend(networks),
+    volumes: volumesBackend(volumes),
   });
   const serverHeader = `berth/${ENGINE_VERSION} (linux)`;
   const listeners = await listenAll(

@@ -11,6 +11,7 @@ import { observeRoutes, type ContainerObserveBackend } from '../api/routers/cont
 import { execRoutes, type ExecBackend } from '../api/routers/exec.ts';
 import { containerFilesRoutes, type ContainerFilesBackend } from '../api/routers/container-files.ts';
 import { networksRoutes, type NetworksBackend } from '../api/routers/networks.ts';
+import { volumesRoutes, type VolumesBackend } from '../api/routers/volumes.ts';
 
 export interface Backends {
   system: SystemBackend;
@@ -22,6 +23,7 @@ export interface Backends {
   exec: ExecBackend;
   containerFiles: ContainerFilesBackend;
   networks: NetworksBackend;
+  volumes: VolumesBackend;
 }
 
 export function buildRoutes(b: Backends): Route[] {
@@ -29,6 +31,7 @@ export function buildRoutes(b: Backends): Route[] {
     ...systemRoutes(b.system), ...eventsRoutes(b.events), ...imagesRoutes(b.images), ...containersRoutes(b.containers),
     ...lifecycleRoutes(b.lifecycle), ...observeRoutes(b.observe), ...execRoutes(b.exec), ...containerFilesRoutes(b.containerFiles),
     ...networksRoutes(b.networks),
+    ...volumesRoutes(b.volumes),
     ...swarmRoutes(), ...pluginRoutes(),
   ];
 }

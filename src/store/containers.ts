@@ -18,6 +18,33 @@ export interface ContainerHealth {
   Log: HealthLogEntry[];
 }
 
+/** A mount resolved at create (the `mounts` column): inspect's Mounts fields first, then what
+ * berthd needs to set it up at each start (never shown). */
+export interface StoredMount {
+  Type: 'bind' | 'volume' | 'tmpfs';
+  Name?: string;
+  Source: string;
+  Destination: string;
+  Driver?: string;
+  Mode: string;
+  RW: boolean;
+  Propagation: string;
+  /** A volume filled from the image's directory while it is empty (not with NoCopy). */
+  copyData?: boolean;
+  /** The container made this volume (anonymous): `rm -v` removes it. */
+  anonymous?: boolean;
+  /** tmpfs: the mount data (size=, mode=, flags). */
+  tmpfsData?: string;
+  /** A bind from `-v`/Binds: a missing host directory is made at start, as dockerd does. */
+  createSource?: boolean;
+  /** HostConfig.Tmpfs: mounted, but not listed in Mounts (as dockerd). */
+  hidden?: boolean;
+  /** BindOptions.NonRecursive. */
+  nonRecursive?: boolean;
+  /** VolumeOptions.Subpath: the directory inside the volume that is mounted. */
+  subpath?: string;
+}
+
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
 /** A process exists: running, or frozen by pause. */
@@ -47,6 +74,8 @@ export interface ContainerRow {
   manuallyStopped: boolean;
   /** Set once a container with a health check has been started. */
   health?: ContainerHealth;
+  /** Resolved at create; absent in rows made before volumes (read as none). */
+  mounts?: StoredMount[];
 }
 
 type Row = Record<string, string | number | null>;
@@ -73,6 +102,7 @@ function fromRow(r: Row): ContainerRow {
     logPath: r.log_path as string,
     manuallyStopped: Number(r.manually_stopped) === 1,
     ...(r.health ? { health: JSON.parse(r.health as string) as ContainerHealth } : {}),
+    mounts: JSON.parse((r.mounts as string | null) ?? '[]') as StoredMount[],
   };
 }
 
@@ -92,9 +122,9 @@ export class ContainersTable {
 
   insert(c: ContainerRow): void {
     this.#db
-      .statement(`INSERT INTO containers (id, name, image_id, image, created, config, host_config, status, rw_cache_id, log_path)
-                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(c.id, c.name, c.imageId, c.image, c.created, JSON.stringify(c.config), JSON.stringify(c.hostConfig), c.status, c.rwCacheId, c.logPath);
+      .statement(`INSERT INTO containers (id, name, image_id, image, created, config, host_config, status, rw_cache_id, log_path, mounts)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(c.id, c.name, c.imageId, c.image, c.created, JSON.stringify(c.config), JSON.stringify(c.hostConfig), c.status, c.rwCacheId, c.logPath, JSON.stringify(c.mounts ?? []));
   }
 
   get(id: string): ContainerRow | undefined {
@@ -135,6 +165,19 @@ export class ContainersTable {
   /** State.Health after a probe (or a start or stop of the monitor); null clears it. */
   setHealth(id: string, health: ContainerHealth | null): void {
     this.#db.statement('UPDATE containers SET health = ? WHERE id = ?').run(health && JSON.stringify(health), id);
+  }
+
+  /** The resolved mounts, after their first set-up (copy-up is done once, as dockerd). */
+  setMounts(id: string, mounts: StoredMount[]): void {
+    this.#db.statement('UPDATE containers SET mounts = ? WHERE id = ?').run(JSON.stringify(mounts), id);
+  }
+
+  /** Ids of the containers whose mounts name this volume (it is in use while any exists). */
+  usingVolume(name: string): string[] {
+    const rows = this.#db
+      .statement(`SELECT DISTINCT c.id FROM containers c, json_each(c.mounts) m WHERE json_extract(m.value, '$.Name') = ? ORDER BY c.created, c.rowid`)
+      .all(name) as { id: string }[];
+    return rows.map((r) => r.id);
   }
 
   rename(id: string, name: string): void {

@@ -64,6 +64,18 @@
 //   └──────────────┴─────────┴─────────────────────────────────────────────┘
 //   PK (container_id, network_id); UNIQUE (network_id, address) and (network_id, ipv6): the
 //   store itself refuses one address twice, whatever a crash interrupted.
+//   volumes                          one row per volume (driver "local": <data-root>/volumes/<name>/_data)
+//   ┌────────────┬─────────┬──────────────────────────────────────────────┐
+//   │ name       │ TEXT PK │ [a-zA-Z0-9][a-zA-Z0-9_.-]+, or 64 hex (anon.) │
+//   │ driver     │ TEXT    │ "local"                                       │
+//   │ created_at │ TEXT    │ RFC 3339, seconds (CreatedAt)                 │
+//   │ labels     │ TEXT    │ JSON object or null, as given                 │
+//   │ options    │ TEXT    │ JSON object or null: DriverOpts (type, o, …)  │
+//   │ anonymous  │ INTEGER │ 1: made for a container (prune without all)   │
+//   └────────────┴─────────┴──────────────────────────────────────────────┘
+//   containers.mounts                TEXT, JSON array of the mount points resolved at create
+//     (container-mounts.ts: inspect's Mounts fields plus how to set each up); a volume is in use
+//     while a container's mounts name it.
 //
 //   settings                         small daemon-wide facts (daemon ID, ...)
 //   ┌──────────┬─────────┐
@@ -176,4 +188,15 @@ export const MIGRATIONS: readonly string[] = [
      UNIQUE (network_id, ipv6)
    );
    CREATE INDEX endpoints_network ON endpoints (network_id);`,
+  // Volumes, and each container's resolved mounts (which volumes it uses: removal and prune
+  // read them, so they live in the same transaction as the container's row).
+  `CREATE TABLE volumes (
+     name TEXT PRIMARY KEY,
+     driver TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     labels TEXT,
+     options TEXT,
+     anonymous INTEGER NOT NULL DEFAULT 0
+   );
+   ALTER TABLE containers ADD COLUMN mounts TEXT NOT NULL DEFAULT '[]';`,
 ];

@@ -159,6 +159,17 @@ const CORPUS: Record<string, RouteCorpus> = {
     { path: '/containers/json?limit=abc', message: 'strconv.Atoi: parsing "abc": invalid syntax' },
     { path: '/containers/json?limit=99999999999999999999', message: 'strconv.Atoi: parsing "99999999999999999999": value out of range' },
   ],
+  'GET /volumes': () => [...badFilters('/volumes?'), { path: `/volumes?filters=${q({ dangling: ['maybe'] })}`, message: "invalid filter 'dangling=maybe'" }],
+  'POST /volumes/create': () => [
+    ...badBodies('/volumes/create'),
+    json('/volumes/create', { Name: 5 }), json('/volumes/create', { Labels: ['a'] }), json('/volumes/create', '[]'),
+    json('/volumes/create', { Name: 'a' }, { message: 'create a: volume name is too short, names should be at least two alphanumeric characters' }),
+    json('/volumes/create', { Name: '../x' }, { status: 400 }), json('/volumes/create', { Name: 'corpus', Driver: 'nope' }, { status: 404 }),
+    json('/volumes/create', { Name: 'corpus', DriverOpts: { foo: 'x' } }, { message: 'create corpus: invalid option: "foo"' }),
+  ],
+  'POST /volumes/prune': () => [...badFilters('/volumes/prune?'), { path: `/volumes/prune?filters=${q({ all: ['maybe'] })}`, message: "invalid filter 'all=maybe'" }],
+  'GET /volumes/:name': () => [{ path: '/volumes/nonexistent-corpus', status: 404, message: 'get nonexistent-corpus: no such volume' }],
+  'DELETE /volumes/:name': () => [{ path: '/volumes/nonexistent-corpus', status: 404 }],
   'GET /containers/:id/json': () => [],
   'DELETE /containers/:id': (ids) => [{ path: `/containers/${ids.running}`, status: 409 }],
   'POST /containers/:id/rename': (ids) => [

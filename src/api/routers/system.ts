@@ -52,19 +52,28 @@ async function diskUsage(ctx: RequestContext, backend: SystemBackend): Promise<v
     });
   }
   const verbose = boolParam(ctx.query, 'verbose');
-  const usage = (items: unknown[], size: number, active: number) => ({
+  const usage = (items: unknown[], size: number, active: number, reclaimable = 0) => ({
     TotalCount: items.length,
     ActiveCount: active,
     TotalSize: size,
-    Reclaimable: 0,
+    Reclaimable: reclaimable,
     ...(verbose && { Items: items }),
   });
   ctx.sendJson(200, {
     ...(want('image') && { ImagesUsage: usage(du.Images, du.LayersSize, 0) }),
     ...(want('container') && { ContainersUsage: usage(du.Containers, 0, 0) }),
-    ...(want('volume') && { VolumesUsage: usage(du.Volumes, 0, 0) }),
+    ...(want('volume') && { VolumesUsage: volumesUsage(du.Volumes, usage) }),
     ...(want('build-cache') && { BuildCacheUsage: usage(du.BuildCache, 0, 0) }),
   });
+}
+
+type Usage = (items: unknown[], size: number, active: number, reclaimable?: number) => object;
+
+/** Volumes in use (RefCount > 0) are active; the others' bytes are reclaimable (-1: unknown). */
+function volumesUsage(items: unknown[], usage: Usage): object {
+  const data = items.map((v) => (v as { UsageData?: { Size: number; RefCount: number } }).UsageData ?? { Size: 0, RefCount: 0 });
+  const size = (d: { Size: number }) => Math.max(0, d.Size);
+  return usage(items, data.reduce((n, d) => n + size(d), 0), data.filter((d) => d.RefCount > 0).length, data.filter((d) => d.RefCount === 0).reduce((n, d) => n + size(d), 0));
 }
 
 async function login(ctx: RequestContext, backend: SystemBackend): Promise<void> {

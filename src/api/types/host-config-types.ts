@@ -11,6 +11,16 @@ const weightDevice = go.struct('blkiodev.WeightDevice', { Path: go.string(), Wei
 const throttleDevice = go.struct('blkiodev.ThrottleDevice', { Path: go.string(), Rate: go.uint64 });
 const throttles = go.slice(throttleDevice, '[]*blkiodev.ThrottleDevice');
 
+/** mount.Mount (HostConfig.Mounts); TmpfsOptions.Mode (an os.FileMode) is read by the mount parser. */
+const MOUNT = go.struct('mount.Mount', {
+  Type: go.string('mount.Type'), Source: go.string(), Target: go.string(), ReadOnly: go.bool, Consistency: go.string('mount.Consistency'),
+  BindOptions: go.struct('mount.BindOptions', { Propagation: go.string('mount.Propagation'), NonRecursive: go.bool, CreateMountpoint: go.bool }),
+  VolumeOptions: go.struct('mount.VolumeOptions', {
+    NoCopy: go.bool, Labels: go.stringMap, Subpath: go.string(), DriverConfig: go.struct('mount.Driver', { Name: go.string(), Options: go.stringMap }),
+  }),
+  TmpfsOptions: go.struct('mount.TmpfsOptions', { SizeBytes: go.int64 }),
+});
+
 /** container.Resources: what `docker update` can change, and create's cgroup settings. */
 export const RESOURCE_FIELDS: Record<string, GoType> = {
   CpuShares: go.int64,
@@ -85,7 +95,7 @@ export const HOST_CONFIG = go.struct('container.HostConfig', {
   Sysctls: go.stringMap,
   Runtime: go.string(),
   Isolation: go.string('container.Isolation'),
-  Mounts: go.slice(go.struct('mount.Mount', {})),
+  Mounts: go.slice(MOUNT),
   MaskedPaths: go.strings,
   ReadonlyPaths: go.strings,
   Init: go.bool,

@@ -89,6 +89,7 @@ export function buildHostConfig(
   const nonEmpty = (m: Record<string, string>) => Object.keys(m).length > 0;
   return {
     Binds: p.binds,
+    ...(f.mount?.length && { Mounts: f.mount }),
     ContainerIDFile: f.cidfile ?? '',
     LogConfig: { Type: f.logDriver ?? '', Config: kvMap(logOpts) },
     NetworkMode: f.network?.[0]?.Target ?? 'default',

@@ -13,14 +13,15 @@ import { tarTree } from '../../image/copy/tree-tar.ts';
 import { unpack } from '../../image/copy/unpack.ts';
 import { decompressStream } from '../../image/decompress.ts';
 import { copyOwner } from './copy-owner.ts';
+import { legacyMounts } from './legacy-mounts.ts';
 import { copyError, errnoKind, errnoText } from '../../image/copy/copy-errors.ts';
 
-/** The container as its processes see it: rootfs plus HostConfig.Binds ("src:dst[:opts]"). */
+/** The container as its processes see it: rootfs plus its binds and volumes (resolved at
+ * create; tmpfs mounts exist only inside a running container). */
 export function containerView(c: ContainerRow, rootfs: string): FsView {
   const mounts: BindMount[] = [];
-  for (const bind of (c.hostConfig.Binds as string[] | undefined) ?? []) {
-    const [source = '', destination = '', mode = ''] = bind.split(':');
-    if (source.startsWith('/') && destination.startsWith('/')) mounts.push({ source, destination: clean(destination), readOnly: mode.split(',').includes('ro') });
+  for (const m of c.mounts?.length ? c.mounts : legacyMounts(c.hostConfig)) {
+    if (m.Type !== 'tmpfs') mounts.push({ source: m.Source, destination: clean(m.Destination), readOnly: !m.RW });
   }
   return new FsView(rootfs, mounts);
 }

@@ -1,7 +1,8 @@
 // Containers as records: create (config merged with the image's, a writable layer on the
 // image's top layer), find, rename, remove. Running them is lifecycle.ts's part.
 import { randomBytes } from 'node:crypto';
-import { type ContainersTable, type ContainerRow, isActive } from '../../store/containers.ts';
+import { type ContainersTable, type ContainerRow, type StoredMount, isActive } from '../../store/containers.ts';
+import type { CreateMounts } from './container-mounts.ts';
 import type { ImageService } from '../images/image-service.ts';
 import type { EventsService } from '../events/events-service.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -13,6 +14,7 @@ import { validateRestartPolicy } from './restart-policy.ts';
 import { resolveLogConfig, type DaemonLogDefaults } from './log-config.ts';
 import { checkCreateBody } from './host-config-check.ts';
 import { removeRootfsLayer } from './rootfs.ts';
+import { logFailure } from '../../lib/log-failure.ts';
 
 export interface ContainerServiceDeps {
   table: ContainersTable;
@@ -25,6 +27,8 @@ export interface ContainerServiceDeps {
   /** HostConfig.Runtime as stored: the default runtime's name when none is asked for; throws
    * a 400 for a runtime that is not configured or cannot run here. */
   runtimeName: (requested: unknown) => string;
+  /** The container's mounts resolved (volumes made) at create: container-mounts.ts. */
+  mounts?: (config: Record<string, unknown>, hostConfig: Record<string, unknown>) => CreateMounts;
 }
 
 export class ContainerService {
@@ -78,13 +82,28 @@ export class ContainerService {
     const hostConfig: Record<string, unknown> = { NetworkMode: 'default', ...((body.HostConfig as Record<string, unknown>) ?? {}) };
     hostConfig.LogConfig = resolveLogConfig(hostConfig.LogConfig, this.deps.logDefaults());
     hostConfig.Runtime = runtime;
+    const resolved = this.deps.mounts?.(config, hostConfig);
+    let stored = false;
+    try {
+      const created = await this.#insert(image.id, imageName, fullName, config, hostConfig, resolved?.mounts ?? []);
+      stored = true;
+      return created;
+    } finally {
+      await resolved?.settle(stored).catch(logFailure(this.deps.logger, 'removal of a failed create\'s volumes', { level: 'warn' }));
+    }
+  }
+
+  async #insert(
+    imageId: string, imageName: string, fullName: string,
+    config: Record<string, unknown>, hostConfig: Record<string, unknown>, mounts: StoredMount[],
+  ): Promise<{ Id: string; Warnings: string[] }> {
     const id = randomBytes(32).toString('hex');
-    const top = this.deps.images.table.layersOf(image.id).at(-1);
+    const top = this.deps.images.table.layersOf(imageId).at(-1);
     const rwCacheId = await this.deps.images.deps.layers.createRwLayer(top?.cacheId);
     const row: ContainerRow = {
-      id, name: fullName, imageId: image.id, image: imageName, created: new Date().toISOString(), config, hostConfig,
+      id, name: fullName, imageId, image: imageName, created: new Date().toISOString(), config, hostConfig,
       status: 'created', pid: 0, conmonPid: 0, exitCode: 0, startedAt: '0001-01-01T00:00:00Z', finishedAt: '0001-01-01T00:00:00Z',
-      error: '', oomKilled: false, restartCount: 0, manuallyStopped: false, rwCacheId, logPath: `${this.deps.logDir(id)}/${id}-json.log`,
+      error: '', oomKilled: false, restartCount: 0, manuallyStopped: false, rwCacheId, logPath: `${this.deps.logDir(id)}/${id}-json.log`, mounts,
     };
     try {
       this.deps.table.insert(row);

@@ -17,8 +17,8 @@ const row = (hostConfig: Record<string, unknown> = {}) =>
 const volume = (destination: string) => ({ destination, type: 'bind', source: `/srv${destination}`, options: ['rbind'] });
 
 test('the attachments\' namespace, mounts and env are in the spec', () => {
-  const spec = containerSpec(row({ Binds: ['/srv/own:/data/own'] }), rootfs, {
-    additions: { netnsPath: '/run/netns/berth-x', mounts: [volume('/data/own/inner'), volume('/data')], env: ['LINK_PORT=tcp://172.17.0.2:80'] },
+  const spec = containerSpec(row(), rootfs, {
+    additions: { netnsPath: '/run/netns/berth-x', mounts: [volume('/data/own/inner'), volume('/data/own'), volume('/data')], env: ['LINK_PORT=tcp://172.17.0.2:80'] },
   });
   assert.deepEqual(spec.linux.namespaces.find((n) => n.type === 'network'), { type: 'network', path: '/run/netns/berth-x' });
   const dests = spec.mounts.map((m) => m.destination);

@@ -4,9 +4,8 @@
 // path before its children, as docker does), their env after its own, and the network
 // namespace they made. HostConfig.NetworkMode "host" stays the host's; without a namespace
 // from them the container gets a new empty one.
-import { buildSpec, bindMount, tmpfsMount, resolveUser, type OciSpec, type SpecInput, type OciMount } from '../../runtime/spec/index.ts';
+import { buildSpec, resolveUser, type OciSpec, type SpecInput } from '../../runtime/spec/index.ts';
 import type { ContainerRow } from '../../store/containers.ts';
-import { invalidParameter } from '../../api/types/errors.ts';
 import { commandOf } from './container-config.ts';
 import { limitsForStart } from './host-config-check.ts';
 import type { SpecAdditions } from './attachments.ts';
@@ -45,7 +44,9 @@ export function containerSpec(c: ContainerRow, rootfs: string, opts: { initPath?
     ...(hc.MaskedPaths && { maskedPaths: hc.MaskedPaths }),
     ...(hc.ReadonlyPaths && { readonlyPaths: hc.ReadonlyPaths }),
     ...(hc.ShmSize && { shmSize: hc.ShmSize }),
-    mounts: [...mountsOf(hc), ...(add.mounts ?? [])],
+    // User mounts (binds, volumes, tmpfs) come from the volumes attachment's SpecAdditions:
+    // resolved at create (container-mounts.ts), set up at each start (volume-attachment.ts).
+    mounts: add.mounts ?? [],
     devices: hc.Devices ?? [],
     deviceCgroupRules: hc.DeviceCgroupRules ?? [],
     ulimits: hc.Ulimits ?? [],
@@ -56,20 +57,6 @@ export function containerSpec(c: ContainerRow, rootfs: string, opts: { initPath?
     ...(hc.CgroupParent && { cgroupParent: hc.CgroupParent }),
   };
   return buildSpec(input);
-}
-
-/** Binds ("src:dst[:ro]") and tmpfs mounts from HostConfig; volumes arrive with their issue. */
-function mountsOf(hc: HostConfig): OciMount[] {
-  const out: OciMount[] = [];
-  for (const bind of (hc.Binds as string[] | undefined) ?? []) {
-    const [source, destination, mode = ''] = bind.split(':');
-    if (!source?.startsWith('/') || !destination) throw invalidParameter(`invalid bind "${bind}": named volumes are not supported yet; use /host/path:/container/path[:ro]`);
-    const flags = mode.split(',');
-    const propagation = flags.find((f) => /^r?(shared|slave|private)$/.test(f));
-    out.push(bindMount({ source, destination, readOnly: flags.includes('ro'), ...(propagation && { propagation }) }));
-  }
-  for (const [destination, data] of Object.entries((hc.Tmpfs as Record<string, string> | undefined) ?? {})) out.push(tmpfsMount(destination, data));
-  return out;
 }
 
 /** HostConfig.ConsoleSize ([rows, cols], both positive) or undefined: the client's terminal at create. */

@@ -2,6 +2,7 @@
 import { type ContainerRow, isActive } from '../../store/containers.ts';
 import { commandOf } from './container-config.ts';
 import { humanDuration } from '../../lib/human-duration.ts';
+import { mountsView } from './container-mounts.ts';
 
 export function stateView(c: ContainerRow): Record<string, unknown> {
   return {
@@ -50,7 +51,7 @@ export function inspectView(c: ContainerRow, extra: { driver: string; graph: Rec
     ExecIDs: null,
     HostConfig: c.hostConfig,
     GraphDriver: { Name: extra.driver, Data: extra.graph },
-    Mounts: [],
+    Mounts: mountsView(c),
     Config: c.config,
     NetworkSettings: { Bridge: '', SandboxID: '', SandboxKey: '', Ports: {}, Networks: {} },
   };
@@ -94,7 +95,7 @@ export function summaryView(c: ContainerRow, withHealth = false): Record<string,
     Status: statusText(c),
     HostConfig: { NetworkMode: (c.hostConfig.NetworkMode as string) ?? 'default' },
     NetworkSettings: { Networks: {} },
-    Mounts: [],
+    Mounts: mountsView(c),
     ...(withHealth && { Health: { Status: healthStatusOf(c), FailingStreak: c.health?.FailingStreak ?? 0 } }),
   };
 }

@@ -101,6 +101,8 @@ function predicate(svc: ContainerService, filters: Filters): (c: ContainerRow) =
   });
   if (names.length) tests.push((c) => names.some((re) => re.test(c.name.slice(1))));
   any('exited', (c, v) => c.status === 'exited' && c.exitCode === Number(v));
+  // A volume's name (a bind's source) or a mount's destination, as dockerd matches `volume`.
+  any('volume', (c, v) => (c.mounts ?? []).some((m) => !m.hidden && (m.Destination === v || (m.Name ?? m.Source) === v)));
   any('ancestor', (c, v) => c.image === v || c.imageId === v || imageIdOf(svc, v) === c.imageId);
   const labelsOf = (c: ContainerRow) => (c.config.Labels as Record<string, string>) ?? {};
   const labels = filters.get('label');

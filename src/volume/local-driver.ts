@@ -1,0 +1,135 @@
+// The `local` volume driver: a directory <root>/<name>/_data (root = <data-root>/volumes), or,
+// with driver options, a file system mounted there (`type=tmpfs device=tmpfs o=size=64m`,
+// `type=none o=bind device=/path`) by mount(8) — it parses `o` (bind, ro, size=...) into flags
+// and data as dockerd's mount package does, which the syscall helper does not.
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { invalidParameter, systemError } from '../api/types/errors.ts';
+import { isMountRoot, unmountOrDetach } from '../image/layers/mount.ts';
+import { run } from '../image/layers/exec.ts';
+
+export const LOCAL_DRIVER = 'local';
+const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+/** Removed volumes' directories on their way out; no volume name starts with a dot. */
+const TRASH = '.removing-';
+const VALID_OPTIONS = ['type', 'device', 'o', 'size'];
+/** An option that needs others beside it (dockerd's mandatoryOpts). */
+const REQUIRES: Record<string, string[]> = { device: ['type'], type: ['device'], o: ['device', 'type'] };
+
+/** dockerd's checks and texts for a local volume's name. */
+export function validateVolumeName(name: string): void {
+  if (name.length === 1) throw invalidParameter('volume name is too short, names should be at least two alphanumeric characters');
+  if (!NAME.test(name)) {
+    throw invalidParameter(`"${name}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`);
+  }
+}
+
+/** dockerd's checks of DriverOpts: known names, each with the options it needs. */
+export function validateLocalOptions(opts: Record<string, string> | null): void {
+  if (!opts) return;
+  const keys = Object.keys(opts);
+  for (const k of keys) if (!VALID_OPTIONS.includes(k)) throw invalidParameter(`invalid option: "${k}"`);
+  // No project quotas here (dockerd needs xfs/ext4 prjquota for it).
+  if ('size' in opts) throw invalidParameter('quota size requested but no quota support');
+  for (const k of Object.keys(REQUIRES).sort()) {
+    if (!(k in opts)) continue;
+    for (const need of REQUIRES[k]!) if (!(need in opts)) throw invalidParameter(`missing required option: "${need}"`);
+  }
+}
+
+/** Whether a volume's options ask for a mount (else it is a plain directory). */
+export const mountsOnUse = (opts: Record<string, string> | null): boolean => Boolean(opts?.type || opts?.device);
+
+export class LocalDriver {
+  readonly root: string;
+  constructor(root: string) {
+    this.root = root;
+  }
+
+  /** Mountpoint: the directory containers see. */
+  path(name: string): string {
+    return join(this.root, name, '_data');
+  }
+
+  create(name: string): void {
+    mkdirSync(this.root, { recursive: true, mode: 0o701 });
+    mkdirSync(join(this.root, name), { recursive: true, mode: 0o701 });
+    mkdirSync(this.path(name), { recursive: true, mode: 0o755 });
+  }
+
+  /** Mounts an option volume's file system on its _data; nothing for a plain one. Idempotent. */
+  async mount(name: string, opts: Record<string, string> | null): Promise<void> {
+    if (!opts || !mountsOnUse(opts)) return;
+    const target = this.path(name);
+    if (isMountRoot(target)) return;
+    mkdirSync(target, { recursive: true, mode: 0o755 });
+    const args = ['-t', opts.type || 'none', ...(opts.o ? ['-o', opts.o] : []), '--', opts.device ?? 'none', target];
+    try {
+      await run('mount', args);
+    } catch (err) {
+      throw systemError(`error while mounting volume '${target}': failed to mount local volume: ${(err as Error).message}`, err);
+    }
+  }
+
+  async unmount(name: string): Promise<void> {
+    const target = this.path(name);
+    if (isMountRoot(target)) await unmountOrDetach(target);
+  }
+
+  isMounted(name: string): boolean {
+    return isMountRoot(this.path(name));
+  }
+
+  /** Takes the volume's directory out of its name at once (a rename, in the caller's tick): a
+   * volume of the same name made meanwhile gets a directory of its own. Then purge() it. */
+  detach(name: string): string {
+    const trash = join(this.root, `${TRASH}${name}-${randomBytes(4).toString('hex')}`);
+    renameSync(join(this.root, name), trash);
+    return trash;
+  }
+
+  /** Deletes a detached directory, unmounting its _data first (an option volume's). */
+  async purge(trash: string): Promise<void> {
+    const data = join(trash, '_data');
+    if (isMountRoot(data)) await unmountOrDetach(data);
+    // Never follow into a mount that could not be taken away (a bind's device is user data).
+    if (isMountRoot(data)) throw systemError(`cannot remove ${trash}: its _data is still mounted`);
+    rmSync(trash, { recursive: true, force: true });
+  }
+
+  /** What a removal that was interrupted (a killed daemon) left: purged at start. */
+  leftovers(): string[] {
+    if (!existsSync(this.root)) return [];
+    return readdirSync(this.root).filter((n) => n.startsWith(TRASH)).map((n) => join(this.root, n));
+  }
+
+  /** Bytes of file content under the volume (hard links counted once), as `system df` shows. */
+  size(name: string): number {
+    const seen = new Set<string>();
+    const walk = (dir: string): number => {
+      let total = 0;
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const p = join(dir, entry.name);
+        const st = lstatSync(p, { bigint: false });
+        if (entry.isDirectory()) total += walk(p);
+        else if (st.nlink > 1) {
+          const key = `${st.dev}:${st.ino}`;
+          if (!seen.has(key)) total += st.size;
+          seen.add(key);
+        } else total += st.size;
+      }
+      return total;
+    };
+    try {
+      return walk(this.path(name));
+    } catch {
+      return -1; // gone or unreadable meanwhile: dockerd shows -1 ("N/A") for an unknown size
+    }
+  }
+
+  /** Whether the volume has no entries (copy-up fills only an empty volume). */
+  isEmpty(name: string): boolean {
+    return readdirSync(this.path(name)).length === 0;
+  }
+}
