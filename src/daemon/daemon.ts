@@ -43,8 +43,8 @@ import { containerFilesBackend } from './containers/container-files-backend.ts';
 import { unmountStale } from './stale-mounts.ts';
 import { setupNetworks } from './networks/setup.ts';
 import { networksBackend } from './networks/networks-backend.ts';
-import type { EndpointHooks, NetworkDriver } from './networks/types.ts';
-import { notImplemented } from '../api/types/errors.ts';
+import { networkKernel } from './networks/network-kernel.ts';
+import { planCreateNetworks, recordCreateNetworks, type CreateNetworks } from './networks/container-networks.ts';
 import { VolumesTable } from '../store/volumes.ts';
 import { LocalDriver } from '../volume/local-driver.ts';
 import { VolumeService } from './volumes/volume-service.ts';
@@ -119,13 +119,15 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
   });
   // Before any container starts (restore, restart policies): the networks' records and bridges,
   // which the network attachment reads and plumbs into.
-  const networks = await setupNetworks({
-    db, config: () => config, containers, events, logger,
-    driver: kernelPending.driver, hooks: kernelPending.hooks,
-  });
+  const kernel = networkKernel({ db, config: () => config, logger });
+  const networks = await setupNetworks({ db, config: () => config, containers, events, logger, driver: kernel.driver, hooks: kernel.hooks });
+  let lifecycleRef: Lifecycle | undefined;
+  const networkAttachment = kernel.bind(networks, { invalidatePrepared: (id) => void lifecycleRef?.invalidatePrepared(id) });
+  containers.deps.networks = { plan: (hc, body) => planCreateNetworks(networks, hc, body), record: (row, plan) => recordCreateNetworks(networks, row, plan as CreateNetworks) };
   // Network endpoints and volume mounts of each run, in order (attachments.ts).
   const volumeAttachment = new VolumeAttachment({ volumes, events, logger, rootfs: (c) => mountRootfs(images.deps.layers, c.rwCacheId) });
-  const attachments = new ContainerAttachments([volumeAttachment, ...(extras.attachments ?? [])], { logger });
+  // Volumes first: /etc/hosts and resolv.conf bind over what a volume mounts at /etc.
+  const attachments = new ContainerAttachments([volumeAttachment, networkAttachment, ...(extras.attachments ?? [])], { logger });
   const lifecycle = new Lifecycle({
     svc: containers,
     runtime: runtimes,
@@ -139,6 +141,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
     // Tests shorten how long a prepared start waits (prepared-starts.ts); 10 s otherwise.
     ...(Number(process.env.BERTH_PREPARED_START_TTL_MS) > 0 && { preparedStartTtlMs: Number(process.env.BERTH_PREPARED_START_TTL_MS) }),
   });
+  lifecycleRef = lifecycle;
   logs.clearRemoved(join(config.dataRoot, 'containers'));
   // live-restore: containers whose conmon survived are adopted; exits while down are recorded.
   await lifecycle.restore();
@@ -223,26 +226,12 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
       health.close();
       await Promise.all(listeners.map((l) => l.close()));
       await lifecycle.shutdown(!config.liveRestore);
+      await kernel.shutdown(!config.liveRestore);
       await logs.stopAll();
       db.close();
     },
   };
 }
-
-/**
- * MERGE POINT (lead): the bridge/firewall driver and the veth hooks come from the netkernel and
- * nat branches. Until they are wired here, networks are records (IPAM, API, events) without a
- * kernel side, and connecting a running container is refused rather than pretended.
- */
-const kernelPending: { driver: NetworkDriver; hooks: EndpointHooks } = {
-  driver: { create: async () => undefined, remove: async () => undefined },
-  hooks: {
-    connect: async () => {
-      throw notImplemented('connecting a running container needs the network kernel layer, which this berthd build lacks');
-    },
-    disconnect: async () => undefined,
-  },
-};
 
 function containerCounts(svc: ContainerService): { total: number; running: number; paused: number; stopped: number } {
   const all = svc.deps.table.all();

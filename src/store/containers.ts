@@ -120,7 +120,15 @@ export class ContainersTable {
     this.#db = db;
   }
 
-  insert(c: ContainerRow): void {
+  /** The row, and `with` (the container's endpoints) in the same transaction. */
+  insert(c: ContainerRow, withRow?: () => void): void {
+    this.#db.transaction(() => {
+      this.#insertRow(c);
+      withRow?.();
+    });
+  }
+
+  #insertRow(c: ContainerRow): void {
     this.#db
       .statement(`INSERT INTO containers (id, name, image_id, image, created, config, host_config, status, rw_cache_id, log_path, mounts)
                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)

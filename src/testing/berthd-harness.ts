@@ -62,9 +62,19 @@ export class Berthd {
       '--pidfile', join(this.dir, 'berthd.pid'),
       '--config-file', this.configFile,
       '-H', this.host,
+      // Most tests are not about networks: no default bridge (containers get none), as several
+      // daemons run at once and would fight over one. Network tests name a bridge of their own
+      // (network-harness.ts).
+      ...(this.#wantsBridge() ? [] : ['--bridge', 'none']),
       ...(this.#opts.args ?? []),
       ...extra,
     ];
+  }
+
+  #wantsBridge(): boolean {
+    const json = this.#opts.daemonJson;
+    const inJson = typeof json === 'string' ? /"bridge"\s*:/.test(json) : json !== undefined && 'bridge' in json;
+    return inJson || (this.#opts.args ?? []).some((a) => a === '--bridge' || a === '-b' || a.startsWith('--bridge='));
   }
 
   async start(): Promise<this> {

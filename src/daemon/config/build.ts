@@ -17,6 +17,8 @@ export function buildConfig(s: Settings, configFile: string, certDir: string): D
     ...logging(s),
     storageDriver: s['storage-driver'],
     dns: s.dns ?? [],
+    dnsSearch: s['dns-search'] ?? [],
+    dnsOptions: s['dns-opts'] ?? [],
     registryMirrors: s['registry-mirrors'] ?? [],
     insecureRegistries: s['insecure-registries'] ?? [],
     ...runtimes(s),

@@ -17,6 +17,8 @@ Options:
                                     172.17-31.0.0/16, then /20s of 192.168.0.0/16)
       --default-runtime string      Default OCI runtime for containers (default "runc")
       --dns list                    DNS server for containers (repeatable; IP addresses)
+      --dns-opt list                DNS options for containers (repeatable)
+      --dns-search list             DNS search domains for containers (repeatable)
       --exec-root string            Root directory of execution state (default "/run/berth")
       --experimental                Enable experimental features
       --fixed-cidr string           IPv4 subnet within the bridge's that containers get addresses from

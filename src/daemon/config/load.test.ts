@@ -29,7 +29,7 @@ test('defaults', (t) => {
       pidfile: '/run/berth/berthd.pid', configFile: opts.defaultConfigFile, liveRestore: true,
       tls: undefined, tlsVerify: false, tlsCaCert: '/home/u/.docker/ca.pem', tlsCert: '/home/u/.docker/cert.pem',
       tlsKey: '/home/u/.docker/key.pem', group: 'berth', debug: false, logLevel: 'info', storageDriver: undefined,
-      logDriver: 'json-file', logOpts: {}, dns: [], registryMirrors: [],
+      logDriver: 'json-file', logOpts: {}, dns: [], dnsSearch: [], dnsOptions: [], registryMirrors: [],
       insecureRegistries: [], defaultRuntime: 'runc', runtimes: {}, bip: undefined,
       bridge: 'berth0', fixedCidr: undefined, defaultAddressPools: undefined, mtu: 1500, icc: true, ipMasq: true,
       iptables: true, experimental: false,

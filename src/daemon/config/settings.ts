@@ -26,6 +26,8 @@ export interface Settings {
   'log-driver'?: string;
   'log-opts'?: Record<string, string>;
   dns?: string[];
+  'dns-search'?: string[];
+  'dns-opts'?: string[];
   'registry-mirrors'?: string[];
   'insecure-registries'?: string[];
   'default-runtime'?: string;
@@ -77,6 +79,8 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'log-driver', field: 'logDriver', type: 'string', flag: 'log-driver', check: checkNonEmpty },
   { key: 'log-opts', field: 'logOpts', type: 'map', flag: 'log-opt' },
   { key: 'dns', field: 'dns', type: 'list', flag: 'dns', check: checkIP },
+  { key: 'dns-search', field: 'dnsSearch', type: 'list', flag: 'dns-search', check: checkNonEmpty },
+  { key: 'dns-opts', field: 'dnsOptions', type: 'list', flag: 'dns-opt', check: checkNonEmpty },
   { key: 'registry-mirrors', field: 'registryMirrors', type: 'list', flag: 'registry-mirror', check: checkMirror },
   { key: 'insecure-registries', field: 'insecureRegistries', type: 'list', flag: 'insecure-registry', check: checkInsecureRegistry },
   { key: 'default-runtime', field: 'defaultRuntime', type: 'string', flag: 'default-runtime', check: checkNonEmpty },

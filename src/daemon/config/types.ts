@@ -35,6 +35,9 @@ export interface DaemonConfig {
   logDriver: string;
   logOpts: Record<string, string>;
   dns: string[];
+  /** Search domains and resolver options for containers' resolv.conf (--dns-search, --dns-opt). */
+  dnsSearch: string[];
+  dnsOptions: string[];
   registryMirrors: string[];
   insecureRegistries: string[];
   defaultRuntime: string;

@@ -29,6 +29,11 @@ export interface ContainerServiceDeps {
   runtimeName: (requested: unknown) => string;
   /** The container's mounts resolved (volumes made) at create: container-mounts.ts. */
   mounts?: (config: Record<string, unknown>, hostConfig: Record<string, unknown>) => CreateMounts;
+  /** The container's networks: checked before anything is made, recorded with its row. */
+  networks?: {
+    plan(hostConfig: Record<string, unknown>, body: Record<string, unknown>): unknown;
+    record(row: ContainerRow, plan: unknown): void;
+  };
 }
 
 export class ContainerService {
@@ -82,10 +87,11 @@ export class ContainerService {
     const hostConfig: Record<string, unknown> = { NetworkMode: 'default', ...((body.HostConfig as Record<string, unknown>) ?? {}) };
     hostConfig.LogConfig = resolveLogConfig(hostConfig.LogConfig, this.deps.logDefaults());
     hostConfig.Runtime = runtime;
+    const networks = this.deps.networks?.plan(hostConfig, body);
     const resolved = this.deps.mounts?.(config, hostConfig);
     let stored = false;
     try {
-      const created = await this.#insert(image.id, imageName, fullName, config, hostConfig, resolved?.mounts ?? []);
+      const created = await this.#insert(image.id, imageName, fullName, config, hostConfig, resolved?.mounts ?? [], networks);
       stored = true;
       return created;
     } finally {
@@ -95,7 +101,7 @@ export class ContainerService {
 
   async #insert(
     imageId: string, imageName: string, fullName: string,
-    config: Record<string, unknown>, hostConfig: Record<string, unknown>, mounts: StoredMount[],
+    config: Record<string, unknown>, hostConfig: Record<string, unknown>, mounts: StoredMount[], networks: unknown,
   ): Promise<{ Id: string; Warnings: string[] }> {
     const id = randomBytes(32).toString('hex');
     const top = this.deps.images.table.layersOf(imageId).at(-1);
@@ -106,7 +112,7 @@ export class ContainerService {
       error: '', oomKilled: false, restartCount: 0, manuallyStopped: false, rwCacheId, logPath: `${this.deps.logDir(id)}/${id}-json.log`, mounts,
     };
     try {
-      this.deps.table.insert(row);
+      this.deps.table.insert(row, () => this.deps.networks?.record(row, networks));
     } catch (err) {
       await this.deps.images.deps.layers.removeLayer(rwCacheId);
       if (/UNIQUE constraint failed: containers.name/.test((err as Error).message)) throw this.#nameConflict(fullName);

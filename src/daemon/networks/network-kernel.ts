@@ -1,0 +1,101 @@
+// The kernel side of berthd's networks, put together: the bridges and the firewall of each
+// bridge network (the NetworkDriver the network service calls), the network attachment of each
+// run, the veths of a running container's connect and disconnect (EndpointHooks), and the
+// embedded DNS kept in step with them.
+// The firewall's table is `berth` for a daemon on the default data-root; another data-root (a
+// test's, a second daemon's) gets `berth_<hash>` so that two daemons never share rules.
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import type { Database } from '../../store/database.ts';
+import { PublishedPortsTable } from '../../store/published-ports.ts';
+import { Firewall } from '../../network/firewall.ts';
+import { ensureBridge, deleteBridge } from '../../network/bridge.ts';
+import { DnsSupervisor } from '../../network/dns/dns-supervisor.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { logFailure } from '../../lib/log-failure.ts';
+import type { DaemonConfig } from '../config/types.ts';
+import { readOr } from './container-net-files.ts';
+import { dnsRecords } from './dns-records.ts';
+import { NetworkAttachment } from './network-attachment.ts';
+import type { NetworkService } from './network-service.ts';
+import { PortAllocator } from './port-allocator.ts';
+import type { EndpointHooks, NetworkDriver, NetworkRow } from './types.ts';
+
+export const DEFAULT_DATA_ROOT = '/var/lib/berth';
+
+export function firewallTable(dataRoot: string): string {
+  return dataRoot === DEFAULT_DATA_ROOT ? 'berth' : `berth_${createHash('sha256').update(dataRoot).digest('hex').slice(0, 10)}`;
+}
+
+export interface NetworkKernel {
+  driver: NetworkDriver;
+  hooks: EndpointHooks;
+  /** Given the service once it exists (the service is made with the driver and hooks). */
+  bind(svc: NetworkService, o: { invalidatePrepared: (id: string) => void }): NetworkAttachment;
+  /** Daemon shutdown: without live-restore the resolver goes with the containers. */
+  shutdown(stopResolver: boolean): Promise<void>;
+  readonly ports: PortAllocator;
+}
+
+export function networkKernel(o: { db: Database; config: () => DaemonConfig; logger: Logger }): NetworkKernel {
+  const cfg = o.config();
+  const firewall = cfg.iptables ? new Firewall({ table: firewallTable(cfg.dataRoot), logger: o.logger }) : undefined;
+  const dns = new DnsSupervisor({ dir: join(cfg.execRoot, 'dns'), logger: o.logger });
+  const ports = new PortAllocator(new PublishedPortsTable(o.db));
+  let svc: NetworkService | undefined;
+  let attachment: NetworkAttachment | undefined;
+  let invalidate: (id: string) => void = () => undefined;
+
+  const namesChanged = async (): Promise<void> => {
+    if (!svc) return;
+    const records = dnsRecords(svc, { dns: o.config().dns, hostResolvConf: readOr('/etc/resolv.conf', '') });
+    // No user network: nothing to answer; a resolver already running is told (it unbinds).
+    if (records.networks.length === 0 && dns.pid() === undefined) return;
+    await dns.update(records).catch(logFailure(o.logger, 'updating the embedded DNS', { level: 'warn' }));
+  };
+  const rules = (n: NetworkRow) => {
+    const a = svc!.addressing(n);
+    return {
+      bridge: n.bridge, subnet: a.ipv4?.subnet ?? '', ...(a.ipv6 && { ipv6Subnet: a.ipv6.subnet }), internal: n.internal,
+      masquerade: n.options['com.docker.network.bridge.enable_ip_masquerade'] !== 'false',
+      icc: n.options['com.docker.network.bridge.enable_icc'] !== 'false',
+    };
+  };
+  const driver: NetworkDriver = {
+    async create(n) {
+      const a = svc!.addressing(n);
+      if (!a.ipv4) return;
+      const mtu = Number(n.options['com.docker.network.driver.mtu']) || undefined;
+      await ensureBridge({ name: n.bridge, gateway: `${a.ipv4.gateway}/${a.ipv4.prefix}`, ...(mtu && { mtu }), ...(a.ipv6 && { ipv6Gateway: `${a.ipv6.gateway}/${a.ipv6.prefix}` }) });
+      await firewall?.addNetwork(rules(n));
+      if (n.name !== 'bridge') await namesChanged();
+    },
+    async remove(n) {
+      await firewall?.removeNetwork(n.bridge);
+      await deleteBridge(n.bridge);
+      if (n.name !== 'bridge') await namesChanged();
+    },
+  };
+  const hooks: EndpointHooks = {
+    connect: (id, n, ep) => attachment!.connectRunning(id, n, ep),
+    disconnect: (id, n, ep) => attachment!.disconnectRunning(id, n, ep),
+    changed: (id) => invalidate(id),
+  };
+  return {
+    driver, hooks, ports,
+    bind(service, b) {
+      svc = service;
+      invalidate = b.invalidatePrepared;
+      attachment = new NetworkAttachment({
+        networks: service, ports, firewall, namesChanged,
+        containerDir: (id) => join(o.config().dataRoot, 'containers', id),
+        resolver: () => ({ dns: o.config().dns, search: o.config().dnsSearch, options: o.config().dnsOptions }),
+        logger: o.logger,
+      });
+      return attachment;
+    },
+    async shutdown(stopResolver) {
+      if (stopResolver) await dns.stop().catch(logFailure(o.logger, 'stopping the embedded DNS', { level: 'warn' }));
+    },
+  };
+}
