@@ -44,6 +44,7 @@ import { unmountStale } from './stale-mounts.ts';
 import { setupNetworks } from './networks/setup.ts';
 import { networksBackend } from './networks/networks-backend.ts';
 import { networkKernel } from './networks/network-kernel.ts';
+import { containerNetViews } from './networks/container-net-views.ts';
 import { planCreateNetworks, recordCreateNetworks, type CreateNetworks } from './networks/container-networks.ts';
 import { VolumesTable } from '../store/volumes.ts';
 import { LocalDriver } from '../volume/local-driver.ts';
@@ -196,7 +197,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
       save: (names) => saveImages(images, names),
       load: (body, opts, send) => loadImages(images, join(config.dataRoot, 'tmp'), body, opts, send),
     }),
-    containers: containersBackend(containers, lifecycle),
+    containers: containersBackend(containers, lifecycle, containerNetViews(networks, kernel.ports, (id) => join(config.dataRoot, 'containers', id))),
     lifecycle: lifecycleBackend(lifecycle),
     observe: observeBackend(lifecycle),
     exec: execs,

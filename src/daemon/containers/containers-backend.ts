@@ -11,21 +11,22 @@ import { untilSeconds } from '../images/image-filters.ts';
 import { Overlay2Store } from '../../image/layers/index.ts';
 import { rootfsPath } from './rootfs.ts';
 import type { Lifecycle } from './lifecycle.ts';
+import type { ContainerNetViews } from '../networks/container-net-views.ts';
 
 const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
 const HEALTH_STATUSES = ['starting', 'healthy', 'unhealthy', 'none'];
 
-export function containersBackend(svc: ContainerService, lifecycle: Pick<Lifecycle, 'removeContainer' | 'prepareStart'>): ContainersBackend {
+export function containersBackend(svc: ContainerService, lifecycle: Pick<Lifecycle, 'removeContainer' | 'prepareStart'>, net?: ContainerNetViews): ContainersBackend {
   return {
     async create(body, name) {
       const created = await svc.create(body, name);
       lifecycle.prepareStart(created.Id);
       return created;
     },
-    async inspect(idOrName, size) {
+    async inspect(idOrName, size, version) {
       const c = svc.resolve(idOrName);
       const layers = svc.deps.images.deps.layers;
-      return { ...inspectView(c, { driver: layers.driver, graph: graphData(svc, c) }), ...(size && (await sizesOf(svc, c))) };
+      return { ...inspectView(c, { driver: layers.driver, graph: graphData(svc, c) }), ...net?.inspect(c, version), ...(size && (await sizesOf(svc, c))) };
     },
     async list(opts, version) {
       const keep = predicate(svc, opts.filters);
@@ -34,7 +35,7 @@ export function containersBackend(svc: ContainerService, lifecycle: Pick<Lifecyc
       const all = opts.all || hasStatus || opts.limit !== undefined;
       const rows = svc.deps.table.all().filter((c) => (all || isActive(c.status)) && keep(c));
       const withHealth = compareVersions(version, '1.52') >= 0;
-      const views = rows.slice(0, opts.limit).map((c) => ({ c, view: summaryView(c, withHealth) }));
+      const views = rows.slice(0, opts.limit).map((c) => ({ c, view: { ...summaryView(c, withHealth), ...net?.summary(c, version) } }));
       if (!opts.size) return views.map((v) => v.view);
       return Promise.all(views.map(async ({ c, view }) => ({ ...view, ...(await sizesOf(svc, c)) })));
     },

@@ -1,0 +1,64 @@
+// The network parts of a container's inspect and list entries, from the store: its endpoints
+// (through the network service) and its published ports.
+import { existsSync } from 'node:fs';
+import { hasProcess, type ContainerRow } from '../../store/containers.ts';
+import { netnsPath } from '../../network/netns.ts';
+import type { PortAllocator } from './port-allocator.ts';
+import type { NetworkService } from './network-service.ts';
+import { inspectNetworkSettings, summaryNetworkSettings, summaryPorts, type EndpointView } from './network-settings.ts';
+import { netFilePaths } from './container-net-files.ts';
+import { compareVersions } from '../../api/types/version.ts';
+import { netnsName } from './setup.ts';
+
+export interface ContainerNetViews {
+  inspect(c: ContainerRow, version: string): Record<string, unknown>;
+  summary(c: ContainerRow, version: string): Record<string, unknown>;
+}
+
+export function containerNetViews(svc: NetworkService, ports: PortAllocator, containerDir: (id: string) => string): ContainerNetViews {
+  const endpoints = (c: ContainerRow, running: boolean): EndpointView[] => {
+    const out: EndpointView[] = [];
+    for (const ep of svc.endpointsOf(c.id).sort((a, b) => a.ifIndex - b.ifIndex)) {
+      const n = svc.deps.networks.get(ep.network);
+      if (!n) continue;
+      const a = svc.addressing(n).ipv4;
+      const cfg = svc.endpointConfig(c.id, n.id);
+      const name = c.name.slice(1);
+      out.push({
+        networkName: n.name, networkId: n.id, isDefaultBridge: n.name === 'bridge', endpointId: ep.endpointId,
+        gateway: a?.gateway ?? '', address: running ? ep.address : '', prefix: a?.prefix ?? 0, mac: ep.mac,
+        aliases: cfg?.Aliases ?? (ep.aliases.length ? ep.aliases : null), ipamConfig: (cfg?.IPAMConfig as Record<string, unknown> | undefined) ?? null,
+        links: cfg?.Links ?? null, driverOpts: cfg?.DriverOpts ?? null,
+        dnsNames: n.name === 'bridge' ? null : [...new Set([name, ...ep.aliases, c.id.slice(0, 12)])],
+      });
+    }
+    // host and none: the network itself, without addresses.
+    const mode = String(c.hostConfig.NetworkMode ?? 'default');
+    if (out.length === 0 && (mode === 'host' || mode === 'none' || (mode === 'default' && !svc.defaultBridge()))) {
+      const n = svc.resolve(mode === 'default' ? 'none' : mode);
+      out.push({ networkName: n.name, networkId: n.id, isDefaultBridge: false, endpointId: '', gateway: '', address: '', prefix: 0, mac: '', aliases: null, ipamConfig: null, links: null, driverOpts: null, dnsNames: null });
+    }
+    return out;
+  };
+  return {
+    inspect(c, version) {
+      const running = hasProcess(c.status);
+      const files = netFilePaths(containerDir(c.id));
+      const ns = netnsPath(netnsName(c.id));
+      const sandboxKey = running && existsSync(ns) ? ns : '';
+      const made = existsSync(files.hosts);
+      return {
+        ResolvConfPath: made ? files.resolvConf : '', HostnamePath: made ? files.hostname : '', HostsPath: made ? files.hosts : '',
+        NetworkSettings: inspectNetworkSettings({ c, endpoints: endpoints(c, running), published: ports.of(c.id), running, sandboxKey, apiVersion: apiNumber(version) }),
+      };
+    },
+    summary(c, version) {
+      const running = hasProcess(c.status);
+      return { Ports: summaryPorts(c, ports.of(c.id), running), NetworkSettings: summaryNetworkSettings(endpoints(c, running), apiNumber(version)) };
+    },
+  };
+}
+
+function apiNumber(version: string): number {
+  return compareVersions(version, '1.44') >= 0 ? 1.44 : 1.43;
+}
