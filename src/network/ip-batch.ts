@@ -1,0 +1,87 @@
+// Runs iproute2's `ip -batch -`: the one way berth changes links, addresses and routes.
+// Written by hand rather than on a netlink library: Node has none worth taking (the npm ones are
+// unmaintained or cover a fraction of rtnetlink, and none enters a network namespace), and one
+// `ip -batch -` runs a whole set-up — a bridge, or an endpoint with its namespace — in a single
+// process spawn, which is what a spawn-bound `docker run --rm` pays for.
+//
+// One ip process talks to one namespace (its rtnetlink socket is opened at start), so the part
+// of a set-up that must run inside a container's namespace goes to `netns exec NAME ip -batch
+// FILE`: ip forks that itself, far cheaper than a second spawn from Node. The inner commands go
+// through a private temporary file because Node's extra stdio channels are sockets, which ip
+// cannot open by path.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { systemError } from '../api/types/errors.ts';
+import { which } from '../lib/which.ts';
+
+const IP = which('ip');
+
+export interface IpBatchFailure {
+  /** The command that failed (as written in the batch), or undefined when ip failed before any. */
+  command?: string;
+  /** Index of the failing command in the outer batch (-1: before the first). */
+  index: number;
+  stderr: string;
+}
+
+export class IpBatchError extends Error {
+  readonly failure: IpBatchFailure;
+  constructor(what: string, failure: IpBatchFailure) {
+    const reason = failure.stderr.split('\n').filter((l) => l && !l.startsWith('Command failed')).join('; ');
+    super(`${what}: ip ${failure.command ?? '-batch'} failed: ${reason || 'no message'}`);
+    this.name = 'IpBatchError';
+    this.failure = failure;
+  }
+}
+
+export interface InnerBatch {
+  netns: string;
+  commands: string[];
+}
+
+/** Runs `commands` in one `ip -batch -`, stopping at the first failure; `inner` runs inside a
+ * namespace as the last outer command. Throws IpBatchError naming the failing command. */
+export async function ipBatch(what: string, commands: string[], inner?: InnerBatch): Promise<void> {
+  const lines = [...commands];
+  let file: string | undefined;
+  if (inner) {
+    file = join(tmpdir(), `berth-ip-${randomBytes(6).toString('hex')}`);
+    await writeFile(file, inner.commands.join('\n') + '\n', { mode: 0o600, flag: 'wx' });
+    lines.push(`netns exec ${inner.netns} ${IP} -batch ${file}`);
+  }
+  try {
+    const { code, stderr } = await runIp(['-batch', '-'], lines.join('\n') + '\n');
+    if (code === 0) return;
+    throw new IpBatchError(what, locate(stderr, lines, inner, file));
+  } finally {
+    if (file) await unlink(file);
+  }
+}
+
+/** Which command failed: ip names it as `Command failed <file>:<line>`. */
+function locate(stderr: string, lines: string[], inner: InnerBatch | undefined, file: string | undefined): IpBatchFailure {
+  const innerAt = file ? new RegExp(`Command failed ${file}:(\\d+)`).exec(stderr) : null;
+  if (innerAt && inner) return { command: `-n ${inner.netns} ${inner.commands[Number(innerAt[1]) - 1]}`, index: lines.length - 1, stderr: stderr.replaceAll(file!, 'inner') };
+  const at = /Command failed -:(\d+)/.exec(stderr);
+  const index = at ? Number(at[1]) - 1 : -1;
+  return { command: index >= 0 ? lines[index] : undefined, index, stderr };
+}
+
+/** One ip command (a look-up or a single change): its exit code, stdout and stderr. */
+export function runIp(args: string[], input = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(IP, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    p.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    // ip may exit before reading all of a batch (a failed command): the write error is not news.
+    p.stdin.on('error', () => undefined);
+    p.on('error', (err) => reject(systemError(`cannot run ${IP}: ${err.message}`, err)));
+    p.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    p.stdin.end(input);
+  });
+}

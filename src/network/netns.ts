@@ -1,0 +1,44 @@
+// Persistent named network namespaces, as `ip netns add` makes them: a bind mount of the
+// namespace on /run/netns/<name>, so it outlives the process that made it (a container's
+// namespace is made before runc creates the container, and berthd may restart in between).
+// Driven through iproute2 rather than by hand: making one needs unshare(2) and mount(2), which
+// Node cannot call, and `ip netns add` fits in the same `ip -batch -` as the endpoint's veth pair.
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { orIfMissing } from '../lib/log-failure.ts';
+import { IpBatchError, runIp } from './ip-batch.ts';
+
+export const NETNS_DIR = '/run/netns';
+
+export function netnsPath(name: string): string {
+  return `${NETNS_DIR}/${name}`;
+}
+
+export function netnsExists(name: string): boolean {
+  return existsSync(netnsPath(name));
+}
+
+/** Makes a namespace with its loopback up (a ready namespace: a pool may keep some). */
+export async function addNetns(name: string): Promise<void> {
+  const made = await runIp(['netns', 'add', name]);
+  if (made.code !== 0) throw new IpBatchError('adding network namespace', { command: `netns add ${name}`, index: 0, stderr: made.stderr });
+  const lo = await runIp(['-n', name, 'link', 'set', 'lo', 'up']);
+  if (lo.code === 0) return;
+  await deleteNetns(name);
+  throw new IpBatchError('adding network namespace', { command: `-n ${name} link set lo up`, index: 0, stderr: lo.stderr });
+}
+
+/** Idempotent. The kernel frees the namespace, and the veth pairs with an end in it, once
+ * nothing holds it any more (a container's last process gone): deleting it is also the cheap
+ * way to take a container's endpoints down (`link del` waits for the network to settle). */
+export async function deleteNetns(name: string): Promise<void> {
+  if (!netnsExists(name)) return;
+  const r = await runIp(['netns', 'delete', name]);
+  if (r.code === 0 || !netnsExists(name)) return;
+  throw new IpBatchError('deleting network namespace', { command: `netns delete ${name}`, index: 0, stderr: r.stderr });
+}
+
+/** The names under /run/netns (restore's reconciliation, tests' leak checks). */
+export async function listNetns(): Promise<string[]> {
+  return (await readdir(NETNS_DIR).catch(orIfMissing([] as string[]))).sort();
+}
