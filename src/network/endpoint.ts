@@ -65,12 +65,13 @@ export async function addEndpoint(e: EndpointSpec): Promise<void> {
   }
 }
 
-/** Removes what the failed batch made: commands before `failedAt` succeeded. Removing the host
- * end of the veth removes the pair. */
+/** Removes what the failed batch made: commands before `failedAt` succeeded (-1: not known, so
+ * all of it may be there; the host end's name is this endpoint's own). Removing the host end of
+ * the veth removes the pair. */
 async function undo(e: EndpointSpec, failedAt: number): Promise<void> {
   const vethAt = e.createNetns ? 1 : 0;
-  if (failedAt > vethAt) await removeEndpoint(e.hostIf);
-  if (e.createNetns && failedAt > 0) await deleteNetns(e.netns);
+  if (failedAt > vethAt || failedAt < 0) await removeEndpoint(e.hostIf);
+  if (e.createNetns && failedAt !== 0) await deleteNetns(e.netns);
 }
 
 /** Idempotent. Takes a while (the kernel waits for the network to settle before it frees the

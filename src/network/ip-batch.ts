@@ -22,7 +22,7 @@ const IP = which('ip');
 export interface IpBatchFailure {
   /** The command that failed (as written in the batch), or undefined when ip failed before any. */
   command?: string;
-  /** Index of the failing command in the outer batch (-1: before the first). */
+  /** Index of the failing command in the outer batch (-1: not known). */
   index: number;
   stderr: string;
 }
@@ -66,8 +66,16 @@ function locate(stderr: string, lines: string[], inner: InnerBatch | undefined, 
   const innerAt = file ? new RegExp(`Command failed ${file}:(\\d+)`).exec(stderr) : null;
   if (innerAt && inner) return { command: `-n ${inner.netns} ${inner.commands[Number(innerAt[1]) - 1]}`, index: lines.length - 1, stderr: stderr.replaceAll(file!, 'inner') };
   const at = /Command failed -:(\d+)/.exec(stderr);
-  const index = at ? Number(at[1]) - 1 : -1;
+  const index = at ? Number(at[1]) - 1 : argumentLine(stderr, lines);
   return { command: index >= 0 ? lines[index] : undefined, index, stderr };
+}
+
+/** ip exits at once on a bad argument (`Error: argument "x" is wrong: ...`, an unknown device
+ * among them) without naming the line: the first line with that argument is the one. */
+function argumentLine(stderr: string, lines: string[]): number {
+  const arg = /argument "([^"]+)"|[Dd]evice "([^"]+)"/.exec(stderr);
+  const word = arg?.[1] ?? arg?.[2];
+  return word ? lines.findIndex((l) => l.split(/\s+/).includes(word)) : -1;
 }
 
 /** One ip command (a look-up or a single change): its exit code, stdout and stderr. */
