@@ -7,6 +7,7 @@ import { after, test } from 'node:test';
 import { requires } from '../testing/requires.ts';
 import { until } from '../testing/until.ts';
 import { BUSYBOX_BIN } from '../testing/busybox.ts';
+import { endpointCounters, readNetnsCounters, readVethCounters } from '../daemon/containers/net-stats.ts';
 import { bridgeExists, deleteBridge, ensureBridge } from './bridge.ts';
 import { addEndpoint, removeEndpoint, type EndpointSpec } from './endpoint.ts';
 import { runIp } from './ip-batch.ts';
@@ -71,6 +72,17 @@ test('two endpoints on a bridge: addresses, mac, routes, reachability; nothing l
 
   const ping = await runIp(['netns', 'exec', ns(1), BUSYBOX_BIN, 'ping', '-c', '1', '-W', '5', '10.251.2.2']);
   assert.equal(ping.code, 0, ping.stdout + ping.stderr);
+
+  // docker stats' networks: the host end's counters, swapped, are the container end's.
+  await until('the host end mirrors the counters read inside the namespace', async () => {
+    const inside = (await readNetnsCounters(ns(1)))?.eth0;
+    return inside !== undefined && JSON.stringify(inside, (_, v) => (typeof v === 'bigint' ? String(v) : v)) === JSON.stringify(readVethCounters(veth(1)), (_, v) => (typeof v === 'bigint' ? String(v) : v));
+  });
+  const seen = endpointCounters([{ ifName: 'eth0', hostIf: veth(1) }, { ifName: 'eth9', hostIf: `veth${tag}9` }])!;
+  assert.deepEqual(Object.keys(seen), ['eth0']);
+  assert.ok(seen.eth0!.tx_packets >= 1n && seen.eth0!.rx_packets >= 1n && seen.eth0!.tx_bytes >= 84n, JSON.stringify(seen, (_, v) => String(v)));
+  assert.equal(readVethCounters(`veth${tag}9`), undefined);
+  assert.equal(await readNetnsCounters(`berth-t${tag}9`), undefined);
 
   await removeEndpoint(veth(1));
   await removeEndpoint(veth(1)); // idempotent
