@@ -1,6 +1,8 @@
+// The expected bytes are Debian's dockerd 20.10's, from containers it ran on this machine with
+// these host files bind-mounted over /etc/resolv.conf (a private mount namespace).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hostnameFile, hostsFile, parseResolvConf, resolvConf } from './container-files.ts';
+import { hostResolvConfPath, hostnameFile, hostsFile, linkNames, parseResolvConf, resolvConf } from './container-files.ts';
 
 const DEFAULTS = '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n';
 
@@ -13,6 +15,9 @@ test('/etc/hosts as dockerd 20.10 writes it', () => {
     extra: [{ host: 'db', ip: '10.0.0.5' }, { host: 'host.docker.internal', ip: '172.17.0.1' }],
     links: [{ ip: '172.17.0.4', names: ['cache', '0123456789ab', 'redis'] }],
   }), `${DEFAULTS}10.0.0.5\tdb\n172.17.0.1\thost.docker.internal\n172.17.0.4\tcache 0123456789ab redis\n172.18.0.3\tapp\nfd00::3\tapp\n`);
+  // dockerd 20.10: `--link nkweb:w --link nkdb` (nkweb's hostname webh, nkdb's its short id).
+  assert.equal(hostsFile({ ips: ['10.199.0.4'], hostname: 'l1', links: [{ ip: '10.199.0.2', names: linkNames('w', 'webh', 'nkweb') }, { ip: '10.199.0.3', names: linkNames('nkdb', '928536074bb1', 'nkdb') }] }),
+    `${DEFAULTS}10.199.0.2\tw webh nkweb\n10.199.0.3\tnkdb 928536074bb1\n10.199.0.4\tl1\n`);
   assert.equal(hostsFile({ ips: ['10.0.0.2'], hostname: 'a', aliases: ['b'], ipv6: false }), '127.0.0.1\tlocalhost\n10.0.0.2\ta b\n');
   assert.equal(hostsFile({ ips: [], hostname: 'a' }), DEFAULTS);
 });
@@ -59,6 +64,11 @@ test('user networks: the embedded server, the host search domains and options, n
   assert.deepEqual(resolvConf(RESOLVED, { nameserver: '172.18.0.1' }), { text: 'nameserver 172.18.0.1\noptions edns0 trust-ad ndots:0\n', fellBack: true });
   assert.deepEqual(resolvConf('search corp.example\nnameserver 10.0.0.2\nnameserver 2001:db8::53\n', { nameserver: '172.18.0.1', ipv6: true }),
     { text: 'search corp.example\nnameserver 172.18.0.1\nnameserver 2001:db8::53\noptions ndots:0\n', fellBack: false });
+  assert.deepEqual(resolvConf('nameserver 127.0.0.1\n', { nameserver: '127.0.0.11', ipv6: true }),
+    { text: 'nameserver 127.0.0.11\nnameserver 2001:4860:4860::8888\nnameserver 2001:4860:4860::8844\noptions ndots:0\n', fellBack: true });
+  // --dns servers are the embedded server's upstreams; IPv6 ones stay listed, even without IPv6.
+  assert.deepEqual(resolvConf('# c\nsearch corp.example\nnameserver 127.0.0.1\noptions edns0 trust-ad\n', { nameserver: '127.0.0.11', dns: ['1.1.1.1', '2001:db8::1'], options: ['ndots:2', 'rotate'] }),
+    { text: 'search corp.example\nnameserver 127.0.0.11\nnameserver 2001:db8::1\noptions ndots:2 rotate\n', fellBack: false });
   assert.deepEqual(resolvConf('nameserver 10.0.0.2\n', { nameserver: '172.18.0.1', options: ['ndots:3'], dns: ['1.1.1.1'], search: ['s.example'] }),
     { text: 'search s.example\nnameserver 172.18.0.1\noptions ndots:3\n', fellBack: false });
 });
@@ -66,4 +76,10 @@ test('user networks: the embedded server, the host search domains and options, n
 test('parseResolvConf: comments stripped, last search and options lines win', () => {
   assert.deepEqual(parseResolvConf('nameserver 10.0.0.1 # a\n#nameserver 10.0.0.9\nsearch a\nsearch b c\noptions x\n  nameserver   fd00::1\nnameserver bogus\n'),
     { nameservers: ['10.0.0.1', 'fd00::1'], search: ['b', 'c'], options: ['x'] });
+});
+
+test('a systemd-resolved stub sends dockerd to the file with the real servers', () => {
+  assert.equal(hostResolvConfPath(RESOLVED), '/run/systemd/resolve/resolv.conf');
+  assert.equal(hostResolvConfPath('nameserver 127.0.0.53\nnameserver 10.0.0.2\n'), '/etc/resolv.conf');
+  assert.equal(hostResolvConfPath('nameserver 10.0.0.2\n'), '/etc/resolv.conf');
 });

@@ -1,7 +1,11 @@
 // The three files dockerd writes for each container's network — /etc/hosts, /etc/resolv.conf,
 // /etc/hostname — byte for byte as dockerd 20.10 (libnetwork's etchosts and resolvconf) writes
-// them, for the docker users and tools that read them. Pure: the caller reads the host's
-// resolv.conf and writes the results under the container's directory.
+// them, for the docker users and tools that read them (checked against Debian's dockerd 20.10:
+// the tests' expected bytes are its output). Pure: the caller reads the host's resolv.conf and
+// writes the results under the container's directory.
+// One deliberate difference: with --dns-search or --dns-option but no --dns, dockerd 20.10 keeps
+// the host's loopback nameservers (a container cannot reach them); berth drops them as it does
+// without those options, falling back to Google's servers when none is left.
 
 const DEFAULT_HOSTS: [ip: string, names: string, v6: boolean][] = [
   ['127.0.0.1', 'localhost', false],
@@ -40,6 +44,12 @@ export function hostsFile(o: HostsOptions): string {
     ...o.ips.map((ip) => `${ip}\t${own}`),
   ];
   return lines.map((l) => `${l}\n`).join('');
+}
+
+/** A legacy link's names in /etc/hosts: the alias, the linked container's hostname and its
+ * name (left out when it is the alias), as dockerd writes them. */
+export function linkNames(alias: string, hostname: string, name: string): string[] {
+  return alias === name ? [alias, hostname] : [alias, hostname, name];
 }
 
 /** /etc/hostname: the hostname and a newline (no domain). */
@@ -87,6 +97,14 @@ function filtered(hostText: string, ipv6: boolean): { text: string; fellBack: bo
   };
   const first = pass(hostText, false, true);
   return { text: ipv6 ? first : pass(first, true, false), fellBack };
+}
+
+/** Which host file a container's resolv.conf starts from, given /etc/resolv.conf's text: with
+ * systemd-resolved's stub as its only nameserver, the file that lists the real upstreams (as
+ * dockerd chooses; the stub's 127.0.0.53 is unreachable from a container). */
+export function hostResolvConfPath(etcResolvConf: string): string {
+  const ns = parseResolvConf(etcResolvConf).nameservers;
+  return ns.length === 1 && ns[0] === '127.0.0.53' ? '/run/systemd/resolve/resolv.conf' : '/etc/resolv.conf';
 }
 
 export interface ResolvOptions {
