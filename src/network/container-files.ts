@@ -3,7 +3,9 @@
 // them, for the docker users and tools that read them (checked against Debian's dockerd 20.10:
 // the tests' expected bytes are its output). Pure: the caller reads the host's resolv.conf and
 // writes the results under the container's directory.
-// One deliberate difference: with --dns-search or --dns-option but no --dns, dockerd 20.10 keeps
+// Written by hand: the files are a few lines each, and their bytes (blank lines, a missing final
+// newline after a fallback) come from libnetwork's regular expressions, which no resolv.conf
+// library on npm reproduces. One deliberate difference: with --dns-search or --dns-option but no --dns, dockerd 20.10 keeps
 // the host's loopback nameservers (a container cannot reach them); berth drops them as it does
 // without those options, falling back to Google's servers when none is left.
 

@@ -14,7 +14,7 @@ import { runIp } from './ip-batch.ts';
 import { macForIPv4 } from './ipam.ts';
 import { deleteNetns, listNetns, netnsExists, netnsPath } from './netns.ts';
 
-const skip = requires('root', 'busybox');
+const skip = requires('root', 'ip', 'busybox');
 const tag = randomBytes(3).toString('hex');
 const bridge = `bt${tag}`;
 const ns = (i: number) => `berth-t${tag}${i}`;

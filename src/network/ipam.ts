@@ -1,6 +1,10 @@
 // Address arithmetic for IP address management: pure functions over CIDR strings (the store
 // keeps the allocations; this decides what is free). IPv4 fully; IPv6 as far as --ipv6 needs
 // (parse, contain, first free of a subnet). Only hostRoutes looks at the machine.
+// Written by hand: the npm address libraries (ipaddr.js, ip-address, netmask) parse more
+// loosely than Go does (leading zeros, short forms), so the CIDRs berth accepts and prints
+// would differ from dockerd's, and none of them allocates; bigint arithmetic is a few lines.
+// The routes come from /proc/net/{route,ipv6_route} rather than `ip -j route`: no spawn.
 import { endianness } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { invalidParameter } from '../api/types/errors.ts';
