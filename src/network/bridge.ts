@@ -2,7 +2,7 @@
 // (see ip-batch.ts for why iproute2 and not a netlink library).
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { IpBatchError, ipBatch, runIp } from './ip-batch.ts';
+import { IpBatchError, ipBatch } from './ip-batch.ts';
 
 export async function bridgeExists(name: string): Promise<boolean> {
   return existsSync(`/sys/class/net/${name}/bridge`);
@@ -40,7 +40,10 @@ export async function ensureBridge(o: { name: string; gateway: string; mtu?: num
 /** Idempotent. Its ports (host ends of veth pairs) stay, unattached. */
 export async function deleteBridge(name: string): Promise<void> {
   if (!(await bridgeExists(name))) return;
-  const r = await runIp(['link', 'delete', 'dev', name, 'type', 'bridge']);
-  if (r.code === 0 || !(await bridgeExists(name))) return;
-  throw new IpBatchError(`deleting bridge ${name}`, { command: `link delete dev ${name} type bridge`, index: 0, stderr: r.stderr });
+  // On the daemon's ip, which then forgets the bridge's index (a new bridge of the name gets another).
+  try {
+    await ipBatch(`deleting bridge ${name}`, [`link delete dev ${name} type bridge`]);
+  } catch (err) {
+    if (await bridgeExists(name)) throw err;
+  }
 }

@@ -12,7 +12,8 @@ import { bridgeExists, deleteBridge, ensureBridge } from './bridge.ts';
 import { addEndpoint, removeEndpoint, type EndpointSpec } from './endpoint.ts';
 import { runIp } from './ip-batch.ts';
 import { macForIPv4 } from './ipam.ts';
-import { deleteNetns, listNetns, netnsExists, netnsPath } from './netns.ts';
+import { addNetns, deleteNetns, listNetns, netnsExists, netnsPath } from './netns.ts';
+import { isKind } from '../api/types/errors.ts';
 
 const skip = requires('root', 'ip', 'busybox');
 const tag = randomBytes(3).toString('hex');
@@ -112,8 +113,17 @@ test('a failed set-up says which command failed and leaves nothing', { skip }, a
   assert.equal((await hostLinks()).includes(veth(3)), false);
 
   // The veth itself fails (no such bridge): the namespace made in the same batch goes again.
-  await assert.rejects(addEndpoint(spec(0, { bridge: `bt${tag}x` })), /link add veth.* master bt\w+x/);
+  // (ip exits on the unknown device; the next batch gets a new ip.)
+  await assert.rejects(addEndpoint(spec(0, { bridge: `bt${tag}x` })), /link set dev veth\w+ master bt\w+x up failed: .*Device does not exist/);
   assert.equal(netnsExists(ns(0)), false);
+  assert.equal(existsSync(`/sys/class/net/${veth(0)}`), false);
+
+  // A namespace to create that exists already is someone else's: refused, and left alone.
+  await addNetns(ns(0));
+  await assert.rejects(addEndpoint(spec(0)), (err) => isKind(err, 'conflict'));
+  assert.equal(netnsExists(ns(0)), true);
+  assert.deepEqual((await ipJson(['-n', ns(0), 'link'])).map((l) => l.ifname), ['lo']);
+  await deleteNetns(ns(0));
   assert.equal(existsSync(`/sys/class/net/${veth(0)}`), false);
   await deleteBridge(bridge);
 });

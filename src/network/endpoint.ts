@@ -1,11 +1,12 @@
 // A container's endpoint on a bridge network: a veth pair, one end on the bridge, the other as
-// eth0 (eth1...) in the container's namespace — made in ONE `ip -batch -` spawn (ip forks once
-// more for the commands inside the namespace; see ip-batch.ts for why iproute2 and not a netlink
-// library). That spawn is most of what a bridge costs `docker run --rm`, so nothing here looks
-// anything up first.
+// eth0 (eth1...) in the container's namespace — made in ONE `ip -batch`, on the ip process the
+// daemon keeps (ip forks once for the commands inside the namespace; see ip-batch.ts for why
+// iproute2 and not a netlink library). That fork is most of what a bridge costs `docker run
+// --rm`, so nothing here spawns anything else.
 import { existsSync } from 'node:fs';
 import { IpBatchError, ipBatch, runIp } from './ip-batch.ts';
-import { deleteNetns } from './netns.ts';
+import { deleteNetns, netnsExists } from './netns.ts';
+import { conflict } from '../api/types/errors.ts';
 
 export interface EndpointSpec {
   /** The namespace's name (/run/netns/<name>); made in the same batch when createNetns. */
@@ -27,23 +28,27 @@ export interface EndpointSpec {
   ipv6Gateway?: string;
 }
 
-/** The commands run in the host's namespace; the last of them (an endpoint's veth) is undone on failure. */
+/** The commands run in the host's namespace, around the inner batch (marked by INNER). */
 export function hostCommands(e: EndpointSpec): string[] {
-  const mtu = e.mtu ? ` mtu ${e.mtu}` : '';
   return [
     ...(e.createNetns ? [`netns add ${e.netns}`] : []),
-    // The peer is born in the namespace under its final name: no rename, no move. It cannot be
-    // brought up from here (the kernel refuses a peer's flags across namespaces).
-    `link add ${e.hostIf}${mtu} master ${e.bridge} up type veth peer name ${e.ifName} address ${e.mac}${mtu} netns ${e.netns}`,
+    INNER,
+    `link set dev ${e.hostIf} master ${e.bridge} up`,
     // Hairpin: a container reaching its own published port through the host comes back on the
     // same bridge port.
     `link set dev ${e.hostIf} type bridge_slave hairpin on`,
   ];
 }
+const INNER = '(inside the namespace)';
 
-/** The commands run inside the namespace. */
+/** The commands run inside the namespace, by an ip that stops at the first failure. */
 export function namespaceCommands(e: EndpointSpec): string[] {
+  const mtu = e.mtu ? ` mtu ${e.mtu}` : '';
   return [
+    // The pair is made from inside, its host end sent out to the daemon's namespace by pid: made
+    // from the host, ip 6.1 would keep the namespace's file open (and the namespace alive) in
+    // the daemon's long-lived ip. The container end is born under its final name.
+    `link add ${e.ifName} address ${e.mac}${mtu} type veth peer name ${e.hostIf}${mtu} netns ${process.pid}`,
     'link set dev lo up',
     `addr add ${e.address} brd + dev ${e.ifName}`,
     // No duplicate address detection: the address is berth's to give, and a tentative address
@@ -56,11 +61,14 @@ export function namespaceCommands(e: EndpointSpec): string[] {
 }
 
 export async function addEndpoint(e: EndpointSpec): Promise<void> {
+  // Someone else's namespace must not get this endpoint (the batch goes on after `netns add`).
+  if (e.createNetns && netnsExists(e.netns)) throw conflict(`network namespace ${e.netns} exists already`);
   const host = hostCommands(e);
+  const innerAt = host.indexOf(INNER);
   try {
-    await ipBatch(`adding endpoint ${e.hostIf} (${e.ifName} in ${e.netns})`, host, { netns: e.netns, commands: namespaceCommands(e) });
+    await ipBatch(`adding endpoint ${e.hostIf} (${e.ifName} in ${e.netns})`, host.filter((c) => c !== INNER), { netns: e.netns, commands: namespaceCommands(e), at: innerAt });
   } catch (err) {
-    if (err instanceof IpBatchError) await undo(e, err.failure.index);
+    if (err instanceof IpBatchError) await undo(e, err.failure.index, innerAt);
     throw err;
   }
 }
@@ -68,14 +76,14 @@ export async function addEndpoint(e: EndpointSpec): Promise<void> {
 /** Removes what the failed batch made: commands before `failedAt` succeeded (-1: not known, so
  * all of it may be there; the host end's name is this endpoint's own). Removing the host end of
  * the veth removes the pair. */
-async function undo(e: EndpointSpec, failedAt: number): Promise<void> {
-  const vethAt = e.createNetns ? 1 : 0;
-  if (failedAt > vethAt || failedAt < 0) await removeEndpoint(e.hostIf);
+async function undo(e: EndpointSpec, failedAt: number, innerAt: number): Promise<void> {
+  if (failedAt >= innerAt || failedAt < 0) await removeEndpoint(e.hostIf);
   if (e.createNetns && failedAt !== 0) await deleteNetns(e.netns);
 }
 
 /** Idempotent. Takes a while (the kernel waits for the network to settle before it frees the
- * pair): when the container's namespace goes too, deleteNetns alone is cheaper. */
+ * pair), so it runs its own ip rather than hold up the daemon's: when the container's namespace
+ * goes too, deleteNetns alone is cheaper. */
 export async function removeEndpoint(hostIf: string): Promise<void> {
   if (!existsSync(`/sys/class/net/${hostIf}`)) return;
   const r = await runIp(['link', 'delete', 'dev', hostIf]);

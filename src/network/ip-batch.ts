@@ -1,12 +1,13 @@
-// Runs iproute2's `ip -batch -`: the one way berth changes links, addresses and routes.
+// Runs iproute2's `ip -batch`: the one way berth changes links, addresses and routes.
 // Written by hand rather than on a netlink library: Node has none worth taking (the npm ones are
 // unmaintained or cover a fraction of rtnetlink, and none enters a network namespace), and one
-// `ip -batch -` runs a whole set-up — a bridge, or an endpoint with its namespace — in a single
-// process spawn, which is what a spawn-bound `docker run --rm` pays for.
+// `ip -batch` runs a whole set-up — a bridge, or an endpoint with its namespace — in one ip
+// process, which berthd keeps running (ip-session.ts): a spawn is what a `docker run --rm` pays
+// most for.
 //
 // One ip process talks to one namespace (its rtnetlink socket is opened at start), so the part
 // of a set-up that must run inside a container's namespace goes to `netns exec NAME ip -batch
-// FILE`: ip forks that itself, far cheaper than a second spawn from Node. The inner commands go
+// FILE`: ip forks and runs that itself. The inner commands go
 // through a private temporary file because Node's extra stdio channels are sockets, which ip
 // cannot open by path.
 import { spawn } from 'node:child_process';
@@ -16,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemError } from '../api/types/errors.ts';
 import { which } from '../lib/which.ts';
+import { IpSession } from './ip-session.ts';
 
 const IP = which('ip');
 
@@ -40,34 +42,47 @@ export class IpBatchError extends Error {
 export interface InnerBatch {
   netns: string;
   commands: string[];
+  /** Where among the outer commands it runs (default: after them). */
+  at?: number;
 }
 
-/** Runs `commands` in one `ip -batch -`, stopping at the first failure; `inner` runs inside a
- * namespace as the last outer command. Throws IpBatchError naming the failing command. */
+const session = new IpSession(IP);
+
+/** Runs `commands` in order on the daemon's one ip process, which goes on after a failed one
+ * (see ip-session.ts); `inner` runs inside a namespace, stopping at its first failure. Throws
+ * IpBatchError naming the first command that failed. */
 export async function ipBatch(what: string, commands: string[], inner?: InnerBatch): Promise<void> {
   const lines = [...commands];
   let file: string | undefined;
   if (inner) {
     file = join(tmpdir(), `berth-ip-${randomBytes(6).toString('hex')}`);
     await writeFile(file, inner.commands.join('\n') + '\n', { mode: 0o600, flag: 'wx' });
-    lines.push(`netns exec ${inner.netns} ${IP} -batch ${file}`);
+    lines.splice(inner.at ?? lines.length, 0, `netns exec ${inner.netns} ${IP} -batch ${file}`);
   }
   try {
-    const { code, stderr } = await runIp(['-batch', '-'], lines.join('\n') + '\n');
-    if (code === 0) return;
-    throw new IpBatchError(what, locate(stderr, lines, inner, file));
+    const r = await session.run(lines).catch((err: Error & { stderr?: string }) => {
+      throw new IpBatchError(what, locate(`${err.stderr ?? ''}${err.message}\n`, lines, inner, file));
+    });
+    if (r.failed.length === 0) return;
+    session.close();
+    throw new IpBatchError(what, locate(r.stderr, lines, inner, file, r.failed[0]));
   } finally {
     if (file) await unlink(file);
   }
 }
 
 /** Which command failed: ip names it as `Command failed <file>:<line>`. */
-function locate(stderr: string, lines: string[], inner: InnerBatch | undefined, file: string | undefined): IpBatchFailure {
+function locate(stderr: string, lines: string[], inner: InnerBatch | undefined, file: string | undefined, failed?: number): IpBatchFailure {
+  const index = failed ?? argumentLine(stderr, lines);
   const innerAt = file ? new RegExp(`Command failed ${file}:(\\d+)`).exec(stderr) : null;
-  if (innerAt && inner) return { command: `-n ${inner.netns} ${inner.commands[Number(innerAt[1]) - 1]}`, index: lines.length - 1, stderr: stderr.replaceAll(file!, 'inner') };
-  const at = /Command failed -:(\d+)/.exec(stderr);
-  const index = at ? Number(at[1]) - 1 : argumentLine(stderr, lines);
-  return { command: index >= 0 ? lines[index] : undefined, index, stderr };
+  if (innerAt && inner && index === (inner.at ?? lines.length - 1)) return { command: `-n ${inner.netns} ${inner.commands[Number(innerAt[1]) - 1]}`, index, stderr: firstError(stderr) };
+  return { command: index >= 0 ? lines[index] : undefined, index, stderr: firstError(stderr) };
+}
+
+/** What ip said up to its first `Command failed` (with -force, later commands fail after it). */
+function firstError(stderr: string): string {
+  const at = stderr.indexOf('Command failed');
+  return at < 0 ? stderr : stderr.slice(0, at);
 }
 
 /** ip exits at once on a bad argument (`Error: argument "x" is wrong: ...`, an unknown device

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { orIfMissing } from '../lib/log-failure.ts';
-import { IpBatchError, runIp } from './ip-batch.ts';
+import { IpBatchError, ipBatch, runIp } from './ip-batch.ts';
 
 export const NETNS_DIR = '/run/netns';
 
@@ -33,9 +33,11 @@ export async function addNetns(name: string): Promise<void> {
  * way to take a container's endpoints down (`link del` waits for the network to settle). */
 export async function deleteNetns(name: string): Promise<void> {
   if (!netnsExists(name)) return;
-  const r = await runIp(['netns', 'delete', name]);
-  if (r.code === 0 || !netnsExists(name)) return;
-  throw new IpBatchError('deleting network namespace', { command: `netns delete ${name}`, index: 0, stderr: r.stderr });
+  try {
+    await ipBatch('deleting network namespace', [`netns delete ${name}`]);
+  } catch (err) {
+    if (netnsExists(name)) throw err; // else another caller deleted it meanwhile
+  }
 }
 
 /** The names under /run/netns (restore's reconciliation, tests' leak checks). */
