@@ -64,7 +64,6 @@ export async function ipBatch(what: string, commands: string[], inner?: InnerBat
       throw new IpBatchError(what, locate(`${err.stderr ?? ''}${err.message}\n`, lines, inner, file));
     });
     if (r.failed.length === 0) return;
-    session.close();
     throw new IpBatchError(what, locate(r.stderr, lines, inner, file, r.failed[0]));
   } finally {
     if (file) await unlink(file);

@@ -88,6 +88,7 @@ export class IpSession {
     if (this.#proc) (this.#proc.stderr as Socket).unref();
     const failed = [...text.matchAll(/Command failed -:(\d+)\n/g)].map((m) => Number(m[1]) - cur.first);
     const stderr = text.replace(/Object "berth-end-of-batch" is unknown, try "ip help"\.\n/, '');
+    if (failed.length > 0) this.close(); // before the next batch is written (see the header)
     cur.resolve({ stderr, failed });
   }
 
