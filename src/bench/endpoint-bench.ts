@@ -1,6 +1,7 @@
 // What a bridge endpoint costs a container start and removal: addEndpoint with its namespace
-// (the one `ip -batch -` spawn), then the two ways of taking it down, against a baseline spawn of
-// `ip` that does nothing. Figures, never assertions: `node dist/bench/endpoint-bench.js`.
+// (one batch on the daemon's long-lived ip, which forks once for the commands inside the
+// namespace), then the two ways of taking it down, against a baseline spawn of `ip` that does
+// nothing. Figures, never assertions: `node dist/bench/endpoint-bench.js` (as root).
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { deleteBridge, ensureBridge } from '../network/bridge.ts';

@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { systemError } from '../api/types/errors.ts';
+import { BerthError, systemError } from '../api/types/errors.ts';
 import { which } from '../lib/which.ts';
 import { IpSession } from './ip-session.ts';
 
@@ -29,11 +29,12 @@ export interface IpBatchFailure {
   stderr: string;
 }
 
-export class IpBatchError extends Error {
+/** A system error (500 at the API) that names the ip command that failed and what ip said. */
+export class IpBatchError extends BerthError {
   readonly failure: IpBatchFailure;
   constructor(what: string, failure: IpBatchFailure) {
     const reason = failure.stderr.split('\n').filter((l) => l && !l.startsWith('Command failed')).join('; ');
-    super(`${what}: ip ${failure.command ?? '-batch'} failed: ${reason || 'no message'}`);
+    super('system', `${what}: ip ${failure.command ?? '-batch'} failed: ${reason || 'no message'}`);
     this.name = 'IpBatchError';
     this.failure = failure;
   }

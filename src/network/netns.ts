@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { orIfMissing } from '../lib/log-failure.ts';
-import { IpBatchError, ipBatch, runIp } from './ip-batch.ts';
+import { IpBatchError, ipBatch } from './ip-batch.ts';
 
 export const NETNS_DIR = '/run/netns';
 
@@ -20,12 +20,12 @@ export function netnsExists(name: string): boolean {
 
 /** Makes a namespace with its loopback up (a ready namespace: a pool may keep some). */
 export async function addNetns(name: string): Promise<void> {
-  const made = await runIp(['netns', 'add', name]);
-  if (made.code !== 0) throw new IpBatchError('adding network namespace', { command: `netns add ${name}`, index: 0, stderr: made.stderr });
-  const lo = await runIp(['-n', name, 'link', 'set', 'lo', 'up']);
-  if (lo.code === 0) return;
-  await deleteNetns(name);
-  throw new IpBatchError('adding network namespace', { command: `-n ${name} link set lo up`, index: 0, stderr: lo.stderr });
+  try {
+    await ipBatch('adding network namespace', [`netns add ${name}`], { netns: name, commands: ['link set dev lo up'] });
+  } catch (err) {
+    if (err instanceof IpBatchError && err.failure.index !== 0) await deleteNetns(name);
+    throw err;
+  }
 }
 
 /** Idempotent. The kernel frees the namespace, and the veth pairs with an end in it, once
