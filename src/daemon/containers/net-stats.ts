@@ -1,7 +1,10 @@
-// Per-interface counters of a container's network namespace, from /proc/<pid>/net/dev. dockerd
-// reports the interfaces of the container's network endpoints: the loopback is not one, so a
-// container without networking (or with only lo) has no `networks` at all.
+// Per-interface counters of a container's network namespace: from /proc/<pid>/net/dev while a
+// process of it is at hand, else from the host ends of its veth pairs (sysfs, no spawn) or, last,
+// from inside its named namespace (one `ip` spawn). dockerd reports the interfaces of the
+// container's network endpoints: the loopback is not one, so a container without networking (or
+// with only lo) has no `networks` at all.
 import { readFileSync } from 'node:fs';
+import { runIp } from '../../network/ip-batch.ts';
 import type { NetworkCounters } from './stats-view.ts';
 
 export function parseNetDev(text: string): Record<string, NetworkCounters> {
@@ -27,4 +30,46 @@ export function readNetDev(pid: number): Record<string, NetworkCounters> | undef
   } catch {
     return undefined;
   }
+}
+
+const SIDES = ['bytes', 'packets', 'errors', 'dropped'] as const;
+
+/** The counters of a veth pair's container end, read at its host end: what the host end
+ * received the container sent, so rx and tx swap. undefined when the interface is gone. */
+export function readVethCounters(hostIf: string): NetworkCounters | undefined {
+  const dir = `/sys/class/net/${hostIf}/statistics`;
+  try {
+    const read = (name: string): bigint => BigInt(readFileSync(`${dir}/${name}`, 'utf8').trim());
+    const out: Record<string, bigint> = {};
+    for (const f of SIDES) out[`rx_${f}`] = read(`tx_${f}`);
+    for (const f of SIDES) out[`tx_${f}`] = read(`rx_${f}`);
+    return out as unknown as NetworkCounters;
+  } catch {
+    return undefined; // gone with its container
+  }
+}
+
+/** docker stats' `networks` of endpoints known by their host ends, keyed by the container-side
+ * name (eth0...); undefined when there is none. */
+export function endpointCounters(endpoints: readonly { ifName: string; hostIf: string }[]): Record<string, NetworkCounters> | undefined {
+  const out: Record<string, NetworkCounters> = {};
+  for (const e of endpoints) {
+    const c = readVethCounters(e.hostIf);
+    if (c) out[e.ifName] = c;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** The interfaces (no lo) of a named namespace, read inside it. undefined when it is gone. */
+export async function readNetnsCounters(netns: string): Promise<Record<string, NetworkCounters> | undefined> {
+  const r = await runIp(['-n', netns, '-j', '-s', 'link', 'show']);
+  if (r.code !== 0) return undefined;
+  const out: Record<string, NetworkCounters> = {};
+  for (const link of JSON.parse(r.stdout) as { ifname: string; stats64?: Record<'rx' | 'tx', Record<string, number>> }[]) {
+    if (link.ifname === 'lo' || !link.stats64) continue;
+    const c: Record<string, bigint> = {};
+    for (const dir of ['rx', 'tx'] as const) for (const f of SIDES) c[`${dir}_${f}`] = BigInt(link.stats64[dir][f] ?? 0);
+    out[link.ifname] = c as unknown as NetworkCounters;
+  }
+  return out;
 }
