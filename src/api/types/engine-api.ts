@@ -15,7 +15,7 @@ export interface ContainerCreateRequest {
   /** Whether to attach to `stderr`. */
   AttachStderr?: boolean;
   /** An object mapping ports to an empty object in the form: */
-  ExposedPorts?: Record<string, Record<string, unknown>> | null;
+  ExposedPorts?: Record<string, unknown> | null;
   /** Attach standard streams to a TTY, including `stdin` if it is not closed. */
   Tty?: boolean;
   /** Open `stdin` */
@@ -32,7 +32,7 @@ export interface ContainerCreateRequest {
   /** The name (or reference) of the image to use when creating the container, or which was used when the container was created. */
   Image?: string;
   /** An object mapping mount point paths inside the container to empty objects. */
-  Volumes?: Record<string, Record<string, unknown>> | null;
+  Volumes?: Record<string, unknown> | null;
   /** The working directory for commands to run in. */
   WorkingDir?: string;
   /** The entry point for the container as a string or an array of strings. */
@@ -68,7 +68,7 @@ export interface ContainerConfig {
   /** Whether to attach to `stderr`. */
   AttachStderr?: boolean;
   /** An object mapping ports to an empty object in the form: */
-  ExposedPorts?: Record<string, Record<string, unknown>> | null;
+  ExposedPorts?: Record<string, unknown> | null;
   /** Attach standard streams to a TTY, including `stdin` if it is not closed. */
   Tty?: boolean;
   /** Open `stdin` */
@@ -85,7 +85,7 @@ export interface ContainerConfig {
   /** The name (or reference) of the image to use when creating the container, or which was used when the container was created. */
   Image?: string;
   /** An object mapping mount point paths inside the container to empty objects. */
-  Volumes?: Record<string, Record<string, unknown>> | null;
+  Volumes?: Record<string, unknown> | null;
   /** The working directory for commands to run in. */
   WorkingDir?: string;
   /** The entry point for the container as a string or an array of strings. */
@@ -339,7 +339,7 @@ export interface RestartPolicy {
 /** The logging configuration for this container */
 export interface LogConfig {
   /** Name of the logging driver used for the container or "none" if logging is disabled. */
-  Type?: "local" | "json-file" | "syslog" | "journald" | "gelf" | "fluentd" | "awslogs" | "splunk" | "etwlogs" | "none";
+  Type?: string;
   /** Driver-specific configuration options for the logging driver. */
   Config?: Record<string, string> | null;
 }
@@ -635,7 +635,7 @@ export interface Volume {
   /** Date/Time the volume was created. */
   CreatedAt?: string;
   /** Low-level details about the volume, provided by the volume driver. */
-  Status?: Record<string, Record<string, unknown>> | null;
+  Status?: Record<string, unknown> | null;
   /** User-defined key/value metadata. */
   Labels: Record<string, string>;
   /** The level at which the volume exists. */

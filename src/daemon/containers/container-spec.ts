@@ -2,16 +2,15 @@
 // builder's input, for a rootfs the caller has mounted.
 import { buildSpec, bindMount, tmpfsMount, resolveUser, type OciSpec, type SpecInput, type OciMount } from '../../runtime/spec/index.ts';
 import type { ContainerRow } from '../../store/containers.ts';
+import type { HostConfig } from '../../api/types/engine-api.ts';
 import { invalidParameter } from '../../api/types/errors.ts';
 import { commandOf } from './container-config.ts';
 import { limitsForStart } from './host-config-check.ts';
 
-type HostConfig = Record<string, any>; // the API's loosely typed JSON, read field by field
-
 export function containerSpec(c: ContainerRow, rootfs: string, opts: { initPath?: string } = {}): OciSpec {
-  const cfg = c.config as Record<string, any>; // the API's loosely typed JSON, read field by field
+  const cfg = c.config;
   // Checked again: a record stored before these checks may hold what runc would refuse.
-  const hc = limitsForStart(c.hostConfig) as HostConfig;
+  const hc = limitsForStart(c.hostConfig);
   const { path, args } = commandOf(cfg);
   const user = resolveUser(rootfs, cfg.User || undefined, hc.GroupAdd ?? []);
   const size = consoleSizeOf(c);

@@ -52,6 +52,9 @@ export const SOURCES: TypeSource[] = [
 /** Swarm-only shapes that a local engine never fills: typed as opaque JSON, not followed. */
 export const OPAQUE = new Set(['#/definitions/ClusterVolume', '#/definitions/ClusterVolumeSpec']);
 
+/** Enums that list what dockerd ships, where it takes others too (logging driver plugins). */
+export const OPEN_ENUMS = new Set(['#/definitions/HostConfig/allOf/1/properties/LogConfig/properties/Type']);
+
 export function generateEngineApi(yamlText: string, sourceName: string): string {
   const spec = parse(yamlText) as Record<string, unknown>;
   const named = new Map<string, string>();
@@ -63,6 +66,7 @@ export function generateEngineApi(yamlText: string, sourceName: string): string 
     roots: [...named.keys()],
     named,
     opaque: OPAQUE,
+    openEnums: OPEN_ENUMS,
     lookup: (pointer) => resolvePointer(spec, pointer),
   });
 }

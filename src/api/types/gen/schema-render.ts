@@ -26,6 +26,8 @@ export interface RenderInput {
   named: Map<string, string>;
   /** Pointers not followed: typed as opaque JSON objects. */
   opaque: ReadonlySet<string>;
+  /** Pointers whose enum lists some values of an open set: typed as their plain type. */
+  openEnums: ReadonlySet<string>;
   lookup: (pointer: string) => Schema | undefined;
 }
 
@@ -88,7 +90,7 @@ export function render(o: RenderInput): string {
     if (s.$ref) return o.opaque.has(s.$ref) ? 'Record<string, unknown>' : nameOf(s.$ref);
     if (s !== s0) return typeOf(s, `${pointer}/allOf/0`, indent);
     if (isObject(s)) return objectLiteral(fieldsOf(s, pointer), indent);
-    if (s.enum && s.enum.every((v) => typeof v === 'string' || typeof v === 'number')) return s.enum.map((v) => JSON.stringify(v)).join(' | ');
+    if (s.enum && !o.openEnums.has(pointer) && s.enum.every((v) => typeof v === 'string' || typeof v === 'number')) return s.enum.map((v) => JSON.stringify(v)).join(' | ');
     switch (s.type) {
       case 'array': {
         const elem = typeOf(s.items ?? {}, `${pointer}/items`, indent);
@@ -97,7 +99,9 @@ export function render(o: RenderInput): string {
       case 'object': {
         const ap = s.additionalProperties;
         if (typeof ap !== 'object') return 'Record<string, unknown>';
-        const value = typeOf(ap, `${pointer}/additionalProperties`, indent);
+        // A bare `type: object` value is Go's struct{} (ExposedPorts) or interface{} (a volume's Status).
+        const bare = ap.type === 'object' && !ap.properties && !ap.additionalProperties && !ap.allOf;
+        const value = bare ? 'unknown' : typeOf(ap, `${pointer}/additionalProperties`, indent);
         return `Record<string, ${value}${ap['x-nullable'] === true ? ' | null' : ''}>`;
       }
       case 'string': return 'string';
