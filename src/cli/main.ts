@@ -10,6 +10,7 @@ import { registerContextCommands } from './commands/context.ts';
 import { registerLoginCommands } from './commands/login.ts';
 import { registerContainerCommands } from './commands/container.ts';
 import { registerImageCommands } from './commands/image.ts';
+import { registerNetworkCommands } from './commands/network.ts';
 import { registerContainerObserveCommands } from './commands/container-observe.ts';
 import { registerContainerFileCommands } from './commands/container-files.ts';
 
@@ -39,6 +40,7 @@ export function buildProgram(getEnv: () => CliEnv): Command {
   registerLoginCommands(program, getEnv);
   registerContainerCommands(program, getEnv);
   registerImageCommands(program, getEnv);
+  registerNetworkCommands(program, getEnv);
   registerContainerObserveCommands(program, getEnv);
   registerContainerFileCommands(program, getEnv);
   return program;

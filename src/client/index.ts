@@ -5,6 +5,7 @@ import { ApiClient, type ClientOptions } from './api-client.ts';
 import { SystemApi } from './system-api.ts';
 import { ImagesApi } from './images-api.ts';
 import { ContainersApi, ExecApi } from './containers-api.ts';
+import { NetworksApi } from './networks-api.ts';
 
 export interface BerthClient {
   api: ApiClient;
@@ -12,16 +13,18 @@ export interface BerthClient {
   images: ImagesApi;
   containers: ContainersApi;
   exec: ExecApi;
+  networks: NetworksApi;
 }
 
 export function createClient(opts: ClientOptions): BerthClient {
   const api = new ApiClient(opts);
-  return { api, system: new SystemApi(api), images: new ImagesApi(api), containers: new ContainersApi(api), exec: new ExecApi(api) };
+  return { api, system: new SystemApi(api), images: new ImagesApi(api), containers: new ContainersApi(api), exec: new ExecApi(api), networks: new NetworksApi(api) };
 }
 
 export { ApiClient } from './api-client.ts';
 export { ImagesApi, encodeRegistryAuth, jsonMessages } from './images-api.ts';
 export { ContainersApi } from './containers-api.ts';
+export { NetworksApi, type NetworkPruneReport } from './networks-api.ts';
 export type { ContainerSummary, CreateResponse } from './containers-api.ts';
 export type { ImageListOptions, PullOptions, PushOptions, ImportOptions } from './images-api.ts';
 export type { ClientOptions, RequestOptions } from './api-client.ts';
