@@ -90,23 +90,24 @@ interface Cidr { text: string; list: BlockList; family: 'ipv4' | 'ipv6'; address
 function parseCidr(s: string): Cidr {
   const [address = '', prefix = ''] = s.split('/');
   const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-  if (!isIP(address) || !/^\d+$/.test(prefix) || Number(prefix) > (family === 'ipv6' ? 128 : 32)) throw new Error(`invalid CIDR address: ${s}`);
+  if (!isIP(address) || !/^\d+$/.test(prefix) || Number(prefix) > (family === 'ipv6' ? 128 : 32)) throw new Error(`invalid subnet: invalid CIDR address: ${s}`);
   const list = new BlockList();
   list.addSubnet(address, Number(prefix), family);
   return { text: s, list, family, address };
 }
 
-/** Whether `ip` (an address, or a CIDR's address) lies in `subnet`. */
+/** Whether `ip` (an address, or a CIDR's address) lies in `subnet`; what does not parse lies nowhere. */
 function inSubnet(subnet: Cidr, ip: string): boolean {
   const address = ip.split('/')[0]!;
   const family = isIP(address) === 6 ? 'ipv6' : isIP(address) === 4 ? 'ipv4' : undefined;
-  if (!family) throw new Error(`cannot parse ${ip}`);
   return family === subnet.family && subnet.list.check(address, family);
 }
 
 /** docker's consolidateIpam: one IPAM config per subnet, each range, gateway and aux address in its subnet. */
 export function consolidateIpam(subnets: string[], ranges: string[], gateways: string[], aux: Record<string, string>): IPAMConfig[] {
   if (subnets.length < ranges.length || subnets.length < gateways.length) throw new Error('every ip-range or gateway must have a corresponding subnet');
+  // A lone subnet is the daemon's to check; docker parses them only to compare or match.
+  if (subnets.length < 2 && ranges.length + gateways.length + Object.keys(aux).length === 0) return subnets.map((s) => ({ Subnet: s }));
   const parsed = subnets.map(parseCidr);
   // Empty fields are left out, as Go's omitempty leaves them.
   const configs: IPAMConfig[] = parsed.map((s) => ({ Subnet: s.text }));

@@ -4,16 +4,17 @@ import type { Command } from 'commander';
 import type { CliEnv } from '../cli-env.ts';
 import type { Network } from '../../api/types/engine-api.ts';
 import { naturalCompare } from '../context/store.ts';
-import { collectFilter, filtersFromArgs } from '../filter-arg.ts';
+import { filtersFromArgs } from '../filter-arg.ts';
 import { formatRows } from '../format/index.ts';
 import { truncateId } from '../output.ts';
 import { noArgs } from './context-common.ts';
+import { filterFlag } from './network-manage.ts';
 import { LIST_FORMAT_HELP } from './image-common.ts';
 
 const NETWORK_TABLE = 'table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}';
 const NETWORK_HEADERS = {
   ID: 'NETWORK ID', Name: 'NAME', Driver: 'DRIVER', Scope: 'SCOPE', IPv4: 'IPV4', IPv6: 'IPV6', Internal: 'INTERNAL',
-  Labels: 'LABELS', CreatedAt: 'CREATED AT',
+  Labels: 'LABELS', CreatedAt: 'CREATED AT', Label: (name: string) => name,
 };
 
 interface ListFlags { filter?: string[]; format?: string; trunc?: boolean; quiet?: boolean }
@@ -25,7 +26,7 @@ export function addNetworkListCommand(parent: Command, getEnv: () => CliEnv): vo
     .usage('[OPTIONS]')
     .description('List networks')
     .argument('[args...]')
-    .option('-f, --filter <filter>', 'Provide filter values (e.g. "driver=bridge")', collectFilter)
+    .option('-f, --filter <filter>', 'Provide filter values (e.g. "driver=bridge")', (v: string, prev?: string[]) => filterFlag(cmd, '-f, --filter', v, prev))
     .option('--format <string>', LIST_FORMAT_HELP)
     .option('--no-trunc', 'Do not truncate the output')
     .option('-q, --quiet', 'Only display network IDs')

@@ -14,6 +14,14 @@ import { INSPECT_FORMAT_HELP } from './image-common.ts';
 const daemonMessage = (err: unknown) => `${err instanceof BerthError ? 'Error response from daemon: ' : ''}${(err as Error).message}`;
 const collectList = (value: string, previous: string[] = []) => [...previous, ...value.split(',')];
 
+/** docker's filter flag type: a value without `=` is a usage error at parse time. */
+export function filterFlag(cmd: Command, flag: string, value: string, previous?: string[]): string[] {
+  if (value.indexOf('=') <= 0) invalidFlagValue(cmd, flag, value, 'bad format of filter (expected name=value)');
+  return collectFilter(value, previous);
+}
+
+const INGRESS_WARNING = 'WARNING! Before removing the routing-mesh network, make sure all the nodes in your swarm run the same docker engine version. Otherwise, removal may not be effective and functionality of newly create ingress networks will be impaired.\nAre you sure you want to continue?';
+
 export function addNetworkRemoveCommand(parent: Command, getEnv: () => CliEnv): void {
   const cmd: Command = parent
     .command('rm')
@@ -29,6 +37,9 @@ export function addNetworkRemoveCommand(parent: Command, getEnv: () => CliEnv): 
       // One at a time, each printed as it goes; the errors on stderr, then status 1 (as docker).
       for (const name of args) {
         try {
+          // As docker: the routing mesh's network is removed only when confirmed.
+          const nw = await env.client().networks.inspect(name).catch(() => undefined);
+          if (nw?.Ingress && !(await confirm(env, INGRESS_WARNING))) continue;
           await env.client().networks.remove(name);
           env.out.write(`${name}\n`);
         } catch (err) {
@@ -37,7 +48,11 @@ export function addNetworkRemoveCommand(parent: Command, getEnv: () => CliEnv): 
           failed = true;
         }
       }
-      if (failed) throw new ExitCode(1);
+      if (failed) {
+        // docker's StatusError without a message.
+        env.err.write('exit status 1\n');
+        throw new ExitCode(1);
+      }
     });
 }
 
@@ -93,19 +108,19 @@ export function addNetworkConnectCommand(parent: Command, getEnv: () => CliEnv):
     });
 }
 
-/** What docker sends for `network connect`: every field, zero values included. */
+/** What docker sends for `network connect` (less the operational fields it sends empty). */
 export function endpointConfig(f: ConnectFlags): EndpointSettings {
   const driverOpts: Record<string, string> = {};
   for (const kv of f.driverOpt ?? []) {
     const eq = kv.indexOf('=');
     if (eq === -1) throw new Error('invalid key value pair format in driver options');
-    driverOpts[kv.slice(0, eq).trim().toLowerCase()] = kv.slice(eq + 1).trim();
+    driverOpts[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
   return {
     IPAMConfig: { ...(f.ip && { IPv4Address: f.ip }), ...(f.ip6 && { IPv6Address: f.ip6 }), ...(f.linkLocalIp?.length && { LinkLocalIPs: f.linkLocalIp }) },
     Links: f.link ?? null,
-    Aliases: f.alias ?? null,
-    DriverOpts: f.driverOpt?.length ? driverOpts : null,
+    Aliases: f.alias ?? [],
+    DriverOpts: driverOpts,
     GwPriority: f.gwPriority ?? 0,
   };
 }
@@ -131,7 +146,7 @@ export function addNetworkPruneCommand(parent: Command, getEnv: () => CliEnv): v
     .usage('[OPTIONS]')
     .description('Remove all unused networks')
     .argument('[args...]')
-    .option('--filter <filter>', 'Provide filter values (e.g. "until=<timestamp>")', collectFilter)
+    .option('--filter <filter>', 'Provide filter values (e.g. "until=<timestamp>")', (v: string, prev?: string[]) => filterFlag(cmd, '--filter', v, prev))
     .option('-f, --force', 'Do not prompt for confirmation')
     .action(async (args: string[], flags: { filter?: string[]; force?: boolean }) => {
       noArgs(cmd, args);
