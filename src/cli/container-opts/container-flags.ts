@@ -8,6 +8,8 @@ import { parseCpus, parseGoDurationNs, parseGoInt, parseUlimit, ramInBytes, type
 import { acceptGoBools } from './go-bools.ts';
 import { validateAttach, validateDeviceCgroupRule, validateEnv, validateExtraHost, validateIp, validateLabel, validateLink, validateSysctl } from './flag-validators.ts';
 import { parseNetworkOpt, type NetworkAttachment } from './network-opts.ts';
+import { parseMountOpt } from './mount-opt.ts';
+import type { Mount } from '../../api/types/engine-api.ts';
 
 type Parse = (value: string) => unknown;
 
@@ -71,6 +73,7 @@ const FLAGS: [string, string, { list: boolean; validate: Parse } | 'bool'][] = [
   ['--memory-reservation <bytes>', 'Memory soft limit', scalar(ramInBytes)],
   ['--memory-swap <bytes>', "Swap limit equal to memory plus swap: '-1' to enable unlimited swap", scalar(swapBytes)],
   ['--memory-swappiness <int>', 'Tune container memory swappiness (0 to 100) (default -1)', scalar((v) => parseGoInt(v))],
+  ['--mount <mount>', 'Attach a filesystem mount to the container', list(parseMountOpt)],
   ['--network <network>', 'Connect a container to a network', list(parseNetworkOpt)],
   ['--network-alias <list>', 'Add network-scoped alias for the container', list()],
   ['--no-healthcheck', 'Disable any container-specified HEALTHCHECK', 'bool'],
@@ -153,7 +156,7 @@ export interface ContainerFlags {
   healthInterval?: number; healthRetries?: number; healthStartInterval?: number; healthStartPeriod?: number;
   healthTimeout?: number; hostname?: string; init?: boolean; interactive?: boolean; ip?: string; ip6?: string; ipc?: string;
   isolation?: string; label?: string[]; labelFile?: string[]; link?: string[]; logDriver?: string; logOpt?: string[];
-  macAddress?: string; memory?: number; memoryReservation?: number; memorySwap?: number; memorySwappiness?: number;
+  macAddress?: string; memory?: number; mount?: Mount[]; memoryReservation?: number; memorySwap?: number; memorySwappiness?: number;
   network?: NetworkAttachment[]; networkAlias?: string[]; healthcheck?: boolean; oomKillDisable?: boolean; oomScoreAdj?: number;
   pid?: string; pidsLimit?: number; platform?: string; privileged?: boolean; publish?: string[]; publishAll?: boolean;
   pull?: string; quiet?: boolean; readOnly?: boolean; restart?: string; rm?: boolean; runtime?: string;
