@@ -8,7 +8,7 @@ import { parseGoInt } from '../container-opts/go-values.ts';
 import { confirm } from '../prompt.ts';
 import { ExitCode } from '../exit-code.ts';
 import { exactArgs, invalidFlagValue, noArgs, usageError } from './context-common.ts';
-import { printInspect } from './context-output.ts';
+import { fetchRaw, printInspected } from './inspect.ts';
 import { INSPECT_FORMAT_HELP } from './image-common.ts';
 
 const daemonMessage = (err: unknown) => `${err instanceof BerthError ? 'Error response from daemon: ' : ''}${(err as Error).message}`;
@@ -67,17 +67,9 @@ export function addNetworkInspectCommand(parent: Command, getEnv: () => CliEnv):
     .action(async (args: string[], flags: { format?: string; verbose?: boolean }) => {
       if (args.length < 1) usageError(cmd, 'requires at least 1 argument', 'See');
       const env = getEnv();
-      const found: unknown[] = [];
-      const errors: Error[] = [];
-      for (const name of args) {
-        try {
-          found.push(await env.client().networks.inspect(name, { verbose: flags.verbose === true }));
-        } catch (err) {
-          if (!(err instanceof BerthError)) throw err;
-          errors.push(new Error(daemonMessage(err)));
-        }
-      }
-      printInspect(env.out, found as never[], flags.format, errors);
+      // The daemon's own JSON, re-indented, as docker prints it.
+      const query = { verbose: flags.verbose ? 'true' : undefined };
+      await printInspected(env, args, flags.format, (name) => fetchRaw(env, `/networks/${encodeURIComponent(name)}`, query));
     });
 }
 
