@@ -66,6 +66,7 @@ const FLAGS: [string, string, { list: boolean; validate: Parse } | 'bool'][] = [
   ['-l, --label <list>', 'Set meta data on a container', list(validateLabel)],
   ['--label-file <list>', 'Read in a line delimited file of labels', list()],
   ['--link <list>', 'Add link to another container', list(validateLink)],
+  ['--link-local-ip <list>', 'Container IPv4/IPv6 link-local addresses', list()],
   ['--log-driver <string>', 'Logging driver for the container', scalar(String)],
   ['--log-opt <list>', 'Log driver options', list()],
   ['--mac-address <string>', 'Container MAC address (e.g., 92:d0:c6:0a:29:33)', scalar(String)],
@@ -155,7 +156,7 @@ export interface ContainerFlags {
   healthOnFailure?: string;
   healthInterval?: number; healthRetries?: number; healthStartInterval?: number; healthStartPeriod?: number;
   healthTimeout?: number; hostname?: string; init?: boolean; interactive?: boolean; ip?: string; ip6?: string; ipc?: string;
-  isolation?: string; label?: string[]; labelFile?: string[]; link?: string[]; logDriver?: string; logOpt?: string[];
+  isolation?: string; label?: string[]; labelFile?: string[]; link?: string[]; linkLocalIp?: string[]; logDriver?: string; logOpt?: string[];
   macAddress?: string; memory?: number; mount?: Mount[]; memoryReservation?: number; memorySwap?: number; memorySwappiness?: number;
   network?: NetworkAttachment[]; networkAlias?: string[]; healthcheck?: boolean; oomKillDisable?: boolean; oomScoreAdj?: number;
   pid?: string; pidsLimit?: number; platform?: string; privileged?: boolean; publish?: string[]; publishAll?: boolean;
