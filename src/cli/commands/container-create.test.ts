@@ -75,6 +75,9 @@ const CASES: string[][] = [
     '--volumes-from', 'abc', '--publish-all', '--isolation', 'default', '--volume-driver', 'local', 'busybox', 'true'],
   ['-p', 'published=8080,target=80', '-p', '1.2.3.4::90/sctp', '--network', 'mynet', '--link', 'a:b', '--network-alias', 'z', 'busybox', 'true'],
   ['-a', 'stdin', '-a', 'stderr', '-i', '--init=false', '--rm=false', '--privileged=true', '--network', 'host', '--network', 'none', 'busybox', 'true'],
+  ['--mount', 'type=bind,src=/tmp,dst=/b,ro,bind-propagation=rslave', '--mount', 'type=volume,src=vol1,target=/v,volume-nocopy,volume-opt=o=bind,volume-label=l=1',
+    '--mount', 'type=tmpfs,target=/t,tmpfs-size=1m,tmpfs-mode=1777', '--mount', 'target=/anon2', '--network', 'mynet', '--ip6', 'fd00::9',
+    '--link-local-ip', '169.254.1.1', 'busybox', 'true'],
   ['--health-retries', '2', '--platform', 'linux/amd64', '--pull', 'never', '--stop-timeout', '0', '--memory-swap', '-1', '-m', '1g', 'busybox', 'true'],
 ];
 
@@ -101,6 +104,7 @@ test('refused flags read and exit as docker', { skip }, async () => {
     ['run', '--pull', 'bad', 'busybox'], ['run', '-d', '-a', 'stdout', 'busybox'], ['run', '--rm=maybe', 'busybox'], ['create'], ['run'],
     ['run', '--network', 'name=', 'busybox'], ['run', '--add-host', 'bad', 'busybox'], ['run', '-it', 'busybox', 'true'],
     ['run', '--rm', '--pull', 'never', 'nope', 'true'], ['create', '--pull', 'never', 'nope'], ['run', '--network', 'host', '--network-alias', 'x', 'busybox'],
+    ['run', '--mount', 'type=bind,src=/tmp', 'busybox'], ['run', '--mount', 'type=volume,target=/x,bind-propagation=shared', 'busybox'],
     ['run', '--nope', 'busybox'], ['run', '-x', 'busybox'], ['run', '--name'], ['container', 'stop', '--nope', 'x'], ['inspect', '--bad', 'x'],
     // The daemon refuses the start: 127 for a missing command, and berth must not hang on the attach it had open.
     ['run', '--rm', 'busybox', 'no-such-command'], ['run', '-i', 'busybox', '--no-such-flag'],
