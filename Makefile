@@ -2,13 +2,17 @@
 SHELL := /bin/bash
 export PATH := /usr/local/bin:$(PATH)
 
-.PHONY: setup build test test-faults demo demo-stop typecheck clean bench
+.PHONY: setup build test test-faults demo demo-stop typecheck clean bench engine-api-types
 
 setup:
 	scripts/setup
 
 build:
 	npx tsc -p tsconfig.json && node scripts/build-stamp.mjs
+
+## engine-api-types: regenerate src/api/types/engine-api.ts from reference/engine-api/swagger.yaml
+engine-api-types:
+	node src/api/types/gen/write-engine-api.ts
 
 typecheck:
 	npx tsc -p tsconfig.json --noEmit

@@ -11,6 +11,7 @@ import { registerLoginCommands } from './commands/login.ts';
 import { registerContainerCommands } from './commands/container.ts';
 import { registerImageCommands } from './commands/image.ts';
 import { registerVolumeCommands } from './commands/volume.ts';
+import { registerNetworkCommands } from './commands/network.ts';
 import { registerContainerObserveCommands } from './commands/container-observe.ts';
 import { registerContainerFileCommands } from './commands/container-files.ts';
 
@@ -41,6 +42,7 @@ export function buildProgram(getEnv: () => CliEnv): Command {
   registerContainerCommands(program, getEnv);
   registerImageCommands(program, getEnv);
   registerVolumeCommands(program, getEnv);
+  registerNetworkCommands(program, getEnv);
   registerContainerObserveCommands(program, getEnv);
   registerContainerFileCommands(program, getEnv);
   return program;

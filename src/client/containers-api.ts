@@ -6,6 +6,8 @@ import { readText } from './api-client.ts';
 import { createInterface } from 'node:readline';
 import { decodePathStat, PATH_STAT_HEADER, type PathStat } from '../api/types/path-stat.ts';
 import { BerthError, statusOfKind } from '../api/types/errors.ts';
+import { versionLessThan } from '../api/types/version.ts';
+import type { ContainerCreateRequest } from '../api/types/engine-api.ts';
 
 export interface CreateResponse {
   Id: string;
@@ -52,8 +54,17 @@ export class ContainersApi {
   constructor(client: ApiClient) {
     this.#c = client;
   }
-  create(body: Record<string, unknown>, name?: string): Promise<CreateResponse> {
+  async create(body: Record<string, unknown>, name?: string): Promise<CreateResponse> {
+    await this.#checkCreate(body);
     return this.#c.json('POST', '/containers/create', { query: { name }, body });
+  }
+  /** As the docker client: a MAC address per endpoint is API 1.44's; older daemons would drop it. */
+  async #checkCreate(body: Record<string, unknown>): Promise<void> {
+    const version = await this.#c.negotiate();
+    const endpoints = Object.values((body as ContainerCreateRequest).NetworkingConfig?.EndpointsConfig ?? {});
+    if (versionLessThan(version, '1.44') && endpoints.some((e) => e?.MacAddress)) {
+      throw new Error(`"specify mac-address per network" requires API version 1.44, but the Docker daemon API version is ${version}`);
+    }
   }
   async start(id: string): Promise<void> {
     (await this.#c.request('POST', `/containers/${encodeURIComponent(id)}/start`)).resume();
@@ -135,7 +146,8 @@ export class ContainersApi {
   // Added for inspect, restart, rename, pause, update, prune, attach and TTY resizing.
 
   /** POST /containers/create with a name and a platform ("os/arch[/variant]") when given. */
-  createWithOptions(body: Record<string, unknown>, opts: { name?: string | undefined; platform?: string | undefined }): Promise<CreateResponse> {
+  async createWithOptions(body: Record<string, unknown>, opts: { name?: string | undefined; platform?: string | undefined }): Promise<CreateResponse> {
+    await this.#checkCreate(body);
     return this.#c.json('POST', '/containers/create', { query: { name: opts.name || undefined, platform: opts.platform || undefined }, body });
   }
   /** GET /containers/{id}/json as the daemon sent it (with SizeRw and SizeRootFs when asked). */

@@ -120,7 +120,7 @@ export function encodeRegistryAuth(auth: AuthConfig = {}): string {
 const authHeader = (auth: AuthConfig | undefined) => ({ 'X-Registry-Auth': encodeRegistryAuth(auth) });
 
 /** filters.Args.ToJSON: `{"key":{"value":true}}`, omitted when empty. */
-function encodeFilters(filters: Record<string, string[]> | undefined): string | undefined {
+export function encodeFilters(filters: Record<string, string[]> | undefined): string | undefined {
   const entries = Object.entries(filters ?? {}).filter(([, v]) => v.length);
   if (!entries.length) return undefined;
   return JSON.stringify(Object.fromEntries(entries.map(([k, vs]) => [k, Object.fromEntries(vs.map((v) => [v, true]))])));

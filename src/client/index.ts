@@ -6,6 +6,7 @@ import { SystemApi } from './system-api.ts';
 import { ImagesApi } from './images-api.ts';
 import { ContainersApi, ExecApi } from './containers-api.ts';
 import { VolumesApi } from './volumes-api.ts';
+import { NetworksApi } from './networks-api.ts';
 
 export interface BerthClient {
   api: ApiClient;
@@ -14,11 +15,15 @@ export interface BerthClient {
   containers: ContainersApi;
   exec: ExecApi;
   volumes: VolumesApi;
+  networks: NetworksApi;
 }
 
 export function createClient(opts: ClientOptions): BerthClient {
   const api = new ApiClient(opts);
-  return { api, system: new SystemApi(api), images: new ImagesApi(api), containers: new ContainersApi(api), exec: new ExecApi(api), volumes: new VolumesApi(api) };
+  return {
+    api, system: new SystemApi(api), images: new ImagesApi(api), containers: new ContainersApi(api), exec: new ExecApi(api),
+    volumes: new VolumesApi(api), networks: new NetworksApi(api),
+  };
 }
 
 export { ApiClient } from './api-client.ts';
@@ -26,6 +31,7 @@ export { ImagesApi, encodeRegistryAuth, jsonMessages } from './images-api.ts';
 export { ContainersApi } from './containers-api.ts';
 export { VolumesApi } from './volumes-api.ts';
 export type { Volume, VolumeCreateOptions } from './volumes-api.ts';
+export { NetworksApi, type NetworkPruneReport } from './networks-api.ts';
 export type { ContainerSummary, CreateResponse } from './containers-api.ts';
 export type { ImageListOptions, PullOptions, PushOptions, ImportOptions } from './images-api.ts';
 export type { ClientOptions, RequestOptions } from './api-client.ts';

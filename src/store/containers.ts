@@ -2,6 +2,7 @@
 // runtime (runc behind conmon) is the truth about a running process; this table is what
 // berthd acknowledged, and what it re-adopts from after a restart.
 import type { Database } from './database.ts';
+import type { ContainerConfig, HostConfig } from '../api/types/engine-api.ts';
 
 /** One probe's result, as State.Health.Log shows it. */
 export interface HealthLogEntry {
@@ -58,8 +59,8 @@ export interface ContainerRow {
   imageId: string;
   image: string;
   created: string;
-  config: Record<string, unknown>;
-  hostConfig: Record<string, unknown>;
+  config: ContainerConfig;
+  hostConfig: HostConfig;
   status: ContainerStatus;
   pid: number;
   conmonPid: number;
@@ -87,8 +88,8 @@ function fromRow(r: Row): ContainerRow {
     imageId: r.image_id as string,
     image: r.image as string,
     created: r.created as string,
-    config: JSON.parse(r.config as string) as Record<string, unknown>,
-    hostConfig: JSON.parse(r.host_config as string) as Record<string, unknown>,
+    config: JSON.parse(r.config as string) as ContainerConfig,
+    hostConfig: JSON.parse(r.host_config as string) as HostConfig,
     status: r.status as ContainerStatus,
     pid: Number(r.pid),
     conmonPid: Number(r.conmon_pid),

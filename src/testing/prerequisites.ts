@@ -52,7 +52,6 @@ const PREREQUISITES = {
   sshd: { what: `sshd and ssh-keygen (${SSHD}, /usr/bin/ssh-keygen)`, present: () => existsSync(SSHD) && existsSync('/usr/bin/ssh-keygen'), get: `${SETUP} (Debian packages openssh-server, openssh-client)` },
   'docker-py': { what: "docker-py (`/usr/bin/python3 -c 'import docker'`)", present: () => spawnSync('/usr/bin/python3', ['-c', 'import docker'], { stdio: 'ignore' }).status === 0, get: `${SETUP} (Debian package python3-docker)` },
   nft: { what: 'nft (`nft` on PATH: published ports and network isolation)', present: () => onPath('nft'), get: `${SETUP} (Debian package nftables)` },
-  ip: { what: 'ip (`ip` on PATH: namespaces, veths, bridges)', present: () => onPath('ip'), get: `${SETUP} (Debian package iproute2)` },
   'docker-compose': { what: 'docker-compose 1.29 (`docker-compose` on PATH)', present: () => onPath('docker-compose'), get: `${SETUP} (Debian package docker-compose)` },
 } satisfies Record<string, Prerequisite>;
 

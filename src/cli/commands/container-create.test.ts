@@ -77,6 +77,9 @@ const CASES: string[][] = [
   ['-a', 'stdin', '-a', 'stderr', '-i', '--init=false', '--rm=false', '--privileged=true', '--network', 'host', '--network', 'none', 'busybox', 'true'],
   ['--mount', 'type=bind,src=@/,dst=/w,ro,bind-propagation=rslave', '--mount', 'type=volume,src=mv,dst=/v,volume-nocopy,volume-label=a=b,volume-opt=type=tmpfs,volume-opt=device=tmpfs',
     '--mount', 'type=tmpfs,dst=/t,tmpfs-size=1m,tmpfs-mode=1777', '--mount', 'dst=/anonvol,readonly=true', '--mount', '"type=bind","src=@/","dst=/q"', 'busybox', 'true'],
+  ['--mount', 'type=bind,src=/tmp,dst=/b,ro,bind-propagation=rslave', '--mount', 'type=volume,src=vol1,target=/v,volume-nocopy,volume-opt=o=bind,volume-label=l=1',
+    '--mount', 'type=tmpfs,target=/t,tmpfs-size=1m,tmpfs-mode=1777', '--mount', 'target=/anon2', '--network', 'mynet', '--ip6', 'fd00::9',
+    '--link-local-ip', '169.254.1.1', 'busybox', 'true'],
   ['--health-retries', '2', '--platform', 'linux/amd64', '--pull', 'never', '--stop-timeout', '0', '--memory-swap', '-1', '-m', '1g', 'busybox', 'true'],
 ];
 
@@ -106,6 +109,7 @@ test('refused flags read and exit as docker', { skip }, async () => {
     ['run', '--mount', 'type=bind', 'busybox'], ['run', '--mount', 'foo', 'busybox'], ['run', '--mount', 'type=tmpfs,dst=/x,volume-nocopy', 'busybox'],
     ['run', '--mount', 'dst=/x,tmpfs-size=1m', 'busybox'], ['run', '--mount', 'type=tmpfs,dst=/x,tmpfs-size=x', 'busybox'], ['run', '--mount', 'dst=/x,bogus=1', 'busybox'],
     ['run', '--mount', 'dst=/x,ro=maybe', 'busybox'],
+    ['run', '--mount', 'type=bind,src=/tmp', 'busybox'], ['run', '--mount', 'type=volume,target=/x,bind-propagation=shared', 'busybox'],
     ['run', '--nope', 'busybox'], ['run', '-x', 'busybox'], ['run', '--name'], ['container', 'stop', '--nope', 'x'], ['inspect', '--bad', 'x'],
     // The daemon refuses the start: 127 for a missing command, and berth must not hang on the attach it had open.
     ['run', '--rm', 'busybox', 'no-such-command'], ['run', '-i', 'busybox', '--no-such-flag'],

@@ -2,6 +2,7 @@
 // each container's name as given on success, the daemon's errors after the run.
 import { Option, type Command } from 'commander';
 import type { CliEnv } from '../cli-env.ts';
+import type { PortBinding, PortMap } from '../../api/types/engine-api.ts';
 import { BerthError } from '../../api/types/errors.ts';
 import { naturalCompare } from '../context/store.ts';
 import { collectFilter, filtersFromArgs } from '../filter-arg.ts';
@@ -102,11 +103,9 @@ export function addPortCommand(parent: Command, getEnv: () => CliEnv): void {
     });
 }
 
-type PortMap = Record<string, { HostIp: string; HostPort: string }[] | null>;
-
 /** docker port's lines: every mapping as "80/tcp -> 0.0.0.0:8080", or one port's host addresses; naturally sorted. */
 export function portMappings(ports: PortMap, container: string, wanted?: string): string[] {
-  const hostPort = (b: { HostIp: string; HostPort: string }) => (b.HostIp.includes(':') ? `[${b.HostIp}]:${b.HostPort}` : `${b.HostIp}:${b.HostPort}`);
+  const hostPort = ({ HostIp: ip = '', HostPort: port = '' }: PortBinding) => (ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`);
   if (wanted === undefined) {
     return Object.entries(ports).flatMap(([from, frontends]) => (frontends ?? []).map((b) => `${from} -> ${hostPort(b)}`)).sort(naturalCompare);
   }

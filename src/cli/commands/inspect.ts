@@ -16,7 +16,7 @@ const TYPES = ['config', 'container', 'image', 'network', 'node', 'plugin', 'sec
 interface Found { raw: string; value: unknown }
 
 /** Fetches one object's JSON: its raw text and its parsed value. */
-async function fetchRaw(env: CliEnv, path: string, query: Record<string, string | boolean | undefined> = {}): Promise<Found> {
+export async function fetchRaw(env: CliEnv, path: string, query: Record<string, string | boolean | undefined> = {}): Promise<Found> {
   const raw = await readText(await env.client().api.request('GET', path, { query }));
   return { raw, value: JSON.parse(raw) };
 }

@@ -9,6 +9,7 @@ import { acceptGoBools } from './go-bools.ts';
 import { validateAttach, validateDeviceCgroupRule, validateEnv, validateExtraHost, validateIp, validateLabel, validateLink, validateSysctl } from './flag-validators.ts';
 import { parseNetworkOpt, type NetworkAttachment } from './network-opts.ts';
 import { parseMountOpt } from './mount-opt.ts';
+import type { Mount } from '../../api/types/engine-api.ts';
 
 type Parse = (value: string) => unknown;
 
@@ -65,6 +66,7 @@ const FLAGS: [string, string, { list: boolean; validate: Parse } | 'bool'][] = [
   ['-l, --label <list>', 'Set meta data on a container', list(validateLabel)],
   ['--label-file <list>', 'Read in a line delimited file of labels', list()],
   ['--link <list>', 'Add link to another container', list(validateLink)],
+  ['--link-local-ip <list>', 'Container IPv4/IPv6 link-local addresses', list()],
   ['--log-driver <string>', 'Logging driver for the container', scalar(String)],
   ['--log-opt <list>', 'Log driver options', list()],
   ['--mac-address <string>', 'Container MAC address (e.g., 92:d0:c6:0a:29:33)', scalar(String)],
@@ -154,8 +156,8 @@ export interface ContainerFlags {
   healthOnFailure?: string;
   healthInterval?: number; healthRetries?: number; healthStartInterval?: number; healthStartPeriod?: number;
   healthTimeout?: number; hostname?: string; init?: boolean; interactive?: boolean; ip?: string; ip6?: string; ipc?: string;
-  isolation?: string; label?: string[]; labelFile?: string[]; link?: string[]; logDriver?: string; logOpt?: string[];
-  macAddress?: string; memory?: number; mount?: Record<string, unknown>[]; memoryReservation?: number; memorySwap?: number; memorySwappiness?: number;
+  isolation?: string; label?: string[]; labelFile?: string[]; link?: string[]; linkLocalIp?: string[]; logDriver?: string; logOpt?: string[];
+  macAddress?: string; memory?: number; mount?: Mount[]; memoryReservation?: number; memorySwap?: number; memorySwappiness?: number;
   network?: NetworkAttachment[]; networkAlias?: string[]; healthcheck?: boolean; oomKillDisable?: boolean; oomScoreAdj?: number;
   pid?: string; pidsLimit?: number; platform?: string; privileged?: boolean; publish?: string[]; publishAll?: boolean;
   pull?: string; quiet?: boolean; readOnly?: boolean; restart?: string; rm?: boolean; runtime?: string;

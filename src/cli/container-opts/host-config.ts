@@ -120,6 +120,7 @@ export function buildHostConfig(
     SecurityOpt: security.opts,
     ...(nonEmpty(storage) && { StorageOpt: sortedMap(storage) }),
     ...(nonEmpty(tmpfs) && { Tmpfs: sortedMap(tmpfs) }),
+    ...(f.mount?.length && { Mounts: f.mount }),
     UTSMode: f.uts ?? '',
     UsernsMode: f.userns ?? '',
     ShmSize: f.shmSize ?? 0,

@@ -1,94 +1,118 @@
-// --mount, as the docker CLI's opts.MountOpt reads it: one CSV record of key=value fields
-// (type defaults to volume), checked as it is read, with docker's error texts.
-import { resolve } from 'node:path';
-import { ramInBytes } from './go-values.ts';
+// --mount type=...,source=...,target=...[,option...]: docker's CSV syntax turned into the API's
+// Mount, with docker's defaults (a volume when no type is given) and its error texts.
+import type { BindOptions, Mount, MountType, VolumeOptions } from '../../api/types/engine-api.ts';
+import { parseGoBool, ramInBytes } from './go-values.ts';
 
-type Json = Record<string, any>; // the API's Mount object, built field by field
+/** Keys that stand alone and mean "true". */
+const BARE = new Set(['readonly', 'ro', 'volume-nocopy', 'bind-nonrecursive']);
 
-/** One record of Go's encoding/csv: commas split fields, a field in double quotes may hold commas
- * and "" for a quote. */
-export function csvFields(line: string): string[] {
+export function parseMountOpt(value: string): Mount {
+  const m: Mount = { Type: 'volume' };
+  const bind = (): BindOptions => (m.BindOptions ??= {});
+  // docker makes DriverConfig with VolumeOptions, so an empty one goes out with any volume-* key.
+  const volume = (): VolumeOptions => (m.VolumeOptions ??= { DriverConfig: {} });
+  const bool = (key: string, v: string): boolean => {
+    try {
+      return parseGoBool(v);
+    } catch {
+      throw new Error(`invalid value for ${key}: ${v}`);
+    }
+  };
+  let recursive = '';
+  for (const field of csvFields(value)) {
+    const eq = field.indexOf('=');
+    const key = (eq === -1 ? field : field.slice(0, eq)).toLowerCase();
+    if (eq === -1 && !BARE.has(key)) throw new Error(`invalid field '${field}' must be a key=value pair`);
+    const v = eq === -1 ? 'true' : field.slice(eq + 1);
+    switch (key) {
+      case 'type': m.Type = v.toLowerCase() as MountType; break;
+      case 'source': case 'src': m.Source = v; break;
+      case 'target': case 'dst': case 'destination': m.Target = v; break;
+      case 'readonly': case 'ro': m.ReadOnly = bool(key, v); break;
+      case 'consistency': m.Consistency = v; break;
+      case 'bind-propagation': bind().Propagation = v.toLowerCase() as BindOptions['Propagation']; break;
+      case 'bind-nonrecursive': bind().NonRecursive = bool(key, v); break;
+      case 'bind-recursive': recursive = v; bind(); break;
+      case 'volume-subpath': volume().Subpath = v; break;
+      case 'volume-nocopy': volume().NoCopy = bool(key, v); break;
+      case 'volume-label': volume().Labels = { ...volume().Labels, ...pair(v) }; break;
+      case 'volume-driver': volume().DriverConfig!.Name = v; break;
+      case 'volume-opt': volume().DriverConfig!.Options = { ...volume().DriverConfig!.Options, ...pair(v) }; break;
+      case 'image-subpath': m.ImageOptions = { ...m.ImageOptions, Subpath: v }; break;
+      case 'tmpfs-size': (m.TmpfsOptions ??= {}).SizeBytes = sizeOf(key, v); break;
+      case 'tmpfs-mode': (m.TmpfsOptions ??= {}).Mode = modeOf(key, v); break;
+      default: throw new Error(`unexpected key '${key}' in '${field}'`);
+    }
+  }
+  if (recursive) applyRecursive(m, recursive);
+  // Go's omitempty: a false flag is not sent.
+  if (m.ReadOnly === false) delete m.ReadOnly;
+  if (m.VolumeOptions?.NoCopy === false) delete m.VolumeOptions.NoCopy;
+  if (m.BindOptions?.NonRecursive === false) delete m.BindOptions.NonRecursive;
+  if (!m.Target) throw new Error('target is required');
+  for (const [options, type, prefix] of [[m.BindOptions, 'bind', 'bind'], [m.VolumeOptions, 'volume', 'volume'], [m.TmpfsOptions, 'tmpfs', 'tmpfs'], [m.ImageOptions, 'image', 'image']] as const) {
+    if (options && m.Type !== type) throw new Error(`cannot mix '${prefix}-*' options with mount type '${m.Type}'`);
+  }
+  return m;
+}
+
+/** bind-recursive=enabled|disabled|writable|readonly, checked against the other keys as docker does. */
+function applyRecursive(m: Mount, mode: string): void {
+  const b = m.BindOptions!;
+  switch (mode) {
+    case 'enabled': break;
+    case 'disabled': b.NonRecursive = true; break;
+    case 'writable': b.ReadOnlyNonRecursive = true; break;
+    case 'readonly': b.ReadOnlyForceRecursive = true; break;
+    default: throw new Error(`invalid value for bind-recursive: ${mode} (must be "enabled", "disabled", "writable", or "readonly")`);
+  }
+  if ((mode === 'writable' || mode === 'readonly') && !m.ReadOnly) throw new Error(`option 'bind-recursive=${mode}' requires 'readonly' to be specified in conjunction`);
+  if (mode === 'readonly' && b.Propagation !== 'rprivate') throw new Error(`option 'bind-recursive=readonly' requires 'bind-propagation=rprivate' to be specified in conjunction`);
+}
+
+function pair(kv: string): Record<string, string> {
+  const eq = kv.indexOf('=');
+  return eq === -1 ? { [kv]: '' } : { [kv.slice(0, eq)]: kv.slice(eq + 1) };
+}
+
+function sizeOf(key: string, v: string): number {
+  try {
+    return ramInBytes(v);
+  } catch {
+    throw new Error(`invalid value for ${key}: ${v}`);
+  }
+}
+
+/** An octal permission (strconv.ParseUint(v, 8, 32)). */
+function modeOf(key: string, v: string): number {
+  if (!/^[0-7]+$/.test(v) || parseInt(v, 8) > 0xffffffff) throw new Error(`invalid value for ${key}: ${v}`);
+  return parseInt(v, 8);
+}
+
+/** One line of Go's encoding/csv: fields split at commas, a quoted field may hold commas and "". */
+function csvFields(line: string): string[] {
+  if (line === '') throw new Error('EOF');
   const out: string[] = [];
   let i = 0;
   for (;;) {
     let field = '';
     if (line[i] === '"') {
-      i++;
-      for (;;) {
-        if (i >= line.length) throw new Error(`parse error on line 1, column ${i}: extraneous or missing " in quoted-field`);
-        if (line[i] === '"' && line[i + 1] === '"') (field += '"'), (i += 2);
+      for (i++; i < line.length; i++) {
+        if (line[i] === '"' && line[i + 1] === '"') field += line[i++];
         else if (line[i] === '"') break;
-        else field += line[i++];
+        else field += line[i];
       }
+      if (i >= line.length) throw new Error(`parse error on line 1, column ${line.length + 1}: extraneous or missing " in quoted-field`);
       i++;
-    } else while (i < line.length && line[i] !== ',') field += line[i++];
+    } else {
+      const end = line.indexOf(',', i);
+      field = line.slice(i, end === -1 ? undefined : end);
+      if (field.includes('"')) throw new Error(`parse error on line 1, column ${i + field.indexOf('"') + 1}: bare " in non-quoted-field`);
+      i = end === -1 ? line.length : end;
+    }
     out.push(field);
     if (i >= line.length) return out;
-    i++; // the comma
+    if (line[i] !== ',') throw new Error(`parse error on line 1, column ${i + 1}: extraneous or missing " in quoted-field`);
+    i++;
   }
-}
-
-const goBool = (key: string, val: string): boolean => {
-  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(val)) return true;
-  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(val)) return false;
-  throw new Error(`invalid value for ${key}: ${val}`);
-};
-
-const setOnMap = (m: Record<string, string>, val: string) => {
-  const eq = val.indexOf('=');
-  if (eq < 0) m[val] = '';
-  else m[val.slice(0, eq)] = val.slice(eq + 1);
-};
-
-export function parseMountOpt(value: string): Json {
-  const mount: Json = { Type: 'volume' };
-  const volume = (): Json => (mount.VolumeOptions ??= {});
-  const bind = (): Json => (mount.BindOptions ??= {});
-  const tmpfs = (): Json => (mount.TmpfsOptions ??= {});
-  for (const field of csvFields(value)) {
-    const eq = field.indexOf('=');
-    const key = (eq < 0 ? field : field.slice(0, eq)).toLowerCase();
-    const val = eq < 0 ? '' : field.slice(eq + 1);
-    if (eq < 0) {
-      if (key === 'readonly' || key === 'ro') mount.ReadOnly = true;
-      else if (key === 'volume-nocopy') volume().NoCopy = true;
-      else if (key === 'bind-nonrecursive') bind().NonRecursive = true;
-      else throw new Error(`invalid field '${field}' must be a key=value pair`);
-      continue;
-    }
-    if (key === 'type') mount.Type = val.toLowerCase();
-    else if (key === 'source' || key === 'src') mount.Source = val === '.' || val.startsWith('./') ? resolve(val) : val;
-    else if (key === 'target' || key === 'dst' || key === 'destination') mount.Target = val;
-    else if (key === 'readonly' || key === 'ro') mount.ReadOnly = goBool(key, val);
-    else if (key === 'consistency') mount.Consistency = val.toLowerCase();
-    else if (key === 'bind-propagation') bind().Propagation = val.toLowerCase();
-    else if (key === 'bind-nonrecursive') bind().NonRecursive = goBool(key, val);
-    else if (key === 'volume-subpath') volume().Subpath = val;
-    else if (key === 'volume-nocopy') volume().NoCopy = goBool('volume-nocopy', val);
-    else if (key === 'volume-label') setOnMap((volume().Labels ??= {}), val);
-    else if (key === 'volume-driver') (volume().DriverConfig ??= {}).Name = val;
-    else if (key === 'volume-opt') setOnMap(((volume().DriverConfig ??= {}).Options ??= {}), val);
-    else if (key === 'tmpfs-size') tmpfs().SizeBytes = sized(key, val);
-    else if (key === 'tmpfs-mode') tmpfs().Mode = octal(key, val);
-    else throw new Error(`unexpected key '${key}' in '${field}'`);
-  }
-  if (!mount.Type) throw new Error('type is required');
-  if (!mount.Target) throw new Error('target is required');
-  for (const [opts, kind, type] of [['VolumeOptions', 'volume', 'volume'], ['BindOptions', 'bind', 'bind'], ['TmpfsOptions', 'tmpfs', 'tmpfs']]) {
-    if (mount[opts!] && mount.Type !== type) throw new Error(`cannot mix '${kind}-*' options with mount type '${mount.Type}'`);
-  }
-  return mount;
-}
-
-function sized(key: string, val: string): number {
-  try {
-    return ramInBytes(val);
-  } catch {
-    throw new Error(`invalid value for ${key}: ${val}`);
-  }
-}
-
-function octal(key: string, val: string): number {
-  if (!/^[0-7]+$/.test(val) || parseInt(val, 8) > 0xffffffff) throw new Error(`invalid value for ${key}: ${val}`);
-  return parseInt(val, 8);
 }

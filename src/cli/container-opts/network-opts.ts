@@ -1,5 +1,5 @@
 // --network (plain or "name=n,alias=a,ip=...") and the flags that configure the first network
-// (--network-alias, --ip, --ip6, --mac-address, --link), as NetworkingConfig.EndpointsConfig.
+// (--network-alias, --ip, --ip6, --mac-address, --link-local-ip, --link), as NetworkingConfig.EndpointsConfig.
 import type { ContainerFlags } from './container-flags.ts';
 
 export interface NetworkAttachment {
@@ -53,11 +53,13 @@ function applyContainerOptions(n: NetworkAttachment, f: ContainerFlags): void {
   if (n.IPv4Address && f.ip) throw conflict('--ip and per-network IPv4 address');
   if (n.IPv6Address && f.ip6) throw conflict('--ip6 and per-network IPv6 address');
   if (n.MacAddress && f.macAddress) throw conflict('--mac-address and per-network MAC address');
+  if (n.LinkLocalIPs.length && f.linkLocalIp?.length) throw conflict('--link-local-ip and per-network link-local IP addresses');
   if (f.networkAlias?.length) n.Aliases = [...f.networkAlias];
   if (isUserDefined(n.Target) && f.link?.length) n.Links = [...f.link];
   if (f.ip) n.IPv4Address = f.ip;
   if (f.ip6) n.IPv6Address = f.ip6;
   if (f.macAddress) n.MacAddress = f.macAddress;
+  if (f.linkLocalIp?.length) n.LinkLocalIPs = [...f.linkLocalIp];
 }
 
 /** parseNetworkAttachmentOpt: one endpoint's settings, every field present as in docker's JSON. */

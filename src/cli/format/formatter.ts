@@ -8,7 +8,8 @@ import { TabWriter } from './tabwriter.ts';
 import { Template } from './template.ts';
 
 /** Column key -> header text, e.g. `{ ID: 'CONTAINER ID', Image: 'IMAGE' }`. */
-export type Headers = Readonly<Record<string, string>>;
+/** Column titles; a method column (`.Label "x"`) titles itself with a function of its argument. */
+export type Headers = Readonly<Record<string, string | ((arg: string) => string)>>;
 
 const isTable = (format: string): boolean => format.startsWith('table');
 

@@ -1,7 +1,8 @@
 // A create request's Config merged with its image's config as dockerd merges them, and the
 // request checked field by field so a wrong type is a 400 that names the field (HostConfig and
 // StopTimeout: host-config-check.ts, with Go's decoder texts).
-import type { ContainerConfig, HealthConfig, ImageConfig } from '../../image/types.ts';
+import type { HealthConfig, ImageConfig } from '../../image/types.ts';
+import type { ContainerConfig } from '../../api/types/engine-api.ts';
 import { invalidParameter } from '../../api/types/errors.ts';
 import { mergeHealthcheck, validateHealthcheck, validateHealthOnFailure } from './health-config.ts';
 
@@ -36,7 +37,7 @@ export function checkConfigTypes(body: Json): void {
 const asList = (v: unknown): string[] | undefined => (v == null ? undefined : typeof v === 'string' ? [v] : (v as string[]));
 
 /** The Config dockerd stores: the request's values, falling back to the image's. */
-export function mergeConfig(req: Json, image: ImageConfig): Json {
+export function mergeConfig(req: Json, image: ImageConfig): ContainerConfig {
   const img = image.config ?? {};
   const entrypoint = asList(req.Entrypoint);
   const cmd = asList(req.Cmd);
@@ -66,7 +67,7 @@ export function mergeConfig(req: Json, image: ImageConfig): Json {
     OnBuild: null,
     Labels: { ...img.Labels, ...(req.Labels as Record<string, string>) },
     ...((req.StopSignal as string) || img.StopSignal ? { StopSignal: (req.StopSignal as string) || img.StopSignal } : {}),
-    ...(req.StopTimeout != null && { StopTimeout: req.StopTimeout }),
+    ...(req.StopTimeout != null && { StopTimeout: req.StopTimeout as number }),
     // Only the request's: dockerd does not take an image's SHELL into the container (a
     // CMD-SHELL health check runs under it, else /bin/sh -c).
     ...(Array.isArray(req.Shell) && req.Shell.length > 0 && { Shell: req.Shell }),
@@ -85,7 +86,7 @@ function mergeMaps(a: Record<string, object> | undefined, b: Json | undefined): 
 }
 
 /** Path and Args as docker inspect shows them. */
-export function commandOf(config: ContainerConfig): { path: string; args: string[] } {
+export function commandOf(config: Pick<ContainerConfig, 'Entrypoint' | 'Cmd'>): { path: string; args: string[] } {
   const full = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
   if (full.length === 0) throw invalidParameter('no command specified');
   return { path: full[0]!, args: full.slice(1) };

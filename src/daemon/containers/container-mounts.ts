@@ -5,6 +5,7 @@
 // now, anonymous ones get a 64-hex name. The result is stored with the container (its `mounts`
 // column): inspect's Mounts shows it, and each start sets it up (volume-attachment.ts).
 import { invalidParameter } from '../../api/types/errors.ts';
+import type { ContainerConfig, HostConfig } from '../../api/types/engine-api.ts';
 import type { ContainerRow, StoredMount } from '../../store/containers.ts';
 import type { VolumeService } from '../volumes/volume-service.ts';
 import { parseBind, parseMount, parseVolumesFrom, type MountRequest } from './mount-specs.ts';
@@ -94,8 +95,8 @@ export interface CreateMounts {
 
 /** resolveMounts for a container create: its volumes are pinned (no removal) until its row is
  * stored; a create that failed takes the anonymous volumes it made with it. */
-export function mountsForCreate(config: Json, hc: Json, deps: MountDeps): CreateMounts {
-  const mounts = resolveMounts(config, hc, deps);
+export function mountsForCreate(config: ContainerConfig, hc: HostConfig, deps: MountDeps): CreateMounts {
+  const mounts = resolveMounts(config as Json, hc as Json, deps);
   const release = deps.volumes.pin(mounts.flatMap((m) => (m.Type === 'volume' && m.Name ? [m.Name] : [])));
   return {
     mounts,

@@ -7,6 +7,7 @@ import type { ImageService } from '../images/image-service.ts';
 import type { EventsService } from '../events/events-service.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { ImageConfig } from '../../image/types.ts';
+import type { ContainerConfig, ContainerCreateRequest, HostConfig } from '../../api/types/engine-api.ts';
 import { conflict, invalidParameter, notFound } from '../../api/types/errors.ts';
 import { checkConfigTypes, commandOf, mergeConfig } from './container-config.ts';
 import { generateName, isValidName } from './names.ts';
@@ -28,10 +29,10 @@ export interface ContainerServiceDeps {
    * a 400 for a runtime that is not configured or cannot run here. */
   runtimeName: (requested: unknown) => string;
   /** The container's mounts resolved (volumes made) at create: container-mounts.ts. */
-  mounts?: (config: Record<string, unknown>, hostConfig: Record<string, unknown>) => CreateMounts;
+  mounts?: (config: ContainerConfig, hostConfig: HostConfig) => CreateMounts;
   /** The container's networks: checked before anything is made, recorded with its row. */
   networks?: {
-    plan(hostConfig: Record<string, unknown>, body: Record<string, unknown>): unknown;
+    plan(hostConfig: HostConfig, body: Record<string, unknown>): unknown;
     record(row: ContainerRow, plan: unknown): void;
   };
 }
@@ -58,14 +59,16 @@ export class ContainerService {
   async create(body: Record<string, unknown>, name: string | undefined): Promise<{ Id: string; Warnings: string[] }> {
     const warnings = checkCreateBody(body);
     checkConfigTypes(body);
-    const workdir = body.WorkingDir;
+    // Its types checked (HostConfig by checkCreateBody, the rest by checkConfigTypes).
+    const req = body as ContainerCreateRequest;
+    const workdir = req.WorkingDir;
     if (typeof workdir === 'string' && workdir !== '' && !workdir.startsWith('/')) {
       throw invalidParameter(`the working directory '${workdir}' is invalid, it needs to be an absolute path`);
     }
-    validateRestartPolicy((body.HostConfig as Record<string, unknown> | undefined) ?? {});
+    validateRestartPolicy(req.HostConfig ?? {});
     // Before the image and the command, as dockerd checks it.
-    const runtime = this.deps.runtimeName((body.HostConfig as { Runtime?: unknown } | undefined)?.Runtime);
-    const imageName = body.Image;
+    const runtime = this.deps.runtimeName(req.HostConfig?.Runtime);
+    const imageName = req.Image;
     if (typeof imageName !== 'string' || imageName === '') throw invalidParameter('Config cannot be empty in order to create a container');
     const fullName = this.#claimName(name);
     try {
@@ -83,8 +86,8 @@ export class ContainerService {
     const image = this.deps.images.resolve(imageName);
     const imageConfig = this.deps.images.deps.content.readJson<ImageConfig>(image.id);
     const config = mergeConfig(body, imageConfig);
-    commandOf(config as never);
-    const hostConfig: Record<string, unknown> = { NetworkMode: 'default', ...((body.HostConfig as Record<string, unknown>) ?? {}) };
+    commandOf(config);
+    const hostConfig: HostConfig = { NetworkMode: 'default', ...(body as ContainerCreateRequest).HostConfig };
     hostConfig.LogConfig = resolveLogConfig(hostConfig.LogConfig, this.deps.logDefaults());
     hostConfig.Runtime = runtime;
     const networks = this.deps.networks?.plan(hostConfig, body);
@@ -101,7 +104,7 @@ export class ContainerService {
 
   async #insert(
     imageId: string, imageName: string, fullName: string,
-    config: Record<string, unknown>, hostConfig: Record<string, unknown>, mounts: StoredMount[], networks: unknown,
+    config: ContainerConfig, hostConfig: HostConfig, mounts: StoredMount[], networks: unknown,
   ): Promise<{ Id: string; Warnings: string[] }> {
     const id = randomBytes(32).toString('hex');
     const top = this.deps.images.table.layersOf(imageId).at(-1);
@@ -166,7 +169,7 @@ export class ContainerService {
   }
 
   emit(c: ContainerRow, action: string, extra: Record<string, string> = {}): void {
-    const labels = (c.config.Labels as Record<string, string> | undefined) ?? {};
+    const labels = c.config.Labels ?? {};
     this.deps.events.emit('container', action, c.id, { ...labels, image: c.image, name: c.name.slice(1), ...extra });
   }
 

@@ -10,13 +10,11 @@ import { commandOf } from './container-config.ts';
 import { limitsForStart } from './host-config-check.ts';
 import type { SpecAdditions } from './attachments.ts';
 
-type HostConfig = Record<string, any>; // the API's loosely typed JSON, read field by field
-
 export function containerSpec(c: ContainerRow, rootfs: string, opts: { initPath?: string; additions?: SpecAdditions } = {}): OciSpec {
   const add = opts.additions ?? {};
-  const cfg = c.config as Record<string, any>; // the API's loosely typed JSON, read field by field
+  const cfg = c.config;
   // Checked again: a record stored before these checks may hold what runc would refuse.
-  const hc = limitsForStart(c.hostConfig) as HostConfig;
+  const hc = limitsForStart(c.hostConfig);
   const { path, args } = commandOf(cfg);
   const user = resolveUser(rootfs, cfg.User || undefined, hc.GroupAdd ?? []);
   const size = consoleSizeOf(c);

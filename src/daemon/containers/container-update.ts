@@ -4,6 +4,7 @@
 // are checked as a create's would be, so nothing runc or the kernel would refuse reaches
 // `runc update` or the store.
 import type { Lifecycle } from './lifecycle.ts';
+import type { HostConfig } from '../../api/types/engine-api.ts';
 import { hasProcess } from '../../store/containers.ts';
 import { cgroupResources } from '../../runtime/spec/resources.ts';
 import { hostInfo } from '../../runtime/spec/index.ts';
@@ -60,7 +61,7 @@ export async function updateContainer(lc: Lifecycle, idOrName: string, body: unk
 }
 
 /** NanoCpus sets the period and quota itself: dockerd refuses to mix it with them across updates. */
-function cpuConflict(req: Record<string, unknown>, cur: Record<string, unknown>): string | undefined {
+function cpuConflict(req: Record<string, unknown>, cur: HostConfig): string | undefined {
   if (positive(req.NanoCpus) && positive(cur.CpuPeriod)) return 'Conflicting options: Nano CPUs cannot be updated as CPU Period has already been set';
   if (positive(req.NanoCpus) && positive(cur.CpuQuota)) return 'Conflicting options: Nano CPUs cannot be updated as CPU Quota has already been set';
   if (positive(req.CpuPeriod) && positive(cur.NanoCpus)) return 'Conflicting options: CPU Period cannot be updated as NanoCPUs has already been set';
@@ -73,7 +74,7 @@ function cpuConflict(req: Record<string, unknown>, cur: Record<string, unknown>)
  * berthd keeps MemorySwap 0 for "twice Memory" (dockerd writes that out at create), so only a
  * swap limit the user set can be exceeded; a default one follows the new Memory.
  */
-function memoryConflict(req: Record<string, unknown>, cur: Record<string, unknown>): string | undefined {
+function memoryConflict(req: Record<string, unknown>, cur: HostConfig): string | undefined {
   const swap = typeof cur.MemorySwap === 'number' ? cur.MemorySwap : 0;
   if (positive(req.Memory) && swap > 0 && (req.Memory as number) > swap && !isSet(req.MemorySwap)) {
     return 'Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time';

@@ -27,8 +27,8 @@ export function healthStatusOf(c: ContainerRow): string {
 }
 
 export function inspectView(c: ContainerRow, extra: { driver: string; graph: Record<string, string> | null }): Record<string, unknown> {
-  const { path, args } = commandOf(c.config as never);
-  const logDriver = (c.hostConfig.LogConfig as { Type?: string } | undefined)?.Type ?? 'json-file';
+  const { path, args } = commandOf(c.config);
+  const logDriver = c.hostConfig.LogConfig?.Type ?? 'json-file';
   return {
     Id: c.id,
     Created: c.created,
@@ -81,7 +81,7 @@ export function statusText(c: ContainerRow, now = Date.now()): string {
 
 /** `health` (API 1.52+): the status ("none" without a check) and the failing streak. */
 export function summaryView(c: ContainerRow, withHealth = false): Record<string, unknown> {
-  const cmd = [...((c.config.Entrypoint as string[] | null) ?? []), ...((c.config.Cmd as string[] | null) ?? [])].join(' ');
+  const cmd = [...(c.config.Entrypoint ?? []), ...(c.config.Cmd ?? [])].join(' ');
   return {
     Id: c.id,
     Names: [c.name],
@@ -90,10 +90,10 @@ export function summaryView(c: ContainerRow, withHealth = false): Record<string,
     Command: cmd,
     Created: Math.floor(Date.parse(c.created) / 1000),
     Ports: [],
-    Labels: (c.config.Labels as Record<string, string>) ?? {},
+    Labels: c.config.Labels ?? {},
     State: c.status,
     Status: statusText(c),
-    HostConfig: { NetworkMode: (c.hostConfig.NetworkMode as string) ?? 'default' },
+    HostConfig: { NetworkMode: c.hostConfig.NetworkMode ?? 'default' },
     NetworkSettings: { Networks: {} },
     Mounts: mountsView(c),
     ...(withHealth && { Health: { Status: healthStatusOf(c), FailingStreak: c.health?.FailingStreak ?? 0 } }),

@@ -3,6 +3,7 @@
 // the image's field by field (daemon/commit.go merge), and read into the settings a monitor runs
 // with, dockerd's defaults filling what is 0. Plus berth's HostConfig.HealthOnFailure.
 import type { HealthConfig } from '../../image/types.ts';
+import type { HostConfig } from '../../api/types/engine-api.ts';
 import { invalidParameter } from '../../api/types/errors.ts';
 
 /** containertypes.MinimumDuration: any duration set must be at least 1ms. */
@@ -88,7 +89,8 @@ export function validateHealthOnFailure(hostConfig: unknown): void {
   }
 }
 
-export function healthOnFailureOf(hostConfig: Record<string, unknown>): HealthOnFailure {
+/** HealthOnFailure is berth's own field: stored with the API's, not in the API's HostConfig. */
+export function healthOnFailureOf(hostConfig: HostConfig & { HealthOnFailure?: unknown }): HealthOnFailure {
   const v = hostConfig.HealthOnFailure;
   return typeof v === 'string' && (HEALTH_ON_FAILURE as readonly string[]).includes(v) ? (v as HealthOnFailure) : 'none';
 }

@@ -8,6 +8,8 @@ import { invalidParameter } from '../../api/types/errors.ts';
 import { realtimeBudget, resourceSupport } from '../../runtime/cgroups/support.ts';
 import { hostInfo } from '../../runtime/spec/host.ts';
 import { RULES, type Limits, type RuleEnv } from './resource-rules.ts';
+import type { HostConfig, ThrottleDevice } from '../../api/types/engine-api.ts';
+import type { BlkioThrottle, DeviceMapping, Ulimit } from '../../runtime/spec/types.ts';
 
 /** This host's facts, for a create's check (`update`: an update request's). */
 export function hostRuleEnv(update = false): RuleEnv {
@@ -52,12 +54,29 @@ export function checkUpdateBody(body: unknown, env = hostRuleEnv(true)): { reque
   return { request, warnings: applyRules(request, env) };
 }
 
+/** HostConfig's lists as the runtime takes them: an absent field of an entry is Go's zero
+ * value, as dockerd's decoder leaves it (so a missing path fails as an empty one does there). */
+export type StartHostConfig = Omit<HostConfig, 'Devices' | 'Ulimits' | 'BlkioWeightDevice' | ThrottleField> &
+  { Devices?: DeviceMapping[] | null; Ulimits?: Ulimit[] | null; BlkioWeightDevice?: { Path: string; Weight: number }[] | null } &
+  { [F in ThrottleField]?: BlkioThrottle[] | null };
+type ThrottleField = 'BlkioDeviceReadBps' | 'BlkioDeviceWriteBps' | 'BlkioDeviceReadIOps' | 'BlkioDeviceWriteIOps';
+
 /** A stored HostConfig as the spec should see it: checked again (a record older than these
  * checks may hold anything) and without what this host cannot apply. */
-export function limitsForStart(hc: Limits, env = hostRuleEnv()): Limits {
+export function limitsForStart(hc: HostConfig, env = hostRuleEnv()): StartHostConfig {
   const copy = structuredClone(hc);
-  applyRules(copy, env);
-  return copy;
+  applyRules(copy as Limits, env);
+  const throttles = (l: ThrottleDevice[] | null | undefined) => l?.map((d) => ({ Path: d.Path ?? '', Rate: d.Rate ?? 0 }));
+  return {
+    ...copy,
+    Devices: copy.Devices?.map((d) => ({ ...d, PathOnHost: d.PathOnHost ?? '' })),
+    Ulimits: copy.Ulimits?.map((u) => ({ Name: u.Name ?? '', Soft: u.Soft ?? 0, Hard: u.Hard ?? 0 })),
+    BlkioWeightDevice: copy.BlkioWeightDevice?.map((d) => ({ Path: d.Path ?? '', Weight: d.Weight ?? 0 })),
+    BlkioDeviceReadBps: throttles(copy.BlkioDeviceReadBps),
+    BlkioDeviceWriteBps: throttles(copy.BlkioDeviceWriteBps),
+    BlkioDeviceReadIOps: throttles(copy.BlkioDeviceReadIOps),
+    BlkioDeviceWriteIOps: throttles(copy.BlkioDeviceWriteIOps),
+  };
 }
 
 function storedAsDockerd(hc: Limits): void {

@@ -13,7 +13,8 @@ export interface RestartPolicy {
 const NAMES = ['', 'no', 'always', 'unless-stopped', 'on-failure'];
 
 /** The policy of a HostConfig; refuses what dockerd refuses, with its texts. */
-export function restartPolicyOf(hostConfig: Record<string, unknown>): RestartPolicy {
+export function restartPolicyOf(hostConfig: { RestartPolicy?: unknown }): RestartPolicy {
+  // Unchecked here: a create's or an update's body, before any other check.
   const raw = (hostConfig.RestartPolicy ?? {}) as { Name?: unknown; MaximumRetryCount?: unknown };
   const name = typeof raw.Name === 'string' ? raw.Name : '';
   if (!NAMES.includes(name)) throw invalidParameter(`invalid restart policy: unknown policy '${name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'`);
@@ -24,7 +25,7 @@ export function restartPolicyOf(hostConfig: Record<string, unknown>): RestartPol
 }
 
 /** Checks a create or update request: a policy, and no policy together with AutoRemove. */
-export function validateRestartPolicy(hostConfig: Record<string, unknown>): void {
+export function validateRestartPolicy(hostConfig: { RestartPolicy?: unknown; AutoRemove?: unknown }): void {
   const p = restartPolicyOf(hostConfig);
   if (p.name !== 'no' && hostConfig.AutoRemove === true) throw invalidParameter(`can't create 'AutoRemove' container with restart policy`);
 }

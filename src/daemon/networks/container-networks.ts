@@ -5,6 +5,7 @@
 // store transaction as the container's row, so a container never exists half-connected.
 import { invalidParameter } from '../../api/types/errors.ts';
 import type { ContainerRow } from '../../store/containers.ts';
+import type { HostConfig } from '../../api/types/engine-api.ts';
 import type { NetworkService } from './network-service.ts';
 import type { EndpointConfig, NetworkRow } from './types.ts';
 
@@ -16,7 +17,7 @@ export interface CreateNetworks {
 }
 
 /** Checks the request and resolves its networks (404 for an unknown one); nothing is recorded. */
-export function planCreateNetworks(svc: NetworkService, hostConfig: Record<string, unknown>, body: Record<string, unknown>): CreateNetworks {
+export function planCreateNetworks(svc: NetworkService, hostConfig: HostConfig, body: Record<string, unknown>): CreateNetworks {
   const asked = (((body.NetworkingConfig as { EndpointsConfig?: Record<string, EndpointConfig | null> } | undefined)?.EndpointsConfig) ?? {}) as Record<string, EndpointConfig | null>;
   const mode = typeof hostConfig.NetworkMode === 'string' && hostConfig.NetworkMode !== '' ? hostConfig.NetworkMode : 'default';
   if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) {
