@@ -1,0 +1,128 @@
+// berth's NAT and network filtering, in one nftables table of its own (family inet: IPv4 and
+// IPv6 in one ruleset; nft-rules.ts draws it). Why nftables rather than iptables chains as dockerd:
+// - every change is one `nft -f -` batch, committed atomically: publish() replaces a
+//   container's rules with no moment where the port answers nothing or twice;
+// - berth's own table leaves the host's rules alone (no chains threaded into the host's
+//   FORWARD/PREROUTING, no ordering fights with firewalld or ufw), and clean-up is one
+//   `delete table`;
+// - the rules are kernel state: published ports keep working while berthd is down or
+//   restarting (dockerd's userland proxy dies with it: moby#27880). The host's own 127.0.0.1 is
+//   served by DNAT in the output hook with route_localnet on the bridge, not by a proxy.
+// State kept here (owners, bridges) is a cache of the kernel's, read back at init().
+import { writeFile } from 'node:fs/promises';
+import { KeyedMutex } from '../lib/keyed-mutex.ts';
+import { orIfMissing } from '../lib/log-failure.ts';
+import type { Logger } from '../lib/logger.ts';
+import { HostForward } from './host-forward.ts';
+import { baseBatch, checkName, networkBatch, ownerBatch, publishedBatch, removeNetworkBatch, type NetworkRules, type PortMap } from './nft-rules.ts';
+import { nftApply, nftListTable } from './run-tool.ts';
+
+export type { PortMap } from './nft-rules.ts';
+
+export class Firewall {
+  readonly #table: string;
+  readonly #logger: Logger | undefined;
+  readonly #host: HostForward;
+  readonly #lock = new KeyedMutex(); // one change at a time: the owner list is rebuilt from #owners
+  #owners = new Set<string>();
+  #ready: Promise<void> | undefined;
+
+  constructor(o: { table: string; logger?: Logger }) {
+    this.#table = checkName('table', o.table);
+    this.#logger = o.logger;
+    this.#host = new HostForward({ table: o.table, logger: o.logger });
+  }
+
+  /** Creates the table or brings an existing one (a previous berthd's) up to date, keeping its
+   *  published ports and networks; idempotent. */
+  init(): Promise<void> {
+    this.#ready ??= this.#serial(async () => {
+      const state = await this.#read();
+      this.#owners = new Set(state.owners);
+      await nftApply(baseBatch(this.#table, [...this.#owners]));
+      // The host's FORWARD policy may have turned to DROP since (dockerd started).
+      for (const b of state.bridges) await this.#host.allow(b, true);
+    }).catch((err: unknown) => {
+      this.#ready = undefined;
+      throw err;
+    });
+    return this.#ready;
+  }
+
+  async addNetwork(n: NetworkRules): Promise<void> {
+    await this.init();
+    await this.#serial(async () => {
+      await nftApply(networkBatch(this.#table, n));
+      // Locally generated traffic to 127.0.0.1 DNATed out this bridge (the guard chain keeps
+      // containers from using it the other way).
+      await writeFile(`/proc/sys/net/ipv4/conf/${n.bridge}/route_localnet`, '1');
+      await this.#host.allow(n.bridge, !!n.ipv6Subnet);
+    });
+  }
+
+  async removeNetwork(bridge: string): Promise<void> {
+    await this.init();
+    await this.#serial(async () => {
+      await nftApply(removeNetworkBatch(this.#table, bridge));
+      await resetLocalnet(bridge);
+      await this.#host.revoke(bridge);
+    });
+  }
+
+  /** Replaces the owner's DNAT rules with `maps` in one transaction (none: the owner is gone). */
+  async publish(owner: string, maps: PortMap[]): Promise<void> {
+    await this.init();
+    await this.#serial(async () => {
+      const batch = ownerBatch(this.#table, owner, maps);
+      const isNew = !this.#owners.has(owner);
+      if (isNew) batch.push(`add rule inet ${this.#table} published jump own_${owner}`);
+      await nftApply(batch);
+      this.#owners.add(owner);
+    });
+  }
+
+  async unpublish(owner: string): Promise<void> {
+    await this.init();
+    await this.#serial(async () => {
+      const rest = [...this.#owners].filter((o) => o !== owner);
+      const chain = `inet ${this.#table} own_${checkName('owner', owner)}`;
+      await nftApply([...publishedBatch(this.#table, rest), `add chain ${chain}`, `delete chain ${chain}`]);
+      this.#owners.delete(owner);
+    });
+  }
+
+  /** The owners whose rules are in the kernel (read from it, not from this object). */
+  async owners(): Promise<string[]> {
+    await this.init();
+    return (await this.#read()).owners;
+  }
+
+  /** Removes everything: the table (one transaction), route_localnet, the FORWARD rules. */
+  async destroy(): Promise<void> {
+    await this.#serial(async () => {
+      const { bridges } = await this.#read();
+      await nftApply([`add table inet ${this.#table}`, `delete table inet ${this.#table}`]);
+      for (const b of bridges) await resetLocalnet(b);
+      await this.#host.revoke();
+      this.#owners.clear();
+      this.#ready = undefined;
+    });
+  }
+
+  async #read(): Promise<{ owners: string[]; bridges: string[] }> {
+    const objs = await nftListTable('inet', this.#table);
+    const owners = objs.flatMap((o) => (typeof o.chain?.name === 'string' && o.chain.name.startsWith('own_') ? [o.chain.name.slice(4) as string] : []));
+    const set = objs.find((o) => o.set?.name === 'bridges')?.set;
+    const bridges = ((set?.elem ?? []) as unknown[]).filter((e): e is string => typeof e === 'string');
+    return { owners, bridges };
+  }
+
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#lock.run('firewall', fn);
+  }
+}
+
+/** route_localnet back to 0 on a bridge that still exists (its removal takes the setting along). */
+async function resetLocalnet(bridge: string): Promise<void> {
+  await writeFile(`/proc/sys/net/ipv4/conf/${bridge}/route_localnet`, '0').catch(orIfMissing(undefined));
+}
