@@ -73,10 +73,11 @@ export class Firewall {
   async publish(owner: string, maps: PortMap[]): Promise<void> {
     await this.init();
     await this.#serial(async () => {
-      const batch = ownerBatch(this.#table, owner, maps);
-      const isNew = !this.#owners.has(owner);
-      if (isNew) batch.push(`add rule inet ${this.#table} published jump own_${owner}`);
-      await nftApply(batch);
+      await this.#apply(() => {
+        const batch = ownerBatch(this.#table, owner, maps);
+        if (!this.#owners.has(owner)) batch.push(`add rule inet ${this.#table} published jump own_${owner}`);
+        return batch;
+      });
       this.#owners.add(owner);
     });
   }
@@ -84,9 +85,11 @@ export class Firewall {
   async unpublish(owner: string): Promise<void> {
     await this.init();
     await this.#serial(async () => {
-      const rest = [...this.#owners].filter((o) => o !== owner);
       const chain = `inet ${this.#table} own_${checkName('owner', owner)}`;
-      await nftApply([...publishedBatch(this.#table, rest), `add chain ${chain}`, `delete chain ${chain}`]);
+      await this.#apply(() => {
+        const rest = [...this.#owners].filter((o) => o !== owner);
+        return [...publishedBatch(this.#table, rest), `add chain ${chain}`, `delete chain ${chain}`];
+      });
       this.#owners.delete(owner);
     });
   }
@@ -107,6 +110,19 @@ export class Firewall {
       this.#owners.clear();
       this.#ready = undefined;
     });
+  }
+
+  /** Applies a batch drawn from the owner cache; if the kernel refuses it, the cache may be
+   *  stale (another berthd on this table, a hand edit): read the owners back and try once more. */
+  async #apply(draw: () => string[]): Promise<void> {
+    const batch = draw();
+    try {
+      await nftApply(batch);
+    } catch (err) {
+      this.#logger?.debug('nft refused a batch, rereading the table', { table: this.#table, error: (err as Error).message });
+      this.#owners = new Set((await this.#read()).owners);
+      await nftApply(draw());
+    }
   }
 
   async #read(): Promise<{ owners: string[]; bridges: string[] }> {
