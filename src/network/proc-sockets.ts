@@ -2,6 +2,7 @@
 // with their inode, and /proc/<pid>/fd links name `socket:[inode]` for each process that has it
 // open. Read only when a port turns out taken, so a slow walk of /proc costs nothing usually.
 import { readdir, readFile, readlink } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { orIfMissing } from '../lib/log-failure.ts';
 
 export interface ProcSocket { ip: string; port: number; state: number; inode: number }
@@ -45,19 +46,28 @@ export async function socketHolder(inode: number): Promise<{ pid: number; comman
   const want = `socket:[${inode}]`;
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    const fds = await readdir(`/proc/${entry}/fd`).catch(orIfMissing([] as string[])).catch(denied);
+    const fds = await readdir(`/proc/${entry}/fd`).catch(orIfMissing([] as string[])).catch(ifDenied([] as string[]));
     for (const fd of fds) {
-      const link = await readlink(`/proc/${entry}/fd/${fd}`).catch(orIfMissing(''));
+      const link = await readlink(`/proc/${entry}/fd/${fd}`).catch(orIfMissing('')).catch(ifDenied(''));
       if (link !== want) continue;
-      const command = (await readFile(`/proc/${entry}/comm`, 'utf8').catch(orIfMissing(''))).trim();
-      return { pid: Number(entry), command };
+      return { pid: Number(entry), command: await commandOf(entry) };
     }
   }
   return undefined;
 }
 
-/** A process we may not look into (not root) holds nothing we can name. */
-function denied(err: unknown): string[] {
-  if ((err as { code?: unknown }).code === 'EACCES') return [];
-  throw err;
+/** The program's name: the executable's (comm may be a thread's name: node's is "MainThread"). */
+async function commandOf(pid: string): Promise<string> {
+  const exe = await readlink(`/proc/${pid}/exe`).catch(orIfMissing('')).catch(ifDenied(''));
+  if (exe) return basename(exe.replace(/ \(deleted\)$/, ''));
+  return (await readFile(`/proc/${pid}/comm`, 'utf8').catch(orIfMissing(''))).trim();
+}
+
+/** What we may not look into (another user's process; some of init's fds in a sandbox) holds
+ *  nothing we can name: `value`, and the walk goes on. */
+function ifDenied<T>(value: T): (err: unknown) => T {
+  return (err) => {
+    if ((err as { code?: unknown }).code === 'EACCES') return value;
+    throw err;
+  };
 }
