@@ -14,7 +14,7 @@ import { KeyedMutex } from '../lib/keyed-mutex.ts';
 import { orIfMissing } from '../lib/log-failure.ts';
 import type { Logger } from '../lib/logger.ts';
 import { HostForward } from './host-forward.ts';
-import { baseBatch, checkName, networkBatch, ownerBatch, publishedBatch, removeNetworkBatch, type NetworkRules, type PortMap } from './nft-rules.ts';
+import { baseBatch, checkName, networkBatch, ownerBatch, postSubnetsOf, publishedBatch, removeNetworkBatch, type NetworkRules, type PortMap } from './nft-rules.ts';
 import { nftApply, nftListTable } from './run-tool.ts';
 
 export type { PortMap } from './nft-rules.ts';
@@ -63,7 +63,8 @@ export class Firewall {
   async removeNetwork(bridge: string): Promise<void> {
     await this.init();
     await this.#serial(async () => {
-      await nftApply(removeNetworkBatch(this.#table, bridge));
+      const subnets = postSubnetsOf(await nftListTable('inet', this.#table), bridge);
+      await nftApply(removeNetworkBatch(this.#table, bridge, subnets));
       await resetLocalnet(bridge);
       await this.#host.revoke(bridge);
     });

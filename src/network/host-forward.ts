@@ -15,6 +15,13 @@
 import type { Logger } from '../lib/logger.ts';
 import { mustRun, runTool } from './run-tool.ts';
 
+/** A `-S` line as arguments (iptables-nft quotes a comment; berth's have no spaces) and its comment. */
+function parse(line: string): { args: string[]; comment: string | undefined } {
+  const args = line.split(' ').map((a) => a.replace(/^"(.*)"$/, '$1'));
+  const at = args.indexOf('--comment');
+  return { args, comment: at < 0 ? undefined : args[at + 1] };
+}
+
 const tools = (ipv6: boolean) => (ipv6 ? ['iptables', 'ip6tables'] : ['iptables']);
 
 export class HostForward {
@@ -32,7 +39,7 @@ export class HostForward {
     for (const tool of tools(ipv6)) {
       const lines = await this.#rules(tool);
       if (!lines || !lines.includes('-P FORWARD DROP')) continue;
-      if (lines.some((l) => l.includes(`--comment ${tag} `))) continue;
+      if (lines.some((l) => parse(l).comment === tag)) continue;
       const c = ['-m', 'comment', '--comment', tag, '-j', 'ACCEPT'];
       await mustRun(tool, ['-w', '-I', 'FORWARD', '-o', bridge, '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED,DNAT', ...c]);
       await mustRun(tool, ['-w', '-I', 'FORWARD', '-i', bridge, ...c]);
@@ -45,9 +52,8 @@ export class HostForward {
     const tag = this.#tag + (bridge ?? '');
     for (const tool of tools(true)) {
       for (const line of (await this.#rules(tool)) ?? []) {
-        const args = line.split(' ');
-        const at = args.indexOf('--comment');
-        if (args[0] !== '-A' || at < 0 || !(bridge ? args[at + 1] === tag : args[at + 1]?.startsWith(tag))) continue;
+        const { args, comment } = parse(line);
+        if (args[0] !== '-A' || !(bridge ? comment === tag : comment?.startsWith(tag))) continue;
         await mustRun(tool, ['-w', '-D', ...args.slice(1)]);
       }
     }

@@ -3,13 +3,13 @@
 //
 //   set bridges        every berth bridge
 //   map fwd_in/fwd_out ifname : jump fin_<bridge> / fout_<bridge>   (forward filtering)
-//   map post_in        ifname : jump post_<bridge>                   (masquerade, hairpin)
+//   map post_src(6)    subnet : jump post_<bridge>  (masquerade, hairpin; postrouting has no iif)
 //   chain prerouting   nat, dstnat   fib daddr type local jump published
 //   chain output       nat, -100     fib daddr type local jump published  (the host's own 127.0.0.1
 //                                    and other addresses: what dockerd's userland proxy served)
 //   chain published    jump own_<owner> for each owner (a container)
 //   chain own_<owner>  its DNAT rules; publish replaces them in one batch
-//   chain postrouting  nat, srcnat   from 127.0.0.0/8 out a bridge: masquerade; iifname vmap @post_in
+//   chain postrouting  nat, srcnat   from 127.0.0.0/8 out a bridge: masquerade; saddr vmap @post_src
 //   chain forward      filter        iifname vmap @fwd_in; oifname vmap @fwd_out
 //   chain guard        filter, prerouting: new connections from a bridge to 127.0.0.0/8 dropped
 //                      (route_localnet would otherwise let a container reach the host's
@@ -39,7 +39,9 @@ export function baseBatch(t: string, owners: readonly string[]): string[] {
   return [
     `add table ${T}`,
     `add set ${T} bridges { type ifname; }`,
-    ...['fwd_in', 'fwd_out', 'post_in'].map((m) => `add map ${T} ${m} { type ifname : verdict; }`),
+    ...['fwd_in', 'fwd_out'].map((m) => `add map ${T} ${m} { type ifname : verdict; }`),
+    `add map ${T} post_src { type ipv4_addr : verdict; flags interval; }`,
+    `add map ${T} post_src6 { type ipv6_addr : verdict; flags interval; }`,
     `add chain ${T} published`,
     `add chain ${T} prerouting { type nat hook prerouting priority dstnat; policy accept; }`,
     `add chain ${T} output { type nat hook output priority -100; policy accept; }`,
@@ -50,7 +52,8 @@ export function baseBatch(t: string, owners: readonly string[]): string[] {
     `add rule ${T} prerouting fib daddr type local jump published`,
     `add rule ${T} output fib daddr type local jump published`,
     `add rule ${T} postrouting oifname @bridges ip saddr 127.0.0.0/8 masquerade`,
-    `add rule ${T} postrouting iifname vmap @post_in`,
+    `add rule ${T} postrouting ip saddr vmap @post_src`,
+    `add rule ${T} postrouting ip6 saddr vmap @post_src6`,
     `add rule ${T} forward iifname vmap @fwd_in`,
     `add rule ${T} forward oifname vmap @fwd_out`,
     `add rule ${T} guard iifname @bridges ip daddr 127.0.0.0/8 ct state != { established, related } drop`,
@@ -75,13 +78,17 @@ export function networkBatch(t: string, n: NetworkRules): string[] {
   if (n.internal) fin.push(`oifname != "${b}" drop`), fout.push(`iifname != "${b}" drop`);
   // Isolation between berth bridges (dockerd's DOCKER-ISOLATION), except published ports: a
   // connection DNATed to a port is as reachable from another network as from anywhere.
-  fin.push(`oifname @bridges oifname != "${b}" ct status != dnat drop`);
+  fin.push(`oifname @bridges oifname != "${b}" ct status & dnat == 0 drop`);
+  // (`ct status != dnat` would compare the whole bitmask in nft 1.0.6: the bit is tested.)
   // icc=false for routed traffic; switched traffic never reaches inet hooks: bridge port
   // isolation (set on the veth) keeps containers apart there.
-  if (!n.icc) fin.push(`oifname "${b}" ct status != dnat drop`);
-  const post = [`oifname "${b}" ct status dnat masquerade`]; // hairpin: replies must come back through us
+  if (!n.icc) fin.push(`oifname "${b}" ct status & dnat == 0 drop`);
+  // post_<bridge> sees packets from the network's subnets. Hairpin: a container reaching a
+  // published port of its own network through a host address; the reply must come back
+  // through the host to be un-DNATed, not straight over the bridge.
+  const post = [`oifname "${b}" ct status dnat masquerade`];
+  if (n.masquerade && !n.internal) post.push(`oifname != "${b}" masquerade`);
   const subnets = [n.subnet, ...(n.ipv6Subnet ? [n.ipv6Subnet] : [])];
-  if (n.masquerade && !n.internal) for (const s of subnets) post.push(`${family(s)} saddr ${s} oifname != "${b}" masquerade`);
   const chain = (name: string, rules: string[]) => [
     `add chain ${T} ${name}_${b}`, `flush chain ${T} ${name}_${b}`, ...rules.map((r) => `add rule ${T} ${name}_${b} ${r}`),
   ];
@@ -90,18 +97,37 @@ export function networkBatch(t: string, n: NetworkRules): string[] {
     `add element ${T} bridges { "${b}" }`,
     `add element ${T} fwd_in { "${b}" : jump fin_${b} }`,
     `add element ${T} fwd_out { "${b}" : jump fout_${b} }`,
-    `add element ${T} post_in { "${b}" : jump post_${b} }`,
+    ...subnets.map((s) => `add element ${T} ${postMap(s)} { ${s} : jump post_${b} }`),
   ];
 }
 
-/** Removes a network's elements and chains; each `add` first makes the batch idempotent. */
-export function removeNetworkBatch(t: string, bridge: string): string[] {
+const postMap = (subnet: string) => (family(subnet) === 'ip' ? 'post_src' : 'post_src6');
+
+/** Removes a network's elements and chains (`subnets`: its keys in post_src, as read from the
+ *  kernel); each `add` first makes the batch idempotent. */
+export function removeNetworkBatch(t: string, bridge: string, subnets: readonly string[]): string[] {
   const T = `inet ${t}`;
   const b = checkName('bridge name', bridge, IFNAME);
   const out = [`add element ${T} bridges { "${b}" }`, `delete element ${T} bridges { "${b}" }`];
-  for (const [map, chain] of [['fwd_in', 'fin'], ['fwd_out', 'fout'], ['post_in', 'post']]) {
+  for (const [map, chain] of [['fwd_in', 'fin'], ['fwd_out', 'fout']]) {
     out.push(`add chain ${T} ${chain}_${b}`, `add element ${T} ${map} { "${b}" : jump ${chain}_${b} }`);
     out.push(`delete element ${T} ${map} { "${b}" }`, `delete chain ${T} ${chain}_${b}`);
+  }
+  out.push(`add chain ${T} post_${b}`);
+  for (const s of subnets) out.push(`delete element ${T} ${postMap(s)} { ${s} }`);
+  out.push(`delete chain ${T} post_${b}`);
+  return out;
+}
+
+/** The post_src(6) keys that jump to post_<bridge>, from `nft -j list table` objects. */
+export function postSubnetsOf(objs: readonly Record<string, any>[], bridge: string): string[] {
+  const out: string[] = [];
+  for (const o of objs) {
+    if (o.map?.name !== 'post_src' && o.map?.name !== 'post_src6') continue;
+    for (const [key, verdict] of (o.map.elem ?? []) as [any, any][]) {
+      if (verdict?.jump?.target !== `post_${bridge}`) continue;
+      out.push(typeof key === 'string' ? key : `${key.prefix.addr}/${key.prefix.len}`);
+    }
   }
   return out;
 }

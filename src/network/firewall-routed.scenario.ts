@@ -1,0 +1,81 @@
+// Routed traffic through berth's table, run by firewall-routed.test.ts INSIDE a private network
+// namespace standing in for the host (never the real one: this sets its iptables FORWARD policy
+// to DROP, as dockerd leaves a machine). Three labs (net-lab.ts) hang off that "host": bridges A
+// and B are berth networks, X is an outside network the firewall does not know. Traffic goes
+// only between these namespaces. Not a *.test file: the suite must not run it on the host.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { hex, makeLab, type NetLab } from '../testing/net-lab.ts';
+import { Firewall } from './firewall.ts';
+import { HostForward } from './host-forward.ts';
+import { mustRun } from './run-tool.ts';
+
+const privateNs = process.env.BERTH_FW_PRIVATE_NETNS ?? '';
+const inPrivate = privateNs !== '' && statSync(`/run/netns/${privateNs}`).ino === statSync('/proc/self/ns/net').ino;
+if (!inPrivate) throw new Error('firewall-routed.scenario runs only inside its private netns (firewall-routed.test.ts)');
+
+// A client in a lab's namespace: "hi ..." from the server, or "timeout"/an errno when none answers.
+const CLIENT = `const s = require('node:net').connect(+process.argv[2], process.argv[1]); let t = '';
+s.setTimeout(1500, () => { console.log('timeout'); process.exit(0); });
+s.on('data', (d) => (t += d)).on('end', () => console.log(t.trim())).on('error', (e) => console.log(e.code));`;
+const from = (lab: NetLab, host: string, port: number) =>
+  execFileSync('ip', ['netns', 'exec', lab.ns, process.execPath, '-e', CLIENT, host, String(port)], { encoding: 'utf8' }).trim();
+
+const table = `berth_t${hex(8)}`;
+const fw = new Firewall({ table });
+let a: NetLab, b: NetLab, x: NetLab;
+const P = 8080;
+const forwardRules = async () => (await mustRun('iptables', ['-w', '-S', 'FORWARD'])).split('\n').filter((l) => l.includes(`berth:${table}:`));
+
+before(async () => {
+  await mustRun('ip', ['link', 'set', 'lo', 'up']);
+  await mustRun('sysctl', ['-qw', 'net.ipv4.ip_forward=1']);
+  await mustRun('iptables', ['-w', '-P', 'FORWARD', 'DROP']);
+  [a, b, x] = [await makeLab({ subnetPrefix: '10.1.1.' }), await makeLab({ subnetPrefix: '10.1.2.' }), await makeLab({ subnetPrefix: '10.9.9.' })];
+  for (const lab of [a, b]) await fw.addNetwork({ bridge: lab.bridge, subnet: lab.subnet, internal: false, masquerade: true, icc: true });
+  await fw.publish('ca', [{ proto: 'tcp', hostIp: '', hostPort: P, containerIp: a.containerIp, containerPort: 80, bridge: a.bridge }]);
+});
+after(async () => {
+  await fw.destroy();
+  for (const lab of [a, b, x]) await lab?.close();
+});
+
+test('FORWARD policy DROP: berth accepts its bridges there, narrowly, and the traffic passes', async () => {
+  assert.equal((await forwardRules()).length, 4);
+  assert.equal(from(x, x.gateway, P), `hi ${a.containerIp} from ${x.containerIp}`); // published port, routed in
+  await new HostForward({ table }).revoke(a.bridge);
+  assert.equal(from(x, x.gateway, P), 'timeout'); // what the rules are for
+  await fw.addNetwork({ bridge: a.bridge, subnet: a.subnet, internal: false, masquerade: true, icc: true });
+  assert.equal(from(x, x.gateway, P), `hi ${a.containerIp} from ${x.containerIp}`);
+  assert.equal(from(x, a.containerIp, 80), 'timeout'); // not published: the host's DROP stands
+});
+
+test('a container\'s traffic out is masqueraded; it reaches its own published port (hairpin)', () => {
+  assert.equal(from(a, x.containerIp, 80), `hi ${x.containerIp} from ${x.gateway}`);
+  assert.equal(from(a, x.gateway, P), `hi ${a.containerIp} from ${a.gateway}`);
+});
+
+test('berth networks are isolated from each other, but reach each other\'s published ports', () => {
+  assert.equal(from(a, b.containerIp, 80), 'timeout');
+  assert.equal(from(b, a.containerIp, 80), 'timeout');
+  assert.match(from(b, x.gateway, P), new RegExp(`^hi ${a.containerIp} from `));
+});
+
+test('an internal network reaches nothing outside its bridge', async () => {
+  await fw.addNetwork({ bridge: b.bridge, subnet: b.subnet, internal: true, masquerade: true, icc: true });
+  assert.equal(from(b, x.containerIp, 80), 'timeout');
+  assert.equal(from(b, x.gateway, P), 'timeout');
+  await fw.addNetwork({ bridge: b.bridge, subnet: b.subnet, internal: false, masquerade: true, icc: true });
+  assert.equal(from(b, x.containerIp, 80), `hi ${x.containerIp} from ${x.gateway}`);
+});
+
+test('removeNetwork and destroy take berth\'s FORWARD rules along', async () => {
+  await fw.removeNetwork(b.bridge);
+  assert.equal((await forwardRules()).length, 2);
+  assert.equal(from(b, x.containerIp, 80), 'timeout'); // the host's DROP again
+  await fw.destroy();
+  assert.deepEqual(await forwardRules(), []);
+  assert.ok(!(await mustRun('nft', ['list', 'tables'])).includes(table));
+});
