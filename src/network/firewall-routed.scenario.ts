@@ -5,7 +5,7 @@
 // only between these namespaces. Not a *.test file: the suite must not run it on the host.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { hex, makeLab, type NetLab } from '../testing/net-lab.ts';
 import { Firewall } from './firewall.ts';
@@ -20,12 +20,15 @@ if (!inPrivate) throw new Error('firewall-routed.scenario runs only inside its p
 const CLIENT = `const s = require('node:net').connect(+process.argv[2], process.argv[1]); let t = '';
 s.setTimeout(1500, () => { console.log('timeout'); process.exit(0); });
 s.on('data', (d) => (t += d)).on('end', () => console.log(t.trim())).on('error', (e) => console.log(e.code));`;
-const from = (lab: NetLab, host: string, port: number) =>
-  execFileSync('ip', ['netns', 'exec', lab.ns, process.execPath, '-e', CLIENT, host, String(port)], { encoding: 'utf8' }).trim();
+const from = (lab: { ns: string } | 'host', host: string, port: number) => {
+  const client = [process.execPath, '-e', CLIENT, host, String(port)];
+  const [cmd, ...args] = lab === 'host' ? client : ['ip', 'netns', 'exec', lab.ns, ...client];
+  return execFileSync(cmd!, args, { encoding: 'utf8' }).trim();
+};
 
 const table = `berth_t${hex(8)}`;
 const fw = new Firewall({ table });
-let a: NetLab, b: NetLab, x: NetLab;
+let a: NetLab, b: NetLab, c: NetLab, x: NetLab;
 const P = 8080;
 const forwardRules = async () => (await mustRun('iptables', ['-w', '-S', 'FORWARD'])).split('\n').filter((l) => l.includes(`berth:${table}:`));
 
@@ -34,12 +37,13 @@ before(async () => {
   await mustRun('sysctl', ['-qw', 'net.ipv4.ip_forward=1']);
   await mustRun('iptables', ['-w', '-P', 'FORWARD', 'DROP']);
   [a, b, x] = [await makeLab({ subnetPrefix: '10.1.1.' }), await makeLab({ subnetPrefix: '10.1.2.' }), await makeLab({ subnetPrefix: '10.9.9.' })];
+  c = await makeLab({ subnetPrefix: '10.1.3.', second: true });
   for (const lab of [a, b]) await fw.addNetwork({ bridge: lab.bridge, subnet: lab.subnet, internal: false, masquerade: true, icc: true });
   await fw.publish('ca', [{ proto: 'tcp', hostIp: '', hostPort: P, containerIp: a.containerIp, containerPort: 80, bridge: a.bridge }]);
 });
 after(async () => {
   await fw.destroy();
-  for (const lab of [a, b, x]) await lab?.close();
+  for (const lab of [a, b, c, x]) await lab?.close();
 });
 
 test('FORWARD policy DROP: berth accepts its bridges there, narrowly, and the traffic passes', async () => {
@@ -71,9 +75,32 @@ test('an internal network reaches nothing outside its bridge', async () => {
   assert.equal(from(b, x.containerIp, 80), `hi ${x.containerIp} from ${x.gateway}`);
 });
 
+test('icc=false: containers of one network do not reach each other; the outside and the host they do', async () => {
+  // Without br_netfilter's call into the IP hooks (a host where dockerd never loaded it), only
+  // the bridge-family table sees switched traffic: test that one alone.
+  const callIptables = '/proc/sys/net/bridge/bridge-nf-call-iptables';
+  const was = readFileSync(callIptables, 'utf8').trim();
+  writeFileSync(callIptables, '0');
+  try {
+    const c2 = c.second!;
+    await fw.addNetwork({ bridge: c.bridge, subnet: c.subnet, internal: false, masquerade: true, icc: true });
+    assert.equal(from(c2, c.containerIp, 80), `hi ${c.containerIp} from ${c2.containerIp}`);
+    await fw.removeNetwork(c.bridge);
+    await fw.addNetwork({ bridge: c.bridge, subnet: c.subnet, internal: false, masquerade: true, icc: false });
+    assert.equal(from(c2, c.containerIp, 80), 'timeout');
+    assert.equal(from(c2, x.containerIp, 80), `hi ${x.containerIp} from ${x.gateway}`);
+    assert.equal(from('host', c.containerIp, 80), `hi ${c.containerIp} from ${c.gateway}`);
+    await fw.removeNetwork(c.bridge);
+    assert.equal(from(c2, c.containerIp, 80), `hi ${c.containerIp} from ${c2.containerIp}`);
+    await fw.addNetwork({ bridge: c.bridge, subnet: c.subnet, internal: false, masquerade: true, icc: false });
+  } finally {
+    writeFileSync(callIptables, was);
+  }
+});
+
 test('removeNetwork and destroy take berth\'s FORWARD rules along', async () => {
   await fw.removeNetwork(b.bridge);
-  assert.equal((await forwardRules()).length, 2);
+  assert.equal((await forwardRules()).length, 4); // a's and c's
   assert.equal(from(b, x.containerIp, 80), 'timeout'); // the host's DROP again
   await fw.destroy();
   assert.deepEqual(await forwardRules(), []);

@@ -1,10 +1,11 @@
 // berth's NAT and network filtering, in one nftables table of its own (family inet: IPv4 and
-// IPv6 in one ruleset; nft-rules.ts draws it). Why nftables rather than iptables chains as dockerd:
+// IPv6 in one ruleset; nft-rules.ts draws it), plus a bridge-family table of the same name when
+// a network has icc=false. Why nftables rather than iptables chains as dockerd:
 // - every change is one `nft -f -` batch, committed atomically: publish() replaces a
 //   container's rules with no moment where the port answers nothing or twice;
 // - berth's own table leaves the host's rules alone (no chains threaded into the host's
 //   FORWARD/PREROUTING, no ordering fights with firewalld or ufw), and clean-up is one
-//   `delete table`;
+//   `delete table` (per family, both in one transaction);
 // - the rules are kernel state: published ports keep working while berthd is down or
 //   restarting (dockerd's userland proxy dies with it: moby#27880). The host's own 127.0.0.1 is
 //   served by DNAT in the output hook with route_localnet on the bridge, not by a proxy.
@@ -14,7 +15,7 @@ import { KeyedMutex } from '../lib/keyed-mutex.ts';
 import { orIfMissing } from '../lib/log-failure.ts';
 import type { Logger } from '../lib/logger.ts';
 import { HostForward } from './host-forward.ts';
-import { baseBatch, checkName, networkBatch, ownerBatch, postSubnetsOf, publishedBatch, removeNetworkBatch, type NetworkRules, type PortMap } from './nft-rules.ts';
+import { baseBatch, checkName, elementsOf, iccBatch, iccRemoveBatch, networkBatch, ownerBatch, postSubnetsOf, publishedBatch, removeNetworkBatch, type NetworkRules, type PortMap } from './nft-rules.ts';
 import { nftApply, nftListTable } from './run-tool.ts';
 
 export type { PortMap } from './nft-rules.ts';
@@ -52,7 +53,8 @@ export class Firewall {
   async addNetwork(n: NetworkRules): Promise<void> {
     await this.init();
     await this.#serial(async () => {
-      await nftApply(networkBatch(this.#table, n));
+      const subnets = [n.subnet, ...(n.ipv6Subnet ? [n.ipv6Subnet] : [])];
+      await nftApply([...networkBatch(this.#table, n), ...(n.icc ? [] : iccBatch(this.#table, subnets))]);
       // Locally generated traffic to 127.0.0.1 DNATed out this bridge (the guard chain keeps
       // containers from using it the other way).
       await writeFile(`/proc/sys/net/ipv4/conf/${n.bridge}/route_localnet`, '1');
@@ -64,7 +66,9 @@ export class Firewall {
     await this.init();
     await this.#serial(async () => {
       const subnets = postSubnetsOf(await nftListTable('inet', this.#table), bridge);
-      await nftApply(removeNetworkBatch(this.#table, bridge, subnets));
+      const noIcc = new Set(elementsOf(await nftListTable('bridge', this.#table), ['noicc', 'noicc6']));
+      const icc = iccRemoveBatch(this.#table, subnets.filter((s) => noIcc.has(s)));
+      await nftApply([...removeNetworkBatch(this.#table, bridge, subnets), ...icc]);
       await resetLocalnet(bridge);
       await this.#host.revoke(bridge);
     });
@@ -105,7 +109,8 @@ export class Firewall {
   async destroy(): Promise<void> {
     await this.#serial(async () => {
       const { bridges } = await this.#read();
-      await nftApply([`add table inet ${this.#table}`, `delete table inet ${this.#table}`]);
+      // The bridge-family table exists when a network had icc=false (nft-rules.ts: iccBatch).
+      await nftApply(['inet', 'bridge'].flatMap((f) => [`add table ${f} ${this.#table}`, `delete table ${f} ${this.#table}`]));
       for (const b of bridges) await resetLocalnet(b);
       await this.#host.revoke();
       this.#owners.clear();

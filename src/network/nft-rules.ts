@@ -101,6 +101,42 @@ export function networkBatch(t: string, n: NetworkRules): string[] {
   ];
 }
 
+/** icc=false: frames switched between two ports of a bridge never reach inet hooks (without
+ *  br_netfilter, which would send every bridge of the host through iptables), and this kernel
+ *  has no `meta ibrname` in the bridge family. A bridge-family table of the same name drops
+ *  bridged IP between two addresses of icc=false subnets: a bridged frame stays within one
+ *  bridge, and each subnet has one bridge. Traffic to the gateway is not bridged (input hook). */
+export function iccBatch(t: string, subnets: readonly string[]): string[] {
+  const T = `bridge ${t}`;
+  return [
+    `add table ${T}`,
+    `add set ${T} noicc { type ipv4_addr; flags interval; }`,
+    `add set ${T} noicc6 { type ipv6_addr; flags interval; }`,
+    `add chain ${T} forward { type filter hook forward priority filter; policy accept; }`,
+    `flush chain ${T} forward`,
+    `add rule ${T} forward ip saddr @noicc ip daddr @noicc drop`,
+    `add rule ${T} forward ip6 saddr @noicc6 ip6 daddr @noicc6 drop`,
+    ...subnets.map((s) => `add element ${T} ${family(s) === 'ip' ? 'noicc' : 'noicc6'} { ${s} }`),
+  ];
+}
+
+/** The icc=false subnets among `subnets` (read from the bridge table's sets) taken out. */
+export function iccRemoveBatch(t: string, subnets: readonly string[]): string[] {
+  return subnets.map((s) => `delete element bridge ${t} ${family(s) === 'ip' ? 'noicc' : 'noicc6'} { ${s} }`);
+}
+
+/** Elements of the named sets/maps of `nft -j list table` objects, as "addr/len" text. */
+export function elementsOf(objs: readonly Record<string, any>[], names: readonly string[]): string[] {
+  return objs.flatMap((o) => {
+    const set = o.set ?? o.map;
+    if (!set || !names.includes(set.name)) return [];
+    return ((set.elem ?? []) as any[]).map((e) => {
+      const key = Array.isArray(e) && o.map ? e[0] : e;
+      return typeof key === 'string' ? key : key?.prefix ? `${key.prefix.addr}/${key.prefix.len}` : JSON.stringify(key);
+    });
+  });
+}
+
 const postMap = (subnet: string) => (family(subnet) === 'ip' ? 'post_src' : 'post_src6');
 
 /** Removes a network's elements and chains (`subnets`: its keys in post_src, as read from the

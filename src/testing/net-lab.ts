@@ -22,6 +22,8 @@ export interface NetLab {
   bridge: string; ns: string; subnet: string; gateway: string; containerIp: string;
   /** The server's pid (it runs until close()). */
   server: ChildProcess;
+  /** A second container on the bridge (address .3, no server), when asked for. */
+  second?: { ns: string; containerIp: string };
   close(): Promise<void>;
 }
 
@@ -37,12 +39,23 @@ export async function freeSubnet(): Promise<string> {
   throw new Error('no 10.200-249.x.0/24 free of host routes');
 }
 
-export async function makeLab(o: { subnetPrefix?: string } = {}): Promise<NetLab> {
+export async function makeLab(o: { subnetPrefix?: string; second?: boolean } = {}): Promise<NetLab> {
   const id = hex(6);
   const p = o.subnetPrefix ?? (await freeSubnet());
   const lab = { bridge: `bt${id}`, ns: `berth-t${id}`, subnet: `${p}0/24`, gateway: `${p}1`, containerIp: `${p}2` };
   const ip = (...a: string[]) => mustRun('ip', a);
-  const inNs = (...a: string[]) => mustRun('ip', ['-n', lab.ns, ...a]);
+  const second = o.second ? { ns: `${lab.ns}b`, containerIp: `${p}3` } : undefined;
+  const addContainer = async (ns: string, hostIf: string, address: string) => {
+    const inNs = (...a: string[]) => mustRun('ip', ['-n', ns, ...a]);
+    await ip('netns', 'add', ns);
+    await ip('link', 'add', hostIf, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns);
+    await ip('link', 'set', hostIf, 'master', lab.bridge, 'up');
+    await mustRun('bridge', ['link', 'set', 'dev', hostIf, 'hairpin', 'on']);
+    await inNs('addr', 'add', `${address}/24`, 'dev', 'eth0');
+    await inNs('link', 'set', 'lo', 'up');
+    await inNs('link', 'set', 'eth0', 'up');
+    await inNs('route', 'add', 'default', 'via', lab.gateway);
+  };
   let server: ChildProcess | undefined;
   const close = async () => {
     if (server?.exitCode === null) {
@@ -50,24 +63,18 @@ export async function makeLab(o: { subnetPrefix?: string } = {}): Promise<NetLab
       await within('the lab server to exit', once(server, 'exit'));
     }
     // After a failed set-up, only what was made.
-    if (existsSync(`/run/netns/${lab.ns}`)) await ip('netns', 'del', lab.ns);
+    for (const ns of [lab.ns, second?.ns]) if (ns && existsSync(`/run/netns/${ns}`)) await ip('netns', 'del', ns);
     if (existsSync(`/sys/class/net/${lab.bridge}`)) await ip('link', 'del', lab.bridge);
   };
   try {
     await ip('link', 'add', lab.bridge, 'type', 'bridge');
     await ip('addr', 'add', `${lab.gateway}/24`, 'dev', lab.bridge);
     await ip('link', 'set', lab.bridge, 'up');
-    await ip('netns', 'add', lab.ns);
-    await ip('link', 'add', `vt${id}`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', lab.ns);
-    await ip('link', 'set', `vt${id}`, 'master', lab.bridge, 'up');
-    await mustRun('bridge', ['link', 'set', 'dev', `vt${id}`, 'hairpin', 'on']);
-    await inNs('addr', 'add', `${lab.containerIp}/24`, 'dev', 'eth0');
-    await inNs('link', 'set', 'lo', 'up');
-    await inNs('link', 'set', 'eth0', 'up');
-    await inNs('route', 'add', 'default', 'via', lab.gateway);
+    await addContainer(lab.ns, `vt${id}`, lab.containerIp);
+    if (second) await addContainer(second.ns, `vu${id}`, second.containerIp);
     server = spawn('ip', ['netns', 'exec', lab.ns, process.execPath, '-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
     await within('the lab server to listen', once(server.stdout!, 'data'));
-    return { ...lab, server, close };
+    return { ...lab, server, close, ...(second ? { second } : {}) };
   } catch (err) {
     await close();
     throw err;
