@@ -18,7 +18,7 @@ if (!inPrivate) throw new Error('firewall-routed.scenario runs only inside its p
 
 // A client in a lab's namespace: "hi ..." from the server, or "timeout"/an errno when none answers.
 const CLIENT = `const s = require('node:net').connect(+process.argv[2], process.argv[1]); let t = '';
-s.setTimeout(1500, () => { console.log('timeout'); process.exit(0); });
+s.setTimeout(1000, () => { console.log('timeout'); process.exit(0); });
 s.on('data', (d) => (t += d)).on('end', () => console.log(t.trim())).on('error', (e) => console.log(e.code));`;
 const from = (lab: { ns: string } | 'host', host: string, port: number) => {
   const client = [process.execPath, '-e', CLIENT, host, String(port)];
@@ -95,6 +95,24 @@ test('icc=false: containers of one network do not reach each other; the outside 
     await fw.addNetwork({ bridge: c.bridge, subnet: c.subnet, internal: false, masquerade: true, icc: false });
   } finally {
     writeFileSync(callIptables, was);
+  }
+});
+
+test('IPv6: a port published to an IPv6 container address, and masquerade of the IPv6 subnet', async () => {
+  await mustRun('sysctl', ['-qw', 'net.ipv6.conf.all.forwarding=1']);
+  const a6 = await makeLab({ subnetPrefix: '10.1.4.', ipv6Prefix: 'fd00:1:4::' });
+  const x6 = await makeLab({ subnetPrefix: '10.9.8.', ipv6Prefix: 'fd00:9:8::' });
+  try {
+    await fw.addNetwork({ bridge: a6.bridge, subnet: a6.subnet, ipv6Subnet: a6.subnet6!, internal: false, masquerade: true, icc: true });
+    await fw.publish('c6', [{ proto: 'tcp', hostIp: '', hostPort: P + 6, containerIp: a6.containerIp6!, containerPort: 80, bridge: a6.bridge }]);
+    assert.equal(from(x6, x6.gateway6!, P + 6), `hi ${a6.containerIp6} from ${x6.containerIp6}`);
+    assert.equal(from(x6, x6.gateway!, P + 6), 'ECONNREFUSED'); // IPv4 is not DNATed to an IPv6 container
+    assert.equal(from(a6, x6.containerIp6!, 80), `hi ${x6.containerIp6} from ${x6.gateway6}`);
+    await fw.unpublish('c6');
+    await fw.removeNetwork(a6.bridge);
+  } finally {
+    await a6.close();
+    await x6.close();
   }
 });
 

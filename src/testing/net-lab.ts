@@ -12,8 +12,11 @@ import { within } from './until.ts';
 
 const SERVER = `
 const net = require('node:net'), dgram = require('node:dgram');
-let n = 0; const up = () => { if (++n === 2) process.stdout.write('ready\\n'); };
-net.createServer((s) => s.end('hi ' + s.localAddress + ' from ' + s.remoteAddress + '\\n')).listen(80, '0.0.0.0', up);
+const want = process.argv[1] === 'v6' ? 3 : 2;
+let n = 0; const up = () => { if (++n === want) process.stdout.write('ready\\n'); };
+const serve = (s) => s.end('hi ' + s.localAddress + ' from ' + s.remoteAddress + '\\n');
+net.createServer(serve).listen(80, '0.0.0.0', up);
+if (want === 3) net.createServer(serve).listen({ port: 80, host: '::', ipv6Only: true }, up);
 const u = dgram.createSocket('udp4');
 u.on('message', (m, r) => u.send('pong ' + m, r.port, r.address));
 u.bind(80, '0.0.0.0', up);`;
@@ -22,6 +25,8 @@ export interface NetLab {
   bridge: string; ns: string; subnet: string; gateway: string; containerIp: string;
   /** The server's pid (it runs until close()). */
   server: ChildProcess;
+  /** With ipv6Prefix ("fd00:1:2::"): the bridge's <prefix>1/64 and the container's <prefix>2. */
+  subnet6?: string; gateway6?: string; containerIp6?: string;
   /** A second container on the bridge (address .3, no server), when asked for. */
   second?: { ns: string; containerIp: string };
   close(): Promise<void>;
@@ -39,11 +44,12 @@ export async function freeSubnet(): Promise<string> {
   throw new Error('no 10.200-249.x.0/24 free of host routes');
 }
 
-export async function makeLab(o: { subnetPrefix?: string; second?: boolean } = {}): Promise<NetLab> {
+export async function makeLab(o: { subnetPrefix?: string; second?: boolean; ipv6Prefix?: string } = {}): Promise<NetLab> {
   const id = hex(6);
   const p = o.subnetPrefix ?? (await freeSubnet());
   const lab = { bridge: `bt${id}`, ns: `berth-t${id}`, subnet: `${p}0/24`, gateway: `${p}1`, containerIp: `${p}2` };
   const ip = (...a: string[]) => mustRun('ip', a);
+  const v6 = o.ipv6Prefix ? { subnet6: `${o.ipv6Prefix}/64`, gateway6: `${o.ipv6Prefix}1`, containerIp6: `${o.ipv6Prefix}2` } : undefined;
   const second = o.second ? { ns: `${lab.ns}b`, containerIp: `${p}3` } : undefined;
   const addContainer = async (ns: string, hostIf: string, address: string) => {
     const inNs = (...a: string[]) => mustRun('ip', ['-n', ns, ...a]);
@@ -70,11 +76,16 @@ export async function makeLab(o: { subnetPrefix?: string; second?: boolean } = {
     await ip('link', 'add', lab.bridge, 'type', 'bridge');
     await ip('addr', 'add', `${lab.gateway}/24`, 'dev', lab.bridge);
     await ip('link', 'set', lab.bridge, 'up');
+    if (v6) await ip('addr', 'add', `${v6.gateway6}/64`, 'dev', lab.bridge, 'nodad');
     await addContainer(lab.ns, `vt${id}`, lab.containerIp);
+    if (v6) {
+      await mustRun('ip', ['-n', lab.ns, 'addr', 'add', `${v6.containerIp6}/64`, 'dev', 'eth0', 'nodad']);
+      await mustRun('ip', ['-n', lab.ns, '-6', 'route', 'add', 'default', 'via', v6.gateway6]);
+    }
     if (second) await addContainer(second.ns, `vu${id}`, second.containerIp);
-    server = spawn('ip', ['netns', 'exec', lab.ns, process.execPath, '-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+    server = spawn('ip', ['netns', 'exec', lab.ns, process.execPath, '-e', SERVER, v6 ? 'v6' : 'v4'], { stdio: ['ignore', 'pipe', 'inherit'] });
     await within('the lab server to listen', once(server.stdout!, 'data'));
-    return { ...lab, server, close, ...(second ? { second } : {}) };
+    return { ...lab, ...v6, server, close, ...(second ? { second } : {}) };
   } catch (err) {
     await close();
     throw err;
