@@ -15,7 +15,8 @@ import { KeyedMutex } from '../lib/keyed-mutex.ts';
 import { orIfMissing } from '../lib/log-failure.ts';
 import type { Logger } from '../lib/logger.ts';
 import { HostForward } from './host-forward.ts';
-import { baseBatch, checkName, elementsOf, iccBatch, iccRemoveBatch, networkBatch, ownerBatch, postSubnetsOf, publishedBatch, removeNetworkBatch, type NetworkRules, type PortMap } from './nft-rules.ts';
+import { elementsOf, postSubnetsOf } from './nft-json.ts';
+import { baseBatch, checkName, iccBatch, iccRemoveBatch, networkBatch, ownerBatch, publishedBatch, removeNetworkBatch, type NetworkRules, type PortMap } from './nft-rules.ts';
 import { nftApply, nftListTable } from './run-tool.ts';
 
 export type { PortMap } from './nft-rules.ts';

@@ -68,6 +68,14 @@ export function publishedBatch(t: string, owners: readonly string[]): string[] {
 
 const family = (cidrOrIp: string): 'ip' | 'ip6' => (cidrOrIp.includes(':') ? 'ip6' : 'ip');
 
+/** A subnet goes into nft's grammar as it is: it must be one. */
+function checkSubnet(s: string): string {
+  const [addr = '', len = '', ...rest] = s.split('/');
+  const max = isIP(addr) === 4 ? 32 : isIP(addr) === 6 ? 128 : -1;
+  if (rest.length || !/^\d{1,3}$/.test(len) || Number(len) > max) throw invalidParameter(`invalid subnet for the firewall: ${JSON.stringify(s)}`);
+  return s;
+}
+
 /** A network's chains and map elements; re-adding one replaces its rules. */
 export function networkBatch(t: string, n: NetworkRules): string[] {
   const T = `inet ${t}`;
@@ -88,7 +96,7 @@ export function networkBatch(t: string, n: NetworkRules): string[] {
   // through the host to be un-DNATed, not straight over the bridge.
   const post = [`oifname "${b}" ct status dnat masquerade`];
   if (n.masquerade && !n.internal) post.push(`oifname != "${b}" masquerade`);
-  const subnets = [n.subnet, ...(n.ipv6Subnet ? [n.ipv6Subnet] : [])];
+  const subnets = [n.subnet, ...(n.ipv6Subnet ? [n.ipv6Subnet] : [])].map(checkSubnet);
   const chain = (name: string, rules: string[]) => [
     `add chain ${T} ${name}_${b}`, `flush chain ${T} ${name}_${b}`, ...rules.map((r) => `add rule ${T} ${name}_${b} ${r}`),
   ];
@@ -107,6 +115,7 @@ export function networkBatch(t: string, n: NetworkRules): string[] {
  *  bridged IP between two addresses of icc=false subnets: a bridged frame stays within one
  *  bridge, and each subnet has one bridge. Traffic to the gateway is not bridged (input hook). */
 export function iccBatch(t: string, subnets: readonly string[]): string[] {
+  subnets.forEach(checkSubnet);
   const T = `bridge ${t}`;
   return [
     `add table ${T}`,
@@ -125,18 +134,6 @@ export function iccRemoveBatch(t: string, subnets: readonly string[]): string[] 
   return subnets.map((s) => `delete element bridge ${t} ${family(s) === 'ip' ? 'noicc' : 'noicc6'} { ${s} }`);
 }
 
-/** Elements of the named sets/maps of `nft -j list table` objects, as "addr/len" text. */
-export function elementsOf(objs: readonly Record<string, any>[], names: readonly string[]): string[] {
-  return objs.flatMap((o) => {
-    const set = o.set ?? o.map;
-    if (!set || !names.includes(set.name)) return [];
-    return ((set.elem ?? []) as any[]).map((e) => {
-      const key = Array.isArray(e) && o.map ? e[0] : e;
-      return typeof key === 'string' ? key : key?.prefix ? `${key.prefix.addr}/${key.prefix.len}` : JSON.stringify(key);
-    });
-  });
-}
-
 const postMap = (subnet: string) => (family(subnet) === 'ip' ? 'post_src' : 'post_src6');
 
 /** Removes a network's elements and chains (`subnets`: its keys in post_src, as read from the
@@ -152,19 +149,6 @@ export function removeNetworkBatch(t: string, bridge: string, subnets: readonly 
   out.push(`add chain ${T} post_${b}`);
   for (const s of subnets) out.push(`delete element ${T} ${postMap(s)} { ${s} }`);
   out.push(`delete chain ${T} post_${b}`);
-  return out;
-}
-
-/** The post_src(6) keys that jump to post_<bridge>, from `nft -j list table` objects. */
-export function postSubnetsOf(objs: readonly Record<string, any>[], bridge: string): string[] {
-  const out: string[] = [];
-  for (const o of objs) {
-    if (o.map?.name !== 'post_src' && o.map?.name !== 'post_src6') continue;
-    for (const [key, verdict] of (o.map.elem ?? []) as [any, any][]) {
-      if (verdict?.jump?.target !== `post_${bridge}`) continue;
-      out.push(typeof key === 'string' ? key : `${key.prefix.addr}/${key.prefix.len}`);
-    }
-  }
   return out;
 }
 
