@@ -111,6 +111,37 @@ describe('Firewall on the host', { skip }, () => {
     await fw.unpublish('all');
   });
 
+  test('a container cannot reach the host\'s loopback services through route_localnet (CVE-2020-8558)', async () => {
+    // A UDP service of the test on the host's 127.0.0.1, and the lab container routing
+    // 127.0.0.1 to its gateway instead of its own loopback, as one with CAP_NET_ADMIN could.
+    // (UDP: one datagram in is the harm; TCP's answer from 127.0.0.1 gets no further here.)
+    const got: string[] = [];
+    const service = createSocket('udp4').on('message', (m) => got.push(String(m)));
+    service.bind(0, '127.0.0.1');
+    await once(service, 'listening');
+    const port = service.address().port;
+    const inNs = (...a: string[]) => mustRun('ip', ['-n', lab.ns, ...a]);
+    await inNs('route', 'del', 'local', '127.0.0.1', 'dev', 'lo', 'table', 'local');
+    await inNs('route', 'del', 'local', '127.0.0.0/8', 'dev', 'lo', 'table', 'local');
+    await inNs('route', 'add', '127.0.0.1/32', 'via', lab.gateway);
+    const send = `require('node:dgram').createSocket('udp4').send(process.argv[1], ${port}, '127.0.0.1', () => process.exit(0))`;
+    const sendFromLab = async (text: string) => {
+      await mustRun('ip', ['netns', 'exec', lab.ns, process.execPath, '-e', send, text]);
+      await new Promise((r) => setTimeout(r, 300));
+    };
+    try {
+      await sendFromLab('guarded');
+      // What the guard stops: without it the datagram reaches the host's loopback service.
+      await mustRun('nft', ['flush', 'chain', 'inet', table, 'guard']);
+      await sendFromLab('unguarded');
+      await new Firewall({ table }).init(); // as a restarted berthd, it writes the base chains again
+      await sendFromLab('guarded again');
+      assert.deepEqual(got, ['unguarded']);
+    } finally {
+      service.close();
+    }
+  });
+
   test('a bad port map is refused before anything changes', async () => {
     await assert.rejects(fw.publish('bad', [map({ hostPort: 70000 })]), { kind: 'invalid-parameter' });
     await assert.rejects(fw.publish('bad', [map({ hostPort: 8080, hostIp: '::1' })]), { kind: 'invalid-parameter' });
