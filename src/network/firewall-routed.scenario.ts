@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { hex, makeLab, type NetLab } from '../testing/net-lab.ts';
+import { until } from '../testing/until.ts';
 import { Firewall } from './firewall.ts';
 import { HostForward } from './host-forward.ts';
 import { mustRun } from './run-tool.ts';
@@ -105,12 +106,14 @@ test('IPv6: a port published to an IPv6 container address, and masquerade of the
   try {
     await fw.addNetwork({ bridge: a6.bridge, subnet: a6.subnet, ipv6Subnet: a6.subnet6!, internal: false, masquerade: true, icc: true });
     await fw.publish('c6', [{ proto: 'tcp', hostIp: '', hostPort: P + 6, containerIp: a6.containerIp6!, containerPort: 80, bridge: a6.bridge }]);
-    assert.equal(from(x6, x6.gateway6!, P + 6), `hi ${a6.containerIp6} from ${x6.containerIp6}`);
+    // The first IPv6 packets wait for neighbour discovery: allow it a few tries.
+    const want = `hi ${a6.containerIp6} from ${x6.containerIp6}`;
+    await until('the IPv6 published port to answer', () => from(x6, x6.gateway6!, P + 6) === want, { timeoutMs: 8000 });
     assert.equal(from(x6, x6.gateway!, P + 6), 'ECONNREFUSED'); // IPv4 is not DNATed to an IPv6 container
     assert.equal(from(a6, x6.containerIp6!, 80), `hi ${x6.containerIp6} from ${x6.gateway6}`);
+  } finally {
     await fw.unpublish('c6');
     await fw.removeNetwork(a6.bridge);
-  } finally {
     await a6.close();
     await x6.close();
   }

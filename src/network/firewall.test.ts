@@ -87,7 +87,7 @@ describe('Firewall on the host', { skip }, () => {
     const q2 = await pickFreePort('127.0.0.1', 'tcp', new Set([p1]));
     const q3 = await pickFreePort('127.0.0.1', 'tcp', new Set([p1, q2]));
     await fw.publish('a', [map({ hostPort: p1 })]);
-    await fw.publish('b', [map({ hostPort: q3 })]);
+    await fw.publish('b', [map({ hostPort: q3 }), map({ proto: 'sctp', hostPort: q3 })]); // sctp: the kernel takes the rule
     await fw.publish('a', [map({ hostPort: q2 })]);
     assert.equal(await refusedCode(p1), 'ECONNREFUSED');
     assert.match(await ask(q2), hi(lab));
@@ -98,7 +98,7 @@ describe('Firewall on the host', { skip }, () => {
     await again.init();
     assert.deepEqual((await again.owners()).sort(), ['a', 'b']);
     assert.match(await ask(q3), hi(lab));
-    await again.unpublish('a');
+    await again.publish('a', []); // as unpublish
     await again.unpublish('b');
     assert.equal(await refusedCode(q3), 'ECONNREFUSED');
   });

@@ -15,7 +15,7 @@ import { KeyedMutex } from '../lib/keyed-mutex.ts';
 import { orIfMissing } from '../lib/log-failure.ts';
 import type { Logger } from '../lib/logger.ts';
 import { HostForward } from './host-forward.ts';
-import { elementsOf, postSubnetsOf } from './nft-json.ts';
+import { elementsOf, postSubnetsOf, readState } from './nft-json.ts';
 import { baseBatch, checkName, iccBatch, iccRemoveBatch, networkBatch, ownerBatch, publishedBatch, removeNetworkBatch, type NetworkRules, type PortMap } from './nft-rules.ts';
 import { nftApply, nftListTable } from './run-tool.ts';
 
@@ -39,11 +39,12 @@ export class Firewall {
    *  published ports and networks; idempotent. */
   init(): Promise<void> {
     this.#ready ??= this.#serial(async () => {
-      const state = await this.#read();
+      const objs = await nftListTable('inet', this.#table);
+      const state = readState(objs);
       this.#owners = new Set(state.owners);
       await nftApply(baseBatch(this.#table, [...this.#owners]));
       // The host's FORWARD policy may have turned to DROP since (dockerd started).
-      for (const b of state.bridges) await this.#host.allow(b, true);
+      for (const b of state.bridges) await this.#host.allow(b, postSubnetsOf(objs, b).some((s) => s.includes(':')));
     }).catch((err: unknown) => {
       this.#ready = undefined;
       throw err;
@@ -75,8 +76,9 @@ export class Firewall {
     });
   }
 
-  /** Replaces the owner's DNAT rules with `maps` in one transaction (none: the owner is gone). */
+  /** Replaces the owner's DNAT rules with `maps` in one transaction (none: as unpublish). */
   async publish(owner: string, maps: PortMap[]): Promise<void> {
+    if (maps.length === 0) return this.unpublish(owner);
     await this.init();
     await this.#serial(async () => {
       await this.#apply(() => {
@@ -133,11 +135,7 @@ export class Firewall {
   }
 
   async #read(): Promise<{ owners: string[]; bridges: string[] }> {
-    const objs = await nftListTable('inet', this.#table);
-    const owners = objs.flatMap((o) => (typeof o.chain?.name === 'string' && o.chain.name.startsWith('own_') ? [o.chain.name.slice(4) as string] : []));
-    const set = objs.find((o) => o.set?.name === 'bridges')?.set;
-    const bridges = ((set?.elem ?? []) as unknown[]).filter((e): e is string => typeof e === 'string');
-    return { owners, bridges };
+    return readState(await nftListTable('inet', this.#table));
   }
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {

@@ -23,3 +23,9 @@ export function postSubnetsOf(objs: readonly NftObject[], bridge: string): strin
     .filter((o) => o.map?.name === 'post_src' || o.map?.name === 'post_src6')
     .flatMap((o) => ((o.map.elem ?? []) as [any, any][]).filter(([, v]) => v?.jump?.target === `post_${bridge}`).map(([k]) => keyText(k)));
 }
+
+/** Owners (own_<owner> chains) and bridges (the bridges set). */
+export function readState(objs: readonly NftObject[]): { owners: string[]; bridges: string[] } {
+  const owners = objs.flatMap((o) => (typeof o.chain?.name === 'string' && o.chain.name.startsWith('own_') ? [o.chain.name.slice(4) as string] : []));
+  return { owners, bridges: elementsOf(objs, ['bridges']) };
+}
