@@ -14,9 +14,15 @@
 //   chain guard        filter, prerouting: new connections from a bridge to 127.0.0.0/8 dropped
 //                      (route_localnet would otherwise let a container reach the host's
 //                      loopback services: CVE-2020-8558)
+//   chain fin_<bridge> internal: out only to its bridge; to other berth bridges only DNATed
+//                      (isolation, as DOCKER-ISOLATION); icc=false: routed back into it only DNATed
+//   chain fout_<bridge> internal: in only from its bridge
+//   chain post_<bridge> DNATed back into its bridge: masquerade (hairpin); out elsewhere:
+//                      masquerade (when masquerade and not internal)
+// and, for icc=false networks, table bridge <same name> (iccBatch below).
 //
-// Per-network chains live in verdict maps keyed by the bridge's name, so adding or removing a
-// network touches elements and its own chains, never a rule handle. Names go unquoted into nft's
+// Per-network chains live in verdict maps keyed by the bridge's name or subnet, so adding or
+// removing a network touches elements and its own chains, never a rule handle. Names go unquoted into nft's
 // grammar (1.0.6 refuses quoted chain names): names are checked against NAME first.
 import { isIP } from 'node:net';
 import { invalidParameter } from '../api/types/errors.ts';
