@@ -59,13 +59,14 @@ export class HostForward {
     }
   }
 
-  /** `-S FORWARD` lines, or undefined when the tool is not installed. */
+  /** `-S FORWARD` lines, or undefined when the tool is not installed or cannot list (a kernel
+   *  without its tables): the host's firewall is then none berth can see, and networks go on. */
   async #rules(tool: string): Promise<string[] | undefined> {
     try {
       return (await mustRun(tool, ['-w', '-S', 'FORWARD'])).split('\n');
     } catch (err) {
-      if ((err as { code?: unknown }).code === 'ENOENT') return undefined;
-      throw err;
+      if ((err as { code?: unknown }).code !== 'ENOENT') this.#logger?.warn('cannot read the host\'s FORWARD chain', { tool, error: (err as Error).message });
+      return undefined;
     }
   }
 }
