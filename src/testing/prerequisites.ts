@@ -47,6 +47,7 @@ const PREREQUISITES = {
   script: { what: 'script(1) (`script` on PATH, a terminal for CLI tests)', present: () => onPath('script'), get: 'Debian package bsdutils (essential)' },
   crun: { what: 'crun (`crun` on PATH, the second OCI runtime berthd offers)', present: () => onPath('crun'), get: `${SETUP} (Debian package crun)` },
   ip: { what: 'iproute2 (`ip` on PATH: namespaces, bridges, veth pairs)', present: () => onPath('ip'), get: `${SETUP} (Debian package iproute2)` },
+  nft: { what: 'nft (`nft` on PATH: berth\'s nftables table)', present: () => onPath('nft'), get: `${SETUP} (Debian package nftables)` },
   unshare: { what: 'unshare(1) (`unshare` on PATH)', present: () => onPath('unshare'), get: 'Debian package util-linux (essential)' },
   openssl: { what: 'the openssl CLI (`openssl` on PATH, test certificates)', present: () => onPath('openssl'), get: `${SETUP} (Debian package openssl)` },
   sshd: { what: `sshd and ssh-keygen (${SSHD}, /usr/bin/ssh-keygen)`, present: () => existsSync(SSHD) && existsSync('/usr/bin/ssh-keygen'), get: `${SETUP} (Debian packages openssh-server, openssh-client)` },
