@@ -2,7 +2,8 @@
 // chain on a hook, whichever table holds it: when the iptables filter table's FORWARD chain has
 // policy DROP (dockerd sets it on any machine it has run on; some hardening guides do too),
 // traffic from a container to the outside and to published ports is dropped there, after our
-// table let it through. So when that policy is DROP, berth inserts two narrow rules per bridge
+// table let it through (and with br_netfilter, as on this project's CI kernel, even traffic
+// between two containers of one bridge passes FORWARD). So when that policy is DROP, berth inserts two narrow rules per bridge
 // at the head of FORWARD, each tagged with the comment `berth:<table>:<bridge>`:
 //   -i <bridge> -j ACCEPT                                       containers' own traffic out
 //   -o <bridge> -m conntrack --ctstate RELATED,ESTABLISHED,DNAT -j ACCEPT   replies, published ports
@@ -13,7 +14,7 @@
 // one dockerd and the admin use. A pure nftables firewall with its own drop policy is not
 // touched: berth cannot know what it means to let through.
 import type { Logger } from '../lib/logger.ts';
-import { mustRun, runTool } from './run-tool.ts';
+import { mustRun } from './run-tool.ts';
 
 /** A `-S` line as arguments (iptables-nft quotes a comment; berth's have no spaces) and its comment. */
 function parse(line: string): { args: string[]; comment: string | undefined } {

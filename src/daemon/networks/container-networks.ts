@@ -30,6 +30,7 @@ export function planCreateNetworks(svc: NetworkService, hostConfig: HostConfig, 
   const configFor = (n: NetworkRow): EndpointConfig => asked[n.name] ?? asked[n.id] ?? (mode !== 'default' ? asked[mode] : undefined) ?? {};
   const endpoints = [{ network: first, config: configFor(first) }];
   for (const key of Object.keys(asked)) {
+    if (key === mode) continue; // the docker CLI names the default network "default"
     const n = svc.resolve(key);
     if (n.id === first.id) continue;
     if (n.driver !== 'bridge') throw invalidParameter(`container cannot be connected to network endpoints: ${first.name}, ${n.name}`);

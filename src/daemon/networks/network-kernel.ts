@@ -19,6 +19,7 @@ import { dnsRecords } from './dns-records.ts';
 import { NetworkAttachment } from './network-attachment.ts';
 import type { NetworkService } from './network-service.ts';
 import { PortAllocator } from './port-allocator.ts';
+import { addressingOf } from './endpoint-allocation.ts';
 import type { EndpointHooks, NetworkDriver, NetworkRow } from './types.ts';
 
 export const DEFAULT_DATA_ROOT = '/var/lib/berth';
@@ -54,7 +55,7 @@ export function networkKernel(o: { db: Database; config: () => DaemonConfig; log
     await dns.update(records).catch(logFailure(o.logger, 'updating the embedded DNS', { level: 'warn' }));
   };
   const rules = (n: NetworkRow) => {
-    const a = svc!.addressing(n);
+    const a = addressingOf(n);
     return {
       bridge: n.bridge, subnet: a.ipv4?.subnet ?? '', ...(a.ipv6 && { ipv6Subnet: a.ipv6.subnet }), internal: n.internal,
       masquerade: n.options['com.docker.network.bridge.enable_ip_masquerade'] !== 'false',
@@ -63,7 +64,7 @@ export function networkKernel(o: { db: Database; config: () => DaemonConfig; log
   };
   const driver: NetworkDriver = {
     async create(n) {
-      const a = svc!.addressing(n);
+      const a = addressingOf(n);
       if (!a.ipv4) return;
       const mtu = Number(n.options['com.docker.network.driver.mtu']) || undefined;
       await ensureBridge({ name: n.bridge, gateway: `${a.ipv4.gateway}/${a.ipv4.prefix}`, ...(mtu && { mtu }), ...(a.ipv6 && { ipv6Gateway: `${a.ipv6.gateway}/${a.ipv6.prefix}` }) });
