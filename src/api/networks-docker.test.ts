@@ -12,6 +12,7 @@ import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 import { networkHarness, networkNames, kernelObjects, removeKernelObjects } from '../testing/network-harness.ts';
 import { until } from '../testing/until.ts';
+import { run } from '../testing/run.ts';
 import { freePort } from '../testing/free-port.ts';
 
 const skip = requires('docker', 'ip', 'nft', ...RUNS_CONTAINERS);
@@ -45,8 +46,11 @@ test('-p 127.0.0.1:PORT:80 serves at once, shows in ps and the API, and keeps se
   assert.equal(await get(port), `hello from ${id.slice(0, 12)}\n`);
   const ps = await docker(['ps', '--format', '{{.Names}} {{.Ports}}']);
   assert.equal(ps.stdout.trim(), `web 127.0.0.1:${port}->80/tcp`);
-  const list = await f.d.client().api.json<Record<string, unknown>[]>('GET', '/v1.46/containers/json');
-  assert.deepEqual(list[0]!.Ports, [{ IP: '127.0.0.1', PrivatePort: 80, PublicPort: port, Type: 'tcp' }]);
+  // The seed's own check: curl on the socket, API 1.46.
+  const curl = await run('curl', ['-sf', '--unix-socket', f.d.socket, 'http://d/v1.46/containers/json']);
+  const first = JSON.parse(curl.stdout)[0];
+  assert.deepEqual([first.Names, first.Image, first.Status.startsWith('Up ')], [['/web'], 'busybox', true]);
+  assert.deepEqual(first.Ports, [{ IP: '127.0.0.1', PrivatePort: 80, PublicPort: port, Type: 'tcp' }]);
   const portOut = await docker(['port', 'web']);
   assert.equal(portOut.stdout, `80/tcp -> 127.0.0.1:${port}\n`);
   const inspect = JSON.parse((await docker(['inspect', 'web'])).stdout)[0];

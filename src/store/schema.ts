@@ -73,6 +73,7 @@
 //   │ options    │ TEXT    │ JSON object or null: DriverOpts (type, o, …)  │
 //   │ anonymous  │ INTEGER │ 1: made for a container (prune without all)   │
 //   └────────────┴─────────┴──────────────────────────────────────────────┘
+//   published_ports                  host ports of running containers (published-ports.ts draws it)
 //   containers.mounts                TEXT, JSON array of the mount points resolved at create
 //     (container-mounts.ts: inspect's Mounts fields plus how to set each up); a volume is in use
 //     while a container's mounts name it.
@@ -82,6 +83,8 @@
 //   │ key      │ TEXT PK │
 //   │ value    │ TEXT    │
 //   └──────────┴─────────┘
+
+import { PUBLISHED_PORTS_MIGRATION } from './published-ports.ts';
 
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE events (
@@ -199,4 +202,6 @@ export const MIGRATIONS: readonly string[] = [
      anonymous INTEGER NOT NULL DEFAULT 0
    );
    ALTER TABLE containers ADD COLUMN mounts TEXT NOT NULL DEFAULT '[]';`,
+  // Published ports (published-ports.ts): a host port is held by one container, across crashes.
+  PUBLISHED_PORTS_MIGRATION,
 ];

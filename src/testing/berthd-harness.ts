@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, type BerthClient } from '../client/index.ts';
 import { within } from './until.ts';
+import { DnsSupervisor } from '../network/dns/dns-supervisor.ts';
+import { firewallTable } from '../daemon/networks/network-kernel.ts';
 
 export const BERTHD = fileURLToPath(new URL('../bin/berthd.js', import.meta.url));
 export const BERTH = fileURLToPath(new URL('../bin/berth.js', import.meta.url));
@@ -129,12 +131,25 @@ export class Berthd {
    */
   async cleanup(): Promise<void> {
     await this.stop();
+    await this.#removeNetworkState();
     if (this.#opts.dir) return;
     for (const line of readFileSync('/proc/mounts', 'utf8').split('\n')) {
       const target = line.split(' ')[1];
       if (target?.startsWith(`${this.dir}/`)) spawnSync('umount', ['-l', target]);
     }
     rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** What outlives a berthd by design (live-restore) and is the test's to remove: its embedded
+   * DNS process, its firewall tables, and the default bridge it was given. */
+  async #removeNetworkState(): Promise<void> {
+    await new DnsSupervisor({ dir: join(this.dir, 'exec', 'dns') }).stop();
+    const table = firewallTable(join(this.dir, 'data'));
+    for (const family of ['inet', 'bridge']) spawnSync('nft', ['delete', 'table', family, table], { stdio: 'ignore' });
+    const args = this.#opts.args ?? [];
+    const at = args.findIndex((a) => a === '--bridge' || a === '-b');
+    const bridge = at >= 0 ? args[at + 1] : undefined;
+    if (bridge && bridge !== 'none') spawnSync('ip', ['link', 'delete', bridge], { stdio: 'ignore' });
   }
 }
 
