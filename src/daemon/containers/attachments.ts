@@ -34,6 +34,10 @@ export interface SpecAdditions {
   netnsPath?: string;
   /** Appended to the process env (legacy links). */
   env?: string[];
+  /** The UTS names when another container's decide them (--network container:<x> takes x's,
+   * as dockerd does at start); else the container's own Config.Hostname/Domainname. */
+  hostname?: string;
+  domainname?: string;
 }
 
 export interface RunAttachment {
@@ -120,6 +124,8 @@ export function mergeAdditions(parts: readonly SpecAdditions[]): SpecAdditions {
   for (const p of parts) {
     if (p.mounts?.length) (out.mounts ??= []).push(...p.mounts);
     if (p.env?.length) (out.env ??= []).push(...p.env);
+    if (p.hostname !== undefined) out.hostname = p.hostname;
+    if (p.domainname !== undefined) out.domainname = p.domainname;
     if (p.netnsPath === undefined) continue;
     // Two attachments placing the container in different namespaces is a bug of theirs.
     if (out.netnsPath !== undefined && out.netnsPath !== p.netnsPath) throw new Error(`attachments disagree on the network namespace: ${out.netnsPath} and ${p.netnsPath}`);

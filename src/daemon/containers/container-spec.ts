@@ -29,8 +29,8 @@ export function containerSpec(c: ContainerRow, rootfs: string, opts: { initPath?
     tty: cfg.Tty === true,
     // The client's terminal size at create: the process starts with it, before any resize.
     ...(size && { consoleSize: { height: size[0], width: size[1] } }),
-    ...(cfg.Hostname && { hostname: cfg.Hostname }),
-    ...(cfg.Domainname && { domainname: cfg.Domainname }),
+    ...((add.hostname ?? cfg.Hostname) && { hostname: add.hostname ?? cfg.Hostname }),
+    ...((add.domainname ?? cfg.Domainname) && { domainname: add.domainname ?? cfg.Domainname }),
     network: hc.NetworkMode === 'host' ? 'host' : add.netnsPath ? { netnsPath: add.netnsPath } : 'none',
     ipc: hc.IpcMode === 'host' ? 'host' : 'private',
     pid: hc.PidMode === 'host' ? 'host' : 'private',

@@ -7,6 +7,7 @@ import { invalidParameter } from '../../api/types/errors.ts';
 import type { ContainerRow } from '../../store/containers.ts';
 import type { HostConfig } from '../../api/types/engine-api.ts';
 import type { NetworkService } from './network-service.ts';
+import { checkNetworkModeConflicts } from './network-mode-check.ts';
 import type { EndpointConfig, NetworkRow } from './types.ts';
 
 export interface CreateNetworks {
@@ -21,13 +22,17 @@ export function planCreateNetworks(svc: NetworkService, hostConfig: HostConfig, 
   const asked = (((body.NetworkingConfig as { EndpointsConfig?: Record<string, EndpointConfig | null> } | undefined)?.EndpointsConfig) ?? {}) as Record<string, EndpointConfig | null>;
   const mode = typeof hostConfig.NetworkMode === 'string' && hostConfig.NetworkMode !== '' ? hostConfig.NetworkMode : 'default';
   if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) {
-    if (mode.startsWith('container:') && mode.length === 'container:'.length) throw invalidParameter('invalid network mode: container: needs a container name or id');
-    return { mode, endpoints: [] };
+    if (mode === 'container:') throw invalidParameter('Invalid network mode: invalid container format container:<name|id>');
+    checkNetworkModeConflicts(mode, hostConfig, body);
+    // Stored by id, as dockerd does: a rename of the other container changes nothing.
+    if (mode.startsWith('container:')) hostConfig.NetworkMode = `container:${svc.deps.containers.resolve(mode.slice('container:'.length)).id}`;
+    return { mode: String(hostConfig.NetworkMode), endpoints: [] };
   }
   if (mode === 'default' && !svc.defaultBridge()) return { mode, endpoints: [] };
   const first = mode === 'default' ? svc.resolve('bridge') : svc.resolve(mode);
   if (first.driver === 'host' || first.driver === 'null') return { mode: first.name, endpoints: [] };
-  const configFor = (n: NetworkRow): EndpointConfig => asked[n.name] ?? asked[n.id] ?? (mode !== 'default' ? asked[mode] : undefined) ?? {};
+  // The docker CLI names the default network "default" (as NetworkMode says).
+  const configFor = (n: NetworkRow): EndpointConfig => asked[n.name] ?? asked[n.id] ?? asked[mode] ?? {};
   const endpoints = [{ network: first, config: configFor(first) }];
   for (const key of Object.keys(asked)) {
     if (key === mode) continue; // the docker CLI names the default network "default"

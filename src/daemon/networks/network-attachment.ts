@@ -82,7 +82,11 @@ export class NetworkAttachment implements RunAttachment {
   #joinContainer(idOrName: string): SpecAdditions {
     const other = this.#d.networks.deps.containers.resolve(idOrName);
     if (other.status !== 'running' && other.status !== 'paused') throw conflict(`cannot join network of a non running container: ${other.id}`);
-    return { netnsPath: `/proc/${other.pid}/ns/net`, mounts: fileMounts(netFilePaths(this.#d.containerDir(other.id))) };
+    const cfg = other.config as { Hostname?: string; Domainname?: string };
+    return {
+      netnsPath: `/proc/${other.pid}/ns/net`, mounts: fileMounts(netFilePaths(this.#d.containerDir(other.id))),
+      hostname: cfg.Hostname || other.id.slice(0, 12), domainname: cfg.Domainname ?? '',
+    };
   }
 
   /** The container's endpoints on bridge networks, eth0 first. */
