@@ -124,7 +124,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
   const networks = await setupNetworks({ db, config: () => config, containers, events, logger, driver: kernel.driver, hooks: kernel.hooks });
   let lifecycleRef: Lifecycle | undefined;
   const networkAttachment = kernel.bind(networks, { invalidatePrepared: (id) => void lifecycleRef?.invalidatePrepared(id) });
-  containers.deps.networks = { plan: (hc, body) => planCreateNetworks(networks, hc, body), record: (row, plan) => recordCreateNetworks(networks, row, plan as CreateNetworks) };
+  containers.deps.networks = { plan: (hc, body) => planCreateNetworks(networks, hc, body), record: (row, plan) => recordCreateNetworks(networks, row, plan as CreateNetworks, (links) => containers.deps.table.setHostConfig(row.id, { ...row.hostConfig, Links: links })) };
   // Network endpoints and volume mounts of each run, in order (attachments.ts).
   const volumeAttachment = new VolumeAttachment({ volumes, events, logger, rootfs: (c) => mountRootfs(images.deps.layers, c.rwCacheId) });
   // Volumes first: /etc/hosts and resolv.conf bind over what a volume mounts at /etc.

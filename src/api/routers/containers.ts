@@ -21,7 +21,9 @@ export function containersRoutes(b: ContainersBackend): Route[] {
     { method: 'POST', path: '/containers/create', handler: (ctx) => create(ctx, b) },
     { method: 'GET', path: '/containers/json', handler: (ctx) => list(ctx, b) },
     { method: 'GET', path: '/containers/:id/json', handler: async (ctx) => ctx.sendJson(200, await b.inspect(ctx.params.id!, boolParam(ctx.query, 'size'), ctx.version)) },
-    { method: 'DELETE', path: '/containers/:id', handler: (ctx) => remove(ctx, b) },
+    { method: 'DELETE', path: '/containers/:id', handler: (ctx) => remove(ctx, b, ctx.params.id!) },
+    // A legacy link's name has a slash (/web/db): `docker rm --link /web/db`.
+    { method: 'DELETE', path: '/containers/*', handler: (ctx) => remove(ctx, b, ctx.params['*'] ?? '') },
     { method: 'POST', path: '/containers/:id/rename', handler: (ctx) => rename(ctx, b) },
     { method: 'POST', path: '/containers/prune', minVersion: '1.25', handler: async (ctx) => ctx.sendJson(200, await b.prune(parseFilters(ctx.query.get('filters'), ['until', 'label', 'label!']))) },
   ];
@@ -41,8 +43,8 @@ async function list(ctx: RequestContext, b: ContainersBackend): Promise<void> {
   ctx.sendJson(200, await b.list(opts, ctx.version));
 }
 
-async function remove(ctx: RequestContext, b: ContainersBackend): Promise<void> {
-  await b.remove(ctx.params.id!, { force: boolParam(ctx.query, 'force'), volumes: boolParam(ctx.query, 'v'), link: boolParam(ctx.query, 'link') });
+async function remove(ctx: RequestContext, b: ContainersBackend, idOrName: string): Promise<void> {
+  await b.remove(idOrName, { force: boolParam(ctx.query, 'force'), volumes: boolParam(ctx.query, 'v'), link: boolParam(ctx.query, 'link') });
   ctx.sendEmpty(204);
 }
 

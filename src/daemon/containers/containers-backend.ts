@@ -1,4 +1,5 @@
 // The containers router's backend: list filters with dockerd's semantics, inspect, remove.
+import { removeLink } from '../networks/legacy-links.ts';
 import type { ContainersBackend } from '../../api/routers/containers.ts';
 import type { Filters } from '../../api/query.ts';
 import { matchLabels } from '../../api/query.ts';
@@ -20,7 +21,10 @@ export function containersBackend(svc: ContainerService, lifecycle: Pick<Lifecyc
   return {
     async create(body, name) {
       const created = await svc.create(body, name);
-      lifecycle.prepareStart(created.Id);
+      // Legacy links are checked (their targets running) and read at the start itself, as dockerd
+      // does: a start prepared now would keep a target's state of now.
+      const links = (body.HostConfig as { Links?: unknown[] | null } | undefined)?.Links;
+      if (!links?.length) lifecycle.prepareStart(created.Id);
       return created;
     },
     async inspect(idOrName, size, version) {
@@ -40,6 +44,8 @@ export function containersBackend(svc: ContainerService, lifecycle: Pick<Lifecyc
       return Promise.all(views.map(async ({ c, view }) => ({ ...view, ...(await sizesOf(svc, c)) })));
     },
     async remove(idOrName, opts) {
+      // ?link=1 removes a legacy link named /<container>/<alias>, not a container.
+      if (opts.link) return removeLink(idOrName, { resolve: (x) => svc.resolve(x), setHostConfig: (id, hc) => svc.deps.table.setHostConfig(id, hc) });
       const c = svc.resolve(idOrName);
       await lifecycle.removeContainer(c, { force: opts.force === true, removeVolumes: opts.volumes === true });
     },

@@ -30,6 +30,7 @@ export function containerNetViews(svc: NetworkService, ports: PortAllocator, con
         aliases: cfg?.Aliases ?? (ep.aliases.length ? ep.aliases : null), ipamConfig: (cfg?.IPAMConfig as Record<string, unknown> | undefined) ?? null,
         links: cfg?.Links ?? null, driverOpts: cfg?.DriverOpts ?? null,
         dnsNames: n.name === 'bridge' ? null : [...new Set([name, ...ep.aliases, c.id.slice(0, 12)])],
+        ...(n.name !== 'bridge' && { idAlias: c.id.slice(0, 12) }),
       });
     }
     // host and none: the network itself, without addresses.

@@ -8,6 +8,7 @@ import type { ContainerRow } from '../../store/containers.ts';
 import type { HostConfig } from '../../api/types/engine-api.ts';
 import type { NetworkService } from './network-service.ts';
 import { checkNetworkModeConflicts } from './network-mode-check.ts';
+import { storedLinks, type LinkTargets } from './legacy-links.ts';
 import type { EndpointConfig, NetworkRow } from './types.ts';
 
 export interface CreateNetworks {
@@ -19,6 +20,7 @@ export interface CreateNetworks {
 
 /** Checks the request and resolves its networks (404 for an unknown one); nothing is recorded. */
 export function planCreateNetworks(svc: NetworkService, hostConfig: HostConfig, body: Record<string, unknown>): CreateNetworks {
+  storedLinks(linksOf(hostConfig), '', linkTargets(svc)); // every target exists, or a 404 before anything is made
   const asked = (((body.NetworkingConfig as { EndpointsConfig?: Record<string, EndpointConfig | null> } | undefined)?.EndpointsConfig) ?? {}) as Record<string, EndpointConfig | null>;
   const mode = typeof hostConfig.NetworkMode === 'string' && hostConfig.NetworkMode !== '' ? hostConfig.NetworkMode : 'default';
   if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) {
@@ -52,8 +54,23 @@ function checkEndpoint(n: NetworkRow, cfg: EndpointConfig): void {
   if (cfg.Aliases?.length) throw invalidParameter('network-scoped alias is supported only for containers in user defined networks');
 }
 
-/** Records the planned endpoints (inside the caller's transaction with the container's row). */
-export function recordCreateNetworks(svc: NetworkService, c: ContainerRow, plan: CreateNetworks): void {
+function linksOf(hc: HostConfig): string[] {
+  return ((hc as { Links?: string[] | null }).Links ?? []).filter((l) => l !== '');
+}
+
+/** Containers as legacy links see them: by name, with their default-bridge address. */
+export function linkTargets(svc: NetworkService): LinkTargets {
+  return {
+    resolve: (x) => svc.deps.containers.resolve(x),
+    bridgeAddress: (t) => svc.endpointsOf(t.id).find((ep) => svc.deps.networks.get(ep.network)?.name === 'bridge')?.address ?? '',
+  };
+}
+
+/** Records the planned endpoints (inside the caller's transaction with the container's row),
+ * and its links as dockerd stores them ("/srv:/web/db") through `setLinks`. */
+export function recordCreateNetworks(svc: NetworkService, c: ContainerRow, plan: CreateNetworks, setLinks?: (links: string[]) => void): void {
+  const links = linksOf(c.hostConfig);
+  if (links.length && setLinks) setLinks(storedLinks(links, c.name, linkTargets(svc)));
   const macFromConfig = (c.config as { MacAddress?: string }).MacAddress;
   for (const [i, e] of plan.endpoints.entries()) {
     const cfg = e.config;

@@ -13,6 +13,7 @@
 //   spawns nothing unless the namespace exists or ports are recorded.
 import { existsSync } from 'node:fs';
 import type { ContainerRow } from '../../store/containers.ts';
+import type { OciMount } from '../../runtime/spec/index.ts';
 import type { RunAttachment, SpecAdditions } from '../containers/attachments.ts';
 import { conflict } from '../../api/types/errors.ts';
 import { addEndpoint, removeEndpoint } from '../../network/endpoint.ts';
@@ -26,6 +27,9 @@ import type { PortAllocator } from './port-allocator.ts';
 import type { NetworkService } from './network-service.ts';
 import type { EndpointRecord, NetworkRow } from './types.ts';
 import { netnsName } from './setup.ts';
+import type { LinkRun } from './legacy-links.ts';
+
+const NO_LINKS: LinkRun = { hosts: [], env: [] };
 
 export interface NetworkAttachmentDeps {
   networks: NetworkService;
@@ -36,6 +40,9 @@ export interface NetworkAttachmentDeps {
   namesChanged: () => Promise<void>;
   containerDir: (id: string) => string;
   resolver: () => ResolverSettings;
+  /** Its legacy links' /etc/hosts lines and environment (legacy-links.ts); `skipStopped` for
+   * a rewrite of a running container's files, where a stopped target is no refusal. */
+  links?: (c: ContainerRow, o?: { skipStopped?: boolean }) => LinkRun;
   logger?: Logger;
 }
 
@@ -57,26 +64,36 @@ export class NetworkAttachment implements RunAttachment {
     const dir = this.#d.containerDir(c.id);
     if (mode === 'host') return { mounts: writeHostNetFiles(dir) };
     if (mode.startsWith('container:')) return this.#joinContainer(mode.slice('container:'.length));
-    const cfg = c.config as { Hostname?: string; Domainname?: string };
-    const base = {
-      dir, hostname: cfg.Hostname || c.id.slice(0, 12), ...(cfg.Domainname && { domainname: cfg.Domainname }),
-      extraHosts: this.#extraHosts(c), resolver: this.#resolverFor(c), hostResolvConf: readOr('/etc/resolv.conf', ''), links: [],
-    };
     const eps = this.#plumbable(c);
-    if (eps.length === 0) return { mounts: writeNetFiles({ ...base, ips: [] }).mounts };
+    if (eps.length === 0) return { mounts: this.#writeFiles(c, [], NO_LINKS).mounts };
+    // Before any kernel work: a link to a stopped container refuses the start.
+    const linked = eps.some((p) => p.network.name === 'bridge') ? this.#d.links?.(c) ?? NO_LINKS : NO_LINKS;
     try {
       await deleteNetns(netnsName(c.id)); // a crashed run's namespace, if any
       for (const [i, p] of eps.entries()) await this.#plumb(p, i === 0);
-      const user = eps.find((p) => p.network.name !== 'bridge');
-      const files = writeNetFiles({ ...base, ips: eps.map((p) => p.ep.address), ...(user && { nameserver: this.#gateway(user.network) }) });
-      if (files.fellBack) this.#d.logger?.info('resolv.conf: the host has only loopback resolvers; the container gets the public fallback (8.8.8.8, 8.8.4.4)', { container: c.id });
+      const files = this.#writeFiles(c, eps, linked);
       await this.#publish(c, eps);
-      if (user) await this.#d.namesChanged();
-      return { netnsPath: netnsPath(netnsName(c.id)), mounts: files.mounts };
+      if (eps.some((p) => p.network.name !== 'bridge')) await this.#d.namesChanged();
+      return { netnsPath: netnsPath(netnsName(c.id)), mounts: files.mounts, ...(linked.env.length && { env: linked.env }) };
     } catch (err) {
       await this.tearDown(c).catch(logFailure(this.#d.logger, 'undoing a failed network set-up', { fields: { container: c.id }, level: 'warn' }));
       throw err;
     }
+  }
+
+  /** /etc/hosts, /etc/hostname, /etc/resolv.conf for these endpoints: at a start, and again in
+   * place (the bind mounts see the same inode) when a running container connects or disconnects,
+   * as dockerd does — its resolver becomes the embedded DNS once a user network is there. */
+  #writeFiles(c: ContainerRow, eps: readonly Plumbed[], linked: LinkRun): { mounts: OciMount[] } {
+    const cfg = c.config as { Hostname?: string; Domainname?: string };
+    const user = eps.find((p) => p.network.name !== 'bridge');
+    const files = writeNetFiles({
+      dir: this.#d.containerDir(c.id), hostname: cfg.Hostname || c.id.slice(0, 12), ...(cfg.Domainname && { domainname: cfg.Domainname }),
+      extraHosts: this.#extraHosts(c), resolver: this.#resolverFor(c), hostResolvConf: readOr('/etc/resolv.conf', ''),
+      links: linked.hosts, ips: eps.map((p) => p.ep.address), ...(user && { nameserver: this.#gateway(user.network) }),
+    });
+    if (files.fellBack) this.#d.logger?.info('resolv.conf: the host has only loopback resolvers; the container gets the public fallback (8.8.8.8, 8.8.4.4)', { container: c.id });
+    return files;
   }
 
   #joinContainer(idOrName: string): SpecAdditions {
@@ -119,8 +136,9 @@ export class NetworkAttachment implements RunAttachment {
   async connectRunning(containerId: string, network: NetworkRow, ep: EndpointRecord): Promise<void> {
     if (network.driver !== 'bridge' || !ep.address) return;
     await this.#plumb({ network, ep }, !existsSync(netnsPath(ep.netns)));
+    const c = this.#d.networks.deps.containers.resolve(containerId);
+    this.#writeFiles(c, this.#plumbable(c), this.#runningLinks(c));
     if (network.name !== 'bridge') await this.#d.namesChanged();
-    void containerId;
   }
 
   async disconnectRunning(containerId: string, network: NetworkRow, ep: EndpointRecord): Promise<void> {
@@ -129,7 +147,15 @@ export class NetworkAttachment implements RunAttachment {
       await this.#d.firewall?.unpublish(containerId);
       this.#d.ports.release(containerId);
     }
+    // The endpoint is still recorded (released after this hook): the files leave it out.
+    const c = this.#d.networks.deps.containers.resolve(containerId);
+    const left = this.#plumbable(c).filter((p) => p.network.id !== network.id);
+    this.#writeFiles(c, left, left.some((p) => p.network.name === 'bridge') ? this.#runningLinks(c) : NO_LINKS);
     if (network.name !== 'bridge') await this.#d.namesChanged();
+  }
+
+  #runningLinks(c: ContainerRow): LinkRun {
+    return this.#d.links?.(c, { skipStopped: true }) ?? NO_LINKS;
   }
 
   async #publish(c: ContainerRow, eps: readonly Plumbed[]): Promise<void> {

@@ -20,6 +20,8 @@ import { NetworkAttachment } from './network-attachment.ts';
 import type { NetworkService } from './network-service.ts';
 import { PortAllocator } from './port-allocator.ts';
 import { addressingOf } from './endpoint-allocation.ts';
+import { linkRun } from './legacy-links.ts';
+import { linkTargets } from './container-networks.ts';
 import type { EndpointHooks, NetworkDriver, NetworkRow } from './types.ts';
 
 export const DEFAULT_DATA_ROOT = '/var/lib/berth';
@@ -90,6 +92,7 @@ export function networkKernel(o: { db: Database; config: () => DaemonConfig; log
       attachment = new NetworkAttachment({
         networks: service, ports, firewall, namesChanged,
         containerDir: (id) => join(o.config().dataRoot, 'containers', id),
+        links: (c, l) => linkRun(c, linkTargets(service), l),
         resolver: () => ({ dns: o.config().dns, search: o.config().dnsSearch, options: o.config().dnsOptions }),
         logger: o.logger,
       });

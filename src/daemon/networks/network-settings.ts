@@ -21,12 +21,15 @@ export interface EndpointView {
   links: string[] | null;
   driverOpts: Record<string, string> | null;
   dnsNames: string[] | null;
+  /** Before API 1.44 dockerd lists the short id among a user network's Aliases (from 1.44 it is
+   * in DNSNames): the id12 then, else undefined. */
+  idAlias?: string;
 }
 
 function endpointSettings(e: EndpointView, apiVersion: number): Record<string, unknown> {
   const running = e.address !== '';
   return {
-    IPAMConfig: e.ipamConfig, Links: e.links, Aliases: e.aliases,
+    IPAMConfig: e.ipamConfig, Links: e.links, Aliases: apiVersion < 1.44 && e.idAlias ? [...(e.aliases ?? []), e.idAlias] : e.aliases,
     NetworkID: e.networkId, EndpointID: running ? e.endpointId : '', Gateway: running ? e.gateway : '',
     IPAddress: e.address, IPPrefixLen: running ? e.prefix : 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0,
     MacAddress: running ? e.mac : '',
