@@ -1,5 +1,6 @@
 // The containers router's backend: list filters with dockerd's semantics, inspect, remove.
 import { removeLink } from '../networks/legacy-links.ts';
+import { dependsOnOthers } from '../networks/network-mode-check.ts';
 import type { ContainersBackend } from '../../api/routers/containers.ts';
 import type { Filters } from '../../api/query.ts';
 import { matchLabels } from '../../api/query.ts';
@@ -21,10 +22,8 @@ export function containersBackend(svc: ContainerService, lifecycle: Pick<Lifecyc
   return {
     async create(body, name) {
       const created = await svc.create(body, name);
-      // Legacy links are checked (their targets running) and read at the start itself, as dockerd
-      // does: a start prepared now would keep a target's state of now.
-      const links = (body.HostConfig as { Links?: unknown[] | null } | undefined)?.Links;
-      if (!links?.length) lifecycle.prepareStart(created.Id);
+      // A start that depends on other containers running is checked at the start itself.
+      if (!dependsOnOthers(body.HostConfig)) lifecycle.prepareStart(created.Id);
       return created;
     },
     async inspect(idOrName, size, version) {

@@ -3,7 +3,7 @@
 // or id; host; none; container:<id>) and NetworkingConfig.EndpointsConfig (per network: aliases,
 // a static address, a MAC). Endpoints on networks are recorded — addresses allocated — in the same
 // store transaction as the container's row, so a container never exists half-connected.
-import { invalidParameter } from '../../api/types/errors.ts';
+import { invalidParameter, isKind } from '../../api/types/errors.ts';
 import type { ContainerRow } from '../../store/containers.ts';
 import type { HostConfig } from '../../api/types/engine-api.ts';
 import type { NetworkService } from './network-service.ts';
@@ -20,14 +20,17 @@ export interface CreateNetworks {
 
 /** Checks the request and resolves its networks (404 for an unknown one); nothing is recorded. */
 export function planCreateNetworks(svc: NetworkService, hostConfig: HostConfig, body: Record<string, unknown>): CreateNetworks {
-  storedLinks(linksOf(hostConfig), '', linkTargets(svc)); // every target exists, or a 404 before anything is made
   const asked = (((body.NetworkingConfig as { EndpointsConfig?: Record<string, EndpointConfig | null> } | undefined)?.EndpointsConfig) ?? {}) as Record<string, EndpointConfig | null>;
   const mode = typeof hostConfig.NetworkMode === 'string' && hostConfig.NetworkMode !== '' ? hostConfig.NetworkMode : 'default';
+  if (mode === 'container:') throw invalidParameter('Invalid network mode: invalid container format container:<name|id>');
+  checkNetworkModeConflicts(mode, hostConfig, body);
+  storedLinks(linksOf(hostConfig), '', linkTargets(svc)); // every target exists, or a 400 before anything is made
   if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) {
-    if (mode === 'container:') throw invalidParameter('Invalid network mode: invalid container format container:<name|id>');
-    checkNetworkModeConflicts(mode, hostConfig, body);
-    // Stored by id, as dockerd does: a rename of the other container changes nothing.
-    if (mode.startsWith('container:')) hostConfig.NetworkMode = `container:${svc.deps.containers.resolve(mode.slice('container:'.length)).id}`;
+    // Stored by id, as dockerd does: a rename of the other container changes nothing. One that
+    // does not exist (yet) is the start's error, as dockerd's: a 404 here would make the docker
+    // CLI pull the image.
+    const other = mode.startsWith('container:') ? findContainer(svc, mode.slice('container:'.length)) : undefined;
+    if (other) hostConfig.NetworkMode = `container:${other.id}`;
     return { mode: String(hostConfig.NetworkMode), endpoints: [] };
   }
   if (mode === 'default' && !svc.defaultBridge()) return { mode, endpoints: [] };
@@ -52,6 +55,15 @@ function checkEndpoint(n: NetworkRow, cfg: EndpointConfig): void {
   if (n.name !== 'bridge') return;
   if (cfg.IPAMConfig?.IPv4Address || cfg.IPAMConfig?.IPv6Address) throw invalidParameter('user specified IP address is supported on user defined networks only');
   if (cfg.Aliases?.length) throw invalidParameter('network-scoped alias is supported only for containers in user defined networks');
+}
+
+function findContainer(svc: NetworkService, idOrName: string): ContainerRow | undefined {
+  try {
+    return svc.deps.containers.resolve(idOrName);
+  } catch (err) {
+    if (isKind(err, 'not-found')) return undefined;
+    throw err;
+  }
 }
 
 function linksOf(hc: HostConfig): string[] {

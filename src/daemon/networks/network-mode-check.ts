@@ -25,3 +25,11 @@ export function checkNetworkModeConflicts(mode: string, hc: HostConfig, body: Re
   if (shared && (filled(h.PortBindings) || h.PublishAllPorts === true)) throw invalidParameter('conflicting options: port publishing and the container type network mode');
   if (shared && filled(body.ExposedPorts)) throw invalidParameter('conflicting options: port exposing and the container type network mode');
 }
+
+/** Whether a start needs other containers running (legacy links, --network container:<x>), as
+ * dockerd checks at the start itself: such a start is not prepared at create (prepared-starts.ts),
+ * which would keep the others' state of then. */
+export function dependsOnOthers(hc: unknown): boolean {
+  const h = (hc ?? {}) as { Links?: unknown[] | null; NetworkMode?: unknown };
+  return (h.Links?.length ?? 0) > 0 || String(h.NetworkMode ?? '').startsWith('container:');
+}
