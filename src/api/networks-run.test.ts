@@ -123,3 +123,35 @@ test('--link name:alias on the default bridge: hosts lines, environment, refused
   assert.equal((await ok(['inspect', '-f', '{{json .HostConfig.Links}}', 'lk'])).trim(), 'null');
   await ok(['rm', '-f', 'lk', 'srv']);
 });
+
+test('network connect/disconnect: a running container gets eth1 and the network names at once; a stopped one at its next start', { skip }, async () => {
+  await ok(['network', 'create', 'connnet']);
+  await ok(['run', '-d', '--name', 'peer', '--network', 'connnet', 'busybox', 'sleep', '300']);
+  await ok(['run', '-d', '--name', 'mover', 'busybox', 'sleep', '300']);
+  const links = async () => (await ok(['exec', 'mover', 'ls', '/sys/class/net'])).split(/\s+/).filter(Boolean).sort();
+  assert.deepEqual(await links(), ['eth0', 'lo']);
+  await ok(['network', 'connect', '--alias', 'mv', 'connnet', 'mover']);
+  assert.deepEqual(await links(), ['eth0', 'eth1', 'lo']);
+  const peerIp = (await ok(['inspect', '-f', '{{.NetworkSettings.Networks.connnet.IPAddress}}', 'peer'])).trim();
+  const moverIp = (await ok(['inspect', '-f', '{{.NetworkSettings.Networks.connnet.IPAddress}}', 'mover'])).trim();
+  // dockerd rewrites the running container's resolv.conf and hosts for the new network.
+  assert.match(await ok(['exec', 'mover', 'nslookup', 'peer']), new RegExp(`Address: ${peerIp.replace(/\./g, '\\.')}\n`));
+  assert.match(await ok(['exec', 'mover', 'cat', '/etc/hosts']), new RegExp(`\n${moverIp.replace(/\./g, '\\.')}\t[0-9a-f]{12}\n$`));
+  assert.match(await ok(['exec', 'peer', 'nslookup', 'mv']), new RegExp(`Address: ${moverIp.replace(/\./g, '\\.')}\n`));
+  assert.equal((await docker(['exec', 'mover', 'ping', '-c1', '-W2', 'peer'])).code, 0);
+  await ok(['network', 'disconnect', 'connnet', 'mover']);
+  assert.deepEqual(await links(), ['eth0', 'lo']);
+  assert.doesNotMatch(await ok(['exec', 'mover', 'cat', '/etc/hosts']), new RegExp(moverIp.replace(/\./g, '\\.')));
+  // Stopped: recorded now, plumbed at the start.
+  await ok(['stop', '-t', '0', 'mover']);
+  await ok(['network', 'connect', 'connnet', 'mover']);
+  await ok(['start', 'mover']);
+  assert.deepEqual(await links(), ['eth0', 'eth1', 'lo']);
+  assert.equal((await docker(['exec', 'mover', 'ping', '-c1', '-W2', 'peer'])).code, 0);
+  await ok(['stop', '-t', '0', 'mover']);
+  await ok(['network', 'disconnect', 'connnet', 'mover']);
+  await ok(['start', 'mover']);
+  assert.deepEqual(await links(), ['eth0', 'lo']);
+  await ok(['rm', '-f', 'mover', 'peer']);
+  await ok(['network', 'rm', 'connnet']);
+});
