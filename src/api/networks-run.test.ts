@@ -43,6 +43,14 @@ test('--network host: the host hostname, hosts and resolv.conf; none: loopback o
   const [id12, ...rest] = none.split('\n');
   assert.match(id12!, /^[0-9a-f]{12}$/);
   assert.equal(rest.join('\n'), `${HEAD}10.1.2.3\ta\n lo\n`);
+  // Ports have no meaning without an address of its own: dockerd warns, and shows none.
+  const hp = await docker(['run', '-d', '--name', 'hostports', '--network', 'host', '-p', '80', 'busybox', 'sleep', '300']);
+  assert.equal(hp.code, 0, hp.stderr);
+  assert.match(hp.stderr, /WARNING: Published ports are discarded when using host network mode/);
+  await ok(['run', '-d', '--name', 'noneports', '--network', 'none', '-p', '80', '--expose', '81', 'busybox', 'sleep', '300']);
+  for (const c of ['hostports', 'noneports']) assert.equal((await ok(['inspect', '-f', '{{json .NetworkSettings.Ports}}', c])).trim(), '{}');
+  assert.equal(await ok(['ps', '-f', 'name=ports', '--format', '{{.Names}}:{{.Ports}}']), 'noneports:\nhostports:\n');
+  await ok(['rm', '-f', 'hostports', 'noneports']);
   await refused(['run', '--rm', '--network', 'host', '--link', 'x:y', 'busybox', 'true'], "conflicting options: host type networking can't be used with links. This would result in undefined behavior");
 });
 

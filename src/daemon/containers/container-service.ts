@@ -14,6 +14,7 @@ import { generateName, isValidName } from './names.ts';
 import { validateRestartPolicy } from './restart-policy.ts';
 import { resolveLogConfig, type DaemonLogDefaults } from './log-config.ts';
 import { checkCreateBody } from './host-config-check.ts';
+import { networkModeWarnings } from '../networks/network-mode-check.ts';
 import { removeRootfsLayer } from './rootfs.ts';
 import { logFailure } from '../../lib/log-failure.ts';
 
@@ -57,7 +58,7 @@ export class ContainerService {
   }
 
   async create(body: Record<string, unknown>, name: string | undefined): Promise<{ Id: string; Warnings: string[] }> {
-    const warnings = checkCreateBody(body);
+    const warnings = [...checkCreateBody(body), ...networkModeWarnings((body as { HostConfig?: unknown }).HostConfig)];
     checkConfigTypes(body);
     // Its types checked (HostConfig by checkCreateBody, the rest by checkConfigTypes).
     const req = body as ContainerCreateRequest;

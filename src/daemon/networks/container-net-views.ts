@@ -5,7 +5,7 @@ import { hasProcess, type ContainerRow } from '../../store/containers.ts';
 import { netnsPath } from '../../network/netns.ts';
 import type { PortAllocator } from './port-allocator.ts';
 import type { NetworkService } from './network-service.ts';
-import { inspectNetworkSettings, summaryNetworkSettings, summaryPorts, type EndpointView } from './network-settings.ts';
+import { hasEndpoint, inspectNetworkSettings, summaryNetworkSettings, summaryPorts, type EndpointView } from './network-settings.ts';
 import { netFilePaths } from './container-net-files.ts';
 import { compareVersions } from '../../api/types/version.ts';
 import { netnsName } from './setup.ts';
@@ -55,7 +55,8 @@ export function containerNetViews(svc: NetworkService, ports: PortAllocator, con
     },
     summary(c, version) {
       const running = hasProcess(c.status);
-      return { Ports: summaryPorts(c, ports.of(c.id), running), NetworkSettings: summaryNetworkSettings(endpoints(c, running), apiNumber(version)) };
+      const eps = endpoints(c, running);
+      return { Ports: summaryPorts(c, ports.of(c.id), running && hasEndpoint(eps)), NetworkSettings: summaryNetworkSettings(eps, apiNumber(version)) };
     },
   };
 }

@@ -33,3 +33,9 @@ export function dependsOnOthers(hc: unknown): boolean {
   const h = (hc ?? {}) as { Links?: unknown[] | null; NetworkMode?: unknown };
   return (h.Links?.length ?? 0) > 0 || String(h.NetworkMode ?? '').startsWith('container:');
 }
+
+/** dockerd's warning of a create with --network host and published ports (which it ignores). */
+export function networkModeWarnings(hc: unknown): string[] {
+  const h = (hc ?? {}) as { NetworkMode?: unknown; PortBindings?: Record<string, unknown> | null };
+  return h.NetworkMode === 'host' && Object.keys(h.PortBindings ?? {}).length > 0 ? ['Published ports are discarded when using host network mode'] : [];
+}

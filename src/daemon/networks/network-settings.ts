@@ -56,11 +56,17 @@ export function inspectNetworkSettings(o: { c: ContainerRow; endpoints: readonly
   for (const e of o.endpoints) networks[e.networkName] = endpointSettings(e, o.apiVersion);
   return {
     Bridge: '', SandboxID: o.sandboxKey ? o.c.id : '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0,
-    Ports: portsView(o.c, o.published, o.running), SandboxKey: o.sandboxKey, SecondaryIPAddresses: null, SecondaryIPv6Addresses: null,
+    Ports: portsView(o.c, o.published, o.running && hasEndpoint(o.endpoints)), SandboxKey: o.sandboxKey, SecondaryIPAddresses: null, SecondaryIPv6Addresses: null,
     EndpointID: def?.endpointId ?? '', Gateway: def?.gateway ?? '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0,
     IPAddress: def?.address ?? '', IPPrefixLen: def?.prefix ?? 0, IPv6Gateway: '', MacAddress: def?.mac ?? '',
     Networks: networks,
   };
+}
+
+/** Ports exist only where the container has an address of its own: with host, none or
+ * container:<x>, dockerd shows none, exposed or not. */
+export function hasEndpoint(endpoints: readonly EndpointView[]): boolean {
+  return endpoints.some((e) => e.address !== '');
 }
 
 /** The list's NetworkSettings: only `Networks`. */
