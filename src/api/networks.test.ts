@@ -102,7 +102,7 @@ test('connect, inspect Containers, disconnect, remove: IPAM and events', async (
   await refused(api().request('POST', '/networks/app/connect', { body: { Container: three, EndpointConfig: { IPAMConfig: { IPv4Address: '10.250.0.77' } } } }), 'conflict', 'Address already in use');
   await refused(api().request('DELETE', '/networks/app'), 'conflict', /has active endpoints \(name:"one" id:"[0-9a-f]{12}", name:"two" id:"[0-9a-f]{12}"\)$/);
   await api().request('POST', '/networks/app/disconnect', { body: { Container: 'one' } });
-  await refused(api().request('POST', '/networks/app/disconnect', { body: { Container: 'one' } }), 'invalid-parameter', `container ${one} is not connected to the network app`);
+  await refused(api().request('POST', '/networks/app/disconnect', { body: { Container: 'one' } }), 'invalid-parameter', `container ${one} is not connected to network app`);
   await api().request('DELETE', '/containers/two');
   await api().request('DELETE', '/containers/one');
   assert.deepEqual((await api().json<Net>('GET', '/networks/app')).Containers, {}, 'a removed container\'s endpoint is released');

@@ -207,7 +207,7 @@ const CORPUS: Record<string, RouteCorpus> = {
   'POST /networks/:id/disconnect': (ids) => [
     ...badBodies('/networks/bridge/disconnect'),
     json('/networks/bridge/disconnect', { Force: 'yes' }),
-    json('/networks/bridge/disconnect', { Container: ids.stopped }, { message: /^container [0-9a-f]{64} is not connected to the network bridge$/ }),
+    json('/networks/bridge/disconnect', { Container: ids.stopped }, { message: /^container [0-9a-f]{64} is not connected to network bridge$/ }),
   ],
   'POST /networks/prune': () => [...badFilters('/networks/prune?'), { path: `/networks/prune?filters=${q({ until: ['notatime'] })}` }],
   'POST /containers/:id/start': (ids) => [

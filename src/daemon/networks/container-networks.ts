@@ -51,7 +51,7 @@ export function planCreateNetworks(svc: NetworkService, hostConfig: HostConfig, 
 }
 
 /** dockerd's refusals of what only user-defined networks support. */
-function checkEndpoint(n: NetworkRow, cfg: EndpointConfig): void {
+export function checkEndpoint(n: NetworkRow, cfg: EndpointConfig): void {
   if (n.name !== 'bridge') return;
   if (cfg.IPAMConfig?.IPv4Address || cfg.IPAMConfig?.IPv6Address) throw invalidParameter('user specified IP address is supported on user defined networks only');
   if (cfg.Aliases?.length) throw invalidParameter('network-scoped alias is supported only for containers in user defined networks');
@@ -80,9 +80,12 @@ export function linkTargets(svc: NetworkService): LinkTargets {
 
 /** Records the planned endpoints (inside the caller's transaction with the container's row),
  * and its links as dockerd stores them ("/srv:/web/db") through `setLinks`. */
-export function recordCreateNetworks(svc: NetworkService, c: ContainerRow, plan: CreateNetworks, setLinks?: (links: string[]) => void): void {
+export function recordCreateNetworks(svc: NetworkService, c: ContainerRow, plan: CreateNetworks, setLinks?: (links: string[] | null) => void): void {
   const links = linksOf(c.hostConfig);
-  if (links.length && setLinks) setLinks(storedLinks(links, c.name, linkTargets(svc)));
+  // On a user network a link is the endpoint's (EndpointSettings.Links, as the docker CLI sends
+  // it), not the container's: dockerd's HostConfig.Links is null there.
+  const onUserNetwork = plan.endpoints[0] !== undefined && plan.endpoints[0].network.name !== 'bridge';
+  if (links.length && setLinks) setLinks(onUserNetwork ? null : storedLinks(links, c.name, linkTargets(svc)));
   const macFromConfig = (c.config as { MacAddress?: string }).MacAddress;
   for (const [i, e] of plan.endpoints.entries()) {
     const cfg = e.config;

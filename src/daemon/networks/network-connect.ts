@@ -7,11 +7,13 @@ import { hasProcess, type ContainerRow } from '../../store/containers.ts';
 import { logFailure } from '../../lib/log-failure.ts';
 import type { NetworkService } from './network-service.ts';
 import type { NetworkRow } from './types.ts';
+import { checkEndpoint } from './container-networks.ts';
 
 export async function connectContainer(svc: NetworkService, idOrName: string, container: string, cfg: EndpointSettingsBody): Promise<void> {
   const n = svc.resolve(idOrName);
   const c = svc.deps.containers.resolve(container);
   checkConnectable(svc, c, n);
+  checkEndpoint(n, cfg); // before the endpoint's existence, as dockerd
   const ep = svc.allocate(c, n, {
     ...(cfg.IPAMConfig?.IPv4Address && { ipv4: cfg.IPAMConfig.IPv4Address }),
     ...(cfg.IPAMConfig?.IPv6Address && { ipv6: cfg.IPAMConfig.IPv6Address }),
@@ -38,7 +40,7 @@ export async function disconnectContainer(svc: NetworkService, idOrName: string,
   const c = containerOrGone(svc, container, n, force);
   if (!c) return;
   const ep = svc.deps.endpoints.get(c.id, n.id);
-  if (!ep) throw invalidParameter(`container ${c.id} is not connected to the network ${n.name}`);
+  if (!ep) throw invalidParameter(`container ${c.id} is not connected to network ${n.name}`);
   if (hasProcess(c.status)) {
     try {
       await svc.deps.hooks.disconnect(c.id, n, ep);

@@ -166,7 +166,7 @@ test('a failing connect hook undoes the endpoint; remove refuses while endpoints
   container('b', 'exited');
   await svc.connect('n', 'b', {});
   await assert.rejects(svc.remove('n'), { kind: 'conflict', message: /^error while removing network: network n id [0-9a-f]{64} has active endpoints \(name:"b" id:"b"\)$/ });
-  await assert.rejects(svc.disconnect('n', 'a', false), /container a is not connected to the network n/);
+  await assert.rejects(svc.disconnect('n', 'a', false), /container a is not connected to network n/);
   await svc.disconnect('n', 'b', false);
   await svc.remove('n');
   assert.ok(calls.includes('remove n'));
