@@ -22,8 +22,8 @@ const refused = (p: Promise<unknown>, kind: string, message: RegExp | string) =>
     return true;
   });
 const createNet = (body: Record<string, unknown>) => api().json<{ Id: string; Warning: string }>('POST', '/networks/create', { body });
-const createBox = async (name: string, hostConfig: Record<string, unknown> = {}) =>
-  (await api().json<{ Id: string }>('POST', '/containers/create', { query: { name }, body: { Image: 'busybox', Cmd: ['true'], HostConfig: hostConfig } })).Id;
+const createBox = async (name: string, hostConfig: Record<string, unknown> = {}, cmd = ['true']) =>
+  (await api().json<{ Id: string }>('POST', '/containers/create', { query: { name }, body: { Image: 'busybox', Cmd: cmd, HostConfig: hostConfig } })).Id;
 const names = (nets: Net[]) => nets.map((n) => n.Name).sort();
 
 test('predefined networks: bridge from --bridge/--bip, host, none; not removable', async () => {
@@ -86,10 +86,13 @@ test('create refusals with dockerd\'s texts', async () => {
 test('connect, inspect Containers, disconnect, remove: IPAM and events', async () => {
   const since = Math.floor(Date.now() / 1000) - 1;
   const { Id: net } = await createNet({ Name: 'app', IPAM: { Config: [{ Subnet: '10.250.0.0/24' }] } });
-  const one = await createBox('one');
-  const two = await createBox('two');
+  const one = await createBox('one', {}, ['sleep', '300']);
+  const two = await createBox('two', {}, ['sleep', '300']);
   await api().request('POST', '/networks/app/connect', { body: { Container: 'one', EndpointConfig: { Aliases: ['db'] } } });
   await api().request('POST', `/networks/${net}/connect`, { body: { Container: two.slice(0, 12), EndpointConfig: { IPAMConfig: { IPv4Address: '10.250.0.77' } } } });
+  // dockerd's Containers are the running ones (active endpoints).
+  assert.deepEqual((await api().json<Net>('GET', '/networks/app')).Containers, {});
+  for (const c of ['one', 'two']) await api().request('POST', `/containers/${c}/start`);
   const app = await api().json<Net>('GET', '/networks/app');
   assert.deepEqual(app.Containers[one], { Name: 'one', EndpointID: app.Containers[one].EndpointID, MacAddress: '02:42:0a:fa:00:02', IPv4Address: '10.250.0.2/24', IPv6Address: '' });
   assert.match(app.Containers[one].EndpointID, /^[0-9a-f]{64}$/);
@@ -103,8 +106,8 @@ test('connect, inspect Containers, disconnect, remove: IPAM and events', async (
   await refused(api().request('DELETE', '/networks/app'), 'conflict', /has active endpoints \(name:"one" id:"[0-9a-f]{12}", name:"two" id:"[0-9a-f]{12}"\)$/);
   await api().request('POST', '/networks/app/disconnect', { body: { Container: 'one' } });
   await refused(api().request('POST', '/networks/app/disconnect', { body: { Container: 'one' } }), 'invalid-parameter', `container ${one} is not connected to network app`);
-  await api().request('DELETE', '/containers/two');
-  await api().request('DELETE', '/containers/one');
+  await api().request('DELETE', '/containers/two', { query: { force: '1' } });
+  await api().request('DELETE', '/containers/one', { query: { force: '1' } });
   assert.deepEqual((await api().json<Net>('GET', '/networks/app')).Containers, {}, 'a removed container\'s endpoint is released');
   await api().request('DELETE', '/networks/app');
   await api().request('DELETE', '/containers/three');

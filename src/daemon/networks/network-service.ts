@@ -3,11 +3,11 @@
 // NetworkDriver makes a network's bridge and firewall, EndpointHooks plumb an endpoint into a
 // container that runs. Records change first, the kernel follows; a kernel failure undoes the
 // record, so the store never claims what is not there for a running container.
-import { conflict, forbidden, invalidParameter, notFound } from '../../api/types/errors.ts';
+import { conflict, forbidden, invalidParameter, isKind, notFound } from '../../api/types/errors.ts';
 import type { Filters } from '../../api/query.ts';
 import type { NetworkCreateBody, EndpointSettingsBody } from '../../api/routers/networks.ts';
 import type { Database } from '../../store/database.ts';
-import type { ContainerRow } from '../../store/containers.ts';
+import { hasProcess, type ContainerRow } from '../../store/containers.ts';
 import type { EndpointsTable, NetworksTable } from '../../store/networks.ts';
 import type { EventsService } from '../events/events-service.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -169,6 +169,15 @@ export class NetworkService {
 
   containerName(id: string): string | undefined {
     return this.#containerName(id);
+  }
+
+  isRunning(id: string): boolean {
+    try {
+      return hasProcess(this.deps.containers.resolve(id).status);
+    } catch (err) {
+      if (isKind(err, 'not-found')) return false; // an endpoint whose container was removed without releasing it
+      throw err;
+    }
   }
 
   emit(n: NetworkRow, action: string, extra: Record<string, string> = {}): void {

@@ -12,6 +12,8 @@ export interface ViewDeps {
   endpointsOf(networkId: string): EndpointRecord[];
   /** A container's name without the slash, or undefined once it is gone. */
   containerName(id: string): string | undefined;
+  /** Whether the container's process runs: dockerd's Containers are the active endpoints only. */
+  running?(id: string): boolean;
 }
 
 /** `Containers` is filled for inspect only: the list has left it empty since API 1.28.
@@ -34,6 +36,7 @@ function containersOf(n: NetworkRow, deps: ViewDeps): Record<string, unknown> {
   const v6 = poolOf(n, 6)?.subnet.prefix;
   const out: Record<string, unknown> = {};
   for (const ep of deps.endpointsOf(n.id)) {
+    if (deps.running && !deps.running(ep.containerId)) continue;
     out[ep.containerId] = {
       Name: deps.containerName(ep.containerId) ?? '',
       EndpointID: ep.endpointId,

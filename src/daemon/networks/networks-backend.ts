@@ -5,7 +5,7 @@ import type { NetworkService } from './network-service.ts';
 import { listFilter, networkView, type ViewDeps } from './network-views.ts';
 
 export function networksBackend(svc: NetworkService): NetworksBackend {
-  const deps: ViewDeps = { endpointsOf: (id) => svc.endpointsIn(id), containerName: (id) => svc.containerName(id) };
+  const deps: ViewDeps = { endpointsOf: (id) => svc.endpointsIn(id), containerName: (id) => svc.containerName(id), running: (id) => svc.isRunning(id) };
   return {
     list: (filters, version) => svc.all().filter(listFilter(filters, (id) => svc.endpointsIn(id).length)).map((n) => networkView(n, deps, false, version)),
     inspect(idOrName, { scope, version }) {
