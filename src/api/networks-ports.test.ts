@@ -120,6 +120,7 @@ test('addresses survive restarts; ports and names survive a berthd restart; rm -
   const net = JSON.parse(await ok(['network', 'inspect', 'keepnet']))[0];
   assert.deepEqual(net.Containers[id], { Name: 'kweb', EndpointID: net.Containers[id].EndpointID, MacAddress: net.Containers[id].MacAddress, IPv4Address: `${ip}/24`, IPv6Address: '' });
   await ok(['stop', '-t', '0', 'kweb']);
+  assert.deepEqual(Object.keys(JSON.parse(await ok(['network', 'inspect', 'keepnet']))[0].Containers), [(await ok(['inspect', '-f', '{{.Id}}', 'kcli'])).trim()], 'only running containers');
   await ok(['start', 'kweb']);
   assert.equal(await addr('kweb'), ip);
   await ok(['restart', '-t', '0', 'kweb']);
