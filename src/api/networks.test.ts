@@ -131,15 +131,19 @@ test('connect refuses host, none and shared namespaces', async () => {
 test('addresses and ids survive a berthd restart; prune keeps what is used', async () => {
   await createNet({ Name: 'keep', Labels: { keep: '1' } });
   await createNet({ Name: 'gone' });
-  await createBox('holder');
+  // Containers lists running containers (dockerd's active endpoints): the boxes run.
+  await createBox('holder', {}, ['sleep', '300']);
   await api().request('POST', '/networks/keep/connect', { body: { Container: 'holder' } });
+  await api().request('POST', '/containers/holder/start');
   const before = await api().json<Net>('GET', '/networks/keep');
   await f.d.stop();
   f.d = await new Berthd({ dir: f.d.dir, args: ['--bridge', bridge, '--bip', '10.231.0.1/24'] }).start();
+  if (!(await api().json<{ State: { Running: boolean } }>('GET', '/containers/holder/json')).State.Running) await api().request('POST', '/containers/holder/start');
   const after = await api().json<Net>('GET', '/networks/keep');
   assert.deepEqual(after, before);
-  await createBox('next');
+  await createBox('next', {}, ['sleep', '300']);
   await api().request('POST', '/networks/keep/connect', { body: { Container: 'next' } });
+  await api().request('POST', '/containers/next/start');
   const ips = Object.values((await api().json<Net>('GET', '/networks/keep')).Containers).map((c) => (c as Net).IPv4Address);
   assert.equal(new Set(ips).size, 2);
   const pruned = await api().json<Net>('POST', '/networks/prune', { query: { filters: JSON.stringify({ 'label!': ['nothing'] }) } });
@@ -157,11 +161,13 @@ test('the docker CLI: network create, ls, inspect, connect, disconnect, rm', { s
   const id = await ok(['network', 'create', '--subnet', '10.251.0.0/24', '--ip-range', '10.251.0.128/25', '--label', 'x=y', 'cli-net']);
   assert.match(id, /^[0-9a-f]{64}$/);
   assert.match(await ok(['network', 'ls', '--filter', 'label=x=y', '--format', '{{.Name}} {{.Driver}} {{.Scope}}']), /^cli-net bridge local$/);
-  await ok(['create', '--name', 'cli-box', 'busybox', 'true']);
+  await ok(['create', '--name', 'cli-box', 'busybox', 'sleep', '300']);
   await ok(['network', 'connect', '--ip', '10.251.0.200', '--alias', 'www', 'cli-net', 'cli-box']);
+  await ok(['start', 'cli-box']);
   assert.equal(await ok(['network', 'inspect', '--format', '{{range .Containers}}{{.Name}} {{.IPv4Address}}{{end}}', 'cli-net']), 'cli-box 10.251.0.200/24');
   await ok(['network', 'disconnect', 'cli-net', 'cli-box']);
   assert.equal(await ok(['network', 'rm', 'cli-net']), 'cli-net');
+  await ok(['rm', '-f', 'cli-box']);
   const r = await f.docker(['network', 'rm', 'bridge']);
   assert.match(r.stderr, /bridge is a pre-defined network and cannot be removed/);
 });
@@ -171,12 +177,13 @@ test('docker-py: networks.create, get, connect, list, remove', { skip: requires(
 import docker, json
 c = docker.from_env()
 n = c.networks.create('py-net', labels={'py': '1'}, ipam=docker.types.IPAMConfig(pool_configs=[docker.types.IPAMPool(subnet='10.252.0.0/24')]))
-box = c.containers.create('busybox', 'true', name='py-box')
+box = c.containers.create('busybox', 'sleep 300', name='py-box')
 n.connect(box, ipv4_address='10.252.0.10')
+box.start()
 n.reload()
 out = {'containers': {v['Name']: v['IPv4Address'] for v in n.attrs['Containers'].values()}, 'listed': [x.name for x in c.networks.list(filters={'label': 'py=1'})]}
 n.disconnect(box)
-box.remove()
+box.remove(force=True)
 n.remove()
 out['left'] = [x.name for x in c.networks.list(names=['py-net'])]
 print(json.dumps(out))
@@ -205,12 +212,13 @@ test('API versions: EnableIPv4 from 1.48, inspect Status from 1.52 with exact ui
 
 test('20 concurrent connects over the API: 20 distinct addresses, all freed with their containers', async () => {
   await createNet({ Name: 'crowd', IPAM: { Config: [{ Subnet: '10.254.0.0/27' }] } });
-  const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => createBox(`crowd${i}`)));
+  const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => createBox(`crowd${i}`, {}, ['sleep', '300'])));
   await Promise.all(ids.map((id) => api().request('POST', '/networks/crowd/connect', { body: { Container: id } })));
+  for (const id of ids) await api().request('POST', `/containers/${id}/start`);
   const members = Object.values((await api().json<Net>('GET', '/networks/crowd')).Containers) as Net[];
   assert.equal(new Set(members.map((m) => m.IPv4Address)).size, 20);
   assert.equal(new Set(members.map((m) => m.MacAddress)).size, 20);
-  await Promise.all(ids.map((id) => api().request('DELETE', `/containers/${id}`)));
+  await Promise.all(ids.map((id) => api().request('DELETE', `/containers/${id}`, { query: { force: '1' } })));
   assert.deepEqual((await api().json<Net>('GET', '/networks/crowd')).Containers, {});
   await api().request('DELETE', '/networks/crowd');
 });
