@@ -171,7 +171,15 @@ const CORPUS: Record<string, RouteCorpus> = {
   'GET /volumes/:name': () => [{ path: '/volumes/nonexistent-corpus', status: 404, message: 'get nonexistent-corpus: no such volume' }],
   'DELETE /volumes/:name': () => [{ path: '/volumes/nonexistent-corpus', status: 404 }],
   'GET /containers/:id/json': () => [],
-  'DELETE /containers/:id': (ids) => [{ path: `/containers/${ids.running}`, status: 409 }],
+  'DELETE /containers/:id': (ids) => [
+    { path: `/containers/${ids.running}`, status: 409 },
+    { path: `/containers/${ids.running}?link=1`, status: 409, message: 'Conflict, cannot remove the default link name of the container' },
+  ],
+  // Legacy links' names: /<container>/<alias>.
+  'DELETE /containers/*': (ids) => [
+    { path: `/containers/${ids.running}/nolink?link=1`, status: 404, message: `No such container: ${ids.running}/nolink` },
+    { path: '/containers/nonexistent-corpus/x?link=1', status: 404 },
+  ],
   'POST /containers/:id/rename': (ids) => [
     { path: `/containers/${ids.stopped}/rename`, message: 'name is required' },
     { path: `/containers/${ids.stopped}/rename?name=a%00b` },
@@ -207,7 +215,8 @@ const CORPUS: Record<string, RouteCorpus> = {
   'POST /networks/:id/disconnect': (ids) => [
     ...badBodies('/networks/bridge/disconnect'),
     json('/networks/bridge/disconnect', { Force: 'yes' }),
-    json('/networks/bridge/disconnect', { Container: ids.stopped }, { message: /^container [0-9a-f]{64} is not connected to network bridge$/ }),
+    // The corpus daemon runs with --bridge none: as dockerd's, it has no network "bridge".
+    json('/networks/bridge/disconnect', { Container: ids.stopped }, { status: 404, message: 'network bridge not found' }),
   ],
   'POST /networks/prune': () => [...badFilters('/networks/prune?'), { path: `/networks/prune?filters=${q({ until: ['notatime'] })}` }],
   'POST /containers/:id/start': (ids) => [
