@@ -63,6 +63,9 @@ test('--network container:<x> shares x namespace, hostname and files; refused wh
   // Stored by id, as dockerd: a rename of the owner changes nothing.
   await ok(['create', '--name', 'sharer', '--network', 'container:owner', 'busybox', 'true']);
   assert.equal((await ok(['inspect', '-f', '{{.HostConfig.NetworkMode}}', 'sharer'])).trim(), `container:${id}`);
+  const paths = '{{.HostsPath}} {{.ResolvConfPath}} {{.HostnamePath}}';
+  await ok(['start', 'sharer']);
+  assert.equal(await ok(['inspect', '-f', paths, 'sharer']), await ok(['inspect', '-f', paths, 'owner']));
   for (const [flag, text] of [
     [['--hostname', 'x'], 'conflicting options: hostname and the network mode'],
     [['-p', '80'], 'conflicting options: port publishing and the container type network mode'],

@@ -44,7 +44,9 @@ export function containerNetViews(svc: NetworkService, ports: PortAllocator, con
   return {
     inspect(c, version) {
       const running = hasProcess(c.status);
-      const files = netFilePaths(containerDir(c.id));
+      // container:<x> uses x's files (dockerd's paths show it too).
+      const shared = /^container:([0-9a-f]{64})$/.exec(String(c.hostConfig.NetworkMode ?? ''))?.[1];
+      const files = netFilePaths(containerDir(shared ?? c.id));
       const ns = netnsPath(netnsName(c.id));
       const sandboxKey = running && existsSync(ns) ? ns : '';
       const made = existsSync(files.hosts);
