@@ -2,6 +2,8 @@
 // address, the names of the containers plumbed into it now — name, aliases, short id — and the
 // upstream servers for every other name: the daemon's `dns` setting, else the host's resolvers,
 // loopback ones included (berth-dns runs in the host's namespace, so 127.0.0.53 works there).
+// A container with --dns servers of its own has them as its entry's upstream: berth-dns forwards
+// its queries there (its resolv.conf names the gateway, as dockerd's names 127.0.0.11).
 // A container counts from the moment its namespace exists (its start's set-up) until its
 // tearDown removes it, so names are there before the process runs and gone after it ends.
 import { existsSync } from 'node:fs';
@@ -18,7 +20,8 @@ export function dnsRecords(svc: NetworkService, o: { dns: readonly string[]; hos
     const entries = svc.endpointsIn(n.id).filter((ep) => ep.address && existsSync(netnsPath(ep.netns))).map((ep) => {
       const name = svc.containerName(ep.containerId);
       const names = [...(name ? [name] : []), ...ep.aliases, ep.containerId.slice(0, 12)];
-      return { names: [...new Set(names)], ipv4: ep.address, ...(ep.ipv6Address && { ipv6: ep.ipv6Address }) };
+      const own = svc.containerDns(ep.containerId);
+      return { names: [...new Set(names)], ipv4: ep.address, ...(ep.ipv6Address && { ipv6: ep.ipv6Address }), ...(own.length && { upstream: own }) };
     });
     networks.push({ name: n.name, listen: gateway, entries, ...(n.internal && { internal: true }) });
   }

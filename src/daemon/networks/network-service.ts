@@ -171,6 +171,17 @@ export class NetworkService {
     return this.#containerName(id);
   }
 
+  /** The container's own DNS servers (HostConfig.Dns), [] when it has none or is gone. */
+  containerDns(id: string): string[] {
+    try {
+      const dns = (this.deps.containers.resolve(id).hostConfig as { Dns?: string[] | null }).Dns;
+      return (dns ?? []).filter((d) => d !== '');
+    } catch (err) {
+      if (isKind(err, 'not-found')) return [];
+      throw err;
+    }
+  }
+
   isRunning(id: string): boolean {
     try {
       return hasProcess(this.deps.containers.resolve(id).status);

@@ -186,3 +186,27 @@ describe('berth-dns upstreams and limits', () => {
     }
   });
 });
+
+test("a container with --dns servers of its own: its queries for other names go there, the others' to the daemon's", async () => {
+  const daemons = await startUpstream({ 'example.test': '192.0.2.10' });
+  const own = await startUpstream({ 'example.test': '192.0.2.99' });
+  const port = await freePort();
+  const service = new DnsService();
+  const net = (ownUpstream: string[] | undefined) => ({
+    upstream: [`${LOCALHOST}:${daemons.port}`],
+    // The querying client is 127.0.0.1: as an entry's address, it is that container asking.
+    networks: [{ name: 'n', listen: `${LOCALHOST}:${port}`, entries: [{ names: ['me'], ipv4: LOCALHOST, ...(ownUpstream && { upstream: ownUpstream }) }] }],
+  });
+  try {
+    await service.apply(net([`${LOCALHOST}:${own.port}`]));
+    assert.deepEqual(addresses(await query({ port, name: 'example.test' })), ['192.0.2.99']);
+    assert.deepEqual(addresses(await query({ port, name: 'example.test', tcp: true })), ['192.0.2.99']);
+    assert.deepEqual(addresses(await query({ port, name: 'me' })), [LOCALHOST], 'the network names are answered all the same');
+    await service.apply(net(undefined));
+    assert.deepEqual(addresses(await query({ port, name: 'example.test' })), ['192.0.2.10']);
+  } finally {
+    await service.close();
+    await daemons.close();
+    await own.close();
+  }
+});

@@ -22,6 +22,8 @@ const TCP_IDLE_MS = 10_000;
 export class NetworkDnsServer {
   readonly listen: HostPort;
   #resolver: Resolver;
+  /** Containers with servers of their own (--dns), by their address: their forwards go there. */
+  #bySource = new Map<string, Resolver>();
   #logger: Logger | undefined;
   #udp: UdpSocket | undefined;
   #tcp: Server | undefined;
@@ -45,8 +47,16 @@ export class NetworkDnsServer {
   #resolverFor(net: DnsNetwork, upstreams: readonly HostPort[]): Resolver {
     // Never forward to ourselves (a host whose resolv.conf names this gateway): that would loop.
     const self = formatHostPort(this.listen);
-    const forwardTo = net.internal ? [] : upstreams.filter((u) => formatHostPort(u) !== self);
-    return { table: new NameTable(net), upstreams: forwardTo };
+    const usable = (list: readonly HostPort[]) => net.internal ? [] : list.filter((u) => formatHostPort(u) !== self);
+    const table = new NameTable(net);
+    this.#bySource = new Map();
+    for (const e of net.entries) {
+      const own = { table, upstreams: usable((e.upstream ?? []).map((u) => parseHostPort(u))) };
+      if (own.upstreams.length === 0) continue;
+      if (e.ipv4) this.#bySource.set(e.ipv4, own);
+      if (e.ipv6) this.#bySource.set(e.ipv6, own);
+    }
+    return { table, upstreams: usable(upstreams) };
   }
 
   /** Binds UDP and TCP; on failure nothing stays bound and the error (EADDRNOTAVAIL...) is thrown. */
@@ -89,7 +99,7 @@ export class NetworkDnsServer {
   }
 
   #onDatagram(sock: UdpSocket, msg: Buffer, host: string, port: number): void {
-    void this.#answer(msg, false).then((out) => {
+    void this.#answer(msg, false, host).then((out) => {
       if (out && sock === this.#udp) sock.send(out, port, host, (err) => err && this.#failed('DNS UDP answer', err));
     });
   }
@@ -107,16 +117,17 @@ export class NetworkDnsServer {
       while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
         const msg = buf.subarray(2, 2 + buf.readUInt16BE(0));
         buf = buf.subarray(2 + msg.length);
-        void this.#answer(Buffer.from(msg), true).then((out) => {
+        void this.#answer(Buffer.from(msg), true, c.remoteAddress ?? '').then((out) => {
           if (out && !c.destroyed) c.write(frame(out));
         });
       }
     });
   }
 
-  async #answer(msg: Buffer, tcp: boolean): Promise<Buffer | undefined> {
+  async #answer(msg: Buffer, tcp: boolean, source: string): Promise<Buffer | undefined> {
     try {
-      const { answer, outcome } = await respond(msg, this.#resolver, tcp);
+      const resolver = this.#bySource.get(source.replace(/^::ffff:/, '')) ?? this.#resolver;
+      const { answer, outcome } = await respond(msg, resolver, tcp);
       if (outcome === 'servfail') this.#logger?.debug('no upstream DNS server answered', { network: this.network });
       return answer;
     } catch (err) {

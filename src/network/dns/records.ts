@@ -15,6 +15,9 @@ export interface DnsEntry {
   names: string[];
   ipv4?: string;
   ipv6?: string;
+  /** The container's own servers (`--dns`): other names its queries ask go there instead of the
+   *  daemon's upstreams, as dockerd's embedded DNS forwards them. Matched by the query's source. */
+  upstream?: string[];
 }
 
 export interface DnsNetwork {
@@ -79,7 +82,9 @@ function checkEntry(e: unknown, where: string): DnsEntry {
   const names = o.names.map((n) => checkName(n, where));
   const ipv4 = checkIp(o.ipv4, 4, where);
   const ipv6 = checkIp(o.ipv6, 6, where);
-  return { names, ...(ipv4 ? { ipv4 } : {}), ...(ipv6 ? { ipv6 } : {}) };
+  if (o.upstream !== undefined && (!Array.isArray(o.upstream) || o.upstream.some((u) => typeof u !== 'string'))) throw invalidParameter(`${where}: upstream must be strings`);
+  for (const u of o.upstream ?? []) parseHostPort(u);
+  return { names, ...(ipv4 ? { ipv4 } : {}), ...(ipv6 ? { ipv6 } : {}), ...(o.upstream?.length ? { upstream: o.upstream } : {}) };
 }
 
 /** The records, checked: a bad file is refused whole (berth-dns then keeps what it had). */
