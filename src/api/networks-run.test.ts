@@ -104,6 +104,9 @@ test('--ip, --mac-address, --dns*, --add-host host-gateway, --hostname, --domain
   const looked = await ok(['run', '--rm', '--network', 'optnet', 'busybox', 'nslookup', 'al2']);
   const aliasedIp = (await ok(['inspect', '-f', '{{.NetworkSettings.Networks.optnet.IPAddress}}', 'aliased'])).trim();
   assert.match(looked, new RegExp(`Address: ${aliasedIp.replace(/\./g, '\\.')}\n`));
+  // A link on a user network is a name for the linking container (its endpoint's Links).
+  const linked = await ok(['run', '--rm', '--name', 'linker', '--network', 'optnet', '--link', 'aliased:lnk', 'busybox', 'nslookup', 'lnk']);
+  assert.match(linked, new RegExp(`Address: ${aliasedIp.replace(/\./g, '\\.')}\n`));
   await ok(['rm', '-f', 'aliased']);
   await ok(['network', 'rm', 'optnet']);
 });

@@ -210,3 +210,21 @@ test("a container with --dns servers of its own: its queries for other names go 
     await own.close();
   }
 });
+
+test('link aliases on a user network answer for the linking container alone', async () => {
+  const upstream = await startUpstream({});
+  const port = await freePort();
+  const service = new DnsService();
+  const linker = (ip: string) => ({ names: ['linker'], ipv4: ip, links: [{ names: ['db'], ipv4: '172.30.9.3' }] });
+  const recs = (ip: string) => ({ upstream: [`${LOCALHOST}:${upstream.port}`], networks: [{ name: 'n', listen: `${LOCALHOST}:${port}`, entries: [linker(ip), { names: ['store'], ipv4: '172.30.9.3' }] }] });
+  try {
+    await service.apply(recs(LOCALHOST)); // the querying client is the linking container
+    assert.deepEqual(addresses(await query({ port, name: 'db' })), ['172.30.9.3']);
+    assert.deepEqual(addresses(await query({ port, name: 'store' })), ['172.30.9.3']);
+    await service.apply(recs('172.30.9.2')); // the client is another container
+    assert.equal((await query({ port, name: 'db' })).rcode, 'NXDOMAIN');
+  } finally {
+    await service.close();
+    await upstream.close();
+  }
+});

@@ -22,7 +22,8 @@ const TCP_IDLE_MS = 10_000;
 export class NetworkDnsServer {
   readonly listen: HostPort;
   #resolver: Resolver;
-  /** Containers with servers of their own (--dns), by their address: their forwards go there. */
+  /** Containers with servers of their own (--dns) or link aliases, by their address: their
+   * forwards go to their servers, and their links' names answer for them alone. */
   #bySource = new Map<string, Resolver>();
   #logger: Logger | undefined;
   #udp: UdpSocket | undefined;
@@ -50,13 +51,17 @@ export class NetworkDnsServer {
     const usable = (list: readonly HostPort[]) => net.internal ? [] : list.filter((u) => formatHostPort(u) !== self);
     const table = new NameTable(net);
     this.#bySource = new Map();
+    const shared = usable(upstreams);
     for (const e of net.entries) {
-      const own = { table, upstreams: usable((e.upstream ?? []).map((u) => parseHostPort(u))) };
-      if (own.upstreams.length === 0) continue;
+      if (!e.upstream?.length && !e.links?.length) continue;
+      const own = {
+        table: e.links?.length ? new NameTable({ ...net, entries: [...net.entries, ...e.links] }) : table,
+        upstreams: e.upstream?.length ? usable(e.upstream.map((u) => parseHostPort(u))) : shared,
+      };
       if (e.ipv4) this.#bySource.set(e.ipv4, own);
       if (e.ipv6) this.#bySource.set(e.ipv6, own);
     }
-    return { table, upstreams: usable(upstreams) };
+    return { table, upstreams: shared };
   }
 
   /** Binds UDP and TCP; on failure nothing stays bound and the error (EADDRNOTAVAIL...) is thrown. */

@@ -18,6 +18,9 @@ export interface DnsEntry {
   /** The container's own servers (`--dns`): other names its queries ask go there instead of the
    *  daemon's upstreams, as dockerd's embedded DNS forwards them. Matched by the query's source. */
   upstream?: string[];
+  /** Names only this container resolves: its links' aliases on a user network (`--link x:alias`,
+   *  as dockerd's embedded DNS answers them to the linking container alone). */
+  links?: DnsEntry[];
 }
 
 export interface DnsNetwork {
@@ -76,7 +79,7 @@ function checkIp(v: unknown, family: 4 | 6, where: string): string | undefined {
   return v;
 }
 
-function checkEntry(e: unknown, where: string): DnsEntry {
+function checkEntry(e: unknown, where: string, nested = false): DnsEntry {
   const o = e as Partial<DnsEntry> | null;
   if (typeof o !== 'object' || o === null || !Array.isArray(o.names)) throw invalidParameter(`${where}: want { names, ipv4?, ipv6? }`);
   const names = o.names.map((n) => checkName(n, where));
@@ -84,7 +87,9 @@ function checkEntry(e: unknown, where: string): DnsEntry {
   const ipv6 = checkIp(o.ipv6, 6, where);
   if (o.upstream !== undefined && (!Array.isArray(o.upstream) || o.upstream.some((u) => typeof u !== 'string'))) throw invalidParameter(`${where}: upstream must be strings`);
   for (const u of o.upstream ?? []) parseHostPort(u);
-  return { names, ...(ipv4 ? { ipv4 } : {}), ...(ipv6 ? { ipv6 } : {}), ...(o.upstream?.length ? { upstream: o.upstream } : {}) };
+  if (o.links !== undefined && (nested || !Array.isArray(o.links))) throw invalidParameter(`${where}: links must be a list of entries`);
+  const links = (o.links ?? []).map((l) => checkEntry(l, where, true));
+  return { names, ...(ipv4 ? { ipv4 } : {}), ...(ipv6 ? { ipv6 } : {}), ...(o.upstream?.length ? { upstream: o.upstream } : {}), ...(links.length ? { links } : {}) };
 }
 
 /** The records, checked: a bad file is refused whole (berth-dns then keeps what it had). */
