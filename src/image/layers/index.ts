@@ -1,5 +1,5 @@
 // berthd's layer store: overlay2 as dockerd does it, vfs where overlay mounts are refused.
-export type { AppliedLayer, DiskUsage, DriverName, LayerStore, LayerStoreOptions } from './store.ts';
+export type { AppliedLayer, DiskUsage, DriverName, LayerStore, LayerStoreOptions, RwTree } from './store.ts';
 export { isCacheId } from './store.ts';
 export { Overlay2Store, MAX_DEPTH } from './overlay2-store.ts';
 export { VfsStore } from './vfs-store.ts';
