@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
+import { layerDebrisDirs, rootfsMountPoint } from './index.ts';
 import { mountsUnder } from './mount.ts';
 import { Overlay2Store } from './overlay2-store.ts';
 import type { LayerStore } from './store.ts';
@@ -76,4 +77,11 @@ test('graphData: overlay2 shows its directories as dockerd does, vfs none', asyn
   assert.equal('LowerDir' in store.graphData(image[0]!, [])!, false, 'a base layer has no LowerDir');
   const vfs = await container(t, (root) => new VfsStore(root));
   assert.equal(vfs.store.graphData(vfs.rw, [...vfs.image].reverse()), null);
+});
+
+test('the paths known before a store opens are the stores\' own', async (t) => {
+  const { store, root, rw } = await container(t, (r) => new Overlay2Store(r));
+  assert.equal(rootfsMountPoint(root, rw), store.rootfsPath(rw));
+  new VfsStore(root); // opened for its directories
+  for (const dir of layerDebrisDirs(root)) assert.ok(existsSync(dir), `${dir} is a store's staging directory`);
 });
