@@ -8,8 +8,6 @@ import { healthStatusOf, inspectView, summaryView } from './container-views.ts';
 import { compareVersions } from '../../api/types/version.ts';
 import { invalidParameter } from '../../api/types/errors.ts';
 import { untilSeconds } from '../images/image-filters.ts';
-import { Overlay2Store } from '../../image/layers/index.ts';
-import { rootfsPath } from './rootfs.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import type { ContainerNetViews } from '../networks/container-net-views.ts';
 
@@ -60,18 +58,11 @@ export function containersBackend(svc: ContainerService, lifecycle: Pick<Lifecyc
   };
 }
 
-/** overlay2's directories of the container, as dockerd shows them: the image's layers (top
- * first) under the writable one, and where they are mounted together. */
+/** The driver's directories of the container, as dockerd shows them: the writable layer over
+ * the image's layers (top first). */
 function graphData(svc: ContainerService, c: ContainerRow): Record<string, string> | null {
-  const layers = svc.deps.images.deps.layers;
-  if (!(layers instanceof Overlay2Store)) return null;
-  const lower = svc.deps.images.table.layersOf(c.imageId).map((l) => layers.layerPath(l.cacheId)).reverse();
-  return {
-    ...(lower.length && { LowerDir: lower.join(':') }),
-    MergedDir: rootfsPath(layers, c.rwCacheId),
-    UpperDir: layers.layerPath(c.rwCacheId),
-    WorkDir: layers.workPath(c.rwCacheId),
-  };
+  const image = svc.deps.images.table.layersOf(c.imageId).map((l) => l.cacheId).reverse();
+  return svc.deps.images.deps.layers.graphData(c.rwCacheId, image);
 }
 
 /** SizeRw: the bytes in the writable layer; SizeRootFs: those plus the image's layers. */

@@ -16,14 +16,15 @@ import { sortNames } from '../../image/layers/tar-layer.ts';
 import { isOpaqueValue, OPAQUE_XATTR } from '../../image/layers/whiteouts.ts';
 import { dumpXattrs, readXattrs, type XattrMap } from '../../image/layers/xattr.ts';
 import { orIfMissing } from '../../lib/log-failure.ts';
+import type { RwTree } from '../../image/layers/index.ts';
+
+export type { RwTree };
 
 const MODIFIED = 0;
 const ADDED = 1;
 const DELETED = 2;
 const CAPS = 'security.capability';
 const CAPS_ONLY = '^security\\.capability$';
-
-export type RwTree = { kind: 'overlay'; upper: string } | { kind: 'full'; dir: string };
 
 interface Walk {
   overlay: boolean;
