@@ -52,7 +52,6 @@ import { VolumeService } from './volumes/volume-service.ts';
 import { volumesBackend } from './volumes/volumes-backend.ts';
 import { mountsForCreate } from './containers/container-mounts.ts';
 import { VolumeAttachment } from './volumes/volume-attachment.ts';
-import { mountRootfs } from './containers/rootfs.ts';
 
 export interface Daemon {
   readonly id: string;
@@ -126,7 +125,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
   const networkAttachment = kernel.bind(networks, { invalidatePrepared: (id) => void lifecycleRef?.invalidatePrepared(id) });
   containers.deps.networks = { plan: (hc, body) => planCreateNetworks(networks, hc, body), record: (row, plan) => recordCreateNetworks(networks, row, plan as CreateNetworks) };
   // Network endpoints and volume mounts of each run, in order (attachments.ts).
-  const volumeAttachment = new VolumeAttachment({ volumes, events, logger, rootfs: (c) => mountRootfs(images.deps.layers, c.rwCacheId) });
+  const volumeAttachment = new VolumeAttachment({ volumes, events, logger, rootfs: (c) => images.deps.layers.mount(c.rwCacheId) });
   // Volumes first: /etc/hosts and resolv.conf bind over what a volume mounts at /etc.
   const attachments = new ContainerAttachments([volumeAttachment, networkAttachment, ...(extras.attachments ?? [])], { logger });
   const lifecycle = new Lifecycle({
