@@ -12,6 +12,7 @@ import { Overlay2Store } from '../../image/layers/index.ts';
 import { rootfsPath } from './rootfs.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import type { ContainerNetViews } from '../networks/container-net-views.ts';
+import { parsePortFilter, portsMatch } from './port-filters.ts';
 
 const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
 const HEALTH_STATUSES = ['starting', 'healthy', 'unhealthy', 'none'];
@@ -29,7 +30,7 @@ export function containersBackend(svc: ContainerService, lifecycle: Pick<Lifecyc
       return { ...inspectView(c, { driver: layers.driver, graph: graphData(svc, c) }), ...net?.inspect(c, version), ...(size && (await sizesOf(svc, c))) };
     },
     async list(opts, version) {
-      const keep = predicate(svc, opts.filters);
+      const keep = predicate(svc, opts.filters, net);
       const hasStatus = (opts.filters.get('status') ?? []).length > 0 || (opts.filters.get('exited') ?? []).length > 0;
       // A status filter or a limit (docker ps -n) looks at stopped containers too.
       const all = opts.all || hasStatus || opts.limit !== undefined;
@@ -45,7 +46,7 @@ export function containersBackend(svc: ContainerService, lifecycle: Pick<Lifecyc
     },
     rename: (idOrName, name) => svc.rename(idOrName, name),
     async prune(filters) {
-      const keep = predicate(svc, filters);
+      const keep = predicate(svc, filters, net);
       const deleted: string[] = [];
       let reclaimed = 0;
       for (const c of svc.deps.table.all()) {
@@ -82,7 +83,7 @@ async function sizesOf(svc: ContainerService, c: ContainerRow): Promise<{ SizeRw
   return { SizeRw: rw, SizeRootFs: rw + image };
 }
 
-function predicate(svc: ContainerService, filters: Filters): (c: ContainerRow) => boolean {
+function predicate(svc: ContainerService, filters: Filters, net?: ContainerNetViews): (c: ContainerRow) => boolean {
   const tests: ((c: ContainerRow) => boolean)[] = [];
   const any = (key: string, test: (c: ContainerRow, v: string) => boolean) => {
     const values = filters.get(key);
@@ -105,6 +106,7 @@ function predicate(svc: ContainerService, filters: Filters): (c: ContainerRow) =
   // A volume's name (a bind's source) or a mount's destination, as dockerd matches `volume`.
   any('volume', (c, v) => (c.mounts ?? []).some((m) => !m.hidden && (m.Destination === v || (m.Name ?? m.Source) === v)));
   any('ancestor', (c, v) => c.image === v || c.imageId === v || imageIdOf(svc, v) === c.imageId);
+  if (net) tests.push(...networkTests(filters, net));
   const labelsOf = (c: ContainerRow) => (c.config.Labels as Record<string, string>) ?? {};
   const labels = filters.get('label');
   if (labels?.length) tests.push((c) => matchLabels(labelsOf(c), labels));
@@ -122,6 +124,19 @@ function predicate(svc: ContainerService, filters: Filters): (c: ContainerRow) =
     tests.push((c) => (key === 'before' ? Date.parse(c.created) < pivot : Date.parse(c.created) > pivot));
   }
   return (c) => tests.every((t) => t(c));
+}
+
+/** `network` (a network's name, or the start of its id) and the port filters, which look at
+ * the list entry's own Networks and Ports. */
+function networkTests(filters: Filters, net: ContainerNetViews): ((c: ContainerRow) => boolean)[] {
+  const tests: ((c: ContainerRow) => boolean)[] = [];
+  const wanted = filters.get('network') ?? [];
+  if (wanted.length) tests.push((c) => net.networks(c).some((n) => wanted.some((v) => n.name === v || n.id.startsWith(v))));
+  for (const key of ['publish', 'expose'] as const) {
+    const ranges = (filters.get(key) ?? []).map((v) => parsePortFilter(key, v));
+    if (ranges.length) tests.push((c) => portsMatch(key, net.ports(c), ranges));
+  }
+  return tests;
 }
 
 function imageIdOf(svc: ContainerService, name: string): string | undefined {

@@ -9,10 +9,15 @@ import { inspectNetworkSettings, summaryNetworkSettings, summaryPorts, type Endp
 import { netFilePaths } from './container-net-files.ts';
 import { compareVersions } from '../../api/types/version.ts';
 import { netnsName } from './setup.ts';
+import type { ListedPort } from '../containers/port-filters.ts';
 
 export interface ContainerNetViews {
   inspect(c: ContainerRow, version: string): Record<string, unknown>;
   summary(c: ContainerRow, version: string): Record<string, unknown>;
+  /** The list entry's Ports (what the publish and expose filters look at). */
+  ports(c: ContainerRow): ListedPort[];
+  /** The networks the list entry names (what the network filter looks at). */
+  networks(c: ContainerRow): { name: string; id: string }[];
 }
 
 export function containerNetViews(svc: NetworkService, ports: PortAllocator, containerDir: (id: string) => string): ContainerNetViews {
@@ -56,6 +61,8 @@ export function containerNetViews(svc: NetworkService, ports: PortAllocator, con
       const running = hasProcess(c.status);
       return { Ports: summaryPorts(c, ports.of(c.id), running), NetworkSettings: summaryNetworkSettings(endpoints(c, running), apiNumber(version)) };
     },
+    ports: (c) => summaryPorts(c, ports.of(c.id), hasProcess(c.status)) as unknown as ListedPort[],
+    networks: (c) => endpoints(c, false).map((e) => ({ name: e.networkName, id: e.networkId })),
   };
 }
 

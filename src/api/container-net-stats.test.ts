@@ -1,0 +1,77 @@
+// docker stats' `networks` and the list's network and port filters against a berthd with a
+// default bridge of its own, shaped as Debian's dockerd 20.10 shapes them (checked side by side):
+// the sandbox's endpoints eth0, eth1... counted inside the container, none for --network none or
+// host, the joined container's for container:<id>. Traffic goes only between the test's own
+// containers and to 127.0.0.1.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
+import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
+import { networkHarness, networkNames, removeKernelObjects } from '../testing/network-harness.ts';
+import { run } from '../testing/run.ts';
+
+const skip = requires('docker', 'ip', 'nft', ...RUNS_CONTAINERS);
+const names = networkNames();
+const f = useBusyboxDaemon({ skip, harness: networkHarness(names), importChanges: ['EXPOSE 80/tcp 443'] });
+const docker = f.docker;
+after(() => removeKernelObjects(names));
+
+const FIELDS = ['rx_bytes', 'rx_packets', 'rx_errors', 'rx_dropped', 'tx_bytes', 'tx_packets', 'tx_errors', 'tx_dropped'];
+type Counters = Record<string, Record<string, number>>;
+
+async function api(path: string): Promise<{ status: number; body: unknown }> {
+  const r = await run('curl', ['-s', '-w', '\n%{http_code}', '--unix-socket', f.d.socket, `http://d/v1.46${path}`]);
+  const nl = r.stdout.lastIndexOf('\n');
+  return { status: Number(r.stdout.slice(nl + 1)), body: JSON.parse(r.stdout.slice(0, nl)) };
+}
+
+async function networksOf(name: string): Promise<Counters | undefined> {
+  const r = await api(`/containers/${name}/stats?stream=0&one-shot=1`);
+  assert.equal(r.status, 200);
+  return (r.body as { networks?: Counters }).networks;
+}
+
+async function started(args: string[]): Promise<void> {
+  const r = await docker(['run', '-d', ...args]);
+  assert.equal(r.code, 0, r.stderr);
+}
+
+test('stats: eth0, eth1 of the endpoints with growing counters; none, host and container: as dockerd', { skip }, async () => {
+  await started(['--name', 'srv', 'busybox', 'sh', '-c', 'mkdir /w && echo hi > /w/i && exec httpd -f -p 80 -h /w']);
+  const ip = (await docker(['inspect', '-f', '{{.NetworkSettings.IPAddress}}', 'srv'])).stdout.trim();
+  const before = await networksOf('srv');
+  assert.deepEqual(Object.keys(before ?? {}), ['eth0']);
+  assert.deepEqual(Object.keys(before!.eth0!), FIELDS);
+  for (const v of Object.values(before!.eth0!)) assert.equal(typeof v, 'number');
+
+  const get = await docker(['run', '--rm', 'busybox', 'sh', '-c', `for i in 1 2 3; do wget -qO- http://${ip}/i; done`]);
+  assert.deepEqual([get.code, get.stdout], [0, 'hi\nhi\nhi\n'], get.stderr);
+  const after = (await networksOf('srv'))!.eth0!;
+  for (const k of ['rx_bytes', 'rx_packets', 'tx_bytes', 'tx_packets']) assert.ok(after[k]! > before!.eth0![k]!, `${k} grew: ${before!.eth0![k]} → ${after[k]}`);
+  // The three responses went out of srv: its tx is what it sent, not what its veth's host end did.
+  assert.ok(after.tx_bytes! - before!.eth0!.tx_bytes! > 3 * 'hi\n'.length);
+
+  assert.equal((await docker(['network', 'create', 'statsnet'])).code, 0);
+  assert.equal((await docker(['network', 'connect', 'statsnet', 'srv'])).code, 0);
+  assert.deepEqual(Object.keys((await networksOf('srv')) ?? {}), ['eth0', 'eth1']);
+
+  await started(['--name', 'nonet', '--network', 'none', 'busybox', 'sleep', '300']);
+  await started(['--name', 'hostnet', '--network', 'host', 'busybox', 'sleep', '300']);
+  await started(['--name', 'joined', '--network', 'container:srv', 'busybox', 'sleep', '300']);
+  await started(['--name', 'joinedhost', '--network', 'container:hostnet', 'busybox', 'sleep', '300']);
+  assert.equal(await networksOf('nonet'), undefined, '--network none: no networks key');
+  assert.equal(await networksOf('hostnet'), undefined, '--network host: no networks key');
+  assert.equal(await networksOf('joinedhost'), undefined, "the host's interfaces are never reported");
+  assert.deepEqual(Object.keys((await networksOf('joined')) ?? {}), ['eth0', 'eth1'], 'container: shares the sandbox');
+  // An interface the container makes itself is not an endpoint (dockerd lists only endpoints).
+  await started(['--name', 'own', '--cap-add', 'NET_ADMIN', 'busybox', 'sleep', '300']);
+  const made = await docker(['exec', 'own', 'sh', '-c', 'ip link add d0 type veth peer name d1 && ip link set d0 up && grep -c d0: /proc/net/dev']);
+  assert.deepEqual([made.code, made.stdout], [0, '1\n'], made.stderr);
+  assert.deepEqual(Object.keys((await networksOf('own')) ?? {}), ['eth0']);
+
+  const cli = await docker(['stats', '--no-stream', '--format', '{{.Name}} {{.NetIO}}', 'srv', 'nonet']);
+  assert.equal(cli.code, 0, cli.stderr);
+  assert.match(cli.stdout, /^srv \d+(\.\d+)?k?B \/ \d+(\.\d+)?k?B\nnonet 0B \/ 0B\n$/);
+  assert.equal((await docker(['rm', '-f', 'srv', 'nonet', 'hostnet', 'joined', 'joinedhost', 'own'])).code, 0);
+  assert.equal((await docker(['network', 'rm', 'statsnet'])).code, 0);
+});
