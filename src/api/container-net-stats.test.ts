@@ -9,6 +9,7 @@ import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 import { networkHarness, networkNames, removeKernelObjects } from '../testing/network-harness.ts';
 import { run } from '../testing/run.ts';
+import { freePort } from '../testing/free-port.ts';
 
 const skip = requires('docker', 'ip', 'nft', ...RUNS_CONTAINERS);
 const names = networkNames();
@@ -74,4 +75,68 @@ test('stats: eth0, eth1 of the endpoints with growing counters; none, host and c
   assert.match(cli.stdout, /^srv \d+(\.\d+)?k?B \/ \d+(\.\d+)?k?B\nnonet 0B \/ 0B\n$/);
   assert.equal((await docker(['rm', '-f', 'srv', 'nonet', 'hostnet', 'joined', 'joinedhost', 'own'])).code, 0);
   assert.equal((await docker(['network', 'rm', 'statsnet'])).code, 0);
+});
+
+async function listed(filters: Record<string, string[]>): Promise<{ status: number; names: string[] | string }> {
+  const r = await api(`/containers/json?all=1&filters=${encodeURIComponent(JSON.stringify(filters))}`);
+  if (r.status !== 200) return { status: r.status, names: (r.body as { message: string }).message };
+  return { status: 200, names: (r.body as { Names: string[] }[]).map((c) => c.Names[0]!.slice(1)).sort() };
+}
+
+test('list filters network, publish and expose as dockerd 20.10 matches them; volume and ancestor still work', { skip }, async () => {
+  const port = await freePort();
+  assert.equal((await docker(['network', 'create', 'filtnet'])).code, 0);
+  const netId = (await docker(['network', 'inspect', '-f', '{{.Id}}', 'filtnet'])).stdout.trim();
+  await started(['--name', 'pub', '-p', `127.0.0.1:${port}:80`, '-v', 'fvol:/data', 'busybox', 'sleep', '300']);
+  await started(['--name', 'exp', '--network', 'filtnet', '--expose', '9000-9001/udp', 'busybox', 'sleep', '300']);
+  await started(['--name', 'nonet', '--network', 'none', 'busybox', 'sleep', '300']);
+  assert.equal((await docker(['create', '--name', 'made', '-p', `127.0.0.1:${port}:80`, 'busybox'])).code, 0);
+  const ok = (names: string[]) => ({ status: 200, names });
+
+  // publish: the host side of the entry's Ports, 0 for a port exposed but not bound.
+  assert.deepEqual(await listed({ publish: [String(port)] }), ok(['pub']));
+  assert.deepEqual(await listed({ publish: [`${port}/tcp`] }), ok(['pub']));
+  assert.deepEqual(await listed({ publish: [`${port}/udp`] }), ok([]));
+  assert.deepEqual(await listed({ publish: ['80'] }), ok([]));
+  assert.deepEqual(await listed({ publish: ['0-100'] }), ok(['exp', 'pub']));
+  assert.deepEqual(await listed({ publish: ['0/udp'] }), ok(['exp']));
+  assert.deepEqual(await listed({ publish: [`${port - 1}-${port + 1}/tcp`, '1/udp'] }), ok(['pub']));
+  // expose: the container side; a stopped or created container and one on none have no Ports.
+  assert.deepEqual(await listed({ expose: ['80'] }), ok(['exp', 'pub']));
+  assert.deepEqual(await listed({ expose: ['443/tcp'] }), ok(['exp', 'pub']));
+  assert.deepEqual(await listed({ expose: ['9000/udp'] }), ok(['exp']));
+  assert.deepEqual(await listed({ expose: ['8999-9002/udp'] }), ok(['exp']));
+  assert.deepEqual(await listed({ expose: ['9000'] }), ok([]));
+  // network: a name exactly or the start of an id; no such network is no match, not an error.
+  assert.deepEqual(await listed({ network: ['bridge'] }), ok(['made', 'pub']));
+  assert.deepEqual(await listed({ network: ['filtnet'] }), ok(['exp']));
+  assert.deepEqual(await listed({ network: [netId.slice(0, 5)] }), ok(['exp']));
+  assert.deepEqual(await listed({ network: ['filt'] }), ok([]));
+  assert.deepEqual(await listed({ network: ['none', 'filtnet'] }), ok(['exp', 'nonet']));
+  assert.deepEqual(await listed({ network: ['nosuch'] }), ok([]));
+  assert.deepEqual(await listed({ volume: ['fvol'] }), ok(['pub']));
+  assert.deepEqual(await listed({ volume: ['/data'] }), ok(['pub']));
+  assert.deepEqual(await listed({ ancestor: ['busybox'], expose: ['80'] }), ok(['exp', 'pub']));
+
+  // dockerd's texts (it answers them with 500).
+  const bad = (key: string, value: string, message: string) => ({ key, value, message });
+  for (const b of [
+    bad('publish', '80:80', "filter for 'publish' should not contain ':': 80:80"),
+    bad('expose', 'x:y', "filter for 'expose' should not contain ':': x:y"),
+    bad('publish', 'abc', 'error while looking up for publish abc: strconv.ParseUint: parsing "abc": invalid syntax'),
+    bad('publish', '90-80', 'error while looking up for publish 90-80: Invalid range specified for the Port: 90-80'),
+    bad('publish', '', 'error while looking up for publish : Empty string specified for ports.'),
+    bad('expose', '/tcp', 'error while looking up for expose /tcp: Empty string specified for ports.'),
+    bad('publish', '65536', 'error while looking up for publish 65536: strconv.ParseUint: parsing "65536": value out of range'),
+    bad('publish', '-5', 'error while looking up for publish -5: strconv.ParseUint: parsing "": invalid syntax'),
+  ]) assert.deepEqual(await listed({ [b.key]: [b.value] }), { status: 400, names: b.message });
+
+  // docker ps' columns from those Ports and Networks.
+  const ps = await docker(['ps', '-a', '--format', '{{.Names}} [{{.Ports}}] [{{.Networks}}]']);
+  assert.deepEqual(ps.stdout.trim().split('\n').sort(), [
+    `exp [80/tcp, 443/tcp, 9000-9001/udp] [filtnet]`, `made [] [bridge]`, `nonet [] [none]`, `pub [443/tcp, 127.0.0.1:${port}->80/tcp] [bridge]`,
+  ]);
+  assert.equal((await docker(['rm', '-f', 'pub', 'exp', 'nonet', 'made'])).code, 0);
+  assert.equal((await docker(['network', 'rm', 'filtnet'])).code, 0);
+  assert.equal((await docker(['volume', 'rm', 'fvol'])).code, 0);
 });

@@ -35,9 +35,16 @@ function endpointSettings(e: EndpointView, apiVersion: number): Record<string, u
   };
 }
 
+/** dockerd 20.10 maps ports only in a sandbox of the container's own on a network: on none or
+ * the host's network (where -p is discarded) and in another's namespace, Ports are empty. */
+function mapsPorts(c: ContainerRow): boolean {
+  const mode = String(c.hostConfig.NetworkMode ?? 'default');
+  return mode !== 'none' && mode !== 'host' && !mode.startsWith('container:');
+}
+
 /** `Ports` of inspect: {"80/tcp": [{HostIp, HostPort}], "443/tcp": null}; {} when not running. */
 export function portsView(c: ContainerRow, published: readonly PublishedPort[], running: boolean): Record<string, { HostIp: string; HostPort: string }[] | null> {
-  if (!running) return {};
+  if (!running || !mapsPorts(c)) return {};
   const out: Record<string, { HostIp: string; HostPort: string }[] | null> = {};
   for (const key of exposedPorts(c.config, c.hostConfig)) {
     const [port, proto] = parsePortKey(key);
@@ -69,7 +76,7 @@ export function summaryNetworkSettings(endpoints: readonly EndpointView[], apiVe
 
 /** The list's Ports: published ones with their host side, exposed ones without; none when not running. */
 export function summaryPorts(c: ContainerRow, published: readonly PublishedPort[], running: boolean): Record<string, unknown>[] {
-  if (!running) return [];
+  if (!running || !mapsPorts(c)) return [];
   const out: Record<string, unknown>[] = [];
   for (const key of exposedPorts(c.config, c.hostConfig)) {
     const [port, proto] = parsePortKey(key);
