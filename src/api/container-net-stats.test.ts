@@ -10,6 +10,7 @@ import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 import { networkHarness, networkNames, removeKernelObjects } from '../testing/network-harness.ts';
 import { run } from '../testing/run.ts';
 import { freePort } from '../testing/free-port.ts';
+import { BERTH } from '../testing/berthd-harness.ts';
 
 const skip = requires('docker', 'ip', 'nft', ...RUNS_CONTAINERS);
 const names = networkNames();
@@ -136,7 +137,36 @@ test('list filters network, publish and expose as dockerd 20.10 matches them; vo
   assert.deepEqual(ps.stdout.trim().split('\n').sort(), [
     `exp [80/tcp, 443/tcp, 9000-9001/udp] [filtnet]`, `made [] [bridge]`, `nonet [] [none]`, `pub [443/tcp, 127.0.0.1:${port}->80/tcp] [bridge]`,
   ]);
+  const format = '{{.Names}} [{{.Ports}}] [{{.Networks}}]';
+  const ours = await run(process.execPath, ['--', BERTH, 'ps', '-a', '--format', format], { env: { ...process.env, ...f.env() } });
+  assert.equal(ours.code, 0, ours.stderr);
+  assert.deepEqual(ours.stdout.trim().split('\n').sort(), ps.stdout.trim().split('\n').sort(), 'berth ps writes them as docker ps');
   assert.equal((await docker(['rm', '-f', 'pub', 'exp', 'nonet', 'made'])).code, 0);
   assert.equal((await docker(['network', 'rm', 'filtnet'])).code, 0);
   assert.equal((await docker(['volume', 'rm', 'fvol'])).code, 0);
+});
+
+test("system df's Volumes in dockerd 20.10's shape: UsageData with the size and the containers using it", { skip }, async () => {
+  assert.equal((await docker(['volume', 'create', '--label', 'a=b', 'dfv'])).code, 0);
+  assert.equal((await docker(['run', '--rm', '-v', 'dfv:/d', 'busybox', 'sh', '-c', 'echo hello > /d/f'])).code, 0);
+  await started(['--name', 'dfc', '-v', 'dfv:/d', '-v', '/d2', 'busybox', 'sleep', '300']);
+  const r = await api('/system/df');
+  assert.equal(r.status, 200);
+  const df = r.body as Record<string, unknown> & { Volumes: Record<string, unknown>[] };
+  const byName = new Map(df.Volumes.map((v) => [v.Name as string, v]));
+  const named = byName.get('dfv')!;
+  assert.match(named.CreatedAt as string, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$/);
+  assert.deepEqual({ ...named, CreatedAt: '' }, {
+    CreatedAt: '', Driver: 'local', Labels: { a: 'b' }, Mountpoint: named.Mountpoint, Name: 'dfv', Options: null, Scope: 'local', UsageData: { RefCount: 1, Size: 6 },
+  });
+  assert.match(named.Mountpoint as string, /\/volumes\/dfv\/_data$/);
+  const anon = df.Volumes.find((v) => v.Name !== 'dfv')!;
+  assert.match(anon.Name as string, /^[0-9a-f]{64}$/);
+  // The label dockerd 23+ gives anonymous volumes (20.10: none), which prune's default relies on.
+  assert.deepEqual([Object.keys(anon), anon.Labels, anon.UsageData], [Object.keys(named), { 'com.docker.volume.anonymous': '' }, { RefCount: 1, Size: 0 }]);
+  // In Go's field order, as dockerd writes it.
+  assert.deepEqual(Object.keys(named.UsageData as object), ['RefCount', 'Size']);
+  assert.equal(df.Volumes.length, 2);
+  assert.equal((await docker(['rm', '-f', '-v', 'dfc'])).code, 0);
+  assert.equal((await docker(['volume', 'rm', 'dfv'])).code, 0);
 });
