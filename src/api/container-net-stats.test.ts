@@ -74,6 +74,9 @@ test('stats: eth0, eth1 of the endpoints with growing counters; none, host and c
   const cli = await docker(['stats', '--no-stream', '--format', '{{.Name}} {{.NetIO}}', 'srv', 'nonet']);
   assert.equal(cli.code, 0, cli.stderr);
   assert.match(cli.stdout, /^srv \d+(\.\d+)?k?B \/ \d+(\.\d+)?k?B\nnonet 0B \/ 0B\n$/);
+  const ours = await run(process.execPath, ['--', BERTH, 'stats', '--no-stream', '--format', '{{.Name}} {{.NetIO}}', 'srv', 'nonet'], { env: { ...process.env, ...f.env() } });
+  assert.equal(ours.code, 0, ours.stderr);
+  assert.match(ours.stdout, /^srv \d+(\.\d+)?k?B \/ \d+(\.\d+)?k?B\nnonet 0B \/ 0B\n$/);
   assert.equal((await docker(['rm', '-f', 'srv', 'nonet', 'hostnet', 'joined', 'joinedhost', 'own'])).code, 0);
   assert.equal((await docker(['network', 'rm', 'statsnet'])).code, 0);
 });
