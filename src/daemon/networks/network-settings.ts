@@ -54,13 +54,14 @@ export function portsView(c: ContainerRow, published: readonly PublishedPort[], 
   return out;
 }
 
-export function inspectNetworkSettings(o: { c: ContainerRow; endpoints: readonly EndpointView[]; published: readonly PublishedPort[]; running: boolean; sandboxKey: string; apiVersion: number }): Record<string, unknown> {
+/** `mapping`: the container runs on a network, so its ports are mapped (Ports shows them). */
+export function inspectNetworkSettings(o: { c: ContainerRow; endpoints: readonly EndpointView[]; published: readonly PublishedPort[]; running: boolean; mapping: boolean; sandboxKey: string; apiVersion: number }): Record<string, unknown> {
   const def = o.endpoints.find((e) => e.isDefaultBridge && e.address !== '');
   const networks: Record<string, unknown> = {};
   for (const e of o.endpoints) networks[e.networkName] = endpointSettings(e, o.apiVersion);
   return {
     Bridge: '', SandboxID: o.sandboxKey ? o.c.id : '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0,
-    Ports: portsView(o.c, o.published, o.running), SandboxKey: o.sandboxKey, SecondaryIPAddresses: null, SecondaryIPv6Addresses: null,
+    Ports: portsView(o.c, o.published, o.mapping), SandboxKey: o.sandboxKey, SecondaryIPAddresses: null, SecondaryIPv6Addresses: null,
     EndpointID: def?.endpointId ?? '', Gateway: def?.gateway ?? '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0,
     IPAddress: def?.address ?? '', IPPrefixLen: def?.prefix ?? 0, IPv6Gateway: '', MacAddress: def?.mac ?? '',
     Networks: networks,
