@@ -5,6 +5,7 @@
 // containers and to 127.0.0.1.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 import { networkHarness, networkNames, removeKernelObjects } from '../testing/network-harness.ts';
@@ -16,7 +17,21 @@ const skip = requires('docker', 'ip', 'nft', ...RUNS_CONTAINERS);
 const names = networkNames();
 const f = useBusyboxDaemon({ skip, harness: networkHarness(names), importChanges: ['EXPOSE 80/tcp 443'] });
 const docker = f.docker;
-after(() => removeKernelObjects(names));
+/** The Linux bridges of the networks the tests made, removed at the end should a failed test
+ * not have removed its network (berthd keeps networks, and their bridges, across its stop). */
+const bridges: string[] = [];
+after(() => {
+  removeKernelObjects(names);
+  for (const b of bridges) spawnSync('ip', ['link', 'delete', b], { stdio: 'ignore' });
+});
+
+async function networkCreate(name: string): Promise<string> {
+  const r = await docker(['network', 'create', name]);
+  assert.equal(r.code, 0, r.stderr);
+  const id = r.stdout.trim();
+  bridges.push(`br-${id.slice(0, 12)}`);
+  return id;
+}
 
 const FIELDS = ['rx_bytes', 'rx_packets', 'rx_errors', 'rx_dropped', 'tx_bytes', 'tx_packets', 'tx_errors', 'tx_dropped'];
 type Counters = Record<string, Record<string, number>>;
@@ -53,7 +68,7 @@ test('stats: eth0, eth1 of the endpoints with growing counters; none, host and c
   // The three responses went out of srv: its tx is what it sent, not what its veth's host end did.
   assert.ok(after.tx_bytes! - before!.eth0!.tx_bytes! > 3 * 'hi\n'.length);
 
-  assert.equal((await docker(['network', 'create', 'statsnet'])).code, 0);
+  await networkCreate('statsnet');
   assert.equal((await docker(['network', 'connect', 'statsnet', 'srv'])).code, 0);
   assert.deepEqual(Object.keys((await networksOf('srv')) ?? {}), ['eth0', 'eth1']);
 
@@ -89,8 +104,7 @@ async function listed(filters: Record<string, string[]>): Promise<{ status: numb
 
 test('list filters network, publish and expose as dockerd 20.10 matches them; volume and ancestor still work', { skip }, async () => {
   const port = await freePort();
-  assert.equal((await docker(['network', 'create', 'filtnet'])).code, 0);
-  const netId = (await docker(['network', 'inspect', '-f', '{{.Id}}', 'filtnet'])).stdout.trim();
+  const netId = await networkCreate('filtnet');
   await started(['--name', 'pub', '-p', `127.0.0.1:${port}:80`, '-v', 'fvol:/data', 'busybox', 'sleep', '300']);
   await started(['--name', 'exp', '--network', 'filtnet', '--expose', '9000-9001/udp', 'busybox', 'sleep', '300']);
   await started(['--name', 'nonet', '--network', 'none', 'busybox', 'sleep', '300']);
