@@ -17,7 +17,7 @@ import { parsePortFilter, portsMatch } from './port-filters.ts';
 const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
 const HEALTH_STATUSES = ['starting', 'healthy', 'unhealthy', 'none'];
 
-export function containersBackend(svc: ContainerService, lifecycle: Pick<Lifecycle, 'removeContainer' | 'prepareStart'>, net?: ContainerNetViews): ContainersBackend {
+export function containersBackend(svc: ContainerService, lifecycle: Pick<Lifecycle, 'removeContainer' | 'prepareStart'>, net: ContainerNetViews): ContainersBackend {
   return {
     async create(body, name) {
       const created = await svc.create(body, name);
@@ -27,7 +27,7 @@ export function containersBackend(svc: ContainerService, lifecycle: Pick<Lifecyc
     async inspect(idOrName, size, version) {
       const c = svc.resolve(idOrName);
       const layers = svc.deps.images.deps.layers;
-      return { ...inspectView(c, { driver: layers.driver, graph: graphData(svc, c) }), ...net?.inspect(c, version), ...(size && (await sizesOf(svc, c))) };
+      return { ...inspectView(c, { driver: layers.driver, graph: graphData(svc, c) }), ...net.inspect(c, version), ...(size && (await sizesOf(svc, c))) };
     },
     async list(opts, version) {
       const keep = predicate(svc, opts.filters, net);
@@ -36,7 +36,7 @@ export function containersBackend(svc: ContainerService, lifecycle: Pick<Lifecyc
       const all = opts.all || hasStatus || opts.limit !== undefined;
       const rows = svc.deps.table.all().filter((c) => (all || isActive(c.status)) && keep(c));
       const withHealth = compareVersions(version, '1.52') >= 0;
-      const views = rows.slice(0, opts.limit).map((c) => ({ c, view: { ...summaryView(c, withHealth), ...net?.summary(c, version) } }));
+      const views = rows.slice(0, opts.limit).map((c) => ({ c, view: { ...summaryView(c, withHealth), ...net.summary(c, version) } }));
       if (!opts.size) return views.map((v) => v.view);
       return Promise.all(views.map(async ({ c, view }) => ({ ...view, ...(await sizesOf(svc, c)) })));
     },
@@ -83,7 +83,7 @@ async function sizesOf(svc: ContainerService, c: ContainerRow): Promise<{ SizeRw
   return { SizeRw: rw, SizeRootFs: rw + image };
 }
 
-function predicate(svc: ContainerService, filters: Filters, net?: ContainerNetViews): (c: ContainerRow) => boolean {
+function predicate(svc: ContainerService, filters: Filters, net: ContainerNetViews): (c: ContainerRow) => boolean {
   const tests: ((c: ContainerRow) => boolean)[] = [];
   const any = (key: string, test: (c: ContainerRow, v: string) => boolean) => {
     const values = filters.get(key);
@@ -106,7 +106,7 @@ function predicate(svc: ContainerService, filters: Filters, net?: ContainerNetVi
   // A volume's name (a bind's source) or a mount's destination, as dockerd matches `volume`.
   any('volume', (c, v) => (c.mounts ?? []).some((m) => !m.hidden && (m.Destination === v || (m.Name ?? m.Source) === v)));
   any('ancestor', (c, v) => c.image === v || c.imageId === v || imageIdOf(svc, v) === c.imageId);
-  if (net) tests.push(...networkTests(filters, net));
+  tests.push(...networkTests(filters, net));
   const labelsOf = (c: ContainerRow) => (c.config.Labels as Record<string, string>) ?? {};
   const labels = filters.get('label');
   if (labels?.length) tests.push((c) => matchLabels(labelsOf(c), labels));
