@@ -45,6 +45,7 @@ import { setupNetworks } from './networks/setup.ts';
 import { networksBackend } from './networks/networks-backend.ts';
 import { networkKernel } from './networks/network-kernel.ts';
 import { containerNetViews } from './networks/container-net-views.ts';
+import { sandboxInterfaces } from './networks/sandbox-endpoints.ts';
 import { planCreateNetworks, recordCreateNetworks, type CreateNetworks } from './networks/container-networks.ts';
 import { VolumesTable } from '../store/volumes.ts';
 import { LocalDriver } from '../volume/local-driver.ts';
@@ -198,7 +199,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
     }),
     containers: containersBackend(containers, lifecycle, containerNetViews(networks, kernel.ports, (id) => join(config.dataRoot, 'containers', id))),
     lifecycle: lifecycleBackend(lifecycle),
-    observe: observeBackend(lifecycle),
+    observe: observeBackend(lifecycle, (c) => sandboxInterfaces(networks, c)),
     exec: execs,
     containerFiles: containerFilesBackend({ svc: containers, rootfs: rootfsAccess, lifecycle }),
     networks: networksBackend(networks),
