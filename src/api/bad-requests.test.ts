@@ -18,7 +18,9 @@ import { corpusFor, corpusKeys, routeKey, SWARM_PREFIXES, type BadRequest, type 
 
 // Its own network namespace: no case can reach a registry or anything else off this machine.
 const skip = requires('unshare');
-const f = useBusyboxDaemon({ skip, harness: { wrap: ['unshare', '--net', '--'] } });
+// In a network namespace of its own, so it can have the default bridge the corpus's network
+// routes name, without touching the host's links.
+const f = useBusyboxDaemon({ skip, harness: { wrap: ['unshare', '--net', '--'], args: ['--bridge', 'berth0'] } });
 
 /** Only the method and path of each route are used; the backends are never called. */
 const unused = new Proxy({}, { get: () => () => assert.fail('not called') });
@@ -145,10 +147,11 @@ test('a sweep of odd params, queries and bodies over every route is answered, ne
 
 async function makeObjects(): Promise<CorpusIds> {
   const api = f.d.client().api;
-  const create = async (name: string, cmd: string[]) => (await api.json<{ Id: string }>('POST', '/containers/create', { query: { name }, body: { Image: 'busybox', Cmd: cmd } })).Id;
+  const create = async (name: string, cmd: string[], hostConfig: Record<string, unknown> = {}) => (await api.json<{ Id: string }>('POST', '/containers/create', { query: { name }, body: { Image: 'busybox', Cmd: cmd, HostConfig: hostConfig } })).Id;
   await create('corpus-run', ['sleep', '600']);
   await api.request('POST', '/containers/corpus-run/start');
-  await create('corpus-stopped', ['true']);
+  // On no network: a disconnect from the bridge is refused as "not connected".
+  await create('corpus-stopped', ['true'], { NetworkMode: 'none' });
   const exec = await api.json<{ Id: string }>('POST', '/containers/corpus-run/exec', { body: { Cmd: ['true'] } });
   return { running: 'corpus-run', stopped: 'corpus-stopped', exec: exec.Id };
 }

@@ -23,6 +23,8 @@ export interface ContainerSummary {
   State: string;
   Status: string;
   Labels: Record<string, string>;
+  Ports?: { IP?: string; PrivatePort: number; PublicPort?: number; Type: string }[];
+  NetworkSettings?: { Networks?: Record<string, unknown> };
 }
 
 export interface TopResponse {

@@ -45,6 +45,7 @@ import { setupNetworks } from './networks/setup.ts';
 import { networksBackend } from './networks/networks-backend.ts';
 import { networkKernel } from './networks/network-kernel.ts';
 import { containerNetViews } from './networks/container-net-views.ts';
+import { sandboxInterfaces } from './networks/sandbox-endpoints.ts';
 import { planCreateNetworks, recordCreateNetworks, type CreateNetworks } from './networks/container-networks.ts';
 import { VolumesTable } from '../store/volumes.ts';
 import { LocalDriver } from '../volume/local-driver.ts';
@@ -52,7 +53,6 @@ import { VolumeService } from './volumes/volume-service.ts';
 import { volumesBackend } from './volumes/volumes-backend.ts';
 import { mountsForCreate } from './containers/container-mounts.ts';
 import { VolumeAttachment } from './volumes/volume-attachment.ts';
-import { mountRootfs } from './containers/rootfs.ts';
 
 export interface Daemon {
   readonly id: string;
@@ -126,7 +126,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
   const networkAttachment = kernel.bind(networks, { invalidatePrepared: (id) => void lifecycleRef?.invalidatePrepared(id) });
   containers.deps.networks = { plan: (hc, body) => planCreateNetworks(networks, hc, body), record: (row, plan) => recordCreateNetworks(networks, row, plan as CreateNetworks, (links) => containers.deps.table.setHostConfig(row.id, { ...row.hostConfig, Links: links })) };
   // Network endpoints and volume mounts of each run, in order (attachments.ts).
-  const volumeAttachment = new VolumeAttachment({ volumes, events, logger, rootfs: (c) => mountRootfs(images.deps.layers, c.rwCacheId) });
+  const volumeAttachment = new VolumeAttachment({ volumes, events, logger, rootfs: (c) => images.deps.layers.mount(c.rwCacheId) });
   // Volumes first: /etc/hosts and resolv.conf bind over what a volume mounts at /etc.
   const attachments = new ContainerAttachments([volumeAttachment, networkAttachment, ...(extras.attachments ?? [])], { logger });
   const lifecycle = new Lifecycle({
@@ -199,7 +199,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
     }),
     containers: containersBackend(containers, lifecycle, containerNetViews(networks, kernel.ports, (id) => join(config.dataRoot, 'containers', id))),
     lifecycle: lifecycleBackend(lifecycle),
-    observe: observeBackend(lifecycle),
+    observe: observeBackend(lifecycle, (c) => sandboxInterfaces(networks, c)),
     exec: execs,
     containerFiles: containerFilesBackend({ svc: containers, rootfs: rootfsAccess, lifecycle }),
     networks: networksBackend(networks),

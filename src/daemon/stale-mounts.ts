@@ -14,7 +14,7 @@
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../lib/logger.ts';
-import { mountTable, unmountOrDetach, type MountEntry } from '../image/layers/index.ts';
+import { layerDebrisDirs, mountTable, rootfsMountPoint, unmountOrDetach, type MountEntry } from '../image/layers/index.ts';
 
 export interface StaleMountRules {
   dataRoot: string;
@@ -27,9 +27,9 @@ export interface StaleMountRules {
 export function staleMounts(table: readonly MountEntry[], rules: StaleMountRules): string[] {
   const data = realpathSync(rules.dataRoot);
   const exec = realpathSync(rules.execRoot);
-  const debris = [join(data, 'overlay2', '.staging'), join(data, 'vfs', '.staging'), join(exec, 'rootfs-views')];
+  const debris = [...layerDebrisDirs(data), join(exec, 'rootfs-views')];
   const removedLogs = `${join(data, 'containers')}/.removed-`;
-  const keep = rules.keepRootfs.map((id) => join(data, 'overlay2', id, 'merged'));
+  const keep = rules.keepRootfs.map((id) => rootfsMountPoint(data, id));
   const stale = (m: MountEntry) =>
     debris.some((d) => within(m.point, d)) || m.point.startsWith(removedLogs) ||
     (m.fstype === 'overlay' && [data, exec].some((r) => m.point.startsWith(`${r}/`)) && !keep.some((k) => within(m.point, k)));

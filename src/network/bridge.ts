@@ -1,11 +1,15 @@
 // Linux bridges for bridge networks (berth0 for the default one), made with one `ip -batch -`
 // (see ip-batch.ts for why iproute2 and not a netlink library).
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { IpBatchError, ipBatch } from './ip-batch.ts';
 
+/** Whether a link of that name is in berthd's own network namespace. /proc/net/dev is per
+ * namespace; /sys/class/net is the namespace's that mounted /sys, which is the host's for a
+ * berthd started in a namespace of its own (unshare --net) without a /sys of its own. */
 export async function bridgeExists(name: string): Promise<boolean> {
-  return existsSync(`/sys/class/net/${name}/bridge`);
+  const dev = await readFile('/proc/net/dev', 'utf8');
+  return dev.split('\n').some((line) => line.trimStart().startsWith(`${name}:`));
 }
 
 /** A random locally administered unicast MAC. */

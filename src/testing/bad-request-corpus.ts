@@ -215,8 +215,7 @@ const CORPUS: Record<string, RouteCorpus> = {
   'POST /networks/:id/disconnect': (ids) => [
     ...badBodies('/networks/bridge/disconnect'),
     json('/networks/bridge/disconnect', { Force: 'yes' }),
-    // The corpus daemon runs with --bridge none: as dockerd's, it has no network "bridge".
-    json('/networks/bridge/disconnect', { Container: ids.stopped }, { status: 404, message: 'network bridge not found' }),
+    json('/networks/bridge/disconnect', { Container: ids.stopped }, { message: /^container [0-9a-f]{64} is not connected to network bridge$/ }),
   ],
   'POST /networks/prune': () => [...badFilters('/networks/prune?'), { path: `/networks/prune?filters=${q({ until: ['notatime'] })}` }],
   'POST /containers/:id/start': (ids) => [

@@ -1,7 +1,8 @@
 // Tests run against a real berthd: its own temporary data-root, exec-root and socket, started
 // as a child process and ended by its pid. Nothing here touches /var/lib/berth or /run/berth.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -149,7 +150,25 @@ export class Berthd {
     const args = this.#opts.args ?? [];
     const at = args.findIndex((a) => a === '--bridge' || a === '-b');
     const bridge = at >= 0 ? args[at + 1] : undefined;
-    if (bridge && bridge !== 'none') spawnSync('ip', ['link', 'delete', bridge], { stdio: 'ignore' });
+    // A wrapped daemon (unshare --net) had its bridges in a namespace of its own, gone with it.
+    if (this.#opts.wrap) return;
+    for (const b of new Set([...(bridge && bridge !== 'none' ? [bridge] : []), ...this.#networkBridges()])) {
+      spawnSync('ip', ['link', 'delete', b], { stdio: 'ignore' });
+    }
+  }
+
+  /** The Linux bridges of the networks the daemon's store holds (a test's user networks). */
+  #networkBridges(): string[] {
+    const file = join(this.dir, 'data', 'berth.db');
+    if (!existsSync(file)) return [];
+    const db = new DatabaseSync(file, { readOnly: true });
+    try {
+      return (db.prepare("SELECT bridge FROM networks WHERE bridge != ''").all() as { bridge: string }[]).map((r) => r.bridge);
+    } catch {
+      return []; // a store from before networks
+    } finally {
+      db.close();
+    }
   }
 }
 

@@ -5,6 +5,7 @@ import type { ContainerSummary } from '../../client/containers-api.ts';
 import { collectFilter, filtersFromArgs } from '../filter-arg.ts';
 import { humanDuration, printRows, truncateId } from '../output.ts';
 import { each } from './container-control.ts';
+import { portsColumn } from '../format/ports-column.ts';
 
 export function addPsCommand(parent: Command, name: string, aliases: string[], getEnv: () => CliEnv): void {
   parent
@@ -37,7 +38,7 @@ async function ps(env: CliEnv, flags: { all?: boolean; filter?: string[]; format
   const format = flags.quiet ? '{{.ID}}' : flags.format;
   printRows(env.out, format, rows, {
     table: 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}',
-    headers: { ID: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', CreatedAt: 'CREATED AT', RunningFor: 'CREATED', Ports: 'PORTS', State: 'STATE', Status: 'STATUS', Names: 'NAMES', Labels: 'LABELS' },
+    headers: { ID: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', CreatedAt: 'CREATED AT', RunningFor: 'CREATED', Ports: 'PORTS', State: 'STATE', Status: 'STATUS', Names: 'NAMES', Labels: 'LABELS', Networks: 'NETWORKS' },
   });
 }
 
@@ -49,7 +50,9 @@ function row(c: ContainerSummary, trunc: boolean): Record<string, string> {
     Command: JSON.stringify(command),
     CreatedAt: new Date(c.Created * 1000).toString(),
     RunningFor: `${humanDuration(Date.now() - c.Created * 1000)} ago`,
-    Ports: '',
+    Ports: portsColumn(c.Ports ?? []),
+    // The docker CLI writes them in Go's map order, which is random: sorted here.
+    Networks: Object.keys(c.NetworkSettings?.Networks ?? {}).sort().join(','),
     State: c.State,
     Status: c.Status,
     Names: c.Names.map((n) => n.replace(/^\//, '')).join(','),

@@ -57,7 +57,7 @@ before(async () => {
   if (skip) return;
   const sock = join(dir, 'berth.sock');
   writeFileSync(join(dir, 'daemon.json'), '{}');
-  const { config } = loadDaemonConfig(['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'pid'), '--config-file', join(dir, 'daemon.json'), '-H', `unix://${sock}`, '--live-restore=false']);
+  const { config } = loadDaemonConfig(['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'pid'), '--config-file', join(dir, 'daemon.json'), '-H', `unix://${sock}`, '--live-restore=false', '--bridge', 'none']);
   daemon = await startDaemon(config, createLogger('warn'), { attachments: [recorder] });
   client = createClient({ endpoint: { host: `unix://${sock}` } });
   await importImage(client.api, busyboxRootfs(), { repo: 'busybox', tag: 'latest', changes: ['CMD ["sh"]'] });

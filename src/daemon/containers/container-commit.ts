@@ -3,6 +3,7 @@
 // with the container's config — or the one in the request — changed by `changes` (Dockerfile
 // instructions) and filled in from the container's as dockerd's merge does, and a history
 // entry. A commit with no changes adds no layer, only an empty_layer history entry.
+import { commitTar } from './commit-tar.ts';
 import type { Readable } from 'node:stream';
 import type { ContainerRow } from '../../store/containers.ts';
 import type { ImageService } from '../images/image-service.ts';
@@ -44,8 +45,9 @@ export async function commitContainer(images: ImageService, c: ContainerRow, req
   const parentLayers = images.table.layersOf(c.imageId);
   const containerConfig = c.config as ContainerConfig & Record<string, unknown>;
   const config = mergeCommitConfig(applyCommitChanges((req.config ?? containerConfig) as ContainerConfig, req.changes), containerConfig);
-  const empty = await isEmptyTar(rwTar());
-  const layer = empty ? undefined : await images.importer.apply(parentLayers.at(-1), { open: rwTar });
+  const layerTar = await commitTar(rwTar);
+  const empty = await isEmptyTar(layerTar());
+  const layer = empty ? undefined : await images.importer.apply(parentLayers.at(-1), { open: layerTar });
   const created = new Date().toISOString();
   const history: HistoryEntry = {
     created,

@@ -12,7 +12,7 @@ import { conflict, invalidParameter } from '../../api/types/errors.ts';
 import { FsView } from '../../image/copy/fs-view.ts';
 import { tarTree } from '../../image/copy/tree-tar.ts';
 import { archivePath, containerView, extractToDir, statPath } from './container-archive.ts';
-import { rwChanges, withoutRuntimeMountpoints, type RwTree } from './rw-changes.ts';
+import { rwChanges, withoutRuntimeMountpoints } from './rw-changes.ts';
 import { commitContainer, commitTag } from './container-commit.ts';
 import { alreadyEnded, logFailure } from '../../lib/log-failure.ts';
 import { checkConfigTypes } from './container-config.ts';
@@ -39,8 +39,7 @@ export function containerFilesBackend(d: ContainerFilesDeps): ContainerFilesBack
   return {
     async changes(id) {
       const c = svc.resolve(id);
-      const tree: RwTree = layers.driver === 'vfs' ? { kind: 'full', dir: layers.layerPath(c.rwCacheId) } : { kind: 'overlay', upper: layers.layerPath(c.rwCacheId) };
-      return withoutRuntimeMountpoints(await rootfs.withImageRoot(c, (image) => rwChanges(tree, image)));
+      return withoutRuntimeMountpoints(await rootfs.withImageRoot(c, (image) => rwChanges(layers.rwTree(c.rwCacheId), image)));
     },
     async export(id) {
       const c = usable(id, 'export');

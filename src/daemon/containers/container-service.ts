@@ -15,7 +15,6 @@ import { validateRestartPolicy } from './restart-policy.ts';
 import { resolveLogConfig, type DaemonLogDefaults } from './log-config.ts';
 import { checkCreateBody } from './host-config-check.ts';
 import { networkModeWarnings } from '../networks/network-mode-check.ts';
-import { removeRootfsLayer } from './rootfs.ts';
 import { logFailure } from '../../lib/log-failure.ts';
 
 export interface ContainerServiceDeps {
@@ -158,7 +157,7 @@ export class ContainerService {
   async remove(c: ContainerRow): Promise<void> {
     this.assertRemovable(c);
     this.deps.table.update(c.id, { status: 'removing' });
-    await removeRootfsLayer(this.deps.images.deps.layers, c.rwCacheId);
+    await this.deps.images.deps.layers.removeLayer(c.rwCacheId); // unmounts it first, in order
     this.deps.table.delete(c.id);
     this.emit(c, 'destroy');
   }

@@ -31,7 +31,7 @@ export function containerSpec(c: ContainerRow, rootfs: string, opts: { initPath?
     ...(size && { consoleSize: { height: size[0], width: size[1] } }),
     ...((add.hostname ?? cfg.Hostname) && { hostname: add.hostname ?? cfg.Hostname }),
     ...((add.domainname ?? cfg.Domainname) && { domainname: add.domainname ?? cfg.Domainname }),
-    network: hc.NetworkMode === 'host' ? 'host' : add.netnsPath ? { netnsPath: add.netnsPath } : 'none',
+    network: hc.NetworkMode === 'host' ? 'host' : add.netnsPath ? { netnsPath: add.netnsPath, ...(String(hc.NetworkMode).startsWith('container:') && { joined: true }) } : 'none',
     ipc: hc.IpcMode === 'host' ? 'host' : 'private',
     pid: hc.PidMode === 'host' ? 'host' : 'private',
     uts: hc.UTSMode === 'host' ? 'host' : 'private',

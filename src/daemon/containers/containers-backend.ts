@@ -10,15 +10,14 @@ import { healthStatusOf, inspectView, summaryView } from './container-views.ts';
 import { compareVersions } from '../../api/types/version.ts';
 import { invalidParameter } from '../../api/types/errors.ts';
 import { untilSeconds } from '../images/image-filters.ts';
-import { Overlay2Store } from '../../image/layers/index.ts';
-import { rootfsPath } from './rootfs.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import type { ContainerNetViews } from '../networks/container-net-views.ts';
+import { parsePortFilter, portsMatch } from './port-filters.ts';
 
 const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
 const HEALTH_STATUSES = ['starting', 'healthy', 'unhealthy', 'none'];
 
-export function containersBackend(svc: ContainerService, lifecycle: Pick<Lifecycle, 'removeContainer' | 'prepareStart'>, net?: ContainerNetViews): ContainersBackend {
+export function containersBackend(svc: ContainerService, lifecycle: Pick<Lifecycle, 'removeContainer' | 'prepareStart'>, net: ContainerNetViews): ContainersBackend {
   return {
     async create(body, name) {
       const created = await svc.create(body, name);
@@ -29,16 +28,16 @@ export function containersBackend(svc: ContainerService, lifecycle: Pick<Lifecyc
     async inspect(idOrName, size, version) {
       const c = svc.resolve(idOrName);
       const layers = svc.deps.images.deps.layers;
-      return { ...inspectView(c, { driver: layers.driver, graph: graphData(svc, c) }), ...net?.inspect(c, version), ...(size && (await sizesOf(svc, c))) };
+      return { ...inspectView(c, { driver: layers.driver, graph: graphData(svc, c) }), ...net.inspect(c, version), ...(size && (await sizesOf(svc, c))) };
     },
     async list(opts, version) {
-      const keep = predicate(svc, opts.filters);
+      const keep = predicate(svc, opts.filters, net);
       const hasStatus = (opts.filters.get('status') ?? []).length > 0 || (opts.filters.get('exited') ?? []).length > 0;
       // A status filter or a limit (docker ps -n) looks at stopped containers too.
       const all = opts.all || hasStatus || opts.limit !== undefined;
       const rows = svc.deps.table.all().filter((c) => (all || isActive(c.status)) && keep(c));
       const withHealth = compareVersions(version, '1.52') >= 0;
-      const views = rows.slice(0, opts.limit).map((c) => ({ c, view: { ...summaryView(c, withHealth), ...net?.summary(c, version) } }));
+      const views = rows.slice(0, opts.limit).map((c) => ({ c, view: { ...summaryView(c, withHealth), ...net.summary(c, version) } }));
       if (!opts.size) return views.map((v) => v.view);
       return Promise.all(views.map(async ({ c, view }) => ({ ...view, ...(await sizesOf(svc, c)) })));
     },
@@ -50,7 +49,7 @@ export function containersBackend(svc: ContainerService, lifecycle: Pick<Lifecyc
     },
     rename: (idOrName, name) => svc.rename(idOrName, name),
     async prune(filters) {
-      const keep = predicate(svc, filters);
+      const keep = predicate(svc, filters, net);
       const deleted: string[] = [];
       let reclaimed = 0;
       for (const c of svc.deps.table.all()) {
@@ -65,18 +64,11 @@ export function containersBackend(svc: ContainerService, lifecycle: Pick<Lifecyc
   };
 }
 
-/** overlay2's directories of the container, as dockerd shows them: the image's layers (top
- * first) under the writable one, and where they are mounted together. */
+/** The driver's directories of the container, as dockerd shows them: the writable layer over
+ * the image's layers (top first). */
 function graphData(svc: ContainerService, c: ContainerRow): Record<string, string> | null {
-  const layers = svc.deps.images.deps.layers;
-  if (!(layers instanceof Overlay2Store)) return null;
-  const lower = svc.deps.images.table.layersOf(c.imageId).map((l) => layers.layerPath(l.cacheId)).reverse();
-  return {
-    ...(lower.length && { LowerDir: lower.join(':') }),
-    MergedDir: rootfsPath(layers, c.rwCacheId),
-    UpperDir: layers.layerPath(c.rwCacheId),
-    WorkDir: layers.workPath(c.rwCacheId),
-  };
+  const image = svc.deps.images.table.layersOf(c.imageId).map((l) => l.cacheId).reverse();
+  return svc.deps.images.deps.layers.graphData(c.rwCacheId, image);
 }
 
 /** SizeRw: the bytes in the writable layer; SizeRootFs: those plus the image's layers. */
@@ -87,7 +79,7 @@ async function sizesOf(svc: ContainerService, c: ContainerRow): Promise<{ SizeRw
   return { SizeRw: rw, SizeRootFs: rw + image };
 }
 
-function predicate(svc: ContainerService, filters: Filters): (c: ContainerRow) => boolean {
+function predicate(svc: ContainerService, filters: Filters, net: ContainerNetViews): (c: ContainerRow) => boolean {
   const tests: ((c: ContainerRow) => boolean)[] = [];
   const any = (key: string, test: (c: ContainerRow, v: string) => boolean) => {
     const values = filters.get(key);
@@ -110,6 +102,7 @@ function predicate(svc: ContainerService, filters: Filters): (c: ContainerRow) =
   // A volume's name (a bind's source) or a mount's destination, as dockerd matches `volume`.
   any('volume', (c, v) => (c.mounts ?? []).some((m) => !m.hidden && (m.Destination === v || (m.Name ?? m.Source) === v)));
   any('ancestor', (c, v) => c.image === v || c.imageId === v || imageIdOf(svc, v) === c.imageId);
+  tests.push(...networkTests(filters, net));
   const labelsOf = (c: ContainerRow) => (c.config.Labels as Record<string, string>) ?? {};
   const labels = filters.get('label');
   if (labels?.length) tests.push((c) => matchLabels(labelsOf(c), labels));
@@ -127,6 +120,19 @@ function predicate(svc: ContainerService, filters: Filters): (c: ContainerRow) =
     tests.push((c) => (key === 'before' ? Date.parse(c.created) < pivot : Date.parse(c.created) > pivot));
   }
   return (c) => tests.every((t) => t(c));
+}
+
+/** `network` (a network's name, or the start of its id) and the port filters, which look at
+ * the list entry's own Networks and Ports. */
+function networkTests(filters: Filters, net: ContainerNetViews): ((c: ContainerRow) => boolean)[] {
+  const tests: ((c: ContainerRow) => boolean)[] = [];
+  const wanted = filters.get('network') ?? [];
+  if (wanted.length) tests.push((c) => net.networks(c).some((n) => wanted.some((v) => n.name === v || n.id.startsWith(v))));
+  for (const key of ['publish', 'expose'] as const) {
+    const ranges = (filters.get(key) ?? []).map((v) => parsePortFilter(key, v));
+    if (ranges.length) tests.push((c) => portsMatch(key, net.ports(c), ranges));
+  }
+  return tests;
 }
 
 function imageIdOf(svc: ContainerService, name: string): string | undefined {

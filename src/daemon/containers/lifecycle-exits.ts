@@ -21,7 +21,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExitStatus } from '../../runtime/monitor/exits.ts';
-import { unmountRootfs } from './rootfs.ts';
 import { logFailure } from '../../lib/log-failure.ts';
 import { autoRemoves, failed, type LifecycleParts } from './lifecycle-parts.ts';
 
@@ -144,7 +143,7 @@ export class Exits {
     const autoRemove = autoRemoves(c);
     const unmount = autoRemove || !this.#p.deps.rootfsInUse?.(id);
     await Promise.all([
-      unmount ? unmountRootfs(svc.deps.images.deps.layers, c.rwCacheId).catch(logFailure(this.#p.deps.logger, 'unmount at exit', { fields: { container: id }, level: 'warn' })) : undefined,
+      unmount ? svc.deps.images.deps.layers.unmount(c.rwCacheId).catch(logFailure(this.#p.deps.logger, 'unmount at exit', { fields: { container: id }, level: 'warn' })) : undefined,
       logs.finish(id).catch(failed(this.#p, 'the log\'s last rotation at exit', id)),
       runtime.delete(id, true).catch(failed(this.#p, 'runc delete at exit', id)),
       conmon.cleanup(id).catch(failed(this.#p, 'conmon clean-up at exit', id)),

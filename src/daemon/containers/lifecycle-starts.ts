@@ -19,7 +19,6 @@ import type { ContainerRow } from '../../store/containers.ts';
 import { conflict, notModified } from '../../api/types/errors.ts';
 import { isLiveProcess } from '../../lib/proc.ts';
 import type { CreatedContainer } from './prepared-starts.ts';
-import { rootfsPath, unmountRootfs } from './rootfs.ts';
 import { autoRemoves, failed, sleep, type LifecycleParts } from './lifecycle-parts.ts';
 
 export class Starts {
@@ -64,7 +63,7 @@ export class Starts {
     // Its exit file must be in and cleared before another start's monitor runs (bounded: a
     // monitor that never reports is not waited for forever; its recording then comes later).
     if (run) await Promise.race([this.#p.exits.awaitHeld(c.id, run).catch(failed(this.#p, 'the monitor of a failed start', c.id)), sleep(5000)]);
-    await unmountRootfs(svc.deps.images.deps.layers, c.rwCacheId).catch(failed(this.#p, 'unmount after a failed start', c.id));
+    await svc.deps.images.deps.layers.unmount(c.rwCacheId).catch(failed(this.#p, 'unmount after a failed start', c.id));
     await attachments.tearDown(c);
     svc.deps.table.update(c.id, { error: err.message, exitCode: 128 });
     this.#p.tracker.startFailed(c.id);
@@ -78,7 +77,7 @@ export class Starts {
     const { runtime, prepared } = this.#p;
     const made = prepared.take(c.id);
     if (!made) return runtime.createOverStray(c);
-    const plan = runtime.plan(c, rootfsPath(this.#p.deps.svc.deps.images.deps.layers, c.rwCacheId), made.additions);
+    const plan = runtime.plan(c, this.#p.deps.svc.deps.images.deps.layers.rootfsPath(c.rwCacheId), made.additions);
     if (plan.key === made.key && isLiveProcess(made.pid)) return made;
     await runtime.end(c, made, false);
     return runtime.createOverStray(c);

@@ -2,7 +2,7 @@
 // process of it is at hand, else from the host ends of its veth pairs (sysfs, no spawn) or, last,
 // from inside its named namespace (one `ip` spawn). dockerd reports the interfaces of the
 // container's network endpoints: the loopback is not one, so a container without networking (or
-// with only lo) has no `networks` at all.
+// on the host's network) has no `networks` at all.
 import { readFileSync } from 'node:fs';
 import { runIp } from '../../network/ip-batch.ts';
 import type { NetworkCounters } from './stats-view.ts';
@@ -55,6 +55,20 @@ export function endpointCounters(endpoints: readonly { ifName: string; hostIf: s
   const out: Record<string, NetworkCounters> = {};
   for (const e of endpoints) {
     const c = readVethCounters(e.hostIf);
+    if (c) out[e.ifName] = c;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** docker stats' `networks`: the sandbox's endpoints as the container sees them (its
+ * /proc/<pid>/net/dev, as dockerd reads them inside the namespace), else at their veth's host
+ * end; only endpoints, so an interface a container made itself is not one. undefined when none. */
+export function sandboxCounters(pid: number, endpoints: readonly { ifName: string; hostIf: string }[]): Record<string, NetworkCounters> | undefined {
+  if (endpoints.length === 0) return undefined;
+  const inside = readNetDev(pid);
+  const out: Record<string, NetworkCounters> = {};
+  for (const e of endpoints) {
+    const c = inside?.[e.ifName] ?? readVethCounters(e.hostIf);
     if (c) out[e.ifName] = c;
   }
   return Object.keys(out).length > 0 ? out : undefined;

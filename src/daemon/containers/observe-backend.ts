@@ -9,14 +9,17 @@ import { conflict } from '../../api/types/errors.ts';
 import { cgroupExists, cgroupPids, locateCgroup, machineMemory, sampleCgroup, systemCpu, type CgroupLocation } from '../../runtime/cgroups/index.ts';
 import { containerTop, validatePsArgs } from './container-top.ts';
 import { rfc3339Nano, statsObject, zeroStats } from './stats-view.ts';
-import { readNetDev } from './net-stats.ts';
+import { sandboxCounters } from './net-stats.ts';
+
+/** The container's network endpoints (eth0...) with their veth's host end. */
+export type SandboxInterfaces = (c: ContainerRow) => readonly { ifName: string; hostIf: string }[];
 
 /** dockerd's stats collector samples once a second. */
 export const STATS_INTERVAL_MS = 1000;
 
 const observable = (c: ContainerRow) => hasProcess(c.status);
 
-export function observeBackend(lc: Lifecycle): ContainerObserveBackend {
+export function observeBackend(lc: Lifecycle, interfaces: SandboxInterfaces): ContainerObserveBackend {
   const svc = lc.deps.svc;
   return {
     async top(idOrName, psArgs) {
@@ -33,14 +36,20 @@ export function observeBackend(lc: Lifecycle): ContainerObserveBackend {
     },
     async stats(idOrName, req) {
       const c = svc.resolve(idOrName);
-      return samples(c.id, req, (id) => svc.deps.table.get(id));
+      return samples(c.id, req, (id) => svc.deps.table.get(id), interfaces);
     },
   };
 }
 
 /** One container's samples: the cgroup is located once per run (its init pid). */
 class Sampler {
+  readonly #interfaces: SandboxInterfaces;
   #pid = 0;
+
+  constructor(interfaces: SandboxInterfaces) {
+    this.#interfaces = interfaces;
+  }
+
   #loc: CgroupLocation | undefined;
 
   take(c: ContainerRow): StatsObject {
@@ -55,14 +64,13 @@ class Sampler {
     const cgroup = sampleCgroup(loc);
     const read = rfc3339Nano(nowNs());
     const { systemNs, onlineCpus } = systemCpu();
-    const hostNet = (c.hostConfig as { NetworkMode?: string }).NetworkMode === 'host';
-    const networks = hostNet ? undefined : readNetDev(c.pid);
+    const networks = sandboxCounters(c.pid, this.#interfaces(c));
     return statsObject(cgroup, { id: c.id, name: c.name, read, systemNs, onlineCpus, machineMemory: machineMemory(), ...(networks && { networks }) });
   }
 }
 
-async function* samples(id: string, req: StatsRequest, current: (id: string) => ContainerRow | undefined): AsyncGenerator<StatsObject> {
-  const sampler = new Sampler();
+async function* samples(id: string, req: StatsRequest, current: (id: string) => ContainerRow | undefined, interfaces: SandboxInterfaces): AsyncGenerator<StatsObject> {
+  const sampler = new Sampler(interfaces);
   const wait = () => sleep(STATS_INTERVAL_MS, undefined, { signal: req.signal }).then(() => true, () => false);
   let row = current(id);
   if (!row) return;

@@ -8,14 +8,13 @@
 // A running container is frozen while its files are worked on (see Lifecycle.freezeForAccess).
 //
 // The image side of a diff is mounted too (overlay2 with several image layers): a read-only
-// overlay of the image's layers under <exec-root>/rootfs-views/.
-import { mkdir, mkdtemp, rmdir } from 'node:fs/promises';
+// overlay of the image's layers under <exec-root>/rootfs-views/ (LayerStore.withTree).
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerRow } from '../../store/containers.ts';
 import type { LayerStore } from '../../image/layers/index.ts';
-import { mountLowerOverlay, mountsUnder, unmount } from '../../image/layers/mount.ts';
+import { mountsUnder, unmount } from '../../image/layers/mount.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { mountRootfs, unmountRootfs } from './rootfs.ts';
 import { KeyedMutex } from '../../lib/keyed-mutex.ts';
 import { alreadyEnded, logFailure } from '../../lib/log-failure.ts';
 
@@ -23,7 +22,7 @@ export interface RootfsAccessDeps {
   layers: LayerStore;
   /** Whether the container currently needs its rootfs mounted (running, paused, restarting). */
   isActive: (id: string) => boolean;
-  /** The image's top layer cache id (vfs: the tree a diff compares against). */
+  /** The image's top layer cache id: the tree a diff compares against. */
   imageTop: (c: ContainerRow) => string | undefined;
   viewsDir: string;
   logger: Logger;
@@ -46,7 +45,7 @@ export class RootfsAccess {
   /** The host path of the container's rootfs, mounted until the matching release(). */
   acquire(c: ContainerRow): Promise<string> {
     return this.#queue.run(c.id, async () => {
-      const path = await mountRootfs(this.#deps.layers, c.rwCacheId);
+      const path = await this.#deps.layers.mount(c.rwCacheId);
       const users = (this.#users.get(c.id) ?? 0) + 1;
       this.#users.set(c.id, users);
       // The first user of a running container freezes it; the last one out thaws it.
@@ -62,7 +61,7 @@ export class RootfsAccess {
       this.#users.delete(c.id);
       if (this.#frozen.delete(c.id)) await this.#deps.thaw?.(c.id).catch(logFailure(this.#deps.logger, 'thaw after a copy', { fields: { container: c.id }, expected: alreadyEnded }));
       if (this.#deps.isActive(c.id)) return;
-      await unmountRootfs(this.#deps.layers, c.rwCacheId).catch((err: Error) => this.#deps.logger.warn('cannot unmount container rootfs', { id: c.id, error: err.message }));
+      await this.#deps.layers.unmount(c.rwCacheId).catch((err: Error) => this.#deps.logger.warn('cannot unmount container rootfs', { id: c.id, error: err.message }));
     });
   }
 
@@ -81,26 +80,10 @@ export class RootfsAccess {
   }
 
   /** fn with the image's rootfs as the container started from it (undefined: no layers). */
-  async withImageRoot<T>(c: ContainerRow, fn: (root: string | undefined) => Promise<T>): Promise<T> {
-    const layers = this.#deps.layers;
-    if (layers.driver === 'vfs') {
-      const top = this.#deps.imageTop(c);
-      return fn(top === undefined ? undefined : layers.layerPath(top));
-    }
-    const lower = (await layers.lowerDirs(c.rwCacheId)).slice(1);
-    if (lower.length < 2) return fn(lower[0]);
-    await mkdir(this.#deps.viewsDir, { recursive: true, mode: 0o700 });
-    const target = await mkdtemp(join(this.#deps.viewsDir, `${c.id.slice(0, 12)}-`));
-    try {
-      await mountLowerOverlay(lower, target);
-      try {
-        return await fn(target);
-      } finally {
-        await unmount(target);
-      }
-    } finally {
-      await rmdir(target);
-    }
+  withImageRoot<T>(c: ContainerRow, fn: (root: string | undefined) => Promise<T>): Promise<T> {
+    const top = this.#deps.imageTop(c);
+    if (top === undefined) return fn(undefined);
+    return this.#deps.layers.withTree(top, join(this.#deps.viewsDir, `${c.id.slice(0, 12)}-`), fn);
   }
 
   /** Views a crash left mounted (at startup, before any use). */

@@ -18,7 +18,6 @@ import { isLiveProcess } from '../../lib/proc.ts';
 import type { ContainerLogs } from './container-logs.ts';
 import { consoleSizeOf, containerSpec } from './container-spec.ts';
 import type { CreatedContainer } from './prepared-starts.ts';
-import { mountRootfs, unmountRootfs } from './rootfs.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { alreadyGone, logFailure } from '../../lib/log-failure.ts';
 import type { ContainerAttachments, SpecAdditions } from './attachments.ts';
@@ -92,7 +91,7 @@ export class RuntimeContainers {
     const layers = this.#deps.svc.deps.images.deps.layers;
     // Mounted while the directories are made and the log prepared; the spec waits for it, as
     // users and groups are looked up in the container's /etc/passwd and /etc/group.
-    const mounted = mountRootfs(layers, c.rwCacheId);
+    const mounted = layers.mount(c.rwCacheId);
     const attached = this.#deps.attachments.setUp(c);
     // Awaited below or in the catch, maybe after it has failed: not an unhandled rejection meanwhile.
     attached.catch(() => undefined);
@@ -141,7 +140,7 @@ export class RuntimeContainers {
     if (alive && !ended && (await conmon.isAlive(made.conmonPid, c.id))) signal(made.conmonPid, 'SIGKILL');
     await conmon.cleanup(c.id);
     this.#deps.logs.forget(c.id);
-    if (unmount && !this.#deps.rootfsInUse(c.id)) await unmountRootfs(this.#deps.svc.deps.images.deps.layers, c.rwCacheId).catch(this.#failed('unmount of a created container', c.id));
+    if (unmount && !this.#deps.rootfsInUse(c.id)) await this.#deps.svc.deps.images.deps.layers.unmount(c.rwCacheId).catch(this.#failed('unmount of a created container', c.id));
     await this.#deps.attachments.tearDown(c);
   }
 
@@ -195,7 +194,7 @@ export class RuntimeContainers {
       await runtime.delete(c.id, true).catch(this.#failed('runc delete after a failed create', c.id));
       await conmon.cleanup(c.id).catch(this.#failed('conmon clean-up after a failed create', c.id));
       logs.forget(c.id);
-      if (!this.#deps.rootfsInUse(c.id)) await unmountRootfs(svc.deps.images.deps.layers, c.rwCacheId).catch(this.#failed('unmount after a failed create', c.id));
+      if (!this.#deps.rootfsInUse(c.id)) await svc.deps.images.deps.layers.unmount(c.rwCacheId).catch(this.#failed('unmount after a failed create', c.id));
       await this.#deps.attachments.tearDown(c);
       throw err;
     }

@@ -16,14 +16,15 @@ import { sortNames } from '../../image/layers/tar-layer.ts';
 import { isOpaqueValue, OPAQUE_XATTR } from '../../image/layers/whiteouts.ts';
 import { dumpXattrs, readXattrs, type XattrMap } from '../../image/layers/xattr.ts';
 import { orIfMissing } from '../../lib/log-failure.ts';
+import type { RwTree } from '../../image/layers/index.ts';
+
+export type { RwTree };
 
 const MODIFIED = 0;
 const ADDED = 1;
 const DELETED = 2;
 const CAPS = 'security.capability';
 const CAPS_ONLY = '^security\\.capability$';
-
-export type RwTree = { kind: 'overlay'; upper: string } | { kind: 'full'; dir: string };
 
 interface Walk {
   overlay: boolean;
@@ -32,14 +33,20 @@ interface Walk {
   oldCaps: (paths: string[]) => Promise<Map<string, XattrMap>>;
 }
 
-/** Where the runtime mounts /dev, /proc and /sys: an image without them gets empty directories
- * in the writable layer at the first start. dockerd keeps those in the container's init layer,
- * so its diff never lists them; neither does ours, while they are empty additions. */
+/** What every run mounts over the rootfs: /dev, /proc and /sys (an image without them gets
+ * empty directories in the writable layer at the first start) and the three files of its
+ * network (empty files made as their mountpoints, which copies /etc up). dockerd keeps all of
+ * them in the container's init layer, under the writable one, so its diff never lists them;
+ * neither does ours, while they are empty additions (and /etc changed only by them). */
 const RUNTIME_MOUNTPOINTS = new Set(['/dev', '/proc', '/sys']);
+export const NETWORK_FILES = new Set(['/etc/hosts', '/etc/hostname', '/etc/resolv.conf']);
 
 export function withoutRuntimeMountpoints(changes: FilesystemChange[]): FilesystemChange[] {
-  const below = (dir: string) => changes.some((c) => c.Path.startsWith(`${dir}/`));
-  return changes.filter((c) => !(c.Kind === ADDED && RUNTIME_MOUNTPOINTS.has(c.Path) && !below(c.Path)));
+  const below = (list: FilesystemChange[], dir: string) => list.some((c) => c.Path.startsWith(`${dir}/`));
+  const kept = changes.filter((c) => !(c.Kind === ADDED && (NETWORK_FILES.has(c.Path) || (RUNTIME_MOUNTPOINTS.has(c.Path) && !below(changes, c.Path)))));
+  // /etc itself: added or modified only because the mountpoints were made in it.
+  const madeForFiles = changes.length !== kept.length && !below(kept, '/etc');
+  return kept.filter((c) => !(c.Path === '/etc' && c.Kind !== DELETED && madeForFiles && changes.some((x) => NETWORK_FILES.has(x.Path))));
 }
 
 /** The changes of `tree` against the image rootfs at `image` (undefined: an image without layers). */

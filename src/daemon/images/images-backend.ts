@@ -64,13 +64,8 @@ export function imagesBackend(svc: ImageService, transfers: ImageTransfers): Ima
 function graphDriver(svc: ImageService, cacheIds: string[]): { Name: string; Data: Record<string, string> | null } {
   const layers = svc.deps.layers;
   if (cacheIds.length === 0) return { Name: layers.driver, Data: null };
-  const top = cacheIds.at(-1)!;
-  if (layers.driver !== 'overlay2') return { Name: layers.driver, Data: null };
-  const diffs = cacheIds.map((c) => layers.layerPath(c)).reverse();
-  return {
-    Name: 'overlay2',
-    Data: { ...(diffs.length > 1 && { LowerDir: diffs.slice(1).join(':') }), MergedDir: layers.layerPath(top).replace(/diff$/, 'merged'), UpperDir: diffs[0]!, WorkDir: layers.layerPath(top).replace(/diff$/, 'work') },
-  };
+  const [top, ...parents] = [...cacheIds].reverse();
+  return { Name: layers.driver, Data: layers.graphData(top!, parents) };
 }
 
 /** "linux/amd64", "linux/arm64/v8", or the JSON OCI platform object newer clients send. */

@@ -5,14 +5,19 @@ import { hasProcess, type ContainerRow } from '../../store/containers.ts';
 import { netnsPath } from '../../network/netns.ts';
 import type { PortAllocator } from './port-allocator.ts';
 import type { NetworkService } from './network-service.ts';
-import { hasEndpoint, inspectNetworkSettings, summaryNetworkSettings, summaryPorts, type EndpointView } from './network-settings.ts';
+import { inspectNetworkSettings, summaryNetworkSettings, summaryPorts, type EndpointView } from './network-settings.ts';
 import { netFilePaths } from './container-net-files.ts';
 import { compareVersions } from '../../api/types/version.ts';
 import { netnsName } from './setup.ts';
+import type { ListedPort } from '../containers/port-filters.ts';
 
 export interface ContainerNetViews {
   inspect(c: ContainerRow, version: string): Record<string, unknown>;
   summary(c: ContainerRow, version: string): Record<string, unknown>;
+  /** The list entry's Ports (what the publish and expose filters look at). */
+  ports(c: ContainerRow): ListedPort[];
+  /** The networks the list entry names (what the network filter looks at). */
+  networks(c: ContainerRow): { name: string; id: string }[];
 }
 
 export function containerNetViews(svc: NetworkService, ports: PortAllocator, containerDir: (id: string) => string): ContainerNetViews {
@@ -33,14 +38,18 @@ export function containerNetViews(svc: NetworkService, ports: PortAllocator, con
         ...(n.name !== 'bridge' && { idAlias: c.id.slice(0, 12) }),
       });
     }
-    // host and none: the network itself, without addresses.
+    // host and none: the network itself, without addresses. A daemon without a default bridge
+    // (--bridge none) still names `bridge` for the default mode, with no id, as dockerd 20.10 does.
     const mode = String(c.hostConfig.NetworkMode ?? 'default');
     if (out.length === 0 && (mode === 'host' || mode === 'none' || (mode === 'default' && !svc.defaultBridge()))) {
-      const n = svc.resolve(mode === 'default' ? 'none' : mode);
+      const n = mode === 'default' ? { name: 'bridge', id: '' } : svc.resolve(mode);
       out.push({ networkName: n.name, networkId: n.id, isDefaultBridge: false, endpointId: '', gateway: '', address: '', prefix: 0, mac: '', aliases: null, ipamConfig: null, links: null, driverOpts: null, dnsNames: null });
     }
     return out;
   };
+  // Ports are mapped only on a network: in the default mode of a daemon without a default
+  // bridge there is none, and dockerd shows no Ports (as for a stopped container).
+  const mapping = (c: ContainerRow) => hasProcess(c.status) && (String(c.hostConfig.NetworkMode ?? 'default') !== 'default' || svc.defaultBridge() !== undefined);
   return {
     inspect(c, version) {
       const running = hasProcess(c.status);
@@ -52,14 +61,15 @@ export function containerNetViews(svc: NetworkService, ports: PortAllocator, con
       const made = existsSync(files.hosts);
       return {
         ResolvConfPath: made ? files.resolvConf : '', HostnamePath: made ? files.hostname : '', HostsPath: made ? files.hosts : '',
-        NetworkSettings: inspectNetworkSettings({ c, endpoints: endpoints(c, running), published: ports.of(c.id), running, sandboxKey, apiVersion: apiNumber(version) }),
+        NetworkSettings: inspectNetworkSettings({ c, endpoints: endpoints(c, running), published: ports.of(c.id), running, mapping: mapping(c), sandboxKey, apiVersion: apiNumber(version) }),
       };
     },
     summary(c, version) {
       const running = hasProcess(c.status);
-      const eps = endpoints(c, running);
-      return { Ports: summaryPorts(c, ports.of(c.id), running && hasEndpoint(eps)), NetworkSettings: summaryNetworkSettings(eps, apiNumber(version)) };
+      return { Ports: summaryPorts(c, ports.of(c.id), mapping(c)), NetworkSettings: summaryNetworkSettings(endpoints(c, running), apiNumber(version)) };
     },
+    ports: (c) => summaryPorts(c, ports.of(c.id), mapping(c)) as unknown as ListedPort[],
+    networks: (c) => endpoints(c, false).map((e) => ({ name: e.networkName, id: e.networkId })),
   };
 }
 

@@ -38,9 +38,16 @@ function endpointSettings(e: EndpointView, apiVersion: number): Record<string, u
   };
 }
 
+/** dockerd 20.10 maps ports only in a sandbox of the container's own on a network: on none or
+ * the host's network (where -p is discarded) and in another's namespace, Ports are empty. */
+function mapsPorts(c: ContainerRow): boolean {
+  const mode = String(c.hostConfig.NetworkMode ?? 'default');
+  return mode !== 'none' && mode !== 'host' && !mode.startsWith('container:');
+}
+
 /** `Ports` of inspect: {"80/tcp": [{HostIp, HostPort}], "443/tcp": null}; {} when not running. */
 export function portsView(c: ContainerRow, published: readonly PublishedPort[], running: boolean): Record<string, { HostIp: string; HostPort: string }[] | null> {
-  if (!running) return {};
+  if (!running || !mapsPorts(c)) return {};
   const out: Record<string, { HostIp: string; HostPort: string }[] | null> = {};
   for (const key of exposedPorts(c.config, c.hostConfig)) {
     const [port, proto] = parsePortKey(key);
@@ -50,23 +57,18 @@ export function portsView(c: ContainerRow, published: readonly PublishedPort[], 
   return out;
 }
 
-export function inspectNetworkSettings(o: { c: ContainerRow; endpoints: readonly EndpointView[]; published: readonly PublishedPort[]; running: boolean; sandboxKey: string; apiVersion: number }): Record<string, unknown> {
+/** `mapping`: the container runs on a network, so its ports are mapped (Ports shows them). */
+export function inspectNetworkSettings(o: { c: ContainerRow; endpoints: readonly EndpointView[]; published: readonly PublishedPort[]; running: boolean; mapping: boolean; sandboxKey: string; apiVersion: number }): Record<string, unknown> {
   const def = o.endpoints.find((e) => e.isDefaultBridge && e.address !== '');
   const networks: Record<string, unknown> = {};
   for (const e of o.endpoints) networks[e.networkName] = endpointSettings(e, o.apiVersion);
   return {
     Bridge: '', SandboxID: o.sandboxKey ? o.c.id : '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0,
-    Ports: portsView(o.c, o.published, o.running && hasEndpoint(o.endpoints)), SandboxKey: o.sandboxKey, SecondaryIPAddresses: null, SecondaryIPv6Addresses: null,
+    Ports: portsView(o.c, o.published, o.mapping), SandboxKey: o.sandboxKey, SecondaryIPAddresses: null, SecondaryIPv6Addresses: null,
     EndpointID: def?.endpointId ?? '', Gateway: def?.gateway ?? '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0,
     IPAddress: def?.address ?? '', IPPrefixLen: def?.prefix ?? 0, IPv6Gateway: '', MacAddress: def?.mac ?? '',
     Networks: networks,
   };
-}
-
-/** Ports exist only where the container has an address of its own: with host, none or
- * container:<x>, dockerd shows none, exposed or not. */
-export function hasEndpoint(endpoints: readonly EndpointView[]): boolean {
-  return endpoints.some((e) => e.address !== '');
 }
 
 /** The list's NetworkSettings: only `Networks`. */
@@ -78,7 +80,7 @@ export function summaryNetworkSettings(endpoints: readonly EndpointView[], apiVe
 
 /** The list's Ports: published ones with their host side, exposed ones without; none when not running. */
 export function summaryPorts(c: ContainerRow, published: readonly PublishedPort[], running: boolean): Record<string, unknown>[] {
-  if (!running) return [];
+  if (!running || !mapsPorts(c)) return [];
   const out: Record<string, unknown>[] = [];
   for (const key of exposedPorts(c.config, c.hostConfig)) {
     const [port, proto] = parsePortKey(key);

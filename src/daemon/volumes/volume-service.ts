@@ -169,7 +169,7 @@ export class VolumeService {
 
   /** /system/df: every volume with its Size and RefCount. */
   usage(): VolumeView[] {
-    return this.deps.table.all().map((v) => ({ ...this.view(v), UsageData: { Size: this.deps.driver.size(v.name), RefCount: this.usedBy(v.name).length } }));
+    return this.deps.table.all().map((v) => ({ ...this.view(v), UsageData: { RefCount: this.usedBy(v.name).length, Size: this.deps.driver.size(v.name) } }));
   }
 }
 

@@ -3,6 +3,7 @@
 // overlay2 directory, and mount runs with that directory as cwd: with 64-hex ids a deep image's
 // lowerdir list would not fit in the one page the kernel accepts for mount options.
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, rmdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { invalidParameter, systemError } from '../../api/types/errors.ts';
 import { MNT_DETACH, MS_RDONLY, mount, umount } from './mount-syscalls.ts';
@@ -44,6 +45,24 @@ export async function mountLowerOverlay(lowerDirs: readonly string[], target: st
     await mount({ source: 'overlay', target, fstype: 'overlay', flags: MS_RDONLY, data: opts, ...(relative && { cwd: home }) });
   } catch (err) {
     throw systemError(`cannot mount overlay at ${target}: ${(err as Error).message}`, err);
+  }
+}
+
+/** fn with the tree of lowerDirs (nearest first): the one directory as it is, or a read-only
+ * overlay of several on a new directory mkdtemp(scratch), unmounted and removed after fn. */
+export async function withLowerOverlay<T>(lowerDirs: readonly string[], scratch: string, fn: (root: string) => Promise<T>): Promise<T> {
+  if (lowerDirs.length < 2) return fn(lowerDirs[0]!);
+  await mkdir(dirname(scratch), { recursive: true, mode: 0o700 });
+  const target = await mkdtemp(scratch);
+  try {
+    await mountLowerOverlay(lowerDirs, target);
+    try {
+      return await fn(target);
+    } finally {
+      await unmount(target);
+    }
+  } finally {
+    await rmdir(target);
   }
 }
 

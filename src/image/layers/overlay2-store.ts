@@ -3,6 +3,7 @@
 //   <root>/overlay2/<cacheId>/link    its 26-char short id
 //   <root>/overlay2/<cacheId>/lower   "l/SHORT:l/SHORT..." parents nearest first (not for base layers)
 //   <root>/overlay2/<cacheId>/work/   overlayfs's work dir when used as an upper (not for base layers)
+//   <root>/overlay2/<cacheId>/merged/ where a writable layer's rootfs is mounted (mount())
 //   <root>/overlay2/<cacheId>/tar-split.json.gz  the tar as extracted, for byte-exact export
 //   <root>/overlay2/<cacheId>/tar-split.lost/    bodies the same tar overwrote (rare; see tar-split.ts)
 //   <root>/overlay2/l/<short>         -> ../<cacheId>/diff
@@ -17,8 +18,9 @@ import type { Readable } from 'node:stream';
 import { invalidParameter, notFound } from '../../api/types/errors.ts';
 import { extractLayer } from './extract.ts';
 import { DeletedLater } from '../../lib/deleted-later.ts';
-import { isMountRoot, unmountOrDetach } from './mount.ts';
-import { assertCacheId, fsyncAll, isCacheId, newCacheId, streamSize, syncFs, usage, type AppliedLayer, type DiskUsage, type LayerStore, type LayerStoreOptions } from './store.ts';
+import { KeyedMutex } from '../../lib/keyed-mutex.ts';
+import { isMountRoot, mountOverlay, unmount as unmountPath, unmountOrDetach, withLowerOverlay } from './mount.ts';
+import { assertCacheId, fsyncAll, isCacheId, newCacheId, streamSize, syncFs, usage, type AppliedLayer, type DiskUsage, type LayerStore, type LayerStoreOptions, type RwTree } from './store.ts';
 import { byteStream, overlayChanges, tarChunks } from './tar-layer.ts';
 import { dumpXattrs } from './xattr.ts';
 import { TarSplitRecorder } from './tar-split.ts';
@@ -36,6 +38,8 @@ export class Overlay2Store implements LayerStore {
   readonly #allowDevices: boolean;
   readonly #warn: (msg: string, fields: Record<string, string>) => void;
   readonly #removals: DeletedLater;
+  /** Mounts, unmounts and removal of each layer, one at a time (see LayerStore). */
+  readonly #mounts = new KeyedMutex();
 
   constructor(root: string, opts: LayerStoreOptions = {}) {
     this.home = join(root, 'overlay2');
@@ -96,13 +100,59 @@ export class Overlay2Store implements LayerStore {
     }
   }
 
-  async removeLayer(cacheId: string): Promise<void> {
+  /** In the queue of the layer's mounts: a mount or unmount asked for before (an exit's
+   * unmount, a copy's release) is done first, and one asked for after finds no layer and makes
+   * nothing. Without the queue, an exit's unmount still on its way would miss a target renamed
+   * from under it and leave the overlay mounted in the staging debris. */
+  removeLayer(cacheId: string): Promise<void> {
+    return this.#mounts.run(cacheId, () => this.#remove(cacheId));
+  }
+
+  rootfsPath(cacheId: string): string {
+    return join(this.#dir(cacheId), 'merged');
+  }
+
+  mount(cacheId: string): Promise<string> {
+    return this.#mounts.run(cacheId, async () => {
+      const target = this.rootfsPath(cacheId);
+      if (isMountRoot(target)) return target;
+      const dirs = await this.lowerDirs(cacheId); // 404 before anything is made for a gone layer
+      mkdirSync(target, { recursive: true }); // on every start: no thread-pool round trip
+      await mountOverlay(dirs.slice(1), dirs[0]!, this.workPath(cacheId), target);
+      return target;
+    });
+  }
+
+  unmount(cacheId: string): Promise<void> {
+    return this.#mounts.run(cacheId, async () => {
+      const target = this.rootfsPath(cacheId);
+      if (isMountRoot(target)) await unmountPath(target);
+    });
+  }
+
+  async withTree<T>(cacheId: string, scratch: string, fn: (root: string) => Promise<T>): Promise<T> {
+    return withLowerOverlay(await this.lowerDirs(cacheId), scratch, fn);
+  }
+
+  rwTree(cacheId: string): RwTree {
+    return { kind: 'overlay', upper: this.layerPath(cacheId) };
+  }
+
+  graphData(cacheId: string, parents: readonly string[]): Record<string, string> {
+    return {
+      ...(parents.length && { LowerDir: parents.map((p) => this.layerPath(p)).join(':') }),
+      MergedDir: this.rootfsPath(cacheId),
+      UpperDir: this.layerPath(cacheId),
+      WorkDir: this.workPath(cacheId),
+    };
+  }
+
+  async #remove(cacheId: string): Promise<void> {
     const dir = this.#dir(cacheId);
     if (!existsSync(dir)) return;
-    // A container's rootfs still mounted at <dir>/merged would move with the rename, stay
-    // mounted for good, and let the deletion reach into it. Callers unmount first (rootfs.ts
-    // removes a container's layer in the queue of its mounts); this is the last line.
-    const merged = join(dir, 'merged');
+    // A rootfs still mounted at <dir>/merged would move with the rename, stay mounted for good,
+    // and let the deletion reach into it: unmounted first, lazily when busy.
+    const merged = this.rootfsPath(cacheId);
     if (isMountRoot(merged) && (await unmountOrDetach(merged)) === 'detached') this.#warn('busy mount in a removed layer detached lazily', { path: merged });
     const short = existsSync(join(dir, 'link')) ? readFileSync(join(dir, 'link'), 'utf8').trim() : '';
     // Out of sight first (a half-deleted layer must never look usable), then delete.

@@ -39,6 +39,9 @@ export interface LayerStore {
   applyLayer(parentCacheId: string | undefined, tar: Readable): Promise<AppliedLayer>;
   /** An empty writable layer on top of parentCacheId (a container's rootfs changes). */
   createRwLayer(parentCacheId: string | undefined): Promise<string>;
+  /** Removes a layer. Waits for the mounts and unmounts of it asked for before, unmounts its
+   * rootfs first (lazily when busy: logged through `warn`), and a mount asked for after finds no
+   * layer (404) and makes nothing. */
   removeLayer(cacheId: string): Promise<void>;
   /** Every committed layer on disk, for garbage-collecting ones the metadata DB does not know. */
   listCacheIds(): Promise<string[]>;
@@ -56,7 +59,39 @@ export interface LayerStore {
   /** The exact byte size of tarLayer(cacheId), known before streaming it (archive headers). */
   layerTarSize(cacheId: string): Promise<number>;
   diskUsage(cacheId: string): Promise<DiskUsage>;
+
+  // A writable layer as a container's (or a build step's) root filesystem. Mounts, unmounts and
+  // the removal of one layer run one at a time, in the order asked for (see removeLayer): a
+  // start and a copy mounting one rootfs at once share the mount rather than stack two overlays
+  // on one upper dir. There is no counting of users: callers that share a rootfs count them
+  // (RootfsAccess) and unmount when the last one is done.
+
+  /** Where mount(cacheId) puts the rootfs, known before it is mounted (the spec's root.path).
+   * overlay2: <layer>/merged; vfs: the layer's own directory. */
+  rootfsPath(cacheId: string): string;
+  /** The layer over its parents as one tree at rootfsPath(cacheId), returned; a rootfs already
+   * mounted is reused. Rejects (404) when the layer is gone. vfs: nothing to mount. */
+  mount(cacheId: string): Promise<string>;
+  /** Undoes mount(); nothing when not mounted. Rejects when the rootfs is busy (a process has
+   * its cwd in it): removeLayer detaches it then. vfs: nothing to do. */
+  unmount(cacheId: string): Promise<void>;
+  /** Calls fn with the full tree of committed layer cacheId (it over its parents), read-only by
+   * contract, for comparing a container against its image. overlay2 mounts a read-only overlay
+   * on a new directory mkdtemp(scratch) when there are parents (the daemon clears leftover
+   * mounts under scratch's directory at startup) and unmounts it after fn; vfs: the layer's
+   * directory. */
+  withTree<T>(cacheId: string, scratch: string, fn: (root: string) => Promise<T>): Promise<T>;
+  /** What a writable layer changed, as a tree to diff against its image (rw-changes.ts):
+   * overlay2's upper dir (whiteouts, opaque dirs) or vfs's full copy. */
+  rwTree(cacheId: string): RwTree;
+  /** GraphDriver.Data in inspect, as dockerd shows it, for layer cacheId over parents (nearest
+   * first, as the metadata DB lists them): overlay2's LowerDir, MergedDir, UpperDir, WorkDir;
+   * null for vfs. Paths only: nothing is read from the disk. */
+  graphData(cacheId: string, parents: readonly string[]): Record<string, string> | null;
 }
+
+/** A layer's changes as a tree: overlay2's upper dir, or a full copy to compare whole. */
+export type RwTree = { kind: 'overlay'; upper: string } | { kind: 'full'; dir: string };
 
 const CACHE_ID = /^[0-9a-f]{64}$/;
 

@@ -17,7 +17,7 @@ import type { Readable } from 'node:stream';
 import { notFound } from '../../api/types/errors.ts';
 import { run } from './exec.ts';
 import { extractLayer } from './extract.ts';
-import { assertCacheId, isCacheId, newCacheId, streamSize, syncFs, usage, type AppliedLayer, type DiskUsage, type LayerStore, type LayerStoreOptions } from './store.ts';
+import { assertCacheId, isCacheId, newCacheId, streamSize, syncFs, usage, type AppliedLayer, type DiskUsage, type LayerStore, type LayerStoreOptions, type RwTree } from './store.ts';
 import { byteStream, tarChunks } from './tar-layer.ts';
 import { vfsChanges } from './vfs-diff.ts';
 import { dumpXattrs } from './xattr.ts';
@@ -109,6 +109,31 @@ export class VfsStore implements LayerStore {
     await rm(join(this.#records, cacheId), { recursive: true, force: true });
     forgetTarSplit(join(this.#records, cacheId));
     await rm(trash, { recursive: true, force: true });
+  }
+
+  // A vfs layer is already its whole rootfs: nothing to mount, so nothing to order either
+  // (removeLayer's rename is atomic; a mount asked for after it finds no layer).
+
+  rootfsPath(cacheId: string): string {
+    return this.layerPath(cacheId);
+  }
+
+  async mount(cacheId: string): Promise<string> {
+    return this.#existing(cacheId);
+  }
+
+  async unmount(): Promise<void> {}
+
+  withTree<T>(cacheId: string, _scratch: string, fn: (root: string) => Promise<T>): Promise<T> {
+    return fn(this.layerPath(cacheId));
+  }
+
+  rwTree(cacheId: string): RwTree {
+    return { kind: 'full', dir: this.layerPath(cacheId) };
+  }
+
+  graphData(): null {
+    return null; // as dockerd's vfs: no directories worth showing beyond the rootfs
   }
 
   async listCacheIds(): Promise<string[]> {

@@ -61,6 +61,12 @@ test('network modes', () => {
   const p = spec({ network: { netnsPath: '/run/berth/netns/x' }, sysctls: { 'net.core.somaxconn': '1024' } });
   assert.deepEqual(p.linux.namespaces.find((n) => n.type === 'network'), { type: 'network', path: '/run/berth/netns/x' });
   assert.equal(p.linux.sysctl!['net.core.somaxconn'], '1024');
+  // Another container's namespace (container:<id>) keeps its owner's settings, dockerd's defaults
+  // included: that namespace may be the host's (the owner on --network host), where runc refuses them.
+  const own = spec({ network: { netnsPath: '/run/berth/netns/x' } });
+  const joined = spec({ network: { netnsPath: '/proc/1/ns/net', joined: true } });
+  assert.deepEqual(joined.linux.namespaces.find((n) => n.type === 'network'), { type: 'network', path: '/proc/1/ns/net' });
+  assert.deepEqual([Object.keys(joined.linux.sysctl ?? {}).filter((k) => k.startsWith('net.')), Object.keys(own.linux.sysctl ?? {}).some((k) => k.startsWith('net.'))], [[], true]);
 });
 
 test('uts, pid, ipc and cgroup namespace modes', () => {

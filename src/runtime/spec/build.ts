@@ -50,7 +50,8 @@ export function buildSpec(input: SpecInput): OciSpec {
   if (input.domainname) sysctl['kernel.domainname'] = input.domainname;
   // dockerd's ping/low-port defaults, in any network namespace of the container's own (a netns path
   // is the one berth's network layer made for this container, like dockerd's bridge sandbox).
-  if (network !== 'host') for (const key of host.sysctls) sysctl[key] = DEFAULT_NET_SYSCTLS[key]!;
+  // A joined namespace (container:<id>) keeps what its owner set: it may be the host's own.
+  if (network !== 'host' && !(typeof network === 'object' && network.joined)) for (const key of host.sysctls) sysctl[key] = DEFAULT_NET_SYSCTLS[key]!;
   validateSysctls(input.sysctls ?? {}, { privateNet: network !== 'host', privateIpc: ipc !== 'host', privateUts: uts === 'private' });
   Object.assign(sysctl, input.sysctls);
   if (uts === 'host') delete sysctl['kernel.domainname'];

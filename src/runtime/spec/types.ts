@@ -131,7 +131,8 @@ export interface ResourcesInput {
 /** Docker's HostConfig.BlkioDevice* entry: a block device's path and a rate (bytes or ops per second). */
 export interface BlkioThrottle { Path: string; Rate: number }
 
-export type NetworkMode = 'none' | 'host' | { netnsPath: string };
+/** `joined`: another container's namespace (container:<id>), whose owner set it up already. */
+export type NetworkMode = 'none' | 'host' | { netnsPath: string; joined?: boolean };
 export type IpcMode = 'private' | 'shareable' | 'none' | 'host';
 
 export interface SpecInput {

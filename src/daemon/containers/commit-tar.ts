@@ -1,0 +1,56 @@
+// The writable layer as `docker commit` takes it: without what every run mounts over the rootfs
+// (the mountpoints of /etc/hosts, /etc/hostname, /etc/resolv.conf — empty files —, and /etc when
+// only they put it there; /dev, /proc, /sys when empty). dockerd keeps those in the container's
+// init layer, so a commit never carries them; rw-changes.ts hides them from `docker diff` alike.
+// Two reads of the layer: the first lists what is in it, the second leaves those entries out.
+import type { Readable } from 'node:stream';
+import { extract, pack, type Header } from 'tar-stream';
+
+const FILES = new Set(['etc/hosts', 'etc/hostname', 'etc/resolv.conf']);
+const DIRS = new Set(['dev', 'proc', 'sys']);
+
+const clean = (name: string): string => name.replace(/^\.?\//, '').replace(/\/$/, '');
+
+async function names(tar: Readable): Promise<string[]> {
+  const out: string[] = [];
+  const x = extract();
+  tar.pipe(x);
+  for await (const entry of x) {
+    out.push(clean(entry.header.name));
+    entry.resume();
+  }
+  return out;
+}
+
+/** A factory of the layer's tar without the runtime's mountpoints. */
+export async function commitTar(rwTar: () => Readable): Promise<() => Readable> {
+  const all = await names(rwTar());
+  const isMountpoint = (name: string, h?: Header): boolean => (FILES.has(name) && (h?.size ?? 0) === 0) || (DIRS.has(name) && !all.some((n) => n.startsWith(`${name}/`)));
+  const dropped = all.filter((n) => FILES.has(n));
+  const etcOnlyForFiles = dropped.length > 0 && !all.some((n) => n.startsWith('etc/') && !FILES.has(n));
+  return () => {
+    const src = rwTar();
+    const out = pack();
+    const x = extract();
+    // A reader may stop early (the empty check reads one chunk): everything upstream goes then.
+    out.on('close', () => {
+      src.destroy();
+      x.destroy();
+    });
+    x.on('entry', (header, stream, next) => {
+      const name = clean(header.name);
+      if (out.destroyed || isMountpoint(name, header) || (name === 'etc' && etcOnlyForFiles)) {
+        stream.on('end', next).resume();
+        return;
+      }
+      const entry = out.entry(header, next);
+      entry.on('error', (err) => x.destroy(err));
+      stream.pipe(entry);
+    });
+    x.on('finish', () => out.finalize());
+    x.on('error', (err) => out.destroy(err));
+    src.on('error', (err) => x.destroy(err));
+    src.pipe(x);
+    return out as unknown as Readable;
+  };
+}
