@@ -36,7 +36,7 @@ function steps(clis: Cli[], nets: BenchNetworks): [string, () => Measure[] | Mea
   const dockerdNs = nets.dockerd.netns;
   return [
     [`run --rm × ${N}`, () => runRm(clis, N)],
-    [`run --rm on the bridge and with none × ${N}`, () => runRmBridge(clis, N, { dockerd: 'NAT (iptables) in its own netns' })],
+    [`run --rm on the bridge and with none × ${N}`, () => runRmBridge(clis, N, { notes: { dockerd: 'NAT (iptables) in its own netns' }, prefixes: { berthd: prefix24(nets.berthd.bip), dockerd: prefix24(nets.dockerd.bip) } })],
     [`published port (bridge) × ${Math.max(5, Math.round(N / 2))}`, () => publishedPort(clis, Math.max(5, Math.round(N / 2)), { dockerd: ['nsenter', `--net=/run/netns/${dockerdNs}`, '--'] })],
     [`create × ${N}`, () => create(clis, N)],
     [`exec × ${N}`, () => exec(clis, N)],
@@ -46,6 +46,8 @@ function steps(clis: Cli[], nets: BenchNetworks): [string, () => Measure[] | Mea
     ['logs of a 200k-line log', () => logs(clis, N, Math.max(3, Math.round(N / 4)), 200_000)],
   ];
 }
+
+const prefix24 = (bip: string) => bip.replace(/\d+\/24$/, '');
 
 async function prepare(dir: string, engines: Engine[]): Promise<Cli[]> {
   const configDir = join(dir, 'docker-config');

@@ -15,7 +15,16 @@ const NONE = ['run', '--rm', '--network', 'none', 'busybox', 'true'];
 const BRIDGE = ['run', '--rm', 'busybox', 'true'];
 const PROBE = fileURLToPath(new URL('./port-probe.js', import.meta.url));
 
-export function runRmBridge(clis: readonly Cli[], n: number, notes: Partial<Record<EngineName, string>>): Measure[] {
+/** The bridge rows time nothing unless the container really is on the bench's bridge: its
+ * eth0 must have an address of `subnets[engine]` (a /24 as "10.1.2."). */
+function onTheBridge(cli: Cli, prefix: string | undefined): void {
+  const addr = docker(cli, ['run', '--rm', 'busybox', 'ip', '-o', '-4', 'addr', 'show', 'eth0']);
+  if (!prefix || !addr.includes(` ${prefix}`)) throw new Error(`${cli.engine.name}'s container is not on the bench's bridge (${prefix}0/24): ${addr.trim() || 'no eth0'}`);
+}
+
+export function runRmBridge(clis: readonly Cli[], n: number, o: { notes: Partial<Record<EngineName, string>>; prefixes: Partial<Record<EngineName, string>> }): Measure[] {
+  const { notes } = o;
+  for (const cli of clis) onTheBridge(cli, o.prefixes[cli.engine.name]);
   const none = new Map<EngineName, number[] | Error>(clis.map((c) => [c.engine.name, []]));
   const bridge = new Map<EngineName, number[] | Error>(clis.map((c) => [c.engine.name, []]));
   const warmup = 3;
@@ -37,7 +46,7 @@ export function runRmBridge(clis: readonly Cli[], n: number, notes: Partial<Reco
   for (const cli of clis) {
     const name = cli.engine.name;
     const [b, z] = [bridge.get(name)!, none.get(name)!];
-    const f: Figure = b instanceof Error || z instanceof Error ? { error: (b instanceof Error ? b : (z as Error)).message } : { value: median(b) - median(z) };
+    const f: Figure = b instanceof Error || z instanceof Error ? { error: (b instanceof Error ? b : (z as Error)).message } : { value: median(b) - median(z), samples: b.map((x, i) => Math.round((x - z[i]!) * 10) / 10) };
     if (notes[name]) f.note = notes[name];
     overhead.set(name, f);
   }
@@ -45,7 +54,7 @@ export function runRmBridge(clis: readonly Cli[], n: number, notes: Partial<Reco
     measureOf('run_rm_none_paired_median', 'run --rm --network none busybox true, median (in turns with the bridge)', 'ms', figures(none)),
     measureOf('run_rm_bridge_median', 'run --rm busybox true on the default bridge, median', 'ms', figures(bridge), { max: 1 / 3, text: '1/3' }),
     measureOf('run_rm_bridge_p90', 'run --rm busybox true on the default bridge, p90', 'ms', figures(bridge, p90)),
-    measureOf('run_rm_bridge_overhead', 'bridge − none, difference of the medians', 'ms', overhead, { max: 15, text: '15 ms', absolute: true }),
+    measureOf('run_rm_bridge_overhead', 'bridge − none, difference of the medians (samples: pairs)', 'ms', overhead, { max: 15, text: '15 ms', absolute: true }),
   ];
 }
 
