@@ -4,7 +4,7 @@
 // takes it (removeWithNetns) beside the way it took it before (removeEndpoint, then
 // deleteNetns); the container's net
 // files; and for a published port the free-port test and the firewall's publish and unpublish
-// (one `nft -f -` each). The baseline is a spawn of `ip` that does nothing: on this shared
+// (one batch each on the daemon's long-lived `nft -i`, nft-session.ts). The baseline is a spawn of `ip` that does nothing: on this shared
 // machine a process start is the unit everything else is counted in.
 // Figures, never assertions: `node dist/bench/endpoint-bench.js` (as root). Its bridge, table
 // and namespaces are its own (random names) and removed at the end.
@@ -72,8 +72,8 @@ async function main(): Promise<void> {
   console.log(`removeEndpoint + deleteNetns (before): ${fig(t.before)}`);
   console.log(`removeWithNetns (the run's end now):    ${fig(t.withNetns)}`);
   console.log(`checkPortFree 127.0.0.1 (a bind):       ${fig(t.portFree)}`);
-  console.log(`firewall publish, one port (nft -f):    ${fig(t.publish)}`);
-  console.log(`firewall unpublish (nft -f):            ${fig(t.unpublish)}`);
+  console.log(`firewall publish, one port (nft -i):    ${fig(t.publish)}`);
+  console.log(`firewall unpublish (nft -i):            ${fig(t.unpublish)}`);
 }
 
 await main();
