@@ -80,7 +80,7 @@ function freePort(): Promise<number> {
   });
 }
 
-interface Answer { runMs: number; ms: number; firstOk: boolean }
+interface Answer { runMs: number; ms: number; firstOk: boolean; firstError?: string }
 
 async function publishOnce(cli: Cli, wrap: readonly string[]): Promise<Answer> {
   const port = await freePort();
@@ -94,9 +94,9 @@ async function publishOnce(cli: Cli, wrap: readonly string[]): Promise<Answer> {
     id = docker(cli, ['run', '-d', '-p', `127.0.0.1:${port}:80`, 'busybox', 'httpd', '-f', '-p', '80']).trim();
     const runMs = performance.now() - t0;
     probe.stdin.write('go\n');
-    const got = JSON.parse(String((await lines.next()).value)) as { ms?: number; firstOk?: boolean; error?: string };
+    const got = JSON.parse(String((await lines.next()).value)) as { ms?: number; firstOk?: boolean; firstError?: string; error?: string };
     if (got.error !== undefined) throw new Error(got.error);
-    return { runMs, ms: got.ms!, firstOk: got.firstOk! };
+    return { runMs, ms: got.ms!, firstOk: got.firstOk!, ...(got.firstError && { firstError: got.firstError }) };
   } finally {
     probe.kill();
     if (id) docker(cli, ['rm', '-f', id]);
@@ -120,7 +120,9 @@ export async function publishedPort(clis: readonly Cli[], n: number, wraps: Part
   const pick = (f: (a: Answer) => number) => new Map([...answers].map(([k, v]) => [k, v instanceof Error ? v : v.map(f)]));
   const first = figures(pick((a) => a.ms));
   for (const [name, v] of answers) {
-    if (!(v instanceof Error)) first.get(name)!.note = `first connect answered in ${v.filter((a) => a.firstOk).length}/${v.length}`;
+    if (v instanceof Error) continue;
+    const how = [...new Set(v.flatMap((a) => (a.firstOk || !a.firstError ? [] : [a.firstError])))];
+    first.get(name)!.note = `first connect answered in ${v.filter((a) => a.firstOk).length}/${v.length}${how.length ? `; the others: ${how.join(', ')}` : ''}`;
   }
   return [
     measureOf('publish_run_d_median', 'run -d -p 127.0.0.1:P:80 busybox httpd, median', 'ms', figures(pick((a) => a.runMs)), { max: 1, text: '1×' }),
