@@ -16,6 +16,7 @@ import { create, exec, parallelRuns, psAll, runRm } from './container-timings.ts
 import { berthdRoots, startBerthd, startDockerd, type Engine } from './daemons.ts';
 import { makeBenchNetworks, type BenchNetworks } from './bench-networks.ts';
 import { publishedPort, runRmBridge } from './network-timings.ts';
+import { apiRunRm } from './api-runs.ts';
 import { cliFor, docker, tearDownBench, type Cli } from './docker-cli.ts';
 import { formatTable, resultsJson, tableRows, type Measure } from './report.ts';
 
@@ -37,6 +38,7 @@ function steps(clis: Cli[], nets: BenchNetworks): [string, () => Measure[] | Mea
   return [
     [`run --rm × ${N}`, () => runRm(clis, N)],
     [`run --rm on the bridge and with none × ${N}`, () => runRmBridge(clis, N, { notes: { dockerd: 'NAT (iptables) in its own netns' }, prefixes: { berthd: prefix24(nets.berthd.bip), dockerd: prefix24(nets.dockerd.bip) } })],
+    [`run --rm over the API on the bridge and with none × ${N}`, () => apiRunRm(clis, N)],
     [`published port (bridge) × ${Math.max(5, Math.round(N / 2))}`, () => publishedPort(clis, Math.max(5, Math.round(N / 2)), { dockerd: ['nsenter', `--net=/run/netns/${dockerdNs}`, '--'] })],
     [`create × ${N}`, () => create(clis, N)],
     [`exec × ${N}`, () => exec(clis, N)],
