@@ -3,7 +3,8 @@
 // imported). Prints measure | berthd | dockerd | ratio | target and writes the same as JSON.
 // Run with `scripts/bench containers` (or `make bench`); never part of `make test`.
 // BENCH_N sets the sample count of the sequential measures (default 20); BENCH_RESULTS the file;
-// BENCH_ONLY a step to run alone.
+// BENCH_ONLY a step to run alone (e.g. BENCH_ONLY=bridge: the network rows).
+// The daemons get networks of the bench's own (bench-networks.ts), removed at the end.
 import { createWriteStream, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,7 +13,10 @@ import { busyboxRootfs } from '../testing/busybox.ts';
 import { memoryPerContainer } from './container-memory.ts';
 import { logs } from './container-logs.ts';
 import { create, exec, parallelRuns, psAll, runRm } from './container-timings.ts';
-import { startBerthd, startDockerd, type Engine } from './daemons.ts';
+import { berthdRoots, startBerthd, startDockerd, type Engine } from './daemons.ts';
+import { makeBenchNetworks, type BenchNetworks } from './bench-networks.ts';
+import { publishedPort, runRmBridge } from './network-timings.ts';
+import { apiRunRm } from './api-runs.ts';
 import { cliFor, docker, tearDownBench, type Cli } from './docker-cli.ts';
 import { formatTable, resultsJson, tableRows, type Measure } from './report.ts';
 
@@ -29,9 +33,13 @@ const onSignal = () => {
 };
 process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
 
-function steps(clis: Cli[]): [string, () => Measure[] | Measure | Promise<Measure[] | Measure>][] {
+function steps(clis: Cli[], nets: BenchNetworks): [string, () => Measure[] | Measure | Promise<Measure[] | Measure>][] {
+  const dockerdNs = nets.dockerd.netns;
   return [
     [`run --rm × ${N}`, () => runRm(clis, N)],
+    [`run --rm on the bridge and with none × ${N}`, () => runRmBridge(clis, N, { notes: { dockerd: 'NAT (iptables) in its own netns' }, prefixes: { berthd: prefix24(nets.berthd.bip), dockerd: prefix24(nets.dockerd.bip) } })],
+    [`run --rm over the API on the bridge and with none × ${N}`, () => apiRunRm(clis, N)],
+    [`published port (bridge) × ${Math.max(5, Math.round(N / 2))}`, () => publishedPort(clis, Math.max(5, Math.round(N / 2)), { dockerd: ['nsenter', `--net=/run/netns/${dockerdNs}`, '--'] })],
     [`create × ${N}`, () => create(clis, N)],
     [`exec × ${N}`, () => exec(clis, N)],
     ['20 parallel run --rm × 3', () => parallelRuns(clis, 3, 20)],
@@ -40,6 +48,8 @@ function steps(clis: Cli[]): [string, () => Measure[] | Measure | Promise<Measur
     ['logs of a 200k-line log', () => logs(clis, N, Math.max(3, Math.round(N / 4)), 200_000)],
   ];
 }
+
+const prefix24 = (bip: string) => bip.replace(/\d+\/24$/, '');
 
 async function prepare(dir: string, engines: Engine[]): Promise<Cli[]> {
   const configDir = join(dir, 'docker-config');
@@ -55,9 +65,11 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-container-bench-'));
   const engines: Engine[] = [];
   let clis: Cli[] = [];
+  let nets: BenchNetworks | undefined;
   try {
-    engines.push(await startBerthd(dir));
-    const dockerd = await startDockerd(dir);
+    nets = await makeBenchNetworks();
+    engines.push(await startBerthd(dir, { net: nets.berthd }));
+    const dockerd = await startDockerd(dir, { net: nets.dockerd });
     if (dockerd) engines.push(dockerd);
     else console.log('dockerd is not installed (apt-get install docker.io): berthd figures only');
     clis = await prepare(dir, engines);
@@ -70,7 +82,7 @@ async function main(): Promise<void> {
       servers: Object.fromEntries(clis.map((c) => [c.engine.name, docker(c, ['version', '--format', '{{.Server.Version}} (API {{.Server.APIVersion}})']).trim()])),
     };
     const measures: Measure[] = [];
-    for (const [name, step] of steps(clis)) {
+    for (const [name, step] of steps(clis, nets)) {
       if (interrupted) break;
       if (ONLY && !name.includes(ONLY)) continue;
       console.error(`==> ${name}`);
@@ -86,7 +98,10 @@ async function main(): Promise<void> {
     writeFileSync(RESULTS, resultsJson(measures, { ...context, loadavgAfter: loadavg() }));
     console.log(`\nresults: ${RESULTS}`);
   } finally {
-    await tearDownBench(clis, engines, dir);
+    await tearDownBench(clis, engines, dir, async () => {
+      const left = await nets?.remove(berthdRoots(dir));
+      if (left?.length) console.error(`removed what berthd keeps for live-restore: ${left.join(', ')}`);
+    });
   }
 }
 

@@ -1,6 +1,8 @@
 // The two daemons the benches compare, started side by side on private sockets and data
-// directories under one bench directory: berthd, and Debian's dockerd 20.10 with no bridge and
-// no iptables (it must not touch the machine's network) and its own containerd namespace.
+// directories under one bench directory: berthd, and Debian's dockerd 20.10 with its own
+// containerd namespace. dockerd must not touch the machine's network: it gets no bridge and no
+// iptables, or (the container bench's bridge rows) a network namespace of its own with a bridge
+// the bench made in it (bench-networks.ts). berthd gets the bench's bridge name and subnet.
 // Everything they leave behind is found by that directory's path and removed.
 import { spawn, execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,20 +24,27 @@ export interface Engine {
 
 /** `wrap`: a command that execs its arguments (berthd's argv) after setting something up (a
  * mount namespace); `prefix` names its files, so two berthds can share a bench directory. */
-export async function startBerthd(dir: string, opts: { wrap?: string[]; prefix?: string } = {}): Promise<Engine> {
+export async function startBerthd(dir: string, opts: { wrap?: string[]; prefix?: string; net?: { bridge: string; bip: string } } = {}): Promise<Engine> {
   const p = opts.prefix ?? 'berth';
   const sock = join(dir, `${p}.sock`);
   writeFileSync(join(dir, `${p}-daemon.json`), '{}');
   const argv = [...(opts.wrap ?? []), process.execPath, BERTHD, '--data-root', join(dir, p), '--exec-root', join(dir, `${p}-exec`), '--pidfile', join(dir, `${p}d.pid`), '--config-file', join(dir, `${p}-daemon.json`), '-H', `unix://${sock}`];
+  // Without a bridge of the bench's, none at all: the default berth0 / 172.17 is the machine's.
+  argv.push(...(opts.net ? ['--bridge', opts.net.bridge, '--bip', opts.net.bip] : ['--bridge', 'none']));
   return startEngine('berthd', argv, sock, (pid) => [pid]);
 }
 
-/** Debian's dockerd, or undefined when docker.io is not installed. */
-export async function startDockerd(dir: string): Promise<Engine | undefined> {
+/** berthd's data and exec roots in the bench directory (what its network state is named by). */
+export const berthdRoots = (dir: string, prefix = 'berth') => ({ dataRoot: join(dir, prefix), execRoot: join(dir, `${prefix}-exec`) });
+
+/** Debian's dockerd, or undefined when docker.io is not installed. With `net`, it runs in that
+ * network namespace on that bridge (already there), with iptables and ip_forward of its own. */
+export async function startDockerd(dir: string, opts: { net?: { netns: string; bridge: string } } = {}): Promise<Engine | undefined> {
   if (!existsSync(DOCKERD)) return undefined;
   const sock = join(dir, 'docker.sock');
   writeFileSync(join(dir, 'daemon.json'), '{}');
-  const argv = [DOCKERD, '--data-root', join(dir, 'docker'), '--exec-root', join(dir, 'docker-exec'), '--pidfile', join(dir, 'docker.pid'), '-H', `unix://${sock}`, '--iptables=false', '--bridge=none', '--containerd-namespace', 'berth-bench', '--config-file', join(dir, 'daemon.json')];
+  const argv = [DOCKERD, '--data-root', join(dir, 'docker'), '--exec-root', join(dir, 'docker-exec'), '--pidfile', join(dir, 'docker.pid'), '-H', `unix://${sock}`, ...(opts.net ? ['-b', opts.net.bridge] : ['--iptables=false', '--bridge=none']), '--containerd-namespace', 'berth-bench', '--config-file', join(dir, 'daemon.json')];
+  if (opts.net) argv.unshift('nsenter', `--net=/run/netns/${opts.net.netns}`, '--');
   return startEngine('dockerd', argv, sock, (p) => [p, ...childrenOf(p)]);
 }
 

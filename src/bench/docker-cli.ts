@@ -77,8 +77,9 @@ export function removeAllContainers(cli: Cli): void {
 }
 
 /** A bench's end, whatever happened before: the daemons' containers removed, the daemons
- * stopped, and what they left in the bench directory cleared (and said). */
-export async function tearDownBench(clis: readonly Cli[], engines: readonly Engine[], dir: string): Promise<void> {
+ * stopped, `afterStop` (the bench's networks), and what they left in the bench directory
+ * cleared (and said). */
+export async function tearDownBench(clis: readonly Cli[], engines: readonly Engine[], dir: string, afterStop?: () => Promise<void>): Promise<void> {
   for (const cli of clis) {
     try {
       removeAllContainers(cli);
@@ -87,6 +88,8 @@ export async function tearDownBench(clis: readonly Cli[], engines: readonly Engi
     }
   }
   for (const e of engines) await stopEngine(e);
+  // Before the directory goes: what the daemons' network state is found by lives in it.
+  if (afterStop) await afterStop().catch((err: Error) => console.error(`cleanup of the bench networks: ${err.message}`));
   const leftovers = removeBenchDir(dir);
   if (leftovers.length > 0) console.error(`cleaned up what the daemons left: ${leftovers.join(', ')}`);
 }

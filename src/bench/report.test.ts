@@ -16,6 +16,15 @@ test('ratio is berthd over dockerd, and the target is met at or under its bound'
   assert.equal(meetsTarget(onlyBerth), undefined);
 });
 
+test('an absolute target bounds berthd\'s own value, with or without dockerd', () => {
+  const overhead: Measure = { key: 'o', label: 'overhead', unit: 'ms', berthd: { value: 12 }, dockerd: { value: 50 }, target: { max: 15, text: '15 ms', absolute: true } };
+  assert.equal(meetsTarget(overhead), true);
+  assert.equal(meetsTarget({ ...overhead, berthd: { value: 16 } }), false);
+  assert.equal(meetsTarget({ ...overhead, dockerd: undefined }), true);
+  assert.equal(meetsTarget({ ...overhead, berthd: { error: 'failed' } }), undefined);
+  assert.deepEqual(tableRows([overhead])[1], ['overhead', '12.0 ms', '50.0 ms', '0.24×', '≤ 15 ms met']);
+});
+
 test('table rows say n/a with the reason, units, notes, ratio and target', () => {
   const rows = tableRows([run, exec, mem, onlyBerth]);
   assert.deepEqual(rows[0], ['measure', 'berthd', 'dockerd', 'ratio', 'target']);

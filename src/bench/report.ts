@@ -17,8 +17,9 @@ export interface Measure {
   unit: 'ms' | 'MiB';
   berthd: Figure;
   dockerd?: Figure;
-  /** berthd / dockerd must be at most `max` (written as `text`, e.g. "1/3"). */
-  target?: { max: number; text: string };
+  /** berthd / dockerd must be at most `max` (written as `text`, e.g. "1/3"); with `absolute`,
+   *  berthd's own value must be (an overhead in ms, whatever dockerd's is). */
+  target?: { max: number; text: string; absolute?: boolean };
 }
 
 export function ratio(m: Measure): number | undefined {
@@ -29,6 +30,7 @@ export function ratio(m: Measure): number | undefined {
 
 /** Whether berthd meets the target; undefined when there is no target or nothing to compare. */
 export function meetsTarget(m: Measure): boolean | undefined {
+  if (m.target?.absolute) return m.berthd.value === undefined ? undefined : m.berthd.value <= m.target.max;
   const r = ratio(m);
   return m.target === undefined || r === undefined ? undefined : r <= m.target.max;
 }

@@ -2,6 +2,7 @@
 // each other (traffic only between namespaces this test made), and nothing is left afterwards.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { requires } from '../testing/requires.ts';
@@ -9,7 +10,7 @@ import { until } from '../testing/until.ts';
 import { BUSYBOX_BIN } from '../testing/busybox.ts';
 import { endpointCounters, readNetnsCounters, readVethCounters } from '../daemon/containers/net-stats.ts';
 import { bridgeExists, deleteBridge, ensureBridge } from './bridge.ts';
-import { addEndpoint, removeEndpoint, type EndpointSpec } from './endpoint.ts';
+import { NETNS_FREE_WAIT_MS, addEndpoint, removeEndpoint, removeWithNetns, type EndpointSpec } from './endpoint.ts';
 import { runIp } from './ip-batch.ts';
 import { macForIPv4 } from './ipam.ts';
 import { addNetns, deleteNetns, listNetns, netnsExists, netnsPath } from './netns.ts';
@@ -128,5 +129,31 @@ test('a failed set-up says which command failed and leaves nothing', { skip }, a
   assert.deepEqual((await ipJson(['-n', ns(0), 'link'])).map((l) => l.ifname), ['lo']);
   await deleteNetns(ns(0));
   assert.equal(existsSync(`/sys/class/net/${veth(0)}`), false);
+  await deleteBridge(bridge);
+});
+
+test('a run\'s end: the namespace goes and its endpoints with it, also when something holds it', { skip }, async () => {
+  await ensureBridge({ name: bridge, gateway: '10.251.0.1/16' });
+  await addEndpoint(spec(1));
+  await removeWithNetns(ns(1), [veth(1)]);
+  // Gone when it returns: a leak check or the next start right after it finds nothing.
+  assert.equal(netnsExists(ns(1)), false);
+  assert.equal(existsSync(`/sys/class/net/${veth(1)}`), false);
+  await removeWithNetns(ns(1), [veth(1)]); // idempotent
+
+  // A process of ours in the namespace keeps it (and the pair) alive after the deletion: the
+  // host end goes the slow way once the wait is over.
+  await addEndpoint(spec(2));
+  const holder = spawn('nsenter', [`--net=${netnsPath(ns(2))}`, BUSYBOX_BIN, 'sleep', '30'], { stdio: 'ignore' });
+  try {
+    await until('the holder is in the namespace', async () => holder.pid !== undefined && existsSync(`/proc/${holder.pid}/ns/net`) && (await runIp(['netns', 'identify', String(holder.pid)])).stdout.trim() === ns(2));
+    const t0 = performance.now();
+    await removeWithNetns(ns(2), [veth(2)]);
+    assert.ok(performance.now() - t0 >= NETNS_FREE_WAIT_MS);
+    assert.equal(netnsExists(ns(2)), false);
+    assert.equal(existsSync(`/sys/class/net/${veth(2)}`), false);
+  } finally {
+    holder.kill('SIGKILL');
+  }
   await deleteBridge(bridge);
 });

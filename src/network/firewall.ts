@@ -1,8 +1,9 @@
 // berth's NAT and network filtering, in one nftables table of its own (family inet: IPv4 and
 // IPv6 in one ruleset; nft-rules.ts draws it), plus a bridge-family table of the same name when
 // a network has icc=false. Why nftables rather than iptables chains as dockerd:
-// - every change is one `nft -f -` batch, committed atomically: publish() replaces a
-//   container's rules with no moment where the port answers nothing or twice;
+// - every change is one nft batch (on the daemon's long-lived `nft -i`, nft-session.ts),
+//   committed atomically: publish() replaces a container's rules with no moment where the
+//   port answers nothing or twice;
 // - berth's own table leaves the host's rules alone (no chains threaded into the host's
 //   FORWARD/PREROUTING, no ordering fights with firewalld or ufw), and clean-up is one
 //   `delete table` (per family, both in one transaction);

@@ -1,5 +1,6 @@
-// The text of berth's nftables ruleset, as batches for `nft -f -` (pure: firewall.ts applies
-// them). One table of family inet holds IPv4 and IPv6 alike:
+// The text of berth's nftables ruleset, as batches of one-line commands (pure: firewall.ts
+// applies them, each batch in one transaction; nft-session.ts joins a batch into one line).
+// One table of family inet holds IPv4 and IPv6 alike:
 //
 //   set bridges        every berth bridge
 //   map fwd_in/fwd_out ifname : jump fin_<bridge> / fout_<bridge>   (forward filtering)

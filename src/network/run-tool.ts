@@ -2,6 +2,7 @@
 // collected. A failure carries the tool's own text, which names the line of a batch it refused.
 import { spawn } from 'node:child_process';
 import { systemError } from '../api/types/errors.ts';
+import { NftSession } from './nft-session.ts';
 
 export interface ToolResult { code: number; stdout: string; stderr: string }
 
@@ -27,9 +28,12 @@ export async function mustRun(cmd: string, args: readonly string[], input = ''):
   return r.stdout;
 }
 
-/** Applies an nft batch: `nft -f -` commits all its lines in one transaction, or none. */
+const nft = new NftSession();
+
+/** Applies an nft batch in one transaction, or none of it, on the daemon's long-lived nft
+ *  (nft-session.ts: a spawn of nft costs more than the batch). */
 export async function nftApply(batch: string[]): Promise<void> {
-  await mustRun('nft', ['-f', '-'], batch.join('\n') + '\n');
+  await nft.apply(batch);
 }
 
 /** The objects of `nft -j list table`, or [] when the table does not exist. */

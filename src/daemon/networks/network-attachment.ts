@@ -16,7 +16,7 @@ import type { ContainerRow } from '../../store/containers.ts';
 import type { OciMount } from '../../runtime/spec/index.ts';
 import type { RunAttachment, SpecAdditions } from '../containers/attachments.ts';
 import { conflict } from '../../api/types/errors.ts';
-import { addEndpoint, removeEndpoint } from '../../network/endpoint.ts';
+import { addEndpoint, removeEndpoint, removeWithNetns } from '../../network/endpoint.ts';
 import { deleteNetns, netnsPath } from '../../network/netns.ts';
 import type { Firewall } from '../../network/firewall.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -172,8 +172,7 @@ export class NetworkAttachment implements RunAttachment {
     if (!published && !existsSync(netnsPath(ns))) return;
     if (published) await this.#d.firewall?.unpublish(c.id);
     this.#d.ports.release(c.id);
-    for (const p of this.#plumbable(c)) await removeEndpoint(p.ep.hostIf);
-    await deleteNetns(ns);
+    await removeWithNetns(ns, this.#plumbable(c).map((p) => p.ep.hostIf));
     if (this.#plumbable(c).some((p) => p.network.name !== 'bridge')) await this.#d.namesChanged();
   }
 
