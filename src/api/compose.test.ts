@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request } from 'node:http';
 import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 import { networkHarness, networkNames, removeKernelObjects } from '../testing/network-harness.ts';
 import { run } from '../testing/run.ts';
 import { until } from '../testing/until.ts';
+import { getLocal as get } from '../testing/http-get.ts';
 import { freePort } from '../testing/free-port.ts';
 
 const skip = requires('docker-compose', 'ip', 'nft', ...RUNS_CONTAINERS);
@@ -19,17 +19,6 @@ const names = networkNames();
 const f = useBusyboxDaemon({ skip, harness: networkHarness(names) });
 after(() => removeKernelObjects(names));
 
-function get(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', timeout: 3000 }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve(body));
-    });
-    req.on('error', (e: NodeJS.ErrnoException) => resolve(`error ${e.code}`));
-    req.end();
-  });
-}
 
 test('docker-compose up -d and down -v of a project with a network, a named volume and a port', { skip }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'berth-compose-'));

@@ -6,12 +6,12 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { request } from 'node:http';
 import { Berthd } from '../testing/berthd-harness.ts';
 import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 import { networkHarness, networkNames, kernelObjects, removeKernelObjects } from '../testing/network-harness.ts';
 import { until } from '../testing/until.ts';
+import { getLocal as get } from '../testing/http-get.ts';
 import { run } from '../testing/run.ts';
 import { freePort } from '../testing/free-port.ts';
 
@@ -21,19 +21,6 @@ const f = useBusyboxDaemon({ skip, harness: networkHarness(names, { args: ['--li
 const docker = f.docker;
 after(() => removeKernelObjects(names));
 
-/** GET http://127.0.0.1:port/ → the body, or the error's code. */
-function get(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', timeout: 3000 }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve(body));
-    });
-    req.on('error', (e: NodeJS.ErrnoException) => resolve(`error ${e.code}`));
-    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
-    req.end();
-  });
-}
 
 const HTTPD = ['sh', '-c', 'mkdir -p /www && echo "hello from $(hostname)" > /www/index.html && exec httpd -f -p 80 -h /www'];
 

@@ -10,7 +10,6 @@ import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { request } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
 import { Berthd } from '../testing/berthd-harness.ts';
@@ -21,6 +20,7 @@ import { networkHarness, networkNames, kernelObjects, removeKernelObjects } from
 import { firewallTable } from '../daemon/networks/network-kernel.ts';
 import { run } from '../testing/run.ts';
 import { until } from '../testing/until.ts';
+import { getLocal as get } from '../testing/http-get.ts';
 import { freePort } from '../testing/free-port.ts';
 
 const skip = requires('docker', 'ip', 'nft', ...RUNS_CONTAINERS);
@@ -38,18 +38,6 @@ async function ok(args: string[]): Promise<string> {
   return r.stdout;
 }
 
-function get(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', timeout: 3000 }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve(body));
-    });
-    req.on('error', (e: NodeJS.ErrnoException) => resolve(`error ${e.code}`));
-    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
-    req.end();
-  });
-}
 
 const api = async (version: string, path: string) => JSON.parse((await run('curl', ['-sf', '--unix-socket', f.d.socket, `http://d/v${version}${path}`])).stdout);
 const nftRules = () => spawnSync('nft', ['list', 'table', 'inet', firewallTable(join(f.d.dir, 'data'))], { encoding: 'utf8' }).stdout;
