@@ -15,7 +15,8 @@
 // What must not go through here: a command that opens a namespace by name (`link ... netns
 // NAME`: ip 6.1 never closes that file, keeping the namespace alive), and a slow one (`link
 // delete` of a veth waits for the network to settle) that would hold up every other batch.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { startToolProcess } from './tool-process.ts';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { systemError } from '../api/types/errors.ts';
 
@@ -61,18 +62,10 @@ export class IpSession {
   }
 
   #start(): ChildProcessWithoutNullStreams {
-    const proc = spawn(this.#bin, ['-force', '-batch', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const proc = startToolProcess(this.#bin, ['-force', '-batch', '-'], { stderr: (d) => this.#onStderr(d), ended: (p, why) => this.#ended(p, why) });
     this.#proc = proc;
     this.#lines = 0;
     this.#stderr = '';
-    proc.stdout.resume(); // nothing berth sends prints there; drained all the same
-    proc.stderr.setEncoding('utf8').on('data', (d: string) => this.#onStderr(d));
-    proc.stdin.on('error', (err) => this.#ended(proc, err.message));
-    proc.on('error', (err) => this.#ended(proc, err.message));
-    proc.on('close', (code, signal) => this.#ended(proc, `exited (${signal ?? code})`));
-    proc.unref();
-    (proc.stdout as Socket).unref();
-    (proc.stderr as Socket).unref();
     return proc;
   }
 

@@ -10,7 +10,8 @@
 // end. Any message before the mark is the batch's failure. nft's cache is no worry: it checks
 // the ruleset's generation before each command, so changes by others (another berthd, an admin)
 // are seen. After a failed batch the next one starts a new nft all the same (cheap insurance).
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { startToolProcess } from './tool-process.ts';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { systemError } from '../api/types/errors.ts';
 
@@ -62,17 +63,9 @@ export class NftSession {
   }
 
   #start(): ChildProcessWithoutNullStreams {
-    const proc = spawn(this.#bin, ['-i'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const proc = startToolProcess(this.#bin, ['-i'], { stderr: (d) => this.#onStderr(d), ended: (p, why) => this.#ended(p, why) });
     this.#proc = proc;
     this.#stderr = '';
-    proc.stdout.resume(); // nothing berth sends prints there; drained all the same
-    proc.stderr.setEncoding('utf8').on('data', (d: string) => this.#onStderr(d));
-    proc.stdin.on('error', (err) => this.#ended(proc, err.message));
-    proc.on('error', (err) => this.#ended(proc, err.message));
-    proc.on('close', (code, signal) => this.#ended(proc, `exited (${signal ?? code})`));
-    proc.unref();
-    (proc.stdout as Socket).unref();
-    (proc.stderr as Socket).unref();
     return proc;
   }
 
