@@ -62,7 +62,8 @@ function normalized(body: string): unknown {
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
       if (x === null || (EMPTY_OPERATIONAL.includes(k) && (x === '' || x === 0))) continue;
-      out[k] = strip(x);
+      // docker builds IPAM.Config from a Go map of subnets: its order is random.
+      out[k] = k === 'Config' && Array.isArray(x) ? (strip(x) as { Subnet?: string }[]).sort((a, b) => String(a.Subnet).localeCompare(String(b.Subnet))) : strip(x);
     }
     return out;
   };
@@ -87,7 +88,12 @@ async function observe(version: string, cli: 'docker' | 'berth', args: string[],
   const env = { DOCKER_HOST: engine.host, DOCKER_CONFIG: config };
   const r = cli === 'docker' ? await run('docker', ['network', ...args], { env, input }) : await berth(['network', ...args], { env, input });
   const requests = engine.requests.map((q) => ({ method: q.method, path: q.path, body: normalized(q.body) }));
-  return { ...r, stderr: r.stderr.replaceAll('docker', 'berth'), requests };
+  return { ...r, stdout: sortedLabels(r.stdout), stderr: r.stderr.replaceAll('docker', 'berth'), requests };
+}
+
+/** `--format json` lines carry Labels as "k=v,..." in Go's map order, which is random: sorted. */
+function sortedLabels(stdout: string): string {
+  return stdout.replace(/"Labels":"([^"]*)"/g, (_, labels: string) => `"Labels":"${labels.split(',').sort().join(',')}"`);
 }
 
 for (const { args, input } of SCENARIOS) {
