@@ -17,9 +17,10 @@ const privateNs = process.env.BERTH_FW_PRIVATE_NETNS ?? '';
 const inPrivate = privateNs !== '' && statSync(`/run/netns/${privateNs}`).ino === statSync('/proc/self/ns/net').ino;
 if (!inPrivate) throw new Error('firewall-routed.scenario runs only inside its private netns (firewall-routed.test.ts)');
 
-// A client in a lab's namespace: "hi ..." from the server, or "timeout"/an errno when none answers.
+// A client in a lab's namespace: "hi ..." from the server, or "timeout"/an errno when none answers
+// within 3 s (1 s was too short for an answer on a busy 2-core machine).
 const CLIENT = `const s = require('node:net').connect(+process.argv[2], process.argv[1]); let t = '';
-s.setTimeout(1000, () => { console.log('timeout'); process.exit(0); });
+s.setTimeout(3000, () => { console.log('timeout'); process.exit(0); });
 s.on('data', (d) => (t += d)).on('end', () => console.log(t.trim())).on('error', (e) => console.log(e.code));`;
 const from = (lab: { ns: string } | 'host', host: string, port: number) => {
   const client = [process.execPath, '-e', CLIENT, host, String(port)];
