@@ -73,6 +73,14 @@ test('two containers on a user network reach each other by name and alias; netwo
   assert.notEqual(inUse.code, 0);
   assert.match(inUse.stderr, /has active endpoints/);
   assert.equal((await docker(['rm', '-f', 'srv'])).code, 0);
+  // As dockerd: a stopped container does not hold a network; its start then fails.
+  assert.equal((await docker(['network', 'create', 'gone'])).code, 0);
+  assert.equal((await docker(['create', '--name', 'stranded', '--network', 'gone', 'busybox', 'true'])).code, 0);
+  assert.equal((await docker(['network', 'rm', 'gone'])).code, 0);
+  const stranded = await docker(['start', 'stranded']);
+  assert.notEqual(stranded.code, 0);
+  assert.match(stranded.stderr, /network gone not found/);
+  assert.equal((await docker(['rm', 'stranded'])).code, 0);
   const bridge = JSON.parse((await docker(['network', 'inspect', 'appnet'])).stdout)[0].Options['com.docker.network.bridge.name'] as string | undefined;
   assert.equal((await docker(['network', 'rm', 'appnet'])).code, 0);
   const links = JSON.parse((await import('node:child_process')).spawnSync('ip', ['-j', 'link'], { encoding: 'utf8' }).stdout) as { ifname: string }[];

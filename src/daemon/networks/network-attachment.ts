@@ -64,6 +64,8 @@ export class NetworkAttachment implements RunAttachment {
     const dir = this.#d.containerDir(c.id);
     if (mode === 'host') return { mounts: writeHostNetFiles(dir) };
     if (mode.startsWith('container:')) return this.#joinContainer(mode.slice('container:'.length));
+    // A network removed while the container was stopped (dockerd allows it): the start fails.
+    if (!['default', 'bridge', 'none'].includes(mode)) this.#d.networks.resolve(mode);
     const eps = this.#plumbable(c);
     if (eps.length === 0) return { mounts: this.#writeFiles(c, [], NO_LINKS).mounts };
     // Before any kernel work: a link to a stopped container refuses the start.

@@ -155,7 +155,7 @@ test('host, none and shared namespaces', async () => {
   await assert.rejects(svc.disconnect('host', 'h', false), /disconnected from host network/);
 });
 
-test('a failing connect hook undoes the endpoint; remove refuses while endpoints exist', async () => {
+test('a failing connect hook undoes the endpoint; remove refuses while running containers are on it', async () => {
   await svc.create({ Name: 'n' });
   container('a');
   svc.deps.hooks.connect = async () => {
@@ -165,8 +165,10 @@ test('a failing connect hook undoes the endpoint; remove refuses while endpoints
   assert.equal(svc.endpointsOf('a').length, 0);
   container('b', 'exited');
   await svc.connect('n', 'b', {});
+  container('b', 'running');
   await assert.rejects(svc.remove('n'), { kind: 'conflict', message: /^error while removing network: network n id [0-9a-f]{64} has active endpoints \(name:"b" id:"b"\)$/ });
   await assert.rejects(svc.disconnect('n', 'a', false), /container a is not connected to network n/);
+  svc.deps.hooks.disconnect = async () => undefined;
   await svc.disconnect('n', 'b', false);
   await svc.remove('n');
   assert.ok(calls.includes('remove n'));

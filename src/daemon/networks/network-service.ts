@@ -91,13 +91,17 @@ export class NetworkService {
   async remove(idOrName: string): Promise<void> {
     const n = this.resolve(idOrName);
     if (isPredefined(n)) throw forbidden(`${n.name} is a pre-defined network and cannot be removed`);
-    const users = this.deps.endpoints.ofNetwork(n.id);
+    // As dockerd: only running containers hold a network; a stopped one's endpoint goes with the
+    // network (ON DELETE CASCADE), and its next start fails with "network ... not found".
+    const users = this.deps.endpoints.ofNetwork(n.id).filter((e) => this.isRunning(e.containerId));
     if (users.length) {
       const names = users.map((e) => `name:${JSON.stringify(this.#containerName(e.containerId) ?? '')} id:${JSON.stringify(e.containerId.slice(0, 12))}`);
       throw conflict(`error while removing network: network ${n.name} id ${n.id} has active endpoints (${names.join(', ')})`);
     }
+    const stopped = this.deps.endpoints.ofNetwork(n.id).map((e) => e.containerId);
     await this.deps.driver.remove(n);
     this.deps.networks.delete(n.id);
+    for (const id of stopped) this.deps.hooks.changed?.(id); // a prepared start still has it
     this.emit(n, 'destroy');
   }
 
@@ -106,7 +110,7 @@ export class NetworkService {
     const limit = until ? untilSeconds(until) * 1000 : Infinity;
     const deleted: string[] = [];
     for (const n of this.all()) {
-      if (isPredefined(n) || Date.parse(n.created) >= limit || this.deps.endpoints.countIn(n.id) > 0) continue;
+      if (isPredefined(n) || Date.parse(n.created) >= limit || this.deps.endpoints.ofNetwork(n.id).some((e) => this.isRunning(e.containerId))) continue;
       if (!matchLabels(n.labels, filters.get('label') ?? []) || (filters.get('label!') ?? []).some((l) => matchLabels(n.labels, [l]))) continue;
       try {
         await this.remove(n.id);
