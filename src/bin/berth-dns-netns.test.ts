@@ -52,7 +52,8 @@ test('a network whose address is not up yet is bound once it is', { skip }, asyn
   let log = '';
   child.stderr!.on('data', (d) => (log += String(d)));
   await until('berth-dns started', () => readPidFile(pidFile) === child!.pid);
-  assert.match(log, /DNS listener not bound yet.*EADDRNOTAVAIL/);
+  // Its pid file can be there before its first log line has reached us.
+  await until('berth-dns to log that the address is not up yet', () => /DNS listener not bound yet.*EADDRNOTAVAIL/.test(log));
 
   // The bridge coming up, as far as a bind can tell: the address appears (here on the
   // namespace's own lo: no kernel module needed).
