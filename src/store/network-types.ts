@@ -1,6 +1,8 @@
 // The rows of the networks and endpoints tables as berthd uses them (schema.ts draws the
 // tables). EndpointRecord is what the kernel side plumbs: addresses, veth and namespace names.
 
+import type { EndpointSettings } from '../api/types/engine-api.ts';
+
 /** One IPAM pool as `GET /networks/{id}` shows it (what was asked, or what berthd picked). */
 export interface IpamPool {
   Subnet: string;
@@ -36,13 +38,7 @@ export interface NetworkRow {
 }
 
 /** EndpointSettings as the client asked for them (kept verbatim for inspect). */
-export interface EndpointConfig {
-  IPAMConfig?: { IPv4Address?: string; IPv6Address?: string; LinkLocalIPs?: string[] } | null;
-  Aliases?: string[] | null;
-  Links?: string[] | null;
-  DriverOpts?: Record<string, string> | null;
-  MacAddress?: string;
-}
+export type EndpointConfig = Pick<EndpointSettings, 'IPAMConfig' | 'Aliases' | 'Links' | 'DriverOpts' | 'MacAddress'>;
 
 export interface EndpointRecord {
   containerId: string;

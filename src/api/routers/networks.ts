@@ -6,31 +6,13 @@ import type { RequestContext } from '../context.ts';
 import { boolParam, parseFilters, type Filters } from '../query.ts';
 import { invalidParameter } from '../types/errors.ts';
 import { checkGoJson, go, type GoType } from '../go-decode.ts';
+import type { EndpointSettings, IPAMConfig, NetworkCreateRequest } from '../types/engine-api.ts';
 
-export interface IpamConfigBody { Subnet?: string; IPRange?: string; Gateway?: string; AuxiliaryAddresses?: Record<string, string> }
-export interface NetworkCreateBody {
-  Name: string;
-  CheckDuplicate?: boolean;
-  Driver?: string;
-  Scope?: string;
-  Internal?: boolean;
-  Attachable?: boolean;
-  Ingress?: boolean;
-  ConfigOnly?: boolean;
-  ConfigFrom?: { Network?: string } | null;
-  EnableIPv4?: boolean;
-  EnableIPv6?: boolean;
-  IPAM?: { Driver?: string; Config?: IpamConfigBody[] | null; Options?: Record<string, string> | null } | null;
-  Options?: Record<string, string> | null;
-  Labels?: Record<string, string> | null;
-}
-export interface EndpointSettingsBody {
-  IPAMConfig?: { IPv4Address?: string; IPv6Address?: string; LinkLocalIPs?: string[] } | null;
-  Links?: string[] | null;
-  Aliases?: string[] | null;
-  MacAddress?: string;
-  DriverOpts?: Record<string, string> | null;
-}
+/** The create body as the API defines it, and CheckDuplicate, which API < 1.44 clients send. */
+export type NetworkCreateBody = NetworkCreateRequest & { CheckDuplicate?: boolean };
+export type IpamConfigBody = IPAMConfig;
+/** What a connect may ask for one endpoint (the rest of EndpointSettings is operational data). */
+export type EndpointSettingsBody = Pick<EndpointSettings, 'IPAMConfig' | 'Links' | 'Aliases' | 'MacAddress' | 'DriverOpts'>;
 
 export interface NetworksBackend {
   list(filters: Filters, version: string): unknown[];
