@@ -14,3 +14,13 @@ export class KeyedMutex {
     return next;
   }
 }
+
+/** One queue for a whole object (a long-lived tool process, a records file): each operation
+ * starts when the one before has ended, whatever its outcome; its caller gets its own result. */
+export class SerialQueue {
+  readonly #mutex = new KeyedMutex();
+
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#mutex.run('', fn);
+  }
+}

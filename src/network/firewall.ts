@@ -12,7 +12,7 @@
 //   served by DNAT in the output hook with route_localnet on the bridge, not by a proxy.
 // State kept here (owners, bridges) is a cache of the kernel's, read back at init().
 import { writeFile } from 'node:fs/promises';
-import { KeyedMutex } from '../lib/keyed-mutex.ts';
+import { SerialQueue } from '../lib/keyed-mutex.ts';
 import { orIfMissing } from '../lib/log-failure.ts';
 import type { Logger } from '../lib/logger.ts';
 import { HostForward } from './host-forward.ts';
@@ -26,7 +26,7 @@ export class Firewall {
   readonly #table: string;
   readonly #logger: Logger | undefined;
   readonly #host: HostForward;
-  readonly #lock = new KeyedMutex(); // one change at a time: the owner list is rebuilt from #owners
+  readonly #lock = new SerialQueue(); // one change at a time: the owner list is rebuilt from #owners
   #owners = new Set<string>();
   #ready: Promise<void> | undefined;
 
@@ -140,7 +140,7 @@ export class Firewall {
   }
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {
-    return this.#lock.run('firewall', fn);
+    return this.#lock.run(fn);
   }
 }
 

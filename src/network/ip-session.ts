@@ -19,6 +19,7 @@ import { startToolProcess } from './tool-process.ts';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { systemError } from '../api/types/errors.ts';
+import { SerialQueue } from '../lib/keyed-mutex.ts';
 
 const SENTINEL = 'berth-end-of-batch';
 
@@ -36,7 +37,7 @@ export class IpSession {
   #lines = 0;
   #stderr = '';
   #current?: InFlight;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #queue = new SerialQueue();
 
   constructor(bin: string) {
     this.#bin = bin;
@@ -45,9 +46,7 @@ export class IpSession {
   /** Runs the commands in order; resolves with ip's messages and the indexes of the commands
    * that failed, or rejects (with ip's stderr as `stderr`) when ip exited during the batch. */
   run(commands: string[]): Promise<{ stderr: string; failed: number[] }> {
-    const next = this.#queue.then(() => this.#send(commands));
-    this.#queue = next.catch(() => undefined); // the caller gets the failure; the queue goes on
-    return next;
+    return this.#queue.run(() => this.#send(commands));
   }
 
   #send(commands: string[]): Promise<{ stderr: string; failed: number[] }> {

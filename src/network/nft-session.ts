@@ -14,6 +14,7 @@ import { startToolProcess } from './tool-process.ts';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { systemError } from '../api/types/errors.ts';
+import { SerialQueue } from '../lib/keyed-mutex.ts';
 
 const SENTINEL = 'berth_end_of_batch';
 /** A batch whose mark never comes (an nft that reports differently) fails rather than hangs. */
@@ -27,7 +28,7 @@ export class NftSession {
   #proc?: ChildProcessWithoutNullStreams;
   #stderr = '';
   #current?: InFlight;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #queue = new SerialQueue();
 
   constructor(bin = 'nft') {
     this.#bin = bin;
@@ -39,9 +40,7 @@ export class NftSession {
     const line = commands.join('; ');
     // One line is one transaction: a newline inside a command would split the batch.
     if (/[\n\r]/.test(line)) return Promise.reject(systemError('an nft command spans lines'));
-    const next = this.#queue.then(() => this.#send(line));
-    this.#queue = next.catch(() => undefined); // the caller gets the failure; the queue goes on
-    return next.then((stderr) => {
+    return this.#queue.run(() => this.#send(line)).then((stderr) => {
       if (stderr.trim()) throw systemError(`nft: ${stderr.trim()}`);
     });
   }

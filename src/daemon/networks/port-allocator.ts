@@ -7,10 +7,11 @@ import { conflict } from '../../api/types/errors.ts';
 import { checkPortFree, pickFreePort } from '../../network/port-holder.ts';
 import type { PublishedPort, PublishedPortsTable } from '../../store/published-ports.ts';
 import type { PortRequest } from './port-plan.ts';
+import { SerialQueue } from '../../lib/keyed-mutex.ts';
 
 export class PortAllocator {
   readonly #table: PublishedPortsTable;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #queue = new SerialQueue();
 
   constructor(table: PublishedPortsTable) {
     this.#table = table;
@@ -18,9 +19,7 @@ export class PortAllocator {
 
   /** Chooses, records and returns the container's published ports (replacing earlier rows). */
   allocate(containerId: string, requests: readonly PortRequest[], target: { containerIp: string; bridge: string }): Promise<PublishedPort[]> {
-    const run = this.#queue.then(() => this.#allocate(containerId, requests, target));
-    this.#queue = run.catch(() => undefined); // the next allocation waits for this one, not for its outcome
-    return run;
+    return this.#queue.run(() => this.#allocate(containerId, requests, target));
   }
 
   /** The container's published ports, as recorded. */

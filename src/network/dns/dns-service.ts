@@ -7,6 +7,7 @@
 import type { Logger } from '../../lib/logger.ts';
 import { NetworkDnsServer } from './dns-server.ts';
 import { formatHostPort, parseHostPort, type DnsNetwork, type DnsRecords, type HostPort } from './records.ts';
+import { SerialQueue } from '../../lib/keyed-mutex.ts';
 
 export const RETRY_EVERY_MS = 1000;
 /** After a reload, failed binds are retried this long; then only at the next reload. */
@@ -19,7 +20,7 @@ export class DnsService {
   #upstreams: HostPort[] = [];
   #retryUntil = 0;
   #timer: NodeJS.Timeout | undefined;
-  #queue: Promise<void> = Promise.resolve();
+  readonly #queue = new SerialQueue();
 
   constructor(o: { logger?: Logger } = {}) {
     this.#logger = o.logger;
@@ -51,9 +52,7 @@ export class DnsService {
   }
 
   #serial(fn: () => Promise<void>): Promise<void> {
-    const next = this.#queue.then(fn);
-    this.#queue = next.catch(() => undefined); // the caller of `fn` gets its error; the queue goes on
-    return next;
+    return this.#queue.run(fn);
   }
 
   async #apply(r: DnsRecords): Promise<void> {

@@ -13,6 +13,7 @@ import { systemError } from '../../api/types/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { isBerthDns, readPidFile, removePidFile } from './dns-process.ts';
 import { writeRecords, type DnsRecords } from './records.ts';
+import { SerialQueue } from '../../lib/keyed-mutex.ts';
 
 /** The compiled berth-dns, next to dist/bin/berthd.js. */
 export const BERTH_DNS_PROGRAM = fileURLToPath(new URL('../../bin/berth-dns.js', import.meta.url));
@@ -24,7 +25,7 @@ export class DnsSupervisor {
   readonly pidFile: string;
   readonly logFile: string;
   #logger: Logger | undefined;
-  #queue: Promise<void> = Promise.resolve();
+  readonly #queue = new SerialQueue();
 
   constructor(o: { dir: string; logger?: Logger }) {
     const dir = resolve(o.dir);
@@ -78,9 +79,7 @@ export class DnsSupervisor {
   }
 
   #serial(fn: () => Promise<void>): Promise<void> {
-    const next = this.#queue.then(fn);
-    this.#queue = next.catch(() => undefined); // the caller gets the error; later calls still run
-    return next;
+    return this.#queue.run(fn);
   }
 
   async #start(): Promise<void> {
