@@ -3,13 +3,13 @@
 // first HTTP answer after `run -d -p 127.0.0.1:P:80 ... httpd` has returned. Traffic only to
 // 127.0.0.1 (dockerd's: in its own network namespace, see bench-networks.ts).
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { docker, timeDocker, type Cli } from './docker-cli.ts';
 import type { Figure, Measure } from './report.ts';
 import { figures, measureOf, type EngineName, type PerEngine } from './sampling.ts';
 import { median, p90 } from './stats.ts';
+import { freePort } from '../testing/free-port.ts';
 
 const NONE = ['run', '--rm', '--network', 'none', 'busybox', 'true'];
 const BRIDGE = ['run', '--rm', 'busybox', 'true'];
@@ -71,17 +71,6 @@ export function runRmBridge(clis: readonly Cli[], n: number, o: { notes: Partial
   ];
 }
 
-/** A port free on the host's 127.0.0.1 (dockerd's namespace has none taken but its own). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface Answer { runMs: number; ms: number; firstOk: boolean; firstError?: string }
 

@@ -9,18 +9,11 @@ import { makeTestCerts } from '../testing/certs.ts';
 import { createClient } from '../client/index.ts';
 import { run } from '../testing/run.ts';
 import { requires } from '../testing/requires.ts';
+import { freePort } from '../testing/free-port.ts';
 
 const certs = makeTestCerts();
 after(() => rmSync(certs.dir, { recursive: true, force: true }));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 test('--tlsverify requires a client certificate signed by the CA', { skip: requires('docker') }, async () => {
   const port = await freePort();

@@ -174,8 +174,9 @@ export class NetworkAttachment implements RunAttachment {
     if (!published && !existsSync(netnsPath(ns))) return;
     if (published) await this.#d.firewall?.unpublish(c.id);
     this.#d.ports.release(c.id);
-    await removeWithNetns(ns, this.#plumbable(c).map((p) => p.ep.hostIf));
-    if (this.#plumbable(c).some((p) => p.network.name !== 'bridge')) await this.#d.namesChanged();
+    const eps = this.#plumbable(c);
+    await removeWithNetns(ns, eps.map((p) => p.ep.hostIf));
+    if (eps.some((p) => p.network.name !== 'bridge')) await this.#d.namesChanged();
   }
 
   /** A running container after a berthd restart: its published ports are put back as the store
