@@ -1,0 +1,38 @@
+// The build context as the builder sees it: a directory on the host holding the context after
+// .dockerignore (or a remote context fetched), the Dockerfile's text, and the way sources of a
+// COPY/ADD are found, checksummed and packed into the tar that the host unpacks into the image.
+import type { Readable } from 'node:stream';
+import type { FsView } from '../../image/copy/fs-view.ts';
+
+export interface BuildContext {
+  /** The context's files, extracted (read through an FsView rooted here: links stay inside). */
+  readonly root: FsView;
+  /** The Dockerfile's text and its name as the user gave it (for messages: "Dockerfile:3: ..."). */
+  readonly dockerfile: { name: string; text: string };
+  /** Removes the extracted files. */
+  dispose(): Promise<void>;
+}
+
+/** One source of a COPY/ADD after matching: a path in the source tree, resolved inside it. */
+export interface SourceEntry {
+  /** The source as written (after variable expansion), for messages. */
+  pattern: string;
+  /** Clean absolute path in the source tree ("/" = the context's root or the image's /). */
+  path: string;
+  isDir: boolean;
+}
+
+export interface CopyTarOptions {
+  /** Absolute container path of the destination (WORKDIR applied by the builder). */
+  dest: string;
+  /** The destination names a directory (ends in "/", or several sources, or a wildcard). */
+  destIsDir: boolean;
+  /** --chown resolved to numbers (else: 0:0 for the context, kept for --from). */
+  owner?: { uid: number; gid: number };
+  /** --chmod as a number. */
+  mode?: number;
+  /** ADD: local tar archives (plain, gzip, bzip2, xz) are extracted into dest, not copied. */
+  extractArchives: boolean;
+  /** Files from another image (--from) keep their owners unless --chown is given. */
+  keepOwners: boolean;
+}
