@@ -40,6 +40,8 @@ export type Instruction =
       from?: string;
       chown?: string;
       chmod?: string;
+      /** `--link` (accepted; the classic builder's copy gives the same files). */
+      link?: boolean;
       heredocs: Heredoc[];
     }
   | { kind: 'HEALTHCHECK'; at: At; none: true }
