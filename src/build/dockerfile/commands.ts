@@ -76,10 +76,22 @@ function durationNs(req: Request, flag: string, raw: string | undefined): number
   if (raw === undefined || raw === '') return 0;
   const sign = /^[+-]/.test(raw) ? raw[0] : '';
   const ms = parseGoDuration(raw.slice(sign.length));
-  if (ms === undefined) fail(req, `time: invalid duration ${JSON.stringify(raw)}`);
+  if (ms === undefined) fail(req, durationError(raw));
   if (ms === 0) return 0;
   if (sign === '-' || ms < 1) fail(req, `Interval ${JSON.stringify(flag)} cannot be less than 1ms`);
   return Math.round(ms * 1e6);
+}
+
+/** Go's time.ParseDuration messages: a number without a unit, an unknown unit, or neither. */
+function durationError(raw: string): string {
+  const q = JSON.stringify(raw);
+  const body = raw.replace(/^[+-]/, '');
+  for (const [, num, unit] of body.matchAll(/([\d.]+)([^\d.]*)/g)) {
+    if (!/\d/.test(num!)) break;
+    if (unit === '') return `time: missing unit in duration ${q}`;
+    if (!['ns', 'us', 'µs', 'μs', 'ms', 's', 'm', 'h'].includes(unit!)) return `time: unknown unit ${JSON.stringify(unit)} in duration ${q}`;
+  }
+  return `time: invalid duration ${q}`;
 }
 
 function retries(req: Request, raw: string | undefined): number {

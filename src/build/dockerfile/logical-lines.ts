@@ -26,6 +26,8 @@ export interface LogicalLine {
   /** The joined line, not trimmed (docker's node.Original). */
   text: string;
   heredocs: RawHeredoc[];
+  /** An empty line inside its continuation (docker warns about it). */
+  emptyContinuation: boolean;
 }
 
 const isComment = (l: string) => l.trimStart().startsWith('#');
@@ -48,7 +50,7 @@ export function logicalLines(lines: readonly string[], directiveCount: number, e
     if (read === undefined) return out; // only a dangling continuation left
     const heredocs = readHeredocs(lines, read, escape, start + 1);
     const end = heredocs.end;
-    out.push({ line: start + 1, end, text: read.text, heredocs: heredocs.docs });
+    out.push({ line: start + 1, end, text: read.text, heredocs: heredocs.docs, emptyContinuation: read.empty });
     cursor = end;
   }
 }
@@ -65,20 +67,25 @@ function continuation(escape: Escape): RegExp {
   return new RegExp(`(^|[^${e}])${e}[ \\t]*$`);
 }
 
-function joinFrom(lines: readonly string[], start: number, continued: RegExp): { text: string; next: number } | undefined {
+function joinFrom(lines: readonly string[], start: number, continued: RegExp): { text: string; next: number; empty: boolean } | undefined {
   let i = start;
   let text = '';
   let more = true;
   let firstLine = true;
+  let empty = false;
   while (more && i < lines.length) {
     const line = stripEol(lines[i++]!);
-    if (!firstLine && (isComment(line) || isBlank(line))) continue;
+    if (!firstLine && isComment(line)) continue;
+    if (!firstLine && isBlank(line)) {
+      empty = true;
+      continue;
+    }
     const part = firstLine ? line.trimStart() : line;
     firstLine = false;
     more = continued.test(part);
     text += more ? part.replace(continued, '$1') : part;
   }
-  return text.trim() === '' ? undefined : { text, next: i };
+  return text.trim() === '' ? undefined : { text, next: i, empty };
 }
 
 /** Heredoc bodies follow the instruction's line, one after the other, each up to its name alone

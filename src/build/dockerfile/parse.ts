@@ -16,6 +16,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
   if (logical.length === 0) throw new DockerfileError('file with no instructions', lines.length);
   const parsed: ParsedDockerfile = { directives, metaArgs: [], stages: [] };
   for (const ll of logical) {
+    if (ll.emptyContinuation) (parsed.warnings ??= []).push({ line: ll.line, message: `Empty continuation line found in:\n    ${ll.text}` });
     const req = request(ll, directives.escape);
     if (req.keyword === 'FROM') {
       parsed.stages.push(stageOf(req, parsed.stages));
@@ -64,8 +65,8 @@ function instruction(req: Request): Instruction {
   return build(req);
 }
 
-/** The trigger is checked now (an unknown instruction fails this build, not the child's), and
- * stored as docker stores it: the line without "ONBUILD", its heredoc bodies appended. */
+/** Stored as docker stores it: the line without "ONBUILD", its heredoc bodies appended. Like
+ * docker, only the trigger's keyword is checked here; the rest when a child build runs it. */
 function onbuild(req: Request): Instruction {
   parseFlags(req.flags, {}, req.at.line);
   if (req.rest === '') atLeastOne(req);
@@ -73,7 +74,6 @@ function onbuild(req: Request): Instruction {
   const keyword = sub.keyword.toUpperCase();
   if (keyword === 'ONBUILD') fail(req, 'Chaining ONBUILD via `ONBUILD ONBUILD` isn\'t allowed');
   if (keyword === 'FROM' || keyword === 'MAINTAINER') fail(req, `${keyword} isn't allowed as an ONBUILD trigger`);
-  instruction({ ...req, keyword, flags: sub.flags, rest: sub.rest, original: req.rest });
   const trigger = req.original.replace(/^\s*ONBUILD\s*/i, '') + req.heredocs.map((h) => `\n${h.content}${h.name}`).join('');
   return { kind: 'ONBUILD', at: req.at, trigger };
 }
