@@ -25,8 +25,13 @@ export interface SourceEntry {
 export interface CopyTarOptions {
   /** Absolute container path of the destination (WORKDIR applied by the builder). */
   dest: string;
-  /** The destination names a directory (ends in "/", or several sources, or a wildcard). */
+  /** The destination names a directory (ends in "/", or several sources, or a wildcard), or is
+   * a directory in the parent image already (a file is then copied into it, as docker does). */
   destIsDir: boolean;
+  /** Whether dest is already there in the parent image (the builder looks). false: a directory
+   * dest gets its own entry (0755, --chown's owner), so an empty directory still makes it;
+   * true or unknown: no entry for dest, so an existing /tmp keeps its mode and owner. */
+  destExists?: boolean;
   /** --chown resolved to numbers (else: 0:0 for the context, kept for --from). */
   owner?: { uid: number; gid: number };
   /** --chmod as a number. */
