@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { invalidParameter } from '../../api/types/errors.ts';
-import { FsView } from '../../image/copy/fs-view.ts';
+import { FsView, lstatOrNull } from '../../image/copy/fs-view.ts';
 import { unpack } from '../../image/copy/unpack.ts';
 import { decompressStream } from '../../image/decompress.ts';
 import { readTar } from '../../image/layers/tar-read.ts';
@@ -24,21 +24,26 @@ export interface ContextOptions {
 }
 
 export async function receiveContext(body: Readable, o: ContextOptions): Promise<BuildContext> {
-  return contextIn(o, async (view) => {
-    const tar = await decompressStream(body);
-    await unpack(view, '/', filesOnly(tar, o.signal));
-  });
+  return contextIn(o, (view) => unpackContext(view, body, o.signal));
+}
+
+/** The tar (compressed or not) unpacked into the view's root. */
+export async function unpackContext(view: FsView, body: Readable, signal: AbortSignal): Promise<void> {
+  const tar = await decompressStream(body);
+  await unpack(view, '/', filesOnly(tar, signal));
 }
 
 /** A fresh directory under scratchDir, filled by `fill`, its Dockerfile found and .dockerignore
- * applied; removed again if any of it fails. */
-export async function contextIn(o: ContextOptions, fill: (view: FsView) => Promise<void>, root = ''): Promise<BuildContext> {
+ * applied; removed again if any of it fails. `fill` may name a directory in it as the context's
+ * root (a git context's subdirectory): it is resolved inside the directory. */
+export async function contextIn(o: ContextOptions, fill: (view: FsView) => Promise<string | void>): Promise<BuildContext> {
   const dir = await mkdtemp(join(o.scratchDir, 'context-'));
   const dispose = () => rm(dir, { recursive: true, force: true });
   try {
-    await fill(new FsView(dir));
+    const whole = new FsView(dir);
+    const sub = (await fill(whole)) ?? '/';
     o.signal.throwIfAborted();
-    const view = new FsView(root === '' ? dir : join(dir, root));
+    const view = sub === '/' ? whole : await subView(whole, sub);
     const dockerfile = await findDockerfile(view, o.dockerfile);
     await applyIgnore(view, await ignoreRules(view, dockerfile.path));
     return { root: view, dockerfile: { name: dockerfile.name, text: dockerfile.text }, dispose };
@@ -46,6 +51,12 @@ export async function contextIn(o: ContextOptions, fill: (view: FsView) => Promi
     await dispose();
     throw err;
   }
+}
+
+async function subView(whole: FsView, sub: string): Promise<FsView> {
+  const host = whole.hostOf(await whole.resolve(sub, true));
+  if (!(await lstatOrNull(host))?.isDirectory()) throw invalidParameter(`error setting git context, not a directory: ${sub.replace(/^\//, '')}`);
+  return new FsView(host);
 }
 
 const TYPES: Record<string, WriteType> = { file: '0', link: '1', symlink: '2', directory: '5', fifo: '6' };
