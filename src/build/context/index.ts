@@ -1,7 +1,7 @@
 // The build context and the sources of COPY/ADD: what the builder and the build service use.
 export { receiveContext, type ContextOptions } from './receive.ts';
 export { remoteContext, type RemoteOptions } from './remote.ts';
-export { matchSources } from './match.ts';
+export { matchSources, type MatchOptions } from './match.ts';
 export { sourcesChecksum } from './checksum.ts';
 export { copyTar } from './copy-tar.ts';
 export { fetchUrl, type FetchedUrl } from './fetch-url.ts';

@@ -1,7 +1,7 @@
 // A COPY's heredoc (`COPY <<EOF /etc/x`) as a source like any other: the content written to a
 // file of its own under the scratch space, so matching's rules, the checksum and the tar need
 // no second path for it. Mode 0644 as BuildKit gives a heredoc file (--chmod overrides).
-import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { invalidParameter } from '../../api/types/errors.ts';
 import { FsView } from '../../image/copy/fs-view.ts';
@@ -21,7 +21,8 @@ export async function inlineSource(name: string, content: string | Buffer, o: { 
   const dir = await mkdtemp(join(o.scratchDir, 'inline-'));
   try {
     const file = join(dir, name);
-    await writeFile(file, content, { mode: 0o644, flag: 'wx' });
+    await writeFile(file, content, { flag: 'wx' });
+    await chmod(file, 0o644); // not the daemon's umask's say
     // A fixed time: the same heredoc gives the same tar, layer and cache key in every build.
     await utimes(file, 0, 0);
     const root = new FsView(dir);

@@ -57,6 +57,10 @@ test('a missing source names the path as given (without its leading "/")', async
   await assert.rejects(matchSources(view, ['a.txt', '/etc/passwd'], plain), { message: 'file not found in build context or excluded by .dockerignore: stat etc/passwd: file does not exist' });
 });
 
+test('in an image\'s tree (--from) a missing source is told without the context', async () => {
+  await assert.rejects(matchSources(view, ['/nosuch'], { allowWildcards: true, fromImage: true }), { kind: 'invalid-parameter', message: 'stat nosuch: file does not exist' });
+});
+
 test('wildcards: matched per path in walk order, a directory too, none crossing "/"', async () => {
   const paths = async (p: string[]) => (await matchSources(view, p, globs)).map((e) => e.path);
   assert.deepEqual(await paths(['*.txt']), ['/a.txt', '/b.txt']);

@@ -11,20 +11,26 @@ import { sortNames } from '../../image/layers/tar-layer.ts';
 import { goMatch, hasWildcards } from './go-match.ts';
 import type { SourceEntry } from './types.ts';
 
+export interface MatchOptions {
+  allowWildcards: boolean;
+  /** The tree is an image's (COPY --from): a missing source is then told without the context. */
+  fromImage?: boolean;
+}
+
 /**
  * The entries the patterns name, in the order given (a wildcard's matches in Go's walk order).
  * Throws 400s with dockerd's texts (the builder prefixes "COPY failed: "): a path leaving the
  * tree, a plain source that is not there, and no source at all (only wildcards that matched
  * nothing).
  */
-export async function matchSources(root: FsView, patterns: string[], o: { allowWildcards: boolean }): Promise<SourceEntry[]> {
+export async function matchSources(root: FsView, patterns: string[], o: MatchOptions): Promise<SourceEntry[]> {
   const out: SourceEntry[] = [];
   for (const pattern of patterns) {
     const path = relativeSource(pattern);
     if (o.allowWildcards && hasWildcards(path)) {
-      for (const rel of await walkMatches(root, path)) out.push(await lookup(root, pattern, rel));
+      for (const rel of await walkMatches(root, path)) out.push(await lookup(root, pattern, rel, o));
     } else {
-      out.push(await lookup(root, pattern, path));
+      out.push(await lookup(root, pattern, path, o));
     }
   }
   if (out.length === 0) throw invalidParameter('no source files were specified');
@@ -39,13 +45,16 @@ function relativeSource(pattern: string): string {
 }
 
 /** A plain source: inside the tree, and there (links followed in the tree's scope). */
-async function lookup(root: FsView, pattern: string, path: string): Promise<SourceEntry> {
+async function lookup(root: FsView, pattern: string, path: string, o: MatchOptions): Promise<SourceEntry> {
   const rel = clean(path);
   if (rel === '..' || rel.startsWith('../')) throw invalidParameter(`forbidden path outside the build context: ${path} ()`);
   const abs = rel === '.' ? '/' : `/${rel}`;
   const target = await root.resolve(abs, true);
   const st = await lstatOrNull(root.hostOf(target));
-  if (st === null) throw invalidParameter(`file not found in build context or excluded by .dockerignore: stat ${path}: file does not exist`);
+  if (st === null) {
+    const missing = `stat ${path}: file does not exist`;
+    throw invalidParameter(o.fromImage ? missing : `file not found in build context or excluded by .dockerignore: ${missing}`);
+  }
   return { pattern, path: abs, isDir: st.isDirectory() };
 }
 
