@@ -5,16 +5,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chownSync, linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { FsView } from '../../image/copy/fs-view.ts';
+import { unpack } from '../../image/copy/unpack.ts';
 import { copyTar } from './copy-tar.ts';
 import { matchSources } from './match.ts';
 import { readEntries, tarBytes } from './tar-fixture.ts';
 import type { CopyTarOptions } from './types.ts';
-import { requires } from '../../testing/requires.ts';
 
 let dir: string;
 let view: FsView;
@@ -32,7 +32,9 @@ before(async () => {
   chownSync(join(dir, 'sub/deep/d.txt'), 1000, 1001);
   const archive = await tarBytes([{ name: './', type: 'directory', mode: 0o755 }, { name: './etc/', type: 'directory', mode: 0o700, uid: 7 }, { name: './etc/app.conf', body: 'conf', uid: 1234, gid: 99, mode: 0o600 }, { name: './etc/again', type: 'link', linkname: './etc/app.conf' }]);
   writeFileSync(join(dir, 'app.tar.gz'), gzipSync(archive));
-  writeFileSync(join(dir, 'app.tar.xz'), spawnSync('xz', ['-c'], { input: archive }).stdout);
+  const xz = spawnSync('xz', ['-c'], { input: archive });
+  assert.equal(xz.status, 0, `xz is needed (Debian package xz-utils): ${xz.error?.message ?? xz.stderr}`);
+  writeFileSync(join(dir, 'app.tar.xz'), xz.stdout);
   writeFileSync(join(dir, 'bad.tar'), await tarBytes([{ name: '../../escape', body: 'x' }]));
   writeFileSync(join(dir, 'notes.tar'), 'not a tar at all');
   view = new FsView(dir);
@@ -89,7 +91,7 @@ test('dest gets an entry of its own only when the builder says it is new', async
   assert.deepEqual(summary(await copy(['a.txt'], { dest: '/new/', destIsDir: true, destExists: false })), ['directory new/ 755 0:0', 'file new/a.txt 640 0:0 =a']);
 });
 
-test('ADD: a local tar (gzip, xz) is unpacked into dest with the archive\'s owners and modes', { skip: requires('tar') }, async () => {
+test('ADD: a local tar (gzip, xz) is unpacked into dest with the archive\'s owners and modes', async () => {
   for (const name of ['app.tar.gz', 'app.tar.xz']) {
     assert.deepEqual(summary(await copy([name], { dest: '/srv', extractArchives: true, owner: { uid: 5, gid: 5 } })), [
       'directory srv/etc/ 700 7:0',
@@ -107,6 +109,26 @@ test('ADD: what is not a tar is copied as a file; COPY never unpacks', async () 
 
 test('ADD: an archive entry that climbs out of dest is refused', async () => {
   await assert.rejects(copy(['bad.tar'], { dest: '/srv', extractArchives: true }), { kind: 'invalid-parameter', message: /outside of \/srv/ });
+});
+
+test('the existing unpacker (docker cp\'s) lays the tar out as docker would', async () => {
+  const target = mkdtempSync(join(tmpdir(), 'berth-copytar-root-'));
+  try {
+    mkdirSync(join(target, 'tmp'), { mode: 0o1777 });
+    chmodSync(join(target, 'tmp'), 0o1777);
+    const entries = await matchSources(view, ['sub', 'a.txt'], { allowWildcards: false });
+    await unpack(new FsView(target), '/', copyTar(view, entries, { ...base, dest: '/tmp/', destIsDir: true, destExists: true, owner: { uid: 5, gid: 6 } })());
+    assert.equal(statSync(join(target, 'tmp')).mode & 0o7777, 0o1777, 'an existing dest keeps its mode');
+    assert.equal(readFileSync(join(target, 'tmp/deep/d.txt'), 'utf8'), 'd');
+    assert.equal(readlinkSync(join(target, 'tmp/deep/rel')), '../c.txt');
+    assert.equal(statSync(join(target, 'tmp/deep/hard.txt')).ino, statSync(join(target, 'tmp/c.txt')).ino);
+    assert.deepEqual([statSync(join(target, 'tmp/a.txt')).uid, statSync(join(target, 'tmp/a.txt')).gid], [5, 6]);
+    const fresh = await matchSources(view, ['empty'], { allowWildcards: false });
+    await unpack(new FsView(target), '/', copyTar(view, fresh, { ...base, dest: '/srv/new', destExists: false })());
+    assert.ok(statSync(join(target, 'srv/new')).isDirectory(), 'an empty directory still makes its new dest');
+  } finally {
+    rmSync(target, { recursive: true, force: true });
+  }
 });
 
 test('the tar can be read again (each call a new stream)', async () => {

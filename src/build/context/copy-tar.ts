@@ -25,7 +25,8 @@ export function copyTar(root: FsView, entries: SourceEntry[], o: CopyTarOptions)
 async function* chunks(root: FsView, entries: SourceEntry[], o: CopyTarOptions): AsyncGenerator<Buffer> {
   const firstName = new Map<string, string>(); // "dev:ino" → the name its first link got
   const dest = o.dest === '/' ? '/' : o.dest.replace(/\/+$/, '');
-  const intoDir = o.destIsDir || dest === '/';
+  // A dest written with a trailing "/" is a directory whatever destIsDir says (docker's rule).
+  const intoDir = o.destIsDir || dest === '/' || o.dest.endsWith('/');
   // A directory dest that is new is made 0755 and owned by --chown's user (an existing one is
   // left as it is: a COPY into /tmp must not take its 1777 away).
   if (o.destExists === false && dest !== '/' && (intoDir || entries.some((e) => e.isDir))) {

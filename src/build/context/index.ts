@@ -1,4 +1,14 @@
-// The build context and the sources of COPY/ADD: what the builder and the build service use.
+// The build context and the sources of COPY/ADD, for the build service and the builder.
+//
+// What the builder does around these (the contract):
+//  - errors are BerthErrors with dockerd's texts; the builder prefixes "COPY failed: " /
+//    "ADD failed: " as dockerd does, and checks "several sources need a dest ending in /";
+//  - copyTar's destIsDir must also be true when dest is a directory in the parent image, and
+//    destExists says whether dest is there at all (so a new directory dest gets 0755 and the
+//    --chown owner, an existing one keeps its mode and owner);
+//  - extractArchives only for ADD's local sources: never for fetchUrl's download;
+//  - matchSources' fromImage for COPY --from (dockerd's shorter not-found text);
+//  - what fetchUrl and inlineSource return is disposed by the caller after the step.
 export { receiveContext, type ContextOptions } from './receive.ts';
 export { remoteContext, type RemoteOptions } from './remote.ts';
 export { matchSources, type MatchOptions } from './match.ts';
