@@ -84,11 +84,19 @@ test('--chmod sets files and directories, not symlinks', async () => {
   assert.deepEqual(modes, ['app/c.txt 750', 'app/deep/ 750', 'app/deep/d.txt 750', 'app/deep/hard.txt 750', 'app/deep/rel 777']);
 });
 
-test('dest gets an entry of its own only when the builder says it is new', async () => {
-  assert.deepEqual(summary(await copy(['empty'], { dest: '/new', destExists: false, owner: { uid: 3, gid: 4 } })), ['directory new/ 755 3:4']);
-  assert.deepEqual(await copy(['empty'], { dest: '/tmp', destExists: true }), []);
+test('directories the image lacks get entries as docker makes them; those it has, none', async () => {
+  const none = { dest: 'none', deepestDir: '/' } as const;
+  // A new dest for a directory: 0755, the --chown user's; its missing parents root's.
+  assert.deepEqual(summary(await copy(['empty'], { dest: '/new', inImage: none, owner: { uid: 3, gid: 4 } })), ['directory new/ 755 3:4']);
+  assert.deepEqual(summary(await copy(['empty'], { dest: '/a/b/new', inImage: { dest: 'none', deepestDir: '/a' }, owner: { uid: 3, gid: 4 } })), ['directory a/b/ 755 0:0', 'directory a/b/new/ 755 3:4']);
+  // A file's missing parents are the --chown user's (dockerd 20.10: COPY --chown=5:6 a.txt /new/dir/x).
+  assert.deepEqual(summary(await copy(['a.txt'], { dest: '/new/dir/x', inImage: none, owner: { uid: 5, gid: 6 } })), ['directory new/ 755 5:6', 'directory new/dir/ 755 5:6', 'file new/dir/x 640 5:6 =a']);
+  assert.deepEqual(summary(await copy(['a.txt'], { dest: '/new/', destIsDir: true, inImage: none })), ['directory new/ 755 0:0', 'file new/a.txt 640 0:0 =a']);
+  // There already, or not known: nothing for them (an existing /tmp keeps its 1777).
+  assert.deepEqual(await copy(['empty'], { dest: '/tmp', inImage: { dest: 'dir', deepestDir: '/tmp' } }), []);
   assert.deepEqual(await copy(['empty'], { dest: '/tmp' }), []);
-  assert.deepEqual(summary(await copy(['a.txt'], { dest: '/new/', destIsDir: true, destExists: false })), ['directory new/ 755 0:0', 'file new/a.txt 640 0:0 =a']);
+  // A file onto a directory of the image goes into it.
+  assert.deepEqual(summary(await copy(['a.txt'], { dest: '/etc', inImage: { dest: 'dir', deepestDir: '/etc' } })), ['file etc/a.txt 640 0:0 =a']);
 });
 
 test('ADD: a local tar (gzip, xz) is unpacked into dest with the archive\'s owners and modes', async () => {
@@ -117,14 +125,14 @@ test('the existing unpacker (docker cp\'s) lays the tar out as docker would', as
     mkdirSync(join(target, 'tmp'), { mode: 0o1777 });
     chmodSync(join(target, 'tmp'), 0o1777);
     const entries = await matchSources(view, ['sub', 'a.txt'], { allowWildcards: false });
-    await unpack(new FsView(target), '/', copyTar(view, entries, { ...base, dest: '/tmp/', destIsDir: true, destExists: true, owner: { uid: 5, gid: 6 } })());
+    await unpack(new FsView(target), '/', copyTar(view, entries, { ...base, dest: '/tmp/', destIsDir: true, inImage: { dest: 'dir', deepestDir: '/tmp' }, owner: { uid: 5, gid: 6 } })());
     assert.equal(statSync(join(target, 'tmp')).mode & 0o7777, 0o1777, 'an existing dest keeps its mode');
     assert.equal(readFileSync(join(target, 'tmp/deep/d.txt'), 'utf8'), 'd');
     assert.equal(readlinkSync(join(target, 'tmp/deep/rel')), '../c.txt');
     assert.equal(statSync(join(target, 'tmp/deep/hard.txt')).ino, statSync(join(target, 'tmp/c.txt')).ino);
     assert.deepEqual([statSync(join(target, 'tmp/a.txt')).uid, statSync(join(target, 'tmp/a.txt')).gid], [5, 6]);
     const fresh = await matchSources(view, ['empty'], { allowWildcards: false });
-    await unpack(new FsView(target), '/', copyTar(view, fresh, { ...base, dest: '/srv/new', destExists: false })());
+    await unpack(new FsView(target), '/', copyTar(view, fresh, { ...base, dest: '/srv/new', inImage: { dest: 'none', deepestDir: '/' } })());
     assert.ok(statSync(join(target, 'srv/new')).isDirectory(), 'an empty directory still makes its new dest');
   } finally {
     rmSync(target, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import { open, readlink } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { systemError } from '../../api/types/errors.ts';
 import type { FsView } from '../../image/copy/fs-view.ts';
-import { base, join } from '../../image/copy/go-path.ts';
+import { base, dir, join } from '../../image/copy/go-path.ts';
 import { byteStream } from '../../image/layers/tar-layer.ts';
 import { encodeHeader, END_OF_ARCHIVE, padding, type WriteHeader } from '../../image/layers/tar-write.ts';
 import { splitDev } from '../../image/layers/whiteouts.ts';
@@ -26,13 +26,9 @@ async function* chunks(root: FsView, entries: SourceEntry[], o: CopyTarOptions):
   const firstName = new Map<string, string>(); // "dev:ino" → the name its first link got
   const dest = o.dest === '/' ? '/' : o.dest.replace(/\/+$/, '');
   // A dest written with a trailing "/" is a directory whatever destIsDir says (docker's rule).
-  const intoDir = o.destIsDir || dest === '/' || o.dest.endsWith('/');
-  // A directory dest that is new is made 0755 and owned by --chown's user (an existing one is
-  // left as it is: a COPY into /tmp must not take its 1777 away).
-  if (o.destExists === false && dest !== '/' && (intoDir || entries.some((e) => e.isDir))) {
-    const owner = o.owner ?? { uid: 0, gid: 0 };
-    yield encodeHeader({ name: `${dest.slice(1)}/`, type: '5', mode: 0o755, ...owner, size: 0, mtime: Math.floor(Date.now() / 1000) });
-  }
+  const intoDir = o.destIsDir || dest === '/' || o.dest.endsWith('/') || o.inImage?.dest === 'dir';
+  const destDir = intoDir || o.inImage?.dest === 'dir' || entries.some((e) => e.isDir);
+  yield* newDirectories(dest, destDir, entries, o);
   for (const entry of entries) {
     for await (const item of sourceItems(root, entry)) {
       const top = item.rel === '';
@@ -46,6 +42,27 @@ async function* chunks(root: FsView, entries: SourceEntry[], o: CopyTarOptions):
     }
   }
   yield END_OF_ARCHIVE;
+}
+
+/**
+ * Entries for the directories on dest's path the image lacks, as docker makes them: 0755; the
+ * parents of a file (made before it) owned by --chown's user, those of a directory's copy by
+ * root; dest itself, when a directory, by --chown's user (root if not given).
+ */
+async function* newDirectories(dest: string, destDir: boolean, entries: SourceEntry[], o: CopyTarOptions): AsyncGenerator<Buffer> {
+  if (o.inImage === undefined || dest === '/') return;
+  const target = destDir ? dest : dir(dest);
+  const deepest = o.inImage.deepestDir;
+  if (target === deepest || !target.startsWith(deepest === '/' ? '/' : `${deepest}/`)) return;
+  const user = o.owner ?? { uid: 0, gid: 0 };
+  const parentsOwner = entries[0]?.isDir === false ? user : { uid: 0, gid: 0 };
+  const mtime = Math.floor(Date.now() / 1000);
+  const missing = target.slice(deepest.length).split('/').filter(Boolean);
+  for (let i = 1; i <= missing.length; i++) {
+    const path = join(deepest, ...missing.slice(0, i));
+    const owner = destDir && path === dest ? user : parentsOwner;
+    yield encodeHeader({ name: `${path.slice(1)}/`, type: '5', mode: 0o755, ...owner, size: 0, mtime });
+  }
 }
 
 async function* entryChunks(name: string, item: SourceItem, o: CopyTarOptions, firstName: Map<string, string>): AsyncGenerator<Buffer> {

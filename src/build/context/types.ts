@@ -28,10 +28,12 @@ export interface CopyTarOptions {
   /** The destination names a directory (ends in "/", or several sources, or a wildcard), or is
    * a directory in the parent image already (a file is then copied into it, as docker does). */
   destIsDir: boolean;
-  /** Whether dest is already there in the parent image (the builder looks). false: a directory
-   * dest gets its own entry (0755, --chown's owner), so an empty directory still makes it;
-   * true or unknown: no entry for dest, so an existing /tmp keeps its mode and owner. */
-  destExists?: boolean;
+  /** What the parent image has on dest's path (destInImage() tells, inside withImageTree).
+   * Directories it lacks get entries of their own, 0755 and owned as docker makes them (the
+   * --chown user for a file's parents and for dest), so an empty directory still makes its dest;
+   * those it has get none, so an existing /tmp keeps its mode and owner. Not given: dest and
+   * its parents are taken to be there. */
+  inImage?: DestInImage;
   /** --chown resolved to numbers (else: 0:0 for the context, kept for --from). */
   owner?: { uid: number; gid: number };
   /** --chmod as a number. */
@@ -40,4 +42,11 @@ export interface CopyTarOptions {
   extractArchives: boolean;
   /** Files from another image (--from) keep their owners unless --chown is given. */
   keepOwners: boolean;
+}
+
+/** dest in the parent image: what it is there, and the deepest directory on its path. */
+export interface DestInImage {
+  dest: 'dir' | 'other' | 'none';
+  /** Absolute, "/" at least: the directories below it on dest's path are missing. */
+  deepestDir: string;
 }
