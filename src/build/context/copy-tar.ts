@@ -27,7 +27,7 @@ async function* chunks(root: FsView, entries: SourceEntry[], o: CopyTarOptions):
   const dest = o.dest === '/' ? '/' : o.dest.replace(/\/+$/, '');
   // A dest written with a trailing "/" is a directory whatever destIsDir says (docker's rule).
   const intoDir = o.destIsDir || dest === '/' || o.dest.endsWith('/') || o.inImage?.dest === 'dir';
-  const destDir = intoDir || o.inImage?.dest === 'dir' || entries.some((e) => e.isDir);
+  const destDir = intoDir || entries.some((e) => e.isDir);
   yield* newDirectories(dest, destDir, entries, o);
   for (const entry of entries) {
     for await (const item of sourceItems(root, entry)) {

@@ -25,8 +25,9 @@ export interface SourceEntry {
 export interface CopyTarOptions {
   /** Absolute container path of the destination (WORKDIR applied by the builder). */
   dest: string;
-  /** The destination names a directory (ends in "/", or several sources, or a wildcard), or is
-   * a directory in the parent image already (a file is then copied into it, as docker does). */
+  /** The destination names a directory: it ends in "/" (required by docker for several
+   * sources; a wildcard with one match and no "/" copies to dest itself), or is a directory in
+   * the parent image (inImage tells that too): a file is then copied into it. */
   destIsDir: boolean;
   /** What the parent image has on dest's path (destInImage() tells, inside withImageTree).
    * Directories it lacks get entries of their own, 0755 and owned as docker makes them (the
