@@ -24,7 +24,7 @@ export interface BuildBackend {
   build(body: Readable, req: BuildRequest, out: BuildOutput, signal: AbortSignal): Promise<string>;
 }
 
-export function buildRoutes(b: BuildBackend): Route[] {
+export function imageBuildRoutes(b: BuildBackend): Route[] {
   return [{ method: 'POST', path: '/build', handler: (ctx) => postBuild(ctx, b) }];
 }
 
