@@ -2,7 +2,7 @@
 // those — in the shell form only. Which words open one follows docker's rules: the word, read with
 // quotes and escapes kept, must start with `<<` (a file descriptor number may precede it) and
 // name a single word; the body is not expanded when any part of that name was quoted.
-import { lex } from './lexer.ts';
+import { lex } from './expand.ts';
 
 export interface HeredocWord {
   name: string;

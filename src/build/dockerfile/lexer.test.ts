@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { expandHeredoc, expandWord, expandWords } from './lexer.ts';
+import { expandHeredoc, expandWord, expandWords } from './expand.ts';
 
 const env = new Map(Object.entries({
   HOME: '/home', SH: 'bash', EMPTY: '', SPACED: 'abc  def', LEAD: '  ab c', TRAIL: 'ab c   ', PATHV: '/usr/local/bin/app.tar.gz',

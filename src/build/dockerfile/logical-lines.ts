@@ -94,7 +94,7 @@ function readHeredocs(lines: readonly string[], read: { text: string; next: numb
   let i = read.next;
   if (!read.text.includes('<<') || !mayHaveHeredocs(read.text, escape, at)) return { docs: [], end: i };
   const docs: RawHeredoc[] = [];
-  for (const h of heredocsOfLine(read.text)) {
+  for (const h of withLine(() => heredocsOfLine(read.text), at)) {
     let content = '';
     let done = false;
     while (!done && i < lines.length) {
@@ -107,6 +107,15 @@ function readHeredocs(lines: readonly string[], read: { text: string; next: numb
     docs.push({ ...h, content });
   }
   return { docs, end: i };
+}
+
+function withLine<T>(f: () => T, line: number): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof DockerfileError && err.line === undefined) throw new DockerfileError(err.message, line);
+    throw err;
+  }
 }
 
 /** RUN, COPY and ADD (directly or as an ONBUILD trigger) in the shell form. */
