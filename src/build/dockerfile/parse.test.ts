@@ -62,6 +62,8 @@ const table: [string, unknown][] = [
   ['COPY ["with space", "/d st/"]', { kind: 'COPY', sources: ['with space'], dest: '/d st/', heredocs: [] }],
   ['COPY --from=build --chown=app:app --chmod=0755 --link /out /bin/', { kind: 'COPY', sources: ['/out'], dest: '/bin/', heredocs: [], from: 'build', chown: 'app:app', chmod: '0755', link: true }],
   ['COPY --link=false a b', { kind: 'COPY', sources: ['a'], dest: 'b', heredocs: [] }],
+  ['COPY --chown="app user":\'grp\' --chmod=u\=rwx a b', { kind: 'COPY', sources: ['a'], dest: 'b', heredocs: [], chown: 'app user:grp', chmod: 'u=rwx' }],
+  ['COPY -- --odd-name /dst', { kind: 'COPY', sources: ['--odd-name'], dest: '/dst', heredocs: [] }],
   ['COPY --from="0" a b', { kind: 'COPY', sources: ['a'], dest: 'b', heredocs: [], from: '0' }],
   ['ADD --chown=1:2 app.tar.gz /opt/', { kind: 'ADD', sources: ['app.tar.gz'], dest: '/opt/', heredocs: [], chown: '1:2' }],
   ['HEALTHCHECK NONE', { kind: 'HEALTHCHECK', none: true }],
