@@ -100,6 +100,10 @@ test('directives: only at the top, each once; syntax is recorded', () => {
   assert.deepEqual(parseDockerfile('\uFEFF# escape=`\r\nFROM a\r\nRUN a `\r\n  b\r\n').stages[0]!.instructions[0]!.at.text, 'RUN a   b');
 });
 
+test('a line holding only the escape token continues into the next (as dockerd 20.10 reads it)', () => {
+  assert.deepEqual(steps(parseDockerfile('FROM a\n\\\nLABEL a=1\nLABEL \\\n\\\n b=2\nLABEL c=1 \\\n# c1\n   # c2\nd=2\n')), ['FROM a', 'LABEL a=1', 'LABEL  b=2', 'LABEL c=1 d=2']);
+});
+
 test('an escaped escape token at the end of a line does not continue it', () => {
   const p = parseDockerfile('FROM a\nRUN echo \\\\\nRUN next\n');
   assert.deepEqual(steps(p), ['FROM a', 'RUN echo \\\\', 'RUN next']);
