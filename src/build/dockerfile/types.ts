@@ -22,7 +22,13 @@ export interface Heredoc {
 export type Command = { form: 'exec'; argv: string[] } | { form: 'shell'; script: string };
 
 export type Instruction =
-  | { kind: 'RUN'; at: At; command: Command; network?: string }
+  | {
+      kind: 'RUN'; at: At; command: Command; network?: string;
+      /** `RUN <<EOF` whose body starts with `#!`: docker mounts the body read-only as an
+       * executable file (path /dev/pipes/<name>, mode 0755) for this RUN, and the command runs
+       * that path. The builder must provide it; without it the RUN fails "not found". */
+      inlineFile?: { path: string; content: string; mode: number };
+    }
   | { kind: 'CMD' | 'ENTRYPOINT'; at: At; command: Command }
   | { kind: 'SHELL'; at: At; shell: string[] }
   /** Unexpanded key/value words (ENV k=v k2="v 2", the legacy `ENV k v`). */
