@@ -1,5 +1,5 @@
-// The Dockerfile as the builder works on it: parsed by dockerfile-ast (parse.ts), checked, and
-// split into stages — words NOT yet expanded: variables are substituted at dispatch time with
+// The Dockerfile as the builder works on it: read by docker's parser rules (parse.ts), checked,
+// and split into stages — words NOT yet expanded: variables are substituted at dispatch time with
 // the stage's environment (the base image's Env, ENV and ARG in scope), as docker's builder does.
 
 /** Where an instruction is, and its text as `docker build` prints it ("Step 2/9 : RUN echo hi"):
