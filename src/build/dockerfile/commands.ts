@@ -2,7 +2,7 @@
 // JSON array → exec form; anything else (invalid JSON included) → shell form, run by SHELL.
 import { parseGoDuration } from '../../lib/go-duration.ts';
 import { parseFlags } from './flags.ts';
-import { chompTabs, heredocWord } from './heredoc.ts';
+import { chompTabs, safeHeredocWord } from './heredoc.ts';
 import { atLeastOne, fail, type Request } from './request.ts';
 import type { Command, Instruction } from './types.ts';
 import { jsonArray } from './words.ts';
@@ -25,7 +25,7 @@ export function runInstruction(req: Request): Instruction {
  * terminators, and runs the heredocs itself. */
 function withHeredocs(req: Request, run: Extract<Instruction, { kind: 'RUN' }>): void {
   const first = req.heredocs[0]!;
-  if (!heredocWord(req.rest)) {
+  if (!safeHeredocWord(req.rest)) {
     run.command = { form: 'shell', script: req.rest + req.heredocs.map((h) => `\n${h.content}${h.name}`).join('') };
     return;
   }

@@ -26,6 +26,15 @@ export function heredocWord(word: string): HeredocWord | undefined {
   return { name: plain[0]!, chomp: m[2] === '-', expand: quotes(plain[0]!) === quotes(raw[0] ?? '') };
 }
 
+/** heredocWord for a word of an instruction's arguments: one docker cannot read opens none. */
+export function safeHeredocWord(word: string): HeredocWord | undefined {
+  try {
+    return heredocWord(word);
+  } catch {
+    return undefined; // docker's MustParseHeredoc: an unreadable word is a plain word
+  }
+}
+
 /** Every heredoc a logical line opens, in order. A line the lexer cannot read opens none. */
 export function heredocsOfLine(line: string): HeredocWord[] {
   let words: string[];
