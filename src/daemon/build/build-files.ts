@@ -33,12 +33,13 @@ export async function addFiles(images: ImageService, parent: string | undefined,
   const top = parent ? images.table.layersOf(parent).at(-1)?.cacheId : undefined;
   const rw = await layers.createRwLayer(top);
   try {
-    const root = await layers.mount(rw);
+    // Over nothing (scratch) there is nothing to mount: the layer's own directory is the tree.
+    const root = top ? await layers.mount(rw) : layers.layerPath(rw);
     try {
       const { warnings } = await unpack(new FsView(root), '/', tar());
       for (const w of warnings) images.deps.logger.info('build step: a file attribute was not kept', { warning: w });
     } finally {
-      await layers.unmount(rw);
+      if (top) await layers.unmount(rw);
     }
     const spec = { config, containerConfig: { ...config, Cmd: stepCmd(createdBy) }, createdBy };
     return await commitLayerImage(images, { parent }, spec, () => layers.tarLayer(rw));
