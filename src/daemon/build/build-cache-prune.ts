@@ -8,7 +8,8 @@
 //   (a substring), inuse, shared, private;
 // - oldest used first, until the records' sizes fit the limits: reserved-space (keep-storage
 //   before API 1.48), max-used-space, min-free-space (of the data root's file system); with no
-//   limit, all of them.
+//   limit, all of them. A record goes with the selected records built on it (its image's bytes
+//   cannot be freed while they keep it).
 // Then the images only the cache kept go, through ImageService's removal: untagged, no child
 // image, no container, and no cache row left naming them; their parents after them, by the
 // same rule. Tagged images and their parents stay: their records' rows go, their bytes stay.
@@ -39,16 +40,32 @@ export async function pruneBuildCache(cache: BuildCacheService, opts: BuildPrune
   let total = records.reduce((n, r) => n + r.Size, 0);
   const cap = await limit(opts, total, env.dataRoot);
   const deleted: BuildCacheRow[] = [];
+  const gone = new Set<string>();
   for (const r of candidates) {
     if (total <= cap) break;
-    cache.deps.table.delete(r.ID);
-    deleted.push(rows.get(r.ID)!);
-    total -= r.Size;
+    // A step's bytes are freed only with the steps built on it: those go along.
+    for (const d of [r, ...builtOn(cache, candidates, rows.get(r.ID)!.imageId)]) {
+      if (gone.has(d.ID)) continue;
+      gone.add(d.ID);
+      cache.deps.table.delete(d.ID);
+      deleted.push(rows.get(d.ID)!);
+      total -= d.Size;
+    }
   }
   // Rows whose image went some other way: misses, dropped quietly (df never listed them).
   for (const r of cache.deps.table.all()) if (!cache.deps.images.table.getImage(r.imageId)) cache.deps.table.delete(r.key);
   const reclaimed = await removeCacheOnlyImages(cache, deleted.map((r) => r.imageId), env.logger);
   return { CachesDeleted: deleted.length ? deleted.map((r) => r.key) : null, SpaceReclaimed: reclaimed };
+}
+
+/** The candidates whose image stands on imageId. */
+function builtOn(cache: BuildCacheService, candidates: Rec[], imageId: string): Rec[] {
+  const t = cache.deps.images.table;
+  const rows = new Map(cache.live().map((r) => [r.key, r.imageId]));
+  return candidates.filter((c) => {
+    for (let id = t.getImage(rows.get(c.ID) ?? '')?.parent; id; id = t.getImage(id)?.parent) if (id === imageId) return true;
+    return false;
+  });
 }
 
 /** Images with a name or a container, and every image they are built on. */
