@@ -18,6 +18,8 @@ import { busyboxRootfs } from '../../testing/busybox.ts';
 import { requires, RUNS_CONTAINERS } from '../../testing/requires.ts';
 import { within } from '../../testing/until.ts';
 import { DaemonBuildHost } from './build-host.ts';
+import { startRegistry } from '../../testing/registry.ts';
+import { progressRequest } from '../../testing/api.ts';
 
 const skip = requires(...RUNS_CONTAINERS);
 const dir = mkdtempSync(join(tmpdir(), 'berth-build-host-'));
@@ -163,4 +165,30 @@ test('config-only steps: the parent\'s layers, an empty_layer history entry; FRO
   const tags = (await client.images.inspect(id)).RepoTags;
   assert.deepEqual(tags, ['built:one', 'built:two']);
   await assert.rejects(host.baseImage(id.slice(7, 19) + 'ffff', { pull: false, progress: () => undefined, signal: new AbortController().signal }), /No such image/);
+});
+
+test('FROM an image that is not here: pulled through the daemon\'s pull, its progress as lines; pull=true pulls again', { skip: skip || requires('registry') }, async () => {
+  const registry = await startRegistry();
+  try {
+    const name = `${registry.host}/lib/bb`;
+    await client.images.tag(busybox, name, 'v1');
+    const pushed = await progressRequest(client.api, 'POST', `/images/${name}/push`, { query: { tag: 'v1' }, headers: { 'X-Registry-Auth': Buffer.from('{}').toString('base64url') } });
+    assert.equal(pushed.find((m) => m.error)?.error, undefined);
+    await client.images.remove(`${name}:v1`);
+    const lines: string[] = [];
+    const asked: string[] = [];
+    const withAuth = new DaemonBuildHost(daemon.buildHostDeps, { authFor: (ref) => (asked.push(ref), undefined) });
+    const base = await within('the pull', withAuth.baseImage(`${name}:v1`, { pull: false, progress: (l) => lines.push(l), signal: new AbortController().signal }));
+    assert.equal(base.id, busybox, 'the same image, byte for byte');
+    assert.deepEqual(asked, [`${name}:v1`]);
+    assert.equal(lines[0], 'v1: Pulling from lib/bb');
+    assert.ok(lines.some((l) => l.startsWith('Digest: sha256:')), lines.join('\n'));
+    assert.equal(lines.at(-1), `Status: Downloaded newer image for ${name}:v1`, 'the name was not here');
+    lines.length = 0;
+    await withAuth.baseImage(`${name}:v1`, { pull: true, progress: (l) => lines.push(l), signal: new AbortController().signal });
+    assert.equal(lines.at(-1), `Status: Image is up to date for ${name}:v1`, 'pull=true asks the registry even when the image is here');
+    await assert.rejects(host.baseImage(`${name}:nosuch`, { pull: false, progress: () => undefined, signal: new AbortController().signal }), /manifest unknown|not found/i);
+  } finally {
+    await registry.stop();
+  }
 });
