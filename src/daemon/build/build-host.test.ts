@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import { startDaemon, type Daemon } from '../daemon.ts';
 import { loadDaemonConfig } from '../config/index.ts';
@@ -24,6 +24,7 @@ import { progressRequest } from '../../testing/api.ts';
 const skip = requires(...RUNS_CONTAINERS);
 const dir = mkdtempSync(join(tmpdir(), 'berth-build-host-'));
 let daemon: Daemon;
+let config: Parameters<typeof startDaemon>[0];
 let client: BerthClient;
 let host: DaemonBuildHost;
 let busybox: string;
@@ -32,7 +33,7 @@ before(async () => {
   if (skip) return;
   const sock = join(dir, 'berth.sock');
   writeFileSync(join(dir, 'daemon.json'), '{}');
-  const { config } = loadDaemonConfig(['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'pid'), '--config-file', join(dir, 'daemon.json'), '-H', `unix://${sock}`, '--live-restore=false', '--bridge', 'none']);
+  ({ config } = loadDaemonConfig(['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'pid'), '--config-file', join(dir, 'daemon.json'), '-H', `unix://${sock}`, '--live-restore=false', '--bridge', 'none']));
   daemon = await startDaemon(config, createLogger('warn'));
   client = createClient({ endpoint: { host: `unix://${sock}` } });
   busybox = await importImage(client.api, busyboxRootfs(), { repo: 'busybox', tag: 'latest', changes: ['CMD ["sh"]'] });
@@ -191,4 +192,36 @@ test('FROM an image that is not here: pulled through the daemon\'s pull, its pro
   } finally {
     await registry.stop();
   }
+});
+
+test('a COPY whose tar breaks half way: the error, and no mount, no writable layer left', { skip }, async () => {
+  const layers = daemon.buildHostDeps.images.deps.layers;
+  const before = await layers.listCacheIds();
+  const broken = () => {
+    const out = new PassThrough();
+    const good = tarOf([{ name: 'a', body: 'x'.repeat(600) }])();
+    good.once('data', (chunk: Buffer) => {
+      out.write(chunk.subarray(0, 700));
+      good.destroy();
+      setImmediate(() => out.destroy(new Error('the context went away')));
+    });
+    return out;
+  };
+  await assert.rejects(host.addFiles(busybox, broken, {}, 'COPY a /'), /the context went away|unexpected end|truncated/i);
+  assert.deepEqual(await layers.listCacheIds(), before);
+  await nothingLeft();
+});
+
+test('a daemon killed during a COPY: the next start unmounts and removes the step\'s writable layer', { skip }, async () => {
+  const layers = daemon.buildHostDeps.images.deps.layers;
+  const top = daemon.buildHostDeps.images.table.layersOf(busybox).at(-1)!.cacheId;
+  // What addFiles has made when the daemon dies: the layer, mounted, half filled.
+  const rw = await layers.createRwLayer(top);
+  writeFileSync(join(await layers.mount(rw), 'half'), 'x');
+  await daemon.shutdown();
+  assert.ok(readFileSync('/proc/mounts', 'utf8').includes(dir), 'left mounted');
+  daemon = await startDaemon(config, createLogger('error'));
+  host = new DaemonBuildHost(daemon.buildHostDeps);
+  assert.equal(daemon.buildHostDeps.images.deps.layers.exists(rw), false);
+  await nothingLeft();
 });
