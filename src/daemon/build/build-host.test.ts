@@ -73,7 +73,13 @@ function tarOf(entries: { name: string; body?: string; uid?: number; gid?: numbe
 }
 
 test('a RUN that writes a file: a real container while it exists, its output, and a committed layer with the file', { skip }, async () => {
-  const r = await within('the step', run(busybox, ['sh', '-c', 'echo made > /made.txt; echo out; echo err >&2']));
+  let announced: string | undefined;
+  const out: Buffer[] = [];
+  const r = await within('the step', host.runContainer(busybox, { Cmd: ['sh', '-c', 'echo made > /made.txt; echo out; echo err >&2'] }, { NetworkMode: 'none' }, (b) => {
+    assert.ok(announced, 'the id comes before the output');
+    out.push(b);
+  }, new AbortController().signal, { created: (id) => (announced = id) }).then((x) => ({ ...x, output: Buffer.concat(out).toString() })));
+  assert.equal(announced, r.containerId);
   assert.equal(r.exitCode, 0);
   assert.equal(r.output, 'out\nerr\n');
   assert.ok((await client.containers.list({ all: true })).some((c) => c.Id === r.containerId), 'listed by ps -a');
@@ -105,8 +111,13 @@ test('a failing RUN returns its exit code; a step that changes nothing adds no l
   await nothingLeft();
 });
 
-test('a command that cannot start: the error, and its container gone', { skip }, async () => {
+test('a command that cannot start: the error, and its container gone — or the caller\'s to remove once announced', { skip }, async () => {
   await assert.rejects(run(busybox, ['/no/such/command']), /no such file or directory/);
+  await nothingLeft();
+  let announced: string | undefined;
+  await assert.rejects(host.runContainer(busybox, { Cmd: ['/no/such/command'] }, {}, () => undefined, new AbortController().signal, { created: (id) => (announced = id) }), /no such file or directory/);
+  assert.ok((await client.containers.list({ all: true })).some((c) => c.Id === announced));
+  await host.removeContainer(announced!);
   await nothingLeft();
 });
 

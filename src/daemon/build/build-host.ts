@@ -26,7 +26,7 @@ import { isKind } from '../../api/types/errors.ts';
 import { commitLayerImage, scratchConfig } from '../containers/container-commit.ts';
 import { commitTar } from '../containers/commit-tar.ts';
 import { addFiles, stepCmd, withImageTree } from './build-files.ts';
-import { runStep } from './build-run.ts';
+import { runStep, type RunHooks } from './build-run.ts';
 
 export interface BuildHostDeps {
   images: ImageService;
@@ -87,8 +87,9 @@ export class DaemonBuildHost implements BuildHost {
     return { id: await commitLayerImage(this.#d.images, { parent }, spec, () => ReadableStream.from([])) };
   }
 
-  runContainer(image: string, config: ContainerConfig, hostConfig: HostConfig, output: (chunk: Buffer) => void, signal: AbortSignal): Promise<{ containerId: string; exitCode: number }> {
-    return runStep(this.#d, image, config, hostConfig, output, signal);
+  /** `hooks` (build-run.ts's RunHooks) is beyond BuildHost's signature: the builder passes it. */
+  runContainer(image: string, config: ContainerConfig, hostConfig: HostConfig, output: (chunk: Buffer) => void, signal: AbortSignal, hooks?: RunHooks): Promise<{ containerId: string; exitCode: number }> {
+    return runStep(this.#d, image, config, hostConfig, output, signal, hooks);
   }
 
   async commitContainer(containerId: string, config: ContainerConfig, createdBy: string): Promise<StepImage> {

@@ -4,7 +4,7 @@
 // waited for and started by the lifecycle — so networks, volumes and limits go through the same
 // attachments as any run. An abort kills it (the step then returns its exit, 137), and the
 // builder removes it (removeContainer) as after any step; a start that fails removes it here
-// (the builder never learns its id).
+// unless the builder learnt its id (RunHooks.created) and so removes it itself.
 //
 // The order is docker run's: attach and wait first (both wait for the run that starts next),
 // then start, so no output and no exit can slip past between the start and the reading.
@@ -22,12 +22,20 @@ export interface RunDeps {
   logger: Logger;
 }
 
+/** What the builder may learn before the step ends: `created` gets the container's id as soon
+ * as it exists (" ---> Running in <id>" comes before the output), and the caller then owns the
+ * container, also when the start fails. */
+export interface RunHooks {
+  created?: (id: string) => void;
+}
+
 export async function runStep(
   d: RunDeps, image: string, config: ContainerConfig, hostConfig: HostConfig,
-  output: (chunk: Buffer) => void, signal: AbortSignal,
+  output: (chunk: Buffer) => void, signal: AbortSignal, hooks: RunHooks = {},
 ): Promise<{ containerId: string; exitCode: number }> {
   signal.throwIfAborted();
   const { Id } = await d.containers.create({ ...config, Image: image, HostConfig: hostConfig, AttachStdout: true, AttachStderr: true }, undefined);
+  hooks.created?.(Id);
   const reading = new AbortController();
   const attached = await lifecycleBackend(d.lifecycle).attach(Id, { stdin: false, stdout: true, stderr: true, logs: false, stream: true, signal: reading.signal });
   // Started now, before the start: its first step waits for the next run (lifecycle-backend's follow).
@@ -43,7 +51,7 @@ export async function runStep(
     } catch (err) {
       reading.abort();
       await Promise.allSettled([pumping, exit]);
-      await d.lifecycle.removeContainer(d.containers.resolve(Id), { force: true, removeVolumes: true }).catch(logFailure(d.logger, 'removal of a build step that did not start', { fields: { container: Id }, level: 'warn' }));
+      if (!hooks.created) await d.lifecycle.removeContainer(d.containers.resolve(Id), { force: true, removeVolumes: true }).catch(logFailure(d.logger, 'removal of a build step that did not start', { fields: { container: Id }, level: 'warn' }));
       throw err;
     }
     const { StatusCode } = await exit;
