@@ -54,10 +54,16 @@ const fromRow = (r: Row): BuildCacheRow => ({
   usageCount: Number(r.usage_count),
 });
 
+// The wall clock at the start, in nanoseconds, less the monotonic clock then: their sum is a
+// nanosecond wall clock that never goes back within the process (a use is never before its
+// creation), which Date's milliseconds cannot tell apart.
+const ANCHOR = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
+
 /** Now as RFC 3339 with nanoseconds, as buildkit's records give their times. */
 export function nowNano(): string {
-  const ns = process.hrtime.bigint() % 1_000_000n;
-  return new Date().toISOString().replace(/Z$/, `${ns.toString().padStart(6, '0')}Z`);
+  const ns = ANCHOR + process.hrtime.bigint();
+  const seconds = new Date(Number(ns / 1_000_000_000n) * 1000).toISOString().slice(0, 19);
+  return `${seconds}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}Z`;
 }
 
 export class BuildCacheTable {
