@@ -43,8 +43,10 @@ export async function pruneBuildCache(cache: BuildCacheService, opts: BuildPrune
   const gone = new Set<string>();
   for (const r of candidates) {
     if (total <= cap) break;
-    // A step's bytes are freed only with the steps built on it: those go along.
-    for (const d of [r, ...builtOn(cache, candidates, rows.get(r.ID)!.imageId)]) {
+    // A step's bytes are freed only with the steps built on it: those go along (with no limit
+    // every candidate goes anyway).
+    const along = cap < 0 ? [] : builtOn(cache, candidates, rows, rows.get(r.ID)!.imageId);
+    for (const d of [r, ...along]) {
       if (gone.has(d.ID)) continue;
       gone.add(d.ID);
       cache.deps.table.delete(d.ID);
@@ -59,11 +61,10 @@ export async function pruneBuildCache(cache: BuildCacheService, opts: BuildPrune
 }
 
 /** The candidates whose image stands on imageId. */
-function builtOn(cache: BuildCacheService, candidates: Rec[], imageId: string): Rec[] {
+function builtOn(cache: BuildCacheService, candidates: Rec[], rows: Map<string, BuildCacheRow>, imageId: string): Rec[] {
   const t = cache.deps.images.table;
-  const rows = new Map(cache.live().map((r) => [r.key, r.imageId]));
   return candidates.filter((c) => {
-    for (let id = t.getImage(rows.get(c.ID) ?? '')?.parent; id; id = t.getImage(id)?.parent) if (id === imageId) return true;
+    for (let id = t.getImage(rows.get(c.ID)?.imageId ?? '')?.parent; id; id = t.getImage(id)?.parent) if (id === imageId) return true;
     return false;
   });
 }
