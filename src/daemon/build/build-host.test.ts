@@ -176,6 +176,9 @@ test('config-only steps: the parent\'s layers, an empty_layer history entry; FRO
   host.tag(id, ['built:one', 'built:two']);
   const tags = (await client.images.inspect(id)).RepoTags;
   assert.deepEqual(tags, ['built:one', 'built:two']);
+  const arch = host.imageConfig(busybox).architecture;
+  assert.equal((await host.baseImage('busybox', { pull: false, platform: `linux/${arch}`, progress: () => undefined, signal: new AbortController().signal })).id, busybox);
+  await assert.rejects(host.baseImage(busybox, { pull: false, platform: 'linux/s390x', progress: () => undefined, signal: new AbortController().signal }), /does not match the specified platform: wanted linux\/s390x, actual: linux\//);
   await assert.rejects(host.baseImage(id.slice(7, 19) + 'ffff', { pull: false, progress: () => undefined, signal: new AbortController().signal }), /No such image/);
 });
 

@@ -22,7 +22,8 @@ import type { Logger } from '../../lib/logger.ts';
 import type { BuildCacheService } from './build-cache-service.ts';
 import { Readable as ReadableStream } from 'node:stream';
 import { formatReference, parseReference } from '../../image/reference.ts';
-import { isKind } from '../../api/types/errors.ts';
+import { isKind, notFound } from '../../api/types/errors.ts';
+import { parsePlatform } from '../images/images-backend.ts';
 import { commitLayerImage, scratchConfig } from '../containers/container-commit.ts';
 import { commitTar } from '../containers/commit-tar.ts';
 import { addFiles, stepCmd, withImageTree } from './build-files.ts';
@@ -62,7 +63,10 @@ export class DaemonBuildHost implements BuildHost {
     if (!opts.pull || IMAGE_ID.test(ref)) {
       try {
         const id = this.#d.images.resolve(ref).id;
-        return { id, config: this.imageConfig(id) };
+        const config = this.imageConfig(id);
+        // A local image of another platform is not the one asked for: pulled, as dockerd does.
+        checkPlatform(ref, config, opts.platform);
+        return { id, config };
       } catch (err) {
         if (!isKind(err, 'not-found') || IMAGE_ID.test(ref)) throw err;
       }
@@ -124,6 +128,15 @@ export class DaemonBuildHost implements BuildHost {
   tag(image: string, refs: readonly string[]): void {
     for (const ref of refs) this.#d.images.tag(image, ref, undefined);
   }
+}
+
+function checkPlatform(ref: string, config: ImageConfig, platform: string | undefined): void {
+  if (!platform) return;
+  const want = parsePlatform(platform);
+  const same = want.os === config.os && want.architecture === config.architecture && (!want.variant || !config.variant || want.variant === config.variant);
+  if (same) return;
+  const name = (p: { os: string; architecture: string; variant?: string | undefined }) => [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+  throw notFound(`image with reference ${ref} was found but does not match the specified platform: wanted ${name(want)}, actual: ${name(config)}`);
 }
 
 /** A pull's message as the line docker's CLI prints for it; byte counts are left out. */
