@@ -129,6 +129,12 @@ test('an abort kills the step', { skip }, async () => {
   assert.equal(r.exitCode, 137);
   assert.ok(Date.now() - started < 10_000);
   await host.removeContainer(r.containerId);
+  // Aborted between its creation and its start: never started.
+  const early = new AbortController();
+  const made = await within('the unstarted step', host.runContainer(busybox, { Cmd: ['sleep', '60'] }, {}, () => undefined, early.signal, { created: () => early.abort() }));
+  assert.equal(made.exitCode, 137);
+  assert.equal((await client.containers.list({ all: true, filters: { status: ['created'] } })).length, 1);
+  await host.removeContainer(made.containerId);
   await nothingLeft();
 });
 

@@ -46,6 +46,8 @@ export async function runStep(
   const kill = () => void d.lifecycle.kill(Id).catch(logFailure(d.logger, 'kill of an aborted build step', { fields: { container: Id }, expected: alreadyEnded }));
   signal.addEventListener('abort', kill, { once: true });
   try {
+    // Aborted while it was being made: never started (its wait ends with its removal).
+    if (signal.aborted) return { containerId: Id, exitCode: 137 };
     try {
       await d.lifecycle.start(Id);
     } catch (err) {
