@@ -48,7 +48,8 @@ async function diskUsage(ctx: RequestContext, backend: SystemBackend): Promise<v
       Images: want('image') ? du.Images : null,
       Containers: want('container') ? du.Containers : null,
       Volumes: want('volume') ? du.Volumes : null,
-      BuildCache: want('build-cache') ? buildCacheBefore142(du.BuildCache, ctx) : null,
+      // No records: null, as dockerd's (Go's empty slice).
+      BuildCache: want('build-cache') && du.BuildCache.length > 0 ? buildCacheBefore142(du.BuildCache, ctx) : null,
     });
   }
   const verbose = boolParam(ctx.query, 'verbose');
