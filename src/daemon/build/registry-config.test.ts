@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { registryConfigAuth } from './registry-config.ts';
+import { registriesAuth, registryConfigAuth } from './registry-config.ts';
 
 const header = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 const decoded = (s: string | undefined) => s && JSON.parse(Buffer.from(s, 'base64url').toString());
@@ -21,4 +21,10 @@ test('no header or a malformed one: no credentials', () => {
   assert.equal(registryConfigAuth('%%%')('busybox'), undefined);
   assert.equal(registryConfigAuth(header([1]))('busybox'), undefined);
   assert.equal(registryConfigAuth(header({ 'bad address!': { username: 'x' } }))('busybox'), undefined);
+});
+
+test('the decoded map (BuildRequest.authConfigs) works alike', () => {
+  const authFor = registriesAuth({ 'docker.io': { username: 'hub' }, 'localhost:5000': { username: 'l' } });
+  assert.deepEqual(decoded(authFor('alpine')), { username: 'hub' });
+  assert.deepEqual(decoded(authFor('localhost:5000/x')), { username: 'l' });
 });

@@ -7,17 +7,21 @@ import { normalizeRegistryHost } from '../../image/registry/hosts.ts';
 import { parseReference } from '../../image/reference.ts';
 
 export function registryConfigAuth(header: string | undefined): (ref: string) => string | undefined {
-  const byRegistry = new Map<string, unknown>();
+  let parsed: unknown = {};
   try {
-    const parsed: unknown = header ? JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) : {};
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-      for (const [address, auth] of Object.entries(parsed)) {
-        const name = registryName(address);
-        if (name && auth && typeof auth === 'object') byRegistry.set(name, auth);
-      }
-    }
+    parsed = header ? JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) : {};
   } catch {
     // malformed: no credentials
+  }
+  return registriesAuth(parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {});
+}
+
+/** The same from the header already decoded (POST /build's BuildRequest.authConfigs). */
+export function registriesAuth(configs: Record<string, unknown>): (ref: string) => string | undefined {
+  const byRegistry = new Map<string, unknown>();
+  for (const [address, auth] of Object.entries(configs)) {
+    const name = registryName(address);
+    if (name && auth && typeof auth === 'object') byRegistry.set(name, auth);
   }
   return (ref) => {
     const auth = byRegistry.get(registryName(parseReference(ref).domain) ?? '');
