@@ -41,7 +41,7 @@ export async function addFiles(images: ImageService, parent: string | undefined,
     } finally {
       if (top) await layers.unmount(rw);
     }
-    const spec = { config, containerConfig: { ...config, Cmd: stepCmd(createdBy) }, createdBy };
+    const spec = { config, containerConfig: { ...config, Cmd: stepCmd(createdBy) }, createdBy, announce: false };
     return await commitLayerImage(images, { parent }, spec, () => layers.tarLayer(rw));
   } finally {
     await layers.removeLayer(rw);

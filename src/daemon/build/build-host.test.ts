@@ -173,6 +173,7 @@ test('addFiles: a layer with the tar\'s files, owners and modes, on busybox and 
 });
 
 test('config-only steps: the parent\'s layers, an empty_layer history entry; FROM and tags', { skip }, async () => {
+  const since = (Date.now() / 1000).toFixed(3);
   const base = await host.baseImage('busybox', { pull: false, progress: () => undefined, signal: new AbortController().signal });
   assert.equal(base.id, busybox);
   const { id } = await host.commitConfig(busybox, { ...base.config.config, Env: ['X=y'] }, '/bin/sh -c #(nop)  ENV X=y');
@@ -182,6 +183,12 @@ test('config-only steps: the parent\'s layers, an empty_layer history entry; FRO
   host.tag(id, ['built:one', 'built:two']);
   const tags = (await client.images.inspect(id)).RepoTags;
   assert.deepEqual(tags, ['built:one', 'built:two']);
+  // As dockerd's classic builder: a step's image is not announced, only the tags at the end.
+  const res = await client.api.request('GET', '/events', { query: { since, until: String(Date.now() / 1000 + 1), filters: JSON.stringify({ type: ['image'] }) } });
+  let text = '';
+  for await (const chunk of res) text += chunk.toString();
+  const actions = text.trim().split('\n').map((l) => (JSON.parse(l) as { Action: string }).Action);
+  assert.deepEqual(actions, ['tag', 'tag']);
   const arch = host.imageConfig(busybox).architecture;
   assert.equal((await host.baseImage('busybox', { pull: false, platform: `linux/${arch}`, progress: () => undefined, signal: new AbortController().signal })).id, busybox);
   await assert.rejects(host.baseImage(busybox, { pull: false, platform: 'linux/s390x', progress: () => undefined, signal: new AbortController().signal }), /does not match the specified platform: wanted linux\/s390x, actual: linux\//);

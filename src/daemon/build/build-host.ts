@@ -87,7 +87,7 @@ export class DaemonBuildHost implements BuildHost {
   }
 
   async commitConfig(parent: string | undefined, config: ContainerConfig, createdBy: string): Promise<StepImage> {
-    const spec = { config, containerConfig: { ...config, Cmd: stepCmd(createdBy) }, createdBy };
+    const spec = { config, containerConfig: { ...config, Cmd: stepCmd(createdBy) }, createdBy, announce: false };
     return { id: await commitLayerImage(this.#d.images, { parent }, spec, () => ReadableStream.from([])) };
   }
 
@@ -100,7 +100,7 @@ export class DaemonBuildHost implements BuildHost {
     const c = this.#d.containers.resolve(containerId);
     const layers = this.#d.images.deps.layers;
     // What the step ran, as container_config (dockerd's builder writes its cache probe's Cmd).
-    const spec = { config, containerConfig: { ...(c.config as ContainerConfig), Cmd: stepCmd(createdBy) }, createdBy };
+    const spec = { config, containerConfig: { ...(c.config as ContainerConfig), Cmd: stepCmd(createdBy) }, createdBy, announce: false };
     return { id: await commitLayerImage(this.#d.images, { container: c.id, parent: c.imageId }, spec, await commitTar(() => layers.tarLayer(c.rwCacheId))) };
   }
 

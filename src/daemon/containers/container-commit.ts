@@ -56,6 +56,9 @@ export interface CommitSpec {
   createdBy?: string;
   author?: string;
   comment?: string;
+  /** Announce the image (`image create`): a commit does, a build step does not (dockerd's
+   * classic builder announces only the final tag). Default true. */
+  announce?: boolean;
 }
 
 /** A layer of changes (none when the tar is empty) committed with `spec` as a child image of
@@ -90,7 +93,7 @@ export async function commitLayerImage(images: ImageService, from: { container?:
     ...(parent['os.features'] !== undefined && { 'os.features': parent['os.features'] }),
   };
   const id = images.commitImage(image, layer ? [...parentLayers, layer] : parentLayers, [], from.parent);
-  images.deps.events.emit('image', 'create', id, { name: id });
+  if (spec.announce !== false) images.deps.events.emit('image', 'create', id, { name: id });
   return id;
 }
 
