@@ -47,7 +47,8 @@ export interface BuildHostOptions {
   authFor?: (ref: string) => string | undefined;
 }
 
-const IMAGE_ID = /^(sha256:)?[0-9a-f]{12,64}$/;
+/** A full image id: never a name to pull (a shorter hex string may be a repository name). */
+const IMAGE_ID = /^(sha256:)?[0-9a-f]{64}$/;
 
 export class DaemonBuildHost implements BuildHost {
   readonly #d: BuildHostDeps;
