@@ -222,6 +222,20 @@ test('FROM an image that is not here: pulled through the daemon\'s pull, its pro
   }
 });
 
+test('concurrent stages: steps of two builds at once, each with its own container and layer', { skip }, async () => {
+  const stage = async (name: string) => {
+    const copied = await host.addFiles(busybox, tarOf([{ name: `${name}.txt`, body: name }]), {}, `COPY ${name}.txt /`);
+    const r = await run(copied.id, ['sh', '-c', `cat /${name}.txt > /${name}.out; cat /${name}.out`]);
+    const { id } = await host.commitContainer(r.containerId, {}, `/bin/sh -c cat /${name}.txt`);
+    await host.removeContainer(r.containerId);
+    return { output: r.output, files: await host.withImageTree(id, async (root) => readdirSync(root).filter((f) => /^s[ab]\./.test(f)).sort()) };
+  };
+  const [a, b] = await within('both stages', Promise.all([stage('sa'), stage('sb')]));
+  assert.deepEqual(a, { output: 'sa', files: ['sa.out', 'sa.txt'] });
+  assert.deepEqual(b, { output: 'sb', files: ['sb.out', 'sb.txt'] });
+  await nothingLeft();
+});
+
 test('a COPY whose tar breaks half way: the error, and no mount, no writable layer left', { skip }, async () => {
   const layers = daemon.buildHostDeps.images.deps.layers;
   const before = await layers.listCacheIds();
