@@ -192,6 +192,11 @@ const CORPUS: Record<string, RouteCorpus> = {
     json('/volumes/create', { Name: 'corpus', DriverOpts: { foo: 'x' } }, { message: 'create corpus: invalid option: "foo"' }),
   ],
   'POST /volumes/prune': () => [...badFilters('/volumes/prune?'), { path: `/volumes/prune?filters=${q({ all: ['maybe'] })}`, message: "invalid filter 'all=maybe'" }],
+  'POST /build/prune': () => [
+    ...badFilters('/build/prune?'),
+    { path: '/build/prune?keep-storage=lots', message: 'strconv.Atoi: parsing "lots": invalid syntax' },
+    { path: `/build/prune?filters=${q({ until: ['someday'] })}` },
+  ],
   'GET /volumes/:name': () => [{ path: '/volumes/nonexistent-corpus', status: 404, message: 'get nonexistent-corpus: no such volume' }],
   'DELETE /volumes/:name': () => [{ path: '/volumes/nonexistent-corpus', status: 404 }],
   'GET /containers/:id/json': () => [],
