@@ -1,0 +1,61 @@
+// One instruction of a stage: RUN, COPY/ADD and WORKDIR make layers; everything else changes
+// the config only and is committed as a config-only image (dockerd's `#(nop) ` history).
+// Errors leave here naming the instruction's line.
+import { BerthError, type ErrorKind } from '../../api/types/errors.ts';
+import { DockerfileError, type Instruction } from '../dockerfile/types.ts';
+import { expander, type Expander, type StageRun } from './build-run.ts';
+import { cachedStep } from './cache.ts';
+import { copyStep } from './copy-step.ts';
+import { applyMetadata } from './metadata.ts';
+import { runStep } from './run-step.ts';
+import { nopComment } from './state.ts';
+import { workdirStep } from './workdir-step.ts';
+
+/** Instructions the builder makes itself (the build's --label options): not expanded. */
+export const LITERAL = new WeakSet<Instruction>();
+const asIs: Expander = { word: (s) => s, words: (s) => [s] };
+
+/** An error of a step, with the step's line; `kind` kept from the BerthError it wraps. */
+export class StepError extends DockerfileError {
+  readonly kind: ErrorKind | undefined;
+  constructor(err: Error, line: number) {
+    super(err.message, line);
+    this.kind = err instanceof BerthError ? err.kind : undefined;
+    this.cause = err;
+  }
+}
+
+export class BuildCancelledError extends Error {
+  constructor() {
+    super('Build cancelled');
+  }
+}
+
+export async function dispatch(sr: StageRun, inst: Instruction): Promise<void> {
+  if (sr.run.signal.aborted) throw new BuildCancelledError();
+  try {
+    await dispatchOne(sr, inst);
+  } catch (err) {
+    if (sr.run.signal.aborted) throw new BuildCancelledError();
+    if (!(err instanceof Error) || (err instanceof DockerfileError && err.line !== undefined)) throw err;
+    throw new StepError(err, inst.at.line);
+  }
+}
+
+async function dispatchOne(sr: StageRun, inst: Instruction): Promise<void> {
+  const x = LITERAL.has(inst) ? asIs : expander(sr, sr.run, inst.at, sr.lane);
+  switch (inst.kind) {
+    case 'RUN':
+      return runStep(sr, inst);
+    case 'COPY':
+    case 'ADD':
+      return copyStep(sr, inst, x);
+    case 'WORKDIR':
+      return workdirStep(sr, inst, x);
+    default: {
+      const createdBy = nopComment(sr.st.config, applyMetadata(sr, inst, x));
+      const config = structuredClone(sr.st.config);
+      return cachedStep(sr, createdBy, () => sr.run.host.commitConfig(sr.st.image, config, createdBy));
+    }
+  }
+}

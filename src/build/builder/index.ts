@@ -1,0 +1,30 @@
+// The builder: `build` runs one Dockerfile build against a BuildHost (see build.ts for the
+// order of things, stages.ts for concurrency, cache.ts for the cache rule).
+import * as context from '../context/index.ts';
+import * as dockerfile from '../dockerfile/index.ts';
+import type { BuildContext } from '../context/types.ts';
+import type { BuildHost } from '../host.ts';
+import type { BuildOptions, BuildOutput } from '../options.ts';
+import { runBuild } from './build.ts';
+import type { Frontend } from './frontend.ts';
+
+const frontend: Frontend = {
+  parseDockerfile: dockerfile.parseDockerfile,
+  parseTrigger: dockerfile.parseTrigger,
+  expandWord: dockerfile.expandWord,
+  expandWords: dockerfile.expandWords,
+  neededStages: dockerfile.neededStages,
+  matchSources: context.matchSources,
+  sourcesChecksum: context.sourcesChecksum,
+  copyTar: context.copyTar,
+  fetchUrl: context.fetchUrl,
+};
+
+/** Throws DockerfileError (with the line; CommandFailedError carries the RUN's exit `code`),
+ * BerthError, or BuildCancelledError when `signal` aborts. */
+export function build(ctx: BuildContext, opts: BuildOptions, host: BuildHost, out: BuildOutput, signal: AbortSignal): Promise<{ imageId: string }> {
+  return runBuild(frontend, ctx, opts, host, out, signal);
+}
+
+export { CommandFailedError } from './run-step.ts';
+export { BuildCancelledError, StepError } from './dispatch.ts';
