@@ -1,13 +1,10 @@
 // Where a COPY/ADD's sources come from: the context (the common case), another stage's or an
 // image's files (--from, read through the host's read-only tree while the layer is made),
-// a download (ADD <url>), or heredocs (COPY <<EOF /file: written to the build's scratch dir).
-import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// a download (ADD <url>), or a heredoc (COPY <<EOF /file: a file in the build's scratch dir).
 import { BerthError, invalidParameter } from '../../api/types/errors.ts';
 import { FsView } from '../../image/copy/fs-view.ts';
 import type { SourceEntry } from '../context/types.ts';
-import type { Heredoc, Instruction } from '../dockerfile/types.ts';
+import type { Instruction } from '../dockerfile/types.ts';
 import type { StageRun } from './build-run.ts';
 
 export interface Sources {
@@ -29,9 +26,15 @@ export async function withSources<T>(sr: StageRun, inst: CopyInstruction, patter
   const { run } = sr;
   const heredocs = inst.heredocs.filter((h) => patterns.includes(h.name));
   if (heredocs.length > 0) {
-    if (heredocs.length !== patterns.length) throw invalidParameter(`${inst.kind} cannot mix heredocs with other sources in berth yet`);
-    const view = new FsView(await writeHeredocs(sr, heredocs));
-    return fn({ view, entries: await match(sr, inst, view, patterns), fromImage: false, local: false });
+    if (patterns.length > 1) throw invalidParameter(`${inst.kind} takes one heredoc source at a time in berth`);
+    const h = heredocs[0]!;
+    // The heredoc's text as written: berth does not expand variables in it yet.
+    const got = await run.fe.inlineSource(h.name, h.content, { scratchDir: await run.scratchDir() });
+    try {
+      return await fn({ view: got.root, entries: [got.entry], checksum: got.checksum, fromImage: false, local: false });
+    } finally {
+      await got.dispose();
+    }
   }
   const urls = patterns.filter(isUrl);
   if (urls.length > 0) {
@@ -66,13 +69,4 @@ async function match(sr: StageRun, inst: CopyInstruction, view: FsView, patterns
     const msg = `${inst.kind} failed: ${err.message}`;
     throw err instanceof BerthError ? new BerthError(err.kind, msg, { cause: err }) : new Error(msg, { cause: err });
   }
-}
-
-/** Heredoc bodies as files named by their delimiters; their text is used as written (no
- * variable expansion in berth yet). */
-async function writeHeredocs(sr: StageRun, heredocs: Heredoc[]): Promise<string> {
-  const dir = join(await sr.run.scratchDir(), `heredoc-${randomBytes(6).toString('hex')}`);
-  await mkdir(dir);
-  for (const h of heredocs) await writeFile(join(dir, h.name), h.content, { mode: 0o644 });
-  return dir;
 }

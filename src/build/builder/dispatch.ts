@@ -6,6 +6,7 @@ import { DockerfileError, type Instruction } from '../dockerfile/types.ts';
 import { expander, type Expander, type StageRun } from './build-run.ts';
 import { cachedStep } from './cache.ts';
 import { copyStep } from './copy-step.ts';
+import { BuildCancelledError } from './errors.ts';
 import { applyMetadata } from './metadata.ts';
 import { runStep } from './run-step.ts';
 import { nopComment } from './state.ts';
@@ -22,12 +23,6 @@ export class StepError extends DockerfileError {
     super(err.message, line);
     this.kind = err instanceof BerthError ? err.kind : undefined;
     this.cause = err;
-  }
-}
-
-export class BuildCancelledError extends Error {
-  constructor() {
-    super('Build cancelled');
   }
 }
 

@@ -20,4 +20,6 @@ export interface Frontend {
   sourcesChecksum(root: FsView, entries: SourceEntry[]): Promise<string>;
   copyTar(root: FsView, entries: SourceEntry[], o: CopyTarOptions): () => Readable;
   fetchUrl(url: string, o: { scratchDir: string; signal: AbortSignal }): Promise<{ root: FsView; entry: SourceEntry; checksum: string }>;
+  /** A heredoc's content as a source file named `name` under scratchDir. */
+  inlineSource(name: string, content: string, o: { scratchDir: string }): Promise<{ root: FsView; entry: SourceEntry; checksum: string; dispose(): Promise<void> }>;
 }

@@ -18,6 +18,7 @@ const frontend: Frontend = {
   sourcesChecksum: context.sourcesChecksum,
   copyTar: context.copyTar,
   fetchUrl: context.fetchUrl,
+  inlineSource: context.inlineSource,
 };
 
 /** Throws DockerfileError (with the line; CommandFailedError carries the RUN's exit `code`),
@@ -27,4 +28,5 @@ export function build(ctx: BuildContext, opts: BuildOptions, host: BuildHost, ou
 }
 
 export { CommandFailedError } from './run-step.ts';
-export { BuildCancelledError, StepError } from './dispatch.ts';
+export { StepError } from './dispatch.ts';
+export { BuildCancelledError } from './errors.ts';

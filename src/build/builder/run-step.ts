@@ -10,6 +10,7 @@ import type { BuildHost } from '../host.ts';
 import type { BuildOptions } from '../options.ts';
 import type { StageRun } from './build-run.ts';
 import { cachedStep } from './cache.ts';
+import { BuildCancelledError } from './errors.ts';
 import { resolveCommand } from './metadata.ts';
 import { shortId } from './state.ts';
 
@@ -54,7 +55,7 @@ export async function runStep(sr: StageRun, inst: Extract<Instruction, { kind: '
     const remove = run.opts.rm || run.opts.forceRm;
     if (ran.exitCode !== 0 || run.signal.aborted) {
       if (remove || run.signal.aborted) await removeAfterFailure(sr, ran.containerId);
-      if (run.signal.aborted) throw new Error('Build cancelled');
+      if (run.signal.aborted) throw new BuildCancelledError();
       throw new CommandFailedError(cmd, ran.exitCode, inst.at.line);
     }
     const image = await run.host.commitContainer(ran.containerId, st.config, createdBy);
