@@ -3,7 +3,8 @@
 // reported with its line (docker silently expands it to nothing; berth expands it the same way
 // and says so).
 import type { BuildContext } from '../context/types.ts';
-import type { At } from '../dockerfile/types.ts';
+import type { At, Instruction } from '../dockerfile/types.ts';
+import { undefinedMessage } from './arg-order.ts';
 import type { BuildHost } from '../host.ts';
 import type { BuildOptions } from '../options.ts';
 import type { BuildArgs } from './build-args.ts';
@@ -30,6 +31,8 @@ export interface BuildRun {
 export interface StageRun {
   run: BuildRun;
   index: number;
+  /** The stage's instructions (to find an ARG declared after its use). */
+  instructions: readonly Instruction[];
   st: StageState;
   lane: Lane;
 }
@@ -52,6 +55,7 @@ class RecordingEnv extends Map<string, string> {
 export interface Expander {
   word(s: string): string;
   words(s: string): string[];
+  heredoc(s: string): string;
 }
 
 /** Expansion with the environment as it is now; `env` overrides it (meta args for FROM). */
@@ -61,7 +65,7 @@ export function expander(sr: StageRun | undefined, run: BuildRun, at: At, lane: 
     for (const name of vars.missed) {
       // `${V:-default}` and friends are deliberate: warn only for a plain $V / ${V}.
       const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      if (new RegExp(`\\$(${n}(?![A-Za-z0-9_])|\\{${n}\\})`).test(word)) lane.stream(`[Warning] ${run.ctx.dockerfile.name}:${at.line}: variable ${name} is not defined: it expands to an empty string\n`);
+      if (new RegExp(`\\$(${n}(?![A-Za-z0-9_])|\\{${n}\\})`).test(word)) lane.stream(undefinedMessage(sr, run.ctx.dockerfile.name, name, at));
     }
     vars.missed.clear();
   };
@@ -73,6 +77,11 @@ export function expander(sr: StageRun | undefined, run: BuildRun, at: At, lane: 
     },
     words: (s) => {
       const r = run.fe.expandWords(s, vars, run.escape);
+      check(s);
+      return r;
+    },
+    heredoc: (s) => {
+      const r = run.fe.expandHeredoc(s, vars, run.escape);
       check(s);
       return r;
     },

@@ -83,3 +83,11 @@ test('RUN containers get the build options as HostConfig; RUN --network override
   assert.deepEqual(host.runs[0]!.hostConfig, { NetworkMode: 'bridge', ExtraHosts: ['h:127.0.0.1'], ShmSize: 1 << 20, Memory: 1 << 26 });
   assert.equal(host.runs[1]!.hostConfig.NetworkMode, 'none');
 });
+
+test('an ARG used before it is declared: a warning names both lines (RUN and expanded words)', async () => {
+  const b = await build('FROM busybox\nRUN echo $V ${HOME}\nENV X=$V\nARG V=1\n');
+  assert.equal(b.error, undefined);
+  assert.match(b.text, /\[Warning\] Dockerfile:2: variable V is used before ARG V \(line 4\) declares it: it expands to an empty string\n/);
+  assert.match(b.text, /\[Warning\] Dockerfile:3: variable V is used before ARG V \(line 4\) declares it/);
+  assert.doesNotMatch(b.text, /variable HOME/, 'no ARG declares HOME: it is the shell business');
+});

@@ -33,6 +33,7 @@ export async function runBuild(fe: Frontend, ctx: BuildContext, opts: BuildOptio
     scratchDir: () => (scratch ??= mkdtemp(join(tmpdir(), 'berth-build-'))),
   };
   try {
+    printParserWarnings(parsed, text);
     if (parsed.directives.syntax !== undefined) text.stream(`[Warning] # syntax=${parsed.directives.syntax} is ignored: berth builds with its own Dockerfile frontend\n`);
     const image = await buildStages(run, parsed, text, results, abort);
     const unused = run.args.unconsumed();
@@ -93,4 +94,11 @@ function stageImage(parsed: ParsedDockerfile, results: StageResults, ref: string
   const result = results.get(index);
   if (result === undefined) throw invalidParameter(`stage ${ref} is not part of this build (not needed by the target)`);
   return result;
+}
+
+/** The parser's warnings (empty continuation lines), as dockerd 20.10 prints them first. */
+function printParserWarnings(parsed: ParsedDockerfile, out: BuildOutput): void {
+  const warnings = (parsed as { warnings?: { line: number; message: string }[] }).warnings ?? [];
+  for (const w of warnings) out.stream(`[WARNING]: ${w.message}\n`);
+  if (warnings.length > 0) out.stream('[WARNING]: Empty continuation lines will become errors in a future release.\n');
 }

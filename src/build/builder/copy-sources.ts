@@ -5,7 +5,7 @@ import { BerthError, invalidParameter } from '../../api/types/errors.ts';
 import { FsView } from '../../image/copy/fs-view.ts';
 import type { SourceEntry } from '../context/types.ts';
 import type { Instruction } from '../dockerfile/types.ts';
-import type { StageRun } from './build-run.ts';
+import type { Expander, StageRun } from './build-run.ts';
 
 export interface Sources {
   view: FsView;
@@ -22,14 +22,14 @@ type CopyInstruction = Extract<Instruction, { kind: 'COPY' | 'ADD' }>;
 
 const isUrl = (s: string) => /^https?:\/\//.test(s);
 
-export async function withSources<T>(sr: StageRun, inst: CopyInstruction, patterns: string[], fn: (s: Sources) => Promise<T>): Promise<T> {
+export async function withSources<T>(sr: StageRun, inst: CopyInstruction, patterns: string[], x: Expander, fn: (s: Sources) => Promise<T>): Promise<T> {
   const { run } = sr;
   const heredocs = inst.heredocs.filter((h) => patterns.includes(h.name));
   if (heredocs.length > 0) {
     if (patterns.length > 1) throw invalidParameter(`${inst.kind} takes one heredoc source at a time in berth`);
     const h = heredocs[0]!;
-    // The heredoc's text as written: berth does not expand variables in it yet.
-    const got = await run.fe.inlineSource(h.name, h.content, { scratchDir: await run.scratchDir() });
+    const content = h.expand ? x.heredoc(h.content) : h.content;
+    const got = await run.fe.inlineSource(h.name, content, { scratchDir: await run.scratchDir() });
     try {
       return await fn({ view: got.root, entries: [got.entry], checksum: got.checksum, fromImage: false, local: false });
     } finally {

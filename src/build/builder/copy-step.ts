@@ -22,7 +22,7 @@ export async function copyStep(sr: StageRun, inst: CopyInstruction, x: Expander)
   const chown = inst.chown === undefined ? undefined : x.word(inst.chown);
   const mode = parseChmod(inst.chmod === undefined ? undefined : x.word(inst.chmod));
   const patterns = inst.sources.map((s) => (inst.heredocs.some((h) => h.name === s) ? s : x.word(s)));
-  await withSources(sr, inst, patterns, async (src) => {
+  await withSources(sr, inst, patterns, x, async (src) => {
     if (src.entries.length > 1 && !dest.endsWith('/')) throw invalidParameter(`When using ${inst.kind} with more than one source file, the destination must be a directory and end with a /`);
     const sum = await sourceHash(sr, src);
     const owner = chown === undefined ? undefined : await resolveChown(sr, chown);

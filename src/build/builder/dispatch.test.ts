@@ -98,3 +98,13 @@ test('FROM scratch: the stage starts empty with the default PATH', async () => {
   assert.deepEqual(img.config.Env, ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin']);
   assert.deepEqual([...img.files.keys()], ['/a']);
 });
+
+test('an image that is not there names the FROM or COPY --from line, and keeps its kind', async () => {
+  const from = await build('FROM busybox AS a\nFROM nosuch\n');
+  assert.match((from.error as Error).message, /^pull access denied for nosuch/);
+  assert.equal((from.error as { line?: number }).line, 2);
+  assert.equal((from.error as { kind?: string }).kind, 'not-found');
+  const copy = await build('FROM busybox\nCOPY --from=nosuch /x /x\n');
+  assert.equal((copy.error as { line?: number }).line, 2);
+  assert.match((copy.error as Error).message, /nosuch/);
+});

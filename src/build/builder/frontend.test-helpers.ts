@@ -99,6 +99,7 @@ export const testFrontend: Frontend = {
   parseTrigger: (text) => instruction(text, 0),
   expandWord: expand,
   expandWords: (w, env) => expand(w, env).split(/\s+/).filter(Boolean),
+  expandHeredoc: expand,
   neededStages: needed,
   async matchSources(root, patterns) {
     const out: SourceEntry[] = [];

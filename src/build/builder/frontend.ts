@@ -15,6 +15,8 @@ export interface Frontend {
   parseTrigger(text: string, escape: Escape): Instruction;
   expandWord(word: string, env: ReadonlyMap<string, string>, escape?: Escape): string;
   expandWords(word: string, env: ReadonlyMap<string, string>, escape?: Escape): string[];
+  /** A heredoc's body (`<<EOF`, not `<<"EOF"`): variables expanded, quotes kept. */
+  expandHeredoc(content: string, env: ReadonlyMap<string, string>, escape?: Escape): string;
   neededStages(parsed: ParsedDockerfile, target: string | undefined, resolveFrom: (s: Stage) => string): Stage[][];
   matchSources(root: FsView, patterns: string[], o: { allowWildcards: boolean }): Promise<SourceEntry[]>;
   sourcesChecksum(root: FsView, entries: SourceEntry[]): Promise<string>;

@@ -13,6 +13,7 @@ const frontend: Frontend = {
   parseTrigger: dockerfile.parseTrigger,
   expandWord: dockerfile.expandWord,
   expandWords: dockerfile.expandWords,
+  expandHeredoc: dockerfile.expandHeredoc,
   neededStages: dockerfile.neededStages,
   matchSources: context.matchSources,
   sourcesChecksum: context.sourcesChecksum,

@@ -6,7 +6,7 @@
 import { DockerfileError, type Instruction, type Stage } from '../dockerfile/types.ts';
 import type { BuildRun, StageRun } from './build-run.ts';
 import { expander } from './build-run.ts';
-import { dispatch } from './dispatch.ts';
+import { dispatch, withLine } from './dispatch.ts';
 import type { Lane, OrderedOutput } from './output.ts';
 import { shortId, stageState } from './state.ts';
 
@@ -44,7 +44,9 @@ async function runStage(run: BuildRun, p: PlannedStage, total: number, lane: Lan
   let n = p.firstStep;
   const step = (text: string) => lane.stream(`Step ${n++}/${total} : ${text}\n`);
   step(p.stage.from.at.text);
-  const sr = await fromStep(run, p.stage, lane);
+  const sr = await fromStep(run, p, lane).catch((err: unknown) => {
+    throw withLine(run, err, p.stage.from.at.line);
+  });
   lane.stream(` ---> ${shortId(sr.st.image)}\n`);
   for (const inst of p.instructions) {
     step(inst.at.text);
@@ -56,7 +58,8 @@ async function runStage(run: BuildRun, p: PlannedStage, total: number, lane: Lan
 }
 
 /** FROM: the base (an earlier stage, scratch, or an image), then its ONBUILD triggers. */
-async function fromStep(run: BuildRun, stage: Stage, lane: Lane): Promise<StageRun> {
+async function fromStep(run: BuildRun, p: PlannedStage, lane: Lane): Promise<StageRun> {
+  const { stage } = p;
   const at = stage.from.at;
   const x = expander(undefined, run, at, lane, run.args.metaEnv());
   const name = x.word(stage.from.image);
@@ -73,7 +76,7 @@ async function fromStep(run: BuildRun, stage: Stage, lane: Lane): Promise<StageR
     image = base.id;
     config = base.config.config;
   }
-  const sr: StageRun = { run, index: stage.index, st: stageState(config, run.args.stage()), lane };
+  const sr: StageRun = { run, index: stage.index, instructions: p.instructions, st: stageState(config, run.args.stage()), lane };
   sr.st.image = image;
   const triggers = sr.st.config.OnBuild ?? [];
   if (triggers.length > 0) {
