@@ -32,7 +32,7 @@ export interface Built {
   aux: unknown[];
 }
 
-export async function build(dockerfile: string, o: Partial<BuildOptions> & { host?: MemoryHost; files?: Record<string, string>; signal?: AbortSignal } = {}): Promise<Built> {
+export async function build(dockerfile: string, o: Partial<BuildOptions> & { host?: MemoryHost; files?: Record<string, string>; signal?: AbortSignal; onStream?: (text: string) => void } = {}): Promise<Built> {
   const host = o.host ?? busyboxHost();
   const dir = await mkdtemp(join(tmpdir(), 'berth-builder-test-'));
   const text: string[] = [];
@@ -43,7 +43,7 @@ export async function build(dockerfile: string, o: Partial<BuildOptions> & { hos
       await writeFile(join(dir, p), c);
     }
     const ctx = { root: new FsView(dir), dockerfile: { name: 'Dockerfile', text: dockerfile }, dispose: async () => {} };
-    const out = { stream: (t: string) => text.push(t), aux: (v: unknown) => aux.push(v) };
+    const out = { stream: (t: string) => (text.push(t), o.onStream?.(t)), aux: (v: unknown) => aux.push(v) };
     const r = await runBuild(testFrontend, ctx, { ...defaults, ...o }, host, out, o.signal ?? new AbortController().signal);
     return { imageId: r.imageId, text: text.join(''), aux };
   } catch (error) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CommandFailedError } from './run-step.ts';
+import { CommandFailedError, HOLD_MS } from './run-step.ts';
 import { build, busyboxHost, masked } from './build.test-helpers.ts';
 
 test('a build prints the classic builder transcript and tags the image', async () => {
@@ -90,4 +90,30 @@ test('an ARG used before it is declared: a warning names both lines (RUN and exp
   assert.match(b.text, /\[Warning\] Dockerfile:2: variable V is used before ARG V \(line 4\) declares it: it expands to an empty string\n/);
   assert.match(b.text, /\[Warning\] Dockerfile:3: variable V is used before ARG V \(line 4\) declares it/);
   assert.doesNotMatch(b.text, /variable HOME/, 'no ARG declares HOME: it is the shell business');
+});
+
+test('RUN output: after " ---> Running in"; live while it runs; held at most HOLD_MS from a host that does not say the id early', async () => {
+  const host = busyboxHost();
+  let streamed = '';
+  let duringRun = '';
+  host.onRun = async (_call, _signal, output) => {
+    output(Buffer.from('first\n'));
+    await new Promise((r) => setTimeout(r, 20));
+    duringRun = streamed;
+    return { output: 'last\n' };
+  };
+  const b = await build('FROM busybox\nRUN x\n', { host, onStream: (t) => (streamed += t) });
+  assert.match(masked(b.text), / ---> Running in ID\nfirst\nlast\n/);
+  assert.match(duringRun, /first\n$/, 'shown while the RUN still runs');
+  host.announcesCreation = false;
+  host.onRun = async (_call, _signal, output) => {
+    output(Buffer.from('early\n'));
+    await new Promise((r) => setTimeout(r, HOLD_MS + 200));
+    return { output: 'late\n' };
+  };
+  const slow = await build('FROM busybox\nRUN y\n', { host });
+  assert.match(masked(slow.text), /Step 2\/2 : RUN y\nearly\nlate\nRemoving intermediate container ID\n/, 'no id line once the output went out without it');
+  host.onRun = async (_call, _signal, output) => ({ output: (output(Buffer.from('a\n')), 'b\n') });
+  const quick = await build('FROM busybox\nRUN z\n', { host });
+  assert.match(masked(quick.text), / ---> Running in ID\na\nb\n/);
 });

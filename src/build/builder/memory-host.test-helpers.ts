@@ -58,7 +58,8 @@ export class MemoryHost implements BuildHost {
   readonly tags = new Map<string, string>();
   /** Every host call, in order ("run", "commitConfig"...): what the builder asked for. */
   readonly calls: string[] = [];
-  onRun: (call: RunCall, signal: AbortSignal) => RunResult | Promise<RunResult> = () => ({});
+  /** What a RUN does; `output` writes to its output while it runs. */
+  onRun: (call: RunCall, signal: AbortSignal, output: (chunk: Buffer) => void) => RunResult | Promise<RunResult> = () => ({});
 
   /** An image named `ref` with these files (directories implied). */
   addImage(ref: string, config: ContainerConfig, files: Record<string, string> = {}): string {
@@ -100,15 +101,19 @@ export class MemoryHost implements BuildHost {
     return { id: this.#store(parent, config, this.#files(parent), createdBy) };
   }
 
-  async runContainer(image: string, config: ContainerConfig, hostConfig: HostConfig, output: (chunk: Buffer) => void, signal: AbortSignal): Promise<{ containerId: string; exitCode: number }> {
+  /** Whether runContainer calls the `created` hook (run-step.ts's RunWithHook). */
+  announcesCreation = true;
+
+  async runContainer(image: string, config: ContainerConfig, hostConfig: HostConfig, output: (chunk: Buffer) => void, signal: AbortSignal, hooks?: { created?: (id: string) => void }): Promise<{ containerId: string; exitCode: number }> {
     signal.throwIfAborted();
     const containerId = hex();
+    if (this.announcesCreation) hooks?.created?.(containerId);
     this.calls.push(`run ${config.Cmd?.join(' ')}`);
     const files = this.#files(image);
     this.containers.set(containerId, { image, files });
     const call = { image, config: structuredClone(config), hostConfig, containerId };
     this.runs.push(call);
-    const r = await this.onRun(call, signal);
+    const r = await this.onRun(call, signal, output);
     if (r.output) output(Buffer.from(r.output));
     for (const [p, c] of Object.entries(r.files ?? {})) setFile(files, p, file(c));
     return { containerId, exitCode: signal.aborted ? 137 : r.exitCode ?? 0 };

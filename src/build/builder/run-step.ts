@@ -64,28 +64,43 @@ export async function runStep(sr: StageRun, inst: Extract<Instruction, { kind: '
   });
 }
 
+/** How long a RUN's output waits for its container's id (see RunWithHook) before it is shown
+ * without the " ---> Running in" line: live output matters more than that line. */
+export const HOLD_MS = 1000;
+
 async function runContainer(sr: StageRun, config: ContainerConfig, hostConfig: HostConfig, created: (id: string) => void): Promise<{ containerId: string; exitCode: number }> {
   const { run, lane } = sr;
   const decoder = new StringDecoder('utf8');
   let held: string[] | undefined = [];
-  const announce = (id: string) => {
-    if (held === undefined) return;
-    created(id);
-    lane.stream(` ---> Running in ${shortId(id)}\n`);
-    for (const t of held) lane.stream(t);
+  let known: string | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const release = () => {
+    for (const t of held ?? []) lane.stream(t);
     held = undefined;
+  };
+  const announce = (id: string) => {
+    if (known !== undefined) return;
+    known = id;
+    created(id);
+    if (held !== undefined) lane.stream(` ---> Running in ${shortId(id)}\n`);
+    release();
   };
   const output = (chunk: Buffer) => {
     const text = decoder.write(chunk);
     if (text === '') return;
-    if (held) held.push(text);
-    else lane.stream(text);
+    if (held === undefined) return lane.stream(text);
+    held.push(text);
+    timer ??= setTimeout(release, HOLD_MS);
   };
-  const result = await (run.host.runContainer as RunWithHook).call(run.host, imageOf(sr), config, hostConfig, output, run.signal, { created: announce });
-  announce(result.containerId);
-  const rest = decoder.end();
-  if (rest) lane.stream(rest);
-  return result;
+  try {
+    const result = await (run.host.runContainer as RunWithHook).call(run.host, imageOf(sr), config, hostConfig, output, run.signal, { created: announce });
+    announce(result.containerId);
+    const rest = decoder.end();
+    if (rest) lane.stream(rest);
+    return result;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function imageOf(sr: StageRun): string {
