@@ -40,6 +40,8 @@ export type Instruction =
       from?: string;
       chown?: string;
       chmod?: string;
+      /** `--link` (accepted; the classic builder's copy gives the same files). */
+      link?: boolean;
       heredocs: Heredoc[];
     }
   | { kind: 'HEALTHCHECK'; at: At; none: true }
@@ -72,6 +74,10 @@ export interface ParsedDockerfile {
   /** ARGs before the first FROM (usable in FROM lines, and in stages that redeclare them). */
   metaArgs: { at: At; name: string; default?: string }[];
   stages: Stage[];
+  /** Parser warnings, as dockerd 20.10 sends them before "Step 1/n" (on the stream, in red):
+   * "[WARNING]: " + message for each, then, if any, "[WARNING]: Empty continuation lines will
+   * become errors in a future release." Today only empty lines inside a continuation. */
+  warnings?: { line: number; message: string }[];
 }
 
 /** A Dockerfile error: the builder reports it as `<dockerfile name>:<line>: <message>`. */
