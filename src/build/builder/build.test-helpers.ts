@@ -1,12 +1,12 @@
-// Runs the builder in unit tests: a context directory with the given files, the test frontend,
-// an in-memory host (memory-host.test-helpers.ts says why these doubles exist).
+// Runs the builder in unit tests: a context directory with the given files, the real parser
+// and context functions, an in-memory host (memory-host.test-helpers.ts says why).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { FsView } from '../../image/copy/fs-view.ts';
 import type { BuildOptions } from '../options.ts';
 import { runBuild } from './build.ts';
-import { testFrontend } from './frontend.test-helpers.ts';
+import { frontend } from './frontend.ts';
 import { MemoryHost } from './memory-host.test-helpers.ts';
 
 export const BUSYBOX_FILES = {
@@ -44,7 +44,7 @@ export async function build(dockerfile: string, o: Partial<BuildOptions> & { hos
     }
     const ctx = { root: new FsView(dir), dockerfile: { name: 'Dockerfile', text: dockerfile }, dispose: async () => {} };
     const out = { stream: (t: string) => (text.push(t), o.onStream?.(t)), aux: (v: unknown) => aux.push(v) };
-    const r = await runBuild(testFrontend, ctx, { ...defaults, ...o }, host, out, o.signal ?? new AbortController().signal);
+    const r = await runBuild(frontend, ctx, { ...defaults, ...o }, host, out, o.signal ?? new AbortController().signal);
     return { imageId: r.imageId, text: text.join(''), aux };
   } catch (error) {
     return { error, text: text.join(''), aux };

@@ -41,7 +41,11 @@ export async function withSources<T>(sr: StageRun, inst: CopyInstruction, patter
     if (inst.kind === 'COPY') throw invalidParameter("source can't be a URL for COPY");
     if (patterns.length > 1) throw invalidParameter('ADD takes one URL source at a time in berth');
     const got = await run.fe.fetchUrl(urls[0]!, { scratchDir: await run.scratchDir(), signal: run.signal });
-    return fn({ view: got.root, entries: [got.entry], checksum: got.checksum, fromImage: false, local: false });
+    try {
+      return await fn({ view: got.root, entries: [got.entry], checksum: got.checksum, fromImage: false, local: false });
+    } finally {
+      await got.dispose();
+    }
   }
   if (inst.from === undefined) return fn({ view: run.ctx.root, entries: await match(sr, inst, run.ctx.root, patterns), fromImage: false, local: true });
   const image = await fromImage(sr, inst.from);
@@ -63,7 +67,7 @@ async function fromImage(sr: StageRun, ref: string): Promise<string | undefined>
 /** dockerd prefixes the matcher's errors with "COPY failed: " (the kind is kept). */
 async function match(sr: StageRun, inst: CopyInstruction, view: FsView, patterns: string[]): Promise<SourceEntry[]> {
   try {
-    return await sr.run.fe.matchSources(view, patterns, { allowWildcards: true });
+    return await sr.run.fe.matchSources(view, patterns, { allowWildcards: true, fromImage: inst.from !== undefined });
   } catch (err) {
     if (!(err instanceof Error)) throw err;
     const msg = `${inst.kind} failed: ${err.message}`;

@@ -3,12 +3,11 @@
 // cache sees content), packed by the context's copyTar and unpacked by the host as a new layer.
 // Destination rules are dockerd's: relative to WORKDIR; several sources need a dest ending in
 // "/"; a dest that is a directory in the image receives the source inside it.
-import { lstat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { invalidParameter } from '../../api/types/errors.ts';
 import { FsView } from '../../image/copy/fs-view.ts';
-import { orIfMissing } from '../../lib/log-failure.ts';
 import { resolveUser } from '../../runtime/spec/user.ts';
+import type { DestInImage } from '../context/types.ts';
 import type { Instruction } from '../dockerfile/types.ts';
 import type { Expander, StageRun } from './build-run.ts';
 import { cachedStep } from './cache.ts';
@@ -31,8 +30,9 @@ export async function copyStep(sr: StageRun, inst: CopyInstruction, x: Expander)
     const keepOwners = src.fromImage && chown === undefined;
     const config = structuredClone(sr.st.config);
     await cachedStep(sr, createdBy, async () => {
-      const destIsDir = dest.endsWith('/') || dest === '.' || dest.endsWith('/.') || src.entries.length > 1 || src.entries[0]!.isDir || (await isDirInImage(sr, destAbs));
-      const tar = sr.run.fe.copyTar(src.view, src.entries, { dest: destAbs, destIsDir, owner, mode, extractArchives: inst.kind === 'ADD' && src.local, keepOwners });
+      const inImage = await destInImage(sr, destAbs);
+      const destIsDir = dest.endsWith('/') || dest === '.' || dest.endsWith('/.') || inImage.dest === 'dir';
+      const tar = sr.run.fe.copyTar(src.view, src.entries, { dest: destAbs, destIsDir, inImage, owner, mode, extractArchives: inst.kind === 'ADD' && src.local, keepOwners });
       return sr.run.host.addFiles(sr.st.image, tar, config, createdBy);
     }, JSON.stringify({ mode, keepOwners, owner }));
   });
@@ -57,14 +57,12 @@ export function absoluteDest(workdir: string | undefined, dest: string): string 
   return posix.join('/', workdir ?? '', dest) + (dest.endsWith('/') ? '/' : '');
 }
 
-async function isDirInImage(sr: StageRun, path: string): Promise<boolean> {
+/** What the parent image has at dest (nothing for scratch): decides file-into-directory and
+ * which directories the tar must make. */
+function destInImage(sr: StageRun, path: string): Promise<DestInImage> {
   const image = sr.st.image;
-  if (image === undefined) return false;
-  return sr.run.host.withImageTree(image, async (root) => {
-    const view = new FsView(root);
-    const st = await lstat(view.hostOf(await view.resolve(path, true))).catch(orIfMissing(null));
-    return st?.isDirectory() ?? false;
-  });
+  if (image === undefined) return Promise.resolve({ dest: 'none', deepestDir: '/' });
+  return sr.run.host.withImageTree(image, (root) => sr.run.fe.destInImage(new FsView(root), path));
 }
 
 /** --chown: names looked up in the image's own /etc/passwd and /etc/group; a user given alone

@@ -1,26 +1,10 @@
 // The builder: `build` runs one Dockerfile build against a BuildHost (see build.ts for the
 // order of things, stages.ts for concurrency, cache.ts for the cache rule).
-import * as context from '../context/index.ts';
-import * as dockerfile from '../dockerfile/index.ts';
 import type { BuildContext } from '../context/types.ts';
 import type { BuildHost } from '../host.ts';
 import type { BuildOptions, BuildOutput } from '../options.ts';
 import { runBuild } from './build.ts';
-import type { Frontend } from './frontend.ts';
-
-const frontend: Frontend = {
-  parseDockerfile: dockerfile.parseDockerfile,
-  parseTrigger: dockerfile.parseTrigger,
-  expandWord: dockerfile.expandWord,
-  expandWords: dockerfile.expandWords,
-  expandHeredoc: dockerfile.expandHeredoc,
-  neededStages: dockerfile.neededStages,
-  matchSources: context.matchSources,
-  sourcesChecksum: context.sourcesChecksum,
-  copyTar: context.copyTar,
-  fetchUrl: context.fetchUrl,
-  inlineSource: context.inlineSource,
-};
+import { frontend } from './frontend.ts';
 
 /** Throws DockerfileError (with the line; CommandFailedError carries the RUN's exit `code`),
  * BerthError, or BuildCancelledError when `signal` aborts. */

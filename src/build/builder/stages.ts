@@ -83,8 +83,7 @@ async function fromStep(run: BuildRun, p: PlannedStage, lane: Lane): Promise<Sta
     delete sr.st.config.OnBuild;
     lane.stream(`# Executing ${triggers.length} build trigger${triggers.length > 1 ? 's' : ''}\n`);
     for (const t of triggers) {
-      const inst = run.fe.parseTrigger(t, run.escape);
-      await dispatch(sr, { ...inst, at: { line: at.line, text: inst.at.text } } as Instruction);
+      await dispatch(sr, run.fe.parseTrigger(t, run.escape, at.line));
     }
   }
   return sr;
