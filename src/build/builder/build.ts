@@ -16,13 +16,14 @@ import { BuildArgs } from './build-args.ts';
 import { expander, type BuildRun } from './build-run.ts';
 import { LITERAL } from './dispatch.ts';
 import type { Frontend } from './frontend.ts';
-import { OrderedOutput, quietOutput, type Lane } from './output.ts';
+import { OrderedOutput, type Lane } from './output.ts';
 import { runStages, type PlannedStage, type StageResults } from './stages.ts';
 import { shortId } from './state.ts';
 
 export async function runBuild(fe: Frontend, ctx: BuildContext, opts: BuildOptions, host: BuildHost, out: BuildOutput, signal: AbortSignal): Promise<{ imageId: string }> {
   const parsed = fe.parseDockerfile(ctx.dockerfile.text);
-  const text = opts.quiet ? quietOutput(out) : out;
+  // q=1 is the router's: it holds this output back and shows it only if the build fails.
+  const text = out;
   const abort = new AbortController();
   const results: StageResults = new Map();
   let scratch: Promise<string> | undefined;
@@ -42,7 +43,6 @@ export async function runBuild(fe: Frontend, ctx: BuildContext, opts: BuildOptio
     text.stream(`Successfully built ${shortId(image)}\n`);
     if (opts.tags.length > 0) host.tag(image, opts.tags);
     for (const t of opts.tags) text.stream(`Successfully tagged ${t}\n`);
-    if (opts.quiet) out.stream(`${image}\n`);
     return { imageId: image };
   } finally {
     if (scratch) await rm(await scratch, { recursive: true, force: true });

@@ -65,8 +65,3 @@ export class OrderedOutput {
     else this.#out.aux(item.aux);
   }
 }
-
-/** `q=1`: only aux (the image id) and, at the end, the id as text; warnings and steps dropped. */
-export function quietOutput(out: BuildOutput): BuildOutput {
-  return { stream: () => {}, aux: (v) => out.aux(v) };
-}

@@ -14,12 +14,12 @@ import { BuildCancelledError } from './errors.ts';
 import { resolveCommand } from './metadata.ts';
 import { shortId } from './state.ts';
 
-/** A RUN that exited non-zero: `code` is its exit code (dockerd's errorDetail.code). */
+/** A RUN that exited non-zero: `exitCode` is dockerd's errorDetail.code (the router reads it). */
 export class CommandFailedError extends DockerfileError {
-  readonly code: number;
+  readonly exitCode: number;
   constructor(cmd: readonly string[], code: number, line: number) {
     super(`The command '${cmd.join(' ')}' returned a non-zero code: ${code}`, line);
-    this.code = code;
+    this.exitCode = code;
   }
 }
 
