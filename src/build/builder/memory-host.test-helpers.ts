@@ -4,7 +4,7 @@
 // the daemon) is tested by its own tests and, with this builder, end to end by the e2e tests
 // (src/api/build-*.test.ts) with the docker CLI against a real berthd.
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { lchown, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -150,6 +150,8 @@ export class MemoryHost implements BuildHost {
           if (n.type === 'symlink') await symlink(n.content, host);
           else await writeFile(host, n.content, { mode: n.mode });
         }
+        // Owners matter to COPY --from (kept); only root can set them, and only they need it.
+        if (n.uid !== 0 || n.gid !== 0) await lchown(host, n.uid, n.gid);
       }
       return await fn(root);
     } finally {
