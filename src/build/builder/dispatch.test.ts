@@ -12,12 +12,12 @@ function history(host: MemoryHost, id: string): string[] {
 
 test('config-only instructions: the config and the history texts dockerd writes', async () => {
   const host = busyboxHost();
-  const df = ['FROM busybox', 'LABEL l1=v1', 'HEALTHCHECK --retries=3 CMD echo ok', 'VOLUME /data /x', 'EXPOSE 80 443/udp', 'USER nobody', 'STOPSIGNAL SIGTERM', 'SHELL ["/bin/sh", "-c"]', 'ONBUILD RUN echo trig', 'CMD echo hi', 'ENTRYPOINT ["/bin/sh"]', 'MAINTAINER me'].join('\n');
+  const df = ['FROM busybox', 'LABEL l1=v1', 'HEALTHCHECK --interval=5s --retries=3 CMD echo ok', 'VOLUME /data /x', 'EXPOSE 80 443/udp', 'USER nobody', 'STOPSIGNAL SIGTERM', 'SHELL ["/bin/sh", "-c"]', 'ONBUILD RUN echo trig', 'CMD echo hi', 'ENTRYPOINT ["/bin/sh"]', 'MAINTAINER me'].join('\n');
   const b = await build(df, { host });
   assert.equal(b.error, undefined, String(b.error));
   assert.deepEqual(history(host, b.imageId!).reverse(), [
     '/bin/sh -c #(nop)  LABEL l1=v1',
-    `/bin/sh -c #(nop)  HEALTHCHECK &{["CMD-SHELL" "echo ok"] "0s" "0s" "0s" '\\x03'}`,
+    `/bin/sh -c #(nop)  HEALTHCHECK &{["CMD-SHELL" "echo ok"] "5s" "0s" "0s" '\\x03'}`,
     '/bin/sh -c #(nop)  VOLUME [/data /x]',
     '/bin/sh -c #(nop)  EXPOSE 443/udp 80',
     '/bin/sh -c #(nop)  USER nobody',
@@ -31,7 +31,7 @@ test('config-only instructions: the config and the history texts dockerd writes'
   const c = host.images.get(b.imageId!)!.config;
   assert.deepEqual(c.ExposedPorts, { '80/tcp': {}, '443/udp': {} });
   assert.deepEqual(c.Volumes, { '/data': {}, '/x': {} });
-  assert.deepEqual(c.Healthcheck, { Test: ['CMD-SHELL', 'echo ok'], Retries: 3 });
+  assert.deepEqual(c.Healthcheck, { Test: ['CMD-SHELL', 'echo ok'], Interval: 5e9, Retries: 3 });
   assert.deepEqual(c.Cmd, ['/bin/sh', '-c', 'echo hi'], 'a CMD of this stage survives ENTRYPOINT');
   assert.equal(c.User, 'nobody');
 });

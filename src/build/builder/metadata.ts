@@ -6,7 +6,8 @@ import { invalidParameter } from '../../api/types/errors.ts';
 import type { ContainerConfig, HealthConfig } from '../../image/types.ts';
 import type { Command, Instruction } from '../dockerfile/types.ts';
 import type { Expander, StageRun } from './build-run.ts';
-import { goDuration, goList, goQuoteList, goQuoteRune } from './go-format.ts';
+import { formatGoDuration } from '../../lib/go-duration.ts';
+import { goList, goQuoteList, goQuoteRune } from './go-format.ts';
 import { setEnv, shellOf } from './state.ts';
 
 /** Everything but RUN, COPY and ADD (WORKDIR shares its shape with USER; workdir-step.ts). */
@@ -87,7 +88,7 @@ function healthcheck(sr: StageRun, inst: Extract<Instruction, { kind: 'HEALTHCHE
   // Zero means "inherit the default": omitted, as dockerd's JSON (omitempty) leaves it out.
   for (const k of ['Interval', 'Timeout', 'StartPeriod', 'StartInterval', 'Retries'] as const) if (!h[k]) delete h[k];
   c.Healthcheck = h;
-  const d = (n: number | undefined) => `"${goDuration(n ?? 0)}"`;
+  const d = (n: number | undefined) => `"${formatGoDuration(n ?? 0)}"`;
   return `HEALTHCHECK &{${goQuoteList(h.Test!)} ${d(h.Interval)} ${d(h.Timeout)} ${d(h.StartPeriod)} ${goQuoteRune(h.Retries ?? 0)}}`;
 }
 
