@@ -10,6 +10,7 @@ import type { BuildOptions } from '../options.ts';
 import type { BuildArgs } from './build-args.ts';
 import type { Escape, Frontend } from './frontend.ts';
 import type { Lane } from './output.ts';
+import type { Slots } from './slots.ts';
 import { expansionEnv, type StageState } from './state.ts';
 
 export interface BuildRun {
@@ -26,6 +27,8 @@ export interface BuildRun {
   stageImage(ref: string, before: number, byIndex: boolean): Promise<string | undefined> | undefined;
   /** A directory for downloads (ADD <url>) and heredoc files, removed after the build. */
   scratchDir(): Promise<string>;
+  /** RUN containers of concurrent stages take a slot each (slots.ts). */
+  runSlots: Slots;
 }
 
 export interface StageRun {

@@ -5,7 +5,7 @@
 // the target; BuildKit skips; berth skips). The --label options become LABEL steps at the end
 // of the last stage, as dockerd adds them.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { invalidParameter } from '../../api/types/errors.ts';
 import type { BuildContext } from '../context/types.ts';
@@ -18,6 +18,7 @@ import { LITERAL } from './dispatch.ts';
 import type { Frontend } from './frontend.ts';
 import { OrderedOutput, type Lane } from './output.ts';
 import { runStages, type PlannedStage, type StageResults } from './stages.ts';
+import { Slots } from './slots.ts';
 import { shortId } from './state.ts';
 
 export async function runBuild(fe: Frontend, ctx: BuildContext, opts: BuildOptions, host: BuildHost, out: BuildOutput, signal: AbortSignal): Promise<{ imageId: string }> {
@@ -32,6 +33,7 @@ export async function runBuild(fe: Frontend, ctx: BuildContext, opts: BuildOptio
     signal: AbortSignal.any([signal, abort.signal]),
     stageImage: (ref, before, byIndex) => stageImage(parsed, results, ref, before, byIndex),
     scratchDir: () => (scratch ??= mkdtemp(join(tmpdir(), 'berth-build-'))),
+    runSlots: new Slots(Math.max(2, availableParallelism())),
   };
   try {
     printParserWarnings(parsed, text);

@@ -46,7 +46,7 @@ export async function runStep(sr: StageRun, inst: Extract<Instruction, { kind: '
     let created: string | undefined;
     let ran: { containerId: string; exitCode: number };
     try {
-      ran = await runContainer(sr, config, runHostConfig(run.opts, inst.network), (id) => (created = id));
+      ran = await run.runSlots.with(() => runContainer(sr, config, runHostConfig(run.opts, inst.network), (id) => (created = id)));
     } catch (err) {
       if (created !== undefined) await removeAfterFailure(sr, created);
       throw err;
