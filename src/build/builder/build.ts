@@ -37,6 +37,10 @@ export async function runBuild(fe: Frontend, ctx: BuildContext, opts: BuildOptio
   };
   try {
     printParserWarnings(parsed, text);
+    // dockerd rebuilds steps from a cache-from image's layers and history; BuildHost has no way
+    // to make an image from another's layers yet, so berth says it does not, rather than
+    // seeming to: its own build cache still serves rebuilds on this daemon.
+    if (opts.cacheFrom.length > 0) text.stream(`[Warning] --cache-from ${opts.cacheFrom.join(', ')} is not used: berth's builder has only its local build cache\n`);
     if (parsed.directives.syntax !== undefined) text.stream(`[Warning] # syntax=${parsed.directives.syntax} is ignored: berth builds with its own Dockerfile frontend\n`);
     const image = await buildStages(run, parsed, text, results, abort);
     const unused = run.args.unconsumed();
