@@ -18,7 +18,8 @@ test('a build prints the classic builder transcript and tags the image', async (
   assert.equal(img.createdBy, '/bin/sh -c echo $A');
   assert.deepEqual(img.config.Env, ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'A=b']);
   assert.deepEqual(host.runs[0]!.config.Cmd, ['/bin/sh', '-c', 'echo $A']);
-  assert.equal(host.runs[0]!.config.Entrypoint, null);
+  assert.deepEqual(host.runs[0]!.config.Entrypoint, []);
+  assert.deepEqual(host.runs[0]!.config.Healthcheck, { Test: ['NONE'] });
   assert.equal(host.containers.size, 0, 'the RUN container is removed');
 });
 

@@ -6,7 +6,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { HostConfig } from '../../api/types/engine-api.ts';
 import type { ContainerConfig } from '../../image/types.ts';
 import { DockerfileError, type Instruction } from '../dockerfile/types.ts';
-import type { BuildHost } from '../host.ts';
+import type { BuildHost, StepImage } from '../host.ts';
 import type { BuildOptions } from '../options.ts';
 import type { StageRun } from './build-run.ts';
 import { cachedStep } from './cache.ts';
@@ -41,8 +41,9 @@ export async function runStep(sr: StageRun, inst: Extract<Instruction, { kind: '
   const saved = argEnv.length > 0 ? [...st.args.historyPrefix(argEnv), ...cmd] : cmd;
   const createdBy = saved.join(' ');
   await cachedStep(sr, createdBy, async () => {
-    // Entrypoint cleared and no healthcheck: the container runs the command and nothing else.
-    const config: ContainerConfig = { ...structuredClone(st.config), Cmd: cmd, Env: [...(st.config.Env ?? []), ...argEnv], Entrypoint: null, Healthcheck: undefined };
+    // The command and nothing else: an empty Entrypoint (null would take the image's) and no
+    // health probes (NONE, as dockerd's withoutHealthcheck; absent would inherit them).
+    const config: ContainerConfig = { ...structuredClone(st.config), Cmd: cmd, Env: [...(st.config.Env ?? []), ...argEnv], Entrypoint: [], Healthcheck: { Test: ['NONE'] } };
     let created: string | undefined;
     let ran: { containerId: string; exitCode: number };
     try {
@@ -58,7 +59,13 @@ export async function runStep(sr: StageRun, inst: Extract<Instruction, { kind: '
       if (run.signal.aborted) throw new BuildCancelledError();
       throw new CommandFailedError(cmd, ran.exitCode, inst.at.line);
     }
-    const image = await run.host.commitContainer(ran.containerId, st.config, createdBy);
+    let image: StepImage;
+    try {
+      image = await run.host.commitContainer(ran.containerId, st.config, createdBy);
+    } catch (err) {
+      if (remove) await removeAfterFailure(sr, ran.containerId);
+      throw err;
+    }
     if (remove) await removeContainer(sr, ran.containerId);
     return image;
   });
