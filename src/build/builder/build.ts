@@ -1,9 +1,15 @@
 // One build, start to end, as dockerd 20.10's classic builder prints it: meta ARG steps, then
 // the needed stages (concurrently, output in order), the unused build-args warning, the image
-// id (aux), "Successfully built", the tags. Steps are numbered across the needed stages only:
-// stages the target does not need are neither run nor counted (dockerd runs every stage up to
-// the target; BuildKit skips; berth skips). The --label options become LABEL steps at the end
-// of the last stage, as dockerd adds them.
+// id (aux, one per stage as dockerd), "Successfully built", the tags.
+// Where berth differs from dockerd on purpose:
+//  - stages the target does not need are neither run nor counted in "Step i/n" (dockerd runs
+//    every stage up to the target; BuildKit skips them; berth skips them);
+//  - config-only steps make no container, so they print no " ---> Running in" / "Removing
+//    intermediate container" lines (dockerd creates and removes one for each);
+//  - a failed RUN's container is removed with rm as with forcerm (the issue asks for none left);
+//  - warnings name the Dockerfile line of a variable nothing defines, or an ARG used before it
+//    is declared (docker expands both to nothing, silently).
+// The --label options become LABEL steps at the end of the last stage, as dockerd adds them.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
