@@ -61,3 +61,14 @@ test('a step whose cached image is gone is made again', async () => {
   assert.equal(host.runs.length, 2);
   assert.notEqual(b.imageId, a.imageId);
 });
+
+test('a cached COPY --chown or WORKDIR looks at no image tree', async () => {
+  const host = busyboxHost();
+  const df = 'FROM busybox\nWORKDIR /w\nCOPY --chown=nobody:nogroup a.txt /w/\n';
+  const files = { 'a.txt': 'A' };
+  await build(df, { host, files });
+  assert.equal(host.calls.filter((c) => c.startsWith('withImageTree')).length, 2, 'one look each the first time');
+  const calls = host.calls.length;
+  await build(df, { host, files });
+  assert.deepEqual(host.calls.slice(calls), ['baseImage busybox']);
+});

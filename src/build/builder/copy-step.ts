@@ -24,17 +24,17 @@ export async function copyStep(sr: StageRun, inst: CopyInstruction, x: Expander)
   await withSources(sr, inst, patterns, x, async (src) => {
     if (src.entries.length > 1 && !dest.endsWith('/')) throw invalidParameter(`When using ${inst.kind} with more than one source file, the destination must be a directory and end with a /`);
     const sum = await sourceHash(sr, src);
-    const owner = chown === undefined ? undefined : await resolveChown(sr, chown);
     const createdBy = nopCommentString(sr.st.config, `${inst.kind} ${chown === undefined ? '' : `--chown=${chown}`}${sum} in ${dest} `);
     const destAbs = absoluteDest(sr.st.config.WorkingDir, dest);
     const keepOwners = src.fromImage && chown === undefined;
     const config = structuredClone(sr.st.config);
+    // The parent is looked at only on a miss: a cached rebuild mounts nothing for it.
     await cachedStep(sr, createdBy, async () => {
-      const inImage = await destInImage(sr, destAbs);
+      const { inImage, owner } = await parentFacts(sr, destAbs, chown);
       const destIsDir = dest.endsWith('/') || dest === '.' || dest.endsWith('/.') || inImage.dest === 'dir';
       const tar = sr.run.fe.copyTar(src.view, src.entries, { dest: destAbs, destIsDir, inImage, owner, mode, extractArchives: inst.kind === 'ADD' && src.local, keepOwners });
       return sr.run.host.addFiles(sr.st.image, tar, config, createdBy);
-    }, JSON.stringify({ mode, keepOwners, owner }));
+    }, JSON.stringify({ mode, keepOwners }));
   });
 }
 
@@ -57,27 +57,36 @@ export function absoluteDest(workdir: string | undefined, dest: string): string 
   return posix.join('/', workdir ?? '', dest) + (dest.endsWith('/') ? '/' : '');
 }
 
-/** What the parent image has at dest (nothing for scratch): decides file-into-directory and
- * which directories the tar must make. */
-function destInImage(sr: StageRun, path: string): Promise<DestInImage> {
+/** What the parent image has at dest (decides file-into-directory and which directories the
+ * tar makes), and --chown's numbers from its /etc/passwd and /etc/group: one look at its tree. */
+async function parentFacts(sr: StageRun, dest: string, chown: string | undefined): Promise<{ inImage: DestInImage; owner?: { uid: number; gid: number } }> {
+  const numeric = chown === undefined ? undefined : numericChown(chown);
   const image = sr.st.image;
-  if (image === undefined) return Promise.resolve({ dest: 'none', deepestDir: '/' });
-  return sr.run.host.withImageTree(image, (root) => sr.run.fe.destInImage(new FsView(root), path));
+  if (image === undefined && (chown === undefined || numeric)) return { inImage: { dest: 'none', deepestDir: '/' }, owner: numeric };
+  return sr.run.host.withImageTree(image, async (root) => ({
+    inImage: image === undefined ? { dest: 'none', deepestDir: '/' } : await sr.run.fe.destInImage(new FsView(root), dest),
+    owner: chown === undefined ? undefined : numeric ?? chownIn(root, chown),
+  }));
 }
 
-/** --chown: names looked up in the image's own /etc/passwd and /etc/group; a user given alone
- * is also the group's name (moby's parseChownFlag), numbers need no lookup. */
-async function resolveChown(sr: StageRun, chown: string): Promise<{ uid: number; gid: number }> {
+/** --chown: a user given alone is also the group's name (moby's parseChownFlag); numbers need
+ * no lookup, names are looked up in the image's own /etc/passwd and /etc/group. */
+function chownSpec(chown: string): [string, string] {
   const parts = chown.split(':');
   if (parts.length > 2) throw invalidParameter(`invalid chown string format: ${chown}`);
-  const spec = `${parts[0]}:${parts[1] ?? parts[0]}`;
-  if (/^\d+:\d+$/.test(spec)) return { uid: Number(parts[0]), gid: Number(parts[1] ?? parts[0]) };
-  return sr.run.host.withImageTree(sr.st.image, async (root) => {
-    try {
-      const u = resolveUser(root, spec);
-      return { uid: u.uid, gid: u.gid };
-    } catch (err) {
-      throw invalidParameter(`unable to convert uid/gid chown string to host mapping: ${(err as Error).message}`);
-    }
-  });
+  return [parts[0]!, parts[1] ?? parts[0]!];
+}
+
+function numericChown(chown: string): { uid: number; gid: number } | undefined {
+  const [u, g] = chownSpec(chown);
+  return /^\d+$/.test(u) && /^\d+$/.test(g) ? { uid: Number(u), gid: Number(g) } : undefined;
+}
+
+function chownIn(root: string, chown: string): { uid: number; gid: number } {
+  try {
+    const u = resolveUser(root, chownSpec(chown).join(':'));
+    return { uid: u.uid, gid: u.gid };
+  } catch (err) {
+    throw invalidParameter(`unable to convert uid/gid chown string to host mapping: ${(err as Error).message}`);
+  }
 }

@@ -140,6 +140,7 @@ export class MemoryHost implements BuildHost {
 
   /** The image's files written to a temporary directory for the duration of fn. */
   async withImageTree<T>(image: string | undefined, fn: (root: string) => Promise<T>): Promise<T> {
+    this.calls.push(`withImageTree ${image ?? 'scratch'}`);
     const root = await mkdtemp(join(tmpdir(), 'berth-memhost-'));
     try {
       for (const [p, n] of [...this.#files(image)].sort(([a], [b]) => a.length - b.length)) {
