@@ -10,6 +10,7 @@ import type { BuildOptions } from '../options.ts';
 import type { BuildArgs } from './build-args.ts';
 import type { Escape, Frontend } from './frontend.ts';
 import type { Lane } from './output.ts';
+import type { CacheFrom } from './cache-from.ts';
 import type { Slots } from './slots.ts';
 import { expansionEnv, type StageState } from './state.ts';
 
@@ -29,6 +30,8 @@ export interface BuildRun {
   scratchDir(): Promise<string>;
   /** RUN containers of concurrent stages take a slot each (slots.ts). */
   runSlots: Slots;
+  /** --cache-from images that can serve steps, if any. */
+  cacheFrom: CacheFrom | undefined;
 }
 
 export interface StageRun {

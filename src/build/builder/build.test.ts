@@ -112,8 +112,3 @@ test('RUN output: after " ---> Running in"; live while it runs; held at most HOL
   const quick = await build('FROM busybox\nRUN z\n', { host });
   assert.match(masked(quick.text), / ---> Running in ID\na\nb\n/);
 });
-
-test('--cache-from is said to be unused rather than silently ignored', async () => {
-  const b = await build('FROM busybox\n', { cacheFrom: ['img:1'] });
-  assert.match(b.text, /^\[Warning\] --cache-from img:1 is not used: berth's builder has only its local build cache\n/);
-});

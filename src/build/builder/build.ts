@@ -24,6 +24,7 @@ import { LITERAL } from './dispatch.ts';
 import type { Frontend } from './frontend.ts';
 import { OrderedOutput, type Lane } from './output.ts';
 import { runStages, type PlannedStage, type StageResults } from './stages.ts';
+import { CacheFrom } from './cache-from.ts';
 import { Slots } from './slots.ts';
 import { shortId } from './state.ts';
 
@@ -40,13 +41,11 @@ export async function runBuild(fe: Frontend, ctx: BuildContext, opts: BuildOptio
     stageImage: (ref, before, byIndex) => stageImage(parsed, results, ref, before, byIndex),
     scratchDir: () => (scratch ??= mkdtemp(join(tmpdir(), 'berth-build-'))),
     runSlots: new Slots(Math.max(2, availableParallelism())),
+    cacheFrom: undefined,
   };
   try {
     printParserWarnings(parsed, text);
-    // dockerd rebuilds steps from a cache-from image's layers and history; BuildHost has no way
-    // to make an image from another's layers yet, so berth says it does not, rather than
-    // seeming to: its own build cache still serves rebuilds on this daemon.
-    if (opts.cacheFrom.length > 0) text.stream(`[Warning] --cache-from ${opts.cacheFrom.join(', ')} is not used: berth's builder has only its local build cache\n`);
+    run.cacheFrom = CacheFrom.open(host, opts.cacheFrom, (w) => text.stream(w));
     if (parsed.directives.syntax !== undefined) text.stream(`[Warning] # syntax=${parsed.directives.syntax} is ignored: berth builds with its own Dockerfile frontend\n`);
     const image = await buildStages(run, parsed, text, results, abort);
     const unused = run.args.unconsumed();

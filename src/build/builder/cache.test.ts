@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cacheKey } from './cache.ts';
-import { build, busyboxHost } from './build.test-helpers.ts';
+import { BUSYBOX_FILES, build, busyboxHost } from './build.test-helpers.ts';
+import { CacheFromMemoryHost } from './memory-host.test-helpers.ts';
 
 const DF = 'FROM busybox\nARG V=1\nENV E=e\nRUN echo $V\nCOPY a.txt /a.txt\nCMD ["sh"]\n';
 
@@ -71,4 +72,29 @@ test('a cached COPY --chown or WORKDIR looks at no image tree', async () => {
   const calls = host.calls.length;
   await build(df, { host, files });
   assert.deepEqual(host.calls.slice(calls), ['baseImage busybox']);
+});
+
+test('--cache-from: an image built elsewhere serves every step, as its history continues each parent', async () => {
+  const host = new CacheFromMemoryHost();
+  host.addImage('busybox', { Cmd: ['sh'] }, BUSYBOX_FILES);
+  const files = { 'a.txt': 'A' };
+  const first = await build(DF, { host, files, tags: ['app:1'] });
+  host.refs.set('app:1', first.imageId!);
+  // As after a pull: no local cache, none of its intermediate images, only the image itself.
+  host.cache.clear();
+  for (const id of [...host.images.keys()]) if (id !== first.imageId && id !== host.refs.get('busybox')) host.images.delete(id);
+  const b = await build(DF, { host, files, cacheFrom: ['app:1', 'nosuch'] });
+  assert.equal(b.error, undefined, String(b.error));
+  assert.equal(host.runs.length, 1, 'no RUN the second time');
+  assert.equal(b.text.match(/Using cache/g)?.length, 5);
+  assert.match(b.text, /^\[Warning\] --cache-from nosuch: no such image here, not used\n/);
+  assert.equal(b.imageId, first.imageId, 'the last step is the cache-from image itself');
+  assert.equal(host.calls.filter((c) => c.startsWith('restoreCachedImage')).length, 4);
+  const c = await build(DF.replace('COPY a.txt', 'COPY b.txt'), { host, files: { 'b.txt': 'A' }, cacheFrom: ['app:1'] });
+  assert.equal(c.text.match(/Using cache/g)?.length, 3, 'from the changed COPY on, steps are made');
+});
+
+test('--cache-from on a host without its methods says it is unused', async () => {
+  const b = await build('FROM busybox\n', { cacheFrom: ['img:1'] });
+  assert.match(b.text, /^\[Warning\] --cache-from img:1 is not used: berth's builder has only its local build cache\n/);
 });

@@ -3,14 +3,15 @@
 // COPY/ADD's carries the sources' checksum) and the config it commits are the same. The key is
 // a hash of exactly those; the host keeps key → image. As in dockerd, after the first miss in
 // a stage no more lookups are made (every later parent is new anyway), and `noCache` skips
-// lookups but still records, so the next build can use what this one made.
+// lookups but still records, so the next build can use what this one made. A miss may still be
+// served by a --cache-from image (cache-from.ts).
 import { createHash } from 'node:crypto';
 import type { ContainerConfig } from '../../image/types.ts';
 import type { StepImage } from '../host.ts';
 import type { StageRun } from './build-run.ts';
 
 /** JSON with object keys sorted, so equal configs hash equally whatever their key order. */
-function stableJson(v: unknown): string {
+export function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
   if (v !== null && typeof v === 'object') {
     const entries = Object.entries(v).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -32,9 +33,11 @@ export async function cachedStep(sr: StageRun, createdBy: string, make: () => Pr
   const { st, run } = sr;
   const key = cacheKey(st.image, createdBy, st.config, extra);
   if (!run.opts.noCache && !st.cacheBusted) {
-    const hit = run.host.cacheGet(key);
+    const hit = run.host.cacheGet(key) ?? (await run.cacheFrom?.find(st.image, createdBy, st.config));
     if (hit !== undefined) {
       sr.lane.stream(' ---> Using cache\n');
+      // Recorded: a step restored from a cache-from image is then in the local cache too.
+      run.host.cachePut(key, hit, createdBy);
       st.image = hit;
       return;
     }

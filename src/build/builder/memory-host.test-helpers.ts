@@ -11,7 +11,7 @@ import type { Readable } from 'node:stream';
 import { extract } from 'tar-stream';
 import type { HostConfig } from '../../api/types/engine-api.ts';
 import { notFound } from '../../api/types/errors.ts';
-import type { ContainerConfig, ImageConfig } from '../../image/types.ts';
+import type { ContainerConfig, HistoryEntry, ImageConfig } from '../../image/types.ts';
 import type { BaseImage, BuildHost, StepImage } from '../host.ts';
 
 export interface FileNode {
@@ -29,6 +29,8 @@ export interface MemImage {
   config: ContainerConfig;
   files: Files;
   createdBy: string;
+  history: HistoryEntry[];
+  diffIds: string[];
 }
 
 export interface RunCall {
@@ -65,14 +67,24 @@ export class MemoryHost implements BuildHost {
   addImage(ref: string, config: ContainerConfig, files: Record<string, string> = {}): string {
     const fs: Files = new Map();
     for (const [p, c] of Object.entries(files)) setFile(fs, p, file(c, p.startsWith('/bin/') ? 0o755 : 0o644));
-    const id = this.#store(undefined, config, fs, '');
+    const id = this.#store(undefined, config, fs, 'ADD file:busybox in / ', true);
     this.refs.set(ref, id);
     return id;
   }
 
-  #store(parent: string | undefined, config: ContainerConfig, files: Files, createdBy: string): string {
+  /** Each layer's whole tree, by diff id: what a restored cache-from step gets. */
+  readonly layers = new Map<string, Files>();
+
+  #store(parent: string | undefined, config: ContainerConfig, files: Files, createdBy: string, layer: boolean): string {
     const id = `sha256:${hex()}`;
-    this.images.set(id, { id, parent, config: structuredClone(config), files, createdBy });
+    const p = parent === undefined ? undefined : this.images.get(parent);
+    const history = [...(p?.history ?? []), { created: new Date().toISOString(), created_by: createdBy, ...(!layer && { empty_layer: true }) }];
+    const diffIds = [...(p?.diffIds ?? [])];
+    if (layer) {
+      diffIds.push(`sha256:${hex()}`);
+      this.layers.set(diffIds.at(-1)!, files);
+    }
+    this.images.set(id, { id, parent, config: structuredClone(config), files, createdBy, history, diffIds });
     return id;
   }
 
@@ -93,12 +105,12 @@ export class MemoryHost implements BuildHost {
   imageConfig(id: string): ImageConfig {
     const img = this.images.get(id);
     if (!img) throw notFound(`No such image: ${id}`);
-    return { architecture: 'amd64', os: 'linux', config: structuredClone(img.config), rootfs: { type: 'layers', diff_ids: [] } };
+    return { architecture: 'amd64', os: 'linux', config: structuredClone(img.config), rootfs: { type: 'layers', diff_ids: [...img.diffIds] }, history: structuredClone(img.history) };
   }
 
   async commitConfig(parent: string | undefined, config: ContainerConfig, createdBy: string): Promise<StepImage> {
     this.calls.push(`commitConfig ${createdBy}`);
-    return { id: this.#store(parent, config, this.#files(parent), createdBy) };
+    return { id: this.#store(parent, config, this.#files(parent), createdBy, false) };
   }
 
   /** Whether runContainer calls the `created` hook (run-step.ts's RunWithHook). */
@@ -123,7 +135,7 @@ export class MemoryHost implements BuildHost {
     this.calls.push(`commitContainer ${createdBy}`);
     const c = this.containers.get(containerId);
     if (!c) throw notFound(`No such container: ${containerId}`);
-    return { id: this.#store(c.image, config, new Map(c.files), createdBy) };
+    return { id: this.#store(c.image, config, new Map(c.files), createdBy, true) };
   }
 
   async removeContainer(containerId: string): Promise<void> {
@@ -135,7 +147,7 @@ export class MemoryHost implements BuildHost {
     this.calls.push(`addFiles ${createdBy}`);
     const files = this.#files(parent);
     await readTar(tar(), files);
-    return { id: this.#store(parent, config, files, createdBy) };
+    return { id: this.#store(parent, config, files, createdBy, true) };
   }
 
   /** The image's files written to a temporary directory for the duration of fn. */
@@ -171,6 +183,27 @@ export class MemoryHost implements BuildHost {
 
   tag(image: string, refs: readonly string[]): void {
     for (const r of refs) this.tags.set(r, image);
+  }
+}
+
+/** A MemoryHost with the optional cache-from methods (cache-from.ts). */
+export class CacheFromMemoryHost extends MemoryHost {
+  localImage(ref: string): { id: string; config: ImageConfig } | undefined {
+    const id = this.refs.get(ref) ?? (this.images.has(ref) ? ref : undefined);
+    return id === undefined ? undefined : { id, config: this.imageConfig(id) };
+  }
+
+  async restoreCachedImage(parent: string | undefined, source: string, index: number, config: ContainerConfig): Promise<StepImage> {
+    this.calls.push(`restoreCachedImage ${index}`);
+    const src = this.images.get(source)!;
+    const p = parent === undefined ? undefined : this.images.get(parent);
+    const entry = src.history[index]!;
+    const diffIds = [...(p?.diffIds ?? [])];
+    if (!entry.empty_layer) diffIds.push(src.diffIds[diffIds.length]!);
+    const files = diffIds.length === 0 ? new Map() : new Map(this.layers.get(diffIds.at(-1)!));
+    const id = `sha256:${hex()}`;
+    this.images.set(id, { id, parent, config: structuredClone(config), files, createdBy: entry.created_by ?? '', history: [...(p?.history ?? []), entry], diffIds });
+    return { id };
   }
 }
 
