@@ -2,7 +2,7 @@
 // JSON array → exec form; anything else (invalid JSON included) → shell form, run by SHELL.
 import { parseGoDuration } from '../../lib/go-duration.ts';
 import { parseFlags } from './flags.ts';
-import { chompTabs, heredocWord } from './heredoc.ts';
+import { chompTabs, safeHeredocWord } from './heredoc.ts';
 import { atLeastOne, fail, type Request } from './request.ts';
 import type { Command, Instruction } from './types.ts';
 import { jsonArray } from './words.ts';
@@ -14,17 +14,29 @@ export function runInstruction(req: Request): Instruction {
   const network = flags.get('network');
   if (network !== undefined && !NETWORKS.has(network)) fail(req, `unsupported network mode ${JSON.stringify(network)}`);
   if (req.rest === '') atLeastOne(req);
-  const command = commandOf(req) ?? { form: 'shell', script: withHeredocs(req) };
-  return network === undefined ? { kind: 'RUN', at: req.at, command } : { kind: 'RUN', at: req.at, command, network };
+  const run: Extract<Instruction, { kind: 'RUN' }> = { kind: 'RUN', at: req.at, command: commandOf(req) ?? { form: 'shell', script: req.rest } };
+  if (network !== undefined) run.network = network;
+  if (req.heredocs.length > 0) withHeredocs(req, run);
+  return run;
 }
 
-/** `RUN <<EOF` alone: the body is the script; `RUN cmd <<EOF...`: the shell is handed the line
- * and the bodies with their terminators, and runs the heredocs itself. */
-function withHeredocs(req: Request): string {
-  const [first] = req.heredocs;
-  if (!first) return req.rest;
-  if (heredocWord(req.rest)) return first.chomp ? chompTabs(first.content) : first.content;
-  return req.rest + req.heredocs.map((h) => `\n${h.content}${h.name}`).join('');
+/** `RUN <<EOF` alone: the body is the script (or, with a `#!` line, an executable file docker
+ * mounts and runs); `RUN cmd <<EOF...`: the shell gets the line and the bodies with their
+ * terminators, and runs the heredocs itself. */
+function withHeredocs(req: Request, run: Extract<Instruction, { kind: 'RUN' }>): void {
+  const first = req.heredocs[0]!;
+  if (!safeHeredocWord(req.rest)) {
+    run.command = { form: 'shell', script: req.rest + req.heredocs.map((h) => `\n${h.content}${h.name}`).join('') };
+    return;
+  }
+  const content = first.chomp ? chompTabs(first.content) : first.content;
+  if (!content.startsWith('#!')) {
+    run.command = { form: 'shell', script: content };
+    return;
+  }
+  const path = `/dev/pipes/${first.name}`;
+  run.command = { form: 'shell', script: path };
+  run.inlineFile = { path, content, mode: 0o755 };
 }
 
 export function cmdInstruction(req: Request): Instruction {

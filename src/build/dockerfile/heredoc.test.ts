@@ -30,6 +30,16 @@ test('RUN heredocs: alone, the body is the script; with a command, the shell get
   for (const [text, want] of runs) assert.equal(script(text), want, text);
 });
 
+test('RUN <<EOF with a #! line: docker runs the body as an executable file it mounts', () => {
+  const [run] = body('RUN <<-PY\n\t#!/usr/bin/env python3\n\tprint("hi")\n\tPY\n');
+  assert.deepEqual(run, {
+    kind: 'RUN', at: { line: 2, text: 'RUN <<-PY' }, command: { form: 'shell', script: '/dev/pipes/PY' },
+    inlineFile: { path: '/dev/pipes/PY', content: '#!/usr/bin/env python3\nprint("hi")\n', mode: 0o755 },
+  });
+  const [withCommand] = body('RUN python3 <<EOF\n#!/not/a/file\nEOF\n');
+  assert.deepEqual(withCommand, { kind: 'RUN', at: { line: 2, text: 'RUN python3 <<EOF' }, command: { form: 'shell', script: 'python3 <<EOF\n#!/not/a/file\nEOF' } });
+});
+
 test('words that only look like heredocs are not, and the next lines stay instructions', () => {
   for (const first of ['RUN echo \\<<EOF', 'RUN echo "<<EOF"', "RUN echo '<<EOF'", 'RUN echo a<<EOF', 'RUN ["cat", "<<EOF"]', 'CMD <<EOF', 'RUN echo $(cat<<EOF)']) {
     // Read as a heredoc, "RUN next" would be its body; it is an instruction, and so is "EOF".

@@ -2,7 +2,7 @@
 // those — in the shell form only. Which words open one follows docker's rules: the word, read with
 // quotes and escapes kept, must start with `<<` (a file descriptor number may precede it) and
 // name a single word; the body is not expanded when any part of that name was quoted.
-import { lex } from './lexer.ts';
+import { lex } from './expand.ts';
 
 export interface HeredocWord {
   name: string;
@@ -24,6 +24,15 @@ export function heredocWord(word: string): HeredocWord | undefined {
   const raw = lex(rest, NO_ENV, { skipUnset: true, rawQuotes: true }).words;
   const quotes = (s: string) => (s.match(/['"]/g) ?? []).length;
   return { name: plain[0]!, chomp: m[2] === '-', expand: quotes(plain[0]!) === quotes(raw[0] ?? '') };
+}
+
+/** heredocWord for a word of an instruction's arguments: one docker cannot read opens none. */
+export function safeHeredocWord(word: string): HeredocWord | undefined {
+  try {
+    return heredocWord(word);
+  } catch {
+    return undefined; // docker's MustParseHeredoc: an unreadable word is a plain word
+  }
 }
 
 /** Every heredoc a logical line opens, in order. A line the lexer cannot read opens none. */

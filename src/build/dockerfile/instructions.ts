@@ -2,7 +2,7 @@
 // builder substitutes variables when it runs the instruction). Messages follow docker's.
 import { cmdInstruction, healthcheckInstruction, runInstruction, shellInstruction } from './commands.ts';
 import { parseFlags, type FlagSpec } from './flags.ts';
-import { chompTabs, heredocWord } from './heredoc.ts';
+import { chompTabs, safeHeredocWord } from './heredoc.ts';
 import { atLeastOne, fail, type Request } from './request.ts';
 import type { Heredoc, Instruction } from './types.ts';
 import { jsonArray, quotedWords, splitBlanks } from './words.ts';
@@ -99,12 +99,4 @@ function copyInstruction(req: Request): Instruction {
   for (const f of ['from', 'chown', 'chmod'] as const) if (flags.has(f)) out[f] = flags.get(f)!;
   if (flags.get('link') === 'true') out.link = true;
   return out;
-}
-
-function safeHeredocWord(word: string) {
-  try {
-    return heredocWord(word);
-  } catch {
-    return undefined; // an unreadable word is a plain path, as in docker
-  }
 }

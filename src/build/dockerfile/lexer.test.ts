@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { expandHeredoc, expandWord, expandWords } from './lexer.ts';
+import { expandHeredoc, expandWord, expandWords } from './expand.ts';
 
 const env = new Map(Object.entries({
   HOME: '/home', SH: 'bash', EMPTY: '', SPACED: 'abc  def', LEAD: '  ab c', TRAIL: 'ab c   ', PATHV: '/usr/local/bin/app.tar.gz',
@@ -132,6 +132,7 @@ const multi: [string, string][] = [
 test('expandWords splits after substitution, never inside quotes or escapes', () => {
   for (const [word, want] of multi) assert.equal(expandWords(word, env).join('|'), want, word);
   assert.throws(() => expandWords('hello" there', env), /matching double-quote/);
+  assert.deepEqual(expandWords('a` b C:\\x $SPACED', env, '`'), ['a b', 'C:\\x', 'abc', 'def']);
 });
 
 test('expandHeredoc: variables and escapes, quotes kept', () => {

@@ -171,36 +171,3 @@ export class Lexer implements Scan {
     }
   }
 }
-
-const NO_ENV: ReadonlyMap<string, string> = new Map();
-
-/** A word expanded to one string (COPY's paths, ENV's values, WORKDIR...). Throws DockerfileError
- * (no line: the caller knows it) on bad syntax or `${V:?msg}`. */
-export function expandWord(word: string, env: ReadonlyMap<string, string> = NO_ENV, escape: Escape = '\\'): string {
-  return run(word, env, { escape }).text;
-}
-
-/** A word expanded and split into words as docker does for EXPOSE: `$P` with P="80 443" is two
- * words, `"$P"` one. */
-export function expandWords(word: string, env: ReadonlyMap<string, string> = NO_ENV, escape: Escape = '\\'): string[] {
-  return run(word, env, { escape }).words;
-}
-
-/** A heredoc body whose delimiter was not quoted (`COPY <<EOF`): variables and the escape
- * token are processed, quotes are kept as they are. */
-export function expandHeredoc(content: string, env: ReadonlyMap<string, string> = NO_ENV, escape: Escape = '\\'): string {
-  return run(content, env, { escape, skipQuotes: true }).text;
-}
-
-export function lex(word: string, env: ReadonlyMap<string, string>, opts: LexOptions): { text: string; words: string[] } {
-  return run(word, env, opts);
-}
-
-function run(word: string, env: ReadonlyMap<string, string>, opts: LexOptions): { text: string; words: string[] } {
-  try {
-    return new Lexer(word, env, opts).until(undefined);
-  } catch (err) {
-    if (err instanceof DockerfileError) throw new DockerfileError(`failed to process ${JSON.stringify(word)}: ${err.message}`);
-    throw err;
-  }
-}

@@ -1,11 +1,11 @@
-// From the Dockerfile's text to its instructions as docker reads them: dockerfile-ast finds
-// where each instruction starts; the instruction's line is then assembled by docker's rules —
-// continuation lines joined with the escape token and the blanks after it removed (the
-// continuation lines keep their leading blanks), comment lines and empty lines inside a
-// continuation dropped — and the heredoc bodies that follow it read. Where dockerfile-ast's
-// reading differs from docker's (`RUN cat << EOF`, `RUN 3<<EOF`, `RUN echo \<<EOF`, an escaped
-// escape token at a line's end), docker's wins: the next instruction is found again from there.
-import { DockerfileParser } from 'dockerfile-ast';
+// From the Dockerfile's text to its instructions as docker reads them: an instruction starts on
+// the first line that is neither blank nor a comment; continuation lines are joined with the
+// escape token and the blanks after it removed (they keep their leading blanks); comment and
+// empty lines inside a continuation are dropped; the heredoc bodies that follow are read.
+// dockerfile-ast is not used for this: its instruction ranges differ from docker's reading in
+// the cases ast-agreement.test.ts lists (`RUN cat << EOF`, `RUN 3<<EOF`, `RUN echo \<<EOF`, an
+// escaped escape token at a line's end, directives after an unknown one), and docker's joined
+// text (with comments dropped) is what the Step lines and the cache key need.
 import { DockerfileError } from './types.ts';
 import type { Escape } from './lexer.ts';
 import { heredocsOfLine } from './heredoc.ts';
@@ -36,15 +36,11 @@ const isBlank = (l: string) => l.trim() === '';
 const stripEol = (l: string) => l.replace(/\r+$/, '');
 
 export function logicalLines(lines: readonly string[], directiveCount: number, escape: Escape): LogicalLine[] {
-  const starts = new AstStarts(lines, directiveCount, escape);
   const continued = continuation(escape);
   const out: LogicalLine[] = [];
   for (let cursor = directiveCount; ; ) {
     const first = firstInstructionLine(lines, cursor);
     if (first === undefined) return out;
-    // Where dockerfile-ast's next instruction is not docker's, it re-reads from here on, so
-    // that it lines up again for the instructions after; docker's start is the one used.
-    if (starts.from(cursor) !== first) starts.parse(cursor);
     const start = first;
     const read = joinFrom(lines, start, continued);
     if (read === undefined) return out; // only a dangling continuation left
@@ -94,7 +90,7 @@ function readHeredocs(lines: readonly string[], read: { text: string; next: numb
   let i = read.next;
   if (!read.text.includes('<<') || !mayHaveHeredocs(read.text, escape, at)) return { docs: [], end: i };
   const docs: RawHeredoc[] = [];
-  for (const h of heredocsOfLine(read.text)) {
+  for (const h of withLine(() => heredocsOfLine(read.text), at)) {
     let content = '';
     let done = false;
     while (!done && i < lines.length) {
@@ -109,35 +105,19 @@ function readHeredocs(lines: readonly string[], read: { text: string; next: numb
   return { docs, end: i };
 }
 
+function withLine<T>(f: () => T, line: number): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof DockerfileError && err.line === undefined) throw new DockerfileError(err.message, line);
+    throw err;
+  }
+}
+
 /** RUN, COPY and ADD (directly or as an ONBUILD trigger) in the shell form. */
 function mayHaveHeredocs(text: string, escape: Escape, line: number): boolean {
   let { keyword, rest } = splitCommand(text, escape);
   if (keyword.toLowerCase() === 'onbuild') ({ keyword, rest } = splitCommand(rest, escape));
   if (!['run', 'copy', 'add'].includes(keyword.toLowerCase())) return false;
   return jsonArray(rest, line) === undefined;
-}
-
-/** The instruction starts dockerfile-ast finds. Lines before `from` are hidden from it, and its
- * directive reading is pinned to ours (line 0 becomes `# escape=...` or a bare `#`, which ends
- * its directives as docker's rule does). */
-class AstStarts {
-  #starts: number[] = [];
-  readonly #lines: readonly string[];
-  readonly #escape: Escape;
-
-  constructor(lines: readonly string[], directiveCount: number, escape: Escape) {
-    this.#lines = lines;
-    this.#escape = escape;
-    this.parse(directiveCount);
-  }
-
-  from(cursor: number): number | undefined {
-    return this.#starts.find((s) => s >= cursor);
-  }
-
-  parse(from: number): void {
-    const text = this.#lines.map((l, i) => (i < from ? '' : l));
-    if (from > 0 || isComment(text[0] ?? '')) text[0] = this.#escape === '`' ? '# escape=`' : '#';
-    this.#starts = DockerfileParser.parse(text.join('\n')).getInstructions().map((i) => i.getRange().start.line);
-  }
 }

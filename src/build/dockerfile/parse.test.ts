@@ -62,6 +62,8 @@ const table: [string, unknown][] = [
   ['COPY ["with space", "/d st/"]', { kind: 'COPY', sources: ['with space'], dest: '/d st/', heredocs: [] }],
   ['COPY --from=build --chown=app:app --chmod=0755 --link /out /bin/', { kind: 'COPY', sources: ['/out'], dest: '/bin/', heredocs: [], from: 'build', chown: 'app:app', chmod: '0755', link: true }],
   ['COPY --link=false a b', { kind: 'COPY', sources: ['a'], dest: 'b', heredocs: [] }],
+  ['COPY --chown="app user":\'grp\' --chmod=u\=rwx a b', { kind: 'COPY', sources: ['a'], dest: 'b', heredocs: [], chown: 'app user:grp', chmod: 'u=rwx' }],
+  ['COPY -- --odd-name /dst', { kind: 'COPY', sources: ['--odd-name'], dest: '/dst', heredocs: [] }],
   ['COPY --from="0" a b', { kind: 'COPY', sources: ['a'], dest: 'b', heredocs: [], from: '0' }],
   ['ADD --chown=1:2 app.tar.gz /opt/', { kind: 'ADD', sources: ['app.tar.gz'], dest: '/opt/', heredocs: [], chown: '1:2' }],
   ['HEALTHCHECK NONE', { kind: 'HEALTHCHECK', none: true }],
@@ -96,6 +98,10 @@ test('directives: only at the top, each once; syntax is recorded', () => {
   assert.deepEqual(parseDockerfile('\n# escape=`\nFROM a').directives, { escape: '\\' }, 'a blank line ends them');
   assert.deepEqual(parseDockerfile('FROM a\n# escape=`\nRUN x `\n').directives, { escape: '\\' });
   assert.deepEqual(parseDockerfile('\uFEFF# escape=`\r\nFROM a\r\nRUN a `\r\n  b\r\n').stages[0]!.instructions[0]!.at.text, 'RUN a   b');
+});
+
+test('a line holding only the escape token continues into the next (as dockerd 20.10 reads it)', () => {
+  assert.deepEqual(steps(parseDockerfile('FROM a\n\\\nLABEL a=1\nLABEL \\\n\\\n b=2\nLABEL c=1 \\\n# c1\n   # c2\nd=2\n')), ['FROM a', 'LABEL a=1', 'LABEL  b=2', 'LABEL c=1 d=2']);
 });
 
 test('an escaped escape token at the end of a line does not continue it', () => {

@@ -13,7 +13,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
   const lines = text.replace(/^\uFEFF/, '').split('\n');
   const { directives, count } = readDirectives(lines);
   const logical = logicalLines(lines, count, directives.escape);
-  if (logical.length === 0) throw new DockerfileError('file with no instructions', lines.length);
+  if (logical.length === 0) throw new DockerfileError('file with no instructions', Math.max(1, lines.length - (text.endsWith('\n') ? 1 : 0)));
   const parsed: ParsedDockerfile = { directives, metaArgs: [], stages: [] };
   for (const ll of logical) {
     if (ll.emptyContinuation) (parsed.warnings ??= []).push({ line: ll.line, message: `Empty continuation line found in:\n    ${ll.text}` });
@@ -33,10 +33,11 @@ export function parseDockerfile(text: string): ParsedDockerfile {
 }
 
 /** An ONBUILD trigger stored in a base image ("RUN echo hi"), read as docker reads it when a
- * build starts FROM that image. `line` is where the errors and At point (the FROM's line). */
+ * build starts FROM that image. Docker reads triggers with the default escape token (backslash)
+ * whatever the child Dockerfile's directive says: leave `escape` out to do the same. `line` is
+ * where errors and At point (the child's FROM line). */
 export function parseTrigger(text: string, escape: Escape = '\\', line = 1): Instruction {
-  const lines = ['#', ...text.replace(/^\uFEFF/, '').split('\n')]; // line 0 pins the escape token
-  const logical = wrap(() => logicalLines(lines, 1, escape), line);
+  const logical = wrap(() => logicalLines(text.split('\n'), 0, escape), line);
   if (logical.length !== 1) throw new DockerfileError(`ONBUILD trigger ${JSON.stringify(text)} is not one instruction`, line);
   const req = request({ ...logical[0]!, line }, escape);
   if (req.keyword === 'ONBUILD') fail(req, 'Chaining ONBUILD via `ONBUILD ONBUILD` isn\'t allowed');
