@@ -87,7 +87,7 @@ export function expander(sr: StageRun | undefined, run: BuildRun, at: At, lane: 
       return r;
     },
     heredoc: (s) => {
-      const r = run.fe.expandHeredoc(s, vars, run.escape);
+      const r = run.fe.expandHeredoc(s, vars);
       check(s);
       return r;
     },
