@@ -61,16 +61,23 @@ export async function runBuild(fe: Frontend, ctx: BuildContext, opts: BuildOptio
 }
 
 async function buildStages(run: BuildRun, parsed: ParsedDockerfile, out: BuildOutput, results: StageResults, abort: AbortController): Promise<string | undefined> {
+  // Meta ARGs first (their warnings held for their steps): FROM lines expand with them, and
+  // neededStages must see those to tell `FROM $STAGE` from an image.
+  const metaWarnings = parsed.metaArgs.map((m) => {
+    const held: string[] = [];
+    const lane: Lane = { stream: (t) => held.push(t), aux: () => {} };
+    run.args.addMeta(m.name, m.default === undefined ? undefined : expander(undefined, run, m.at, lane, run.args.metaEnv()).word(m.default));
+    return held;
+  });
   const quietLane: Lane = { stream: () => {}, aux: () => {} };
   const needed = neededInOrder(run.fe.neededStages(parsed, run.opts.target, (s) => expander(undefined, run, s.from.at, quietLane, run.args.metaEnv()).word(s.from.image)));
   const labels = labelInstructions(run.opts.labels, needed.at(-1));
   const total = parsed.metaArgs.length + needed.reduce((n, s) => n + 1 + s.instructions.length, 0) + labels.length;
   let n = 1;
-  // Meta ARGs first: FROM lines and neededStages expand with them.
-  for (const m of parsed.metaArgs) {
+  parsed.metaArgs.forEach((m, i) => {
     out.stream(`Step ${n++}/${total} : ${m.at.text}\n`);
-    run.args.addMeta(m.name, m.default === undefined ? undefined : expander(undefined, run, m.at, out as Lane, run.args.metaEnv()).word(m.default));
-  }
+    for (const w of metaWarnings[i]!) out.stream(w);
+  });
   const planned: PlannedStage[] = needed.map((stage, i) => {
     const instructions = i === needed.length - 1 ? [...stage.instructions, ...labels] : stage.instructions;
     const p = { stage, instructions, firstStep: n };

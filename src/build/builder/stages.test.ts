@@ -94,3 +94,13 @@ test('ONBUILD triggers of the base run right after FROM; the new image has none'
   assert.equal(host.images.get(b.imageId!)!.config.OnBuild, undefined);
   assert.deepEqual(host.images.get(base.imageId!)!.config.OnBuild, ['RUN echo trig']);
 });
+
+test('a stage named through a meta ARG (FROM $STAGE) is needed and awaited', async () => {
+  const host = busyboxHost();
+  host.onRun = (call) => ({ files: { '/made': call.config.Cmd!.at(-1)! } });
+  const b = await build('ARG STAGE=base\nARG X=${NOPE}\nFROM busybox AS base\nRUN make\nFROM $STAGE\nRUN check\n', { host });
+  assert.equal(b.error, undefined, String(b.error));
+  assert.deepEqual(host.runs.map((r) => r.config.Cmd!.at(-1)), ['make', 'check']);
+  assert.equal(host.images.get(host.runs[1]!.image)!.files.get('/made')?.content, 'make', 'built on the base stage');
+  assert.match(b.text, /^Step 1\/6 : ARG STAGE=base\nStep 2\/6 : ARG X=\$\{NOPE\}\n\[Warning\] Dockerfile:2: variable NOPE is not defined/);
+});
