@@ -56,6 +56,9 @@ import { VolumeAttachment } from './volumes/volume-attachment.ts';
 import { BuildCacheTable } from '../store/build-cache.ts';
 import { BuildCacheService } from './build/build-cache-service.ts';
 import { pruneBuildCache } from './build/build-cache-prune.ts';
+import { BuildService, BUILD_SCRATCH } from './build/build-service.ts';
+import { DaemonBuildHost } from './build/build-host.ts';
+import { registriesAuth } from './build/registry-config.ts';
 import type { BuildHostDeps } from './build/build-host.ts';
 
 export interface Daemon {
@@ -216,6 +219,11 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
     containerFiles: containerFilesBackend({ svc: containers, rootfs: rootfsAccess, lifecycle }),
     networks: networksBackend(networks),
     volumes: volumesBackend(volumes),
+    build: new BuildService({
+      scratchDir: BUILD_SCRATCH(config.dataRoot),
+      hostFor: (req) => new DaemonBuildHost(buildHostDeps, { authFor: registriesAuth(req.authConfigs) }),
+      logger,
+    }),
     buildCache: { prune: (req) => pruneBuildCache(buildCache, req, { dataRoot: config.dataRoot, logger }) },
   });
   const serverHeader = `berth/${ENGINE_VERSION} (linux)`;

@@ -13,6 +13,7 @@ import { containerFilesRoutes, type ContainerFilesBackend } from '../api/routers
 import { networksRoutes, type NetworksBackend } from '../api/routers/networks.ts';
 import { volumesRoutes, type VolumesBackend } from '../api/routers/volumes.ts';
 import { buildCacheRoutes, type BuildCacheBackend } from '../api/routers/build-cache.ts';
+import { imageBuildRoutes, type BuildBackend } from '../api/routers/build.ts';
 
 export interface Backends {
   system: SystemBackend;
@@ -25,6 +26,7 @@ export interface Backends {
   containerFiles: ContainerFilesBackend;
   networks: NetworksBackend;
   volumes: VolumesBackend;
+  build: BuildBackend;
   buildCache: BuildCacheBackend;
 }
 
@@ -34,7 +36,7 @@ export function buildRoutes(b: Backends): Route[] {
     ...lifecycleRoutes(b.lifecycle), ...observeRoutes(b.observe), ...execRoutes(b.exec), ...containerFilesRoutes(b.containerFiles),
     ...networksRoutes(b.networks),
     ...volumesRoutes(b.volumes),
-    ...buildCacheRoutes(b.buildCache),
+    ...imageBuildRoutes(b.build), ...buildCacheRoutes(b.buildCache),
     ...swarmRoutes(), ...pluginRoutes(),
   ];
 }
