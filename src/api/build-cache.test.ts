@@ -1,7 +1,8 @@
 // The build cache as clients see it: GET /system/df's BuildCache (and `docker system df`),
 // POST /build/prune (and `docker builder prune`). dockerd 20.10's classic builder keeps its
 // cache in the images and reports no BuildCache records; berthd keeps a table of its steps
-// (the issue), so the record checks run only against berthd; the answers' shapes against both.
+// (the issue), so the record checks run only against berthd; the answers' shapes against both
+// (API 1.41, what both serve; and berthd's 1.52+ BuildCacheUsage).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
@@ -17,7 +18,7 @@ const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
 const DOCKERFILE = 'FROM busybox\nCOPY data.txt /data.txt\nRUN echo cache-me-ran && cp /data.txt /copy.txt\n';
 
 async function records(): Promise<CacheRecord[]> {
-  const df = await f.api('GET', '/system/df');
+  const df = await f.api('GET', '/v1.41/system/df');
   assert.equal(df.status, 200);
   return ((df.body as { BuildCache: CacheRecord[] | null }).BuildCache ?? []);
 }
@@ -52,13 +53,17 @@ test('/system/df lists the build cache; a cached rebuild counts as a use', { ski
   assert.ok(after.UsageCount > run.UsageCount, `UsageCount ${run.UsageCount} → ${after.UsageCount}`);
   assert.ok(Date.parse(after.LastUsedAt!) >= Date.parse(run.LastUsedAt ?? run.CreatedAt));
   const count = (await records()).length;
+  // API 1.52+: the same records under BuildCacheUsage.
+  const usage = (await f.api('GET', '/system/df?type=build-cache&verbose=1')).body as { BuildCacheUsage: { TotalCount: number; Items: CacheRecord[] } };
+  assert.equal(usage.BuildCacheUsage.TotalCount, count);
+  assert.equal(usage.BuildCacheUsage.Items.length, count);
   const df = await f.docker(['system', 'df']);
   assert.match(df.stdout, new RegExp(`^Build Cache\\s+${count}\\s`, 'm'), df.stdout);
 });
 
 test('POST /build/prune answers as dockerd; with a recent "until" it keeps the new records', { skip }, async () => {
   await build('cached:v3');
-  const kept = await f.api('POST', `/build/prune?all=1&filters=${encodeURIComponent(JSON.stringify({ until: ['1h'] }))}`);
+  const kept = await f.api('POST', `/v1.41/build/prune?all=1&filters=${encodeURIComponent(JSON.stringify({ until: ['1h'] }))}`);
   assert.equal(kept.status, 200, JSON.stringify(kept.body));
   const body = kept.body as { CachesDeleted: string[] | null; SpaceReclaimed: number };
   assert.ok(body.CachesDeleted === null || Array.isArray(body.CachesDeleted), JSON.stringify(body));
@@ -73,7 +78,7 @@ test('POST /build/prune answers as dockerd; with a recent "until" it keeps the n
 test('prune of everything empties the cache: the next build runs its RUN again', { skip }, async () => {
   await build('cached:v5');
   const ids = (await records()).map((r) => r.ID);
-  const pruned = await f.api('POST', '/build/prune?all=1');
+  const pruned = await f.api('POST', '/v1.41/build/prune?all=1');
   assert.equal(pruned.status, 200, JSON.stringify(pruned.body));
   const body = pruned.body as { CachesDeleted: string[] | null; SpaceReclaimed: number };
   assert.ok(Number.isInteger(body.SpaceReclaimed));
