@@ -14,6 +14,13 @@ import { before, after } from 'node:test';
 import { useBusyboxDaemon } from '../busybox-daemon.ts';
 import { run, type RunResult } from '../run.ts';
 
+export interface ApiAnswer {
+  status: number;
+  contentType: string;
+  text: string;
+  body: unknown;
+}
+
 export interface BuildDaemon {
   /** DOCKER_HOST of the daemon under test. */
   host(): string;
@@ -26,8 +33,9 @@ export interface BuildDaemon {
   docker(args: string[], opts?: { input?: string | Buffer; cwd?: string }): Promise<RunResult>;
   /** A directory under dir() holding `files` (paths relative to it; parents made). */
   context(name: string, files: Record<string, string>): string;
-  /** An Engine API call; the body parsed as JSON when it is JSON. */
-  api(method: string, path: string): Promise<{ status: number; body: unknown }>;
+  /** An Engine API call (a body is sent as a tar); the answer parsed as JSON when it is JSON,
+   * its raw text too (a build's stream of JSON messages). */
+  api(method: string, path: string, body?: Buffer): Promise<ApiAnswer>;
 }
 
 const EXTERNAL = process.env.BERTH_BUILD_E2E_HOST;
@@ -57,7 +65,7 @@ export function useBuildDaemon(opts: { skip: string | false }): BuildDaemon {
       }
       return root;
     },
-    api: (method, path) => apiCall(host(), method, path),
+    api: (method, path, body) => apiCall(host(), method, path, body),
   };
 }
 
@@ -74,18 +82,25 @@ async function runWithInput(cmd: string, args: string[], o: { env: NodeJS.Proces
   }
 }
 
-function apiCall(host: string, method: string, path: string): Promise<{ status: number; body: unknown }> {
+function apiCall(host: string, method: string, path: string, body?: Buffer): Promise<ApiAnswer> {
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath: host.replace(/^unix:\/\//, ''), method, path, headers: { Host: 'docker' } }, (res) => {
+    const headers = { Host: 'docker', ...(body && { 'Content-Type': 'application/x-tar' }) };
+    const req = request({ socketPath: host.replace(/^unix:\/\//, ''), method, path, headers }, (res) => {
       let text = '';
       res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('error', reject);
       res.on('end', () => {
-        let body: unknown = text;
-        if ((res.headers['content-type'] ?? '').includes('json')) body = JSON.parse(text);
-        resolve({ status: res.statusCode ?? 0, body });
+        const contentType = res.headers['content-type'] ?? '';
+        // A build's stream is several JSON documents: `body` only when the whole text is one.
+        let parsed: unknown = text;
+        try {
+          if (contentType.includes('json')) parsed = JSON.parse(text);
+        } catch {
+          parsed = text;
+        }
+        resolve({ status: res.statusCode ?? 0, contentType, text, body: parsed });
       });
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
