@@ -104,3 +104,19 @@ test('--no-cache runs every step again', { skip }, async () => {
   assert.ok((await containerActions(f, t0, t1)).includes('create'));
   assert.equal((await f.docker(['run', '--rm', 'basic:fresh'])).stdout, 'hello world\nfrom-context\n');
 });
+
+test('docker history shows each step as the classic builder records it', { skip }, async () => {
+  const r = await f.docker(['history', '--no-trunc', '--format', '{{.CreatedBy}}|{{.Size}}', 'basic:v1']);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = r.stdout.trim().split('\n');
+  const expected = [
+    /^\/bin\/sh -c #\(nop\)  CMD \["cat" "\/app\/msg\.txt"\]\|0B$/,
+    /^\|1 GREETING=hello \/bin\/sh -c echo "building for \$GREETING" && echo "\$GREETING \$WHO" > msg\.txt && cat greet\.txt >> msg\.txt\|\d+B$/,
+    /^\/bin\/sh -c #\(nop\) COPY file:[0-9a-f]{64} in \.\/ \|13B$/,
+    /^\/bin\/sh -c #\(nop\) WORKDIR \/app\|0B$/,
+    /^\/bin\/sh -c #\(nop\)  ENV WHO=world\|0B$/,
+    /^\/bin\/sh -c #\(nop\)  ARG GREETING=hello\|0B$/,
+  ];
+  assert.equal(rows.length, expected.length + 1, r.stdout);
+  expected.forEach((re, i) => assert.match(rows[i]!, re));
+});
