@@ -18,7 +18,7 @@ const namesLine = (n: number) => new RegExp(`(Dockerfile:${n}\\b|line ${n}\\b)`)
 
 async function failingBuild(name: string, dockerfile: string, files: Record<string, string> = {}) {
   const dir = f.context(name, { Dockerfile: dockerfile, ...files });
-  const r = await f.docker(['build', '-t', `${name}:v1`, dir]);
+  const r = await f.docker(['build', '--no-cache', '-t', `${name}:v1`, dir]);
   assert.notEqual(r.code, 0, `the build fails:\n${r.stdout}`);
   assert.doesNotMatch(r.stdout, /Successfully (built|tagged)/);
   assert.notEqual((await f.docker(['image', 'inspect', `${name}:v1`])).code, 0, 'nothing is tagged');

@@ -5,7 +5,8 @@
 // private dockerd 20.10 with busybox imported) to check them side by side; `dockerd` is then
 // true, and the few assertions on what berthd does beyond dockerd's classic builder (a line
 // number in every error, removed containers after a failure, .dockerignore applied daemon side,
-// unneeded stages skipped, a build cache in /system/df) are left out.
+// unneeded stages skipped, a build cache in /system/df) are left out. Give each test file a
+// fresh dockerd: the files count on a daemon of their own, as they get one in berthd.
 import { request } from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
