@@ -33,11 +33,13 @@ export async function cachedStep(sr: StageRun, createdBy: string, make: () => Pr
   const { st, run } = sr;
   const key = cacheKey(st.image, createdBy, st.config, extra);
   if (!run.opts.noCache && !st.cacheBusted) {
-    const hit = run.host.cacheGet(key) ?? (await run.cacheFrom?.find(st.image, createdBy, st.config));
+    const local = run.host.cacheGet(key);
+    const hit = local ?? (await run.cacheFrom?.find(st.image, createdBy, st.config));
     if (hit !== undefined) {
       sr.lane.stream(' ---> Using cache\n');
-      // Recorded: a step restored from a cache-from image is then in the local cache too.
-      run.host.cachePut(key, hit, createdBy);
+      // Recorded: a step restored from a cache-from image is then in the local cache too (a
+      // local hit is counted by cacheGet; putting it again would restart its usage count).
+      if (local === undefined) run.host.cachePut(key, hit, createdBy);
       st.image = hit;
       return;
     }
