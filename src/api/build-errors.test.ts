@@ -9,6 +9,8 @@ import assert from 'node:assert/strict';
 import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
 import { useBuildDaemon } from '../testing/build-fixtures/build-daemon.ts';
 import { withoutNotice } from '../testing/build-fixtures/build-output.ts';
+import { spawn } from 'node:child_process';
+import { until, within } from '../testing/until.ts';
 
 const skip = requires('docker', ...RUNS_CONTAINERS);
 const f = useBuildDaemon({ skip });
@@ -86,4 +88,18 @@ test('a FROM image that is not there (and is not to be pulled from anywhere) fai
   const r = await failingBuild('from-missing', 'FROM 127.0.0.1:9/nosuch/image:1\nRUN echo never\n');
   assert.match(r.error, /127\.0\.0\.1:9/);
   if (!f.dockerd) assert.match(r.error, namesLine(1));
+});
+
+test('a build its client abandons (Ctrl-C) stops its RUN: no container is left, nothing tagged', { skip }, async () => {
+  const dir = f.context('abandoned', { Dockerfile: 'FROM busybox\nRUN echo started && sleep 60 && echo finished\n' });
+  const cli = spawn('docker', ['build', '--no-cache', '-t', 'abandoned:v1', dir], { env: { ...process.env, ...f.env() }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  cli.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const closed = new Promise((resolve) => cli.once('close', resolve));
+  await until('the RUN has started', () => out.includes('\nstarted\n'), { timeoutMs: 30_000 });
+  cli.kill('SIGINT');
+  await within('the CLI to exit', closed);
+  await until('no container is left', async () => (await f.docker(['ps', '-aq'])).stdout === '', { timeoutMs: 20_000 });
+  assert.ok(!out.includes('\nfinished\n'));
+  assert.notEqual((await f.docker(['image', 'inspect', 'abandoned:v1'])).code, 0, 'nothing is tagged');
 });
