@@ -1,8 +1,9 @@
 // POST /build on the wire, as the clients that do not print it read it: the JSON stream
 // (stream, aux with the id before "Successfully built", errorDetail with the RUN's exit code),
 // q=1's single message, the HTTP errors a request is refused with before the build starts,
-// and remote contexts (a tarball and a lone Dockerfile from a loopback HTTP server; one that
-// cannot be reached). dockerd 20.10 answers 500 where berthd answers 400 (a caller's mistake),
+// remote contexts (remote=: a tarball and a lone Dockerfile from a loopback HTTP server; one
+// that cannot be reached) and ADD <url>. (`docker build <url>` is no test of remote=: the CLI
+// downloads the context itself.) dockerd 20.10 answers 500 where berthd answers 400 (a caller's mistake),
 // the only difference the dockerd run of this file allows.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -73,34 +74,77 @@ test('what is wrong before the build starts is an HTTP error', { skip }, async (
 
 let server: Server;
 let base = '';
+/** The same server on a port WHATWG fetch refuses ("bad port": 10080, 6665-6669...) but Go's
+ * client and so dockerd use like any other; undefined when none of them is free here. */
+let fetchBlocked: Server | undefined;
+let blockedBase = '';
+
+function serve(s: Server, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => resolve(true));
+  });
+}
+
 before(async () => {
   if (skip) return;
   const tar = await contextTar({ 'Dockerfile': 'FROM busybox\nCOPY remote.txt /remote.txt\nRUN cat /remote.txt\n', 'remote.txt': 'from-a-remote-tarball\n' });
-  server = createServer((req, res) => {
+  const handler = (req: { url?: string }, res: import('node:http').ServerResponse) => {
     if (req.url === '/ctx.tar') res.writeHead(200, { 'Content-Type': 'application/x-tar' }).end(tar);
     else if (req.url === '/Dockerfile') res.writeHead(200, { 'Content-Type': 'text/plain' }).end('FROM busybox\nRUN echo from-a-remote-dockerfile\n');
+    else if (req.url === '/file.txt') res.writeHead(200, { 'Content-Type': 'text/plain' }).end('downloaded-by-add\n');
     else res.writeHead(404).end('not here\n');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  };
+  server = createServer(handler);
+  await serve(server, 0);
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  for (const port of [10080, 6665, 6666, 6667, 6668, 6669]) {
+    const s = createServer(handler);
+    if (await serve(s, port)) {
+      fetchBlocked = s;
+      blockedBase = `http://127.0.0.1:${port}`;
+      break;
+    }
+  }
 });
-after(() => server?.close());
+after(() => {
+  server?.close();
+  fetchBlocked?.close();
+});
 
-test('remote contexts: a tarball and a lone Dockerfile over HTTP (docker build <url>)', { skip }, async () => {
-  const tar = await f.docker(['build', '--no-cache', '-t', 'remote:tar', `${base}/ctx.tar`]);
-  assert.equal(tar.code, 0, `${tar.stdout}\n${tar.stderr}`);
-  assert.ok(tar.stdout.split('\n').includes('from-a-remote-tarball'), tar.stdout);
-  const df = await f.docker(['build', '--no-cache', '-t', 'remote:df', `${base}/Dockerfile`]);
-  assert.equal(df.code, 0, `${df.stdout}\n${df.stderr}`);
-  assert.ok(df.stdout.split('\n').includes('from-a-remote-dockerfile'), df.stdout);
+const remote = (url: string, query = '') => f.api('POST', `/v1.41/build?remote=${encodeURIComponent(url)}${query}`);
+
+test('remote contexts (remote=): a tarball and a lone Dockerfile over HTTP', { skip }, async () => {
+  const tar = await remote(`${base}/ctx.tar`, '&nocache=1');
+  assert.equal(tar.status, 200, tar.text);
+  assert.match(streamText(messagesOf(tar.text)), /\nfrom-a-remote-tarball\n[\s\S]*Successfully built/);
+  const df = await remote(`${base}/Dockerfile`, '&nocache=1');
+  assert.equal(df.status, 200, df.text);
+  assert.match(streamText(messagesOf(df.text)), /\nfrom-a-remote-dockerfile\n[\s\S]*Successfully built/);
+});
+
+test('ADD <url> and remote= reach a loopback server whatever its port', { skip }, async (t) => {
+  const bases = [base, ...(fetchBlocked ? [blockedBase] : [])];
+  if (!fetchBlocked) t.diagnostic('ports 10080 and 6665-6669 all taken here: only an ordinary port tried');
+  for (const b of bases) {
+    const r = await build('nocache=1', { Dockerfile: `FROM busybox\nADD ${b}/file.txt /downloaded.txt\nRUN cat /downloaded.txt\n` });
+    assert.equal(r.status, 200, r.text);
+    const text = streamText(messagesOf(r.text));
+    assert.match(text, /\ndownloaded-by-add\n/, `ADD ${b}/file.txt:\n${r.text}`);
+    assert.match(text, /Successfully built/);
+  }
+  if (!fetchBlocked) return;
+  const ctx = await remote(`${blockedBase}/ctx.tar`, '&nocache=1');
+  assert.equal(ctx.status, 200, ctx.text);
+  assert.match(streamText(messagesOf(ctx.text)), /\nfrom-a-remote-tarball\n/);
 });
 
 test('a remote context that cannot be fetched is refused with what went wrong', { skip }, async () => {
   const port = await freePort();
-  const refused = await f.api('POST', `/v1.41/build?remote=${encodeURIComponent(`http://127.0.0.1:${port}/ctx.tar`)}`);
+  const refused = await remote(`http://127.0.0.1:${port}/ctx.tar`);
   assert.equal(refused.status, callerError(), refused.text);
   assert.match((refused.body as { message: string }).message, new RegExp(`127\\.0\\.0\\.1:${port}.*(connection refused|ECONNREFUSED)`, 'i'));
-  const notFound = await f.api('POST', `/v1.41/build?remote=${encodeURIComponent(`${base}/missing.tar`)}`);
+  const notFound = await remote(`${base}/missing.tar`);
   assert.ok(notFound.status >= 400, notFound.text);
   assert.match(notFound.text, /404|Not Found/i);
 });
