@@ -2,7 +2,8 @@
 // POST /build/prune (and `docker builder prune`). dockerd 20.10's classic builder keeps its
 // cache in the images and reports no BuildCache records; berthd keeps a table of its steps
 // (the issue), so the record checks run only against berthd; the answers' shapes against both
-// (API 1.41, what both serve; and berthd's 1.52+ BuildCacheUsage).
+// (API 1.41, what both serve; and berthd's 1.52+ BuildCacheUsage); and --cache-from with an
+// image loaded from a tar, which dockerd's classic builder takes as the cache.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
@@ -100,4 +101,21 @@ test('docker builder prune -a -f through the CLI', { skip }, async () => {
     assert.match(r.stdout, /^Deleted build cache objects:\n/);
     assert.deepEqual(await records(), []);
   }
+});
+
+test('--cache-from: an image loaded from elsewhere (docker save/load) serves as the cache', { skip }, async () => {
+  // The CI pattern: the last build's image comes from a registry or a tar, with no local cache.
+  const dir = f.context('cache-from', { 'Dockerfile': 'FROM busybox\nENV K=v\nCOPY data.txt /data.txt\nRUN echo cache-from-ran > /ran\nCMD ["cat", "/ran"]\n', 'data.txt': 'data\n' });
+  assert.equal((await f.docker(['build', '-t', 'cachefrom:v1', dir])).code, 0);
+  const tar = `${f.dir()}/cachefrom.tar`;
+  assert.equal((await f.docker(['save', '-o', tar, 'cachefrom:v1'])).code, 0);
+  const id = (await f.docker(['image', 'inspect', '--format', '{{.Id}}', 'cachefrom:v1'])).stdout.trim();
+  assert.equal((await f.docker(['rmi', 'cachefrom:v1'])).code, 0);
+  await f.docker(['builder', 'prune', '-a', '-f']);
+  assert.equal((await f.docker(['load', '-i', tar])).code, 0);
+  const r = await f.docker(['build', '--cache-from', 'cachefrom:v1', '-t', 'cachefrom:v2', dir]);
+  assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+  const steps = stepsOf(r.stdout);
+  assert.ok(steps.slice(1).every((s) => s.lines.includes(' ---> Using cache')), `every step from the loaded image:\n${r.stdout}`);
+  assert.equal((await f.docker(['image', 'inspect', '--format', '{{.Id}}', 'cachefrom:v2'])).stdout.trim(), id);
 });
