@@ -34,8 +34,9 @@ before(async () => {
 after(async () => {
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
-  assert.deepEqual(readdirSync(scratch), [], 'every download disposed');
+  const left = readdirSync(scratch);
   rmSync(scratch, { recursive: true, force: true });
+  assert.deepEqual(left, [], 'every download disposed');
 });
 
 test('the download: named after the URL\'s last element (decoded), 0600, Last-Modified as its mtime', async () => {

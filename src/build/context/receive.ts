@@ -4,7 +4,7 @@
 // .dockerignore applied. Device nodes are refused: a context is files.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { BerthError, invalidParameter } from '../../api/types/errors.ts';
 import { FsView, lstatOrNull } from '../../image/copy/fs-view.ts';
 import { unpack } from '../../image/copy/unpack.ts';
@@ -29,8 +29,29 @@ export async function receiveContext(body: Readable, o: ContextOptions): Promise
 
 /** The tar (compressed or not) unpacked into the view's root. */
 export async function unpackContext(view: FsView, body: Readable, signal: AbortSignal): Promise<void> {
-  const tar = await decompressStream(body);
-  await unpack(view, '/', filesOnly(tar, signal));
+  // Whatever ends the read early — the build's abort, the body failing — must reach the stream
+  // being read (a decompressor's output: pipe() carries no errors), and the decompressor's
+  // input is ended so an external xz or bzip2 exits. The body itself stays the caller's (it
+  // may still answer on that connection): it is only unpiped.
+  const feed = new PassThrough();
+  let tar: Readable | undefined;
+  const fail = (err: unknown) => {
+    body.unpipe(feed);
+    (tar ?? feed).destroy(err instanceof Error ? err : new Error(String(err)));
+    if (tar !== undefined && tar !== feed) feed.end();
+  };
+  const onAbort = () => fail(signal.reason);
+  body.once('error', fail);
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    signal.throwIfAborted();
+    body.pipe(feed);
+    tar = await decompressStream(feed);
+    await unpack(view, '/', filesOnly(tar, signal));
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    body.off('error', fail);
+  }
 }
 
 /** A fresh directory under scratchDir, filled by `fill`, its Dockerfile found and .dockerignore

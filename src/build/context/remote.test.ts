@@ -61,8 +61,9 @@ after(async () => {
     daemon.kill('SIGTERM');
     await gone;
   }
-  assert.deepEqual(readdirSync(scratch), [], 'every remote context removed');
+  const left = readdirSync(scratch);
   rmSync(dir, { recursive: true, force: true });
+  assert.deepEqual(left, [], 'every remote context removed');
 });
 
 async function using<T>(p: Promise<BuildContext>, fn: (ctx: BuildContext) => T): Promise<T> {
