@@ -17,6 +17,8 @@ import { archiveEntries, isArchive } from './archive-entries.ts';
 import { sourceItems, type SourceItem } from './source-walk.ts';
 import type { CopyTarOptions, SourceEntry } from './types.ts';
 
+const SMALL_FILE = 1024 * 1024;
+
 /** A new stream of the tar each call (the host may read it more than once). */
 export function copyTar(root: FsView, entries: SourceEntry[], o: CopyTarOptions): () => Readable {
   return () => byteStream(chunks(root, entries, o));
@@ -104,15 +106,22 @@ async function header(name: string, { host, st }: SourceItem, o: CopyTarOptions,
 }
 
 /** Exactly `size` bytes of the file (as its header said): a file that changed size since it was
- * looked at fails the copy rather than corrupting the tar. */
+ * looked at fails the copy rather than corrupting the tar. A small file is one read, not a
+ * stream (contexts are mostly small files, and a stream per file costs more than the read). */
 async function* fileBody(host: string, name: string, size: number): AsyncGenerator<Buffer> {
   const fh = await open(host, constants.O_RDONLY | constants.O_NOFOLLOW);
   let n = 0;
   try {
-    for await (const chunk of fh.createReadStream({ autoClose: false }) as AsyncIterable<Buffer>) {
-      n += chunk.length;
-      if (n > size) break;
-      yield chunk;
+    if (size <= SMALL_FILE) {
+      const buf = Buffer.allocUnsafe(size + 1); // one byte more tells a file that grew
+      for (let r = 1; r > 0 && n <= size; n += r) r = (await fh.read(buf, n, size + 1 - n, n)).bytesRead;
+      if (n === size) yield buf.subarray(0, size);
+    } else {
+      for await (const chunk of fh.createReadStream({ autoClose: false }) as AsyncIterable<Buffer>) {
+        n += chunk.length;
+        if (n > size) break;
+        yield chunk;
+      }
     }
   } finally {
     await fh.close();
