@@ -37,6 +37,12 @@ before(async () => {
   writeFileSync(join(dir, 'app.tar.xz'), xz.stdout);
   writeFileSync(join(dir, 'bad.tar'), await tarBytes([{ name: '../../escape', body: 'x' }]));
   writeFileSync(join(dir, 'notes.tar'), 'not a tar at all');
+  mkdirSync(join(dir, 'special/sdir'), { recursive: true });
+  for (const [name, mode] of [['suid', 0o4755], ['sgid-x', 0o2751], ['sgid-nox', 0o2744]] as const) {
+    writeFileSync(join(dir, 'special', name), '');
+    chmodSync(join(dir, 'special', name), mode);
+  }
+  chmodSync(join(dir, 'special/sdir'), 0o2755);
   view = new FsView(dir);
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -77,6 +83,14 @@ test('owners: --chown\'s numbers for everything, --from\'s own with keepOwners',
   assert.deepEqual(summary(kept), ['file d 644 1000:1001 =d']);
   const both = await copy(['sub/deep/d.txt'], { dest: '/d', keepOwners: true, owner: { uid: 1, gid: 2 } });
   assert.deepEqual(summary(both), ['file d 644 1:2 =d']);
+});
+
+test('setuid and setgid (with group-exec) are cleared as docker\'s chown clears them; --from without --chown keeps them', async () => {
+  const bits = async (o: Partial<CopyTarOptions>) => (await copy(['special'], { dest: '/s', ...o })).map((e) => `${e.header.name} ${(e.header.mode & 0o7777).toString(8)}`);
+  assert.deepEqual(await bits({}), ['s/sdir/ 2755', 's/sgid-nox 2744', 's/sgid-x 751', 's/suid 755']);
+  assert.deepEqual(await bits({ owner: { uid: 1, gid: 1 } }), ['s/sdir/ 2755', 's/sgid-nox 2744', 's/sgid-x 751', 's/suid 755']);
+  assert.deepEqual(await bits({ keepOwners: true }), ['s/sdir/ 2755', 's/sgid-nox 2744', 's/sgid-x 2751', 's/suid 4755']);
+  assert.deepEqual(await bits({ mode: 0o4755 }), ['s/sdir/ 4755', 's/sgid-nox 4755', 's/sgid-x 4755', 's/suid 4755']);
 });
 
 test('--chmod sets files and directories, not symlinks', async () => {

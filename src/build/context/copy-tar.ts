@@ -4,7 +4,7 @@
 // directory) go into dest; a link named as a source is followed, links below it are kept;
 // owners are 0:0 from the context, --chown's numbers if given, the source's own for --from;
 // --chmod replaces the permission bits of everything copied; ADD unpacks a local archive.
-import { constants } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { open, readlink } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { systemError } from '../../api/types/errors.ts';
@@ -86,7 +86,7 @@ async function* entryChunks(name: string, item: SourceItem, o: CopyTarOptions, f
 
 async function header(name: string, { host, st }: SourceItem, o: CopyTarOptions, firstName: Map<string, string>): Promise<WriteHeader | null> {
   const owner = o.owner ?? (o.keepOwners ? { uid: st.uid, gid: st.gid } : { uid: 0, gid: 0 });
-  const mode = o.mode !== undefined && !st.isSymbolicLink() ? o.mode & 0o7777 : st.mode & 0o7777;
+  const mode = o.mode !== undefined && !st.isSymbolicLink() ? o.mode & 0o7777 : keptMode(st, o);
   const h: WriteHeader = { name, type: '0', mode, ...owner, size: 0, mtime: Math.floor(st.mtimeMs / 1000) };
   if (st.isDirectory()) return { ...h, name: `${name}/`, type: '5' };
   if (st.isSymbolicLink()) return { ...h, type: '2', linkname: await readlink(host) };
@@ -103,6 +103,19 @@ async function header(name: string, { host, st }: SourceItem, o: CopyTarOptions,
     firstName.set(key, name);
   }
   return { ...h, size: st.size };
+}
+
+/**
+ * The source's permission bits as docker's copy leaves them: it chowns what it copied (to root
+ * or --chown's user, unless --from keeps owners), and the kernel's chown clears a file's
+ * setuid bit, and its setgid bit when group-exec is set (dockerd 20.10: `COPY` of a 4755 file
+ * gives 0755). Directories keep theirs.
+ */
+function keptMode(st: Stats, o: CopyTarOptions): number {
+  const mode = st.mode & 0o7777;
+  const chowned = o.owner !== undefined || !o.keepOwners;
+  if (!chowned || st.isDirectory() || st.isSymbolicLink()) return mode;
+  return mode & ~0o4000 & ~(mode & 0o010 ? 0o2000 : 0);
 }
 
 /** Exactly `size` bytes of the file (as its header said): a file that changed size since it was
