@@ -16,6 +16,9 @@ import { matchSources } from './match.ts';
 import { readEntries, tarBytes } from './tar-fixture.ts';
 import type { CopyTarOptions } from './types.ts';
 
+/** VFS_CAP_REVISION_2 with cap_net_raw (bit 13) permitted and effective. */
+const CAP_NET_RAW = '0100000200200000000000000000000000000000';
+
 let dir: string;
 let view: FsView;
 before(async () => {
@@ -43,6 +46,10 @@ before(async () => {
     chmodSync(join(dir, 'special', name), mode);
   }
   chmodSync(join(dir, 'special/sdir'), 0o2755);
+  mkdirSync(join(dir, 'capdir'));
+  writeFileSync(join(dir, 'capdir/ping'), '');
+  const setcap = spawnSync('setfattr', ['-n', 'security.capability', '-v', `0x${CAP_NET_RAW}`, join(dir, 'capdir/ping')], { encoding: 'utf8' });
+  assert.equal(setcap.status, 0, `setfattr (Debian package attr): ${setcap.error?.message ?? setcap.stderr}`);
   view = new FsView(dir);
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -91,6 +98,13 @@ test('setuid and setgid (with group-exec) are cleared as docker\'s chown clears 
   assert.deepEqual(await bits({ owner: { uid: 1, gid: 1 } }), ['s/sdir/ 2755', 's/sgid-nox 2744', 's/sgid-x 751', 's/suid 755']);
   assert.deepEqual(await bits({ keepOwners: true }), ['s/sdir/ 2755', 's/sgid-nox 2744', 's/sgid-x 2751', 's/suid 4755']);
   assert.deepEqual(await bits({ mode: 0o4755 }), ['s/sdir/ 4755', 's/sgid-nox 4755', 's/sgid-x 4755', 's/suid 4755']);
+});
+
+test('a file capability travels with --from\'s own owners only (docker\'s chown drops it)', async () => {
+  const caps = async (o: Partial<CopyTarOptions>) => (await copy(['capdir'], { dest: '/c', ...o })).map((e) => e.header.xattrs.get('security.capability')?.toString('hex') ?? '-');
+  assert.deepEqual(await caps({ keepOwners: true }), [CAP_NET_RAW]);
+  assert.deepEqual(await caps({}), ['-']);
+  assert.deepEqual(await caps({ keepOwners: true, owner: { uid: 0, gid: 0 } }), ['-']);
 });
 
 test('--chmod sets files and directories, not symlinks', async () => {

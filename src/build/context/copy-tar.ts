@@ -10,7 +10,9 @@ import type { Readable } from 'node:stream';
 import { systemError } from '../../api/types/errors.ts';
 import type { FsView } from '../../image/copy/fs-view.ts';
 import { base, dir, join } from '../../image/copy/go-path.ts';
+import { CAPABILITY_XATTR } from '../../image/copy/tree-tar.ts';
 import { byteStream } from '../../image/layers/tar-layer.ts';
+import { dumpXattrs, type XattrMap } from '../../image/layers/xattr.ts';
 import { encodeHeader, END_OF_ARCHIVE, padding, type WriteHeader } from '../../image/layers/tar-write.ts';
 import { splitDev } from '../../image/layers/whiteouts.ts';
 import { archiveEntries, isArchive } from './archive-entries.ts';
@@ -31,16 +33,19 @@ async function* chunks(root: FsView, entries: SourceEntry[], o: CopyTarOptions):
   const intoDir = o.destIsDir || dest === '/' || o.dest.endsWith('/') || o.inImage?.dest === 'dir';
   const destDir = intoDir || entries.some((e) => e.isDir);
   yield* newDirectories(dest, destDir, entries, o, await firstIsArchive(root, entries, o));
+  let caps = new Map<string, XattrMap>();
   for (const entry of entries) {
     for await (const item of sourceItems(root, entry)) {
       const top = item.rel === '';
+      // File capabilities travel only where docker does not chown (its chown drops them).
+      if (top && !chowns(o)) caps = await dumpXattrs(item.host, CAPABILITY_XATTR);
       if (top && item.st.isDirectory()) continue; // its contents go into dest, dest is not it
       if (top && item.st.isFile() && o.extractArchives && (await isArchive(item.host))) {
         yield* archiveEntries(item.host, dest);
         continue;
       }
       const path = top ? (intoDir ? join(dest, base(entry.path)) : dest) : join(dest, item.rel);
-      yield* entryChunks(path.slice(1), item, o, firstName);
+      yield* entryChunks(path.slice(1), item, o, firstName, caps.get(item.host));
     }
   }
   yield END_OF_ARCHIVE;
@@ -75,8 +80,8 @@ async function firstIsArchive(root: FsView, entries: SourceEntry[], o: CopyTarOp
   return isArchive(root.hostOf(await root.resolve(first.path, true)));
 }
 
-async function* entryChunks(name: string, item: SourceItem, o: CopyTarOptions, firstName: Map<string, string>): AsyncGenerator<Buffer> {
-  const h = await header(name, item, o, firstName);
+async function* entryChunks(name: string, item: SourceItem, o: CopyTarOptions, firstName: Map<string, string>, xattrs: XattrMap | undefined): AsyncGenerator<Buffer> {
+  const h = await header(name, item, o, firstName, xattrs);
   if (h === null) return;
   yield encodeHeader(h);
   if (h.type !== '0' || h.size === 0) return;
@@ -84,10 +89,10 @@ async function* entryChunks(name: string, item: SourceItem, o: CopyTarOptions, f
   yield padding(h.size);
 }
 
-async function header(name: string, { host, st }: SourceItem, o: CopyTarOptions, firstName: Map<string, string>): Promise<WriteHeader | null> {
+async function header(name: string, { host, st }: SourceItem, o: CopyTarOptions, firstName: Map<string, string>, xattrs: XattrMap | undefined): Promise<WriteHeader | null> {
   const owner = o.owner ?? (o.keepOwners ? { uid: st.uid, gid: st.gid } : { uid: 0, gid: 0 });
   const mode = o.mode !== undefined && !st.isSymbolicLink() ? o.mode & 0o7777 : keptMode(st, o);
-  const h: WriteHeader = { name, type: '0', mode, ...owner, size: 0, mtime: Math.floor(st.mtimeMs / 1000) };
+  const h: WriteHeader = { name, type: '0', mode, ...owner, size: 0, mtime: Math.floor(st.mtimeMs / 1000), ...(xattrs && { xattrs }) };
   if (st.isDirectory()) return { ...h, name: `${name}/`, type: '5' };
   if (st.isSymbolicLink()) return { ...h, type: '2', linkname: await readlink(host) };
   if (st.isFIFO()) return { ...h, type: '6' };
@@ -99,7 +104,7 @@ async function header(name: string, { host, st }: SourceItem, o: CopyTarOptions,
   if (st.nlink > 1) {
     const key = `${st.dev}:${st.ino}`;
     const first = firstName.get(key);
-    if (first !== undefined) return { ...h, type: '1', linkname: first };
+    if (first !== undefined) return { ...h, type: '1', linkname: first, xattrs: undefined };
     firstName.set(key, name);
   }
   return { ...h, size: st.size };
@@ -113,9 +118,13 @@ async function header(name: string, { host, st }: SourceItem, o: CopyTarOptions,
  */
 function keptMode(st: Stats, o: CopyTarOptions): number {
   const mode = st.mode & 0o7777;
-  const chowned = o.owner !== undefined || !o.keepOwners;
-  if (!chowned || st.isDirectory() || st.isSymbolicLink()) return mode;
+  if (!chowns(o) || st.isDirectory() || st.isSymbolicLink()) return mode;
   return mode & ~0o4000 & ~(mode & 0o010 ? 0o2000 : 0);
+}
+
+/** Whether docker chowns what it copied: always, but for --from without --chown. */
+function chowns(o: CopyTarOptions): boolean {
+  return o.owner !== undefined || !o.keepOwners;
 }
 
 /** Exactly `size` bytes of the file (as its header said): a file that changed size since it was
