@@ -100,11 +100,14 @@ test('setuid and setgid (with group-exec) are cleared as docker\'s chown clears 
   assert.deepEqual(await bits({ mode: 0o4755 }), ['s/sdir/ 4755', 's/sgid-nox 4755', 's/sgid-x 4755', 's/suid 4755']);
 });
 
-test('a file capability travels with --from\'s own owners only (docker\'s chown drops it)', async () => {
+test('a file capability travels in a directory copied with --from\'s own owners only (dockerd 20.10)', async () => {
   const caps = async (o: Partial<CopyTarOptions>) => (await copy(['capdir'], { dest: '/c', ...o })).map((e) => e.header.xattrs.get('security.capability')?.toString('hex') ?? '-');
   assert.deepEqual(await caps({ keepOwners: true }), [CAP_NET_RAW]);
   assert.deepEqual(await caps({}), ['-']);
   assert.deepEqual(await caps({ keepOwners: true, owner: { uid: 0, gid: 0 } }), ['-']);
+  // A file copied alone goes without (docker's single-file tar has no xattrs).
+  const alone = await copy(['capdir/ping'], { dest: '/p', keepOwners: true });
+  assert.equal(alone[0]?.header.xattrs.has('security.capability'), false);
 });
 
 test('--chmod sets files and directories, not symlinks', async () => {

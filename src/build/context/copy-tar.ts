@@ -37,8 +37,9 @@ async function* chunks(root: FsView, entries: SourceEntry[], o: CopyTarOptions):
   for (const entry of entries) {
     for await (const item of sourceItems(root, entry)) {
       const top = item.rel === '';
-      // File capabilities travel only where docker does not chown (its chown drops them).
-      if (top && !chowns(o)) caps = await dumpXattrs(item.host, CAPABILITY_XATTR);
+      // File capabilities travel as docker's copy carries them: inside a directory's tar, and
+      // only where it does not chown after (its chown drops them); a lone file's tar has none.
+      if (top) caps = item.st.isDirectory() && !chowns(o) ? await dumpXattrs(item.host, CAPABILITY_XATTR) : new Map();
       if (top && item.st.isDirectory()) continue; // its contents go into dest, dest is not it
       if (top && item.st.isFile() && o.extractArchives && (await isArchive(item.host))) {
         yield* archiveEntries(item.host, dest);
