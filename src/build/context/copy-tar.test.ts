@@ -38,7 +38,7 @@ before(async () => {
   const xz = spawnSync('xz', ['-c'], { input: archive });
   assert.equal(xz.status, 0, `xz is needed (Debian package xz-utils): ${xz.error?.message ?? xz.stderr}`);
   writeFileSync(join(dir, 'app.tar.xz'), xz.stdout);
-  writeFileSync(join(dir, 'bad.tar'), await tarBytes([{ name: '../../escape', body: 'x' }]));
+  writeFileSync(join(dir, 'bad.tar'), await tarBytes([{ name: '../../escape', body: 'x' }, { name: 'hard', type: 'link', linkname: '../../../escape' }, { name: '/etc/abs', body: 'abs' }]));
   writeFileSync(join(dir, 'notes.tar'), 'not a tar at all');
   mkdirSync(join(dir, 'special/sdir'), { recursive: true });
   for (const [name, mode] of [['suid', 0o4755], ['sgid-x', 0o2751], ['sgid-nox', 0o2744]] as const) {
@@ -151,8 +151,8 @@ test('ADD: what is not a tar is copied as a file; COPY never unpacks', async () 
   assert.deepEqual(copied.map((e) => e.header.name), ['a.tgz']);
 });
 
-test('ADD: an archive entry that climbs out of dest is refused', async () => {
-  await assert.rejects(copy(['bad.tar'], { dest: '/srv', extractArchives: true }), { kind: 'invalid-parameter', message: /outside of \/srv/ });
+test('ADD: an archive\'s names are read from dest as from a root: "../../x" and "/x" land in dest (dockerd 20.10)', async () => {
+  assert.deepEqual(summary(await copy(['bad.tar'], { dest: '/srv', extractArchives: true })), ['file srv/escape 644 0:0 =x', 'link srv/hard 644 0:0 -> srv/escape', 'file srv/etc/abs 644 0:0 =abs']);
 });
 
 test('the existing unpacker (docker cp\'s) lays the tar out as docker would', async () => {
