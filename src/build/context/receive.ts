@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { BerthError, invalidParameter } from '../../api/types/errors.ts';
 import { FsView, lstatOrNull } from '../../image/copy/fs-view.ts';
+import { clean } from '../../image/copy/go-path.ts';
 import { unpack } from '../../image/copy/unpack.ts';
 import { decompressStream } from '../../image/decompress.ts';
 import { readTar, type TarEntry } from '../../image/layers/tar-read.ts';
@@ -83,19 +84,27 @@ async function subView(whole: FsView, sub: string): Promise<FsView> {
 const TYPES: Record<string, WriteType> = { file: '0', link: '1', symlink: '2', directory: '5', fifo: '6' };
 
 /** The tar again, entry by entry, with device nodes (and types unpack does not know) refused
- * before anything of theirs is made, and the build's abort checked between entries. */
+ * before anything of theirs is made, names read from the context's root, and the build's abort
+ * checked between entries. */
 async function* filesOnly(tar: Readable, signal: AbortSignal): AsyncGenerator<Buffer> {
   for await (const { header: h, body } of contextEntries(tar)) {
     signal.throwIfAborted();
     const type = TYPES[h.type];
     if (type === undefined) throw invalidParameter(`the build context may hold files, directories and links only: ${JSON.stringify(h.name)} is a ${h.type.replace('unsupported:', 'tar type ')}`);
     const size = type === '0' ? h.size : 0;
-    yield encodeHeader({ name: h.name, type, mode: h.mode, uid: h.uid, gid: h.gid, size, mtime: Math.floor(h.mtime), linkname: h.linkname, xattrs: h.xattrs });
+    const linkname = type === '1' ? rooted(h.linkname) : h.linkname;
+    yield encodeHeader({ name: rooted(h.name), type, mode: h.mode, uid: h.uid, gid: h.gid, size, mtime: Math.floor(h.mtime), linkname, xattrs: h.xattrs });
     if (size === 0) continue;
     for await (const chunk of body) yield chunk;
     yield padding(size);
   }
   yield END_OF_ARCHIVE;
+}
+
+/** A name as dockerd's chrooted untar places it: from the context's root, a ".." at that root
+ * staying there ("../../x" is "x"), so nothing lands outside. */
+function rooted(name: string): string {
+  return clean(`/${name}`).slice(1) || '.';
 }
 
 /** The layer reader's entries, its complaints told about the context (not "a layer"). */
