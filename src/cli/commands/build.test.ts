@@ -51,7 +51,7 @@ const APP = {
   'greet.sh': '#!/bin/sh\necho "$GREETING from $(pwd)"\n',
 };
 
-test('a build prints what docker prints; the image runs; a rebuild hits the cache at every step', async () => {
+test('a build: step by step output, the image runs, a rebuild hits the cache at every step', async () => {
   const ctx = context('app', APP);
   const built = await B(['build', '-t', 'app:1', '--build-arg', 'WHO=berth', ctx]);
   assert.equal(built.code, 0, built.stderr);
@@ -97,7 +97,8 @@ test('--iidfile gets the image id; a failed build leaves none', async () => {
 
 test('stdin: a Dockerfile, a gzipped tar; -f outside the context with .dockerignore, as docker sends them', { skip: dockerSkip }, async () => {
   context('stdin', { Dockerfile: 'FROM busybox\nRUN echo from stdin\n' });
-  for (const line of ['$CLI build --no-cache - < stdin/Dockerfile', 'tar -czf - -C app . | $CLI build --no-cache -']) {
+  context('stdin-app', APP);
+  for (const line of ['$CLI build --no-cache - < stdin/Dockerfile', 'tar -czf - -C stdin-app . | $CLI build --no-cache -']) {
     const [b, d] = [await sh(line, 'berth'), await sh(line, 'docker')];
     assert.equal(b.code, 0, b.stderr);
     assert.deepEqual(normal(b), normal(d), line);
