@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := /usr/local/bin:$(PATH)
 
-.PHONY: setup build test test-faults demo demo-stop typecheck clean bench engine-api-types
+.PHONY: setup build test test-faults demo demo-stop typecheck clean bench engine-api-types install uninstall
 
 setup:
 	scripts/setup
@@ -31,6 +31,14 @@ demo: setup
 
 demo-stop:
 	scripts/demo stop
+
+## install: build, then install berth under PREFIX (default /usr/local; DESTDIR honoured) with its systemd units
+install: build
+	scripts/install install
+
+## uninstall: remove what install put there (the configuration, the data and the berth group stay)
+uninstall:
+	scripts/install uninstall
 
 clean:
 	rm -rf dist

@@ -53,12 +53,21 @@ import { VolumeService } from './volumes/volume-service.ts';
 import { volumesBackend } from './volumes/volumes-backend.ts';
 import { mountsForCreate } from './containers/container-mounts.ts';
 import { VolumeAttachment } from './volumes/volume-attachment.ts';
+import { BuildCacheTable } from '../store/build-cache.ts';
+import { BuildCacheService } from './build/build-cache-service.ts';
+import { pruneBuildCache } from './build/build-cache-prune.ts';
+import { BuildService, BUILD_SCRATCH } from './build/build-service.ts';
+import { DaemonBuildHost } from './build/build-host.ts';
+import { registriesAuth } from './build/registry-config.ts';
+import type { BuildHostDeps } from './build/build-host.ts';
 
 export interface Daemon {
   readonly id: string;
   readonly config: DaemonConfig;
   readonly events: EventsService;
   readonly listeners: Listener[];
+  /** What a DaemonBuildHost is made of (one per build; in-process tests make their own). */
+  readonly buildHostDeps: BuildHostDeps;
   /** Replace the running config with a reloaded one (SIGHUP). */
   applyConfig(next: DaemonConfig): void;
   shutdown(): Promise<void>;
@@ -163,6 +172,12 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
   });
   await rootfsAccess.cleanup();
   lifecycle.deps.rootfsInUse = (id) => rootfsAccess.inUse(id);
+  const buildCache = new BuildCacheService({ table: new BuildCacheTable(db), images });
+  const buildHostDeps: BuildHostDeps = {
+    images, containers, lifecycle, cache: buildCache, logger,
+    pull: (req, send) => pullImage(images, config, req, send),
+    viewsDir: join(config.execRoot, 'rootfs-views'),
+  };
 
   const system = new SystemService({
     config: () => config,
@@ -174,7 +189,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
         Images: images.all().map((f) => summaryView(f, MAX_API_VERSION, 0)),
         Containers: [],
         Volumes: volumes.usage(),
-        BuildCache: [],
+        BuildCache: buildCache.records(),
       }),
     },
     eventListeners: () => events.listenerCount,
@@ -204,6 +219,12 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
     containerFiles: containerFilesBackend({ svc: containers, rootfs: rootfsAccess, lifecycle }),
     networks: networksBackend(networks),
     volumes: volumesBackend(volumes),
+    build: new BuildService({
+      scratchDir: BUILD_SCRATCH(config.dataRoot),
+      hostFor: (req) => new DaemonBuildHost(buildHostDeps, { authFor: registriesAuth(req.authConfigs) }),
+      logger,
+    }),
+    buildCache: { prune: (req) => pruneBuildCache(buildCache, req, { dataRoot: config.dataRoot, logger }) },
   });
   const serverHeader = `berth/${ENGINE_VERSION} (linux)`;
   const listeners = await listenAll(
@@ -219,6 +240,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
     },
     events,
     listeners,
+    buildHostDeps,
     applyConfig(next) {
       config = next;
       logger.level = next.logLevel;

@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import type { DaemonConfig } from './config/types.ts';
 import { FORCE_CLOSE, type TlsServerOptions } from '../api/server.ts';
 import type { Logger } from '../lib/logger.ts';
+import { activatedFds, fdsFor } from './socket-activation.ts';
 
 export type ServerFactory = (tls?: TlsServerOptions) => http.Server;
 
@@ -19,7 +20,10 @@ export interface Listener {
 export async function listenAll(cfg: DaemonConfig, make: ServerFactory, logger: Logger): Promise<Listener[]> {
   const listeners: Listener[] = [];
   try {
-    for (const host of cfg.hosts) listeners.push(await listenOne(host, cfg, make, logger));
+    for (const host of cfg.hosts) {
+      if (host.startsWith('fd://')) for (const fd of fdsFor(host, activatedFds())) listeners.push(await listenFd(fd, cfg, make, logger));
+      else listeners.push(await listenOne(host, cfg, make, logger));
+    }
   } catch (err) {
     await Promise.all(listeners.map((l) => l.close()));
     throw err;
@@ -83,6 +87,20 @@ async function listenTcp(host: string, cfg: DaemonConfig, make: ServerFactory, l
   return { address: host, server, close: () => closeServer(server) };
 }
 
+/** A socket the service manager made and bound (unix or TCP): served as it is, with TLS when
+ * the daemon is configured for it; the manager owns the socket file, so it is never unlinked. */
+async function listenFd(fd: number, cfg: DaemonConfig, make: ServerFactory, logger: Logger): Promise<Listener> {
+  const server = cfg.tls || cfg.tlsVerify ? make(tlsOptions(cfg)) : make();
+  await listen(server, { fd });
+  const addr = server.address();
+  if (addr && typeof addr === 'object' && !isLoopback(addr.address) && !(cfg.tls || cfg.tlsVerify) && cfg.tls !== false) {
+    await closeServer(server);
+    throw new Error(`refusing to serve the activated TCP socket ${addr.address}:${addr.port} (fd ${fd}) without TLS: configure --tlsverify, or pass --tls=false to accept the risk`);
+  }
+  logger.info('API listen on activated socket', { fd, addr: typeof addr === 'string' ? addr : `${addr?.address}:${addr?.port}` });
+  return { address: `fd://${fd}`, server, close: () => closeServer(server) };
+}
+
 function tlsOptions(cfg: DaemonConfig): TlsServerOptions {
   const read = (what: string, path: string) => {
     try {
@@ -116,10 +134,11 @@ function groupId(name: string): number | undefined {
   return line ? Number(line.split(':')[2]) : undefined;
 }
 
-function listen(server: http.Server, opts: net.ListenOptions): Promise<void> {
+function listen(server: http.Server, opts: net.ListenOptions | { fd: number }): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts, () => {
+    // A `{ fd }` is a handle to an already bound socket (Node's listen(handle)).
+    server.listen(opts as net.ListenOptions, () => {
       server.off('error', reject);
       resolve();
     });

@@ -12,6 +12,8 @@ import { execRoutes, type ExecBackend } from '../api/routers/exec.ts';
 import { containerFilesRoutes, type ContainerFilesBackend } from '../api/routers/container-files.ts';
 import { networksRoutes, type NetworksBackend } from '../api/routers/networks.ts';
 import { volumesRoutes, type VolumesBackend } from '../api/routers/volumes.ts';
+import { buildCacheRoutes, type BuildCacheBackend } from '../api/routers/build-cache.ts';
+import { imageBuildRoutes, type BuildBackend } from '../api/routers/build.ts';
 
 export interface Backends {
   system: SystemBackend;
@@ -24,6 +26,8 @@ export interface Backends {
   containerFiles: ContainerFilesBackend;
   networks: NetworksBackend;
   volumes: VolumesBackend;
+  build: BuildBackend;
+  buildCache: BuildCacheBackend;
 }
 
 export function buildRoutes(b: Backends): Route[] {
@@ -32,6 +36,7 @@ export function buildRoutes(b: Backends): Route[] {
     ...lifecycleRoutes(b.lifecycle), ...observeRoutes(b.observe), ...execRoutes(b.exec), ...containerFilesRoutes(b.containerFiles),
     ...networksRoutes(b.networks),
     ...volumesRoutes(b.volumes),
+    ...imageBuildRoutes(b.build), ...buildCacheRoutes(b.buildCache),
     ...swarmRoutes(), ...pluginRoutes(),
   ];
 }

@@ -78,6 +78,8 @@
 //     (container-mounts.ts: inspect's Mounts fields plus how to set each up); a volume is in use
 //     while a container's mounts name it.
 //
+//   build_cache                      the classic builder's step cache (build-cache.ts draws it)
+//
 //   settings                         small daemon-wide facts (daemon ID, ...)
 //   ┌──────────┬─────────┐
 //   │ key      │ TEXT PK │
@@ -85,6 +87,7 @@
 //   └──────────┴─────────┘
 
 import { PUBLISHED_PORTS_MIGRATION } from './published-ports.ts';
+import { BUILD_CACHE_MIGRATION } from './build-cache.ts';
 
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE events (
@@ -204,4 +207,6 @@ export const MIGRATIONS: readonly string[] = [
    ALTER TABLE containers ADD COLUMN mounts TEXT NOT NULL DEFAULT '[]';`,
   // Published ports (published-ports.ts): a host port is held by one container, across crashes.
   PUBLISHED_PORTS_MIGRATION,
+  // The build cache (build-cache.ts), issue 11: weak references to the images steps made.
+  BUILD_CACHE_MIGRATION,
 ];

@@ -8,6 +8,9 @@
 // push, search or inspect remotely): only requests refused before that. The daemon under test
 // also runs in a network namespace of its own, so a mistake here cannot leave the machine.
 import type { Route } from '../api/route.ts';
+import { tarFiles as tarOf } from './tar-files.ts';
+
+const TAR_HEADERS = { 'Content-Type': 'application/x-tar' };
 
 /** Objects the cases work on, made by the test before it sends them. */
 export interface CorpusIds {
@@ -91,6 +94,27 @@ const CORPUS: Record<string, RouteCorpus> = {
   ],
   // A body that is not an image archive is answered in-band with a 200, as dockerd does.
   'POST /images/load': () => [],
+  // Refused before the context is read: bad query values; then a context without a Dockerfile,
+  // and Dockerfiles that fail to parse, each named by file and line.
+  'POST /build': () => [
+    { path: '/build?t=UPPER', body: Buffer.alloc(0), message: /invalid reference format/ },
+    { path: '/build?t=a@sha256:' + '0'.repeat(64), body: Buffer.alloc(0), message: /digest/ },
+    { path: '/build?buildargs=notjson', body: Buffer.alloc(0), message: /error reading build args/ },
+    { path: `/build?buildargs=${q({ A: 1 })}`, body: Buffer.alloc(0), message: /error reading build args/ },
+    { path: '/build?labels=[1]', body: Buffer.alloc(0), message: /error reading labels/ },
+    { path: '/build?cachefrom={}', body: Buffer.alloc(0), message: /error reading cache-from/ },
+    { path: '/build?memory=1.5', body: Buffer.alloc(0), message: /strconv.Atoi/ },
+    { path: '/build?shmsize=0', body: Buffer.alloc(0), message: /shmsize/ },
+    { path: '/build?version=2', body: Buffer.alloc(0), message: /BuildKit/ },
+    { path: '/build?version=7', body: Buffer.alloc(0), message: 'invalid version 7' },
+    { path: '/build?squash=1', body: Buffer.alloc(0), message: /experimental/ },
+    { path: '/build?isolation=hyperv', body: Buffer.alloc(0), message: /Unsupported isolation/ },
+    { path: '/build', body: tarOf({ 'x.txt': 'x' }), headers: TAR_HEADERS, message: /Cannot locate specified Dockerfile: Dockerfile/ },
+    { path: '/build?dockerfile=../Dockerfile', body: tarOf({ Dockerfile: 'FROM scratch\n' }), headers: TAR_HEADERS },
+    { path: '/build', body: tarOf({ Dockerfile: 'FROM scratch\nFROBNICATE x\n' }), headers: TAR_HEADERS, message: /Dockerfile:2: .*FROBNICATE/i },
+    { path: '/build', body: tarOf({ Dockerfile: 'RUN true\n' }), headers: TAR_HEADERS, message: /Dockerfile:1: / },
+    { path: '/build?target=nosuch', body: tarOf({ Dockerfile: 'FROM scratch AS a\n' }), headers: TAR_HEADERS, message: /nosuch/ },
+  ],
   'POST /images/prune': () => [...badFilters('/images/prune?'), { path: `/images/prune?filters=${q({ until: ['notatime'] })}` }],
   'GET /images/get': () => [
     { path: '/images/get', message: /no images given/ },
@@ -168,6 +192,11 @@ const CORPUS: Record<string, RouteCorpus> = {
     json('/volumes/create', { Name: 'corpus', DriverOpts: { foo: 'x' } }, { message: 'create corpus: invalid option: "foo"' }),
   ],
   'POST /volumes/prune': () => [...badFilters('/volumes/prune?'), { path: `/volumes/prune?filters=${q({ all: ['maybe'] })}`, message: "invalid filter 'all=maybe'" }],
+  'POST /build/prune': () => [
+    ...badFilters('/build/prune?'),
+    { path: '/build/prune?keep-storage=lots', message: 'strconv.Atoi: parsing "lots": invalid syntax' },
+    { path: `/build/prune?filters=${q({ until: ['someday'] })}` },
+  ],
   'GET /volumes/:name': () => [{ path: '/volumes/nonexistent-corpus', status: 404, message: 'get nonexistent-corpus: no such volume' }],
   'DELETE /volumes/:name': () => [{ path: '/volumes/nonexistent-corpus', status: 404 }],
   'GET /containers/:id/json': () => [],

@@ -53,6 +53,7 @@ const PREREQUISITES = {
   sshd: { what: `sshd and ssh-keygen (${SSHD}, /usr/bin/ssh-keygen)`, present: () => existsSync(SSHD) && existsSync('/usr/bin/ssh-keygen'), get: `${SETUP} (Debian packages openssh-server, openssh-client)` },
   'docker-py': { what: "docker-py (`/usr/bin/python3 -c 'import docker'`)", present: () => spawnSync('/usr/bin/python3', ['-c', 'import docker'], { stdio: 'ignore' }).status === 0, get: `${SETUP} (Debian package python3-docker)` },
   'docker-compose': { what: 'docker-compose 1.29 (`docker-compose` on PATH)', present: () => onPath('docker-compose'), get: `${SETUP} (Debian package docker-compose)` },
+  'socket-activate': { what: 'systemd-socket-activate (/usr/bin/systemd-socket-activate, socket activation as systemd does it)', present: () => existsSync('/usr/bin/systemd-socket-activate'), get: `${SETUP} (Debian package systemd)` },
 } satisfies Record<string, Prerequisite>;
 
 export const ALL_NEEDS = Object.keys(PREREQUISITES) as Need[];

@@ -48,7 +48,8 @@ async function diskUsage(ctx: RequestContext, backend: SystemBackend): Promise<v
       Images: want('image') ? du.Images : null,
       Containers: want('container') ? du.Containers : null,
       Volumes: want('volume') ? du.Volumes : null,
-      BuildCache: want('build-cache') ? du.BuildCache : null,
+      // No records: null, as dockerd's (Go's empty slice).
+      BuildCache: want('build-cache') && du.BuildCache.length > 0 ? buildCacheBefore142(du.BuildCache, ctx) : null,
     });
   }
   const verbose = boolParam(ctx.query, 'verbose');
@@ -63,7 +64,7 @@ async function diskUsage(ctx: RequestContext, backend: SystemBackend): Promise<v
     ...(want('image') && { ImagesUsage: usage(du.Images, du.LayersSize, 0) }),
     ...(want('container') && { ContainersUsage: usage(du.Containers, 0, 0) }),
     ...(want('volume') && { VolumesUsage: volumesUsage(du.Volumes, usage) }),
-    ...(want('build-cache') && { BuildCacheUsage: usage(du.BuildCache, 0, 0) }),
+    ...(want('build-cache') && { BuildCacheUsage: buildCacheUsage(du.BuildCache, usage) }),
   });
 }
 
@@ -74,6 +75,26 @@ function volumesUsage(items: unknown[], usage: Usage): object {
   const data = items.map((v) => (v as { UsageData?: { Size: number; RefCount: number } }).UsageData ?? { Size: 0, RefCount: 0 });
   const size = (d: { Size: number }) => Math.max(0, d.Size);
   return usage(items, data.reduce((n, d) => n + size(d), 0), data.filter((d) => d.RefCount > 0).length, data.filter((d) => d.RefCount === 0).reduce((n, d) => n + size(d), 0));
+}
+
+interface CacheRecord {
+  Size: number;
+  InUse: boolean;
+  Shared: boolean;
+  Parents?: string[] | null;
+}
+
+/** Records in use are active; the bytes of those neither in use nor shared are reclaimable. */
+function buildCacheUsage(items: unknown[], usage: Usage): object {
+  const recs = items as CacheRecord[];
+  const sum = (rs: CacheRecord[]) => rs.reduce((n, r) => n + r.Size, 0);
+  return usage(items, sum(recs), recs.filter((r) => r.InUse).length, sum(recs.filter((r) => !r.InUse && !r.Shared)));
+}
+
+/** Before API 1.42 a record named one parent, in `Parent`. */
+function buildCacheBefore142(items: unknown[], ctx: RequestContext): unknown[] {
+  if (!ctx.versionBelow('1.42')) return items;
+  return (items as CacheRecord[]).map(({ Parents, ...r }) => ({ ...r, Parent: Parents?.[0] ?? '' }));
 }
 
 async function login(ctx: RequestContext, backend: SystemBackend): Promise<void> {

@@ -25,8 +25,16 @@ export interface SourceEntry {
 export interface CopyTarOptions {
   /** Absolute container path of the destination (WORKDIR applied by the builder). */
   dest: string;
-  /** The destination names a directory (ends in "/", or several sources, or a wildcard). */
+  /** The destination names a directory: it ends in "/" (required by docker for several
+   * sources; a wildcard with one match and no "/" copies to dest itself), or is a directory in
+   * the parent image (inImage tells that too): a file is then copied into it. */
   destIsDir: boolean;
+  /** What the parent image has on dest's path (destInImage() tells, inside withImageTree).
+   * Directories it lacks get entries of their own, 0755 and owned as docker makes them (the
+   * --chown user for a file's parents and for dest), so an empty directory still makes its dest;
+   * those it has get none, so an existing /tmp keeps its mode and owner. Not given: dest and
+   * its parents are taken to be there. */
+  inImage?: DestInImage;
   /** --chown resolved to numbers (else: 0:0 for the context, kept for --from). */
   owner?: { uid: number; gid: number };
   /** --chmod as a number. */
@@ -35,4 +43,11 @@ export interface CopyTarOptions {
   extractArchives: boolean;
   /** Files from another image (--from) keep their owners unless --chown is given. */
   keepOwners: boolean;
+}
+
+/** dest in the parent image: what it is there, and the deepest directory on its path. */
+export interface DestInImage {
+  dest: 'dir' | 'other' | 'none';
+  /** Absolute, "/" at least: the directories below it on dest's path are missing. */
+  deepestDir: string;
 }

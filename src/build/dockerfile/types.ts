@@ -1,5 +1,5 @@
-// The Dockerfile as the builder works on it: parsed by dockerfile-ast (parse.ts), checked, and
-// split into stages — words NOT yet expanded: variables are substituted at dispatch time with
+// The Dockerfile as the builder works on it: read by docker's parser rules (parse.ts), checked,
+// and split into stages — words NOT yet expanded: variables are substituted at dispatch time with
 // the stage's environment (the base image's Env, ENV and ARG in scope), as docker's builder does.
 
 /** Where an instruction is, and its text as `docker build` prints it ("Step 2/9 : RUN echo hi"):
@@ -22,7 +22,13 @@ export interface Heredoc {
 export type Command = { form: 'exec'; argv: string[] } | { form: 'shell'; script: string };
 
 export type Instruction =
-  | { kind: 'RUN'; at: At; command: Command; network?: string }
+  | {
+      kind: 'RUN'; at: At; command: Command; network?: string;
+      /** `RUN <<EOF` whose body starts with `#!`: docker mounts the body read-only as an
+       * executable file (path /dev/pipes/<name>, mode 0755) for this RUN, and the command runs
+       * that path. The builder must provide it; without it the RUN fails "not found". */
+      inlineFile?: { path: string; content: string; mode: number };
+    }
   | { kind: 'CMD' | 'ENTRYPOINT'; at: At; command: Command }
   | { kind: 'SHELL'; at: At; shell: string[] }
   /** Unexpanded key/value words (ENV k=v k2="v 2", the legacy `ENV k v`). */
@@ -40,6 +46,8 @@ export type Instruction =
       from?: string;
       chown?: string;
       chmod?: string;
+      /** `--link` (accepted; the classic builder's copy gives the same files). */
+      link?: boolean;
       heredocs: Heredoc[];
     }
   | { kind: 'HEALTHCHECK'; at: At; none: true }
@@ -72,6 +80,10 @@ export interface ParsedDockerfile {
   /** ARGs before the first FROM (usable in FROM lines, and in stages that redeclare them). */
   metaArgs: { at: At; name: string; default?: string }[];
   stages: Stage[];
+  /** Parser warnings, as dockerd 20.10 sends them before "Step 1/n" (on the stream, in red):
+   * "[WARNING]: " + message for each, then, if any, "[WARNING]: Empty continuation lines will
+   * become errors in a future release." Today only empty lines inside a continuation. */
+  warnings?: { line: number; message: string }[];
 }
 
 /** A Dockerfile error: the builder reports it as `<dockerfile name>:<line>: <message>`. */

@@ -32,7 +32,11 @@ test('normalising twice gives the same address', () => {
 
 test('unknown schemes and malformed tcp addresses are refused', () => {
   assert.throws(() => parseHost('ftp://x', false), { message: 'invalid bind address format: ftp://x' });
-  assert.throws(() => parseHost('fd://', false), { message: 'invalid bind address format: fd://' });
+  assert.equal(parseHost('fd://', false), 'fd://');
+  assert.equal(parseHost('fd://*', false), 'fd://');
+  assert.equal(parseHost('fd://3', false), 'fd://3');
+  assert.throws(() => parseHost('fd://2', false), { message: /invalid bind address format: fd:\/\/2 \(fd:\/\/ takes a descriptor number/ });
+  assert.throws(() => parseHost('fd://x', false), { message: /invalid bind address format: fd:\/\/x/ });
   assert.throws(() => parseHost('npipe:////./pipe/x', false), { message: 'invalid bind address format: npipe:////./pipe/x' });
   assert.throws(() => parseHost('tcp://h:99999', false), /^ValueError: invalid bind address format: tcp:\/\/h:99999 \(port/);
   assert.throws(() => parseHost('tcp://h:2375/path', false), /a TCP address has no path/);

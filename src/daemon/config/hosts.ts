@@ -13,7 +13,8 @@ const DEFAULT_TCP_HOST = '127.0.0.1';
 /**
  * Normalises one listen address: "unix://PATH" (empty path = the default socket),
  * "tcp://HOST[:PORT]" (port defaults by `tls`), or a bare "HOST:PORT", which dockerd reads as TCP.
- * fd:// (socket activation) and every other scheme are refused.
+ * "fd://" (every socket the service manager passed, systemd socket activation) or "fd://N"
+ * (that descriptor). Every other scheme is refused.
  */
 export function parseHost(addr: string, tls: boolean): string {
   const trimmed = addr.trim();
@@ -23,6 +24,11 @@ export function parseHost(addr: string, tls: boolean): string {
   const rest = m ? m[2]! : trimmed;
   if (scheme === 'unix') return `unix://${rest === '' ? DEFAULT_UNIX_SOCKET : rest}`;
   if (scheme === 'tcp') return parseTcp(rest, tls, addr);
+  if (scheme === 'fd') {
+    if (rest === '' || rest === '*') return 'fd://';
+    if (/^\d+$/.test(rest) && Number(rest) >= 3) return `fd://${Number(rest)}`;
+    throw new ValueError(`invalid bind address format: ${addr} (fd:// takes a descriptor number from 3 up, or nothing for all)`);
+  }
   throw new ValueError(`invalid bind address format: ${addr}`);
 }
 

@@ -13,7 +13,7 @@ export interface RuntimeConfig {
 }
 
 export interface DaemonConfig {
-  /** Listen addresses: unix:///path, tcp://host:port (fd:// is not supported). */
+  /** Listen addresses: unix:///path, tcp://host:port, fd:// or fd://N (socket activation). */
   hosts: string[];
   dataRoot: string;
   execRoot: string;

@@ -45,6 +45,9 @@ export async function commitTar(rwTar: () => Readable): Promise<() => Readable> 
       }
       const entry = out.entry(header, next);
       entry.on('error', (err) => x.destroy(err));
+      // A reader that stops early destroys the entry, and the pipe then destroys this stream
+      // with an error: without a listener that error would be uncaught.
+      stream.on('error', (err) => x.destroy(err));
       stream.pipe(entry);
     });
     x.on('finish', () => out.finalize());

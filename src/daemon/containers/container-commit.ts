@@ -41,28 +41,49 @@ export function applyCommitChanges(config: ContainerConfig, changes: readonly st
 }
 
 export async function commitContainer(images: ImageService, c: ContainerRow, req: CommitRequest, rwTar: () => Readable): Promise<string> {
-  const parent = images.deps.content.readJson<ImageConfig>(c.imageId);
-  const parentLayers = images.table.layersOf(c.imageId);
   const containerConfig = c.config as ContainerConfig & Record<string, unknown>;
   const config = mergeCommitConfig(applyCommitChanges((req.config ?? containerConfig) as ContainerConfig, req.changes), containerConfig);
-  const layerTar = await commitTar(rwTar);
+  const cmd = (containerConfig.Cmd as string[] | null | undefined) ?? [];
+  const spec = { config, containerConfig, ...(cmd.length > 0 && { createdBy: cmd.join(' ') }), ...(req.author && { author: req.author }), ...(req.comment && { comment: req.comment }) };
+  return commitLayerImage(images, { container: c.id, parent: c.imageId }, spec, await commitTar(rwTar));
+}
+
+/** What an image made from a container says: its config as given (the builder's, unmerged, as
+ * dockerd's CommitBuildStep takes it), container_config, and the history entry's fields. */
+export interface CommitSpec {
+  config: ContainerConfig;
+  containerConfig: ContainerConfig;
+  createdBy?: string;
+  author?: string;
+  comment?: string;
+  /** Announce the image (`image create`): a commit does, a build step does not (dockerd's
+   * classic builder announces only the final tag). Default true. */
+  announce?: boolean;
+}
+
+/** A layer of changes (none when the tar is empty) committed with `spec` as a child image of
+ * `parent` (none: FROM scratch, this host's platform). Shared by `docker commit` and the
+ * builder's RUN (the container's changes through commitTar) and COPY (a layer's tar as it is). */
+export async function commitLayerImage(images: ImageService, from: { container?: string; parent: string | undefined }, spec: CommitSpec, layerTar: () => Readable): Promise<string> {
+  const parent = from.parent ? images.deps.content.readJson<ImageConfig>(from.parent) : scratchConfig();
+  const parentLayers = from.parent ? images.table.layersOf(from.parent) : [];
   const empty = await isEmptyTar(layerTar());
   const layer = empty ? undefined : await images.importer.apply(parentLayers.at(-1), { open: layerTar });
   const created = new Date().toISOString();
   const history: HistoryEntry = {
     created,
-    ...(req.author && { author: req.author }),
-    ...(((containerConfig.Cmd as string[] | null | undefined) ?? []).length > 0 && { created_by: (containerConfig.Cmd as string[]).join(' ') }),
-    ...(req.comment && { comment: req.comment }),
+    ...(spec.author && { author: spec.author }),
+    ...(spec.createdBy && { created_by: spec.createdBy }),
+    ...(spec.comment && { comment: spec.comment }),
     ...(empty && { empty_layer: true }),
   };
   const image: ImageConfig = {
     created,
-    container: c.id,
-    container_config: containerConfig,
+    ...(from.container && { container: from.container }),
+    container_config: spec.containerConfig,
     docker_version: ENGINE_VERSION,
-    ...(req.author && { author: req.author }),
-    config,
+    ...(spec.author && { author: spec.author }),
+    config: spec.config,
     architecture: parent.architecture,
     ...(parent.variant && { variant: parent.variant }),
     os: parent.os,
@@ -71,13 +92,19 @@ export async function commitContainer(images: ImageService, c: ContainerRow, req
     ...(parent['os.version'] !== undefined && { 'os.version': parent['os.version'] }),
     ...(parent['os.features'] !== undefined && { 'os.features': parent['os.features'] }),
   };
-  const id = images.commitImage(image, layer ? [...parentLayers, layer] : parentLayers, [], c.imageId);
-  images.deps.events.emit('image', 'create', id, { name: id });
+  const id = images.commitImage(image, layer ? [...parentLayers, layer] : parentLayers, [], from.parent);
+  if (spec.announce !== false) images.deps.events.emit('image', 'create', id, { name: id });
   return id;
 }
 
+/** The image FROM scratch stands for: no layers, this host's platform (Go's names). */
+export function scratchConfig(): ImageConfig {
+  const arch = ({ x64: 'amd64', ia32: '386', ppc64: 'ppc64le' } as Record<string, string>)[process.arch] ?? process.arch;
+  return { architecture: arch, os: 'linux', rootfs: { type: 'layers', diff_ids: [] } };
+}
+
 /** An empty change set tars to the end-of-archive blocks alone (a tar never starts with zeros). */
-async function isEmptyTar(tar: Readable): Promise<boolean> {
+export async function isEmptyTar(tar: Readable): Promise<boolean> {
   try {
     for await (const chunk of tar as AsyncIterable<Buffer>) return chunk.every((b) => b === 0);
     return true;

@@ -1,0 +1,73 @@
+// make install into a staging root (DESTDIR), as a packager runs it: the tree it makes, units
+// that systemd accepts, the installed berthd serving its API, and make uninstall removing it
+// all but the configuration.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { requires } from '../testing/requires.ts';
+import { until, within } from '../testing/until.ts';
+import { createClient } from '../client/index.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const INSTALL = join(ROOT, 'scripts', 'install');
+
+function install(destdir: string, action = 'install'): string {
+  return execFileSync(INSTALL, [action], { env: { ...process.env, DESTDIR: destdir, PREFIX: '/usr' }, encoding: 'utf8' });
+}
+
+test('make install into DESTDIR, the units verified, the installed berthd serving, then uninstall', { skip: requires('root', 'socket-activate') }, async () => {
+  const dest = mkdtempSync(join(tmpdir(), 'berth-install-'));
+  try {
+    install(dest);
+    assert.equal(readlinkSync(join(dest, 'usr/bin/berthd')), '../lib/berth/bin/berthd');
+    assert.ok(lstatSync(join(dest, 'usr/bin/berth')).isSymbolicLink());
+    assert.ok(!existsSync(join(dest, 'usr/lib/berth/dist/testing')), 'test code is not installed');
+    assert.ok(!existsSync(join(dest, 'usr/lib/berth/node_modules/typescript')), 'dev dependencies are not installed');
+    const service = readFileSync(join(dest, 'lib/systemd/system/berthd.service'), 'utf8');
+    assert.match(service, /^ExecStart=\/usr\/bin\/berthd -H fd:\/\/$/m);
+    assert.match(service, /^KillMode=process$/m);
+    assert.match(readFileSync(join(dest, 'lib/systemd/system/berthd.socket'), 'utf8'), /^SocketGroup=berth$/m);
+    // systemd's own checker, on the units pointed at the staged berthd (it must exist).
+    const units = mkdtempSync(join(tmpdir(), 'berth-units-'));
+    writeFileSync(join(units, 'berthd.service'), service.replace('/usr/bin/berthd', join(dest, 'usr/bin/berthd')));
+    writeFileSync(join(units, 'berthd.socket'), readFileSync(join(dest, 'lib/systemd/system/berthd.socket')));
+    execFileSync('systemd-analyze', ['verify', join(units, 'berthd.service'), join(units, 'berthd.socket')], { stdio: 'pipe' });
+    rmSync(units, { recursive: true });
+
+    // An edited daemon.json survives a reinstall.
+    writeFileSync(join(dest, 'etc/berth/daemon.json'), '{"debug": true}\n');
+    install(dest);
+    assert.equal(readFileSync(join(dest, 'etc/berth/daemon.json'), 'utf8'), '{"debug": true}\n');
+
+    await serves(join(dest, 'usr/bin/berthd'));
+
+    install(dest, 'uninstall');
+    assert.ok(!existsSync(join(dest, 'usr/bin/berthd')) && !existsSync(join(dest, 'usr/lib/berth')));
+    assert.ok(!existsSync(join(dest, 'lib/systemd/system/berthd.service')));
+    assert.ok(existsSync(join(dest, 'etc/berth/daemon.json')), 'the configuration stays');
+  } finally {
+    rmSync(dest, { recursive: true, force: true });
+  }
+});
+
+/** The installed berthd, on a private socket and directories, answers /version. */
+async function serves(berthd: string): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-installed-'));
+  const sock = join(dir, 'berth.sock');
+  writeFileSync(join(dir, 'daemon.json'), '{}');
+  const child = spawn(berthd, ['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'pid'),
+    '--config-file', join(dir, 'daemon.json'), '-H', `unix://${sock}`, '--bridge', 'none'], { stdio: 'ignore' });
+  try {
+    await until('the installed berthd to listen', () => existsSync(sock), { timeoutMs: 20_000 });
+    const v = await createClient({ endpoint: { host: `unix://${sock}` } }).system.version();
+    assert.match((v as { Version: string }).Version, /^\d+\.\d+\.\d+/);
+  } finally {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await within('the installed berthd to stop', exited, 30_000);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,33 @@
+// Finding the Dockerfile in a context as dockerd does: the `dockerfile` parameter is a path in
+// the context (a leading "/" means the context's root, never the host's), links followed in the
+// context's scope, one that climbs out refused; "Dockerfile" falls back to "dockerfile".
+import { readFile } from 'node:fs/promises';
+import { invalidParameter } from '../../api/types/errors.ts';
+import { lstatOrNull, type FsView } from '../../image/copy/fs-view.ts';
+import { clean } from '../../image/copy/go-path.ts';
+
+export const DEFAULT_DOCKERFILE = 'Dockerfile';
+
+export interface FoundDockerfile {
+  /** The name as given (or "dockerfile" after the fallback), for messages. */
+  name: string;
+  /** Its path in the context ("/sub/Dockerfile"), where `<path>.dockerignore` is looked for. */
+  path: string;
+  text: string;
+}
+
+export async function findDockerfile(view: FsView, given: string): Promise<FoundDockerfile> {
+  const name = given === '' ? DEFAULT_DOCKERFILE : given;
+  // Go's filepath.Join(root, name): leading slashes are separators, ".." may climb out.
+  const rel = clean(name.replace(/^\/+/, ''));
+  if (rel === '..' || rel.startsWith('../')) throw invalidParameter(`forbidden path outside the build context: ${name} ()`);
+  const path = rel === '.' ? '/' : `/${rel}`;
+  const host = view.hostOf(await view.resolve(path, true));
+  const st = await lstatOrNull(host);
+  if (st?.isFile()) return { name, path, text: await readFile(host, 'utf8') };
+  if (st === null && name === DEFAULT_DOCKERFILE) {
+    const lower = await findDockerfile(view, 'dockerfile').catch(() => undefined);
+    if (lower) return lower;
+  }
+  throw invalidParameter(`Cannot locate specified Dockerfile: ${name}`);
+}

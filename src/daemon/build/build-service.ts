@@ -1,0 +1,62 @@
+// One build from request to tagged image: the context (the body, or a remote URL), the
+// builder (src/build/builder) with a BuildHost made for this build, and the context's files
+// removed afterwards whatever happened. Dockerfile errors are 400s that name the file and line.
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { BuildBackend, BuildRequest } from '../../api/routers/build.ts';
+import type { BuildHost } from '../../build/host.ts';
+import type { BuildOutput } from '../../build/options.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { build } from '../../build/builder/index.ts';
+import { receiveContext, remoteContext } from '../../build/context/index.ts';
+import { DockerfileError } from '../../build/dockerfile/types.ts';
+import { invalidParameter } from '../../api/types/errors.ts';
+import { familiarString, parseReference } from '../../image/reference.ts';
+import { logFailure } from '../../lib/log-failure.ts';
+
+export interface BuildServiceDeps {
+  /** Where contexts are extracted: <data-root>/build, emptied at startup (a killed build's). */
+  scratchDir: string;
+  hostFor(req: BuildRequest): BuildHost;
+  logger: Logger;
+}
+
+export class BuildService implements BuildBackend {
+  readonly #deps: BuildServiceDeps;
+  constructor(deps: BuildServiceDeps) {
+    this.#deps = deps;
+    rmSync(deps.scratchDir, { recursive: true, force: true });
+    mkdirSync(deps.scratchDir, { recursive: true, mode: 0o700 });
+  }
+
+  async build(body: Readable, req: BuildRequest, out: BuildOutput, signal: AbortSignal): Promise<string> {
+    const tags = req.tags.map(normaliseTag);
+    const where = { dockerfile: req.dockerfile, scratchDir: this.#deps.scratchDir, signal };
+    const ctx = req.remote ? await remoteContext(req.remote, where) : await receiveContext(body, where);
+    try {
+      const { imageId } = await build(ctx, { ...req, tags }, this.#deps.hostFor(req), out, signal);
+      return imageId;
+    } catch (err) {
+      if (err instanceof DockerfileError) {
+        const at = err.line === undefined ? '' : `:${err.line}`;
+        const named = invalidParameter(`${ctx.dockerfile.name}${at}: ${err.message}`);
+        // A failed RUN's exit code travels as errorDetail.code (the docker CLI exits with it).
+        const code = (err as { exitCode?: unknown }).exitCode;
+        throw typeof code === 'number' ? Object.assign(named, { exitCode: code }) : named;
+      }
+      throw err;
+    } finally {
+      await ctx.dispose().catch(logFailure(this.#deps.logger, 'removal of a build context', { level: 'warn' }));
+    }
+  }
+}
+
+/** A tag as `docker build -t` takes it: a name with an optional tag, never a digest. */
+function normaliseTag(t: string): string {
+  const ref = parseReference(t);
+  if (ref.digest) throw invalidParameter(`invalid reference format: ${t} (a build cannot be tagged with a digest)`);
+  return familiarString({ ...ref, tag: ref.tag ?? 'latest' });
+}
+
+export const BUILD_SCRATCH = (dataRoot: string): string => join(dataRoot, 'build');
