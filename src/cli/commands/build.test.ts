@@ -75,11 +75,13 @@ test('the same output as the docker CLI for a build, -q, and a failing RUN', { s
   const bad = context('bad', { Dockerfile: 'FROM busybox\nRUN echo out; exit 3\nRUN echo never\n' });
   const failed = await same(['build', '-t', 'bad:1', bad]);
   assert.equal(failed.code, 3);
-  assert.equal(failed.stderr, "The command '/bin/sh -c echo out; exit 3' returned a non-zero code: 3\n");
+  assert.match(failed.stderr, /^(Dockerfile:2: )?The command '\/bin\/sh -c echo out; exit 3' returned a non-zero code: 3\n$/);
   assert.doesNotMatch(failed.stdout, /never/);
   assert.equal((await B(['images', '-q', 'bad:1'])).stdout, '', 'a failed build tags nothing');
   const failedQuiet = await same(['build', '-q', bad]);
-  assert.match(failedQuiet.stderr, /^Sending build context to Docker daemon[^\n]*\nStep 1\/3 : FROM busybox\n[^]*\nout\nThe command/);
+  // -q: the held output, then the error, on stderr.
+  assert.match(failedQuiet.stderr, /^Sending build context to Docker daemon[^\n]*\nStep 1\/3 : FROM busybox\n[^]*\nout\n[^]*The command '[^']*' returned a non-zero code: 3\n$/);
+  assert.equal(failedQuiet.stdout, '');
   await same(['build', context('unknown', { Dockerfile: 'FROM busybox\nFOO bar\n' })]);
 });
 
@@ -140,8 +142,12 @@ test('usage and context errors need no daemon, in docker words', async () => {
 });
 
 test('builder prune and the Build Cache row of system df, as docker prints them', { skip: dockerSkip }, async () => {
-  const df = async (cli: (a: string[]) => Promise<RunResult>) => (await cli(['system', 'df'])).stdout.split('\n').find((l) => l.startsWith('Build Cache'));
-  assert.equal(await df(B), await df(D));
+  // docker 28.2 (API 1.50) adds the records up itself; berth (API 1.52) takes the daemon's
+  // BuildCacheUsage, whose size counts shared records too: compared are the counts, and the form.
+  const df = async (cli: (a: string[]) => Promise<RunResult>) => (await cli(['system', 'df'])).stdout.split('\n').find((l) => l.startsWith('Build Cache'))!.split(/ {2,}/);
+  const [b, d] = [await df(B), await df(D)];
+  assert.deepEqual(b.slice(0, 3), d.slice(0, 3));
+  assert.match(b.slice(3).join(' '), /^[0-9.]+[kMG]?B [0-9.]+[kMG]?B$/, 'sizes, and no percentage');
   const pruned = await B(['builder', 'prune', '-a', '-f']);
   assert.equal(pruned.code, 0, pruned.stderr);
   assert.match(pruned.stdout, /^(Deleted build cache objects:\n(\S+\n)+\n)?Total reclaimed space: [0-9.]+k?M?G?B\n$/);
