@@ -17,6 +17,7 @@ import { removeBenchDir, startBerthd, startDockerd, stopEngine, type Engine } fr
 const CASES: [string, string][] = [
   ['build', '$CLI build --no-cache -t cmp:1 --build-arg WHO=x --label a=b app'],
   ['build -q', '$CLI build -q --no-cache app'],
+  ['build --compress', '$CLI build --compress --no-cache app'],
   ['failing RUN', '$CLI build -t bad:1 bad'],
   ['failing RUN, -q', '$CLI build -q bad'],
   ['unknown instruction', '$CLI build unknown'],

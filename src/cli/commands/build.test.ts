@@ -5,6 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { pack } from 'tar-stream';
 import { join } from 'node:path';
 import { useBusyboxDaemon } from '../../testing/busybox-daemon.ts';
 import { BERTH } from '../../testing/berthd-harness.ts';
@@ -129,6 +133,30 @@ test('multi-stage with --target; image build and builder build are the same comm
   assert.equal(all.code, 0, all.stderr);
   assert.doesNotMatch(all.stdout, /\ntest\n/, 'a stage the target does not need is not run');
   assert.equal((await B(['run', '--rm', 'stages:final'])).stdout, 'base\n');
+});
+
+test('a URL context is fetched by the daemon (remote=); --compress sends the tar gzipped', async () => {
+  const p = pack();
+  p.entry({ name: 'Dockerfile' }, 'FROM busybox\nCOPY hello /hello\nRUN cat /hello\n');
+  p.entry({ name: 'hello' }, 'hello from a URL\n');
+  p.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of p as unknown as AsyncIterable<Buffer>) chunks.push(c);
+  const tgz = gzipSync(Buffer.concat(chunks));
+  const server = http.createServer((req, res) => (req.url === '/ctx.tar.gz' ? res.end(tgz) : res.writeHead(404).end()));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ctx.tar.gz`;
+    const r = await B(['build', '--no-cache', url]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /Sending build context/, 'nothing is uploaded');
+    assert.match(r.stdout, /\nhello from a URL\n/);
+  } finally {
+    server.close();
+  }
+  const compressed = await B(['build', '--compress', '--no-cache', context('compress', APP)]);
+  assert.equal(compressed.code, 0, compressed.stderr);
+  assert.match(compressed.stdout, /\nbuilt for world\n/);
 });
 
 test('usage and context errors need no daemon, in docker words', async () => {
