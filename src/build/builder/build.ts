@@ -69,6 +69,9 @@ async function buildStages(run: BuildRun, parsed: ParsedDockerfile, out: BuildOu
     run.args.addMeta(m.name, m.default === undefined ? undefined : expander(undefined, run, m.at, lane, run.args.metaEnv()).word(m.default));
     return held;
   });
+  // An ARG of a stage this build skips still names a build arg the Dockerfile knows: no
+  // "not consumed" warning for it (dockerd, which runs every stage, would not give one).
+  for (const s of parsed.stages) for (const i of s.instructions) if (i.kind === 'ARG') for (const a of i.args) run.args.reference(a.name);
   const quietLane: Lane = { stream: () => {}, aux: () => {} };
   const needed = neededInOrder(run.fe.neededStages(parsed, run.opts.target, (s) => expander(undefined, run, s.from.at, quietLane, run.args.metaEnv()).word(s.from.image)));
   const labels = labelInstructions(run.opts.labels, needed.at(-1));
