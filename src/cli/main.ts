@@ -14,6 +14,7 @@ import { registerVolumeCommands } from './commands/volume.ts';
 import { registerNetworkCommands } from './commands/network.ts';
 import { registerContainerObserveCommands } from './commands/container-observe.ts';
 import { registerContainerFileCommands } from './commands/container-files.ts';
+import { registerBuilderCommands } from './commands/builder.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -45,6 +46,7 @@ export function buildProgram(getEnv: () => CliEnv): Command {
   registerNetworkCommands(program, getEnv);
   registerContainerObserveCommands(program, getEnv);
   registerContainerFileCommands(program, getEnv);
+  registerBuilderCommands(program, getEnv);
   return program;
 }
 

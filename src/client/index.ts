@@ -7,6 +7,7 @@ import { ImagesApi } from './images-api.ts';
 import { ContainersApi, ExecApi } from './containers-api.ts';
 import { VolumesApi } from './volumes-api.ts';
 import { NetworksApi } from './networks-api.ts';
+import { BuildApi } from './build-api.ts';
 
 export interface BerthClient {
   api: ApiClient;
@@ -16,13 +17,14 @@ export interface BerthClient {
   exec: ExecApi;
   volumes: VolumesApi;
   networks: NetworksApi;
+  build: BuildApi;
 }
 
 export function createClient(opts: ClientOptions): BerthClient {
   const api = new ApiClient(opts);
   return {
     api, system: new SystemApi(api), images: new ImagesApi(api), containers: new ContainersApi(api), exec: new ExecApi(api),
-    volumes: new VolumesApi(api), networks: new NetworksApi(api),
+    volumes: new VolumesApi(api), networks: new NetworksApi(api), build: new BuildApi(api),
   };
 }
 
@@ -32,6 +34,8 @@ export { ContainersApi } from './containers-api.ts';
 export { VolumesApi } from './volumes-api.ts';
 export type { Volume, VolumeCreateOptions } from './volumes-api.ts';
 export { NetworksApi, type NetworkPruneReport } from './networks-api.ts';
+export { BuildApi } from './build-api.ts';
+export type { BuildQuery, BuildRequestOptions, BuildCachePruneOptions, BuildCachePruneReport, BuildCacheRecord } from './build-api.ts';
 export type { ContainerSummary, CreateResponse } from './containers-api.ts';
 export type { ImageListOptions, PullOptions, PushOptions, ImportOptions } from './images-api.ts';
 export type { ClientOptions, RequestOptions } from './api-client.ts';

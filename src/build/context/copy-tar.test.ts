@@ -109,6 +109,11 @@ test('ADD: a local tar (gzip, xz) is unpacked into dest with the archive\'s owne
   }
 });
 
+test('ADD: an archive makes its new dest and parents as root, even with --chown (dockerd 20.10)', async () => {
+  const made = summary(await copy(['app.tar.gz'], { dest: '/opt/srv', extractArchives: true, owner: { uid: 5, gid: 6 }, inImage: { dest: 'none', deepestDir: '/' } }));
+  assert.deepEqual(made.slice(0, 3), ['directory opt/ 755 0:0', 'directory opt/srv/ 755 0:0', 'directory opt/srv/etc/ 700 7:0']);
+});
+
 test('ADD: what is not a tar is copied as a file; COPY never unpacks', async () => {
   assert.deepEqual(summary(await copy(['notes.tar'], { dest: '/n', extractArchives: true })), ['file n 644 0:0 =not a tar at all']);
   const copied = await copy(['app.tar.gz'], { dest: '/a.tgz' });

@@ -28,7 +28,7 @@ async function* chunks(root: FsView, entries: SourceEntry[], o: CopyTarOptions):
   // A dest written with a trailing "/" is a directory whatever destIsDir says (docker's rule).
   const intoDir = o.destIsDir || dest === '/' || o.dest.endsWith('/') || o.inImage?.dest === 'dir';
   const destDir = intoDir || entries.some((e) => e.isDir);
-  yield* newDirectories(dest, destDir, entries, o);
+  yield* newDirectories(dest, destDir, entries, o, await firstIsArchive(root, entries, o));
   for (const entry of entries) {
     for await (const item of sourceItems(root, entry)) {
       const top = item.rel === '';
@@ -49,12 +49,13 @@ async function* chunks(root: FsView, entries: SourceEntry[], o: CopyTarOptions):
  * parents of a file (made before it) owned by --chown's user, those of a directory's copy by
  * root; dest itself, when a directory, by --chown's user (root if not given).
  */
-async function* newDirectories(dest: string, destDir: boolean, entries: SourceEntry[], o: CopyTarOptions): AsyncGenerator<Buffer> {
+async function* newDirectories(dest: string, destDir: boolean, entries: SourceEntry[], o: CopyTarOptions, archive: boolean): AsyncGenerator<Buffer> {
   if (o.inImage === undefined || dest === '/') return;
-  const target = destDir ? dest : dir(dest);
+  const target = destDir || archive ? dest : dir(dest);
   const deepest = o.inImage.deepestDir;
   if (target === deepest || !target.startsWith(deepest === '/' ? '/' : `${deepest}/`)) return;
-  const user = o.owner ?? { uid: 0, gid: 0 };
+  // An archive unpacked first makes dest and its parents as root, whatever --chown says.
+  const user = archive ? { uid: 0, gid: 0 } : (o.owner ?? { uid: 0, gid: 0 });
   const parentsOwner = entries[0]?.isDir === false ? user : { uid: 0, gid: 0 };
   const mtime = Math.floor(Date.now() / 1000);
   const missing = target.slice(deepest.length).split('/').filter(Boolean);
@@ -63,6 +64,13 @@ async function* newDirectories(dest: string, destDir: boolean, entries: SourceEn
     const owner = destDir && path === dest ? user : parentsOwner;
     yield encodeHeader({ name: `${path.slice(1)}/`, type: '5', mode: 0o755, ...owner, size: 0, mtime });
   }
+}
+
+/** Whether the first source is a local archive that ADD unpacks (it then makes dest). */
+async function firstIsArchive(root: FsView, entries: SourceEntry[], o: CopyTarOptions): Promise<boolean> {
+  const first = entries[0];
+  if (!o.extractArchives || first === undefined || first.isDir) return false;
+  return isArchive(root.hostOf(await root.resolve(first.path, true)));
 }
 
 async function* entryChunks(name: string, item: SourceItem, o: CopyTarOptions, firstName: Map<string, string>): AsyncGenerator<Buffer> {

@@ -124,6 +124,11 @@ test('<Dockerfile>.dockerignore beside the Dockerfile wins over the context\'s .
   }
 });
 
+test('a body that is not a tar: a 400 saying so', async () => {
+  await assert.rejects(receive(Buffer.from('FROM scratch\n')), { kind: 'invalid-parameter', message: 'the build context is not a valid tar archive: unexpected end of stream' });
+  await assert.rejects(receive(Buffer.alloc(2048, 7)), { kind: 'invalid-parameter', message: /^the build context is not a valid tar archive: header checksum mismatch/ });
+});
+
 test('a build cancelled while the context arrives stops and leaves nothing', async () => {
   const stop = new AbortController();
   stop.abort(new Error('cancelled'));

@@ -5,11 +5,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { invalidParameter } from '../../api/types/errors.ts';
+import { BerthError, invalidParameter } from '../../api/types/errors.ts';
 import { FsView, lstatOrNull } from '../../image/copy/fs-view.ts';
 import { unpack } from '../../image/copy/unpack.ts';
 import { decompressStream } from '../../image/decompress.ts';
-import { readTar } from '../../image/layers/tar-read.ts';
+import { readTar, type TarEntry } from '../../image/layers/tar-read.ts';
 import { encodeHeader, END_OF_ARCHIVE, padding, type WriteType } from '../../image/layers/tar-write.ts';
 import { findDockerfile } from './dockerfile-file.ts';
 import { applyIgnore, ignoreRules } from './ignore.ts';
@@ -64,7 +64,7 @@ const TYPES: Record<string, WriteType> = { file: '0', link: '1', symlink: '2', d
 /** The tar again, entry by entry, with device nodes (and types unpack does not know) refused
  * before anything of theirs is made, and the build's abort checked between entries. */
 async function* filesOnly(tar: Readable, signal: AbortSignal): AsyncGenerator<Buffer> {
-  for await (const { header: h, body } of readTar(tar)) {
+  for await (const { header: h, body } of contextEntries(tar)) {
     signal.throwIfAborted();
     const type = TYPES[h.type];
     if (type === undefined) throw invalidParameter(`the build context may hold files, directories and links only: ${JSON.stringify(h.name)} is a ${h.type.replace('unsupported:', 'tar type ')}`);
@@ -75,4 +75,16 @@ async function* filesOnly(tar: Readable, signal: AbortSignal): AsyncGenerator<Bu
     yield padding(size);
   }
   yield END_OF_ARCHIVE;
+}
+
+/** The layer reader's entries, its complaints told about the context (not "a layer"). */
+async function* contextEntries(tar: Readable): AsyncGenerator<TarEntry> {
+  try {
+    yield* readTar(tar);
+  } catch (err) {
+    if (err instanceof BerthError && err.message.startsWith('invalid layer tar: ')) {
+      throw new BerthError(err.kind, `the build context is not a valid tar archive: ${err.message.slice('invalid layer tar: '.length)}`, { cause: err });
+    }
+    throw err;
+  }
 }

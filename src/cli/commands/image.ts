@@ -8,6 +8,7 @@ import { addHistoryCommand } from './image-history.ts';
 import { addListCommand } from './image-list.ts';
 import { addInspectCommand, addPruneCommand, addRemoveCommand, addTagCommand } from './image-manage.ts';
 import { addPullCommand, addPushCommand } from './image-transfer.ts';
+import { addBuildCommand } from './build.ts';
 
 export function registerImageCommands(program: Command, getEnv: () => CliEnv): void {
   const image = addCommandGroup(program, 'image', 'Manage images');
@@ -18,6 +19,7 @@ export function registerImageCommands(program: Command, getEnv: () => CliEnv): v
   addRemoveCommand(image, 'rm', ['remove'], getEnv);
   addInspectCommand(image, getEnv);
   addPruneCommand(image, getEnv);
+  addBuildCommand(image, getEnv);
   for (const parent of [program, image]) {
     addPullCommand(parent, getEnv);
     addPushCommand(parent, getEnv);

@@ -5,6 +5,7 @@ import { registerVersionCommand } from './version.ts';
 import { registerInfoCommand } from './info.ts';
 import { dialStdio } from './dial-stdio.ts';
 import { humanSize, printRows } from '../output.ts';
+import type { BuildCacheRecord } from '../../client/build-api.ts';
 
 export function registerSystemCommands(program: Command, getEnv: () => CliEnv): void {
   registerVersionCommand(program, getEnv);
@@ -40,20 +41,32 @@ const KINDS: [string, string, string][] = [
 async function diskUsage(env: CliEnv, flags: { format?: string; verbose?: boolean }): Promise<void> {
   const du = await env.client().system.diskUsage(flags.verbose);
   const rows = KINDS.map(([type, key, legacyKey]) => {
-    const u = (du[key] as UsageSummary | undefined) ?? legacySummary(du[legacyKey] as unknown[] | null);
-    const pct = u.TotalSize > 0 ? ` (${Math.round((u.Reclaimable / u.TotalSize) * 100)}%)` : '';
+    const cache = !du[key] && legacyKey === 'BuildCache';
+    const u = (du[key] as UsageSummary | undefined) ?? (cache ? buildCacheSummary(du.BuildCache as BuildCacheRecord[] | null) : legacySummary(du[legacyKey] as unknown[] | null));
+    // docker prints no percentage for the build cache's reclaimable space.
+    // Go's integer division: 99.9% prints as 99%.
+    const pct = u.TotalSize > 0 && !cache ? ` (${Math.floor((u.Reclaimable * 100) / u.TotalSize)}%)` : '';
     return {
       Type: type,
       TotalCount: String(u.TotalCount),
       Active: String(u.ActiveCount),
-      Size: humanSize(u.TotalSize),
-      Reclaimable: `${humanSize(u.Reclaimable)}${pct}`,
+      // units.HumanSize: four significant digits ("1.984MB"), not the three of image sizes.
+      Size: humanSize(u.TotalSize, 4),
+      Reclaimable: `${humanSize(u.Reclaimable, 4)}${pct}`,
     };
   });
   printRows(env.out, flags.format, rows, {
     table: 'table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}',
     headers: { Type: 'TYPE', TotalCount: 'TOTAL', Active: 'ACTIVE', Size: 'SIZE', Reclaimable: 'RECLAIMABLE' },
   });
+}
+
+/** diskUsageBuilderContext: shared records are left out of the size; those in use are not reclaimable. */
+function buildCacheSummary(records: BuildCacheRecord[] | null): UsageSummary {
+  const list = records ?? [];
+  const size = list.reduce((n, r) => n + (r.Shared ? 0 : r.Size), 0);
+  const inUse = list.reduce((n, r) => n + (r.InUse && !r.Shared ? r.Size : 0), 0);
+  return { TotalCount: list.length, ActiveCount: list.filter((r) => r.InUse).length, TotalSize: size, Reclaimable: size - inUse };
 }
 
 function legacySummary(items: unknown[] | null): UsageSummary {
