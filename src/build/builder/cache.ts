@@ -33,11 +33,13 @@ export async function cachedStep(sr: StageRun, createdBy: string, make: () => Pr
   const { st, run } = sr;
   const key = cacheKey(st.image, createdBy, st.config, extra);
   if (!run.opts.noCache && !st.cacheBusted) {
-    const hit = run.host.cacheGet(key) ?? (await run.cacheFrom?.find(st.image, createdBy, st.config));
+    const local = run.host.cacheGet(key);
+    // A step restored from a cache-from image is recorded: the next build finds it locally.
+    const restored = local === undefined ? await run.cacheFrom?.find(st.image, createdBy, st.config) : undefined;
+    if (restored !== undefined) run.host.cachePut(key, restored, createdBy);
+    const hit = local ?? restored;
     if (hit !== undefined) {
       sr.lane.stream(' ---> Using cache\n');
-      // Recorded: a step restored from a cache-from image is then in the local cache too.
-      run.host.cachePut(key, hit, createdBy);
       st.image = hit;
       return;
     }
