@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { invalidParameter } from '../../api/types/errors.ts';
 import type { BuildContext } from '../context/types.ts';
 import type { Instruction, ParsedDockerfile, Stage } from '../dockerfile/types.ts';
-import type { BuildHost } from '../host.ts';
+import type { BaseImage, BuildHost } from '../host.ts';
 import type { BuildOptions, BuildOutput } from '../options.ts';
 import { BuildArgs } from './build-args.ts';
 import { expander, type BuildRun } from './build-run.ts';
@@ -35,6 +35,7 @@ export async function runBuild(fe: Frontend, ctx: BuildContext, opts: BuildOptio
   const abort = new AbortController();
   const results: StageResults = new Map();
   let scratch: Promise<string> | undefined;
+  const bases = new Map<string, Promise<BaseImage>>();
   const run: BuildRun = {
     fe, ctx, opts, host, escape: parsed.directives.escape, args: new BuildArgs(opts.buildArgs),
     signal: AbortSignal.any([signal, abort.signal]),
@@ -42,6 +43,12 @@ export async function runBuild(fe: Frontend, ctx: BuildContext, opts: BuildOptio
     scratchDir: () => (scratch ??= mkdtemp(join(tmpdir(), 'berth-build-'))),
     runSlots: new Slots(Math.max(2, availableParallelism())),
     cacheFrom: undefined,
+    baseImage: (ref, platform, lane) => {
+      const key = `${ref}\0${platform ?? ''}`;
+      let got = bases.get(key);
+      if (!got) bases.set(key, (got = host.baseImage(ref, { pull: opts.pull, platform, progress: (l) => lane.stream(l.endsWith('\n') ? l : `${l}\n`), signal: run.signal })));
+      return got;
+    },
   };
   try {
     printParserWarnings(parsed, text);
