@@ -10,6 +10,7 @@
 //  - warnings name the Dockerfile line of a variable nothing defines, or an ARG used before it
 //    is declared (docker expands both to nothing, silently).
 // The --label options become LABEL steps at the end of the last stage, as dockerd adds them.
+// q=1 is the router's business: it holds this output back and shows it only on failure.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,8 +31,6 @@ import { shortId } from './state.ts';
 
 export async function runBuild(fe: Frontend, ctx: BuildContext, opts: BuildOptions, host: BuildHost, out: BuildOutput, signal: AbortSignal): Promise<{ imageId: string }> {
   const parsed = fe.parseDockerfile(ctx.dockerfile.text);
-  // q=1 is the router's: it holds this output back and shows it only if the build fails.
-  const text = out;
   const abort = new AbortController();
   const results: StageResults = new Map();
   let scratch: Promise<string> | undefined;
@@ -51,16 +50,16 @@ export async function runBuild(fe: Frontend, ctx: BuildContext, opts: BuildOptio
     },
   };
   try {
-    printParserWarnings(parsed, text);
-    run.cacheFrom = CacheFrom.open(host, opts.cacheFrom, (w) => text.stream(w));
-    if (parsed.directives.syntax !== undefined) text.stream(`[Warning] # syntax=${parsed.directives.syntax} is ignored: berth builds with its own Dockerfile frontend\n`);
-    const image = await buildStages(run, parsed, text, results, abort);
+    printParserWarnings(parsed, out);
+    run.cacheFrom = CacheFrom.open(host, opts.cacheFrom, (w) => out.stream(w));
+    if (parsed.directives.syntax !== undefined) out.stream(`[Warning] # syntax=${parsed.directives.syntax} is ignored: berth builds with its own Dockerfile frontend\n`);
+    const image = await buildStages(run, parsed, out, results, abort);
     const unused = run.args.unconsumed();
-    if (unused.length > 0) text.stream(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n`);
+    if (unused.length > 0) out.stream(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n`);
     if (image === undefined) throw invalidParameter('No image was generated. Is your Dockerfile empty?');
-    text.stream(`Successfully built ${shortId(image)}\n`);
+    out.stream(`Successfully built ${shortId(image)}\n`);
     if (opts.tags.length > 0) host.tag(image, opts.tags);
-    for (const t of opts.tags) text.stream(`Successfully tagged ${t}\n`);
+    for (const t of opts.tags) out.stream(`Successfully tagged ${t}\n`);
     return { imageId: image };
   } finally {
     if (scratch) await rm(await scratch, { recursive: true, force: true });
