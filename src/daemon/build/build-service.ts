@@ -40,7 +40,10 @@ export class BuildService implements BuildBackend {
     } catch (err) {
       if (err instanceof DockerfileError) {
         const at = err.line === undefined ? '' : `:${err.line}`;
-        throw invalidParameter(`${ctx.dockerfile.name}${at}: ${err.message}`);
+        const named = invalidParameter(`${ctx.dockerfile.name}${at}: ${err.message}`);
+        // A failed RUN's exit code travels as errorDetail.code (the docker CLI exits with it).
+        const code = (err as { exitCode?: unknown }).exitCode;
+        throw typeof code === 'number' ? Object.assign(named, { exitCode: code }) : named;
       }
       throw err;
     } finally {
