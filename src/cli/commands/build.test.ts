@@ -167,6 +167,7 @@ test('usage and context errors need no daemon, in docker words', async () => {
   assert.equal(tag.code, 125);
   assert.match(tag.stderr, /^invalid argument "Bad:tag" for "-t, --tag" flag: invalid reference format: repository name \(library\/Bad\) must be lowercase\n/);
   assert.equal((await B(['build', '-m', '1x', '.'])).stderr.split('\n')[0], 'invalid argument "1x" for "-m, --memory" flag: invalid suffix: \'x\'');
+  assert.deepEqual(await B(['build', '--squash=false', '.']), { code: 1, stdout: '', stderr: '"--squash" is only supported on a Docker daemon with experimental features enabled\n' });
 });
 
 test('builder prune and the Build Cache row of system df, as docker prints them', { skip: dockerSkip }, async () => {
