@@ -59,9 +59,7 @@ export async function withSources<T>(sr: StageRun, inst: CopyInstruction, patter
 async function fromImage(sr: StageRun, ref: string): Promise<string | undefined> {
   const stage = sr.run.stageImage(ref, sr.index, true);
   if (stage !== undefined) return stage;
-  const o = sr.run.opts;
-  const base = await sr.run.host.baseImage(ref, { pull: o.pull, platform: o.platform, progress: (l) => sr.lane.stream(l.endsWith('\n') ? l : `${l}\n`), signal: sr.run.signal });
-  return base.id;
+  return (await sr.run.baseImage(ref, sr.run.opts.platform, sr.lane)).id;
 }
 
 /** dockerd prefixes the matcher's errors with "COPY failed: " (the kind is kept). */

@@ -178,6 +178,8 @@ export class MemoryHost implements BuildHost {
   }
 
   cachePut(key: string, image: string): void {
+    // Listed in calls: a hit must not record again (the daemon's record would restart its count).
+    this.calls.push('cachePut');
     this.cache.set(key, image);
   }
 
