@@ -67,8 +67,8 @@ export async function runStep(sr: StageRun, inst: Extract<Instruction, { kind: '
   });
 }
 
-/** How long a RUN's output waits for its container's id (BuildHost's RunHooks.created) before it is shown
- * without the " ---> Running in" line: live output matters more than that line. */
+/** How long a RUN's output waits for its container's id (BuildHost's RunHooks.created) before
+ * it is shown without the " ---> Running in" line: live output matters more than that line. */
 export const HOLD_MS = 1000;
 
 async function runContainer(sr: StageRun, config: ContainerConfig, hostConfig: HostConfig, created: (id: string) => void): Promise<{ containerId: string; exitCode: number }> {
