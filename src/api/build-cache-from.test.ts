@@ -86,7 +86,9 @@ test('an image saved on one daemon and loaded on a fresh one serves every step o
   assert.equal(usingCache(again), STEPS, again);
 
   // A changed build arg changes the RUN: the steps before it are taken, it and the rest are made.
+  const from = Math.floor(Date.now() / 1000);
   const changed = await ok(b, ['build', '--cache-from', 'app:1', '--build-arg', 'V=2', '-t', 'app:4', ctx]);
+  assert.match(await containerEvents(b, from, Math.ceil(Date.now() / 1000) + 1), /^create /m, 'its RUN made a container (the events show one)');
   assert.match(changed, /^step-ran-2$/m, changed);
   assert.equal(usingCache(changed), STEPS - 2, changed);
   assert.equal(await ok(b, ['run', '--rm', 'app:4']), 'the data\n', 'the RUN on the restored steps found their files');
