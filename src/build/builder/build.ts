@@ -29,7 +29,7 @@ import { CacheFrom } from './cache-from.ts';
 import { Slots } from './slots.ts';
 import { shortId } from './state.ts';
 
-export async function runBuild(fe: Frontend, ctx: BuildContext, opts: BuildOptions, host: BuildHost, out: BuildOutput, signal: AbortSignal): Promise<{ imageId: string }> {
+export async function runBuild(fe: Frontend, ctx: BuildContext, opts: BuildOptions, host: BuildHost, out: BuildOutput, signal: AbortSignal, where: { scratchDir?: string } = {}): Promise<{ imageId: string }> {
   const parsed = fe.parseDockerfile(ctx.dockerfile.text);
   const abort = new AbortController();
   const results: StageResults = new Map();
@@ -39,7 +39,7 @@ export async function runBuild(fe: Frontend, ctx: BuildContext, opts: BuildOptio
     fe, ctx, opts, host, escape: parsed.directives.escape, args: new BuildArgs(opts.buildArgs),
     signal: AbortSignal.any([signal, abort.signal]),
     stageImage: (ref, before, byIndex) => stageImage(parsed, results, ref, before, byIndex),
-    scratchDir: () => (scratch ??= mkdtemp(join(tmpdir(), 'berth-build-'))),
+    scratchDir: () => (scratch ??= mkdtemp(join(where.scratchDir ?? tmpdir(), 'steps-'))),
     runSlots: new Slots(Math.max(2, availableParallelism())),
     cacheFrom: undefined,
     baseImage: (ref, platform, lane) => {
