@@ -9,6 +9,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { extract } from 'tar-stream';
+import { decompressStream } from '../image/decompress.ts';
 import { BERTH } from '../testing/berthd-harness.ts';
 import { busyboxRootfs } from '../testing/busybox.ts';
 import { run, type RunResult } from '../testing/run.ts';
@@ -17,6 +18,7 @@ import { removeBenchDir, startBerthd, startDockerd, stopEngine, type Engine } fr
 const CASES: [string, string][] = [
   ['build', '$CLI build --no-cache -t cmp:1 --build-arg WHO=x --label a=b app'],
   ['build -q', '$CLI build -q --no-cache app'],
+  ['build --compress', '$CLI build --compress --no-cache app'],
   ['failing RUN', '$CLI build -t bad:1 bad'],
   ['failing RUN, -q', '$CLI build -q bad'],
   ['unknown instruction', '$CLI build unknown'],
@@ -90,7 +92,7 @@ async function recorder(sock: string): Promise<{ server: http.Server; take: () =
     };
     ex.on('finish', done);
     ex.on('error', done);
-    req.pipe(ex);
+    void decompressStream(req).then((tar) => tar.pipe(ex), done);
   });
   await new Promise<void>((r) => server.listen(sock, r));
   const take = () => {

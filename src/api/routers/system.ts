@@ -84,11 +84,14 @@ interface CacheRecord {
   Parents?: string[] | null;
 }
 
-/** Records in use are active; the bytes of those neither in use nor shared are reclaimable. */
+/** Records in use are active; a shared record's bytes belong to the image that shares them, so
+ * only the others count in the size, and those not in use are reclaimable — the docker CLI's
+ * sums over the records (API < 1.52), so both forms print the same row. */
 function buildCacheUsage(items: unknown[], usage: Usage): object {
   const recs = items as CacheRecord[];
   const sum = (rs: CacheRecord[]) => rs.reduce((n, r) => n + r.Size, 0);
-  return usage(items, sum(recs), recs.filter((r) => r.InUse).length, sum(recs.filter((r) => !r.InUse && !r.Shared)));
+  const own = recs.filter((r) => !r.Shared);
+  return usage(items, sum(own), recs.filter((r) => r.InUse).length, sum(own.filter((r) => !r.InUse)));
 }
 
 /** Before API 1.42 a record named one parent, in `Parent`. */

@@ -5,7 +5,7 @@
 import type { BuildContext } from '../context/types.ts';
 import type { At, Instruction } from '../dockerfile/types.ts';
 import { undefinedMessage } from './arg-order.ts';
-import type { BuildHost } from '../host.ts';
+import type { BaseImage, BuildHost } from '../host.ts';
 import type { BuildOptions } from '../options.ts';
 import type { BuildArgs } from './build-args.ts';
 import type { Escape, Frontend } from './frontend.ts';
@@ -32,6 +32,9 @@ export interface BuildRun {
   runSlots: Slots;
   /** --cache-from images that can serve steps, if any. */
   cacheFrom: CacheFrom | undefined;
+  /** host.baseImage, once per image and platform in a build: stages starting together on the
+   * same missing base wait for one pull (its progress goes to the lane that asked first). */
+  baseImage(ref: string, platform: string | undefined, lane: Lane): Promise<BaseImage>;
 }
 
 export interface StageRun {

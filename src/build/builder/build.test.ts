@@ -112,3 +112,9 @@ test('RUN output: after " ---> Running in"; live while it runs; held at most HOL
   const quick = await build('FROM busybox\nRUN z\n', { host });
   assert.match(masked(quick.text), / ---> Running in ID\na\nb\n/);
 });
+
+test('a build arg declared only in a stage the target skips is not reported as unused', async () => {
+  const b = await build('FROM busybox AS skipped\nARG A\nFROM busybox AS t\n', { target: 't', buildArgs: { A: '1', TYPO: '2' } });
+  assert.equal(b.error, undefined);
+  assert.match(b.text, /\[Warning\] One or more build-args \[TYPO\] were not consumed\n/);
+});

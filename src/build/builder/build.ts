@@ -10,13 +10,14 @@
 //  - warnings name the Dockerfile line of a variable nothing defines, or an ARG used before it
 //    is declared (docker expands both to nothing, silently).
 // The --label options become LABEL steps at the end of the last stage, as dockerd adds them.
+// q=1 is the router's business: it holds this output back and shows it only on failure.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { invalidParameter } from '../../api/types/errors.ts';
 import type { BuildContext } from '../context/types.ts';
 import type { Instruction, ParsedDockerfile, Stage } from '../dockerfile/types.ts';
-import type { BuildHost } from '../host.ts';
+import type { BaseImage, BuildHost } from '../host.ts';
 import type { BuildOptions, BuildOutput } from '../options.ts';
 import { BuildArgs } from './build-args.ts';
 import { expander, type BuildRun } from './build-run.ts';
@@ -28,32 +29,37 @@ import { CacheFrom } from './cache-from.ts';
 import { Slots } from './slots.ts';
 import { shortId } from './state.ts';
 
-export async function runBuild(fe: Frontend, ctx: BuildContext, opts: BuildOptions, host: BuildHost, out: BuildOutput, signal: AbortSignal): Promise<{ imageId: string }> {
+export async function runBuild(fe: Frontend, ctx: BuildContext, opts: BuildOptions, host: BuildHost, out: BuildOutput, signal: AbortSignal, where: { scratchDir?: string } = {}): Promise<{ imageId: string }> {
   const parsed = fe.parseDockerfile(ctx.dockerfile.text);
-  // q=1 is the router's: it holds this output back and shows it only if the build fails.
-  const text = out;
   const abort = new AbortController();
   const results: StageResults = new Map();
   let scratch: Promise<string> | undefined;
+  const bases = new Map<string, Promise<BaseImage>>();
   const run: BuildRun = {
     fe, ctx, opts, host, escape: parsed.directives.escape, args: new BuildArgs(opts.buildArgs),
     signal: AbortSignal.any([signal, abort.signal]),
     stageImage: (ref, before, byIndex) => stageImage(parsed, results, ref, before, byIndex),
-    scratchDir: () => (scratch ??= mkdtemp(join(tmpdir(), 'berth-build-'))),
+    scratchDir: () => (scratch ??= mkdtemp(join(where.scratchDir ?? tmpdir(), 'steps-'))),
     runSlots: new Slots(Math.max(2, availableParallelism())),
     cacheFrom: undefined,
+    baseImage: (ref, platform, lane) => {
+      const key = `${ref}\0${platform ?? ''}`;
+      let got = bases.get(key);
+      if (!got) bases.set(key, (got = host.baseImage(ref, { pull: opts.pull, platform, progress: (l) => lane.stream(l.endsWith('\n') ? l : `${l}\n`), signal: run.signal })));
+      return got;
+    },
   };
   try {
-    printParserWarnings(parsed, text);
-    run.cacheFrom = CacheFrom.open(host, opts.cacheFrom, (w) => text.stream(w));
-    if (parsed.directives.syntax !== undefined) text.stream(`[Warning] # syntax=${parsed.directives.syntax} is ignored: berth builds with its own Dockerfile frontend\n`);
-    const image = await buildStages(run, parsed, text, results, abort);
+    printParserWarnings(parsed, out);
+    run.cacheFrom = CacheFrom.open(host, opts.cacheFrom, (w) => out.stream(w));
+    if (parsed.directives.syntax !== undefined) out.stream(`[Warning] # syntax=${parsed.directives.syntax} is ignored: berth builds with its own Dockerfile frontend\n`);
+    const image = await buildStages(run, parsed, out, results, abort);
     const unused = run.args.unconsumed();
-    if (unused.length > 0) text.stream(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n`);
+    if (unused.length > 0) out.stream(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n`);
     if (image === undefined) throw invalidParameter('No image was generated. Is your Dockerfile empty?');
-    text.stream(`Successfully built ${shortId(image)}\n`);
+    out.stream(`Successfully built ${shortId(image)}\n`);
     if (opts.tags.length > 0) host.tag(image, opts.tags);
-    for (const t of opts.tags) text.stream(`Successfully tagged ${t}\n`);
+    for (const t of opts.tags) out.stream(`Successfully tagged ${t}\n`);
     return { imageId: image };
   } finally {
     if (scratch) await rm(await scratch, { recursive: true, force: true });
@@ -69,6 +75,9 @@ async function buildStages(run: BuildRun, parsed: ParsedDockerfile, out: BuildOu
     run.args.addMeta(m.name, m.default === undefined ? undefined : expander(undefined, run, m.at, lane, run.args.metaEnv()).word(m.default));
     return held;
   });
+  // An ARG of a stage this build skips still names a build arg the Dockerfile knows: no
+  // "not consumed" warning for it (dockerd, which runs every stage, would not give one).
+  for (const s of parsed.stages) for (const i of s.instructions) if (i.kind === 'ARG') for (const a of i.args) run.args.reference(a.name);
   const quietLane: Lane = { stream: () => {}, aux: () => {} };
   const needed = neededInOrder(run.fe.neededStages(parsed, run.opts.target, (s) => expander(undefined, run, s.from.at, quietLane, run.args.metaEnv()).word(s.from.image)));
   const labels = labelInstructions(run.opts.labels, needed.at(-1));

@@ -4,45 +4,29 @@
 // (created_by: RUN's with its build args, COPY's with its sources' checksum). The host then
 // makes an image of the parent plus the source's next history entry and layer, with this
 // build's config (dockerd's restoreCachedImage). Once a source matched, the build sticks to it.
-// The two host methods are optional: a host without them makes --cache-from say it is unused.
+// A named image that is not here is skipped with a warning (dockerd logs it and goes on).
 import type { ContainerConfig, ImageConfig } from '../../image/types.ts';
-import type { BuildHost, StepImage } from '../host.ts';
+import type { BuildHost, CacheSource } from '../host.ts';
 import { stableJson } from './cache.ts';
 
-export interface CacheFromHost {
-  /** A local image by reference or id, never pulled (dockerd skips what it does not have). */
-  localImage(ref: string): { id: string; config: ImageConfig } | undefined;
-  /** `parent`'s layers and history plus `source`'s history entry `index` (and its layer,
-   * unless the entry is an empty_layer), with `config`. */
-  restoreCachedImage(parent: string | undefined, source: string, index: number, config: ContainerConfig): Promise<StepImage>;
-}
-
-type Source = { id: string; config: ImageConfig };
-
 export class CacheFrom {
-  readonly #host: BuildHost & CacheFromHost;
-  #sources: Source[];
+  readonly #host: BuildHost;
+  #sources: CacheSource[];
 
-  private constructor(host: BuildHost & CacheFromHost, sources: Source[]) {
+  private constructor(host: BuildHost, sources: CacheSource[]) {
     this.#host = host;
     this.#sources = sources;
   }
 
-  /** The build's cache-from images; undefined (after a warning) when none can serve. */
+  /** The build's cache-from images; undefined when none is here (each missing one warned of). */
   static open(host: BuildHost, refs: readonly string[], warn: (text: string) => void): CacheFrom | undefined {
-    if (refs.length === 0) return undefined;
-    const h = host as BuildHost & Partial<CacheFromHost>;
-    if (typeof h.localImage !== 'function' || typeof h.restoreCachedImage !== 'function') {
-      warn(`[Warning] --cache-from ${refs.join(', ')} is not used: berth's builder has only its local build cache\n`);
-      return undefined;
-    }
-    const sources: Source[] = [];
+    const sources: CacheSource[] = [];
     for (const ref of refs) {
-      const s = h.localImage(ref);
+      const s = host.localImage(ref);
       if (s) sources.push(s);
       else warn(`[Warning] --cache-from ${ref}: no such image here, not used\n`);
     }
-    return sources.length > 0 ? new CacheFrom(h as BuildHost & CacheFromHost, sources) : undefined;
+    return sources.length > 0 ? new CacheFrom(host, sources) : undefined;
   }
 
   /** The image a source has for the step after `parent` made by `createdBy`, if any. */

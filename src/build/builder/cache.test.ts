@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cacheKey } from './cache.ts';
 import { BUSYBOX_FILES, build, busyboxHost } from './build.test-helpers.ts';
-import { CacheFromMemoryHost } from './memory-host.test-helpers.ts';
+import { MemoryHost } from './memory-host.test-helpers.ts';
 
 const DF = 'FROM busybox\nARG V=1\nENV E=e\nRUN echo $V\nCOPY a.txt /a.txt\nCMD ["sh"]\n';
 
@@ -75,7 +75,7 @@ test('a cached COPY --chown or WORKDIR looks at no image tree', async () => {
 });
 
 test('--cache-from: an image built elsewhere serves every step, as its history continues each parent', async () => {
-  const host = new CacheFromMemoryHost();
+  const host = new MemoryHost();
   host.addImage('busybox', { Cmd: ['sh'] }, BUSYBOX_FILES);
   const files = { 'a.txt': 'A' };
   const first = await build(DF, { host, files, tags: ['app:1'] });
@@ -94,7 +94,11 @@ test('--cache-from: an image built elsewhere serves every step, as its history c
   assert.equal(c.text.match(/Using cache/g)?.length, 3, 'from the changed COPY on, steps are made');
 });
 
-test('--cache-from on a host without its methods says it is unused', async () => {
-  const b = await build('FROM busybox\n', { cacheFrom: ['img:1'] });
-  assert.match(b.text, /^\[Warning\] --cache-from img:1 is not used: berth's builder has only its local build cache\n/);
+test('--cache-from naming only images that are not here: warned of, the steps are made', async () => {
+  const host = busyboxHost();
+  const b = await build(DF, { host, files: { 'a.txt': 'A' }, cacheFrom: ['img:1', 'img:2'] });
+  assert.equal(b.error, undefined, String(b.error));
+  assert.match(b.text, /^\[Warning\] --cache-from img:1: no such image here, not used\n\[Warning\] --cache-from img:2: no such image here, not used\n/);
+  assert.equal(host.runs.length, 1);
+  assert.equal(host.calls.filter((c) => c.startsWith('restoreCachedImage')).length, 0);
 });

@@ -34,12 +34,12 @@ export async function cachedStep(sr: StageRun, createdBy: string, make: () => Pr
   const key = cacheKey(st.image, createdBy, st.config, extra);
   if (!run.opts.noCache && !st.cacheBusted) {
     const local = run.host.cacheGet(key);
-    const hit = local ?? (await run.cacheFrom?.find(st.image, createdBy, st.config));
+    // A step restored from a cache-from image is recorded: the next build finds it locally.
+    const restored = local === undefined ? await run.cacheFrom?.find(st.image, createdBy, st.config) : undefined;
+    if (restored !== undefined) run.host.cachePut(key, restored, createdBy);
+    const hit = local ?? restored;
     if (hit !== undefined) {
       sr.lane.stream(' ---> Using cache\n');
-      // Recorded: a step restored from a cache-from image is then in the local cache too (a
-      // local hit is counted by cacheGet; putting it again would restart its usage count).
-      if (local === undefined) run.host.cachePut(key, hit, createdBy);
       st.image = hit;
       return;
     }

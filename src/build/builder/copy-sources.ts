@@ -40,7 +40,9 @@ export async function withSources<T>(sr: StageRun, inst: CopyInstruction, patter
   if (urls.length > 0) {
     if (inst.kind === 'COPY') throw invalidParameter("source can't be a URL for COPY");
     if (patterns.length > 1) throw invalidParameter('ADD takes one URL source at a time in berth');
-    const got = await run.fe.fetchUrl(urls[0]!, { scratchDir: await run.scratchDir(), signal: run.signal });
+    const got = await run.fe.fetchUrl(urls[0]!, { scratchDir: await run.scratchDir(), signal: run.signal }).catch((err: unknown) => {
+      throw failed(inst, err);
+    });
     try {
       return await fn({ view: got.root, entries: [got.entry], checksum: got.checksum, fromImage: false, local: false });
     } finally {
@@ -59,18 +61,21 @@ export async function withSources<T>(sr: StageRun, inst: CopyInstruction, patter
 async function fromImage(sr: StageRun, ref: string): Promise<string | undefined> {
   const stage = sr.run.stageImage(ref, sr.index, true);
   if (stage !== undefined) return stage;
-  const o = sr.run.opts;
-  const base = await sr.run.host.baseImage(ref, { pull: o.pull, platform: o.platform, progress: (l) => sr.lane.stream(l.endsWith('\n') ? l : `${l}\n`), signal: sr.run.signal });
-  return base.id;
+  return (await sr.run.baseImage(ref, sr.run.opts.platform, sr.lane)).id;
 }
 
-/** dockerd prefixes the matcher's errors with "COPY failed: " (the kind is kept). */
+/** The matcher's errors, prefixed as dockerd prefixes them. */
 async function match(sr: StageRun, inst: CopyInstruction, view: FsView, patterns: string[]): Promise<SourceEntry[]> {
   try {
     return await sr.run.fe.matchSources(view, patterns, { allowWildcards: true, fromImage: inst.from !== undefined });
   } catch (err) {
-    if (!(err instanceof Error)) throw err;
-    const msg = `${inst.kind} failed: ${err.message}`;
-    throw err instanceof BerthError ? new BerthError(err.kind, msg, { cause: err }) : new Error(msg, { cause: err });
+    throw failed(inst, err);
   }
+}
+
+/** dockerd's "COPY failed: " / "ADD failed: " in front of a source's error (the kind is kept). */
+function failed(inst: CopyInstruction, err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const msg = `${inst.kind} failed: ${err.message}`;
+  return err instanceof BerthError ? new BerthError(err.kind, msg, { cause: err }) : new Error(msg, { cause: err });
 }

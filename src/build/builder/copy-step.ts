@@ -11,7 +11,7 @@ import type { DestInImage } from '../context/types.ts';
 import type { Instruction } from '../dockerfile/types.ts';
 import type { Expander, StageRun } from './build-run.ts';
 import { cachedStep } from './cache.ts';
-import { nopCommentString } from './state.ts';
+import { nopCommentString, stepMeta } from './state.ts';
 import { withSources, type Sources } from './copy-sources.ts';
 
 type CopyInstruction = Extract<Instruction, { kind: 'COPY' | 'ADD' }>;
@@ -33,7 +33,7 @@ export async function copyStep(sr: StageRun, inst: CopyInstruction, x: Expander)
       const { inImage, owner } = await parentFacts(sr, destAbs, chown);
       const destIsDir = dest.endsWith('/') || dest === '.' || dest.endsWith('/.') || inImage.dest === 'dir';
       const tar = sr.run.fe.copyTar(src.view, src.entries, { dest: destAbs, destIsDir, inImage, owner, mode, extractArchives: inst.kind === 'ADD' && src.local, keepOwners });
-      return sr.run.host.addFiles(sr.st.image, tar, config, createdBy);
+      return sr.run.host.addFiles(sr.st.image, tar, config, createdBy, stepMeta(sr.st));
     }, JSON.stringify({ mode, keepOwners }));
   });
 }

@@ -36,6 +36,22 @@ test('config-only instructions: the config and the history texts dockerd writes'
   assert.equal(c.User, 'nobody');
 });
 
+test('MAINTAINER: the author of its image and of every later one of its stage (history too), not of another stage', async () => {
+  const host = busyboxHost();
+  const df = 'FROM busybox AS one\nWORKDIR /w\nMAINTAINER Ann <ann@example.com>\nRUN touch /x\nCOPY a.txt /\nENV E=1\nFROM one\nRUN touch /y\n';
+  const b = await build(df, { host, files: { 'a.txt': 'A' } });
+  assert.equal(b.error, undefined, String(b.error));
+  const chain: { author: string | undefined; entry: string | undefined }[] = [];
+  for (let img = host.images.get(b.imageId!); img?.parent !== undefined; img = host.images.get(img.parent)) {
+    chain.unshift({ author: img.author, entry: img.history.at(-1)?.author });
+  }
+  const ann = 'Ann <ann@example.com>';
+  const none = { author: undefined, entry: undefined };
+  // WORKDIR, MAINTAINER, RUN, COPY, ENV; then the second stage's RUN.
+  assert.deepEqual(chain, [none, { author: ann, entry: ann }, { author: ann, entry: ann }, { author: ann, entry: ann }, { author: ann, entry: ann }, none]);
+  assert.equal(host.imageConfig(b.imageId!).history?.at(-2)?.author, ann, 'the first stage\'s entries stay in the history');
+});
+
 test('ENTRYPOINT resets the CMD the base image had; SHELL changes what RUN runs', async () => {
   const host = busyboxHost();
   const b = await build('FROM busybox\nENTRYPOINT ["top"]\nSHELL ["/bin/ash", "-eo"]\nRUN x\n', { host });

@@ -10,7 +10,7 @@ import { BuildCancelledError } from './errors.ts';
 import { applyMetadata } from './metadata.ts';
 import { warnEarlyArgs } from './arg-order.ts';
 import { runStep } from './run-step.ts';
-import { nopComment } from './state.ts';
+import { nopComment, stepMeta } from './state.ts';
 import { workdirStep } from './workdir-step.ts';
 
 /** Instructions the builder makes itself (the build's --label options): not expanded. */
@@ -57,7 +57,7 @@ async function dispatchOne(sr: StageRun, inst: Instruction): Promise<void> {
     default: {
       const createdBy = nopComment(sr.st.config, applyMetadata(sr, inst, x));
       const config = structuredClone(sr.st.config);
-      return cachedStep(sr, createdBy, () => sr.run.host.commitConfig(sr.st.image, config, createdBy));
+      return cachedStep(sr, createdBy, () => sr.run.host.commitConfig(sr.st.image, config, createdBy, stepMeta(sr.st)));
     }
   }
 }

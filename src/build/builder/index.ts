@@ -6,10 +6,12 @@ import type { BuildOptions, BuildOutput } from '../options.ts';
 import { runBuild } from './build.ts';
 import { frontend } from './frontend.ts';
 
-/** Throws DockerfileError (with the line; CommandFailedError carries the RUN's exit `code`),
+/** `where.scratchDir`: where the build's own files go (ADD's downloads, heredoc sources); the
+ * daemon's <data-root>/build, emptied at startup, so a killed build leaves nothing for long.
+ * Throws DockerfileError (with the line; CommandFailedError carries the RUN's exit `code`),
  * BerthError, or BuildCancelledError when `signal` aborts. */
-export function build(ctx: BuildContext, opts: BuildOptions, host: BuildHost, out: BuildOutput, signal: AbortSignal): Promise<{ imageId: string }> {
-  return runBuild(frontend, ctx, opts, host, out, signal);
+export function build(ctx: BuildContext, opts: BuildOptions, host: BuildHost, out: BuildOutput, signal: AbortSignal, where: { scratchDir?: string } = {}): Promise<{ imageId: string }> {
+  return runBuild(frontend, ctx, opts, host, out, signal, where);
 }
 
 export { CommandFailedError } from './run-step.ts';

@@ -12,7 +12,7 @@ import { extract } from 'tar-stream';
 import type { HostConfig } from '../../api/types/engine-api.ts';
 import { notFound } from '../../api/types/errors.ts';
 import type { ContainerConfig, HistoryEntry, ImageConfig } from '../../image/types.ts';
-import type { BaseImage, BuildHost, StepImage } from '../host.ts';
+import type { BaseImage, BuildHost, CacheSource, RunHooks, StepImage, StepMeta } from '../host.ts';
 
 export interface FileNode {
   type: 'file' | 'dir' | 'symlink';
@@ -31,6 +31,8 @@ export interface MemImage {
   createdBy: string;
   history: HistoryEntry[];
   diffIds: string[];
+  /** StepMeta's author: the image's `author`. */
+  author?: string;
 }
 
 export interface RunCall {
@@ -75,16 +77,17 @@ export class MemoryHost implements BuildHost {
   /** Each layer's whole tree, by diff id: what a restored cache-from step gets. */
   readonly layers = new Map<string, Files>();
 
-  #store(parent: string | undefined, config: ContainerConfig, files: Files, createdBy: string, layer: boolean): string {
+  #store(parent: string | undefined, config: ContainerConfig, files: Files, createdBy: string, layer: boolean, meta: StepMeta = {}): string {
     const id = `sha256:${hex()}`;
     const p = parent === undefined ? undefined : this.images.get(parent);
-    const history = [...(p?.history ?? []), { created: new Date().toISOString(), created_by: createdBy, ...(!layer && { empty_layer: true }) }];
+    const author = meta.author ? { author: meta.author } : {};
+    const history = [...(p?.history ?? []), { created: new Date().toISOString(), ...author, created_by: createdBy, ...(!layer && { empty_layer: true }) }];
     const diffIds = [...(p?.diffIds ?? [])];
     if (layer) {
       diffIds.push(`sha256:${hex()}`);
       this.layers.set(diffIds.at(-1)!, files);
     }
-    this.images.set(id, { id, parent, config: structuredClone(config), files, createdBy, history, diffIds });
+    this.images.set(id, { id, parent, config: structuredClone(config), files, createdBy, history, diffIds, ...author });
     return id;
   }
 
@@ -105,18 +108,18 @@ export class MemoryHost implements BuildHost {
   imageConfig(id: string): ImageConfig {
     const img = this.images.get(id);
     if (!img) throw notFound(`No such image: ${id}`);
-    return { architecture: 'amd64', os: 'linux', config: structuredClone(img.config), rootfs: { type: 'layers', diff_ids: [...img.diffIds] }, history: structuredClone(img.history) };
+    return { architecture: 'amd64', os: 'linux', ...(img.author && { author: img.author }), config: structuredClone(img.config), rootfs: { type: 'layers', diff_ids: [...img.diffIds] }, history: structuredClone(img.history) };
   }
 
-  async commitConfig(parent: string | undefined, config: ContainerConfig, createdBy: string): Promise<StepImage> {
+  async commitConfig(parent: string | undefined, config: ContainerConfig, createdBy: string, meta?: StepMeta): Promise<StepImage> {
     this.calls.push(`commitConfig ${createdBy}`);
-    return { id: this.#store(parent, config, this.#files(parent), createdBy, false) };
+    return { id: this.#store(parent, config, this.#files(parent), createdBy, false, meta) };
   }
 
-  /** Whether runContainer calls the `created` hook (run-step.ts's RunWithHook). */
+  /** Whether runContainer calls the `created` hook (RunHooks). */
   announcesCreation = true;
 
-  async runContainer(image: string, config: ContainerConfig, hostConfig: HostConfig, output: (chunk: Buffer) => void, signal: AbortSignal, hooks?: { created?: (id: string) => void }): Promise<{ containerId: string; exitCode: number }> {
+  async runContainer(image: string, config: ContainerConfig, hostConfig: HostConfig, output: (chunk: Buffer) => void, signal: AbortSignal, hooks?: RunHooks): Promise<{ containerId: string; exitCode: number }> {
     signal.throwIfAborted();
     const containerId = hex();
     if (this.announcesCreation) hooks?.created?.(containerId);
@@ -131,11 +134,11 @@ export class MemoryHost implements BuildHost {
     return { containerId, exitCode: signal.aborted ? 137 : r.exitCode ?? 0 };
   }
 
-  async commitContainer(containerId: string, config: ContainerConfig, createdBy: string): Promise<StepImage> {
+  async commitContainer(containerId: string, config: ContainerConfig, createdBy: string, meta?: StepMeta): Promise<StepImage> {
     this.calls.push(`commitContainer ${createdBy}`);
     const c = this.containers.get(containerId);
     if (!c) throw notFound(`No such container: ${containerId}`);
-    return { id: this.#store(c.image, config, new Map(c.files), createdBy, true) };
+    return { id: this.#store(c.image, config, new Map(c.files), createdBy, true, meta) };
   }
 
   async removeContainer(containerId: string): Promise<void> {
@@ -143,11 +146,11 @@ export class MemoryHost implements BuildHost {
     this.removed.push(containerId);
   }
 
-  async addFiles(parent: string | undefined, tar: () => Readable, config: ContainerConfig, createdBy: string): Promise<StepImage> {
+  async addFiles(parent: string | undefined, tar: () => Readable, config: ContainerConfig, createdBy: string, meta?: StepMeta): Promise<StepImage> {
     this.calls.push(`addFiles ${createdBy}`);
     const files = this.#files(parent);
     await readTar(tar(), files);
-    return { id: this.#store(parent, config, files, createdBy, true) };
+    return { id: this.#store(parent, config, files, createdBy, true, meta) };
   }
 
   /** The image's files written to a temporary directory for the duration of fn. */
@@ -178,17 +181,16 @@ export class MemoryHost implements BuildHost {
   }
 
   cachePut(key: string, image: string): void {
+    // Listed in calls: a hit must not record again (the daemon's record would restart its count).
+    this.calls.push('cachePut');
     this.cache.set(key, image);
   }
 
   tag(image: string, refs: readonly string[]): void {
     for (const r of refs) this.tags.set(r, image);
   }
-}
 
-/** A MemoryHost with the optional cache-from methods (cache-from.ts). */
-export class CacheFromMemoryHost extends MemoryHost {
-  localImage(ref: string): { id: string; config: ImageConfig } | undefined {
+  localImage(ref: string): CacheSource | undefined {
     const id = this.refs.get(ref) ?? (this.images.has(ref) ? ref : undefined);
     return id === undefined ? undefined : { id, config: this.imageConfig(id) };
   }
@@ -202,7 +204,7 @@ export class CacheFromMemoryHost extends MemoryHost {
     if (!entry.empty_layer) diffIds.push(src.diffIds[diffIds.length]!);
     const files = diffIds.length === 0 ? new Map() : new Map(this.layers.get(diffIds.at(-1)!));
     const id = `sha256:${hex()}`;
-    this.images.set(id, { id, parent, config: structuredClone(config), files, createdBy: entry.created_by ?? '', history: [...(p?.history ?? []), entry], diffIds });
+    this.images.set(id, { id, parent, config: structuredClone(config), files, createdBy: entry.created_by ?? '', history: [...(p?.history ?? []), entry], diffIds, ...(src.author && { author: src.author }) });
     return { id };
   }
 }

@@ -54,7 +54,8 @@ export function applyMetadata(sr: StageRun, inst: MetadataInstruction, x: Expand
       c.StopSignal = checkSignal(x.word(inst.value));
       return `STOPSIGNAL ${c.StopSignal}`;
     case 'MAINTAINER':
-      // The image's author field is not part of BuildHost's commitConfig: history only.
+      // Not expanded (dockerd does not); the author of this step's image and the stage's next.
+      st.maintainer = inst.value;
       return `MAINTAINER ${inst.value}`;
     case 'CMD':
       c.Cmd = resolveCommand(inst.command, c);

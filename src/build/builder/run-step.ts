@@ -6,13 +6,13 @@ import { StringDecoder } from 'node:string_decoder';
 import type { HostConfig } from '../../api/types/engine-api.ts';
 import type { ContainerConfig } from '../../image/types.ts';
 import { DockerfileError, type Instruction } from '../dockerfile/types.ts';
-import type { BuildHost, StepImage } from '../host.ts';
+import type { StepImage } from '../host.ts';
 import type { BuildOptions } from '../options.ts';
 import type { StageRun } from './build-run.ts';
 import { cachedStep } from './cache.ts';
 import { BuildCancelledError } from './errors.ts';
 import { resolveCommand } from './metadata.ts';
-import { shortId } from './state.ts';
+import { shortId, stepMeta } from './state.ts';
 
 /** A RUN that exited non-zero: `exitCode` is dockerd's errorDetail.code (the router reads it). */
 export class CommandFailedError extends DockerfileError {
@@ -22,10 +22,6 @@ export class CommandFailedError extends DockerfileError {
     this.exitCode = code;
   }
 }
-
-/** BuildHost.runContainer with the optional hook a host may call once the container exists,
- * so " ---> Running in <id>" comes before the output, as dockerd prints it. */
-type RunWithHook = (...a: [...Parameters<BuildHost['runContainer']>, hooks?: { created?: (id: string) => void }]) => ReturnType<BuildHost['runContainer']>;
 
 export function runHostConfig(opts: BuildOptions, network: string | undefined): HostConfig {
   const mode = network === undefined || network === 'default' ? opts.networkMode : network;
@@ -61,7 +57,7 @@ export async function runStep(sr: StageRun, inst: Extract<Instruction, { kind: '
     }
     let image: StepImage;
     try {
-      image = await run.host.commitContainer(ran.containerId, st.config, createdBy);
+      image = await run.host.commitContainer(ran.containerId, st.config, createdBy, stepMeta(st));
     } catch (err) {
       if (remove) await removeAfterFailure(sr, ran.containerId);
       throw err;
@@ -71,8 +67,8 @@ export async function runStep(sr: StageRun, inst: Extract<Instruction, { kind: '
   });
 }
 
-/** How long a RUN's output waits for its container's id (see RunWithHook) before it is shown
- * without the " ---> Running in" line: live output matters more than that line. */
+/** How long a RUN's output waits for its container's id (BuildHost's RunHooks.created) before
+ * it is shown without the " ---> Running in" line: live output matters more than that line. */
 export const HOLD_MS = 1000;
 
 async function runContainer(sr: StageRun, config: ContainerConfig, hostConfig: HostConfig, created: (id: string) => void): Promise<{ containerId: string; exitCode: number }> {
@@ -100,7 +96,7 @@ async function runContainer(sr: StageRun, config: ContainerConfig, hostConfig: H
     timer ??= setTimeout(release, HOLD_MS);
   };
   try {
-    const result = await (run.host.runContainer as RunWithHook).call(run.host, imageOf(sr), config, hostConfig, output, run.signal, { created: announce });
+    const result = await run.host.runContainer(imageOf(sr), config, hostConfig, output, run.signal, { created: announce });
     announce(result.containerId);
     const rest = decoder.end();
     if (rest) lane.stream(rest);

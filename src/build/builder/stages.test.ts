@@ -37,6 +37,7 @@ test('independent stages run at the same time; the output reads as a sequential 
   assert.equal(files.get('/a')?.content, 'a');
   assert.equal(files.get('/b')?.content, 'b');
   assert.equal(b.aux.length, 3, 'one aux per stage, as dockerd');
+  assert.equal(host.calls.filter((c) => c === 'baseImage busybox').length, 1, 'three stages on busybox: one lookup (one pull, were it missing)');
 });
 
 test('--target builds only the stages it needs, and numbers only their steps', async () => {

@@ -72,7 +72,7 @@ async function fromStep(run: BuildRun, p: PlannedStage, lane: Lane): Promise<Sta
     config = image === undefined ? undefined : run.host.imageConfig(image).config;
   } else if (name.toLowerCase() !== 'scratch') {
     const platform = stage.from.platform === undefined ? run.opts.platform : x.word(stage.from.platform);
-    const base = await run.host.baseImage(name, { pull: run.opts.pull, platform, progress: (l) => lane.stream(l.endsWith('\n') ? l : `${l}\n`), signal: run.signal });
+    const base = await run.baseImage(name, platform, lane);
     image = base.id;
     config = base.config.config;
   }

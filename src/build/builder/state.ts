@@ -1,7 +1,9 @@
 // One stage's state while it is dispatched: the image so far, the config that will be
 // committed with the next step (dockerd's runConfig), the ARGs in scope, and the two flags the
-// classic builder keeps (CMD set in this stage; cache busted: after the first miss no lookups).
+// classic builder keeps (CMD set in this stage; cache busted: after the first miss no lookups),
+// and its maintainer (MAINTAINER: the author of every image the stage makes from then on).
 import type { ContainerConfig } from '../../image/types.ts';
+import type { StepMeta } from '../host.ts';
 import type { StageArgs } from './build-args.ts';
 
 /** dockerd's DefaultPathEnv for Linux, given to a stage whose base image has no PATH. */
@@ -14,6 +16,8 @@ export interface StageState {
   args: StageArgs;
   cmdSet: boolean;
   cacheBusted: boolean;
+  /** MAINTAINER's value in this stage (none from the base image, as in dockerd). */
+  maintainer?: string;
 }
 
 export function stageState(base: ContainerConfig | undefined, args: StageArgs): StageState {
@@ -21,6 +25,9 @@ export function stageState(base: ContainerConfig | undefined, args: StageArgs): 
   if (!(config.Env ?? []).some((e) => e.startsWith('PATH='))) config.Env = [...(config.Env ?? []), `PATH=${DEFAULT_PATH}`];
   return { image: undefined, config, args, cmdSet: false, cacheBusted: false };
 }
+
+/** What the host writes beside a step's config: the stage's maintainer as the author. */
+export const stepMeta = (st: StageState): StepMeta => (st.maintainer ? { author: st.maintainer } : {});
 
 export const shellOf = (config: ContainerConfig): string[] => (config.Shell?.length ? config.Shell : DEFAULT_SHELL);
 

@@ -12,7 +12,7 @@ import { orIfMissing } from '../../lib/log-failure.ts';
 import type { At } from '../dockerfile/types.ts';
 import type { Expander, StageRun } from './build-run.ts';
 import { cachedStep } from './cache.ts';
-import { nopCommentString } from './state.ts';
+import { nopCommentString, stepMeta } from './state.ts';
 
 export function normalizeWorkdir(current: string | undefined, requested: string): string {
   if (requested === '') throw invalidParameter('cannot normalize nothing');
@@ -27,8 +27,8 @@ export async function workdirStep(sr: StageRun, inst: { at: At; value: string },
   const dir = st.config.WorkingDir;
   await cachedStep(sr, createdBy, async () => {
     const missing = st.image === undefined ? components(dir) : await run.host.withImageTree(st.image, (root) => missingDirs(root, dir));
-    if (missing.length === 0) return run.host.commitConfig(st.image, config, createdBy);
-    return run.host.addFiles(st.image, () => dirsTar(missing), config, createdBy);
+    if (missing.length === 0) return run.host.commitConfig(st.image, config, createdBy, stepMeta(st));
+    return run.host.addFiles(st.image, () => dirsTar(missing), config, createdBy, stepMeta(st));
   });
 }
 

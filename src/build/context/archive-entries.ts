@@ -1,7 +1,8 @@
 // ADD's local archives: a source file that is a tar (plain, gzip, bzip2, xz — sniffed from its
 // bytes, not its name, as docker does) is unpacked into dest instead of copied. Its entries
-// are re-written under dest with the archive's own owners, modes and times; a name or a hard
-// link that climbs out of dest is refused, as docker's Untar refuses a breakout.
+// are re-written under dest with the archive's own owners, modes and times; names and hard
+// links are read from dest as from a root, so none can climb out of it (dockerd unpacks in a
+// chroot at dest, with the same effect).
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
@@ -33,11 +34,11 @@ export async function* archiveEntries(host: string, dest: string): AsyncGenerato
   const tar = await openTar(host);
   try {
     for await (const { header: h, body } of readTar(tar)) {
-      const name = inside(dest, h.name, h.name);
+      const name = inside(dest, h.name);
       if (name === dest) continue; // the archive's "./": dest is made (or kept) by the copy
       const type = TYPES[h.type];
       if (type === undefined) throw invalidParameter(`ADD: unhandled tar header type ${h.type.slice('unsupported:'.length)} in the archive`);
-      const linkname = h.type === 'link' ? inside(dest, h.linkname, h.name).slice(1) : h.linkname;
+      const linkname = h.type === 'link' ? inside(dest, h.linkname).slice(1) : h.linkname;
       const size = h.type === 'file' ? h.size : 0;
       yield encodeHeader({ name: type === '5' ? `${name.slice(1)}/` : name.slice(1), type, mode: h.mode & 0o7777, uid: h.uid, gid: h.gid, size, mtime: Math.floor(h.mtime), linkname, devmajor: h.devmajor, devminor: h.devminor, xattrs: h.xattrs });
       if (size === 0) continue;
@@ -49,11 +50,10 @@ export async function* archiveEntries(host: string, dest: string): AsyncGenerato
   }
 }
 
-/** dest joined with an archive's path, which must stay inside dest. */
-function inside(dest: string, path: string, entry: string): string {
-  const rel = clean(path.replace(/^\/+/, ''));
-  if (rel === '..' || rel.startsWith('../')) throw invalidParameter(`ADD: the archive's entry ${JSON.stringify(entry)} is outside of ${dest}`);
-  return join(dest, rel);
+/** dest joined with an archive's path as dockerd's chrooted untar sees it: the archive's "/" is
+ * dest, and a ".." at that root stays there ("../../x" lands in dest/x, never above it). */
+function inside(dest: string, path: string): string {
+  return join(dest, clean(`/${path}`));
 }
 
 /** The file's tar stream, decompressed; a read error of the file fails that stream. */

@@ -6,8 +6,8 @@
 // in the same daemon) read each file once.
 import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { createReadStream } from 'node:fs';
-import { readlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readlink } from 'node:fs/promises';
 import type { FsView } from '../../image/copy/fs-view.ts';
 import { sourceItems } from './source-walk.ts';
 import type { SourceEntry } from './types.ts';
@@ -38,7 +38,14 @@ async function fileDigest(host: string, st: Stats): Promise<string> {
   const known = digests.get(host);
   if (known?.stamp === stamp) return known.digest;
   const h = createHash('sha256');
-  for await (const chunk of createReadStream(host, { flags: 'r' }) as AsyncIterable<Buffer>) h.update(chunk);
+  const fh = await open(host, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    // Small files in one read: a stream per file costs more than the hashing.
+    if (st.size <= 1024 * 1024) h.update(await fh.readFile());
+    else for await (const chunk of fh.createReadStream({ autoClose: false }) as AsyncIterable<Buffer>) h.update(chunk);
+  } finally {
+    await fh.close();
+  }
   const digest = h.digest('hex');
   if (digests.size >= MAX_REMEMBERED) digests.clear();
   digests.set(host, { stamp, digest });

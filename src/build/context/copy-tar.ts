@@ -4,18 +4,22 @@
 // directory) go into dest; a link named as a source is followed, links below it are kept;
 // owners are 0:0 from the context, --chown's numbers if given, the source's own for --from;
 // --chmod replaces the permission bits of everything copied; ADD unpacks a local archive.
-import { constants } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { open, readlink } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { systemError } from '../../api/types/errors.ts';
 import type { FsView } from '../../image/copy/fs-view.ts';
 import { base, dir, join } from '../../image/copy/go-path.ts';
+import { CAPABILITY_XATTR } from '../../image/copy/tree-tar.ts';
 import { byteStream } from '../../image/layers/tar-layer.ts';
+import { dumpXattrs, type XattrMap } from '../../image/layers/xattr.ts';
 import { encodeHeader, END_OF_ARCHIVE, padding, type WriteHeader } from '../../image/layers/tar-write.ts';
 import { splitDev } from '../../image/layers/whiteouts.ts';
 import { archiveEntries, isArchive } from './archive-entries.ts';
 import { sourceItems, type SourceItem } from './source-walk.ts';
 import type { CopyTarOptions, SourceEntry } from './types.ts';
+
+const SMALL_FILE = 1024 * 1024;
 
 /** A new stream of the tar each call (the host may read it more than once). */
 export function copyTar(root: FsView, entries: SourceEntry[], o: CopyTarOptions): () => Readable {
@@ -29,16 +33,20 @@ async function* chunks(root: FsView, entries: SourceEntry[], o: CopyTarOptions):
   const intoDir = o.destIsDir || dest === '/' || o.dest.endsWith('/') || o.inImage?.dest === 'dir';
   const destDir = intoDir || entries.some((e) => e.isDir);
   yield* newDirectories(dest, destDir, entries, o, await firstIsArchive(root, entries, o));
+  let caps = new Map<string, XattrMap>();
   for (const entry of entries) {
     for await (const item of sourceItems(root, entry)) {
       const top = item.rel === '';
+      // File capabilities travel as docker's copy carries them: inside a directory's tar, and
+      // only where it does not chown after (its chown drops them); a lone file's tar has none.
+      if (top) caps = item.st.isDirectory() && !chowns(o) ? await dumpXattrs(item.host, CAPABILITY_XATTR) : new Map();
       if (top && item.st.isDirectory()) continue; // its contents go into dest, dest is not it
       if (top && item.st.isFile() && o.extractArchives && (await isArchive(item.host))) {
         yield* archiveEntries(item.host, dest);
         continue;
       }
       const path = top ? (intoDir ? join(dest, base(entry.path)) : dest) : join(dest, item.rel);
-      yield* entryChunks(path.slice(1), item, o, firstName);
+      yield* entryChunks(path.slice(1), item, o, firstName, caps.get(item.host));
     }
   }
   yield END_OF_ARCHIVE;
@@ -73,8 +81,8 @@ async function firstIsArchive(root: FsView, entries: SourceEntry[], o: CopyTarOp
   return isArchive(root.hostOf(await root.resolve(first.path, true)));
 }
 
-async function* entryChunks(name: string, item: SourceItem, o: CopyTarOptions, firstName: Map<string, string>): AsyncGenerator<Buffer> {
-  const h = await header(name, item, o, firstName);
+async function* entryChunks(name: string, item: SourceItem, o: CopyTarOptions, firstName: Map<string, string>, xattrs: XattrMap | undefined): AsyncGenerator<Buffer> {
+  const h = await header(name, item, o, firstName, xattrs);
   if (h === null) return;
   yield encodeHeader(h);
   if (h.type !== '0' || h.size === 0) return;
@@ -82,10 +90,10 @@ async function* entryChunks(name: string, item: SourceItem, o: CopyTarOptions, f
   yield padding(h.size);
 }
 
-async function header(name: string, { host, st }: SourceItem, o: CopyTarOptions, firstName: Map<string, string>): Promise<WriteHeader | null> {
+async function header(name: string, { host, st }: SourceItem, o: CopyTarOptions, firstName: Map<string, string>, xattrs: XattrMap | undefined): Promise<WriteHeader | null> {
   const owner = o.owner ?? (o.keepOwners ? { uid: st.uid, gid: st.gid } : { uid: 0, gid: 0 });
-  const mode = o.mode !== undefined && !st.isSymbolicLink() ? o.mode & 0o7777 : st.mode & 0o7777;
-  const h: WriteHeader = { name, type: '0', mode, ...owner, size: 0, mtime: Math.floor(st.mtimeMs / 1000) };
+  const mode = o.mode !== undefined && !st.isSymbolicLink() ? o.mode & 0o7777 : keptMode(st, o);
+  const h: WriteHeader = { name, type: '0', mode, ...owner, size: 0, mtime: Math.floor(st.mtimeMs / 1000), ...(xattrs && { xattrs }) };
   if (st.isDirectory()) return { ...h, name: `${name}/`, type: '5' };
   if (st.isSymbolicLink()) return { ...h, type: '2', linkname: await readlink(host) };
   if (st.isFIFO()) return { ...h, type: '6' };
@@ -97,22 +105,46 @@ async function header(name: string, { host, st }: SourceItem, o: CopyTarOptions,
   if (st.nlink > 1) {
     const key = `${st.dev}:${st.ino}`;
     const first = firstName.get(key);
-    if (first !== undefined) return { ...h, type: '1', linkname: first };
+    if (first !== undefined) return { ...h, type: '1', linkname: first, xattrs: undefined };
     firstName.set(key, name);
   }
   return { ...h, size: st.size };
 }
 
+/**
+ * The source's permission bits as docker's copy leaves them: it chowns what it copied (to root
+ * or --chown's user, unless --from keeps owners), and the kernel's chown clears a file's
+ * setuid bit, and its setgid bit when group-exec is set (dockerd 20.10: `COPY` of a 4755 file
+ * gives 0755). Directories keep theirs.
+ */
+function keptMode(st: Stats, o: CopyTarOptions): number {
+  const mode = st.mode & 0o7777;
+  if (!chowns(o) || st.isDirectory() || st.isSymbolicLink()) return mode;
+  return mode & ~0o4000 & ~(mode & 0o010 ? 0o2000 : 0);
+}
+
+/** Whether docker chowns what it copied: always, but for --from without --chown. */
+function chowns(o: CopyTarOptions): boolean {
+  return o.owner !== undefined || !o.keepOwners;
+}
+
 /** Exactly `size` bytes of the file (as its header said): a file that changed size since it was
- * looked at fails the copy rather than corrupting the tar. */
+ * looked at fails the copy rather than corrupting the tar. A small file is one read, not a
+ * stream (contexts are mostly small files, and a stream per file costs more than the read). */
 async function* fileBody(host: string, name: string, size: number): AsyncGenerator<Buffer> {
   const fh = await open(host, constants.O_RDONLY | constants.O_NOFOLLOW);
   let n = 0;
   try {
-    for await (const chunk of fh.createReadStream({ autoClose: false }) as AsyncIterable<Buffer>) {
-      n += chunk.length;
-      if (n > size) break;
-      yield chunk;
+    if (size <= SMALL_FILE) {
+      const buf = Buffer.allocUnsafe(size + 1); // one byte more tells a file that grew
+      for (let r = 1; r > 0 && n <= size; n += r) r = (await fh.read(buf, n, size + 1 - n, n)).bytesRead;
+      if (n === size) yield buf.subarray(0, size);
+    } else {
+      for await (const chunk of fh.createReadStream({ autoClose: false }) as AsyncIterable<Buffer>) {
+        n += chunk.length;
+        if (n > size) break;
+        yield chunk;
+      }
     }
   } finally {
     await fh.close();

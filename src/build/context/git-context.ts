@@ -61,6 +61,7 @@ function runGit(args: string[], signal: AbortSignal, timeoutMs: number): Promise
     const child = spawn('git', args, { stdio: ['ignore', 'ignore', 'pipe'], env });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4096)));
+    // (what git said is the message: it names the URL and the reason, as dockerd shows it)
     const kill = (why: string) => {
       stderr += `\n${why}`;
       child.kill('SIGKILL');
@@ -78,7 +79,7 @@ function runGit(args: string[], signal: AbortSignal, timeoutMs: number): Promise
       signal.removeEventListener('abort', onAbort);
       if (signal.aborted) reject(signal.reason);
       else if (code === 0) resolve();
-      else reject(invalidParameter(`unable to 'git clone' to temporary context directory: error fetching: ${stderr.trim()}`));
+      else reject(invalidParameter(`error fetching: ${stderr}: exit status ${code}`)); // dockerd's text
     });
   });
 }

@@ -59,10 +59,23 @@ export async function httpGet(url: string, signal: AbortSignal, t: Timeouts = DE
   return { headers: res.headers, body: source.pipe(watch) };
 }
 
-/** What went wrong, in a line: the abort's reason, or the network error under fetch's TypeError. */
+/** What went wrong, in a line: the abort's reason, or the network error under fetch's TypeError
+ * (told as Go's dialer tells it, where dockerd's text is known). */
 function reason(err: unknown, stop: AbortSignal): string {
   if (stop.aborted && stop.reason instanceof Error) return stop.reason.message;
   const cause = (err as { cause?: unknown }).cause;
-  if (cause instanceof Error) return cause.message;
+  if (cause instanceof Error) return dialError(cause as NetError) ?? cause.message;
   return err instanceof Error ? err.message : String(err);
+}
+
+type NetError = Error & { code?: string; syscall?: string; address?: string; port?: number; hostname?: string };
+
+const DIAL_TEXT: Record<string, string> = { ECONNREFUSED: 'connection refused', EHOSTUNREACH: 'no route to host', ENETUNREACH: 'network is unreachable', ETIMEDOUT: 'connection timed out' };
+
+function dialError(e: NetError): string | undefined {
+  if (e.code === 'ENOTFOUND' && e.hostname) return `dial tcp: lookup ${e.hostname}: no such host`;
+  const text = DIAL_TEXT[e.code ?? ''];
+  if (text === undefined || e.syscall !== 'connect' || e.address === undefined) return undefined;
+  const host = e.address.includes(':') ? `[${e.address}]` : e.address;
+  return `dial tcp ${host}:${e.port}: connect: ${text}`;
 }

@@ -12,8 +12,9 @@ import { readEntries } from './tar-fixture.ts';
 let scratch: string;
 before(() => (scratch = mkdtempSync(join(tmpdir(), 'berth-inline-'))));
 after(() => {
-  assert.deepEqual(readdirSync(scratch), []);
+  const left = readdirSync(scratch);
   rmSync(scratch, { recursive: true, force: true });
+  assert.deepEqual(left, []);
 });
 
 test('an inline file copies like a context file; the same content gives the same checksum', async () => {

@@ -12,14 +12,22 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { receiveContext } from './receive.ts';
 import { tarBytes } from './tar-fixture.ts';
+import { until, within } from '../../testing/until.ts';
 
 let scratch: string;
 before(() => (scratch = mkdtempSync(join(tmpdir(), 'berth-receive-'))));
 after(() => {
   // Every context disposed: nothing is left in the scratch directory.
-  assert.deepEqual(readdirSync(scratch), []);
+  const left = readdirSync(scratch);
   rmSync(scratch, { recursive: true, force: true });
+  assert.deepEqual(left, []);
 });
+
+function compress(tar: Buffer, cmd: string): Buffer {
+  const r = spawnSync(cmd, ['-c'], { input: tar, maxBuffer: 1 << 24 });
+  assert.equal(r.status, 0, `${cmd} is needed (Debian packages bzip2, xz-utils): ${r.error?.message ?? r.stderr}`);
+  return r.stdout;
+}
 
 const DOCKERFILE = 'FROM scratch\nCOPY . /\n';
 const signal = new AbortController().signal;
@@ -34,12 +42,7 @@ function files(root: string, rel = ''): string[] {
 
 test('plain, gzip, bzip2 and xz bodies give the same context', async () => {
   const tar = await tarBytes([{ name: 'Dockerfile', body: DOCKERFILE }, { name: 'src/app.txt', body: 'app' }]);
-  const compress = (cmd: string) => {
-    const r = spawnSync(cmd, ['-c'], { input: tar, maxBuffer: 1 << 24 });
-    assert.equal(r.status, 0, `${cmd} is needed (Debian packages bzip2, xz-utils): ${r.error?.message ?? r.stderr}`);
-    return r.stdout;
-  };
-  for (const [kind, body] of [['plain', tar], ['gzip', gzipSync(tar)], ['bzip2', compress('bzip2')], ['xz', compress('xz')]] as const) {
+  for (const [kind, body] of [['plain', tar], ['gzip', gzipSync(tar)], ['bzip2', compress(tar, 'bzip2')], ['xz', compress(tar, 'xz')]] as const) {
     const ctx = await receive(body);
     try {
       assert.deepEqual(ctx.dockerfile, { name: 'Dockerfile', text: DOCKERFILE }, kind);
@@ -50,7 +53,7 @@ test('plain, gzip, bzip2 and xz bodies give the same context', async () => {
   }
 });
 
-test('links stay links, even to the host\'s paths; an entry climbing out is refused', async () => {
+test('links stay links, even to the host\'s paths; no entry lands outside', async () => {
   const ctx = await receive(await tarBytes([{ name: 'Dockerfile', body: DOCKERFILE }, { name: 'passwd', type: 'symlink', linkname: '/etc/passwd' }, { name: 'up', type: 'symlink', linkname: '../../..' }]));
   try {
     assert.equal(readlinkSync(join(ctx.root.root, 'passwd')), '/etc/passwd');
@@ -58,7 +61,14 @@ test('links stay links, even to the host\'s paths; an entry climbing out is refu
   } finally {
     await ctx.dispose();
   }
-  await assert.rejects(receive(await tarBytes([{ name: 'Dockerfile', body: DOCKERFILE }, { name: '../escaped', body: 'x' }])), { kind: 'invalid-parameter' });
+  // Names climbing out are read from the context's root, as dockerd's chrooted untar does.
+  const ctx3 = await receive(await tarBytes([{ name: 'Dockerfile', body: DOCKERFILE }, { name: '../../escaped', body: 'x' }, { name: '/abs/f', body: 'f' }, { name: 'h', type: 'link', linkname: '../../escaped' }]));
+  try {
+    assert.deepEqual(files(ctx3.root.root), ['Dockerfile', 'abs/', 'abs/f', 'escaped', 'h']);
+    assert.equal(lstatSync(join(ctx3.root.root, 'h')).ino, lstatSync(join(ctx3.root.root, 'escaped')).ino);
+  } finally {
+    await ctx3.dispose();
+  }
   assert.equal(existsSync(join(scratch, 'escaped')), false);
   // Through a link the tar made itself: unpack follows it inside the context only.
   const ctx2 = await receive(await tarBytes([{ name: 'Dockerfile', body: DOCKERFILE }, { name: 'out', type: 'symlink', linkname: '/' }, { name: 'out/x', body: 'x' }]));
@@ -135,3 +145,31 @@ test('a build cancelled while the context arrives stops and leaves nothing', asy
   const tar = await tarBytes([{ name: 'Dockerfile', body: DOCKERFILE }]);
   await assert.rejects(receiveContext(Readable.from([tar]), { dockerfile: '', scratchDir: scratch, signal: stop.signal }), /cancelled/);
 });
+
+test('a build cancelled while the client has stopped sending ends at once (plain, gzip, xz), no xz left', async () => {
+  const tar = await tarBytes([{ name: 'Dockerfile', body: DOCKERFILE }, { name: 'big', body: 'x'.repeat(100_000) }]);
+  for (const body of [tar, gzipSync(tar), compress(tar, 'xz')]) {
+    const stop = new AbortController();
+    // Part of the body, then silence: the connection stays open.
+    const stalled = new Readable({ read() {} });
+    stalled.push(body.subarray(0, body.length / 2));
+    const pending = receiveContext(stalled, { dockerfile: '', scratchDir: scratch, signal: stop.signal });
+    setTimeout(() => stop.abort(new Error('client went quiet')), 200);
+    await assert.rejects(within('the cancelled receive', pending, 5000), /client went quiet/);
+  }
+  await until('the xz the receive started has exited', () => childrenNamed('xz').length === 0);
+});
+
+/** This process's children running `name` (by /proc, so no other process is looked at twice). */
+function childrenNamed(name: string): number[] {
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).flatMap((p) => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      return comm === name && ppid === process.pid ? [Number(p)] : [];
+    } catch {
+      return []; // gone while we looked
+    }
+  });
+}

@@ -4,9 +4,10 @@
 // .dockerignore applied. Device nodes are refused: a context is files.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { BerthError, invalidParameter } from '../../api/types/errors.ts';
 import { FsView, lstatOrNull } from '../../image/copy/fs-view.ts';
+import { clean } from '../../image/copy/go-path.ts';
 import { unpack } from '../../image/copy/unpack.ts';
 import { decompressStream } from '../../image/decompress.ts';
 import { readTar, type TarEntry } from '../../image/layers/tar-read.ts';
@@ -29,8 +30,29 @@ export async function receiveContext(body: Readable, o: ContextOptions): Promise
 
 /** The tar (compressed or not) unpacked into the view's root. */
 export async function unpackContext(view: FsView, body: Readable, signal: AbortSignal): Promise<void> {
-  const tar = await decompressStream(body);
-  await unpack(view, '/', filesOnly(tar, signal));
+  // Whatever ends the read early — the build's abort, the body failing — must reach the stream
+  // being read (a decompressor's output: pipe() carries no errors), and the decompressor's
+  // input is ended so an external xz or bzip2 exits. The body itself stays the caller's (it
+  // may still answer on that connection): it is only unpiped.
+  const feed = new PassThrough();
+  let tar: Readable | undefined;
+  const fail = (err: unknown) => {
+    body.unpipe(feed);
+    (tar ?? feed).destroy(err instanceof Error ? err : new Error(String(err)));
+    if (tar !== undefined && tar !== feed) feed.end();
+  };
+  const onAbort = () => fail(signal.reason);
+  body.once('error', fail);
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    signal.throwIfAborted();
+    body.pipe(feed);
+    tar = await decompressStream(feed);
+    await unpack(view, '/', filesOnly(tar, signal));
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    body.off('error', fail);
+  }
 }
 
 /** A fresh directory under scratchDir, filled by `fill`, its Dockerfile found and .dockerignore
@@ -62,19 +84,27 @@ async function subView(whole: FsView, sub: string): Promise<FsView> {
 const TYPES: Record<string, WriteType> = { file: '0', link: '1', symlink: '2', directory: '5', fifo: '6' };
 
 /** The tar again, entry by entry, with device nodes (and types unpack does not know) refused
- * before anything of theirs is made, and the build's abort checked between entries. */
+ * before anything of theirs is made, names read from the context's root, and the build's abort
+ * checked between entries. */
 async function* filesOnly(tar: Readable, signal: AbortSignal): AsyncGenerator<Buffer> {
   for await (const { header: h, body } of contextEntries(tar)) {
     signal.throwIfAborted();
     const type = TYPES[h.type];
     if (type === undefined) throw invalidParameter(`the build context may hold files, directories and links only: ${JSON.stringify(h.name)} is a ${h.type.replace('unsupported:', 'tar type ')}`);
     const size = type === '0' ? h.size : 0;
-    yield encodeHeader({ name: h.name, type, mode: h.mode, uid: h.uid, gid: h.gid, size, mtime: Math.floor(h.mtime), linkname: h.linkname, xattrs: h.xattrs });
+    const linkname = type === '1' ? rooted(h.linkname) : h.linkname;
+    yield encodeHeader({ name: rooted(h.name), type, mode: h.mode, uid: h.uid, gid: h.gid, size, mtime: Math.floor(h.mtime), linkname, xattrs: h.xattrs });
     if (size === 0) continue;
     for await (const chunk of body) yield chunk;
     yield padding(size);
   }
   yield END_OF_ARCHIVE;
+}
+
+/** A name as dockerd's chrooted untar places it: from the context's root, a ".." at that root
+ * staying there ("../../x" is "x"), so nothing lands outside. */
+function rooted(name: string): string {
+  return clean(`/${name}`).slice(1) || '.';
 }
 
 /** The layer reader's entries, its complaints told about the context (not "a layer"). */

@@ -61,8 +61,9 @@ after(async () => {
     daemon.kill('SIGTERM');
     await gone;
   }
-  assert.deepEqual(readdirSync(scratch), [], 'every remote context removed');
+  const left = readdirSync(scratch);
   rmSync(dir, { recursive: true, force: true });
+  assert.deepEqual(left, [], 'every remote context removed');
 });
 
 async function using<T>(p: Promise<BuildContext>, fn: (ctx: BuildContext) => T): Promise<T> {
@@ -98,7 +99,7 @@ test('what cannot be a context: an error naming the URL', async () => {
 
 test('an unreachable or silent server ends within the bounds, with a clear 400', async () => {
   const port = await freePort();
-  await assert.rejects(within('refused', remoteContext(`http://127.0.0.1:${port}/ctx.tar`, opts()), 5000), { kind: 'invalid-parameter', message: new RegExp(`^error downloading remote context http://127.0.0.1:${port}/ctx.tar: Get "http://127.0.0.1:${port}/ctx.tar": connect ECONNREFUSED`) });
+  await assert.rejects(within('refused', remoteContext(`http://127.0.0.1:${port}/ctx.tar`, opts()), 5000), { kind: 'invalid-parameter', message: new RegExp(`^error downloading remote context http://127.0.0.1:${port}/ctx.tar: Get "http://127.0.0.1:${port}/ctx.tar": dial tcp 127.0.0.1:${port}: connect: connection refused$`) });
   await assert.rejects(within('silent', remoteContext(`${base}/silent`, opts()), 5000), { kind: 'invalid-parameter', message: /no answer within 0.5s/ });
   await assert.rejects(within('stalled', remoteContext(`${base}/stalls`, opts()), 5000), { message: /no data for 0.5s/ });
 });
@@ -139,7 +140,7 @@ test('git over http (dumb: no shallow fetch, so the whole history): HEAD, a tag,
   await using(remoteContext(`${url}#main:app`, opts()), (ctx) => assert.deepEqual([ctx.dockerfile.text, readdirSync(ctx.root.root).sort()], ['FROM app\n', ['Dockerfile', 'main.sh']]));
   await using(remoteContext(`${url}#${v1}`, opts()), (ctx) => assert.equal(ctx.dockerfile.text, 'FROM one\n'));
   await assert.rejects(remoteContext(`${url}#main:nosuch`, opts()), { kind: 'invalid-parameter', message: 'error setting git context, not a directory: nosuch' });
-  await assert.rejects(remoteContext(`${url}#nosuchref`, opts()), { kind: 'invalid-parameter', message: /^unable to 'git clone' to temporary context directory: error fetching: .*nosuchref/s });
+  await assert.rejects(remoteContext(`${url}#nosuchref`, opts()), { kind: 'invalid-parameter', message: /^error fetching: .*nosuchref.*: exit status 128$/s });
 });
 
 test('git:// from a loopback git daemon, shallow; an unreachable one fails fast', async () => {
@@ -149,7 +150,7 @@ test('git:// from a loopback git daemon, shallow; an unreachable one fails fast'
   await until('git daemon listens', () => listening(gitPort));
   await using(remoteContext(`git://127.0.0.1:${gitPort}/repo.git#main:app`, opts()), (ctx) => assert.equal(ctx.dockerfile.text, 'FROM app\n'));
   const closed = await freePort();
-  await assert.rejects(within('unreachable git', remoteContext(`git://127.0.0.1:${closed}/repo.git`, opts()), 10_000), { kind: 'invalid-parameter', message: /unable to 'git clone'.*127\.0\.0\.1/s });
+  await assert.rejects(within('unreachable git', remoteContext(`git://127.0.0.1:${closed}/repo.git`, opts()), 10_000), { kind: 'invalid-parameter', message: /^error fetching: fatal: unable to connect to 127\.0\.0\.1.*Connection refused\n+: exit status 128$/s });
 });
 
 function listening(port: number): Promise<boolean> {

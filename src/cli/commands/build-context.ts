@@ -67,9 +67,12 @@ async function localContext(dir: string, file: string | undefined, io: ContextIn
     throw new PlainError(`error reading .dockerignore: ${err.message}`);
   });
   const rules = new IgnoreRules(readIgnorePatterns(ignoreText ?? '')).keepingBuildFiles(fromStdin ? undefined : rel);
-  const entries = await listContext(root, rules).catch((err: Error) => {
-    throw new PlainError(`error checking context: ${err.message}`);
-  });
+  let entries;
+  try {
+    entries = listContext(root, rules);
+  } catch (err) {
+    throw new PlainError(`error checking context: ${(err as Error).message}`);
+  }
   if (!fromStdin && !outside) return { body: tarContext(entries), dockerfile: rel };
 
   const content = !dockerfile ? await readAll(io.stdin) : await readFile(dockerfile.abs).catch((err: Error) => {

@@ -21,7 +21,7 @@ export interface BuildFlags {
   addHost?: string[]; buildArg?: string[]; cacheFrom?: string[]; cgroupParent?: string; compress?: boolean;
   cpuPeriod?: number; cpuQuota?: number; cpuShares?: number; cpusetCpus?: string; cpusetMems?: string;
   file?: string; forceRm?: boolean; iidfile?: string; isolation?: string; label?: string[]; memory?: number;
-  memorySwap?: number; network?: string; cache?: boolean; platform?: string; progress?: string; pull?: boolean;
+  memorySwap?: number; network?: string; noCache?: boolean; platform?: string; progress?: string; pull?: boolean;
   quiet?: boolean; rm?: boolean; securityOpt?: string[]; shmSize?: number; squash?: boolean; tag?: string[];
   target?: string; ulimit?: Ulimit[];
 }
@@ -83,7 +83,7 @@ function buildQuery(env: CliEnv, f: BuildFlags): BuildQuery {
     buildArgs: withProxyArgs(env, buildArgs(f.buildArg ?? [])),
     labels: Object.fromEntries((f.label ?? []).map((l) => splitKv(l))),
     target: f.target,
-    noCache: f.cache === false,
+    noCache: f.noCache === true,
     pull: f.pull === true,
     rm: f.rm !== false,
     forceRm: f.forceRm === true,

@@ -86,10 +86,16 @@ export function addBuildCommand(parent: Command, getEnv: () => CliEnv): void {
     .helpOption('--help', 'Print usage')
     .action(async (args: string[], flags: BuildFlags) => {
       if (args.length !== 1) usageError(cmd, 'requires 1 argument');
+      // An experimental flag, refused by the docker CLI (even as --squash=false) unless the daemon
+      // runs in experimental mode, which berthd has none of.
+      if (cmd.getOptionValueSource('squash') === 'cli') throw new Error('"--squash" is only supported on a Docker daemon with experimental features enabled');
       await runBuild(getEnv(), args[0]!, { ...flags, rm: flags.rm ?? true });
     });
   for (const [spec, help, kind] of FLAGS) {
     const opt = new Option(spec, help);
+    // `--no-cache` is docker's flag of its own, not commander's negation of a `--cache`: as a
+    // plain boolean it also takes pflag's `--no-cache=false` (acceptGoBools).
+    opt.negate = false;
     if (kind !== 'bool') {
       const shown = opt.short ? `${opt.short}, ${opt.long}` : opt.long!;
       opt.argParser((value: string, previous: unknown) => {

@@ -41,10 +41,10 @@ const KINDS: [string, string, string][] = [
 async function diskUsage(env: CliEnv, flags: { format?: string; verbose?: boolean }): Promise<void> {
   const du = await env.client().system.diskUsage(flags.verbose);
   const rows = KINDS.map(([type, key, legacyKey]) => {
-    const cache = !du[key] && legacyKey === 'BuildCache';
+    const cache = legacyKey === 'BuildCache';
     const u = (du[key] as UsageSummary | undefined) ?? (cache ? buildCacheSummary(du.BuildCache as BuildCacheRecord[] | null) : legacySummary(du[legacyKey] as unknown[] | null));
-    // docker prints no percentage for the build cache's reclaimable space.
-    // Go's integer division: 99.9% prints as 99%.
+    // docker prints no percentage for the build cache's reclaimable space; elsewhere Go's
+    // integer division (99.9% prints as 99%).
     const pct = u.TotalSize > 0 && !cache ? ` (${Math.floor((u.Reclaimable * 100) / u.TotalSize)}%)` : '';
     return {
       Type: type,

@@ -16,6 +16,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ContainerConfig } from '../../image/types.ts';
+import type { StepMeta } from '../../build/host.ts';
 import type { ImageService } from '../images/image-service.ts';
 import { FsView } from '../../image/copy/fs-view.ts';
 import { unpack } from '../../image/copy/unpack.ts';
@@ -28,7 +29,7 @@ export function stepCmd(createdBy: string): string[] {
   return shell ? ['/bin/sh', '-c', shell[1]!] : [createdBy];
 }
 
-export async function addFiles(images: ImageService, parent: string | undefined, tar: () => Readable, config: ContainerConfig, createdBy: string): Promise<string> {
+export async function addFiles(images: ImageService, parent: string | undefined, tar: () => Readable, config: ContainerConfig, createdBy: string, meta: StepMeta = {}): Promise<string> {
   const layers = images.deps.layers;
   const top = parent ? images.table.layersOf(parent).at(-1)?.cacheId : undefined;
   const rw = await layers.createRwLayer(top);
@@ -41,7 +42,7 @@ export async function addFiles(images: ImageService, parent: string | undefined,
     } finally {
       if (top) await layers.unmount(rw);
     }
-    const spec = { config, containerConfig: { ...config, Cmd: stepCmd(createdBy) }, createdBy, announce: false };
+    const spec = { config, containerConfig: { ...config, Cmd: stepCmd(createdBy) }, createdBy, ...meta, announce: false };
     return await commitLayerImage(images, { parent }, spec, () => layers.tarLayer(rw));
   } finally {
     await layers.removeLayer(rw);

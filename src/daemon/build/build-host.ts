@@ -8,9 +8,10 @@
 //   parent recorded (`docker history` and image removal's parent chain see it).
 // - RUN: build-run.ts; its commit: container-commit.ts with the builder's config as it is.
 // - COPY/ADD and COPY --from: build-files.ts.
-// - The cache: build-cache-service.ts.
+// - The cache: build-cache-service.ts; --cache-from's images and restores: build-cache-from.ts.
+// - A stage's MAINTAINER (StepMeta.author): the author of the image and of its history entry.
 import type { Readable } from 'node:stream';
-import type { BaseImage, BuildHost, StepImage } from '../../build/host.ts';
+import type { BaseImage, BuildHost, CacheSource, RunHooks, StepImage, StepMeta } from '../../build/host.ts';
 import type { ContainerConfig, ImageConfig } from '../../image/types.ts';
 import type { HostConfig } from '../../api/types/engine-api.ts';
 import type { ImageService } from '../images/image-service.ts';
@@ -27,7 +28,8 @@ import { parsePlatform } from '../images/images-backend.ts';
 import { commitLayerImage, scratchConfig } from '../containers/container-commit.ts';
 import { commitTar } from '../containers/commit-tar.ts';
 import { addFiles, stepCmd, withImageTree } from './build-files.ts';
-import { runStep, type RunHooks } from './build-run.ts';
+import { runStep } from './build-run.ts';
+import { localImage, restoreCachedImage } from './build-cache-from.ts';
 
 export interface BuildHostDeps {
   images: ImageService;
@@ -87,21 +89,20 @@ export class DaemonBuildHost implements BuildHost {
     return this.#d.images.deps.content.readJson<ImageConfig>(id);
   }
 
-  async commitConfig(parent: string | undefined, config: ContainerConfig, createdBy: string): Promise<StepImage> {
-    const spec = { config, containerConfig: { ...config, Cmd: stepCmd(createdBy) }, createdBy, announce: false };
+  async commitConfig(parent: string | undefined, config: ContainerConfig, createdBy: string, meta: StepMeta = {}): Promise<StepImage> {
+    const spec = { config, containerConfig: { ...config, Cmd: stepCmd(createdBy) }, createdBy, ...meta, announce: false };
     return { id: await commitLayerImage(this.#d.images, { parent }, spec, () => ReadableStream.from([])) };
   }
 
-  /** `hooks` (build-run.ts's RunHooks) is beyond BuildHost's signature: the builder passes it. */
   runContainer(image: string, config: ContainerConfig, hostConfig: HostConfig, output: (chunk: Buffer) => void, signal: AbortSignal, hooks?: RunHooks): Promise<{ containerId: string; exitCode: number }> {
     return runStep(this.#d, image, config, hostConfig, output, signal, hooks);
   }
 
-  async commitContainer(containerId: string, config: ContainerConfig, createdBy: string): Promise<StepImage> {
+  async commitContainer(containerId: string, config: ContainerConfig, createdBy: string, meta: StepMeta = {}): Promise<StepImage> {
     const c = this.#d.containers.resolve(containerId);
     const layers = this.#d.images.deps.layers;
     // What the step ran, as container_config (dockerd's builder writes its cache probe's Cmd).
-    const spec = { config, containerConfig: { ...(c.config as ContainerConfig), Cmd: stepCmd(createdBy) }, createdBy, announce: false };
+    const spec = { config, containerConfig: { ...(c.config as ContainerConfig), Cmd: stepCmd(createdBy) }, createdBy, ...meta, announce: false };
     return { id: await commitLayerImage(this.#d.images, { container: c.id, parent: c.imageId }, spec, await commitTar(() => layers.tarLayer(c.rwCacheId))) };
   }
 
@@ -110,8 +111,8 @@ export class DaemonBuildHost implements BuildHost {
     await this.#d.lifecycle.removeContainer(c, { force: true, removeVolumes: true });
   }
 
-  async addFiles(parent: string | undefined, tar: () => Readable, config: ContainerConfig, createdBy: string): Promise<StepImage> {
-    return { id: await addFiles(this.#d.images, parent, tar, config, createdBy) };
+  async addFiles(parent: string | undefined, tar: () => Readable, config: ContainerConfig, createdBy: string, meta: StepMeta = {}): Promise<StepImage> {
+    return { id: await addFiles(this.#d.images, parent, tar, config, createdBy, meta) };
   }
 
   withImageTree<T>(image: string | undefined, fn: (root: string) => Promise<T>): Promise<T> {
@@ -128,6 +129,14 @@ export class DaemonBuildHost implements BuildHost {
 
   tag(image: string, refs: readonly string[]): void {
     for (const ref of refs) this.#d.images.tag(image, ref, undefined);
+  }
+
+  localImage(ref: string): CacheSource | undefined {
+    return localImage(this.#d.images, ref);
+  }
+
+  async restoreCachedImage(parent: string | undefined, source: string, index: number, config: ContainerConfig): Promise<StepImage> {
+    return { id: restoreCachedImage(this.#d.images, parent, source, index, config) };
   }
 }
 

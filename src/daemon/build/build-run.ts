@@ -13,6 +13,7 @@ import type { HostConfig } from '../../api/types/engine-api.ts';
 import type { ContainerService } from '../containers/container-service.ts';
 import type { Lifecycle } from '../containers/lifecycle.ts';
 import type { Logger } from '../../lib/logger.ts';
+import type { RunHooks } from '../../build/host.ts';
 import { lifecycleBackend } from '../containers/lifecycle-backend.ts';
 import { alreadyEnded, logFailure } from '../../lib/log-failure.ts';
 
@@ -20,13 +21,6 @@ export interface RunDeps {
   containers: ContainerService;
   lifecycle: Lifecycle;
   logger: Logger;
-}
-
-/** What the builder may learn before the step ends: `created` gets the container's id as soon
- * as it exists (" ---> Running in <id>" comes before the output), and the caller then owns the
- * container, also when the start fails. */
-export interface RunHooks {
-  created?: (id: string) => void;
 }
 
 export async function runStep(

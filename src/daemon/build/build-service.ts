@@ -35,12 +35,12 @@ export class BuildService implements BuildBackend {
     const where = { dockerfile: req.dockerfile, scratchDir: this.#deps.scratchDir, signal };
     const ctx = req.remote ? await remoteContext(req.remote, where) : await receiveContext(body, where);
     try {
-      const { imageId } = await build(ctx, { ...req, tags }, this.#deps.hostFor(req), out, signal);
+      const { imageId } = await build(ctx, { ...req, tags }, this.#deps.hostFor(req), out, signal, { scratchDir: this.#deps.scratchDir });
       return imageId;
     } catch (err) {
       if (err instanceof DockerfileError) {
-        const at = err.line === undefined ? '' : `:${err.line}`;
-        const named = invalidParameter(`${ctx.dockerfile.name}${at}: ${err.message}`);
+        // Named by file and line when it has one ("failed to reach build target" has none).
+        const named = invalidParameter(err.line === undefined ? err.message : `${ctx.dockerfile.name}:${err.line}: ${err.message}`);
         // A failed RUN's exit code travels as errorDetail.code (the docker CLI exits with it).
         const code = (err as { exitCode?: unknown }).exitCode;
         throw typeof code === 'number' ? Object.assign(named, { exitCode: code }) : named;

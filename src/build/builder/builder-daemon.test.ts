@@ -1,0 +1,90 @@
+// The builder with the real parser, the real context functions and DaemonBuildHost over an
+// in-process berthd: a Dockerfile with ARG/ENV/WORKDIR/COPY/RUN/CMD beside a second stage it
+// copies from, the files in the image, a rebuild served wholly from the cache, and a RUN in an
+// image whose ENTRYPOINT and HEALTHCHECK must not get in its way. No container is left.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDaemon, type Daemon } from '../../daemon/daemon.ts';
+import { loadDaemonConfig } from '../../daemon/config/index.ts';
+import { DaemonBuildHost } from '../../daemon/build/build-host.ts';
+import { createLogger } from '../../lib/logger.ts';
+import { createClient, type BerthClient } from '../../client/index.ts';
+import { FsView } from '../../image/copy/fs-view.ts';
+import { importImage } from '../../testing/api.ts';
+import { busyboxRootfs } from '../../testing/busybox.ts';
+import { requires, RUNS_CONTAINERS } from '../../testing/requires.ts';
+import type { BuildOptions } from '../options.ts';
+import { defaults, masked } from './build.test-helpers.ts';
+import { build } from './index.ts';
+
+const skip = requires(...RUNS_CONTAINERS);
+const dir = mkdtempSync(join(tmpdir(), 'berth-builder-daemon-'));
+let daemon: Daemon;
+let client: BerthClient;
+
+before(async () => {
+  if (skip) return;
+  const sock = join(dir, 'berth.sock');
+  writeFileSync(join(dir, 'daemon.json'), '{}');
+  const { config } = loadDaemonConfig(['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'pid'), '--config-file', join(dir, 'daemon.json'), '-H', `unix://${sock}`, '--live-restore=false', '--bridge', 'none']);
+  daemon = await startDaemon(config, createLogger('warn'));
+  client = createClient({ endpoint: { host: `unix://${sock}` } });
+  await importImage(client.api, busyboxRootfs(), { repo: 'busybox', tag: 'latest', changes: ['CMD ["sh"]'] });
+});
+
+after(async () => {
+  if (skip) return;
+  try {
+    assert.deepEqual((await client.containers.list({ all: true })).map((c) => c.Id), [], 'no container left');
+  } finally {
+    await daemon?.shutdown();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.ok(!readFileSync('/proc/mounts', 'utf8').includes(dir), 'nothing left mounted');
+});
+
+async function run(ctxDir: string, dockerfile: string, o: Partial<BuildOptions> = {}) {
+  const text: string[] = [];
+  const host = new DaemonBuildHost(daemon.buildHostDeps);
+  const ctx = { root: new FsView(ctxDir), dockerfile: { name: 'Dockerfile', text: dockerfile }, dispose: async () => {} };
+  const r = await build(ctx, { ...defaults, ...o }, host, { stream: (s) => text.push(s), aux: () => {} }, new AbortController().signal);
+  return { ...r, text: text.join(''), host };
+}
+
+const TWO_STAGES = `ARG BASE=busybox
+FROM $BASE AS tools
+RUN echo made > /made
+FROM busybox
+ARG GREETING=hello
+ENV WHO=world
+WORKDIR /app
+COPY greet.sh ./
+RUN echo "$GREETING" > greeting && chmod +x greet.sh
+COPY --from=tools /made /app/made
+CMD ["./greet.sh"]
+`;
+
+test('a two-stage build on the daemon: transcript, files, and a fully cached rebuild', { skip }, async () => {
+  const ctxDir = join(dir, 'ctx');
+  mkdirSync(ctxDir);
+  writeFileSync(join(ctxDir, 'greet.sh'), '#!/bin/sh\necho "$(cat greeting) $WHO"\n');
+  const first = await run(ctxDir, TWO_STAGES, { buildArgs: { GREETING: 'hi' }, tags: ['greet:latest'] });
+  assert.match(masked(first.text), /^Step 1\/11 : ARG BASE=busybox\nStep 2\/11 : FROM \$BASE AS tools\n ---> ID\nStep 3\/11 : RUN echo made > \/made\n ---> Running in ID\nRemoving intermediate container ID\n ---> ID\n/);
+  assert.match(first.text, /Successfully tagged greet:latest\n$/);
+  const files = await first.host.withImageTree(first.imageId, async (root) => ['greeting', 'made', 'greet.sh'].map((p) => readFileSync(join(root, 'app', p), 'utf8')));
+  assert.deepEqual(files, ['hi\n', 'made\n', '#!/bin/sh\necho "$(cat greeting) $WHO"\n']);
+  const second = await run(ctxDir, TWO_STAGES, { buildArgs: { GREETING: 'hi' } });
+  assert.equal(second.imageId, first.imageId);
+  assert.equal(second.text.match(/ ---> Using cache\n/g)?.length, 8);
+  assert.doesNotMatch(second.text, /Running in/);
+});
+
+test('RUN in an image with an ENTRYPOINT and a HEALTHCHECK runs just its command', { skip }, async () => {
+  const ctxDir = mkdtempSync(join(dir, 'ctx-'));
+  const df = 'FROM busybox\nENTRYPOINT ["echo", "EP"]\nHEALTHCHECK --interval=1s CMD exit 1\nRUN echo ran > /ran\n';
+  const r = await run(ctxDir, df);
+  assert.equal(await r.host.withImageTree(r.imageId, async (root) => readFileSync(join(root, 'ran'), 'utf8')), 'ran\n', r.text);
+});
