@@ -102,7 +102,8 @@ test('df: the steps\' records, their parents and sizes; BuildCacheUsage since 1.
   assert.equal(old?.Parent, 'df-1');
   assert.equal(old?.Parents, undefined);
   const usage = (await at('1.52').json<{ BuildCacheUsage: { TotalCount: number; TotalSize: number; Reclaimable: number } }>('GET', '/system/df', { query: { type: 'build-cache' } })).BuildCacheUsage;
-  assert.deepEqual(usage, { TotalCount: 3, TotalSize: 1000, ActiveCount: 0, Reclaimable: 0 });
+  // The 1000 bytes are df-2's, which df-3 shares: left out of the size, as the docker CLI sums.
+  assert.deepEqual(usage, { TotalCount: 3, TotalSize: 0, ActiveCount: 0, Reclaimable: 0 });
   assert.deepEqual((await prune({ all: '1' })).CachesDeleted?.sort(), ['df-1', 'df-2', 'df-3']);
 });
 
