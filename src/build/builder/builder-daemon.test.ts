@@ -2,53 +2,23 @@
 // in-process berthd: a Dockerfile with ARG/ENV/WORKDIR/COPY/RUN/CMD beside a second stage it
 // copies from, the files in the image, a rebuild served wholly from the cache, and a RUN in an
 // image whose ENTRYPOINT and HEALTHCHECK must not get in its way. No container is left.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDaemon, type Daemon } from '../../daemon/daemon.ts';
-import { loadDaemonConfig } from '../../daemon/config/index.ts';
 import { DaemonBuildHost } from '../../daemon/build/build-host.ts';
-import { createLogger } from '../../lib/logger.ts';
-import { createClient, type BerthClient } from '../../client/index.ts';
 import { FsView } from '../../image/copy/fs-view.ts';
-import { importImage } from '../../testing/api.ts';
-import { busyboxRootfs } from '../../testing/busybox.ts';
-import { requires, RUNS_CONTAINERS } from '../../testing/requires.ts';
+import { inProcessDaemon } from '../../testing/in-process-daemon.ts';
 import type { BuildOptions } from '../options.ts';
 import { defaults, masked } from './build.test-helpers.ts';
 import { build } from './index.ts';
 
-const skip = requires(...RUNS_CONTAINERS);
-const dir = mkdtempSync(join(tmpdir(), 'berth-builder-daemon-'));
-let daemon: Daemon;
-let client: BerthClient;
-
-before(async () => {
-  if (skip) return;
-  const sock = join(dir, 'berth.sock');
-  writeFileSync(join(dir, 'daemon.json'), '{}');
-  const { config } = loadDaemonConfig(['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'pid'), '--config-file', join(dir, 'daemon.json'), '-H', `unix://${sock}`, '--live-restore=false', '--bridge', 'none']);
-  daemon = await startDaemon(config, createLogger('warn'));
-  client = createClient({ endpoint: { host: `unix://${sock}` } });
-  await importImage(client.api, busyboxRootfs(), { repo: 'busybox', tag: 'latest', changes: ['CMD ["sh"]'] });
-});
-
-after(async () => {
-  if (skip) return;
-  try {
-    assert.deepEqual((await client.containers.list({ all: true })).map((c) => c.Id), [], 'no container left');
-  } finally {
-    await daemon?.shutdown();
-    rmSync(dir, { recursive: true, force: true });
-  }
-  assert.ok(!readFileSync('/proc/mounts', 'utf8').includes(dir), 'nothing left mounted');
-});
+const f = inProcessDaemon('berth-builder-daemon', { strict: true });
+const skip = f.skip;
 
 async function run(ctxDir: string, dockerfile: string, o: Partial<BuildOptions> = {}) {
   const text: string[] = [];
-  const host = new DaemonBuildHost(daemon.buildHostDeps);
+  const host = new DaemonBuildHost(f.daemon.buildHostDeps);
   const ctx = { root: new FsView(ctxDir), dockerfile: { name: 'Dockerfile', text: dockerfile }, dispose: async () => {} };
   const r = await build(ctx, { ...defaults, ...o }, host, { stream: (s) => text.push(s), aux: () => {} }, new AbortController().signal);
   return { ...r, text: text.join(''), host };
@@ -68,7 +38,7 @@ CMD ["./greet.sh"]
 `;
 
 test('a two-stage build on the daemon: transcript, files, and a fully cached rebuild', { skip }, async () => {
-  const ctxDir = join(dir, 'ctx');
+  const ctxDir = join(f.dir, 'ctx');
   mkdirSync(ctxDir);
   writeFileSync(join(ctxDir, 'greet.sh'), '#!/bin/sh\necho "$(cat greeting) $WHO"\n');
   const first = await run(ctxDir, TWO_STAGES, { buildArgs: { GREETING: 'hi' }, tags: ['greet:latest'] });
@@ -83,7 +53,7 @@ test('a two-stage build on the daemon: transcript, files, and a fully cached reb
 });
 
 test('RUN in an image with an ENTRYPOINT and a HEALTHCHECK runs just its command', { skip }, async () => {
-  const ctxDir = mkdtempSync(join(dir, 'ctx-'));
+  const ctxDir = mkdtempSync(join(f.dir, 'ctx-'));
   const df = 'FROM busybox\nENTRYPOINT ["echo", "EP"]\nHEALTHCHECK --interval=1s CMD exit 1\nRUN echo ran > /ran\n';
   const r = await run(ctxDir, df);
   assert.equal(await r.host.withImageTree(r.imageId, async (root) => readFileSync(join(root, 'ran'), 'utf8')), 'ran\n', r.text);

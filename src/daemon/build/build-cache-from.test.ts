@@ -3,51 +3,18 @@
 // made one, the source's own layer row (no new layer in the store; the image keeps it when the
 // source is removed), with the build's config and the source's author. MAINTAINER's author
 // (StepMeta) on the images the host makes is checked here too.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
-import { startDaemon, type Daemon } from '../daemon.ts';
-import { loadDaemonConfig } from '../config/index.ts';
-import { createLogger } from '../../lib/logger.ts';
-import { createClient, type BerthClient } from '../../client/index.ts';
-import { importImage } from '../../testing/api.ts';
-import { busyboxRootfs } from '../../testing/busybox.ts';
-import { requires, RUNS_CONTAINERS } from '../../testing/requires.ts';
+import { inProcessDaemon } from '../../testing/in-process-daemon.ts';
 import { DaemonBuildHost } from './build-host.ts';
 
-const skip = requires(...RUNS_CONTAINERS);
-const dir = mkdtempSync(join(tmpdir(), 'berth-cache-from-'));
-let daemon: Daemon;
 let host: DaemonBuildHost;
-let client: BerthClient;
-let busybox: string;
-
-before(async () => {
-  if (skip) return;
-  const sock = join(dir, 'berth.sock');
-  writeFileSync(join(dir, 'daemon.json'), '{}');
-  const { config } = loadDaemonConfig(['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'pid'), '--config-file', join(dir, 'daemon.json'), '-H', `unix://${sock}`, '--live-restore=false', '--bridge', 'none']);
-  daemon = await startDaemon(config, createLogger('warn'));
-  client = createClient({ endpoint: { host: `unix://${sock}` } });
-  busybox = await importImage(client.api, busyboxRootfs(), { repo: 'busybox', tag: 'latest', changes: ['CMD ["sh"]'] });
-  host = new DaemonBuildHost(daemon.buildHostDeps);
-});
-
-after(async () => {
-  if (skip) return;
-  try {
-    // A test that failed half way may leave its RUN's container.
-    for (const c of await client.containers.list({ all: true })) await client.containers.remove(c.Id, { force: true });
-  } finally {
-    await daemon?.shutdown();
-    rmSync(dir, { recursive: true, force: true });
-  }
-  assert.ok(!readFileSync('/proc/mounts', 'utf8').includes(dir), 'nothing left mounted');
-});
+const f = inProcessDaemon('berth-cache-from', { ready: (d) => (host = new DaemonBuildHost(d.daemon.buildHostDeps)) });
+const skip = f.skip;
 
 function fileTar(name: string, body: string): () => Readable {
   return () => {
@@ -61,7 +28,7 @@ function fileTar(name: string, body: string): () => Readable {
 const AUTHOR = 'Ann <ann@example.com>';
 
 test('MAINTAINER\'s author: on the image and its new history entry, for config, file and container steps alike', { skip }, async () => {
-  const a = await host.commitConfig(busybox, { Cmd: ['sh'] }, '/bin/sh -c #(nop)  MAINTAINER Ann', { author: AUTHOR });
+  const a = await host.commitConfig(f.busybox, { Cmd: ['sh'] }, '/bin/sh -c #(nop)  MAINTAINER Ann', { author: AUTHOR });
   const b = await host.addFiles(a.id, fileTar('f.txt', 'f'), { Cmd: ['sh'] }, '/bin/sh -c #(nop) COPY file:f in / ', { author: AUTHOR });
   const ran = await host.runContainer(b.id, { Cmd: ['touch', '/ran'] }, { NetworkMode: 'none' }, () => undefined, new AbortController().signal);
   assert.equal(ran.exitCode, 0);
@@ -80,24 +47,24 @@ test('MAINTAINER\'s author: on the image and its new history entry, for config, 
 });
 
 test('--cache-from: local images only; a restored step shares the source\'s layer and has the build\'s config', { skip }, async () => {
-  const d = daemon.buildHostDeps;
-  assert.equal(host.localImage('busybox')?.id, busybox);
-  assert.equal(host.localImage(busybox)?.id, busybox);
+  const d = f.daemon.buildHostDeps;
+  assert.equal(host.localImage('busybox')?.id, f.busybox);
+  assert.equal(host.localImage(f.busybox)?.id, f.busybox);
   assert.equal(host.localImage('nosuch:1'), undefined, 'not here: none, and nothing pulled');
 
   // The source, as a build elsewhere makes it: MAINTAINER, COPY, CMD on busybox.
-  const m = await host.commitConfig(busybox, { Cmd: ['sh'] }, '/bin/sh -c #(nop)  MAINTAINER Ann', { author: AUTHOR });
+  const m = await host.commitConfig(f.busybox, { Cmd: ['sh'] }, '/bin/sh -c #(nop)  MAINTAINER Ann', { author: AUTHOR });
   const c = await host.addFiles(m.id, fileTar('data.txt', 'restored data'), { Cmd: ['sh'] }, '/bin/sh -c #(nop) COPY file:d in / ', { author: AUTHOR });
   const src = await host.commitConfig(c.id, { Cmd: ['cat', '/data.txt'] }, '/bin/sh -c #(nop)  CMD ["cat" "/data.txt"]', { author: AUTHOR });
   const srcConfig = host.imageConfig(src.id);
   const layersBefore = d.images.table.allCacheIds().size;
 
-  const r1 = await host.restoreCachedImage(busybox, src.id, 1, { Cmd: ['sh'], Env: ['FROM_BUILD=1'] });
+  const r1 = await host.restoreCachedImage(f.busybox, src.id, 1, { Cmd: ['sh'], Env: ['FROM_BUILD=1'] });
   const r2 = await host.restoreCachedImage(r1.id, src.id, 2, { Cmd: ['sh'], Env: ['FROM_BUILD=2'] });
   assert.equal(d.images.table.allCacheIds().size, layersBefore, 'no layer made');
   const one = host.imageConfig(r1.id);
   const two = host.imageConfig(r2.id);
-  assert.deepEqual(one.rootfs.diff_ids, host.imageConfig(busybox).rootfs.diff_ids, 'an empty_layer entry adds no layer');
+  assert.deepEqual(one.rootfs.diff_ids, host.imageConfig(f.busybox).rootfs.diff_ids, 'an empty_layer entry adds no layer');
   assert.deepEqual(two.rootfs.diff_ids, srcConfig.rootfs.diff_ids);
   assert.deepEqual(two.history, srcConfig.history?.slice(0, 3));
   assert.equal(two.created, srcConfig.history?.[2]?.created, 'created: the entry\'s time');
@@ -111,7 +78,7 @@ test('--cache-from: local images only; a restored step shares the source\'s laye
   assert.equal(await host.withImageTree(r2.id, async (root) => readFileSync(join(root, 'data.txt'), 'utf8')), 'restored data');
 
   // A parent the source does not continue: refused, nothing made.
-  const other = await host.addFiles(busybox, fileTar('other.txt', 'o'), { Cmd: ['sh'] }, '/bin/sh -c #(nop) COPY file:o in / ');
+  const other = await host.addFiles(f.busybox, fileTar('other.txt', 'o'), { Cmd: ['sh'] }, '/bin/sh -c #(nop) COPY file:o in / ');
   const again = await host.addFiles(r2.id, fileTar('more.txt', 'm'), { Cmd: ['sh'] }, '/bin/sh -c #(nop) COPY file:m in / ');
   const images = d.images.table.listImages().length;
   await assert.rejects(host.restoreCachedImage(other.id, again.id, 3, { Cmd: ['sh'] }), /does not continue the parent's layers/);

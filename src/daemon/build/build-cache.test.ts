@@ -3,58 +3,24 @@
 // sizes, shared, in use) at old and new API versions; POST /build/prune removes the dangling
 // steps' rows and the images only the cache kept, leaves named chains and images in use, and
 // honours filters and reserved-space.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
-import { startDaemon, type Daemon } from '../daemon.ts';
-import { loadDaemonConfig } from '../config/index.ts';
-import { createLogger } from '../../lib/logger.ts';
-import { createClient, type BerthClient } from '../../client/index.ts';
-import { importImage } from '../../testing/api.ts';
-import { busyboxRootfs } from '../../testing/busybox.ts';
-import { requires, RUNS_CONTAINERS } from '../../testing/requires.ts';
+import { createClient } from '../../client/index.ts';
+import { inProcessDaemon } from '../../testing/in-process-daemon.ts';
 import { DaemonBuildHost } from './build-host.ts';
 import type { BuildCacheRecord } from './build-cache-service.ts';
 
-const skip = requires(...RUNS_CONTAINERS);
-const dir = mkdtempSync(join(tmpdir(), 'berth-build-cache-'));
-let daemon: Daemon;
-let client: BerthClient;
-let sock: string;
 let host: DaemonBuildHost;
-let busybox: string;
+const f = inProcessDaemon('berth-build-cache', { ready: (d) => (host = new DaemonBuildHost(d.daemon.buildHostDeps)) });
+const skip = f.skip;
 
-before(async () => {
-  if (skip) return;
-  sock = join(dir, 'berth.sock');
-  writeFileSync(join(dir, 'daemon.json'), '{}');
-  const { config } = loadDaemonConfig(['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'pid'), '--config-file', join(dir, 'daemon.json'), '-H', `unix://${sock}`, '--live-restore=false', '--bridge', 'none']);
-  daemon = await startDaemon(config, createLogger('warn'));
-  client = createClient({ endpoint: { host: `unix://${sock}` } });
-  busybox = await importImage(client.api, busyboxRootfs(), { repo: 'busybox', tag: 'latest', changes: ['CMD ["sh"]'] });
-  host = new DaemonBuildHost(daemon.buildHostDeps);
-});
-
-after(async () => {
-  if (skip) return;
-  try {
-    for (const c of await client.containers.list({ all: true })) await client.containers.remove(c.Id, { force: true });
-  } finally {
-    await daemon?.shutdown();
-    rmSync(dir, { recursive: true, force: true });
-  }
-  assert.ok(!readFileSync('/proc/mounts', 'utf8').includes(dir), 'nothing left mounted');
-});
-
-const at = (version: string) => createClient({ endpoint: { host: `unix://${sock}` }, version }).api;
+const at = (version: string) => createClient({ endpoint: { host: `unix://${f.sock}` }, version }).api;
 const records = async () => (await at('1.47').json<{ BuildCache: BuildCacheRecord[] | null }>('GET', '/system/df')).BuildCache ?? [];
 const record = async (id: string) => (await records()).find((r) => r.ID === id);
-const prune = (query: Record<string, string>) => client.api.json<{ CachesDeleted: string[] | null; SpaceReclaimed: number }>('POST', '/build/prune', { query });
-const exists = async (id: string) => (await client.images.list({ all: true })).some((i) => i.Id === id);
+const prune = (query: Record<string, string>) => f.client.api.json<{ CachesDeleted: string[] | null; SpaceReclaimed: number }>('POST', '/build/prune', { query });
+const exists = async (id: string) => (await f.client.images.list({ all: true })).some((i) => i.Id === id);
 
 function fileTar(name: string, bytes: number): () => Readable {
   return () => {
@@ -67,8 +33,8 @@ function fileTar(name: string, bytes: number): () => Readable {
 
 /** Three steps on busybox (ENV, COPY of `bytes`, CMD), each put in the cache under prefix-N. */
 async function chain(prefix: string, bytes: number): Promise<string[]> {
-  const cfg = host.imageConfig(busybox).config ?? {};
-  const a = (await host.commitConfig(busybox, { ...cfg, Env: [`P=${prefix}`] }, `/bin/sh -c #(nop)  ENV P=${prefix}`)).id;
+  const cfg = host.imageConfig(f.busybox).config ?? {};
+  const a = (await host.commitConfig(f.busybox, { ...cfg, Env: [`P=${prefix}`] }, `/bin/sh -c #(nop)  ENV P=${prefix}`)).id;
   host.cachePut(`${prefix}-1`, a, `ENV P=${prefix}`);
   const b = (await host.addFiles(a, fileTar(`${prefix}.txt`, bytes), cfg, `/bin/sh -c #(nop) COPY file:${prefix} in /`)).id;
   host.cachePut(`${prefix}-2`, b, `COPY ${prefix}.txt /`);
@@ -78,17 +44,17 @@ async function chain(prefix: string, bytes: number): Promise<string[]> {
 }
 
 test('lookups: a hit counts as a use; a row whose image was removed is a miss and goes; removal ignores the rows', { skip }, async () => {
-  const { id } = await host.commitConfig(busybox, { Env: ['A=1'] }, '/bin/sh -c #(nop)  ENV A=1');
+  const { id } = await host.commitConfig(f.busybox, { Env: ['A=1'] }, '/bin/sh -c #(nop)  ENV A=1');
   host.cachePut('weak', id, 'ENV A=1');
   assert.equal(host.cacheGet('weak'), id);
   assert.equal(host.cacheGet('nosuch'), undefined);
   const r = await record('weak');
   assert.equal(r?.UsageCount, 2);
   assert.ok(r && r.LastUsedAt! > r.CreatedAt);
-  await client.images.remove(id);
+  await f.client.images.remove(id);
   assert.equal(await record('weak'), undefined, 'df lists no record of a gone image');
   assert.equal(host.cacheGet('weak'), undefined);
-  assert.equal(daemon.buildHostDeps.cache.deps.table.get('weak'), undefined, 'the row went with the miss');
+  assert.equal(f.daemon.buildHostDeps.cache.deps.table.get('weak'), undefined, 'the row went with the miss');
 });
 
 test('df: the steps\' records, their parents and sizes; BuildCacheUsage since 1.52, Parent before 1.42', { skip }, async () => {
@@ -116,14 +82,14 @@ test('prune: dangling steps and the images only they kept go; a named chain stay
   assert.deepEqual(first.CachesDeleted?.sort(), ['gone-1', 'gone-2', 'gone-3']);
   assert.equal(first.SpaceReclaimed, 2000);
   for (const id of dangling) assert.equal(await exists(id), false);
-  assert.ok(await exists(busybox), 'the base image stays');
+  assert.ok(await exists(f.busybox), 'the base image stays');
   // A container on the named chain's first image: that record is in use.
-  const { Id } = await client.containers.create({ Image: named[0]!, Cmd: ['true'] });
+  const { Id } = await f.client.containers.create({ Image: named[0]!, Cmd: ['true'] });
   assert.equal((await record('kept-1'))?.InUse, true);
   const all = await prune({ all: 'true' });
   assert.deepEqual(all, { CachesDeleted: ['kept-2', 'kept-3'], SpaceReclaimed: 0 }, 'rows go; tagged images and their parents stay');
   for (const id of named) assert.equal(await exists(id), true);
-  await client.containers.remove(Id);
+  await f.client.containers.remove(Id);
   assert.deepEqual((await prune({ all: '1' })).CachesDeleted, ['kept-1']);
 });
 

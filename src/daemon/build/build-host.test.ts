@@ -2,60 +2,30 @@
 // step is a real container whose output and exit come back and whose changes commit as a layer;
 // a COPY step's tar lands in a layer with its owners and modes; config-only steps add no layer;
 // abort kills a step; and no container, mount or view is left behind.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import { startDaemon, type Daemon } from '../daemon.ts';
-import { loadDaemonConfig } from '../config/index.ts';
 import { createLogger } from '../../lib/logger.ts';
-import { createClient, type BerthClient } from '../../client/index.ts';
-import { importImage } from '../../testing/api.ts';
-import { busyboxRootfs } from '../../testing/busybox.ts';
-import { requires, RUNS_CONTAINERS } from '../../testing/requires.ts';
+import { inProcessDaemon } from '../../testing/in-process-daemon.ts';
 import { within } from '../../testing/until.ts';
+import { requires } from '../../testing/requires.ts';
 import { DaemonBuildHost } from './build-host.ts';
 import { startRegistry } from '../../testing/registry.ts';
 import { progressRequest } from '../../testing/api.ts';
 
-const skip = requires(...RUNS_CONTAINERS);
-const dir = mkdtempSync(join(tmpdir(), 'berth-build-host-'));
-let daemon: Daemon;
-let config: Parameters<typeof startDaemon>[0];
-let client: BerthClient;
 let host: DaemonBuildHost;
-let busybox: string;
-
-before(async () => {
-  if (skip) return;
-  const sock = join(dir, 'berth.sock');
-  writeFileSync(join(dir, 'daemon.json'), '{}');
-  ({ config } = loadDaemonConfig(['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'pid'), '--config-file', join(dir, 'daemon.json'), '-H', `unix://${sock}`, '--live-restore=false', '--bridge', 'none']));
-  daemon = await startDaemon(config, createLogger('warn'));
-  client = createClient({ endpoint: { host: `unix://${sock}` } });
-  busybox = await importImage(client.api, busyboxRootfs(), { repo: 'busybox', tag: 'latest', changes: ['CMD ["sh"]'] });
-  host = new DaemonBuildHost(daemon.buildHostDeps);
-});
-
-after(async () => {
-  if (skip) return;
-  try {
-    for (const c of await client.containers.list({ all: true })) await client.containers.remove(c.Id, { force: true });
-  } finally {
-    await daemon?.shutdown();
-    rmSync(dir, { recursive: true, force: true });
-  }
-  assert.ok(!readFileSync('/proc/mounts', 'utf8').includes(dir), 'nothing left mounted');
-});
+const f = inProcessDaemon('berth-build-host', { ready: (d) => (host = new DaemonBuildHost(d.daemon.buildHostDeps)) });
+const skip = f.skip;
 
 /** Nothing of the steps is left: no container, no mount under the daemon's directory, no view. */
 async function nothingLeft(): Promise<void> {
-  assert.deepEqual((await client.containers.list({ all: true })).map((c) => c.Id), []);
-  assert.equal(readFileSync('/proc/mounts', 'utf8').split('\n').filter((l) => l.includes(dir)).length, 0, 'no mount left');
-  assert.deepEqual(readdirSync(join(dir, 'exec', 'rootfs-views')), []);
+  assert.deepEqual((await f.client.containers.list({ all: true })).map((c) => c.Id), []);
+  assert.equal(readFileSync('/proc/mounts', 'utf8').split('\n').filter((l) => l.includes(f.dir)).length, 0, 'no mount left');
+  assert.deepEqual(readdirSync(join(f.dir, 'exec', 'rootfs-views')), []);
 }
 
 const run = (image: string, cmd: string[], signal = new AbortController().signal) => {
@@ -75,36 +45,36 @@ function tarOf(entries: { name: string; body?: string; uid?: number; gid?: numbe
 test('a RUN that writes a file: a real container while it exists, its output, and a committed layer with the file', { skip }, async () => {
   let announced: string | undefined;
   const out: Buffer[] = [];
-  const r = await within('the step', host.runContainer(busybox, { Cmd: ['sh', '-c', 'echo made > /made.txt; echo out; echo err >&2'] }, { NetworkMode: 'none' }, (b) => {
+  const r = await within('the step', host.runContainer(f.busybox, { Cmd: ['sh', '-c', 'echo made > /made.txt; echo out; echo err >&2'] }, { NetworkMode: 'none' }, (b) => {
     assert.ok(announced, 'the id comes before the output');
     out.push(b);
   }, new AbortController().signal, { created: (id) => (announced = id) }).then((x) => ({ ...x, output: Buffer.concat(out).toString() })));
   assert.equal(announced, r.containerId);
   assert.equal(r.exitCode, 0);
   assert.equal(r.output, 'out\nerr\n');
-  assert.ok((await client.containers.list({ all: true })).some((c) => c.Id === r.containerId), 'listed by ps -a');
-  const config = { ...host.imageConfig(busybox).config, Env: ['A=1'] };
+  assert.ok((await f.client.containers.list({ all: true })).some((c) => c.Id === r.containerId), 'listed by ps -a');
+  const config = { ...host.imageConfig(f.busybox).config, Env: ['A=1'] };
   const { id } = await host.commitContainer(r.containerId, config, '/bin/sh -c echo made > /made.txt');
   await host.removeContainer(r.containerId);
   const image = host.imageConfig(id);
   assert.equal(image.rootfs.diff_ids.length, 2, 'one layer more than busybox');
-  assert.deepEqual(image.config?.Env, ['A=1'], 'the builder\'s config as given');
+  assert.deepEqual(image.config?.Env, ['A=1'], 'the builder\'s f.config as given');
   assert.deepEqual(image.config?.Cmd, ['sh'], 'not the step\'s command');
   assert.equal(image.history?.at(-1)?.created_by, '/bin/sh -c echo made > /made.txt');
   assert.deepEqual(image.container_config?.Cmd, ['/bin/sh', '-c', 'echo made > /made.txt']);
   assert.equal(await host.withImageTree(id, async (root) => readFileSync(join(root, 'made.txt'), 'utf8')), 'made\n');
-  const history = await client.images.history(id);
-  assert.equal(history[1]?.Id, busybox, 'the parent chain is recorded');
+  const history = await f.client.images.history(id);
+  assert.equal(history[1]?.Id, f.busybox, 'the parent chain is recorded');
   await nothingLeft();
 });
 
 test('a failing RUN returns its exit code; a step that changes nothing adds no layer', { skip }, async () => {
-  const r = await within('the step', run(busybox, ['sh', '-c', 'echo failing; exit 3']));
+  const r = await within('the step', run(f.busybox, ['sh', '-c', 'echo failing; exit 3']));
   assert.equal(r.exitCode, 3);
   assert.equal(r.output, 'failing\n');
   await host.removeContainer(r.containerId);
-  const ok = await run(busybox, ['true']);
-  const { id } = await host.commitContainer(ok.containerId, host.imageConfig(busybox).config ?? {}, '/bin/sh -c true');
+  const ok = await run(f.busybox, ['true']);
+  const { id } = await host.commitContainer(ok.containerId, host.imageConfig(f.busybox).config ?? {}, '/bin/sh -c true');
   await host.removeContainer(ok.containerId);
   assert.equal(host.imageConfig(id).rootfs.diff_ids.length, 1);
   assert.equal(host.imageConfig(id).history?.at(-1)?.empty_layer, true);
@@ -112,11 +82,11 @@ test('a failing RUN returns its exit code; a step that changes nothing adds no l
 });
 
 test('a command that cannot start: the error, and its container gone — or the caller\'s to remove once announced', { skip }, async () => {
-  await assert.rejects(run(busybox, ['/no/such/command']), /no such file or directory/);
+  await assert.rejects(run(f.busybox, ['/no/such/command']), /no such file or directory/);
   await nothingLeft();
   let announced: string | undefined;
-  await assert.rejects(host.runContainer(busybox, { Cmd: ['/no/such/command'] }, {}, () => undefined, new AbortController().signal, { created: (id) => (announced = id) }), /no such file or directory/);
-  assert.ok((await client.containers.list({ all: true })).some((c) => c.Id === announced));
+  await assert.rejects(host.runContainer(f.busybox, { Cmd: ['/no/such/command'] }, {}, () => undefined, new AbortController().signal, { created: (id) => (announced = id) }), /no such file or directory/);
+  assert.ok((await f.client.containers.list({ all: true })).some((c) => c.Id === announced));
   await host.removeContainer(announced!);
   await nothingLeft();
 });
@@ -125,15 +95,15 @@ test('an abort kills the step', { skip }, async () => {
   const ac = new AbortController();
   const started = Date.now();
   setTimeout(() => ac.abort(), 300);
-  const r = await within('the killed step', run(busybox, ['sleep', '60'], ac.signal));
+  const r = await within('the killed step', run(f.busybox, ['sleep', '60'], ac.signal));
   assert.equal(r.exitCode, 137);
   assert.ok(Date.now() - started < 10_000);
   await host.removeContainer(r.containerId);
   // Aborted between its creation and its start: never started.
   const early = new AbortController();
-  const made = await within('the unstarted step', host.runContainer(busybox, { Cmd: ['sleep', '60'] }, {}, () => undefined, early.signal, { created: () => early.abort() }));
+  const made = await within('the unstarted step', host.runContainer(f.busybox, { Cmd: ['sleep', '60'] }, {}, () => undefined, early.signal, { created: () => early.abort() }));
   assert.equal(made.exitCode, 137);
-  assert.equal((await client.containers.list({ all: true, filters: { status: ['created'] } })).length, 1);
+  assert.equal((await f.client.containers.list({ all: true, filters: { status: ['created'] } })).length, 1);
   await host.removeContainer(made.containerId);
   await nothingLeft();
 });
@@ -144,8 +114,8 @@ test('addFiles: a layer with the tar\'s files, owners and modes, on busybox and 
     { name: 'app/run.sh', body: 'echo hi\n', uid: 1000, gid: 2000, mode: 0o755 },
     { name: 'etc/motd', body: 'hello\n' },
   ]);
-  const config = { ...host.imageConfig(busybox).config, WorkingDir: '/app' };
-  const { id } = await host.addFiles(busybox, tar, config, '/bin/sh -c #(nop) COPY dir:abc in /app');
+  const config = { ...host.imageConfig(f.busybox).config, WorkingDir: '/app' };
+  const { id } = await host.addFiles(f.busybox, tar, config, '/bin/sh -c #(nop) COPY dir:abc in /app');
   const image = host.imageConfig(id);
   assert.equal(image.rootfs.diff_ids.length, 2);
   assert.equal(image.config?.WorkingDir, '/app');
@@ -175,23 +145,23 @@ test('addFiles: a layer with the tar\'s files, owners and modes, on busybox and 
 test('config-only steps: the parent\'s layers, an empty_layer history entry; FROM and tags', { skip }, async () => {
   const since = (Date.now() / 1000).toFixed(3);
   const base = await host.baseImage('busybox', { pull: false, progress: () => undefined, signal: new AbortController().signal });
-  assert.equal(base.id, busybox);
-  const { id } = await host.commitConfig(busybox, { ...base.config.config, Env: ['X=y'] }, '/bin/sh -c #(nop)  ENV X=y');
+  assert.equal(base.id, f.busybox);
+  const { id } = await host.commitConfig(f.busybox, { ...base.config.config, Env: ['X=y'] }, '/bin/sh -c #(nop)  ENV X=y');
   const image = host.imageConfig(id);
-  assert.deepEqual(image.rootfs.diff_ids, host.imageConfig(busybox).rootfs.diff_ids);
+  assert.deepEqual(image.rootfs.diff_ids, host.imageConfig(f.busybox).rootfs.diff_ids);
   assert.deepEqual(image.history?.at(-1), { created: image.history?.at(-1)?.created, created_by: '/bin/sh -c #(nop)  ENV X=y', empty_layer: true });
   host.tag(id, ['built:one', 'built:two']);
-  const tags = (await client.images.inspect(id)).RepoTags;
+  const tags = (await f.client.images.inspect(id)).RepoTags;
   assert.deepEqual(tags, ['built:one', 'built:two']);
   // As dockerd's classic builder: a step's image is not announced, only the tags at the end.
-  const res = await client.api.request('GET', '/events', { query: { since, until: String(Date.now() / 1000 + 1), filters: JSON.stringify({ type: ['image'] }) } });
+  const res = await f.client.api.request('GET', '/events', { query: { since, until: String(Date.now() / 1000 + 1), filters: JSON.stringify({ type: ['image'] }) } });
   let text = '';
   for await (const chunk of res) text += chunk.toString();
   const actions = text.trim().split('\n').map((l) => (JSON.parse(l) as { Action: string }).Action);
   assert.deepEqual(actions, ['tag', 'tag']);
-  const arch = host.imageConfig(busybox).architecture;
-  assert.equal((await host.baseImage('busybox', { pull: false, platform: `linux/${arch}`, progress: () => undefined, signal: new AbortController().signal })).id, busybox);
-  await assert.rejects(host.baseImage(busybox, { pull: false, platform: 'linux/s390x', progress: () => undefined, signal: new AbortController().signal }), /does not match the specified platform: wanted linux\/s390x, actual: linux\//);
+  const arch = host.imageConfig(f.busybox).architecture;
+  assert.equal((await host.baseImage('busybox', { pull: false, platform: `linux/${arch}`, progress: () => undefined, signal: new AbortController().signal })).id, f.busybox);
+  await assert.rejects(host.baseImage(f.busybox, { pull: false, platform: 'linux/s390x', progress: () => undefined, signal: new AbortController().signal }), /does not match the specified platform: wanted linux\/s390x, actual: linux\//);
   // A full id that is not here: an error, never a pull (no registry is asked).
   await assert.rejects(host.baseImage(`sha256:${'f'.repeat(64)}`, { pull: false, progress: () => undefined, signal: new AbortController().signal }), /No such image/);
 });
@@ -200,15 +170,15 @@ test('FROM an image that is not here: pulled through the daemon\'s pull, its pro
   const registry = await startRegistry();
   try {
     const name = `${registry.host}/lib/bb`;
-    await client.images.tag(busybox, name, 'v1');
-    const pushed = await progressRequest(client.api, 'POST', `/images/${name}/push`, { query: { tag: 'v1' }, headers: { 'X-Registry-Auth': Buffer.from('{}').toString('base64url') } });
+    await f.client.images.tag(f.busybox, name, 'v1');
+    const pushed = await progressRequest(f.client.api, 'POST', `/images/${name}/push`, { query: { tag: 'v1' }, headers: { 'X-Registry-Auth': Buffer.from('{}').toString('base64url') } });
     assert.equal(pushed.find((m) => m.error)?.error, undefined);
-    await client.images.remove(`${name}:v1`);
+    await f.client.images.remove(`${name}:v1`);
     const lines: string[] = [];
     const asked: string[] = [];
-    const withAuth = new DaemonBuildHost(daemon.buildHostDeps, { authFor: (ref) => (asked.push(ref), undefined) });
+    const withAuth = new DaemonBuildHost(f.daemon.buildHostDeps, { authFor: (ref) => (asked.push(ref), undefined) });
     const base = await within('the pull', withAuth.baseImage(`${name}:v1`, { pull: false, progress: (l) => lines.push(l), signal: new AbortController().signal }));
-    assert.equal(base.id, busybox, 'the same image, byte for byte');
+    assert.equal(base.id, f.busybox, 'the same image, byte for byte');
     assert.deepEqual(asked, [`${name}:v1`]);
     assert.equal(lines[0], 'v1: Pulling from lib/bb');
     assert.ok(lines.some((l) => l.startsWith('Digest: sha256:')), lines.join('\n'));
@@ -224,7 +194,7 @@ test('FROM an image that is not here: pulled through the daemon\'s pull, its pro
 
 test('concurrent stages: steps of two builds at once, each with its own container and layer', { skip }, async () => {
   const stage = async (name: string) => {
-    const copied = await host.addFiles(busybox, tarOf([{ name: `${name}.txt`, body: name }]), {}, `COPY ${name}.txt /`);
+    const copied = await host.addFiles(f.busybox, tarOf([{ name: `${name}.txt`, body: name }]), {}, `COPY ${name}.txt /`);
     const r = await run(copied.id, ['sh', '-c', `cat /${name}.txt > /${name}.out; cat /${name}.out`]);
     const { id } = await host.commitContainer(r.containerId, {}, `/bin/sh -c cat /${name}.txt`);
     await host.removeContainer(r.containerId);
@@ -237,7 +207,7 @@ test('concurrent stages: steps of two builds at once, each with its own containe
 });
 
 test('a COPY whose tar breaks half way: the error, and no mount, no writable layer left', { skip }, async () => {
-  const layers = daemon.buildHostDeps.images.deps.layers;
+  const layers = f.daemon.buildHostDeps.images.deps.layers;
   const before = await layers.listCacheIds();
   const broken = () => {
     const out = new PassThrough();
@@ -249,21 +219,21 @@ test('a COPY whose tar breaks half way: the error, and no mount, no writable lay
     });
     return out;
   };
-  await assert.rejects(host.addFiles(busybox, broken, {}, 'COPY a /'), /the context went away|unexpected end|truncated/i);
+  await assert.rejects(host.addFiles(f.busybox, broken, {}, 'COPY a /'), /the context went away|unexpected end|truncated/i);
   assert.deepEqual(await layers.listCacheIds(), before);
   await nothingLeft();
 });
 
 test('a daemon killed during a COPY: the next start unmounts and removes the step\'s writable layer', { skip }, async () => {
-  const layers = daemon.buildHostDeps.images.deps.layers;
-  const top = daemon.buildHostDeps.images.table.layersOf(busybox).at(-1)!.cacheId;
+  const layers = f.daemon.buildHostDeps.images.deps.layers;
+  const top = f.daemon.buildHostDeps.images.table.layersOf(f.busybox).at(-1)!.cacheId;
   // What addFiles has made when the daemon dies: the layer, mounted, half filled.
   const rw = await layers.createRwLayer(top);
   writeFileSync(join(await layers.mount(rw), 'half'), 'x');
-  await daemon.shutdown();
-  assert.ok(readFileSync('/proc/mounts', 'utf8').includes(dir), 'left mounted');
-  daemon = await startDaemon(config, createLogger('error'));
-  host = new DaemonBuildHost(daemon.buildHostDeps);
-  assert.equal(daemon.buildHostDeps.images.deps.layers.exists(rw), false);
+  await f.daemon.shutdown();
+  assert.ok(readFileSync('/proc/mounts', 'utf8').includes(f.dir), 'left mounted');
+  f.daemon = await startDaemon(f.config, createLogger('error'));
+  host = new DaemonBuildHost(f.daemon.buildHostDeps);
+  assert.equal(f.daemon.buildHostDeps.images.deps.layers.exists(rw), false);
   await nothingLeft();
 });
