@@ -2,6 +2,7 @@
 // from the first bytes, as dockerd's DecompressStream does — gzip, zstd, bzip2, xz or plain.
 import { spawn } from 'node:child_process';
 import { PassThrough, Readable, type Transform } from 'node:stream';
+import { peekStream as peek } from '../lib/peek-stream.ts';
 import zlib from 'node:zlib';
 
 import { invalidParameter } from '../api/types/errors.ts';
@@ -52,43 +53,4 @@ function external(cmd: string, source: Readable): Readable {
   return out;
 }
 
-/** Read at least n bytes (or to the end) and put them back in front of the stream. A stream
- * that has ended takes nothing back (unshift after 'end' loses the bytes): a body shorter than
- * n is handed on as a new stream of those bytes. */
-async function peek(source: Readable, n: number): Promise<{ head: Buffer; source: Readable }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  while (size < n) {
-    const chunk: Buffer | null = source.read() ?? (await nextChunk(source));
-    if (!chunk) break;
-    chunks.push(chunk);
-    size += chunk.length;
-  }
-  const head = Buffer.concat(chunks);
-  if (source.readableEnded) return { head, source: Readable.from(head.length ? [head] : []) };
-  if (head.length) source.unshift(head);
-  return { head, source };
-}
-
-function nextChunk(source: Readable): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      source.off('readable', onReadable);
-      source.off('end', onEnd);
-      source.off('error', onError);
-    };
-    const onReadable = () => {
-      const c = source.read() as Buffer | null;
-      if (c) {
-        done();
-        resolve(c);
-      }
-    };
-    const onEnd = () => (done(), resolve(null));
-    const onError = (e: Error) => (done(), reject(e));
-    source.on('readable', onReadable);
-    source.once('end', onEnd);
-    source.once('error', onError);
-  });
-}
 

@@ -13,6 +13,7 @@ import { fetchGit, isGitUrl, parseGitUrl } from './git-context.ts';
 import { DEFAULT_TIMEOUTS, httpGet, type Timeouts } from './http-get.ts';
 import { contextIn, unpackContext, type ContextOptions } from './receive.ts';
 import type { BuildContext } from './types.ts';
+import { peekStream } from '../../lib/peek-stream.ts';
 
 /** A Dockerfile served alone is read whole: this much at most. */
 const MAX_DOCKERFILE = 16 * 1024 * 1024;
@@ -31,7 +32,7 @@ export async function remoteContext(url: string, o: RemoteOptions): Promise<Buil
   const { body } = await httpGet(url, o.signal, o.timeouts ?? DEFAULT_TIMEOUTS).catch((err: unknown) => {
     throw prefixed(err, `error downloading remote context ${url}: `);
   });
-  const { head, rest } = await peek(body, 512);
+  const { head, source: rest } = await peekStream(body, 512);
   if (head.length === 0) throw invalidParameter(`error detecting content type for remote ${url}: empty response`);
   if (isTar(head)) return contextIn(o, (view) => unpackContext(view, rest, o.signal));
   if (head.includes(0)) throw invalidParameter(`error detecting content type for remote ${url}: neither a tar archive nor a Dockerfile`);
@@ -50,28 +51,6 @@ function isTar(head: Buffer): boolean {
   return head.length >= 263 && head.subarray(257, 262).toString('latin1') === 'ustar';
 }
 
-async function peek(body: Readable, n: number): Promise<{ head: Buffer; rest: Readable }> {
-  const it = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let ended = false;
-  while (size < n) {
-    const r = await it.next();
-    if (r.done) {
-      ended = true;
-      break;
-    }
-    chunks.push(r.value);
-    size += r.value.length;
-  }
-  const head = Buffer.concat(chunks);
-  const rest = Readable.from((async function* () {
-    yield head;
-    if (ended) return;
-    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
-  })(), { objectMode: false });
-  return { head, rest };
-}
 
 async function readText(body: Readable, url: string): Promise<string> {
   const chunks: Buffer[] = [];

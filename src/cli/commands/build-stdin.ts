@@ -6,12 +6,13 @@ import { Readable } from 'node:stream';
 import { sniffFormat } from '../../image/decompress.ts';
 import type { PreparedContext } from './build-context.ts';
 import { tarContext } from './build-tar.ts';
+import { peekStream } from '../../lib/peek-stream.ts';
 
 const PEEK = 1024;
 const DOCKERFILE = 'Dockerfile';
 
 export async function readStdinContext(stdin: Readable, file: string | undefined): Promise<PreparedContext> {
-  const { head, rest } = await peek(stdin, PEEK);
+  const { head, source: rest } = await peekStream(stdin, PEEK);
   if (isArchive(head)) {
     return { body: Readable.from(rest), ...(file && { dockerfile: file }) };
   }
@@ -49,26 +50,3 @@ function isTarHeader(head: Buffer): boolean {
   return want === unsigned || want === signed;
 }
 
-/** The first `n` bytes (fewer at the end of the stream), and an iterable of the whole stream. */
-async function peek(stream: Readable, n: number): Promise<{ head: Buffer; rest: AsyncIterable<Buffer> }> {
-  const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  const seen: Buffer[] = [];
-  let size = 0;
-  let done = false;
-  while (size < n) {
-    const r = await it.next();
-    if (r.done) {
-      done = true;
-      break;
-    }
-    seen.push(r.value);
-    size += r.value.length;
-  }
-  const head = Buffer.concat(seen);
-  const rest = (async function* () {
-    yield head;
-    if (done) return;
-    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
-  })();
-  return { head, rest };
-}
