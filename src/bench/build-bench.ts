@@ -15,7 +15,7 @@ import { busyboxRootfs } from '../testing/busybox.ts';
 import { startBerthd, startDockerd, type Engine } from './daemons.ts';
 import { cliFor, docker, tearDownBench, type Cli } from './docker-cli.ts';
 import { formatTable, resultsJson, tableRows, type Measure } from './report.ts';
-import { tenStepsCached, tenStepsCachedApi, tenStepsCold, twoStages, writeContexts, type Contexts } from './build-timings.ts';
+import { cliFloor, tenStepsCached, tenStepsCachedApi, tenStepsCold, twoStages, writeContexts, type Contexts } from './build-timings.ts';
 
 const N = Number(process.env.BENCH_N) || 5;
 const ONLY = process.env.BENCH_ONLY === 'build' ? undefined : process.env.BENCH_ONLY;
@@ -34,6 +34,7 @@ function steps(clis: Cli[], ctx: Contexts): [string, () => Measure[] | Measure][
     [`10-step build cold × ${N}`, () => tenStepsCold(clis, N, ctx)],
     [`10-step build cached × ${N}`, () => tenStepsCached(clis, N, ctx)],
     [`10-step build cached over the API × ${N}`, () => tenStepsCachedApi(clis, N, ctx)],
+    [`the CLI's floor × ${N}`, () => cliFloor(clis, N, ctx)],
     [`two-stage build × ${N}`, () => twoStages(clis, N, ctx)],
   ];
 }
