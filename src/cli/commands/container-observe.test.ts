@@ -36,7 +36,7 @@ test('berth top and berth container top, with ps options', async () => {
 test('berth stats --no-stream: table, --no-trunc, --format, -a, errors', async () => {
   const r = await berth(['stats', '--no-stream'], { env: env() });
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^CONTAINER ID   NAME      CPU %     MEM USAGE \/ LIMIT +MEM % +NET I\/O   BLOCK I\/O   PIDS\n[0-9a-f]{12}   web       \d+\.\d\d% +\d+(\.\d+)?[KM]iB \/ [\d.]+GiB +\d+\.\d\d% +0B \/ 0B   \S+ \/ \S+ +2\n$/);
+  assert.match(r.stdout, /^CONTAINER ID   NAME      CPU %     MEM USAGE \/ LIMIT +MEM % +NET I\/O   BLOCK I\/O +PIDS\n[0-9a-f]{12}   web       \d+\.\d\d% +\d+(\.\d+)?[KM]iB \/ [\d.]+GiB +\d+\.\d\d% +0B \/ 0B   \S+ \/ \S+ +2\n$/);
   const full = await berth(['container', 'stats', '--no-stream', '--no-trunc', 'web'], { env: env() });
   assert.match(full.stdout, /\n[0-9a-f]{64}   web /);
   const fmt = await berth(['stats', '--no-stream', '--format', '{{.Name}} {{.MemUsage}}', 'web'], { env: env() });
