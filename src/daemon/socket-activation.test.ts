@@ -43,6 +43,8 @@ test('berthd -H fd:// serves the socket systemd-socket-activate passed it', { sk
     assert.ok(existsSync(activated));
   } finally {
     await daemon.cleanup();
+    // The daemon was given d's directory, so only d removes it.
+    await d.cleanup();
   }
 });
 
