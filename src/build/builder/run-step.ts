@@ -13,6 +13,9 @@ import { cachedStep } from './cache.ts';
 import { BuildCancelledError } from './errors.ts';
 import { resolveCommand } from './metadata.ts';
 import { shortId, stepMeta } from './state.ts';
+import { createHash } from 'node:crypto';
+import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 /** A RUN that exited non-zero: `exitCode` is dockerd's errorDetail.code (the router reads it). */
 export class CommandFailedError extends DockerfileError {
@@ -36,14 +39,20 @@ export async function runStep(sr: StageRun, inst: Extract<Instruction, { kind: '
   const argEnv = st.args.runEnv(st.config.Env);
   const saved = argEnv.length > 0 ? [...st.args.historyPrefix(argEnv), ...cmd] : cmd;
   const createdBy = saved.join(' ');
+  // A `RUN <<EOF` whose body starts with #! runs that body as a file: its text is in the key.
+  const inline = inst.inlineFile;
+  const extra = inline ? `inline:${createHash('sha256').update(inline.content).digest('hex')}` : undefined;
   await cachedStep(sr, createdBy, async () => {
     // The command and nothing else: an empty Entrypoint (null would take the image's) and no
     // health probes (NONE, as dockerd's withoutHealthcheck; absent would inherit them).
     const config: ContainerConfig = { ...structuredClone(st.config), Cmd: cmd, Env: [...(st.config.Env ?? []), ...argEnv], Entrypoint: [], Healthcheck: { Test: ['NONE'] } };
+    const hostConfig = runHostConfig(run.opts, inst.network);
+    // Bound read-only at its /dev/pipes path (under /dev: never part of the committed layer).
+    if (inline) hostConfig.Binds = [...(hostConfig.Binds ?? []), `${await inlineFileOnHost(sr, inline)}:${inline.path}:ro`];
     let created: string | undefined;
     let ran: { containerId: string; exitCode: number };
     try {
-      ran = await run.runSlots.with(() => runContainer(sr, config, runHostConfig(run.opts, inst.network), (id) => (created = id)));
+      ran = await run.runSlots.with(() => runContainer(sr, config, hostConfig, (id) => (created = id)));
     } catch (err) {
       if (created !== undefined) await removeAfterFailure(sr, created);
       throw err;
@@ -64,7 +73,16 @@ export async function runStep(sr: StageRun, inst: Extract<Instruction, { kind: '
     }
     if (remove) await removeContainer(sr, ran.containerId);
     return image;
-  });
+  }, extra);
+}
+
+/** The heredoc body as an executable file in the build's scratch directory. */
+async function inlineFileOnHost(sr: StageRun, inline: { content: string; mode: number }): Promise<string> {
+  const dir = await mkdtemp(join(await sr.run.scratchDir(), 'run-'));
+  const file = join(dir, 'script');
+  await writeFile(file, inline.content, { mode: inline.mode });
+  await chmod(file, inline.mode);
+  return file;
 }
 
 /** How long a RUN's output waits for its container's id (BuildHost's RunHooks.created) before
