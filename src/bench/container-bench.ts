@@ -5,11 +5,9 @@
 // BENCH_N sets the sample count of the sequential measures (default 20); BENCH_RESULTS the file;
 // BENCH_ONLY a step to run alone (e.g. BENCH_ONLY=bridge: the network rows).
 // The daemons get networks of the bench's own (bench-networks.ts), removed at the end.
-import { createWriteStream, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { busyboxRootfs } from '../testing/busybox.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { memoryPerContainer } from './container-memory.ts';
 import { logs } from './container-logs.ts';
 import { create, exec, parallelRuns, psAll, runRm } from './container-timings.ts';
@@ -17,23 +15,15 @@ import { berthdRoots, startBerthd, startDockerd, type Engine } from './daemons.t
 import { makeBenchNetworks, type BenchNetworks } from './bench-networks.ts';
 import { publishedPort, runRmBridge } from './network-timings.ts';
 import { apiRunRm } from './api-runs.ts';
-import { cliFor, docker, tearDownBench, type Cli } from './docker-cli.ts';
-import { formatTable, resultsJson, tableRows, type Measure } from './report.ts';
+import { tearDownBench, type Cli } from './docker-cli.ts';
+import { benchClis, resultsPath, runBench, type BenchStep } from './bench-run.ts';
 
 const N = Number(process.env.BENCH_N) || 20;
 /** Runs only the steps whose name contains this (e.g. BENCH_ONLY=memory), for working on one. */
 const ONLY = process.env.BENCH_ONLY;
-const RESULTS = process.env.BENCH_RESULTS || join('bench-results', `containers-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+const RESULTS = resultsPath('containers');
 
-// Ctrl-C lets the current step finish, skips the rest, and still cleans up.
-let interrupted = false;
-const onSignal = () => {
-  interrupted = true;
-  console.error('interrupted: cleaning up after the current step');
-};
-process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
-
-function steps(clis: Cli[], nets: BenchNetworks): [string, () => Measure[] | Measure | Promise<Measure[] | Measure>][] {
+function steps(clis: Cli[], nets: BenchNetworks): BenchStep[] {
   const dockerdNs = nets.dockerd.netns;
   return [
     [`run --rm × ${N}`, () => runRm(clis, N)],
@@ -51,16 +41,6 @@ function steps(clis: Cli[], nets: BenchNetworks): [string, () => Measure[] | Mea
 
 const prefix24 = (bip: string) => bip.replace(/\d+\/24$/, '');
 
-async function prepare(dir: string, engines: Engine[]): Promise<Cli[]> {
-  const configDir = join(dir, 'docker-config');
-  mkdirSync(configDir);
-  const clis = engines.map((e) => cliFor(e, configDir));
-  const tar = join(dir, 'busybox.tar');
-  await pipeline(busyboxRootfs(), createWriteStream(tar));
-  for (const cli of clis) docker(cli, ['import', '-c', 'CMD ["sh"]', tar, 'busybox']);
-  return clis;
-}
-
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-container-bench-'));
   const engines: Engine[] = [];
@@ -72,31 +52,8 @@ async function main(): Promise<void> {
     const dockerd = await startDockerd(dir, { net: nets.dockerd });
     if (dockerd) engines.push(dockerd);
     else console.log('dockerd is not installed (apt-get install docker.io): berthd figures only');
-    clis = await prepare(dir, engines);
-    const context = {
-      date: new Date().toISOString(),
-      cores: cpus().length,
-      loadavgBefore: loadavg(),
-      n: N,
-      client: docker(clis[0]!, ['version', '--format', '{{.Client.Version}}']).trim(),
-      servers: Object.fromEntries(clis.map((c) => [c.engine.name, docker(c, ['version', '--format', '{{.Server.Version}} (API {{.Server.APIVersion}})']).trim()])),
-    };
-    const measures: Measure[] = [];
-    for (const [name, step] of steps(clis, nets)) {
-      if (interrupted) break;
-      if (ONLY && !name.includes(ONLY)) continue;
-      console.error(`==> ${name}`);
-      try {
-        measures.push(...[await step()].flat());
-      } catch (err) {
-        console.error(`    ${name} failed: ${(err as Error).message}`);
-      }
-    }
-    console.log(`\ncontainer bench: berthd vs dockerd ${context.servers.dockerd ?? '(absent)'}, docker CLI ${context.client}, ${context.cores} cores, load ${context.loadavgBefore.map((l) => l.toFixed(2)).join(' ')}\n`);
-    console.log(formatTable(tableRows(measures)));
-    mkdirSync(dirname(RESULTS), { recursive: true });
-    writeFileSync(RESULTS, resultsJson(measures, { ...context, loadavgAfter: loadavg() }));
-    console.log(`\nresults: ${RESULTS}`);
+    clis = await benchClis(dir, engines);
+    await runBench({ clis, n: N, steps: steps(clis, nets), only: ONLY, title: 'container bench: berthd vs dockerd {dockerd}', results: RESULTS });
   } finally {
     await tearDownBench(clis, engines, dir, async () => {
       const left = await nets?.remove(berthdRoots(dir));

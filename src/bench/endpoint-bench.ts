@@ -49,7 +49,8 @@ async function main(): Promise<void> {
       t.add.push(await timed(() => addEndpoint({ netns: ns, createNetns: true, bridge, hostIf, ifName: 'eth0', address: `${ip}/16`, mac: macForIPv4(ip), gateway: '10.252.0.1' })));
       t.files.push(await timed(() => writeNetFiles({ dir: join(dir, String(i)), hostname: 'c0ffee', extraHosts: [], resolver: { dns: [], search: [], options: [] }, hostResolvConf: 'nameserver 192.0.2.53\n', links: [], ips: [ip] })));
       const port = 20000 + Math.floor(Math.random() * 20000);
-      t.portFree.push(await timed(() => checkPortFree('127.0.0.1', port, 'tcp').catch(() => undefined)));
+      // A random port may be taken: the check is timed either way, and says so.
+      t.portFree.push(await timed(() => checkPortFree('127.0.0.1', port, 'tcp').catch((err: unknown) => console.error(`port ${port}: ${(err as Error).message} (timed all the same)`))));
       t.publish.push(await timed(() => firewall.publish(`c${i}`, [{ proto: 'tcp', hostIp: '127.0.0.1', hostPort: port, containerIp: ip, containerPort: 80, bridge }])));
       t.unpublish.push(await timed(() => firewall.unpublish(`c${i}`)));
       // Half the endpoints end as the attachment ends them, half as it did before.

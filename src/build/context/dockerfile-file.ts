@@ -18,16 +18,24 @@ export interface FoundDockerfile {
 
 export async function findDockerfile(view: FsView, given: string): Promise<FoundDockerfile> {
   const name = given === '' ? DEFAULT_DOCKERFILE : given;
+  const found = await fileAt(view, name);
+  if (typeof found === 'object') return found;
+  // Only a Dockerfile that is not there at all falls back (a directory of that name does not).
+  if (found === 'missing' && name === DEFAULT_DOCKERFILE) {
+    const lower = await fileAt(view, 'dockerfile');
+    if (typeof lower === 'object') return lower;
+  }
+  throw invalidParameter(`Cannot locate specified Dockerfile: ${name}`);
+}
+
+/** The file `name` names in the context, or what is there instead. */
+async function fileAt(view: FsView, name: string): Promise<FoundDockerfile | 'missing' | 'not-a-file'> {
   // Go's filepath.Join(root, name): leading slashes are separators, ".." may climb out.
   const rel = clean(name.replace(/^\/+/, ''));
   if (rel === '..' || rel.startsWith('../')) throw invalidParameter(`forbidden path outside the build context: ${name} ()`);
   const path = rel === '.' ? '/' : `/${rel}`;
   const host = view.hostOf(await view.resolve(path, true));
   const st = await lstatOrNull(host);
-  if (st?.isFile()) return { name, path, text: await readFile(host, 'utf8') };
-  if (st === null && name === DEFAULT_DOCKERFILE) {
-    const lower = await findDockerfile(view, 'dockerfile').catch(() => undefined);
-    if (lower) return lower;
-  }
-  throw invalidParameter(`Cannot locate specified Dockerfile: ${name}`);
+  if (st === null) return 'missing';
+  return st.isFile() ? { name, path, text: await readFile(host, 'utf8') } : 'not-a-file';
 }

@@ -35,8 +35,10 @@ export async function runStep(
   // Started now, before the start: its first step waits for the next run (lifecycle-backend's follow).
   const pumping = pump(attached.lines, output);
   const exit = d.lifecycle.wait(Id, 'next-exit');
-  // Awaited below; until then a failure must not count as unhandled.
-  for (const p of [pumping, exit]) p.catch(() => undefined);
+  // Awaited below on the usual paths; an early abort (or a failed wait) leaves one unawaited, so
+  // each failure is also logged here rather than becoming an unhandled rejection.
+  pumping.catch(logFailure(d.logger, 'reading a build step\'s output', { fields: { container: Id } }));
+  exit.catch(logFailure(d.logger, 'waiting for a build step', { fields: { container: Id } }));
   const kill = () => void d.lifecycle.kill(Id).catch(logFailure(d.logger, 'kill of an aborted build step', { fields: { container: Id }, expected: alreadyEnded }));
   signal.addEventListener('abort', kill, { once: true });
   try {
