@@ -13,6 +13,7 @@ import { decompressStream } from '../image/decompress.ts';
 import { BERTH } from '../testing/berthd-harness.ts';
 import { busyboxRootfs } from '../testing/busybox.ts';
 import { run, type RunResult } from '../testing/run.ts';
+import { comparableOutput as normal } from '../testing/build-fixtures/build-output.ts';
 import { removeBenchDir, startBerthd, startDockerd, stopEngine, type Engine } from './daemons.ts';
 
 const CASES: [string, string][] = [
@@ -58,17 +59,6 @@ function runLine(line: string, cli: 'berth' | 'docker', dir: string, host: strin
   const bin = cli === 'berth' ? `"${process.execPath}" "${BERTH}"` : 'docker';
   const env = { DOCKER_HOST: host, DOCKER_CONFIG: join(dir, 'config'), DOCKER_BUILDKIT: '0' };
   return run('sh', ['-c', line.replaceAll('$CLI', bin)], { cwd: dir, env, timeoutMs: 120_000 });
-}
-
-/** Ids, sizes, the random Dockerfile name, the CLI's name and docker's legacy-builder warning. */
-function normal(s: string): string {
-  return s
-    .replace(/^DEPRECATED: The legacy builder[^]*?environment-variable\.\n\n/, '')
-    .replace(/sha256:[0-9a-f]{64}/g, 'sha256:<id>')
-    .replace(/\b[0-9a-f]{12}\b/g, '<id>')
-    .replace(/(Sending build context to Docker daemon) +[0-9.]+k?B/g, '$1 <size>')
-    .replace(/\.dockerfile\.[0-9a-f]{20}/g, '.dockerfile.<random>')
-    .replaceAll('docker', 'berth');
 }
 
 /** A daemon that records each POST /build (query, tar entries) and answers with a one-line build. */

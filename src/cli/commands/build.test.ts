@@ -14,6 +14,7 @@ import { useBusyboxDaemon } from '../../testing/busybox-daemon.ts';
 import { BERTH } from '../../testing/berthd-harness.ts';
 import { berth, run, type RunResult } from '../../testing/run.ts';
 import { requires } from '../../testing/requires.ts';
+import { comparableOutput } from '../../testing/build-fixtures/build-output.ts';
 
 const f = useBusyboxDaemon();
 const dockerSkip = requires('docker');
@@ -23,16 +24,9 @@ const D = (args: string[], input?: string) => run('docker', args, { env: { ...f.
 const sh = (line: string, cli: 'berth' | 'docker') =>
   run('sh', ['-c', line.replaceAll('$CLI', cli === 'berth' ? `"${process.execPath}" "${BERTH}"` : 'docker')], { env: { ...f.env(), DOCKER_BUILDKIT: '0' }, cwd: f.dir, timeoutMs: 60_000 });
 
-/** Ids, sizes, the random Dockerfile name and docker's warning about the legacy builder, made comparable. */
+/** Both streams made comparable (build-output.ts). */
 function normal(r: RunResult): RunResult {
-  const clean = (s: string) => s
-    .replace(/^DEPRECATED: The legacy builder[^]*?environment-variable\.\n\n/, '')
-    .replace(/sha256:[0-9a-f]{64}/g, 'sha256:<id>')
-    .replace(/\b[0-9a-f]{12}\b/g, '<id>')
-    .replace(/(Sending build context to Docker daemon) +[0-9.]+k?B/g, '$1 <size>')
-    .replace(/\.dockerfile\.[0-9a-f]{20}/g, '.dockerfile.<random>')
-    .replaceAll('docker', 'berth');
-  return { code: r.code, stdout: clean(r.stdout), stderr: clean(r.stderr) };
+  return { code: r.code, stdout: comparableOutput(r.stdout), stderr: comparableOutput(r.stderr) };
 }
 
 async function same(args: string[]): Promise<RunResult> {

@@ -32,6 +32,19 @@ export function builtId(stdout: string): string | undefined {
   return /^Successfully built ([0-9a-f]{12})$/m.exec(stdout)?.[1];
 }
 
+/** A build's output with what differs from run to run (ids, sizes, the random name of a
+ * Dockerfile sent from outside the context), docker's notice about the legacy builder and the
+ * CLI's own name taken out, so that berth's and docker's output compare whole. */
+export function comparableOutput(s: string): string {
+  return s
+    .replace(/^DEPRECATED: The legacy builder[^]*?environment-variable\.\n\n/, '')
+    .replace(/sha256:[0-9a-f]{64}/g, 'sha256:<id>')
+    .replace(/\b[0-9a-f]{12}\b/g, '<id>')
+    .replace(/(Sending build context to Docker daemon) +[0-9.]+k?B/g, '$1 <size>')
+    .replace(/\.dockerfile\.[0-9a-f]{20}/g, '.dockerfile.<random>')
+    .replaceAll('docker', 'berth');
+}
+
 /** The CLI's stderr without the legacy builder's deprecation notice. */
 export function withoutNotice(stderr: string): string {
   return stderr.replace(/DEPRECATED: The legacy builder is deprecated[^\n]*\n(?: {4,}[^\n]*\n)*/g, '').trim();
