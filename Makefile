@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := /usr/local/bin:$(PATH)
 
-.PHONY: setup build test test-faults demo demo-stop typecheck clean bench engine-api-types install uninstall
+.PHONY: setup build test test-faults demo demo-stop typecheck clean bench engine-api-types cli-index install uninstall
 
 setup:
 	scripts/setup
@@ -13,6 +13,10 @@ build:
 ## engine-api-types: regenerate src/api/types/engine-api.ts from reference/engine-api/swagger.yaml
 engine-api-types:
 	node src/api/types/gen/write-engine-api.ts
+
+## cli-index: regenerate src/cli/index/command-index.generated.ts from the commands the modules register
+cli-index:
+	node src/cli/index/write-command-index.ts
 
 typecheck:
 	npx tsc -p tsconfig.json --noEmit

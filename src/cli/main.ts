@@ -1,61 +1,30 @@
-// berth, the CLI: docker's global flags and command syntax, one module per command group.
-import { Command, CommanderError, Option } from 'commander';
+// berth, the CLI: docker's global flags and command syntax, one module per command group. Only
+// the module of the command being run is loaded (index/registrars.ts): every `berth` start pays
+// for what it uses and no more.
+import { Command, CommanderError, Help } from 'commander';
 import { CliEnv, type GlobalOptions } from './cli-env.ts';
 import { reportError } from './errors.ts';
 import { ExitCode } from './exit-code.ts';
-import { ENGINE_VERSION, GIT_COMMIT } from '../lib/build-info.ts';
-import { registerSystemCommands } from './commands/system.ts';
-import { registerEventsCommand } from './commands/events.ts';
-import { registerContextCommands } from './commands/context.ts';
-import { registerLoginCommands } from './commands/login.ts';
-import { registerContainerCommands } from './commands/container.ts';
-import { registerImageCommands } from './commands/image.ts';
-import { registerVolumeCommands } from './commands/volume.ts';
-import { registerNetworkCommands } from './commands/network.ts';
-import { registerContainerObserveCommands } from './commands/container-observe.ts';
-import { registerContainerFileCommands } from './commands/container-files.ts';
-import { registerBuilderCommands } from './commands/builder.ts';
+import { operandsAfterGlobalFlags, rootProgram } from './root-program.ts';
+import { findEntry, registerAll, type CommandIndexEntry } from './index/command-index.ts';
+import { COMMAND_INDEX } from './index/command-index.generated.ts';
+import { REGISTRARS } from './index/registrars.ts';
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-export function buildProgram(getEnv: () => CliEnv): Command {
-  const program = new Command('berth')
-    .usage('[OPTIONS] COMMAND')
-    .description('A container engine that speaks the Docker Engine API')
-    .enablePositionalOptions()
-    .showSuggestionAfterError(true)
-    .option('--config <string>', 'Location of client config files (default "~/.docker")')
-    .option('-c, --context <string>', 'Name of the context to use to connect to the daemon (overrides DOCKER_HOST env var and default context set with "berth context use")')
-    .option('-D, --debug', 'Enable debug mode')
-    .option('-H, --host <string>', 'Daemon socket to connect to', collect)
-    .addOption(new Option('-l, --log-level <string>', 'Set the logging level').choices(['debug', 'info', 'warn', 'error', 'fatal']).default('info'))
-    .option('--tls', 'Use TLS; implied by --tlsverify')
-    .option('--tlscacert <string>', 'Trust certs signed only by this CA (default "~/.docker/ca.pem")')
-    .option('--tlscert <string>', 'Path to TLS certificate file (default "~/.docker/cert.pem")')
-    .option('--tlskey <string>', 'Path to TLS key file (default "~/.docker/key.pem")')
-    .option('--tlsverify', 'Use TLS and verify the remote')
-    .version(`berth version ${ENGINE_VERSION}, build ${GIT_COMMIT}`, '-v, --version', 'Print version information and quit')
-    .helpCommand('help [command]', 'Help about any command');
-  registerSystemCommands(program, getEnv);
-  registerEventsCommand(program, getEnv);
-  registerContextCommands(program, getEnv);
-  registerLoginCommands(program, getEnv);
-  registerContainerCommands(program, getEnv);
-  registerImageCommands(program, getEnv);
-  registerVolumeCommands(program, getEnv);
-  registerNetworkCommands(program, getEnv);
-  registerContainerObserveCommands(program, getEnv);
-  registerContainerFileCommands(program, getEnv);
-  registerBuilderCommands(program, getEnv);
+/** The whole program, every command registered (for completion and tests). */
+export async function buildProgram(getEnv: () => CliEnv): Promise<Command> {
+  const program = rootProgram();
+  await registerAll(program, getEnv);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
   let env: CliEnv | undefined;
-  const program = buildProgram(() => (env ??= new CliEnv(program.opts<GlobalOptions>())));
-  program.exitOverride();
-  for (const cmd of allCommands(program)) cmd.exitOverride();
+  const program = rootProgram();
+  const getEnv = () => (env ??= new CliEnv(program.opts<GlobalOptions>()));
   try {
+    await addCommandsFor(program, argv, getEnv);
+    program.exitOverride();
+    for (const cmd of allCommands(program)) cmd.exitOverride();
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (err) {
@@ -63,6 +32,32 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof ExitCode) return err.code;
     return reportError(err, env?.debug ?? false);
   }
+}
+
+/**
+ * The module of the command argv names (`berth help X`: X's), registered for real; without one
+ * (top-level help, `-v`, an unknown word), every command as its index entry, so the help lists
+ * them all and an unknown command gets commander's suggestion.
+ */
+async function addCommandsFor(program: Command, argv: string[], getEnv: () => CliEnv): Promise<void> {
+  const operands = operandsAfterGlobalFlags(program, argv);
+  const word = operands[0] === 'help' ? operands[1] : operands[0];
+  const entry = word === undefined ? undefined : findEntry(COMMAND_INDEX, word);
+  if (entry) {
+    for (const name of entry.registrars) (await REGISTRARS[name]())(program, getEnv);
+    return;
+  }
+  addIndexEntries(program, COMMAND_INDEX);
+}
+
+function addIndexEntries(program: Command, index: readonly CommandIndexEntry[]): void {
+  const terms = new Map<Command, string>();
+  for (const entry of index) {
+    const cmd = new Command(entry.name).description(entry.description).aliases(entry.aliases);
+    program.addCommand(cmd, { hidden: entry.hidden });
+    terms.set(cmd, entry.term);
+  }
+  program.configureHelp({ subcommandTerm: (cmd) => terms.get(cmd) ?? Help.prototype.subcommandTerm.call(program.createHelp(), cmd) });
 }
 
 function allCommands(cmd: Command): Command[] {
