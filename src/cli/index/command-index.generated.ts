@@ -465,5 +465,25 @@ export const COMMAND_INDEX: readonly CommandIndexEntry[] = [
     "registrars": [
       "builder"
     ]
+  },
+  {
+    "name": "completion",
+    "aliases": [],
+    "term": "completion [command]",
+    "description": "Generate the autocompletion script for berth for the specified shell.\nSee each shell's command (berth completion SHELL --help) for how to load it.",
+    "hidden": true,
+    "registrars": [
+      "completion"
+    ]
+  },
+  {
+    "name": "__complete",
+    "aliases": [],
+    "term": "__complete [words...]",
+    "description": "Complete a berth command line: the candidates for its last word, then a directive line (the shell scripts call it)",
+    "hidden": true,
+    "registrars": [
+      "completion"
+    ]
   }
 ];
