@@ -39,9 +39,10 @@ const IMAGE: Record<string, ArgSpec> = {
 };
 
 const SPECS: Record<string, ArgSpec> = {
+  // At the top level `rm` and `inspect` are the container ones (`rmi`, `images` the image ones).
+  ...IMAGE,
   ...CONTAINER,
   ...prefixed('container', CONTAINER),
-  ...IMAGE,
   ...prefixed('image', IMAGE),
   images: IMAGE.ls, rmi: IMAGE.rm, ps: each('none'),
   // `berth inspect` takes any kind of object; containers and images are what users name most.

@@ -18,13 +18,13 @@ function __berth_complete
         set prefix (string replace -r '=.*' '=' -- $cur)
     end
     if test (math "bitand($directive, 16)") -ne 0
-        __fish_complete_directories (string sub -s (math (string length -- "$prefix") + 1) -- $cur) | string replace -r '^' "$prefix"
+        __fish_complete_directories (string sub -s (math (string length -- "$prefix") + 1) -- $cur) | string replace -r -- '^' "$prefix"
         return
     end
     set -l values $out[1..-2]
     if test (count $values) -eq 0
         if test (math "bitand($directive, 4)") -eq 0
-            __fish_complete_path (string sub -s (math (string length -- "$prefix") + 1) -- $cur) | string replace -r '^' "$prefix"
+            __fish_complete_path (string sub -s (math (string length -- "$prefix") + 1) -- $cur) | string replace -r -- '^' "$prefix"
         end
         return
     end

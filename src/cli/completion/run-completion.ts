@@ -27,7 +27,7 @@ export async function runCompletion(words: readonly string[], env: NodeJS.Proces
 }
 
 /** The command a word names, registered on a program of its own by its module(s) only. */
-async function loadCommand(word: string): Promise<Command | undefined> {
+export async function loadCommand(word: string): Promise<Command | undefined> {
   const entry = findEntry(COMMAND_INDEX, word);
   if (!entry) return undefined;
   const program = rootProgram();
