@@ -3,8 +3,7 @@
 // store. A TAB must never hang the prompt or print into it: the daemon gets a short time to
 // answer, and any failure means no names (traced to $BERTH_COMPLETION_DEBUG_FILE when set).
 import { appendFileSync } from 'node:fs';
-import { CliEnv, type GlobalOptions } from '../cli-env.ts';
-import { ContextStore, naturalCompare } from '../context/store.ts';
+import type { CliEnv, GlobalOptions } from '../cli-env.ts';
 import { createLogger, type Logger } from '../../lib/logger.ts';
 import { logFailure } from '../../lib/log-failure.ts';
 import type { NameSource } from './arg-specs.ts';
@@ -26,9 +25,11 @@ export function nameLookup(env: NodeJS.ProcessEnv = process.env, deadlineMs = DA
       return stalled;
     },
     async names(source, globals) {
-      const cli = new CliEnv(globals, env);
       try {
-        if (source === 'contexts') return contextNames(cli);
+        // Loaded here, not at start: a TAB that completes a command or a flag needs no client.
+        const { CliEnv } = await import('../cli-env.ts');
+        const cli = new CliEnv(globals, env);
+        if (source === 'contexts') return await contextNames(cli);
         // ssh would run with the terminal: its prompts and errors would land in the user's line.
         if (cli.endpoint.host.startsWith('ssh://')) return [];
         let timer: NodeJS.Timeout | undefined;
@@ -75,7 +76,8 @@ const CONTAINER_QUERIES = {
 };
 
 /** `default` (never stored) and every stored context. */
-function contextNames(cli: CliEnv): string[] {
+async function contextNames(cli: CliEnv): Promise<string[]> {
+  const { ContextStore, naturalCompare } = await import('../context/store.ts');
   const stored = new ContextStore(cli.configDir).list().map((c) => c.Name);
   return ['default', ...stored].sort(naturalCompare);
 }
