@@ -1,10 +1,10 @@
 // The scripts of `berth completion bash|zsh|fish` in the real shells, calling the built
-// bin/berth: bash through its completion variables (no bash-completion package loaded), zsh
-// through a terminal (zpty) with TAB typed, fish through `complete -C`. No daemon is reachable:
-// command and flag completion need none.
+// bin/berth: bash through its completion variables (no bash-completion package loaded), bash and
+// zsh interactive in a terminal (zsh's zpty) with TAB typed, fish through `complete -C`. No
+// daemon is reachable: command and flag completion need none.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { BERTH_EXECUTABLE } from '../../testing/berthd-harness.ts';
@@ -40,24 +40,39 @@ test('bash: the script loads and completes commands, subcommands, flags and flag
   assert.equal(registered.stdout, 'complete -F __berth_complete berth\n');
 });
 
-test('zsh: TAB in an interactive zsh completes the line', { skip: requires('zsh') }, async () => {
-  const out = join(dir, 'zsh-lines');
-  const lines = ['berth ru', 'berth container li', 'berth run --rest', 'berth run --restart=unl'];
-  // A key (^X^X) writes the line being edited to `out`; each case: type it, TAB, ^X^X, erase it
-  // (typed once the shell is ready: zsh drops what was typed while it started).
+/**
+ * The lines as an interactive shell leaves them after TAB: the shell runs in a terminal (zsh's
+ * zpty), its rc file (.bashrc, .zshrc in `dir`) loads the script and binds ^X^X to write the
+ * line being edited to a file; each line is typed, then TAB, ^X^X and ^U (erase), once the shell
+ * says it is ready (a shell drops what was typed while it started).
+ */
+async function typedInTerminal(name: string, shell: string, rc: string, lines: string[]): Promise<string[]> {
+  const out = join(dir, `${name}-lines`);
+  writeFileSync(join(dir, `.${name}rc`), `${rc.replaceAll('OUT', out)}\necho ready >> ${out}\n`);
   const script = `
 zmodload zsh/zpty || exit 3
 written() { local i; for i in {1..300}; do [[ -f ${out} ]] && (( $(wc -l < ${out}) >= $1 )) && return; sleep 0.1; done }
-zpty z 'zsh -f -i'
-zpty -w z "autoload -U compinit && compinit -u -D && source <(berth completion zsh) && __show() { print -r -- \\"\\$BUFFER\\" >> ${out} } && zle -N __show && bindkey '^X^X' __show && print ready >> ${out}"
+zpty t '${shell}'
 written 1
-${lines.map((l) => `zpty -w -n z '${l}'$'\\t\\x18\\x18\\x15'`).join('\n')}
+${lines.map((l) => `zpty -w -n t '${l}'$'\\t\\x18\\x18\\x15'`).join('\n')}
 written ${lines.length + 1}
-zpty -d z
-cat ${out}`;
+zpty -d t`;
   const r = await run('zsh', ['-f', '-c', script], { env, timeoutMs: 60_000 });
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(r.stdout.split('\n'), ['ready', 'berth run ', 'berth container list ', 'berth run --restart ', 'berth run --restart=unless-stopped ', '']);
+  return readFileSync(out, 'utf8').split('\n').slice(1, -1);
+}
+
+test('zsh: TAB in an interactive zsh completes the line', { skip: requires('zsh') }, async () => {
+  const rc = 'autoload -U compinit && compinit -u -D && source <(berth completion zsh)\n__show() { print -r -- "$BUFFER" >> OUT }\nzle -N __show && bindkey "^X^X" __show';
+  const lines = await typedInTerminal('zsh', `ZDOTDIR=${dir} zsh -i`, rc, ['berth ru', 'berth container li', 'berth run --rest', 'berth run --restart=unl', 'berth --config=/us']);
+  assert.deepEqual(lines, ['berth run ', 'berth container list ', 'berth run --restart ', 'berth run --restart=unless-stopped ', 'berth --config=/usr/']);
+});
+
+test('bash: TAB in an interactive bash (readline splitting words at = and :) completes the line', { skip: requires('zsh') }, async () => {
+  const rc = `source <(berth completion bash)\nbind -x '"\\C-x\\C-x": printf "%s\\n" "$READLINE_LINE" >> OUT'`;
+  const lines = await typedInTerminal('bash', `bash --rcfile ${dir}/.bashrc -i`, rc, ['berth ru', 'berth run --restart=unl', 'berth --config=/us', 'berth cp /et', 'berth stop ']);
+  // `cp` takes file names; `stop` takes running containers: none without a daemon, no file names.
+  assert.deepEqual(lines, ['berth run ', 'berth run --restart=unless-stopped ', 'berth --config=/usr/', 'berth cp /etc/', 'berth stop ']);
 });
 
 test('fish: complete -C offers the candidates with their descriptions; --no-descriptions leaves them out', { skip: requires('fish') }, async () => {
