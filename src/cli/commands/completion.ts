@@ -23,9 +23,9 @@ To have it in every new shell, add that line to ~/.bashrc, or install the script
 Descriptions are shown when the choices are listed (a second TAB).`],
   ['zsh', zshScript, `Print the zsh completion script for berth.
 
-It needs zsh's completion system; if ~/.zshrc does not start it yet, add once:
+It needs zsh's completion system (compsys): ~/.zshrc must load it, with this line if it has none yet:
 
-\techo "autoload -U compinit; compinit" >> ~/.zshrc
+\tautoload -U compinit && compinit
 
 To use it in the shell you are in:
 
@@ -48,15 +48,15 @@ To have it in every new shell:
 ];
 
 export function registerCompletionCommands(program: Command): void {
-  const group = addCommandGroup(program, 'completion', "Generate the autocompletion script for berth for the specified shell.\nSee each shell's command (berth completion SHELL --help) for how to load it.");
+  const group = addCommandGroup(program, 'completion', "Print a script that makes bash, zsh or fish complete berth command lines.\n'berth completion SHELL --help' tells how to load it.");
   (group as unknown as { _hidden: boolean })._hidden = true;
   for (const [shell, script, help] of SHELLS) {
     group
       .command(shell)
       .usage('[OPTIONS]')
-      .summary(`Generate the autocompletion script for ${shell}`)
+      .summary(`Print the completion script for ${shell}`)
       .description(help)
-      .option('--no-descriptions', 'disable completion descriptions')
+      .option('--no-descriptions', 'Leave out the descriptions of the candidates')
       .action((flags: { descriptions: boolean }) => void process.stdout.write(script(flags)));
   }
   program

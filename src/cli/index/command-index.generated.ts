@@ -470,7 +470,7 @@ export const COMMAND_INDEX: readonly CommandIndexEntry[] = [
     "name": "completion",
     "aliases": [],
     "term": "completion [command]",
-    "description": "Generate the autocompletion script for berth for the specified shell.\nSee each shell's command (berth completion SHELL --help) for how to load it.",
+    "description": "Print a script that makes bash, zsh or fish complete berth command lines.\n'berth completion SHELL --help' tells how to load it.",
     "hidden": true,
     "registrars": [
       "completion"
