@@ -8,14 +8,14 @@ export function bashScript(opts: { descriptions: boolean }): string {
 __berth_complete() {
     local line=\${COMP_LINE:0:COMP_POINT} pos=0 start i word
     local -a args=()
-    # The words up to the cursor, joined again where bash split them at '=' or ':'
-    # (COMP_WORDBREAKS): berth wants "--network=host" and "busybox:latest" whole.
+    # The words up to the cursor, joined again where bash split them at '=' or ':' with no blank
+    # between (COMP_WORDBREAKS): berth wants "--network=host" and "busybox:latest" whole.
     for (( i = 0; i <= COMP_CWORD; i++ )); do
         word=\${COMP_WORDS[i]}
         start=$pos
-        while [[ \${line:pos:1} == [[:space:]] ]]; do (( pos++ )); done
+        while [[ \${line:pos:1} == [[:space:]] ]]; do (( ++pos )); done
         (( i == COMP_CWORD )) && word=\${line:pos}
-        if (( i > 0 && pos == start )); then
+        if (( i > 0 && pos == start )) && [[ $word == [=:]* || \${args[\${#args[@]}-1]} == *[=:] ]]; then
             args[\${#args[@]}-1]+=$word
         else
             args+=("$word")
