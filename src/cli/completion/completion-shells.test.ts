@@ -16,10 +16,11 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const env = { PATH: `${dirname(BERTH_EXECUTABLE)}${delimiter}${process.env.PATH}`, DOCKER_HOST: `unix://${dir}/none.sock`, DOCKER_CONFIG: dir };
 
 /** bash's view of `line` with the cursor at its end: its words (split at = and :, as bash does) and COMPREPLY. */
-async function bashCompletes(words: string[], line: string): Promise<string[]> {
+async function bashCompletes(words: string[], line: string, opts: { listing?: boolean; load?: string } = {}): Promise<string[]> {
   const script = [
-    'source <(berth completion bash) || exit 3',
-    `COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}`,
+    `source <(${opts.load ?? 'berth completion bash'}) || exit 3`,
+    // COMP_TYPE 63 ("?"): readline lists the choices (a second TAB) rather than inserting one.
+    `COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; COMP_TYPE=${opts.listing ? 63 : 9}`,
     `COMP_LINE='${line}'; COMP_POINT=${line.length}`,
     '__berth_complete; printf "%s\\n" "${COMPREPLY[@]}"',
   ].join('\n');
@@ -28,7 +29,7 @@ async function bashCompletes(words: string[], line: string): Promise<string[]> {
   return r.stdout.split('\n').filter(Boolean).sort();
 }
 
-test('bash: the script loads and completes commands, subcommands, flags and flag values', async () => {
+test('bash: the script loads and completes commands, subcommands, flags and flag values; a listing shows descriptions', async () => {
   assert.deepEqual(await bashCompletes(['berth', 'ru'], 'berth ru'), ['run']);
   assert.deepEqual(await bashCompletes(['berth', 'container', 'l'], 'berth container l'), ['logs', 'ls']);
   assert.deepEqual(await bashCompletes(['berth', 'run', '--ne'], 'berth run --ne'), ['--network', '--network-alias']);
@@ -36,6 +37,9 @@ test('bash: the script loads and completes commands, subcommands, flags and flag
   assert.deepEqual(await bashCompletes(['berth', 'run', '--restart', '=', 'o'], 'berth run --restart=o'), ['on-failure']);
   assert.deepEqual(await bashCompletes(['berth', 'run', '--restart', '='], 'berth run --restart='), ['always', 'no', 'on-failure', 'unless-stopped']);
   assert.deepEqual(await bashCompletes(['berth', '-l', ''], 'berth -l '), ['debug', 'error', 'fatal', 'info', 'warn']);
+  const listed = ['logs  (Fetch the logs of a container)', 'ls    (List containers)'];
+  assert.deepEqual(await bashCompletes(['berth', 'container', 'l'], 'berth container l', { listing: true }), listed);
+  assert.deepEqual(await bashCompletes(['berth', 'container', 'l'], 'berth container l', { listing: true, load: 'berth completion bash --no-descriptions' }), ['logs', 'ls']);
   const registered = await run('bash', ['--norc', '-c', 'source <(berth completion bash) && complete -p berth'], { env });
   assert.equal(registered.stdout, 'complete -F __berth_complete berth\n');
 });
