@@ -29,6 +29,12 @@ test('container names: running ones for stop, all for rm, stopped ones for start
   assert.deepEqual(await complete('run', '--volumes-from', 'comp-r'), answer('comp-running'));
 });
 
+test('short container ids too with DOCKER_COMPLETION_SHOW_CONTAINER_IDS=yes', async () => {
+  const [running] = await f.d.client().containers.list();
+  const r = await berth(['__complete', 'stop', ''], { env: { ...f.env(), DOCKER_COMPLETION_SHOW_CONTAINER_IDS: 'yes' } });
+  assert.deepEqual(r, answer(...[running.Id.slice(0, 12), 'comp-running'].sort()));
+});
+
 test('image, volume and network names', async () => {
   assert.deepEqual(await complete('rmi', ''), answer('busybox:latest'));
   assert.deepEqual(await complete('run', '-it', 'bu'), answer('busybox:latest'));

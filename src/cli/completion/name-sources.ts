@@ -52,8 +52,11 @@ async function daemonNames(cli: CliEnv, source: NameSource): Promise<string[]> {
     case 'stopped':
     case 'paused': {
       const list = await client.containers.list(CONTAINER_QUERIES[source]);
-      // Names are /name; a link's alias (/other/name) is no container of its own.
-      return list.flatMap((c) => c.Names.map((n) => n.replace(/^\//, ''))).filter((n) => !n.includes('/')).sort();
+      // Names are /name; a link's alias (/other/name) is no container of its own. Short ids
+      // too when asked for, with docker's variable.
+      const ids = cli.env.DOCKER_COMPLETION_SHOW_CONTAINER_IDS === 'yes' ? list.map((c) => c.Id.slice(0, 12)) : [];
+      const names = list.flatMap((c) => c.Names.map((n) => n.replace(/^\//, ''))).filter((n) => !n.includes('/'));
+      return [...names, ...ids].sort();
     }
     case 'images': {
       const tags = (await client.images.list()).flatMap((i) => i.RepoTags ?? []);
