@@ -74,6 +74,8 @@ const FLAG_VALUES: Record<string, NameSource | readonly string[]> = {
   '--volumes-from': 'containers', '--link': 'running',
   '--restart': ['no', 'always', 'on-failure', 'unless-stopped'],
   '--pull': ['always', 'missing', 'never'],
+  // berthd's log drivers (LOG_DRIVERS of daemon/containers/log-config.ts; a test keeps them equal).
+  '--log-driver': ['json-file', 'local', 'none'],
   '--config': 'dirs', '--env-file': 'files', '--label-file': 'files', '--cidfile': 'files', '--file': 'files',
   '--output': 'files', '--input': 'files', '--tlscacert': 'files', '--tlscert': 'files', '--tlskey': 'files',
   '--iidfile': 'files',

@@ -10,6 +10,7 @@ import { complete } from './complete.ts';
 import { loadCommand } from './run-completion.ts';
 import { formatCompletion } from './protocol.ts';
 import type { NameSource } from './arg-specs.ts';
+import { LOG_DRIVERS } from '../../daemon/containers/log-config.ts';
 
 const NAMES: Partial<Record<NameSource, string[]>> = {
   running: ['web', 'worker'], containers: ['old', 'web', 'worker'], stopped: ['old'], paused: ['frozen'],
@@ -47,6 +48,7 @@ test('flags: long and short by prefix, their values, given ones not again unless
   assert.deepEqual((await offered('rm', '--force', '--f')).values, [], '--force was given');
   assert.ok((await offered('run', '-e', 'A=1', '--en')).values.includes('--env'), '--env collects: it may come again');
   assert.deepEqual((await offered('run', '--restart', 'o')).values, ['on-failure']);
+  assert.deepEqual((await offered('run', '--log-driver', '')).values, [...LOG_DRIVERS].sort(), "berthd's log drivers");
   assert.deepEqual((await offered('run', '--restart=unl')).values, ['--restart=unless-stopped']);
   assert.deepEqual((await offered('-l', '')).values, ['debug', 'error', 'fatal', 'info', 'warn'], 'choices of the option itself');
   assert.deepEqual(await offered('run', '--network', ''), { values: ['bridge', 'host', 'none'], directive: 4, asked: ['networks'], globals: {} });
