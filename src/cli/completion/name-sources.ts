@@ -8,7 +8,7 @@ import { createLogger, type Logger } from '../../lib/logger.ts';
 import { logFailure } from '../../lib/log-failure.ts';
 import type { NameSource } from './arg-specs.ts';
 
-/** How long a TAB waits for the daemon; docker's completion waits as long as the daemon takes. */
+/** How long a TAB waits for the daemon's answer before it completes no names. */
 export const DAEMON_DEADLINE_MS = 1500;
 
 export interface NameLookup {
@@ -28,7 +28,8 @@ export function nameLookup(env: NodeJS.ProcessEnv = process.env, deadlineMs = DA
       try {
         // Loaded here, not at start: a TAB that completes a command or a flag needs no client.
         const { CliEnv } = await import('../cli-env.ts');
-        const cli = new CliEnv(globals, env);
+        // Not in debug mode (-D, DOCKER_DEBUG): the client would trace its requests on stderr.
+        const cli = new CliEnv({ ...globals, debug: false }, { ...env, DOCKER_DEBUG: undefined });
         if (source === 'contexts') return await contextNames(cli);
         // ssh would run with the terminal: its prompts and errors would land in the user's line.
         if (cli.endpoint.host.startsWith('ssh://')) return [];

@@ -26,6 +26,8 @@ test('no daemon at the socket: the directive alone, nothing on stderr, exit 0', 
   assert.deepEqual(await berth(['__complete', 'stop', ''], { env }), { code: 0, stdout: ':4\n', stderr: '' });
   assert.deepEqual(await berth(['__complete', 'rmi', 'bu'], { env }), { code: 0, stdout: ':4\n', stderr: '' });
   assert.deepEqual(await berth(['__complete', 'run', '--network', ''], { env }), { code: 0, stdout: ':4\n', stderr: '' });
+  // Debug mode would trace the client's requests on stderr: not while completing.
+  assert.deepEqual(await berth(['__complete', '-D', 'rm', ''], { env: { ...env, DOCKER_DEBUG: '1' } }), { code: 0, stdout: ':4\n', stderr: '' });
   // Commands need no daemon.
   assert.deepEqual(await berth(['__complete', 'ru'], { env }), { code: 0, stdout: 'run\tCreate and run a new container from an image\n:4\n', stderr: '' });
 });
