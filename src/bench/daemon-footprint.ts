@@ -1,0 +1,148 @@
+// berthd's start-up time and idle memory beside dockerd's (issue 12's two daemon rows): each
+// variant is started on a private socket, data-root and exec-root, timed from spawn to its
+// first answered `_ping`, left idle, then the RSS and PSS of its whole tree are read: the
+// daemon, its descendants, and anything else naming the run's directory (berth-dns and conmon
+// run in sessions of their own). Variants run interleaved, one run each per round; medians.
+//
+//   node dist/bench/daemon-footprint.js [--runs 7] [--idle-ms 3000] [--no-dockerd]
+//        [--berthd name=entry.js[,--v8-flag...]]... [--default-bridge]
+//
+// --berthd: a berthd entry run by this node with those flags (default: dist=dist/bin/berthd.js).
+// --default-bridge: each berthd (and dockerd) also as a user runs it, with the default bridge and
+// firewall, inside a network namespace of its own (unshare -n) so the machine's is never touched.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { DOCKERD, pssMiB, removeBenchDir, rssMiB } from './daemons.ts';
+import { BERTHD } from '../testing/berthd-harness.ts';
+import { median } from './stats.ts';
+
+interface Variant { name: string; argv: (dir: string, sock: string) => string[] }
+interface Sample { readyMs: number; rss: number; pss: number; procs: number }
+
+function berthdVariant(spec: string, bridge: boolean): Variant {
+  const [name, rest] = spec.includes('=') ? [spec.slice(0, spec.indexOf('=')), spec.slice(spec.indexOf('=') + 1)] : ['dist', spec];
+  const [entry, ...flags] = rest!.split(',');
+  return {
+    name: `berthd ${name}${flags.length ? ` ${flags.join(' ')}` : ''}${bridge ? ' (default bridge)' : ''}`,
+    argv: (dir, sock) => {
+      writeFileSync(join(dir, 'daemon.json'), '{}');
+      const a = [process.execPath, ...flags, resolve(entry!), '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'berthd.pid'), '--config-file', join(dir, 'daemon.json'), '-H', `unix://${sock}`];
+      return bridge ? ['unshare', '-n', '--', ...a] : [...a, '--bridge', 'none'];
+    },
+  };
+}
+
+function dockerdVariant(bridge: boolean): Variant {
+  return {
+    name: `dockerd${bridge ? ' (default bridge)' : ''}`,
+    argv: (dir, sock) => {
+      writeFileSync(join(dir, 'daemon.json'), '{}');
+      const a = [DOCKERD, '--data-root', join(dir, 'docker'), '--exec-root', join(dir, 'docker-exec'), '--pidfile', join(dir, 'docker.pid'), '-H', `unix://${sock}`, '--containerd-namespace', 'berth-bench', '--config-file', join(dir, 'daemon.json')];
+      return bridge ? ['unshare', '-n', '--', ...a] : [...a, '--iptables=false', '--bridge=none'];
+    },
+  };
+}
+
+/** One GET /_ping over the socket, in-process (a curl per try would cost more than the wait). */
+function ping(sock: string): Promise<boolean> {
+  return new Promise((done) => {
+    const req = request({ socketPath: sock, path: '/_ping', agent: false }, (res) => {
+      res.resume();
+      done(res.statusCode === 200);
+    });
+    req.on('error', () => done(false));
+    req.end();
+  });
+}
+
+/** The daemon, its descendants, and every process naming `dir` (detached helpers). */
+function treeOf(root: number, dir: string): number[] {
+  const parent = new Map<number, number>();
+  const naming = new Set<number>();
+  for (const e of readdirSync('/proc')) {
+    const pid = Number(e);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      parent.set(pid, Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1]));
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir)) naming.add(pid);
+    } catch {
+      // exited while we looked
+    }
+  }
+  const tree = new Set<number>([root, ...naming]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, ppid] of parent) if (tree.has(ppid) && !tree.has(pid)) tree.add(pid), (grew = true);
+  }
+  // unshare execs the daemon, so `root` is the daemon itself.
+  return [...tree];
+}
+
+async function once(v: Variant, idleMs: number): Promise<Sample> {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-footprint-'));
+  const sock = join(dir, 'd.sock');
+  const argv = v.argv(dir, sock);
+  const fd = openSync(join(dir, 'daemon.log'), 'a');
+  let child: ChildProcess | undefined;
+  try {
+    const started = performance.now();
+    child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', fd, fd], detached: true });
+    while (!(existsSync(sock) && (await ping(sock)))) {
+      if (child.exitCode !== null) throw new Error(`${v.name} exited:\n${readFileSync(join(dir, 'daemon.log'), 'utf8').slice(-4000)}`);
+      if (performance.now() - started > 30_000) throw new Error(`${v.name} did not answer within 30 s`);
+      await sleep(2);
+    }
+    const readyMs = performance.now() - started;
+    await sleep(idleMs);
+    const pids = treeOf(child.pid!, dir);
+    return { readyMs, rss: rssMiB(pids), pss: pssMiB(pids), procs: pids.length };
+  } finally {
+    closeSync(fd);
+    if (child && child.exitCode === null) {
+      const gone = new Promise((r) => child!.once('exit', r));
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child!.kill('SIGKILL'), 30_000);
+      await gone;
+      clearTimeout(t);
+    }
+    const left = removeBenchDir(dir);
+    if (left.length) process.stderr.write(`${v.name} left behind: ${left.join(', ')}\n`);
+  }
+}
+
+async function benchMain(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '7' },
+      'idle-ms': { type: 'string', default: '3000' },
+      berthd: { type: 'string', multiple: true },
+      'default-bridge': { type: 'boolean', default: false },
+      'no-dockerd': { type: 'boolean', default: false },
+    },
+  });
+  const specs = values.berthd ?? [`dist=${BERTHD}`];
+  const variants: Variant[] = [];
+  for (const bridge of values['default-bridge'] ? [false, true] : [false]) {
+    for (const s of specs) variants.push(berthdVariant(s, bridge));
+    if (!values['no-dockerd'] && existsSync(DOCKERD)) variants.push(dockerdVariant(bridge));
+  }
+  const samples = new Map<string, Sample[]>(variants.map((v) => [v.name, []]));
+  for (let round = 0; round < Number(values.runs); round++) {
+    for (const v of variants) samples.get(v.name)!.push(await once(v, Number(values['idle-ms'])));
+    process.stderr.write(`round ${round + 1} done\n`);
+  }
+  const rows = [['variant', 'ready ms', 'RSS MiB', 'PSS MiB', 'procs']];
+  for (const [name, s] of samples) {
+    const m = (f: (x: Sample) => number) => median(s.map(f)).toFixed(1);
+    rows.push([name, m((x) => x.readyMs), m((x) => x.rss), m((x) => x.pss), m((x) => x.procs)]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows) process.stdout.write(`| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |\n`);
+}
+
+await benchMain();
