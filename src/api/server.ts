@@ -6,8 +6,7 @@ import type { SecureContextOptions } from 'node:tls';
 import { Readable, type Duplex } from 'node:stream';
 import FindMyWay from 'find-my-way';
 import { RequestContext } from './context.ts';
-import { HttpSink, RawSink, WebSocketSink, type ResponseSink } from './sink.ts';
-import { WebSocketServer } from 'ws';
+import { HttpSink, RawSink, WebSocketSink, type ResponseSink, type WebSockets } from './sink.ts';
 import type { Route } from './route.ts';
 import { checkQueryEscapes } from './query.ts';
 import { BerthError, statusOfKind } from './types/errors.ts';
@@ -99,7 +98,9 @@ export function createApiServer(opts: ApiServerOptions, tls?: TlsServerOptions):
   // Hijacked connections are no longer the HTTP server's: close() would wait for them forever,
   // so shutdown cuts them explicitly (see FORCE_CLOSE).
   const hijacked = new Set<Duplex>();
-  const wss = new WebSocketServer({ noServer: true });
+  // ws is loaded at the first websocket attach (rare): an idle daemon need not compile or hold it.
+  let websockets: Promise<WebSockets> | undefined;
+  const loadWs = () => (websockets ??= import('ws').then((m) => ({ wss: new m.WebSocketServer({ noServer: true }), stream: m.createWebSocketStream })));
   server.on(FORCE_CLOSE, () => {
     for (const s of hijacked) s.destroy();
   });
@@ -109,7 +110,7 @@ export function createApiServer(opts: ApiServerOptions, tls?: TlsServerOptions):
     socket.once('close', () => hijacked.delete(socket));
     socket.on('error', () => socket.destroy());
     if (req.headers.upgrade?.toLowerCase() === 'websocket') {
-      return void dispatch(req, new WebSocketSink(req, socket, head, wss), Readable.from([])).catch(() => socket.destroy());
+      return void loadWs().then((ws) => dispatch(req, new WebSocketSink(req, socket, head, ws), Readable.from([]))).catch(() => socket.destroy());
     }
     readUpgradeBody(req, socket, head).then(
       (body) => dispatch(req, new RawSink(socket), Readable.from(body.length ? [body] : [])),

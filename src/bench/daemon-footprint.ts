@@ -7,7 +7,10 @@
 //   node dist/bench/daemon-footprint.js [--runs 7] [--idle-ms 3000] [--no-dockerd]
 //        [--berthd name=entry.js[,--v8-flag...]]... [--default-bridge]
 //
-// --berthd: a berthd entry run by this node with those flags (default: dist=dist/bin/berthd.js).
+// --berthd: a berthd entry run by this node with those flags (default: dist=dist/bin/berthd.js);
+// a flag NAME=value (upper case) is set in its environment instead (MALLOC_ARENA_MAX=2).
+// Anon is the tree's private anonymous memory (heaps, stacks): unlike PSS it does not depend on
+// how many other node processes share the node binary's pages at the time.
 // --default-bridge: each berthd (and dockerd) also as a user runs it, with the default bridge and
 // firewall, inside a network namespace of its own (unshare -n) so the machine's is never touched.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -21,14 +24,19 @@ import { DOCKERD, pssMiB, removeBenchDir, rssMiB } from './daemons.ts';
 import { BERTHD } from '../testing/berthd-harness.ts';
 import { median } from './stats.ts';
 
-interface Variant { name: string; argv: (dir: string, sock: string) => string[] }
-interface Sample { readyMs: number; rss: number; pss: number; procs: number }
+interface Variant { name: string; argv: (dir: string, sock: string) => string[]; env?: Record<string, string> }
+interface Sample { readyMs: number; rss: number; pss: number; anon: number; procs: number }
+
+const isEnv = (flag: string) => /^[A-Z_][A-Z0-9_]*=/.test(flag);
 
 function berthdVariant(spec: string, bridge: boolean): Variant {
   const [name, rest] = spec.includes('=') ? [spec.slice(0, spec.indexOf('=')), spec.slice(spec.indexOf('=') + 1)] : ['dist', spec];
-  const [entry, ...flags] = rest!.split(',');
+  const [entry, ...given] = rest!.split(',');
+  const flags = given.filter((f) => !isEnv(f));
+  const env = Object.fromEntries(given.filter(isEnv).map((f) => [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)]));
   return {
-    name: `berthd ${name}${flags.length ? ` ${flags.join(' ')}` : ''}${bridge ? ' (default bridge)' : ''}`,
+    name: `berthd ${name}${given.length ? ` ${given.join(' ')}` : ''}${bridge ? ' (default bridge)' : ''}`,
+    env,
     argv: (dir, sock) => {
       writeFileSync(join(dir, 'daemon.json'), '{}');
       const a = [process.execPath, ...flags, resolve(entry!), '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'berthd.pid'), '--config-file', join(dir, 'daemon.json'), '-H', `unix://${sock}`];
@@ -83,6 +91,18 @@ function treeOf(root: number, dir: string): number[] {
   return [...tree];
 }
 
+function anonMiB(pids: number[]): number {
+  let kb = 0;
+  for (const pid of pids) {
+    try {
+      kb += Number(/^Anonymous:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // exited while we looked
+    }
+  }
+  return kb / 1024;
+}
+
 async function once(v: Variant, idleMs: number): Promise<Sample> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-footprint-'));
   const sock = join(dir, 'd.sock');
@@ -91,7 +111,7 @@ async function once(v: Variant, idleMs: number): Promise<Sample> {
   let child: ChildProcess | undefined;
   try {
     const started = performance.now();
-    child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', fd, fd], detached: true });
+    child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', fd, fd], detached: true, env: { ...process.env, ...v.env } });
     while (!(existsSync(sock) && (await ping(sock)))) {
       if (child.exitCode !== null) throw new Error(`${v.name} exited:\n${readFileSync(join(dir, 'daemon.log'), 'utf8').slice(-4000)}`);
       if (performance.now() - started > 30_000) throw new Error(`${v.name} did not answer within 30 s`);
@@ -100,7 +120,7 @@ async function once(v: Variant, idleMs: number): Promise<Sample> {
     const readyMs = performance.now() - started;
     await sleep(idleMs);
     const pids = treeOf(child.pid!, dir);
-    return { readyMs, rss: rssMiB(pids), pss: pssMiB(pids), procs: pids.length };
+    return { readyMs, rss: rssMiB(pids), pss: pssMiB(pids), anon: anonMiB(pids), procs: pids.length };
   } finally {
     closeSync(fd);
     if (child && child.exitCode === null) {
@@ -136,10 +156,10 @@ async function benchMain(): Promise<void> {
     for (const v of variants) samples.get(v.name)!.push(await once(v, Number(values['idle-ms'])));
     process.stderr.write(`round ${round + 1} done\n`);
   }
-  const rows = [['variant', 'ready ms', 'RSS MiB', 'PSS MiB', 'procs']];
+  const rows = [['variant', 'ready ms', 'RSS MiB', 'PSS MiB', 'anon MiB', 'procs']];
   for (const [name, s] of samples) {
     const m = (f: (x: Sample) => number) => median(s.map(f)).toFixed(1);
-    rows.push([name, m((x) => x.readyMs), m((x) => x.rss), m((x) => x.pss), m((x) => x.procs)]);
+    rows.push([name, m((x) => x.readyMs), m((x) => x.rss), m((x) => x.pss), m((x) => x.anon), m((x) => x.procs)]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) process.stdout.write(`| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |\n`);
