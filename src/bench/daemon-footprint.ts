@@ -7,14 +7,18 @@
 //   node dist/bench/daemon-footprint.js [--runs 7] [--idle-ms 3000] [--no-dockerd]
 //        [--berthd name=entry.js[,--v8-flag...]]... [--default-bridge]
 //
-// --berthd: a berthd entry run by this node with those flags (default: dist=dist/bin/berthd.js);
+// --berthd: a berthd entry run by this node with those flags (default: what bin/berthd runs);
 // a flag NAME=value (upper case) is set in its environment instead (MALLOC_ARENA_MAX=2).
 // Anon is the tree's private anonymous memory (heaps, stacks): unlike PSS it does not depend on
 // how many other node processes share the node binary's pages at the time.
+// The floor: daemon-footprint-bare.ts, bundled as CommonJS as berthd's release is
+//   (npx esbuild src/bench/daemon-footprint-bare.ts --bundle --platform=node --format=cjs
+//    --outfile=/tmp/bare.cjs; --berthd bare=/tmp/bare.cjs); run with NODE_COMPILE_CACHE=<dir>
+// to give every node the compile cache bin/berthd's launcher gives the daemon.
 // --default-bridge: each berthd (and dockerd) also as a user runs it, with the default bridge and
 // firewall, inside a network namespace of its own (unshare -n) so the machine's is never touched.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,6 +27,7 @@ import { parseArgs } from 'node:util';
 import { DOCKERD, pssMiB, removeBenchDir, rssMiB } from './daemons.ts';
 import { BERTHD } from '../testing/berthd-harness.ts';
 import { median } from './stats.ts';
+import { anonMiB, cpuTimeMs, treeOf } from './daemon-footprint-procs.ts';
 
 interface Variant { name: string; argv: (dir: string, sock: string) => string[]; env?: Record<string, string> }
 interface Sample { readyMs: number; cpuMs: number; rss: number; pss: number; anon: number; procs: number }
@@ -30,7 +35,7 @@ interface Sample { readyMs: number; cpuMs: number; rss: number; pss: number; ano
 const isEnv = (flag: string) => /^[A-Z_][A-Z0-9_]*=/.test(flag);
 
 function berthdVariant(spec: string, bridge: boolean): Variant {
-  const [name, rest] = spec.includes('=') ? [spec.slice(0, spec.indexOf('=')), spec.slice(spec.indexOf('=') + 1)] : ['dist', spec];
+  const [name, rest] = spec.includes('=') ? [spec.slice(0, spec.indexOf('=')), spec.slice(spec.indexOf('=') + 1)] : ['berthd', spec];
   const [entry, ...given] = rest!.split(',');
   const flags = given.filter((f) => !isEnv(f));
   const env = Object.fromEntries(given.filter(isEnv).map((f) => [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)]));
@@ -66,58 +71,6 @@ function ping(sock: string): Promise<boolean> {
     req.on('error', () => done(false));
     req.end();
   });
-}
-
-/** The daemon, its descendants, and every process naming `dir` (detached helpers). */
-function treeOf(root: number, dir: string): number[] {
-  const parent = new Map<number, number>();
-  const naming = new Set<number>();
-  for (const e of readdirSync('/proc')) {
-    const pid = Number(e);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
-    try {
-      parent.set(pid, Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1]));
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir)) naming.add(pid);
-    } catch {
-      // exited while we looked
-    }
-  }
-  const tree = new Set<number>([root, ...naming]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [pid, ppid] of parent) if (tree.has(ppid) && !tree.has(pid)) tree.add(pid), (grew = true);
-  }
-  // unshare execs the daemon, so `root` is the daemon itself.
-  return [...tree];
-}
-
-/** CPU time the daemon's tree has used: its live processes', and (through the root's cutime
- * and cstime) that of the helpers it ran and reaped. On a busy machine the wall-clock start is
- * mostly waiting for a core; this is what the start itself costs. */
-function cpuTimeMs(root: number, pids: number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
-      // Fields 14-17 of stat (utime stime cutime cstime) are 11-14 after the command.
-      ticks += Number(f[11]) + Number(f[12]) + (pid === root ? Number(f[13]) + Number(f[14]) : 0);
-    } catch {
-      // exited while we looked
-    }
-  }
-  return ticks * 10; // USER_HZ is 100 on Linux
-}
-
-function anonMiB(pids: number[]): number {
-  let kb = 0;
-  for (const pid of pids) {
-    try {
-      kb += Number(/^Anonymous:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
-    } catch {
-      // exited while we looked
-    }
-  }
-  return kb / 1024;
 }
 
 async function once(v: Variant, idleMs: number): Promise<Sample> {
@@ -163,7 +116,7 @@ async function benchMain(): Promise<void> {
       'no-dockerd': { type: 'boolean', default: false },
     },
   });
-  const specs = values.berthd ?? [`dist=${BERTHD}`];
+  const specs = values.berthd ?? [`bin=${BERTHD}`];
   const variants: Variant[] = [];
   for (const bridge of values['default-bridge'] ? [false, true] : [false]) {
     for (const s of specs) variants.push(berthdVariant(s, bridge));
