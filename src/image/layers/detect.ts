@@ -2,10 +2,11 @@
 // file: the kernel may lack it, a container runtime may forbid mount(2), or the data root may sit
 // on a filesystem overlay refuses as an upper layer (overlayfs itself, some network filesystems).
 // So, as dockerd does, we really mount a tiny overlay under the data root, use it, and unmount.
-import { accessSync, constants, statfsSync } from 'node:fs';
+import { statfsSync } from 'node:fs';
 import { mkdir, mkdtemp, lstat, readdir, rm, writeFile } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { invalidParameter, unavailable } from '../../api/types/errors.ts';
+import { which } from '../../lib/which.ts';
 import { run } from './exec.ts';
 import { mountsUnder } from './mount.ts';
 import type { DriverName } from './store.ts';
@@ -47,7 +48,7 @@ export async function probeOverlay(root: string): Promise<string | null> {
   // The attr tools are needed to store opaque directories in overlay's format.
   // Looked up on PATH rather than run (`--version`): each spawn costs berthd's start ~30 ms.
   for (const tool of ['setfattr', 'getfattr']) {
-    if (!onPath(tool)) return `${tool} not found (Debian package "attr")`;
+    if (!isAbsolute(which(tool))) return `${tool} not found (Debian package "attr")`;
   }
   const dir = await mkdtemp(join(root, PROBE_PREFIX));
   const merged = join(dir, 'merged');
@@ -87,17 +88,6 @@ async function removeStaleProbes(root: string): Promise<void> {
     for (const m of mountsUnder(dir)) await detach(m);
     if (mountsUnder(dir).length === 0) await rm(dir, { recursive: true, force: true });
   }
-}
-
-function onPath(tool: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir || '.', tool), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
 }
 
 // statfs(2) magic numbers, named as `stat -f -c %T` names them (what /info showed before this
