@@ -6,9 +6,7 @@ const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, 
 /** Milliseconds, or undefined when the text is not a Go duration. */
 export function parseGoDuration(raw: string): number | undefined {
   if (raw === '0') return 0;
-  // µ escaped: one non-ASCII character in berthd's bundle makes V8 hold its whole source (MiBs)
-  // as a two-byte string; esbuild escapes strings but not regular expressions.
-  const re = /(\d+(?:\.\d+)?)(ns|us|\u00b5s|ms|s|m|h)/gy;
+  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
   let total = 0;
   let consumed = 0;
   for (let m = re.exec(raw); m; m = re.exec(raw)) {
