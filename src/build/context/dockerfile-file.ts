@@ -32,6 +32,8 @@ export async function findDockerfile(view: FsView, given: string): Promise<Found
 /** The file `name` names in the context, or what is there instead. */
 async function fileAt(view: FsView, name: string): Promise<FoundDockerfile | 'missing' | 'not-a-file'> {
   // Go's filepath.Join(root, name): leading slashes are separators, ".." may climb out.
+  // No file's name holds a NUL (Node's own error would be a 500 naming the host directory).
+  if (name.includes('\0')) return 'missing';
   const rel = clean(name.replace(/^\/+/, ''));
   if (rel === '..' || rel.startsWith('../')) throw invalidParameter(`forbidden path outside the build context: ${name} ()`);
   const path = rel === '.' ? '/' : `/${rel}`;
