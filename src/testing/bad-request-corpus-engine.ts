@@ -153,6 +153,9 @@ const containerCreate: RouteCorpus = () => [
   hostConfig({ PublishAllPorts: 'yes' }),
   ...['0/tcp', '65536/tcp', '1-0/tcp', 'abc'].map((k) => hostConfig({}, { message: portSpec(k) }, { ExposedPorts: { [k]: {} } })),
   hostConfig({}, { message: 'invalid proto: nope' }, { ExposedPorts: { '80/nope': {} } }),
+  // Extra hosts: no name, no address.
+  ...['bad', ':1.2.3.4'].map((h) => hostConfig({ ExtraHosts: [h] }, { message: `bad format for add-host: ${JSON.stringify(h)}` })),
+  ...['a:notanip', 'a:'].map((h) => hostConfig({ ExtraHosts: [h] }, { message: `invalid IP address in add-host: ${JSON.stringify(h.slice(2))}` })),
 ];
 
 // Build contexts. Every name in these tars is refused or kept inside the context; a case that
