@@ -26,6 +26,12 @@ test('make install into DESTDIR, the units verified, the installed berthd servin
     assert.ok(lstatSync(join(dest, 'usr/bin/berth')).isSymbolicLink());
     assert.ok(!existsSync(join(dest, 'usr/lib/berth/dist/testing')), 'test code is not installed');
     assert.ok(!existsSync(join(dest, 'usr/lib/berth/node_modules')), 'the bundles carry their dependencies');
+    // The completion scripts where each shell's loader looks; bash's completes `berth ru`.
+    const bashScript = join(dest, 'usr/share/bash-completion/completions/berth');
+    assert.ok(existsSync(join(dest, 'usr/share/zsh/vendor-completions/_berth')) && existsSync(join(dest, 'usr/share/fish/vendor_completions.d/berth.fish')));
+    const script = `PATH=${join(dest, 'usr/bin')}:$PATH; source ${bashScript}; COMP_WORDS=(berth ru); COMP_CWORD=1; COMP_LINE='berth ru'; COMP_POINT=8; __berth_complete berth ru berth; echo "$\{COMPREPLY[@]}"`;
+    const completed = execFileSync('bash', ['-c', script], { encoding: 'utf8' });
+    assert.equal(completed.trim(), 'run');
     const service = readFileSync(join(dest, 'lib/systemd/system/berthd.service'), 'utf8');
     assert.match(service, /^ExecStart=\/usr\/bin\/berthd -H fd:\/\/$/m);
     assert.match(service, /^KillMode=process$/m);
@@ -47,6 +53,7 @@ test('make install into DESTDIR, the units verified, the installed berthd servin
     install(dest, 'uninstall');
     assert.ok(!existsSync(join(dest, 'usr/bin/berthd')) && !existsSync(join(dest, 'usr/lib/berth')));
     assert.ok(!existsSync(join(dest, 'lib/systemd/system/berthd.service')));
+    assert.ok(!existsSync(bashScript), 'the completion scripts go too');
     assert.ok(existsSync(join(dest, 'etc/berth/daemon.json')), 'the configuration stays');
   } finally {
     rmSync(dest, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import { ExitCode } from './exit-code.ts';
 import { operandsAfterGlobalFlags, rootProgram } from './root-program.ts';
 import { findEntry, registerAll, type CommandIndexEntry } from './index/command-index.ts';
 import { COMMAND_INDEX } from './index/command-index.generated.ts';
-import { REGISTRARS } from './index/registrars.ts';
+import { REGISTRARS, WITHOUT_CLIENT } from './index/registrars.ts';
 
 /** The whole program, every command registered (for completion and tests). */
 export async function buildProgram(getEnv: () => CliEnv): Promise<Command> {
@@ -47,7 +47,11 @@ async function addCommandsFor(program: Command, argv: string[], loadEnv: () => P
   const word = operands[0] === 'help' ? operands[1] : operands[0];
   const entry = word === undefined ? undefined : findEntry(COMMAND_INDEX, word);
   if (entry) {
-    const getEnv = await loadEnv();
+    const getEnv = entry.registrars.every((name) => WITHOUT_CLIENT.has(name))
+      ? () => {
+          throw new Error(`berth ${entry.name} does not talk to the daemon`);
+        }
+      : await loadEnv();
     for (const name of entry.registrars) (await REGISTRARS[name]())(program, getEnv);
     return;
   }

@@ -25,3 +25,6 @@ export const REGISTRARS = {
 export type RegistrarName = keyof typeof REGISTRARS;
 
 export const REGISTRAR_NAMES = Object.keys(REGISTRARS) as RegistrarName[];
+
+/** Modules whose commands never reach the daemon: no client is loaded for them (a TAB is faster). */
+export const WITHOUT_CLIENT: ReadonlySet<RegistrarName> = new Set<RegistrarName>(['completion']);
