@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { within } from '../testing/until.ts';
+import { pings, processTree, programOf, startTimed, stopTimed, treeMemory } from './startup-daemons.ts';
+import { bareNodeArgv } from './startup-rounds.ts';
+
+test('a daemon is ready when its socket answers /_ping, and stopping it ends it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'startup-daemons-'));
+  const sock = join(dir, 'node.sock');
+  try {
+    assert.equal(await pings(sock), false);
+    const d = await startTimed(bareNodeArgv(process.execPath, sock), sock, join(dir, 'log'));
+    assert.ok(d.readyMs > 0);
+    assert.equal(await pings(sock), true);
+    const mem = treeMemory(processTree(d.child.pid!));
+    assert.deepEqual(mem.programs, ['node']);
+    assert.ok(mem.pssMiB > 0 && mem.pssMiB <= mem.rssMiB, `PSS ${mem.pssMiB} within RSS ${mem.rssMiB}`);
+    await within('the server to stop', stopTimed(d.child));
+    assert.notEqual(d.child.signalCode ?? d.child.exitCode, null);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a process tree holds the children of children, and nothing else', async () => {
+  // sh starts a sleep in the background and waits: sh → sleep (and sh → sh → sleep).
+  const child = spawn('sh', ['-c', 'sleep 30 & sh -c "sleep 30" & wait'], { stdio: 'ignore' });
+  try {
+    let tree: number[] = [];
+    for (let i = 0; i < 200 && tree.length < 4; i++) {
+      tree = processTree(child.pid!);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(tree[0], child.pid);
+    assert.equal(tree.length, 4, `tree ${tree.join(' ')}`);
+    assert.ok(!tree.includes(process.pid));
+    assert.deepEqual(treeMemory(tree).programs.sort(), ['sh', 'sh', 'sleep', 'sleep']);
+    for (const pid of tree.slice(1).reverse()) process.kill(pid, 'SIGKILL');
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
+
+test('the program of a command line: the executable, or the script node runs', () => {
+  assert.equal(programOf(['/usr/bin/containerd', '--config', 'x']), 'containerd');
+  assert.equal(programOf(['node', '/repo/bin/berthd', '-H', 'unix:///s']), 'berthd');
+  assert.equal(programOf(['/usr/local/bin/node', '--enable-source-maps', '/repo/dist/bin/berth-dns.js']), 'berth-dns');
+  assert.equal(programOf(['node', '-e', 'require("x")', '/s']), 'node');
+});
