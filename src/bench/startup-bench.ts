@@ -15,7 +15,7 @@ import { sampleRounds, type Program } from './startup-commands.ts';
 import { startupContext } from './startup-context.ts';
 import { startTimed, stopTimed, type TimedDaemon } from './startup-daemons.ts';
 import { formatStartupTable, startupJson, type StartupRow, type Variant } from './startup-report.ts';
-import { bareNodeArgv, daemonRounds, type DaemonSamples, type DaemonSpec } from './startup-rounds.ts';
+import { bareNodeArgv, berthdInitMs, daemonRounds, type DaemonSamples, type DaemonSpec } from './startup-rounds.ts';
 
 const N = Number(process.env.BENCH_N) || 20;
 const DAEMON_N = Number(process.env.BENCH_DAEMON_N) || 15;
@@ -38,7 +38,7 @@ function daemonSpecs(dir: string): DaemonSpec[] {
   const dockerd = dockerdArgv(dir);
   const nodeSock = join(dir, 'bare-node.sock');
   return [
-    { name: 'berthd', ...berthd, logFile: join(dir, 'berthd.log') },
+    { name: 'berthd', ...berthd, logFile: join(dir, 'berthd.log'), selfReportedMs: berthdInitMs },
     { name: 'dockerd', ...dockerd, logFile: join(dir, 'dockerd.log') },
     { name: 'bare node', argv: bareNodeArgv(NODE, nodeSock), sock: nodeSock, logFile: join(dir, 'bare-node.log') },
   ];
@@ -59,6 +59,9 @@ async function cliRows(dir: string, specs: DaemonSpec[]): Promise<StartupRow[]> 
       { name: 'true', argv: ['true'], env: env(berthd.sock) },
       { name: 'node -e 0', argv: [NODE, '-e', '0'], env: env(berthd.sock) },
     ];
+    // What the CA bundle costs every node start here (both rows above and below keep it).
+    const caCerts = process.env.NODE_EXTRA_CA_CERTS !== undefined;
+    if (caCerts) programs.push({ name: 'node -e 0 without NODE_EXTRA_CA_CERTS', argv: [NODE, '-e', '0'], env: { ...env(berthd.sock), NODE_EXTRA_CA_CERTS: undefined } });
     for (const cmd of [['version'], ['ps'], ['--help']]) {
       programs.push({ name: `docker ${cmd.join(' ')}`, argv: ['docker', ...cmd], env: env(dockerd.sock) });
       programs.push({ name: `berth ${cmd.join(' ')}`, argv: [BERTH, ...cmd], env: env(berthd.sock) });
@@ -69,6 +72,7 @@ async function cliRows(dir: string, specs: DaemonSpec[]): Promise<StartupRow[]> 
     return [
       ...['version', 'ps', '--help'].map((cmd) => ({ key: `cli_${cmd.replace(/-/g, '')}`, label: `\`${cmd}\` (${N} rounds)`, unit: 'ms' as const, reference: v('node -e 0'), docker: v(`docker ${cmd}`), berth: v(`berth ${cmd}`), goal })),
       { key: 'node_start', label: `\`node -e 0\` itself, over fork+exec (${N} rounds)`, unit: 'ms', reference: v('true'), berth: v('node -e 0') },
+      ...(caCerts ? [{ key: 'node_ca_certs', label: `\`node -e 0\` with NODE_EXTRA_CA_CERTS, over without`, unit: 'ms' as const, reference: v('node -e 0 without NODE_EXTRA_CA_CERTS'), berth: v('node -e 0') }] : []),
     ];
   } finally {
     for (const d of running) await stopTimed(d.child);
@@ -79,14 +83,15 @@ const variant = (name: string, s: number[] | Error | undefined): Variant =>
   s instanceof Error ? { name, error: s.message } : { name, samples: (s ?? []).map((x) => Math.round(x * 10) / 10) };
 
 function daemonRows(got: Map<string, DaemonSamples>): StartupRow[] {
-  const pick = (name: string, field: 'readyMs' | 'rssMiB' | 'pssMiB', label: string): Variant => {
+  type Field = 'readyMs' | 'rssMiB' | 'pssMiB' | 'selfReportedMs';
+  const pick = (name: string, field: Field, label: string): Variant => {
     const s = got.get(name);
     if (!s || s.error) return { name: label, error: s?.error ?? 'not measured' };
     return { name: label, samples: s[field].map((x) => Math.round(x * 10) / 10) };
   };
   const trees = (name: string) => [...(got.get(name)?.programs ?? [])].join('+') || name;
   const half = { kind: 'of-docker', max: 1 / 2, text: '1/2' } as const;
-  const row = (key: string, label: string, field: 'readyMs' | 'rssMiB' | 'pssMiB', unit: 'ms' | 'MiB', tree = false): StartupRow => ({
+  const row = (key: string, label: string, field: Field, unit: 'ms' | 'MiB', tree = false): StartupRow => ({
     key,
     label,
     unit,
@@ -97,6 +102,7 @@ function daemonRows(got: Map<string, DaemonSamples>): StartupRow[] {
   });
   return [
     row('daemon_ready', `daemon start to first /_ping (${DAEMON_N} rounds)`, 'readyMs', 'ms'),
+    { key: 'berthd_self_init', label: 'berthd: main() to listening, by its own log (ms=)', unit: 'ms', berth: pick('berthd', 'selfReportedMs', 'berthd') },
     row('idle_rss', `idle RSS of the process tree after ${IDLE_MS / 1000} s`, 'rssMiB', 'MiB', true),
     row('idle_pss', `idle PSS of the process tree after ${IDLE_MS / 1000} s`, 'pssMiB', 'MiB', true),
   ];

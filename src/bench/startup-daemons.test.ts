@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { within } from '../testing/until.ts';
 import { pings, processTree, programOf, startTimed, stopTimed, treeMemory } from './startup-daemons.ts';
-import { bareNodeArgv } from './startup-rounds.ts';
+import { bareNodeArgv, berthdInitMs } from './startup-rounds.ts';
 
 test('a daemon is ready when its socket answers /_ping, and stopping it ends it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'startup-daemons-'));
@@ -50,4 +50,14 @@ test('the program of a command line: the executable, or the script node runs', (
   assert.equal(programOf(['node', '/repo/bin/berthd', '-H', 'unix:///s']), 'berthd');
   assert.equal(programOf(['/usr/local/bin/node', '--enable-source-maps', '/repo/dist/bin/berth-dns.js']), 'berth-dns');
   assert.equal(programOf(['node', '-e', 'require("x")', '/s']), 'node');
+});
+
+test("berthd's own start figure is the last initialization line's ms=", () => {
+  const log = [
+    'time="t" level=info msg="Daemon has completed initialization" version=0.1.0 ms=380',
+    'time="t" level=info msg="API listen on unix socket" path=/x ms=9',
+    'time="t" level=info msg="Daemon has completed initialization" version=0.1.0 ms=241',
+  ].join('\n');
+  assert.equal(berthdInitMs(log), 241);
+  assert.equal(berthdInitMs('time="t" level=info msg="API listen on unix socket"'), undefined);
 });

@@ -3,7 +3,7 @@
 // its first /_ping, left idle ~3 s, its whole process tree's RSS and PSS read, and stopped.
 // The same data directories serve every round; a first, untimed round creates them, so each
 // timed start is a restart (as after a reboot), not a first-ever initialisation.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { processTree, startTimed, stopTimed, treeMemory } from './startup-daemons.ts';
 
@@ -12,19 +12,22 @@ export interface DaemonSpec {
   argv: string[];
   sock: string;
   logFile: string;
+  /** What the daemon itself says its start took, read from its log (berthd's `ms=`). */
+  selfReportedMs?: (log: string) => number | undefined;
 }
 
 export interface DaemonSamples {
   readyMs: number[];
   rssMiB: number[];
   pssMiB: number[];
+  selfReportedMs: number[];
   /** Every program seen in its tree (e.g. dockerd, containerd). */
   programs: Set<string>;
   error?: string;
 }
 
 export async function daemonRounds(specs: readonly DaemonSpec[], o: { n: number; warmup: number; idleMs: number; interrupted: () => boolean }): Promise<Map<string, DaemonSamples>> {
-  const out = new Map(specs.map((s) => [s.name, { readyMs: [], rssMiB: [], pssMiB: [], programs: new Set<string>() } as DaemonSamples]));
+  const out = new Map(specs.map((s) => [s.name, { readyMs: [], rssMiB: [], pssMiB: [], selfReportedMs: [], programs: new Set<string>() } as DaemonSamples]));
   for (let round = 0; round < o.warmup + o.n && !o.interrupted(); round++) {
     for (let k = 0; k < specs.length && !o.interrupted(); k++) {
       const spec = specs[(round + k) % specs.length]!;
@@ -36,6 +39,7 @@ export async function daemonRounds(specs: readonly DaemonSpec[], o: { n: number;
         got.readyMs.push(one.readyMs);
         got.rssMiB.push(one.rssMiB);
         got.pssMiB.push(one.pssMiB);
+        if (one.selfReportedMs !== undefined) got.selfReportedMs.push(one.selfReportedMs);
         for (const p of one.programs) got.programs.add(p);
       } catch (err) {
         got.error = (err as Error).message;
@@ -51,7 +55,8 @@ async function oneStart(spec: DaemonSpec, idleMs: number) {
   const d = await startTimed(spec.argv, spec.sock, spec.logFile);
   try {
     await sleep(idleMs);
-    return { readyMs: d.readyMs, ...treeMemory(processTree(d.child.pid!)) };
+    const selfReportedMs = spec.selfReportedMs?.(readFileSync(spec.logFile, 'utf8').slice(-65536));
+    return { readyMs: d.readyMs, selfReportedMs, ...treeMemory(processTree(d.child.pid!)) };
   } finally {
     await stopTimed(d.child);
   }
@@ -67,4 +72,12 @@ export function bareNodeArgv(node: string, sock: string): string[] {
     "http.createServer((req, res) => res.end('OK')).listen(process.argv[1]);",
   ].join(' ');
   return [node, '-e', code, sock];
+}
+
+/** berthd's own figure: main() to listening, in its last "completed initialization" line. What
+ * it leaves out of the start to /_ping is node's start and the loading of berthd's modules. */
+export function berthdInitMs(log: string): number | undefined {
+  const lines = log.split('\n').filter((l) => l.includes('Daemon has completed initialization'));
+  const ms = / ms=(\d+)/.exec(lines.at(-1) ?? '')?.[1];
+  return ms === undefined ? undefined : Number(ms);
 }
