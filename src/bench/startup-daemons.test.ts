@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { within } from '../testing/until.ts';
+import { until, within } from '../testing/until.ts';
 import { pings, processTree, programOf, startTimed, stopTimed, treeMemory } from './startup-daemons.ts';
 import { bareNodeArgv, berthdInitMs } from './startup-rounds.ts';
 
@@ -27,21 +27,17 @@ test('a daemon is ready when its socket answers /_ping, and stopping it ends it'
 });
 
 test('a process tree holds the children of children, and nothing else', async () => {
-  // sh starts a sleep in the background and waits: sh → sleep (and sh → sh → sleep).
-  const child = spawn('sh', ['-c', 'sleep 30 & sh -c "sleep 30" & wait'], { stdio: 'ignore' });
+  // sh → a subshell (kept by the `; true`, which stops sh from exec'ing sleep in its place) → sleep.
+  const child = spawn('sh', ['-c', '(sleep 30; true) & wait'], { stdio: 'ignore', detached: true });
   try {
-    let tree: number[] = [];
-    for (let i = 0; i < 200 && tree.length < 4; i++) {
-      tree = processTree(child.pid!);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    const programs = () => treeMemory(processTree(child.pid!)).programs;
+    await until('the sleep to start under the subshell', () => programs().includes('sleep'));
+    const tree = processTree(child.pid!);
     assert.equal(tree[0], child.pid);
-    assert.equal(tree.length, 4, `tree ${tree.join(' ')}`);
+    assert.deepEqual(programs(), ['sh', 'sh', 'sleep'], `tree ${tree.join(' ')}`);
     assert.ok(!tree.includes(process.pid));
-    assert.deepEqual(treeMemory(tree).programs.sort(), ['sh', 'sh', 'sleep', 'sleep']);
-    for (const pid of tree.slice(1).reverse()) process.kill(pid, 'SIGKILL');
   } finally {
-    child.kill('SIGKILL');
+    process.kill(-child.pid!, 'SIGKILL');
   }
 });
 
