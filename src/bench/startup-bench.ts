@@ -125,7 +125,8 @@ async function main(): Promise<void> {
   }
   const results = resultsPath('startup');
   console.log(`\nstartup bench: ${before.date}, ${before.cpu} × ${before.cores}, load ${before.loadavgBefore.map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(`node ${before.node}, docker CLI ${before.dockerCli}, dockerd ${before.dockerd}, ${before.berth}; NODE_EXTRA_CA_CERTS=${before.env.NODE_EXTRA_CA_CERTS ?? '(unset)'}\n`);
+  console.log(`node ${before.node}, docker CLI ${before.dockerCli}, dockerd ${before.dockerd}, ${before.berth}`);
+  console.log(`bin/berth runs ${before.berthRuns}, bin/berthd ${before.berthdRuns}; NODE_EXTRA_CA_CERTS=${before.env.NODE_EXTRA_CA_CERTS ?? '(unset)'}\n`);
   console.log(formatStartupTable(rows));
   mkdirSync(dirname(results), { recursive: true });
   writeFileSync(results, startupJson(rows, { ...before, n: N, daemonN: DAEMON_N, idleMs: IDLE_MS, loadavgAfter: loadavg() }));

@@ -2,6 +2,7 @@
 // spawnSync, output to /dev/null), the order rotated from round to round, so drift of this
 // shared machine and any cost of going first or after a given program fall on all of them.
 import { spawnSync } from 'node:child_process';
+import { errorLine } from './docker-cli.ts';
 
 export interface Program {
   name: string;
@@ -35,7 +36,7 @@ export function timeOnce(p: Program): number {
   const r = spawnSync(p.argv[0]!, p.argv.slice(1), { env: p.env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   const ms = performance.now() - t0;
   if (r.status !== 0) {
-    const why = r.error?.message ?? r.stderr.trim().split('\n').pop() ?? '';
+    const why = r.error?.message ?? errorLine(r.stderr);
     throw new Error(`${p.argv.join(' ')} exited with ${r.status ?? r.signal}: ${why}`);
   }
   return ms;

@@ -2,7 +2,9 @@
 // versions of the programs compared, what bin/berth runs, and the environment variables that
 // change how fast node starts (NODE_EXTRA_CA_CERTS makes every node read a CA bundle).
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 
 const NODE_VARS = ['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS', 'NODE_COMPILE_CACHE', 'NODE_DISABLE_COMPILE_CACHE'];
@@ -19,8 +21,8 @@ export function startupContext(o: { berth: string; dockerd: string }) {
     dockerCli: firstLine(['docker', '--version']),
     dockerd: firstLine([o.dockerd, '--version']),
     berth: firstLine([o.berth, '--version']),
-    /** The line of bin/berth that loads berth (dist/bin/berth.js or the release bundle). */
-    berthRuns: readFileSync(o.berth, 'utf8').split('\n').find((l) => /import\(|require\(/.test(l))?.trim() ?? '?',
+    berthRuns: programFile(o.berth, 'berth'),
+    berthdRuns: programFile(o.berth, 'berthd'),
     env: Object.fromEntries(NODE_VARS.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!])),
   };
 }
@@ -31,4 +33,16 @@ function firstLine(argv: string[]): string {
   } catch (err) {
     return `(${argv.join(' ')} failed: ${(err as Error).message.split('\n')[0]})`;
   }
+}
+
+/** The file bin/<name> runs: what bin/launch.js picks (the release bundle, or a newer tsc build),
+ * or without a launcher the line of bin/<name> that loads it. */
+function programFile(berth: string, name: string): string {
+  const bin = dirname(berth);
+  const launcher = join(bin, 'launch.js');
+  if (existsSync(launcher)) {
+    const { programFile: pick } = createRequire(launcher)(launcher) as { programFile: (n: string) => string };
+    return relative(join(bin, '..'), pick(name));
+  }
+  return readFileSync(join(bin, name), 'utf8').split('\n').find((l) => /import\(|require\(/.test(l))?.trim() ?? '?';
 }
