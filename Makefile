@@ -7,8 +7,9 @@ export PATH := /usr/local/bin:$(PATH)
 setup:
 	scripts/setup
 
+## build: dist/ (tsc, what the tests import) and the release bundles in dist/release/ (what bin/ runs)
 build:
-	npx tsc -p tsconfig.json && node scripts/build-stamp.mjs
+	npx tsc -p tsconfig.json && node scripts/build-stamp.mjs && node scripts/bundle.mjs
 
 ## engine-api-types: regenerate src/api/types/engine-api.ts from reference/engine-api/swagger.yaml
 engine-api-types:

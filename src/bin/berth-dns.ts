@@ -77,7 +77,11 @@ async function end(signal: string): Promise<void> {
 process.on('SIGTERM', () => void end('SIGTERM'));
 process.on('SIGINT', () => void end('SIGINT'));
 
-await reload('start');
+// Not a top-level await: the release build bundles this file as CommonJS.
+reload('start').catch((err) => {
+  logger.error('berth-dns could not start', { error: err instanceof Error ? err.message : String(err) });
+  process.exit(1);
+});
 // Written once the first records are served: whoever waits for the file waits for answers.
 writePidFile(pidfile, process.pid);
 logger.info('berth-dns started', { pid: process.pid, records });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { requires } from '../testing/requires.ts';
 import { until, within } from '../testing/until.ts';
 import { createClient } from '../client/index.ts';
@@ -25,7 +25,7 @@ test('make install into DESTDIR, the units verified, the installed berthd servin
     assert.equal(readlinkSync(join(dest, 'usr/bin/berthd')), '../lib/berth/bin/berthd');
     assert.ok(lstatSync(join(dest, 'usr/bin/berth')).isSymbolicLink());
     assert.ok(!existsSync(join(dest, 'usr/lib/berth/dist/testing')), 'test code is not installed');
-    assert.ok(!existsSync(join(dest, 'usr/lib/berth/node_modules/typescript')), 'dev dependencies are not installed');
+    assert.ok(!existsSync(join(dest, 'usr/lib/berth/node_modules')), 'the bundles carry their dependencies');
     const service = readFileSync(join(dest, 'lib/systemd/system/berthd.service'), 'utf8');
     assert.match(service, /^ExecStart=\/usr\/bin\/berthd -H fd:\/\/$/m);
     assert.match(service, /^KillMode=process$/m);
@@ -64,6 +64,10 @@ async function serves(berthd: string): Promise<void> {
     await until('the installed berthd to listen', () => existsSync(sock), { timeoutMs: 20_000 });
     const v = await createClient({ endpoint: { host: `unix://${sock}` } }).system.version();
     assert.match((v as { Version: string }).Version, /^\d+\.\d+\.\d+/);
+    // The installed CLI, from its bundle alone, talks to it.
+    const berth = join(dirname(berthd), 'berth');
+    const out = execFileSync(berth, ['-H', `unix://${sock}`, 'version', '--format', '{{.Client.Version}} {{.Server.Version}}'], { encoding: 'utf8' });
+    assert.equal(out.trim(), `${v.Version} ${v.Version}`);
   } finally {
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');

@@ -2,7 +2,7 @@
 // the module of the command being run is loaded (index/registrars.ts): every `berth` start pays
 // for what it uses and no more.
 import { Command, CommanderError, Help } from 'commander';
-import { CliEnv, type GlobalOptions } from './cli-env.ts';
+import type { CliEnv, GlobalOptions } from './cli-env.ts';
 import { reportError } from './errors.ts';
 import { ExitCode } from './exit-code.ts';
 import { operandsAfterGlobalFlags, rootProgram } from './root-program.ts';
@@ -20,9 +20,12 @@ export async function buildProgram(getEnv: () => CliEnv): Promise<Command> {
 export async function main(argv: string[]): Promise<number> {
   let env: CliEnv | undefined;
   const program = rootProgram();
-  const getEnv = () => (env ??= new CliEnv(program.opts<GlobalOptions>()));
   try {
-    await addCommandsFor(program, argv, getEnv);
+    await addCommandsFor(program, argv, async () => {
+      // The client and the config store, loaded only when a command runs (not for help).
+      const { CliEnv } = await import('./cli-env.ts');
+      return () => (env ??= new CliEnv(program.opts<GlobalOptions>()));
+    });
     program.exitOverride();
     for (const cmd of allCommands(program)) cmd.exitOverride();
     await program.parseAsync(argv, { from: 'user' });
@@ -39,11 +42,12 @@ export async function main(argv: string[]): Promise<number> {
  * (top-level help, `-v`, an unknown word), every command as its index entry, so the help lists
  * them all and an unknown command gets commander's suggestion.
  */
-async function addCommandsFor(program: Command, argv: string[], getEnv: () => CliEnv): Promise<void> {
+async function addCommandsFor(program: Command, argv: string[], loadEnv: () => Promise<() => CliEnv>): Promise<void> {
   const operands = operandsAfterGlobalFlags(program, argv);
   const word = operands[0] === 'help' ? operands[1] : operands[0];
   const entry = word === undefined ? undefined : findEntry(COMMAND_INDEX, word);
   if (entry) {
+    const getEnv = await loadEnv();
     for (const name of entry.registrars) (await REGISTRARS[name]())(program, getEnv);
     return;
   }

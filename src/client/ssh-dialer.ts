@@ -1,6 +1,5 @@
 // ssh:// endpoints, as the docker CLI reaches them: run `ssh ... -- HOST <cli> system dial-stdio`
 // and speak HTTP over the process's stdin/stdout.
-import { spawn } from 'node:child_process';
 import { Duplex } from 'node:stream';
 
 export interface SshTarget {
@@ -50,7 +49,7 @@ function shellQuote(s: string): string {
 export function sshDialer(raw: string): () => Duplex {
   const target = parseSshUrl(raw);
   return () => {
-    const child = spawn(process.env.BERTH_SSH_COMMAND ?? 'ssh', sshArgv(target), { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = process.getBuiltinModule('node:child_process').spawn(process.env.BERTH_SSH_COMMAND ?? 'ssh', sshArgv(target), { stdio: ['pipe', 'pipe', 'inherit'] });
     const conn = Duplex.from({ readable: child.stdout, writable: child.stdin });
     conn.on('close', () => child.kill());
     return conn;

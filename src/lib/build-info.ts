@@ -1,6 +1,7 @@
-// The engine's own version, read once from package.json; the commit is stamped by the build
-// (scripts/build-info) when git is available.
+// The engine's own version and commit: compiled into the release bundle, or read once from
+// package.json and the stamp the build writes (scripts/build-stamp.mjs) when running from dist/.
 import { readFileSync } from 'node:fs';
+import { RELEASE } from './release.ts';
 
 function readJson(url: URL): Record<string, unknown> {
   try {
@@ -10,8 +11,8 @@ function readJson(url: URL): Record<string, unknown> {
   }
 }
 
-const pkg = readJson(new URL('../../package.json', import.meta.url));
-const stamp = readJson(new URL('../../dist/build-stamp.json', import.meta.url));
+const pkg = RELEASE ?? readJson(new URL('../../package.json', import.meta.url));
+const stamp = RELEASE ?? readJson(new URL('../../dist/build-stamp.json', import.meta.url));
 
 export const ENGINE_VERSION = String(pkg.version ?? '0.0.0');
 export const GIT_COMMIT = String(stamp.commit ?? 'unknown');

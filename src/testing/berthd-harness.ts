@@ -4,6 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, type BerthClient } from '../client/index.ts';
@@ -11,8 +12,11 @@ import { within } from './until.ts';
 import { DnsSupervisor } from '../network/dns/dns-supervisor.ts';
 import { firewallTable } from '../daemon/networks/network-kernel.ts';
 
-export const BERTHD = fileURLToPath(new URL('../bin/berthd.js', import.meta.url));
-export const BERTH = fileURLToPath(new URL('../bin/berth.js', import.meta.url));
+// What bin/berthd and bin/berth run (bin/launch.js decides): the release bundle that `make
+// build` makes, so the tests exercise what is installed — or a newer tsc build of dist/.
+const { programFile } = createRequire(import.meta.url)('../../bin/launch.js') as { programFile: (name: string) => string };
+export const BERTHD = programFile('berthd');
+export const BERTH = programFile('berth');
 /** The installed-style executable (bin/berth), for places that exec it by path (ssh). */
 export const BERTH_EXECUTABLE = fileURLToPath(new URL('../../bin/berth', import.meta.url));
 

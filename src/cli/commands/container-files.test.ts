@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBerthd, type Berthd } from '../../testing/berthd-harness.ts';
+import { BERTH as BERTH_FILE, startBerthd, type Berthd } from '../../testing/berthd-harness.ts';
 import { busyboxRootfs } from '../../testing/busybox.ts';
 import { importImage } from '../../testing/api.ts';
 import { berth, run } from '../../testing/run.ts';
@@ -19,7 +19,7 @@ const ok = async (args: string[], input?: string) => {
   return r.stdout;
 };
 const sh = (cmd: string) => run('sh', ['-c', cmd], { env: env() });
-const BERTH = `${process.execPath} ${join(import.meta.dirname, '..', '..', 'bin', 'berth.js')}`;
+const BERTH = `${process.execPath} ${BERTH_FILE}`;
 
 before(async () => {
   d = await startBerthd();

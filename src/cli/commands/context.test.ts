@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import tar from 'tar-stream';
 import { requires } from '../../testing/requires.ts';
+import { BERTH } from '../../testing/berthd-harness.ts';
 
-const BERTH = fileURLToPath(new URL('../../bin/berth.js', import.meta.url));
 
 interface Run {
   status: number | null;

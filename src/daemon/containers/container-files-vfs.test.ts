@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBerthd, type Berthd } from '../../testing/berthd-harness.ts';
+import { BERTH, startBerthd, type Berthd } from '../../testing/berthd-harness.ts';
 import { busyboxRootfs } from '../../testing/busybox.ts';
 import { importImage } from '../../testing/api.ts';
 import { berth, run } from '../../testing/run.ts';
@@ -37,7 +37,7 @@ test('vfs: diff against the image tree, cp both ways, export, commit', async () 
   await ok(['cp', join(dir, 'in'), 'vc:/srv/x/']);
   await ok(['cp', 'vc:/srv', dir]);
   assert.equal(readFileSync(join(dir, 'srv', 'x', 'in'), 'utf8'), 'in\n');
-  const names = (await run('sh', ['-c', `${process.execPath} ${join(import.meta.dirname, '..', '..', 'bin', 'berth.js')} export vc | tar t`], { env: env() })).stdout;
+  const names = (await run('sh', ['-c', `${process.execPath} ${BERTH} export vc | tar t`], { env: env() })).stdout;
   assert.match(names, /^srv\/x\/in$/m);
   await ok(['commit', '-c', 'CMD ["cat", "/tmp/new", "/srv/x/in"]', 'vc', 'vimg']);
   assert.equal(await ok(['run', '--rm', 'vimg']), 'hi\nin\n');

@@ -14,9 +14,10 @@ import type { Logger } from '../../lib/logger.ts';
 import { isBerthDns, readPidFile, removePidFile } from './dns-process.ts';
 import { writeRecords, type DnsRecords } from './records.ts';
 import { SerialQueue } from '../../lib/keyed-mutex.ts';
+import { RELEASE } from '../../lib/release.ts';
 
-/** The compiled berth-dns, next to dist/bin/berthd.js. */
-export const BERTH_DNS_PROGRAM = fileURLToPath(new URL('../../bin/berth-dns.js', import.meta.url));
+/** The compiled berth-dns: next to dist/bin/berthd.js, or the release bundle's beside berthd's. */
+export const BERTH_DNS_PROGRAM = fileURLToPath(new URL(RELEASE ? './berth-dns.js' : '../../bin/berth-dns.js', import.meta.url));
 const START_WAIT_MS = 5000;
 const STOP_WAIT_MS = 5000;
 
