@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 
 const NODE_VARS = ['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS', 'NODE_COMPILE_CACHE', 'NODE_DISABLE_COMPILE_CACHE'];
@@ -39,7 +39,7 @@ function firstLine(argv: string[]): string {
  * or without a launcher the line of bin/<name> that loads it. */
 function programFile(berth: string, name: string): string {
   const bin = dirname(berth);
-  const launcher = join(bin, 'launch.js');
+  const launcher = resolve(bin, 'launch.js');
   if (existsSync(launcher)) {
     const { programFile: pick } = createRequire(launcher)(launcher) as { programFile: (n: string) => string };
     return relative(join(bin, '..'), pick(name));
