@@ -11,7 +11,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { resultsPath } from './bench-run.ts';
 import { DOCKERD, berthdArgv, dockerdArgv, removeBenchDir } from './daemons.ts';
-import { sampleRounds, type Program } from './startup-commands.ts';
+import { sampleRounds, type Program, type Samples } from './startup-commands.ts';
 import { startupContext } from './startup-context.ts';
 import { startTimed, stopTimed, type TimedDaemon } from './startup-daemons.ts';
 import { formatStartupTable, startupJson, type StartupRow, type Variant } from './startup-report.ts';
@@ -67,20 +67,25 @@ async function cliRows(dir: string, specs: DaemonSpec[]): Promise<StartupRow[]> 
       programs.push({ name: `berth ${cmd.join(' ')}`, argv: [BERTH, ...cmd], env: env(berthd.sock) });
     }
     const got = sampleRounds(programs, N, 3, () => interrupted);
-    const v = (name: string): Variant => variant(name, got.get(name));
+    const v = (name: string, field: 'wallMs' | 'cpuMs' = 'wallMs'): Variant => variant(name, got.get(name), field);
     const goal = { kind: 'over-reference', max: CLI_OVERHEAD_MS } as const;
+    const cmds = ['version', 'ps', '--help'];
+    const key = (cmd: string) => cmd.replace(/-/g, '');
     return [
-      ...['version', 'ps', '--help'].map((cmd) => ({ key: `cli_${cmd.replace(/-/g, '')}`, label: `\`${cmd}\` (${N} rounds)`, unit: 'ms' as const, reference: v('node -e 0'), docker: v(`docker ${cmd}`), berth: v(`berth ${cmd}`), goal })),
-      { key: 'node_start', label: `\`node -e 0\` itself, over fork+exec (${N} rounds)`, unit: 'ms', reference: v('true'), berth: v('node -e 0') },
-      ...(caCerts ? [{ key: 'node_ca_certs', label: `\`node -e 0\` with NODE_EXTRA_CA_CERTS, over without`, unit: 'ms' as const, reference: v('node -e 0 without NODE_EXTRA_CA_CERTS'), berth: v('node -e 0') }] : []),
+      ...cmds.map((cmd) => ({ key: `cli_${key(cmd)}`, label: `\`${cmd}\`, wall (${N} rounds)`, unit: 'ms' as const, reference: v('node -e 0'), docker: v(`docker ${cmd}`), berth: v(`berth ${cmd}`), goal })),
+      { key: 'node_start', label: `\`node -e 0\` itself, over fork+exec, wall`, unit: 'ms', reference: v('true'), berth: v('node -e 0') },
+      ...(caCerts ? [{ key: 'node_ca_certs', label: '`node -e 0` with NODE_EXTRA_CA_CERTS, over without, wall', unit: 'ms' as const, reference: v('node -e 0 without NODE_EXTRA_CA_CERTS'), berth: v('node -e 0') }] : []),
+      // The same runs' CPU time: what the load of others on this machine changes least.
+      ...cmds.map((cmd) => ({ key: `cli_${key(cmd)}_cpu`, label: `\`${cmd}\`, CPU time (user+sys)`, unit: 'ms' as const, reference: v('node -e 0', 'cpuMs'), docker: v(`docker ${cmd}`, 'cpuMs'), berth: v(`berth ${cmd}`, 'cpuMs') })),
+      ...(caCerts ? [{ key: 'node_ca_certs_cpu', label: '`node -e 0` with NODE_EXTRA_CA_CERTS, over without, CPU', unit: 'ms' as const, reference: v('node -e 0 without NODE_EXTRA_CA_CERTS', 'cpuMs'), berth: v('node -e 0', 'cpuMs') }] : []),
     ];
   } finally {
     for (const d of running) await stopTimed(d.child);
   }
 }
 
-const variant = (name: string, s: number[] | Error | undefined): Variant =>
-  s instanceof Error ? { name, error: s.message } : { name, samples: (s ?? []).map((x) => Math.round(x * 10) / 10) };
+const variant = (name: string, s: Samples | undefined, field: 'wallMs' | 'cpuMs'): Variant =>
+  s instanceof Error ? { name, error: s.message } : s?.[field].length ? { name, samples: s[field].map((x) => Math.round(x * 10) / 10) } : { name, error: field === 'cpuMs' ? 'no /usr/bin/python3 to read rusage' : 'not measured' };
 
 function daemonRows(got: Map<string, DaemonSamples>): StartupRow[] {
   type Field = 'readyMs' | 'rssMiB' | 'pssMiB' | 'selfReportedMs';
