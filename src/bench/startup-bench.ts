@@ -119,6 +119,8 @@ async function main(): Promise<void> {
   const specs = daemonSpecs(dir);
   const rows: StartupRow[] = [];
   const before = startupContext({ berth: BERTH, dockerd: DOCKERD });
+  // bin/launch.js runs dist/bin/ when it is newer than the bundle (a tsc build after `make build`).
+  if (!before.berthRuns.includes('dist/release/')) console.error(`note: bin/berth runs ${before.berthRuns}, not the release bundle (make build makes it)`);
   try {
     console.error(`==> CLI start-up: ${N} rounds of true, node -e 0, docker and berth version / ps / --help`);
     rows.push(...(await cliRows(dir, specs)));
