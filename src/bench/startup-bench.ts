@@ -59,7 +59,7 @@ async function cliRows(dir: string, specs: DaemonSpec[]): Promise<StartupRow[]> 
       { name: 'true', argv: ['true'], env: env(berthd.sock) },
       { name: 'node -e 0', argv: [NODE, '-e', '0'], env: env(berthd.sock) },
     ];
-    // What the CA bundle costs every node start here (both rows above and below keep it).
+    // What the CA bundle costs a node start here; every other program keeps it, as the shell has it.
     const caCerts = process.env.NODE_EXTRA_CA_CERTS !== undefined;
     if (caCerts) programs.push({ name: 'node -e 0 without NODE_EXTRA_CA_CERTS', argv: [NODE, '-e', '0'], env: { ...env(berthd.sock), NODE_EXTRA_CA_CERTS: undefined } });
     for (const cmd of [['version'], ['ps'], ['--help']]) {
