@@ -2,7 +2,6 @@
 // builder (src/build/builder) with a BuildHost made for this build, and the context's files
 // removed afterwards whatever happened. Dockerfile errors are 400s that name the file and line.
 import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BuildBackend, BuildRequest } from '../../api/routers/build.ts';
 import type { BuildHost } from '../../build/host.ts';
@@ -58,5 +57,3 @@ function normaliseTag(t: string): string {
   if (ref.digest) throw invalidParameter(`invalid reference format: ${t} (a build cannot be tagged with a digest)`);
   return familiarString({ ...ref, tag: ref.tag ?? 'latest' });
 }
-
-export const BUILD_SCRATCH = (dataRoot: string): string => join(dataRoot, 'build');
