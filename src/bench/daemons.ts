@@ -24,14 +24,28 @@ export interface Engine {
 
 /** `wrap`: a command that execs its arguments (berthd's argv) after setting something up (a
  * mount namespace); `prefix` names its files, so two berthds can share a bench directory. */
-export async function startBerthd(dir: string, opts: { wrap?: string[]; prefix?: string; net?: { bridge: string; bip: string } } = {}): Promise<Engine> {
+export async function startBerthd(dir: string, opts: BerthdOptions = {}): Promise<Engine> {
+  const { argv, sock } = berthdArgv(dir, opts);
+  return startEngine('berthd', argv, sock, (pid) => [pid]);
+}
+
+export interface BerthdOptions {
+  wrap?: string[];
+  prefix?: string;
+  net?: { bridge: string; bip: string };
+  /** What runs berthd (default: this node with dist/bin/berthd.js; the startup bench: bin/berthd). */
+  program?: string[];
+}
+
+/** berthd's command line on private files in `dir` (its config file written), and its socket. */
+export function berthdArgv(dir: string, opts: BerthdOptions = {}): { argv: string[]; sock: string } {
   const p = opts.prefix ?? 'berth';
   const sock = join(dir, `${p}.sock`);
   writeFileSync(join(dir, `${p}-daemon.json`), '{}');
-  const argv = [...(opts.wrap ?? []), process.execPath, BERTHD, '--data-root', join(dir, p), '--exec-root', join(dir, `${p}-exec`), '--pidfile', join(dir, `${p}d.pid`), '--config-file', join(dir, `${p}-daemon.json`), '-H', `unix://${sock}`];
+  const argv = [...(opts.wrap ?? []), ...(opts.program ?? [process.execPath, BERTHD]), '--data-root', join(dir, p), '--exec-root', join(dir, `${p}-exec`), '--pidfile', join(dir, `${p}d.pid`), '--config-file', join(dir, `${p}-daemon.json`), '-H', `unix://${sock}`];
   // Without a bridge of the bench's, none at all: the default berth0 / 172.17 is the machine's.
   argv.push(...(opts.net ? ['--bridge', opts.net.bridge, '--bip', opts.net.bip] : ['--bridge', 'none']));
-  return startEngine('berthd', argv, sock, (pid) => [pid]);
+  return { argv, sock };
 }
 
 /** berthd's data and exec roots in the bench directory (what its network state is named by). */
@@ -41,11 +55,17 @@ export const berthdRoots = (dir: string, prefix = 'berth') => ({ dataRoot: join(
  * network namespace on that bridge (already there), with iptables and ip_forward of its own. */
 export async function startDockerd(dir: string, opts: { net?: { netns: string; bridge: string } } = {}): Promise<Engine | undefined> {
   if (!existsSync(DOCKERD)) return undefined;
+  const { argv, sock } = dockerdArgv(dir, opts);
+  return startEngine('dockerd', argv, sock, (p) => [p, ...childrenOf(p)]);
+}
+
+/** dockerd's command line on private files in `dir` (its config file written), and its socket. */
+export function dockerdArgv(dir: string, opts: { net?: { netns: string; bridge: string } } = {}): { argv: string[]; sock: string } {
   const sock = join(dir, 'docker.sock');
   writeFileSync(join(dir, 'daemon.json'), '{}');
   const argv = [DOCKERD, '--data-root', join(dir, 'docker'), '--exec-root', join(dir, 'docker-exec'), '--pidfile', join(dir, 'docker.pid'), '-H', `unix://${sock}`, ...(opts.net ? ['-b', opts.net.bridge] : ['--iptables=false', '--bridge=none']), '--containerd-namespace', 'berth-bench', '--config-file', join(dir, 'daemon.json')];
   if (opts.net) argv.unshift('nsenter', `--net=/run/netns/${opts.net.netns}`, '--');
-  return startEngine('dockerd', argv, sock, (p) => [p, ...childrenOf(p)]);
+  return { argv, sock };
 }
 
 async function startEngine(name: Engine['name'], argv: string[], sock: string, pids: (self: number) => number[]): Promise<Engine> {
