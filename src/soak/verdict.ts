@@ -1,0 +1,72 @@
+// The soak's verdict from its per-minute samples. The first sample (the warm-up minute: code
+// loaded lazily, caches and pools filling) is left out; of the rest, the median of the last third
+// is compared with the median of the first third. Medians, not means, so that one sample taken
+// while many containers were being started does not decide.
+//
+// NOISE, explicitly: a figure is flat when (last-third median − first-third median) is at most
+// max(floor, 10 % of the first-third median). The floors are what the daemon's in-flight work
+// moves a sample by: 16 MiB of RSS/PSS (V8 grows and shrinks its heap in steps of several MiB
+// under load), 32 fds (20 clients, each with up to two containers' attach/log streams and a
+// couple of API connections open at the moment of the sample).
+import { percentile } from '../faults/stats.ts';
+
+export interface Sample {
+  minute: number;
+  /** kB, from /proc/<pid>/smaps_rollup. */
+  rssKb: number;
+  pssKb: number;
+  fds: number;
+  containers: number;
+  images: number;
+  networks: number;
+  volumes: number;
+  ops: number;
+  errors: Record<string, number>;
+  listCount: number;
+  listP50: number;
+  listP99: number;
+  listMs: number[];
+  /** Operations of the minute by family (containers, images, networks, …). */
+  opsByFamily: Record<string, number>;
+}
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export const LIST_P99_GOAL_MS = 50;
+const FLOORS = { rssKb: 16 * 1024, pssKb: 16 * 1024, fds: 32 };
+const RELATIVE = 0.1;
+
+const median = (xs: number[]) => percentile(xs, 50);
+
+/** Flatness of one figure over the samples after the warm-up. */
+export function flat(samples: readonly Sample[], key: 'rssKb' | 'pssKb' | 'fds', unit: (n: number) => string): Check {
+  const after = samples.slice(1);
+  if (after.length < 2) return { name: `${key} flat`, ok: false, detail: 'fewer than two samples after the warm-up minute: run longer' };
+  const third = Math.max(1, Math.floor(after.length / 3));
+  const first = median(after.slice(0, third).map((s) => s[key]));
+  const last = median(after.slice(-third).map((s) => s[key]));
+  const noise = Math.max(FLOORS[key], RELATIVE * first);
+  const growth = last - first;
+  return {
+    name: `${key} flat`,
+    ok: growth <= noise,
+    detail: `first third (${third} samples) median ${unit(first)}, last third ${unit(last)}: growth ${unit(growth)}, noise allowed ${unit(noise)} (max of ${unit(FLOORS[key])} and 10 % of the first third)`,
+  };
+}
+
+export function verdict(samples: readonly Sample[], unexpected: number): Check[] {
+  const mib = (kb: number) => `${(kb / 1024).toFixed(1)} MiB`;
+  const lists = samples.slice(1).flatMap((s) => s.listMs);
+  const p99 = percentile(lists, 99);
+  return [
+    flat(samples, 'rssKb', mib),
+    flat(samples, 'pssKb', mib),
+    flat(samples, 'fds', (n) => `${n} fds`),
+    { name: 'list p99', ok: p99 < LIST_P99_GOAL_MS, detail: `GET /containers/json?all=1 after the warm-up: ${lists.length} lists, p50 ${percentile(lists, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (goal < ${LIST_P99_GOAL_MS} ms)` },
+    { name: 'no unexpected errors', ok: unexpected === 0, detail: `${unexpected} failed operations` },
+  ];
+}
