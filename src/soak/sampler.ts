@@ -1,13 +1,21 @@
 // One sample a minute: berthd's memory and fds from /proc, how many objects the daemon holds
 // (its own lists, not recorded as the clients' operations), and the window of the clients' work
 // since the last sample.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { percentile } from '../faults/stats.ts';
 import type { Recorder } from './recorder.ts';
 import type { SoakDaemon } from './soak-daemon.ts';
 import type { Sample } from './verdict.ts';
 
+// The soak's own event loop: list round trips are timed here, so a busy soak inflates them.
+// Its delay, printed beside them, says how much of a slow list is the client's.
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
+
 export async function takeSample(minute: number, daemon: SoakDaemon, rec: Recorder): Promise<Sample> {
   const w = rec.take();
+  const clientLoopP99 = loop.percentile(99) / 1e6;
+  loop.reset();
   const fig = daemon.figures();
   const c = daemon.client();
   const [containers, images, networks, volumes] = await Promise.all([
@@ -20,7 +28,7 @@ export async function takeSample(minute: number, daemon: SoakDaemon, rec: Record
     minute, ...fig, containers, images, networks, volumes,
     ops: w.ops.total, errors: Object.fromEntries(w.errors.entries()),
     listCount: w.listMs.length, listP50: percentile(w.listMs, 50), listP99: percentile(w.listMs, 99), listMs: w.listMs,
-    opsByFamily: byFamily(w.ops.entries()),
+    opsByFamily: byFamily(w.ops.entries()), clientLoopP99,
   };
 }
 
@@ -41,6 +49,6 @@ export function sampleLine(s: Sample): string {
   const errText = errs.length ? `\n         errors: ${errs.map(([k, n]) => `${k} ×${n}`).join(', ')}` : '';
   return `min ${String(s.minute).padStart(2)}  rss ${mib(s.rssKb)} MiB  pss ${mib(s.pssKb)} MiB  fds ${s.fds}  ` +
     `containers ${s.containers} images ${s.images} networks ${s.networks} volumes ${s.volumes}  ` +
-    `list n=${s.listCount} p50 ${s.listP50.toFixed(1)} ms p99 ${s.listP99.toFixed(1)} ms  ` +
+    `list n=${s.listCount} p50 ${s.listP50.toFixed(1)} ms p99 ${s.listP99.toFixed(1)} ms (soak's own loop delay p99 ${s.clientLoopP99.toFixed(1)} ms)  ` +
     `ops ${s.ops} (${fam}) errors ${errs.reduce((n, [, x]) => n + x, 0)}${errText}`;
 }

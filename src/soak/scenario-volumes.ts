@@ -25,8 +25,11 @@ export async function volumes(c: Ctx, round: number): Promise<void> {
     await op(c, 'volumes.remove', () => v.remove(name));
     if (round % 2 === 0) {
       await op(c, 'volumes.create', () => v.create({ Name: `${name}-unused`, Labels: labels }));
-      const r = await op(c, 'volumes.prune', () => v.prune({ label: [`soak-client=${c.index}`] }));
-      expect((r.VolumesDeleted ?? []).includes(`${name}-unused`), `prune deleted ${JSON.stringify(r.VolumesDeleted)}`);
+      // all=true: since API 1.42 a prune takes anonymous volumes only unless told otherwise.
+      await op(c, 'volumes.prune', async () => {
+        const r = await v.prune({ label: [`soak-client=${c.index}`], all: ['true'] });
+        expect((r.VolumesDeleted ?? []).includes(`${name}-unused`), `prune deleted ${JSON.stringify(r.VolumesDeleted)}`);
+      });
     }
   } finally {
     for (const id of ids) await removeQuietly(c, id);

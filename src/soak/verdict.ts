@@ -28,6 +28,8 @@ export interface Sample {
   listMs: number[];
   /** Operations of the minute by family (containers, images, networks, …). */
   opsByFamily: Record<string, number>;
+  /** The soak process's own event-loop delay p99 over the minute, ms (see sampler.ts). */
+  clientLoopP99: number;
 }
 
 export interface Check {
