@@ -10,7 +10,8 @@
 //
 //   node dist/soak/main.js [--minutes 30] [--clients 20] [--sample-seconds 60] [--out FILE]
 //                          [--cpu-prof DIR]   (berthd's CPU profile, written when it stops)
-import { writeFileSync } from 'node:fs';
+//                          [--verdict FILE]   (judge an earlier run's JSON again, nothing run)
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     'sample-seconds': { type: 'string', default: '60' },
     out: { type: 'string', default: join(tmpdir(), `berth-soak-${new Date().toISOString().replace(/[:.]/g, '-')}.json`) },
     'cpu-prof': { type: 'string' },
+    verdict: { type: 'string' },
   },
 });
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -38,6 +40,8 @@ const sampleMs = Number(values['sample-seconds']) * 1000;
 const clients = Number(values.clients);
 
 async function main(): Promise<number> {
+  // --verdict FILE: judge the samples of an earlier run again (after a change to verdict.ts).
+  if (values.verdict) return rejudge(values.verdict);
   const gone = missing([...RUNS_CONTAINERS, 'ip', 'nft']);
   if (gone.length) return say(`soak: this machine lacks what it needs:\n${describeMissing(gone)}`), 1;
   const prof = values['cpu-prof'];
@@ -90,9 +94,17 @@ function report(samples: Sample[], rec: Recorder, problems: string[], ...idle: o
   say('== verdict');
   for (const c of checks) say(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
   for (const [kind, msgs] of rec.messages) say(`  error ${kind} ×${rec.totals.errors.entries().find(([k]) => k === kind)?.[1]}: ${msgs.join(' | ')}`);
-  const json = { date: new Date().toISOString(), minutes, clients, sampleSeconds: sampleMs / 1000, checks, errors: Object.fromEntries(rec.totals.errors.entries()), messages: Object.fromEntries(rec.messages), ops: Object.fromEntries(rec.totals.ops.entries()), idle, samples: samples.map(({ listMs, ...s }) => s) };
+  const json = { date: new Date().toISOString(), minutes, clients, sampleSeconds: sampleMs / 1000, checks, errors: Object.fromEntries(rec.totals.errors.entries()), messages: Object.fromEntries(rec.messages), ops: Object.fromEntries(rec.totals.ops.entries()), idle, samples: samples.map((s) => ({ ...s, listMs: s.listMs.map((x) => Math.round(x * 10) / 10) })) };
   writeFileSync(values.out!, `${JSON.stringify(json, null, 2)}\n`);
   say(`soak: samples in ${values.out}`);
+  return checks.every((c) => c.ok) ? 0 : 1;
+}
+
+function rejudge(file: string): number {
+  const { samples, errors } = JSON.parse(readFileSync(file, 'utf8')) as { samples: Sample[]; errors: Record<string, number> };
+  // Files from before the lists were kept have no listMs: their list check fails for want of data.
+  const checks = verdict(samples.map((s) => ({ ...s, listMs: s.listMs ?? [] })), Object.values(errors).reduce((a, b) => a + b, 0));
+  for (const c of checks) say(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
   return checks.every((c) => c.ok) ? 0 : 1;
 }
 
