@@ -1,6 +1,7 @@
 // One sample a minute: berthd's memory and fds from /proc, how many objects the daemon holds
 // (its own lists, not recorded as the clients' operations), and the window of the clients' work
 // since the last sample.
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { percentile } from '../faults/stats.ts';
 import type { Recorder } from './recorder.ts';
@@ -29,6 +30,7 @@ export async function takeSample(minute: number, daemon: SoakDaemon, rec: Record
     ops: w.ops.total, errors: Object.fromEntries(w.errors.entries()),
     listCount: w.listMs.length, listP50: percentile(w.listMs, 50), listP99: percentile(w.listMs, 99), listMs: w.listMs,
     opsByFamily: byFamily(w.ops.entries()), clientLoopP99,
+    load1: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
   };
 }
 
@@ -50,5 +52,5 @@ export function sampleLine(s: Sample): string {
   return `min ${String(s.minute).padStart(2)}  rss ${mib(s.rssKb)} MiB  pss ${mib(s.pssKb)} MiB  fds ${s.fds}  ` +
     `containers ${s.containers} images ${s.images} networks ${s.networks} volumes ${s.volumes}  ` +
     `list n=${s.listCount} p50 ${s.listP50.toFixed(1)} ms p99 ${s.listP99.toFixed(1)} ms (soak's own loop delay p99 ${s.clientLoopP99.toFixed(1)} ms)  ` +
-    `ops ${s.ops} (${fam}) errors ${errs.reduce((n, [, x]) => n + x, 0)}${errText}`;
+    `ops ${s.ops} (${fam}) load ${s.load1} errors ${errs.reduce((n, [, x]) => n + x, 0)}${errText}`;
 }

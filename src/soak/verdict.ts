@@ -35,6 +35,8 @@ export interface Sample {
   opsByFamily: Record<string, number>;
   /** The soak process's own event-loop delay p99 over the minute, ms (see sampler.ts). */
   clientLoopP99: number;
+  /** The machine's 1-minute load average (/proc/loadavg): the machine is shared. */
+  load1: number;
 }
 
 export interface Check {
