@@ -9,9 +9,11 @@ export interface Window {
   errors: Tally;
   /** GET /containers/json?all=1 round trips, in ms. */
   listMs: number[];
+  /** GET /_ping round trips of the prober, in ms: the daemon's queueing alone, for comparison. */
+  pingMs: number[];
 }
 
-const newWindow = (): Window => ({ ops: new Tally(), errors: new Tally(), listMs: [] });
+const newWindow = (): Window => ({ ops: new Tally(), errors: new Tally(), listMs: [], pingMs: [] });
 /** Messages kept per error kind: enough to see what went wrong, not a log of the soak. */
 const KEEP_PER_KIND = 3;
 
@@ -42,6 +44,10 @@ export class Recorder {
     this.#count(this.#window.ops, this.totals.ops, kind);
     const kept = this.messages.get(label) ?? [];
     if (kept.length < KEEP_PER_KIND) this.messages.set(label, [...kept, messageOf(err)]);
+  }
+
+  ping(ms: number): void {
+    this.#window.pingMs.push(ms);
   }
 
   /** Closes the current window and opens the next. */

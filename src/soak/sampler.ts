@@ -29,6 +29,7 @@ export async function takeSample(minute: number, daemon: SoakDaemon, rec: Record
     minute, ...fig, containers, images, networks, volumes,
     ops: w.ops.total, errors: Object.fromEntries(w.errors.entries()),
     listCount: w.listMs.length, listP50: percentile(w.listMs, 50), listP99: percentile(w.listMs, 99), listMs: w.listMs,
+    pingP50: percentile(w.pingMs, 50), pingP99: percentile(w.pingMs, 99),
     opsByFamily: byFamily(w.ops.entries()), clientLoopP99,
     load1: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
   };
@@ -51,6 +52,6 @@ export function sampleLine(s: Sample): string {
   const errText = errs.length ? `\n         errors: ${errs.map(([k, n]) => `${k} ×${n}`).join(', ')}` : '';
   return `min ${String(s.minute).padStart(2)}  rss ${mib(s.rssKb)} MiB  pss ${mib(s.pssKb)} MiB  fds ${s.fds}  ` +
     `containers ${s.containers} images ${s.images} networks ${s.networks} volumes ${s.volumes}  ` +
-    `list n=${s.listCount} p50 ${s.listP50.toFixed(1)} ms p99 ${s.listP99.toFixed(1)} ms (soak's own loop delay p99 ${s.clientLoopP99.toFixed(1)} ms)  ` +
+    `list n=${s.listCount} p50 ${s.listP50.toFixed(1)} ms p99 ${s.listP99.toFixed(1)} ms (_ping p50 ${s.pingP50.toFixed(1)} p99 ${s.pingP99.toFixed(1)} ms; soak's own loop delay p99 ${s.clientLoopP99.toFixed(1)} ms)  ` +
     `ops ${s.ops} (${fam}) load ${s.load1} errors ${errs.reduce((n, [, x]) => n + x, 0)}${errText}`;
 }

@@ -4,7 +4,7 @@ import { flat, verdict, type Sample } from './verdict.ts';
 
 const sample = (minute: number, rssMb: number, fds: number, listMs: number[] = [5]): Sample => ({
   minute, rssKb: rssMb * 1024, pssKb: rssMb * 512, fds, containers: 0, images: 0, networks: 0, volumes: 0, ops: 0,
-  errors: {}, listCount: listMs.length, listP50: 0, listP99: 0, listMs, opsByFamily: {}, clientLoopP99: 0, load1: 0,
+  errors: {}, listCount: listMs.length, listP50: 0, listP99: 0, listMs, opsByFamily: {}, clientLoopP99: 0, load1: 0, pingP50: 0, pingP99: 0,
 });
 const mib = (kb: number) => `${kb / 1024}`;
 
