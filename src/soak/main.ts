@@ -45,7 +45,7 @@ async function main(): Promise<number> {
   const gone = missing([...RUNS_CONTAINERS, 'ip', 'nft']);
   if (gone.length) return say(`soak: this machine lacks what it needs:\n${describeMissing(gone)}`), 1;
   const prof = values['cpu-prof'];
-  const daemon = new SoakDaemon([], prof ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${prof}` } : undefined);
+  const daemon = new SoakDaemon(prof ? `--cpu-prof --cpu-prof-dir=${prof}` : '');
   const rec = new Recorder();
   const samples: Sample[] = [];
   const problems: string[] = [];

@@ -21,8 +21,25 @@ export class SoakDaemon {
   readonly names = networkNames();
   readonly d: Berthd;
 
-  constructor(extraArgs: string[] = [], env?: Record<string, string>) {
-    this.d = new Berthd(networkHarness(this.names, { args: extraArgs, ...(env && { env }) }));
+  #logRead = 0;
+  #lastHeapMb = Number.NaN;
+
+  /** nodeOptions: for berthd's node (--cpu-prof …); --trace-gc is always added (heapAfterGc). */
+  constructor(nodeOptions = '') {
+    this.d = new Berthd(networkHarness(this.names, { env: { NODE_OPTIONS: `--trace-gc ${nodeOptions}`.trim() } }));
+  }
+
+  /**
+   * berthd's V8 heap in use right after its last full collection (Mark-Compact, from --trace-gc
+   * on its stdout), MiB: what the heap really holds — RSS also holds what V8 keeps to grow
+   * into. The lowest such figure since the last call; the previous one if no full collection ran.
+   */
+  heapAfterGc(): number {
+    const fresh = this.d.log.slice(this.#logRead);
+    this.#logRead = this.d.log.length;
+    const after = [...fresh.matchAll(/Mark-Compact(?: \(reduce\))? [\d.]+ \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB/g)].map((m) => Number(m[1]));
+    if (after.length) this.#lastHeapMb = Math.min(...after);
+    return this.#lastHeapMb;
   }
 
   async start(): Promise<void> {
