@@ -17,7 +17,8 @@ export async function takeSample(minute: number, daemon: SoakDaemon, rec: Record
   const w = rec.take();
   const clientLoopP99 = loop.percentile(99) / 1e6;
   loop.reset();
-  const fig = { ...daemon.figures(), heapKb: daemon.heapAfterGc() * 1024 };
+  const { heapMb, fullGcs } = daemon.heapAfterGc();
+  const fig = { ...daemon.figures(), heapKb: heapMb * 1024, fullGcs };
   const c = daemon.client();
   const [containers, images, networks, volumes] = await Promise.all([
     c.containers.list({ all: true }).then((l) => l.length),
@@ -50,7 +51,7 @@ export function sampleLine(s: Sample): string {
   const fam = Object.entries(s.opsByFamily).map(([k, n]) => `${k} ${n}`).join(', ');
   const errs = Object.entries(s.errors);
   const errText = errs.length ? `\n         errors: ${errs.map(([k, n]) => `${k} ×${n}`).join(', ')}` : '';
-  return `min ${String(s.minute).padStart(2)}  rss ${mib(s.rssKb)} MiB  pss ${mib(s.pssKb)} MiB  heap after full GC ${mib(s.heapKb)} MiB  fds ${s.fds}  ` +
+  return `min ${String(s.minute).padStart(2)}  rss ${mib(s.rssKb)} MiB  pss ${mib(s.pssKb)} MiB  heap after full GC ${mib(s.heapKb)} MiB (${s.fullGcs} full GCs)  fds ${s.fds}  ` +
     `containers ${s.containers} images ${s.images} networks ${s.networks} volumes ${s.volumes}  ` +
     `list n=${s.listCount} p50 ${s.listP50.toFixed(1)} ms p99 ${s.listP99.toFixed(1)} ms (_ping p50 ${s.pingP50.toFixed(1)} p99 ${s.pingP99.toFixed(1)} ms; soak's own loop delay p99 ${s.clientLoopP99.toFixed(1)} ms)  ` +
     `ops ${s.ops} (${fam}) load ${s.load1} errors ${errs.reduce((n, [, x]) => n + x, 0)}${errText}`;

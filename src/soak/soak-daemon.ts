@@ -24,9 +24,11 @@ export class SoakDaemon {
   #logRead = 0;
   #lastHeapMb = Number.NaN;
 
-  /** nodeOptions: for berthd's node (--cpu-prof …); --trace-gc is always added (heapAfterGc). */
+  /** nodeOptions: NODE_OPTIONS for berthd's node (--cpu-prof …). --trace-gc (heapAfterGc) is
+   * not allowed there: a wrapper puts it on node's command line. */
   constructor(nodeOptions = '') {
-    this.d = new Berthd(networkHarness(this.names, { env: { NODE_OPTIONS: `--trace-gc ${nodeOptions}`.trim() } }));
+    const wrap = ['sh', '-c', 'exec "$0" --trace-gc "$@"'];
+    this.d = new Berthd(networkHarness(this.names, { wrap, ...(nodeOptions && { env: { NODE_OPTIONS: nodeOptions } }) }));
   }
 
   /**
@@ -34,12 +36,12 @@ export class SoakDaemon {
    * on its stdout), MiB: what the heap really holds — RSS also holds what V8 keeps to grow
    * into. The lowest such figure since the last call; the previous one if no full collection ran.
    */
-  heapAfterGc(): number {
+  heapAfterGc(): { heapMb: number; fullGcs: number } {
     const fresh = this.d.log.slice(this.#logRead);
     this.#logRead = this.d.log.length;
     const after = [...fresh.matchAll(/Mark-Compact(?: \(reduce\))? [\d.]+ \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB/g)].map((m) => Number(m[1]));
     if (after.length) this.#lastHeapMb = Math.min(...after);
-    return this.#lastHeapMb;
+    return { heapMb: this.#lastHeapMb, fullGcs: after.length };
   }
 
   async start(): Promise<void> {
@@ -93,6 +95,9 @@ export class SoakDaemon {
   async teardown(): Promise<string[]> {
     const dir = this.d.dir;
     await this.d.cleanup();
+    // The harness leaves the default bridge of a wrapped daemon (it expects a namespace of its
+    // own, gone with it); this one is on the host, outliving berthd by design: remove it.
+    spawnSync('ip', ['link', 'delete', this.names.bridge], { stdio: 'ignore' });
     const found: string[] = [];
     for (const p of processesUnder(dir)) found.push(`process left after stop: ${p.pid} ${p.cmd.slice(0, 160)}`);
     for (const m of mountsUnder(dir)) found.push(`mount left after stop: ${m}`);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { flat, verdict, type Sample } from './verdict.ts';
 
 const sample = (minute: number, rssMb: number, fds: number, listMs: number[] = [5]): Sample => ({
-  minute, rssKb: rssMb * 1024, pssKb: rssMb * 512, heapKb: rssMb * 256, fds, containers: 0, images: 0, networks: 0, volumes: 0, ops: 0,
+  minute, rssKb: rssMb * 1024, pssKb: rssMb * 512, heapKb: rssMb * 256, fullGcs: 1, fds, containers: 0, images: 0, networks: 0, volumes: 0, ops: 0,
   errors: {}, listCount: listMs.length, listP50: 0, listP99: 0, listMs, opsByFamily: {}, clientLoopP99: 0, load1: 0, pingP50: 0, pingP99: 0,
 });
 const mib = (kb: number) => `${kb / 1024}`;

@@ -24,6 +24,8 @@ export interface Sample {
   pssKb: number;
   /** berthd's V8 heap right after its last full collection (--trace-gc), kB; NaN before one. */
   heapKb: number;
+  /** Full collections in the minute (0: heapKb is the previous minute's figure). */
+  fullGcs: number;
   fds: number;
   containers: number;
   images: number;
