@@ -9,7 +9,8 @@
 // each with up to two containers' attach/log streams and a couple of API connections open at the
 // moment of the sample). The range term is the noise this run itself shows: under 20 clients V8
 // lets the heap grow by 50–100 MiB between major collections and gives it back, so a median of
-// a handful of such samples lands anywhere in that swing with no leak at all.
+// a handful of such samples lands anywhere in that swing with no leak at all. A steady leak still
+// fails, however slow: the medians of its thirds part by twice the first third's range.
 // As that makes RSS and PSS blunt, the heap is judged too: V8's heap in use right after a full
 // collection (Mark-Compact, from berthd's --trace-gc), the lowest of each minute. That is what a
 // leak raises; RSS also holds what V8 keeps to grow into (in the first 30-minute run RSS climbed
