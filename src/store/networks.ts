@@ -120,6 +120,11 @@ export class EndpointsTable {
     return (this.#db.statement('SELECT * FROM endpoints WHERE container_id = ? ORDER BY if_index').all(containerId) as Row[]).map(endpointFromRow);
   }
 
+  /** Every endpoint with the settings its client asked for: one query for a whole `ps`. */
+  all(): { record: EndpointRecord; config: EndpointConfig }[] {
+    return (this.#db.statement('SELECT * FROM endpoints ORDER BY if_index').all() as Row[]).map((r) => ({ record: endpointFromRow(r), config: JSON.parse(r.config as string) as EndpointConfig }));
+  }
+
   ofNetwork(networkId: string): EndpointRecord[] {
     return (this.#db.statement('SELECT * FROM endpoints WHERE network_id = ? ORDER BY rowid').all(networkId) as Row[]).map(endpointFromRow);
   }

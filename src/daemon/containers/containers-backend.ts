@@ -31,15 +31,16 @@ export function containersBackend(svc: ContainerService, lifecycle: Pick<Lifecyc
       return { ...inspectView(c, { driver: layers.driver, graph: graphData(svc, c) }), ...net.inspect(c, version), ...(size && (await sizesOf(svc, c))) };
     },
     async list(opts, version) {
-      const keep = predicate(svc, opts.filters, net);
+      const views = net.listing();
+      const keep = predicate(svc, opts.filters, views);
       const hasStatus = (opts.filters.get('status') ?? []).length > 0 || (opts.filters.get('exited') ?? []).length > 0;
       // A status filter or a limit (docker ps -n) looks at stopped containers too.
       const all = opts.all || hasStatus || opts.limit !== undefined;
       const rows = svc.deps.table.all().filter((c) => (all || isActive(c.status)) && keep(c));
       const withHealth = compareVersions(version, '1.52') >= 0;
-      const views = rows.slice(0, opts.limit).map((c) => ({ c, view: { ...summaryView(c, withHealth), ...net.summary(c, version) } }));
-      if (!opts.size) return views.map((v) => v.view);
-      return Promise.all(views.map(async ({ c, view }) => ({ ...view, ...(await sizesOf(svc, c)) })));
+      const entries = rows.slice(0, opts.limit).map((c) => ({ c, view: { ...summaryView(c, withHealth), ...views.summary(c, version) } }));
+      if (!opts.size) return entries.map((v) => v.view);
+      return Promise.all(entries.map(async ({ c, view }) => ({ ...view, ...(await sizesOf(svc, c)) })));
     },
     async remove(idOrName, opts) {
       // ?link=1 removes a legacy link named /<container>/<alias>, not a container.

@@ -10,6 +10,8 @@ import { netFilePaths } from './container-net-files.ts';
 import { compareVersions } from '../../api/types/version.ts';
 import { netnsName } from './setup.ts';
 import type { ListedPort } from '../containers/port-filters.ts';
+import type { EndpointConfig, EndpointRecord, NetworkRow } from '../../store/network-types.ts';
+import type { PublishedPort } from '../../store/published-ports.ts';
 
 export interface ContainerNetViews {
   inspect(c: ContainerRow, version: string): Record<string, unknown>;
@@ -18,16 +20,37 @@ export interface ContainerNetViews {
   ports(c: ContainerRow): ListedPort[];
   /** The networks the list entry names (what the network filter looks at). */
   networks(c: ContainerRow): { name: string; id: string }[];
+  /** The same views over one read of the store (endpoints, networks, ports): for a list, where
+   * a query per container and per endpoint made `ps` cost ~0.2 ms of CPU per container. */
+  listing(): ContainerNetViews;
+}
+
+/** Where the views read endpoints, networks and ports: the store, or a snapshot of it. */
+interface Source {
+  endpointsOf(containerId: string): EndpointRecord[];
+  network(id: string): NetworkRow | undefined;
+  config(containerId: string, networkId: string): EndpointConfig | undefined;
+  ports(containerId: string): PublishedPort[];
+  defaultBridge(): NetworkRow | undefined;
 }
 
 export function containerNetViews(svc: NetworkService, ports: PortAllocator, containerDir: (id: string) => string): ContainerNetViews {
+  const store: Source = {
+    endpointsOf: (id) => svc.endpointsOf(id), network: (id) => svc.deps.networks.get(id), config: (c, n) => svc.endpointConfig(c, n),
+    ports: (id) => ports.of(id), defaultBridge: () => svc.defaultBridge(),
+  };
+  const listing = (): ContainerNetViews => views(svc, snapshot(svc, ports), containerDir, listing);
+  return views(svc, store, containerDir, listing);
+}
+
+function views(svc: NetworkService, src: Source, containerDir: (id: string) => string, listing: () => ContainerNetViews): ContainerNetViews {
   const endpoints = (c: ContainerRow, running: boolean): EndpointView[] => {
     const out: EndpointView[] = [];
-    for (const ep of svc.endpointsOf(c.id).sort((a, b) => a.ifIndex - b.ifIndex)) {
-      const n = svc.deps.networks.get(ep.network);
+    for (const ep of src.endpointsOf(c.id).sort((a, b) => a.ifIndex - b.ifIndex)) {
+      const n = src.network(ep.network);
       if (!n) continue;
       const a = svc.addressing(n).ipv4;
-      const cfg = svc.endpointConfig(c.id, n.id);
+      const cfg = src.config(c.id, n.id);
       const name = c.name.slice(1);
       out.push({
         networkName: n.name, networkId: n.id, isDefaultBridge: n.name === 'bridge', endpointId: ep.endpointId,
@@ -41,7 +64,7 @@ export function containerNetViews(svc: NetworkService, ports: PortAllocator, con
     // host and none: the network itself, without addresses. A daemon without a default bridge
     // (--bridge none) still names `bridge` for the default mode, with no id, as dockerd 20.10 does.
     const mode = String(c.hostConfig.NetworkMode ?? 'default');
-    if (out.length === 0 && (mode === 'host' || mode === 'none' || (mode === 'default' && !svc.defaultBridge()))) {
+    if (out.length === 0 && (mode === 'host' || mode === 'none' || (mode === 'default' && !src.defaultBridge()))) {
       const n = mode === 'default' ? { name: 'bridge', id: '' } : svc.resolve(mode);
       out.push({ networkName: n.name, networkId: n.id, isDefaultBridge: false, endpointId: '', gateway: '', address: '', prefix: 0, mac: '', aliases: null, ipamConfig: null, links: null, driverOpts: null, dnsNames: null });
     }
@@ -49,7 +72,7 @@ export function containerNetViews(svc: NetworkService, ports: PortAllocator, con
   };
   // Ports are mapped only on a network: in the default mode of a daemon without a default
   // bridge there is none, and dockerd shows no Ports (as for a stopped container).
-  const mapping = (c: ContainerRow) => hasProcess(c.status) && (String(c.hostConfig.NetworkMode ?? 'default') !== 'default' || svc.defaultBridge() !== undefined);
+  const mapping = (c: ContainerRow) => hasProcess(c.status) && (String(c.hostConfig.NetworkMode ?? 'default') !== 'default' || src.defaultBridge() !== undefined);
   return {
     inspect(c, version) {
       const running = hasProcess(c.status);
@@ -61,15 +84,34 @@ export function containerNetViews(svc: NetworkService, ports: PortAllocator, con
       const made = existsSync(files.hosts);
       return {
         ResolvConfPath: made ? files.resolvConf : '', HostnamePath: made ? files.hostname : '', HostsPath: made ? files.hosts : '',
-        NetworkSettings: inspectNetworkSettings({ c, endpoints: endpoints(c, running), published: ports.of(c.id), running, mapping: mapping(c), sandboxKey, apiVersion: apiNumber(version) }),
+        NetworkSettings: inspectNetworkSettings({ c, endpoints: endpoints(c, running), published: src.ports(c.id), running, mapping: mapping(c), sandboxKey, apiVersion: apiNumber(version) }),
       };
     },
     summary(c, version) {
       const running = hasProcess(c.status);
-      return { Ports: summaryPorts(c, ports.of(c.id), mapping(c)), NetworkSettings: summaryNetworkSettings(endpoints(c, running), apiNumber(version)) };
+      return { Ports: summaryPorts(c, src.ports(c.id), mapping(c)), NetworkSettings: summaryNetworkSettings(endpoints(c, running), apiNumber(version)) };
     },
-    ports: (c) => summaryPorts(c, ports.of(c.id), mapping(c)) as unknown as ListedPort[],
+    ports: (c) => summaryPorts(c, src.ports(c.id), mapping(c)) as unknown as ListedPort[],
     networks: (c) => endpoints(c, false).map((e) => ({ name: e.networkName, id: e.networkId })),
+    listing,
+  };
+}
+
+/** One read of endpoints, networks and published ports, grouped by container. */
+function snapshot(svc: NetworkService, ports: PortAllocator): Source {
+  const eps = new Map<string, EndpointRecord[]>();
+  const configs = new Map<string, EndpointConfig>();
+  for (const { record, config } of svc.deps.endpoints.all()) {
+    eps.set(record.containerId, [...(eps.get(record.containerId) ?? []), record]);
+    configs.set(`${record.containerId}/${record.network}`, config);
+  }
+  const nets = new Map(svc.deps.networks.all().map((n) => [n.id, n]));
+  const published = new Map<string, PublishedPort[]>();
+  for (const p of ports.all()) published.set(p.containerId, [...(published.get(p.containerId) ?? []), p]);
+  const bridge = svc.defaultBridge();
+  return {
+    endpointsOf: (id) => eps.get(id) ?? [], network: (id) => nets.get(id), config: (c, n) => configs.get(`${c}/${n}`),
+    ports: (id) => published.get(id) ?? [], defaultBridge: () => bridge,
   };
 }
 

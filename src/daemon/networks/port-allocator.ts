@@ -27,6 +27,11 @@ export class PortAllocator {
     return this.#table.of(containerId);
   }
 
+  /** Every container's published ports (one query for a whole `ps`). */
+  all(): PublishedPort[] {
+    return this.#table.all();
+  }
+
   release(containerId: string): void {
     this.#table.release(containerId);
   }

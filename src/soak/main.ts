@@ -1,0 +1,119 @@
+// `make soak`: berthd under a long mixed load (not in CI; 30 minutes by default).
+//   A private berthd (own directories, socket, default bridge and pools) gets the busybox image;
+//   N clients (default 20) cycle through every scenario (clients.ts): containers through every
+//   state, run without attach, images (tag, commit, build, untag), user networks with DNS and
+//   connect/disconnect, volumes with a labelled prune, a published loopback port asked once, an
+//   events subscription. Every minute: berthd's RSS, PSS and fds, the objects it holds, the
+//   operations and errors of the minute, GET /containers/json p50/p99. At the end: the verdict
+//   (verdict.ts: memory and fds flat, list p99 < 50 ms, no unexpected error), the samples as
+//   JSON, everything removed and checked for leftovers. Exits 1 if a check fails.
+//
+//   node dist/soak/main.js [--minutes 30] [--clients 20] [--sample-seconds 60] [--out FILE]
+//                          [--cpu-prof DIR]   (berthd's CPU profile, written when it stops)
+//                          [--verdict FILE]   (judge an earlier run's JSON again, nothing run)
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { busyboxRootfs } from '../testing/busybox.ts';
+import { importImage } from '../testing/api.ts';
+import { describeMissing, missing, RUNS_CONTAINERS } from '../testing/prerequisites.ts';
+import { Recorder } from './recorder.ts';
+import { SoakDaemon } from './soak-daemon.ts';
+import { SCENARIOS, startClients } from './clients.ts';
+import { sampleLine, takeSample } from './sampler.ts';
+import { verdict, type Sample } from './verdict.ts';
+
+const { values } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '30' },
+    clients: { type: 'string', default: '20' },
+    'sample-seconds': { type: 'string', default: '60' },
+    out: { type: 'string', default: join(tmpdir(), `berth-soak-${new Date().toISOString().replace(/[:.]/g, '-')}.json`) },
+    'cpu-prof': { type: 'string' },
+    verdict: { type: 'string' },
+  },
+});
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const minutes = Number(values.minutes);
+const sampleMs = Number(values['sample-seconds']) * 1000;
+const clients = Number(values.clients);
+
+async function main(): Promise<number> {
+  // --verdict FILE: judge the samples of an earlier run again (after a change to verdict.ts).
+  if (values.verdict) return rejudge(values.verdict);
+  const gone = missing([...RUNS_CONTAINERS, 'ip', 'nft']);
+  if (gone.length) return say(`soak: this machine lacks what it needs:\n${describeMissing(gone)}`), 1;
+  const prof = values['cpu-prof'];
+  const daemon = new SoakDaemon(prof ? `--cpu-prof --cpu-prof-dir=${prof}` : '');
+  const rec = new Recorder();
+  const samples: Sample[] = [];
+  const problems: string[] = [];
+  let stopRequested = false;
+  process.once('SIGINT', () => ((stopRequested = true), say('soak: interrupted; stopping the clients')));
+  // Bounded: a client stuck on an answer that never comes must not hold the machine forever.
+  const watchdog = setTimeout(() => void daemon.teardown().finally(() => process.exit(1)), (minutes + 10) * 60_000);
+  watchdog.unref();
+  try {
+    await daemon.start();
+    const idle = daemon.figures();
+    say(`soak: berthd pid ${daemon.d.pid} on ${daemon.d.dir}; idle rss ${kb(idle.rssKb)} pss ${kb(idle.pssKb)} fds ${idle.fds}`);
+    await importImage(daemon.client().api, busyboxRootfs(), { repo: 'busybox', tag: 'latest', changes: ['CMD ["sh"]'] });
+    say(`soak: ${clients} clients × ${minutes} min, scenarios ${SCENARIOS.map((s) => s.name).join(', ')}; first minute is the warm-up`);
+    const run = startClients(clients, () => daemon.client(), rec, 'busybox:latest');
+    const t0 = Date.now();
+    for (let m = 1; m <= minutes && !stopRequested; m++) {
+      await sleepUntil(t0 + m * sampleMs, () => stopRequested);
+      const s = await takeSample(m, daemon, rec);
+      samples.push(s);
+      say(sampleLine(s));
+    }
+    run.stop();
+    await run.done;
+    problems.push(...(await daemon.empty()).map((n) => `cleanup through the API: ${n}`));
+    const after = daemon.figures();
+    say(`soak: after removing everything: rss ${kb(after.rssKb)} pss ${kb(after.pssKb)} fds ${after.fds} (idle before the load: ${idle.fds} fds)`);
+    problems.push(...daemon.leftoversWhileUp(run.created, run.networks));
+    say(`soak: ${rec.totals.ops.total} operations by ${clients} clients, ${run.created.size} containers, ${run.networks.size} networks`);
+    say(`  ${rec.totals.ops.entries().map(([k, n]) => `${k} ×${n}`).join(', ')}`);
+    return report(samples, rec, problems, idle, after);
+  } catch (err) {
+    problems.push(`stopped by: ${(err as Error).stack ?? err}`);
+    return report(samples, rec, problems);
+  } finally {
+    clearTimeout(watchdog);
+    const left = await daemon.teardown();
+    for (const l of left) say(`soak: LEFT BEHIND: ${l}`);
+    if (left.length) process.exitCode = 1;
+  }
+}
+
+function report(samples: Sample[], rec: Recorder, problems: string[], ...idle: object[]): number {
+  const errors = rec.totals.errors.total;
+  const checks = [...verdict(samples, errors), { name: 'clean end', ok: problems.length === 0, detail: problems.length ? problems.join('; ') : 'nothing left' }];
+  say('== verdict');
+  for (const c of checks) say(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
+  for (const [kind, msgs] of rec.messages) say(`  error ${kind} ×${rec.totals.errors.entries().find(([k]) => k === kind)?.[1]}: ${msgs.join(' | ')}`);
+  const json = { date: new Date().toISOString(), minutes, clients, sampleSeconds: sampleMs / 1000, checks, errors: Object.fromEntries(rec.totals.errors.entries()), messages: Object.fromEntries(rec.messages), ops: Object.fromEntries(rec.totals.ops.entries()), idle, samples: samples.map((s) => ({ ...s, listMs: s.listMs.map((x) => Math.round(x * 10) / 10) })) };
+  writeFileSync(values.out!, `${JSON.stringify(json, null, 2)}\n`);
+  say(`soak: samples in ${values.out}`);
+  return checks.every((c) => c.ok) ? 0 : 1;
+}
+
+function rejudge(file: string): number {
+  const { samples, errors } = JSON.parse(readFileSync(file, 'utf8')) as { samples: Sample[]; errors: Record<string, number> };
+  // Files from before the lists were kept have no listMs: their list check fails for want of data.
+  const checks = verdict(samples.map((s) => ({ ...s, listMs: s.listMs ?? [] })), Object.values(errors).reduce((a, b) => a + b, 0));
+  for (const c of checks) say(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
+  return checks.every((c) => c.ok) ? 0 : 1;
+}
+
+async function sleepUntil(at: number, cancelled: () => boolean): Promise<void> {
+  while (Date.now() < at && !cancelled()) await new Promise((r) => setTimeout(r, Math.min(1000, at - Date.now())));
+}
+
+const kb = (n: number) => `${(n / 1024).toFixed(1)} MiB`;
+
+const code = await main();
+// A leftover found at teardown (after main's verdict) has set the exit code already.
+process.exitCode = Math.max(code, Number(process.exitCode ?? 0));

@@ -1,0 +1,58 @@
+// One sample a minute: berthd's memory and fds from /proc, how many objects the daemon holds
+// (its own lists, not recorded as the clients' operations), and the window of the clients' work
+// since the last sample.
+import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { percentile } from '../faults/stats.ts';
+import type { Recorder } from './recorder.ts';
+import type { SoakDaemon } from './soak-daemon.ts';
+import type { Sample } from './verdict.ts';
+
+// The soak's own event loop: list round trips are timed here, so a busy soak inflates them.
+// Its delay, printed beside them, says how much of a slow list is the client's.
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
+
+export async function takeSample(minute: number, daemon: SoakDaemon, rec: Recorder): Promise<Sample> {
+  const w = rec.take();
+  const clientLoopP99 = loop.percentile(99) / 1e6;
+  loop.reset();
+  const { heapMb, fullGcs } = daemon.heapAfterGc();
+  const fig = { ...daemon.figures(), heapKb: heapMb * 1024, fullGcs };
+  const c = daemon.client();
+  const [containers, images, networks, volumes] = await Promise.all([
+    c.containers.list({ all: true }).then((l) => l.length),
+    c.images.list({ all: true }).then((l) => l.length),
+    c.networks.list().then((l) => l.length),
+    c.volumes.list().then((l) => (l.Volumes ?? []).length),
+  ]);
+  return {
+    minute, ...fig, containers, images, networks, volumes,
+    ops: w.ops.total, errors: Object.fromEntries(w.errors.entries()),
+    listCount: w.listMs.length, listP50: percentile(w.listMs, 50), listP99: percentile(w.listMs, 99), listMs: w.listMs,
+    pingP50: percentile(w.pingMs, 50), pingP99: percentile(w.pingMs, 99),
+    opsByFamily: byFamily(w.ops.entries()), clientLoopP99,
+    load1: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
+  };
+}
+
+/** "containers.start" → containers: the per-minute line stays short. */
+function byFamily(entries: [string, number][]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, n] of entries) {
+    const family = k.split('.')[0]!;
+    out[family] = (out[family] ?? 0) + n;
+  }
+  return out;
+}
+
+export function sampleLine(s: Sample): string {
+  const mib = (kb: number) => `${(kb / 1024).toFixed(1)}`;
+  const fam = Object.entries(s.opsByFamily).map(([k, n]) => `${k} ${n}`).join(', ');
+  const errs = Object.entries(s.errors);
+  const errText = errs.length ? `\n         errors: ${errs.map(([k, n]) => `${k} ×${n}`).join(', ')}` : '';
+  return `min ${String(s.minute).padStart(2)}  rss ${mib(s.rssKb)} MiB  pss ${mib(s.pssKb)} MiB  heap after full GC ${mib(s.heapKb)} MiB (${s.fullGcs} full GCs)  fds ${s.fds}  ` +
+    `containers ${s.containers} images ${s.images} networks ${s.networks} volumes ${s.volumes}  ` +
+    `list n=${s.listCount} p50 ${s.listP50.toFixed(1)} ms p99 ${s.listP99.toFixed(1)} ms (_ping p50 ${s.pingP50.toFixed(1)} p99 ${s.pingP99.toFixed(1)} ms; soak's own loop delay p99 ${s.clientLoopP99.toFixed(1)} ms)  ` +
+    `ops ${s.ops} (${fam}) load ${s.load1} errors ${errs.reduce((n, [, x]) => n + x, 0)}${errText}`;
+}
