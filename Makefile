@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := /usr/local/bin:$(PATH)
 
-.PHONY: setup build test test-faults demo demo-stop typecheck clean bench engine-api-types cli-index install uninstall
+.PHONY: setup build test test-faults demo demo-stop typecheck clean bench engine-api-types cli-index install uninstall soak
 
 setup:
 	scripts/setup
@@ -29,6 +29,10 @@ test: setup
 ## test-faults: setup, then berthd under faults (SIGKILL loop, concurrent load; ~5 min, not in `test`)
 test-faults: setup
 	scripts/test-faults
+
+## soak: setup, then berthd under 20 clients cycling every operation for 30 min (memory, fds, list latency; not in `test`)
+soak: setup
+	scripts/soak
 
 ## demo: setup, start berthd on its default socket, show it working through the berth CLI
 demo: setup
