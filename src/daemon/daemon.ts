@@ -58,6 +58,7 @@ import { BuildCacheService } from './build/build-cache-service.ts';
 import { pruneBuildCache } from './build/build-cache-prune.ts';
 import { BuildService, BUILD_SCRATCH } from './build/build-service.ts';
 import { DaemonBuildHost } from './build/build-host.ts';
+import { removeOrphanSteps } from './build/orphan-steps.ts';
 import { registriesAuth } from './build/registry-config.ts';
 import type { BuildHostDeps } from './build/build-host.ts';
 
@@ -155,6 +156,8 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
   logs.clearRemoved(join(config.dataRoot, 'containers'));
   // live-restore: containers whose conmon survived are adopted; exits while down are recorded.
   await lifecycle.restore();
+  // A killed build's RUN containers, before the build service empties its directory.
+  await removeOrphanSteps(BUILD_SCRATCH(config.dataRoot), (id) => lifecycle.removeContainer(containers.resolve(id), { force: true, removeVolumes: true }), logger);
   const execs = new ExecService(lifecycle);
   // Health checks follow the container events; for re-adopted containers they resume here.
   const health = new HealthMonitor({ svc: containers, execs, actions: healthActions(lifecycle), logger });
@@ -221,7 +224,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
     volumes: volumesBackend(volumes),
     build: new BuildService({
       scratchDir: BUILD_SCRATCH(config.dataRoot),
-      hostFor: (req) => new DaemonBuildHost(buildHostDeps, { authFor: registriesAuth(req.authConfigs) }),
+      hostFor: (req, stepsDir) => new DaemonBuildHost(buildHostDeps, { authFor: registriesAuth(req.authConfigs), stepsDir }),
       logger,
     }),
     buildCache: { prune: (req) => pruneBuildCache(buildCache, req, { dataRoot: config.dataRoot, logger }) },

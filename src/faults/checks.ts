@@ -84,7 +84,8 @@ export async function checkLeftovers(fd: FaultDaemon, client: BerthClient, seen:
   }
   const findings: string[] = [];
   for (const m of mountTable().filter((m) => m.point.startsWith(`${fd.dir}/`) && !allowedMounts.has(m.point))) findings.push(`mount left: ${m.point}`);
-  for (const p of processesUnder(fd.dir).filter((p) => p.pid !== fd.daemon.pid)) {
+  // berth-dns is the daemon's, not a container's: kernel-leftovers.ts looks at it.
+  for (const p of processesUnder(fd.dir).filter((p) => p.pid !== fd.daemon.pid && !p.cmd.includes('berth-dns'))) {
     const ids = p.cmd.match(/[0-9a-f]{64}/g) ?? [];
     if (!ids.some((id) => live.has(id))) findings.push(`process left: ${p.pid} ${p.cmd.slice(0, 200)}`);
   }

@@ -25,6 +25,7 @@ import { mixedLoad } from './load.ts';
 import { exitRace } from './exit-race.ts';
 import { checkLeftovers, checkWhole } from './checks.ts';
 import { percentile, type Tally } from './stats.ts';
+import { servicePhase, type PhaseIo } from './service-phase.ts';
 
 const { values } = parseArgs({
   options: {
@@ -32,7 +33,11 @@ const { values } = parseArgs({
     'kill-clients': { type: 'string', default: '4' },
     clients: { type: 'string', default: '30' },
     'load-seconds': { type: 'string', default: '60' },
-    'timeout-minutes': { type: 'string', default: '12' },
+    'service-kills': { type: 'string', default: '50' },
+    'service-clients': { type: 'string', default: '3' },
+    /** Phases to run (comma-separated): containers (the first three), services, runtime, disk. */
+    only: { type: 'string', default: 'containers,services,runtime,disk' },
+    'timeout-minutes': { type: 'string', default: '16' },
   },
 });
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -50,7 +55,11 @@ async function main(): Promise<number> {
     void fd.teardown().finally(() => process.exit(1));
   }, Number(values['timeout-minutes']) * 60_000);
   watchdog.unref();
+  const phases = new Set(values.only.split(','));
+  const io: PhaseIo = { say, printTally, settle, keepLog };
   try {
+    if (phases.has('services')) findings.push(...(await servicePhase({ iterations: Number(values['service-kills']), clients: Number(values['service-clients']) }, io)));
+    if (!phases.has('containers')) return report(findings);
     await fd.start();
     say(`berthd on ${fd.dir}`);
     const image = await importImage(fd.client().api, busyboxRootfs(), { repo: 'busybox', tag: 'latest', changes: ['CMD ["sh"]'] });
@@ -85,11 +94,7 @@ async function main(): Promise<number> {
   } finally {
     clearTimeout(watchdog);
     // With findings, the daemons' logs are kept for whoever looks into them.
-    if (findings.length) {
-      const file = join(tmpdir(), `${basename(fd.dir)}.log`);
-      writeFileSync(file, fd.log);
-      say(`berthd's logs: ${file}`);
-    }
+    if (findings.length) keepLog(fd);
     for (const note of await fd.teardown()) say(`teardown: ${note}`);
   }
 }
@@ -112,6 +117,12 @@ async function settle(check: () => Promise<string[]>, ms: number): Promise<strin
     if (found.length === 0 || Date.now() > deadline) return found;
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+function keepLog(fd: FaultDaemon): void {
+  const file = join(tmpdir(), `${basename(fd.dir)}.log`);
+  writeFileSync(file, fd.log);
+  say(`berthd's logs: ${file}`);
 }
 
 function report(findings: string[]): number {

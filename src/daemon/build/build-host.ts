@@ -29,6 +29,7 @@ import { commitLayerImage, scratchConfig } from '../containers/container-commit.
 import { commitTar } from '../containers/commit-tar.ts';
 import { addFiles, stepCmd, withImageTree } from './build-files.ts';
 import { runStep } from './build-run.ts';
+import { noteStep } from './orphan-steps.ts';
 import { localImage, restoreCachedImage } from './build-cache-from.ts';
 
 export interface BuildHostDeps {
@@ -47,6 +48,8 @@ export interface BuildHostOptions {
   /** X-Registry-Auth (base64 JSON AuthConfig) for pulling ref's registry, from the build's
    * X-Registry-Config; undefined: anonymous. */
   authFor?: (ref: string) => string | undefined;
+  /** Where each RUN container is noted while the build runs (orphan-steps.ts). */
+  stepsDir?: string;
 }
 
 /** A full image id: never a name to pull (a shorter hex string may be a repository name). */
@@ -95,7 +98,9 @@ export class DaemonBuildHost implements BuildHost {
   }
 
   runContainer(image: string, config: ContainerConfig, hostConfig: HostConfig, output: (chunk: Buffer) => void, signal: AbortSignal, hooks?: RunHooks): Promise<{ containerId: string; exitCode: number }> {
-    return runStep(this.#d, image, config, hostConfig, output, signal, hooks);
+    const stepsDir = this.#o.stepsDir;
+    const noted = stepsDir === undefined ? hooks : { ...hooks, created: (id: string) => (noteStep(stepsDir, id), hooks?.created?.(id)) };
+    return runStep(this.#d, image, config, hostConfig, output, signal, noted);
   }
 
   async commitContainer(containerId: string, config: ContainerConfig, createdBy: string, meta: StepMeta = {}): Promise<StepImage> {
