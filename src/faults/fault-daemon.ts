@@ -11,6 +11,9 @@ import type { BerthClient } from '../client/index.ts';
 import { mountTable, unmountOrDetach } from '../image/layers/index.ts';
 
 export class FaultDaemon {
+  /** Every daemon not torn down yet: what main's watchdog and signal handlers tear down. */
+  static readonly live = new Set<FaultDaemon>();
+
   readonly dir = mkdtempSync(join(tmpdir(), 'berth-faults-'));
   readonly dataRoot = join(this.dir, 'data');
   readonly execRoot = join(this.dir, 'exec');
@@ -20,8 +23,10 @@ export class FaultDaemon {
   /** Flags and daemon.json of every start (a bridge of its own, a runtime…); dir is ours. */
   readonly #harness: HarnessOptions;
 
-  constructor(harness: Omit<HarnessOptions, 'dir'> = {}) {
-    this.#harness = harness;
+  /** `harness` may be made from the directory (a file the flags name goes there). */
+  constructor(harness: Omit<HarnessOptions, 'dir'> | ((dir: string) => Omit<HarnessOptions, 'dir'>) = {}) {
+    this.#harness = typeof harness === 'function' ? harness(this.dir) : harness;
+    FaultDaemon.live.add(this);
   }
 
   get daemon(): Berthd {
@@ -56,6 +61,7 @@ export class FaultDaemon {
   }
 
   async teardown(): Promise<string[]> {
+    FaultDaemon.live.delete(this);
     const notes: string[] = [];
     try {
       if (this.#current?.pid !== undefined) {

@@ -26,6 +26,7 @@ import { exitRace } from './exit-race.ts';
 import { checkLeftovers, checkWhole } from './checks.ts';
 import { percentile, type Tally } from './stats.ts';
 import { servicePhase, type PhaseIo } from './service-phase.ts';
+import { runtimePhase } from './runtime-faults.ts';
 
 const { values } = parseArgs({
   options: {
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     'load-seconds': { type: 'string', default: '60' },
     'service-kills': { type: 'string', default: '50' },
     'service-clients': { type: 'string', default: '3' },
+    'runtime-runs': { type: 'string', default: '8' },
     /** Phases to run (comma-separated): containers (the first three), services, runtime, disk. */
     only: { type: 'string', default: 'containers,services,runtime,disk' },
     'timeout-minutes': { type: 'string', default: '16' },
@@ -50,15 +52,18 @@ async function main(): Promise<number> {
   if (gone.length) return say(`test-faults: this machine lacks what it needs:\n${describeMissing(gone)}`), 1;
   const fd = new FaultDaemon();
   const findings: string[] = [];
-  const watchdog = setTimeout(() => {
-    say(`test-faults: not done within ${values['timeout-minutes']} minutes`);
-    void fd.teardown().finally(() => process.exit(1));
-  }, Number(values['timeout-minutes']) * 60_000);
+  const abandon = (why: string) => {
+    say(`test-faults: ${why}`);
+    void Promise.allSettled([...FaultDaemon.live].map((d) => d.teardown())).finally(() => process.exit(1));
+  };
+  const watchdog = setTimeout(() => abandon(`not done within ${values['timeout-minutes']} minutes`), Number(values['timeout-minutes']) * 60_000);
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => abandon(`stopped by ${sig}`));
   watchdog.unref();
   const phases = new Set(values.only.split(','));
   const io: PhaseIo = { say, printTally, settle, keepLog };
   try {
     if (phases.has('services')) findings.push(...(await servicePhase({ iterations: Number(values['service-kills']), clients: Number(values['service-clients']) }, io)));
+    if (phases.has('runtime')) findings.push(...(await runtimePhase({ runs: Number(values['runtime-runs']) }, io)));
     if (!phases.has('containers')) return report(findings);
     await fd.start();
     say(`berthd on ${fd.dir}`);
