@@ -27,6 +27,7 @@ import { checkLeftovers, checkWhole } from './checks.ts';
 import { percentile, type Tally } from './stats.ts';
 import { servicePhase, type PhaseIo } from './service-phase.ts';
 import { runtimePhase } from './runtime-faults.ts';
+import { diskPhase } from './disk-full.ts';
 
 const { values } = parseArgs({
   options: {
@@ -64,6 +65,7 @@ async function main(): Promise<number> {
   try {
     if (phases.has('services')) findings.push(...(await servicePhase({ iterations: Number(values['service-kills']), clients: Number(values['service-clients']) }, io)));
     if (phases.has('runtime')) findings.push(...(await runtimePhase({ runs: Number(values['runtime-runs']) }, io)));
+    if (phases.has('disk')) findings.push(...(await diskPhase(io)));
     if (!phases.has('containers')) return report(findings);
     await fd.start();
     say(`berthd on ${fd.dir}`);
