@@ -7,7 +7,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, statfsSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pack } from 'tar-stream';
 import type { BerthClient } from '../client/index.ts';
 import { importImage, progressRequest } from '../testing/api.ts';
 import { busyboxRootfs } from '../testing/busybox.ts';
@@ -17,6 +16,7 @@ import { FaultDaemon } from './fault-daemon.ts';
 import { checkLeftovers, checkWhole } from './checks.ts';
 import { outcomeOf } from './outcome.ts';
 import type { PhaseIo } from './service-phase.ts';
+import { tarOf } from './service-ops.ts';
 
 const SIZE_MB = 64;
 const NO_SPACE = /no space|disk is full|ENOSPC/i;
@@ -83,10 +83,8 @@ function operations(c: BerthClient, base: string, remote: string, writer: string
     create: () => c.containers.create({ Image: base, Cmd: ['true'] }),
     pull: () => streamed(progressRequest(c.api, 'POST', '/images/create', { query: { fromImage: remote, tag: 'v1' } })),
     build: () => {
-      const p = pack();
-      p.entry({ name: 'Dockerfile', mode: 0o644 }, `FROM busybox:latest\nRUN dd if=/dev/urandom of=/big bs=1M count=3 2>/dev/null && echo ${Math.random()}\n`);
-      p.finalize();
-      return streamed(progressRequest(c.api, 'POST', '/build', { query: { t: 'faults/full-build:v1', rm: '1', forcerm: '1' }, body: p as unknown as Readable, headers: { 'Content-Type': 'application/x-tar' } }));
+      const p = tarOf({ Dockerfile: `FROM busybox:latest\nRUN dd if=/dev/urandom of=/big bs=1M count=3 2>/dev/null && echo ${Math.random()}\n` });
+      return streamed(progressRequest(c.api, 'POST', '/build', { query: { t: 'faults/full-build:v1', rm: '1', forcerm: '1' }, body: p, headers: { 'Content-Type': 'application/x-tar' } }));
     },
     commit: () => c.api.json('POST', '/commit', { query: { container: writer, repo: 'faults/committed', tag: 'v1' } }),
   };
@@ -104,10 +102,7 @@ function free(dir: string): number {
 }
 
 function oneFile(size: number): Readable {
-  const p = pack();
-  p.entry({ name: 'blob', mode: 0o644 }, Buffer.alloc(size, 7));
-  p.finalize();
-  return p as unknown as Readable;
+  return tarOf({ blob: Buffer.alloc(size, 7) });
 }
 
 async function imageIds(c: BerthClient): Promise<string[]> {

@@ -59,6 +59,8 @@ async function main(): Promise<number> {
   };
   const watchdog = setTimeout(() => abandon(`not done within ${values['timeout-minutes']} minutes`), Number(values['timeout-minutes']) * 60_000);
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => abandon(`stopped by ${sig}`));
+  // A bug of the run itself must not leave daemons, containers and bridges behind either.
+  process.once('uncaughtException', (err) => abandon(`stopped by an uncaught error: ${err.stack ?? err}`));
   watchdog.unref();
   const phases = new Set(values.only.split(','));
   const io: PhaseIo = { say, printTally, settle, keepLog };

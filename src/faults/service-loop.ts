@@ -49,7 +49,7 @@ export async function serviceLoop(fd: FaultDaemon, o: ServiceLoopOptions): Promi
       while (!killed) await step(env, r, o.own, () => killed, `s${i}x${serial++}`, pulling);
     };
     const workers = Array.from({ length: o.clients }, worker);
-    await sleep(300 + Math.random() * 2700);
+    await sleep(300 + Math.random() * 2000);
     killed = true;
     await fd.kill();
     await Promise.all(workers);

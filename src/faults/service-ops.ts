@@ -56,22 +56,17 @@ export async function build(e: Env, tag: string): Promise<string> {
     'COPY f /f',
     `RUN cat /one /two /f > /all # ${STEP_MARK}`,
   ].join('\n');
-  const p = pack();
-  p.entry({ name: 'Dockerfile', mode: 0o644 }, dockerfile);
-  p.entry({ name: 'f', mode: 0o644 }, randomBytes(4096).toString('hex'));
-  p.finalize();
+  const p = tarOf({ Dockerfile: dockerfile, f: randomBytes(4096).toString('hex') });
   const query = { t: tag, buildargs: JSON.stringify({ N: tag }), rm: '1', forcerm: '1' };
-  const messages = await progressRequest(e.client.api, 'POST', '/build', { query, body: p as unknown as Readable, headers: { 'Content-Type': 'application/x-tar' } });
+  const messages = await progressRequest(e.client.api, 'POST', '/build', { query, body: p, headers: { 'Content-Type': 'application/x-tar' } });
   return done(messages, 'build');
 }
 
 /** A new one-layer image tagged <registry>/faults/pushed:<tag>, pushed; resolves with the ref. */
 export async function importAndPush(e: Env, tag: string): Promise<string> {
   const ref = `${e.registry}/faults/pushed:${tag}`;
-  const p = pack();
-  p.entry({ name: 'blob', mode: 0o644 }, randomBytes(256 * 1024));
-  p.finalize();
-  done(await progressRequest(e.client.api, 'POST', '/images/create', { query: { fromSrc: '-', repo: `${e.registry}/faults/pushed`, tag }, body: p as unknown as Readable, headers: { 'Content-Type': 'application/x-tar' } }), 'import');
+  const p = tarOf({ blob: randomBytes(256 * 1024) });
+  done(await progressRequest(e.client.api, 'POST', '/images/create', { query: { fromSrc: '-', repo: `${e.registry}/faults/pushed`, tag }, body: p, headers: { 'Content-Type': 'application/x-tar' } }), 'import');
   done(await progressRequest(e.client.api, 'POST', `/images/${e.registry}/faults/pushed/push`, { query: { tag }, headers: { 'X-Registry-Auth': Buffer.from('{}').toString('base64url') } }), 'push');
   return ref;
 }
@@ -81,6 +76,16 @@ export async function removeAndPull(e: Env, ref: string): Promise<void> {
   await e.client.images.remove(ref, { force: true }).catch((err: unknown) => (err instanceof BerthError && err.kind === 'not-found' ? undefined : Promise.reject(err)));
   const [name, tag] = [ref.slice(0, ref.lastIndexOf(':')), ref.slice(ref.lastIndexOf(':') + 1)];
   done(await progressRequest(e.client.api, 'POST', '/images/create', { query: { fromImage: name, tag } }), 'pull');
+}
+
+/** A tar of `files` as a request body. A body cut off by the kill errors: the request's own
+ * failure says so, so the stream's error is not an unhandled one (which would end the run). */
+export function tarOf(files: Record<string, string | Buffer>): Readable {
+  const p = pack();
+  p.on('error', () => undefined);
+  for (const [name, body] of Object.entries(files)) p.entry({ name, mode: 0o644 }, body);
+  p.finalize();
+  return p as unknown as Readable;
 }
 
 /** A stream's error message becomes a rejection (a 500 in the tally: a finding). */
