@@ -49,7 +49,9 @@ export async function serviceLoop(fd: FaultDaemon, o: ServiceLoopOptions): Promi
       while (!killed) await step(env, r, o.own, () => killed, `s${i}x${serial++}`, pulling);
     };
     const workers = Array.from({ length: o.clients }, worker);
-    await sleep(300 + Math.random() * 2000);
+    // Mostly short: kills land inside requests; every fourth long enough for a build or a
+    // copy-up to finish, so that acknowledged ones are there to check too.
+    await sleep(i % 4 === 0 ? 3000 + Math.random() * 3000 : 300 + Math.random() * 1500);
     killed = true;
     await fd.kill();
     await Promise.all(workers);

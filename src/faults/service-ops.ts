@@ -11,7 +11,7 @@ import { BerthError } from '../api/types/errors.ts';
 
 /** Where the copy-up image has its files, and how many. */
 export const VOLUME_PATH = '/data';
-export const VOLUME_FILES = 1500;
+export const VOLUME_FILES = 600;
 /** In every build step's command: how a build's container is told from the others. */
 export const STEP_MARK = 'faults-step';
 

@@ -19,7 +19,8 @@ export async function removeOrphanSteps(scratchDir: string, remove: (id: string)
   if (!existsSync(scratchDir)) return [];
   const ids = readdirSync(scratchDir).filter((d) => d.startsWith('steps-')).flatMap((d) => readdirSync(join(scratchDir, d)));
   for (const id of ids) {
-    await remove(id).catch(logFailure(logger, 'removal of a killed build\'s container', { fields: { container: id }, expected: (e) => isKind(e, 'not-found'), level: 'warn' }));
+    // Through a promise: a container gone already throws at once (resolve), not in the chain.
+    await Promise.resolve().then(() => remove(id)).catch(logFailure(logger, 'removal of a killed build\'s container', { fields: { container: id }, expected: (e) => isKind(e, 'not-found'), level: 'warn' }));
   }
   if (ids.length) logger.info('removed the containers of builds cut off by the last daemon\'s end', { containers: ids.length });
   return ids;
