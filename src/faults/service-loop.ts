@@ -51,7 +51,7 @@ export async function serviceLoop(fd: FaultDaemon, o: ServiceLoopOptions): Promi
     const workers = Array.from({ length: o.clients }, worker);
     // Mostly short: kills land inside requests; every fourth long enough for a build or a
     // copy-up to finish, so that acknowledged ones are there to check too.
-    await sleep(i % 4 === 0 ? 3000 + Math.random() * 3000 : 300 + Math.random() * 1500);
+    await sleep(i % 4 === 0 ? 4000 + Math.random() * 3000 : 300 + Math.random() * 1500);
     killed = true;
     await fd.kill();
     await Promise.all(workers);
