@@ -1,6 +1,14 @@
-// `make test-faults`: berthd under faults, for CI (not part of `make test`; ~5 minutes here).
-//   1. a SIGKILL loop (kill-loop.ts): berthd killed at random moments during create, start, rm,
-//      import and tag, and started again on the same directories each time;
+// `make test-faults`: berthd under faults, for CI (not part of `make test`; ~6 minutes on a quiet
+// machine, ~11 with a load of 14 on 2 cores). Phases (--only picks some):
+//   services (service-phase.ts, service-loop.ts): berthd with a bridge of its own SIGKILLed at
+//      random moments during network create/connect/disconnect/rm, runs with a copied-up volume,
+//      with a published port or on a user network, builds, and push and pull against a loopback
+//      registry; after each restart also no bridge, veth, netns, nft chain, berth-dns or build
+//      container left for nothing (kernel-leftovers.ts, service-checks.ts);
+//   runtime (runtime-faults.ts): a runtime failing create/start, a conmon killed, the OOM killer;
+//   disk (disk-full.ts): the data-root's file system full, then freed;
+//   containers: 1. a SIGKILL loop (kill-loop.ts): berthd killed at random moments during
+//      create, start, rm, import and tag, and started again on the same directories each time;
 //   2. removals that land on exits (exit-race.ts): 10 clients, each container removed the
 //      moment its `true` has exited;
 //   3. a mixed concurrent load (load.ts): ~30 clients doing create/start/stop/rm -f/top/logs/
@@ -11,6 +19,7 @@
 // (p50/p99; a figure to compare runs by, never asserted). Exits 1 on any finding.
 //
 //   node dist/faults/main.js [--kills 24] [--kill-clients 4] [--clients 30] [--load-seconds 60]
+//     [--service-kills 50] [--service-clients 3] [--runtime-runs 8] [--only services,runtime,disk,containers]
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
