@@ -24,7 +24,18 @@ function programFile(name) {
   return b !== undefined && (c === undefined || b >= c) ? bundle : compiled;
 }
 
+/**
+ * V8's compile cache (every start after the first skips parsing and compiling) in the user's own
+ * cache directory: Node's default, one directory in /tmp for all users, is owned by whoever ran
+ * first, and then no other user of `berth` gets a cache.
+ */
+function enableCompileCache() {
+  const home = process.env.XDG_CACHE_HOME || (process.env.HOME && join(process.env.HOME, '.cache'));
+  require('node:module').enableCompileCache?.(home ? join(home, 'berth', 'compile-cache') : undefined);
+}
+
 function launch(name) {
+  enableCompileCache();
   const file = programFile(name);
   // The bundle is CommonJS (dist/release/package.json); the tsc build is ES modules.
   return file.includes(`${join('dist', 'release')}`) ? require(file) : import(file);

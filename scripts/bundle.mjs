@@ -36,3 +36,15 @@ await build({
   define: { BERTH_RELEASE: JSON.stringify(release), 'import.meta.url': '__berthBundleUrl' },
   banner: { js: 'var __berthBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
 });
+
+// V8 holds a source that has one character above U+00FF as two bytes per character: the whole
+// bundle would double in every process's memory for one stray dash in a string.
+for (const name of ['berth', 'berthd', 'berth-dns']) {
+  const text = readFileSync(`${OUT}/${name}.js`, 'utf8');
+  const at = text.search(/[^\u0000-\u00ff]/u);
+  if (at >= 0) {
+    const line = text.slice(0, at).split('\n').length;
+    console.error(`bundle: ${OUT}/${name}.js has a character above U+00FF at line ${line} (${JSON.stringify(text.slice(at - 20, at + 20))}): escape it in the source`);
+    process.exit(1);
+  }
+}

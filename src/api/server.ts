@@ -1,13 +1,12 @@
 // The HTTP front of berthd: version prefix, dockerd's common headers, routing, and the one place
 // where errors become status codes. Routers never see any of this.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
 import type { SecureContextOptions } from 'node:tls';
 import { Readable, type Duplex } from 'node:stream';
 import FindMyWay from 'find-my-way';
 import { RequestContext } from './context.ts';
-import { HttpSink, RawSink, WebSocketSink, type ResponseSink } from './sink.ts';
-import { WebSocketServer } from 'ws';
+import { HttpSink, RawSink, WebSocketSink, type ResponseSink, type WebSockets } from './sink.ts';
 import type { Route } from './route.ts';
 import { checkQueryEscapes } from './query.ts';
 import { BerthError, statusOfKind } from './types/errors.ts';
@@ -53,7 +52,9 @@ export function createApiServer(opts: ApiServerOptions, tls?: TlsServerOptions):
       return lookup(req.method ?? 'GET', path.pathname)?.route.hijack === true;
     },
   };
-  const server: http.Server = tls ? https.createServer({ ...serverOptions, ...tls }) : http.createServer(serverOptions);
+  // node:https (with tls and crypto's ciphers) is loaded only for a TLS listener: a daemon on a
+  // unix socket never needs it, and loading it costs ~20 ms of every start (issue 12).
+  const server: http.Server = tls ? process.getBuiltinModule('node:https').createServer({ ...serverOptions, ...tls }) : http.createServer(serverOptions);
   if (tls) answerPlainHttp(server as https.Server);
 
   const dispatch = async (req: IncomingMessage, sink: ResponseSink, body: Readable): Promise<void> => {
@@ -99,7 +100,9 @@ export function createApiServer(opts: ApiServerOptions, tls?: TlsServerOptions):
   // Hijacked connections are no longer the HTTP server's: close() would wait for them forever,
   // so shutdown cuts them explicitly (see FORCE_CLOSE).
   const hijacked = new Set<Duplex>();
-  const wss = new WebSocketServer({ noServer: true });
+  // ws is loaded at the first websocket attach (rare): an idle daemon need not compile or hold it.
+  let websockets: Promise<WebSockets> | undefined;
+  const loadWs = () => (websockets ??= import('ws').then((m) => ({ wss: new m.WebSocketServer({ noServer: true }), stream: m.createWebSocketStream })));
   server.on(FORCE_CLOSE, () => {
     for (const s of hijacked) s.destroy();
   });
@@ -109,7 +112,7 @@ export function createApiServer(opts: ApiServerOptions, tls?: TlsServerOptions):
     socket.once('close', () => hijacked.delete(socket));
     socket.on('error', () => socket.destroy());
     if (req.headers.upgrade?.toLowerCase() === 'websocket') {
-      return void dispatch(req, new WebSocketSink(req, socket, head, wss), Readable.from([])).catch(() => socket.destroy());
+      return void loadWs().then((ws) => dispatch(req, new WebSocketSink(req, socket, head, ws), Readable.from([]))).catch(() => socket.destroy());
     }
     readUpgradeBody(req, socket, head).then(
       (body) => dispatch(req, new RawSink(socket), Readable.from(body.length ? [body] : [])),

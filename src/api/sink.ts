@@ -2,7 +2,7 @@
 // requests that arrived as `Upgrade: tcp` (attach, exec start) own the raw socket, so their
 // status line and headers are written by hand — the docker CLI insists on `101 UPGRADED`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createWebSocketStream, type WebSocket, type WebSocketServer } from 'ws';
+import type { WebSocket, WebSocketServer, createWebSocketStream } from 'ws';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex, Writable } from 'node:stream';
 
@@ -108,18 +108,24 @@ function rawHead(status: number, headers: Headers, reason = STATUS_CODES[status]
  * plain HTTP answers, as on a raw socket; the handover is the WebSocket handshake, and the
  * connection becomes a byte stream of binary frames (text frames from the client are bytes too).
  */
+export interface WebSockets {
+  wss: WebSocketServer;
+  stream: typeof createWebSocketStream;
+}
+
 export class WebSocketSink extends RawSink {
-  readonly #upgrade: { req: IncomingMessage; socket: Duplex; head: Buffer; wss: WebSocketServer };
-  constructor(req: IncomingMessage, socket: Duplex, head: Buffer, wss: WebSocketServer) {
+  readonly #upgrade: { req: IncomingMessage; socket: Duplex; head: Buffer; ws: WebSockets };
+  /** `ws`: the ws module's server and stream, which server.ts loads at the first websocket. */
+  constructor(req: IncomingMessage, socket: Duplex, head: Buffer, ws: WebSockets) {
     super(socket);
-    this.#upgrade = { req, socket, head, wss };
+    this.#upgrade = { req, socket, head, ws };
   }
   override hijack(): Duplex {
-    const { req, socket, head, wss } = this.#upgrade;
+    const { req, socket, head, ws: { wss, stream } } = this.#upgrade;
     let ws: WebSocket | undefined;
     // Without verifyClient the handshake completes synchronously.
     wss.handleUpgrade(req, socket, head, (w) => (ws = w));
     if (!ws) throw new Error('websocket handshake failed');
-    return createWebSocketStream(ws);
+    return stream(ws);
   }
 }

@@ -14,10 +14,6 @@ import { listenAll, type Listener } from './listeners.ts';
 import { backingFilesystem } from './system/host-facts.ts';
 import { setupImages } from './images/setup.ts';
 import { imagesBackend } from './images/images-backend.ts';
-import { pullImage } from './images/image-pull.ts';
-import { pushImages } from './images/image-push.ts';
-import { saveImages } from './images/image-archive.ts';
-import { loadImages } from './images/image-load.ts';
 import { summaryView } from './images/image-views.ts';
 import { ContainersTable, hasProcess, isActive } from '../store/containers.ts';
 import { ContainerService } from './containers/container-service.ts';
@@ -32,12 +28,10 @@ import { HealthMonitor } from './containers/health-monitor.ts';
 import { healthActions } from './containers/health-actions.ts';
 import { observeBackend } from './containers/observe-backend.ts';
 import { ContainerLogs } from './containers/container-logs.ts';
-import { distributionInspect, searchImages } from './images/image-remote.ts';
 import { MAX_API_VERSION } from '../api/types/version.ts';
 import type { DaemonConfig } from './config/types.ts';
 import type { Logger } from '../lib/logger.ts';
 import { ENGINE_VERSION } from '../lib/build-info.ts';
-import { registryLogin } from './registry-login.ts';
 import { RootfsAccess } from './containers/rootfs-access.ts';
 import { containerFilesBackend } from './containers/container-files-backend.ts';
 import { unmountStale } from './stale-mounts.ts';
@@ -55,12 +49,14 @@ import { mountsForCreate } from './containers/container-mounts.ts';
 import { VolumeAttachment } from './volumes/volume-attachment.ts';
 import { BuildCacheTable } from '../store/build-cache.ts';
 import { BuildCacheService } from './build/build-cache-service.ts';
-import { pruneBuildCache } from './build/build-cache-prune.ts';
-import { BuildService, BUILD_SCRATCH } from './build/build-service.ts';
-import { DaemonBuildHost } from './build/build-host.ts';
 import { removeOrphanSteps } from './build/orphan-steps.ts';
-import { registriesAuth } from './build/registry-config.ts';
 import type { BuildHostDeps } from './build/build-host.ts';
+import { lazyBuild, BUILD_SCRATCH } from './build/lazy-build.ts';
+// What an idle daemon never runs is imported at its first use (the registry client, image
+// archives, the builder): berthd starts sooner and holds less (issue 12). In the release bundle
+// a dynamically imported module stays unevaluated until then too.
+const pulls = () => import('./images/image-pull.ts');
+const remote = () => import('./images/image-remote.ts');
 
 export interface Daemon {
   readonly id: string;
@@ -178,7 +174,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
   const buildCache = new BuildCacheService({ table: new BuildCacheTable(db), images });
   const buildHostDeps: BuildHostDeps = {
     images, containers, lifecycle, cache: buildCache, logger,
-    pull: (req, send) => pullImage(images, config, req, send),
+    pull: async (req, send) => (await pulls()).pullImage(images, config, req, send),
     viewsDir: join(config.execRoot, 'rootfs-views'),
   };
 
@@ -204,16 +200,16 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
       version: () => system.version(),
       info: () => system.info(),
       diskUsage: () => system.diskUsage(),
-      login: (auth) => registryLogin(auth, config),
+      login: async (auth) => (await import('./registry-login.ts')).registryLogin(auth, config),
     },
     events,
     images: imagesBackend(images, {
-      pull: async (req, send) => void (await pullImage(images, config, req, send)),
-      push: (req, send) => pushImages(images, config, req, send),
-      distribution: (name, auth) => distributionInspect(config, name, auth),
-      search: (term, limit, filters, auth) => searchImages(config, term, limit, filters, auth),
-      save: (names) => saveImages(images, names),
-      load: (body, opts, send) => loadImages(images, join(config.dataRoot, 'tmp'), body, opts, send),
+      pull: async (req, send) => void (await (await pulls()).pullImage(images, config, req, send)),
+      push: async (req, send) => (await import('./images/image-push.ts')).pushImages(images, config, req, send),
+      distribution: async (name, auth) => (await remote()).distributionInspect(config, name, auth),
+      search: async (term, limit, filters, auth) => (await remote()).searchImages(config, term, limit, filters, auth),
+      save: async (names) => (await import('./images/image-archive.ts')).saveImages(images, names),
+      load: async (body, opts, send) => (await import('./images/image-load.ts')).loadImages(images, join(config.dataRoot, 'tmp'), body, opts, send),
     }),
     containers: containersBackend(containers, lifecycle, containerNetViews(networks, kernel.ports, (id) => join(config.dataRoot, 'containers', id))),
     lifecycle: lifecycleBackend(lifecycle),
@@ -222,12 +218,8 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
     containerFiles: containerFilesBackend({ svc: containers, rootfs: rootfsAccess, lifecycle }),
     networks: networksBackend(networks),
     volumes: volumesBackend(volumes),
-    build: new BuildService({
-      scratchDir: BUILD_SCRATCH(config.dataRoot),
-      hostFor: (req, stepsDir) => new DaemonBuildHost(buildHostDeps, { authFor: registriesAuth(req.authConfigs), stepsDir }),
-      logger,
-    }),
-    buildCache: { prune: (req) => pruneBuildCache(buildCache, req, { dataRoot: config.dataRoot, logger }) },
+    build: lazyBuild({ scratchDir: BUILD_SCRATCH(config.dataRoot), hostDeps: buildHostDeps, logger }),
+    buildCache: { prune: async (req) => (await import('./build/build-cache-prune.ts')).pruneBuildCache(buildCache, req, { dataRoot: config.dataRoot, logger }) },
   });
   const serverHeader = `berth/${ENGINE_VERSION} (linux)`;
   const listeners = await listenAll(

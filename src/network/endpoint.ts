@@ -4,7 +4,7 @@
 // iproute2 and not a netlink library). That fork is most of what a bridge costs `docker run
 // --rm`: addEndpoint spawns nothing, and deleteNetns (netns.ts) takes the endpoint down with the
 // namespace at the cost of one netlink-free unmount.
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { IpBatchError, ipBatch, runIp } from './ip-batch.ts';
 import { deleteNetns, netnsExists } from './netns.ts';
 import { conflict } from '../api/types/errors.ts';
@@ -85,10 +85,18 @@ async function undo(e: EndpointSpec, failedAt: number, innerAt: number): Promise
 /** Idempotent. Takes a while (the kernel waits for the network to settle before it frees the
  * pair), so it runs its own ip rather than hold up the daemon's: when the container's namespace
  * goes too, deleteNetns alone is cheaper. */
+/** Whether a link of that name is in berthd's own network namespace: /proc/net/dev is per
+ * namespace, /sys/class/net the one's that mounted /sys (the host's for a berthd started in
+ * `unshare --net`, where a disconnect then left the veth in place and a reconnect of the
+ * container failed with a 500, "File exists"). As bridge.ts's bridgeExists. */
+function linkThere(name: string): boolean {
+  return readFileSync('/proc/net/dev', 'utf8').split('\n').some((line) => line.trimStart().startsWith(`${name}:`));
+}
+
 export async function removeEndpoint(hostIf: string): Promise<void> {
-  if (!existsSync(`/sys/class/net/${hostIf}`)) return;
+  if (!linkThere(hostIf)) return;
   const r = await runIp(['link', 'delete', 'dev', hostIf]);
-  if (r.code === 0 || !existsSync(`/sys/class/net/${hostIf}`)) return;
+  if (r.code === 0 || !linkThere(hostIf)) return;
   throw new IpBatchError(`removing endpoint ${hostIf}`, { command: `link delete dev ${hostIf}`, index: 0, stderr: r.stderr });
 }
 
@@ -102,12 +110,12 @@ export const NETNS_FREE_WAIT_MS = 1000;
  * of `link delete` and then the deletion (measured on this loaded machine: ~15 ms against ~55 ms
  * median, see src/bench/endpoint-bench.ts), and spawns no process: a `link delete` blocks its
  * caller until the kernel has settled, the namespace's clean-up runs in the kernel's own
- * time, and here we only watch /sys/class/net. A host end still there after
+ * time, and here we only watch the namespace's link list. A host end still there after
  * NETNS_FREE_WAIT_MS (a process outside the container holds the namespace) is deleted the
  * slow way. Idempotent.
  */
 export async function removeWithNetns(netns: string, hostIfs: readonly string[]): Promise<void> {
-  const there = (i: string) => existsSync(`/sys/class/net/${i}`);
+  const there = linkThere;
   if (netnsExists(netns)) {
     await deleteNetns(netns);
     const t0 = performance.now();

@@ -9,56 +9,10 @@
 // also runs in a network namespace of its own, so a mistake here cannot leave the machine.
 import type { Route } from '../api/route.ts';
 import { tarFiles as tarOf } from './tar-files.ts';
+import { badBodies, badFilters, json, LONG, q, TAR_HEADERS, type BadRequest, type RouteCorpus } from './bad-request-cases.ts';
+import { ENGINE_CORPUS } from './bad-request-corpus-engine.ts';
 
-const TAR_HEADERS = { 'Content-Type': 'application/x-tar' };
-
-/** Objects the cases work on, made by the test before it sends them. */
-export interface CorpusIds {
-  /** A running container (`sleep`). */
-  running: string;
-  /** A created, never started container. */
-  stopped: string;
-  /** An exec instance of the running container, not started. */
-  exec: string;
-}
-
-export interface BadRequest {
-  /** Path and query after the version prefix. */
-  path: string;
-  /** The version in the prefix (default: the newest). */
-  version?: string;
-  method?: string;
-  body?: string | Buffer;
-  headers?: Record<string, string>;
-  /** The exact status, when it matters (else any 4xx). */
-  status?: number;
-  message?: string | RegExp;
-}
-
-export type RouteCorpus = (ids: CorpusIds) => BadRequest[];
-
-const JSON_HEADERS = { 'Content-Type': 'application/json' };
-const json = (path: string, body: unknown, extra: Partial<BadRequest> = {}): BadRequest => ({
-  path, body: typeof body === 'string' ? body : JSON.stringify(body), headers: JSON_HEADERS, ...extra,
-});
-/** What every JSON-body route must refuse: broken JSON, the wrong media type, a body declared
- * too big (refused before it is read, so only its start is sent), a NUL in a string. */
-const badBodies = (path: string): BadRequest[] => [
-  json(path, '{"Image": ', { message: /^invalid JSON: / }),
-  { path, body: '{"a":1}', headers: { 'Content-Type': 'text/plain' }, message: /^unsupported Content-Type header \(text\/plain\)/ },
-  { path, body: '{"a":', headers: { ...JSON_HEADERS, 'Content-Length': String(64 * 1024 * 1024) }, message: /request body too large/ },
-  json(path, { Labels: { a: 'b\0c' } }, { message: 'invalid JSON: the string at Labels.a contains a NUL byte' }),
-];
-const q = (v: unknown) => encodeURIComponent(typeof v === 'string' ? v : JSON.stringify(v));
-const badFilters = (path: string): BadRequest[] => [
-  { path: `${path}filters=${q('{bad')}` },
-  { path: `${path}filters=${q([1])}` },
-  { path: `${path}filters=${q({ nope: ['x'] })}`, message: "invalid filter 'nope'" },
-  // Only {"k":["v"]} and {"k":{"v":true}} are filters dockerd can read.
-  { path: `${path}filters=${q({ label: { a: 'b' } })}` },
-  { path: `${path}filters=${q({ label: 5 })}` },
-];
-const LONG = 'x'.repeat(5000);
+export type { BadRequest, CorpusIds, RouteCorpus } from './bad-request-cases.ts';
 
 const CORPUS: Record<string, RouteCorpus> = {
   // Nothing to get wrong but the version, the method and the path (generic cases).
@@ -367,12 +321,16 @@ export function routeKey(r: Pick<Route, 'method' | 'path'>): string {
   return `${r.method} ${r.path}`;
 }
 
-/** The route's corpus, or undefined when it has none (the test then fails). */
+/** The route's corpus (this file's cases, then bad-request-corpus-engine.ts's), or undefined
+ * when it has none (the test then fails). */
 export function corpusFor(route: Route): RouteCorpus | undefined {
   if (SWARM_PREFIXES.some((p) => route.path === p || route.path.startsWith(`${p}/`))) return () => [];
-  return CORPUS[routeKey(route)];
+  const own = CORPUS[routeKey(route)] as RouteCorpus | undefined;
+  const more = ENGINE_CORPUS[routeKey(route)] as RouteCorpus | undefined;
+  if (own === undefined || more === undefined) return own ?? more;
+  return (ids) => [...own(ids), ...more(ids)];
 }
 
 export function corpusKeys(): string[] {
-  return Object.keys(CORPUS);
+  return [...new Set([...Object.keys(CORPUS), ...Object.keys(ENGINE_CORPUS)])];
 }

@@ -53,6 +53,8 @@ const PREREQUISITES = {
   sshd: { what: `sshd and ssh-keygen (${SSHD}, /usr/bin/ssh-keygen)`, present: () => existsSync(SSHD) && existsSync('/usr/bin/ssh-keygen'), get: `${SETUP} (Debian packages openssh-server, openssh-client)` },
   'docker-py': { what: "docker-py (`/usr/bin/python3 -c 'import docker'`)", present: () => spawnSync('/usr/bin/python3', ['-c', 'import docker'], { stdio: 'ignore' }).status === 0, get: `${SETUP} (Debian package python3-docker)` },
   'docker-compose': { what: 'docker-compose 1.29 (`docker-compose` on PATH)', present: () => onPath('docker-compose'), get: `${SETUP} (Debian package docker-compose)` },
+  zsh: { what: 'zsh (`zsh` on PATH, with its zpty module: the zsh completion script is driven in it)', present: () => onPath('zsh'), get: `${SETUP} (Debian package zsh)` },
+  fish: { what: 'fish (`fish` on PATH: the fish completion script is driven in it)', present: () => onPath('fish'), get: `${SETUP} (Debian package fish)` },
   'socket-activate': { what: 'systemd-socket-activate (/usr/bin/systemd-socket-activate, socket activation as systemd does it)', present: () => existsSync('/usr/bin/systemd-socket-activate'), get: `${SETUP} (Debian package systemd)` },
 } satisfies Record<string, Prerequisite>;
 

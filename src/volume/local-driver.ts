@@ -11,6 +11,7 @@ import { run } from '../image/layers/exec.ts';
 
 export const LOCAL_DRIVER = 'local';
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+const NAME_MAX = 255;
 /** Removed volumes' directories on their way out; no volume name starts with a dot. */
 const TRASH = '.removing-';
 const VALID_OPTIONS = ['type', 'device', 'o', 'size'];
@@ -23,6 +24,8 @@ export function validateVolumeName(name: string): void {
   if (!NAME.test(name)) {
     throw invalidParameter(`"${name}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`);
   }
+  // The name is a directory's (NAME_MAX): dockerd's mkdir fails with a 500 naming its data-root.
+  if (name.length > NAME_MAX) throw invalidParameter(`volume name is too long: ${name.length} characters, at most ${NAME_MAX} are allowed`);
 }
 
 /** dockerd's checks of DriverOpts: known names, each with the options it needs. */

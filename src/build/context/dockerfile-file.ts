@@ -7,6 +7,7 @@ import { lstatOrNull, type FsView } from '../../image/copy/fs-view.ts';
 import { clean } from '../../image/copy/go-path.ts';
 
 export const DEFAULT_DOCKERFILE = 'Dockerfile';
+export const MAX_DOCKERFILE_BYTES = 1024 * 1024;
 
 export interface FoundDockerfile {
   /** The name as given (or "dockerfile" after the fallback), for messages. */
@@ -31,11 +32,16 @@ export async function findDockerfile(view: FsView, given: string): Promise<Found
 /** The file `name` names in the context, or what is there instead. */
 async function fileAt(view: FsView, name: string): Promise<FoundDockerfile | 'missing' | 'not-a-file'> {
   // Go's filepath.Join(root, name): leading slashes are separators, ".." may climb out.
+  // No file's name holds a NUL (Node's own error would be a 500 naming the host directory).
+  if (name.includes('\0')) return 'missing';
   const rel = clean(name.replace(/^\/+/, ''));
   if (rel === '..' || rel.startsWith('../')) throw invalidParameter(`forbidden path outside the build context: ${name} ()`);
   const path = rel === '.' ? '/' : `/${rel}`;
   const host = view.hostOf(await view.resolve(path, true));
   const st = await lstatOrNull(host);
   if (st === null) return 'missing';
-  return st.isFile() ? { name, path, text: await readFile(host, 'utf8') } : 'not-a-file';
+  if (!st.isFile()) return 'not-a-file';
+  // Read whole into memory: a context's 2 GB "Dockerfile" must not be.
+  if (st.size > MAX_DOCKERFILE_BYTES) throw invalidParameter(`the Dockerfile (${name}) is too large: ${st.size} bytes, at most ${MAX_DOCKERFILE_BYTES} are read`);
+  return { name, path, text: await readFile(host, 'utf8') };
 }

@@ -48,6 +48,8 @@ function relativeSource(pattern: string): string {
 async function lookup(root: FsView, pattern: string, path: string, o: MatchOptions): Promise<SourceEntry> {
   const rel = clean(path);
   if (rel === '..' || rel.startsWith('../')) throw invalidParameter(`forbidden path outside the build context: ${path} ()`);
+  // No file name holds a NUL (Node's own error would name the context's host directory).
+  if (path.includes('\0')) throw invalidParameter(`file not found in build context or excluded by .dockerignore: stat ${path}: invalid argument`);
   const abs = rel === '.' ? '/' : `/${rel}`;
   const target = await root.resolve(abs, true);
   const st = await lstatOrNull(root.hostOf(target));

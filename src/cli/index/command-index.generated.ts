@@ -465,5 +465,25 @@ export const COMMAND_INDEX: readonly CommandIndexEntry[] = [
     "registrars": [
       "builder"
     ]
+  },
+  {
+    "name": "completion",
+    "aliases": [],
+    "term": "completion [command]",
+    "description": "Print a script that makes bash, zsh or fish complete berth command lines.\n'berth completion SHELL --help' tells how to load it.",
+    "hidden": true,
+    "registrars": [
+      "completion"
+    ]
+  },
+  {
+    "name": "__complete",
+    "aliases": [],
+    "term": "__complete [words...]",
+    "description": "Complete a berth command line: the candidates for its last word, then a directive line (the shell scripts call it)",
+    "hidden": true,
+    "registrars": [
+      "completion"
+    ]
   }
 ];

@@ -19,6 +19,7 @@ export const REGISTRARS = {
   containerObserve: async () => (await import('../commands/container-observe.ts')).registerContainerObserveCommands,
   containerFiles: async () => (await import('../commands/container-files.ts')).registerContainerFileCommands,
   builder: async () => (await import('../commands/builder.ts')).registerBuilderCommands,
+  completion: async () => (await import('../commands/completion.ts')).registerCompletionCommands,
 } satisfies Record<string, () => Promise<Registrar>>;
 
 export type RegistrarName = keyof typeof REGISTRARS;

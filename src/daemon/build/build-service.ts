@@ -61,5 +61,3 @@ function normaliseTag(t: string): string {
   if (ref.digest) throw invalidParameter(`invalid reference format: ${t} (a build cannot be tagged with a digest)`);
   return familiarString({ ...ref, tag: ref.tag ?? 'latest' });
 }
-
-export const BUILD_SCRATCH = (dataRoot: string): string => join(dataRoot, 'build');

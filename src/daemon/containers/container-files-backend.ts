@@ -9,13 +9,14 @@ import type { ContainerService } from './container-service.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import type { RootfsAccess } from './rootfs-access.ts';
 import { conflict, invalidParameter } from '../../api/types/errors.ts';
-import { FsView } from '../../image/copy/fs-view.ts';
-import { tarTree } from '../../image/copy/tree-tar.ts';
-import { archivePath, containerView, extractToDir, statPath } from './container-archive.ts';
 import { rwChanges, withoutRuntimeMountpoints } from './rw-changes.ts';
-import { commitContainer, commitTag } from './container-commit.ts';
 import { alreadyEnded, logFailure } from '../../lib/log-failure.ts';
 import { checkConfigTypes } from './container-config.ts';
+
+// The tar readers and writers (image/copy, tar-stream) are loaded at the first copy, export or
+// commit: an idle daemon never needs them (issue 12).
+const archives = () => import('./container-archive.ts');
+const trees = () => Promise.all([import('../../image/copy/fs-view.ts'), import('../../image/copy/tree-tar.ts')]);
 
 export interface ContainerFilesDeps {
   svc: ContainerService;
@@ -43,16 +44,19 @@ export function containerFilesBackend(d: ContainerFilesDeps): ContainerFilesBack
     },
     async export(id) {
       const c = usable(id, 'export');
+      const [{ FsView }, { tarTree }] = await trees();
       const root = await rootfs.acquire(c);
       const tar = tarTree({ view: new FsView(root), sourceDir: '/', include: '.', rebase: '', skipRoot: true });
       return whenDone(tar, () => void rootfs.release(c), () => svc.emit(latest(c), 'export'));
     },
     async statPath(id, path) {
       const c = svc.resolve(id);
+      const { statPath, containerView } = await archives();
       return rootfs.with(c, (root) => statPath(containerView(c, root), path, id));
     },
     async archive(id, path) {
       const c = svc.resolve(id);
+      const { archivePath, containerView } = await archives();
       const root = await rootfs.acquire(c);
       try {
         const { stat, tar } = await archivePath(containerView(c, root), path, id);
@@ -66,6 +70,7 @@ export function containerFilesBackend(d: ContainerFilesDeps): ContainerFilesBack
     async extract(id, path, tar, opts) {
       const c = svc.resolve(id);
       const hc = c.hostConfig as { ReadonlyRootfs?: boolean };
+      const { extractToDir, containerView } = await archives();
       await rootfs.with(c, (root) => extractToDir(containerView(c, root), path, tar, id, {
         ...opts, readonlyRootfs: hc.ReadonlyRootfs === true, user: (c.config.User as string | undefined) ?? '',
       }));
@@ -73,6 +78,7 @@ export function containerFilesBackend(d: ContainerFilesDeps): ContainerFilesBack
     },
     async commit(req) {
       const c = usable(req.container, 'commit');
+      const { commitContainer, commitTag } = await import('./container-commit.ts');
       if (req.config) checkConfigTypes(req.config); // what goes into the image must read back
       const tag = commitTag(req.repo, req.tag);
       const images = svc.deps.images;

@@ -9,6 +9,7 @@ import type { ContainerConfig, HostConfig } from '../../api/types/engine-api.ts'
 import type { ContainerRow, StoredMount } from '../../store/containers.ts';
 import type { VolumeService } from '../volumes/volume-service.ts';
 import { parseBind, parseMount, parseVolumesFrom, type MountRequest } from './mount-specs.ts';
+import { tmpfsMount } from '../../runtime/spec/mounts.ts';
 
 export interface MountDeps {
   volumes: VolumeService;
@@ -27,6 +28,7 @@ export function resolveMounts(config: Json, hc: Json, deps: MountDeps): StoredMo
     return (deps.container(container).mounts ?? []).filter((m) => !m.hidden).map((m) => inherit(m, rw));
   });
   const tmpfs = new Set(Object.keys((hc.Tmpfs as Record<string, string> | null | undefined) ?? {}).map(clean));
+  for (const [destination, data] of Object.entries((hc.Tmpfs as Record<string, string> | null | undefined) ?? {})) checkTmpfs(destination, data);
   const own: MountRequest[] = [];
   const taken = new Set<string>();
   // HostConfig.VolumeDriver: the driver of the volumes Binds and Config.Volumes name.
@@ -57,6 +59,14 @@ export function resolveMounts(config: Json, hc: Json, deps: MountDeps): StoredMo
     out.push({ Type: 'tmpfs', Source: '', Destination: clean(destination), Mode: '', RW: true, Propagation: '', tmpfsData: data, hidden: true });
   }
   return out;
+}
+
+/** HostConfig.Tmpfs's entry as dockerd checks it at create (its texts), and its options as the
+ * start would read them: refused now, not by the kernel at the start (a 500). */
+function checkTmpfs(destination: string, data: string): void {
+  if (!destination.startsWith('/')) throw invalidParameter(`invalid mount path: '${destination}' mount path must be absolute`);
+  if (clean(destination) === '/') throw invalidParameter("invalid specification: destination can't be '/'");
+  tmpfsMount(destination, data);
 }
 
 /** A mount of another container as --volumes-from gives it: never copied into, Mode cleared,

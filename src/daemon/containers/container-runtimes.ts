@@ -135,7 +135,10 @@ export class ContainerRuntimes {
   async list(): Promise<OciState[]> {
     const out: OciState[] = [];
     // One directory's runtime failing (its binary gone since) must not hide the others'.
-    const lists = await Promise.allSettled(this.#stateDirs().map(async (runtime) => ({ runtime, states: await runtime.list() })));
+    // A state directory with no entry holds no container: its `runc list` (a spawn berthd's
+    // start would wait for) is skipped.
+    const held = this.#stateDirs().filter((r) => hasEntries(r.root));
+    const lists = await Promise.allSettled(held.map(async (runtime) => ({ runtime, states: await runtime.list() })));
     for (const l of lists) {
       if (l.status === 'rejected') {
         this.#deps.logger?.warn('cannot list the containers of a runtime state directory', { error: (l.reason as Error).message });
@@ -197,5 +200,14 @@ export class ContainerRuntimes {
       }
     }
     return dirs;
+  }
+}
+
+function hasEntries(dir: string): boolean {
+  try {
+    return readdirSync(dir).length > 0;
+  } catch (err) {
+    // Not there: nothing was ever created in it. Anything else: let `list` find out.
+    return (err as NodeJS.ErrnoException).code !== 'ENOENT';
   }
 }

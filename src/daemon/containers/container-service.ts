@@ -15,6 +15,7 @@ import { validateRestartPolicy } from './restart-policy.ts';
 import { resolveLogConfig, type DaemonLogDefaults } from './log-config.ts';
 import { checkCreateBody } from './host-config-check.ts';
 import { networkModeWarnings } from '../networks/network-mode-check.ts';
+import { checkCreateNetworking } from '../networks/create-checks.ts';
 import { logFailure } from '../../lib/log-failure.ts';
 
 export interface ContainerServiceDeps {
@@ -59,6 +60,7 @@ export class ContainerService {
   async create(body: Record<string, unknown>, name: string | undefined): Promise<{ Id: string; Warnings: string[] }> {
     const warnings = [...checkCreateBody(body), ...networkModeWarnings((body as { HostConfig?: unknown }).HostConfig)];
     checkConfigTypes(body);
+    checkCreateNetworking(body, (body as ContainerCreateRequest).HostConfig as Record<string, unknown> | undefined);
     // Its types checked (HostConfig by checkCreateBody, the rest by checkConfigTypes).
     const req = body as ContainerCreateRequest;
     const workdir = req.WorkingDir;

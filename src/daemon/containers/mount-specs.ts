@@ -130,6 +130,10 @@ function tmpfsData(o: Json, rw: boolean, bad: (m: string) => Error): string {
     // dockerd rounds to KiB ("size=1024k") so the kernel never sees an odd byte count.
     out.push(`size=${Math.floor(o.SizeBytes / 1024)}k`);
   }
+  // Mode is an fs.FileMode (a uint32): Go's decoder refuses the rest (its text; else -1 became 7777).
+  if (o.Mode !== undefined && o.Mode !== null && (typeof o.Mode !== 'number' || !Number.isInteger(o.Mode) || o.Mode < 0 || o.Mode > 0xffffffff)) {
+    throw invalidParameter(`json: cannot unmarshal ${typeof o.Mode === 'number' ? `number ${o.Mode}` : typeof o.Mode} into Go struct field TmpfsOptions.HostConfig.Mounts.TmpfsOptions.Mode of type fs.FileMode`);
+  }
   if (o.Mode) out.push(`mode=${(Number(o.Mode) & 0o7777).toString(8)}`);
   if (!rw) out.push('ro');
   return out.join(',');

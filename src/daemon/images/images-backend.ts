@@ -6,7 +6,7 @@ import type { ProgressSink } from '../../api/progress.ts';
 import type { Filters } from '../../api/query.ts';
 import type { ImageService } from './image-service.ts';
 import type { Platform } from '../../image/types.ts';
-import { historyView, inspectView, summaryView, type ImageFacts } from './image-views.ts';
+import { historyView, inspectView, summaryView } from './image-views.ts';
 import { imagePredicate } from './image-filters.ts';
 import { importImage, fetchImportSource } from './image-import.ts';
 import { invalidParameter } from '../../api/types/errors.ts';
@@ -27,8 +27,16 @@ export function imagesBackend(svc: ImageService, transfers: ImageTransfers): Ima
       // An untagged image with children is an intermediate layer image (legacy load, commit
       // parents): shown only with all, as dockerd does.
       const parents = all ? new Set<string>() : svc.table.parentIds();
-      const shown = (f: ImageFacts) => f.tags.length > 0 || f.digests.length > 0 || !parents.has(f.row.id);
-      return svc.all().filter((f) => shown(f) && keep(f)).map((f) => summaryView(f, version, count(f.row.id)));
+      // Row by row, hidden ones skipped before their configs are read: each config holds the
+      // history of every step before it, so all of them at once (svc.all()) after a long build
+      // took seconds of the event loop and, after one of 10^4 steps, more heap than there is.
+      const out: Record<string, unknown>[] = [];
+      for (const row of svc.table.listImages()) {
+        if (parents.has(row.id) && svc.table.refsOf(row.id).length === 0) continue;
+        const f = svc.facts(row);
+        if (keep(f)) out.push(summaryView(f, version, count(row.id)));
+      }
+      return out;
     },
     inspect(name, version) {
       const f = lookup(name);

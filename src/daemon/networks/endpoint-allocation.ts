@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { conflict, forbidden, invalidParameter, unavailable } from '../../api/types/errors.ts';
 import type { Database } from '../../store/database.ts';
 import type { EndpointsTable } from '../../store/networks.ts';
-import { canonicalIp, contains, defaultGateway, formatIp, isHostAddress, macForIPv4, nextFree, parseCidr, type Cidr } from './addresses.ts';
+import { canonicalIp, contains, defaultGateway, formatIp, isHostAddress, macForIPv4, nextFree, parseCidr, parseIp, type Cidr } from './addresses.ts';
 import type { EndpointConfig, EndpointRecord, NetworkRow } from './types.ts';
 
 /** A network's pool of one family: its subnet, range and gateway. */
@@ -56,6 +56,8 @@ export function allocateEndpoint(deps: AllocationDeps, c: { id: string; name: st
     const plumbed = n.driver === 'bridge';
     const used = plumbed ? deps.endpoints.addressesIn(n.id) : new Set<string>();
     const address = plumbed ? pick(n, 4, want.ipv4, used) : '';
+    // Unused on a network without IPv6 (as dockerd), but never taken when it is no address.
+    if (want.ipv6 && parseIp(want.ipv6)?.family !== 6) throw invalidParameter(`Invalid IPv6 address: ${want.ipv6}`);
     const ipv6 = plumbed && n.enableIPv6 ? pick(n, 6, want.ipv6, used) : '';
     const record: EndpointRecord = {
       containerId: c.id, network: n.id,
@@ -109,6 +111,9 @@ function askedAddress(n: NetworkRow, pool: Pool, kind: string, asked: string, re
 function macOf(asked: string | undefined, address: string): string {
   if (asked) {
     if (!/^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$/.test(asked)) throw invalidParameter(`invalid MAC address: ${asked}`);
+    // The kernel refuses these for a veth (a 500 from `ip link add` otherwise).
+    if ((parseInt(asked.slice(0, 2), 16) & 1) === 1) throw invalidParameter(`invalid MAC address: ${asked}: a multicast address cannot be an interface's`);
+    if (/^(00[:-]){5}00$/.test(asked)) throw invalidParameter(`invalid MAC address: ${asked}: the all-zero address cannot be an interface's`);
     return asked.toLowerCase().replaceAll('-', ':');
   }
   return address ? macForIPv4(address) : '';

@@ -11,9 +11,10 @@ interface IpRoute { dst?: string; dev?: string }
 
 /** CIDRs routed on the host, with the device each goes through. */
 export async function hostRoutes(): Promise<{ dst: string; dev: string }[]> {
+  // Both families at once: each `ip` is a spawn that berthd's start waits for.
+  const lists = await Promise.all(['-4', '-6'].map(async (family) => ({ family, stdout: (await run('ip', ['-j', family, 'route', 'show', 'table', 'main'], { encoding: 'utf8' })).stdout })));
   const out: { dst: string; dev: string }[] = [];
-  for (const family of ['-4', '-6']) {
-    const { stdout } = await run('ip', ['-j', family, 'route', 'show', 'table', 'main'], { encoding: 'utf8' });
+  for (const { family, stdout } of lists) {
     for (const r of (stdout.trim() ? JSON.parse(stdout) : []) as IpRoute[]) {
       if (!r.dst || r.dst === 'default') continue;
       // A host route ("10.0.0.5") is a /32 (or /128).

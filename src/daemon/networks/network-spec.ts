@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { forbidden, invalidParameter } from '../../api/types/errors.ts';
 import type { IpamConfigBody, NetworkCreateBody } from '../../api/routers/networks.ts';
-import { canonicalIp, contains, defaultGateway, networkOf, overlaps, parseCidr, pickSubnet, type AddressPool, type Cidr } from './addresses.ts';
+import { canonicalIp, contains, defaultGateway, isHostAddress, networkOf, overlaps, parseCidr, pickSubnet, type AddressPool, type Cidr } from './addresses.ts';
+import { checkDriverOptions } from './driver-options.ts';
 import type { IpamPool, NetworkRow } from './types.ts';
 
 export const PREDEFINED = ['bridge', 'host', 'none'];
@@ -36,6 +37,7 @@ export function networkSpec(body: NetworkCreateBody, ctx: SpecContext): NetworkR
   if (ipamDriver !== 'default') throw invalidParameter(`IPAM driver "${ipamDriver}" is not supported: berthd has the default IPAM driver only`);
   const id = randomBytes(32).toString('hex');
   const options = { ...body.Options };
+  checkDriverOptions(options);
   const bridge = options[BRIDGE_NAME_OPTION] ?? `br-${id.slice(0, 12)}`;
   checkBridgeName(bridge, id, ctx.existing);
   const { config, picked } = ipamConfig(body, ctx);
@@ -58,7 +60,8 @@ export function checkBridgeName(bridge: string, id: string, existing: readonly N
 export const subnetsOf = (networks: readonly NetworkRow[]): string[] => networks.flatMap((n) => n.ipam.Config.map((c) => c.Subnet));
 
 function ipamConfig(body: NetworkCreateBody, ctx: SpecContext): { config: IpamPool[]; picked: boolean } {
-  const asked = (body.IPAM?.Config ?? []).map(checkPool);
+  // A null entry is Go's zero IPAMConfig: one without a Subnet.
+  const asked = (body.IPAM?.Config ?? []).map((c) => checkPool(c ?? {}));
   const taken = subnetsOf(ctx.existing).map(parseCidr).filter((c): c is Cidr => c !== undefined);
   for (const [i, pool] of asked.entries()) {
     const cidr = parseCidr(pool.Subnet)!;
@@ -90,9 +93,19 @@ function checkPool(c: IpamConfigBody): IpamPool {
     pool.IPRange = networkOf(range);
   }
   if (c.Gateway) pool.Gateway = checkIn(subnet, c.Gateway, `failed to allocate gateway (${c.Gateway}): Requested address is out of range`);
+  // dockerd's IPAM never hands out the network or broadcast address, and a /32 (/128) has no
+  // address left for a gateway (the default one would lie outside the subnet).
+  if (pool.Gateway && !isHostAddress(subnet, pool.Gateway)) throw invalidParameter(`failed to allocate gateway (${c.Gateway}): Address already in use`);
+  if (!pool.Gateway && subnet.prefix === subnet.bits) throw invalidParameter('failed to allocate gateway (): No available addresses on this pool');
   if (c.AuxiliaryAddresses && Object.keys(c.AuxiliaryAddresses).length) {
-    pool.AuxiliaryAddresses = Object.fromEntries(Object.entries(c.AuxiliaryAddresses).map(([k, ip]) =>
-      [k, checkIn(subnet, ip, `invalid auxiliary address ${k}=${ip}: it must be an address within subnet ${pool.Subnet}`)]));
+    // Reserved after the gateway, as dockerd does: one on the gateway or another's is in use.
+    const taken = new Set([pool.Gateway ?? defaultGateway(subnet, pool.IPRange ? parseCidr(pool.IPRange) : undefined)]);
+    pool.AuxiliaryAddresses = Object.fromEntries(Object.entries(c.AuxiliaryAddresses).map(([k, ip]) => {
+      const canonical = checkIn(subnet, ip, `invalid auxiliary address ${k}=${ip}: it must be an address within subnet ${pool.Subnet}`);
+      if (taken.has(canonical) || !isHostAddress(subnet, canonical)) throw invalidParameter(`failed to allocate secondary ip address (${k}:${ip}): Address already in use`);
+      taken.add(canonical);
+      return [k, canonical];
+    }));
   }
   return pool;
 }

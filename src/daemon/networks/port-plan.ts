@@ -2,6 +2,7 @@
 // them: HostConfig.PortBindings ({"80/tcp": [{HostIp, HostPort}]}, HostPort "" for a random
 // port or "8000-8010" for the first free one of a range), and with PublishAllPorts every port of
 // Config.ExposedPorts not bound otherwise, on a random port of every address.
+import { isIP } from 'node:net';
 import { invalidParameter } from '../../api/types/errors.ts';
 
 export type Proto = 'tcp' | 'udp' | 'sctp';
@@ -95,3 +96,28 @@ function normalIp(ip: string | undefined): string {
   }
   return ip;
 }
+
+/**
+ * A create's ports, checked before anything is made: dockerd's verifyContainerSettings (a
+ * binding's container port a Go uint16, its HostPort a port or an ordered range; its texts), then
+ * what this file refuses later — a protocol or port 0 that would make every inspect of the
+ * container fail, a host IP that is no address (else a start's 400 for a created container).
+ */
+export function checkPortSpecs(config: { ExposedPorts?: unknown }, hostConfig: { PortBindings?: unknown } | null | undefined): void {
+  const bindings = (hostConfig?.PortBindings as Record<string, Binding[] | null> | null | undefined) ?? {};
+  const spec = (s: string) => invalidParameter(`invalid port specification: ${JSON.stringify(s)}`);
+  for (const [key, list] of Object.entries(bindings)) {
+    const port = key.split('/')[0]!;
+    if (port !== '' && !isGoPort(port)) throw spec(port);
+    for (const b of list ?? []) {
+      const hostPort = (b.HostPort ?? '').split('/')[0]!;
+      const [low = '', high = low, ...more] = hostPort.split('-');
+      if (hostPort !== '' && (more.length > 0 || !isGoPort(low) || !isGoPort(high) || Number(high) < Number(low))) throw spec(b.HostPort ?? '');
+      if (b.HostIp && b.HostIp !== '0.0.0.0' && isIP(b.HostIp) === 0) throw invalidParameter(`invalid host IP address for a port binding: ${b.HostIp}`);
+    }
+  }
+  exposedPorts(config, hostConfig ?? {});
+}
+
+/** Go's strconv.ParseUint(s, 10, 16). */
+const isGoPort = (s: string): boolean => /^\d+$/.test(s) && Number(s) <= 65535;

@@ -35,7 +35,8 @@ export async function setupNetworks(o: NetworkSetup): Promise<NetworkService> {
     containers: o.containers, pools, hostRoutes, netnsName, logger: o.logger,
   });
   const c = o.config();
-  const routes = await hostRoutes();
+  // Only a default bridge picks a subnet clear of the host's routes; `ip route` is two spawns.
+  const routes = c.bridge === 'none' ? [] : await hostRoutes();
   o.db.transaction(() => ensurePredefined({ networks, endpoints }, {
     bridge: c.bridge, bip: c.bip, fixedCidr: c.fixedCidr, pools: pools(), mtu: c.mtu, icc: c.icc, ipMasq: c.ipMasq,
   }, routes, o.logger));

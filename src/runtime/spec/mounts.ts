@@ -70,6 +70,7 @@ export function tmpfsMount(destination: string, data = ''): OciMount {
     if (key === undefined) {
       const name = o.split('=')[0]!;
       if (!o.includes('=') || !TMPFS_DATA.includes(name)) throw invalidParameter(`invalid tmpfs option "${name}"`);
+      checkTmpfsValue(name, o.slice(name.length + 1));
       key = `data:${name}`;
     }
     if (seen.has(key)) continue;
@@ -77,6 +78,17 @@ export function tmpfsMount(destination: string, data = ''): OciMount {
     merged.unshift(o);
   }
   return { destination, type: 'tmpfs', source: 'tmpfs', options: merged };
+}
+
+/** What tmpfs's mount parser takes for each option (the kernel's memparse sizes, an octal mode,
+ * numeric ids): a value it refuses fails the start with EINVAL. */
+const TMPFS_VALUE: Record<string, RegExp> = {
+  size: /^\d+([kKmMgGtTpPeE]|%)?$/, nr_blocks: /^\d+[kKmMgGtTpPeE]?$/, nr_inodes: /^\d+([kKmMgGtTpPeE]|%)?$/,
+  mode: /^[0-7]+$/, uid: /^\d+$/, gid: /^\d+$/,
+};
+
+function checkTmpfsValue(name: string, value: string): void {
+  if (TMPFS_VALUE[name] && !TMPFS_VALUE[name].test(value)) throw invalidParameter(`invalid value for tmpfs option "${name}": ${JSON.stringify(value)}`);
 }
 
 export interface MountLayout {

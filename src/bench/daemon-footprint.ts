@@ -1,0 +1,139 @@
+// berthd's start-up time and idle memory beside dockerd's (issue 12's two daemon rows): each
+// variant is started on a private socket, data-root and exec-root, timed from spawn to its
+// first answered `_ping`, left idle, then the RSS and PSS of its whole tree are read: the
+// daemon, its descendants, and anything else naming the run's directory (berth-dns and conmon
+// run in sessions of their own). Variants run interleaved, one run each per round; medians.
+//
+//   node dist/bench/daemon-footprint.js [--runs 7] [--idle-ms 3000] [--no-dockerd]
+//        [--berthd name=entry.js[,--v8-flag...]]... [--default-bridge]
+//
+// --berthd: a berthd entry run by this node with those flags (default: what bin/berthd runs);
+// a flag NAME=value (upper case) is set in its environment instead (MALLOC_ARENA_MAX=2).
+// Anon is the tree's private anonymous memory (heaps, stacks): unlike PSS it does not depend on
+// how many other node processes share the node binary's pages at the time.
+// The floor: daemon-footprint-bare.ts, bundled as CommonJS as berthd's release is
+//   (npx esbuild src/bench/daemon-footprint-bare.ts --bundle --platform=node --format=cjs
+//    --outfile=/tmp/bare.cjs; --berthd bare=/tmp/bare.cjs); run with NODE_COMPILE_CACHE=<dir>
+// to give every node the compile cache bin/berthd's launcher gives the daemon.
+// --default-bridge: each berthd (and dockerd) also as a user runs it, with the default bridge and
+// firewall, inside a network namespace of its own (unshare -n) so the machine's is never touched.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { DOCKERD, pssMiB, removeBenchDir, rssMiB } from './daemons.ts';
+import { BERTHD } from '../testing/berthd-harness.ts';
+import { median } from './stats.ts';
+import { anonMiB, cpuTimeMs, treeOf } from './daemon-footprint-procs.ts';
+
+interface Variant { name: string; argv: (dir: string, sock: string) => string[]; env?: Record<string, string> }
+interface Sample { readyMs: number; cpuMs: number; rss: number; pss: number; anon: number; procs: number }
+
+const isEnv = (flag: string) => /^[A-Z_][A-Z0-9_]*=/.test(flag);
+
+function berthdVariant(spec: string, bridge: boolean): Variant {
+  const [name, rest] = spec.includes('=') ? [spec.slice(0, spec.indexOf('=')), spec.slice(spec.indexOf('=') + 1)] : ['berthd', spec];
+  const [entry, ...given] = rest!.split(',');
+  const flags = given.filter((f) => !isEnv(f));
+  const env = Object.fromEntries(given.filter(isEnv).map((f) => [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)]));
+  return {
+    name: `berthd ${name}${given.length ? ` ${given.join(' ')}` : ''}${bridge ? ' (default bridge)' : ''}`,
+    env,
+    argv: (dir, sock) => {
+      writeFileSync(join(dir, 'daemon.json'), '{}');
+      const a = [process.execPath, ...flags, resolve(entry!), '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'berthd.pid'), '--config-file', join(dir, 'daemon.json'), '-H', `unix://${sock}`];
+      return bridge ? ['unshare', '-n', '--', ...a] : [...a, '--bridge', 'none'];
+    },
+  };
+}
+
+function dockerdVariant(bridge: boolean): Variant {
+  return {
+    name: `dockerd${bridge ? ' (default bridge)' : ''}`,
+    argv: (dir, sock) => {
+      writeFileSync(join(dir, 'daemon.json'), '{}');
+      const a = [DOCKERD, '--data-root', join(dir, 'docker'), '--exec-root', join(dir, 'docker-exec'), '--pidfile', join(dir, 'docker.pid'), '-H', `unix://${sock}`, '--containerd-namespace', 'berth-bench', '--config-file', join(dir, 'daemon.json')];
+      return bridge ? ['unshare', '-n', '--', ...a] : [...a, '--iptables=false', '--bridge=none'];
+    },
+  };
+}
+
+/** One GET /_ping over the socket, in-process (a curl per try would cost more than the wait). */
+function ping(sock: string): Promise<boolean> {
+  return new Promise((done) => {
+    const req = request({ socketPath: sock, path: '/_ping', agent: false }, (res) => {
+      res.resume();
+      done(res.statusCode === 200);
+    });
+    req.on('error', () => done(false));
+    req.end();
+  });
+}
+
+async function once(v: Variant, idleMs: number): Promise<Sample> {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-footprint-'));
+  const sock = join(dir, 'd.sock');
+  const argv = v.argv(dir, sock);
+  const fd = openSync(join(dir, 'daemon.log'), 'a');
+  let child: ChildProcess | undefined;
+  try {
+    const started = performance.now();
+    child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', fd, fd], detached: true, env: { ...process.env, ...v.env } });
+    while (!(existsSync(sock) && (await ping(sock)))) {
+      if (child.exitCode !== null) throw new Error(`${v.name} exited:\n${readFileSync(join(dir, 'daemon.log'), 'utf8').slice(-4000)}`);
+      if (performance.now() - started > 30_000) throw new Error(`${v.name} did not answer within 30 s`);
+      await sleep(2);
+    }
+    const readyMs = performance.now() - started;
+    const cpuMs = cpuTimeMs(child.pid!, treeOf(child.pid!, dir));
+    await sleep(idleMs);
+    const pids = treeOf(child.pid!, dir);
+    return { readyMs, cpuMs, rss: rssMiB(pids), pss: pssMiB(pids), anon: anonMiB(pids), procs: pids.length };
+  } finally {
+    closeSync(fd);
+    if (child && child.exitCode === null) {
+      const gone = new Promise((r) => child!.once('exit', r));
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child!.kill('SIGKILL'), 30_000);
+      await gone;
+      clearTimeout(t);
+    }
+    const left = removeBenchDir(dir);
+    if (left.length) process.stderr.write(`${v.name} left behind: ${left.join(', ')}\n`);
+  }
+}
+
+async function benchMain(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '7' },
+      'idle-ms': { type: 'string', default: '3000' },
+      berthd: { type: 'string', multiple: true },
+      'default-bridge': { type: 'boolean', default: false },
+      'no-dockerd': { type: 'boolean', default: false },
+    },
+  });
+  const specs = values.berthd ?? [`bin=${BERTHD}`];
+  const variants: Variant[] = [];
+  for (const bridge of values['default-bridge'] ? [false, true] : [false]) {
+    for (const s of specs) variants.push(berthdVariant(s, bridge));
+    if (!values['no-dockerd'] && existsSync(DOCKERD)) variants.push(dockerdVariant(bridge));
+  }
+  const samples = new Map<string, Sample[]>(variants.map((v) => [v.name, []]));
+  for (let round = 0; round < Number(values.runs); round++) {
+    for (const v of variants) samples.get(v.name)!.push(await once(v, Number(values['idle-ms'])));
+    process.stderr.write(`round ${round + 1} done\n`);
+  }
+  const rows = [['variant', 'ready ms', 'CPU ms to ready', 'RSS MiB', 'PSS MiB', 'anon MiB', 'procs']];
+  for (const [name, s] of samples) {
+    const m = (f: (x: Sample) => number) => median(s.map(f)).toFixed(1);
+    rows.push([name, m((x) => x.readyMs), m((x) => x.cpuMs), m((x) => x.rss), m((x) => x.pss), m((x) => x.anon), m((x) => x.procs)]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows) process.stdout.write(`| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |\n`);
+}
+
+await benchMain();
