@@ -1,4 +1,5 @@
-// A build's RUN containers in flight, as files named by their id in a directory of the build's
+// A build's RUN containers in flight, as files named by their name (given before the create, so
+// a kill just after it cannot miss one) in a directory of the build's
 // own under <data-root>/build (steps-*), removed when the build ends — whether its containers
 // were removed (--rm, the default) or kept. A daemon killed mid-build leaves the directory: at
 // the next start its containers are removed (they are no one's: the build that owned them is
@@ -9,9 +10,9 @@ import type { Logger } from '../../lib/logger.ts';
 import { logFailure } from '../../lib/log-failure.ts';
 import { isKind } from '../../api/types/errors.ts';
 
-/** Notes a step's container as the build's (called as soon as it exists). */
-export function noteStep(stepsDir: string, id: string): void {
-  writeFileSync(join(stepsDir, id), '');
+/** Notes a step's container as the build's, by the name it is about to be created with. */
+export function noteStep(stepsDir: string, name: string): void {
+  writeFileSync(join(stepsDir, name), '');
 }
 
 /** At startup: removes the containers of builds a killed daemon left; returns their ids. */
