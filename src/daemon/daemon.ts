@@ -49,6 +49,7 @@ import { mountsForCreate } from './containers/container-mounts.ts';
 import { VolumeAttachment } from './volumes/volume-attachment.ts';
 import { BuildCacheTable } from '../store/build-cache.ts';
 import { BuildCacheService } from './build/build-cache-service.ts';
+import { removeOrphanSteps } from './build/orphan-steps.ts';
 import type { BuildHostDeps } from './build/build-host.ts';
 import { lazyBuild, BUILD_SCRATCH } from './build/lazy-build.ts';
 // What an idle daemon never runs is imported at its first use (the registry client, image
@@ -151,6 +152,8 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
   logs.clearRemoved(join(config.dataRoot, 'containers'));
   // live-restore: containers whose conmon survived are adopted; exits while down are recorded.
   await lifecycle.restore();
+  // A killed build's RUN containers, before the build service empties its directory.
+  await removeOrphanSteps(BUILD_SCRATCH(config.dataRoot), (id) => lifecycle.removeContainer(containers.resolve(id), { force: true, removeVolumes: true }), logger);
   const execs = new ExecService(lifecycle);
   // Health checks follow the container events; for re-adopted containers they resume here.
   const health = new HealthMonitor({ svc: containers, execs, actions: healthActions(lifecycle), logger });

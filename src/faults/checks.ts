@@ -83,8 +83,10 @@ export async function checkLeftovers(fd: FaultDaemon, client: BerthClient, seen:
     if (merged) allowedMounts.add(merged);
   }
   const findings: string[] = [];
-  for (const m of mountTable().filter((m) => m.point.startsWith(`${fd.dir}/`) && !allowedMounts.has(m.point))) findings.push(`mount left: ${m.point}`);
-  for (const p of processesUnder(fd.dir).filter((p) => p.pid !== fd.daemon.pid)) {
+  // The data-root itself may be a mount of the run's (disk-full.ts: a small tmpfs).
+  for (const m of mountTable().filter((m) => m.point.startsWith(`${fd.dir}/`) && !allowedMounts.has(m.point) && m.point !== fd.dataRoot)) findings.push(`mount left: ${m.point}`);
+  // berth-dns is the daemon's, not a container's: kernel-leftovers.ts looks at it.
+  for (const p of processesUnder(fd.dir).filter((p) => p.pid !== fd.daemon.pid && !p.cmd.includes('berth-dns'))) {
     const ids = p.cmd.match(/[0-9a-f]{64}/g) ?? [];
     if (!ids.some((id) => live.has(id))) findings.push(`process left: ${p.pid} ${p.cmd.slice(0, 200)}`);
   }

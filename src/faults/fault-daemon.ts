@@ -6,17 +6,28 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Berthd } from '../testing/berthd-harness.ts';
+import { Berthd, type HarnessOptions } from '../testing/berthd-harness.ts';
 import type { BerthClient } from '../client/index.ts';
 import { mountTable, unmountOrDetach } from '../image/layers/index.ts';
 
 export class FaultDaemon {
+  /** Every daemon not torn down yet: what main's watchdog and signal handlers tear down. */
+  static readonly live = new Set<FaultDaemon>();
+
   readonly dir = mkdtempSync(join(tmpdir(), 'berth-faults-'));
   readonly dataRoot = join(this.dir, 'data');
   readonly execRoot = join(this.dir, 'exec');
   #current: Berthd | undefined;
   /** How long each start took until the daemon answered, in ms. */
   readonly startMs: number[] = [];
+  /** Flags and daemon.json of every start (a bridge of its own, a runtime…); dir is ours. */
+  readonly #harness: HarnessOptions;
+
+  /** `harness` may be made from the directory (a file the flags name goes there). */
+  constructor(harness: Omit<HarnessOptions, 'dir'> | ((dir: string) => Omit<HarnessOptions, 'dir'>) = {}) {
+    this.#harness = typeof harness === 'function' ? harness(this.dir) : harness;
+    FaultDaemon.live.add(this);
+  }
 
   get daemon(): Berthd {
     if (!this.#current) throw new Error('berthd is not running');
@@ -31,7 +42,7 @@ export class FaultDaemon {
   async start(): Promise<void> {
     this.#pastLogs += this.#current?.log ?? '';
     // A fresh harness object per start: its readiness check reads its own log only.
-    const d = new Berthd({ dir: this.dir });
+    const d = new Berthd({ ...this.#harness, dir: this.dir });
     this.#current = d;
     const t0 = performance.now();
     await d.start();
@@ -50,6 +61,7 @@ export class FaultDaemon {
   }
 
   async teardown(): Promise<string[]> {
+    FaultDaemon.live.delete(this);
     const notes: string[] = [];
     try {
       if (this.#current?.pid !== undefined) {
@@ -59,7 +71,9 @@ export class FaultDaemon {
     } catch (err) {
       notes.push(`cannot list containers at teardown: ${(err as Error).message}`);
     }
-    await this.#current?.stop();
+    // The harness's cleanup stops it and removes what outlives it by design (berth-dns, the
+    // firewall table, the bridges of the store's networks); our directory stays ours.
+    await this.#current?.cleanup().catch((e: Error) => notes.push(`stopping berthd: ${e.message}`));
     for (const { pid, cmd } of processesUnder(this.dir)) {
       notes.push(`killed leftover process ${pid}: ${cmd}`);
       try {

@@ -29,6 +29,8 @@ import { commitLayerImage, scratchConfig } from '../containers/container-commit.
 import { commitTar } from '../containers/commit-tar.ts';
 import { addFiles, stepCmd, withImageTree } from './build-files.ts';
 import { runStep } from './build-run.ts';
+import { noteStep } from './orphan-steps.ts';
+import { randomBytes } from 'node:crypto';
 import { localImage, restoreCachedImage } from './build-cache-from.ts';
 
 export interface BuildHostDeps {
@@ -47,6 +49,8 @@ export interface BuildHostOptions {
   /** X-Registry-Auth (base64 JSON AuthConfig) for pulling ref's registry, from the build's
    * X-Registry-Config; undefined: anonymous. */
   authFor?: (ref: string) => string | undefined;
+  /** Where each RUN container is noted while the build runs (orphan-steps.ts). */
+  stepsDir?: string;
 }
 
 /** A full image id: never a name to pull (a shorter hex string may be a repository name). */
@@ -95,7 +99,12 @@ export class DaemonBuildHost implements BuildHost {
   }
 
   runContainer(image: string, config: ContainerConfig, hostConfig: HostConfig, output: (chunk: Buffer) => void, signal: AbortSignal, hooks?: RunHooks): Promise<{ containerId: string; exitCode: number }> {
-    return runStep(this.#d, image, config, hostConfig, output, signal, hooks);
+    // Named and noted before it exists: a kill right after its create still finds it at the
+    // next start (noted by id after the create, one in ~35 killed builds left it: test-faults).
+    const stepsDir = this.#o.stepsDir;
+    const name = stepsDir === undefined ? undefined : `build-step-${randomBytes(6).toString('hex')}`;
+    if (stepsDir !== undefined) noteStep(stepsDir, name!);
+    return runStep(this.#d, image, config, hostConfig, output, signal, hooks, name);
   }
 
   async commitContainer(containerId: string, config: ContainerConfig, createdBy: string, meta: StepMeta = {}): Promise<StepImage> {

@@ -25,10 +25,10 @@ export interface RunDeps {
 
 export async function runStep(
   d: RunDeps, image: string, config: ContainerConfig, hostConfig: HostConfig,
-  output: (chunk: Buffer) => void, signal: AbortSignal, hooks: RunHooks = {},
+  output: (chunk: Buffer) => void, signal: AbortSignal, hooks: RunHooks = {}, name?: string,
 ): Promise<{ containerId: string; exitCode: number }> {
   signal.throwIfAborted();
-  const { Id } = await d.containers.create({ ...config, Image: image, HostConfig: hostConfig, AttachStdout: true, AttachStderr: true }, undefined);
+  const { Id } = await d.containers.create({ ...config, Image: image, HostConfig: hostConfig, AttachStdout: true, AttachStderr: true }, name);
   hooks.created?.(Id);
   const reading = new AbortController();
   const attached = await lifecycleBackend(d.lifecycle).attach(Id, { stdin: false, stdout: true, stderr: true, logs: false, stream: true, signal: reading.signal });

@@ -1,7 +1,8 @@
 // One build from request to tagged image: the context (the body, or a remote URL), the
 // builder (src/build/builder) with a BuildHost made for this build, and the context's files
 // removed afterwards whatever happened. Dockerfile errors are 400s that name the file and line.
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BuildBackend, BuildRequest } from '../../api/routers/build.ts';
 import type { BuildHost } from '../../build/host.ts';
@@ -17,7 +18,8 @@ import { logFailure } from '../../lib/log-failure.ts';
 export interface BuildServiceDeps {
   /** Where contexts are extracted: <data-root>/build, emptied at startup (a killed build's). */
   scratchDir: string;
-  hostFor(req: BuildRequest): BuildHost;
+  /** `stepsDir`: where the host notes the build's RUN containers (orphan-steps.ts). */
+  hostFor(req: BuildRequest, stepsDir: string): BuildHost;
   logger: Logger;
 }
 
@@ -33,8 +35,9 @@ export class BuildService implements BuildBackend {
     const tags = req.tags.map(normaliseTag);
     const where = { dockerfile: req.dockerfile, scratchDir: this.#deps.scratchDir, signal };
     const ctx = req.remote ? await remoteContext(req.remote, where) : await receiveContext(body, where);
+    const stepsDir = mkdtempSync(join(this.#deps.scratchDir, 'steps-'));
     try {
-      const { imageId } = await build(ctx, { ...req, tags }, this.#deps.hostFor(req), out, signal, { scratchDir: this.#deps.scratchDir });
+      const { imageId } = await build(ctx, { ...req, tags }, this.#deps.hostFor(req, stepsDir), out, signal, { scratchDir: this.#deps.scratchDir });
       return imageId;
     } catch (err) {
       if (err instanceof DockerfileError) {
@@ -46,6 +49,7 @@ export class BuildService implements BuildBackend {
       }
       throw err;
     } finally {
+      rmSync(stepsDir, { recursive: true, force: true });
       await ctx.dispose().catch(logFailure(this.#deps.logger, 'removal of a build context', { level: 'warn' }));
     }
   }

@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import type { ExitStatus } from '../../runtime/monitor/exits.ts';
 import { logFailure } from '../../lib/log-failure.ts';
 import { autoRemoves, failed, type LifecycleParts } from './lifecycle-parts.ts';
+import { MonitorWatchdog } from './monitor-watchdog.ts';
 
 /** One run of a container, watched from its start (or its adoption) to its recorded exit. */
 export interface RunWatch {
@@ -42,8 +43,12 @@ export class Exits {
   /** The run in progress of each container, until its exit is recorded. */
   readonly #runs = new Map<string, RunWatch>();
 
+  /** Runs whose conmon dies unreported get their exit (monitor-watchdog.ts). */
+  readonly #watchdog: MonitorWatchdog;
+
   constructor(parts: LifecycleParts) {
     this.#p = parts;
+    this.#watchdog = new MonitorWatchdog({ conmon: parts.deps.conmon, conmonPid: (id) => parts.deps.svc.deps.table.get(id)?.conmonPid, logger: parts.deps.logger });
   }
 
   /** The run in progress (a new watch of it if there is none yet). */
@@ -52,6 +57,7 @@ export class Exits {
     if (existing) return existing;
     const run: RunWatch = { started, ended: this.#p.deps.conmon.waitExit(id), hasEnded: false, recorded: Promise.withResolvers() };
     this.#runs.set(id, run);
+    this.#watchdog.watch(id);
     run.recorded.promise.catch(() => undefined); // its failure is logged below; waiters still see it
     run.ended.then(
       () => {
@@ -122,7 +128,9 @@ export class Exits {
   }
 
   #forget(id: string, run: RunWatch): void {
-    if (this.#runs.get(id) === run) this.#runs.delete(id);
+    if (this.#runs.get(id) !== run) return;
+    this.#runs.delete(id);
+    this.#watchdog.forget(id);
   }
 
   /** Held: records an exit and cleans up after the run (restore calls it for a run whose

@@ -182,6 +182,12 @@ export class NetworkAttachment implements RunAttachment {
   /** A running container after a berthd restart: its published ports are put back as the store
    * says (rules outlive berthd; a flush by hand or a reboot does not). */
   async adopt(c: ContainerRow): Promise<void> {
+    // A connect or disconnect cut off by the last daemon's end leaves a record without its veth
+    // (test-faults found them after restarts): made whole again, as the record says.
+    for (const p of this.#plumbable(c)) {
+      if (!p.ep.hostIf || existsSync(`/sys/class/net/${p.ep.hostIf}`) || !existsSync(netnsPath(p.ep.netns))) continue;
+      await this.connectRunning(c.id, p.network, p.ep).catch(logFailure(this.#d.logger, 'restoring an endpoint cut off by a restart', { fields: { container: c.id, network: p.network.name }, level: 'warn' }));
+    }
     const ports = this.#d.ports.of(c.id);
     if (ports.length > 0 && this.#d.firewall) await this.#d.firewall.publish(c.id, ports.map(toMap));
   }

@@ -49,9 +49,11 @@ export function networkKernel(o: { db: Database; config: () => DaemonConfig; log
   let attachment: NetworkAttachment | undefined;
   let invalidate: (id: string) => void = () => undefined;
 
-  const namesChanged = async (): Promise<void> => {
+  // `gone`: a network being removed, whose row is still in the store while its driver runs.
+  const namesChanged = async (gone?: string): Promise<void> => {
     if (!svc) return;
     const records = dnsRecords(svc, { dns: o.config().dns, hostResolvConf: readOr('/etc/resolv.conf', '') });
+    records.networks = records.networks.filter((x) => x.name !== gone);
     // No user network: nothing to answer; a resolver already running is told (it unbinds).
     if (records.networks.length === 0 && dns.pid() === undefined) return;
     await dns.update(records).catch(logFailure(o.logger, 'updating the embedded DNS', { level: 'warn' }));
@@ -76,7 +78,8 @@ export function networkKernel(o: { db: Database; config: () => DaemonConfig; log
     async remove(n) {
       await firewall?.removeNetwork(n.bridge);
       await deleteBridge(n.bridge);
-      if (n.name !== 'bridge') await namesChanged();
+      // Without `gone`, the records still held it and berth-dns kept its socket (test-faults).
+      if (n.name !== 'bridge') await namesChanged(n.name);
     },
   };
   const hooks: EndpointHooks = {
