@@ -77,11 +77,15 @@ async function end(signal: string): Promise<void> {
 process.on('SIGTERM', () => void end('SIGTERM'));
 process.on('SIGINT', () => void end('SIGINT'));
 
-// Not a top-level await: the release build bundles this file as CommonJS.
-reload('start').catch((err) => {
-  logger.error('berth-dns could not start', { error: err instanceof Error ? err.message : String(err) });
-  process.exit(1);
-});
-// Written once the first records are served: whoever waits for the file waits for answers.
-writePidFile(pidfile, process.pid);
-logger.info('berth-dns started', { pid: process.pid, records });
+// Not a top-level await: the release build bundles this file as CommonJS. The pid file is
+// written once the first records are served: whoever waits for the file waits for answers.
+reload('start').then(
+  () => {
+    writePidFile(pidfile, process.pid);
+    logger.info('berth-dns started', { pid: process.pid, records });
+  },
+  (err: unknown) => {
+    logger.error('berth-dns could not start', { error: err instanceof Error ? err.message : String(err) });
+    process.exit(1);
+  },
+);
