@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
-import { encodeHeader, padding, type WriteType } from '../image/layers/tar-write.ts';
+import { tarOfEntries, type TarEntry } from '../testing/tar-files.ts';
 
 const f = useBusyboxDaemon();
 /** A host file no image may ever hold, and a host directory no build may write into. */
@@ -20,17 +20,8 @@ const secretFile = join(hostDir, 'secret.txt');
 writeFileSync(secretFile, SECRET);
 test.after(() => rmSync(hostDir, { recursive: true, force: true }));
 
-interface Entry { name: string; type?: WriteType; linkname?: string; data?: string }
-function tarOf(entries: Entry[]): Buffer {
-  const parts: Buffer[] = [];
-  for (const e of entries) {
-    const data = Buffer.from(e.data ?? '');
-    parts.push(encodeHeader({ name: e.name, type: e.type ?? '0', mode: 0o644, uid: 0, gid: 0, size: data.length, mtime: 0, ...(e.linkname && { linkname: e.linkname }) }));
-    if (data.length) parts.push(data, padding(data.length));
-  }
-  parts.push(Buffer.alloc(1024));
-  return Buffer.concat(parts);
-}
+type Entry = TarEntry;
+const tarOf = tarOfEntries;
 
 interface Built { status: number; error?: string; body: string }
 

@@ -1,6 +1,7 @@
 // The processes of one daemon daemon-footprint.ts measures, and what they use: found through
 // /proc (parent links, and command lines naming the run's directory), read from /proc too.
 import { readFileSync, readdirSync } from 'node:fs';
+import { smapsRollupMiB } from './daemons.ts';
 
 /** The daemon, its descendants, and every process naming `dir` (detached helpers). */
 export function treeOf(root: number, dir: string): number[] {
@@ -43,13 +44,5 @@ export function cpuTimeMs(root: number, pids: number[]): number {
 }
 
 export function anonMiB(pids: number[]): number {
-  let kb = 0;
-  for (const pid of pids) {
-    try {
-      kb += Number(/^Anonymous:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
-    } catch {
-      // exited while we looked
-    }
-  }
-  return kb / 1024;
+  return smapsRollupMiB(pids, 'Anonymous');
 }

@@ -102,8 +102,12 @@ async function answers(sock: string): Promise<boolean> {
 }
 
 /** SIGTERM, and SIGKILL if the daemon has not gone after 30 s. */
-export async function stopEngine(e: Engine): Promise<void> {
-  const child = e.child;
+export function stopEngine(e: Engine): Promise<void> {
+  return stopChild(e.child);
+}
+
+/** SIGTERM, and SIGKILL if it has not gone after 30 s. */
+export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const gone = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
@@ -180,10 +184,16 @@ export function rssMiB(pids: number[]): number {
 
 /** Proportional set size: shared pages (libc, glib) divided among the processes that map them. */
 export function pssMiB(pids: number[]): number {
+  return smapsRollupMiB(pids, 'Pss');
+}
+
+/** One field of /proc/<pid>/smaps_rollup (Pss, Anonymous...), summed over the processes. */
+export function smapsRollupMiB(pids: number[], field: string): number {
+  const line = new RegExp(`^${field}:\\s+(\\d+)`, 'm');
   let kb = 0;
   for (const pid of pids) {
     try {
-      kb += Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+      kb += Number(line.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
     } catch {
       // exited while we looked
     }

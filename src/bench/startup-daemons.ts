@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { stopChild } from './daemons.ts';
 
 export interface TimedDaemon {
   child: ChildProcess;
@@ -27,7 +28,7 @@ export async function startTimed(argv: string[], sock: string, logFile: string, 
   while (!(await pings(sock))) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${argv[0]} exited during start:\n${tail(logFile)}`);
     if (performance.now() - started > 30_000) {
-      await stopTimed(child);
+      await stopChild(child);
       throw new Error(`${argv[0]} did not answer within 30 s:\n${tail(logFile)}`);
     }
     await sleep(2);
@@ -51,15 +52,7 @@ export function pings(sock: string): Promise<boolean> {
   });
 }
 
-/** SIGTERM, and SIGKILL if it has not gone after 30 s. */
-export async function stopTimed(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  await gone;
-  clearTimeout(timer);
-}
+export { stopChild as stopTimed };
 
 /** `pid` and all its descendants (children of children), from the ppid field of /proc/<pid>/stat. */
 export function processTree(pid: number): number[] {

@@ -4,7 +4,7 @@
 // table route by route. Texts are dockerd 20.10's where it refuses the same (many of them with a
 // 500 there: a client's mistake is a 400 here), else berthd's own.
 import { gzipSync } from 'node:zlib';
-import { encodeHeader, padding, type WriteType } from '../image/layers/tar-write.ts';
+import { tarOfEntries, type TarEntry } from './tar-files.ts';
 import { json, LONG, q, TAR_HEADERS, type BadRequest, type RouteCorpus } from './bad-request-cases.ts';
 
 const subnet = (s: string) => `Invalid subnet ${s} : invalid CIDR address: ${s}`;
@@ -160,17 +160,8 @@ const containerCreate: RouteCorpus = () => [
 
 // Build contexts. Every name in these tars is refused or kept inside the context; a case that
 // was taken would stream a 200 (the judge then fails it).
-interface Entry { name: string; type?: WriteType; linkname?: string; data?: string | Buffer }
-function tarOf(entries: Entry[]): Buffer {
-  const parts: Buffer[] = [];
-  for (const e of entries) {
-    const data = Buffer.from(e.data ?? '');
-    parts.push(encodeHeader({ name: e.name, type: e.type ?? '0', mode: 0o644, uid: 0, gid: 0, size: data.length, mtime: 0, ...(e.linkname && { linkname: e.linkname }) }));
-    if (data.length) parts.push(data, padding(data.length));
-  }
-  parts.push(Buffer.alloc(1024));
-  return Buffer.concat(parts);
-}
+type Entry = TarEntry;
+const tarOf = tarOfEntries;
 const DF = (text: string): Entry => ({ name: 'Dockerfile', data: text });
 const build = (body: Buffer, extra: Partial<BadRequest> = {}, query = ''): BadRequest => ({ path: `/build${query}`, body, headers: TAR_HEADERS, ...extra });
 const okTar = tarOf([DF('FROM busybox\n')]);
