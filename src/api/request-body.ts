@@ -16,6 +16,43 @@ export interface JsonBodyOptions {
 }
 
 const DEFAULT_LIMIT = 4 * 1024 * 1024;
+/**
+ * How long and how much more an over-limit body is read on (and dropped) before the refusal is
+ * sent. A client still writing when the server closes gets EPIPE and may never read the answer;
+ * Go's server lingers the same way (half-close, then reads on a while).
+ */
+const LINGER_MS = 500;
+const LINGER_BYTES = 16 * 1024 * 1024;
+
+/** The body's chunks up to `limit` bytes; past it, nothing more is kept (`over`). */
+function readUpTo(body: Readable, limit: number): Promise<{ chunks: Buffer[]; over: boolean }> {
+  return new Promise((resolve, reject) => {
+    if (body.readableEnded) return resolve({ chunks: [], over: false });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    let lingering: NodeJS.Timeout | undefined;
+    const settle = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(lingering);
+      body.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      fn();
+    };
+    const overLimit = (): void => settle(() => (body.pause(), resolve({ chunks: [], over: true })));
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      chunks.length = 0;
+      lingering ??= setTimeout(overLimit, LINGER_MS);
+      if (size - limit > LINGER_BYTES) overLimit();
+    };
+    const onEnd = (): void => settle(() => resolve({ chunks, over: size > limit }));
+    const onError = (err: Error): void => settle(() => reject(err));
+    const onClose = (): void => settle(() => reject(new Error('the client closed the connection before the body ended')));
+    body.on('data', onData).once('end', onEnd).once('error', onError).once('close', onClose);
+  });
+}
 
 export async function readJsonBody(
   req: IncomingMessage,
@@ -27,13 +64,8 @@ export async function readJsonBody(
   if (Number.isFinite(declared) && declared > limit) {
     throw invalidParameter(`request body too large: ${declared} bytes, the limit is ${limit}`);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw invalidParameter(`request body too large: the limit is ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
+  const { chunks, over } = await readUpTo(body, limit);
+  if (over) throw invalidParameter(`request body too large: the limit is ${limit} bytes`);
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') {
     if (opts.required) throw invalidParameter('invalid JSON: got EOF while reading request body');
