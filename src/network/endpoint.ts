@@ -4,7 +4,7 @@
 // iproute2 and not a netlink library). That fork is most of what a bridge costs `docker run
 // --rm`: addEndpoint spawns nothing, and deleteNetns (netns.ts) takes the endpoint down with the
 // namespace at the cost of one netlink-free unmount.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { IpBatchError, ipBatch, runIp } from './ip-batch.ts';
 import { deleteNetns, netnsExists } from './netns.ts';
 import { conflict } from '../api/types/errors.ts';
@@ -90,7 +90,11 @@ async function undo(e: EndpointSpec, failedAt: number, innerAt: number): Promise
  * `unshare --net`, where a disconnect then left the veth in place and a reconnect of the
  * container failed with a 500, "File exists"). As bridge.ts's bridgeExists. */
 function linkThere(name: string): boolean {
-  return readFileSync('/proc/net/dev', 'utf8').split('\n').some((line) => line.trimStart().startsWith(`${name}:`));
+  if (readFileSync('/proc/net/dev', 'utf8').split('\n').some((line) => line.trimStart().startsWith(`${name}:`))) return true;
+  // A deleted link leaves /proc/net/dev before its /sys/class/net entry goes, and a new link of
+  // the same name fails until then: where /sys is this namespace's, the link is gone when both
+  // say so. (Where it is the host's, names of ours are not there.)
+  return existsSync(`/sys/class/net/${name}`);
 }
 
 export async function removeEndpoint(hostIf: string): Promise<void> {
