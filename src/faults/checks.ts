@@ -4,10 +4,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BerthClient } from '../client/index.ts';
-import { BerthError } from '../api/types/errors.ts';
 import { mountTable } from '../image/layers/index.ts';
 import { cgroupsOf } from '../testing/leftovers.ts';
 import { processesUnder, type FaultDaemon } from './fault-daemon.ts';
+import { unlessNotFound } from '../testing/api.ts';
 
 interface GraphDriver {
   GraphDriver?: { Name: string; Data: Record<string, string> | null };
@@ -21,7 +21,7 @@ export async function checkWhole(client: BerthClient, dataRoot: string): Promise
   const used = new Set<string>();
   for (const s of await client.containers.list({ all: true })) {
     // One that removes itself (--rm) may go between the list and its inspect.
-    const c = (await client.containers.inspect(s.Id).catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)))) as (GraphDriver & { Image: string; State: { Status: string } }) | undefined;
+    const c = (await unlessNotFound(client.containers.inspect(s.Id))) as (GraphDriver & { Image: string; State: { Status: string } }) | undefined;
     if (!c) continue;
     const name = `container ${s.Id.slice(0, 12)}`;
     if (c.State.Status === 'removing') findings.push(`${name}: still "removing" on a quiet daemon`);
@@ -42,10 +42,6 @@ export async function checkWhole(client: BerthClient, dataRoot: string): Promise
     if (!used.has(join(home, id))) findings.push(`layer directory ${id.slice(0, 12)} belongs to no image or container`);
   }
   return findings;
-}
-
-function isNotFound(err: unknown): boolean {
-  return err instanceof BerthError && err.kind === 'not-found';
 }
 
 /** The directories a container's or image's GraphDriver names must exist; notes their layers. */
@@ -78,7 +74,7 @@ export async function checkLeftovers(fd: FaultDaemon, client: BerthClient, seen:
   const live = new Set(listed.filter((c) => c.State === 'running' || c.State === 'paused' || (preparedAllowed && c.State === 'created')).map((c) => c.Id));
   const allowedMounts = new Set<string>();
   for (const id of live) {
-    const c = (await client.containers.inspect(id).catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)))) as GraphDriver | undefined;
+    const c = (await unlessNotFound(client.containers.inspect(id))) as GraphDriver | undefined;
     const merged = c?.GraphDriver?.Data?.MergedDir;
     if (merged) allowedMounts.add(merged);
   }

@@ -11,6 +11,7 @@ import type { BerthClient } from '../client/index.ts';
 import { firewallTable } from '../daemon/networks/network-kernel.ts';
 import type { FaultDaemon } from './fault-daemon.ts';
 import { processesUnder } from './fault-daemon.ts';
+import { unlessNotFound } from '../testing/api.ts';
 
 export interface OwnNetworks {
   /** The default bridge's Linux name (--bridge). */
@@ -42,7 +43,7 @@ export async function checkKernel(fd: FaultDaemon, client: BerthClient, own: Own
   const running = new Set<string>();
   const want = new Map<string, [number, number]>(); // bridge → [at least, at most]
   for (const s of await client.containers.list({ all: true })) {
-    const c = (await client.containers.inspect(s.Id).catch(() => undefined)) as unknown as Inspected | undefined;
+    const c = (await unlessNotFound(client.containers.inspect(s.Id))) as unknown as Inspected | undefined;
     if (!c) continue;
     const runs = c.State.Status === 'running' || c.State.Status === 'paused';
     const maybe = preparedAllowed && c.State.Status === 'created';

@@ -3,7 +3,7 @@
 // tag); one cut off by the kill may have happened or not — either is fine, half is not (the
 // whole-object checks in checks.ts see to that) — and what the restarted daemon shows settles it.
 import type { BerthClient } from '../client/index.ts';
-import { BerthError } from '../api/types/errors.ts';
+import { unlessNotFound } from '../testing/api.ts';
 
 export type Fate = 'present' | 'removed' | 'uncertain';
 
@@ -71,7 +71,7 @@ export class Ledger {
       else if (fate !== 'present') this.images.set(id, 'present');
     }
     for (const [ref, t] of this.tags) {
-      const got = await client.images.inspect(ref).then((i) => i.Id as string, (err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
+      const got = (await unlessNotFound(client.images.inspect(ref)))?.Id as string | undefined;
       if (got === undefined && t.fate === 'present') findings.push(`tag ${ref}: acknowledged but gone after the restart`);
       if (got !== undefined && got !== t.imageId) findings.push(`tag ${ref}: points to ${got.slice(7, 19)}, not ${t.imageId.slice(7, 19)}`);
       t.fate = got === undefined ? 'removed' : 'present';
@@ -86,24 +86,9 @@ export class Ledger {
 }
 
 async function inspectState(client: BerthClient, id: string): Promise<{ Running: boolean; Status: string } | undefined> {
-  try {
-    return ((await client.containers.inspect(id)) as unknown as { State: { Running: boolean; Status: string } }).State;
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
+  return ((await unlessNotFound(client.containers.inspect(id))) as unknown as { State: { Running: boolean; Status: string } } | undefined)?.State;
 }
 
-async function exists(op: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await op();
-    return true;
-  } catch (err) {
-    if (isNotFound(err)) return false;
-    throw err;
-  }
-}
-
-function isNotFound(err: unknown): boolean {
-  return err instanceof BerthError && err.kind === 'not-found';
+export async function exists(op: () => Promise<unknown>): Promise<boolean> {
+  return (await unlessNotFound(op().then(() => true))) ?? false;
 }

@@ -5,12 +5,11 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BerthClient } from '../client/index.ts';
-import { BerthError } from '../api/types/errors.ts';
 import { FaultDaemon } from './fault-daemon.ts';
 import { checkLeftovers } from './checks.ts';
 import { outcomeOf } from './outcome.ts';
 import type { PhaseIo } from './service-phase.ts';
-import { importImage } from '../testing/api.ts';
+import { importImage, unlessNotFound } from '../testing/api.ts';
 import { busyboxRootfs } from '../testing/busybox.ts';
 import { within } from '../testing/until.ts';
 import { processesOf } from '../testing/leftovers.ts';
@@ -127,10 +126,6 @@ async function oomKilled(c: BerthClient, image: string, seen: Set<string>): Prom
 }
 
 async function stateOf(c: BerthClient, id: string): Promise<{ Running: boolean; Status: string; ExitCode: number; OOMKilled: boolean }> {
-  try {
-    return ((await c.containers.inspect(id)) as unknown as { State: { Running: boolean; Status: string; ExitCode: number; OOMKilled: boolean } }).State;
-  } catch (err) {
-    if (err instanceof BerthError && err.kind === 'not-found') return { Running: false, Status: 'gone', ExitCode: -1, OOMKilled: false };
-    throw err;
-  }
+  const inspected = (await unlessNotFound(c.containers.inspect(id))) as unknown as { State: { Running: boolean; Status: string; ExitCode: number; OOMKilled: boolean } } | undefined;
+  return inspected?.State ?? { Running: false, Status: 'gone', ExitCode: -1, OOMKilled: false };
 }

@@ -4,8 +4,8 @@
 // shows, and must be whole if it shows it.
 import { readdirSync } from 'node:fs';
 import type { BerthClient } from '../client/index.ts';
-import { BerthError } from '../api/types/errors.ts';
 import type { Fate } from './ledger.ts';
+import { exists } from './ledger.ts';
 
 export class ServiceLedger {
   /** Network name → fate. */
@@ -54,7 +54,7 @@ export class ServiceLedger {
       else if (n !== 0 && n !== files) findings.push(`volume ${name}: half copied up (${n} of ${files} entries) after the restart`);
     }
     for (const [ref, fate] of this.images) {
-      const there = await client.images.inspect(ref).then(() => true, (e: unknown) => (e instanceof BerthError && e.kind === 'not-found' ? false : Promise.reject(e)));
+      const there = await exists(() => client.images.inspect(ref));
       if (fate === 'present' && !there) findings.push(`image ${ref}: made (acknowledged) but gone after the restart`);
       this.images.set(ref, there ? 'present' : 'removed');
     }

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import type { BerthClient } from '../client/index.ts';
-import { progressRequest, type ProgressMessage } from '../testing/api.ts';
+import { progressRequest, unlessNotFound, type ProgressMessage } from '../testing/api.ts';
 import { BerthError } from '../api/types/errors.ts';
 
 /** Where the copy-up image has its files, and how many. */
@@ -72,7 +72,7 @@ export async function importAndPush(e: Env, tag: string): Promise<string> {
 
 /** rmi (when here) and pull again of a pushed reference. */
 export async function removeAndPull(e: Env, ref: string): Promise<void> {
-  await e.client.images.remove(ref, { force: true }).catch((err: unknown) => (err instanceof BerthError && err.kind === 'not-found' ? undefined : Promise.reject(err)));
+  await unlessNotFound(e.client.images.remove(ref, { force: true }));
   const [name, tag] = [ref.slice(0, ref.lastIndexOf(':')), ref.slice(ref.lastIndexOf(':') + 1)];
   done(await progressRequest(e.client.api, 'POST', '/images/create', { query: { fromImage: name, tag } }), 'pull');
 }

@@ -3,7 +3,7 @@
 // helpers the scenarios share.
 import type { Duplex } from 'node:stream';
 import type { BerthClient } from '../client/index.ts';
-import { BerthError } from '../api/types/errors.ts';
+import { isKind } from '../api/types/errors.ts';
 import type { Recorder } from './recorder.ts';
 
 export interface Ctx {
@@ -30,12 +30,17 @@ export async function op<T>(c: Ctx, kind: string, fn: () => Promise<T>): Promise
   return value;
 }
 
-/** rm -f in a scenario's cleanup: gone already (the scenario removed it) is fine. */
-export async function removeQuietly(c: Ctx, id: string | undefined): Promise<void> {
-  if (id === undefined) return;
-  await c.client.containers.remove(id, { force: true }).catch((err: unknown) => {
-    if (!(err instanceof BerthError && err.kind === 'not-found')) c.rec.fail('cleanup.containers.remove', err);
+/** A removal in a scenario's cleanup: gone already (the scenario removed it) is fine; any other
+ * error is recorded as a failure of `kind`. */
+export async function cleanUp(c: Ctx, kind: string, removal: Promise<unknown>): Promise<void> {
+  await removal.catch((err: unknown) => {
+    if (!isKind(err, 'not-found')) c.rec.fail(kind, err);
   });
+}
+
+/** rm -f in a scenario's cleanup. */
+export async function removeQuietly(c: Ctx, id: string | undefined): Promise<void> {
+  if (id !== undefined) await cleanUp(c, 'cleanup.containers.remove', c.client.containers.remove(id, { force: true }));
 }
 
 export async function createContainer(c: Ctx, body: Record<string, unknown>, name: string): Promise<string> {

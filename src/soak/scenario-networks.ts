@@ -3,7 +3,7 @@
 // and disconnected again, then everything removed. Ports: a busybox httpd published on a random
 // loopback port and asked once. Traffic goes to 127.0.0.1 and into these containers only.
 import { getLocal } from '../testing/http-get.ts';
-import { createContainer, execIn, expect, IDLE, op, removeQuietly, type Ctx } from './context.ts';
+import { cleanUp, createContainer, execIn, expect, IDLE, op, removeQuietly, type Ctx } from './context.ts';
 
 export async function networks(c: Ctx, round: number): Promise<void> {
   const net = c.client.networks;
@@ -29,7 +29,7 @@ export async function networks(c: Ctx, round: number): Promise<void> {
     await op(c, 'networks.remove', () => net.remove(name));
   } finally {
     for (const id of ids) await removeQuietly(c, id);
-    if (netId) await net.remove(netId).catch(() => undefined);
+    if (netId) await cleanUp(c, 'cleanup.networks.remove', net.remove(netId));
   }
 }
 

@@ -2,7 +2,7 @@
 // removed; every other round an unused volume is left for a prune — filtered by this client's
 // label, so a prune never takes another client's volume between its create and its use.
 // Events: a subscription opened, one image tag seen on it, closed.
-import { createContainer, expect, op, removeQuietly, type Ctx } from './context.ts';
+import { cleanUp, createContainer, expect, op, removeQuietly, type Ctx } from './context.ts';
 
 export async function volumes(c: Ctx, round: number): Promise<void> {
   const v = c.client.volumes;
@@ -33,7 +33,7 @@ export async function volumes(c: Ctx, round: number): Promise<void> {
     }
   } finally {
     for (const id of ids) await removeQuietly(c, id);
-    for (const n of [name, `${name}-unused`]) await v.remove(n, { force: true }).catch(() => undefined);
+    for (const n of [name, `${name}-unused`]) await cleanUp(c, 'cleanup.volumes.remove', v.remove(n, { force: true }));
   }
 }
 
@@ -55,6 +55,6 @@ export async function events(c: Ctx): Promise<void> {
   } finally {
     clearTimeout(timer);
     stop.abort();
-    await c.client.images.remove(`${repo}:${round}`).catch(() => undefined);
+    await cleanUp(c, 'cleanup.images.untag', c.client.images.remove(`${repo}:${round}`));
   }
 }

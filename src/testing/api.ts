@@ -2,6 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { ApiClient, RequestOptions } from '../client/api-client.ts';
+import { isKind } from '../api/types/errors.ts';
 
 export interface ProgressMessage {
   status?: string;
@@ -28,4 +29,9 @@ export async function importImage(api: ApiClient, body: Readable | Buffer, query
   const failed = messages.find((m) => m.error);
   if (failed) throw new Error(failed.error);
   return messages.at(-1)!.status!;
+}
+
+/** The answer, or undefined when the object is not there (a 404); any other error goes on. */
+export function unlessNotFound<T>(answer: Promise<T>): Promise<T | undefined> {
+  return answer.catch((err: unknown) => (isKind(err, 'not-found') ? undefined : Promise.reject(err)));
 }
