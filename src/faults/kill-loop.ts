@@ -12,6 +12,7 @@ import { Ledger } from './ledger.ts';
 import { attempt } from './outcome.ts';
 import { checkLeftovers, checkStagingEmpty, checkWhole } from './checks.ts';
 import { Tally } from './stats.ts';
+import { killRound } from './kill-round.ts';
 
 export interface KillLoopOptions {
   iterations: number;
@@ -38,19 +39,9 @@ export async function killLoop(fd: FaultDaemon, opts: KillLoopOptions): Promise<
   let serial = 0;
   for (let i = 1; i <= opts.iterations; i++) {
     const client = fd.client();
-    let killed = false;
-    const worker = async () => {
-      while (!killed) await step(client, opts.image, result, () => killed, `k${i}-${serial++}`);
-    };
-    const workers = Array.from({ length: opts.clients }, worker);
-    await sleep(150 + Math.random() * 1350);
-    killed = true;
-    await fd.kill();
-    await Promise.all(workers);
-    try {
-      await fd.start();
-    } catch (err) {
-      result.findings.push(`kill ${i}: berthd did not come back: ${(err as Error).message.slice(-1500)}`);
+    const failed = await killRound(fd, opts.clients, 150 + Math.random() * 1350, (killed) => step(client, opts.image, result, killed, `k${i}-${serial++}`));
+    if (failed) {
+      result.findings.push(`kill ${i}: ${failed}`);
       return result;
     }
     const found = [
@@ -117,4 +108,3 @@ function pick(): Op {
   return 'create';
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -14,6 +14,7 @@ import { checkKernel, type OwnNetworks } from './kernel-leftovers.ts';
 import { checkBuildContainers, checkPortsAnswer } from './service-checks.ts';
 import * as ops from './service-ops.ts';
 import { Tally } from './stats.ts';
+import { killRound } from './kill-round.ts';
 
 export interface ServiceLoopOptions {
   iterations: number;
@@ -42,23 +43,14 @@ export async function serviceLoop(fd: FaultDaemon, o: ServiceLoopOptions): Promi
   const r: ServiceLoopResult = { ledger: new Ledger(), services: new ServiceLedger(), ops: new Tally(), findings: [] };
   let serial = 0;
   for (let i = 1; i <= o.iterations; i++) {
-    let killed = false;
     const env: ops.Env = { ...o.env, client: fd.client() };
     const pulling = new Set<string>();
-    const worker = async () => {
-      while (!killed) await step(env, r, o.own, () => killed, `s${i}x${serial++}`, pulling);
-    };
-    const workers = Array.from({ length: o.clients }, worker);
     // Mostly short: kills land inside requests; every fourth long enough for a build or a
     // copy-up to finish, so that acknowledged ones are there to check too.
-    await sleep(i % 4 === 0 ? 4000 + Math.random() * 3000 : 300 + Math.random() * 1500);
-    killed = true;
-    await fd.kill();
-    await Promise.all(workers);
-    try {
-      await fd.start();
-    } catch (err) {
-      r.findings.push(`service kill ${i}: berthd did not come back: ${(err as Error).message.slice(-1500)}`);
+    const killAfterMs = i % 4 === 0 ? 4000 + Math.random() * 3000 : 300 + Math.random() * 1500;
+    const failed = await killRound(fd, o.clients, killAfterMs, (killed) => step(env, r, o.own, killed, `s${i}x${serial++}`, pulling));
+    if (failed) {
+      r.findings.push(`service kill ${i}: ${failed}`);
       return r;
     }
     const c = fd.client();
@@ -174,4 +166,3 @@ function pick(): Op {
 }
 
 const any = <T>(xs: T[]): T | undefined => xs[Math.floor(Math.random() * xs.length)];
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
