@@ -14,14 +14,19 @@ function mtime(path) {
   }
 }
 
-/** The file to run for `name` (berth, berthd, berth-dns). */
-function programFile(name) {
+/** The build to run for `name` (berth, berthd, berth-dns): its file, and whether it is the bundle. */
+function pick(name) {
   const root = join(__dirname, '..');
   const bundle = join(root, 'dist', 'release', `${name}.js`);
   const compiled = join(root, 'dist', 'bin', `${name}.js`);
   const b = mtime(bundle);
   const c = mtime(compiled);
-  return b !== undefined && (c === undefined || b >= c) ? bundle : compiled;
+  return b !== undefined && (c === undefined || b >= c) ? { file: bundle, bundled: true } : { file: compiled, bundled: false };
+}
+
+/** The file to run for `name`. */
+function programFile(name) {
+  return pick(name).file;
 }
 
 /**
@@ -36,9 +41,9 @@ function enableCompileCache() {
 
 function launch(name) {
   enableCompileCache();
-  const file = programFile(name);
+  const { file, bundled } = pick(name);
   // The bundle is CommonJS (dist/release/package.json); the tsc build is ES modules.
-  return file.includes(`${join('dist', 'release')}`) ? require(file) : import(file);
+  return bundled ? require(file) : import(file);
 }
 
 module.exports = { programFile, launch };

@@ -10,10 +10,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { resultsPath } from './bench-run.ts';
-import { DOCKERD, berthdArgv, dockerdArgv, removeBenchDir } from './daemons.ts';
+import { DOCKERD, berthdArgv, dockerdArgv, removeBenchDir, stopChild } from './daemons.ts';
 import { sampleRounds, type Program, type Samples } from './startup-commands.ts';
 import { startupContext } from './startup-context.ts';
-import { startTimed, stopTimed, type TimedDaemon } from './startup-daemons.ts';
+import { startTimed, type TimedDaemon } from './startup-daemons.ts';
 import { formatStartupTable, startupJson, type StartupRow, type Variant } from './startup-report.ts';
 import { bareNodeArgv, berthdInitMs, daemonRounds, type DaemonSamples, type DaemonSpec } from './startup-rounds.ts';
 
@@ -80,7 +80,7 @@ async function cliRows(dir: string, specs: DaemonSpec[]): Promise<StartupRow[]> 
       ...(caCerts ? [{ key: 'node_ca_certs_cpu', label: '`node -e 0` with NODE_EXTRA_CA_CERTS, over without, CPU', unit: 'ms' as const, reference: v('node -e 0 without NODE_EXTRA_CA_CERTS', 'cpuMs'), berth: v('node -e 0', 'cpuMs') }] : []),
     ];
   } finally {
-    for (const d of running) await stopTimed(d.child);
+    for (const d of running) await stopChild(d.child);
   }
 }
 

@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { until, within } from '../testing/until.ts';
-import { pings, processTree, programOf, startTimed, stopTimed, treeMemory } from './startup-daemons.ts';
+import { pings, processTree, programOf, startTimed, treeMemory } from './startup-daemons.ts';
+import { stopChild } from './daemons.ts';
 import { bareNodeArgv, berthdInitMs } from './startup-rounds.ts';
 
 test('a daemon is ready when its socket answers /_ping, and stopping it ends it', async () => {
@@ -19,7 +20,7 @@ test('a daemon is ready when its socket answers /_ping, and stopping it ends it'
     const mem = treeMemory(processTree(d.child.pid!));
     assert.deepEqual(mem.programs, ['node']);
     assert.ok(mem.pssMiB > 0 && mem.pssMiB <= mem.rssMiB, `PSS ${mem.pssMiB} within RSS ${mem.rssMiB}`);
-    await within('the server to stop', stopTimed(d.child));
+    await within('the server to stop', stopChild(d.child));
     assert.notEqual(d.child.signalCode ?? d.child.exitCode, null);
   } finally {
     rmSync(dir, { recursive: true, force: true });

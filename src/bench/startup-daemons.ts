@@ -52,7 +52,6 @@ export function pings(sock: string): Promise<boolean> {
   });
 }
 
-export { stopChild as stopTimed };
 
 /** `pid` and all its descendants (children of children), from the ppid field of /proc/<pid>/stat. */
 export function processTree(pid: number): number[] {

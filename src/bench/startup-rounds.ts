@@ -5,7 +5,8 @@
 // timed start is a restart (as after a reboot), not a first-ever initialisation.
 import { readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { processTree, startTimed, stopTimed, treeMemory } from './startup-daemons.ts';
+import { processTree, startTimed, treeMemory } from './startup-daemons.ts';
+import { stopChild } from './daemons.ts';
 
 export interface DaemonSpec {
   name: string;
@@ -58,7 +59,7 @@ async function oneStart(spec: DaemonSpec, idleMs: number) {
     const selfReportedMs = spec.selfReportedMs?.(readFileSync(spec.logFile, 'utf8').slice(-65536));
     return { readyMs: d.readyMs, selfReportedMs, ...treeMemory(processTree(d.child.pid!)) };
   } finally {
-    await stopTimed(d.child);
+    await stopChild(d.child);
   }
 }
 
