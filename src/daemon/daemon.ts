@@ -1,6 +1,6 @@
 // The composition root: the one place where berthd's parts are built and wired. Nothing else
 // constructs services or reaches for globals.
-import { randomUUID } from 'node:crypto';
+import { randomUUID } from '../lib/lazy-crypto.ts';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApiServer } from '../api/server.ts';

@@ -1,5 +1,5 @@
 // sha256 digests: parsing, validation and computing them over streams.
-import { createHash } from 'node:crypto';
+import { createHash } from '../lib/lazy-crypto.ts';
 import { invalidParameter } from '../api/types/errors.ts';
 
 const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;

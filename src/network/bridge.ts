@@ -1,6 +1,6 @@
 // Linux bridges for bridge networks (berth0 for the default one), made with one `ip -batch -`
 // (see ip-batch.ts for why iproute2 and not a netlink library).
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../lib/lazy-crypto.ts';
 import { readFile } from 'node:fs/promises';
 import { IpBatchError, ipBatch } from './ip-batch.ts';
 

@@ -11,7 +11,7 @@
 // through a private temporary file because Node's extra stdio channels are sockets, which ip
 // cannot open by path.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../lib/lazy-crypto.ts';
 import { unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -3,7 +3,7 @@
 // `type=none o=bind device=/path`) by mount(8) — it parses `o` (bind, ro, size=...) into flags
 // and data as dockerd's mount package does, which the syscall helper does not.
 import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../lib/lazy-crypto.ts';
 import { join } from 'node:path';
 import { invalidParameter, systemError } from '../api/types/errors.ts';
 import { isMountRoot, unmountOrDetach } from '../image/layers/mount.ts';

@@ -1,7 +1,7 @@
 // Each running container's log, kept as its logging driver says: rotated by a LogRotator from
 // conmon's start (or from berthd's, for containers re-adopted after a restart) until it exits.
 // The "none" driver keeps a small file only for attach, removed once the container has exited.
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../../lib/lazy-crypto.ts';
 import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';

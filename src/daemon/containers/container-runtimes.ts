@@ -13,7 +13,7 @@
 //
 // The per-container operations take the container's id, as OciRuntime's do, so the lifecycle
 // calls them without knowing which runtime answers.
-import { createHash } from 'node:crypto';
+import { createHash } from '../../lib/lazy-crypto.ts';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { invalidParameter } from '../../api/types/errors.ts';

@@ -1,6 +1,6 @@
 // Containers as records: create (config merged with the image's, a writable layer on the
 // image's top layer), find, rename, remove. Running them is lifecycle.ts's part.
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../../lib/lazy-crypto.ts';
 import { type ContainersTable, type ContainerRow, type StoredMount, isActive } from '../../store/containers.ts';
 import type { CreateMounts } from './container-mounts.ts';
 import type { ImageService } from '../images/image-service.ts';

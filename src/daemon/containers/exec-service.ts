@@ -8,7 +8,7 @@
 // non-TTY process's stdin (its output goes on to the end) but ends a TTY session at once: the
 // docker CLI half-closes when its own detach keys are typed (it does not send them), so passing
 // that EOF on as ^D would end the shell the user detached from.
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../../lib/lazy-crypto.ts';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';

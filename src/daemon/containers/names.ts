@@ -1,6 +1,6 @@
 // Names for containers created without --name: "<adjective>_<harbour word>", in the spirit of
 // docker's generated names (our own word lists), with a number added on collision.
-import { randomInt } from 'node:crypto';
+import { randomInt } from '../../lib/lazy-crypto.ts';
 
 const ADJECTIVES = [
   'amber', 'bold', 'brave', 'bright', 'calm', 'clever', 'cosy', 'crisp', 'daring', 'deft', 'eager', 'fair',

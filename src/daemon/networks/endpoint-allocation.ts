@@ -1,7 +1,7 @@
 // IPAM: an endpoint's addresses chosen and recorded in one store transaction. The endpoints
 // table's UNIQUE (network_id, address) is the last word: even an allocation that a crash cut
 // in two cannot hand one address out twice. Freed addresses are taken again lowest first.
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../../lib/lazy-crypto.ts';
 import { conflict, forbidden, invalidParameter, unavailable } from '../../api/types/errors.ts';
 import type { Database } from '../../store/database.ts';
 import type { EndpointsTable } from '../../store/networks.ts';

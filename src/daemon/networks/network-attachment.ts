@@ -18,7 +18,6 @@ import type { RunAttachment, SpecAdditions } from '../containers/attachments.ts'
 import { conflict } from '../../api/types/errors.ts';
 import { addEndpoint, removeEndpoint, removeWithNetns } from '../../network/endpoint.ts';
 import { deleteNetns, netnsPath } from '../../network/netns.ts';
-import type { Firewall } from '../../network/firewall.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { logFailure } from '../../lib/log-failure.ts';
 import { writeHostNetFiles, writeNetFiles, fileMounts, netFilePaths, readOr, type ResolverSettings } from './container-net-files.ts';
@@ -28,6 +27,7 @@ import type { NetworkService } from './network-service.ts';
 import type { EndpointRecord, NetworkRow } from './types.ts';
 import { netnsName } from './setup.ts';
 import type { LinkRun } from './legacy-links.ts';
+import type { FirewallPort } from './network-kernel.ts';
 
 const NO_LINKS: LinkRun = { hosts: [], env: [] };
 
@@ -35,7 +35,7 @@ export interface NetworkAttachmentDeps {
   networks: NetworkService;
   ports: PortAllocator;
   /** Absent with --iptables=false: nothing is published. */
-  firewall: Firewall | undefined;
+  firewall: FirewallPort | undefined;
   /** Tells the embedded DNS that names changed. */
   namesChanged: () => Promise<void>;
   containerDir: (id: string) => string;

@@ -4,7 +4,7 @@
 // embedded DNS kept in step with them.
 // The firewall's table is `berth` for a daemon on the default data-root; another data-root (a
 // test's, a second daemon's) gets `berth_<hash>` so that two daemons never share rules.
-import { createHash } from 'node:crypto';
+import { createHash } from '../../lib/lazy-crypto.ts';
 import { join } from 'node:path';
 import type { Database } from '../../store/database.ts';
 import { PublishedPortsTable } from '../../store/published-ports.ts';
@@ -30,6 +30,22 @@ export function firewallTable(dataRoot: string): string {
   return dataRoot === DEFAULT_DATA_ROOT ? 'berth' : `berth_${createHash('sha256').update(dataRoot).digest('hex').slice(0, 10)}`;
 }
 
+/** What the network side calls on the firewall. */
+export type FirewallPort = Pick<Firewall, 'addNetwork' | 'removeNetwork' | 'publish' | 'unpublish'>;
+
+/** The firewall made at its first use: the table's name of a non-default data root is a hash,
+ *  and node:crypto need not be loaded by a start that plumbs no network (issue 12). */
+function lazyFirewall(make: () => Firewall): FirewallPort {
+  let made: Firewall | undefined;
+  const fw = () => (made ??= make());
+  return {
+    addNetwork: (n) => fw().addNetwork(n),
+    removeNetwork: (bridge) => fw().removeNetwork(bridge),
+    publish: (owner, maps) => fw().publish(owner, maps),
+    unpublish: (owner) => fw().unpublish(owner),
+  };
+}
+
 export interface NetworkKernel {
   driver: NetworkDriver;
   hooks: EndpointHooks;
@@ -42,7 +58,7 @@ export interface NetworkKernel {
 
 export function networkKernel(o: { db: Database; config: () => DaemonConfig; logger: Logger }): NetworkKernel {
   const cfg = o.config();
-  const firewall = cfg.iptables ? new Firewall({ table: firewallTable(cfg.dataRoot), logger: o.logger }) : undefined;
+  const firewall = cfg.iptables ? lazyFirewall(() => new Firewall({ table: firewallTable(cfg.dataRoot), logger: o.logger })) : undefined;
   const dns = new DnsSupervisor({ dir: join(cfg.execRoot, 'dns'), logger: o.logger });
   const ports = new PortAllocator(new PublishedPortsTable(o.db));
   let svc: NetworkService | undefined;

@@ -1,7 +1,7 @@
 // POST /networks/create's body checked and turned into the row the store keeps: dockerd's
 // refusals (with its texts, as 400 where it answers 500 for what is the client's mistake), and
 // the subnet picked from the pools when none was asked for.
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../../lib/lazy-crypto.ts';
 import { forbidden, invalidParameter } from '../../api/types/errors.ts';
 import type { IpamConfigBody, NetworkCreateBody } from '../../api/routers/networks.ts';
 import { canonicalIp, contains, defaultGateway, isHostAddress, networkOf, overlaps, parseCidr, pickSubnet, type AddressPool, type Cidr } from './addresses.ts';

@@ -2,7 +2,7 @@
 // "null", as dockerd names it). Made at the first start and kept in the store, so their ids
 // stay the same across restarts; the default bridge's subnet is kept too, unless --bip says
 // otherwise, because containers and their hosts files refer to it.
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../../lib/lazy-crypto.ts';
 import type { NetworksTable, EndpointsTable } from '../../store/networks.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { defaultGateway, formatIp, networkOf, parseCidr, pickSubnet, type AddressPool } from './addresses.ts';

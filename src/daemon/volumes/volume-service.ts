@@ -1,6 +1,6 @@
 // Volumes: create, inspect, list, remove, prune, disk usage.
 // Texts are dockerd's ("<op> <name>: <reason>"), so clients that match them keep working.
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../../lib/lazy-crypto.ts';
 import type { VolumesTable, VolumeRow } from '../../store/volumes.ts';
 import type { ContainersTable } from '../../store/containers.ts';
 import { VolumeUsers } from './volume-users.ts';

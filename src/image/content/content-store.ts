@@ -1,7 +1,7 @@
 // Content-addressed blobs under <data-root>/image/blobs/sha256/<hex>. A blob becomes visible
 // only after its bytes are on disk, fsynced, and their digest checked: it is written to
 // ingest/ first and renamed into place, so no reader ever sees a partial blob.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from '../../lib/lazy-crypto.ts';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync, renameSync, readFileSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';

@@ -4,7 +4,7 @@
 // inside it. Metadata order matters: chown clears setuid bits and security.capability, so it
 // comes first, then xattrs, then the mode; mtimes last, and directories' only at the very end
 // (creating their children would bump them), as docker does.
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, type Hash } from '../../lib/lazy-crypto.ts';
 import { constants } from 'node:fs';
 import { chmod, lchown, link, lutimes, mkdir, open, symlink } from 'node:fs/promises';
 import { join } from 'node:path';

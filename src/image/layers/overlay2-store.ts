@@ -10,7 +10,7 @@
 // A layer is built in <root>/overlay2/.staging/<cacheId> and renamed into place when complete:
 // the rename is the commit, so a crash leaves only staging debris, which opening the store clears;
 // the tar-split record is written inside the staging dir, so no layer ever exists without it.
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../../lib/lazy-crypto.ts';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';

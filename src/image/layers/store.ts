@@ -1,7 +1,7 @@
 // The layer store contract shared by the overlay2 and vfs drivers, and the small helpers both
 // use. A layer is known by its cacheId (random, like docker's graphdriver ids) so the same
 // diffID can be stored twice without clashing; the image metadata DB maps chainIDs to cacheIds.
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../../lib/lazy-crypto.ts';
 import { lstat, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';

@@ -9,7 +9,7 @@
 // device nodes, and shares blocks on filesystems that can (btrfs, xfs), copying elsewhere.
 // Layers are built in <root>/vfs/.staging and renamed into place when complete; the record is
 // renamed into place just before its layer, so a layer never exists without its record.
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../../lib/lazy-crypto.ts';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -3,7 +3,7 @@
 // berth-dns needs nothing else from berthd and keeps answering while berthd restarts.
 // Written atomically (temp file + rename in the same directory): berth-dns, which reloads when
 // the file changes, never reads half a file.
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../../lib/lazy-crypto.ts';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { basename, dirname, join } from 'node:path';

@@ -4,7 +4,7 @@
 // A compressed file counts as its uncompressed size (gzip's ISIZE trailer) and is inflated into
 // an unlinked temporary file only when a read reaches it.
 import { closeSync, constants, createReadStream, fstatSync, openSync, read, readSync, rmSync, write } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../../lib/lazy-crypto.ts';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { createGunzip } from 'node:zlib';

@@ -5,7 +5,7 @@
 // put in a BerthError is the runtime's own, without logrus's time="..." level=... wrapping.
 // No state logic here: the daemon decides what to call; this only turns calls into runs.
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomUUID } from '../../lib/lazy-crypto.ts';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { BerthError, type ErrorKind } from '../../api/types/errors.ts';
