@@ -2,7 +2,7 @@
 // (an overlayfs cannot be the upper layer of another overlay: the docker-in-docker case).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { BerthError } from '../../api/types/errors.ts';
@@ -44,4 +44,20 @@ test('vfs with the reason when overlay is refused; an error if overlay2 was aske
   } finally {
     execFileSync('umount', [join(root, 'm')]);
   }
+});
+
+test('where unshare(2) is refused, the test mount is made and unmounted in our own namespace', async (t) => {
+  const root = tempDir(t);
+  // An unshare that fails as util-linux's does under a seccomp profile refusing unshare(2).
+  mkdirSync(join(root, 'bin'));
+  writeFileSync(join(root, 'bin', 'unshare'), `#!/bin/sh\ntouch ${join(root, 'asked')}\necho "unshare: unshare failed: Operation not permitted" >&2\nexit 1\n`);
+  chmodSync(join(root, 'bin', 'unshare'), 0o755);
+  const path = process.env.PATH;
+  process.env.PATH = `${join(root, 'bin')}:${path}`;
+  t.after(() => void (process.env.PATH = path));
+  const choice = await detectDriver(join(root, 'data'));
+  assert.ok(readdirSync(root).includes('asked'), 'the refusing unshare was run');
+  assert.equal(choice.driver, 'overlay2');
+  assert.deepEqual(readdirSync(join(root, 'data')), []);
+  assert.deepEqual(mountsUnder(root), []);
 });
