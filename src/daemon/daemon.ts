@@ -12,7 +12,7 @@ import { EventsService } from './events/events-service.ts';
 import { SystemService } from './system/system-service.ts';
 import { listenAll, type Listener } from './listeners.ts';
 import { backingFilesystem } from './system/host-facts.ts';
-import { setupImages } from './images/setup.ts';
+import { setupImages, startDriverChoice } from './images/setup.ts';
 import { imagesBackend } from './images/images-backend.ts';
 import { summaryView } from './images/image-views.ts';
 import { ContainersTable, hasProcess, isActive } from '../store/containers.ts';
@@ -79,6 +79,8 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
   let config = initial;
   mkdirSync(config.dataRoot, { recursive: true, mode: 0o711 });
   mkdirSync(config.execRoot, { recursive: true, mode: 0o700 });
+  // First: its test mount runs in a process of its own while the database opens (issue 12).
+  const driver = startDriverChoice(config);
   const db = new Database(join(config.dataRoot, 'berth.db'));
   const settings = new SettingsTable(db);
   const daemonId = settings.getOrCreate('daemon-id', () => randomUUID());
@@ -87,7 +89,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
   // Before the stores clear their debris: what a killed daemon left mounted (stale-mounts.ts).
   const mayRun = containersTable.all().filter((c) => c.status === 'running' || c.status === 'paused');
   await unmountStale({ dataRoot: config.dataRoot, execRoot: config.execRoot, keepRootfs: mayRun.map((c) => c.rwCacheId) }, logger);
-  const { images, driverStatus } = await setupImages(config, db, events, logger);
+  const { images, driverStatus } = await setupImages(config, db, events, logger, driver);
   const runtimes = new ContainerRuntimes({
     execRoot: config.execRoot,
     config: () => config,

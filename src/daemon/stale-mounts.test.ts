@@ -78,6 +78,8 @@ test('which mounts are stale: debris always, overlays under the roots unless a c
       { point: join(data, 'volumes'), fstype: 'ext4' },
       { point: join(exec, 'rootfs-views', 'v'), fstype: 'overlay' },
       { point: `${data}-other/overlay2/x/merged`, fstype: 'overlay' },
+      // The storage driver's test mount, made while this runs: detect.ts's own.
+      { point: join(data, 'overlay-probe-Xy12ab', 'merged'), fstype: 'overlay' },
     ];
     assert.deepEqual(staleMounts(table, { dataRoot: data, execRoot: exec, keepRootfs: [running] }), [
       join(exec, 'rootfs-views', 'v'),

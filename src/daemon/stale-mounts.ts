@@ -9,12 +9,14 @@
 // - anything under a debris directory, which is about to be deleted (`overlay2/.staging`,
 //   `vfs/.staging`, `containers/.removed-*`, `<exec-root>/rootfs-views`);
 // - overlay mounts elsewhere under either root (containers' rootfs, views), except the rootfs
-//   of a container that may still run, which live-restore adopts with its mount.
+//   of a container that may still run, which live-restore adopts with its mount;
+// - but not the storage driver's test mount (`overlay-probe-*`), which runs meanwhile and
+//   cleans up after itself and after a crashed one (detect.ts).
 // Anything else there (a disk an administrator mounted under the data-root) is not berthd's.
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../lib/logger.ts';
-import { layerDebrisDirs, mountTable, rootfsMountPoint, unmountOrDetach, type MountEntry } from '../image/layers/index.ts';
+import { PROBE_PREFIX, layerDebrisDirs, mountTable, rootfsMountPoint, unmountOrDetach, type MountEntry } from '../image/layers/index.ts';
 
 export interface StaleMountRules {
   dataRoot: string;
@@ -30,9 +32,10 @@ export function staleMounts(table: readonly MountEntry[], rules: StaleMountRules
   const debris = [...layerDebrisDirs(data), join(exec, 'rootfs-views')];
   const removedLogs = `${join(data, 'containers')}/.removed-`;
   const keep = rules.keepRootfs.map((id) => rootfsMountPoint(data, id));
-  const stale = (m: MountEntry) =>
+  const probes = join(data, PROBE_PREFIX);
+  const stale = (m: MountEntry) => !m.point.startsWith(probes) && (
     debris.some((d) => within(m.point, d)) || m.point.startsWith(removedLogs) ||
-    (m.fstype === 'overlay' && [data, exec].some((r) => m.point.startsWith(`${r}/`)) && !keep.some((k) => within(m.point, k)));
+    (m.fstype === 'overlay' && [data, exec].some((r) => m.point.startsWith(`${r}/`)) && !keep.some((k) => within(m.point, k))));
   return table.filter(stale).map((m) => m.point).reverse();
 }
 

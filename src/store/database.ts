@@ -55,12 +55,14 @@ export class Database {
     this.#db.close();
   }
 
+  /** Every pending migration in one transaction: as atomic as one each (a crash leaves the
+   *  version before them all), and a first start commits once instead of nine times (issue 12). */
   #migrate(): void {
-    for (let v = this.schemaVersion; v < MIGRATIONS.length; v++) {
-      this.transaction(() => {
-        this.#db.exec(MIGRATIONS[v]!);
-        this.#db.exec(`PRAGMA user_version = ${v + 1}`);
-      });
-    }
+    const from = this.schemaVersion;
+    if (from >= MIGRATIONS.length) return;
+    this.transaction(() => {
+      for (let v = from; v < MIGRATIONS.length; v++) this.#db.exec(MIGRATIONS[v]!);
+      this.#db.exec(`PRAGMA user_version = ${MIGRATIONS.length}`);
+    });
   }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Database } from '../../store/database.ts';
 import { ImagesTable } from '../../store/images.ts';
 import { ContentStore } from '../../image/content/content-store.ts';
-import { detectDriver, openLayerStore } from '../../image/layers/index.ts';
+import { detectDriver, openLayerStore, type DriverChoice } from '../../image/layers/index.ts';
 import { ImageService } from './image-service.ts';
 import type { EventsService } from '../events/events-service.ts';
 import type { DaemonConfig } from '../config/types.ts';
@@ -15,8 +15,15 @@ export interface ImageSetup {
   driverStatus: [string, string][];
 }
 
-export async function setupImages(config: DaemonConfig, db: Database, events: EventsService, logger: Logger): Promise<ImageSetup> {
-  const choice = await detectDriver(config.dataRoot, config.storageDriver);
+/** The driver's test mount takes a spawn: the daemon starts it first and hands the choice here. */
+export function startDriverChoice(config: DaemonConfig): Promise<DriverChoice> {
+  const choice = detectDriver(config.dataRoot, config.storageDriver);
+  choice.catch(() => undefined); // awaited by setupImages; a start failing before must not crash on it
+  return choice;
+}
+
+export async function setupImages(config: DaemonConfig, db: Database, events: EventsService, logger: Logger, driver = startDriverChoice(config)): Promise<ImageSetup> {
+  const choice = await driver;
   if (choice.driver !== 'overlay2') logger.warn('using the vfs storage driver (full copies per layer)', { reason: choice.reason });
   const layers = openLayerStore(choice.driver, config.dataRoot, { warn: (msg, fields) => logger.warn(msg, fields) });
   const content = new ContentStore(join(config.dataRoot, 'image'));

@@ -2,8 +2,8 @@
 // file: the kernel may lack it, a container runtime may forbid mount(2), or the data root may sit
 // on a filesystem overlay refuses as an upper layer (overlayfs itself, some network filesystems).
 // So, as dockerd does, we really mount a tiny overlay under the data root, use it, and unmount.
-import { statfsSync } from 'node:fs';
-import { mkdir, mkdtemp, lstat, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, mkdtempSync, readdirSync, statfsSync, writeFileSync } from 'node:fs';
+import { lstat, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { invalidParameter, unavailable } from '../../api/types/errors.ts';
 import { which } from '../../lib/which.ts';
@@ -20,7 +20,7 @@ export interface DriverChoice {
   status: [string, string][];
 }
 
-const PROBE_PREFIX = 'overlay-probe-';
+export const PROBE_PREFIX = 'overlay-probe-';
 
 export async function detectDriver(root: string, configured?: string): Promise<DriverChoice> {
   if (configured && configured !== 'overlay2' && configured !== 'vfs') {
@@ -41,19 +41,24 @@ export async function detectDriver(root: string, configured?: string): Promise<D
   return { driver: 'vfs', reason: `overlay2 unavailable (${refused}); using vfs`, status: [] };
 }
 
-/** null when overlay works under root, else why not. */
-export async function probeOverlay(root: string): Promise<string | null> {
-  await mkdir(root, { recursive: true });
-  await removeStaleProbes(root);
+/** null when overlay works under root, else why not. Up to the test mount's spawn it runs
+ *  synchronously: the daemon starts it first, and the mount runs while the daemon goes on. */
+export function probeOverlay(root: string): Promise<string | null> {
+  mkdirSync(root, { recursive: true });
+  const stale = readdirSync(root).filter((name) => name.startsWith(PROBE_PREFIX));
+  return stale.length ? removeStaleProbes(root, stale).then(() => probeOnce(root)) : probeOnce(root);
+}
+
+async function probeOnce(root: string): Promise<string | null> {
   // The attr tools are needed to store opaque directories in overlay's format.
   // Looked up on PATH rather than run (`--version`): each spawn costs berthd's start ~30 ms.
   for (const tool of ['setfattr', 'getfattr']) {
     if (!isAbsolute(which(tool))) return `${tool} not found (Debian package "attr")`;
   }
-  const dir = await mkdtemp(join(root, PROBE_PREFIX));
+  const dir = mkdtempSync(join(root, PROBE_PREFIX));
   try {
-    for (const d of ['lower1', 'lower2', 'upper', 'work', 'merged']) await mkdir(join(dir, d));
-    await writeFile(join(dir, 'lower1', 'old'), 'x');
+    for (const d of ['lower1', 'lower2', 'upper', 'work', 'merged']) mkdirSync(join(dir, d));
+    writeFileSync(join(dir, 'lower1', 'old'), 'x');
     await testMountPrivate(dir).catch(async (err: unknown) => {
       // unshare(2) refused (a seccomp profile, a user namespace): mount here, then unmount.
       if (err instanceof CommandError && /^unshare: /m.test(err.stderr)) return testMountHere(dir);
@@ -100,9 +105,8 @@ async function detach(target: string): Promise<void> {
 }
 
 /** Probe dirs left by a crash mid-probe (only ones with nothing mounted in them). */
-async function removeStaleProbes(root: string): Promise<void> {
-  for (const name of await readdir(root)) {
-    if (!name.startsWith(PROBE_PREFIX)) continue;
+async function removeStaleProbes(root: string, names: string[]): Promise<void> {
+  for (const name of names) {
     const dir = join(root, name);
     for (const m of mountsUnder(dir)) await detach(m);
     if (mountsUnder(dir).length === 0) await rm(dir, { recursive: true, force: true });

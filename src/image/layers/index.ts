@@ -3,7 +3,7 @@ export type { AppliedLayer, DiskUsage, DriverName, LayerStore, LayerStoreOptions
 export { isCacheId } from './store.ts';
 export { Overlay2Store, MAX_DEPTH } from './overlay2-store.ts';
 export { VfsStore } from './vfs-store.ts';
-export { detectDriver, type DriverChoice } from './detect.ts';
+export { detectDriver, PROBE_PREFIX, type DriverChoice } from './detect.ts';
 export { mountOverlay, unmount, unmountOrDetach, isMountRoot, mountPoints, mountsUnder, mountTable, type MountEntry } from './mount.ts';
 
 import { join } from 'node:path';
