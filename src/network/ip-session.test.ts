@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { requires } from '../testing/requires.ts';
 import { which } from '../lib/which.ts';
 import { IpSession } from './ip-session.ts';
+import { until } from '../testing/until.ts';
 
 const skip = requires('ip');
 
@@ -29,6 +30,21 @@ test('batches run in turn; each sees only its failures; ip starts again after an
       return true;
     });
     assert.deepEqual(await s.run(['link show dev lo']), { stderr: '', failed: [] });
+  } finally {
+    s.close();
+  }
+});
+
+test('an idle ip is ended; the next batch starts another', { skip }, async () => {
+  const s = new IpSession(which('ip'), 50);
+  try {
+    assert.equal(s.pid(), undefined);
+    assert.deepEqual(await s.run(['link show dev lo']), { stderr: '', failed: [] });
+    const first = s.pid();
+    assert.ok(first);
+    await until('the idle ip ended', () => s.pid() === undefined);
+    assert.deepEqual(await s.run(['link show dev lo']), { stderr: '', failed: [] });
+    assert.ok(s.pid() && s.pid() !== first);
   } finally {
     s.close();
   }

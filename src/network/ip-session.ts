@@ -15,7 +15,7 @@
 // What must not go through here: a command that opens a namespace by name (`link ... netns
 // NAME`: ip 6.1 never closes that file, keeping the namespace alive), and a slow one (`link
 // delete` of a veth waits for the network to settle) that would hold up every other batch.
-import { startToolProcess } from './tool-process.ts';
+import { closeWhenIdle, startToolProcess, TOOL_IDLE_MS } from './tool-process.ts';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { systemError } from '../api/types/errors.ts';
@@ -38,9 +38,17 @@ export class IpSession {
   #stderr = '';
   #current?: InFlight;
   readonly #queue = new SerialQueue();
+  readonly #idleMs: number;
+  #idle?: NodeJS.Timeout;
 
-  constructor(bin: string) {
+  constructor(bin: string, idleMs = TOOL_IDLE_MS) {
     this.#bin = bin;
+    this.#idleMs = idleMs;
+  }
+
+  /** The running ip's pid; undefined before the first batch and once idle (TOOL_IDLE_MS). */
+  pid(): number | undefined {
+    return this.#proc?.pid;
   }
 
   /** Runs the commands in order; resolves with ip's messages and the indexes of the commands
@@ -50,6 +58,7 @@ export class IpSession {
   }
 
   #send(commands: string[]): Promise<{ stderr: string; failed: number[] }> {
+    clearTimeout(this.#idle);
     const proc = this.#proc ?? this.#start();
     return new Promise((resolve, reject) => {
       const first = this.#lines + 1;
@@ -81,6 +90,7 @@ export class IpSession {
     const failed = [...text.matchAll(/Command failed -:(\d+)\n/g)].map((m) => Number(m[1]) - cur.first);
     const stderr = text.replace(/Object "berth-end-of-batch" is unknown, try "ip help"\.\n/, '');
     if (failed.length > 0) this.close(); // before the next batch is written (see the header)
+    else this.#idle = closeWhenIdle(() => this.close(), this.#idleMs); // a next batch clears it
     cur.resolve({ stderr, failed });
   }
 

@@ -5,6 +5,7 @@ import { after, test } from 'node:test';
 import { requires } from '../testing/requires.ts';
 import { NftSession } from './nft-session.ts';
 import { mustRun, runTool } from './run-tool.ts';
+import { until } from '../testing/until.ts';
 
 const skip = requires('root', 'nft');
 const table = `inet berth_t${randomBytes(3).toString('hex')}`;
@@ -35,4 +36,18 @@ test('a batch is one transaction; a refused one leaves nothing and says why; the
   session.close();
   await session.apply([`add rule ${table} c counter`]); // a new nft after close
   assert.equal(await rules('c'), 4);
+});
+
+test('an idle nft is ended; the next batch starts another', { skip }, async () => {
+  const s = new NftSession('nft', 50);
+  try {
+    await s.apply(['list tables']);
+    const first = s.pid();
+    assert.ok(first);
+    await until('the idle nft ended', () => s.pid() === undefined);
+    await s.apply(['list tables']);
+    assert.ok(s.pid() && s.pid() !== first);
+  } finally {
+    s.close();
+  }
 });

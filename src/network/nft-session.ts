@@ -10,7 +10,7 @@
 // end. Any message before the mark is the batch's failure. nft's cache is no worry: it checks
 // the ruleset's generation before each command, so changes by others (another berthd, an admin)
 // are seen. After a failed batch the next one starts a new nft all the same (cheap insurance).
-import { startToolProcess } from './tool-process.ts';
+import { closeWhenIdle, startToolProcess, TOOL_IDLE_MS } from './tool-process.ts';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { systemError } from '../api/types/errors.ts';
@@ -29,9 +29,17 @@ export class NftSession {
   #stderr = '';
   #current?: InFlight;
   readonly #queue = new SerialQueue();
+  readonly #idleMs: number;
+  #idle?: NodeJS.Timeout;
 
-  constructor(bin = 'nft') {
+  constructor(bin = 'nft', idleMs = TOOL_IDLE_MS) {
     this.#bin = bin;
+    this.#idleMs = idleMs;
+  }
+
+  /** The running nft's pid; undefined before the first batch and once idle (TOOL_IDLE_MS). */
+  pid(): number | undefined {
+    return this.#proc?.pid;
   }
 
   /** Applies the commands in one transaction; rejects (a system error with nft's message) when
@@ -46,6 +54,7 @@ export class NftSession {
   }
 
   #send(line: string): Promise<string> {
+    clearTimeout(this.#idle);
     const proc = this.#proc ?? this.#start();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -84,6 +93,7 @@ export class NftSession {
     clearTimeout(cur.timer);
     if (this.#proc) (this.#proc.stderr as Socket).unref();
     if (text.trim()) this.close();
+    else this.#idle = closeWhenIdle(() => this.close(), this.#idleMs); // a next batch clears it
     cur.resolve(text);
   }
 
