@@ -16,7 +16,9 @@
 //    --outfile=/tmp/bare.cjs; --berthd bare=/tmp/bare.cjs); run with NODE_COMPILE_CACHE=<dir>
 // to give every node the compile cache bin/berthd's launcher gives the daemon.
 // --default-bridge: each berthd (and dockerd) also as a user runs it, with the default bridge and
-// firewall, inside a network namespace of its own (unshare -n) so the machine's is never touched.
+// firewall, inside a network namespace of its own (unshare -n) so the machine's is never touched;
+// its ip and nft sessions end after TOOL_IDLE_MS (5 s) idle: --idle-ms 6000 measures without them.
+// A launcher with a code cache made after start: daemon-footprint-codecache.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
