@@ -16,7 +16,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (loaded.showHelp) return void process.stdout.write(DAEMON_HELP), 0;
   if (loaded.showVersion) return void process.stdout.write(`berthd version ${ENGINE_VERSION}, build ${GIT_COMMIT}\n`), 0;
-  if (loaded.validateOnly) return void process.stdout.write('configuration OK\n'), 0;
+  if (loaded.validateOnly) return validate(loaded.config.authzPolicy);
 
   const config = loaded.config;
   const logger = createLogger(config.logLevel);
@@ -92,4 +92,16 @@ function reload(daemon: Daemon, logger: Logger, flags: Settings): void {
   } catch (err) {
     logger.error('Error reloading configuration; keeping the running one', { error: (err as Error).message });
   }
+}
+
+/** --validate: daemon.json and flags (already read), and the authorization policy they name. */
+async function validate(policy: string | undefined): Promise<number> {
+  try {
+    if (policy) (await import('../authz/policy-file.ts')).readPolicyFile(policy);
+  } catch (err) {
+    process.stderr.write(`berthd: ${(err as Error).message}\n`);
+    return 1;
+  }
+  process.stdout.write(policy ? `configuration OK (authorization policy ${policy})\n` : 'configuration OK\n');
+  return 0;
 }
