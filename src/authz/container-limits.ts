@@ -8,9 +8,11 @@ import type { ContainerConfig, HostConfig } from '../api/types/engine-api.ts';
 import type { StoredMount } from '../store/containers.ts';
 import type { Limits } from './policy.ts';
 import { capabilityName } from './policy-limits.ts';
-import { imageAllowed } from './image-patterns.ts';
+import { imageAllowed, sameReference } from './image-patterns.ts';
 
 export interface ContainerRequest {
+  /** The image as the request named it (a reference, an id or an id prefix). */
+  image: string;
   /** Full references (docker.io/library/busybox:latest) of the image the create resolved. */
   imageNames: string[];
   config: ContainerConfig;
@@ -33,7 +35,7 @@ export function containerProblem(req: ContainerRequest, limits: Limits): string 
     () => (limits.hostNamespaces ? undefined : NAMESPACE_MODES.filter((m) => hc[m] === 'host').map((m) => `${m}=host is not allowed (host namespaces)`)[0]),
     () => binds(req.mounts, limits),
     () => devices(hc, limits),
-    () => (limits.images.length && !imageAllowed(req.imageNames, limits.images) ? `image ${req.imageNames[0] ?? '(untagged)'} is not from an allowed registry or repository (${limits.images.join(', ')})` : undefined),
+    () => images(req, limits),
     () => labels(req.config, limits),
     () => ceilings(hc, limits),
   ];
@@ -42,6 +44,16 @@ export function containerProblem(req: ContainerRequest, limits: Limits): string 
     if (problem) return problem;
   }
   return undefined;
+}
+
+/** Judged by the name the request used when it resolved by that name (another tag of the same
+ * image does not make it allowed), else — an id — by any of the image's names. */
+function images(req: ContainerRequest, limits: Limits): string | undefined {
+  if (!limits.images.length) return undefined;
+  const asked = req.imageNames.find((n) => sameReference(n, req.image));
+  const names = asked ? [asked] : req.imageNames;
+  if (imageAllowed(names, limits.images)) return undefined;
+  return `image ${asked ?? (req.imageNames.join(', ') || req.image)} is not from an allowed registry or repository (${limits.images.join(', ')})`;
 }
 
 function capabilities(hc: HostConfig, limits: Limits): string | undefined {

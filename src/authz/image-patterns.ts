@@ -1,7 +1,7 @@
 // Image patterns of a policy: a repository name as docker normalises it ("busybox" is
 // docker.io/library/busybox), with `*` for any run of characters ("registry.local:5000/ci/*").
 // Tags and digests are not part of a pattern: a repository is trusted as a whole.
-import { parseReference, repositoryName } from '../image/reference.ts';
+import { formatReference, parseReference, repositoryName, withDefaultTag } from '../image/reference.ts';
 
 /** The pattern as a full repository name; throws (invalid reference) when it cannot be one. */
 export function normalizePattern(pattern: string): string {
@@ -23,4 +23,13 @@ export function imageAllowed(names: readonly string[], patterns: readonly string
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Whether `asked` (as a request wrote it: busybox, busybox:latest) names the full reference. */
+export function sameReference(full: string, asked: string): boolean {
+  try {
+    return formatReference(withDefaultTag(parseReference(asked))) === formatReference(withDefaultTag(parseReference(full)));
+  } catch {
+    return false; // an id or id prefix is not a reference
+  }
 }

@@ -100,7 +100,7 @@ export class ContainerService {
     let stored = false;
     try {
       // A refusal lands in the finally below, which removes the volumes the mounts made.
-      guard?.container({ imageNames: this.deps.images.table.refsOf(image.id).map((r) => r.ref), config, hostConfig, mounts: resolved?.mounts ?? [] });
+      guard?.container({ image: imageName, imageNames: this.deps.images.table.refsOf(image.id).map((r) => r.ref), config, hostConfig, mounts: resolved?.mounts ?? [] });
       const created = await this.#insert(image.id, imageName, fullName, config, hostConfig, resolved?.mounts ?? [], networks);
       stored = true;
       return created;
