@@ -15,6 +15,7 @@ import { ROUTE_CLASSES, type RouteClass } from './route-classes.ts';
 import type { Policy, Rule, Who } from './policy.ts';
 import { readLimits } from './policy-limits.ts';
 import { readUnixNames, type UnixNames } from './unix-names.ts';
+import { list, object, strings } from './json-read.ts';
 
 const RULE_KEYS = ['name', 'who', 'allow', 'limits'];
 const WHO_KEYS = ['anyone', 'users', 'groups', 'sockets', 'certificates'];
@@ -72,7 +73,7 @@ function readRule(ctx: JsonContext, at: JsonPath, value: unknown, names: UnixNam
   const obj = object(ctx, at, value);
   for (const k of Object.keys(obj)) if (!RULE_KEYS.includes(k)) throw unknownKey(ctx, [...at, k], RULE_KEYS);
   const name = obj.name;
-  if (typeof name !== 'string' || name === '') throw invalid(ctx, [...at, 'name'], 'every rule needs a "name" (denials quote it)');
+  if (typeof name !== 'string' || name === '') throw invalid(ctx, obj.name === undefined ? at : [...at, 'name'], 'every rule needs a "name" (denials quote it)');
   const allow = strings(ctx, [...at, 'allow'], obj.allow);
   if (allow.length === 0) throw invalid(ctx, [...at, 'allow'], `expected a non-empty list of ${ALLOW.join(', ')}`);
   allow.forEach((cls, i) => {
@@ -124,22 +125,4 @@ function socketAddress(ctx: JsonContext, at: JsonPath, s: string): string {
   if (s.startsWith('/')) return `unix://${s}`;
   if (/^(unix|tcp):\/\/./.test(s)) return s;
   throw invalid(ctx, at, `expected unix:///path, /path or tcp://host:port, got "${s}"`);
-}
-
-export function object(ctx: JsonContext, at: JsonPath, v: unknown): Record<string, unknown> {
-  if (typeName(v) !== 'object') throw invalid(ctx, at, `expected an object, got ${typeName(v)}`);
-  return v as Record<string, unknown>;
-}
-
-function list(ctx: JsonContext, at: JsonPath, v: unknown): unknown[] {
-  if (!Array.isArray(v)) throw invalid(ctx, at, `expected an array, got ${typeName(v)}`);
-  return v;
-}
-
-/** An array of strings (`numbers`: integers too, as ids are often written). */
-export function strings(ctx: JsonContext, at: JsonPath, v: unknown, numbers = false): string[] {
-  return list(ctx, at, v).map((item, i) => {
-    if (typeof item === 'string' || (numbers && Number.isInteger(item))) return String(item);
-    throw invalid(ctx, [...at, i], `expected a string, got ${typeName(item)}`);
-  });
 }

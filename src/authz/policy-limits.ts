@@ -4,7 +4,7 @@ import { isAbsolute, normalize } from 'node:path';
 import { invalid, typeName, unknownKey, type JsonContext } from '../daemon/config/json-values.ts';
 import type { JsonPath } from '../daemon/config/json-positions.ts';
 import type { Limits } from './policy.ts';
-import { object, strings } from './policy-file.ts';
+import { object, strings } from './json-read.ts';
 import { normalizePattern } from './image-patterns.ts';
 
 const LIMIT_KEYS = ['privileged', 'capabilities', 'host-namespaces', 'bind-paths', 'devices', 'images', 'labels', 'memory', 'cpus', 'pids'];
