@@ -14,8 +14,8 @@ import { MAX_API_VERSION, MIN_API_VERSION, versionLessThan } from './types/versi
 import { readUpgradeBody } from './upgrade-body.ts';
 import { answerPlainHttp } from './tls-sniff.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { AuthorizeRequest } from '../authz/authorizer.ts';
-import type { RequestGuard } from '../authz/guard.ts';
+import type { AuthorizeRequest, Authorized } from '../authz/authorizer.ts';
+import { StatusSink } from './status-sink.ts';
 import { listenAddress } from '../authz/identity.ts';
 
 export interface ApiServerOptions {
@@ -26,7 +26,7 @@ export interface ApiServerOptions {
   experimental?: boolean;
   /** The authorization policy's door (authz/authorizer.ts): a guard for an allowed request, a
    * 403 thrown for a refused one. Absent: no policy, everyone who can connect may do anything. */
-  authorize?: (r: AuthorizeRequest) => RequestGuard;
+  authorize?: (r: AuthorizeRequest) => Authorized;
 }
 
 const VERSION_PREFIX = /^\/v([0-9.]+)(\/.*)$/;
@@ -82,8 +82,12 @@ export function createApiServer(opts: ApiServerOptions, tls?: TlsServerOptions):
     const { route, params } = match;
     try {
       // Before anything of the request is looked at, whatever its API version or body encoding.
-      const guard = opts.authorize?.({ req, method: route.method, path: route.path, address: listenAddress(server.address()) });
-      const ctx = new RequestContext({ req, body, sink, params, query: path.searchParams, version: requested, guard });
+      const authorized = opts.authorize?.({ req, method: route.method, path: route.path, params, query: path.searchParams, address: listenAddress(server.address()) });
+      if (authorized) {
+        const watched = (sink = new StatusSink(sink));
+        sink.onClose(() => authorized.finish(watched.status));
+      }
+      const ctx = new RequestContext({ req, body, sink, params, query: path.searchParams, version: requested, guard: authorized?.guard });
       checkQueryEscapes(path.search);
       if (route.minVersion && versionLessThan(requested, route.minVersion)) {
         throw new BerthError('invalid-parameter', `${req.method} ${path.pathname} requires minimum API version ${route.minVersion}`);

@@ -4,12 +4,14 @@
 // gives it containers and images with limits, so everything else it may not do is refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 import { requires } from '../testing/requires.ts';
+import { until } from '../testing/until.ts';
+import type { AuditEntry } from './audit-entry.ts';
 
 const skip = requires('docker');
 const dir = mkdtempSync(join(tmpdir(), 'berth-authz-'));
@@ -53,6 +55,14 @@ test('each limit refuses what it does not allow, naming the rule and the reason'
     assert.match(r.stderr, /authorization denied by rule "ci" \(line 3 of .*policy\.json\): /, args.join(' '));
     assert.match(r.stderr, reason, args.join(' '));
   }
+  // Each refusal is in the audit log with the reason; the allowed create before them too.
+  const file = join(f.d.dir, 'data', 'authz', 'audit.log');
+  await until('the refusals in the audit log', () => existsSync(file) && readFileSync(file, 'utf8').includes('seccomp=unconfined'));
+  const creates = readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as AuditEntry).filter((e) => e.route === 'POST /containers/create');
+  assert.ok(creates.some((e) => e.decision === 'allow' && e.status === 201));
+  const refused = creates.filter((e) => e.decision === 'deny');
+  assert.ok(refused.length >= cases.length && refused.every((e) => e.status === 403 && e.rule === 'ci' && e.reason));
+  assert.ok(refused.some((e) => e.reason === 'privileged containers are not allowed'));
 });
 
 test('an image is judged by the repository it resolves to', { skip }, async () => {

@@ -56,10 +56,10 @@ test('every rule\'s problem is reported at once (the first of each rule)', () =>
       { who: { anyone: true }, allow: ['exec'] },
       { name: 'c', who: { anyone: true }, allow: ['containers'], limits: { memory: 'lots', 'bind-paths': ['srv'], images: ['Bad Name'] } },
     ],
-    audit: {},
+    auditt: {},
   }, null, 1);
   const all = problems(text);
-  const want = [/unknown key "audit"/, /"rules\[0\]\.who".*name who the rule is for/, /"all" is root on the host: it takes no limits/,
+  const want = [/unknown key "auditt" at line \d+ of p\.json; did you mean "audit"\?/, /"rules\[0\]\.who".*name who the rule is for/, /"all" is root on the host: it takes no limits/,
     /"rules\[2\]\.allow".*non-empty list/, /"rules\[3\]" at line 29 .*every rule needs a "name"/, /"rules\[4\]\.limits\.bind-paths\[0\]".*expected an absolute path/];
   for (const re of want) assert.ok(all.some((p) => re.test(p)), `${re} in:\n${all.join('\n')}`);
 });

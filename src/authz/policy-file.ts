@@ -12,8 +12,8 @@ import { invalid, label, lineOf, typeName, unknownKey, type JsonContext } from '
 import type { JsonPath } from '../daemon/config/json-positions.ts';
 import { suggest } from '../daemon/config/suggest.ts';
 import { ROUTE_CLASSES, type RouteClass } from './route-classes.ts';
-import type { Policy, Rule, Who } from './policy.ts';
-import { readLimits } from './policy-limits.ts';
+import type { AuditPolicy, Policy, Rule, Who } from './policy.ts';
+import { readAudit, readLimits, AUDIT_DEFAULTS } from './policy-limits.ts';
 import { readUnixNames, type UnixNames } from './unix-names.ts';
 import { list, object, strings } from './json-read.ts';
 
@@ -45,9 +45,11 @@ export function parsePolicy(text: string, file: string, names: UnixNames): Polic
   const top = object(ctx, [], doc.value);
   const rules: Rule[] = [];
   collect(problems, () => {
-    for (const k of Object.keys(top)) if (k !== 'rules') throw unknownKey(ctx, [k], ['rules']);
+    for (const k of Object.keys(top)) if (k !== 'rules' && k !== 'audit') throw unknownKey(ctx, [k], ['rules', 'audit']);
     if (!Array.isArray(top.rules) || top.rules.length === 0) throw invalid(ctx, ['rules'], 'expected a non-empty array of rules');
   });
+  let audit: AuditPolicy = { ...AUDIT_DEFAULTS };
+  collect(problems, () => void (audit = readAudit(ctx, ['audit'], top.audit)));
   const seen = new Map<string, number>();
   (Array.isArray(top.rules) ? top.rules : []).forEach((value, i) => collect(problems, () => {
     const rule = readRule(ctx, ['rules', i], value, names);
@@ -57,7 +59,7 @@ export function parsePolicy(text: string, file: string, names: UnixNames): Polic
     rules.push(rule);
   }));
   if (problems.length > 0) throw new ConfigError(problems);
-  return { file, rules };
+  return { file, rules, audit };
 }
 
 function collect(problems: string[], fn: () => void): void {

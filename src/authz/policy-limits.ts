@@ -1,9 +1,9 @@
-// A rule's "limits" object: what its containers may ask for. Every key is optional; see policy.ts
-// for the defaults a rule gets for the ones it leaves out.
+// A rule's "limits" object (what its containers may ask for; see policy.ts for the defaults a
+// rule gets for the keys it leaves out), and the policy's "audit" object.
 import { isAbsolute, normalize } from 'node:path';
 import { invalid, typeName, unknownKey, type JsonContext } from '../daemon/config/json-values.ts';
 import type { JsonPath } from '../daemon/config/json-positions.ts';
-import type { Limits } from './policy.ts';
+import type { AuditPolicy, Limits } from './policy.ts';
 import { object, strings } from './json-read.ts';
 import { normalizePattern } from './image-patterns.ts';
 
@@ -41,6 +41,31 @@ export function readLimits(ctx: JsonContext, at: JsonPath, value: unknown): Limi
     limits.pids = obj.pids as number;
   }
   return limits;
+}
+
+const AUDIT_KEYS = ['file', 'all-requests', 'max-size', 'max-file'];
+/** The json-file log driver's rotation, which the issue asks the audit log to follow. */
+export const AUDIT_DEFAULTS: AuditPolicy = { allRequests: false, maxSize: 10 * 1024 ** 2, maxFile: 3 };
+
+export function readAudit(ctx: JsonContext, at: JsonPath, value: unknown): AuditPolicy {
+  if (value === undefined) return { ...AUDIT_DEFAULTS };
+  const obj = object(ctx, at, value);
+  for (const k of Object.keys(obj)) if (!AUDIT_KEYS.includes(k)) throw unknownKey(ctx, [...at, k], AUDIT_KEYS);
+  const audit: AuditPolicy = { ...AUDIT_DEFAULTS };
+  if (obj.file !== undefined) {
+    if (typeof obj.file !== 'string' || !isAbsolute(obj.file)) throw invalid(ctx, [...at, 'file'], 'expected an absolute path');
+    audit.file = obj.file;
+  }
+  if (obj['all-requests'] !== undefined) {
+    if (typeof obj['all-requests'] !== 'boolean') throw invalid(ctx, [...at, 'all-requests'], `expected a boolean, got ${typeName(obj['all-requests'])}`);
+    audit.allRequests = obj['all-requests'];
+  }
+  if (obj['max-size'] !== undefined) audit.maxSize = bytes(ctx, [...at, 'max-size'], obj['max-size']);
+  if (obj['max-file'] !== undefined) {
+    if (!Number.isInteger(obj['max-file']) || (obj['max-file'] as number) < 1) throw invalid(ctx, [...at, 'max-file'], 'expected an integer of 1 or more');
+    audit.maxFile = obj['max-file'] as number;
+  }
+  return audit;
 }
 
 /** "cap_net_admin", "NET_ADMIN": how CapAdd may spell one capability. */

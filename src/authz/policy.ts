@@ -54,9 +54,19 @@ export interface Rule {
   limits: Limits;
 }
 
+/** The policy's "audit" object; absent, the defaults (the daemon's data-root, 10m × 3). */
+export interface AuditPolicy {
+  /** undefined: <data-root>/authz/audit.log. */
+  file?: string;
+  allRequests: boolean;
+  maxSize: number;
+  maxFile: number;
+}
+
 export interface Policy {
   file: string;
   rules: Rule[];
+  audit: AuditPolicy;
 }
 
 export function ruleMatches(who: Who, id: Identity): boolean {

@@ -226,7 +226,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
   });
   const serverHeader = `berth/${ENGINE_VERSION} (linux)`;
   // Loaded only with a policy: an ordinary daemon never reads koffi (~100 ms, issue 12).
-  const authorizer = config.authzPolicy ? (await import('../authz/setup.ts')).loadAuthorizer(config.authzPolicy) : undefined;
+  const authorizer = config.authzPolicy ? (await import('../authz/setup.ts')).loadAuthorizer(config.authzPolicy, config.dataRoot, logger) : undefined;
   if (authorizer) logger.info('authorization policy active', { file: authorizer.policy.file, rules: authorizer.policy.rules.length });
   const authorize = authorizer && ((r: Parameters<Authorizer['authorize']>[0]) => authorizer.authorize(r));
   const listeners = await listenAll(
@@ -251,6 +251,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
     async shutdown() {
       health.close();
       await Promise.all(listeners.map((l) => l.close()));
+      await authorizer?.audit?.log.close();
       await lifecycle.shutdown(!config.liveRestore);
       await kernel.shutdown(!config.liveRestore);
       await logs.stopAll();

@@ -65,7 +65,7 @@ function signalHandler(daemon: Daemon, logger: Logger, flags: Settings, exit: (c
       },
     );
   };
-  return (sig) => (sig === 'SIGHUP' ? reload(daemon, logger, flags) : stop(sig));
+  return (sig) => (sig === 'SIGHUP' ? (reload(daemon, logger, flags), reloadAuthz(daemon, logger)) : stop(sig));
 }
 
 /** Flags given at start still win over the file: a file that repeats one is refused. */
@@ -92,6 +92,12 @@ function reload(daemon: Daemon, logger: Logger, flags: Settings): void {
   } catch (err) {
     logger.error('Error reloading configuration; keeping the running one', { error: (err as Error).message });
   }
+}
+
+/** The authorization policy, reloaded apart from daemon.json: either may fail alone. */
+function reloadAuthz(daemon: Daemon, logger: Logger): void {
+  const authorizer = daemon.authorizer;
+  if (authorizer) void import('../authz/setup.ts').then((m) => m.reloadPolicy(authorizer, daemon.config.dataRoot, logger));
 }
 
 /** --validate: daemon.json and flags (already read), and the authorization policy they name. */
