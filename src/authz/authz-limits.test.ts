@@ -48,6 +48,7 @@ test('each limit refuses what it does not allow, naming the rule and the reason'
     [['--label', 'team=a'], /memory unlimited is above the ceiling of 67108864 bytes/],
     [['--label', 'team=a', '-m', '1g'], /memory 1073741824 bytes is above the ceiling/],
     [['-m', '32m'], /containers must carry the label team=\*/],
+    [[...ok, '--mount', 'type=volume,src=rootvol,dst=/r,volume-opt=type=none,volume-opt=o=bind,volume-opt=device=/'], /volume rootvol mounts \/ from the host/],
   ];
   for (const [args, reason] of cases) {
     const r = await f.docker(['create', ...args, 'busybox', 'true']);

@@ -18,6 +18,8 @@ export interface ContainerRequest {
   config: ContainerConfig;
   hostConfig: HostConfig;
   mounts: readonly StoredMount[];
+  /** A volume's driver options: a local volume with `device` is a mount of the host's. */
+  volumeOptions?: (name: string) => Record<string, string> | null;
 }
 
 const NAMESPACE_MODES = ['NetworkMode', 'PidMode', 'IpcMode', 'UTSMode', 'UsernsMode'] as const;
@@ -34,6 +36,7 @@ export function containerProblem(req: ContainerRequest, limits: Limits): string 
     () => capabilities(hc, limits),
     () => (limits.hostNamespaces ? undefined : NAMESPACE_MODES.filter((m) => hc[m] === 'host').map((m) => `${m}=host is not allowed (host namespaces)`)[0]),
     () => binds(req.mounts, limits),
+    () => volumeDevices(req, limits),
     () => devices(hc, limits),
     () => images(req, limits),
     () => labels(req.config, limits),
@@ -64,12 +67,30 @@ function capabilities(hc: HostConfig, limits: Limits): string | undefined {
 function binds(mounts: readonly StoredMount[], limits: Limits): string | undefined {
   for (const m of mounts) {
     if (m.Type !== 'bind') continue;
-    const source = realSource(m.Source);
-    if (!limits.bindPaths.some((p) => source === p || source.startsWith(p === '/' ? '/' : p + sep))) {
+    if (!within(realSource(m.Source), limits.bindPaths)) {
       return `bind mount of ${m.Source} is not allowed (allowed under: ${limits.bindPaths.join(', ') || 'nothing'})`;
     }
   }
   return undefined;
+}
+
+/** `type=none o=bind device=/` makes a volume a bind of `/` when a container starts, and a
+ * `device` of another type mounts host storage: only tmpfs is none of the host's. */
+function volumeDevices(req: ContainerRequest, limits: Limits): string | undefined {
+  for (const m of req.mounts) {
+    if (m.Type !== 'volume' || !m.Name) continue;
+    const o = req.volumeOptions?.(m.Name);
+    if (!o?.device || o.type === 'tmpfs') continue;
+    const isBind = (o.o ?? '').split(',').includes('bind');
+    if (isBind && o.device.startsWith('/') && within(realSource(o.device), limits.bindPaths)) continue;
+    if (!isBind && limits.privileged) continue;
+    return `volume ${m.Name} mounts ${o.device} from the host (${isBind ? `allowed under: ${limits.bindPaths.join(', ') || 'nothing'}` : 'needs "privileged"'})`;
+  }
+  return undefined;
+}
+
+function within(source: string, paths: readonly string[]): boolean {
+  return paths.some((p) => source === p || source.startsWith(p === '/' ? '/' : p + sep));
 }
 
 /** The runtime follows symlinks when it mounts, so the check does too: the real path of the

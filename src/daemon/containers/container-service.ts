@@ -32,6 +32,8 @@ export interface ContainerServiceDeps {
   runtimeName: (requested: unknown) => string;
   /** The container's mounts resolved (volumes made) at create: container-mounts.ts. */
   mounts?: (config: ContainerConfig, hostConfig: HostConfig) => CreateMounts;
+  /** A volume's driver options (what the authorization guard asks of volume mounts). */
+  volumeOptions?: (name: string) => Record<string, string> | null;
   /** The container's networks: checked before anything is made, recorded with its row. */
   networks?: {
     plan(hostConfig: HostConfig, body: Record<string, unknown>): unknown;
@@ -100,7 +102,7 @@ export class ContainerService {
     let stored = false;
     try {
       // A refusal lands in the finally below, which removes the volumes the mounts made.
-      guard?.container({ image: imageName, imageNames: this.deps.images.table.refsOf(image.id).map((r) => r.ref), config, hostConfig, mounts: resolved?.mounts ?? [] });
+      guard?.container({ image: imageName, imageNames: this.deps.images.table.refsOf(image.id).map((r) => r.ref), config, hostConfig, mounts: resolved?.mounts ?? [], ...(this.deps.volumeOptions && { volumeOptions: this.deps.volumeOptions }) });
       const created = await this.#insert(image.id, imageName, fullName, config, hostConfig, resolved?.mounts ?? [], networks);
       stored = true;
       return created;
