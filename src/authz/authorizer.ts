@@ -92,6 +92,11 @@ export class Authorizer {
           Object.assign(entry, { decision: 'deny', reason: problem });
           throw forbidden(`authorization denied by ${ruleLabel(rule, policy)}: ${problem}`);
         },
+        exec: (req) => {
+          if (rule.all || !req.privileged || rule.limits.privileged) return;
+          Object.assign(entry, { decision: 'deny', reason: 'privileged exec is not allowed' });
+          throw forbidden(`authorization denied by ${ruleLabel(rule, policy)}: privileged exec is not allowed`);
+        },
       },
       finish: (status) => {
         if (audited) audit.log.record({ ...entry, status, ms: Math.round((performance.now() - started) * 10) / 10 } satisfies AuditEntry);

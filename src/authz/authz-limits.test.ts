@@ -21,7 +21,7 @@ symlinkSync('/', join(allowed, 'escape'));
 const policy = join(dir, 'policy.json');
 writeFileSync(policy, JSON.stringify({
   rules: [{
-    name: 'ci', who: { users: ['root'] }, allow: ['containers', 'images'],
+    name: 'ci', who: { users: ['root'] }, allow: ['containers', 'images', 'exec'],
     limits: { 'bind-paths': [allowed], capabilities: ['NET_ADMIN'], images: ['busybox'], labels: { team: '*' }, memory: '64m' },
   }],
 }, null, 2));
@@ -78,9 +78,18 @@ test('an image is judged by the repository it resolves to', { skip }, async () =
 
 test('classes the rule does not give are refused before the handler runs', { skip }, async () => {
   const r = await f.docker(['network', 'create', 'nope']);
-  assert.match(r.stderr, /rule "ci" .*it allows read-only, containers, images, and POST \/networks\/create is networks/);
+  assert.match(r.stderr, /rule "ci" .*it allows read-only, containers, images, exec, and POST \/networks\/create is networks/);
   const v = await f.docker(['volume', 'create', '--opt', 'type=none', '--opt', 'o=bind', '--opt', 'device=/', 'rootfs']);
   assert.match(v.stderr, /POST \/volumes\/create is volumes/);
+});
+
+test('an exec may not be privileged', { skip }, async () => {
+  const r = await f.docker(['run', '-d', '--name', 'sleeper', ...ok, 'busybox', 'sleep', '60']);
+  assert.equal(r.code, 0, r.stderr);
+  const plain = await f.docker(['exec', 'sleeper', 'echo', 'in']);
+  assert.equal(plain.stdout, 'in\n', plain.stderr);
+  const priv = await f.docker(['exec', '--privileged', 'sleeper', 'true']);
+  assert.match(priv.stderr, /authorization denied by rule "ci" .*: privileged exec is not allowed/);
 });
 
 const PRIVILEGED = JSON.stringify({ Image: 'busybox', Labels: { team: 'a' }, HostConfig: { Privileged: true, Memory: 32 << 20 } });

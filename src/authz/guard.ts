@@ -6,4 +6,6 @@ import type { ContainerRequest } from './container-limits.ts';
 export interface RequestGuard {
   /** Throws a 403 (naming the rule) when the rule's limits do not allow this container. */
   container(req: ContainerRequest): void;
+  /** The same for an exec in a container (`docker exec --privileged`). */
+  exec(req: { privileged: boolean }): void;
 }
