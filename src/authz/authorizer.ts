@@ -9,6 +9,8 @@ import { classOf, type RouteClass } from './route-classes.ts';
 import { allowsClass, firstMatch, ruleLabel, type Policy, type Rule } from './policy.ts';
 import { describeIdentity, identify } from './identity.ts';
 import { containerProblem } from './container-limits.ts';
+import { imageAllowed } from './image-patterns.ts';
+import { parseReference } from '../image/reference.ts';
 import { objectOf, startEntry, type AuditEntry } from './audit-entry.ts';
 import type { PeerCredentialReader } from './peer-credentials.ts';
 import type { RequestGuard } from './guard.ts';
@@ -92,6 +94,18 @@ export class Authorizer {
           Object.assign(entry, { decision: 'deny', reason: problem });
           throw forbidden(`authorization denied by ${ruleLabel(rule, policy)}: ${problem}`);
         },
+        imageName: (name, action) => {
+          const patterns = rule.all ? [] : rule.limits.images;
+          if (!patterns.length || !parses(name) || imageAllowed([name], patterns)) return;
+          const problem = `${action} of ${name} is not allowed (images: ${patterns.join(', ')})`;
+          Object.assign(entry, { decision: 'deny', reason: problem });
+          throw forbidden(`authorization denied by ${ruleLabel(rule, policy)}: ${problem}`);
+        },
+        requireClass: (needed, operation) => {
+          if (allowsClass(rule, needed)) return;
+          Object.assign(entry, { decision: 'deny', reason: `class ${needed} not allowed` });
+          throw forbidden(`authorization denied by ${ruleLabel(rule, policy)}: it allows ${allowed(rule)}, and ${operation} is ${needed}`);
+        },
         exec: (req) => {
           if (rule.all || !req.privileged || rule.limits.privileged) return;
           Object.assign(entry, { decision: 'deny', reason: 'privileged exec is not allowed' });
@@ -102,6 +116,16 @@ export class Authorizer {
         if (audited) audit.log.record({ ...entry, status, ms: Math.round((performance.now() - started) * 10) / 10 } satisfies AuditEntry);
       },
     };
+  }
+}
+
+/** A name that is no reference is the handler's to refuse (400), with its own message. */
+function parses(name: string): boolean {
+  try {
+    parseReference(name);
+    return true;
+  } catch {
+    return false;
   }
 }
 

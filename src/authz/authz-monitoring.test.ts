@@ -49,6 +49,8 @@ test('the monitoring user cannot create, run privileged or bind-mount /; the 403
     assert.notEqual(r.code, 0, `${args.join(' ')} was allowed`);
     assert.match(r.stderr, /authorization denied by rule "monitoring" \(line 8 of .*monitoring\.json\): it allows read-only, and POST \/containers\/create is containers/);
   }
+  const save = await asMonitor(['save', 'busybox']);
+  assert.match(save.stderr, /rule "monitoring".*GET \/images\/(\{name\}\/)?get is images/);
   const stop = await asMonitor(['stop', 'watched']);
   assert.doesNotMatch(stop.stderr, /WARNING/, 'the docker CLI read its own config');
   assert.match(stop.stderr, /rule "monitoring".*POST \/containers\/:id\/stop is containers/);

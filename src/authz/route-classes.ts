@@ -4,7 +4,8 @@
 //
 // Reading is split from reading *contents*: `logs` is read-only (the issue's monitoring role
 // reads logs), but exporting a container's files, copying out of it or saving an image hands out
-// data a monitor has no business with, so those belong to their resource's class.
+// data a monitor has no business with, so those belong to their resource's class. (GET /images/*
+// is also the save of one image: its handler asks the guard for the images class then.)
 
 export const ROUTE_CLASSES = ['read-only', 'containers', 'images', 'networks', 'volumes', 'exec', 'build', 'system'] as const;
 export type RouteClass = (typeof ROUTE_CLASSES)[number];
