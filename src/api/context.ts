@@ -5,6 +5,7 @@ import type { Duplex, Readable, Writable } from 'node:stream';
 import type { ResponseSink, Headers } from './sink.ts';
 import { readJsonBody, type JsonBodyOptions } from './request-body.ts';
 import { versionAtLeast, versionLessThan } from './types/version.ts';
+import type { RequestGuard } from '../authz/guard.ts';
 
 export class RequestContext {
   readonly req: IncomingMessage;
@@ -12,6 +13,8 @@ export class RequestContext {
   readonly query: URLSearchParams;
   /** The API version the request asked for (its `/vX.Y` prefix), or the newest one. */
   readonly version: string;
+  /** What a handler checks its parsed request against when a policy is active (else none). */
+  readonly guard: RequestGuard | undefined;
   readonly #sink: ResponseSink;
   readonly #body: Readable;
 
@@ -22,6 +25,7 @@ export class RequestContext {
     params: Record<string, string>;
     query: URLSearchParams;
     version: string;
+    guard?: RequestGuard | undefined;
   }) {
     this.req = opts.req;
     this.#body = opts.body;
@@ -29,6 +33,7 @@ export class RequestContext {
     this.params = opts.params;
     this.query = opts.query;
     this.version = opts.version;
+    this.guard = opts.guard;
   }
 
   versionAtLeast(v: string): boolean {

@@ -14,6 +14,9 @@ import { MAX_API_VERSION, MIN_API_VERSION, versionLessThan } from './types/versi
 import { readUpgradeBody } from './upgrade-body.ts';
 import { answerPlainHttp } from './tls-sniff.ts';
 import type { Logger } from '../lib/logger.ts';
+import type { AuthorizeRequest, Authorized } from '../authz/authorizer.ts';
+import { StatusSink } from './status-sink.ts';
+import { listenAddress } from '../authz/identity.ts';
 
 export interface ApiServerOptions {
   routes: Route[];
@@ -21,6 +24,9 @@ export interface ApiServerOptions {
   /** Value of the `Server` header, e.g. `berth/0.1.0 (linux)`. */
   serverHeader: string;
   experimental?: boolean;
+  /** The authorization policy's door (authz/authorizer.ts): a guard for an allowed request, a
+   * 403 thrown for a refused one. Absent: no policy, everyone who can connect may do anything. */
+  authorize?: (r: AuthorizeRequest) => Authorized;
 }
 
 const VERSION_PREFIX = /^\/v([0-9.]+)(\/.*)$/;
@@ -74,8 +80,14 @@ export function createApiServer(opts: ApiServerOptions, tls?: TlsServerOptions):
     if (versionError) return sendError(sink, new BerthError('invalid-parameter', versionError));
     sink.setHeader('Docker-Experimental', String(opts.experimental ?? false));
     const { route, params } = match;
-    const ctx = new RequestContext({ req, body, sink, params, query: path.searchParams, version: requested });
     try {
+      // Before anything of the request is looked at, whatever its API version or body encoding.
+      const authorized = opts.authorize?.({ req, method: route.method, path: route.path, params, query: path.searchParams, address: listenAddress(server.address()) });
+      if (authorized) {
+        const watched = (sink = new StatusSink(sink));
+        sink.onClose(() => authorized.finish(watched.status));
+      }
+      const ctx = new RequestContext({ req, body, sink, params, query: path.searchParams, version: requested, guard: authorized?.guard });
       checkQueryEscapes(path.search);
       if (route.minVersion && versionLessThan(requested, route.minVersion)) {
         throw new BerthError('invalid-parameter', `${req.method} ${path.pathname} requires minimum API version ${route.minVersion}`);

@@ -52,6 +52,7 @@ import { BuildCacheService } from './build/build-cache-service.ts';
 import { removeOrphanSteps } from './build/orphan-steps.ts';
 import type { BuildHostDeps } from './build/build-host.ts';
 import { lazyBuild, BUILD_SCRATCH } from './build/lazy-build.ts';
+import type { Authorizer } from '../authz/authorizer.ts';
 // What an idle daemon never runs is imported at its first use (the registry client, image
 // archives, the builder): berthd starts sooner and holds less (issue 12). In the release bundle
 // a dynamically imported module stays unevaluated until then too.
@@ -65,6 +66,8 @@ export interface Daemon {
   readonly listeners: Listener[];
   /** What a DaemonBuildHost is made of (one per build; in-process tests make their own). */
   readonly buildHostDeps: BuildHostDeps;
+  /** The authorization policy's engine; undefined without a policy. */
+  readonly authorizer: Authorizer | undefined;
   /** Replace the running config with a reloaded one (SIGHUP). */
   applyConfig(next: DaemonConfig): void;
   shutdown(): Promise<void>;
@@ -113,6 +116,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
     logger,
   });
   containers.deps.mounts = (cfg, hc) => mountsForCreate(cfg, hc, { volumes, container: (x) => containers.resolve(x) });
+  containers.deps.volumeOptions = (name) => volumes.get(name).options;
   // Before restore: option volumes of containers that may still run stay mounted.
   await volumes.users.reconcile();
   await volumes.purgeLeftovers();
@@ -224,9 +228,13 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
     buildCache: { prune: async (req) => (await import('./build/build-cache-prune.ts')).pruneBuildCache(buildCache, req, { dataRoot: config.dataRoot, logger }) },
   });
   const serverHeader = `berth/${ENGINE_VERSION} (linux)`;
+  // Loaded only with a policy: an ordinary daemon never reads koffi (~100 ms, issue 12).
+  const authorizer = config.authzPolicy ? (await import('../authz/setup.ts')).loadAuthorizer(config.authzPolicy, config.dataRoot, logger) : undefined;
+  if (authorizer) logger.info('authorization policy active', { file: authorizer.policy.file, rules: authorizer.policy.rules.length });
+  const authorize = authorizer && ((r: Parameters<Authorizer['authorize']>[0]) => authorizer.authorize(r));
   const listeners = await listenAll(
     config,
-    (tls) => createApiServer({ routes, logger, serverHeader, experimental: config.experimental }, tls),
+    (tls) => createApiServer({ routes, logger, serverHeader, experimental: config.experimental, ...(authorize && { authorize }) }, tls),
     logger,
   );
 
@@ -238,6 +246,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
     events,
     listeners,
     buildHostDeps,
+    authorizer,
     applyConfig(next) {
       config = next;
       logger.level = next.logLevel;
@@ -245,6 +254,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
     async shutdown() {
       health.close();
       await Promise.all(listeners.map((l) => l.close()));
+      await authorizer?.audit?.log.close();
       await lifecycle.shutdown(!config.liveRestore);
       await kernel.shutdown(!config.liveRestore);
       await logs.stopAll();

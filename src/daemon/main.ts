@@ -16,7 +16,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (loaded.showHelp) return void process.stdout.write(DAEMON_HELP), 0;
   if (loaded.showVersion) return void process.stdout.write(`berthd version ${ENGINE_VERSION}, build ${GIT_COMMIT}\n`), 0;
-  if (loaded.validateOnly) return void process.stdout.write('configuration OK\n'), 0;
+  if (loaded.validateOnly) return validate(loaded.config.authzPolicy);
 
   const config = loaded.config;
   const logger = createLogger(config.logLevel);
@@ -65,7 +65,7 @@ function signalHandler(daemon: Daemon, logger: Logger, flags: Settings, exit: (c
       },
     );
   };
-  return (sig) => (sig === 'SIGHUP' ? reload(daemon, logger, flags) : stop(sig));
+  return (sig) => (sig === 'SIGHUP' ? (reload(daemon, logger, flags), reloadAuthz(daemon, logger)) : stop(sig));
 }
 
 /** Flags given at start still win over the file: a file that repeats one is refused. */
@@ -92,4 +92,22 @@ function reload(daemon: Daemon, logger: Logger, flags: Settings): void {
   } catch (err) {
     logger.error('Error reloading configuration; keeping the running one', { error: (err as Error).message });
   }
+}
+
+/** The authorization policy, reloaded apart from daemon.json: either may fail alone. */
+function reloadAuthz(daemon: Daemon, logger: Logger): void {
+  const authorizer = daemon.authorizer;
+  if (authorizer) void import('../authz/setup.ts').then((m) => m.reloadPolicy(authorizer, daemon.config.dataRoot, logger));
+}
+
+/** --validate: daemon.json and flags (already read), and the authorization policy they name. */
+async function validate(policy: string | undefined): Promise<number> {
+  try {
+    if (policy) (await import('../authz/policy-file.ts')).readPolicyFile(policy);
+  } catch (err) {
+    process.stderr.write(`berthd: ${(err as Error).message}\n`);
+    return 1;
+  }
+  process.stdout.write(policy ? `configuration OK (authorization policy ${policy})\n` : 'configuration OK\n');
+  return 0;
 }

@@ -4,9 +4,11 @@ import type { Route } from '../route.ts';
 import type { RequestContext } from '../context.ts';
 import { boolParam, intParam, parseFilters, type Filters } from '../query.ts';
 import { invalidParameter } from '../types/errors.ts';
+import type { RequestGuard } from '../../authz/guard.ts';
 
 export interface ContainersBackend {
-  create(body: Record<string, unknown>, name: string | undefined, platform: string | undefined): Promise<{ Id: string; Warnings: string[] }>;
+  /** `guard`: the request's authorization, asked about the container once it is parsed. */
+  create(body: Record<string, unknown>, name: string | undefined, platform: string | undefined, guard?: RequestGuard): Promise<{ Id: string; Warnings: string[] }>;
   inspect(idOrName: string, size: boolean, version: string): Promise<unknown>;
   list(opts: { all: boolean; limit?: number; size: boolean; filters: Filters }, version: string): Promise<unknown[]>;
   remove(idOrName: string, opts: { force: boolean; volumes: boolean; link: boolean }): Promise<void>;
@@ -33,7 +35,7 @@ async function create(ctx: RequestContext, b: ContainersBackend): Promise<void> 
   const body = await ctx.json<Record<string, unknown>>({ limit: 1024 * 1024 });
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidParameter('Config cannot be empty in order to create a container');
   const name = ctx.query.get('name') ?? undefined;
-  ctx.sendJson(201, await b.create(body, name, ctx.query.get('platform') || undefined));
+  ctx.sendJson(201, await b.create(body, name, ctx.query.get('platform') || undefined, ctx.guard));
 }
 
 async function list(ctx: RequestContext, b: ContainersBackend): Promise<void> {

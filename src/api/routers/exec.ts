@@ -6,12 +6,14 @@ import type { Duplex, Writable } from 'node:stream';
 import type { Route } from '../route.ts';
 import type { RequestContext } from '../context.ts';
 import { invalidParameter } from '../types/errors.ts';
+import type { RequestGuard } from '../../authz/guard.ts';
 import { checkGoJson, go, goFieldNames } from '../go-decode.ts';
 import { framedWriter, STDOUT } from '../types/stdcopy.ts';
 import { pump, streamType, ttySize, type LogLine } from './container-lifecycle.ts';
 
 export interface ExecBackend {
-  create(containerId: string, body: Record<string, unknown>): Promise<{ Id: string }>;
+  /** `guard`: the request's authorization, asked once the body is parsed. */
+  create(containerId: string, body: Record<string, unknown>, guard?: RequestGuard): Promise<{ Id: string }>;
   /** Undefined when detached; otherwise the output from the first byte and where stdin goes. */
   start(id: string, opts: { detach: boolean; tty: boolean; consoleSize?: [number, number]; signal: AbortSignal }): Promise<{ lines: AsyncIterable<LogLine[]>; stdin?: Writable } | undefined>;
   /** Checks an instance exists (before a start hijacks the connection). */
@@ -22,7 +24,7 @@ export interface ExecBackend {
 
 export function execRoutes(b: ExecBackend): Route[] {
   return [
-    { method: 'POST', path: '/containers/:id/exec', handler: async (ctx) => ctx.sendJson(201, await b.create(ctx.params.id!, await body(ctx, CREATE_FIELDS))) },
+    { method: 'POST', path: '/containers/:id/exec', handler: async (ctx) => ctx.sendJson(201, await b.create(ctx.params.id!, await body(ctx, CREATE_FIELDS), ctx.guard)) },
     { method: 'POST', path: '/exec/:id/start', hijack: true, handler: (ctx) => start(ctx, b) },
     { method: 'POST', path: '/exec/:id/resize', handler: async (ctx) => (await b.resize(ctx.params.id!, ...ttySize(ctx)), ctx.sendEmpty(200)) },
     { method: 'GET', path: '/exec/:id/json', handler: (ctx) => ctx.sendJson(200, b.inspect(ctx.params.id!)) },

@@ -56,14 +56,17 @@ async function perImage(ctx: RequestContext, b: ImagesBackend, method: 'GET' | '
   const auth = ctx.header('x-registry-auth');
   if (method === 'GET' && action === 'json') return ctx.sendJson(200, await b.inspect(name, ctx.version));
   if (method === 'GET' && action === 'history') return ctx.sendJson(200, await b.history(name));
-  if (method === 'GET' && action === 'get') return save(ctx, b, [name]);
+  // GET /images/* is read-only for json and history; a save hands out the image's contents.
+  if (method === 'GET' && action === 'get') return (ctx.guard?.requireClass('images', `GET /images/{name}/get`), save(ctx, b, [name]));
   if (method === 'POST' && action === 'tag') {
     const repo = ctx.query.get('repo');
     if (!repo) throw invalidParameter('repo is required');
+    ctx.guard?.imageName(repo, 'tag');
     b.tag(name, repo, ctx.query.get('tag') || undefined);
     return ctx.sendEmpty(201);
   }
   if (method === 'POST' && action === 'push') {
+    ctx.guard?.imageName(name, 'push');
     return withProgress(ctx, (send) => b.push({ name, tag: ctx.query.get('tag') || undefined, ...(auth && { auth }) }, send));
   }
   throw notFound('page not found');
@@ -83,10 +86,12 @@ async function create(ctx: RequestContext, b: ImagesBackend): Promise<void> {
   const fromSrc = q.get('fromSrc');
   const platform = q.get('platform') || undefined;
   if (fromImage) {
+    ctx.guard?.imageName(fromImage, 'pull');
     const auth = ctx.header('x-registry-auth');
     return withProgress(ctx, (send) => b.pull({ fromImage, tag: q.get('tag') || undefined, ...(platform && { platform }), ...(auth && { auth }) }, send));
   }
   if (!fromSrc) throw invalidParameter('fromImage or fromSrc is required');
+  if (q.get('repo')) ctx.guard?.imageName(q.get('repo')!, 'import');
   const opts = {
     body: ctx.body(),
     fromSrc,

@@ -25,6 +25,7 @@ export function buildConfig(s: Settings, configFile: string, certDir: string): D
     ...bridge(s),
     iptables: s.iptables ?? true,
     experimental: s.experimental ?? false,
+    authzPolicy: s['authz-policy'],
   };
 }
 

@@ -6,6 +6,8 @@ A container engine daemon that serves the Docker Engine API.
 Options:
       --add-runtime NAME=PATH       Register an OCI runtime (repeatable); runc is built in, and crun
                                     when it is installed
+      --authz-policy string         Authorization policy file: who may do what through the API
+                                    (default: none, everyone who can connect is root)
       --bip string                  Bridge IP address with prefix length, e.g. 172.18.0.1/16
   -b, --bridge string               The default bridge's name, or "none" for no default bridge
                                     (containers then default to network none) (default "berth0")

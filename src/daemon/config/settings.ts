@@ -41,6 +41,7 @@ export interface Settings {
   'ip-masq'?: boolean;
   iptables?: boolean;
   experimental?: boolean;
+  'authz-policy'?: string;
 }
 
 export type SettingKey = keyof Settings;
@@ -94,6 +95,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'ip-masq', field: 'ipMasq', type: 'boolean', flag: 'ip-masq' },
   { key: 'iptables', field: 'iptables', type: 'boolean', flag: 'iptables' },
   { key: 'experimental', field: 'experimental', type: 'boolean', flag: 'experimental' },
+  { key: 'authz-policy', field: 'authzPolicy', type: 'string', flag: 'authz-policy', check: checkNonEmpty },
 ];
 
 export const SETTINGS_BY_KEY: ReadonlyMap<string, SettingSpec> = new Map(SETTINGS.map((s) => [s.key, s]));

@@ -60,6 +60,8 @@ export interface DaemonConfig {
   ipMasq: boolean;
   iptables: boolean;
   experimental: boolean;
+  /** The authorization policy file (src/authz); undefined: none, as dockerd. */
+  authzPolicy: string | undefined;
 }
 
 /** The settings SIGHUP may change without a restart. */

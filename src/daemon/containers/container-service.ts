@@ -17,6 +17,7 @@ import { checkCreateBody } from './host-config-check.ts';
 import { networkModeWarnings } from '../networks/network-mode-check.ts';
 import { checkCreateNetworking } from '../networks/create-checks.ts';
 import { logFailure } from '../../lib/log-failure.ts';
+import type { RequestGuard } from '../../authz/guard.ts';
 
 export interface ContainerServiceDeps {
   table: ContainersTable;
@@ -31,6 +32,8 @@ export interface ContainerServiceDeps {
   runtimeName: (requested: unknown) => string;
   /** The container's mounts resolved (volumes made) at create: container-mounts.ts. */
   mounts?: (config: ContainerConfig, hostConfig: HostConfig) => CreateMounts;
+  /** A volume's driver options (what the authorization guard asks of volume mounts). */
+  volumeOptions?: (name: string) => Record<string, string> | null;
   /** The container's networks: checked before anything is made, recorded with its row. */
   networks?: {
     plan(hostConfig: HostConfig, body: Record<string, unknown>): unknown;
@@ -57,7 +60,9 @@ export class ContainerService {
     throw notFound(`No such container: ${idOrName}`);
   }
 
-  async create(body: Record<string, unknown>, name: string | undefined): Promise<{ Id: string; Warnings: string[] }> {
+  /** `guard`: the request's authorization (a policy is active), asked once the container is
+   * what berthd will run — merged, defaulted, its mounts resolved — and before it is stored. */
+  async create(body: Record<string, unknown>, name: string | undefined, guard?: RequestGuard): Promise<{ Id: string; Warnings: string[] }> {
     const warnings = [...checkCreateBody(body), ...networkModeWarnings((body as { HostConfig?: unknown }).HostConfig)];
     checkConfigTypes(body);
     checkCreateNetworking(body, (body as ContainerCreateRequest).HostConfig as Record<string, unknown> | undefined);
@@ -74,7 +79,7 @@ export class ContainerService {
     if (typeof imageName !== 'string' || imageName === '') throw invalidParameter('Config cannot be empty in order to create a container');
     const fullName = this.#claimName(name);
     try {
-      return { ...(await this.#create(body, imageName, fullName, runtime)), Warnings: warnings };
+      return { ...(await this.#create(body, imageName, fullName, runtime, guard)), Warnings: warnings };
     } finally {
       this.#claimed.delete(fullName);
     }
@@ -84,7 +89,7 @@ export class ContainerService {
    * not both get the same generated name (or both pass the check for a given one). */
   readonly #claimed = new Set<string>();
 
-  async #create(body: Record<string, unknown>, imageName: string, fullName: string, runtime: string): Promise<{ Id: string; Warnings: string[] }> {
+  async #create(body: Record<string, unknown>, imageName: string, fullName: string, runtime: string, guard?: RequestGuard): Promise<{ Id: string; Warnings: string[] }> {
     const image = this.deps.images.resolve(imageName);
     const imageConfig = this.deps.images.deps.content.readJson<ImageConfig>(image.id);
     const config = mergeConfig(body, imageConfig);
@@ -96,6 +101,8 @@ export class ContainerService {
     const resolved = this.deps.mounts?.(config, hostConfig);
     let stored = false;
     try {
+      // A refusal lands in the finally below, which removes the volumes the mounts made.
+      guard?.container({ image: imageName, imageNames: this.deps.images.table.refsOf(image.id).map((r) => r.ref), config, hostConfig, mounts: resolved?.mounts ?? [], ...(this.deps.volumeOptions && { volumeOptions: this.deps.volumeOptions }) });
       const created = await this.#insert(image.id, imageName, fullName, config, hostConfig, resolved?.mounts ?? [], networks);
       stored = true;
       return created;

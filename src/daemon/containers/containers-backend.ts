@@ -19,8 +19,8 @@ const HEALTH_STATUSES = ['starting', 'healthy', 'unhealthy', 'none'];
 
 export function containersBackend(svc: ContainerService, lifecycle: Pick<Lifecycle, 'removeContainer' | 'prepareStart'>, net: ContainerNetViews): ContainersBackend {
   return {
-    async create(body, name) {
-      const created = await svc.create(body, name);
+    async create(body, name, _platform, guard) {
+      const created = await svc.create(body, name, guard);
       // A start that depends on other containers running is checked at the start itself.
       if (!dependsOnOthers(body.HostConfig)) lifecycle.prepareStart(created.Id);
       return created;

@@ -21,6 +21,7 @@ import { execProcess, parseExecConfig, type ExecConfig } from './exec-config.ts'
 import { detachScanner, parseExecDetachKeys } from './detach-keys.ts';
 import { conflict, notFound, BerthError } from '../../api/types/errors.ts';
 import { logFailure } from '../../lib/log-failure.ts';
+import type { RequestGuard } from '../../authz/guard.ts';
 
 export interface ExecInstance {
   id: string;
@@ -66,9 +67,10 @@ export class ExecService {
     return join(this.#lc.deps.execRoot, 'execs', id);
   }
 
-  async create(containerIdOrName: string, body: Record<string, unknown>): Promise<{ Id: string }> {
+  async create(containerIdOrName: string, body: Record<string, unknown>, guard?: RequestGuard): Promise<{ Id: string }> {
     const svc = this.#lc.deps.svc;
     const config = parseExecConfig(body);
+    guard?.exec({ privileged: config.privileged });
     await this.#lc.settledStart(svc.resolve(containerIdOrName).id);
     const c = svc.resolve(containerIdOrName);
     if (c.status === 'paused') throw conflict(`container ${c.id} is paused, unpause the container before exec`);

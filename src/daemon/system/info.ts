@@ -36,7 +36,9 @@ export function buildInfo(i: InfoInput): Record<string, unknown> {
     Driver: i.storage.name,
     DriverStatus: i.storage.status,
     // The drivers berthd has: no volume driver, and only the host and null networks.
-    Plugins: { Volume: [], Network: ['host', 'null'], Authorization: null, Log: LISTED_LOG_DRIVERS },
+    // The built-in policy engine stands where dockerd lists authorization plugins (docker info's
+    // "Authorization:" line), so a client can see which policy decides its requests.
+    Plugins: { Volume: [], Network: ['host', 'null'], Authorization: cfg.authzPolicy ? [`berth-policy:${cfg.authzPolicy}`] : null, Log: LISTED_LOG_DRIVERS },
     MemoryLimit: has('memory'),
     SwapLimit: existsSync('/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes') || cg.version === '2',
     CpuCfsPeriod: has('cpu'),

@@ -1,0 +1,136 @@
+// The policy engine at the door: for each request, who is asking (identity.ts), what the route
+// does (route-classes.ts) and which rule decides (policy.ts). A route without a class, a client
+// no rule names, and a class the rule does not give are refused here, before the handler runs;
+// what a request asks for (a container's privileges, mounts, image) is decided later, by the
+// guard returned, on the object the handler parsed. Each decision goes to the audit log.
+import type { IncomingMessage } from 'node:http';
+import { forbidden, type BerthError } from '../api/types/errors.ts';
+import { classOf, type RouteClass } from './route-classes.ts';
+import { allowsClass, firstMatch, ruleLabel, type Policy, type Rule } from './policy.ts';
+import { describeIdentity, identify } from './identity.ts';
+import { containerProblem } from './container-limits.ts';
+import { imageAllowed } from './image-patterns.ts';
+import { parseReference } from '../image/reference.ts';
+import { objectOf, startEntry, type AuditEntry } from './audit-entry.ts';
+import type { PeerCredentialReader } from './peer-credentials.ts';
+import type { RequestGuard } from './guard.ts';
+import type { AuditLog } from './audit-log.ts';
+
+export interface AuthorizeRequest {
+  req: IncomingMessage;
+  /** The route as registered: "POST", "/containers/:id/start". */
+  method: string;
+  path: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** The listen address the request came in on. */
+  address: string;
+}
+
+/** An allowed request: its guard, and `finish` to call with its status once it is over. */
+export interface Authorized {
+  guard: RequestGuard;
+  finish(status: number): void;
+}
+
+export interface AuditSettings {
+  log: AuditLog;
+  /** Also requests that only read (else only those that change state or hand out contents). */
+  allRequests: boolean;
+}
+
+export class Authorizer {
+  #policy: Policy;
+  readonly #peers: PeerCredentialReader;
+  #audit: AuditSettings | undefined;
+
+  constructor(policy: Policy, peers: PeerCredentialReader, audit?: AuditSettings) {
+    this.#policy = policy;
+    this.#peers = peers;
+    this.#audit = audit;
+  }
+
+  get policy(): Policy {
+    return this.#policy;
+  }
+
+  get audit(): AuditSettings | undefined {
+    return this.#audit;
+  }
+
+  /** A new policy (SIGHUP); requests already past the door keep the rule they got. */
+  replace(policy: Policy, audit: AuditSettings | undefined): void {
+    this.#policy = policy;
+    this.#audit = audit;
+  }
+
+  /** The guard for an allowed request; throws a 403 for a refused one. */
+  authorize(r: AuthorizeRequest): Authorized {
+    const [policy, audit] = [this.#policy, this.#audit];
+    const route = `${r.method} ${r.path}`;
+    const cls = classOf(r.method, r.path);
+    const id = identify(r.req.socket, r.address, this.#peers);
+    const entry = startEntry(id, { method: r.method, route, path: r.req.url ?? '', object: objectOf(r.params, r.query), cls });
+    const started = performance.now();
+    const audited = audit !== undefined && (audit.allRequests || cls !== 'read-only');
+    const deny = (rule: Rule | undefined, reason: string, message: string): BerthError => {
+      Object.assign(entry, { decision: 'deny', rule: rule?.name ?? null, reason });
+      if (audited) audit.log.record({ ...entry, status: 403, ms: 0 });
+      return forbidden(message);
+    };
+    if (!cls) throw deny(undefined, 'unclassified route', `authorization denied by policy ${policy.file}: ${route} has no class, and unclassified routes are refused`);
+    const rule = firstMatch(policy, id);
+    if (!rule) throw deny(undefined, 'no rule matches', `authorization denied by policy ${policy.file}: no rule matches ${describeIdentity(id)}`);
+    entry.rule = rule.name;
+    if (!allowsClass(rule, cls)) {
+      throw deny(rule, `class ${cls} not allowed`, `authorization denied by ${ruleLabel(rule, policy)}: it allows ${allowed(rule)}, and ${route} is ${cls}`);
+    }
+    return {
+      guard: {
+        container: (req) => {
+          if (rule.all) return;
+          const problem = containerProblem(req, rule.limits);
+          if (!problem) return;
+          Object.assign(entry, { decision: 'deny', reason: problem });
+          throw forbidden(`authorization denied by ${ruleLabel(rule, policy)}: ${problem}`);
+        },
+        imageName: (name, action) => {
+          const patterns = rule.all ? [] : rule.limits.images;
+          if (!patterns.length || !parses(name) || imageAllowed([name], patterns)) return;
+          const problem = `${action} of ${name} is not allowed (images: ${patterns.join(', ')})`;
+          Object.assign(entry, { decision: 'deny', reason: problem });
+          throw forbidden(`authorization denied by ${ruleLabel(rule, policy)}: ${problem}`);
+        },
+        requireClass: (needed, operation) => {
+          if (allowsClass(rule, needed)) return;
+          Object.assign(entry, { decision: 'deny', reason: `class ${needed} not allowed` });
+          throw forbidden(`authorization denied by ${ruleLabel(rule, policy)}: it allows ${allowed(rule)}, and ${operation} is ${needed}`);
+        },
+        exec: (req) => {
+          if (rule.all || !req.privileged || rule.limits.privileged) return;
+          Object.assign(entry, { decision: 'deny', reason: 'privileged exec is not allowed' });
+          throw forbidden(`authorization denied by ${ruleLabel(rule, policy)}: privileged exec is not allowed`);
+        },
+      },
+      finish: (status) => {
+        if (audited) audit.log.record({ ...entry, status, ms: Math.round((performance.now() - started) * 10) / 10 } satisfies AuditEntry);
+      },
+    };
+  }
+}
+
+/** A name that is no reference is the handler's to refuse (400), with its own message. */
+function parses(name: string): boolean {
+  try {
+    parseReference(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function allowed(rule: Rule): string {
+  return ['read-only', ...rule.classes].filter((c, i, all) => all.indexOf(c) === i).join(', ');
+}
+
+export type { RouteClass };

@@ -1,0 +1,18 @@
+// What a handler asks of the request's authorization once it has parsed the request into what
+// berthd will act on. The server makes one per request (authorizer.ts) when a policy is active;
+// without a policy there is none and handlers check nothing.
+import type { ContainerRequest } from './container-limits.ts';
+import type { RouteClass } from './route-classes.ts';
+
+export interface RequestGuard {
+  /** Throws a 403 (naming the rule) when the rule's limits do not allow this container. */
+  container(req: ContainerRequest): void;
+  /** The same for an exec in a container (`docker exec --privileged`). */
+  exec(req: { privileged: boolean }): void;
+  /** An image name a request pulls, pushes, tags or imports as: within the rule's image
+   * patterns (else a name the patterns allow could be put on any image). */
+  imageName(name: string, action: string): void;
+  /** For an operation that shares a route with lighter ones (GET /images/* is inspect and
+   * history, but also save): throws unless the rule allows `cls`. */
+  requireClass(cls: RouteClass, operation: string): void;
+}

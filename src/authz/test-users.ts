@@ -1,0 +1,39 @@
+// A unix user (and group) a test makes for itself to talk to berthd as someone other than root,
+// and removes again. A group that was already there (berth-monitor on a machine that uses the
+// example policy) is kept; only what the test made goes.
+import { execFileSync } from 'node:child_process';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readUnixNames } from './unix-names.ts';
+
+export interface TestUser {
+  name: string;
+  group: string;
+  /** A directory of its own (DOCKER_CONFIG). */
+  home: string;
+  /** The command prefix that runs what follows as this user, with its groups. */
+  as: string[];
+  remove(): void;
+}
+
+export function makeTestUser(group: string): TestUser {
+  const madeGroup = !readUnixNames().groups.has(group);
+  if (madeGroup) execFileSync('groupadd', [group]);
+  const name = `bt${process.pid}`;
+  execFileSync('useradd', ['--no-create-home', '--no-user-group', '--gid', group, '--shell', '/usr/sbin/nologin', name]);
+  const home = mkdtempSync(join(tmpdir(), 'berth-user-'));
+  const names = readUnixNames();
+  chownSync(home, names.users.get(name)!, names.groups.get(group)!);
+  return {
+    name,
+    group,
+    home,
+    as: ['setpriv', `--reuid=${name}`, `--regid=${group}`, '--init-groups', '--'],
+    remove() {
+      rmSync(home, { recursive: true, force: true });
+      execFileSync('userdel', [name]);
+      if (madeGroup) execFileSync('groupdel', [group]);
+    },
+  };
+}
