@@ -60,7 +60,11 @@ export function createApiServer(opts: ApiServerOptions, tls?: TlsServerOptions):
   };
   // node:https (with tls and crypto's ciphers) is loaded only for a TLS listener: a daemon on a
   // unix socket never needs it, and loading it costs ~20 ms of every start (issue 12).
-  const server: http.Server = tls ? process.getBuiltinModule('node:https').createServer({ ...serverOptions, ...tls }) : http.createServer(serverOptions);
+  // allowHalfOpen: a hijacked stream's client half-closes its side when it has no more input
+  // (the docker CLI's CloseWrite: a TLS close_notify here), and the output must go on flowing;
+  // without it Node ends a TLS socket's writable side as soon as its readable side ends, so
+  // `docker run` over --tlsverify printed nothing. (http.Server sets it for plain sockets.)
+  const server: http.Server = tls ? process.getBuiltinModule('node:https').createServer({ ...serverOptions, allowHalfOpen: true, ...tls }) : http.createServer(serverOptions);
   if (tls) answerPlainHttp(server as https.Server);
 
   const dispatch = async (req: IncomingMessage, sink: ResponseSink, body: Readable): Promise<void> => {

@@ -40,13 +40,9 @@ const dockerAs = (cert: string, key: string, args: string[]) =>
 const asCi = (args: string[]) => dockerAs(join(certs.dir, 'ci.pem'), join(certs.dir, 'ci-key.pem'), args);
 
 test('CN=ci runs a container', { skip }, async () => {
-  // Detached, then its logs: `docker run` attached over TLS loses the output with or without a
-  // policy (a finding of its own, reported), which is not what this test is about.
-  const r = await asCi(['run', '-d', '--name', 'by-ci', 'busybox', 'echo', 'hello']);
+  const r = await asCi(['run', '--rm', '--name', 'by-ci', 'busybox', 'echo', 'hello']);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal((await asCi(['wait', 'by-ci'])).stdout, '0\n');
-  assert.equal((await asCi(['logs', 'by-ci'])).stdout, 'hello\n');
-  assert.equal((await asCi(['rm', 'by-ci'])).code, 0);
+  assert.equal(r.stdout, 'hello\n');
 });
 
 test('CN=ci may not run privileged nor bind /', { skip }, async () => {
