@@ -93,7 +93,7 @@ export const COMMAND_INDEX: readonly CommandIndexEntry[] = [
     "description": "List containers",
     "hidden": false,
     "registrars": [
-      "container"
+      "ps"
     ]
   },
   {
@@ -103,7 +103,7 @@ export const COMMAND_INDEX: readonly CommandIndexEntry[] = [
     "description": "Remove one or more containers",
     "hidden": false,
     "registrars": [
-      "container"
+      "rm"
     ]
   },
   {
@@ -113,7 +113,7 @@ export const COMMAND_INDEX: readonly CommandIndexEntry[] = [
     "description": "Return low-level information on Docker objects",
     "hidden": false,
     "registrars": [
-      "container"
+      "inspect"
     ]
   },
   {
@@ -123,7 +123,7 @@ export const COMMAND_INDEX: readonly CommandIndexEntry[] = [
     "description": "Create and run a new container from an image",
     "hidden": false,
     "registrars": [
-      "container"
+      "run"
     ]
   },
   {
@@ -133,7 +133,7 @@ export const COMMAND_INDEX: readonly CommandIndexEntry[] = [
     "description": "Create a new container",
     "hidden": false,
     "registrars": [
-      "container"
+      "create"
     ]
   },
   {
@@ -143,7 +143,7 @@ export const COMMAND_INDEX: readonly CommandIndexEntry[] = [
     "description": "Start one or more stopped containers",
     "hidden": false,
     "registrars": [
-      "container"
+      "start"
     ]
   },
   {
@@ -153,7 +153,7 @@ export const COMMAND_INDEX: readonly CommandIndexEntry[] = [
     "description": "Attach local standard input, output, and error streams to a running container",
     "hidden": false,
     "registrars": [
-      "container"
+      "attach"
     ]
   },
   {
@@ -163,7 +163,7 @@ export const COMMAND_INDEX: readonly CommandIndexEntry[] = [
     "description": "Stop one or more running containers",
     "hidden": false,
     "registrars": [
-      "container"
+      "control"
     ]
   },
   {
@@ -173,7 +173,7 @@ export const COMMAND_INDEX: readonly CommandIndexEntry[] = [
     "description": "Kill one or more running containers",
     "hidden": false,
     "registrars": [
-      "container"
+      "control"
     ]
   },
   {
@@ -183,7 +183,7 @@ export const COMMAND_INDEX: readonly CommandIndexEntry[] = [
     "description": "Block until one or more containers stop, then print their exit codes",
     "hidden": false,
     "registrars": [
-      "container"
+      "control"
     ]
   },
   {
@@ -193,7 +193,7 @@ export const COMMAND_INDEX: readonly CommandIndexEntry[] = [
     "description": "Fetch the logs of a container",
     "hidden": false,
     "registrars": [
-      "container"
+      "control"
     ]
   },
   {
@@ -203,7 +203,7 @@ export const COMMAND_INDEX: readonly CommandIndexEntry[] = [
     "description": "Restart one or more containers",
     "hidden": false,
     "registrars": [
-      "container"
+      "restart"
     ]
   },
   {
@@ -213,7 +213,7 @@ export const COMMAND_INDEX: readonly CommandIndexEntry[] = [
     "description": "Rename a container",
     "hidden": false,
     "registrars": [
-      "container"
+      "rename"
     ]
   },
   {
@@ -223,7 +223,7 @@ export const COMMAND_INDEX: readonly CommandIndexEntry[] = [
     "description": "Pause all processes within one or more containers",
     "hidden": false,
     "registrars": [
-      "container"
+      "pause"
     ]
   },
   {
@@ -233,7 +233,7 @@ export const COMMAND_INDEX: readonly CommandIndexEntry[] = [
     "description": "Unpause all processes within one or more containers",
     "hidden": false,
     "registrars": [
-      "container"
+      "pause"
     ]
   },
   {
@@ -243,7 +243,7 @@ export const COMMAND_INDEX: readonly CommandIndexEntry[] = [
     "description": "Update configuration of one or more containers",
     "hidden": false,
     "registrars": [
-      "container"
+      "update"
     ]
   },
   {
@@ -253,7 +253,7 @@ export const COMMAND_INDEX: readonly CommandIndexEntry[] = [
     "description": "List port mappings or a specific mapping for the container",
     "hidden": false,
     "registrars": [
-      "container"
+      "port"
     ]
   },
   {
@@ -263,7 +263,7 @@ export const COMMAND_INDEX: readonly CommandIndexEntry[] = [
     "description": "Execute a command in a running container",
     "hidden": false,
     "registrars": [
-      "container"
+      "exec"
     ]
   },
   {
