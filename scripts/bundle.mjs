@@ -23,7 +23,7 @@ const release = { version: pkg.version, commit, time: new Date().toISOString() }
 // is evaluated: commander imports child_process (and with it dgram, net and the streams) for the
 // executable subcommands berth never has, the context store crypto (~10 ms) for a hash only a
 // named context needs, the client readline for streams of JSON lines. Each import of one gets
-// an object with a getter per export (listed here from this Node) that loads the real module
+// an object with a getter per export (listed here from the Node that bundles) that loads the real module
 // through process.getBuiltinModule on first access; esbuild's CommonJS interop copies getters
 // without calling them, so a default import stays lazy too.
 const LAZY_BUILTINS = ['child_process', 'crypto', 'readline', 'readline/promises', 'os', 'dgram', 'tls', 'https', 'zlib', 'dns', 'worker_threads', 'v8', 'vm'];
@@ -37,8 +37,9 @@ const lazyBuiltins = {
 };
 
 function lazyModule(name) {
-  const keys = Object.keys(createRequire(import.meta.url)(`node:${name}`));
-  const getters = keys.map((k) => `${JSON.stringify(k)}: { enumerable: true, get: () => load()[${JSON.stringify(k)}] }`);
+  // Every own name, enumerable or not (zlib's Z_* constants are not), as the module has it.
+  const descriptors = Object.getOwnPropertyDescriptors(createRequire(import.meta.url)(`node:${name}`));
+  const getters = Object.entries(descriptors).map(([k, d]) => `${JSON.stringify(k)}: { enumerable: ${d.enumerable}, get: () => load()[${JSON.stringify(k)}] }`);
   return `let m; const load = () => (m ??= process.getBuiltinModule(${JSON.stringify(`node:${name}`)}));
 module.exports = Object.defineProperties({}, { ${getters.join(', ')} });`;
 }
