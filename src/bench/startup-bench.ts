@@ -25,6 +25,8 @@ const BERTHD = resolve('bin/berthd');
 /** The `node` the shebangs of bin/berth and bin/berthd find. */
 const NODE = 'node';
 const CLI_OVERHEAD_MS = 15;
+/** CommonJS (`node -e`), so node:http comes without its ES-module facade (scripts/bundle.mjs). */
+const HTTP_PING = `require('node:http').get({ socketPath: process.env.DOCKER_HOST.slice(7), path: '/_ping' }, (r) => { r.resume(); r.on('end', () => process.stdout.write(r.statusCode + '\\n')); });`;
 
 let interrupted = false;
 const stop = () => {
@@ -62,6 +64,8 @@ async function cliRows(dir: string, specs: DaemonSpec[]): Promise<StartupRow[]> 
     // What the CA bundle costs a node start here; every other program keeps it, as the shell has it.
     const caCerts = process.env.NODE_EXTRA_CA_CERTS !== undefined;
     if (caCerts) programs.push({ name: 'node -e 0 without NODE_EXTRA_CA_CERTS', argv: [NODE, '-e', '0'], env: { ...env(berthd.sock), NODE_EXTRA_CA_CERTS: undefined } });
+    // The floor of any Node CLI that talks to the daemon: node:http and one /_ping, nothing else.
+    programs.push({ name: 'node http _ping', argv: [NODE, '-e', HTTP_PING], env: env(berthd.sock) });
     for (const cmd of [['version'], ['ps'], ['--help']]) {
       programs.push({ name: `docker ${cmd.join(' ')}`, argv: ['docker', ...cmd], env: env(dockerd.sock) });
       programs.push({ name: `berth ${cmd.join(' ')}`, argv: [BERTH, ...cmd], env: env(berthd.sock) });
@@ -74,6 +78,8 @@ async function cliRows(dir: string, specs: DaemonSpec[]): Promise<StartupRow[]> 
     return [
       ...cmds.map((cmd) => ({ key: `cli_${key(cmd)}`, label: `\`${cmd}\`, wall (${N} rounds)`, unit: 'ms' as const, reference: v('node -e 0'), docker: v(`docker ${cmd}`), berth: v(`berth ${cmd}`), goal })),
       { key: 'node_start', label: `\`node -e 0\` itself, over fork+exec, wall`, unit: 'ms', reference: v('true'), berth: v('node -e 0') },
+      { key: 'node_http_ping', label: 'node doing only an HTTP /_ping to berthd (the floor for version and ps), wall', unit: 'ms', reference: v('node -e 0'), berth: v('node http _ping') },
+      { key: 'node_http_ping_cpu', label: 'node doing only an HTTP /_ping to berthd, CPU', unit: 'ms', reference: v('node -e 0', 'cpuMs'), berth: v('node http _ping', 'cpuMs') },
       ...(caCerts ? [{ key: 'node_ca_certs', label: '`node -e 0` with NODE_EXTRA_CA_CERTS, over without, wall', unit: 'ms' as const, reference: v('node -e 0 without NODE_EXTRA_CA_CERTS'), berth: v('node -e 0') }] : []),
       // The same runs' CPU time: what the load of others on this machine changes least.
       ...cmds.map((cmd) => ({ key: `cli_${key(cmd)}_cpu`, label: `\`${cmd}\`, CPU time (user+sys)`, unit: 'ms' as const, reference: v('node -e 0', 'cpuMs'), docker: v(`docker ${cmd}`, 'cpuMs'), berth: v(`berth ${cmd}`, 'cpuMs') })),

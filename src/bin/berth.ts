@@ -1,7 +1,16 @@
 // Entry point of the CLI executable (bin/berth). No top-level await: the release build bundles
-// this file as CommonJS (scripts/bundle.mjs).
-import { main } from '../cli/main.ts';
+// this file as CommonJS (scripts/bundle.mjs). The top-level help is answered before main (and
+// commander) is loaded at all.
+import { precomputedHelp } from '../cli/precomputed-help.ts';
 
-void main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+const argv = process.argv.slice(2);
+const help = precomputedHelp(argv);
+if (help) {
+  help.stream.write(help.text);
+} else {
+  void import('../cli/main.ts')
+    .then(({ main }) => main(argv))
+    .then((code) => {
+      process.exitCode = code;
+    });
+}

@@ -1,12 +1,13 @@
 // berth, the CLI: docker's global flags and command syntax, one module per command group. Only
 // the module of the command being run is loaded (index/registrars.ts): every `berth` start pays
 // for what it uses and no more.
-import { Command, CommanderError, Help } from 'commander';
+import { Command, CommanderError } from 'commander';
 import type { CliEnv, GlobalOptions } from './cli-env.ts';
 import { reportError } from './errors.ts';
 import { ExitCode } from './exit-code.ts';
 import { operandsAfterGlobalFlags, rootProgram } from './root-program.ts';
-import { findEntry, registerAll, type CommandIndexEntry } from './index/command-index.ts';
+import { findEntry, registerAll } from './index/command-index.ts';
+import { addIndexEntries } from './index/root-help.ts';
 import { COMMAND_INDEX } from './index/command-index.generated.ts';
 import { REGISTRARS, WITHOUT_CLIENT } from './index/registrars.ts';
 
@@ -56,16 +57,6 @@ async function addCommandsFor(program: Command, argv: string[], loadEnv: () => P
     return;
   }
   addIndexEntries(program, COMMAND_INDEX);
-}
-
-function addIndexEntries(program: Command, index: readonly CommandIndexEntry[]): void {
-  const terms = new Map<Command, string>();
-  for (const entry of index) {
-    const cmd = new Command(entry.name).description(entry.description).aliases(entry.aliases);
-    program.addCommand(cmd, { hidden: entry.hidden });
-    terms.set(cmd, entry.term);
-  }
-  program.configureHelp({ subcommandTerm: (cmd) => terms.get(cmd) ?? Help.prototype.subcommandTerm.call(program.createHelp(), cmd) });
 }
 
 function allCommands(cmd: Command): Command[] {

@@ -1,6 +1,7 @@
-// berth container and its top-level shortcuts, as docker places them: `ps` is `container ls`
-// (also `list` and `ps`), `rm` is `container rm` (also `remove`), `container inspect` and
-// `container prune` exist only under `container` (top-level `inspect` takes any object).
+// berth container, as docker places it: `container ls` (also `list` and `ps`) is the top-level
+// `ps`, `container rm` (also `remove`) is `rm`; `container inspect` and `container prune` exist
+// only under `container` (top-level `inspect` takes any object). The shortcuts are registered
+// one by one (index/registrars.ts), so `berth ps` loads only its own module.
 import type { Command } from 'commander';
 import type { CliEnv } from '../cli-env.ts';
 import { addCommandGroup } from '../command-group.ts';
@@ -12,34 +13,26 @@ import { addPsCommand, addRmCommand } from './container-list.ts';
 import { addContainerPruneCommand, addPauseCommands, addPortCommand, addRenameCommand, addRestartCommand } from './container-manage.ts';
 import { addRunCommand } from './container-run.ts';
 import { addUpdateCommand } from './container-update.ts';
-import { addContainerInspectCommand, addInspectCommand } from './inspect.ts';
+import { addContainerInspectCommand } from './inspect.ts';
 import { pflagErrors } from '../container-opts/go-bools.ts';
 
+/** The `container` group; its top-level shortcuts each have a registrar of their own (index/registrars.ts). */
 export function registerContainerCommands(program: Command, getEnv: () => CliEnv): void {
   const container = addCommandGroup(program, 'container', 'Manage containers');
-  addPsCommand(program, 'ps', [], getEnv);
   addPsCommand(container, 'ls', ['list', 'ps'], getEnv);
-  addRmCommand(program, 'rm', [], getEnv);
   addRmCommand(container, 'rm', ['remove'], getEnv);
-  addInspectCommand(program, getEnv);
   addContainerInspectCommand(container, getEnv);
   addContainerPruneCommand(container, getEnv);
-  for (const parent of [program, container]) {
-    addRunCommand(parent, getEnv);
-    addCreateCommand(parent, getEnv);
-    addStartCommand(parent, getEnv);
-    addAttachCommand(parent, getEnv);
-    addControlCommands(parent, getEnv);
-    addRestartCommand(parent, getEnv);
-    addRenameCommand(parent, getEnv);
-    addPauseCommands(parent, getEnv);
-    addUpdateCommand(parent, getEnv);
-    addPortCommand(parent, getEnv);
-    addExecCommand(parent, getEnv);
-  }
-  for (const cmd of [...program.commands, ...container.commands]) {
-    if (CONTAINER_COMMANDS.has(cmd.name()) && cmd !== container) pflagErrors(cmd);
-  }
+  addRunCommand(container, getEnv);
+  addCreateCommand(container, getEnv);
+  addStartCommand(container, getEnv);
+  addAttachCommand(container, getEnv);
+  addControlCommands(container, getEnv);
+  addRestartCommand(container, getEnv);
+  addRenameCommand(container, getEnv);
+  addPauseCommands(container, getEnv);
+  addUpdateCommand(container, getEnv);
+  addPortCommand(container, getEnv);
+  addExecCommand(container, getEnv);
+  for (const cmd of container.commands) pflagErrors(cmd);
 }
-
-const CONTAINER_COMMANDS = new Set(['ps', 'ls', 'rm', 'inspect', 'prune', 'run', 'create', 'start', 'attach', 'stop', 'kill', 'wait', 'logs', 'restart', 'rename', 'pause', 'unpause', 'update', 'port', 'exec']);
