@@ -18,6 +18,7 @@ import { addressingOf, allocateEndpoint, type FamilyAddressing, type Want } from
 import { connectContainer, disconnectContainer } from './network-connect.ts';
 import { checkName, networkSpec } from './network-spec.ts';
 import { isPredefined } from './network-views.ts';
+import { lockedAll } from './locked-all.ts';
 import type { AddressPool } from './addresses.ts';
 import type { EndpointConfig, EndpointHooks, EndpointRecord, NetworkDriver, NetworkRow } from './types.ts';
 
@@ -38,6 +39,8 @@ export interface NetworkServiceDeps {
 
 export class NetworkService {
   readonly deps: NetworkServiceDeps;
+  /** Networks whose removal is under way: their row is there until the driver is done. */
+  readonly #removing = new Set<string>();
   constructor(deps: NetworkServiceDeps) {
     this.deps = deps;
   }
@@ -91,18 +94,33 @@ export class NetworkService {
   async remove(idOrName: string): Promise<void> {
     const n = this.resolve(idOrName);
     if (isPredefined(n)) throw forbidden(`${n.name} is a pre-defined network and cannot be removed`);
-    // As dockerd: only running containers hold a network; a stopped one's endpoint goes with the
-    // network (ON DELETE CASCADE), and its next start fails with "network ... not found".
-    const users = this.deps.endpoints.ofNetwork(n.id).filter((e) => this.isRunning(e.containerId));
-    if (users.length) {
-      const names = users.map((e) => `name:${JSON.stringify(this.#containerName(e.containerId) ?? '')} id:${JSON.stringify(e.containerId.slice(0, 12))}`);
-      throw conflict(`error while removing network: network ${n.name} id ${n.id} has active endpoints (${names.join(', ')})`);
-    }
-    const stopped = this.deps.endpoints.ofNetwork(n.id).map((e) => e.containerId);
-    await this.deps.driver.remove(n);
-    this.deps.networks.delete(n.id);
-    for (const id of stopped) this.deps.hooks.changed?.(id); // a prepared start still has it
+    // Under the locks of the containers it has endpoints of: a start in progress counts as the
+    // running container it becomes (else its eth<N> outlived the record), and a prepared start
+    // made with this network cannot be taken by a start before it is dropped.
+    await lockedAll(this, `the removal of network ${n.name}`, () => this.deps.endpoints.ofNetwork(n.id).map((e) => e.containerId), async (ids) => {
+      // As dockerd: only running containers hold a network; a stopped one's endpoint goes with
+      // the network (ON DELETE CASCADE), and its next start fails with "network ... not found".
+      const users = ids.filter((id) => this.isRunning(id));
+      if (users.length) {
+        const names = users.map((id) => `name:${JSON.stringify(this.#containerName(id) ?? '')} id:${JSON.stringify(id.slice(0, 12))}`);
+        throw conflict(`error while removing network: network ${n.name} id ${n.id} has active endpoints (${names.join(', ')})`);
+      }
+      // No endpoint may be made on it meanwhile (a create, a connect of another container).
+      this.#removing.add(n.id);
+      try {
+        await this.deps.driver.remove(n);
+        this.deps.networks.delete(n.id);
+      } finally {
+        this.#removing.delete(n.id);
+      }
+      for (const id of ids) await this.deps.hooks.changed?.(id); // a prepared start still has it
+    });
     this.emit(n, 'destroy');
+  }
+
+  /** fn under the container's lock (EndpointHooks.locked). */
+  lockedContainer<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    return this.deps.hooks.locked ? this.deps.hooks.locked(id, fn) : fn();
   }
 
   async prune(filters: Filters): Promise<{ NetworksDeleted: string[] | null }> {
@@ -125,6 +143,7 @@ export class NetworkService {
 
   /** IPAM: the endpoint's addresses, chosen and recorded in one transaction. */
   allocate(c: { id: string; name: string }, network: NetworkRow, want: Want): EndpointRecord {
+    if (this.#removing.has(network.id)) throw notFound(`network ${network.name} not found`);
     return allocateEndpoint(this.deps, c, network, want);
   }
 
