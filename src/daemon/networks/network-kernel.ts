@@ -20,6 +20,7 @@ import { NetworkAttachment } from './network-attachment.ts';
 import type { NetworkService } from './network-service.ts';
 import { PortAllocator } from './port-allocator.ts';
 import { addressingOf } from './endpoint-allocation.ts';
+import { boolOption, ENABLE_ICC, ENABLE_IP_MASQUERADE } from './driver-options.ts';
 import { linkRun } from './legacy-links.ts';
 import { linkTargets } from './container-networks.ts';
 import type { EndpointHooks, NetworkDriver, NetworkRow } from './types.ts';
@@ -69,8 +70,8 @@ export function networkKernel(o: { db: Database; config: () => DaemonConfig; log
     const a = addressingOf(n);
     return {
       bridge: n.bridge, subnet: a.ipv4?.subnet ?? '', ...(a.ipv6 && { ipv6Subnet: a.ipv6.subnet }), internal: n.internal,
-      masquerade: n.options['com.docker.network.bridge.enable_ip_masquerade'] !== 'false',
-      icc: n.options['com.docker.network.bridge.enable_icc'] !== 'false',
+      masquerade: boolOption(n.options, ENABLE_IP_MASQUERADE, true),
+      icc: boolOption(n.options, ENABLE_ICC, true),
     };
   };
   const driver: NetworkDriver = {
