@@ -44,7 +44,7 @@ const { values } = parseArgs({
     'runtime-runs': { type: 'string', default: '8' },
     /** Phases to run (comma-separated): containers (the first three), services, runtime, disk. */
     only: { type: 'string', default: 'containers,services,runtime,disk' },
-    'timeout-minutes': { type: 'string', default: '16' },
+    'timeout-minutes': { type: 'string', default: '40' },
   },
 });
 const say = (line: string) => process.stdout.write(`${line}\n`);

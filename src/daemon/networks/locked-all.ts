@@ -7,7 +7,9 @@ import type { NetworkService } from './network-service.ts';
 
 const MAX_TRIES = 20;
 
-export async function lockedAll<T>(svc: NetworkService, what: string, ids: () => string[], fn: (held: string[]) => Promise<T>): Promise<T> {
+type Locker = Pick<NetworkService, 'lockedContainer'>;
+
+export async function lockedAll<T>(svc: Locker, what: string, ids: () => string[], fn: (held: string[]) => Promise<T>): Promise<T> {
   for (let tries = 1; ; tries++) {
     const want = [...new Set(ids())].sort();
     const outcome = await nest(svc, want, async () => {
@@ -23,7 +25,7 @@ export async function lockedAll<T>(svc: NetworkService, what: string, ids: () =>
   }
 }
 
-function nest<T>(svc: NetworkService, ids: readonly string[], fn: () => Promise<T>): Promise<T> {
+function nest<T>(svc: Locker, ids: readonly string[], fn: () => Promise<T>): Promise<T> {
   const [first, ...rest] = ids;
   return first === undefined ? fn() : svc.lockedContainer(first, () => nest(svc, rest, fn));
 }
