@@ -1,10 +1,13 @@
-// `make test-faults`: berthd under faults, for CI (not part of `make test`; ~6 minutes on a quiet
-// machine, ~11 with a load of 14 on 2 cores). Phases (--only picks some):
+// `make test-faults`: berthd under faults, for CI (not part of `make test`; ~20 minutes at a
+// load of 20 on 2 cores, services ~10 of them; each phase says its time). Phases (--only picks
+// some), each run by runPhase (phase.ts); 74 SIGKILLs in all by default (services 50,
+// containers 24):
 //   services (service-phase.ts, service-loop.ts): berthd with a bridge of its own SIGKILLed at
 //      random moments during network create/connect/disconnect/rm, runs with a copied-up volume,
 //      with a published port or on a user network, builds, and push and pull against a loopback
 //      registry; after each restart also no bridge, veth, netns, nft chain, berth-dns or build
-//      container left for nothing (kernel-leftovers.ts, service-checks.ts);
+//      container left for nothing, and in each running container's namespace exactly its
+//      endpoints (kernel-leftovers.ts, service-checks.ts);
 //   runtime (runtime-faults.ts): a runtime failing create/start, a conmon killed, the OOM killer;
 //   disk (disk-full.ts): the data-root's file system full, then freed;
 //   containers: 1. a SIGKILL loop (kill-loop.ts): berthd killed at random moments during
