@@ -3,7 +3,8 @@
 // at teardown the containers are removed through the API, the daemon is stopped by its pid,
 // and only then — if something is still there, which the checks have already reported — its
 // monitors are killed by pid and its mounts detached, so the machine is left as found.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Berthd, type HarnessOptions } from '../testing/berthd-harness.ts';
@@ -106,6 +107,11 @@ export class FaultDaemon {
         // gone meanwhile
       }
     }
+    // A daemon that did not come back removed none of its containers: their namespaces stay.
+    for (const ns of netnsOf(this.dataRoot)) {
+      notes.push(`deleted leftover netns ${ns}`);
+      spawnSync('ip', ['netns', 'delete', ns], { stdio: 'ignore' });
+    }
     for (const m of mountTable().reverse().filter((m) => m.point.startsWith(`${this.dir}/`))) {
       notes.push(`detached leftover mount ${m.point}`);
       await unmountOrDetach(m.point).catch((e: Error) => notes.push(e.message));
@@ -113,6 +119,17 @@ export class FaultDaemon {
     rmSync(this.dir, { recursive: true, force: true });
     return notes;
   }
+}
+
+/** Namespaces berth-<id12> of this daemon's containers (their directories name them). */
+function netnsOf(dataRoot: string): string[] {
+  let ids: string[];
+  try {
+    ids = readdirSync(join(dataRoot, 'containers'));
+  } catch {
+    return [];
+  }
+  return ids.map((id) => `berth-${id.slice(0, 12)}`).filter((ns) => existsSync(`/run/netns/${ns}`));
 }
 
 /** Processes whose command line names a path under dir (berthd; conmon names its bundle and log). */
