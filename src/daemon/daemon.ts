@@ -135,7 +135,10 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
   const kernel = networkKernel({ db, config: () => config, logger });
   const networks = await setupNetworks({ db, config: () => config, containers, events, logger, driver: kernel.driver, hooks: kernel.hooks });
   let lifecycleRef: Lifecycle | undefined;
-  const networkAttachment = kernel.bind(networks, { invalidatePrepared: (id) => void lifecycleRef?.invalidatePrepared(id) });
+  const networkAttachment = kernel.bind(networks, {
+    locked: (id, fn) => (lifecycleRef ? lifecycleRef.locked(id, fn) : fn()),
+    discardPreparedHeld: async (id) => lifecycleRef?.discardPreparedHeld(id),
+  });
   containers.deps.networks = { plan: (hc, body) => planCreateNetworks(networks, hc, body), record: (row, plan) => recordCreateNetworks(networks, row, plan as CreateNetworks, (links) => containers.deps.table.setHostConfig(row.id, { ...row.hostConfig, Links: links })) };
   // Network endpoints and volume mounts of each run, in order (attachments.ts).
   const volumeAttachment = new VolumeAttachment({ volumes, events, logger, rootfs: (c) => images.deps.layers.mount(c.rwCacheId) });

@@ -15,7 +15,7 @@ import { within } from '../testing/until.ts';
 import { FaultDaemon } from './fault-daemon.ts';
 import { checkLeftovers, checkWhole } from './checks.ts';
 import { outcomeOf } from './outcome.ts';
-import type { PhaseIo } from './service-phase.ts';
+import { runPhase, type PhaseIo } from './phase.ts';
 import { tarOf } from './service-ops.ts';
 
 const SIZE_MB = 64;
@@ -24,12 +24,11 @@ const NO_SPACE = /no space|disk is full|ENOSPC/i;
 export async function diskPhase(io: PhaseIo): Promise<string[]> {
   const fd = new FaultDaemon();
   const registry = await startRegistry();
-  const findings: string[] = [];
-  mkdirSync(fd.dataRoot, { recursive: true });
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${SIZE_MB}m,mode=0711`, 'berth-faults-full', fd.dataRoot]);
-  if (mounted.status !== 0) return [`cannot mount a tmpfs data-root: ${mounted.stderr}`];
   const filler = join(fd.dataRoot, 'filler');
-  try {
+  return runPhase('disk phase', fd, io, async (findings) => {
+    mkdirSync(fd.dataRoot, { recursive: true });
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${SIZE_MB}m,mode=0711`, 'berth-faults-full', fd.dataRoot]);
+    if (mounted.status !== 0) throw new Error(`cannot mount a tmpfs data-root: ${mounted.stderr}`);
     await fd.start();
     const c = fd.client();
     const base = await importImage(c.api, busyboxRootfs(), { repo: 'busybox', tag: 'latest', changes: ['CMD ["sh"]'] });
@@ -61,16 +60,11 @@ export async function diskPhase(io: PhaseIo): Promise<string[]> {
     findings.push(...(await checkWhole(c, fd.dataRoot)).map((f) => `after space was freed: ${f}`));
     for (const x of await c.containers.list({ all: true })) await c.containers.remove(x.Id, { force: true });
     findings.push(...(await io.settle(() => checkLeftovers(fd, c, new Set([writer]), false), 10_000)).map((f) => `after the disk phase: ${f}`));
-    return findings;
-  } catch (err) {
-    findings.push(`disk phase stopped by: ${(err as Error).stack ?? err}`);
-    return findings;
-  } finally {
-    if (findings.length) io.keepLog(fd);
+  }, {
+    after: () => registry.stop(),
     // The tmpfs is ours: the teardown detaches it with the rest, and says so only for others.
-    for (const note of await fd.teardown()) if (!note.endsWith(` ${fd.dataRoot}`)) io.say(`teardown: ${note}`);
-    await registry.stop();
-  }
+    showNote: (note) => !note.endsWith(` ${fd.dataRoot}`),
+  });
 }
 
 /** The four operations; each throws what the daemon answered (an error message in a stream too). */

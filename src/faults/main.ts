@@ -1,10 +1,13 @@
-// `make test-faults`: berthd under faults, for CI (not part of `make test`; ~6 minutes on a quiet
-// machine, ~11 with a load of 14 on 2 cores). Phases (--only picks some):
+// `make test-faults`: berthd under faults, for CI (not part of `make test`; ~20 minutes at a
+// load of 20 on 2 cores, services ~10 of them; each phase says its time). Phases (--only picks
+// some), each run by runPhase (phase.ts); 74 SIGKILLs in all by default (services 50,
+// containers 24):
 //   services (service-phase.ts, service-loop.ts): berthd with a bridge of its own SIGKILLed at
 //      random moments during network create/connect/disconnect/rm, runs with a copied-up volume,
 //      with a published port or on a user network, builds, and push and pull against a loopback
 //      registry; after each restart also no bridge, veth, netns, nft chain, berth-dns or build
-//      container left for nothing (kernel-leftovers.ts, service-checks.ts);
+//      container left for nothing, and in each running container's namespace exactly its
+//      endpoints (kernel-leftovers.ts, service-checks.ts);
 //   runtime (runtime-faults.ts): a runtime failing create/start, a conmon killed, the OOM killer;
 //   disk (disk-full.ts): the data-root's file system full, then freed;
 //   containers: 1. a SIGKILL loop (kill-loop.ts): berthd killed at random moments during
@@ -24,19 +27,14 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { busyboxRootfs } from '../testing/busybox.ts';
 import { describeMissing, missing, RUNS_CONTAINERS } from '../testing/prerequisites.ts';
-import { importImage } from '../testing/api.ts';
-import type { BerthClient } from '../client/index.ts';
 import { FaultDaemon } from './fault-daemon.ts';
-import { killLoop } from './kill-loop.ts';
-import { mixedLoad } from './load.ts';
-import { exitRace } from './exit-race.ts';
-import { checkLeftovers, checkWhole } from './checks.ts';
-import { percentile, type Tally } from './stats.ts';
-import { servicePhase, type PhaseIo } from './service-phase.ts';
+import type { Tally } from './stats.ts';
+import type { PhaseIo } from './phase.ts';
+import { servicePhase } from './service-phase.ts';
 import { runtimePhase } from './runtime-faults.ts';
 import { diskPhase } from './disk-full.ts';
+import { containersPhase } from './containers-phase.ts';
 
 const { values } = parseArgs({
   options: {
@@ -49,19 +47,15 @@ const { values } = parseArgs({
     'runtime-runs': { type: 'string', default: '8' },
     /** Phases to run (comma-separated): containers (the first three), services, runtime, disk. */
     only: { type: 'string', default: 'containers,services,runtime,disk' },
-    'timeout-minutes': { type: 'string', default: '16' },
+    'timeout-minutes': { type: 'string', default: '40' },
   },
 });
 const say = (line: string) => process.stdout.write(`${line}\n`);
-/** How long prepared starts hold a created container's monitor and mount, plus slack. */
-const PREPARED_SETTLE_MS = 20_000;
 
 async function main(): Promise<number> {
   // As scripts/test's preflight: a machine without what containers need fails at once, by name.
   const gone = missing(RUNS_CONTAINERS);
   if (gone.length) return say(`test-faults: this machine lacks what it needs:\n${describeMissing(gone)}`), 1;
-  const fd = new FaultDaemon();
-  const findings: string[] = [];
   const abandon = (why: string) => {
     say(`test-faults: ${why}`);
     void Promise.allSettled([...FaultDaemon.live].map((d) => d.teardown())).finally(() => process.exit(1));
@@ -73,58 +67,15 @@ async function main(): Promise<number> {
   watchdog.unref();
   const phases = new Set(values.only.split(','));
   const io: PhaseIo = { say, printTally, settle, keepLog };
-  try {
-    if (phases.has('services')) findings.push(...(await servicePhase({ iterations: Number(values['service-kills']), clients: Number(values['service-clients']) }, io)));
-    if (phases.has('runtime')) findings.push(...(await runtimePhase({ runs: Number(values['runtime-runs']) }, io)));
-    if (phases.has('disk')) findings.push(...(await diskPhase(io)));
-    if (!phases.has('containers')) return report(findings);
-    await fd.start();
-    say(`berthd on ${fd.dir}`);
-    const image = await importImage(fd.client().api, busyboxRootfs(), { repo: 'busybox', tag: 'latest', changes: ['CMD ["sh"]'] });
-
-    say(`== SIGKILL loop: ${values.kills} kills, ${values['kill-clients']} clients`);
-    const k = await killLoop(fd, { iterations: Number(values.kills), clients: Number(values['kill-clients']), image, say });
-    printTally(k.ops);
-    findings.push(...k.findings);
-    if (k.findings.some((f) => f.includes('did not come back'))) return report(findings);
-    findings.push(...(await removeAllAndCheck(fd, k.ledger.seen)).map((f) => `after the SIGKILL loop: ${f}`));
-
-    say('== removals at exits: 10 clients × 15 containers');
-    const x = await exitRace(fd.client(), { clients: 10, rounds: 15, image });
-    printTally(x.ops);
-    findings.push(...x.findings.map((f) => `removals at exits: ${f}`));
-    findings.push(...(await removeAllAndCheck(fd, new Set(x.ids))).map((f) => `after the removals at exits: ${f}`));
-
-    say(`== mixed load: ${values.clients} clients for ${values['load-seconds']} s`);
-    const l = await mixedLoad(fd.client(), { clients: Number(values.clients), durationMs: Number(values['load-seconds']) * 1000, image });
-    printTally(l.ops);
-    say(`GET /containers/json?all=1 under load: ${l.listMs.length} lists, p50 ${ms(percentile(l.listMs, 50))}, p99 ${ms(percentile(l.listMs, 99))}, max ${ms(Math.max(...l.listMs))}`);
-    findings.push(...l.findings.map((f) => `load: ${f}`));
-    const seen = new Set([...k.ledger.seen, ...l.created]);
-    findings.push(...(await checkWhole(fd.client(), fd.dataRoot)).map((f) => `after the load: ${f}`));
-    // Created containers hold a prepared start (monitor, mount) for 10 s: then it must be gone.
-    findings.push(...(await settle(() => checkLeftovers(fd, fd.client(), seen, false), PREPARED_SETTLE_MS)).map((f) => `after the load: ${f}`));
-    findings.push(...(await removeAllAndCheck(fd, seen)).map((f) => `after the load: ${f}`));
-    return report(findings);
-  } catch (err) {
-    findings.push(`stopped by: ${(err as Error).stack ?? err}`);
-    return report(findings);
-  } finally {
-    clearTimeout(watchdog);
-    // With findings, the daemons' logs are kept for whoever looks into them.
-    if (findings.length) keepLog(fd);
-    for (const note of await fd.teardown()) say(`teardown: ${note}`);
-  }
-}
-
-/** rm -f of every container, then nothing may be left of any of them (bounded wait). */
-async function removeAllAndCheck(fd: FaultDaemon, seen: ReadonlySet<string>): Promise<string[]> {
-  const client: BerthClient = fd.client();
+  const n = (k: keyof typeof values) => Number(values[k]);
+  // Each phase tears its daemon down and turns an error that stops it into a finding (phase.ts).
   const findings: string[] = [];
-  for (const c of await client.containers.list({ all: true })) await client.containers.remove(c.Id, { force: true }).catch((e: Error) => findings.push(`rm -f ${c.Id.slice(0, 12)}: ${e.message}`));
-  findings.push(...(await checkWhole(client, fd.dataRoot)));
-  findings.push(...(await settle(() => checkLeftovers(fd, client, seen, false), 10_000)));
-  return findings;
+  if (phases.has('services')) findings.push(...(await servicePhase({ iterations: n('service-kills'), clients: n('service-clients') }, io)));
+  if (phases.has('runtime')) findings.push(...(await runtimePhase({ runs: n('runtime-runs') }, io)));
+  if (phases.has('disk')) findings.push(...(await diskPhase(io)));
+  if (phases.has('containers')) findings.push(...(await containersPhase({ kills: n('kills'), killClients: n('kill-clients'), clients: n('clients'), loadSeconds: n('load-seconds') }, io)));
+  clearTimeout(watchdog);
+  return report(findings);
 }
 
 /** Repeats check until it finds nothing or ms have passed; the last findings. */
@@ -156,7 +107,5 @@ function report(findings: string[]): number {
 function printTally(t: Tally): void {
   say(`  ${t.total} operations: ${t.entries().map(([k, n]) => `${k} ×${n}`).join(', ')}`);
 }
-
-const ms = (n: number) => `${Math.round(n)} ms`;
 
 process.exitCode = await main();

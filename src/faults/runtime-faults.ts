@@ -8,7 +8,7 @@ import type { BerthClient } from '../client/index.ts';
 import { FaultDaemon } from './fault-daemon.ts';
 import { checkLeftovers } from './checks.ts';
 import { outcomeOf } from './outcome.ts';
-import type { PhaseIo } from './service-phase.ts';
+import { runPhase, type PhaseIo } from './phase.ts';
 import { importImage, unlessNotFound } from '../testing/api.ts';
 import { busyboxRootfs } from '../testing/busybox.ts';
 import { within } from '../testing/until.ts';
@@ -33,9 +33,8 @@ export async function runtimePhase(o: { runs: number }, io: PhaseIo): Promise<st
     chmodSync(flaky, 0o755);
     return { args: ['--add-runtime', `flaky=${flaky}`] };
   });
-  const findings: string[] = [];
   const seen = new Set<string>();
-  try {
+  return runPhase('runtime faults', fd, io, async (findings) => {
     await fd.start();
     const c = fd.client();
     const image = await importImage(c.api, busyboxRootfs(), { repo: 'busybox', tag: 'latest', changes: ['CMD ["sh"]'] });
@@ -45,14 +44,7 @@ export async function runtimePhase(o: { runs: number }, io: PhaseIo): Promise<st
     findings.push(...(await oomKilled(c, image, seen)).map((f) => `OOM: ${f}`));
     for (const x of await c.containers.list({ all: true })) await within(`rm -f ${x.Id.slice(0, 12)}`, c.containers.remove(x.Id, { force: true }), 30_000).catch((e: Error) => findings.push(`rm -f ${x.Id.slice(0, 12)}: ${e.message}`));
     findings.push(...(await io.settle(() => checkLeftovers(fd, c, seen, false), 10_000)).map((f) => `after the runtime faults: ${f}`));
-    return findings;
-  } catch (err) {
-    findings.push(`runtime faults stopped by: ${(err as Error).stack ?? err}`);
-    return findings;
-  } finally {
-    if (findings.length) io.keepLog(fd);
-    for (const note of await fd.teardown()) io.say(`teardown: ${note}`);
-  }
+  });
 }
 
 /** Runs on the flaky runtime: each start answers (never hangs); a failure is a clean error that

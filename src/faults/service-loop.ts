@@ -11,7 +11,7 @@ import { ServiceLedger } from './service-ledger.ts';
 import { attempt } from './outcome.ts';
 import { checkLeftovers, checkStagingEmpty, checkWhole } from './checks.ts';
 import { checkKernel, type OwnNetworks } from './kernel-leftovers.ts';
-import { checkBuildContainers, checkPortsAnswer } from './service-checks.ts';
+import { checkBuildContainers, checkNamespaceLinks, checkPortsAnswer } from './service-checks.ts';
 import * as ops from './service-ops.ts';
 import { Tally } from './stats.ts';
 import { killRound } from './kill-round.ts';
@@ -46,8 +46,9 @@ export async function serviceLoop(fd: FaultDaemon, o: ServiceLoopOptions): Promi
     const env: ops.Env = { ...o.env, client: fd.client() };
     const pulling = new Set<string>();
     // Mostly short: kills land inside requests; every fourth long enough for a build or a
-    // copy-up to finish, so that acknowledged ones are there to check too.
-    const killAfterMs = i % 4 === 0 ? 4000 + Math.random() * 3000 : 300 + Math.random() * 1500;
+    // copy-up to finish, so that acknowledged ones are there to check too (4-7 s saw no build
+    // answered in 55 kills at a load of 10 on 2 cores).
+    const killAfterMs = i % 4 === 0 ? 8000 + Math.random() * 6000 : 300 + Math.random() * 1500;
     const failed = await killRound(fd, o.clients, killAfterMs, (killed) => step(env, r, o.own, killed, `s${i}x${serial++}`, pulling));
     if (failed) {
       r.findings.push(`service kill ${i}: ${failed}`);
@@ -63,6 +64,7 @@ export async function serviceLoop(fd: FaultDaemon, o: ServiceLoopOptions): Promi
       ...(await checkKernel(fd, c, o.own, r.ledger.seen, false)),
       ...(await checkBuildContainers(c)),
       ...(await checkPortsAnswer(c)),
+      ...(await checkNamespaceLinks(c)),
     ];
     r.findings.push(...found.map((f) => `service kill ${i}: ${f}`));
     o.say(`service kill ${i}/${o.iterations}: back in ${Math.round(fd.startMs.at(-1)!)} ms, ${r.ledger.present().length} containers, ${r.services.present(r.services.networks).length} networks, ${found.length} findings`);

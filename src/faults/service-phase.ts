@@ -12,23 +12,16 @@ import { checkKernel } from './kernel-leftovers.ts';
 import { checkBuildContainers } from './service-checks.ts';
 import { copyUpFiles } from './service-ops.ts';
 import { serviceLoop } from './service-loop.ts';
-import type { Tally } from './stats.ts';
+import { runPhase, type PhaseIo } from './phase.ts';
 
-export interface PhaseIo {
-  say: (line: string) => void;
-  printTally: (t: Tally) => void;
-  settle: (check: () => Promise<string[]>, ms: number) => Promise<string[]>;
-  /** Where a daemon's logs go when there are findings. */
-  keepLog: (fd: FaultDaemon) => void;
-}
+export type { PhaseIo } from './phase.ts';
 
 export async function servicePhase(o: { iterations: number; clients: number }, io: PhaseIo): Promise<string[]> {
   const names = networkNames();
   const own = { bridge: names.bridge, prefix: `fb${randomBytes(2).toString('hex')}` };
   const registry = await startRegistry();
   const fd = new FaultDaemon(networkHarness(names));
-  const findings: string[] = [];
-  try {
+  return runPhase('services', fd, io, async (findings) => {
     await fd.start();
     const api = fd.client().api;
     const base = await importImage(api, busyboxRootfs(), { repo: 'busybox', tag: 'latest', changes: ['CMD ["sh"]'] });
@@ -37,7 +30,7 @@ export async function servicePhase(o: { iterations: number; clients: number }, i
     const r = await serviceLoop(fd, { ...o, env: { base, withData, registry: registry.host }, own, say: io.say });
     io.printTally(r.ops);
     findings.push(...r.findings);
-    if (r.findings.some((f) => f.includes('did not come back'))) return findings;
+    if (r.findings.some((f) => f.includes('did not come back'))) return;
     // The end: every container, then every user network removed; nothing may be left.
     const c = fd.client();
     for (const x of await c.containers.list({ all: true })) await c.containers.remove(x.Id, { force: true }).catch((e: Error) => findings.push(`rm -f ${x.Id.slice(0, 12)}: ${e.message}`));
@@ -50,13 +43,5 @@ export async function servicePhase(o: { iterations: number; clients: number }, i
       ...(await io.settle(async () => [...(await checkLeftovers(fd, c, r.ledger.seen, false)), ...(await checkKernel(fd, c, own, r.ledger.seen, false))], 10_000)),
     ];
     findings.push(...end.map((f) => `after the service loop: ${f}`));
-    return findings;
-  } catch (err) {
-    findings.push(`service loop stopped by: ${(err as Error).stack ?? err}`);
-    return findings;
-  } finally {
-    if (findings.length) io.keepLog(fd);
-    for (const note of await fd.teardown()) io.say(`teardown: ${note}`);
-    await registry.stop();
-  }
+  }, { after: () => registry.stop() });
 }

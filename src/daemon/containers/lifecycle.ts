@@ -90,6 +90,12 @@ export class Lifecycle {
     return this.#p.mutex.run(id, () => this.#p.prepared.discard(id));
   }
 
+  /** invalidatePrepared for a caller that holds the container's lock (a network connect,
+   * disconnect or removal: they run under it so as not to interleave with a start). */
+  discardPreparedHeld(id: string): Promise<void> {
+    return this.#p.prepared.discard(id);
+  }
+
   /** Whether a start, or the preparation of one, needs the container's rootfs mounted (a copy
    * ending meanwhile must leave it). */
   holdsRootfs(id: string): boolean {

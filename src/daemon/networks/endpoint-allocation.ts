@@ -7,6 +7,7 @@ import type { Database } from '../../store/database.ts';
 import type { EndpointsTable } from '../../store/networks.ts';
 import { canonicalIp, contains, defaultGateway, formatIp, isHostAddress, macForIPv4, nextFree, parseCidr, parseIp, type Cidr } from './addresses.ts';
 import type { EndpointConfig, EndpointRecord, NetworkRow } from './types.ts';
+import { boolOption, DEFAULT_BRIDGE } from './driver-options.ts';
 
 /** A network's pool of one family: its subnet, range and gateway. */
 export interface Pool { subnet: Cidr; range?: Cidr; gateway: string; aux: string[] }
@@ -101,7 +102,7 @@ function askedAddress(n: NetworkRow, pool: Pool, kind: string, asked: string, re
   const ip = canonicalIp(asked);
   if (!ip) throw invalidParameter(`Invalid ${kind} address: ${asked}`);
   // dockerd's texts. The default bridge's subnet is the daemon's, not the user's to hand out.
-  if (n.name === 'bridge' && n.options['com.docker.network.bridge.default_bridge'] === 'true') throw invalidParameter('user specified IP address is supported on user defined networks only');
+  if (n.name === 'bridge' && boolOption(n.options, DEFAULT_BRIDGE, false)) throw invalidParameter('user specified IP address is supported on user defined networks only');
   if (n.ipam.Picked && kind === 'IPv4') throw invalidParameter('user specified IP address is supported only when connecting to networks with user configured subnets');
   if (!contains(pool.subnet, ip)) throw invalidParameter(`Invalid address ${ip}: It does not belong to any of this network's subnets`);
   if (reserved.has(ip) || !isHostAddress(pool.subnet, ip)) throw conflict('Address already in use');

@@ -1,6 +1,7 @@
 // Connecting and disconnecting containers: dockerd's refusals (host and shared namespaces,
 // none), the endpoint recorded first, then plumbed by the hooks when the container runs — and
-// unrecorded again when the plumbing fails, so the store claims nothing the kernel lacks.
+// unrecorded again when the plumbing fails, so the store claims nothing the kernel lacks. Both
+// run under the container's lock (hooks.locked), so they never interleave with its start.
 import { invalidParameter } from '../../api/types/errors.ts';
 import type { EndpointSettingsBody } from '../../api/routers/networks.ts';
 import { hasProcess, type ContainerRow } from '../../store/containers.ts';
@@ -10,49 +11,61 @@ import type { NetworkRow } from './types.ts';
 import { checkEndpoint } from './container-networks.ts';
 
 export async function connectContainer(svc: NetworkService, idOrName: string, container: string, cfg: EndpointSettingsBody): Promise<void> {
-  const n = svc.resolve(idOrName);
-  const c = svc.deps.containers.resolve(container);
-  checkConnectable(svc, c, n);
-  checkEndpoint(n, cfg); // before the endpoint's existence, as dockerd
-  const ep = svc.allocate(c, n, {
-    ...(cfg.IPAMConfig?.IPv4Address && { ipv4: cfg.IPAMConfig.IPv4Address }),
-    ...(cfg.IPAMConfig?.IPv6Address && { ipv6: cfg.IPAMConfig.IPv6Address }),
-    ...(cfg.MacAddress && { mac: cfg.MacAddress }),
-    aliases: cfg.Aliases ?? [],
-    config: cfg,
-  });
-  if (hasProcess(c.status)) {
+  const found = svc.resolve(idOrName);
+  const { id } = svc.deps.containers.resolve(container);
+  // Under the container's lock: a start cannot be plumbing its namespace meanwhile (it would
+  // miss this endpoint, or make an eth<N> this one then collides with), and its status holds.
+  const n = await svc.lockedContainer(id, async () => {
+    const n = svc.resolve(found.id); // removed while this waited: a 404
+    const c = svc.deps.containers.resolve(id);
+    checkConnectable(svc, c, n);
+    checkEndpoint(n, cfg); // before the endpoint's existence, as dockerd
+    const ep = svc.allocate(c, n, {
+      ...(cfg.IPAMConfig?.IPv4Address && { ipv4: cfg.IPAMConfig.IPv4Address }),
+      ...(cfg.IPAMConfig?.IPv6Address && { ipv6: cfg.IPAMConfig.IPv6Address }),
+      ...(cfg.MacAddress && { mac: cfg.MacAddress }),
+      aliases: cfg.Aliases ?? [],
+      config: cfg,
+    });
+    if (!hasProcess(c.status)) {
+      await svc.deps.hooks.changed?.(c.id);
+      return n;
+    }
     try {
       await svc.deps.hooks.connect(c.id, n, ep);
     } catch (err) {
       svc.release(c.id, n.id);
       throw err;
     }
-  } else {
-    svc.deps.hooks.changed?.(c.id);
-  }
-  svc.emit(n, 'connect', { container: c.id });
+    return n;
+  });
+  svc.emit(n, 'connect', { container: id });
 }
 
 export async function disconnectContainer(svc: NetworkService, idOrName: string, container: string, force: boolean): Promise<void> {
-  const n = svc.resolve(idOrName);
-  if (n.driver === 'host') throw invalidParameter('container cannot be disconnected from host network or connected to host network');
-  const c = containerOrGone(svc, container, n, force);
-  if (!c) return;
-  const ep = svc.deps.endpoints.get(c.id, n.id);
-  if (!ep) throw invalidParameter(`container ${c.id} is not connected to network ${n.name}`);
-  if (hasProcess(c.status)) {
-    try {
-      await svc.deps.hooks.disconnect(c.id, n, ep);
-    } catch (err) {
-      if (!force) throw err;
-      logFailure(svc.deps.logger, `forced disconnect of ${c.id.slice(0, 12)} from ${n.name}`, { level: 'warn' })(err);
+  const found = svc.resolve(idOrName);
+  if (found.driver === 'host') throw invalidParameter('container cannot be disconnected from host network or connected to host network');
+  const gone = containerOrGone(svc, container, found, force);
+  if (!gone) return;
+  // Under the container's lock, as connect: a start in progress has plumbed what it read.
+  const n = await svc.lockedContainer(gone.id, async () => {
+    const n = svc.resolve(found.id);
+    const c = svc.deps.containers.resolve(gone.id);
+    const ep = svc.deps.endpoints.get(c.id, n.id);
+    if (!ep) throw invalidParameter(`container ${c.id} is not connected to network ${n.name}`);
+    if (!hasProcess(c.status)) await svc.deps.hooks.changed?.(c.id);
+    else {
+      try {
+        await svc.deps.hooks.disconnect(c.id, n, ep);
+      } catch (err) {
+        if (!force) throw err;
+        logFailure(svc.deps.logger, `forced disconnect of ${c.id.slice(0, 12)} from ${n.name}`, { level: 'warn' })(err);
+      }
     }
-  } else {
-    svc.deps.hooks.changed?.(c.id);
-  }
-  svc.release(c.id, n.id);
-  svc.emit(n, 'disconnect', { container: c.id });
+    svc.release(c.id, n.id);
+    return n;
+  });
+  svc.emit(n, 'disconnect', { container: gone.id });
 }
 
 /** The container; with `force`, an endpoint whose container is gone is released instead. */

@@ -20,6 +20,7 @@ import { NetworkAttachment } from './network-attachment.ts';
 import type { NetworkService } from './network-service.ts';
 import { PortAllocator } from './port-allocator.ts';
 import { addressingOf } from './endpoint-allocation.ts';
+import { boolOption, ENABLE_ICC, ENABLE_IP_MASQUERADE } from './driver-options.ts';
 import { linkRun } from './legacy-links.ts';
 import { linkTargets } from './container-networks.ts';
 import type { EndpointHooks, NetworkDriver, NetworkRow } from './types.ts';
@@ -49,11 +50,18 @@ function lazyFirewall(make: () => Firewall): FirewallPort {
 export interface NetworkKernel {
   driver: NetworkDriver;
   hooks: EndpointHooks;
-  /** Given the service once it exists (the service is made with the driver and hooks). */
-  bind(svc: NetworkService, o: { invalidatePrepared: (id: string) => void }): NetworkAttachment;
+  /** Given the service once it exists (the service is made with the driver and hooks), and
+   * the lifecycle's lock and prepared starts (hooks.locked, hooks.changed). */
+  bind(svc: NetworkService, o: LifecycleSide): NetworkAttachment;
   /** Daemon shutdown: without live-restore the resolver goes with the containers. */
   shutdown(stopResolver: boolean): Promise<void>;
   readonly ports: PortAllocator;
+}
+
+export interface LifecycleSide {
+  locked: <T>(id: string, fn: () => Promise<T>) => Promise<T>;
+  /** Drops the container's prepared start; the caller holds its lock. */
+  discardPreparedHeld: (id: string) => Promise<void>;
 }
 
 export function networkKernel(o: { db: Database; config: () => DaemonConfig; logger: Logger }): NetworkKernel {
@@ -63,7 +71,7 @@ export function networkKernel(o: { db: Database; config: () => DaemonConfig; log
   const ports = new PortAllocator(new PublishedPortsTable(o.db));
   let svc: NetworkService | undefined;
   let attachment: NetworkAttachment | undefined;
-  let invalidate: (id: string) => void = () => undefined;
+  let life: LifecycleSide | undefined;
 
   // `gone`: a network being removed, whose row is still in the store while its driver runs.
   const namesChanged = async (gone?: string): Promise<void> => {
@@ -78,8 +86,8 @@ export function networkKernel(o: { db: Database; config: () => DaemonConfig; log
     const a = addressingOf(n);
     return {
       bridge: n.bridge, subnet: a.ipv4?.subnet ?? '', ...(a.ipv6 && { ipv6Subnet: a.ipv6.subnet }), internal: n.internal,
-      masquerade: n.options['com.docker.network.bridge.enable_ip_masquerade'] !== 'false',
-      icc: n.options['com.docker.network.bridge.enable_icc'] !== 'false',
+      masquerade: boolOption(n.options, ENABLE_IP_MASQUERADE, true),
+      icc: boolOption(n.options, ENABLE_ICC, true),
     };
   };
   const driver: NetworkDriver = {
@@ -101,13 +109,14 @@ export function networkKernel(o: { db: Database; config: () => DaemonConfig; log
   const hooks: EndpointHooks = {
     connect: (id, n, ep) => attachment!.connectRunning(id, n, ep),
     disconnect: (id, n, ep) => attachment!.disconnectRunning(id, n, ep),
-    changed: (id) => invalidate(id),
+    changed: async (id) => life?.discardPreparedHeld(id),
+    locked: (id, fn) => (life ? life.locked(id, fn) : fn()),
   };
   return {
     driver, hooks, ports,
     bind(service, b) {
       svc = service;
-      invalidate = b.invalidatePrepared;
+      life = b;
       attachment = new NetworkAttachment({
         networks: service, ports, firewall, namesChanged,
         containerDir: (id) => join(o.config().dataRoot, 'containers', id),

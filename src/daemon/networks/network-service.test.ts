@@ -38,7 +38,7 @@ function open(): NetworkService {
   return new NetworkService({
     db, networks, endpoints, events: new EventsService(new EventsTable(db)), logger,
     driver: { create: (n) => record('create')('', n), remove: (n) => record('remove')('', n) },
-    hooks: { connect: record('connect'), disconnect: record('disconnect'), changed: (id) => void calls.push(`changed ${id}`) },
+    hooks: { connect: record('connect'), disconnect: record('disconnect'), changed: async (id) => void calls.push(`changed ${id}`) },
     containers: { resolve: (x) => containers.get(x) ?? [...containers.values()].find((c) => c.name === `/${x}`) ?? (() => { throw notFound(`No such container: ${x}`); })() },
     pools: () => DEFAULT_POOLS, hostRoutes: async () => [{ dst: '172.19.0.0/16' }], netnsName: (id) => `berth-t${id}`,
   });

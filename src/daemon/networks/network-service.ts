@@ -3,7 +3,7 @@
 // NetworkDriver makes a network's bridge and firewall, EndpointHooks plumb an endpoint into a
 // container that runs. Records change first, the kernel follows; a kernel failure undoes the
 // record, so the store never claims what is not there for a running container.
-import { conflict, forbidden, invalidParameter, isKind, notFound } from '../../api/types/errors.ts';
+import { conflict, invalidParameter, isKind, notFound } from '../../api/types/errors.ts';
 import type { Filters } from '../../api/query.ts';
 import type { NetworkCreateBody, EndpointSettingsBody } from '../../api/routers/networks.ts';
 import type { Database } from '../../store/database.ts';
@@ -11,13 +11,11 @@ import { hasProcess, type ContainerRow } from '../../store/containers.ts';
 import type { EndpointsTable, NetworksTable } from '../../store/networks.ts';
 import type { EventsService } from '../events/events-service.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { logFailure } from '../../lib/log-failure.ts';
-import { untilSeconds } from '../images/image-filters.ts';
-import { matchLabels } from '../../api/query.ts';
 import { addressingOf, allocateEndpoint, type FamilyAddressing, type Want } from './endpoint-allocation.ts';
 import { connectContainer, disconnectContainer } from './network-connect.ts';
 import { checkName, networkSpec } from './network-spec.ts';
-import { isPredefined } from './network-views.ts';
+import { logFailure } from '../../lib/log-failure.ts';
+import { pruneNetworks, removeNetwork } from './network-remove.ts';
 import type { AddressPool } from './addresses.ts';
 import type { EndpointConfig, EndpointHooks, EndpointRecord, NetworkDriver, NetworkRow } from './types.ts';
 
@@ -38,6 +36,9 @@ export interface NetworkServiceDeps {
 
 export class NetworkService {
   readonly deps: NetworkServiceDeps;
+  /** Networks whose removal is under way (network-remove.ts): their row is there until the
+   * driver is done, and no endpoint may be made on them meanwhile. */
+  readonly removing = new Set<string>();
   constructor(deps: NetworkServiceDeps) {
     this.deps = deps;
   }
@@ -88,43 +89,22 @@ export class NetworkService {
     return { Id: n.id, Warning: '' };
   }
 
-  async remove(idOrName: string): Promise<void> {
-    const n = this.resolve(idOrName);
-    if (isPredefined(n)) throw forbidden(`${n.name} is a pre-defined network and cannot be removed`);
-    // As dockerd: only running containers hold a network; a stopped one's endpoint goes with the
-    // network (ON DELETE CASCADE), and its next start fails with "network ... not found".
-    const users = this.deps.endpoints.ofNetwork(n.id).filter((e) => this.isRunning(e.containerId));
-    if (users.length) {
-      const names = users.map((e) => `name:${JSON.stringify(this.#containerName(e.containerId) ?? '')} id:${JSON.stringify(e.containerId.slice(0, 12))}`);
-      throw conflict(`error while removing network: network ${n.name} id ${n.id} has active endpoints (${names.join(', ')})`);
-    }
-    const stopped = this.deps.endpoints.ofNetwork(n.id).map((e) => e.containerId);
-    await this.deps.driver.remove(n);
-    this.deps.networks.delete(n.id);
-    for (const id of stopped) this.deps.hooks.changed?.(id); // a prepared start still has it
-    this.emit(n, 'destroy');
+  remove(idOrName: string): Promise<void> {
+    return removeNetwork(this, idOrName);
   }
 
-  async prune(filters: Filters): Promise<{ NetworksDeleted: string[] | null }> {
-    const until = filters.get('until')?.[0];
-    const limit = until ? untilSeconds(until) * 1000 : Infinity;
-    const deleted: string[] = [];
-    for (const n of this.all()) {
-      if (isPredefined(n) || Date.parse(n.created) >= limit || this.deps.endpoints.ofNetwork(n.id).some((e) => this.isRunning(e.containerId))) continue;
-      if (!matchLabels(n.labels, filters.get('label') ?? []) || (filters.get('label!') ?? []).some((l) => matchLabels(n.labels, [l]))) continue;
-      try {
-        await this.remove(n.id);
-        deleted.push(n.name);
-      } catch (err) {
-        logFailure(this.deps.logger, `network prune: removal of ${n.name}`, { level: 'warn' })(err);
-      }
-    }
-    this.deps.events.emit('network', 'prune', '', { reclaimed: '0' });
-    return { NetworksDeleted: deleted.length ? deleted : null };
+  /** fn under the container's lock (EndpointHooks.locked). */
+  lockedContainer<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    return this.deps.hooks.locked ? this.deps.hooks.locked(id, fn) : fn();
+  }
+
+  prune(filters: Filters): Promise<{ NetworksDeleted: string[] | null }> {
+    return pruneNetworks(this, filters);
   }
 
   /** IPAM: the endpoint's addresses, chosen and recorded in one transaction. */
   allocate(c: { id: string; name: string }, network: NetworkRow, want: Want): EndpointRecord {
+    if (this.removing.has(network.id)) throw notFound(`network ${network.name} not found`);
     return allocateEndpoint(this.deps, c, network, want);
   }
 

@@ -17,6 +17,10 @@ export interface EndpointHooks {
   connect(containerId: string, n: NetworkRow, ep: EndpointRecord): Promise<void>;
   disconnect(containerId: string, n: NetworkRow, ep: EndpointRecord): Promise<void>;
   /** A container that does not run was connected or disconnected: a prepared start made with
-   * the old endpoints must be dropped (Lifecycle.invalidatePrepared). */
-  changed?(containerId: string): void;
+   * the old endpoints must be dropped. Called with the container's lock held (`locked`). */
+  changed?(containerId: string): Promise<void>;
+  /** fn under the container's lock, the one its start, stop and removal take: an endpoint that
+   * changes while a start plumbs the container's namespace would leave a veth without its
+   * record (or a record without its veth). Absent: fn runs at once (no lifecycle). */
+  locked?<T>(containerId: string, fn: () => Promise<T>): Promise<T>;
 }
