@@ -26,7 +26,7 @@ typecheck:
 test: setup
 	scripts/test
 
-## test-faults: setup, then berthd under faults (SIGKILL loop, concurrent load; ~5 min, not in `test`)
+## test-faults: setup, then berthd under faults (SIGKILL loops, runtime, OOM, full disk; ~10 min quiet, 15-20 loaded; not in `test`)
 test-faults: setup
 	scripts/test-faults
 
