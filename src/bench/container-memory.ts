@@ -54,6 +54,7 @@ export async function memoryPerContainer(clis: Cli[], rounds: number, count: num
         if (monitors.length !== count) notes.set(name, `${monitors.length} ${MONITOR[name]} found for ${count} containers`);
         push(monitorRss, rssMiB(monitors) / count);
         push(monitorPss, pssMiB(monitors) / count);
+        console.error(`    ${name}, round ${round + 1}: ${(perContainer.get(name) as number[]).at(-1)!.toFixed(2)} MiB per container outside the daemon`);
         removeAllContainers(cli);
       } catch (err) {
         for (const s of [perContainer, daemonGrowth, monitorRss, monitorPss]) s.set(name, err as Error);

@@ -8,7 +8,7 @@
 import { connect } from 'node:net';
 
 const port = Number(process.argv[2]);
-const GIVE_UP_MS = 60_000;
+const GIVE_UP_MS = 120_000;
 
 interface Got { ms: number; bytes: number; status: string }
 

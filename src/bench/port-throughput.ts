@@ -18,11 +18,12 @@ export const GiB = 1024 ** 3;
 
 async function transferOnce(cli: Cli, wrap: readonly string[], bytes: number): Promise<number> {
   const port = await freePort();
-  const serve = `head -c ${bytes} /dev/zero > /www/f && exec httpd -f -p 80 -h /www`;
+  // dd in 1 MiB blocks: busybox's head copies in small reads and takes a minute for 1 GiB here.
+  const serve = `dd if=/dev/zero of=/www/f bs=1048576 count=${Math.ceil(bytes / 2 ** 20)} 2>/dev/null && exec httpd -f -p 80 -h /www`;
   const id = docker(cli, ['run', '-d', '-p', `127.0.0.1:${port}:80`, '--tmpfs', `/www:size=${Math.ceil(bytes / 2 ** 20) + 16}m`, 'busybox', 'sh', '-c', serve]).trim();
   try {
     const argv = [...wrap, process.execPath, CLIENT, String(port)];
-    const { stdout } = await run(argv[0]!, argv.slice(1), { timeout: 120_000 });
+    const { stdout } = await run(argv[0]!, argv.slice(1), { timeout: 180_000 });
     const got = JSON.parse(stdout) as { ms?: number; bytes?: number; error?: string };
     if (got.error !== undefined) throw new Error(got.error);
     if (got.bytes !== bytes) throw new Error(`${got.bytes} bytes arrived, not ${bytes}`);

@@ -1,7 +1,8 @@
 // The pull bench: berthd and Debian's dockerd 20.10 side by side in the same run, driven by the
 // real docker CLI, engines taking turns: the pull of a 200 MB, 5-layer image (random bytes, so
 // gzip cannot shrink it) from Debian's docker-registry on 127.0.0.1 (one untimed pull, then
-// BENCH_PULL_N, default 5, the image removed after each), and GET /images/json with 500 images.
+// BENCH_PULL_N, default 5, the image removed after each), and GET /images/json with 500 images
+// (BENCH_IMAGES).
 // (Daemon ready and idle memory are the startup bench's.) Prints the table and writes the JSON
 // to bench-results/pull-<date>.json. `scripts/bench pull`, or `make bench`; never `make test`.
 import { execFileSync } from 'node:child_process';
@@ -26,6 +27,8 @@ import { benchClis, resultsPath, runBench, type BenchStep } from './bench-run.ts
 
 const ROUNDS = Number(process.env.BENCH_PULL_N) || 5;
 const ONLY = process.env.BENCH_ONLY;
+/** Images for the list row (BENCH_IMAGES): importing them is most of this bench's time. */
+const IMAGES = Number(process.env.BENCH_IMAGES) || 500;
 const dir = mkdtempSync(join(tmpdir(), 'berth-bench-'));
 
 async function layerTar(i: number, bytes: number): Promise<Buffer> {
@@ -77,7 +80,7 @@ function imageList(clis: Cli[], n: number, samples: number): Measure {
 function steps(clis: Cli[], image: string): BenchStep[] {
   return [
     [`pull 200 MB / 5 layers × ${ROUNDS}`, () => measureOf('pull_200mb_5_layers', 'pull of a 200 MB, 5-layer image from a registry on 127.0.0.1, median', 'ms', figures(sampleInterleaved(clis, ROUNDS, 1, (cli) => timePull(cli, image))), { max: 1, text: '1× (proposed)' })],
-    ['images, 500', () => imageList(clis, 500, 5)],
+    [`images, ${IMAGES}`, () => imageList(clis, IMAGES, 5)],
   ];
 }
 
