@@ -7,6 +7,7 @@
 // their command line (the daemons' roots are in it) and their descendants, minus the daemon's
 // own tree (dockerd: with its containerd), whose growth is a row of its own. PSS, not the
 // machine's free memory: with other work on this machine that moves by more than the figure.
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pssMiB, rssMiB, processesWith } from './daemons.ts';
 import { treeOf } from './daemon-footprint-procs.ts';
@@ -24,6 +25,25 @@ function outside(cli: Cli, dir: string): number[] {
   return treeOf(cli.engine.child.pid!, dir).filter((p) => !daemon.has(p));
 }
 
+const program = (pid: number): string | undefined => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]?.split('/').pop();
+  } catch {
+    return undefined; // exited while we looked
+  }
+};
+
+/** Until no monitor of the engine is left (at most 60 s), then a second more: `rm -f` can answer
+ * before its monitor and runc have exited, and on a loaded machine a "before" read then counted
+ * them (the previous round's), making the next difference negative. */
+async function monitorsGone(cli: Cli, dir: string): Promise<void> {
+  const t0 = performance.now();
+  const left = () => outside(cli, dir).filter((p) => program(p) === MONITOR[cli.engine.name]).length;
+  while (left() > 0 && performance.now() - t0 < 60_000) await sleep(500);
+  if (left() > 0) console.error(`    ${cli.engine.name}: ${left()} ${MONITOR[cli.engine.name]} still there 60 s after rm -f`);
+  await sleep(1000);
+}
+
 type Series = Map<EngineName, number[] | Error>;
 const series = (clis: readonly Cli[]): Series => new Map(clis.map((c) => [c.engine.name, []]));
 
@@ -36,8 +56,7 @@ export async function memoryPerContainer(clis: Cli[], rounds: number, count: num
       if (perContainer.get(name) instanceof Error) continue;
       try {
         removeAllContainers(cli);
-        // The last removals' monitors and mounts take a moment to go.
-        await sleep(3000);
+        await monitorsGone(cli, dir);
         const before = pssMiB(outside(cli, dir));
         const daemonBefore = pssMiB(cli.engine.pids());
         await inPool(Array.from({ length: count }), 4, async () => {

@@ -14,7 +14,7 @@ const containers = { measures: [
   { key: 'first', unit: 'ms', berthd: { value: 9 }, dockerd: { value: 12 } },
   { key: 'first_failed', unit: '%', berthd: { value: 0 }, dockerd: { value: 0 }, met: true },
 ] };
-const files = new Map<BenchKind, ResultsFile>([['startup', { path: 's.json', json: startup }], ['containers', { path: 'c.json', json: containers }]]);
+const files = new Map<BenchKind, ResultsFile[]>([['startup', [{ path: 's.json', json: startup }]], ['containers', [{ path: 'c.json', json: containers }]]]);
 const specs: RowSpec[] = [
   { kind: 'startup', key: 'daemon_ready', label: 'ready', goal: { text: '≤ 1/2', max: 0.5, source: 'DESIGN.md' } },
   { kind: 'startup', key: 'cli_ps', label: 'ps', goal: { text: '≤ node + 15 ms', source: 'issue 12' } },
@@ -72,4 +72,14 @@ test('table, markdown and JSON carry the figures, the ratio, the goal and its so
   assert.equal(json.rows[3].met, null);
   assert.equal(json.rows[3].ratio, null);
   assert.equal(json.rows[0].from, 's.json');
+});
+
+test('a newer file of one bench stands in for the rows it has, the older one for the rest', () => {
+  const rerun = { measures: [{ key: 'run_rm_bridge_median', unit: 'ms', berthd: { value: 100 }, dockerd: { value: 500 } }] };
+  const two = new Map<BenchKind, ResultsFile[]>([['containers', [{ path: 'new.json', json: rerun }, { path: 'c.json', json: containers }]]]);
+  const rows = summarize(two, specs.filter((s) => s.kind === 'containers'));
+  assert.equal(rows[0]!.from, 'new.json');
+  assert.equal(rows[0]!.ratio, 0.2);
+  assert.equal(rows[1]!.from, 'c.json');
+  assert.equal(rows.find((r) => r.key === 'missing')!.from, 'new.json');
 });

@@ -59,16 +59,18 @@ export interface ResultsFile {
   json: unknown;
 }
 
-export function summarize(files: ReadonlyMap<BenchKind, ResultsFile>, specs: readonly RowSpec[] = SUMMARY_ROWS): SummaryRow[] {
-  const parsed = new Map([...files].map(([kind, f]) => [kind, figuresOf(f.json)]));
+/** `files`: per bench, its results files newest first; a row takes its figures from the first
+ * that has its key (a rerun of one step, e.g. BENCH_ONLY=memory, stands in for that row only). */
+export function summarize(files: ReadonlyMap<BenchKind, readonly ResultsFile[]>, specs: readonly RowSpec[] = SUMMARY_ROWS): SummaryRow[] {
+  const parsed = new Map([...files].map(([kind, fs]) => [kind, fs.map((f) => ({ path: f.path, all: figuresOf(f.json) }))]));
   return specs.map((s) => {
-    const file = files.get(s.kind);
-    const all = parsed.get(s.kind);
-    const f = all?.get(s.key);
     const base = { key: s.key, label: s.label, goal: s.goal };
-    if (!file || !all) return { ...base, unit: '', from: `no ${s.kind} results`, error: `the ${s.kind} bench did not run` };
-    if (!f) return { ...base, unit: '', from: file.path, error: 'not in the results' };
-    const row: SummaryRow = { ...base, unit: f.unit, from: file.path, berthd: f.berthd, dockerd: f.dockerd, ratio: ratioOf(f), met: judge(s.goal, f, all) };
+    const kind = parsed.get(s.kind) ?? [];
+    if (kind.length === 0) return { ...base, unit: '', from: `no ${s.kind} results`, error: `the ${s.kind} bench did not run` };
+    const hit = kind.find((k) => k.all.has(s.key));
+    if (!hit) return { ...base, unit: '', from: kind[0]!.path, error: 'not in the results' };
+    const f = hit.all.get(s.key)!;
+    const row: SummaryRow = { ...base, unit: f.unit, from: hit.path, berthd: f.berthd, dockerd: f.dockerd, ratio: ratioOf(f), met: judge(s.goal, f, hit.all) };
     if (f.berthd === undefined || f.dockerd === undefined) row.error = f.error ?? 'no figure';
     return row;
   });
