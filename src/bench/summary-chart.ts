@@ -47,7 +47,8 @@ function axis(height: number): string[] {
 function bar(r: ChartRow, i: number): string[] {
   const y = TOP + i * ROW_H;
   const out = [`<text x="${LABEL_W - 8}" y="${y + 15}" text-anchor="end" font-size="12">${escapeXml(r.label)}</text>`];
-  if (r.ratio === undefined || !(r.ratio > 0)) return [...out, `<text x="${xOf(1) + 4}" y="${y + 15}" font-size="11" fill="#666">not measured</text>`];
+  // A difference (bridge − none) can be negative for dockerd: no ratio to draw then.
+  if (r.ratio === undefined || !(r.ratio > 0)) return [...out, `<text x="${xOf(1) + 4}" y="${y + 15}" font-size="11" fill="#666">${r.ratio === undefined ? 'not measured' : `no ratio (${fmt(r.ratio)})`}</text>`];
   const [a, b] = [xOf(1), xOf(r.ratio)];
   const color = r.met === undefined ? COLOR.none : r.met ? COLOR.met : COLOR.missed;
   out.push(`<rect x="${Math.min(a, b).toFixed(1)}" y="${y + 4}" width="${Math.max(1, Math.abs(b - a)).toFixed(1)}" height="${ROW_H - 8}" fill="${color}"><title>${escapeXml(`${r.label}: ${fmt(r.ratio)}×`)}</title></rect>`);
