@@ -15,6 +15,9 @@ import { berthdRoots, startBerthd, startDockerd, type Engine } from './daemons.t
 import { makeBenchNetworks, type BenchNetworks } from './bench-networks.ts';
 import { publishedPort, runRmBridge } from './network-timings.ts';
 import { apiRunRm } from './api-runs.ts';
+import { apiPing } from './api-ping.ts';
+import { portThroughput } from './port-throughput.ts';
+import { composeUpDown, writeComposeProject } from './compose-timings.ts';
 import { tearDownBench, type Cli } from './docker-cli.ts';
 import { benchClis, resultsPath, runBench, type BenchStep } from './bench-run.ts';
 
@@ -22,20 +25,25 @@ const N = Number(process.env.BENCH_N) || 20;
 /** Runs only the steps whose name contains this (e.g. BENCH_ONLY=memory), for working on one. */
 const ONLY = process.env.BENCH_ONLY;
 const RESULTS = resultsPath('containers');
+/** A 1 GiB transfer takes seconds here: fewer samples than the quick rows. */
+const THROUGHPUT_N = Math.max(3, Math.round(N / 4));
 
-function steps(clis: Cli[], nets: BenchNetworks): BenchStep[] {
-  const dockerdNs = nets.dockerd.netns;
+function steps(clis: Cli[], nets: BenchNetworks, dir: string): BenchStep[] {
+  const inNs = { dockerd: ['nsenter', `--net=/run/netns/${nets.dockerd.netns}`, '--'] };
   return [
+    [`_ping × ${N * 10}`, () => apiPing(clis, N * 10)],
     [`run --rm × ${N}`, () => runRm(clis, N)],
     [`run --rm on the bridge and with none × ${N}`, () => runRmBridge(clis, N, { notes: { dockerd: 'NAT (iptables) in its own netns' }, prefixes: { berthd: prefix24(nets.berthd.bip), dockerd: prefix24(nets.dockerd.bip) } })],
     [`run --rm over the API on the bridge and with none × ${N}`, () => apiRunRm(clis, N)],
-    [`published port (bridge) × ${Math.max(5, Math.round(N / 2))}`, () => publishedPort(clis, Math.max(5, Math.round(N / 2)), { dockerd: ['nsenter', `--net=/run/netns/${dockerdNs}`, '--'] })],
+    [`published port (bridge) × ${Math.max(5, Math.round(N / 2))}`, () => publishedPort(clis, Math.max(5, Math.round(N / 2)), inNs)],
+    [`published port throughput, 1 GiB × ${THROUGHPUT_N}`, () => portThroughput(clis, THROUGHPUT_N, inNs)],
     [`create × ${N}`, () => create(clis, N)],
     [`exec × ${N}`, () => exec(clis, N)],
     ['20 parallel run --rm × 3', () => parallelRuns(clis, 3, 20)],
-    ['memory of 20 idle containers × 5', () => memoryPerContainer(clis, 5, 20)],
+    ['memory of 50 idle containers × 3', () => memoryPerContainer(clis, 3, 50, dir)],
     [`ps -a with 200 containers × ${N}`, () => psAll(clis, N, 200)],
     ['logs of a 200k-line log', () => logs(clis, N, Math.max(3, Math.round(N / 4)), 200_000)],
+    [`docker-compose up -d and down × ${Math.max(3, Math.round(N / 2))}`, () => composeUpDown(clis, Math.max(3, Math.round(N / 2)), writeComposeProject(dir))],
   ];
 }
 
@@ -53,7 +61,7 @@ async function main(): Promise<void> {
     if (dockerd) engines.push(dockerd);
     else console.log('dockerd is not installed (apt-get install docker.io): berthd figures only');
     clis = await benchClis(dir, engines);
-    await runBench({ clis, n: N, steps: steps(clis, nets), only: ONLY, title: 'container bench: berthd vs dockerd {dockerd}', results: RESULTS });
+    await runBench({ clis, n: N, steps: steps(clis, nets, dir), only: ONLY, title: 'container bench: berthd vs dockerd {dockerd}', results: RESULTS });
   } finally {
     await tearDownBench(clis, engines, dir, async () => {
       const left = await nets?.remove(berthdRoots(dir));

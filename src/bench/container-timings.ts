@@ -10,7 +10,7 @@ const RUN = ['run', '--rm', '--network', 'none', 'busybox', 'true'];
 export function runRm(clis: Cli[], n: number): Measure[] {
   const results = sampleInterleaved(clis, n, 3, (cli) => timeDocker(cli, RUN));
   return [
-    measureOf('run_rm_median', 'run --rm --network none busybox true, median', 'ms', figures(results, median), { max: 1 / 3, text: '1/3' }),
+    measureOf('run_rm_median', 'run --rm --network none busybox true, median', 'ms', figures(results, median), { max: 1 / 4, text: '1/4' }),
     measureOf('run_rm_p90', 'run --rm --network none busybox true, p90', 'ms', figures(results, p90)),
   ];
 }
@@ -40,7 +40,8 @@ export function exec(clis: Cli[], n: number): Measure {
   const results = sampleInterleaved(ready, n, 2, (cli) => timeDocker(cli, ['exec', ids.get(cli.engine.name)!, 'true']));
   for (const [name, err] of failed) results.set(name, err);
   for (const cli of clis) removeAllContainers(cli);
-  return measureOf('exec_median', 'exec <running sleep> true, median', 'ms', figures(results), { max: 1 / 2, text: '1/2' });
+  // DESIGN.md: ≤ 1× with runc, whose own exec is most of it (~40 ms).
+  return measureOf('exec_median', 'exec <running sleep> true, median', 'ms', figures(results), { max: 1, text: '1×' });
 }
 
 /** `width` runs started at once; the wall time from the first start to the last exit (median of `rounds`). */

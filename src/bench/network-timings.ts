@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { docker, timeDocker, type Cli } from './docker-cli.ts';
 import type { Figure, Measure } from './report.ts';
 import { figures, measureOf, type EngineName, type PerEngine } from './sampling.ts';
-import { median, p90 } from './stats.ts';
+import { mean, median, p90 } from './stats.ts';
 import { freePort } from '../testing/free-port.ts';
 
 const NONE = ['run', '--rm', '--network', 'none', 'busybox', 'true'];
@@ -119,5 +119,7 @@ export async function publishedPort(clis: readonly Cli[], n: number, wraps: Part
   return [
     measureOf('publish_run_d_median', 'run -d -p 127.0.0.1:P:80 busybox httpd, median', 'ms', figures(pick((a) => a.runMs)), { max: 1, text: '1×' }),
     measureOf('publish_first_answer_median', 'first HTTP answer on 127.0.0.1:P after run -d returned, median', 'ms', first),
+    // Issue 10's goal, "ready when run -d returns": the first connect after it is answered.
+    measureOf('publish_first_connect_failed', '  first connects after run -d not answered', '%', figures(pick((a) => (a.firstOk ? 0 : 100)), mean), { max: 0, text: '0 %', absolute: true }),
   ];
 }

@@ -1,8 +1,10 @@
-// Side-by-side figures for berthd and Debian's dockerd 20.10 in the same run, driven by the
-// real docker CLI: time until the daemon answers, idle memory, the pull of a 200 MB, 5-layer
-// image from a registry on 127.0.0.1 (median of three, image removed between runs), and
-// GET /images/json with 500 images.
-// Run with `make bench`; it is never part of `make test` (these machines are noisy).
+// The pull bench: berthd and Debian's dockerd 20.10 side by side in the same run, driven by the
+// real docker CLI, engines taking turns: the pull of a 200 MB, 5-layer image (random bytes, so
+// gzip cannot shrink it) from Debian's docker-registry on 127.0.0.1 (one untimed pull, then
+// BENCH_PULL_N, default 5, the image removed after each), and GET /images/json with 500 images
+// (BENCH_IMAGES).
+// (Daemon ready and idle memory are the startup bench's.) Prints the table and writes the JSON
+// to bench-results/pull-<date>.json. `scripts/bench pull`, or `make bench`; never `make test`.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -17,11 +19,16 @@ import { parseReference } from '../image/reference.ts';
 import { sha256 } from '../image/digest.ts';
 import { MEDIA, type Descriptor, type Manifest } from '../image/types.ts';
 import { startRegistry } from '../testing/registry.ts';
-import { removeBenchDir, rssMiB, startBerthd, startDockerd, stopEngine, type Engine } from './daemons.ts';
-import { formatTable } from './report.ts';
-import { median } from './stats.ts';
+import { startBerthd, startDockerd, type Engine } from './daemons.ts';
+import { docker, tearDownBench, timeDocker, type Cli } from './docker-cli.ts';
+import type { Measure } from './report.ts';
+import { figures, measureOf, sampleInterleaved } from './sampling.ts';
+import { benchClis, resultsPath, runBench, type BenchStep } from './bench-run.ts';
 
-const ROUNDS = 3;
+const ROUNDS = Number(process.env.BENCH_PULL_N) || 5;
+const ONLY = process.env.BENCH_ONLY;
+/** Images for the list row (BENCH_IMAGES): importing them is most of this bench's time. */
+const IMAGES = Number(process.env.BENCH_IMAGES) || 500;
 const dir = mkdtempSync(join(tmpdir(), 'berth-bench-'));
 
 async function layerTar(i: number, bytes: number): Promise<Buffer> {
@@ -50,51 +57,47 @@ async function pushBigImage(host: string): Promise<string> {
   return `${host}/bench/big:v1`;
 }
 
-function timePull(e: Engine, image: string): number {
-  const env = { ...process.env, DOCKER_HOST: `unix://${e.sock}` };
-  const t0 = performance.now();
-  execFileSync('docker', ['pull', '-q', image], { env, stdio: 'ignore' });
-  const ms = performance.now() - t0;
-  execFileSync('docker', ['rmi', image], { env, stdio: 'ignore' });
+function timePull(cli: Cli, image: string): number {
+  const ms = timeDocker(cli, ['pull', '-q', image]);
+  docker(cli, ['rmi', image]);
   return ms;
 }
 
-/** Imports `n` one-file images, then times GET /images/json (curl's total, median of five). */
-function timeImageList(e: Engine, n: number): number {
+/** Imports `n` one-file images into each engine (untimed), then times GET /images/json. */
+function imageList(clis: Cli[], n: number, samples: number): Measure {
   const work = mkdtempSync(join(dir, 'list-'));
-  for (let i = 0; i < n; i++) {
-    writeFileSync(join(work, 'f'), String(i));
-    execFileSync('tar', ['-cf', join(work, 't.tar'), '-C', work, 'f']);
-    execFileSync('curl', ['-sf', '--unix-socket', e.sock, '-X', 'POST', '-H', 'Content-Type: application/x-tar', '--data-binary', `@${join(work, 't.tar')}`, `http://d/v1.41/images/create?fromSrc=-&repo=list${i}&tag=v1`], { stdio: 'ignore' });
+  for (const cli of clis) {
+    for (let i = 0; i < n; i++) {
+      writeFileSync(join(work, 'f'), String(i));
+      execFileSync('tar', ['-cf', join(work, 't.tar'), '-C', work, 'f']);
+      execFileSync('curl', ['-sf', '--unix-socket', cli.engine.sock, '-X', 'POST', '-H', 'Content-Type: application/x-tar', '--data-binary', `@${join(work, 't.tar')}`, `http://d/v1.41/images/create?fromSrc=-&repo=list${i}&tag=v1`], { stdio: 'ignore' });
+    }
   }
-  const times = Array.from({ length: 5 }, () =>
-    Number(execFileSync('curl', ['-s', '-o', '/dev/null', '-w', '%{time_total}', '--unix-socket', e.sock, 'http://d/v1.41/images/json'], { encoding: 'utf8' })) * 1000);
-  return median(times);
+  const list = (cli: Cli) => Number(execFileSync('curl', ['-sf', '-o', '/dev/null', '-w', '%{time_total}', '--unix-socket', cli.engine.sock, 'http://d/v1.41/images/json'], { encoding: 'utf8' })) * 1000;
+  return measureOf('images_json_500', `GET /images/json with ${n} images (curl time_total), median`, 'ms', figures(sampleInterleaved(clis, samples, 2, list)));
+}
+
+function steps(clis: Cli[], image: string): BenchStep[] {
+  return [
+    [`pull 200 MB / 5 layers × ${ROUNDS}`, () => measureOf('pull_200mb_5_layers', 'pull of a 200 MB, 5-layer image from a registry on 127.0.0.1, median', 'ms', figures(sampleInterleaved(clis, ROUNDS, 1, (cli) => timePull(cli, image))), { max: 1, text: '1× (proposed)' })],
+    [`images, ${IMAGES}`, () => imageList(clis, IMAGES, 5)],
+  ];
 }
 
 async function main(): Promise<void> {
   const registry = await startRegistry();
   const engines: Engine[] = [];
+  let clis: Cli[] = [];
   try {
     const image = await pushBigImage(registry.host);
     engines.push(await startBerthd(dir));
     const dockerd = await startDockerd(dir);
     if (dockerd) engines.push(dockerd);
     else console.log('dockerd is not installed (apt-get install docker.io): berthd figures only');
-    await new Promise((r) => setTimeout(r, 2000));
-    const rows: string[][] = [['engine', 'ready (ms)', 'idle RSS (MiB)', 'images, 500 (ms)', `pull 200 MB / 5 layers (ms, median of ${ROUNDS})`]];
-    for (const e of engines) {
-      const idle = rssMiB(e.pids());
-      const pulls = Array.from({ length: ROUNDS }, () => timePull(e, image));
-      const list = timeImageList(e, 500);
-      rows.push([e.name, e.readyMs.toFixed(0), idle.toFixed(1), list.toFixed(1), `${median(pulls).toFixed(0)}  (${pulls.map((p) => p.toFixed(0)).join(', ')})`]);
-    }
-    console.log(formatTable(rows));
+    clis = await benchClis(dir, engines);
+    await runBench({ clis, n: ROUNDS, steps: steps(clis, image), only: ONLY, title: 'pull bench: berthd vs dockerd {dockerd}', results: resultsPath('pull') });
   } finally {
-    for (const e of engines) await stopEngine(e);
-    await registry.stop();
-    const leftovers = removeBenchDir(dir);
-    if (leftovers.length > 0) console.error(`cleaned up what the daemons left: ${leftovers.join(', ')}`);
+    await tearDownBench(clis, engines, dir, () => registry.stop());
   }
 }
 

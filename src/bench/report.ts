@@ -14,7 +14,7 @@ export interface Figure {
 export interface Measure {
   key: string;
   label: string;
-  unit: 'ms' | 'MiB';
+  unit: 'ms' | 'MiB' | '%';
   berthd: Figure;
   dockerd?: Figure;
   /** berthd / dockerd must be at most `max` (written as `text`, e.g. "1/3"); with `absolute`,
@@ -38,7 +38,7 @@ export function meetsTarget(m: Measure): boolean | undefined {
 export function formatFigure(f: Figure | undefined, unit: Measure['unit']): string {
   if (f === undefined) return '-';
   if (f.value === undefined) return `n/a (${f.error ?? 'no value'})`;
-  const digits = unit === 'MiB' || f.value < 100 ? 1 : 0;
+  const digits = unit !== 'ms' || f.value < 100 ? 1 : 0;
   return `${f.value.toFixed(digits)} ${unit}${f.note ? ` (${f.note})` : ''}`;
 }
 
