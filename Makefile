@@ -52,6 +52,6 @@ uninstall:
 clean:
 	rm -rf dist
 
-## bench: berthd and Debian's dockerd side by side (installs docker.io for the comparison)
+## bench: berthd and Debian's dockerd 20.10 side by side (installs docker.io for the comparison); ends with the summary table, bench-results/summary-*.json and docs/bench-ratios.svg
 bench: setup
 	scripts/bench
