@@ -5,6 +5,7 @@
 'use strict';
 const { statSync } = require('node:fs');
 const { join } = require('node:path');
+const { runWithCodeCache } = require('./code-cache.js');
 
 function mtime(path) {
   try {
@@ -29,20 +30,22 @@ function programFile(name) {
   return pick(name).file;
 }
 
-/**
- * V8's compile cache (every start after the first skips parsing and compiling) in the user's own
- * cache directory: Node's default, one directory in /tmp for all users, is owned by whoever ran
- * first, and then no other user of `berth` gets a cache.
- */
-function enableCompileCache() {
+/** The user's own cache directory for berth (XDG_CACHE_HOME or ~/.cache), if there is a home. */
+function cacheDir() {
   const home = process.env.XDG_CACHE_HOME || (process.env.HOME && join(process.env.HOME, '.cache'));
-  require('node:module').enableCompileCache?.(home ? join(home, 'berth', 'compile-cache') : undefined);
+  return home ? join(home, 'berth') : undefined;
 }
 
 function launch(name) {
-  enableCompileCache();
   const { file, bundled } = pick(name);
-  // The bundle is CommonJS (dist/release/package.json); the tsc build is ES modules.
+  const dir = cacheDir();
+  // berthd's bundle runs with a V8 code cache made a while after a first start (bin/code-cache.js:
+  // ~35 ms sooner ready here); the CLI's with Node's compile cache, where a whole-run cache
+  // measured no faster (it reads and wraps the whole bundle by hand) — and the tsc build, ES
+  // modules, too. In the user's own directory: Node's default, one directory in /tmp for all
+  // users, is owned by whoever ran first.
+  if (bundled && dir && name === 'berthd' && process.env.BERTH_CODE_CACHE !== '0') return runWithCodeCache(file, join(dir, 'code-cache'), name);
+  require('node:module').enableCompileCache?.(dir && join(dir, 'compile-cache'));
   return bundled ? require(file) : import(file);
 }
 
