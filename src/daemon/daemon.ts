@@ -187,7 +187,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
         LayersSize: images.layersSize(),
         Images: (await images.factsOf(images.table.listImages())).map((f) => summaryView(f, MAX_API_VERSION, 0)),
         Containers: [],
-        Volumes: volumes.usage(),
+        Volumes: await volumes.usage(),
         BuildCache: buildCache.records(),
       }),
     },

@@ -60,6 +60,14 @@ export class SoakDaemon {
     return { rssKb: kb('Rss'), pssKb: kb('Pss'), fds: readdirSync(`/proc/${pid}/fd`).length };
   }
 
+  /** berthd's CPU time so far (utime + stime of its main process, ms; clock ticks are 100 Hz).
+   * Unlike latencies, a loaded machine inflates it little: it says what berthd itself spends
+   * (a fork of berthd counts here; a fork in the host helper does not). */
+  cpuMs(): number {
+    const fields = readFileSync(`/proc/${this.d.pid!}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  }
+
   /** rm -f of every container, rm of every user network and every volume; the failures. */
   async empty(): Promise<string[]> {
     const c = this.client();

@@ -45,6 +45,9 @@ export interface Sample {
   /** GET /_ping round trips over the minute (clients.ts): berthd's queueing without any work. */
   pingP50: number;
   pingP99: number;
+  /** berthd's CPU time over the minute, ms (the first minute's counts from the first sample's
+   * baseline: 0). Absent in runs before it was recorded. */
+  cpuMs?: number;
   /** The machine's 1-minute load average (/proc/loadavg): the machine is shared. */
   load1: number;
 }

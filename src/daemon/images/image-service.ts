@@ -51,11 +51,20 @@ export class ImageService {
 
   /** The facts of rows, their configs read asynchronously a batch at a time (each config holds
    * the history of every build step before it: read all at once, they held the loop for
-   * seconds after a long build), in the order given. */
+   * seconds after a long build), in the order given. A row whose image was removed while its
+   * config was read is left out, as if the list had been taken a moment later. */
   async factsOf(rows: ImageRow[], batch = 16): Promise<ImageFacts[]> {
     const out: ImageFacts[] = [];
+    const present = (r: ImageRow) => this.deps.table.getImage(r.id) !== undefined;
+    const read = (r: ImageRow) => imageFactsAsync(this.deps.table, this.deps.content, r).then(
+      (f) => (present(r) ? f : undefined),
+      (err: unknown) => {
+        if (present(r)) throw err;
+        return undefined;
+      },
+    );
     for (let i = 0; i < rows.length; i += batch) {
-      out.push(...(await Promise.all(rows.slice(i, i + batch).map((r) => imageFactsAsync(this.deps.table, this.deps.content, r)))));
+      for (const f of await Promise.all(rows.slice(i, i + batch).map(read))) if (f) out.push(f);
     }
     return out;
   }
