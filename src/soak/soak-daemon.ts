@@ -68,6 +68,14 @@ export class SoakDaemon {
     return (Number(fields[11]) + Number(fields[12])) * 10;
   }
 
+  /** berthd's main thread (its event loop) so far, from schedstat: ms on a CPU and ms runnable
+   * but waiting for one. On a shared machine the second says how much of a slow answer is the
+   * machine's: the loop was ready and the kernel ran something else. */
+  loopSched(): { onCpuMs: number; waitMs: number } {
+    const [on, wait] = readFileSync(`/proc/${this.d.pid!}/task/${this.d.pid!}/schedstat`, 'utf8').split(' ').map(Number);
+    return { onCpuMs: on! / 1e6, waitMs: wait! / 1e6 };
+  }
+
   /** rm -f of every container, rm of every user network and every volume; the failures. */
   async empty(): Promise<string[]> {
     const c = this.client();

@@ -48,6 +48,10 @@ export interface Sample {
   /** berthd's CPU time over the minute, ms (the first minute's counts from the first sample's
    * baseline: 0). Absent in runs before it was recorded. */
   cpuMs?: number;
+  /** berthd's main thread over the minute (schedstat), ms: on a CPU, and runnable but waiting
+   * for one (the machine's share of slow answers). Absent in older runs. */
+  loopOnCpuMs?: number;
+  loopWaitMs?: number;
   /** The machine's 1-minute load average (/proc/loadavg): the machine is shared. */
   load1: number;
 }
