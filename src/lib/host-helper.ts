@@ -83,6 +83,9 @@ export class HostHelper {
   readonly #pending = new Map<number, Pending>();
   readonly #numbers: [number, number];
   #nextId = 1;
+  /** How long after an exec's own timeout its answer may still come (a loaded machine is slow to
+   * kill, reap and answer); tests shorten it. */
+  graceMs = 10_000;
 
   constructor(numbers: [number, number]) {
     this.#numbers = numbers;
@@ -115,16 +118,25 @@ export class HostHelper {
     const env = Object.entries(o.env).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`).join('\0');
     const parts = { o: [] as Buffer[], e: [] as Buffer[] };
     const timeout = Math.ceil((o.timeoutMs ?? 0) / 1000);
-    const [code, sig] = await this.#request('exec', [o.cwd ?? '', env, argv.join('\0'), o.input ?? '', timeout], parts);
+    // The helper kills the program at the timeout; should the helper itself stop answering (a
+    // stopped or wedged process), the caller still gets its answer, an error, a while later.
+    const backstop = timeout ? (timeout * 1000 + this.graceMs) : 0;
+    const [code, sig] = await this.#request('exec', [o.cwd ?? '', env, argv.join('\0'), o.input ?? '', timeout], parts, backstop);
     const signal = Number(sig) ? (signalName(Number(sig)) ?? null) : null;
     return { code: signal ? null : Number(code), signal, stdout: Buffer.concat(parts.o), stderr: Buffer.concat(parts.e) };
   }
 
-  #request(op: string, fields: (string | number | Buffer)[], parts?: Pending['parts']): Promise<string[]> {
+  #request(op: string, fields: (string | number | Buffer)[], parts?: Pending['parts'], backstopMs = 0): Promise<string[]> {
     const child = this.#child ?? this.#start();
     const id = this.#nextId++;
     return new Promise<string[]>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject, ...(parts && { parts }) });
+      const timer = backstopMs ? setTimeout(() => {
+        if (!this.#pending.delete(id)) return;
+        reject(new Error(`host helper: no answer to ${op} ${backstopMs} ms after it was asked`));
+        if (this.#child && this.#pending.size === 0) this.#idle(this.#child);
+      }, backstopMs).unref() : undefined;
+      const done = <T>(f: (x: T) => void) => (x: T) => (clearTimeout(timer), f(x));
+      this.#pending.set(id, { resolve: done(resolve), reject: done(reject), ...(parts && { parts }) });
       child.ref();
       child.stdin.write(`${id} ${op} ${fields.map((f) => (Buffer.isBuffer(f) ? f : Buffer.from(String(f))).toString('hex')).join(' ')}\n`);
     });
