@@ -78,7 +78,7 @@ export function sampleLine(s: Sample): string {
  * (which the machine's load inflates least) and the load itself. */
 export function figuresLine(samples: Sample[]): string {
   const rest = samples.slice(1);
-  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+  const med = (xs: number[]) => percentile(xs, 50); // as the verdict's _ping figure
   const ops = rest.reduce((n, s) => n + s.ops, 0);
   const cpu = rest.reduce((n, s) => n + (s.cpuMs ?? NaN), 0);
   const ran = rest.reduce((n, s) => n + (s.loopOnCpuMs ?? NaN), 0);
