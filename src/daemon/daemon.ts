@@ -194,9 +194,9 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
     usage: {
       diskUsage: async () => ({
         LayersSize: images.layersSize(),
-        Images: images.all().map((f) => summaryView(f, MAX_API_VERSION, 0)),
+        Images: (await images.factsOf(images.table.listImages())).map((f) => summaryView(f, MAX_API_VERSION, 0)),
         Containers: [],
-        Volumes: volumes.usage(),
+        Volumes: await volumes.usage(),
         BuildCache: buildCache.records(),
       }),
     },

@@ -16,6 +16,8 @@
 // (no perl, an architecture whose syscall numbers are not listed, BERTH_HOST_HELPER=off).
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
+import { SCRIPT } from './host-helper-script.ts';
 
 /** x86_64 and arm64 numbers of mount and umount2 (asm/unistd_64.h, asm-generic/unistd.h). */
 const SYSCALLS: Partial<Record<NodeJS.Architecture, [mount: number, umount2: number]>> = {
@@ -23,72 +25,6 @@ const SYSCALLS: Partial<Record<NodeJS.Architecture, [mount: number, umount2: num
   arm64: [40, 39],
 };
 
-// spawn: the request's child forks the program with stdin and stdout on /dev/null, stderr and
-// fd 3 on pipes, in a new session, waits for that first process to exit (a monitor forks and
-// detaches) and answers with its exit code, the first line it wrote on fd 3 and, if it failed,
-// what it wrote on stderr. Each answer is one write under PIPE_BUF, so lines never interleave.
-const SCRIPT = String.raw`
-use strict; use warnings; use POSIX ();
-$SIG{CHLD} = 'IGNORE';
-my ($SYS_mount, $SYS_umount2) = @ARGV;
-sub reply { syswrite(STDOUT, join(' ', @_) . "\n") }
-sub tohex { unpack('H*', $_[0]) }
-sub failed { reply($_[0], 'err', $!+0, tohex($_[1] . ": $!")) }
-while (my $line = <STDIN>) {
-  chomp $line;
-  my ($id, $op, @f) = split / /, $line, -1;
-  my @a = map { pack('H*', $_) } @f;
-  if ($op eq 'mount') {
-    my ($cwd, $src, $target, $type, $flags, $data) = @a;
-    if ($cwd ne '' && !chdir($cwd)) { failed($id, "chdir $cwd"); next; }
-    my $r = syscall($SYS_mount + 0, $src, $target, $type, $flags + 0, $data);
-    my ($errno, $text) = ($!+0, "$!");
-    chdir('/');
-    if ($r == 0) { reply($id, 'ok') } else { reply($id, 'err', $errno, tohex("mount: $text")) }
-  } elsif ($op eq 'umount') {
-    my ($target, $flags) = @a;
-    if (syscall($SYS_umount2 + 0, $target, $flags + 0) == 0) { reply($id, 'ok') } else { failed($id, 'umount') }
-  } elsif ($op eq 'spawn') {
-    my ($cwd, $env, $argv) = @a;
-    my $pid = fork();
-    if (!defined $pid) { failed($id, 'fork'); next; }
-    next if $pid;
-    $SIG{CHLD} = 'DEFAULT';
-    open(STDIN, '<', '/dev/null');
-    open(my $hold3, '<', '/dev/null'); # fd 3 taken, so the pipes land above it
-    pipe(my $sr, my $sw) or do { failed($id, 'pipe'); POSIX::_exit(0) };
-    pipe(my $er, my $ew) or do { failed($id, 'pipe'); POSIX::_exit(0) };
-    my $child = fork();
-    if (!defined $child) { failed($id, 'fork'); POSIX::_exit(0) }
-    if ($child == 0) {
-      POSIX::setsid();
-      open(STDOUT, '>', '/dev/null');
-      POSIX::dup2(fileno($ew), 2);
-      POSIX::dup2(fileno($sw), 3);
-      if (!chdir($cwd)) { print STDERR "chdir $cwd: $!\n"; POSIX::_exit(127) }
-      %ENV = map { split(/=/, $_, 2) } grep { $_ ne '' } split(/\0/, $env);
-      my @args = split(/\0/, $argv, -1); # -1: an empty last argument is an argument
-      exec { $args[0] } @args;
-      print STDERR "exec $args[0]: $!\n";
-      POSIX::_exit(127);
-    }
-    close $sw; close $ew; close $hold3;
-    waitpid($child, 0);
-    my $code = ($? & 127) ? 128 + ($? & 127) : $? >> 8;
-    my $sync = '';
-    while (index($sync, "\n") < 0) { my $n = sysread($sr, my $buf, 4096); last unless $n; $sync .= $buf; }
-    $sync = substr($sync, 0, index($sync, "\n") + 1) if index($sync, "\n") >= 0;
-    my $err = '';
-    if ($code != 0 || index($sync, "\n") < 0) {
-      eval { local $SIG{ALRM} = sub { die "timeout\n" }; alarm 2; while (sysread($er, my $buf, 4096)) { $err .= $buf } alarm 0; };
-    }
-    reply($id, 'done', $code, tohex(substr($sync, 0, 900)), tohex(substr($err, -900)));
-    POSIX::_exit(0);
-  } else {
-    reply($id, 'err', 22, tohex("unknown request $op"));
-  }
-}
-`;
 
 export class HelperError extends Error {
   readonly errno: number;
@@ -118,9 +54,28 @@ export interface SpawnResult {
   stderr: string;
 }
 
+export interface ExecRequest {
+  cwd?: string;
+  env: NodeJS.ProcessEnv;
+  /** Bytes on the program's stdin. */
+  input?: string | Buffer;
+  /** SIGKILL after this many ms (rounded up to seconds: alarm(2)); 0 = none. */
+  timeoutMs?: number;
+}
+
+export interface ExecResult {
+  /** The exit code, or null when a signal ended it. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: Buffer;
+  stderr: Buffer;
+}
+
 interface Pending {
   resolve: (fields: string[]) => void;
   reject: (err: Error) => void;
+  /** exec's output so far, by stream (`o`, `e`). */
+  parts?: { o: Buffer[]; e: Buffer[] };
 }
 
 export class HostHelper {
@@ -128,7 +83,9 @@ export class HostHelper {
   readonly #pending = new Map<number, Pending>();
   readonly #numbers: [number, number];
   #nextId = 1;
-  #buffer = '';
+  /** How long after an exec's own timeout its answer may still come (a loaded machine is slow to
+   * kill, reap and answer); tests shorten it. */
+  graceMs = 10_000;
 
   constructor(numbers: [number, number]) {
     this.#numbers = numbers;
@@ -155,13 +112,33 @@ export class HostHelper {
     return { code: Number(code), sync: unhex(sync ?? ''), stderr: unhex(stderr ?? '') };
   }
 
-  #request(op: string, fields: (string | number)[]): Promise<string[]> {
+  /** Runs argv to its end and collects its output, like execFile, with the fork done in the
+   * helper (see SCRIPT). Rejects with a HelperError (errno ENOENT, ...) when it cannot start. */
+  async exec(argv: readonly string[], o: ExecRequest): Promise<ExecResult> {
+    const env = Object.entries(o.env).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`).join('\0');
+    const parts = { o: [] as Buffer[], e: [] as Buffer[] };
+    const timeout = Math.ceil((o.timeoutMs ?? 0) / 1000);
+    // The helper kills the program at the timeout; should the helper itself stop answering (a
+    // stopped or wedged process), the caller still gets its answer, an error, a while later.
+    const backstop = timeout ? (timeout * 1000 + this.graceMs) : 0;
+    const [code, sig] = await this.#request('exec', [o.cwd ?? '', env, argv.join('\0'), o.input ?? '', timeout], parts, backstop);
+    const signal = Number(sig) ? (signalName(Number(sig)) ?? null) : null;
+    return { code: signal ? null : Number(code), signal, stdout: Buffer.concat(parts.o), stderr: Buffer.concat(parts.e) };
+  }
+
+  #request(op: string, fields: (string | number | Buffer)[], parts?: Pending['parts'], backstopMs = 0): Promise<string[]> {
     const child = this.#child ?? this.#start();
     const id = this.#nextId++;
     return new Promise<string[]>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
+      const timer = backstopMs ? setTimeout(() => {
+        if (!this.#pending.delete(id)) return;
+        reject(new Error(`host helper: no answer to ${op} ${backstopMs} ms after it was asked`));
+        if (this.#child && this.#pending.size === 0) this.#idle(this.#child);
+      }, backstopMs).unref() : undefined;
+      const done = <T>(f: (x: T) => void) => (x: T) => (clearTimeout(timer), f(x));
+      this.#pending.set(id, { resolve: done(resolve), reject: done(reject), ...(parts && { parts }) });
       child.ref();
-      child.stdin.write(`${id} ${op} ${fields.map((f) => Buffer.from(String(f)).toString('hex')).join(' ')}\n`);
+      child.stdin.write(`${id} ${op} ${fields.map((f) => (Buffer.isBuffer(f) ? f : Buffer.from(String(f))).toString('hex')).join(' ')}\n`);
     });
   }
 
@@ -169,14 +146,16 @@ export class HostHelper {
     const child = spawn('perl', ['-e', SCRIPT, ...this.#numbers.map(String)], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.#child = child;
     child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d: string) => this.#onData(d));
+    // Its own buffer: a dead helper's forked children may still write their answers to the old
+    // pipe, and half a line of theirs must not run into the next helper's.
+    let buffer = '';
+    child.stdout.on('data', (d: string) => (buffer = this.#onData(buffer + d)));
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     child.stdin.on('error', () => undefined); // reported through 'exit'
     const gone = (why: string) => {
       if (this.#child !== child) return;
       this.#child = undefined;
-      this.#buffer = '';
       const err = new Error(`host helper ${why}${stderr ? `: ${stderr.trim()}` : ''}`);
       for (const p of this.#pending.values()) p.reject(err);
       this.#pending.clear();
@@ -187,19 +166,25 @@ export class HostHelper {
     return child;
   }
 
-  #onData(d: string): void {
-    this.#buffer += d;
+  /** Handles the whole lines of buffer; answers what is left of it. */
+  #onData(buffer: string): string {
+    let at = 0;
     let nl: number;
-    while ((nl = this.#buffer.indexOf('\n')) >= 0) {
-      const [id, kind, ...rest] = this.#buffer.slice(0, nl).split(' ');
-      this.#buffer = this.#buffer.slice(nl + 1);
+    while ((nl = buffer.indexOf('\n', at)) >= 0) {
+      const [id, kind, ...rest] = buffer.slice(at, nl).split(' ');
+      at = nl + 1;
       const p = this.#pending.get(Number(id));
       if (!p) continue;
+      if (p.parts && (kind === 'o' || kind === 'e')) {
+        p.parts[kind].push(Buffer.from(rest[0] ?? '', 'hex'));
+        continue;
+      }
       this.#pending.delete(Number(id));
       if (kind === 'err') p.reject(new HelperError(unhex(rest[1] ?? ''), Number(rest[0])));
-      else p.resolve(kind === 'done' ? rest : []);
+      else p.resolve(kind === 'done' || kind === 'exit' ? rest : []);
     }
     if (this.#child && this.#pending.size === 0) this.#idle(this.#child);
+    return buffer.slice(at);
   }
 
   /** A helper with nothing to do must not keep berthd (or a test) alive. */
@@ -207,6 +192,10 @@ export class HostHelper {
     child.unref();
     for (const s of [child.stdin, child.stdout, child.stderr]) (s as unknown as { unref?: () => void }).unref?.();
   }
+}
+
+function signalName(n: number): NodeJS.Signals | undefined {
+  return (Object.entries(constants.signals) as [NodeJS.Signals, number][]).find(([, v]) => v === n)?.[0];
 }
 
 function unhex(h: string): string {

@@ -10,7 +10,7 @@
 // FILE`: ip forks and runs that itself. The inner commands go
 // through a private temporary file because Node's extra stdio channels are sockets, which ip
 // cannot open by path.
-import { spawn } from 'node:child_process';
+import { execHost } from '../lib/host-exec.ts';
 import { randomBytes } from '../lib/lazy-crypto.ts';
 import { unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -93,18 +93,11 @@ function argumentLine(stderr: string, lines: string[]): number {
   return word ? lines.findIndex((l) => l.split(/\s+/).includes(word)) : -1;
 }
 
-/** One ip command (a look-up or a single change): its exit code, stdout and stderr. */
-export function runIp(args: string[], input = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(IP, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    p.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    // ip may exit before reading all of a batch (a failed command): the write error is not news.
-    p.stdin.on('error', () => undefined);
-    p.on('error', (err) => reject(systemError(`cannot run ${IP}: ${err.message}`, err)));
-    p.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    p.stdin.end(input);
+/** One ip command (a look-up or a single change): its exit code, stdout and stderr. Through
+ * the host helper (lib/host-exec.ts): a fork of berthd would block its event loop. */
+export async function runIp(args: string[], input = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  const r = await execHost(IP, args, { input }).catch((err: Error) => {
+    throw systemError(`cannot run ${IP}: ${err.message}`, err);
   });
+  return { code: r.code ?? 1, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
 }

@@ -1,24 +1,16 @@
-// Running the host's network tools (nft, iptables): one spawn, its input on stdin, its output
+// Running the host's network tools (nft, iptables): one run, its input on stdin, its output
 // collected. A failure carries the tool's own text, which names the line of a batch it refused.
-import { spawn } from 'node:child_process';
+import { execHost } from '../lib/host-exec.ts';
 import { systemError } from '../api/types/errors.ts';
 import { NftSession } from './nft-session.ts';
 
 export interface ToolResult { code: number; stdout: string; stderr: string }
 
-/** Runs `cmd args` with `input` on stdin; resolves whatever the exit code (ENOENT rejects). */
-export function runTool(cmd: string, args: readonly string[], input = ''): Promise<ToolResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code: code ?? 128 + (signal ? 15 : 0), stdout, stderr }));
-    child.stdin.on('error', () => undefined); // an early exit closes stdin: the exit code tells
-    child.stdin.end(input);
-  });
+/** Runs `cmd args` with `input` on stdin; resolves whatever the exit code (ENOENT rejects).
+ * Through the host helper (lib/host-exec.ts): a fork of berthd would block its event loop. */
+export async function runTool(cmd: string, args: readonly string[], input = ''): Promise<ToolResult> {
+  const r = await execHost(cmd, args, { input });
+  return { code: r.code ?? 128 + (r.signal ? 15 : 0), stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
 }
 
 /** Runs the tool and answers its stdout; a non-zero exit is a system error with its stderr. */

@@ -21,7 +21,7 @@ import { describeMissing, missing, RUNS_CONTAINERS } from '../testing/prerequisi
 import { Recorder } from './recorder.ts';
 import { SoakDaemon } from './soak-daemon.ts';
 import { SCENARIOS, startClients } from './clients.ts';
-import { sampleLine, takeSample } from './sampler.ts';
+import { figuresLine, markCpu, sampleLine, takeSample } from './sampler.ts';
 import { verdict, type Sample } from './verdict.ts';
 
 const { values } = parseArgs({
@@ -60,6 +60,7 @@ async function main(): Promise<number> {
     say(`soak: berthd pid ${daemon.d.pid} on ${daemon.d.dir}; idle rss ${kb(idle.rssKb)} pss ${kb(idle.pssKb)} fds ${idle.fds}`);
     await importImage(daemon.client().api, busyboxRootfs(), { repo: 'busybox', tag: 'latest', changes: ['CMD ["sh"]'] });
     say(`soak: ${clients} clients × ${minutes} min, scenarios ${SCENARIOS.map((s) => s.name).join(', ')}; first minute is the warm-up`);
+    markCpu(daemon);
     const run = startClients(clients, () => daemon.client(), rec, 'busybox:latest');
     const t0 = Date.now();
     for (let m = 1; m <= minutes && !stopRequested; m++) {
@@ -93,6 +94,7 @@ function report(samples: Sample[], rec: Recorder, problems: string[], ...idle: o
   const checks = [...verdict(samples, errors), { name: 'clean end', ok: problems.length === 0, detail: problems.length ? problems.join('; ') : 'nothing left' }];
   say('== verdict');
   for (const c of checks) say(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
+  say(`  ${figuresLine(samples)}`);
   for (const [kind, msgs] of rec.messages) say(`  error ${kind} ×${rec.totals.errors.entries().find(([k]) => k === kind)?.[1]}: ${msgs.join(' | ')}`);
   const json = { date: new Date().toISOString(), minutes, clients, sampleSeconds: sampleMs / 1000, checks, errors: Object.fromEntries(rec.totals.errors.entries()), messages: Object.fromEntries(rec.messages), ops: Object.fromEntries(rec.totals.ops.entries()), idle, samples: samples.map((s) => ({ ...s, listMs: s.listMs.map((x) => Math.round(x * 10) / 10) })) };
   writeFileSync(values.out!, `${JSON.stringify(json, null, 2)}\n`);

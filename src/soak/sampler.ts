@@ -13,8 +13,24 @@ import type { Sample } from './verdict.ts';
 const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
 
+let lastCpuMs: number | undefined;
+let lastSched: { onCpuMs: number; waitMs: number } | undefined;
+
+/** The start of the first minute's CPU count (when the clients start). */
+export function markCpu(daemon: SoakDaemon): void {
+  lastCpuMs = daemon.cpuMs();
+  lastSched = daemon.loopSched();
+}
+
 export async function takeSample(minute: number, daemon: SoakDaemon, rec: Recorder): Promise<Sample> {
   const w = rec.take();
+  const cpu = daemon.cpuMs();
+  const cpuMs = cpu - (lastCpuMs ?? cpu);
+  lastCpuMs = cpu;
+  const sched = daemon.loopSched();
+  const loopOnCpuMs = sched.onCpuMs - (lastSched ?? sched).onCpuMs;
+  const loopWaitMs = sched.waitMs - (lastSched ?? sched).waitMs;
+  lastSched = sched;
   const clientLoopP99 = loop.percentile(99) / 1e6;
   loop.reset();
   const { heapMb, fullGcs } = daemon.heapAfterGc();
@@ -31,7 +47,7 @@ export async function takeSample(minute: number, daemon: SoakDaemon, rec: Record
     ops: w.ops.total, errors: Object.fromEntries(w.errors.entries()),
     listCount: w.listMs.length, listP50: percentile(w.listMs, 50), listP99: percentile(w.listMs, 99), listMs: w.listMs,
     pingP50: percentile(w.pingMs, 50), pingP99: percentile(w.pingMs, 99),
-    opsByFamily: byFamily(w.ops.entries()), clientLoopP99,
+    opsByFamily: byFamily(w.ops.entries()), clientLoopP99, cpuMs, loopOnCpuMs, loopWaitMs,
     load1: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
   };
 }
@@ -54,5 +70,19 @@ export function sampleLine(s: Sample): string {
   return `min ${String(s.minute).padStart(2)}  rss ${mib(s.rssKb)} MiB  pss ${mib(s.pssKb)} MiB  heap after full GC ${mib(s.heapKb)} MiB (${s.fullGcs} full GCs)  fds ${s.fds}  ` +
     `containers ${s.containers} images ${s.images} networks ${s.networks} volumes ${s.volumes}  ` +
     `list n=${s.listCount} p50 ${s.listP50.toFixed(1)} ms p99 ${s.listP99.toFixed(1)} ms (_ping p50 ${s.pingP50.toFixed(1)} p99 ${s.pingP99.toFixed(1)} ms; soak's own loop delay p99 ${s.clientLoopP99.toFixed(1)} ms)  ` +
-    `ops ${s.ops} (${fam}) load ${s.load1} errors ${errs.reduce((n, [, x]) => n + x, 0)}${errText}`;
+    `ops ${s.ops} (${fam}) berthd CPU ${((s.cpuMs ?? NaN) / 1000).toFixed(1)} s (${((s.cpuMs ?? NaN) / s.ops).toFixed(1)} ms/op; its loop's thread ran ${((s.loopOnCpuMs ?? NaN) / 1000).toFixed(1)} s and waited for a CPU ${((s.loopWaitMs ?? NaN) / 1000).toFixed(1)} s) load ${s.load1} errors ${errs.reduce((n, [, x]) => n + x, 0)}${errText}`;
+}
+
+/** After the warm-up minute: what a before/after comparison on a shared machine needs beside
+ * the verdict — _ping's minutes (median of their p50 and p99), berthd's CPU per operation
+ * (which the machine's load inflates least) and the load itself. */
+export function figuresLine(samples: Sample[]): string {
+  const rest = samples.slice(1);
+  const med = (xs: number[]) => percentile(xs, 50); // as the verdict's _ping figure
+  const ops = rest.reduce((n, s) => n + s.ops, 0);
+  const cpu = rest.reduce((n, s) => n + (s.cpuMs ?? NaN), 0);
+  const ran = rest.reduce((n, s) => n + (s.loopOnCpuMs ?? NaN), 0);
+  const waited = rest.reduce((n, s) => n + (s.loopWaitMs ?? NaN), 0);
+  return `after the warm-up: _ping p50 ${med(rest.map((s) => s.pingP50)).toFixed(1)} ms, p99 ${med(rest.map((s) => s.pingP99)).toFixed(1)} ms (medians of the minutes); ` +
+    `berthd CPU ${(cpu / 1000).toFixed(1)} s for ${ops} operations (${(cpu / ops).toFixed(1)} ms/op); its event loop's thread ran ${(ran / 1000).toFixed(1)} s and waited ${(waited / 1000).toFixed(1)} s for a CPU; load average ${med(rest.map((s) => s.load1)).toFixed(1)} (median)`;
 }

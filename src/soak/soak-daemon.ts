@@ -60,6 +60,22 @@ export class SoakDaemon {
     return { rssKb: kb('Rss'), pssKb: kb('Pss'), fds: readdirSync(`/proc/${pid}/fd`).length };
   }
 
+  /** berthd's CPU time so far (utime + stime of its main process, ms; clock ticks are 100 Hz).
+   * Unlike latencies, a loaded machine inflates it little: it says what berthd itself spends
+   * (a fork of berthd counts here; a fork in the host helper does not). */
+  cpuMs(): number {
+    const fields = readFileSync(`/proc/${this.d.pid!}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  }
+
+  /** berthd's main thread (its event loop) so far, from schedstat: ms on a CPU and ms runnable
+   * but waiting for one. On a shared machine the second says how much of a slow answer is the
+   * machine's: the loop was ready and the kernel ran something else. */
+  loopSched(): { onCpuMs: number; waitMs: number } {
+    const [on, wait] = readFileSync(`/proc/${this.d.pid!}/task/${this.d.pid!}/schedstat`, 'utf8').split(' ').map(Number);
+    return { onCpuMs: on! / 1e6, waitMs: wait! / 1e6 };
+  }
+
   /** rm -f of every container, rm of every user network and every volume; the failures. */
   async empty(): Promise<string[]> {
     const c = this.client();

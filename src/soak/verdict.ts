@@ -45,6 +45,13 @@ export interface Sample {
   /** GET /_ping round trips over the minute (clients.ts): berthd's queueing without any work. */
   pingP50: number;
   pingP99: number;
+  /** berthd's CPU time over the minute, ms (the first minute's counts from the first sample's
+   * baseline: 0). Absent in runs before it was recorded. */
+  cpuMs?: number;
+  /** berthd's main thread over the minute (schedstat), ms: on a CPU, and runnable but waiting
+   * for one (the machine's share of slow answers). Absent in older runs. */
+  loopOnCpuMs?: number;
+  loopWaitMs?: number;
   /** The machine's 1-minute load average (/proc/loadavg): the machine is shared. */
   load1: number;
 }

@@ -2,7 +2,8 @@
 // with driver options, a file system mounted there (`type=tmpfs device=tmpfs o=size=64m`,
 // `type=none o=bind device=/path`) by mount(8) — it parses `o` (bind, ro, size=...) into flags
 // and data as dockerd's mount package does, which the syscall helper does not.
-import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { lstat, readdir } from 'node:fs/promises';
 import { randomBytes } from '../lib/lazy-crypto.ts';
 import { join } from 'node:path';
 import { invalidParameter, systemError } from '../api/types/errors.ts';
@@ -107,16 +108,20 @@ export class LocalDriver {
     return readdirSync(this.root).filter((n) => n.startsWith(TRASH)).map((n) => join(this.root, n));
   }
 
-  /** Bytes of file content under the volume (hard links counted once), as `system df` shows. */
-  size(name: string): number {
+  /** Bytes of file content under the volume (hard links counted once), as `system df` shows.
+   * Walked asynchronously: a volume of many files would hold berthd's event loop for the walk. */
+  async size(name: string): Promise<number> {
     const seen = new Set<string>();
-    const walk = (dir: string): number => {
+    const walk = async (dir: string): Promise<number> => {
       let total = 0;
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      for (const entry of await readdir(dir, { withFileTypes: true })) {
         const p = join(dir, entry.name);
-        const st = lstatSync(p, { bigint: false });
-        if (entry.isDirectory()) total += walk(p);
-        else if (st.nlink > 1) {
+        if (entry.isDirectory()) {
+          total += await walk(p);
+          continue;
+        }
+        const st = await lstat(p);
+        if (st.nlink > 1) {
           const key = `${st.dev}:${st.ino}`;
           if (!seen.has(key)) total += st.size;
           seen.add(key);
@@ -125,7 +130,7 @@ export class LocalDriver {
       return total;
     };
     try {
-      return walk(this.path(name));
+      return await walk(this.path(name));
     } catch {
       return -1; // gone or unreadable meanwhile: dockerd shows -1 ("N/A") for an unknown size
     }

@@ -1,7 +1,7 @@
 // docker top: the host's `ps` with the caller's arguments, narrowed to the container's pids.
 // As dockerd: the pids go to ps as -q<pid,...> first (cheap on a busy host); options that
 // cannot be combined with -q (e.g. f) make ps fail, and then it runs without, filtering rows.
-import { execFile } from 'node:child_process';
+import { execHost } from '../../lib/host-exec.ts';
 import { parsePsOutput } from './ps-output.ts';
 import { invalidParameter, systemError } from '../../api/types/errors.ts';
 import type { TopResponse } from '../../api/routers/container-observe.ts';
@@ -23,17 +23,14 @@ interface PsResult {
   error?: { message: string; refused: boolean };
 }
 
-function ps(args: string[]): Promise<PsResult> {
-  return new Promise((resolve) => {
-    execFile('ps', args, { encoding: 'buffer', maxBuffer: 64 << 20, timeout: 30_000 }, (err, stdout, stderr) => {
-      if (!err) return resolve({ stdout });
-      // The first line of ps's stderr says why; else Go's "exit status N" (or the exec error).
-      const first = stderr.toString('utf8').split('\n')[0];
-      const code = (err as { code?: unknown }).code;
-      const message = first || (typeof code === 'number' ? `exit status ${code}` : err.message);
-      resolve({ stdout, error: { message, refused: typeof code === 'number' } });
-    });
-  });
+/** Through the host helper (lib/host-exec.ts): a fork of berthd blocks its event loop. */
+async function ps(args: string[]): Promise<PsResult> {
+  const r = await execHost('ps', args, { timeoutMs: 30_000 }).catch((err: Error) => err);
+  if (r instanceof Error) return { stdout: Buffer.alloc(0), error: { message: r.message, refused: false } };
+  if (r.code === 0) return { stdout: r.stdout };
+  // The first line of ps's stderr says why; else Go's "exit status N" (or the signal).
+  const first = r.stderr.toString('utf8').split('\n')[0];
+  return { stdout: r.stdout, error: { message: first || (r.code !== null ? `exit status ${r.code}` : `signal: ${r.signal}`), refused: r.code !== null } };
 }
 
 export async function containerTop(psArgs: string, pids: readonly number[]): Promise<TopResponse> {

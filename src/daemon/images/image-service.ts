@@ -9,7 +9,7 @@ import type { Logger } from '../../lib/logger.ts';
 import { conflict, invalidParameter } from '../../api/types/errors.ts';
 import { familiarString, formatReference, parseReference, type Reference } from '../../image/reference.ts';
 import { resolveImage } from './image-resolver.ts';
-import { imageFacts, type ImageFacts } from './image-views.ts';
+import { imageFacts, imageFactsAsync, type ImageFacts } from './image-views.ts';
 import { LayerImporter } from './layer-import.ts';
 
 export interface ImageServiceDeps {
@@ -47,6 +47,26 @@ export class ImageService {
 
   all(): ImageFacts[] {
     return this.deps.table.listImages().map((r) => this.facts(r));
+  }
+
+  /** The facts of rows, their configs read asynchronously a batch at a time (each config holds
+   * the history of every build step before it: read all at once, they held the loop for
+   * seconds after a long build), in the order given. A row whose image was removed while its
+   * config was read is left out, as if the list had been taken a moment later. */
+  async factsOf(rows: ImageRow[], batch = 16): Promise<ImageFacts[]> {
+    const out: ImageFacts[] = [];
+    const present = (r: ImageRow) => this.deps.table.getImage(r.id) !== undefined;
+    const read = (r: ImageRow) => imageFactsAsync(this.deps.table, this.deps.content, r).then(
+      (f) => (present(r) ? f : undefined),
+      (err: unknown) => {
+        if (present(r)) throw err;
+        return undefined;
+      },
+    );
+    for (let i = 0; i < rows.length; i += batch) {
+      for (const f of await Promise.all(rows.slice(i, i + batch).map(read))) if (f) out.push(f);
+    }
+    return out;
   }
 
   /** Bytes of all layers in the store, each counted once. */
@@ -184,7 +204,7 @@ export class ImageService {
   async prune(all: boolean, keep: (f: ImageFacts) => boolean): Promise<{ ImagesDeleted: DeleteResult[] | null; SpaceReclaimed: number }> {
     const deleted: DeleteResult[] = [];
     let reclaimed = 0;
-    for (const f of this.all()) {
+    for (const f of await this.factsOf(this.deps.table.listImages())) {
       // Gone already (a parent pruned with its last child), or an untagged parent, which
       // goes with its last child, as in dockerd.
       if (!this.deps.table.getImage(f.row.id)) continue;

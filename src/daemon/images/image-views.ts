@@ -15,11 +15,20 @@ export interface ImageFacts {
 }
 
 export function imageFacts(table: ImagesTable, content: ContentStore, row: ImageRow): ImageFacts {
+  return factsWith(table, row, content.readJson<ImageConfig>(row.id));
+}
+
+/** imageFacts with the config read off the event loop. */
+export async function imageFactsAsync(table: ImagesTable, content: ContentStore, row: ImageRow): Promise<ImageFacts> {
+  return factsWith(table, row, await content.readJsonAsync<ImageConfig>(row.id));
+}
+
+function factsWith(table: ImagesTable, row: ImageRow, config: ImageConfig): ImageFacts {
   const refs = table.refsOf(row.id);
   const familiar = (r: string) => familiarString(parseReference(r));
   return {
     row,
-    config: content.readJson<ImageConfig>(row.id),
+    config,
     tags: refs.filter((r) => r.kind === 'tag').map((r) => familiar(r.ref)),
     digests: refs.filter((r) => r.kind === 'digest').map((r) => familiar(r.ref)),
     size: table.layersOf(row.id).reduce((n, l) => n + l.size, 0),

@@ -21,20 +21,20 @@ export function imagesBackend(svc: ImageService, transfers: ImageTransfers): Ima
   const lookup = (name: string) => svc.facts(svc.resolve(name));
   return {
     ...transfers,
-    list({ all, filters, sharedSize }, version) {
+    async list({ all, filters, sharedSize }, version) {
       const keep = imagePredicate(filters, lookup);
       const count = (id: string) => (sharedSize ? (svc.deps.containersUsing?.(id).length ?? 0) : -1);
       // An untagged image with children is an intermediate layer image (legacy load, commit
       // parents): shown only with all, as dockerd does.
       const parents = all ? new Set<string>() : svc.table.parentIds();
-      // Row by row, hidden ones skipped before their configs are read: each config holds the
-      // history of every step before it, so all of them at once (svc.all()) after a long build
-      // took seconds of the event loop and, after one of 10^4 steps, more heap than there is.
+      // Hidden rows skipped before their configs are read, the rest read a batch at a time off
+      // the event loop (factsOf): each config holds the history of every step before it, so
+      // all of them at once after a long build took seconds of the loop and, after one of 10^4
+      // steps, more heap than there is.
+      const rows = svc.table.listImages().filter((row) => !(parents.has(row.id) && svc.table.refsOf(row.id).length === 0));
       const out: Record<string, unknown>[] = [];
-      for (const row of svc.table.listImages()) {
-        if (parents.has(row.id) && svc.table.refsOf(row.id).length === 0) continue;
-        const f = svc.facts(row);
-        if (keep(f)) out.push(summaryView(f, version, count(row.id)));
+      for (let i = 0; i < rows.length; i += 64) {
+        for (const f of await svc.factsOf(rows.slice(i, i + 64))) if (keep(f)) out.push(summaryView(f, version, count(f.row.id)));
       }
       return out;
     },

@@ -1,18 +1,15 @@
 // The subnets routed on the host, which a new network's subnet must not overlap (as dockerd
 // checks before it picks one from the pools): `ip -j route` for IPv4 and IPv6, default routes
 // left out.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { mustRun } from '../../network/run-tool.ts';
 import { parseCidr } from './addresses.ts';
-
-const run = promisify(execFile);
 
 interface IpRoute { dst?: string; dev?: string }
 
 /** CIDRs routed on the host, with the device each goes through. */
 export async function hostRoutes(): Promise<{ dst: string; dev: string }[]> {
-  // Both families at once: each `ip` is a spawn that berthd's start waits for.
-  const lists = await Promise.all(['-4', '-6'].map(async (family) => ({ family, stdout: (await run('ip', ['-j', family, 'route', 'show', 'table', 'main'], { encoding: 'utf8' })).stdout })));
+  // Both families at once: each `ip` is a run (in the host helper) that berthd's start waits for.
+  const lists = await Promise.all(['-4', '-6'].map(async (family) => ({ family, stdout: await mustRun('ip', ['-j', family, 'route', 'show', 'table', 'main']) })));
   const out: { dst: string; dev: string }[] = [];
   for (const { family, stdout } of lists) {
     for (const r of (stdout.trim() ? JSON.parse(stdout) : []) as IpRoute[]) {

@@ -153,7 +153,9 @@ export class VolumeService {
       if (!all && !v.anonymous) continue;
       if (!matchLabels(v.labels ?? {}, labels) || notLabels.some((l) => matchLabels(v.labels ?? {}, [l]))) continue;
       if (this.usedBy(v.name).length || this.#pinned.has(v.name)) continue;
-      const size = Math.max(0, this.deps.driver.size(v.name));
+      const size = Math.max(0, await this.deps.driver.size(v.name));
+      // Asked again: a container may have taken the volume while its size was walked.
+      if (this.usedBy(v.name).length || this.#pinned.has(v.name)) continue;
       try {
         await this.remove(v.name, false);
       } catch (err) {
@@ -168,8 +170,8 @@ export class VolumeService {
   }
 
   /** /system/df: every volume with its Size and RefCount. */
-  usage(): VolumeView[] {
-    return this.deps.table.all().map((v) => ({ ...this.view(v), UsageData: { RefCount: this.usedBy(v.name).length, Size: this.deps.driver.size(v.name) } }));
+  async usage(): Promise<VolumeView[]> {
+    return Promise.all(this.deps.table.all().map(async (v) => ({ ...this.view(v), UsageData: { RefCount: this.usedBy(v.name).length, Size: await this.deps.driver.size(v.name) } })));
   }
 }
 

@@ -2,6 +2,7 @@
 // only after its bytes are on disk, fsynced, and their digest checked: it is written to
 // ingest/ first and renamed into place, so no reader ever sees a partial blob.
 import { createHash, randomBytes } from '../../lib/lazy-crypto.ts';
+import { readFile } from 'node:fs/promises';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync, renameSync, readFileSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -70,6 +71,14 @@ export class ContentStore {
 
   readJson<T>(digest: string): T {
     return JSON.parse(this.readBytes(digest).toString('utf8')) as T;
+  }
+
+  /** readJson without holding the event loop for the read (lists of every image use it). */
+  async readJsonAsync<T>(digest: string): Promise<T> {
+    const bytes = await readFile(this.path(digest)).catch(() => {
+      throw notFound(`content ${digest} not found`);
+    });
+    return JSON.parse(bytes.toString('utf8')) as T;
   }
 
   /** Store bytes already in memory (manifests, configs). */

@@ -1,6 +1,7 @@
 // Running the util-linux/coreutils/attr helpers. Node has no mount(2), mknod(2) or setxattr(2),
-// so the layer store shells out for exactly those calls; everything else uses node:fs.
-import { execFile } from 'node:child_process';
+// so the layer store shells out for exactly those calls; everything else uses node:fs. The runs
+// go through the host helper (lib/host-exec.ts): a fork of berthd blocks its event loop.
+import { execHost, ExecStartError } from '../../lib/host-exec.ts';
 
 export class CommandError extends Error {
   readonly command: string;
@@ -19,20 +20,16 @@ export interface RunOptions {
   cwd?: string;
 }
 
-/** Run a command without a shell (arguments are never re-parsed); resolves with stdout bytes. */
-export function run(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      cmd,
-      args,
-      // LC_ALL=C: error texts are matched (e.g. "Operation not supported") and shown in /info.
-      { cwd: opts.cwd, encoding: 'buffer', maxBuffer: 512 * 1024 * 1024, env: { ...process.env, LC_ALL: 'C' } },
-      (err, stdout, stderr) => {
-        if (!err) return resolve(stdout);
-        const code = (err as NodeJS.ErrnoException).code;
-        const text = stderr.toString('utf8').trim() || (code === 'ENOENT' ? `${cmd}: command not found` : '');
-        reject(new CommandError(`${cmd} ${args.join(' ')}`, text, code));
-      },
-    );
+/** Run a command without a shell (arguments are never re-parsed); resolves with stdout bytes.
+ * A failure's code is, as execFile's, the exit code, the signal's name, or the errno name. */
+export async function run(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<Buffer> {
+  const command = `${cmd} ${args.join(' ')}`;
+  // LC_ALL=C: error texts are matched (e.g. "Operation not supported") and shown in /info.
+  const env = { ...process.env, LC_ALL: 'C' };
+  const r = await execHost(cmd, args, { env, ...(opts.cwd && { cwd: opts.cwd }) }).catch((err: unknown) => {
+    if (!(err instanceof ExecStartError)) throw err;
+    throw new CommandError(command, err.code === 'ENOENT' ? `${cmd}: command not found` : err.message, err.code);
   });
+  if (r.code === 0) return r.stdout;
+  throw new CommandError(command, r.stderr.toString('utf8').trim(), r.code ?? r.signal ?? undefined);
 }

@@ -7,7 +7,7 @@
 // {"data": <container pid>} or {"data": -1, "message": "<runc's stderr>"}. No --sync: that
 // flag keeps conmon a child of its caller, which is what we do not want. The process we spawn
 // exits as soon as it has forked the real monitor and written --conmon-pidfile.
-import { mkdirSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BerthError } from '../../api/types/errors.ts';
@@ -167,17 +167,19 @@ export class Conmon {
     return this.exits.wait(id, signal);
   }
 
-  /** For live-restore: is this pid still the conmon we started for this container? */
+  /** For live-restore: is this pid still the conmon we started for this container? Asked every
+   * second for each running container (log rotation's poll, the monitor watchdog): the command
+   * line is read at once — /proc needs no disk, and an async read cost the loop four thread-pool
+   * round trips each time. */
   async isAlive(conmonPid: number, id: string): Promise<boolean> {
-    const argv = await readFile(`/proc/${conmonPid}/cmdline`, 'utf8').then((s) => s.split('\0'), (): string[] => []);
-    if (!argv[0]?.endsWith('conmon')) return false;
-    return argv.some((a, i) => (a === '-c' || a === '--cid') && argv[i + 1] === id) || argv.includes(`--cid=${id}`);
+    return isConmonOf(procCmdline(conmonPid), id);
   }
 
   /** Every live conmon of container `id` (a stray one, whose pid file was lost or replaced). */
   async monitorsOf(id: string): Promise<number[]> {
     const pids = (await readdir('/proc').catch((): string[] => [])).filter((p) => /^\d+$/.test(p)).map(Number);
-    const alive = await Promise.all(pids.map((pid) => this.isAlive(pid, id)));
+    // Every process of the host: read in the thread pool (a rare path: a stray create).
+    const alive = await Promise.all(pids.map(async (pid) => isConmonOf(await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''), id)));
     return pids.filter((_, i) => alive[i]);
   }
 
@@ -211,4 +213,18 @@ export class Conmon {
     const files = [...(bundle ? ['attach', 'ctl', 'winsz'].map((f) => join(bundle, f)) : []), link, join(this.exitDir, id)];
     await Promise.all(files.map((f) => rm(f, { force: true })));
   }
+}
+
+function procCmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return ''; // gone
+  }
+}
+
+function isConmonOf(cmdline: string, id: string): boolean {
+  const argv = cmdline.split('\0');
+  if (!argv[0]?.endsWith('conmon')) return false;
+  return argv.some((a, i) => (a === '-c' || a === '--cid') && argv[i + 1] === id) || argv.includes(`--cid=${id}`);
 }

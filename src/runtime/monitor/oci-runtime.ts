@@ -4,7 +4,7 @@
 // `--log-format json` makes runc's and crun's errors one JSON object per line, so the message we
 // put in a BerthError is the runtime's own, without logrus's time="..." level=... wrapping.
 // No state logic here: the daemon decides what to call; this only turns calls into runs.
-import { spawn } from 'node:child_process';
+import { execHost } from '../../lib/host-exec.ts';
 import { randomUUID } from '../../lib/lazy-crypto.ts';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -138,28 +138,15 @@ export class OciRuntime {
     return (JSON.parse(await this.run(['ps', '--format', 'json', id])) as number[] | null) ?? [];
   }
 
-  /** Runs the runtime with our global flags; resolves to stdout, rejects with its message. */
-  run(args: string[], input?: string): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(this.path, [...this.globalArgs(), ...args], { env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      child.stdout.on('data', (d: Buffer) => out.push(d));
-      child.stderr.on('data', (d: Buffer) => err.push(d));
-      const timer = setTimeout(() => child.kill('SIGKILL'), this.timeoutMs);
-      child.on('error', (e) => {
-        clearTimeout(timer);
-        reject(new BerthError('system', `${this.#label} ${args[0]}: ${e.message}`, { cause: e }));
-      });
-      child.on('close', (code, sig) => {
-        clearTimeout(timer);
-        if (code === 0) return resolve(Buffer.concat(out).toString());
-        const msg = runtimeMessage(Buffer.concat(err).toString()) || `exited with ${sig ?? code}`;
-        reject(new BerthError(kindOf(msg), `${this.#label} ${args[0]}: ${msg}`));
-      });
-      child.stdin.on('error', () => {}); // runc may exit before reading its input; close reports it
-      child.stdin.end(input ?? '');
+  /** Runs the runtime with our global flags; resolves to stdout, rejects with its message.
+   * Through the host helper (lib/host-exec.ts): a fork of berthd blocks its event loop. */
+  async run(args: string[], input?: string): Promise<string> {
+    const r = await execHost(this.path, [...this.globalArgs(), ...args], { env: cleanEnv(), input: input ?? '', timeoutMs: this.timeoutMs }).catch((e: Error) => {
+      throw new BerthError('system', `${this.#label} ${args[0]}: ${e.message}`, { cause: e });
     });
+    if (r.code === 0) return r.stdout.toString();
+    const msg = runtimeMessage(r.stderr.toString()) || `exited with ${r.signal ?? r.code}`;
+    throw new BerthError(kindOf(msg), `${this.#label} ${args[0]}: ${msg}`);
   }
 }
 
