@@ -4,10 +4,10 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type https from 'node:https';
 import type { SecureContextOptions } from 'node:tls';
 import { Readable, type Duplex } from 'node:stream';
-import FindMyWay from 'find-my-way';
 import { RequestContext } from './context.ts';
 import { HttpSink, RawSink, WebSocketSink, type ResponseSink, type WebSockets } from './sink.ts';
 import type { Route } from './route.ts';
+import { Router } from './router.ts';
 import { checkQueryEscapes } from './query.ts';
 import { BerthError, statusOfKind } from './types/errors.ts';
 import { MAX_API_VERSION, MIN_API_VERSION, versionLessThan } from './types/version.ts';
@@ -41,14 +41,9 @@ export interface TlsServerOptions extends SecureContextOptions {
 
 /** An HTTP server for the API; an HTTPS one when tls options are given (tcp listeners). */
 export function createApiServer(opts: ApiServerOptions, tls?: TlsServerOptions): http.Server {
-  const router = FindMyWay<FindMyWay.HTTPVersion.V1>({ ignoreTrailingSlash: true, caseSensitive: true });
-  for (const route of opts.routes) {
-    router.on(route.method, route.path, () => undefined, route);
-  }
-  const lookup = (method: string, pathname: string) => {
-    const found = router.find(method as FindMyWay.HTTPMethod, pathname);
-    return found ? { route: found.store as Route, params: found.params as Record<string, string> } : null;
-  };
+  const router = new Router();
+  for (const route of opts.routes) router.add(route);
+  const lookup = (method: string, pathname: string) => router.find(method, pathname);
 
   const serverOptions: http.ServerOptions = {
     keepAliveTimeout: 65_000,
