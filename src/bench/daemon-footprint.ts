@@ -5,7 +5,7 @@
 // run in sessions of their own). Variants run interleaved, one run each per round; medians.
 //
 //   node dist/bench/daemon-footprint.js [--runs 7] [--idle-ms 3000] [--no-dockerd]
-//        [--berthd name=entry.js[,--v8-flag...]]... [--default-bridge]
+//        [--berthd name=entry.js[,--v8-flag...]]... [--default-bridge] [--listen-cpu]
 //
 // --berthd: a berthd entry run by this node with those flags (default: what bin/berthd runs);
 // a flag NAME=value (upper case) is set in its environment instead (MALLOC_ARENA_MAX=2).
@@ -19,6 +19,8 @@
 // firewall, inside a network namespace of its own (unshare -n) so the machine's is never touched;
 // its ip and nft sessions end after TOOL_IDLE_MS (5 s) idle: --idle-ms 6000 measures without them.
 // A launcher with a code cache made after start: daemon-footprint-codecache.ts.
+// --listen-cpu: each berthd also reports its own CPU time up to listening, in microseconds
+// (daemon-footprint-probe.ts, preloaded): /proc's ticks are 10 ms, too coarse for small changes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -31,21 +33,25 @@ import { BERTHD } from '../testing/berthd-harness.ts';
 import { median } from './stats.ts';
 import { anonMiB, cpuTimeMs, treeOf } from './daemon-footprint-procs.ts';
 
+const PROBE = new URL('./daemon-footprint-probe.js', import.meta.url).pathname;
+
 interface Variant { name: string; argv: (dir: string, sock: string) => string[]; env?: Record<string, string> }
-interface Sample { readyMs: number; cpuMs: number; rss: number; pss: number; anon: number; procs: number }
+interface Sample { readyMs: number; cpuMs: number; listenCpuMs?: number; rss: number; pss: number; anon: number; procs: number }
 
 const isEnv = (flag: string) => /^[A-Z_][A-Z0-9_]*=/.test(flag);
 
-function berthdVariant(spec: string, bridge: boolean): Variant {
+function berthdVariant(spec: string, bridge: boolean, probe: boolean): Variant {
   const [name, rest] = spec.includes('=') ? [spec.slice(0, spec.indexOf('=')), spec.slice(spec.indexOf('=') + 1)] : ['berthd', spec];
   const [entry, ...given] = rest!.split(',');
-  const flags = given.filter((f) => !isEnv(f));
+  const flags = [...given.filter((f) => !isEnv(f)), ...(probe ? [`--import=${PROBE}`] : [])];
   const env = Object.fromEntries(given.filter(isEnv).map((f) => [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)]));
   return {
     name: `berthd ${name}${given.length ? ` ${given.join(' ')}` : ''}${bridge ? ' (default bridge)' : ''}`,
     env,
     argv: (dir, sock) => {
       writeFileSync(join(dir, 'daemon.json'), '{}');
+      // argv is made just before the spawn, which takes this env: the file is this run's.
+      if (probe) env['BERTH_FOOTPRINT_PROBE'] = join(dir, 'listen-cpu.json');
       const a = [process.execPath, ...flags, resolve(entry!), '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'berthd.pid'), '--config-file', join(dir, 'daemon.json'), '-H', `unix://${sock}`];
       return bridge ? ['unshare', '-n', '--', ...a] : [...a, '--bridge', 'none'];
     },
@@ -91,9 +97,11 @@ async function once(v: Variant, idleMs: number): Promise<Sample> {
     }
     const readyMs = performance.now() - started;
     const cpuMs = cpuTimeMs(child.pid!, treeOf(child.pid!, dir));
+    const probed = join(dir, 'listen-cpu.json');
+    const listenCpuMs = existsSync(probed) ? (JSON.parse(readFileSync(probed, 'utf8')) as { cpuMs: number }).cpuMs : undefined;
     await sleep(idleMs);
     const pids = treeOf(child.pid!, dir);
-    return { readyMs, cpuMs, rss: rssMiB(pids), pss: pssMiB(pids), anon: anonMiB(pids), procs: pids.length };
+    return { readyMs, cpuMs, listenCpuMs, rss: rssMiB(pids), pss: pssMiB(pids), anon: anonMiB(pids), procs: pids.length };
   } finally {
     closeSync(fd);
     if (child && child.exitCode === null) {
@@ -116,12 +124,13 @@ async function benchMain(): Promise<void> {
       berthd: { type: 'string', multiple: true },
       'default-bridge': { type: 'boolean', default: false },
       'no-dockerd': { type: 'boolean', default: false },
+      'listen-cpu': { type: 'boolean', default: false },
     },
   });
   const specs = values.berthd ?? [`bin=${BERTHD}`];
   const variants: Variant[] = [];
   for (const bridge of values['default-bridge'] ? [false, true] : [false]) {
-    for (const s of specs) variants.push(berthdVariant(s, bridge));
+    for (const s of specs) variants.push(berthdVariant(s, bridge, values['listen-cpu']));
     if (!values['no-dockerd'] && existsSync(DOCKERD)) variants.push(dockerdVariant(bridge));
   }
   const samples = new Map<string, Sample[]>(variants.map((v) => [v.name, []]));
@@ -129,10 +138,11 @@ async function benchMain(): Promise<void> {
     for (const v of variants) samples.get(v.name)!.push(await once(v, Number(values['idle-ms'])));
     process.stderr.write(`round ${round + 1} done\n`);
   }
-  const rows = [['variant', 'ready ms', 'CPU ms to ready', 'RSS MiB', 'PSS MiB', 'anon MiB', 'procs']];
+  const rows = [['variant', 'ready ms', 'CPU ms to ready', 'own CPU ms to listen', 'RSS MiB', 'PSS MiB', 'anon MiB', 'procs']];
   for (const [name, s] of samples) {
     const m = (f: (x: Sample) => number) => median(s.map(f)).toFixed(1);
-    rows.push([name, m((x) => x.readyMs), m((x) => x.cpuMs), m((x) => x.rss), m((x) => x.pss), m((x) => x.anon), m((x) => x.procs)]);
+    const listen = s.flatMap((x) => (x.listenCpuMs === undefined ? [] : [x.listenCpuMs]));
+    rows.push([name, m((x) => x.readyMs), m((x) => x.cpuMs), listen.length ? median(listen).toFixed(1) : '-', m((x) => x.rss), m((x) => x.pss), m((x) => x.anon), m((x) => x.procs)]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) process.stdout.write(`| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |\n`);
