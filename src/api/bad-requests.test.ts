@@ -9,11 +9,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
-import FindMyWay from 'find-my-way';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 import { requires } from '../testing/requires.ts';
 import { buildRoutes, type Backends } from '../daemon/routes.ts';
 import type { Route } from './route.ts';
+import { Router } from './router.ts';
 import { corpusFor, corpusKeys, routeKey, SWARM_PREFIXES, type BadRequest, type CorpusIds } from '../testing/bad-request-corpus.ts';
 
 // Its own network namespace: no case can reach a registry or anything else off this machine.
@@ -87,8 +87,8 @@ function concrete(route: Route, value: string): string {
   return withParams.slice(0, -1) + tail;
 }
 
-const router = FindMyWay({ ignoreTrailingSlash: true });
-for (const r of ROUTES) router.on(r.method, r.path, () => undefined);
+const router = new Router();
+for (const r of ROUTES) router.add(r);
 
 /** The cases every route gets: versions, methods and ids no daemon takes. */
 function genericCases(route: Route): BadRequest[] {
@@ -100,7 +100,7 @@ function genericCases(route: Route): BadRequest[] {
     { path: unknown, status: 400, message: /^invalid API version format/, version: '1..2' },
     ...(route.minVersion ? [{ path: unknown, status: 400, message: /requires minimum API version/, version: belowVersion(route.minVersion) }] : []),
     ...['PATCH', 'GET', 'POST', 'PUT', 'DELETE']
-      .filter((m) => !router.find(m as FindMyWay.HTTPMethod, unknown.split('?')[0]!))
+      .filter((m) => !router.find(m, unknown.split('?')[0]!))
       .slice(0, 2)
       .map((m) => ({ path: unknown, method: m, status: 404, message: 'page not found' })),
   ];

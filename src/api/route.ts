@@ -1,5 +1,5 @@
 // A route: one operation of the Engine API. Routers (one per resource) return lists of these;
-// the server registers each under both `/vX.Y/path` and the bare path.
+// the server takes a `/vX.Y` prefix off and looks the rest up (router.ts).
 import type { RequestContext } from './context.ts';
 
 export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
