@@ -5,16 +5,16 @@
 // compares the two on odd paths): one trailing slash ignored; a static segment is tried before a
 // parameter, a parameter before a wildcard, backtracking when the rest does not match; values are
 // percent-decoded (%2F inside a value is a slash in it, never a separator); a malformed escape
-// anywhere, or a parameter over 100 characters once decoded, finds nothing (404 page not found).
+// anywhere finds nothing (404 page not found). Unlike find-my-way (100 characters at most) a
+// value has no length limit, as in dockerd: a volume or container may have a longer name, and
+// berthd created them but answered `page not found` to inspecting or removing them. Node's
+// header limit (16 KiB) bounds the request line.
 import type { Route } from './route.ts';
 
 export interface RouteMatch {
   route: Route;
   params: Record<string, string>;
 }
-
-/** find-my-way's maxParamLength: a longer `:param` value matches no route. */
-export const MAX_PARAM_LENGTH = 100;
 
 /** The route registered for one method at a node, with its parameters' names in order. */
 interface Leaf {
@@ -80,7 +80,7 @@ function walk(node: Node, segments: string[], i: number, method: string, values:
   const next = node.statics.get(segment);
   const viaStatic = next && walk(next, segments, i + 1, method, values);
   if (viaStatic) return viaStatic;
-  if (node.param && segment.length <= MAX_PARAM_LENGTH) {
+  if (node.param) {
     values.push(segment);
     const viaParam = walk(node.param, segments, i + 1, method, values);
     if (viaParam) return viaParam;
