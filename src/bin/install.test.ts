@@ -4,8 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { requires } from '../testing/requires.ts';
 import { until, within } from '../testing/until.ts';
@@ -25,7 +26,12 @@ test('make install into DESTDIR, the units verified, the installed berthd servin
     assert.equal(readlinkSync(join(dest, 'usr/bin/berthd')), '../lib/berth/bin/berthd');
     assert.ok(lstatSync(join(dest, 'usr/bin/berth')).isSymbolicLink());
     assert.ok(!existsSync(join(dest, 'usr/lib/berth/dist/testing')), 'test code is not installed');
-    assert.ok(!existsSync(join(dest, 'usr/lib/berth/node_modules')), 'the bundles carry their dependencies');
+    // The bundles carry their dependencies but koffi (authorization's FFI: a native binary of
+    // its own package), which require() from the installed bundles must find in the tree.
+    assert.deepEqual(readdirSync(join(dest, 'usr/lib/berth/node_modules')).sort(), ['@koromix', 'koffi']);
+    const koffi = createRequire(join(dest, 'usr/lib/berth/dist/release/berthd.js')).resolve('koffi');
+    assert.ok(koffi.startsWith(join(dest, 'usr/lib/berth/node_modules/koffi/')), koffi);
+    execFileSync(process.execPath, ['-e', `require(${JSON.stringify(koffi)}).load('libc.so.6')`], { stdio: 'pipe' });
     // The completion scripts where each shell's loader looks; bash's completes `berth ru`.
     const bashScript = join(dest, 'usr/share/bash-completion/completions/berth');
     assert.ok(existsSync(join(dest, 'usr/share/zsh/vendor-completions/_berth')) && existsSync(join(dest, 'usr/share/fish/vendor_completions.d/berth.fish')));

@@ -51,6 +51,11 @@ export class Exits {
     this.#watchdog = new MonitorWatchdog({ conmon: parts.deps.conmon, conmonPid: (id) => parts.deps.svc.deps.table.get(id)?.conmonPid, logger: parts.deps.logger });
   }
 
+  /** Daemon shutdown: the watchdog stops looking (the runs go on, for the next daemon). */
+  close(): void {
+    this.#watchdog.close();
+  }
+
   /** The run in progress (a new watch of it if there is none yet). */
   watch(id: string, started: Promise<boolean> = Promise.resolve(true)): RunWatch {
     const existing = this.#runs.get(id);

@@ -196,8 +196,13 @@ export class Lifecycle {
     this.#p.shuttingDown = true;
     this.restarts.close();
     await this.#p.prepared.close();
-    if (!stopContainers) return;
-    const active = this.deps.svc.deps.table.all().filter((c) => hasProcess(c.status));
-    await Promise.all(active.map((c) => this.#p.mutex.run(c.id, () => this.#p.stops.stopHeld(c.id, {})).catch(failed(this.#p, 'stop at daemon shutdown', c.id))));
+    try {
+      if (!stopContainers) return;
+      const active = this.deps.svc.deps.table.all().filter((c) => hasProcess(c.status));
+      await Promise.all(active.map((c) => this.#p.mutex.run(c.id, () => this.#p.stops.stopHeld(c.id, {})).catch(failed(this.#p, 'stop at daemon shutdown', c.id))));
+    } finally {
+      // The monitors' watchdog reads the store, which closes after this.
+      this.#p.exits.close();
+    }
   }
 }

@@ -9,6 +9,7 @@ import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Conmon } from '../../runtime/monitor/conmon.ts';
 import type { Logger } from '../../lib/logger.ts';
+import { logFailure } from '../../lib/log-failure.ts';
 
 const CHECK_MS = 2000;
 
@@ -25,14 +26,26 @@ export class MonitorWatchdog {
   /** Runs whose conmon was found dead at the last look. */
   readonly #suspects = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
+  #closed = false;
 
   constructor(deps: WatchdogDeps) {
     this.#d = deps;
   }
 
   watch(id: string): void {
+    if (this.#closed) return;
     this.#runs.add(id);
-    this.#timer ??= setInterval(() => void this.#tick(), CHECK_MS).unref();
+    // A look that fails (the store closing under it) is logged and the next one tries again.
+    this.#timer ??= setInterval(() => void this.#tick().catch(logFailure(this.#d.logger, 'the monitor watchdog\'s look', { level: 'warn' })), CHECK_MS).unref();
+  }
+
+  /** Stops looking for good (daemon shutdown: its store is about to close). */
+  close(): void {
+    this.#closed = true;
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#runs.clear();
+    this.#suspects.clear();
   }
 
   forget(id: string): void {
