@@ -3,10 +3,13 @@
 // without a policy there is none and handlers check nothing.
 import type { ContainerRequest } from './container-limits.ts';
 import type { RouteClass } from './route-classes.ts';
+import type { HostConfig } from '../api/types/engine-api.ts';
 
 export interface RequestGuard {
   /** Throws a 403 (naming the rule) when the rule's limits do not allow this container. */
   container(req: ContainerRequest): void;
+  /** The same for the HostConfig a container update would leave (its ceilings). */
+  update(hostConfig: HostConfig): void;
   /** The same for an exec in a container (`docker exec --privileged`). */
   exec(req: { privileged: boolean }): void;
   /** An image name a request pulls, pushes, tags or imports as: within the rule's image
