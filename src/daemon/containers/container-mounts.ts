@@ -102,25 +102,27 @@ function clean(p: string): string {
 /** A create's mounts, and what to do once its row is stored (or its create failed). */
 export interface CreateMounts {
   mounts: StoredMount[];
-  settle(stored: boolean): Promise<void>;
+  /** `refused`: by an authorization policy, which also takes the named volumes it made. */
+  settle(stored: boolean, refused?: boolean): Promise<void>;
 }
 
 /** resolveMounts for a container create: its volumes are pinned (no removal) until its row is
- * stored; a create that failed (refused by an authorization policy, say) takes the volumes it
- * made with it — anonymous ones, and named ones that were not there before it: a refused
- * `-v name:/d --mount volume-opt=device=/` must not leave a volume that mounts the host. */
+ * stored; a create that failed takes the anonymous volumes it made with it (and keeps named ones,
+ * as dockerd does). One an authorization policy refused also takes the named volumes that were
+ * not there before it: a refused `--mount src=v,volume-opt=device=/` must not leave a volume that
+ * mounts the host, made by a client the policy may not even allow to make volumes. */
 export function mountsForCreate(config: ContainerConfig, hc: HostConfig, deps: MountDeps): CreateMounts {
   const made = new Set<string>();
   const mounts = resolveMounts(config as Json, hc as Json, deps, made);
   const release = deps.volumes.pin(mounts.flatMap((m) => (m.Type === 'volume' && m.Name ? [m.Name] : [])));
   return {
     mounts,
-    async settle(stored) {
+    async settle(stored, refused = false) {
       release();
       if (stored) return;
       for (const m of mounts) if (m.Type === 'volume' && m.anonymous && m.Name) await deps.volumes.remove(m.Name, true);
       // One that another container took meanwhile is in use (or pinned): removal refuses, it stays.
-      for (const name of made) await deps.volumes.remove(name, true).catch((err: unknown) => {
+      if (refused) for (const name of made) await deps.volumes.remove(name, true).catch((err: unknown) => {
         if (!isKind(err, 'conflict')) throw err;
       });
     },
