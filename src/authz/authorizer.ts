@@ -103,6 +103,7 @@ export class Authorizer {
         requireClass: (needed, operation) => {
           if (!allowsClass(rule, needed)) refuse(`class ${needed} not allowed`, `it allows ${allowed(rule)}, and ${operation} is ${needed}`);
         },
+        named: (object) => void (entry.object ??= object),
         exec: (req) => judge(rule.all || !req.privileged || rule.limits.privileged ? undefined : 'privileged exec is not allowed'),
       },
       finish: (status) => {

@@ -15,6 +15,9 @@ export interface RequestGuard {
   /** An image name a request pulls, pushes, tags or imports as: within the rule's image
    * patterns (else a name the patterns allow could be put on any image). */
   imageName(name: string, action: string): void;
+  /** The object a request names only in its body (a volume's or network's create): the audit
+   * line's `object`, which the door could not take from the path or the query. */
+  named(object: string): void;
   /** For an operation that shares a route with lighter ones (GET /images/* is inspect and
    * history, but also save): throws unless the rule allows `cls`. */
   requireClass(cls: RouteClass, operation: string): void;
