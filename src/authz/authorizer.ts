@@ -8,7 +8,7 @@ import { forbidden, type BerthError } from '../api/types/errors.ts';
 import { classOf, type RouteClass } from './route-classes.ts';
 import { allowsClass, firstMatch, ruleLabel, type Policy, type Rule } from './policy.ts';
 import { describeIdentity, identify } from './identity.ts';
-import { containerProblem } from './container-limits.ts';
+import { ceilings, containerProblem } from './container-limits.ts';
 import { imageAllowed } from './image-patterns.ts';
 import { parseReference } from '../image/reference.ts';
 import { objectOf, startEntry, type AuditEntry } from './audit-entry.ts';
@@ -85,32 +85,26 @@ export class Authorizer {
     if (!allowsClass(rule, cls)) {
       throw deny(rule, `class ${cls} not allowed`, `authorization denied by ${ruleLabel(rule, policy)}: it allows ${allowed(rule)}, and ${route} is ${cls}`);
     }
+    // A refusal of what the parsed request asks for: the audit line says why (status 403 then).
+    const refuse = (reason: string, message = reason): never => {
+      Object.assign(entry, { decision: 'deny', reason });
+      throw forbidden(`authorization denied by ${ruleLabel(rule, policy)}: ${message}`);
+    };
+    const judge = (problem: string | undefined) => void (problem && refuse(problem));
     return {
       guard: {
-        container: (req) => {
-          if (rule.all) return;
-          const problem = containerProblem(req, rule.limits);
-          if (!problem) return;
-          Object.assign(entry, { decision: 'deny', reason: problem });
-          throw forbidden(`authorization denied by ${ruleLabel(rule, policy)}: ${problem}`);
-        },
+        container: (req) => judge(rule.all ? undefined : containerProblem(req, rule.limits)),
+        update: (hc) => judge(rule.all ? undefined : ceilings(hc, rule.limits)),
         imageName: (name, action) => {
           const patterns = rule.all ? [] : rule.limits.images;
           if (!patterns.length || !parses(name) || imageAllowed([name], patterns)) return;
-          const problem = `${action} of ${name} is not allowed (images: ${patterns.join(', ')})`;
-          Object.assign(entry, { decision: 'deny', reason: problem });
-          throw forbidden(`authorization denied by ${ruleLabel(rule, policy)}: ${problem}`);
+          refuse(`${action} of ${name} is not allowed (images: ${patterns.join(', ')})`);
         },
         requireClass: (needed, operation) => {
-          if (allowsClass(rule, needed)) return;
-          Object.assign(entry, { decision: 'deny', reason: `class ${needed} not allowed` });
-          throw forbidden(`authorization denied by ${ruleLabel(rule, policy)}: it allows ${allowed(rule)}, and ${operation} is ${needed}`);
+          if (!allowsClass(rule, needed)) refuse(`class ${needed} not allowed`, `it allows ${allowed(rule)}, and ${operation} is ${needed}`);
         },
-        exec: (req) => {
-          if (rule.all || !req.privileged || rule.limits.privileged) return;
-          Object.assign(entry, { decision: 'deny', reason: 'privileged exec is not allowed' });
-          throw forbidden(`authorization denied by ${ruleLabel(rule, policy)}: privileged exec is not allowed`);
-        },
+        named: (object) => void (entry.object ??= object),
+        exec: (req) => judge(rule.all || !req.privileged || rule.limits.privileged ? undefined : 'privileged exec is not allowed'),
       },
       finish: (status) => {
         if (audited) audit.log.record({ ...entry, status, ms: Math.round((performance.now() - started) * 10) / 10 } satisfies AuditEntry);

@@ -118,7 +118,8 @@ function labels(config: ContainerConfig, limits: Limits): string | undefined {
   return undefined;
 }
 
-function ceilings(hc: HostConfig, limits: Limits): string | undefined {
+/** Memory, cpus and pids against the ceilings (a create, and the result of an update). */
+export function ceilings(hc: HostConfig, limits: Limits): string | undefined {
   if (limits.memory !== undefined && !(hc.Memory && hc.Memory > 0 && hc.Memory <= limits.memory)) {
     return `memory ${hc.Memory ? `${hc.Memory} bytes` : 'unlimited'} is above the ceiling of ${limits.memory} bytes`;
   }

@@ -3,15 +3,21 @@
 // without a policy there is none and handlers check nothing.
 import type { ContainerRequest } from './container-limits.ts';
 import type { RouteClass } from './route-classes.ts';
+import type { HostConfig } from '../api/types/engine-api.ts';
 
 export interface RequestGuard {
   /** Throws a 403 (naming the rule) when the rule's limits do not allow this container. */
   container(req: ContainerRequest): void;
+  /** The same for the HostConfig a container update would leave (its ceilings). */
+  update(hostConfig: HostConfig): void;
   /** The same for an exec in a container (`docker exec --privileged`). */
   exec(req: { privileged: boolean }): void;
   /** An image name a request pulls, pushes, tags or imports as: within the rule's image
    * patterns (else a name the patterns allow could be put on any image). */
   imageName(name: string, action: string): void;
+  /** The object a request names only in its body (a volume's or network's create): the audit
+   * line's `object`, which the door could not take from the path or the query. */
+  named(object: string): void;
   /** For an operation that shares a route with lighter ones (GET /images/* is inspect and
    * history, but also save): throws unless the rule allows `cls`. */
   requireClass(cls: RouteClass, operation: string): void;

@@ -36,8 +36,9 @@ const TABLE: Record<RouteClass, readonly string[]> = {
   volumes: ['POST /volumes/create', 'DELETE /volumes/:name', 'POST /volumes/prune'],
   exec: ['POST /containers/:id/exec', 'POST /exec/:id/start', 'POST /exec/:id/resize'],
   build: ['POST /build', 'POST /build/prune'],
+  // Reading the audit log shows everyone's requests: an admin's business.
   system: [
-    'DELETE /plugins/:name',
+    'GET /berth/audit', 'DELETE /plugins/:name',
     'POST /swarm/init', 'POST /swarm/join', 'POST /swarm/update', 'GET /swarm/unlockkey', 'POST /swarm/unlock', 'POST /swarm/leave',
     'DELETE /nodes/:id', 'POST /nodes/:id/update', 'POST /services/create', 'DELETE /services/:id', 'POST /services/:id/update',
     'POST /secrets/create', 'DELETE /secrets/:id', 'POST /secrets/:id/update', 'POST /configs/create', 'DELETE /configs/:id', 'POST /configs/:id/update',

@@ -17,11 +17,14 @@ export interface TestUser {
   remove(): void;
 }
 
-export function makeTestUser(group: string): TestUser {
+/** `login`: the user may log in (over ssh, with a key): a shell, and a password field of "*" —
+ * no password, but not the "!" of a locked account, which sshd refuses without PAM. */
+export function makeTestUser(group: string, opts: { login?: boolean } = {}): TestUser {
   const madeGroup = !readUnixNames().groups.has(group);
   if (madeGroup) execFileSync('groupadd', [group]);
   const name = `bt${process.pid}`;
-  execFileSync('useradd', ['--no-create-home', '--no-user-group', '--gid', group, '--shell', '/usr/sbin/nologin', name]);
+  const login = opts.login ? ['--shell', '/bin/sh', '--password', '*'] : ['--shell', '/usr/sbin/nologin'];
+  execFileSync('useradd', ['--no-create-home', '--no-user-group', '--gid', group, ...login, name]);
   const home = mkdtempSync(join(tmpdir(), 'berth-user-'));
   const names = readUnixNames();
   chownSync(home, names.users.get(name)!, names.groups.get(group)!);

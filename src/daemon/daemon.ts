@@ -53,6 +53,7 @@ import { removeOrphanSteps } from './build/orphan-steps.ts';
 import type { BuildHostDeps } from './build/build-host.ts';
 import { lazyBuild, BUILD_SCRATCH } from './build/lazy-build.ts';
 import type { Authorizer } from '../authz/authorizer.ts';
+import type { AuditSource } from '../authz/audit-route.ts';
 // What an idle daemon never runs is imported at its first use (the registry client, image
 // archives, the builder): berthd starts sooner and holds less (issue 12). In the release bundle
 // a dynamically imported module stays unevaluated until then too.
@@ -229,6 +230,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
     volumes: volumesBackend(volumes),
     build: lazyBuild({ scratchDir: BUILD_SCRATCH(config.dataRoot), hostDeps: buildHostDeps, logger }),
     buildCache: { prune: async (req) => (await import('./build/build-cache-prune.ts')).pruneBuildCache(buildCache, req, { dataRoot: config.dataRoot, logger }) },
+    audit: { source: () => auditSource(authorizer) },
   });
   const serverHeader = `berth/${ENGINE_VERSION} (linux)`;
   // Loaded only with a policy: an ordinary daemon never reads koffi (~100 ms, issue 12).
@@ -264,6 +266,12 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
       db.close();
     },
   };
+}
+
+/** The running policy's audit log for GET /berth/audit (the policy may change on SIGHUP). */
+function auditSource(authorizer: Authorizer | undefined): AuditSource | undefined {
+  const log = authorizer?.audit?.log;
+  return log && { file: log.options.file, maxFile: log.options.maxFile, flush: () => log.flush() };
 }
 
 function containerCounts(svc: ContainerService): { total: number; running: number; paused: number; stopped: number } {

@@ -14,6 +14,7 @@ import { networksRoutes, type NetworksBackend } from '../api/routers/networks.ts
 import { volumesRoutes, type VolumesBackend } from '../api/routers/volumes.ts';
 import { buildCacheRoutes, type BuildCacheBackend } from '../api/routers/build-cache.ts';
 import { imageBuildRoutes, type BuildBackend } from '../api/routers/build.ts';
+import { auditRoutes, type AuditBackend } from '../authz/audit-route.ts';
 
 export interface Backends {
   system: SystemBackend;
@@ -28,6 +29,7 @@ export interface Backends {
   volumes: VolumesBackend;
   build: BuildBackend;
   buildCache: BuildCacheBackend;
+  audit: AuditBackend;
 }
 
 export function buildRoutes(b: Backends): Route[] {
@@ -38,5 +40,6 @@ export function buildRoutes(b: Backends): Route[] {
     ...volumesRoutes(b.volumes),
     ...imageBuildRoutes(b.build), ...buildCacheRoutes(b.buildCache),
     ...swarmRoutes(), ...pluginRoutes(),
+    ...auditRoutes(b.audit),
   ];
 }

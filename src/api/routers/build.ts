@@ -31,6 +31,8 @@ export function imageBuildRoutes(b: BuildBackend): Route[] {
 async function postBuild(ctx: RequestContext, b: BuildBackend): Promise<void> {
   const req = parseBuildQuery(ctx.query, ctx.versionAtLeast('1.32'));
   req.authConfigs = parseAuthConfigs(ctx.header('x-registry-config'));
+  // Before the context is read: the names the image would get are the policy's to allow.
+  for (const t of req.tags) ctx.guard?.imageName(t, 'build -t');
   const wantAux = ctx.versionAtLeast('1.30');
   let stream: Writable | undefined;
   const held: string[] = [];

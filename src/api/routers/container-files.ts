@@ -99,6 +99,8 @@ async function commit(ctx: RequestContext, b: ContainerFilesBackend): Promise<vo
   const body = await ctx.json<Record<string, unknown> | null>();
   if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) throw invalidParameter('invalid JSON: the body must be a container config object');
   const q = ctx.query;
+  // The image's name is the policy's to allow, as a tag's is (else a commit launders any image).
+  if (q.get('repo')) ctx.guard?.imageName(q.get('tag') ? `${q.get('repo')}:${q.get('tag')}` : q.get('repo')!, 'commit');
   const res = await b.commit({
     container: q.get('container') ?? '', repo: q.get('repo') ?? '', tag: q.get('tag') ?? '',
     comment: q.get('comment') ?? '', author: q.get('author') ?? '',

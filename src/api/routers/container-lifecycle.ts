@@ -1,6 +1,7 @@
 // Running containers: start, stop, kill, restart, wait, logs and attach.
 import type { Duplex, Writable } from 'node:stream';
 import type { Route } from '../route.ts';
+import type { RequestGuard } from '../../authz/guard.ts';
 import type { RequestContext } from '../context.ts';
 import { boolParam, intParam } from '../query.ts';
 import { parseTimestampNano } from '../timestamps.ts';
@@ -41,7 +42,8 @@ export interface LifecycleBackend {
   kill(id: string, signal?: string): Promise<void>;
   restart(id: string, opts: { signal?: string; timeout?: number }): Promise<void>;
   pause(id: string): Promise<void>;
-  update(id: string, body: Record<string, unknown>): Promise<{ Warnings: string[] }>;
+  /** `guard`: the request's authorization, asked about the limits the container would have. */
+  update(id: string, body: Record<string, unknown>, guard?: RequestGuard): Promise<{ Warnings: string[] }>;
   unpause(id: string): Promise<void>;
   /** Throws at once (no such container) before it returns the wait. */
   wait(id: string, condition: string): Promise<{ StatusCode: number; Error: null }>;
@@ -66,7 +68,7 @@ export function lifecycleRoutes(b: LifecycleBackend): Route[] {
     { method: 'POST', path: '/containers/:id/start', handler: async (ctx) => (refuseStartBody(ctx), await b.start(ctx.params.id!), ctx.sendEmpty(204)) },
     { method: 'POST', path: '/containers/:id/stop', handler: async (ctx) => (await b.stop(ctx.params.id!, stopOpts(ctx)), ctx.sendEmpty(204)) },
     { method: 'POST', path: '/containers/:id/restart', handler: async (ctx) => (await b.restart(ctx.params.id!, stopOpts(ctx)), ctx.sendEmpty(204)) },
-    { method: 'POST', path: '/containers/:id/update', handler: async (ctx) => ctx.sendJson(200, await b.update(ctx.params.id!, (await ctx.json<Record<string, unknown>>()) ?? {})) },
+    { method: 'POST', path: '/containers/:id/update', handler: async (ctx) => ctx.sendJson(200, await b.update(ctx.params.id!, (await ctx.json<Record<string, unknown>>()) ?? {}, ctx.guard)) },
     { method: 'POST', path: '/containers/:id/pause', handler: async (ctx) => (await b.pause(ctx.params.id!), ctx.sendEmpty(204)) },
     { method: 'POST', path: '/containers/:id/unpause', handler: async (ctx) => (await b.unpause(ctx.params.id!), ctx.sendEmpty(204)) },
     { method: 'POST', path: '/containers/:id/kill', handler: async (ctx) => (await b.kill(ctx.params.id!, ctx.query.get('signal') || undefined), ctx.sendEmpty(204)) },

@@ -21,7 +21,8 @@ export interface ImagesBackend {
   pull(opts: { fromImage: string; tag?: string; platform?: string; auth?: string }, send: ProgressSink): Promise<void>;
   push(opts: { name: string; tag?: string; auth?: string }, send: ProgressSink): Promise<void>;
   save(names: string[]): Promise<Readable>;
-  load(body: Readable, opts: { quiet: boolean; platforms: Platform[] }, send: ProgressSink): Promise<void>;
+  /** `checkName`: the request's authorization, asked about each name the archive tags. */
+  load(body: Readable, opts: { quiet: boolean; platforms: Platform[]; checkName?: (name: string) => void }, send: ProgressSink): Promise<void>;
   distribution(name: string, auth?: string): Promise<unknown>;
   search(term: string, limit: number | undefined, filters: Filters, auth?: string): Promise<unknown[]>;
 }
@@ -125,7 +126,9 @@ async function load(ctx: RequestContext, b: ImagesBackend): Promise<void> {
   if (raw.length > 1 && versionLessThan(ctx.version, '1.52')) throw invalidParameter('multiple platform parameters are not supported in this API version; use API version 1.52 or later');
   const platforms = raw.map(decodePlatform);
   const quiet = boolParam(ctx.query, 'quiet', true);
-  return withProgress(ctx, (send) => b.load(ctx.body(), { quiet, platforms }, send), { openAtOnce: true });
+  const guard = ctx.guard;
+  const checkName = guard && ((name: string) => guard.imageName(name, 'load'));
+  return withProgress(ctx, (send) => b.load(ctx.body(), { quiet, platforms, ...(checkName && { checkName }) }, send), { openAtOnce: true });
 }
 
 /** A platform query value: an OCI platform as JSON, with os and architecture. */

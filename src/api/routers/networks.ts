@@ -67,6 +67,7 @@ async function body<T>(ctx: RequestContext, type: GoType): Promise<T> {
 
 async function create(ctx: RequestContext, b: NetworksBackend): Promise<void> {
   const req = await body<NetworkCreateBody>(ctx, CREATE_TYPE);
+  if (req.Name) ctx.guard?.named(req.Name);
   ctx.sendJson(201, await b.create({ ...req, Name: req.Name ?? '' }));
 }
 

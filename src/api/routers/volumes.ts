@@ -35,7 +35,9 @@ async function create(ctx: RequestContext, b: VolumesBackend): Promise<void> {
   // Go's decoder matches field names case-insensitively ("name" fills Name).
   const opts = goFieldNames(body as Record<string, unknown>, ['Name', 'Driver', 'DriverOpts', 'Labels']);
   checkGoJson(opts, CREATE_OPTIONS);
-  ctx.sendJson(201, b.create(opts));
+  const volume = b.create(opts);
+  ctx.guard?.named(String((volume as { Name?: unknown }).Name ?? '')); // a generated name too
+  ctx.sendJson(201, volume);
 }
 
 async function remove(ctx: RequestContext, b: VolumesBackend): Promise<void> {

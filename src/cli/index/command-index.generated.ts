@@ -32,7 +32,8 @@ export const COMMAND_INDEX: readonly CommandIndexEntry[] = [
     "hidden": false,
     "registrars": [
       "system",
-      "events"
+      "events",
+      "systemAudit"
     ]
   },
   {

@@ -26,6 +26,7 @@ function shortcut(load: () => Promise<Registrar>): () => Promise<Registrar> {
 export const REGISTRARS = {
   system: async () => (await import('../commands/system.ts')).registerSystemCommands,
   events: async () => (await import('../commands/events.ts')).registerEventsCommand,
+  systemAudit: async () => (await import('../commands/system-audit.ts')).registerSystemAuditCommand,
   context: async () => (await import('../commands/context.ts')).registerContextCommands,
   login: async () => (await import('../commands/login.ts')).registerLoginCommands,
   container: async () => (await import('../commands/container.ts')).registerContainerCommands,

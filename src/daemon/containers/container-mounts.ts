@@ -4,7 +4,7 @@
 // VOLUMEs included) that nothing is mounted on yet. Named volumes that do not exist are made
 // now, anonymous ones get a 64-hex name. The result is stored with the container (its `mounts`
 // column): inspect's Mounts shows it, and each start sets it up (volume-attachment.ts).
-import { invalidParameter } from '../../api/types/errors.ts';
+import { invalidParameter, isKind } from '../../api/types/errors.ts';
 import type { ContainerConfig, HostConfig } from '../../api/types/engine-api.ts';
 import type { ContainerRow, StoredMount } from '../../store/containers.ts';
 import type { VolumeService } from '../volumes/volume-service.ts';
@@ -21,8 +21,9 @@ type Json = Record<string, any>; // the API's loosely typed JSON, read field by 
 
 const duplicate = (dst: string) => invalidParameter(`Duplicate mount point: ${dst}`);
 
-/** Checks everything first, then makes the volumes: a refused create leaves no volume behind. */
-export function resolveMounts(config: Json, hc: Json, deps: MountDeps): StoredMount[] {
+/** Checks everything first, then makes the volumes: a refused create leaves no volume behind.
+ * `made` collects the named volumes made here (not there before). */
+export function resolveMounts(config: Json, hc: Json, deps: MountDeps, made?: Set<string>): StoredMount[] {
   const inherited = (hc.VolumesFrom as string[] | null | undefined ?? []).flatMap((spec) => {
     const { container, rw } = parseVolumesFrom(spec);
     return (deps.container(container).mounts ?? []).filter((m) => !m.hidden).map((m) => inherit(m, rw));
@@ -48,7 +49,7 @@ export function resolveMounts(config: Json, hc: Json, deps: MountDeps): StoredMo
   for (const r of own) if (r.type === 'volume') deps.volumes.check({ Name: r.source, Driver: r.driver, DriverOpts: r.driverOpts, Labels: r.labels });
   const byDestination = new Map<string, StoredMount>();
   for (const m of inherited) byDestination.set(m.Destination, m);
-  for (const r of own) byDestination.set(r.destination, materialize(r, deps.volumes, 'z'));
+  for (const r of own) byDestination.set(r.destination, materialize(r, deps.volumes, 'z', made));
   for (const path of Object.keys((config.Volumes as Record<string, unknown> | null | undefined) ?? {})) {
     const destination = clean(path);
     if (byDestination.has(destination) || tmpfs.has(destination)) continue;
@@ -78,13 +79,14 @@ function inherit(m: StoredMount, rw: boolean): StoredMount {
 
 /** defaultMode: dockerd gives a local volume named by Binds or Mounts the SELinux mode "z" when
  * none is set; one from Config.Volumes keeps "". */
-function materialize(r: MountRequest, volumes: VolumeService, defaultMode: string): StoredMount {
+function materialize(r: MountRequest, volumes: VolumeService, defaultMode: string, made?: Set<string>): StoredMount {
   const base = { Destination: r.destination, Mode: r.mode, RW: r.rw, Propagation: r.propagation };
   if (r.type === 'tmpfs') return { Type: 'tmpfs', Source: '', ...base, tmpfsData: r.tmpfsData ?? '' };
   if (r.type === 'bind') {
     return { Type: 'bind', Source: r.source, ...base, ...(r.createSource && { createSource: true }), ...(r.nonRecursive && { nonRecursive: true }) };
   }
   const anonymous = r.source === '';
+  if (!anonymous && !volumes.deps.table.get(r.source)) made?.add(r.source);
   const v = volumes.create({ Name: r.source, Driver: r.driver, DriverOpts: r.driverOpts, Labels: r.labels }, { anonymous });
   return {
     Type: 'volume', Name: v.name, Source: volumes.deps.driver.path(v.name), Destination: r.destination, Driver: v.driver,
@@ -100,20 +102,29 @@ function clean(p: string): string {
 /** A create's mounts, and what to do once its row is stored (or its create failed). */
 export interface CreateMounts {
   mounts: StoredMount[];
-  settle(stored: boolean): Promise<void>;
+  /** `refused`: by an authorization policy, which also takes the named volumes it made. */
+  settle(stored: boolean, refused?: boolean): Promise<void>;
 }
 
 /** resolveMounts for a container create: its volumes are pinned (no removal) until its row is
- * stored; a create that failed takes the anonymous volumes it made with it. */
+ * stored; a create that failed takes the anonymous volumes it made with it (and keeps named ones,
+ * as dockerd does). One an authorization policy refused also takes the named volumes that were
+ * not there before it: a refused `--mount src=v,volume-opt=device=/` must not leave a volume that
+ * mounts the host, made by a client the policy may not even allow to make volumes. */
 export function mountsForCreate(config: ContainerConfig, hc: HostConfig, deps: MountDeps): CreateMounts {
-  const mounts = resolveMounts(config as Json, hc as Json, deps);
+  const made = new Set<string>();
+  const mounts = resolveMounts(config as Json, hc as Json, deps, made);
   const release = deps.volumes.pin(mounts.flatMap((m) => (m.Type === 'volume' && m.Name ? [m.Name] : [])));
   return {
     mounts,
-    async settle(stored) {
+    async settle(stored, refused = false) {
       release();
       if (stored) return;
       for (const m of mounts) if (m.Type === 'volume' && m.anonymous && m.Name) await deps.volumes.remove(m.Name, true);
+      // One that another container took meanwhile is in use (or pinned): removal refuses, it stays.
+      if (refused) for (const name of made) await deps.volumes.remove(name, true).catch((err: unknown) => {
+        if (!isKind(err, 'conflict')) throw err;
+      });
     },
   };
 }

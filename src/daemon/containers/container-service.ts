@@ -100,14 +100,16 @@ export class ContainerService {
     const networks = this.deps.networks?.plan(hostConfig, body);
     const resolved = this.deps.mounts?.(config, hostConfig);
     let stored = false;
+    let refused = true; // until the guard returns
     try {
       // A refusal lands in the finally below, which removes the volumes the mounts made.
       guard?.container({ image: imageName, imageNames: this.deps.images.table.refsOf(image.id).map((r) => r.ref), config, hostConfig, mounts: resolved?.mounts ?? [], ...(this.deps.volumeOptions && { volumeOptions: this.deps.volumeOptions }) });
+      refused = false;
       const created = await this.#insert(image.id, imageName, fullName, config, hostConfig, resolved?.mounts ?? [], networks);
       stored = true;
       return created;
     } finally {
-      await resolved?.settle(stored).catch(logFailure(this.deps.logger, 'removal of a failed create\'s volumes', { level: 'warn' }));
+      await resolved?.settle(stored, refused).catch(logFailure(this.deps.logger, 'removal of a failed create\'s volumes', { level: 'warn' }));
     }
   }
 

@@ -11,6 +11,7 @@ import { hostInfo } from '../../runtime/spec/index.ts';
 import { BerthError, conflict } from '../../api/types/errors.ts';
 import { restartPolicyOf } from './restart-policy.ts';
 import { applyRules, checkUpdateBody, hostRuleEnv } from './host-config-check.ts';
+import type { RequestGuard } from '../../authz/guard.ts';
 
 const RESOURCE_FIELDS = [
   'Memory', 'MemorySwap', 'MemoryReservation', 'CpuShares', 'CpuPeriod', 'CpuQuota', 'NanoCpus',
@@ -20,7 +21,8 @@ const RESOURCE_FIELDS = [
 const isSet = (v: unknown) => v !== undefined && v !== null && v !== 0 && v !== '';
 const positive = (v: unknown) => typeof v === 'number' && v > 0;
 
-export async function updateContainer(lc: Lifecycle, idOrName: string, body: unknown): Promise<{ Warnings: string[] }> {
+/** `guard`: the request's authorization (a policy is active), asked about the limits as merged. */
+export async function updateContainer(lc: Lifecycle, idOrName: string, body: unknown, guard?: RequestGuard): Promise<{ Warnings: string[] }> {
   const svc = lc.deps.svc;
   const c = svc.resolve(idOrName);
   if (c.status === 'removing' || c.status === 'dead') throw conflict(`Cannot update container ${c.id}: container is marked for removal and cannot be "update"`);
@@ -45,6 +47,8 @@ export async function updateContainer(lc: Lifecycle, idOrName: string, body: unk
   }
   // The result must hold as a whole (a new Memory under the kept MemoryReservation, say).
   applyRules(hc, hostRuleEnv());
+  // The container as it would be, not the request: an update may not lift it past a ceiling.
+  guard?.update(hc as HostConfig);
   const resources = cgroupResources(hc, hostInfo());
   // Stored as none, but a running container's limit must be lifted (runc: -1 is "max").
   if (typeof req.PidsLimit === 'number' && req.PidsLimit <= 0) resources.pids = { limit: -1 };

@@ -17,7 +17,7 @@ export function lifecycleBackend(lc: Lifecycle): LifecycleBackend {
     kill: (id, signal) => lc.kill(id, signal),
     restart: (id, opts) => lc.restart(id, opts),
     pause: (id) => lc.pause(id),
-    update: (id, body) => lc.locked(svc.resolve(id).id, () => updateContainer(lc, id, body)),
+    update: (id, body, guard) => lc.locked(svc.resolve(id).id, () => updateContainer(lc, id, body, guard)),
     unpause: (id) => lc.unpause(id),
     wait: (id, condition) => lc.wait(id, condition),
     logs(id, req) {

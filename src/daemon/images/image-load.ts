@@ -23,6 +23,8 @@ export interface LoadOptions {
   quiet: boolean;
   /** Load only the images for this platform (one at most, as dockerd's graphdriver store). */
   platforms: Platform[];
+  /** Asked about each name the archive would tag (a policy's image patterns); throws to refuse. */
+  checkName?: (name: string) => void;
 }
 
 /** Load directories of this process; any other load-* under the temp root is crash debris. */
@@ -40,6 +42,8 @@ export async function loadImages(svc: ImageService, tmpRoot: string, body: Reada
     const archive = await unpackArchive(await decompressStream(body), dir);
     const only = opts.platforms[0];
     const images = await planLoad(archive, only ? { only } : { host: hostPlatform() });
+    // Before any layer is applied: a refused load leaves nothing behind.
+    for (const t of images.flatMap((img) => img.tags)) opts.checkName?.(formatReference(t));
     await verifyLayers(images, (img, i) => svc.importer.has(img.layers.map((l) => l.diffId), i));
     commit(svc, images, await applyAll(svc, images, opts.quiet, send), send);
   } finally {

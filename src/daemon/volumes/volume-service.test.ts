@@ -33,14 +33,19 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('a create under way pins its volumes; a failed one takes its anonymous volumes', async () => {
+test('a create under way pins its volumes; a failed one takes its anonymous volumes, a refused one all it made', async () => {
   const deps = { volumes, container: () => assert.fail('no volumes-from') };
-  const pending = mountsForCreate({ Volumes: { '/anon': {} } }, { Binds: ['pinned:/p'] }, deps);
+  volumes.create({ Name: 'before' });
+  const pending = mountsForCreate({ Volumes: { '/anon': {} } }, { Binds: ['pinned:/p', 'before:/b'] }, deps);
   await assert.rejects(volumes.remove('pinned', false), { kind: 'conflict', message: 'remove pinned: volume is in use' } as object);
   const anon = pending.mounts.find((m) => m.Destination === '/anon')!.Name!;
   await pending.settle(false);
   assert.equal(volumes.deps.table.get(anon), undefined, 'the failed create made it: gone');
-  await volumes.remove('pinned', false);
+  await volumes.remove('pinned', false); // named: kept after a failure, as dockerd keeps it
+  const refused = mountsForCreate({}, { Binds: ['made:/m', 'before:/b'] }, deps);
+  await refused.settle(false, true);
+  assert.equal(volumes.deps.table.get('made'), undefined, 'named, but made by the refused create: gone');
+  await volumes.remove('before', false); // there before the create: it stays
   const stored = mountsForCreate({}, { Binds: ['kept:/k'] }, deps);
   await stored.settle(true);
   await volumes.remove('kept', false);

@@ -1,0 +1,98 @@
+// berth system audit: the daemon's authorization audit log (GET /berth/audit, a route of berth's
+// own: the daemon may be remote, and its policy decides who may read the log), narrowed by
+// time and filters on the daemon's side, printed as a table or through --format.
+import type { Command } from 'commander';
+import { createInterface } from 'node:readline';
+import type { CliEnv } from '../cli-env.ts';
+import { collectFilter, filtersFromArgs } from '../filter-arg.ts';
+import { toApiTimestamp } from '../time-arg.ts';
+import { printRows } from '../output.ts';
+import { rowPrinter } from '../format/index.ts';
+
+interface AuditFlags {
+  since?: string;
+  until?: string;
+  filter?: string[];
+  format?: string;
+}
+
+const FORMAT_HELP = "Format output using a custom template:\n'table':            Print output in table format with column headers (default)\n'table TEMPLATE':   Print output in table format using the given Go template\n'json':             Print each log line as berthd wrote it (JSON)\n'TEMPLATE':         Print output using the given Go template";
+const FILTER_HELP = 'Filter output based on conditions provided (user, group, cn, socket, method, route, object, class, decision, rule, status)';
+
+export function registerSystemAuditCommand(program: Command, getEnv: () => CliEnv): void {
+  program.commands.find((c) => c.name() === 'system')
+    ?.command('audit')
+    .description('Show the authorization audit log')
+    .option('--since <string>', 'Show lines written since timestamp (e.g. "2026-12-07T08:00:00Z") or relative (e.g. "42m")')
+    .option('--until <string>', 'Show lines written before timestamp or relative')
+    .option('-f, --filter <filter>', FILTER_HELP, collectFilter)
+    .option('--format <string>', FORMAT_HELP)
+    .action((flags: AuditFlags) => showAudit(getEnv(), flags));
+}
+
+/** One line as a row: what a table column or a template field shows. */
+export interface AuditRow {
+  Time: string;
+  User: string;
+  Socket: string;
+  Method: string;
+  Route: string;
+  Path: string;
+  Object: string;
+  Class: string;
+  Decision: string;
+  Rule: string;
+  Reason: string;
+  Status: string;
+  Duration: string;
+}
+
+async function showAudit(env: CliEnv, flags: AuditFlags): Promise<void> {
+  const filters = filtersFromArgs(flags.filter);
+  const res = await env.client().api.request('GET', '/berth/audit', {
+    query: {
+      since: flags.since ? toApiTimestamp(flags.since) : undefined,
+      until: flags.until ? toApiTimestamp(flags.until) : undefined,
+      filters: Object.keys(filters).length ? JSON.stringify(filters) : undefined,
+    },
+  });
+  const lines = createInterface({ input: res, crlfDelay: Infinity });
+  const format = flags.format ?? '';
+  if (format === 'json') {
+    for await (const line of lines) if (line.trim()) env.out.write(line + '\n');
+    return;
+  }
+  if (format && !format.startsWith('table')) {
+    const print = rowPrinter(format, env.out);
+    for await (const line of lines) if (line.trim()) print(rowOf(JSON.parse(line) as Record<string, unknown>));
+    return;
+  }
+  const rows: AuditRow[] = [];
+  for await (const line of lines) if (line.trim()) rows.push(rowOf(JSON.parse(line) as Record<string, unknown>));
+  printRows(env.out, format || undefined, rows, {
+    table: 'table {{.Time}}\t{{.User}}\t{{.Route}}\t{{.Object}}\t{{.Decision}}\t{{.Rule}}\t{{.Status}}\t{{.Reason}}',
+    headers: { Time: 'TIME', User: 'USER', Socket: 'SOCKET', Method: 'METHOD', Route: 'ROUTE', Path: 'PATH', Object: 'OBJECT', Class: 'CLASS', Decision: 'DECISION', Rule: 'RULE', Reason: 'REASON', Status: 'STATUS', Duration: 'DURATION' },
+  });
+}
+
+export function rowOf(e: Record<string, unknown>): AuditRow {
+  const s = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+  const cert = e.certificate as { cn?: string } | undefined;
+  const who = [e.uid !== undefined ? `uid=${s(e.uid)}` : '', cert ? `cn=${s(cert.cn)}` : ''].filter(Boolean).join(' ');
+  return {
+    Time: s(e.time),
+    User: who,
+    Socket: s(e.socket),
+    Method: s(e.method),
+    // berthd writes a line of its own when a stalled disk made it drop lines.
+    Route: e.dropped !== undefined ? `(${s(e.dropped)} lines dropped)` : s(e.route),
+    Path: s(e.path),
+    Object: s(e.object),
+    Class: s(e.class),
+    Decision: s(e.decision),
+    Rule: s(e.rule),
+    Reason: s(e.reason),
+    Status: s(e.status),
+    Duration: e.ms !== undefined ? `${s(e.ms)}ms` : '',
+  };
+}
