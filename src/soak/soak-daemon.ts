@@ -10,6 +10,10 @@ import { processesUnder } from '../faults/fault-daemon.ts';
 import { firewallTable } from '../daemon/networks/network-kernel.ts';
 import { netnsName } from '../daemon/networks/setup.ts';
 import type { BerthClient } from '../client/index.ts';
+import { PROBE_MARK } from './memory-probe.ts';
+
+/** Where berthd's memory is (memory-probe.ts), kB unless named otherwise. */
+export type MemoryProbe = Record<string, unknown> & { rssKb: number; heapTotalKb: number; externalKb: number; arrayBuffersKb: number };
 
 export interface ProcFigures {
   rssKb: number;
@@ -24,11 +28,28 @@ export class SoakDaemon {
   #logRead = 0;
   #lastHeapMb = Number.NaN;
 
-  /** nodeOptions: NODE_OPTIONS for berthd's node (--cpu-prof …). --trace-gc (heapAfterGc) is
-   * not allowed there: a wrapper puts it on node's command line. */
-  constructor(nodeOptions = '') {
+  /** nodeOptions: NODE_OPTIONS for berthd's node (--cpu-prof …), beside the memory probe's
+   * --import; env: more of berthd's environment (MALLOC_ARENA_MAX=2 …). --trace-gc (heapAfterGc)
+   * is not allowed in NODE_OPTIONS: a wrapper puts it on node's command line. */
+  constructor(nodeOptions = '', env: Record<string, string> = {}) {
     const wrap = ['sh', '-c', 'exec "$0" --trace-gc "$@"'];
-    this.d = new Berthd(networkHarness(this.names, { wrap, ...(nodeOptions && { env: { NODE_OPTIONS: nodeOptions } }) }));
+    const probe = `--import=${new URL('./memory-probe.js', import.meta.url).href}`;
+    this.d = new Berthd(networkHarness(this.names, { wrap, env: { ...env, NODE_OPTIONS: `${probe} ${nodeOptions}`.trim() } }));
+  }
+
+  /** Asks berthd's memory probe (SIGUSR2) and waits for its line; undefined if none comes
+   * within 15 s (berthd's loop is slow under a loaded machine, not stuck). */
+  async memoryProbe(): Promise<MemoryProbe | undefined> {
+    const from = this.d.log.length;
+    process.kill(this.d.pid!, 'SIGUSR2');
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      const at = this.d.log.indexOf(PROBE_MARK, from);
+      const end = at >= 0 ? this.d.log.indexOf('\n', at) : -1;
+      if (end >= 0) return JSON.parse(this.d.log.slice(at + PROBE_MARK.length, end)) as MemoryProbe;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return undefined;
   }
 
   /**

@@ -54,6 +54,8 @@ export interface Sample {
   loopWaitMs?: number;
   /** The machine's 1-minute load average (/proc/loadavg): the machine is shared. */
   load1: number;
+  /** Where berthd's memory is (memory-probe.ts, soak-daemon.ts); absent in older runs. */
+  mem?: Record<string, unknown>;
 }
 
 export interface Check {
