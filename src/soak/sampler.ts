@@ -50,7 +50,7 @@ export async function takeSample(minute: number, daemon: SoakDaemon, rec: Record
     pingP50: percentile(w.pingMs, 50), pingP99: percentile(w.pingMs, 99),
     opsByFamily: byFamily(w.ops.entries()), clientLoopP99, cpuMs, loopOnCpuMs, loopWaitMs,
     load1: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
-    ...(mem && { mem }),
+    ...(mem && { mem, mallocKb: mallocInUseKb(mem) }),
   };
 }
 
@@ -73,6 +73,12 @@ export function sampleLine(s: Sample): string {
     `containers ${s.containers} images ${s.images} networks ${s.networks} volumes ${s.volumes}  ` +
     `list n=${s.listCount} p50 ${s.listP50.toFixed(1)} ms p99 ${s.listP99.toFixed(1)} ms (_ping p50 ${s.pingP50.toFixed(1)} p99 ${s.pingP99.toFixed(1)} ms; soak's own loop delay p99 ${s.clientLoopP99.toFixed(1)} ms)  ` +
     `ops ${s.ops} (${fam}) berthd CPU ${((s.cpuMs ?? NaN) / 1000).toFixed(1)} s (${((s.cpuMs ?? NaN) / s.ops).toFixed(1)} ms/op; its loop's thread ran ${((s.loopOnCpuMs ?? NaN) / 1000).toFixed(1)} s and waited for a CPU ${((s.loopWaitMs ?? NaN) / 1000).toFixed(1)} s) load ${s.load1} errors ${errs.reduce((n, [, x]) => n + x, 0)}${errText}${s.mem ? `\n         ${memoryLine(s.mem)}` : ''}`;
+}
+
+/** glibc malloc's bytes in use, in arenas and in mmapped chunks (NaN without the figures). */
+function mallocInUseKb(mem: Record<string, unknown>): number {
+  const ma = mem.malloc as Record<string, number> | undefined;
+  return ma ? ma.inUseKb! + ma.mmapKb! : Number.NaN;
 }
 
 /** Where berthd's resident memory is (memory-probe.ts), MiB. */

@@ -34,7 +34,8 @@ export class SoakDaemon {
   constructor(nodeOptions = '', env: Record<string, string> = {}) {
     const wrap = ['sh', '-c', 'exec "$0" --trace-gc "$@"'];
     const probe = `--import=${new URL('./memory-probe.js', import.meta.url).href}`;
-    this.d = new Berthd(networkHarness(this.names, { wrap, env: { ...env, NODE_OPTIONS: `${probe} ${nodeOptions}`.trim() } }));
+    const options = [probe, ...launcherNodeFlags(), nodeOptions].filter(Boolean).join(' ');
+    this.d = new Berthd(networkHarness(this.names, { wrap, env: { ...env, NODE_OPTIONS: options } }));
   }
 
   /** Asks berthd's memory probe (SIGUSR2) and waits for its line; undefined if none comes
@@ -146,6 +147,14 @@ export class SoakDaemon {
     removeKernelObjects(this.names);
     return found;
   }
+}
+
+/** node's flags on bin/berthd's first line (`#!/usr/bin/env -S node FLAGS`): the harness runs
+ * node on the bundle itself, and the soak must run berthd as it is installed. A later
+ * --node-options flag of the same name wins (node takes the last). */
+export function launcherNodeFlags(): string[] {
+  const first = readFileSync(new URL('../../bin/berthd', import.meta.url), 'utf8').split('\n')[0]!;
+  return /^#!\S*env -S node (.+)$/.exec(first)?.[1]!.trim().split(/\s+/) ?? [];
 }
 
 function listDir(dir: string): string[] {
