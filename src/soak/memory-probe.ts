@@ -27,13 +27,13 @@ function loadLibc(): Libc | undefined {
     const koffi = createRequire(import.meta.url)('koffi');
     const lib = koffi.load('libc.so.6');
     const fields = ['arena', 'ordblks', 'smblks', 'hblks', 'hblkhd', 'usmblks', 'fsmblks', 'uordblks', 'fordblks', 'keepcost'];
-    const Mallinfo2 = koffi.struct('berth_mallinfo2', Object.fromEntries(fields.map((f) => [f, 'size_t'])));
+    // Registered by name for the declaration below: mallinfo2 returns the struct by value.
+    koffi.struct('berth_mallinfo2', Object.fromEntries(fields.map((f) => [f, 'size_t'])));
     const mallinfo2 = lib.func('berth_mallinfo2 mallinfo2(void)');
     const fopen = lib.func('void *fopen(const char *path, const char *mode)');
     const fclose = lib.func('int fclose(void *fp)');
     const mallocInfo = lib.func('int malloc_info(int options, void *fp)');
     const trim = lib.func('int malloc_trim(size_t pad)');
-    void Mallinfo2;
     const file = join(tmpdir(), `berth-soak-malloc-info-${process.pid}.xml`);
     return {
       mallinfo2: () => mallinfo2() as Record<string, number>,
