@@ -28,14 +28,16 @@ export class SoakDaemon {
   #logRead = 0;
   #lastHeapMb = Number.NaN;
 
-  /** nodeOptions: NODE_OPTIONS for berthd's node (--cpu-prof …), beside the memory probe's
-   * --import; env: more of berthd's environment (MALLOC_ARENA_MAX=2 …). --trace-gc (heapAfterGc)
-   * is not allowed in NODE_OPTIONS: a wrapper puts it on node's command line. */
+  /** nodeOptions: node flags for berthd (--cpu-prof …, V8's), after --trace-gc (heapAfterGc) and
+   * bin/berthd's own; env: more of berthd's environment (MALLOC_ARENA_MAX=2 …). NODE_OPTIONS
+   * carries only the memory probe's --import. */
   constructor(nodeOptions = '', env: Record<string, string> = {}) {
-    const wrap = ['sh', '-c', 'exec "$0" --trace-gc "$@"'];
+    // node's flags on its command line, as bin/berthd's `env -S` line puts them: NODE_OPTIONS
+    // refuses many V8 flags (--trace-gc, --heap-growing-percent, …).
+    const flags = ['--trace-gc', ...launcherNodeFlags(), ...nodeOptions.split(/\s+/).filter(Boolean)];
+    const wrap = ['sh', '-c', `exec "$0" ${flags.map((f) => `'${f.replaceAll("'", "'\\''")}'`).join(' ')} "$@"`];
     const probe = `--import=${new URL('./memory-probe.js', import.meta.url).href}`;
-    const options = [probe, ...launcherNodeFlags(), nodeOptions].filter(Boolean).join(' ');
-    this.d = new Berthd(networkHarness(this.names, { wrap, env: { ...env, NODE_OPTIONS: options } }));
+    this.d = new Berthd(networkHarness(this.names, { wrap, env: { ...env, NODE_OPTIONS: probe } }));
   }
 
   /** Asks berthd's memory probe (SIGUSR2) and waits for its line; undefined if none comes
