@@ -10,6 +10,9 @@
 //
 //   node dist/soak/main.js [--minutes 30] [--clients 20] [--sample-seconds 60] [--out FILE]
 //                          [--cpu-prof DIR]   (berthd's CPU profile, written when it stops)
+//                          [--node-options '--max-semi-space-size=4']  (berthd's NODE_OPTIONS)
+//                          [--env K=V ...]    (berthd's environment: MALLOC_ARENA_MAX=2,
+//                                              BERTH_SOAK_TRIM=1 for memory-probe.ts's malloc_trim)
 //                          [--verdict FILE]   (judge an earlier run's JSON again, nothing run)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +34,8 @@ const { values } = parseArgs({
     'sample-seconds': { type: 'string', default: '60' },
     out: { type: 'string', default: join(tmpdir(), `berth-soak-${new Date().toISOString().replace(/[:.]/g, '-')}.json`) },
     'cpu-prof': { type: 'string' },
+    env: { type: 'string', multiple: true, default: [] },
+    'node-options': { type: 'string', default: '' },
     verdict: { type: 'string' },
   },
 });
@@ -45,7 +50,8 @@ async function main(): Promise<number> {
   const gone = missing([...RUNS_CONTAINERS, 'ip', 'nft']);
   if (gone.length) return say(`soak: this machine lacks what it needs:\n${describeMissing(gone)}`), 1;
   const prof = values['cpu-prof'];
-  const daemon = new SoakDaemon(prof ? `--cpu-prof --cpu-prof-dir=${prof}` : '');
+  const env = Object.fromEntries(values.env!.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  const daemon = new SoakDaemon(`${prof ? `--cpu-prof --cpu-prof-dir=${prof}` : ''} ${values['node-options']}`.trim(), env);
   const rec = new Recorder();
   const samples: Sample[] = [];
   const problems: string[] = [];

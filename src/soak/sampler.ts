@@ -33,6 +33,7 @@ export async function takeSample(minute: number, daemon: SoakDaemon, rec: Record
   lastSched = sched;
   const clientLoopP99 = loop.percentile(99) / 1e6;
   loop.reset();
+  const mem = await daemon.memoryProbe();
   const { heapMb, fullGcs } = daemon.heapAfterGc();
   const fig = { ...daemon.figures(), heapKb: heapMb * 1024, fullGcs };
   const c = daemon.client();
@@ -49,6 +50,7 @@ export async function takeSample(minute: number, daemon: SoakDaemon, rec: Record
     pingP50: percentile(w.pingMs, 50), pingP99: percentile(w.pingMs, 99),
     opsByFamily: byFamily(w.ops.entries()), clientLoopP99, cpuMs, loopOnCpuMs, loopWaitMs,
     load1: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
+    ...(mem && { mem, mallocKb: mallocInUseKb(mem) }),
   };
 }
 
@@ -70,7 +72,26 @@ export function sampleLine(s: Sample): string {
   return `min ${String(s.minute).padStart(2)}  rss ${mib(s.rssKb)} MiB  pss ${mib(s.pssKb)} MiB  heap after full GC ${mib(s.heapKb)} MiB (${s.fullGcs} full GCs)  fds ${s.fds}  ` +
     `containers ${s.containers} images ${s.images} networks ${s.networks} volumes ${s.volumes}  ` +
     `list n=${s.listCount} p50 ${s.listP50.toFixed(1)} ms p99 ${s.listP99.toFixed(1)} ms (_ping p50 ${s.pingP50.toFixed(1)} p99 ${s.pingP99.toFixed(1)} ms; soak's own loop delay p99 ${s.clientLoopP99.toFixed(1)} ms)  ` +
-    `ops ${s.ops} (${fam}) berthd CPU ${((s.cpuMs ?? NaN) / 1000).toFixed(1)} s (${((s.cpuMs ?? NaN) / s.ops).toFixed(1)} ms/op; its loop's thread ran ${((s.loopOnCpuMs ?? NaN) / 1000).toFixed(1)} s and waited for a CPU ${((s.loopWaitMs ?? NaN) / 1000).toFixed(1)} s) load ${s.load1} errors ${errs.reduce((n, [, x]) => n + x, 0)}${errText}`;
+    `ops ${s.ops} (${fam}) berthd CPU ${((s.cpuMs ?? NaN) / 1000).toFixed(1)} s (${((s.cpuMs ?? NaN) / s.ops).toFixed(1)} ms/op; its loop's thread ran ${((s.loopOnCpuMs ?? NaN) / 1000).toFixed(1)} s and waited for a CPU ${((s.loopWaitMs ?? NaN) / 1000).toFixed(1)} s) load ${s.load1} errors ${errs.reduce((n, [, x]) => n + x, 0)}${errText}${s.mem ? `\n         ${memoryLine(s.mem)}` : ''}`;
+}
+
+/** glibc malloc's bytes in use, in arenas and in mmapped chunks (NaN without the figures). */
+function mallocInUseKb(mem: Record<string, unknown>): number {
+  const ma = mem.malloc as Record<string, number> | undefined;
+  return ma ? ma.inUseKb! + ma.mmapKb! : Number.NaN;
+}
+
+/** Where berthd's resident memory is (memory-probe.ts), MiB. */
+export function memoryLine(m: Record<string, unknown>): string {
+  const mib = (kb: unknown) => (Number(kb) / 1024).toFixed(1);
+  const sm = m.smapsKb as Record<string, number>;
+  const ma = m.malloc as Record<string, number> | undefined;
+  const ar = m.arenas as { count: number; systemKb: number[] } | undefined;
+  const sp = (m.spacesKb ?? {}) as Record<string, number>;
+  return `memory: V8 heap committed ${mib(m.heapTotalKb)} (new ${mib(sp.new)}, old ${mib(sp.old)}, code ${mib(sp.code)}, large ${mib((sp.large_object ?? 0) + (sp.new_large_object ?? 0) + (sp.code_large_object ?? 0))}) used ${mib(m.heapUsedKb)}, external ${mib(m.externalKb)} (ArrayBuffers ${mib(m.arrayBuffersKb)}), ` +
+    (ma ? `malloc from the system ${mib(ma.arenaKb)} + mmapped ${mib(ma.mmapKb)}, in use ${mib(ma.inUseKb)}, free ${mib(ma.freeKb)} in ${ar?.count} arenas [${ar?.systemKb.map(mib).join(' ')}], ` : '') +
+    `threads ${m.threads}; resident: brk ${mib(sm.brk)}, anon ${mib(sm.anon)}, 64 MiB-aligned anon ${mib(sm.anonArena64)}, files ${mib(sm.file)}, other ${mib(sm.other)}` +
+    (m.rssAfterTrimKb !== undefined ? `; rss after malloc_trim ${mib(m.rssAfterTrimKb)} (from ${mib(m.rssKb)})` : '');
 }
 
 /** After the warm-up minute: what a before/after comparison on a shared machine needs beside

@@ -10,6 +10,10 @@ import { processesUnder } from '../faults/fault-daemon.ts';
 import { firewallTable } from '../daemon/networks/network-kernel.ts';
 import { netnsName } from '../daemon/networks/setup.ts';
 import type { BerthClient } from '../client/index.ts';
+import { PROBE_MARK } from './memory-probe.ts';
+
+/** Where berthd's memory is (memory-probe.ts), kB unless named otherwise. */
+export type MemoryProbe = Record<string, unknown> & { rssKb: number; heapTotalKb: number; externalKb: number; arrayBuffersKb: number };
 
 export interface ProcFigures {
   rssKb: number;
@@ -24,11 +28,31 @@ export class SoakDaemon {
   #logRead = 0;
   #lastHeapMb = Number.NaN;
 
-  /** nodeOptions: NODE_OPTIONS for berthd's node (--cpu-prof …). --trace-gc (heapAfterGc) is
-   * not allowed there: a wrapper puts it on node's command line. */
-  constructor(nodeOptions = '') {
-    const wrap = ['sh', '-c', 'exec "$0" --trace-gc "$@"'];
-    this.d = new Berthd(networkHarness(this.names, { wrap, ...(nodeOptions && { env: { NODE_OPTIONS: nodeOptions } }) }));
+  /** nodeOptions: node flags for berthd (--cpu-prof …, V8's), after --trace-gc (heapAfterGc) and
+   * bin/berthd's own; env: more of berthd's environment (MALLOC_ARENA_MAX=2 …). NODE_OPTIONS
+   * carries only the memory probe's --import. */
+  constructor(nodeOptions = '', env: Record<string, string> = {}) {
+    // node's flags on its command line, as bin/berthd's `env -S` line puts them: NODE_OPTIONS
+    // refuses many V8 flags (--trace-gc, --heap-growing-percent, …).
+    const flags = ['--trace-gc', ...launcherNodeFlags(), ...nodeOptions.split(/\s+/).filter(Boolean)];
+    const wrap = ['sh', '-c', `exec "$0" ${flags.map((f) => `'${f.replaceAll("'", "'\\''")}'`).join(' ')} "$@"`];
+    const probe = `--import=${new URL('./memory-probe.js', import.meta.url).href}`;
+    this.d = new Berthd(networkHarness(this.names, { wrap, env: { ...env, NODE_OPTIONS: probe } }));
+  }
+
+  /** Asks berthd's memory probe (SIGUSR2) and waits for its line; undefined if none comes
+   * within 15 s (berthd's loop is slow under a loaded machine, not stuck). */
+  async memoryProbe(): Promise<MemoryProbe | undefined> {
+    const from = this.d.log.length;
+    process.kill(this.d.pid!, 'SIGUSR2');
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      const at = this.d.log.indexOf(PROBE_MARK, from);
+      const end = at >= 0 ? this.d.log.indexOf('\n', at) : -1;
+      if (end >= 0) return JSON.parse(this.d.log.slice(at + PROBE_MARK.length, end)) as MemoryProbe;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return undefined;
   }
 
   /**
@@ -125,6 +149,14 @@ export class SoakDaemon {
     removeKernelObjects(this.names);
     return found;
   }
+}
+
+/** node's flags on bin/berthd's first line (`#!/usr/bin/env -S node FLAGS`): the harness runs
+ * node on the bundle itself, and the soak must run berthd as it is installed. A later
+ * --node-options flag of the same name wins (node takes the last). */
+export function launcherNodeFlags(): string[] {
+  const first = readFileSync(new URL('../../bin/berthd', import.meta.url), 'utf8').split('\n')[0]!;
+  return /^#!\S*env -S node (.+)$/.exec(first)?.[1]!.trim().split(/\s+/) ?? [];
 }
 
 function listDir(dir: string): string[] {

@@ -41,3 +41,12 @@ test('too few samples, slow lists and errors fail the verdict', () => {
   const byName = Object.fromEntries(verdict(slow, 2).map((c) => [c.name, c.ok]));
   assert.deepEqual(byName, { 'rssKb flat': true, 'pssKb flat': true, 'heapKb flat': true, 'fds flat': true, 'list p99': false, 'no unexpected errors': false });
 });
+
+test('malloc in use is judged when the memory probe gave it: a native leak fails with V8\'s heap flat', () => {
+  const run = (mallocMb: (i: number) => number) => Array.from({ length: 12 }, (_, i) => ({ ...sample(i + 1, 150, 50), mallocKb: mallocMb(i) * 1024 }));
+  const byName = (s: Sample[]) => Object.fromEntries(verdict(s, 0).map((c) => [c.name, c]));
+  assert.equal(byName(run((i) => 8 + (i % 3)))['mallocKb flat']!.ok, true);
+  const leak = byName(run((i) => 8 + 2 * i))['mallocKb flat']!;
+  assert.equal(leak.ok, false, leak.detail); // +16 MiB between the thirds' medians > 8 MiB
+  assert.equal(byName(run((i) => 8 + 2 * i))['heapKb flat']!.ok, true);
+});

@@ -16,6 +16,13 @@
 // leak raises; RSS also holds what V8 keeps to grow into (in the first 30-minute run RSS climbed
 // from ~120 to a plateau of ~220 MiB by minute 14 and stayed there: sizing, not a leak). Heap
 // floor 8 MiB (what one minute's in-flight containers and requests hold at a collection).
+// And what a native leak raises, V8's heap being flat: glibc malloc's bytes in use (mallinfo2's
+// in-use plus mmapped chunks, from memory-probe.ts) — Buffers' and ArrayBuffers' backing stores,
+// SQLite, libuv, zlib all allocate there. Not its arenas' size: malloc keeps freed memory (it rose
+// 14 → 25 MiB over 10 minutes with 8–12 MiB in use) and that levels off. Floor 8 MiB (a minute's
+// in-flight buffers). RSS itself grew in the soak through V8's young generation, which V8 grows
+// to 2 × 64 MiB on this machine under the soak's allocation rate: berthd caps it (bin/berthd's
+// --max-semi-space-size, which the soak's berthd gets too).
 import { percentile } from '../faults/stats.ts';
 
 export interface Sample {
@@ -54,6 +61,10 @@ export interface Sample {
   loopWaitMs?: number;
   /** The machine's 1-minute load average (/proc/loadavg): the machine is shared. */
   load1: number;
+  /** Where berthd's memory is (memory-probe.ts, soak-daemon.ts); absent in older runs. */
+  mem?: Record<string, unknown>;
+  /** glibc malloc's bytes in use (in arenas and mmapped), kB, from mem; absent in older runs. */
+  mallocKb?: number;
 }
 
 export interface Check {
@@ -63,15 +74,15 @@ export interface Check {
 }
 
 export const LIST_P99_GOAL_MS = 50;
-const FLOORS = { rssKb: 16 * 1024, pssKb: 16 * 1024, heapKb: 8 * 1024, fds: 32 };
+const FLOORS = { rssKb: 16 * 1024, pssKb: 16 * 1024, heapKb: 8 * 1024, mallocKb: 8 * 1024, fds: 32 };
 const RELATIVE = 0.1;
 
 const median = (xs: number[]) => percentile(xs, 50);
 
 /** Flatness of one figure over the samples after the warm-up (those that have it), by the thirds' medians. */
-export function flat(samples: readonly Sample[], key: 'rssKb' | 'pssKb' | 'heapKb' | 'fds', unit: (n: number) => string): Check {
+export function flat(samples: readonly Sample[], key: keyof typeof FLOORS, unit: (n: number) => string): Check {
   const name = `${key} flat`;
-  const after = samples.slice(1).filter((s) => Number.isFinite(s[key]));
+  const after = samples.slice(1).filter((s) => Number.isFinite(s[key])) as (Sample & Record<typeof key, number>)[];
   if (after.length < 2) return { name, ok: false, detail: 'fewer than two samples after the warm-up minute: run longer' };
   const third = Math.max(1, Math.floor(after.length / 3));
   const head = after.slice(0, third).map((s) => s[key]);
@@ -95,6 +106,8 @@ export function verdict(samples: readonly Sample[], unexpected: number): Check[]
     flat(samples, 'rssKb', mib),
     flat(samples, 'pssKb', mib),
     flat(samples, 'heapKb', mib),
+    // Runs from before the memory probe have no malloc figures: no check rather than a failure.
+    ...(samples.some((s) => s.mallocKb !== undefined) ? [flat(samples, 'mallocKb', mib)] : []),
     flat(samples, 'fds', (n) => `${n} fds`),
     { name: 'list p99', ok: p99 < LIST_P99_GOAL_MS, detail: `GET /containers/json?all=1 after the warm-up: ${lists.length} lists, p50 ${percentile(lists, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (goal < ${LIST_P99_GOAL_MS} ms); GET /_ping meanwhile: median of the minutes' p99 ${median(samples.slice(1).map((s) => s.pingP99 ?? NaN)).toFixed(1)} ms` },
     { name: 'no unexpected errors', ok: unexpected === 0, detail: `${unexpected} failed operations` },
