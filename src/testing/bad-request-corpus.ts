@@ -32,6 +32,12 @@ const CORPUS: Record<string, RouteCorpus> = {
     { path: '/events?since=0&until=abc' },
     ...badFilters('/events?until=1&'),
   ],
+  // berth's own: the query is judged before the policy is asked for its log (none here: a 404).
+  'GET /berth/audit': () => [
+    { path: '/berth/audit?since=yesterday' },
+    ...badFilters('/berth/audit?'),
+    { path: '/berth/audit', status: 404, message: 'berthd has no audit log: it runs without an authorization policy (--authz-policy)' },
+  ],
   'GET /images/json': () => [...badFilters('/images/json?'), { path: `/images/json?filters=${q({ dangling: ['maybe'] })}` }],
   'POST /images/create': () => [
     { path: '/images/create', message: 'fromImage or fromSrc is required' },
