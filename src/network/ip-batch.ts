@@ -12,7 +12,7 @@
 // cannot open by path.
 import { execHost } from '../lib/host-exec.ts';
 import { randomBytes } from '../lib/lazy-crypto.ts';
-import { unlink, writeFile } from 'node:fs/promises';
+import { readdir, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BerthError, systemError } from '../api/types/errors.ts';
@@ -49,6 +49,30 @@ export interface InnerBatch {
 
 const session = new IpSession(IP);
 
+/** The inner batches' files: `berth-ip-<pid>-<random>` in the temporary directory. */
+const FILE_PREFIX = 'berth-ip-';
+let swept: Promise<void> | undefined;
+
+/** A daemon killed between writing an inner batch's file and removing it leaves the file: the
+ * first batch of the next one removes those whose process is gone (test-faults' SIGKILLs left
+ * dozens). Files of a live process — another daemon's — stay. */
+export async function sweepStaleFiles(dir = tmpdir()): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = Number(/^berth-ip-(\d+)-[0-9a-f]+$/.exec(name)?.[1]);
+    if (pid && !alive(pid)) await unlink(join(dir, name)).catch(() => undefined);
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Runs `commands` in order on the daemon's one ip process, which goes on after a failed one
  * (see ip-session.ts); `inner` runs inside a namespace, stopping at its first failure. Throws
  * IpBatchError naming the first command that failed. */
@@ -56,7 +80,8 @@ export async function ipBatch(what: string, commands: string[], inner?: InnerBat
   const lines = [...commands];
   let file: string | undefined;
   if (inner) {
-    file = join(tmpdir(), `berth-ip-${randomBytes(6).toString('hex')}`);
+    await (swept ??= sweepStaleFiles());
+    file = join(tmpdir(), `${FILE_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
     await writeFile(file, inner.commands.join('\n') + '\n', { mode: 0o600, flag: 'wx' });
     lines.splice(inner.at ?? lines.length, 0, `netns exec ${inner.netns} ${IP} -batch ${file}`);
   }
