@@ -1,7 +1,7 @@
 // Running the util-linux/coreutils/attr helpers. Node has no mount(2), mknod(2) or setxattr(2),
 // so the layer store shells out for exactly those calls; everything else uses node:fs. The runs
 // go through the host helper (lib/host-exec.ts): a fork of berthd blocks its event loop.
-import { execHost, ExecStartError } from '../../lib/host-exec.ts';
+import { execHere, execHost, ExecStartError } from '../../lib/host-exec.ts';
 
 export class CommandError extends Error {
   readonly command: string;
@@ -18,6 +18,9 @@ export class CommandError extends Error {
 
 export interface RunOptions {
   cwd?: string;
+  /** From berthd itself (child_process), not the host helper: for a run at start, before any
+   * request waits on the loop, where starting the helper would cost more than the fork. */
+  here?: boolean;
 }
 
 /** Run a command without a shell (arguments are never re-parsed); resolves with stdout bytes.
@@ -26,7 +29,7 @@ export async function run(cmd: string, args: readonly string[], opts: RunOptions
   const command = `${cmd} ${args.join(' ')}`;
   // LC_ALL=C: error texts are matched (e.g. "Operation not supported") and shown in /info.
   const env = { ...process.env, LC_ALL: 'C' };
-  const r = await execHost(cmd, args, { env, ...(opts.cwd && { cwd: opts.cwd }) }).catch((err: unknown) => {
+  const r = await (opts.here ? execHere : execHost)(cmd, args, { env, ...(opts.cwd && { cwd: opts.cwd }) }).catch((err: unknown) => {
     if (!(err instanceof ExecStartError)) throw err;
     throw new CommandError(command, err.code === 'ENOENT' ? `${cmd}: command not found` : err.message, err.code);
   });
