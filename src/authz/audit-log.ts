@@ -12,6 +12,8 @@ import { mkdirSync } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from '../lib/logger.ts';
+import { logFailure } from '../lib/log-failure.ts';
+import { rotatedPath, shift } from '../runtime/monitor/log-files.ts';
 
 export interface AuditOptions {
   file: string;
@@ -76,7 +78,7 @@ export class AuditLog {
         await this.#write(Buffer.from(batch));
       } catch (err) {
         this.#logger.error('audit log write failed; lines lost', { file: this.#o.file, lines: batch.split('\n').length - 1, error: (err as Error).message });
-        await this.#handle?.close().catch(() => undefined); // reopened at the next write
+        await this.#handle?.close().catch(logFailure(this.#logger, 'closing the audit log after a failed write')); // reopened at the next write
         this.#handle = undefined;
       }
     }
@@ -98,8 +100,8 @@ export class AuditLog {
     this.#handle = undefined;
     const f = this.#o.file;
     if (this.#o.maxFile <= 1) return void (await rm(f, { force: true }));
-    await rm(`${f}.${this.#o.maxFile - 1}`, { force: true });
-    for (let i = this.#o.maxFile - 2; i >= 1; i--) await rename(`${f}.${i}`, `${f}.${i + 1}`).catch(() => undefined); // a gap: fewer rotations so far
-    await rename(f, `${f}.1`);
+    // As a container's json-file log: the oldest goes, the others move up one, FILE becomes .1.
+    await shift(f, { maxSize: this.#o.maxSize, maxFiles: this.#o.maxFile, compress: false });
+    await rename(f, rotatedPath(f, 1, false));
   }
 }

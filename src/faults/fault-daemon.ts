@@ -10,17 +10,9 @@ import { join } from 'node:path';
 import { Berthd, type HarnessOptions } from '../testing/berthd-harness.ts';
 import type { BerthClient } from '../client/index.ts';
 import { mountTable, unmountOrDetach } from '../image/layers/index.ts';
+import { isLiveProcess } from '../lib/proc.ts';
 
 const READY_MS = 60_000;
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export class FaultDaemon {
   /** Every daemon not torn down yet: what main's watchdog and signal handlers tear down. */
@@ -69,7 +61,7 @@ export class FaultDaemon {
     if (!/did not finish starting/.test(err.message) || d.pid === undefined) throw err;
     const deadline = Date.now() + READY_MS;
     while (!/Daemon has completed initialization/.test(d.log)) {
-      if (Date.now() > deadline || !isAlive(d.pid)) throw new Error(`berthd did not finish starting within ${READY_MS} ms:\n${d.log}`);
+      if (Date.now() > deadline || !isLiveProcess(d.pid)) throw new Error(`berthd did not finish starting within ${READY_MS} ms:\n${d.log}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }

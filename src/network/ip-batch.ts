@@ -16,6 +16,8 @@ import { readdir, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BerthError, systemError } from '../api/types/errors.ts';
+import { orIfMissing } from '../lib/log-failure.ts';
+import { isLiveProcess } from '../lib/proc.ts';
 import { which } from '../lib/which.ts';
 import { IpSession } from './ip-session.ts';
 
@@ -51,25 +53,15 @@ const session = new IpSession(IP);
 
 /** The inner batches' files: `berth-ip-<pid>-<random>` in the temporary directory. */
 const FILE_PREFIX = 'berth-ip-';
-let swept: Promise<void> | undefined;
+const FILE_NAME = new RegExp(`^${FILE_PREFIX}(\\d+)-[0-9a-f]+$`);
 
 /** A daemon killed between writing an inner batch's file and removing it leaves the file: the
- * first batch of the next one removes those whose process is gone (test-faults' SIGKILLs left
- * dozens). Files of a live process — another daemon's — stay. */
+ * next one removes those whose process is gone (test-faults' SIGKILLs left dozens); files of a
+ * live process — another daemon's — stay. Its failure is the caller's to log. */
 export async function sweepStaleFiles(dir = tmpdir()): Promise<void> {
-  const names = await readdir(dir).catch(() => [] as string[]);
-  for (const name of names) {
-    const pid = Number(/^berth-ip-(\d+)-[0-9a-f]+$/.exec(name)?.[1]);
-    if (pid && !alive(pid)) await unlink(join(dir, name)).catch(() => undefined);
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  for (const name of await readdir(dir)) {
+    const pid = Number(FILE_NAME.exec(name)?.[1]);
+    if (pid && !isLiveProcess(pid)) await unlink(join(dir, name)).catch(orIfMissing(undefined));
   }
 }
 
@@ -80,7 +72,6 @@ export async function ipBatch(what: string, commands: string[], inner?: InnerBat
   const lines = [...commands];
   let file: string | undefined;
   if (inner) {
-    await (swept ??= sweepStaleFiles());
     file = join(tmpdir(), `${FILE_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
     await writeFile(file, inner.commands.join('\n') + '\n', { mode: 0o600, flag: 'wx' });
     lines.splice(inner.at ?? lines.length, 0, `netns exec ${inner.netns} ${IP} -batch ${file}`);

@@ -10,6 +10,7 @@ import type { Database } from '../../store/database.ts';
 import { PublishedPortsTable } from '../../store/published-ports.ts';
 import { Firewall } from '../../network/firewall.ts';
 import { ensureBridge, deleteBridge } from '../../network/bridge.ts';
+import { sweepStaleFiles } from '../../network/ip-batch.ts';
 import { DnsSupervisor } from '../../network/dns/dns-supervisor.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { logFailure } from '../../lib/log-failure.ts';
@@ -69,6 +70,8 @@ export function networkKernel(o: { db: Database; config: () => DaemonConfig; log
   const firewall = cfg.iptables ? lazyFirewall(() => new Firewall({ table: firewallTable(cfg.dataRoot), logger: o.logger })) : undefined;
   const dns = new DnsSupervisor({ dir: join(cfg.execRoot, 'dns'), logger: o.logger });
   const ports = new PortAllocator(new PublishedPortsTable(o.db));
+  // Not awaited: a readdir of the temporary directory, nothing a start waits for.
+  void sweepStaleFiles().catch(logFailure(o.logger, 'removing the ip batch files of killed daemons', { level: 'warn' }));
   let svc: NetworkService | undefined;
   let attachment: NetworkAttachment | undefined;
   let life: LifecycleSide | undefined;
