@@ -43,14 +43,13 @@ export interface TlsServerOptions extends SecureContextOptions {
 export function createApiServer(opts: ApiServerOptions, tls?: TlsServerOptions): http.Server {
   const router = new Router();
   for (const route of opts.routes) router.add(route);
-  const lookup = (method: string, pathname: string) => router.find(method, pathname);
 
   const serverOptions: http.ServerOptions = {
     keepAliveTimeout: 65_000,
     requestTimeout: 0,
     shouldUpgradeCallback: (req) => {
       const { path } = splitVersion(req.url ?? '/');
-      return lookup(req.method ?? 'GET', path.pathname)?.route.hijack === true;
+      return router.find(req.method ?? 'GET', path.pathname)?.route.hijack === true;
     },
   };
   // node:https (with tls and crypto's ciphers) is loaded only for a TLS listener: a daemon on a
@@ -65,7 +64,7 @@ export function createApiServer(opts: ApiServerOptions, tls?: TlsServerOptions):
   const dispatch = async (req: IncomingMessage, sink: ResponseSink, body: Readable): Promise<void> => {
     const { version, path } = splitVersion(req.url ?? '/');
     if (req.method === 'OPTIONS') return sink.send(200, {});
-    const match = lookup(req.method ?? 'GET', path.pathname);
+    const match = router.find(req.method ?? 'GET', path.pathname);
     if (!match) {
       return sink.send(404, { 'Content-Type': 'application/json' }, '{"message":"page not found"}\n');
     }
