@@ -1,11 +1,13 @@
 // The policy engine at the door: for each request, who is asking (identity.ts), what the route
 // does (route-classes.ts) and which rule decides (policy.ts). A route without a class, a client
-// no rule names, and a class the rule does not give are refused here, before the handler runs;
-// what a request asks for (a container's privileges, mounts, image) is decided later, by the
-// guard returned, on the object the handler parsed. Each decision goes to the audit log.
+// no rule names, a class the rule does not give, and — for a rule with limits — an existing
+// container the rule could not have made (existing-containers.ts) are refused here, before the
+// handler runs; what a request asks for (a container's privileges, mounts, image) is decided
+// later, by the guard returned, on the object the handler parsed. Each decision goes to the
+// audit log.
 import type { IncomingMessage } from 'node:http';
 import { forbidden, type BerthError } from '../api/types/errors.ts';
-import { classOf, type RouteClass } from './route-classes.ts';
+import { alsoNeeded, classOf, type RouteClass } from './route-classes.ts';
 import { allowsClass, firstMatch, ruleLabel, type Policy, type Rule } from './policy.ts';
 import { describeIdentity, identify } from './identity.ts';
 import { ceilings, containerProblem } from './container-limits.ts';
@@ -15,6 +17,9 @@ import { objectOf, startEntry, type AuditEntry } from './audit-entry.ts';
 import type { PeerCredentialReader } from './peer-credentials.ts';
 import type { RequestGuard } from './guard.ts';
 import type { AuditLog } from './audit-log.ts';
+import { lookUp, targetOf, type ExistingContainers, type Target } from './existing-containers.ts';
+
+export type { ExistingContainers };
 
 export interface AuthorizeRequest {
   req: IncomingMessage;
@@ -41,13 +46,21 @@ export interface AuditSettings {
 
 export class Authorizer {
   #policy: Policy;
-  readonly #peers: PeerCredentialReader;
+  readonly #peers: PeerCredentialReader | undefined;
   #audit: AuditSettings | undefined;
+  readonly #containers: ExistingContainers | undefined;
 
-  constructor(policy: Policy, peers: PeerCredentialReader, audit?: AuditSettings) {
+  /** `peers` undefined: unix clients are not identified (setup.ts allows that only for a
+   * policy that names no user or group). */
+  constructor(policy: Policy, peers: PeerCredentialReader | undefined, audit?: AuditSettings, containers?: ExistingContainers) {
     this.#policy = policy;
     this.#peers = peers;
     this.#audit = audit;
+    this.#containers = containers;
+  }
+
+  get identifiesPeers(): boolean {
+    return this.#peers !== undefined;
   }
 
   get policy(): Policy {
@@ -82,8 +95,10 @@ export class Authorizer {
     const rule = firstMatch(policy, id);
     if (!rule) throw deny(undefined, 'no rule matches', `authorization denied by policy ${policy.file}: no rule matches ${describeIdentity(id)}`);
     entry.rule = rule.name;
-    if (!allowsClass(rule, cls)) {
-      throw deny(rule, `class ${cls} not allowed`, `authorization denied by ${ruleLabel(rule, policy)}: it allows ${allowed(rule)}, and ${route} is ${cls}`);
+    for (const needed of [cls, alsoNeeded(r.method, r.path)]) {
+      if (needed && !allowsClass(rule, needed)) {
+        throw deny(rule, `class ${needed} not allowed`, `authorization denied by ${ruleLabel(rule, policy)}: it allows ${allowed(rule)}, and ${route} is ${needed}`);
+      }
     }
     // A refusal of what the parsed request asks for: the audit line says why (status 403 then).
     const refuse = (reason: string, message = reason): never => {
@@ -91,19 +106,43 @@ export class Authorizer {
       throw forbidden(`authorization denied by ${ruleLabel(rule, policy)}: ${message}`);
     };
     const judge = (problem: string | undefined) => void (problem && refuse(problem));
+    // A container the request acts on that this rule could not have made (existing-containers.ts).
+    const actOn = (target: Target): void => {
+      const c = rule.all || !this.#containers ? undefined : lookUp(this.#containers, target);
+      if (c && target.kind === 'exec') entry.container ??= c.name;
+      const problem = c && containerProblem(c.request, rule.limits);
+      if (problem) refuse(`${target.kind} ${target.ref} is outside the rule's limits: ${problem}`);
+    };
+    const target = cls === 'read-only' ? undefined : targetOf(route, r.params, r.query);
+    if (target?.kind === 'container' && r.path === '/commit') entry.container = target.ref;
+    try {
+      if (target) actOn(target);
+    } catch (err) {
+      if (audited) audit.log.record({ ...entry, status: 403, ms: 0 }); // no `finish` after a throw
+      throw err;
+    }
     return {
       guard: {
         container: (req) => judge(rule.all ? undefined : containerProblem(req, rule.limits)),
         update: (hc) => judge(rule.all ? undefined : ceilings(hc, rule.limits)),
         imageName: (name, action) => {
           const patterns = rule.all ? [] : rule.limits.images;
-          if (!patterns.length || !parses(name) || imageAllowed([name], patterns)) return;
-          refuse(`${action} of ${name} is not allowed (images: ${patterns.join(', ')})`);
+          const names = typeof name === 'string' ? [name] : name;
+          if (!patterns.length || (names.length > 0 && !names.every(parses)) || imageAllowed(names, patterns)) return;
+          refuse(`${action} of ${names.join(', ') || 'an image with no name'} is not allowed (images: ${patterns.join(', ')})`);
         },
         requireClass: (needed, operation) => {
           if (!allowsClass(rule, needed)) refuse(`class ${needed} not allowed`, `it allows ${allowed(rule)}, and ${operation} is ${needed}`);
         },
         named: (object) => void (entry.object ??= object),
+        mayActOn: (ref) => {
+          const c = rule.all || !this.#containers ? undefined : this.#containers.container(ref);
+          return !c || containerProblem(c.request, rule.limits) === undefined;
+        },
+        otherContainer: (ref) => {
+          entry.container ??= ref;
+          actOn({ kind: 'container', ref });
+        },
         exec: (req) => judge(rule.all || !req.privileged || rule.limits.privileged ? undefined : 'privileged exec is not allowed'),
       },
       finish: (status) => {

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { startBerthd, type Berthd } from '../../testing/berthd-harness.ts';
 import { requires } from '../../testing/requires.ts';
 import { berth, run } from '../../testing/run.ts';
+import { BERTH } from '../../testing/berthd-harness.ts';
+import { spawn } from 'node:child_process';
 import { until } from '../../testing/until.ts';
 
 const skip = requires('docker');
@@ -69,6 +71,25 @@ test('--since and --until take timestamps and durations', { skip }, async () => 
   assert.equal((await audit([...fmt, '--until', '1h'])).stdout, '', 'nothing an hour old');
   assert.equal((await audit([...fmt, '--since', '2099-01-01T00:00:00Z'])).stdout, '');
   assert.equal((await audit([...fmt, '--until', String(Math.ceil(Date.now() / 1000) + 60)])).stdout, 'POST /volumes/create\n');
+});
+
+test('--follow prints the lines written after, as they are written; --until ends it', { skip }, async () => {
+  const child = spawn(process.execPath, ['--', BERTH, 'system', 'audit', '--follow', '--format', '{{.Route}} {{.Object}}', '-f', 'class=volumes'], { env: { ...process.env, ...env() } });
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  try {
+    await until('the lines so far', () => out === 'POST /volumes/create kept\nDELETE /volumes/:name kept\n');
+    assert.equal((await docker(['volume', 'create', 'followed'])).code, 0);
+    await until('the new line', () => out.endsWith('DELETE /volumes/:name kept\nPOST /volumes/create followed\n'));
+  } finally {
+    child.kill();
+  }
+  // With --until ahead, following ends once it passes.
+  assert.equal((await docker(['volume', 'rm', 'followed'])).code, 0);
+  const r = await audit(['--follow', '--until', String(Date.now() / 1000 + 1), '--format', '{{.Object}}', '-f', 'class=volumes', '-f', 'method=delete']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'kept\nfollowed\n');
+  assert.match((await audit(['--follow', '--format', 'table'])).stderr, /--follow prints each line as it comes/);
 });
 
 test('a rule without "system" may not read the log; the refusal is audited', { skip }, async () => {
