@@ -7,6 +7,8 @@ export interface AuditEntry {
   time: string;
   socket: string;
   uid?: number;
+  /** The uid's name on berthd's host when the line was written (absent: it has none). */
+  user?: string;
   gids?: number[];
   pid?: number;
   certificate?: { cn?: string; o: string[]; ou: string[] };

@@ -17,6 +17,7 @@ import { objectOf, startEntry, type AuditEntry } from './audit-entry.ts';
 import type { PeerCredentialReader } from './peer-credentials.ts';
 import type { RequestGuard } from './guard.ts';
 import type { AuditLog } from './audit-log.ts';
+import { userNameOf } from './unix-names.ts';
 import { lookUp, targetOf, type ExistingContainers, type Target } from './existing-containers.ts';
 
 export type { ExistingContainers };
@@ -86,9 +87,14 @@ export class Authorizer {
     const entry = startEntry(id, { method: r.method, route, path: r.req.url ?? '', object: objectOf(r.params, r.query), cls });
     const started = performance.now();
     const audited = audit !== undefined && (audit.allRequests || cls !== 'read-only');
+    const write = (status: number, ms: number): void => {
+      if (!audited) return;
+      const user = entry.uid === undefined ? undefined : userNameOf(entry.uid);
+      audit.log.record({ ...entry, ...(user !== undefined && { user }), status, ms } satisfies AuditEntry);
+    };
     const deny = (rule: Rule | undefined, reason: string, message: string): BerthError => {
       Object.assign(entry, { decision: 'deny', rule: rule?.name ?? null, reason });
-      if (audited) audit.log.record({ ...entry, status: 403, ms: 0 });
+      write(403, 0);
       return forbidden(message);
     };
     if (!cls) throw deny(undefined, 'unclassified route', `authorization denied by policy ${policy.file}: ${route} has no class, and unclassified routes are refused`);
@@ -118,7 +124,7 @@ export class Authorizer {
     try {
       if (target) actOn(target);
     } catch (err) {
-      if (audited) audit.log.record({ ...entry, status: 403, ms: 0 }); // no `finish` after a throw
+      write(403, 0); // no `finish` after a throw
       throw err;
     }
     return {
@@ -146,7 +152,7 @@ export class Authorizer {
         exec: (req) => judge(rule.all || !req.privileged || rule.limits.privileged ? undefined : 'privileged exec is not allowed'),
       },
       finish: (status) => {
-        if (audited) audit.log.record({ ...entry, status, ms: Math.round((performance.now() - started) * 10) / 10 } satisfies AuditEntry);
+        write(status, Math.round((performance.now() - started) * 10) / 10);
       },
     };
   }

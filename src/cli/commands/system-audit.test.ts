@@ -44,9 +44,9 @@ test('the table shows each audited request, oldest first', { skip }, async () =>
   const [header, ...rows] = r.stdout.trimEnd().split('\n');
   assert.match(header!, /^TIME +USER +ROUTE +OBJECT +DECISION +RULE +STATUS +REASON$/);
   // A create's name is in its body: the handler names it (a refused one never reads the body).
-  assert.match(rows[0]!, /^\d{4}-\d\d-\d\dT[\d:.]+Z +uid=0 +POST \/volumes\/create +kept +allow +admin +201 *$/);
-  assert.match(rows[1]!, /^\S+ +uid=0 +POST \/networks\/create +deny +admin +403 +class networks not allowed$/);
-  assert.match(rows[2]!, /^\S+ +uid=0 +DELETE \/volumes\/:name +kept +allow +admin +204 *$/);
+  assert.match(rows[0]!, /^\d{4}-\d\d-\d\dT[\d:.]+Z +root +POST \/volumes\/create +kept +allow +admin +201 *$/);
+  assert.match(rows[1]!, /^\S+ +root +POST \/networks\/create +deny +admin +403 +class networks not allowed$/);
+  assert.match(rows[2]!, /^\S+ +root +DELETE \/volumes\/:name +kept +allow +admin +204 *$/);
 });
 
 test('--filter narrows on the daemon, --format prints fields or the raw lines', { skip }, async () => {
@@ -58,6 +58,7 @@ test('--filter narrows on the daemon, --format prints fields or the raw lines', 
   const raw = (await audit(['--format', 'json', '-f', 'object=kept'])).stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.deepEqual(raw.map((l) => l.route), ['POST /volumes/create', 'DELETE /volumes/:name']);
   assert.equal(raw[0]!.uid, 0);
+  assert.equal(raw[0]!.user, 'root', "the uid's name when the line was written");
   assert.ok(typeof raw[0]!.ms === 'number' && typeof raw[0]!.pid === 'number');
   const bad = await audit(['-f', 'colour=red']);
   assert.equal(bad.code, 1);

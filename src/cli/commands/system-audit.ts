@@ -89,7 +89,9 @@ async function showAudit(env: CliEnv, flags: AuditFlags): Promise<void> {
 export function rowOf(e: Record<string, unknown>): AuditRow {
   const s = (v: unknown) => (v === undefined || v === null ? '' : String(v));
   const cert = e.certificate as { cn?: string } | undefined;
-  const who = [e.uid !== undefined ? `uid=${s(e.uid)}` : '', cert ? `cn=${s(cert.cn)}` : ''].filter(Boolean).join(' ');
+  // A unix peer by its name on berthd's host when it had one, else by its uid.
+  const unix = e.user !== undefined ? s(e.user) : e.uid !== undefined ? `uid=${s(e.uid)}` : '';
+  const who = [unix, cert ? `cn=${s(cert.cn)}` : ''].filter(Boolean).join(' ');
   return {
     Time: s(e.time),
     User: who,
