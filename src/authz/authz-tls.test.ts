@@ -79,6 +79,10 @@ test('CN=ci may not act on a container it could not have made; reading it is not
   const start = lines().find((l) => l.route === 'POST /exec/:id/start' && l.certificate?.cn === 'ci');
   assert.equal(start?.container, 'plain');
   assert.equal(lines().find((l) => l.route === 'POST /commit')?.container, 'rootpriv');
+  // A create that named nothing is named by the id it made.
+  const id = (await asCi(['create', 'busybox', 'true'])).stdout.trim();
+  assert.match(id, /^[0-9a-f]{64}$/);
+  await until('the unnamed create\'s line', () => lines().some((l) => l.route === 'POST /containers/create' && l.object === id));
 });
 
 test('a prune by CN=ci removes its own stopped containers, not root\'s privileged one', { skip }, async () => {

@@ -37,7 +37,9 @@ async function create(ctx: RequestContext, b: ContainersBackend): Promise<void> 
   const body = await ctx.json<Record<string, unknown>>({ limit: 1024 * 1024 });
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidParameter('Config cannot be empty in order to create a container');
   const name = ctx.query.get('name') ?? undefined;
-  ctx.sendJson(201, await b.create(body, name, ctx.query.get('platform') || undefined, ctx.guard));
+  const created = await b.create(body, name, ctx.query.get('platform') || undefined, ctx.guard);
+  ctx.guard?.named(created.Id); // the audit line's object when the request named none
+  ctx.sendJson(201, created);
 }
 
 async function list(ctx: RequestContext, b: ContainersBackend): Promise<void> {

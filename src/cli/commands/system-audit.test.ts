@@ -11,6 +11,7 @@ import { requires } from '../../testing/requires.ts';
 import { berth, run } from '../../testing/run.ts';
 import { BERTH } from '../../testing/berthd-harness.ts';
 import { spawn } from 'node:child_process';
+import { rowOf } from './system-audit.ts';
 import { until } from '../../testing/until.ts';
 
 const skip = requires('docker');
@@ -103,4 +104,12 @@ test('a rule without "system" may not read the log; the refusal is audited', { s
   writeFileSync(policy, rootMay(['system']));
   process.kill(d.pid!, 'SIGHUP');
   await until('the policy reloaded again', async () => (await audit(['-f', 'route=/berth/audit', '-f', 'decision=deny', '--format', '{{.Reason}}'])).stdout === 'class system not allowed\n');
+});
+
+test('ids are shown as docker ps shows them, 12 characters, unless --no-trunc', () => {
+  const id = 'ab'.repeat(32);
+  assert.equal(rowOf({ object: id, container: 'web' }).Object, `${id.slice(0, 12)} (container web)`);
+  assert.equal(rowOf({ object: id }, false).Object, id);
+  assert.equal(rowOf({ uid: 1004 }).User, 'uid=1004');
+  assert.equal(rowOf({ uid: 1004, user: 'mona', certificate: { cn: 'ci' } }).User, 'mona cn=ci');
 });

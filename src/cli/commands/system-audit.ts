@@ -17,6 +17,7 @@ interface AuditFlags {
   filter?: string[];
   format?: string;
   follow?: boolean;
+  trunc?: boolean;
 }
 
 const FORMAT_HELP = "Format output using a custom template:\n'table':            Print output in table format with column headers (default)\n'table TEMPLATE':   Print output in table format using the given Go template\n'json':             Print each log line as berthd wrote it (JSON)\n'TEMPLATE':         Print output using the given Go template";
@@ -33,6 +34,7 @@ export function registerSystemAuditCommand(program: Command, getEnv: () => CliEn
     .option('-f, --filter <filter>', FILTER_HELP, collectFilter)
     .option('--format <string>', FORMAT_HELP)
     .option('--follow', 'Keep printing lines as berthd writes them')
+    .option('--no-trunc', "Don't truncate output")
     .action((flags: AuditFlags) => showAudit(getEnv(), flags));
 }
 
@@ -75,19 +77,20 @@ async function showAudit(env: CliEnv, flags: AuditFlags): Promise<void> {
   }
   if (format && !format.startsWith('table')) {
     const print = rowPrinter(format, env.out);
-    for await (const line of lines) if (line.trim()) print(rowOf(JSON.parse(line) as Record<string, unknown>));
+    for await (const line of lines) if (line.trim()) print(rowOf(JSON.parse(line) as Record<string, unknown>, flags.trunc !== false));
     return;
   }
   const rows: AuditRow[] = [];
-  for await (const line of lines) if (line.trim()) rows.push(rowOf(JSON.parse(line) as Record<string, unknown>));
+  for await (const line of lines) if (line.trim()) rows.push(rowOf(JSON.parse(line) as Record<string, unknown>, flags.trunc !== false));
   printRows(env.out, format || undefined, rows, {
     table: 'table {{.Time}}\t{{.User}}\t{{.Route}}\t{{.Object}}\t{{.Decision}}\t{{.Rule}}\t{{.Status}}\t{{.Reason}}',
     headers: { Time: 'TIME', User: 'USER', Socket: 'SOCKET', Method: 'METHOD', Route: 'ROUTE', Path: 'PATH', Object: 'OBJECT', Container: 'CONTAINER', Class: 'CLASS', Decision: 'DECISION', Rule: 'RULE', Reason: 'REASON', Status: 'STATUS', Duration: 'DURATION' },
   });
 }
 
-export function rowOf(e: Record<string, unknown>): AuditRow {
-  const s = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+/** `trunc`: ids as `docker ps` shows them (12 characters). */
+export function rowOf(e: Record<string, unknown>, trunc = true): AuditRow {
+  const s = (v: unknown) => (v === undefined || v === null ? '' : trunc && typeof v === 'string' && /^[0-9a-f]{64}$/.test(v) ? v.slice(0, 12) : String(v));
   const cert = e.certificate as { cn?: string } | undefined;
   // A unix peer by its name on berthd's host when it had one, else by its uid.
   const unix = e.user !== undefined ? s(e.user) : e.uid !== undefined ? `uid=${s(e.uid)}` : '';
