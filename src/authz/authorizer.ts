@@ -9,16 +9,14 @@ import type { IncomingMessage } from 'node:http';
 import { forbidden, type BerthError } from '../api/types/errors.ts';
 import { alsoNeeded, classOf, type RouteClass } from './route-classes.ts';
 import { allowsClass, firstMatch, ruleLabel, type Policy, type Rule } from './policy.ts';
+import { allowedClasses, ruleGuard } from './rule-guard.ts';
 import { describeIdentity, identify } from './identity.ts';
-import { ceilings, containerProblem } from './container-limits.ts';
-import { imageAllowed } from './image-patterns.ts';
-import { parseReference } from '../image/reference.ts';
 import { objectOf, startEntry, type AuditEntry } from './audit-entry.ts';
 import type { PeerCredentialReader } from './peer-credentials.ts';
 import type { RequestGuard } from './guard.ts';
 import type { AuditLog } from './audit-log.ts';
 import { userNameOf } from './unix-names.ts';
-import { lookUp, targetOf, type ExistingContainers, type Target } from './existing-containers.ts';
+import { targetOf, type ExistingContainers } from './existing-containers.ts';
 
 export type { ExistingContainers };
 
@@ -103,22 +101,10 @@ export class Authorizer {
     entry.rule = rule.name;
     for (const needed of [cls, alsoNeeded(r.method, r.path)]) {
       if (needed && !allowsClass(rule, needed)) {
-        throw deny(rule, `class ${needed} not allowed`, `authorization denied by ${ruleLabel(rule, policy)}: it allows ${allowed(rule)}, and ${route} is ${needed}`);
+        throw deny(rule, `class ${needed} not allowed`, `authorization denied by ${ruleLabel(rule, policy)}: it allows ${allowedClasses(rule)}, and ${route} is ${needed}`);
       }
     }
-    // A refusal of what the parsed request asks for: the audit line says why (status 403 then).
-    const refuse = (reason: string, message = reason): never => {
-      Object.assign(entry, { decision: 'deny', reason });
-      throw forbidden(`authorization denied by ${ruleLabel(rule, policy)}: ${message}`);
-    };
-    const judge = (problem: string | undefined) => void (problem && refuse(problem));
-    // A container the request acts on that this rule could not have made (existing-containers.ts).
-    const actOn = (target: Target): void => {
-      const c = rule.all || !this.#containers ? undefined : lookUp(this.#containers, target);
-      if (c && target.kind === 'exec') entry.container ??= c.name;
-      const problem = c && containerProblem(c.request, rule.limits);
-      if (problem) refuse(`${target.kind} ${target.ref} is outside the rule's limits: ${problem}`);
-    };
+    const { guard, actOn } = ruleGuard({ rule, policy, entry, containers: this.#containers });
     const target = cls === 'read-only' ? undefined : targetOf(route, r.params, r.query);
     if (target?.kind === 'container' && r.path === '/commit') entry.container = target.ref;
     try {
@@ -128,48 +114,12 @@ export class Authorizer {
       throw err;
     }
     return {
-      guard: {
-        container: (req) => judge(rule.all ? undefined : containerProblem(req, rule.limits)),
-        update: (hc) => judge(rule.all ? undefined : ceilings(hc, rule.limits)),
-        imageName: (name, action) => {
-          const patterns = rule.all ? [] : rule.limits.images;
-          const names = typeof name === 'string' ? [name] : name;
-          if (!patterns.length || (names.length > 0 && !names.every(parses)) || imageAllowed(names, patterns)) return;
-          refuse(`${action} of ${names.join(', ') || 'an image with no name'} is not allowed (images: ${patterns.join(', ')})`);
-        },
-        requireClass: (needed, operation) => {
-          if (!allowsClass(rule, needed)) refuse(`class ${needed} not allowed`, `it allows ${allowed(rule)}, and ${operation} is ${needed}`);
-        },
-        named: (object) => void (entry.object ??= object),
-        mayActOn: (ref) => {
-          const c = rule.all || !this.#containers ? undefined : this.#containers.container(ref);
-          return !c || containerProblem(c.request, rule.limits) === undefined;
-        },
-        otherContainer: (ref) => {
-          entry.container ??= ref;
-          actOn({ kind: 'container', ref });
-        },
-        exec: (req) => judge(rule.all || !req.privileged || rule.limits.privileged ? undefined : 'privileged exec is not allowed'),
-      },
+      guard,
       finish: (status) => {
         write(status, Math.round((performance.now() - started) * 10) / 10);
       },
     };
   }
-}
-
-/** A name that is no reference is the handler's to refuse (400), with its own message. */
-function parses(name: string): boolean {
-  try {
-    parseReference(name);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function allowed(rule: Rule): string {
-  return ['read-only', ...rule.classes].filter((c, i, all) => all.indexOf(c) === i).join(', ');
 }
 
 export type { RouteClass };
