@@ -7,6 +7,8 @@ export interface AuditEntry {
   time: string;
   socket: string;
   uid?: number;
+  /** The uid's name on berthd's host when the line was written (absent: it has none). */
+  user?: string;
   gids?: number[];
   pid?: number;
   certificate?: { cn?: string; o: string[]; ou: string[] };
@@ -14,6 +16,9 @@ export interface AuditEntry {
   route: string;
   path: string;
   object?: string;
+  /** The container a request about another object acts on (network connect/disconnect, an
+   * exec's start, a commit): the line names both. */
+  container?: string;
   class: RouteClass | null;
   decision: 'allow' | 'deny';
   rule: string | null;
@@ -24,7 +29,7 @@ export interface AuditEntry {
 
 /** The object a request is about: the route's id or name, else what it names in its query. */
 export function objectOf(params: Record<string, string>, query: URLSearchParams): string | undefined {
-  return params.id ?? params.name ?? params['*'] ?? query.get('name') ?? query.get('fromImage') ?? query.get('t') ?? undefined;
+  return params.id ?? params.name ?? params['*'] ?? query.get('name') ?? query.get('fromImage') ?? query.get('repo') ?? query.get('t') ?? undefined;
 }
 
 export function startEntry(id: Identity, r: { method: string; route: string; path: string; object: string | undefined; cls: RouteClass | undefined }): AuditEntry {

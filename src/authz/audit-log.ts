@@ -14,6 +14,7 @@ import { dirname } from 'node:path';
 import type { Logger } from '../lib/logger.ts';
 import { logFailure } from '../lib/log-failure.ts';
 import { rotatedPath, shift } from '../runtime/monitor/log-files.ts';
+import { openAuditFiles, type AuditFile } from './audit-read.ts';
 
 export interface AuditOptions {
   file: string;
@@ -25,6 +26,13 @@ export interface AuditOptions {
 
 const MAX_QUEUED = 10_000;
 
+/** A reader that follows the log: every batch written after its snapshot, until the log closes
+ * (berthd stops, or a reload names another file). */
+export interface AuditFollower {
+  lines(batch: string): void;
+  end(): void;
+}
+
 export class AuditLog {
   readonly #o: AuditOptions;
   readonly #logger: Logger;
@@ -33,6 +41,8 @@ export class AuditLog {
   #handle: FileHandle | undefined;
   #size = 0;
   #draining: Promise<void> | undefined;
+  readonly #followers = new Set<AuditFollower>();
+  #closed = false;
 
   constructor(o: AuditOptions, logger: Logger) {
     this.#o = o;
@@ -50,7 +60,35 @@ export class AuditLog {
       return;
     }
     this.#queue.push(JSON.stringify(entry) + '\n');
-    this.#draining ??= this.#drain().finally(() => (this.#draining = undefined));
+    this.#kick();
+  }
+
+  #kick(): void {
+    this.#draining ??= this.#drain().finally(() => {
+      this.#draining = undefined;
+      // A line queued after the loop saw an empty queue, before this ran, found a writer still
+      // set and started none: without this it waited for the next request's line.
+      if (this.#queue.length) this.#kick();
+    });
+  }
+
+  /** The files (oldest first) as they are once every queued line is written, with the length
+   * to read of each, and from then on every batch written to `follow`: opened and subscribed
+   * while the writer is idle, so no line is read both ways and none is missed. */
+  async snapshot(follow?: AuditFollower): Promise<AuditFile[]> {
+    for (;;) {
+      await this.flush();
+      // flush() settled a microtask ago: a record since then may have begun a write.
+      if (this.#draining) continue;
+      const files = openAuditFiles(this.#o.file, this.#o.maxFile);
+      if (follow && this.#closed) follow.end();
+      else if (follow) this.#followers.add(follow);
+      return files;
+    }
+  }
+
+  unfollow(follower: AuditFollower): void {
+    this.#followers.delete(follower);
   }
 
   /** Everything queued so far written (tests, shutdown). */
@@ -60,6 +98,9 @@ export class AuditLog {
 
   async close(): Promise<void> {
     await this.flush();
+    this.#closed = true;
+    for (const f of this.#followers) f.end();
+    this.#followers.clear();
     await this.#handle?.close();
     this.#handle = undefined;
   }
@@ -76,6 +117,7 @@ export class AuditLog {
       const batch = this.#queue.splice(0, n).join('');
       try {
         await this.#write(Buffer.from(batch));
+        for (const f of this.#followers) f.lines(batch);
       } catch (err) {
         this.#logger.error('audit log write failed; lines lost', { file: this.#o.file, lines: batch.split('\n').length - 1, error: (err as Error).message });
         await this.#handle?.close().catch(logFailure(this.#logger, 'closing the audit log after a failed write')); // reopened at the next write

@@ -7,45 +7,57 @@
 // as they were at that moment — none read twice, none skipped — whatever rotation happens while
 // the answer streams. (A rotation half done when they are opened leaves a gap in the suffixes,
 // never two files with the same lines.)
-import { closeSync, createReadStream, openSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { invalidParameter } from '../api/types/errors.ts';
 import type { Filters } from '../api/query.ts';
 import type { AuditEntry } from './audit-entry.ts';
 import type { UnixNames } from './unix-names.ts';
 
-export const AUDIT_FILTERS = ['user', 'group', 'cn', 'socket', 'method', 'route', 'object', 'class', 'decision', 'rule', 'status'] as const;
+export const AUDIT_FILTERS = ['user', 'group', 'cn', 'socket', 'method', 'route', 'object', 'container', 'class', 'decision', 'rule', 'status'] as const;
+
+export interface AuditFile {
+  fd: number;
+  /** Its length when opened: lines appended later are a follower's (audit-log.ts snapshot). */
+  size: number;
+}
 
 /** The log's files, oldest first, opened (descriptors the caller's iteration closes). */
-export function openAuditFiles(file: string, maxFile: number): number[] {
-  const fds: number[] = [];
+export function openAuditFiles(file: string, maxFile: number): AuditFile[] {
+  const files: AuditFile[] = [];
   for (let i = maxFile - 1; i >= 0; i--) {
+    let fd: number | undefined;
     try {
-      fds.push(openSync(i ? `${file}.${i}` : file, 'r'));
+      fd = openSync(i ? `${file}.${i}` : file, 'r');
+      files.push({ fd, size: fstatSync(fd).size });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      if (fd !== undefined && files.at(-1)?.fd !== fd) closeSync(fd);
+      for (const f of files) closeSync(f.fd); // the caller gets none to close
+      throw err;
     }
   }
-  return fds;
+  return files;
 }
 
 /** Every parsed line of the opened files, in order; a line that is no JSON object (a disk that
  * filled in the middle of one) is passed over. Closes the descriptors. */
-export async function* auditLines(fds: number[]): AsyncGenerator<Record<string, unknown>> {
+export async function* auditLines(files: AuditFile[]): AsyncGenerator<Record<string, unknown>> {
   try {
-    for (const fd of fds) {
-      const lines = createInterface({ input: createReadStream('', { fd, autoClose: false }), crlfDelay: Infinity });
-      for await (const line of lines) {
+    for (const { fd, size } of files) {
+      if (size === 0) continue;
+      const input = createReadStream('', { fd, autoClose: false, start: 0, end: size - 1 });
+      for await (const line of createInterface({ input, crlfDelay: Infinity })) {
         const entry = parseLine(line);
         if (entry) yield entry;
       }
     }
   } finally {
-    for (const fd of fds) closeSync(fd);
+    for (const { fd } of files) closeSync(fd);
   }
 }
 
-function parseLine(line: string): Record<string, unknown> | undefined {
+export function parseLine(line: string): Record<string, unknown> | undefined {
   if (!line.startsWith('{')) return undefined;
   try {
     const v: unknown = JSON.parse(line);
@@ -97,6 +109,6 @@ function valueTest(key: string, values: string[], names: () => UnixNames): Value
       if (bad !== undefined) throw invalidParameter(`invalid decision filter "${bad}": expected allow or deny`);
       return (e, v) => e.decision === v;
     }
-    default: return (e, v) => String((e as Record<string, unknown>)[key] ?? '') === v; // socket, object, class, rule
+    default: return (e, v) => String((e as Record<string, unknown>)[key] ?? '') === v; // socket, object, container, class, rule
   }
 }

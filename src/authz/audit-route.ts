@@ -1,19 +1,22 @@
 // GET /berth/audit: the audit log as JSON lines, oldest first, narrowed by `since`, `until` and
-// `filters` (AUDIT_FILTERS) — what `berth system audit` prints. A route of berth's own rather
-// than the CLI reading the file: the CLI is stateless and often talks to a daemon on another
-// host (tcp+TLS, ssh://), and the file is root's (0600); through the API the policy decides who
-// may read it (the route is of the "system" class: admins only) and the reading is audited too.
+// `filters` (AUDIT_FILTERS) — what `berth system audit` prints; with `follow`, then the lines
+// written after, as they are written, until the client goes (or `until` passes). A route of
+// berth's own rather than the CLI reading the file: the CLI is stateless and often talks to a
+// daemon on another host (tcp+TLS, ssh://), and the file is root's (0600); through the API the
+// policy decides who may read it (the route is of the "system" class: admins only) and the
+// reading is audited too.
 import type { Route } from '../api/route.ts';
 import type { RequestContext } from '../api/context.ts';
-import { parseFilters } from '../api/query.ts';
+import { boolParam, parseFilters } from '../api/query.ts';
 import { parseTimestampNano } from '../api/timestamps.ts';
 import { notFound } from '../api/types/errors.ts';
+import type { AuditFile } from './audit-read.ts';
+import type { AuditFollower } from './audit-log.ts';
 
 export interface AuditSource {
-  file: string;
-  maxFile: number;
-  /** Lines queued by requests already answered, written before the files are read. */
-  flush(): Promise<void>;
+  /** The files as they are once queued lines are written; `follow` gets every later batch. */
+  snapshot(follow?: AuditFollower): Promise<AuditFile[]>;
+  unfollow(follower: AuditFollower): void;
 }
 
 export interface AuditBackend {
@@ -26,28 +29,42 @@ export function auditRoutes(backend: AuditBackend): Route[] {
 }
 
 async function streamAudit(ctx: RequestContext, backend: AuditBackend): Promise<void> {
-  const { AUDIT_FILTERS, auditLines, auditMatcher, openAuditFiles } = await import('./audit-read.ts');
-  const { readUnixNames } = await import('./unix-names.ts');
+  const [{ AUDIT_FILTERS, auditLines, auditMatcher }, { readUnixNames }, { AuditTail }] = await Promise.all([
+    import('./audit-read.ts'), import('./unix-names.ts'), import('./audit-follow.ts'),
+  ]);
   const since = parseTimestampNano('since', ctx.query.get('since'));
   const until = parseTimestampNano('until', ctx.query.get('until'));
+  const untilMs = until === undefined ? undefined : Number(until / 1_000_000n);
   const filters = parseFilters(ctx.query.get('filters'), AUDIT_FILTERS);
   let names: ReturnType<typeof readUnixNames> | undefined;
   const matches = auditMatcher(
-    { ...(since !== undefined && { sinceMs: Number(since / 1_000_000n) }), ...(until !== undefined && { untilMs: Number(until / 1_000_000n) }), filters },
+    { ...(since !== undefined && { sinceMs: Number(since / 1_000_000n) }), ...(untilMs !== undefined && { untilMs }), filters },
     () => (names ??= readUnixNames()),
   );
   const source = backend.source();
   if (!source) throw notFound('berthd has no audit log: it runs without an authorization policy (--authz-policy)');
-  await source.flush();
-  const fds = openAuditFiles(source.file, source.maxFile);
+  const tail = boolParam(ctx.query, 'follow') && (untilMs === undefined || untilMs > Date.now()) ? new AuditTail(matches) : undefined;
+  const files = await source.snapshot(tail);
+  const out = ctx.stream(200, 'application/x-ndjson');
   let gone = false;
   const closed = new Promise<void>((resolve) => ctx.onClose(() => resolve(void (gone = true))));
-  const out = ctx.stream(200, 'application/x-ndjson');
-  for await (const line of auditLines(fds)) {
+  for await (const line of auditLines(files)) {
     if (gone) break;
     if (!matches(line)) continue;
     // A slow reader holds the stream, not berthd's memory: wait while its buffer is full.
     if (!out.write(JSON.stringify(line) + '\n')) await Promise.race([new Promise((r) => out.once('drain', r)), closed]);
   }
+  if (tail && !gone) {
+    tail.start(out);
+    await Promise.race([closed, tail.ended, passing(untilMs)]);
+  }
+  if (tail) source.unfollow(tail);
   out.end();
+}
+
+/** Settles when `untilMs` has passed; never without one (or one past what a timer can wait). */
+function passing(untilMs: number | undefined): Promise<void> {
+  const wait = untilMs === undefined ? Infinity : untilMs - Date.now();
+  if (!(wait <= 2 ** 31 - 1)) return new Promise(() => {});
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)).unref());
 }

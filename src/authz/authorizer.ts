@@ -1,20 +1,24 @@
 // The policy engine at the door: for each request, who is asking (identity.ts), what the route
 // does (route-classes.ts) and which rule decides (policy.ts). A route without a class, a client
-// no rule names, and a class the rule does not give are refused here, before the handler runs;
-// what a request asks for (a container's privileges, mounts, image) is decided later, by the
-// guard returned, on the object the handler parsed. Each decision goes to the audit log.
+// no rule names, a class the rule does not give, and — for a rule with limits — an existing
+// container the rule could not have made (existing-containers.ts) are refused here, before the
+// handler runs; what a request asks for (a container's privileges, mounts, image) is decided
+// later, by the guard returned, on the object the handler parsed. Each decision goes to the
+// audit log.
 import type { IncomingMessage } from 'node:http';
 import { forbidden, type BerthError } from '../api/types/errors.ts';
-import { classOf, type RouteClass } from './route-classes.ts';
+import { alsoNeeded, classOf, type RouteClass } from './route-classes.ts';
 import { allowsClass, firstMatch, ruleLabel, type Policy, type Rule } from './policy.ts';
+import { allowedClasses, ruleGuard } from './rule-guard.ts';
 import { describeIdentity, identify } from './identity.ts';
-import { ceilings, containerProblem } from './container-limits.ts';
-import { imageAllowed } from './image-patterns.ts';
-import { parseReference } from '../image/reference.ts';
 import { objectOf, startEntry, type AuditEntry } from './audit-entry.ts';
 import type { PeerCredentialReader } from './peer-credentials.ts';
 import type { RequestGuard } from './guard.ts';
 import type { AuditLog } from './audit-log.ts';
+import { userNameOf } from './unix-names.ts';
+import { targetOf, type ExistingContainers } from './existing-containers.ts';
+
+export type { ExistingContainers };
 
 export interface AuthorizeRequest {
   req: IncomingMessage;
@@ -41,13 +45,21 @@ export interface AuditSettings {
 
 export class Authorizer {
   #policy: Policy;
-  readonly #peers: PeerCredentialReader;
+  readonly #peers: PeerCredentialReader | undefined;
   #audit: AuditSettings | undefined;
+  readonly #containers: ExistingContainers | undefined;
 
-  constructor(policy: Policy, peers: PeerCredentialReader, audit?: AuditSettings) {
+  /** `peers` undefined: unix clients are not identified (setup.ts allows that only for a
+   * policy that names no user or group). */
+  constructor(policy: Policy, peers: PeerCredentialReader | undefined, audit?: AuditSettings, containers?: ExistingContainers) {
     this.#policy = policy;
     this.#peers = peers;
     this.#audit = audit;
+    this.#containers = containers;
+  }
+
+  get identifiesPeers(): boolean {
+    return this.#peers !== undefined;
   }
 
   get policy(): Policy {
@@ -73,58 +85,41 @@ export class Authorizer {
     const entry = startEntry(id, { method: r.method, route, path: r.req.url ?? '', object: objectOf(r.params, r.query), cls });
     const started = performance.now();
     const audited = audit !== undefined && (audit.allRequests || cls !== 'read-only');
+    const write = (status: number, ms: number): void => {
+      if (!audited) return;
+      const user = entry.uid === undefined ? undefined : userNameOf(entry.uid);
+      audit.log.record({ ...entry, ...(user !== undefined && { user }), status, ms } satisfies AuditEntry);
+    };
     const deny = (rule: Rule | undefined, reason: string, message: string): BerthError => {
       Object.assign(entry, { decision: 'deny', rule: rule?.name ?? null, reason });
-      if (audited) audit.log.record({ ...entry, status: 403, ms: 0 });
+      write(403, 0);
       return forbidden(message);
     };
     if (!cls) throw deny(undefined, 'unclassified route', `authorization denied by policy ${policy.file}: ${route} has no class, and unclassified routes are refused`);
     const rule = firstMatch(policy, id);
     if (!rule) throw deny(undefined, 'no rule matches', `authorization denied by policy ${policy.file}: no rule matches ${describeIdentity(id)}`);
     entry.rule = rule.name;
-    if (!allowsClass(rule, cls)) {
-      throw deny(rule, `class ${cls} not allowed`, `authorization denied by ${ruleLabel(rule, policy)}: it allows ${allowed(rule)}, and ${route} is ${cls}`);
+    for (const needed of [cls, alsoNeeded(r.method, r.path)]) {
+      if (needed && !allowsClass(rule, needed)) {
+        throw deny(rule, `class ${needed} not allowed`, `authorization denied by ${ruleLabel(rule, policy)}: it allows ${allowedClasses(rule)}, and ${route} is ${needed}`);
+      }
     }
-    // A refusal of what the parsed request asks for: the audit line says why (status 403 then).
-    const refuse = (reason: string, message = reason): never => {
-      Object.assign(entry, { decision: 'deny', reason });
-      throw forbidden(`authorization denied by ${ruleLabel(rule, policy)}: ${message}`);
-    };
-    const judge = (problem: string | undefined) => void (problem && refuse(problem));
+    const { guard, actOn } = ruleGuard({ rule, policy, entry, containers: this.#containers });
+    const target = cls === 'read-only' ? undefined : targetOf(route, r.params, r.query);
+    if (target?.kind === 'container' && r.path === '/commit') entry.container = target.ref;
+    try {
+      if (target) actOn(target);
+    } catch (err) {
+      write(403, 0); // no `finish` after a throw
+      throw err;
+    }
     return {
-      guard: {
-        container: (req) => judge(rule.all ? undefined : containerProblem(req, rule.limits)),
-        update: (hc) => judge(rule.all ? undefined : ceilings(hc, rule.limits)),
-        imageName: (name, action) => {
-          const patterns = rule.all ? [] : rule.limits.images;
-          if (!patterns.length || !parses(name) || imageAllowed([name], patterns)) return;
-          refuse(`${action} of ${name} is not allowed (images: ${patterns.join(', ')})`);
-        },
-        requireClass: (needed, operation) => {
-          if (!allowsClass(rule, needed)) refuse(`class ${needed} not allowed`, `it allows ${allowed(rule)}, and ${operation} is ${needed}`);
-        },
-        named: (object) => void (entry.object ??= object),
-        exec: (req) => judge(rule.all || !req.privileged || rule.limits.privileged ? undefined : 'privileged exec is not allowed'),
-      },
+      guard,
       finish: (status) => {
-        if (audited) audit.log.record({ ...entry, status, ms: Math.round((performance.now() - started) * 10) / 10 } satisfies AuditEntry);
+        write(status, Math.round((performance.now() - started) * 10) / 10);
       },
     };
   }
-}
-
-/** A name that is no reference is the handler's to refuse (400), with its own message. */
-function parses(name: string): boolean {
-  try {
-    parseReference(name);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function allowed(rule: Rule): string {
-  return ['read-only', ...rule.classes].filter((c, i, all) => all.indexOf(c) === i).join(', ');
 }
 
 export type { RouteClass };

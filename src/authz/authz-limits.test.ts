@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 import { requires } from '../testing/requires.ts';
 import { until } from '../testing/until.ts';
+import { run } from '../testing/run.ts';
 import type { AuditEntry } from './audit-entry.ts';
 
 const skip = requires('docker');
@@ -21,7 +22,7 @@ symlinkSync('/', join(allowed, 'escape'));
 const policy = join(dir, 'policy.json');
 const ciPolicy = (images: string[]) => JSON.stringify({
   rules: [{
-    name: 'ci', who: { users: ['root'] }, allow: ['containers', 'images', 'exec'],
+    name: 'ci', who: { users: ['root'] }, allow: ['containers', 'images', 'exec', 'build'],
     limits: { 'bind-paths': [allowed], capabilities: ['NET_ADMIN'], images, labels: { team: '*' }, memory: '64m' },
   }],
 }, null, 2);
@@ -93,9 +94,25 @@ test('an image is judged by the repository it resolves to', { skip }, async () =
   assert.equal(byId.code, 0, byId.stderr);
 });
 
+test('a build uses and pulls only base images the patterns allow', { skip }, async () => {
+  const build = (dockerfile: string, tag: string) =>
+    run('docker', ['build', '-q', '-t', tag, '-'], { env: { ...f.env(), DOCKER_BUILDKIT: '0' }, input: dockerfile, timeoutMs: 60_000 });
+  const allowedBase = await build('FROM busybox\nLABEL built=yes\n', 'busybox:built');
+  assert.equal(allowedBase.code, 0, allowedBase.stderr);
+  // A local image by a name outside the patterns (the same image, another tag: not allowed).
+  const local = await build('FROM elsewhere/tool:1\n', 'busybox:nope');
+  assert.match(local.stderr, /authorization denied by rule "ci" .*: build FROM of docker.io\/elsewhere\/tool:1 is not allowed \(images: busybox\)/);
+  // A registry the policy forbids is never asked: refused before the pull (no network here).
+  const pulled = await build('FROM busybox AS a\nFROM quay.io/x/y:1\nCOPY --from=a /bin/true /t\n', 'busybox:nope');
+  assert.match(pulled.stderr, /build FROM pull of quay.io\/x\/y:1 is not allowed/);
+  const copyFrom = await build('FROM busybox\nCOPY --from=elsewhere/tool:1 /bin/true /t\n', 'busybox:nope');
+  assert.match(copyFrom.stderr, /build FROM of docker.io\/elsewhere\/tool:1 is not allowed/);
+  assert.equal((await f.docker(['image', 'inspect', 'busybox:nope'])).code, 1, 'no refused build was tagged');
+});
+
 test('classes the rule does not give are refused before the handler runs', { skip }, async () => {
   const r = await f.docker(['network', 'create', 'nope']);
-  assert.match(r.stderr, /rule "ci" .*it allows read-only, containers, images, exec, and POST \/networks\/create is networks/);
+  assert.match(r.stderr, /rule "ci" .*it allows read-only, containers, images, exec, build, and POST \/networks\/create is networks/);
   const v = await f.docker(['volume', 'create', '--opt', 'type=none', '--opt', 'o=bind', '--opt', 'device=/', 'rootfs']);
   assert.match(v.stderr, /POST \/volumes\/create is volumes/);
 });

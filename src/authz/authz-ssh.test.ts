@@ -51,10 +51,12 @@ test('the ssh user is the identity: it reads as a monitor, and may not create', 
   const r = await overSsh(['run', '--rm', '--privileged', 'busybox', 'true']);
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /authorization denied by rule "monitoring" \(line 8 of .*monitoring\.json\): it allows read-only, and POST \/containers\/create is containers/);
-  // The refusal is the ssh user's, by uid, in the audit log (read by root on the local socket).
+  // The refusal is the ssh user's: its uid, and the name it has, in the audit log (read by root
+  // on the local socket).
   const uid = readUnixNames().users.get(user.name)!;
   const audit = () => berth(['system', 'audit', '-f', 'decision=deny', '--format', '{{.User}} {{.Rule}} {{.Route}}'], { env: f.env() });
-  await until('the refusal in the audit log', async () => (await audit()).stdout === `uid=${uid} monitoring POST /containers/create\n`);
-  assert.equal((await audit()).stdout, `uid=${uid} monitoring POST /containers/create\n`);
-  assert.equal((await berth(['system', 'audit', '-f', `user=${user.name}`, '-f', 'decision=deny', '--format', '{{.User}}'], { env: f.env() })).stdout, `uid=${uid}\n`, 'user= takes a name');
+  await until('the refusal in the audit log', async () => (await audit()).stdout === `${user.name} monitoring POST /containers/create\n`);
+  assert.equal((await audit()).stdout, `${user.name} monitoring POST /containers/create\n`);
+  const byUid = await berth(['system', 'audit', '-f', `user=${uid}`, '-f', 'decision=deny', '--format', 'json'], { env: f.env() });
+  assert.deepEqual(byUid.stdout.trimEnd().split('\n').map((l) => [(JSON.parse(l) as { uid: number }).uid, (JSON.parse(l) as { user: string }).user]), [[uid, user.name]], 'user= takes a uid');
 });

@@ -8,7 +8,7 @@ import type { ContainerConfig, HostConfig } from '../api/types/engine-api.ts';
 import type { StoredMount } from '../store/containers.ts';
 import type { Limits } from './policy.ts';
 import { capabilityName } from './policy-limits.ts';
-import { imageAllowed, sameReference } from './image-patterns.ts';
+import { imageAllowed, namesAsked } from './image-patterns.ts';
 
 export interface ContainerRequest {
   /** The image as the request named it (a reference, an id or an id prefix). */
@@ -49,14 +49,12 @@ export function containerProblem(req: ContainerRequest, limits: Limits): string 
   return undefined;
 }
 
-/** Judged by the name the request used when it resolved by that name (another tag of the same
- * image does not make it allowed), else — an id — by any of the image's names. */
+/** Judged by the name the request used, or — an id — by any of the image's names. */
 function images(req: ContainerRequest, limits: Limits): string | undefined {
   if (!limits.images.length) return undefined;
-  const asked = req.imageNames.find((n) => sameReference(n, req.image));
-  const names = asked ? [asked] : req.imageNames;
+  const names = namesAsked(req.image, req.imageNames);
   if (imageAllowed(names, limits.images)) return undefined;
-  return `image ${asked ?? (req.imageNames.join(', ') || req.image)} is not from an allowed registry or repository (${limits.images.join(', ')})`;
+  return `image ${names.join(', ') || req.image} is not from an allowed registry or repository (${limits.images.join(', ')})`;
 }
 
 function capabilities(hc: HostConfig, limits: Limits): string | undefined {

@@ -13,11 +13,17 @@ export interface RequestGuard {
   /** The same for an exec in a container (`docker exec --privileged`). */
   exec(req: { privileged: boolean }): void;
   /** An image name a request pulls, pushes, tags or imports as: within the rule's image
-   * patterns (else a name the patterns allow could be put on any image). */
-  imageName(name: string, action: string): void;
+   * patterns (else a name the patterns allow could be put on any image). Several names (an
+   * image named by its id): allowed when any of them is. */
+  imageName(name: string | readonly string[], action: string): void;
   /** The object a request names only in its body (a volume's or network's create): the audit
    * line's `object`, which the door could not take from the path or the query. */
   named(object: string): void;
+  /** A container the request names only in its body (network connect, disconnect): named in
+   * the audit line, and refused unless the rule could have made it (existing-containers.ts). */
+  otherContainer(idOrName: string): void;
+  /** Whether the rule may act on this existing container (a prune leaves the others). */
+  mayActOn(idOrName: string): boolean;
   /** For an operation that shares a route with lighter ones (GET /images/* is inspect and
    * history, but also save): throws unless the rule allows `cls`. */
   requireClass(cls: RouteClass, operation: string): void;

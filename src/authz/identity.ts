@@ -22,12 +22,13 @@ export interface Identity {
 
 const known = new WeakMap<Socket, Identity>();
 
-/** The identity of `socket`, which came in on the listener at `address`. */
-export function identify(socket: Socket, address: string, reader: PeerCredentialReader): Identity {
+/** The identity of `socket`, which came in on the listener at `address`; without a reader,
+ * a unix peer is known by its socket alone. */
+export function identify(socket: Socket, address: string, reader: PeerCredentialReader | undefined): Identity {
   let id = known.get(socket);
   if (!id) {
     id = { socket: address };
-    if (address.startsWith('unix://')) {
+    if (address.startsWith('unix://') && reader) {
       const peer = reader.read(socket);
       if (peer) id.peer = peer;
     }

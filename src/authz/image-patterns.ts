@@ -33,3 +33,10 @@ export function sameReference(full: string, asked: string): boolean {
     return false; // an id or id prefix is not a reference
   }
 }
+
+/** The names an image is judged by: the one the request used when it resolved by that name
+ * (another tag of the same image does not make it allowed), else — an id — all of its names. */
+export function namesAsked(asked: string, names: readonly string[]): readonly string[] {
+  const hit = names.find((n) => sameReference(n, asked));
+  return hit ? [hit] : names;
+}

@@ -99,3 +99,9 @@ export function allowsClass(rule: Rule, cls: RouteClass): boolean {
 export function ruleLabel(rule: Rule, policy: Policy): string {
   return `rule "${rule.name}" (line ${rule.line} of ${policy.file})`;
 }
+
+/** The first rule that names unix users or groups: it needs the peer credentials of unix
+ * sockets, without which it could never match and a later, wider rule would decide instead. */
+export function ruleNamingPeers(policy: Policy): Rule | undefined {
+  return policy.rules.find((r) => r.who.users.length > 0 || r.who.groups.length > 0);
+}

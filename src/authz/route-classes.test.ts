@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildRoutes, type Backends } from '../daemon/routes.ts';
-import { classOf, classifiedRoutes } from './route-classes.ts';
+import { alsoNeeded, classOf, classifiedRoutes } from './route-classes.ts';
 
 // Routers only call their backend inside handlers; building the table needs none of it.
 const noBackends = new Proxy({}, { get: () => ({}) }) as Backends;
@@ -23,4 +23,14 @@ test('the class table names only routes that exist', () => {
 test('an unknown route has no class', () => {
   assert.equal(classOf('POST', '/containers/:id/checkpoints'), undefined);
   assert.equal(classOf('GET', '/containers/create'), undefined);
+});
+
+test('a commit needs containers besides images: it copies a container\'s files into an image that save hands out', () => {
+  assert.equal(classOf('POST', '/commit'), 'images');
+  assert.equal(alsoNeeded('POST', '/commit'), 'containers');
+  assert.equal(alsoNeeded('POST', '/images/create'), undefined);
+});
+
+test('waiting for a container changes nothing: read-only', () => {
+  assert.equal(classOf('POST', '/containers/:id/wait'), 'read-only');
 });

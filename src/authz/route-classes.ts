@@ -15,6 +15,8 @@ const TABLE: Record<RouteClass, readonly string[]> = {
     'GET /_ping', 'HEAD /_ping', 'GET /version', 'GET /info', 'GET /events', 'GET /system/df',
     'GET /containers/json', 'GET /containers/:id/json', 'GET /containers/:id/logs', 'GET /containers/:id/top',
     'GET /containers/:id/stats', 'GET /containers/:id/changes', 'GET /exec/:id/json',
+    // Waiting for an exit changes nothing (the condition only says which exit to report).
+    'POST /containers/:id/wait',
     'GET /images/json', 'GET /images/*', 'GET /networks', 'GET /networks/:id', 'GET /volumes', 'GET /volumes/:name',
     'GET /plugins', 'GET /plugins/:name/json',
     'GET /swarm', 'GET /nodes', 'GET /nodes/:id', 'GET /services', 'GET /services/:id', 'GET /services/:id/logs',
@@ -23,7 +25,7 @@ const TABLE: Record<RouteClass, readonly string[]> = {
   containers: [
     'POST /containers/create', 'DELETE /containers/:id', 'DELETE /containers/*', 'POST /containers/:id/rename', 'POST /containers/prune',
     'POST /containers/:id/start', 'POST /containers/:id/stop', 'POST /containers/:id/restart', 'POST /containers/:id/update',
-    'POST /containers/:id/pause', 'POST /containers/:id/unpause', 'POST /containers/:id/kill', 'POST /containers/:id/wait',
+    'POST /containers/:id/pause', 'POST /containers/:id/unpause', 'POST /containers/:id/kill',
     'POST /containers/:id/attach', 'GET /containers/:id/attach/ws', 'POST /containers/:id/resize',
     'GET /containers/:id/archive', 'HEAD /containers/:id/archive', 'PUT /containers/:id/archive', 'GET /containers/:id/export',
   ],
@@ -35,6 +37,8 @@ const TABLE: Record<RouteClass, readonly string[]> = {
   networks: ['POST /networks/create', 'DELETE /networks/:id', 'POST /networks/:id/connect', 'POST /networks/:id/disconnect', 'POST /networks/prune'],
   volumes: ['POST /volumes/create', 'DELETE /volumes/:name', 'POST /volumes/prune'],
   exec: ['POST /containers/:id/exec', 'POST /exec/:id/start', 'POST /exec/:id/resize'],
+  // The build cache is the builder's: whoever may build may prune it (`docker builder prune`);
+  // what it holds is shown by GET /system/df, which is read-only like every other listing.
   build: ['POST /build', 'POST /build/prune'],
   // Reading the audit log shows everyone's requests: an admin's business.
   system: [
@@ -52,6 +56,16 @@ const BY_ROUTE: ReadonlyMap<string, RouteClass> = new Map(
 /** The class of a route as registered ("POST", "/containers/create"), or undefined. */
 export function classOf(method: string, path: string): RouteClass | undefined {
   return BY_ROUTE.get(`${method} ${path}`);
+}
+
+// Routes that need a second class besides their own. A commit writes an image (images) out of a
+// container's files, which `save` then hands out: reading a container's contents is the
+// containers class (as export is), so a rule with images alone may not commit.
+const ALSO: ReadonlyMap<string, RouteClass> = new Map([['POST /commit', 'containers']]);
+
+/** The class a route needs besides its own, or undefined. */
+export function alsoNeeded(method: string, path: string): RouteClass | undefined {
+  return ALSO.get(`${method} ${path}`);
 }
 
 /** Every entry of the table, for the test that checks it against the routers. */

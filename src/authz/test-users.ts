@@ -18,21 +18,25 @@ export interface TestUser {
 }
 
 /** `login`: the user may log in (over ssh, with a key): a shell, and a password field of "*" —
- * no password, but not the "!" of a locked account, which sshd refuses without PAM. */
-export function makeTestUser(group: string, opts: { login?: boolean } = {}): TestUser {
+ * no password, but not the "!" of a locked account, which sshd refuses without PAM.
+ * `supplementary`: `group` is a supplementary group (`usermod -aG`), the user's primary group
+ * its own (removed with it); else `group` is its primary group. */
+export function makeTestUser(group: string, opts: { login?: boolean; supplementary?: boolean } = {}): TestUser {
   const madeGroup = !readUnixNames().groups.has(group);
   if (madeGroup) execFileSync('groupadd', [group]);
   const name = `bt${process.pid}`;
   const login = opts.login ? ['--shell', '/bin/sh', '--password', '*'] : ['--shell', '/usr/sbin/nologin'];
-  execFileSync('useradd', ['--no-create-home', '--no-user-group', '--gid', group, ...login, name]);
+  const groups = opts.supplementary ? ['--user-group', '--groups', group] : ['--no-user-group', '--gid', group];
+  execFileSync('useradd', ['--no-create-home', ...groups, ...login, name]);
   const home = mkdtempSync(join(tmpdir(), 'berth-user-'));
   const names = readUnixNames();
-  chownSync(home, names.users.get(name)!, names.groups.get(group)!);
+  const primary = opts.supplementary ? name : group;
+  chownSync(home, names.users.get(name)!, names.groups.get(primary)!);
   return {
     name,
     group,
     home,
-    as: ['setpriv', `--reuid=${name}`, `--regid=${group}`, '--init-groups', '--'],
+    as: ['setpriv', `--reuid=${name}`, `--regid=${primary}`, '--init-groups', '--'],
     remove() {
       rmSync(home, { recursive: true, force: true });
       execFileSync('userdel', [name]);

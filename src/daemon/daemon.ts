@@ -234,7 +234,9 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
   });
   const serverHeader = `berth/${ENGINE_VERSION} (linux)`;
   // Loaded only with a policy: an ordinary daemon never reads koffi (~100 ms, issue 12).
-  const authorizer = config.authzPolicy ? (await import('../authz/setup.ts')).loadAuthorizer(config.authzPolicy, config.dataRoot, logger) : undefined;
+  const authz = config.authzPolicy ? await import('../authz/setup.ts') : undefined;
+  // The containers a request acts on: a rule with limits may act only on ones it could make.
+  const authorizer = authz?.loadAuthorizer(config.authzPolicy!, config.dataRoot, logger, { containers: authz.daemonContainers(containers, execs) });
   if (authorizer) logger.info('authorization policy active', { file: authorizer.policy.file, rules: authorizer.policy.rules.length });
   const authorize = authorizer && ((r: Parameters<Authorizer['authorize']>[0]) => authorizer.authorize(r));
   const listeners = await listenAll(
@@ -270,8 +272,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
 
 /** The running policy's audit log for GET /berth/audit (the policy may change on SIGHUP). */
 function auditSource(authorizer: Authorizer | undefined): AuditSource | undefined {
-  const log = authorizer?.audit?.log;
-  return log && { file: log.options.file, maxFile: log.options.maxFile, flush: () => log.flush() };
+  return authorizer?.audit?.log;
 }
 
 function containerCounts(svc: ContainerService): { total: number; running: number; paused: number; stopped: number } {

@@ -103,7 +103,7 @@ function reloadAuthz(daemon: Daemon, logger: Logger): void {
 /** --validate: daemon.json and flags (already read), and the authorization policy they name. */
 async function validate(policy: string | undefined): Promise<number> {
   try {
-    if (policy) (await import('../authz/policy-file.ts')).readPolicyFile(policy);
+    if (policy) (await import('../authz/setup.ts')).validatePolicy(policy);
   } catch (err) {
     process.stderr.write(`berthd: ${(err as Error).message}\n`);
     return 1;

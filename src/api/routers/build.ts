@@ -17,6 +17,9 @@ export interface BuildRequest extends BuildOptions {
   remote?: string;
   /** X-Registry-Config: registry host → auth config, for pulling base images. */
   authConfigs: Record<string, unknown>;
+  /** The request's authorization, asked about each base image (FROM, COPY --from) before it
+   * is used or pulled: a policy's image patterns hold for a build's images too. */
+  allowImage?: (names: string | readonly string[], action: string) => void;
 }
 
 export interface BuildBackend {
@@ -33,6 +36,8 @@ async function postBuild(ctx: RequestContext, b: BuildBackend): Promise<void> {
   req.authConfigs = parseAuthConfigs(ctx.header('x-registry-config'));
   // Before the context is read: the names the image would get are the policy's to allow.
   for (const t of req.tags) ctx.guard?.imageName(t, 'build -t');
+  const guard = ctx.guard;
+  if (guard) req.allowImage = (names, action) => guard.imageName(names, action);
   const wantAux = ctx.versionAtLeast('1.30');
   let stream: Writable | undefined;
   const held: string[] = [];

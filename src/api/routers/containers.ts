@@ -13,7 +13,9 @@ export interface ContainersBackend {
   list(opts: { all: boolean; limit?: number; size: boolean; filters: Filters }, version: string): Promise<unknown[]>;
   remove(idOrName: string, opts: { force: boolean; volumes: boolean; link: boolean }): Promise<void>;
   rename(idOrName: string, name: string): void;
-  prune(filters: Filters): Promise<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }>;
+  /** `mayRemove`: the request's authorization; a container it may not act on is kept, as if
+   * a filter had left it out. */
+  prune(filters: Filters, mayRemove?: (id: string) => boolean): Promise<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }>;
 }
 
 export const CONTAINER_LIST_FILTERS = ['ancestor', 'before', 'expose', 'exited', 'health', 'id', 'isolation', 'is-task', 'label', 'name', 'network', 'publish', 'since', 'status', 'volume'];
@@ -27,7 +29,7 @@ export function containersRoutes(b: ContainersBackend): Route[] {
     // A legacy link's name has a slash (/web/db): `docker rm --link /web/db`.
     { method: 'DELETE', path: '/containers/*', handler: (ctx) => remove(ctx, b, ctx.params['*'] ?? '') },
     { method: 'POST', path: '/containers/:id/rename', handler: (ctx) => rename(ctx, b) },
-    { method: 'POST', path: '/containers/prune', minVersion: '1.25', handler: async (ctx) => ctx.sendJson(200, await b.prune(parseFilters(ctx.query.get('filters'), ['until', 'label', 'label!']))) },
+    { method: 'POST', path: '/containers/prune', minVersion: '1.25', handler: (ctx) => prune(ctx, b) },
   ];
 }
 
@@ -35,7 +37,9 @@ async function create(ctx: RequestContext, b: ContainersBackend): Promise<void> 
   const body = await ctx.json<Record<string, unknown>>({ limit: 1024 * 1024 });
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidParameter('Config cannot be empty in order to create a container');
   const name = ctx.query.get('name') ?? undefined;
-  ctx.sendJson(201, await b.create(body, name, ctx.query.get('platform') || undefined, ctx.guard));
+  const created = await b.create(body, name, ctx.query.get('platform') || undefined, ctx.guard);
+  ctx.guard?.named(created.Id); // the audit line's object when the request named none
+  ctx.sendJson(201, created);
 }
 
 async function list(ctx: RequestContext, b: ContainersBackend): Promise<void> {
@@ -48,6 +52,12 @@ async function list(ctx: RequestContext, b: ContainersBackend): Promise<void> {
 async function remove(ctx: RequestContext, b: ContainersBackend, idOrName: string): Promise<void> {
   await b.remove(idOrName, { force: boolParam(ctx.query, 'force'), volumes: boolParam(ctx.query, 'v'), link: boolParam(ctx.query, 'link') });
   ctx.sendEmpty(204);
+}
+
+async function prune(ctx: RequestContext, b: ContainersBackend): Promise<void> {
+  const filters = parseFilters(ctx.query.get('filters'), ['until', 'label', 'label!']);
+  const guard = ctx.guard;
+  ctx.sendJson(200, await b.prune(filters, guard && ((id) => guard.mayActOn(id))));
 }
 
 function rename(ctx: RequestContext, b: ContainersBackend): void {

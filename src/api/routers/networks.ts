@@ -73,13 +73,17 @@ async function create(ctx: RequestContext, b: NetworksBackend): Promise<void> {
 
 async function connect(ctx: RequestContext, b: NetworksBackend): Promise<void> {
   const req = await body<{ Container?: string; EndpointConfig?: EndpointSettingsBody | null }>(ctx, CONNECT_TYPE);
-  await b.connect(ctx.params.id!, containerOf(req.Container), req.EndpointConfig ?? {});
+  const container = containerOf(req.Container);
+  ctx.guard?.otherContainer(container);
+  await b.connect(ctx.params.id!, container, req.EndpointConfig ?? {});
   ctx.sendEmpty(200);
 }
 
 async function disconnect(ctx: RequestContext, b: NetworksBackend): Promise<void> {
   const req = await body<{ Container?: string; Force?: boolean }>(ctx, DISCONNECT_TYPE);
-  await b.disconnect(ctx.params.id!, containerOf(req.Container), req.Force === true);
+  const container = containerOf(req.Container);
+  ctx.guard?.otherContainer(container);
+  await b.disconnect(ctx.params.id!, container, req.Force === true);
   ctx.sendEmpty(200);
 }
 

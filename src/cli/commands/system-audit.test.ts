@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { startBerthd, type Berthd } from '../../testing/berthd-harness.ts';
 import { requires } from '../../testing/requires.ts';
 import { berth, run } from '../../testing/run.ts';
+import { BERTH } from '../../testing/berthd-harness.ts';
+import { spawn } from 'node:child_process';
+import { rowOf } from './system-audit.ts';
 import { until } from '../../testing/until.ts';
 
 const skip = requires('docker');
@@ -42,9 +45,9 @@ test('the table shows each audited request, oldest first', { skip }, async () =>
   const [header, ...rows] = r.stdout.trimEnd().split('\n');
   assert.match(header!, /^TIME +USER +ROUTE +OBJECT +DECISION +RULE +STATUS +REASON$/);
   // A create's name is in its body: the handler names it (a refused one never reads the body).
-  assert.match(rows[0]!, /^\d{4}-\d\d-\d\dT[\d:.]+Z +uid=0 +POST \/volumes\/create +kept +allow +admin +201 *$/);
-  assert.match(rows[1]!, /^\S+ +uid=0 +POST \/networks\/create +deny +admin +403 +class networks not allowed$/);
-  assert.match(rows[2]!, /^\S+ +uid=0 +DELETE \/volumes\/:name +kept +allow +admin +204 *$/);
+  assert.match(rows[0]!, /^\d{4}-\d\d-\d\dT[\d:.]+Z +root +POST \/volumes\/create +kept +allow +admin +201 *$/);
+  assert.match(rows[1]!, /^\S+ +root +POST \/networks\/create +deny +admin +403 +class networks not allowed$/);
+  assert.match(rows[2]!, /^\S+ +root +DELETE \/volumes\/:name +kept +allow +admin +204 *$/);
 });
 
 test('--filter narrows on the daemon, --format prints fields or the raw lines', { skip }, async () => {
@@ -56,6 +59,7 @@ test('--filter narrows on the daemon, --format prints fields or the raw lines', 
   const raw = (await audit(['--format', 'json', '-f', 'object=kept'])).stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.deepEqual(raw.map((l) => l.route), ['POST /volumes/create', 'DELETE /volumes/:name']);
   assert.equal(raw[0]!.uid, 0);
+  assert.equal(raw[0]!.user, 'root', "the uid's name when the line was written");
   assert.ok(typeof raw[0]!.ms === 'number' && typeof raw[0]!.pid === 'number');
   const bad = await audit(['-f', 'colour=red']);
   assert.equal(bad.code, 1);
@@ -71,6 +75,25 @@ test('--since and --until take timestamps and durations', { skip }, async () => 
   assert.equal((await audit([...fmt, '--until', String(Math.ceil(Date.now() / 1000) + 60)])).stdout, 'POST /volumes/create\n');
 });
 
+test('--follow prints the lines written after, as they are written; --until ends it', { skip }, async () => {
+  const child = spawn(process.execPath, ['--', BERTH, 'system', 'audit', '--follow', '--format', '{{.Route}} {{.Object}}', '-f', 'class=volumes'], { env: { ...process.env, ...env() } });
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  try {
+    await until('the lines so far', () => out === 'POST /volumes/create kept\nDELETE /volumes/:name kept\n');
+    assert.equal((await docker(['volume', 'create', 'followed'])).code, 0);
+    await until('the new line', () => out.endsWith('DELETE /volumes/:name kept\nPOST /volumes/create followed\n'));
+  } finally {
+    child.kill();
+  }
+  // With --until ahead, following ends once it passes.
+  assert.equal((await docker(['volume', 'rm', 'followed'])).code, 0);
+  const r = await audit(['--follow', '--until', String(Date.now() / 1000 + 1), '--format', '{{.Object}}', '-f', 'class=volumes', '-f', 'method=delete']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'kept\nfollowed\n');
+  assert.match((await audit(['--follow', '--format', 'table'])).stderr, /--follow prints each line as it comes/);
+});
+
 test('a rule without "system" may not read the log; the refusal is audited', { skip }, async () => {
   writeFileSync(policy, rootMay(['volumes']));
   process.kill(d.pid!, 'SIGHUP');
@@ -81,4 +104,12 @@ test('a rule without "system" may not read the log; the refusal is audited', { s
   writeFileSync(policy, rootMay(['system']));
   process.kill(d.pid!, 'SIGHUP');
   await until('the policy reloaded again', async () => (await audit(['-f', 'route=/berth/audit', '-f', 'decision=deny', '--format', '{{.Reason}}'])).stdout === 'class system not allowed\n');
+});
+
+test('ids are shown as docker ps shows them, 12 characters, unless --no-trunc', () => {
+  const id = 'ab'.repeat(32);
+  assert.equal(rowOf({ object: id, container: 'web' }).Object, `${id.slice(0, 12)} (container web)`);
+  assert.equal(rowOf({ object: id }, false).Object, id);
+  assert.equal(rowOf({ uid: 1004 }).User, 'uid=1004');
+  assert.equal(rowOf({ uid: 1004, user: 'mona', certificate: { cn: 'ci' } }).User, 'mona cn=ci');
 });

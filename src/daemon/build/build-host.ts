@@ -32,6 +32,7 @@ import { runStep } from './build-run.ts';
 import { noteStep } from './orphan-steps.ts';
 import { randomBytes } from 'node:crypto';
 import { localImage, restoreCachedImage } from './build-cache-from.ts';
+import { namesAsked } from '../../authz/image-patterns.ts';
 
 export interface BuildHostDeps {
   images: ImageService;
@@ -51,6 +52,9 @@ export interface BuildHostOptions {
   authFor?: (ref: string) => string | undefined;
   /** Where each RUN container is noted while the build runs (orphan-steps.ts). */
   stepsDir?: string;
+  /** An authorization policy's image patterns (authz guard.imageName): throws a 403 for a
+   * base image the build may not use or pull. */
+  allowImage?: (names: string | readonly string[], action: string) => void;
 }
 
 /** A full image id: never a name to pull (a shorter hex string may be a repository name). */
@@ -70,6 +74,7 @@ export class DaemonBuildHost implements BuildHost {
     if (!opts.pull || IMAGE_ID.test(ref)) {
       try {
         const id = this.#d.images.resolve(ref).id;
+        this.#o.allowImage?.(namesAsked(ref, this.#d.images.table.refsOf(id).map((r) => r.ref)), 'build FROM');
         const config = this.imageConfig(id);
         // A local image of another platform is not the one asked for: pulled, as dockerd does.
         checkPlatform(ref, config, opts.platform);
@@ -81,6 +86,8 @@ export class DaemonBuildHost implements BuildHost {
     opts.signal.throwIfAborted();
     const parsed = parseReference(ref);
     const full = formatReference(parsed.tag || parsed.digest ? parsed : { ...parsed, tag: 'latest' });
+    // Before anything is fetched: a registry the policy forbids is never asked.
+    this.#o.allowImage?.(full, 'build FROM pull');
     const auth = this.#o.authFor?.(full);
     const id = await this.#d.pull({ fromImage: full, ...(opts.platform && { platform: opts.platform }), ...(auth && { auth }) }, (m) => {
       const line = progressLine(m);

@@ -49,8 +49,9 @@ export function containersBackend(svc: ContainerService, lifecycle: Pick<Lifecyc
       await lifecycle.removeContainer(c, { force: opts.force === true, removeVolumes: opts.volumes === true });
     },
     rename: (idOrName, name) => svc.rename(idOrName, name),
-    async prune(filters) {
-      const keep = predicate(svc, filters, net);
+    async prune(filters, mayRemove) {
+      const filtered = predicate(svc, filters, net);
+      const keep = mayRemove ? (c: ContainerRow) => filtered(c) && mayRemove(c.id) : filtered;
       const deleted: string[] = [];
       let reclaimed = 0;
       for (const c of svc.deps.table.all()) {
