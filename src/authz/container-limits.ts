@@ -9,6 +9,7 @@ import type { StoredMount } from '../store/containers.ts';
 import type { Limits } from './policy.ts';
 import { capabilityName } from './policy-limits.ts';
 import { imageAllowed, namesAsked } from './image-patterns.ts';
+import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from '../runtime/spec/build.ts';
 
 export interface ContainerRequest {
   /** The image as the request named it (a reference, an id or an id prefix). */
@@ -23,15 +24,18 @@ export interface ContainerRequest {
 }
 
 const NAMESPACE_MODES = ['NetworkMode', 'PidMode', 'IpcMode', 'UTSMode', 'UsernsMode'] as const;
-// Options that take away a confinement: as much root as --privileged, so they need it.
-const UNCONFINED = /^(seccomp|apparmor|systempaths)[=:]unconfined$|^label[=:]disable$/;
+// Options that take away a confinement: as much root as --privileged, so they need it. Any
+// seccomp profile but the builtin one (a custom one may allow every syscall: the docker CLI
+// sends the file's JSON), and writable cgroups (the container could lift its own limits).
+const UNCONFINED = /^(seccomp[=:](?!builtin$)|(apparmor|systempaths)[=:]unconfined$|label[=:]disable$|writable-cgroups([=:](1|t|true))?$)/i;
 
 /** What the request asks for that the limits do not allow, or undefined. */
 export function containerProblem(req: ContainerRequest, limits: Limits): string | undefined {
   const hc = req.hostConfig;
   const checks = [
     () => (hc.Privileged && !limits.privileged ? 'privileged containers are not allowed' : undefined),
-    () => (!limits.privileged && (hc.SecurityOpt ?? []).find((o) => UNCONFINED.test(o)) ? `security option "${(hc.SecurityOpt ?? []).find((o) => UNCONFINED.test(o))}" needs "privileged"` : undefined),
+    () => (limits.privileged ? undefined : securityOpt(hc)),
+    () => (limits.privileged ? undefined : systemPaths(hc)),
     () => (!limits.privileged && (hc.DeviceCgroupRules ?? []).length ? 'device cgroup rules need "privileged"' : undefined),
     () => capabilities(hc, limits),
     () => (limits.hostNamespaces ? undefined : NAMESPACE_MODES.filter((m) => hc[m] === 'host').map((m) => `${m}=host is not allowed (host namespaces)`)[0]),
@@ -47,6 +51,20 @@ export function containerProblem(req: ContainerRequest, limits: Limits): string 
     if (problem) return problem;
   }
   return undefined;
+}
+
+function securityOpt(hc: HostConfig): string | undefined {
+  const lifted = (hc.SecurityOpt ?? []).find((o) => UNCONFINED.test(o));
+  if (lifted === undefined) return undefined;
+  return /^seccomp[=:](?!unconfined$)/.test(lifted) ? 'a custom seccomp profile needs "privileged"' : `security option "${lifted}" needs "privileged"`;
+}
+
+/** The docker CLI's `systempaths=unconfined` never reaches berthd as a security option: it
+ * sends MaskedPaths and ReadonlyPaths empty. Lists that leave out a default unmask /proc. */
+function systemPaths(hc: HostConfig): string | undefined {
+  const short = (given: readonly string[] | null | undefined, defaults: readonly string[]) => given != null && !defaults.every((p) => given.includes(p));
+  if (!short(hc.MaskedPaths, DEFAULT_MASKED_PATHS) && !short(hc.ReadonlyPaths, DEFAULT_READONLY_PATHS)) return undefined;
+  return 'masked or read-only paths short of the defaults (systempaths=unconfined) need "privileged"';
 }
 
 /** Judged by the name the request used, or — an id — by any of the image's names. */

@@ -10,6 +10,9 @@ export interface RequestGuard {
   container(req: ContainerRequest): void;
   /** The same for the HostConfig a container update would leave (its ceilings). */
   update(hostConfig: HostConfig): void;
+  /** A build step's container (a RUN): on the host's network, or another container's, only
+   * as a create could be (`docker build --network host`, `RUN --network=host`). */
+  buildRun(hostConfig: HostConfig): void;
   /** The same for an exec in a container (`docker exec --privileged`). */
   exec(req: { privileged: boolean }): void;
   /** An image name a request pulls, pushes, tags or imports as: within the rule's image

@@ -33,8 +33,21 @@ export function ruleGuard({ rule, policy, entry, containers }: GuardContext): { 
     const problem = c && containerProblem(c.request, rule.limits);
     if (problem) refuse(`${target.kind} ${target.ref} is outside the rule's limits: ${problem}`);
   };
+  // `--network container:X` runs in X's network namespace: the host's when root made X with
+  // `--network host`. Joining is acting on X, so X must be a container the rule could make.
+  const joined = (mode: string): void => {
+    if (mode.startsWith('container:')) actOn({ kind: 'container', ref: mode.slice('container:'.length) });
+  };
   const guard: RequestGuard = {
-    container: (req) => judge(rule.all ? undefined : containerProblem(req, rule.limits)),
+    container: (req) => {
+      judge(rule.all ? undefined : containerProblem(req, rule.limits));
+      joined(String(req.hostConfig.NetworkMode ?? ''));
+    },
+    buildRun: (hc) => {
+      const mode = String(hc.NetworkMode ?? '');
+      if (!rule.all && !rule.limits.hostNamespaces && mode === 'host') refuse('a build step on the host network is not allowed (host namespaces)');
+      joined(mode);
+    },
     update: (hc) => judge(rule.all ? undefined : ceilings(hc, rule.limits)),
     imageName: (name, action) => {
       const patterns = rule.all ? [] : rule.limits.images;

@@ -7,6 +7,7 @@
 import type { Readable } from 'node:stream';
 import type { Writable } from 'node:stream';
 import type { Route } from '../route.ts';
+import type { HostConfig } from '../types/engine-api.ts';
 import type { RequestContext } from '../context.ts';
 import type { BuildOptions, BuildOutput } from '../../build/options.ts';
 import { boolParam, intParam } from '../query.ts';
@@ -20,6 +21,8 @@ export interface BuildRequest extends BuildOptions {
   /** The request's authorization, asked about each base image (FROM, COPY --from) before it
    * is used or pulled: a policy's image patterns hold for a build's images too. */
   allowImage?: (names: string | readonly string[], action: string) => void;
+  /** The request's authorization, asked about each RUN container's HostConfig (its network). */
+  allowRun?: (hostConfig: HostConfig) => void;
 }
 
 export interface BuildBackend {
@@ -37,7 +40,10 @@ async function postBuild(ctx: RequestContext, b: BuildBackend): Promise<void> {
   // Before the context is read: the names the image would get are the policy's to allow.
   for (const t of req.tags) ctx.guard?.imageName(t, 'build -t');
   const guard = ctx.guard;
-  if (guard) req.allowImage = (names, action) => guard.imageName(names, action);
+  if (guard) {
+    req.allowImage = (names, action) => guard.imageName(names, action);
+    req.allowRun = (hostConfig) => guard.buildRun(hostConfig);
+  }
   const wantAux = ctx.versionAtLeast('1.30');
   let stream: Writable | undefined;
   const held: string[] = [];

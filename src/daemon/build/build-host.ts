@@ -55,6 +55,8 @@ export interface BuildHostOptions {
   /** An authorization policy's image patterns (authz guard.imageName): throws a 403 for a
    * base image the build may not use or pull. */
   allowImage?: (names: string | readonly string[], action: string) => void;
+  /** The policy's word on a RUN container's HostConfig (authz guard.buildRun): throws a 403. */
+  allowRun?: (hostConfig: HostConfig) => void;
 }
 
 /** A full image id: never a name to pull (a shorter hex string may be a repository name). */
@@ -106,6 +108,11 @@ export class DaemonBuildHost implements BuildHost {
   }
 
   runContainer(image: string, config: ContainerConfig, hostConfig: HostConfig, output: (chunk: Buffer) => void, signal: AbortSignal, hooks?: RunHooks): Promise<{ containerId: string; exitCode: number }> {
+    try {
+      this.#o.allowRun?.(hostConfig);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
     // Named and noted before it exists: a kill right after its create still finds it at the
     // next start (noted by id after the create, one in ~35 killed builds left it: test-faults).
     const stepsDir = this.#o.stepsDir;

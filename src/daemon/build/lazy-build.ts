@@ -23,7 +23,7 @@ export function lazyBuild(o: { scratchDir: string; hostDeps: BuildHostDeps; logg
     // Its constructor empties the scratch directory again: no build has run before this one.
     return new BuildService({
       scratchDir: o.scratchDir,
-      hostFor: (req, stepsDir) => new DaemonBuildHost(o.hostDeps, { authFor: registriesAuth(req.authConfigs), stepsDir, ...(req.allowImage && { allowImage: req.allowImage }) }),
+      hostFor: (req, stepsDir) => new DaemonBuildHost(o.hostDeps, { authFor: registriesAuth(req.authConfigs), stepsDir, ...(req.allowImage && { allowImage: req.allowImage }), ...(req.allowRun && { allowRun: req.allowRun }) }),
       logger: o.logger,
     });
   };
