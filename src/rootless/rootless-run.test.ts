@@ -106,3 +106,21 @@ test('a memory limit on this cgroup v1 host is not a crash: the run works or is 
   if (r.code !== 0) assert.match(r.stderr, /cgroup|limit|memory|rootless/i);
   assert.equal((await ok(['version', '--format', '{{.Server.Version}}'])).trim().length > 0, true, 'berthd still answers');
 });
+
+test('docker build (a RUN that replaces a directory: an opaque one in user.overlay.*), save, rmi, load', { skip }, async () => {
+  const ctx = join(u.home, 'ctx');
+  mkdirSync(ctx);
+  chownSync(ctx, u.uid, u.gid);
+  await u.writeFile('ctx/Dockerfile', 'FROM busybox\nRUN mkdir -p /d/sub && touch /d/sub/old && chown -R 1000:1000 /d\nRUN rm -rf /d/sub && mkdir /d/sub && echo new > /d/sub/y\nUSER 1000\n');
+  await ok(['build', '-q', '-t', 'built:1', ctx]);
+  assert.equal(await ok(['run', '--rm', 'built:1', 'sh', '-c', 'id -u; ls /d/sub']), '1000\ny\n');
+  // The layer's opaque directory carries overlay's mark in the user namespace's own xattrs.
+  const layers = join(u.home, '.local/share/berth/overlay2');
+  const marks = execFileSync('getfattr', ['-R', '--absolute-names', '-d', '-m', '^user\\.overlay\\.opaque$', layers], { encoding: 'utf8' });
+  assert.match(marks, /\/diff\/d\/sub\nuser\.overlay\.opaque="y"/);
+  const saved = join(u.home, 'built.tar');
+  await ok(['save', '-o', saved, 'built:1']);
+  await ok(['rmi', 'built:1']);
+  await ok(['load', '-i', saved]);
+  assert.equal(await ok(['run', '--rm', 'built:1', 'ls', '/d/sub']), 'y\n');
+});
