@@ -16,6 +16,7 @@
 //  - the wait for it is bounded; on failure its log's tail says why.
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { isLiveProcess } from '../lib/proc.ts';
 import { BERTH_ROOTLESS_ENV } from './env.ts';
@@ -98,12 +99,22 @@ async function waitForHolder(paths: RootlessPaths, env: Env, logStart: number): 
     if (h && (!wantsApi || existsSync(join(paths.holderStateDir, 'api.sock')))) return h;
     // rootlesskit says "[rootlesskit:parent] error: ..." and ends (no subuid range, no newuidmap).
     const failed = /^\[rootlesskit:\w+\] error: .*/m.exec(readFrom(paths.holderLog, logStart));
-    if (failed && !h) throw new Error(`rootlesskit failed: ${failed[0]}${logTail(paths.holderLog)}`);
+    if (failed && !h) throw new Error(`rootlesskit failed: ${failed[0]} (its log: ${paths.holderLog})${hint(failed[0])}`);
     if (Date.now() > deadline) {
       throw new Error(`rootlesskit did not come up within ${START_TIMEOUT_MS / 1000} s (state dir ${paths.holderStateDir})${logTail(paths.holderLog)}`);
     }
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** What to do about the failures a user meets first. */
+function hint(error: string): string {
+  if (/subuid|subgid/.test(error)) {
+    const user = userInfo().username;
+    return `\nThe user needs subordinate ids (65536 or more) in /etc/subuid and /etc/subgid; as root: usermod --add-subuids 100000-165535 --add-subgids 100000-165535 ${user} (a range no other user has)`;
+  }
+  if (/newuidmap|newgidmap/.test(error)) return '\nnewuidmap and newgidmap (Debian package uidmap) must be installed setuid root';
+  return '';
 }
 
 function sizeOf(file: string): number {
