@@ -57,8 +57,10 @@ function signalHandler(daemon: Daemon, logger: Logger, flags: Settings, exit: (c
     stopping = true;
     logger.info('Processing signal, shutting down', { signal });
     daemon.shutdown().then(
-      () => {
+      async () => {
         releasePidfile(daemon.config.pidfile);
+        // Rootless: the namespace holder goes too when no container is left in it.
+        if (daemon.config.rootless) (await import('../rootless/idle-holder.ts')).stopHolderIfIdle(logger);
         logger.info('Daemon shutdown complete');
         exit(0);
       },

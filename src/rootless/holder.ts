@@ -8,8 +8,8 @@
 // persistent XDG_RUNTIME_DIR, or it was killed) has its state dir removed and a new one starts.
 // Invariants:
 //  - a holder is live when its state dir's child_pid names a live process of ours in another
-//    user namespace than ours: a recycled pid of someone else, or of ours outside any namespace,
-//    is not taken for it;
+//    user namespace than the launcher's (the same as berthd's, seen from inside): a recycled pid
+//    of someone else, or of ours outside any namespace, is not taken for it;
 //  - the holder is started through `setsid -f`: it is nobody's child (berthd would otherwise
 //    hold it as a zombie when it ends) and in a session of its own (a terminal's ^C or a
 //    service's stop of berthd's process group does not reach it);
@@ -45,8 +45,9 @@ export async function ensureHolder(paths: RootlessPaths, env: Env = process.env)
   return waitForHolder(paths, env, logStart);
 }
 
-/** The holder whose state is in stateDir, if it runs. */
-export function liveHolder(stateDir: string): Holder | undefined {
+/** The holder whose state is in stateDir, if it runs. Looked at from the host's side (the
+ *  launcher: the child is in another user namespace) or from inside (berthd: in the same one). */
+export function liveHolder(stateDir: string, from: 'outside' | 'inside' = 'outside'): Holder | undefined {
   let childPid: number;
   try {
     childPid = Number(readFileSync(join(stateDir, 'child_pid'), 'utf8').trim());
@@ -56,7 +57,8 @@ export function liveHolder(stateDir: string): Holder | undefined {
   if (!(childPid > 0) || !isLiveProcess(childPid)) return undefined;
   try {
     if (statSync(`/proc/${childPid}`).uid !== process.getuid!()) return undefined;
-    if (readlinkSync(`/proc/${childPid}/ns/user`) === readlinkSync('/proc/self/ns/user')) return undefined;
+    const sameNs = readlinkSync(`/proc/${childPid}/ns/user`) === readlinkSync('/proc/self/ns/user');
+    if (sameNs !== (from === 'inside')) return undefined;
     return { stateDir, childPid, pid: parentOf(childPid) };
   } catch {
     return undefined; // it ended meanwhile

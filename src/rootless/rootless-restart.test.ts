@@ -12,6 +12,7 @@ import { RootlessUser, RUNS_ROOTLESS } from '../testing/rootless-user.ts';
 import type { RootlessBerthd } from '../testing/rootless-berthd.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 import { isLiveProcess } from '../lib/proc.ts';
+import { until } from '../testing/until.ts';
 
 const skip = requires(...RUNS_ROOTLESS);
 let u: RootlessUser;
@@ -46,8 +47,12 @@ async function ok(args: string[]): Promise<string> {
 test('a volume and what is in it survive a restart of the rootless berthd', { skip }, async () => {
   await ok(['volume', 'create', 'keep']);
   await ok(['run', '--rm', '-v', 'keep:/data', 'busybox', 'sh', '-c', 'echo kept > /data/f']);
+  const holder = holderChild();
   assert.equal(await d.stop(), 0);
+  // Nothing ran: the holder went with berthd (idle-holder.ts), and the next start makes one.
+  await until('the idle holder has ended', () => !isLiveProcess(holder));
   d = await u.startBerthd();
+  assert.notEqual(holderChild(), holder);
   assert.match(await ok(['volume', 'ls', '-q']), /^keep$/m);
   assert.equal(await ok(['run', '--rm', '-v', 'keep:/data', 'busybox', 'cat', '/data/f']), 'kept\n');
 });
@@ -67,6 +72,18 @@ test('live-restore: a container keeps running across a SIGKILL of berthd, and th
   assert.ok(!isLiveProcess(pid));
 });
 
+test('a graceful stop with a container running keeps the holder, and the container runs on', { skip }, async () => {
+  await ok(['run', '-d', '--name', 'stays', 'busybox', 'sleep', '600']);
+  const pid = Number((await ok(['inspect', '-f', '{{.State.Pid}}', 'stays'])).trim());
+  const holder = holderChild();
+  assert.equal(await d.stop(), 0);
+  assert.match(d.log, /Namespace holder kept/);
+  assert.ok(isLiveProcess(holder) && isLiveProcess(pid));
+  d = await u.startBerthd();
+  assert.equal((await ok(['inspect', '-f', '{{.State.Running}} {{.State.Pid}}', 'stays'])).trim(), `true ${pid}`);
+  await ok(['rm', '-f', 'stays']);
+});
+
 test('the root berthd on the same host is not disturbed', { skip }, async () => {
   assert.ok(isLiveProcess(rootfulPid), "the root daemon's container still runs");
   const ps = await rootful.docker(['ps', '--format', '{{.Names}}']);
@@ -77,9 +94,9 @@ test('the root berthd on the same host is not disturbed', { skip }, async () => 
 });
 
 test('a holder that died is replaced at the next start (its stale state dir cleared)', { skip }, async () => {
-  assert.equal(await d.stop(), 0);
+  await d.kill(); // a graceful stop would end the idle holder itself
   const old = holderChild();
-  await u.killAll(); // the holder, slirp4netns: everything of the user
+  await u.killAll(); // the holder, slirp4netns: everything of the user, its state dir left behind
   d = await u.startBerthd();
   assert.notEqual(holderChild(), old);
   assert.equal(await ok(['run', '--rm', 'busybox', 'echo', 'again']), 'again\n');
