@@ -60,7 +60,7 @@ function signalHandler(daemon: Daemon, logger: Logger, flags: Settings, exit: (c
       async () => {
         releasePidfile(daemon.config.pidfile);
         // Rootless: the namespace holder goes too when no container is left in it.
-        if (daemon.config.rootless) (await import('../rootless/idle-holder.ts')).stopHolderIfIdle(logger);
+        if (daemon.config.rootless) await (await import('../rootless/idle-holder.ts')).stopHolderIfIdle(daemon.config.execRoot, logger);
         logger.info('Daemon shutdown complete');
         exit(0);
       },

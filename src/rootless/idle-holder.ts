@@ -2,15 +2,19 @@
 // too (rootlesskit, its sleeping child, slirp4netns): a user who ran berthd in a terminal and
 // pressed ^C is left with no process. With a container still running (live-restore) the holder
 // stays, so the container keeps its namespaces and the next berthd adopts it.
+// berth-dns, which outlives berthd to serve running containers, is stopped first.
 // "Nothing running" = no conmon in berthd's user namespace: every container process, and a
 // created one waiting for its start, has its monitor there; berth-dns and the rest serve them.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Logger } from '../lib/logger.ts';
+import { logFailure } from '../lib/log-failure.ts';
+import { DnsSupervisor } from '../network/dns/dns-supervisor.ts';
 import { isLiveProcess } from '../lib/proc.ts';
 import { rootlessChild } from './env.ts';
 import { liveHolder } from './holder.ts';
 
-export function stopHolderIfIdle(logger: Logger): void {
+export async function stopHolderIfIdle(execRoot: string, logger: Logger): Promise<void> {
   const child = rootlessChild();
   const holder = child && liveHolder(child.stateDir, 'inside');
   if (!holder) return;
@@ -19,6 +23,9 @@ export function stopHolderIfIdle(logger: Logger): void {
     logger.info('Namespace holder kept: containers still run in it', { holder: holder.pid, monitors: monitors.length });
     return;
   }
+  // The embedded DNS outlives berthd for running containers only; with none it goes first (it
+  // would otherwise stay behind in the namespace's last network).
+  await new DnsSupervisor({ dir: join(execRoot, 'dns'), logger }).stop().catch(logFailure(logger, 'stopping berth-dns'));
   try {
     process.kill(holder.pid, 'SIGTERM'); // rootlesskit ends its child and slirp4netns with it
     logger.info('Namespace holder stopped: nothing runs in it', { holder: holder.pid });
