@@ -4,6 +4,7 @@ import { loadDaemonConfig, offeredRuntimes, parseDaemonArgs, reloadDaemonConfig,
 import { startDaemon, type Daemon } from './daemon.ts';
 import { claimPidfile, releasePidfile } from './pidfile.ts';
 import { needsNamespaces } from '../rootless/env.ts';
+import { logFailure } from '../lib/log-failure.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { ENGINE_VERSION, GIT_COMMIT } from '../lib/build-info.ts';
 
@@ -60,7 +61,9 @@ function signalHandler(daemon: Daemon, logger: Logger, flags: Settings, exit: (c
       async () => {
         releasePidfile(daemon.config.pidfile);
         // Rootless: the namespace holder goes too when no container is left in it.
-        if (daemon.config.rootless) await (await import('../rootless/idle-holder.ts')).stopHolderIfIdle(daemon.config.execRoot, logger);
+        if (daemon.config.rootless) {
+          await import('../rootless/idle-holder.ts').then((m) => m.stopHolderIfIdle(daemon.config.execRoot, logger)).catch(logFailure(logger, 'stopping the idle namespace holder'));
+        }
         logger.info('Daemon shutdown complete');
         exit(0);
       },
