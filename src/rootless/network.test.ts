@@ -161,29 +161,27 @@ async function serverNamespace(text: string): Promise<{ ip: string; [Symbol.asyn
   const ip = `${a}.${b}.${c}.${dd + 2}`;
   const dir = mkdtempSync(join(tmpdir(), 'berth-slirp-lab-'));
   writeFileSync(join(dir, 'index.html'), `${text}\n`);
-  const ipb = (lines: string[]) => {
-    const r = spawnSync('ip', ['-batch', '-'], { input: lines.join('\n'), encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`ip -batch: ${r.stderr}`);
+  const ipb = (args: string[], lines: string[]) => {
+    const r = spawnSync('ip', [...args, '-batch', '-'], { input: lines.join('\n'), encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`ip ${args.join(' ')} -batch: ${r.stderr}`);
   };
-  ipb([`netns add ${ns}`, `link add ${host} type veth peer name eth0 netns ${ns}`, `addr add ${hostIp}/30 dev ${host}`, `link set ${host} up`,
-    `-n ${ns} addr add ${ip}/30 dev eth0`, `-n ${ns} link set eth0 up`, `-n ${ns} link set lo up`]);
   let server: ChildProcess | undefined;
-  try {
-    server = spawn('ip', ['netns', 'exec', ns, '/bin/busybox', 'httpd', '-f', '-p', `${ip}:80`, '-h', dir], { stdio: 'ignore' });
-    await until('the lab server to listen', () => spawnSync('ip', ['netns', 'exec', ns, 'cat', '/proc/net/tcp'], { encoding: 'utf8' }).stdout.includes(':0050 00000000:0000 0A'));
-  } catch (err) {
-    server?.kill('SIGKILL');
-    spawnSync('ip', ['netns', 'delete', ns]);
+  const undo = async () => {
+    if (server && server.exitCode === null && server.signalCode === null) {
+      server.kill('SIGKILL');
+      await once(server, 'exit');
+    }
+    spawnSync('ip', ['netns', 'delete', ns]); // takes the veth pair along
     rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    ipb([], [`netns add ${ns}`, `link add ${host} type veth peer name eth0 netns ${ns}`, `addr add ${hostIp}/30 dev ${host}`, `link set ${host} up`]);
+    ipb(['-n', ns], [`addr add ${ip}/30 dev eth0`, 'link set eth0 up', 'link set lo up']);
+    server = spawn('ip', ['netns', 'exec', ns, '/bin/busybox', 'httpd', '-f', '-p', `${ip}:80`, '-h', dir], { stdio: 'ignore' });
+    await until('the lab server to listen', () => / 0A /.test(spawnSync('ip', ['netns', 'exec', ns, 'cat', '/proc/net/tcp'], { encoding: 'utf8' }).stdout));
+  } catch (err) {
+    await undo();
     throw err;
   }
-  return {
-    ip,
-    async [Symbol.asyncDispose]() {
-      server!.kill('SIGKILL');
-      if (server!.exitCode === null && server!.signalCode === null) await once(server!, 'exit');
-      spawnSync('ip', ['netns', 'delete', ns]); // takes the veth pair along
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { ip, [Symbol.asyncDispose]: undo };
 }

@@ -9,9 +9,9 @@
 //   turns it on there: the namespace is berthd's own, unlike a rootful host's);
 // - published ports: the host's side is rootlesskit's parent (parent-ports.ts), and a free host
 //   port is told from the host's socket tables (host-ports.ts).
-// Which daemon is rootless: the one started with ROOTLESSKIT_STATE_DIR in its environment, as
-// rootlesskit sets it for the process it starts (and berth's launcher for berthd when it joins
-// the holder's namespaces): `<state dir>/api.sock` is the API.
+// Which daemon is rootless: the one berth's launcher started inside the holder's namespaces with
+// BERTH_ROOTLESSKIT_STATE_DIR in its environment (src/rootless/env.ts): `<state dir>/api.sock`
+// is rootlesskit's API.
 import { lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,7 +21,7 @@ import { RootlessHostPorts, parentNetDir } from './host-ports.ts';
 import { ParentPorts, type PortRecords, type Publisher } from './parent-ports.ts';
 import { RootlessKitApi } from './port-api.ts';
 
-export const STATE_DIR_ENV = 'ROOTLESSKIT_STATE_DIR';
+export const STATE_DIR_ENV = 'BERTH_ROOTLESSKIT_STATE_DIR';
 
 export interface RootlessNetwork {
   readonly api: RootlessKitApi;
