@@ -82,14 +82,29 @@ test('docker run -p 127.0.0.1:<port>:80 answers on the host, as the user, until 
   await ok(['rm', id]);
 });
 
-test('a random host port (-p 80) is published and shown', { skip }, async () => {
-  const id = (await ok(['run', '-d', '-p', '127.0.0.1::80', ...httpd('random-port')])).trim();
+test('a random host port on every address (-p 80) is published and shown', { skip }, async () => {
+  const id = (await ok(['run', '-d', '-p', '80', ...httpd('random-port')])).trim();
   const line = (await ok(['port', id, '80/tcp'])).trim();
-  const port = Number(/^127\.0\.0\.1:(\d+)$/.exec(line)?.[1]);
+  const port = Number(/^0\.0\.0\.0:(\d+)$/.exec(line)?.[1]);
   assert.ok(port > 0, line);
   await until('the random port to answer', async () => (await getLocal(port)).trim() === 'random-port', { timeoutMs: 20_000, stepMs: 200 });
   await ok(['rm', '-f', id]);
   assert.equal(await getLocal(port), 'error ECONNREFUSED');
+});
+
+test('a published port answers while berthd is down, and the restarted berthd keeps it until the container stops', { skip }, async () => {
+  const port = await freeHostPort();
+  await ok(['run', '-d', '--name', 'survivor', '-p', `127.0.0.1:${port}:80`, ...httpd('still-here')]);
+  await until('the published port to answer', async () => (await getLocal(port)).trim() === 'still-here', { timeoutMs: 20_000, stepMs: 200 });
+  const [before] = await api().ports();
+  await d.kill();
+  assert.equal((await getLocal(port)).trim(), 'still-here', 'rootlesskit forwards with berthd down');
+  d = await u.startBerthd(['--bridge', BRIDGE]);
+  assert.deepEqual(await api().ports(), [before], 'the restarted berthd adopted the listener as it was');
+  assert.equal((await getLocal(port)).trim(), 'still-here');
+  await ok(['rm', '-f', 'survivor']);
+  assert.equal(await getLocal(port), 'error ECONNREFUSED');
+  assert.deepEqual(await api().ports(), []);
 });
 
 test('two containers on a user network resolve each other by name', { skip }, async () => {

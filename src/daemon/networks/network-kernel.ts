@@ -25,7 +25,8 @@ import { boolOption, ENABLE_ICC, ENABLE_IP_MASQUERADE } from './driver-options.t
 import { linkRun } from './legacy-links.ts';
 import { linkTargets } from './container-networks.ts';
 import type { EndpointHooks, NetworkDriver, NetworkRow } from './types.ts';
-import { ownRunEntries, rootlessNetwork, rootlessStateDir } from '../../network/rootless/rootless-network.ts';
+import { ownRunEntries, rootlessNetwork } from '../../network/rootless/rootless-network.ts';
+import { rootlessChild } from '../../rootless/env.ts';
 
 export const DEFAULT_DATA_ROOT = '/var/lib/berth';
 
@@ -71,8 +72,8 @@ export function networkKernel(o: { db: Database; config: () => DaemonConfig; log
   const inside = cfg.iptables ? lazyFirewall(() => new Firewall({ table: firewallTable(cfg.dataRoot), logger: o.logger })) : undefined;
   // Rootless (network/rootless/): the host's side of published ports is rootlesskit's, with or
   // without berth's own rules inside the namespace.
-  const stateDir = rootlessStateDir();
-  const rootless = stateDir ? rootlessNetwork({ stateDir, logger: o.logger }) : undefined;
+  const child = cfg.rootless ? rootlessChild() : undefined;
+  const rootless = child ? rootlessNetwork({ apiSocket: child.apiSocket, logger: o.logger }) : undefined;
   if (rootless) ownRunEntries();
   const dns = new DnsSupervisor({ dir: join(cfg.execRoot, 'dns'), logger: o.logger });
   const ports = new PortAllocator(new PublishedPortsTable(o.db), rootless?.hostPorts);

@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { conflict, notImplemented, systemError } from '../../api/types/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
+import { orIfMissing } from '../../lib/log-failure.ts';
 import { socketsOn, type Proto } from '../port-holder.ts';
 import type { HostPortCheck } from '../port-holder.ts';
 
@@ -56,10 +57,16 @@ function noSctp(proto: Proto): void {
 /** /proc/<pid>/net of rootlesskit's parent: the parent of its child process (`childPID` of its
  *  API's info), which runs in the host's network namespace. undefined if it cannot be read. */
 export async function parentNetDir(childPid: number): Promise<string | undefined> {
-  const status = await readFile(`/proc/${childPid}/status`, 'utf8').catch(() => '');
+  const status = await readFile(`/proc/${childPid}/status`, 'utf8').catch(orIfMissing(''));
   const ppid = /^PPid:\s*(\d+)$/m.exec(status)?.[1];
   if (!ppid) return undefined;
   const dir = `/proc/${ppid}/net`;
-  // Readable? (a hardened /proc may hide other processes)
-  return (await readFile(`${dir}/tcp`, 'utf8').then(() => true, () => false)) ? dir : undefined;
+  // Readable? (a /proc mounted with hidepid hides it; the caller then goes without)
+  try {
+    await readFile(`${dir}/tcp`, 'utf8');
+    return dir;
+  } catch (err) {
+    if (['ENOENT', 'EACCES', 'EPERM'].includes((err as NodeJS.ErrnoException).code ?? '')) return undefined;
+    throw err;
+  }
 }

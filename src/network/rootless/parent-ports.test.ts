@@ -6,48 +6,68 @@
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo } from 'node:net';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { requires } from '../../testing/requires.ts';
 import { until } from '../../testing/until.ts';
 import { getLocal } from '../../testing/http-get.ts';
+import { RootlessUser, RUNS_ROOTLESS } from '../../testing/rootless-user.ts';
+import { holderArgs } from '../../rootless/holder-args.ts';
 import { ParentPorts, type PortRecords } from './parent-ports.ts';
 import { RootlessKitApi } from './port-api.ts';
 import { RootlessHostPorts, parentNetDir } from './host-ports.ts';
-import { TestKit } from './test-kit.ts';
 import type { PortMap } from '../firewall.ts';
-import { onPath } from '../../testing/prerequisites.ts';
 
-const skip = requires('root', 'ip', 'busybox') || (!onPath('rootlesskit') && 'needs rootlesskit (Debian package rootlesskit) and slirp4netns');
+const skip = requires(...RUNS_ROOTLESS, 'ip');
 const CONTAINER_IP = '10.213.0.2';
 
-let kit: TestKit;
+let u: RootlessUser;
+let stateDir: string;
+let childPid: number;
 let api: RootlessKitApi;
 const records = new Map<string, PortMap[]>();
 const store: PortRecords = { of: (o) => records.get(o) ?? [], all: () => [...records.values()].flat() };
 let ports: ParentPorts;
 
+/** As the user, inside the holder's namespaces (uid 0 there), as berthd runs. */
+async function inside(cmd: string[], input?: string): Promise<string> {
+  const r = await u.run('nsenter', ['--user', '--mount', '--net', '--preserve-credentials', '-t', String(childPid), '--', ...cmd], { ...(input !== undefined && { input }) });
+  assert.equal(r.code, 0, `${cmd.join(' ')} (in the namespace): ${r.stderr}`);
+  return r.stdout;
+}
+
 before(async () => {
   if (skip) return;
-  kit = await TestKit.start();
-  api = new RootlessKitApi(`${kit.stateDir}/api.sock`);
+  u = await RootlessUser.create();
+  // The holder as berth's launcher makes it (src/rootless/holder.ts), without a berthd.
+  stateDir = join(u.runtimeDir, 'berth', 'rootlesskit');
+  const kit = ['rootlesskit', ...holderArgs(stateDir, {})].map((a) => `'${a}'`).join(' ');
+  const started = await u.run('sh', ['-c', `mkdir -p ${join(u.runtimeDir, 'berth')} && exec setsid -f ${kit} >${join(u.runtimeDir, 'berth', 'holder.log')} 2>&1 </dev/null`]);
+  assert.equal(started.code, 0, started.stderr);
+  await until('rootlesskit to be ready', () => existsSync(join(stateDir, 'api.sock')) && existsSync(join(stateDir, 'child_pid')), { timeoutMs: 20_000 });
+  childPid = Number(readFileSync(join(stateDir, 'child_pid'), 'utf8'));
+  api = new RootlessKitApi(join(stateDir, 'api.sock'));
   ports = new ParentPorts({ api, records: store, inner: undefined, prepare: async () => undefined });
   // A bridge and a "container" namespace on it, as berth makes them, inside the holder (and
   // /run/netns the namespace's own, as berthd makes it: rootless-network.ts, ownRunEntries).
-  kit.must(['sh', '-c', 'rm -f /run/netns && mkdir -p /run/netns']);
-  kit.must(['ip', '-batch', '-'], {
-    input: [
-      'link add brt type bridge', 'addr add 10.213.0.1/24 dev brt', 'link set brt up',
-      'netns add ctr', 'link add vt0 type veth peer name eth0 netns ctr', 'link set vt0 master brt', 'link set vt0 up',
-    ].join('\n'),
-  });
-  kit.must(['ip', '-n', 'ctr', '-batch', '-'], { input: [`addr add ${CONTAINER_IP}/24 dev eth0`, 'link set eth0 up', 'link set lo up'].join('\n') });
-  kit.must(['sh', '-c', 'mkdir -p /tmp/www && echo served-from-the-namespace > /tmp/www/index.html']);
-  kit.background(['ip', 'netns', 'exec', 'ctr', '/bin/busybox', 'httpd', '-f', '-p', `${CONTAINER_IP}:80`, '-h', '/tmp/www']);
-  await until('httpd to listen in the container namespace', () => / 0A /.test(kit.run(['ip', 'netns', 'exec', 'ctr', 'cat', '/proc/net/tcp']).stdout));
+  await inside(['sh', '-c', 'rm -f /run/netns && mkdir -p /run/netns']);
+  await inside(['ip', '-batch', '-'], [
+    'link add brt type bridge', 'addr add 10.213.0.1/24 dev brt', 'link set brt up',
+    'netns add ctr', 'link add vt0 type veth peer name eth0 netns ctr', 'link set vt0 master brt', 'link set vt0 up',
+  ].join('\n'));
+  await inside(['ip', '-n', 'ctr', '-batch', '-'], [`addr add ${CONTAINER_IP}/24 dev eth0`, 'link set eth0 up', 'link set lo up'].join('\n'));
+  await inside(['sh', '-c', 'mkdir -p /tmp/www && echo served-from-the-namespace > /tmp/www/index.html']);
+  const httpd = ['ip', 'netns', 'exec', 'ctr', '/bin/busybox', 'httpd', '-p', `${CONTAINER_IP}:80`, '-h', '/tmp/www']; // (no -f: it daemonizes)
+  await inside(httpd);
+  await until('httpd to listen in the container namespace', async () => / 0A /.test(await inside(['ip', 'netns', 'exec', 'ctr', 'cat', '/proc/net/tcp'])));
 });
 
-after(() => kit?.remove());
+after(async () => {
+  if (skip || !u) return;
+  await u.remove();
+  assert.deepEqual(u.leftovers(), [], 'nothing of the test user is left');
+});
 
 function portMap(hostPort: number, hostIp = '127.0.0.1'): PortMap {
   return { proto: 'tcp', hostIp, hostPort, containerIp: CONTAINER_IP, containerPort: 80, bridge: 'brt' };
@@ -93,7 +113,7 @@ test('a host port taken by a host process is a conflict, found before and at the
   await once(holder, 'listening');
   const { port } = holder.address() as AddressInfo;
   try {
-    const check = new RootlessHostPorts({ netDir: () => parentNetDir(kit.childPid) });
+    const check = new RootlessHostPorts({ netDir: () => parentNetDir(childPid) });
     await assert.rejects(check.checkFree('127.0.0.1', port, 'tcp'), { kind: 'conflict', message: `Bind for 127.0.0.1:${port} failed: port is already in use` });
     await assert.rejects(check.checkFree('', port, 'tcp'), { kind: 'conflict' });
     const picked = await check.pickFree('127.0.0.1', 'tcp', new Set());

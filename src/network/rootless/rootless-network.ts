@@ -9,19 +9,15 @@
 //   turns it on there: the namespace is berthd's own, unlike a rootful host's);
 // - published ports: the host's side is rootlesskit's parent (parent-ports.ts), and a free host
 //   port is told from the host's socket tables (host-ports.ts).
-// Which daemon is rootless: the one berth's launcher started inside the holder's namespaces with
-// BERTH_ROOTLESSKIT_STATE_DIR in its environment (src/rootless/env.ts): `<state dir>/api.sock`
-// is rootlesskit's API.
+// The daemon's network kernel makes this when berthd runs inside the holder (src/rootless/env.ts,
+// rootlessChild(): the launcher's marker), with rootlesskit's API socket.
 import { lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Logger } from '../../lib/logger.ts';
 import type { HostPortCheck } from '../port-holder.ts';
 import { RootlessHostPorts, parentNetDir } from './host-ports.ts';
 import { ParentPorts, type PortRecords, type Publisher } from './parent-ports.ts';
 import { RootlessKitApi } from './port-api.ts';
-
-export const STATE_DIR_ENV = 'BERTH_ROOTLESSKIT_STATE_DIR';
 
 export interface RootlessNetwork {
   readonly api: RootlessKitApi;
@@ -31,13 +27,8 @@ export interface RootlessNetwork {
   publisher(inner: Publisher | undefined, records: PortRecords): Publisher;
 }
 
-/** rootlesskit's state directory when this berthd is rootless, else undefined. */
-export function rootlessStateDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return env[STATE_DIR_ENV] || undefined;
-}
-
-export function rootlessNetwork(o: { stateDir: string; logger?: Logger }): RootlessNetwork {
-  const api = new RootlessKitApi(join(o.stateDir, 'api.sock'));
+export function rootlessNetwork(o: { apiSocket: string; logger?: Logger }): RootlessNetwork {
+  const api = new RootlessKitApi(o.apiSocket);
   let netDir: Promise<string | undefined> | undefined;
   const hostNetDir = () => (netDir ??= findNetDir(api, o.logger));
   return {
