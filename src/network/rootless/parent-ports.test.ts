@@ -10,7 +10,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { requires } from '../../testing/requires.ts';
-import { until } from '../../testing/until.ts';
+import { until, within } from '../../testing/until.ts';
+import { createSocket } from 'node:dgram';
 import { getLocal } from '../../testing/http-get.ts';
 import { RootlessUser, RUNS_ROOTLESS } from '../../testing/rootless-user.ts';
 import { holderArgs } from '../../rootless/holder-args.ts';
@@ -57,8 +58,8 @@ before(async () => {
     'netns add ctr', 'link add vt0 type veth peer name eth0 netns ctr', 'link set vt0 master brt', 'link set vt0 up',
   ].join('\n'));
   await inside(['ip', '-n', 'ctr', '-batch', '-'], [`addr add ${CONTAINER_IP}/24 dev eth0`, 'link set eth0 up', 'link set lo up'].join('\n'));
-  await inside(['sh', '-c', 'mkdir -p /tmp/www && echo served-from-the-namespace > /tmp/www/index.html']);
-  const httpd = ['ip', 'netns', 'exec', 'ctr', '/bin/busybox', 'httpd', '-p', `${CONTAINER_IP}:80`, '-h', '/tmp/www']; // (no -f: it daemonizes)
+  await inside(['sh', '-c', `mkdir -p ${u.home}/www && echo served-from-the-namespace > ${u.home}/www/index.html`]);
+  const httpd = ['ip', 'netns', 'exec', 'ctr', '/bin/busybox', 'httpd', '-p', `${CONTAINER_IP}:80`, '-h', `${u.home}/www`]; // (no -f: it daemonizes)
   await inside(httpd);
   await until('httpd to listen in the container namespace', async () => / 0A /.test(await inside(['ip', 'netns', 'exec', 'ctr', 'cat', '/proc/net/tcp'])));
 });
@@ -144,6 +145,27 @@ test('a port below the host\'s ip_unprivileged_port_start is refused saying how 
   } finally {
     records.delete('c4');
   }
+});
+
+test('a udp port is published too: a datagram to the host\'s 127.0.0.1 comes back from the container', { skip }, async () => {
+  const echo = `require('node:dgram').createSocket('udp4').on('message', function (m, r) { this.send(m, r.port, r.address); }).bind(5353, '${CONTAINER_IP}')`;
+  await inside(['sh', '-c', `ip netns exec ctr ${process.execPath} -e "${echo}" </dev/null >/dev/null 2>&1 &`]);
+  await until('the udp echo to bind', async () => /:14E9 /.test(await inside(['ip', 'netns', 'exec', 'ctr', 'cat', '/proc/net/udp'])));
+  const port = await freeHostPort();
+  records.set('c6', [{ ...portMap(port), proto: 'udp', containerPort: 5353 }]);
+  await ports.publish('c6', records.get('c6')!);
+  const socket = createSocket('udp4');
+  try {
+    const reply = once(socket, 'message');
+    socket.send('over-udp', port, '127.0.0.1');
+    const [msg] = await within('the echo from the container', reply);
+    assert.equal(String(msg), 'over-udp');
+  } finally {
+    socket.close();
+    await ports.unpublish('c6');
+    records.delete('c6');
+  }
+  assert.deepEqual(await api.ports(), []);
 });
 
 test('sctp cannot be published rootless', { skip }, async () => {

@@ -76,7 +76,7 @@ export class ParentPorts implements Publisher {
   /** Removes the owner's listeners (its records are still in the store), then its rules. */
   async unpublish(owner: string): Promise<void> {
     await this.#lock.run(async () => {
-      const mine = new Set(this.#o.records.of(owner).map((m) => keyOf(specOf(m))));
+      const mine = new Set(this.#o.records.of(owner).map(recordKey));
       for (const p of await this.#o.api.ports()) {
         if (mine.has(keyOf(p.spec))) await this.#remove(p);
       }
@@ -99,7 +99,7 @@ export class ParentPorts implements Publisher {
 
   /** Listeners no record explains: left by a run whose end berthd did not see. */
   async #sweep(held: PortStatus[]): Promise<void> {
-    const recorded = new Set(this.#o.records.all().map((m) => keyOf(specOf(m))));
+    const recorded = new Set(this.#o.records.all().map(recordKey));
     for (const p of [...held]) {
       if (recorded.has(keyOf(p.spec))) continue;
       this.#o.logger?.info('removing a published port no container holds', { port: keyOf(p.spec) });
@@ -130,6 +130,7 @@ export function specOf(m: Omit<PortMap, 'bridge'>): PortSpec {
 
 /** One host listener: rootlesskit refuses a second one of the same proto, address and port. */
 const keyOf = (s: PortSpec): string => `${s.parentIP || '0.0.0.0'}:${s.parentPort}/${s.proto}`;
+const recordKey = (m: Omit<PortMap, 'bridge'>): string => `${m.hostIp || '0.0.0.0'}:${m.hostPort}/${m.proto}`;
 
 /** rootlesskit's refusal in the words berthd uses for the same thing on a rootful host. */
 export function explain(err: unknown, s: PortSpec): Error {
@@ -148,11 +149,10 @@ export function explain(err: unknown, s: PortSpec): Error {
  *  host's value ("(currently 1024)"); berthd, inside its own namespace, cannot read it. */
 function privileged(port: number, text: string): Error {
   const start = /currently (\d+)/.exec(text)?.[1];
-  const limit = start ? `ports below ${start}` : 'ports below net.ipv4.ip_unprivileged_port_start';
+  const limit = start ? `ports below ${start} (net.ipv4.ip_unprivileged_port_start)` : 'ports below its net.ipv4.ip_unprivileged_port_start';
   return forbidden(
-    `cannot publish port ${port}: a rootless berthd listens on the host as an ordinary user, and the host ` +
-    `keeps ${limit} (net.ipv4.ip_unprivileged_port_start) for root. Either, as root, ` +
-    `'sysctl -w net.ipv4.ip_unprivileged_port_start=${port}' (and the same line in /etc/sysctl.conf to keep it), ` +
-    `or publish a port${start ? ` >= ${start}` : ' above it'}`,
+    `cannot publish port ${port}: a rootless berthd listens on the host as an ordinary user, and the host keeps ` +
+    `${limit} for root. As root, run 'sysctl -w net.ipv4.ip_unprivileged_port_start=${port}' (and put ` +
+    `net.ipv4.ip_unprivileged_port_start=${port} in /etc/sysctl.conf to keep it after a reboot), or publish a port${start ? ` >= ${start}` : ' above it'}`,
   );
 }
