@@ -23,6 +23,7 @@ import type { RootlessBerthd } from '../testing/rootless-berthd.ts';
 import { getLocal } from '../testing/http-get.ts';
 import { until } from '../testing/until.ts';
 import { RootlessKitApi } from '../network/rootless/port-api.ts';
+import { firewallTable } from '../daemon/networks/network-kernel.ts';
 
 const skip = requires(...RUNS_ROOTLESS, 'ip');
 const BRIDGE = `brl${randomBytes(3).toString('hex')}`;
@@ -61,10 +62,16 @@ async function freeHostPort(): Promise<number> {
 /** busybox httpd serving `text` on port 80. */
 const httpd = (text: string) => ['busybox', 'sh', '-c', `echo ${text} > /tmp/index.html && exec httpd -f -p 80 -h /tmp`];
 
-test('the default bridge is inside the user\'s namespace, not on the host', { skip }, async () => {
-  assert.ok(!readFileSync('/proc/net/dev', 'utf8').includes(`${BRIDGE}:`), 'the host has no such bridge');
+test('the default bridge and the nft table are inside the user\'s namespace, not on the host', { skip }, async () => {
   const name = (await ok(['network', 'inspect', '-f', '{{index .Options "com.docker.network.bridge.name"}}', 'bridge'])).trim();
   assert.equal(name, BRIDGE);
+  const table = firewallTable(join(u.home, '.local', 'share', 'berth'));
+  const child = readFileSync(join(u.runtimeDir, 'berth', 'rootlesskit', 'child_pid'), 'utf8').trim();
+  const inside = (cmd: string[]) => u.run('nsenter', ['--user', '--mount', '--net', '--preserve-credentials', '-t', child, '--', ...cmd]);
+  assert.match((await inside(['cat', '/proc/net/dev'])).stdout, new RegExp(`^\\s*${BRIDGE}:`, 'm'));
+  assert.match((await inside(['nft', 'list', 'tables'])).stdout, new RegExp(`^table inet ${table}$`, 'm'));
+  assert.ok(!readFileSync('/proc/net/dev', 'utf8').includes(`${BRIDGE}:`), 'the host has no such bridge');
+  assert.ok(!spawnSync('nft', ['list', 'tables'], { encoding: 'utf8' }).stdout.includes(table), 'the host has no such table');
 });
 
 test('docker run -p 127.0.0.1:<port>:80 answers on the host, as the user, until the container stops', { skip }, async () => {
