@@ -89,7 +89,10 @@ export class ParentPorts implements Publisher {
   async #ensure(held: PortStatus[], want: PortSpec): Promise<void> {
     const same = held.find((p) => keyOf(p.spec) === keyOf(want));
     if (same && same.spec.childIP === want.childIP && same.spec.childPort === want.childPort) return;
-    if (same) await this.#remove(same);
+    if (same) {
+      await this.#remove(same);
+      held.splice(held.indexOf(same), 1);
+    }
     try {
       held.push(await this.#o.api.addPort(want));
     } catch (err) {
