@@ -2,8 +2,8 @@
 // its API) in the words and kinds berthd uses for the same thing on a rootful host.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { explain, specOf } from './parent-ports.ts';
-import { PortApiError } from './port-api.ts';
+import { explain, ParentPorts, specOf } from './parent-ports.ts';
+import { PortApiError, RootlessKitApi } from './port-api.ts';
 
 const spec = specOf({ proto: 'tcp', hostIp: '127.0.0.1', hostPort: 81, containerIp: '10.1.0.2', containerPort: 80 });
 
@@ -35,4 +35,14 @@ test('taken ports, missing addresses and the unreachable API', () => {
     const err = explain(new PortApiError(status, text), spec);
     assert.deepEqual({ kind: (err as { kind?: string }).kind, message: err.message }, { kind, message }, text);
   }
+});
+
+test('a holder without the builtin port driver refuses publishing, saying which setting to undo', async () => {
+  const map = { proto: 'tcp' as const, hostIp: '127.0.0.1', hostPort: 8080, containerIp: '10.1.0.2', containerPort: 80, bridge: 'b' };
+  const make = (driver: string | undefined) => new ParentPorts({
+    api: new RootlessKitApi('/nonexistent/api.sock'), records: { of: () => [], all: () => [] }, inner: undefined,
+    prepare: async () => undefined, driver: async () => driver,
+  });
+  await assert.rejects(make('slirp4netns').publish('c', [map]), { kind: 'not-implemented', message: /runs "slirp4netns": unset BERTHD_ROOTLESS_PORT_DRIVER/ });
+  await assert.rejects(make(undefined).publish('c', [map]), { kind: 'not-implemented', message: /runs none \(BERTHD_ROOTLESS_NET=host or BERTHD_ROOTLESS_PORT_DRIVER=none\)/ });
 });

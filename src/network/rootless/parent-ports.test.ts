@@ -49,7 +49,7 @@ before(async () => {
   await until('rootlesskit to be ready', () => existsSync(join(stateDir, 'api.sock')) && existsSync(join(stateDir, 'child_pid')), { timeoutMs: 20_000 });
   childPid = Number(readFileSync(join(stateDir, 'child_pid'), 'utf8'));
   api = new RootlessKitApi(join(stateDir, 'api.sock'));
-  ports = new ParentPorts({ api, records: store, inner: undefined, prepare: async () => undefined });
+  ports = new ParentPorts({ api, records: store, inner: undefined, prepare: async () => undefined, driver: async () => (await api.info()).portDriver?.driver });
   // A bridge and a "container" namespace on it, as berth makes them, inside the holder (and
   // /run/netns the namespace's own, as berthd makes it: rootless-network.ts, ownRunEntries).
   await inside(['sh', '-c', 'rm -f /run/netns && mkdir -p /run/netns']);

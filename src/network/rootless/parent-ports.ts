@@ -37,6 +37,8 @@ export interface ParentPortsOptions {
   inner: Publisher | undefined;
   /** Runs before the first network is set up (the namespace's forwarding). */
   prepare: () => Promise<void>;
+  /** rootlesskit's port driver ("builtin"; undefined: none). */
+  driver: () => Promise<string | undefined>;
   logger?: Logger;
 }
 
@@ -62,9 +64,12 @@ export class ParentPorts implements Publisher {
     await this.#o.inner?.removeNetwork(bridge);
   }
 
-  /** The child side first (berth's rules), then rootlesskit's listeners for `maps`. */
+  /** The child side first (berth's rules), then rootlesskit's listeners for `maps` (none: as
+   *  unpublish, as the firewall's publish). */
   async publish(owner: string, maps: PortMap[]): Promise<void> {
+    if (maps.length === 0) return this.unpublish(owner);
     for (const m of maps) checkProto(m.proto);
+    await this.#checkDriver();
     await this.#o.inner?.publish(owner, maps);
     await this.#lock.run(async () => {
       const held = await this.#o.api.ports();
@@ -82,6 +87,16 @@ export class ParentPorts implements Publisher {
       }
     });
     await this.#o.inner?.unpublish(owner);
+  }
+
+  /** Only the builtin driver connects to any address of the namespace (the container's);
+   *  slirp4netns's forwards to its own tap address, and without a driver nothing listens. */
+  async #checkDriver(): Promise<void> {
+    const driver = await this.#o.driver();
+    if (driver === 'builtin') return;
+    throw notImplemented(driver
+      ? `a rootless berthd publishes ports through rootlesskit's builtin port driver, and its namespace holder runs "${driver}": unset BERTHD_ROOTLESS_PORT_DRIVER and restart the holder`
+      : 'a rootless berthd publishes ports through rootlesskit\'s port driver, and its namespace holder runs none (BERTHD_ROOTLESS_NET=host or BERTHD_ROOTLESS_PORT_DRIVER=none)');
   }
 
   /** Keeps a listener that already forwards where asked (a restarted berthd adopting its

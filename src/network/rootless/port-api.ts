@@ -24,7 +24,11 @@ export interface PortSpec {
 
 export interface PortStatus { id: number; spec: PortSpec }
 
-export interface RootlessKitInfo { apiVersion: string; version: string; stateDir: string; childPID: number }
+export interface RootlessKitInfo {
+  apiVersion: string; version: string; stateDir: string; childPID: number;
+  /** Absent when the holder runs without a port driver (--port-driver=none). */
+  portDriver?: { driver: string; protos: string[] };
+}
 
 /** rootlesskit refused a request (its status and message), or could not be reached. */
 export class PortApiError extends Error {

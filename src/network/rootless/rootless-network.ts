@@ -31,10 +31,16 @@ export function rootlessNetwork(o: { apiSocket: string; logger?: Logger }): Root
   const api = new RootlessKitApi(o.apiSocket);
   let netDir: Promise<string | undefined> | undefined;
   const hostNetDir = () => (netDir ??= findNetDir(api, o.logger));
+  // The holder's driver does not change while berthd runs inside it; a failed ask is asked again.
+  let driver: Promise<string | undefined> | undefined;
+  const portDriver = () => (driver ??= api.info().then((i) => i.portDriver?.driver, (err: unknown) => {
+    driver = undefined;
+    throw err;
+  }));
   return {
     api,
     hostPorts: new RootlessHostPorts({ netDir: hostNetDir, ...(o.logger && { logger: o.logger }) }),
-    publisher: (inner, records) => new ParentPorts({ api, records, inner, prepare: enableForwarding, ...(o.logger && { logger: o.logger }) }),
+    publisher: (inner, records) => new ParentPorts({ api, records, inner, prepare: enableForwarding, driver: portDriver, ...(o.logger && { logger: o.logger }) }),
   };
 }
 
