@@ -8,7 +8,9 @@
 //   berth's masquerade out of their bridge, which needs forwarding on in the namespace (berthd
 //   turns it on there: the namespace is berthd's own, unlike a rootful host's);
 // - published ports: the host's side is rootlesskit's parent (parent-ports.ts), and a free host
-//   port is told from the host's socket tables (host-ports.ts).
+//   port is told from the host's socket tables (host-ports.ts);
+// - /run: rootlesskit's copy-up links to the host's entries; the two berth writes become the
+//   namespace's own at start (ownRunEntries).
 // The daemon's network kernel makes this when berthd runs inside the holder (src/rootless/env.ts,
 // rootlessChild(): the launcher's marker), with rootlesskit's API socket.
 import { lstatSync, mkdirSync, unlinkSync } from 'node:fs';
