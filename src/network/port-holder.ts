@@ -9,9 +9,9 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { conflict, invalidParameter, systemError } from '../api/types/errors.ts';
 import { orIfMissing } from '../lib/log-failure.ts';
-import { procSockets, socketHolder } from './proc-sockets.ts';
+import { procSockets, socketHolder, type ProcSocket } from './proc-sockets.ts';
 
-type Proto = 'tcp' | 'udp' | 'sctp';
+export type Proto = 'tcp' | 'udp' | 'sctp';
 
 const LISTEN = 0x0a;
 const CLOSE = 0x07; // a bound socket that does not listen (tcp) or any udp socket
@@ -43,6 +43,15 @@ export async function pickFreePort(ip: string, proto: Proto, exclude: ReadonlySe
   throw systemError(`no free ${proto} port on ${ip || '0.0.0.0'} in ${lo}-${hi}`);
 }
 
+/** How a daemon tells whether a host port is free: by binding it here (below), or, for a
+ *  rootless berthd, by reading the host's socket tables (rootless/host-ports.ts). */
+export interface HostPortCheck {
+  checkFree(ip: string, port: number, proto: Proto): Promise<void>;
+  pickFree(ip: string, proto: Proto, exclude: ReadonlySet<number>): Promise<number>;
+}
+
+export const bindCheck: HostPortCheck = { checkFree: checkPortFree, pickFree: pickFreePort };
+
 /** undefined when ip:port could be bound (and was released again), else the errno code. */
 async function tryBind(host: string, port: number, proto: Proto): Promise<string | undefined> {
   if (proto === 'sctp') return (await sctpListeners()).has(port) ? 'EADDRINUSE' : undefined; // Node has no SCTP sockets
@@ -61,17 +70,26 @@ async function tryBind(host: string, port: number, proto: Proto): Promise<string
 }
 
 async function findHolder(host: string, port: number, proto: Proto): Promise<{ pid: number; command: string } | undefined> {
-  const tables = proto === 'tcp' ? ['tcp', 'tcp6'] : proto === 'udp' ? ['udp', 'udp6'] : [];
-  const wild = (a: string) => a === '0.0.0.0' || a === '::';
-  for (const t of tables) {
-    for (const s of await procSockets(t)) {
-      if (s.port !== port || (proto === 'tcp' && s.state !== LISTEN && s.state !== CLOSE)) continue;
-      if (!(wild(host) || wild(s.ip) || s.ip === host)) continue;
-      const who = await socketHolder(s.inode);
-      if (who) return who;
-    }
+  for (const s of await socketsOn(host, port, proto)) {
+    const who = await socketHolder(s.inode);
+    if (who) return who;
   }
   return undefined;
+}
+
+/** The sockets that hold host:port for `proto` (a listening or bound tcp socket, any udp one,
+ *  on that address or a wildcard) in the tables of `dir` (this namespace's by default). */
+export async function socketsOn(host: string, port: number, proto: Proto, dir?: string): Promise<ProcSocket[]> {
+  const tables = proto === 'tcp' ? ['tcp', 'tcp6'] : proto === 'udp' ? ['udp', 'udp6'] : [];
+  const wild = (a: string) => a === '0.0.0.0' || a === '::';
+  const out: ProcSocket[] = [];
+  for (const t of tables) {
+    for (const s of await procSockets(t, dir)) {
+      if (s.port !== port || (proto === 'tcp' && s.state !== LISTEN && s.state !== CLOSE)) continue;
+      if (wild(host) || wild(s.ip) || s.ip === host) out.push(s);
+    }
+  }
+  return out;
 }
 
 /** Ports with a listening SCTP endpoint (/proc/net/sctp/eps: LPORT is the 6th column). */

@@ -7,9 +7,10 @@ import { orIfMissing } from '../lib/log-failure.ts';
 
 export interface ProcSocket { ip: string; port: number; state: number; inode: number }
 
-/** One /proc/net table ("tcp", "udp6"...): sockets with a non-zero inode. */
-export async function procSockets(table: string): Promise<ProcSocket[]> {
-  const text = await readFile(`/proc/net/${table}`, 'utf8').catch(orIfMissing(''));
+/** One /proc/net table ("tcp", "udp6"...): sockets with a non-zero inode. `dir` is another
+ *  namespace's tables: /proc/<pid>/net shows those of the namespace pid runs in. */
+export async function procSockets(table: string, dir = '/proc/net'): Promise<ProcSocket[]> {
+  const text = await readFile(`${dir}/${table}`, 'utf8').catch(orIfMissing(''));
   const out: ProcSocket[] = [];
   for (const line of text.split('\n').slice(1)) {
     const f = line.trim().split(/\s+/);

@@ -25,6 +25,8 @@ import { boolOption, ENABLE_ICC, ENABLE_IP_MASQUERADE } from './driver-options.t
 import { linkRun } from './legacy-links.ts';
 import { linkTargets } from './container-networks.ts';
 import type { EndpointHooks, NetworkDriver, NetworkRow } from './types.ts';
+import { ownRunEntries, rootlessNetwork } from '../../network/rootless/rootless-network.ts';
+import { rootlessChild } from '../../rootless/env.ts';
 
 export const DEFAULT_DATA_ROOT = '/var/lib/berth';
 
@@ -67,9 +69,15 @@ export interface LifecycleSide {
 
 export function networkKernel(o: { db: Database; config: () => DaemonConfig; logger: Logger }): NetworkKernel {
   const cfg = o.config();
-  const firewall = cfg.iptables ? lazyFirewall(() => new Firewall({ table: firewallTable(cfg.dataRoot), logger: o.logger })) : undefined;
+  const inside = cfg.iptables ? lazyFirewall(() => new Firewall({ table: firewallTable(cfg.dataRoot), logger: o.logger })) : undefined;
+  // Rootless (network/rootless/): the host's side of published ports is rootlesskit's, with or
+  // without berth's own rules inside the namespace.
+  const child = cfg.rootless ? rootlessChild() : undefined;
+  const rootless = child ? rootlessNetwork({ apiSocket: child.apiSocket, logger: o.logger }) : undefined;
+  if (rootless) ownRunEntries();
   const dns = new DnsSupervisor({ dir: join(cfg.execRoot, 'dns'), logger: o.logger });
-  const ports = new PortAllocator(new PublishedPortsTable(o.db));
+  const ports = new PortAllocator(new PublishedPortsTable(o.db), rootless?.hostPorts);
+  const firewall: FirewallPort | undefined = rootless ? rootless.publisher(inside, ports) : inside;
   // Not awaited: a readdir of the temporary directory, nothing a start waits for.
   void sweepStaleFiles().catch(logFailure(o.logger, 'removing the ip batch files of killed daemons', { level: 'warn' }));
   let svc: NetworkService | undefined;

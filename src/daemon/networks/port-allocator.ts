@@ -4,17 +4,20 @@
 // time in this daemon, so two starts never pick the same random port; the store's UNIQUE key
 // is the guard behind that.
 import { conflict } from '../../api/types/errors.ts';
-import { checkPortFree, pickFreePort } from '../../network/port-holder.ts';
+import { bindCheck, type HostPortCheck } from '../../network/port-holder.ts';
 import type { PublishedPort, PublishedPortsTable } from '../../store/published-ports.ts';
 import type { PortRequest } from './port-plan.ts';
 import { SerialQueue } from '../../lib/keyed-mutex.ts';
 
 export class PortAllocator {
   readonly #table: PublishedPortsTable;
+  readonly #host: HostPortCheck;
   readonly #queue = new SerialQueue();
 
-  constructor(table: PublishedPortsTable) {
+  /** `host`: how host ports are tested (a rootless daemon cannot bind the host's). */
+  constructor(table: PublishedPortsTable, host: HostPortCheck = bindCheck) {
     this.#table = table;
+    this.#host = host;
   }
 
   /** Chooses, records and returns the container's published ports (replacing earlier rows). */
@@ -58,7 +61,7 @@ export class PortAllocator {
     const addr = r.hostIp || '0.0.0.0';
     if (r.low === 0) {
       const exclude = new Set([...taken].filter((k) => k.startsWith(`${r.proto}/`)).map((k) => Number(k.split('/')[1])));
-      return pickFreePort(r.hostIp, r.proto, exclude);
+      return this.#host.pickFree(r.hostIp, r.proto, exclude);
     }
     let last: unknown;
     for (let port = r.low; port <= r.high; port++) {
@@ -68,7 +71,7 @@ export class PortAllocator {
         continue;
       }
       try {
-        await checkPortFree(r.hostIp, port, r.proto);
+        await this.#host.checkFree(r.hostIp, port, r.proto);
         return port;
       } catch (err) {
         last = err;
