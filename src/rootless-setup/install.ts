@@ -1,0 +1,104 @@
+// install and uninstall: the unit, the service, the context — each step said as it is done.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runChecks } from './checks.ts';
+import { allMet, formatFindings } from './findings.ts';
+import type { RootlessPaths, SetupUser } from './paths.ts';
+import { UNIT_NAME, berthdExecutable, removeUnit, unitText, writeUnit } from './unit.ts';
+import { systemctlUser, userManagerProblem } from './systemctl.ts';
+import { CONTEXT_NAME, ensureContext, removeContext, useContext } from './context.ts';
+import { waitForPing } from './ping.ts';
+
+export interface Io {
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream;
+}
+
+export interface SetupContext {
+  user: SetupUser;
+  paths: RootlessPaths;
+  /** This tool's name, as messages tell the user to run it. */
+  self: string;
+}
+
+export async function install(ctx: SetupContext, io: Io): Promise<number> {
+  const { user, paths } = ctx;
+  const findings = runChecks({ user, paths });
+  if (!allMet(findings)) {
+    io.err.write(formatFindings(findings, `${user.name} (uid ${user.uid})`, `${ctx.self} install`));
+    return 1;
+  }
+  const host = paths.host!; // set: the checks passed
+  const berthd = berthdExecutable();
+  const wrote = writeUnit(paths.unitFile, unitText(berthd));
+  io.out.write(wrote === 'kept'
+    ? `${paths.unitFile} exists and was not written by ${ctx.self}: left as it is\n`
+    : `${paths.unitFile}: ${wrote}\n`);
+  const problem = userManagerProblem();
+  if (problem) {
+    io.out.write(`No systemd user session manager is reachable (systemctl --user: ${problem.split('\n')[0]}).\n` +
+      'Start berthd by hand (it runs rootless by itself, and stays in the background with nohup):\n' +
+      `  nohup ${berthd} >${join(paths.runtimeDir!, 'berthd.log')} 2>&1 &\n` +
+      `To have systemd start it instead: as root, \`loginctl enable-linger ${user.name}\`; then, in ${user.name}'s session, \`systemctl --user enable --now ${UNIT_NAME}\`.\n`);
+  } else {
+    const steps = [['daemon-reload'], ['enable', '--now', UNIT_NAME]];
+    for (const args of steps) {
+      const r = systemctlUser(args);
+      io.out.write(`systemctl --user ${args.join(' ')}${r.output ? `: ${r.output}` : ''}\n`);
+      if (!r.ok) {
+        io.err.write(`${ctx.self}: starting ${UNIT_NAME} failed; its log: journalctl --user -u ${UNIT_NAME} -n 50 --no-pager\n`);
+        return 1;
+      }
+    }
+    if (!(await waitForPing(paths.socket!, 60_000))) {
+      io.err.write(`${ctx.self}: ${UNIT_NAME} started, but berthd does not answer on ${host}; its log: journalctl --user -u ${UNIT_NAME} -n 50 --no-pager\n`);
+      return 1;
+    }
+    io.out.write(`berthd is running rootless on ${host}\n`);
+  }
+  const made = ensureContext(paths.dockerConfig, host);
+  if (made.made === 'other') {
+    io.err.write(`The CLI context "${CONTEXT_NAME}" exists and points at ${made.host} (rootless dockerd's?): left as it is. To point it at berthd: docker context update ${CONTEXT_NAME} --docker host=${host}\n`);
+  } else {
+    io.out.write(`CLI context "${CONTEXT_NAME}" (${host}): ${made.made === 'created' ? 'created' : 'already there'}\n`);
+    useContext(paths.dockerConfig, CONTEXT_NAME);
+    io.out.write(`Current context is now "${CONTEXT_NAME}" (docker and berth alike; back with: docker context use default)\n`);
+  }
+  io.out.write(`Clients that read no CLI contexts (docker-py, docker-compose 1.x) need: export DOCKER_HOST=${host}\n`);
+  return 0;
+}
+
+export async function uninstall(ctx: SetupContext, io: Io): Promise<number> {
+  const { user, paths } = ctx;
+  if (user.uid === 0) {
+    io.err.write(`${ctx.self}: run it as the user whose rootless berthd it removes, not as root\n`);
+    return 1;
+  }
+  const problem = userManagerProblem();
+  if (!problem) {
+    const r = systemctlUser(['disable', '--now', UNIT_NAME]);
+    io.out.write(`systemctl --user disable --now ${UNIT_NAME}${r.output ? `: ${r.output}` : ''}\n`);
+  }
+  const removed = removeUnit(paths.unitFile);
+  io.out.write(`${paths.unitFile}: ${removed === 'kept' ? `not written by ${ctx.self}, left as it is` : removed}\n`);
+  if (!problem && removed === 'removed') systemctlUser(['daemon-reload']);
+  if (problem) io.out.write(`No systemd user session manager is reachable: stop a berthd started by hand yourself${runningPid(paths) ? ` (kill ${runningPid(paths)})` : ''}.\n`);
+  if (paths.host) {
+    const ctxRemoved = removeContext(paths.dockerConfig, paths.host);
+    io.out.write(ctxRemoved === 'other'
+      ? `CLI context "${CONTEXT_NAME}" points elsewhere (not berthd's socket): left as it is\n`
+      : `CLI context "${CONTEXT_NAME}": ${ctxRemoved}${ctxRemoved === 'removed' ? ' (the current context is "default" if it was this one)' : ''}\n`);
+  }
+  io.out.write(`Kept: the data in ${paths.dataRoot} and the configuration ${paths.configFile}.\n` +
+    `To remove the data (its files belong to your subordinate ids, so only inside a user namespace): rootlesskit rm -rf ${paths.dataRoot}\n`);
+  return 0;
+}
+
+/** The pid in berthd's pidfile, if a berthd of this user seems to run. */
+function runningPid(paths: RootlessPaths): number | undefined {
+  if (!paths.runtimeDir) return undefined;
+  const file = join(paths.runtimeDir, 'berth', 'berthd.pid');
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
