@@ -14,7 +14,7 @@ export interface IdFiles {
 
 export function rootCheck(user: SetupUser): Finding {
   if (user.uid !== 0) return ok(`runs as ${user.name} (uid ${user.uid}), not root`);
-  return missing('runs as root: a rootless berthd belongs to an ordinary user — log in as that user (with its own session, so that XDG_RUNTIME_DIR is set) and run this tool there');
+  return missing('runs as root: a rootless berthd belongs to an ordinary user: log in as that user (with its own session, so that XDG_RUNTIME_DIR is set) and run this tool there');
 }
 
 /** /etc/subuid and /etc/subgid each give the user at least NEEDED_IDS ids. */

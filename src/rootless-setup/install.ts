@@ -1,13 +1,13 @@
 // install and uninstall: the unit, the service, the context — each step said as it is done.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { runChecks } from './checks.ts';
 import { allMet, formatFindings } from './findings.ts';
 import type { RootlessPaths, SetupUser } from './paths.ts';
 import { UNIT_NAME, berthdExecutable, removeUnit, unitText, writeUnit } from './unit.ts';
 import { systemctlUser, userManagerProblem } from './systemctl.ts';
 import { CONTEXT_NAME, ensureContext, removeContext, useContext } from './context.ts';
-import { waitForPing } from './ping.ts';
+import { ping, waitForPing } from './ping.ts';
 
 export interface Io {
   out: NodeJS.WritableStream;
@@ -24,10 +24,13 @@ export interface SetupContext {
 export async function install(ctx: SetupContext, io: Io): Promise<number> {
   const { user, paths } = ctx;
   const findings = runChecks({ user, paths });
+  const report = formatFindings(findings, `${user.name} (uid ${user.uid})`, `${ctx.self} install`);
   if (!allMet(findings)) {
-    io.err.write(formatFindings(findings, `${user.name} (uid ${user.uid})`, `${ctx.self} install`));
+    io.err.write(report);
     return 1;
   }
+  // The notes too: what works less well on this host.
+  io.out.write(`${report}\n`);
   const host = paths.host!; // set: the checks passed
   const berthd = berthdExecutable();
   const wrote = writeUnit(paths.unitFile, unitText(berthd));
@@ -36,9 +39,13 @@ export async function install(ctx: SetupContext, io: Io): Promise<number> {
     : `${paths.unitFile}: ${wrote}\n`);
   const problem = userManagerProblem();
   if (problem) {
+    // bin/berthd is `#!/usr/bin/env node`: a node that is not on the user's PATH is named.
+    const nodeDir = dirname(process.execPath);
+    const pathPrefix = (process.env.PATH ?? '').split(':').includes(nodeDir) ? '' : `PATH=${nodeDir}:$PATH `;
+    const running = await ping(paths.socket!);
     io.out.write(`No systemd user session manager is reachable (systemctl --user: ${problem.split('\n')[0]}).\n` +
-      'Start berthd by hand (it runs rootless by itself, and stays in the background with nohup):\n' +
-      `  nohup ${berthd} >${join(paths.runtimeDir!, 'berthd.log')} 2>&1 &\n` +
+      (running ? `A berthd already answers on ${host}.\nTo start it by hand another time (it runs rootless by itself; nohup keeps it in the background):\n` : 'Start berthd by hand (it runs rootless by itself; nohup keeps it in the background):\n') +
+      `  ${pathPrefix}nohup ${berthd} >${join(paths.runtimeDir!, 'berthd.log')} 2>&1 &\n` +
       `To have systemd start it instead: as root, \`loginctl enable-linger ${user.name}\`; then, in ${user.name}'s session, \`systemctl --user enable --now ${UNIT_NAME}\`.\n`);
   } else {
     const steps = [['daemon-reload'], ['enable', '--now', UNIT_NAME]];
@@ -82,7 +89,10 @@ export async function uninstall(ctx: SetupContext, io: Io): Promise<number> {
   const removed = removeUnit(paths.unitFile);
   io.out.write(`${paths.unitFile}: ${removed === 'kept' ? `not written by ${ctx.self}, left as it is` : removed}\n`);
   if (!problem && removed === 'removed') systemctlUser(['daemon-reload']);
-  if (problem) io.out.write(`No systemd user session manager is reachable: stop a berthd started by hand yourself${runningPid(paths) ? ` (kill ${runningPid(paths)})` : ''}.\n`);
+  if (problem) {
+    const pid = runningPid(paths);
+    io.out.write(`No systemd user session manager is reachable: stop a berthd started by hand yourself${pid ? ` (kill ${pid})` : ''}.\n`);
+  }
   if (paths.host) {
     const ctxRemoved = removeContext(paths.dockerConfig, paths.host);
     io.out.write(ctxRemoved === 'other'
