@@ -2,7 +2,7 @@
 // else is fuse-overlayfs there). Each is asked of the kernel by trying it — the sysctls say why
 // it fails, not whether it works (an AppArmor policy or a seccomp filter can refuse too).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, accessSync, constants } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, accessSync, constants } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { missing, ok, type Finding } from './findings.ts';
 import { aptInstall, findProgram } from './checks-ids.ts';
@@ -60,6 +60,8 @@ export function overlayCheck(dataRoot: string): Finding {
     }
     return missing(`the kernel refuses overlayfs in a user namespace on ${base} (${errors[0]}), and fuse-overlayfs is not there to stand in`, { asRoot: [aptInstall(['fuse-overlayfs'])] });
   } finally {
+    // overlayfs leaves work/work with mode 000: opened up so that it can be removed.
+    if (existsSync(join(dir, 'work', 'work'))) chmodSync(join(dir, 'work', 'work'), 0o700);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -8,6 +8,7 @@ import { UNIT_NAME, berthdExecutable, removeUnit, unitText, writeUnit } from './
 import { systemctlUser, userManagerProblem } from './systemctl.ts';
 import { CONTEXT_NAME, ensureContext, removeContext, useContext } from './context.ts';
 import { ping, waitForPing } from './ping.ts';
+import { findProgram } from './checks-ids.ts';
 
 export interface Io {
   out: NodeJS.WritableStream;
@@ -40,8 +41,7 @@ export async function install(ctx: SetupContext, io: Io): Promise<number> {
   const problem = userManagerProblem();
   if (problem) {
     // bin/berthd is `#!/usr/bin/env node`: a node that is not on the user's PATH is named.
-    const nodeDir = dirname(process.execPath);
-    const pathPrefix = (process.env.PATH ?? '').split(':').includes(nodeDir) ? '' : `PATH=${nodeDir}:$PATH `;
+    const pathPrefix = findProgram('node', process.env.PATH ?? '') ? '' : `PATH=${dirname(process.execPath)}:$PATH `;
     const running = await ping(paths.socket!);
     io.out.write(`No systemd user session manager is reachable (systemctl --user: ${problem.split('\n')[0]}).\n` +
       (running ? `A berthd already answers on ${host}.\nTo start it by hand another time (it runs rootless by itself; nohup keeps it in the background):\n` : 'Start berthd by hand (it runs rootless by itself; nohup keeps it in the background):\n') +

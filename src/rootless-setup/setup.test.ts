@@ -80,7 +80,9 @@ describe('berthd-rootless-setup', { skip }, () => {
     const unitFile = join(u.home, '.config/systemd/user/berthd.service');
     const unit = readFileSync(unitFile, 'utf8');
     assert.match(unit, new RegExp(`^ExecStart=${BERTHD}$`, 'm'));
-    assert.match(unit, new RegExp(`^Environment=PATH=${dirname(process.execPath)}:`, 'm'));
+    // bin/berthd's `#!/usr/bin/env node` finds node on the unit's PATH.
+    const unitPath = /^Environment=PATH=(.*)$/m.exec(unit)?.[1] ?? '';
+    assert.ok(unitPath.split(':').some((dir) => existsSync(join(dir, 'node'))), unitPath);
     assert.match(unit, /^Delegate=yes$/m);
     assert.match(unit, /^WantedBy=default.target$/m);
     // No user session manager here (no logind): install says how to start berthd by hand.
@@ -90,8 +92,9 @@ describe('berthd-rootless-setup', { skip }, () => {
     const row = `rootless ${u.host} true`;
     const dockerLs = await u.run('docker', ['context', 'ls', '--format', '{{.Name}} {{.DockerEndpoint}} {{.Current}}'], { env: { DOCKER_HOST: '' } });
     assert.ok(dockerLs.stdout.split('\n').includes(row), dockerLs.stdout + dockerLs.stderr);
+    // berth lists the same store (its default context differs: berth's own default socket).
     const berthLs = await u.run(BERTH_EXECUTABLE, ['context', 'ls', '--format', '{{.Name}} {{.DockerEndpoint}} {{.Current}}'], { env: { DOCKER_HOST: '' } });
-    assert.equal(berthLs.stdout, dockerLs.stdout);
+    assert.ok(berthLs.stdout.split('\n').includes(row), berthLs.stdout + berthLs.stderr);
     // The docker CLI uses it: its requests go to the user's socket.
     const d = await u.startBerthd();
     try {

@@ -1,6 +1,7 @@
 // The systemd user unit that runs a rootless berthd: ~/.config/systemd/user/berthd.service.
 import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { findProgram } from './checks-ids.ts';
 
 export const UNIT_NAME = 'berthd.service';
 const MARK = '# Written by berthd-rootless-setup';
@@ -15,10 +16,17 @@ export function berthdExecutable(argv1 = process.argv[1] ?? ''): string {
   throw new Error(`cannot find bin/berthd near ${argv1}`);
 }
 
-export function unitText(berthd: string, nodeDir = dirname(process.execPath)): string {
+/** The directory the user's PATH finds node in (a stable /usr/local/bin rather than where its
+ * symlink leads), else this node's own. */
+export function nodeDir(path = process.env.PATH ?? ''): string {
+  const found = findProgram('node', path);
+  return found ? dirname(found) : dirname(process.execPath);
+}
+
+export function unitText(berthd: string, node = nodeDir()): string {
   // bin/berthd is `#!/usr/bin/env node`: node's directory goes first. rootlesskit, slirp4netns,
   // nsenter, newuidmap, runc and conmon are found on the rest.
-  const path = [...new Set([nodeDir, dirname(berthd), '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'])].join(':');
+  const path = [...new Set([node, dirname(berthd), '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'])].join(':');
   return `${MARK}; \`berthd-rootless-setup uninstall\` removes it.
 [Unit]
 Description=berth container engine (rootless)
