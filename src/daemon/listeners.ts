@@ -45,10 +45,11 @@ async function listenUnix(path: string, cfg: DaemonConfig, make: ServerFactory, 
   }
   const server = make();
   await listen(server, { path });
-  chmodSync(path, 0o660);
-  const gid = groupId(cfg.group);
+  // Rootless: the socket is the user's alone (its group is nobody's inside the user namespace).
+  chmodSync(path, cfg.rootless ? 0o600 : 0o660);
+  const gid = cfg.rootless ? undefined : groupId(cfg.group);
   if (gid !== undefined) chownSync(path, 0, gid);
-  else if (cfg.group !== 'berth') logger.warn('socket group not found; the socket stays root-only', { group: cfg.group });
+  else if (cfg.group !== 'berth' && !cfg.rootless) logger.warn('socket group not found; the socket stays root-only', { group: cfg.group });
   logger.info('API listen on unix socket', { path });
   return {
     address: `unix://${path}`,

@@ -3,6 +3,7 @@
 import { loadDaemonConfig, offeredRuntimes, parseDaemonArgs, reloadDaemonConfig, DAEMON_HELP, type Settings } from './config/index.ts';
 import { startDaemon, type Daemon } from './daemon.ts';
 import { claimPidfile, releasePidfile } from './pidfile.ts';
+import { needsNamespaces } from '../rootless/env.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { ENGINE_VERSION, GIT_COMMIT } from '../lib/build-info.ts';
 
@@ -17,6 +18,9 @@ export async function main(argv: string[]): Promise<number> {
   if (loaded.showHelp) return void process.stdout.write(DAEMON_HELP), 0;
   if (loaded.showVersion) return void process.stdout.write(`berthd version ${ENGINE_VERSION}, build ${GIT_COMMIT}\n`), 0;
   if (loaded.validateOnly) return validate(loaded.config.authzPolicy);
+  // An ordinary user's berthd is rootless: it runs again inside rootlesskit's namespaces
+  // (src/rootless/launch.ts); this process is replaced and returns only when that failed.
+  if (needsNamespaces()) return (await import('../rootless/launch.ts')).launchRootless(argv);
 
   const config = loaded.config;
   const logger = createLogger(config.logLevel);

@@ -55,6 +55,9 @@ const PREREQUISITES = {
   'docker-compose': { what: 'docker-compose 1.29 (`docker-compose` on PATH)', present: () => onPath('docker-compose'), get: `${SETUP} (Debian package docker-compose)` },
   zsh: { what: 'zsh (`zsh` on PATH, with its zpty module: the zsh completion script is driven in it)', present: () => onPath('zsh'), get: `${SETUP} (Debian package zsh)` },
   fish: { what: 'fish (`fish` on PATH: the fish completion script is driven in it)', present: () => onPath('fish'), get: `${SETUP} (Debian package fish)` },
+  rootlesskit: { what: 'rootlesskit (`rootlesskit` on PATH: the rootless namespace holder)', present: () => onPath('rootlesskit'), get: `${SETUP} (Debian package rootlesskit)` },
+  uidmap: { what: 'newuidmap and newgidmap (setuid, on PATH: subordinate ids for rootless)', present: () => onPath('newuidmap') && onPath('newgidmap'), get: `${SETUP} (Debian package uidmap)` },
+  slirp4netns: { what: 'slirp4netns (`slirp4netns` on PATH: the rootless network namespace)', present: () => onPath('slirp4netns'), get: `${SETUP} (Debian package slirp4netns)` },
   'socket-activate': { what: 'systemd-socket-activate (/usr/bin/systemd-socket-activate, socket activation as systemd does it)', present: () => existsSync('/usr/bin/systemd-socket-activate'), get: `${SETUP} (Debian package systemd)` },
 } satisfies Record<string, Prerequisite>;
 

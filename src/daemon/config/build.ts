@@ -8,10 +8,11 @@ import type { DaemonConfig } from './types.ts';
 import { parseCidr } from '../networks/addresses.ts';
 import { LOG_DRIVERS, validateLogOpts } from '../containers/log-config.ts';
 
-export function buildConfig(s: Settings, configFile: string, certDir: string): DaemonConfig {
+export function buildConfig(s: Settings, configFile: string, certDir: string, defaults: d.PathDefaults = d.ROOTFUL_PATHS): DaemonConfig {
   return {
-    ...paths(s, configFile),
-    ...tlsAndHosts(s, certDir),
+    ...paths(s, configFile, defaults),
+    ...tlsAndHosts(s, certDir, defaults),
+    rootless: defaults.rootless,
     liveRestore: s['live-restore'] ?? true,
     group: s.group ?? d.DEFAULT_GROUP,
     ...logging(s),
@@ -49,22 +50,22 @@ function subnetContains(outer: string, inner: string): boolean {
   return i.prefix >= o.prefix && o.base === ((i.base >> BigInt(32 - o.prefix)) << BigInt(32 - o.prefix));
 }
 
-function paths(s: Settings, configFile: string): Pick<DaemonConfig, 'dataRoot' | 'execRoot' | 'pidfile' | 'configFile'> {
+function paths(s: Settings, configFile: string, defaults: d.PathDefaults): Pick<DaemonConfig, 'dataRoot' | 'execRoot' | 'pidfile' | 'configFile'> {
   return {
-    dataRoot: s['data-root'] ?? d.DEFAULT_DATA_ROOT,
-    execRoot: s['exec-root'] ?? d.DEFAULT_EXEC_ROOT,
-    pidfile: s.pidfile ?? d.DEFAULT_PIDFILE,
+    dataRoot: s['data-root'] ?? defaults.dataRoot,
+    execRoot: s['exec-root'] ?? defaults.execRoot,
+    pidfile: s.pidfile ?? defaults.pidfile,
     configFile,
   };
 }
 
 type TlsAndHosts = Pick<DaemonConfig, 'hosts' | 'tls' | 'tlsVerify' | 'tlsCaCert' | 'tlsCert' | 'tlsKey'>;
 
-function tlsAndHosts(s: Settings, certDir: string): TlsAndHosts {
+function tlsAndHosts(s: Settings, certDir: string, defaults: d.PathDefaults): TlsAndHosts {
   const tlsVerify = s.tlsverify ?? false;
   // --tlsverify implies --tls; an explicit tls:false is kept only when nothing verifies.
   const tls = tlsVerify ? true : s.tls;
-  const given = s.hosts && s.hosts.length > 0 ? s.hosts : [DEFAULT_HOST];
+  const given = s.hosts && s.hosts.length > 0 ? s.hosts : [defaults.rootless ? `unix://${defaults.socket}` : DEFAULT_HOST];
   return {
     // The default TCP port (2375/2376) depends on TLS, so hosts are normalised only now.
     hosts: [...new Set(given.map((h) => parseHost(h, tls === true)))],

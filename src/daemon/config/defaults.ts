@@ -11,6 +11,26 @@ export const DEFAULT_PIDFILE = '/run/berth/berthd.pid';
 export const DEFAULT_GROUP = 'berth';
 export const DEFAULT_LOG_DRIVER = 'json-file';
 export const DEFAULT_RUNTIME = 'runc';
+/** The defaults that differ between a root berthd and a rootless one (src/rootless/paths.ts). */
+export interface PathDefaults {
+  configFile: string;
+  dataRoot: string;
+  execRoot: string;
+  pidfile: string;
+  /** The unix socket when no -H/hosts is given (a path, no scheme). */
+  socket: string;
+  rootless: boolean;
+}
+
+export const ROOTFUL_PATHS: PathDefaults = {
+  configFile: DEFAULT_CONFIG_FILE,
+  dataRoot: DEFAULT_DATA_ROOT,
+  execRoot: DEFAULT_EXEC_ROOT,
+  pidfile: DEFAULT_PIDFILE,
+  socket: '/run/berth/berth.sock',
+  rootless: false,
+};
+
 /** The default bridge's Linux name (dockerd's is docker0). */
 export const DEFAULT_BRIDGE = 'berth0';
 /** The one runtime name no configuration may redefine (dockerd reserves it too). */
@@ -44,6 +64,8 @@ export interface LoadOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Home directory for ~/.docker; os.homedir() when absent. */
   homedir?: string;
+  /** Root or rootless defaults; by the process (src/rootless/env.ts) when absent. */
+  paths?: PathDefaults;
 }
 
 /** Where --tlscacert/--tlscert/--tlskey point by default: $DOCKER_CERT_PATH or ~/.docker, like dockerd. */

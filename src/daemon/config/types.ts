@@ -62,6 +62,9 @@ export interface DaemonConfig {
   experimental: boolean;
   /** The authorization policy file (src/authz); undefined: none, as dockerd. */
   authzPolicy: string | undefined;
+  /** Rootless (issue 15): started by an ordinary user, running in rootlesskit's user namespace;
+   * the holder's details are in src/rootless/env.ts (rootlessChild()). */
+  rootless: boolean;
 }
 
 /** The settings SIGHUP may change without a restart. */

@@ -8,7 +8,7 @@ import { isAbsolute, join } from 'node:path';
 import { invalidParameter, unavailable } from '../../api/types/errors.ts';
 import { which } from '../../lib/which.ts';
 import { CommandError, run } from './exec.ts';
-import { mountsUnder } from './mount.ts';
+import { mountsUnder, USERXATTR } from './mount.ts';
 import type { DriverName } from './store.ts';
 import { isOverlayWhiteout } from './whiteouts.ts';
 
@@ -34,7 +34,7 @@ export async function detectDriver(root: string, configured?: string): Promise<D
     return {
       driver: 'overlay2',
       reason: `${how}: a test overlay mount under ${root} worked`,
-      status: [['Backing Filesystem', fs], ['Using metacopy', 'false'], ['Native Overlay Diff', 'true'], ['userxattr', 'false']],
+      status: [['Backing Filesystem', fs], ['Using metacopy', 'false'], ['Native Overlay Diff', 'true'], ['userxattr', String(USERXATTR !== '')]],
     };
   }
   if (configured === 'overlay2') throw unavailable(`storage driver overlay2 is configured but cannot be used under ${root}: ${refused}`);
@@ -74,7 +74,7 @@ async function probeOnce(root: string): Promise<string | null> {
 }
 
 // Two lowers named relatively from cwd: exactly how layer stacks are mounted later.
-const MOUNT_ARGS = ['-t', 'overlay', 'overlay', '-o', 'lowerdir=lower2:lower1,upperdir=upper,workdir=work', 'merged'];
+const MOUNT_ARGS = ['-t', 'overlay', 'overlay', '-o', `lowerdir=lower2:lower1,upperdir=upper,workdir=work${USERXATTR}`, 'merged'];
 
 /** The test mount in a mount namespace of its own, used there (copy-up and a whiteout must work
  *  too: they fail on some upper filesystems, or without mknod); the mount ends with the one

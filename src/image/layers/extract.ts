@@ -4,6 +4,7 @@
 // inside it. Metadata order matters: chown clears setuid bits and security.capability, so it
 // comes first, then xattrs, then the mode; mtimes last, and directories' only at the very end
 // (creating their children would bump them), as docker does.
+import { inUserNamespace } from '../../lib/userns.ts';
 import { createHash, type Hash } from '../../lib/lazy-crypto.ts';
 import { constants } from 'node:fs';
 import { chmod, lchown, link, lutimes, mkdir, open, symlink } from 'node:fs/promises';
@@ -153,6 +154,9 @@ async function device(s: ExtractState, path: string, rel: string, h: TarHeader):
   if (!s.opts.allowDevices) {
     throw invalidParameter(`refusing layer entry "${h.name}": ${h.type} device nodes are not allowed (allowDevices is off)`);
   }
+  // In a user namespace (rootless) mknod of a device is refused: the entry is left out, as
+  // dockerd does there; a container gets its /dev from the runtime anyway.
+  if (h.type !== 'fifo' && inUserNamespace()) return;
   await s.remove(path, rel, await lstatOrNull(path));
   const dev = h.type === 'fifo' ? ['p'] : [h.type === 'char' ? 'c' : 'b', String(h.devmajor), String(h.devminor)];
   await run('mknod', ['-m', '0600', '--', path, ...dev]); // Node has no mknod(2)

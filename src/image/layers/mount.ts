@@ -7,6 +7,11 @@ import { mkdir, mkdtemp, rmdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { invalidParameter, systemError } from '../../api/types/errors.ts';
 import { MNT_DETACH, MS_RDONLY, mount, umount } from './mount-syscalls.ts';
+import { inUserNamespace } from '../../lib/userns.ts';
+
+/** In a user namespace (rootless) overlay keeps opaque dirs and redirects in user.overlay.*
+ * (whiteouts.ts writes them there): without this option it would look in trusted.*. */
+export const USERXATTR = inUserNamespace() ? ',userxattr' : '';
 
 const PAGE = 4096;
 
@@ -20,6 +25,7 @@ export async function mountOverlay(lowerDirs: readonly string[], upperDir: strin
   let opts = `lowerdir=${lower.join(':')},upperdir=${escape(upperDir)},workdir=${escape(workDir)}`;
   // index=off as docker: the inode index would tie layers to the first upper that used them.
   if (existsSync('/sys/module/overlay/parameters/index')) opts += ',index=off';
+  opts += USERXATTR;
   if (opts.length >= PAGE) throw invalidParameter(`overlay mount options too long (${opts.length} bytes; at most ${PAGE - 1})`);
   try {
     await mount({ source: 'overlay', target, fstype: 'overlay', data: opts, ...(relative && { cwd: home }) });
@@ -39,7 +45,7 @@ export async function mountLowerOverlay(lowerDirs: readonly string[], target: st
   const home = short[0]?.home;
   const relative = home !== undefined && short.every((s) => s?.home === home);
   const lower = relative ? short.map((s) => s!.rel) : lowerDirs.map(escape);
-  const opts = `lowerdir=${lower.join(':')}`;
+  const opts = `lowerdir=${lower.join(':')}${USERXATTR}`;
   if (opts.length >= PAGE) throw invalidParameter(`overlay mount options too long (${opts.length} bytes; at most ${PAGE - 1})`);
   try {
     await mount({ source: 'overlay', target, fstype: 'overlay', flags: MS_RDONLY, data: opts, ...(relative && { cwd: home }) });

@@ -1,8 +1,10 @@
 // Whiteouts in their two forms. In a layer tar (OCI image spec, from aufs): a file ".wh.<name>"
 // deletes <name> from the layers below, and ".wh..wh..opq" in a directory hides everything
 // below it in lower layers. In an overlay2 diff/ directory (overlayfs's own format): a deleted
-// entry is a 0:0 character device, an opaque directory has trusted.overlay.opaque=y.
+// entry is a 0:0 character device, an opaque directory has trusted.overlay.opaque=y — or, in a
+// user namespace (rootless), user.overlay.opaque=y, which overlay mounted with `userxattr` reads.
 import type { Stats } from 'node:fs';
+import { inUserNamespace } from '../../lib/userns.ts';
 import { invalidParameter } from '../../api/types/errors.ts';
 import { run } from './exec.ts';
 import { setXattr } from './xattr.ts';
@@ -11,7 +13,9 @@ export const WHITEOUT_PREFIX = '.wh.';
 /** Names starting with this are aufs metadata (.wh..wh.plnk, .wh..wh.aufs): docker skips them. */
 export const WHITEOUT_META_PREFIX = '.wh..wh.';
 export const OPAQUE_MARKER = '.wh..wh..opq';
-export const OPAQUE_XATTR = 'trusted.overlay.opaque';
+/** The namespace of overlayfs's own xattrs for the mounts this berthd makes (mount.ts). */
+export const OVERLAY_XATTR_PREFIX = inUserNamespace() ? 'user.overlay.' : 'trusted.overlay.';
+export const OPAQUE_XATTR = `${OVERLAY_XATTR_PREFIX}opaque`;
 
 export type Whiteout = { kind: 'opaque' } | { kind: 'delete'; name: string } | { kind: 'meta' };
 

@@ -70,7 +70,8 @@ function decodeValue(v: string): Buffer {
 
 /** Attributes that must never travel in a layer tar (or be accepted from one). */
 export function isPrivateXattr(name: string): boolean {
-  // trusted.overlay.* is overlayfs's own bookkeeping (opaque, redirect, origin...): a layer that
-  // set it could steer lookups in the stack. security.selinux is a host label, not image content.
-  return name.startsWith('trusted.overlay.') || name === 'security.selinux';
+  // trusted.overlay.* (user.overlay.* in a user namespace, mount option userxattr) is overlayfs's
+  // own bookkeeping (opaque, redirect, origin...): a layer that set it could steer lookups in the
+  // stack. security.selinux is a host label, not image content.
+  return name.startsWith('trusted.overlay.') || name.startsWith('user.overlay.') || name === 'security.selinux';
 }

@@ -51,7 +51,7 @@ export function buildSpec(input: SpecInput): OciSpec {
   // dockerd's ping/low-port defaults, in any network namespace of the container's own (a netns path
   // is the one berth's network layer made for this container, like dockerd's bridge sandbox).
   // A joined namespace (container:<id>) keeps what its owner set: it may be the host's own.
-  if (network !== 'host' && !(typeof network === 'object' && network.joined)) for (const key of host.sysctls) sysctl[key] = DEFAULT_NET_SYSCTLS[key]!;
+  if (network !== 'host' && !(typeof network === 'object' && network.joined)) for (const key of host.sysctls) sysctl[key] = (key === 'net.ipv4.ping_group_range' && host.pingGroupRange) || DEFAULT_NET_SYSCTLS[key]!;
   validateSysctls(input.sysctls ?? {}, { privateNet: network !== 'host', privateIpc: ipc !== 'host', privateUts: uts === 'private' });
   Object.assign(sysctl, input.sysctls);
   if (uts === 'host') delete sysctl['kernel.domainname'];
@@ -88,7 +88,7 @@ export function buildSpec(input: SpecInput): OciSpec {
       env: processEnv(input.env ?? [], hostname ?? host.hostname, input.tty ?? false),
       cwd: input.cwd || '/',
       capabilities: { bounding: caps, effective: [...caps], permitted: [...caps] },
-      oomScoreAdj: input.oomScoreAdj ?? 0,
+      oomScoreAdj: Math.max(input.oomScoreAdj ?? 0, host.oomScoreAdjFloor ?? -1000),
     },
     root: { path: input.rootfs, readonly: input.readonlyRootfs ?? false },
     mounts: layoutMounts({
@@ -103,7 +103,7 @@ export function buildSpec(input: SpecInput): OciSpec {
     linux: {
       namespaces,
       devices: privileged ? [...hostDevices(), ...devices.devices] : devices.devices,
-      cgroupsPath: `${(input.cgroupParent || '/berth').replace(/\/+$/, '')}/${input.id}`,
+      ...(host.cgroupsWritable !== false && { cgroupsPath: `${(input.cgroupParent || '/berth').replace(/\/+$/, '')}/${input.id}` }),
       resources,
       sysctl,
     },

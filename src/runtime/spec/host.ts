@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname, release } from 'node:os';
 import type { HostInfo } from './types.ts';
+import { inUserNamespace } from '../../lib/userns.ts';
 
 /** dockerd sets these in a private network namespace when the kernel has them. */
 export const DEFAULT_NET_SYSCTLS: Record<string, string> = {
@@ -71,7 +72,19 @@ function detect(): HostInfo {
     swapLimit,
     sysctls,
     thermalThrottlePaths,
+    ...(inUserNamespace() && userNamespaceFacts()),
   };
+}
+
+/** What a user namespace (rootless) changes: see HostInfo. */
+function userNamespaceFacts(): Partial<HostInfo> {
+  return { oomScoreAdjFloor: Number(read('/proc/self/oom_score_adj') ?? 0), cgroupsWritable: false, pingGroupRange: `0 ${highestMapped(read('/proc/self/gid_map') ?? '')}` };
+}
+
+/** The highest id inside a namespace's map ("inside outside count" lines). */
+export function highestMapped(map: string): number {
+  const ends = map.trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number)).map(([inside, , count]) => inside! + count! - 1);
+  return Math.max(0, ...ends.filter((n) => Number.isFinite(n)));
 }
 
 let cached: HostInfo | undefined;

@@ -81,7 +81,8 @@ export interface OciSeccomp {
 export interface OciLinux {
   namespaces: OciNamespace[];
   devices: OciDevice[];
-  cgroupsPath: string;
+  /** Absent in a user namespace without cgroups of its own (hostInfo().cgroupsWritable). */
+  cgroupsPath?: string;
   resources: OciResources;
   rootfsPropagation?: string;
   seccomp?: OciSeccomp;
@@ -187,4 +188,14 @@ export interface HostInfo {
   swapLimit: boolean;
   sysctls: string[]; // which of dockerd's default network sysctls exist
   thermalThrottlePaths: string[];
+  /** In a user namespace (rootless): berthd's own oom_score_adj, which a container may not go
+   * below (lowering it needs CAP_SYS_RESOURCE on the host; a systemd user session sets 100+). */
+  oomScoreAdjFloor?: number;
+  /** false in a user namespace (rootless): the cgroup hierarchy is root's, so a container gets no
+   * cgroupsPath and runc's rootless cgroup manager leaves it in berthd's cgroup (as dockerd's
+   * rootless specconv does on cgroup v1). A limit then fails in runc with its own clear error. */
+  cgroupsWritable?: boolean;
+  /** In a user namespace: "0 <highest mapped gid>" — the kernel refuses a ping_group_range with
+   * a gid the namespace does not map (dockerd's "0 2147483647" is EINVAL there). */
+  pingGroupRange?: string;
 }

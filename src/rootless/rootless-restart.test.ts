@@ -1,0 +1,103 @@
+// A rootless berthd across restarts (issue 15): a volume outlives a graceful restart; a
+// container outlives a SIGKILL of berthd (live-restore: conmon and the container stay in the
+// namespace holder, which outlives berthd) and the restarted berthd adopts it; a root berthd
+// on the same host goes on undisturbed. After the user's removal nothing of it is left: no
+// process, no mount, no user namespace.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { requires } from '../testing/requires.ts';
+import { RootlessUser, RUNS_ROOTLESS } from '../testing/rootless-user.ts';
+import type { RootlessBerthd } from '../testing/rootless-berthd.ts';
+import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
+import { isLiveProcess } from '../lib/proc.ts';
+
+const skip = requires(...RUNS_ROOTLESS);
+// The root berthd next to it, with a container running through the whole file.
+const rootful = useBusyboxDaemon({ skip });
+let u: RootlessUser;
+let d: RootlessBerthd;
+let rootfulPid = 0;
+
+before(async () => {
+  if (skip) return;
+  const r = await rootful.docker(['run', '-d', '--name', 'rootful', 'busybox', 'sleep', '600']);
+  assert.equal(r.code, 0, r.stderr);
+  rootfulPid = Number((await rootful.docker(['inspect', '-f', '{{.State.Pid}}', 'rootful'])).stdout.trim());
+  u = await RootlessUser.create();
+  d = await u.startBerthd();
+  await u.importBusybox();
+});
+
+after(async () => {
+  if (skip || !u) return;
+  await u.remove();
+  assert.deepEqual(u.leftovers(), [], 'nothing of the test user is left');
+});
+
+async function ok(args: string[]): Promise<string> {
+  const r = await u.docker(args);
+  assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.stderr}\n--- berthd log ---\n${d.log.slice(-3000)}`);
+  return r.stdout;
+}
+
+test('a volume and what is in it survive a restart of the rootless berthd', { skip }, async () => {
+  await ok(['volume', 'create', 'keep']);
+  await ok(['run', '--rm', '-v', 'keep:/data', 'busybox', 'sh', '-c', 'echo kept > /data/f']);
+  assert.equal(await d.stop(), 0);
+  d = await u.startBerthd();
+  assert.match(await ok(['volume', 'ls', '-q']), /^keep$/m);
+  assert.equal(await ok(['run', '--rm', '-v', 'keep:/data', 'busybox', 'cat', '/data/f']), 'kept\n');
+});
+
+test('live-restore: a container keeps running across a SIGKILL of berthd, and the restarted berthd adopts it', { skip }, async () => {
+  await ok(['run', '-d', '--name', 'lives', 'busybox', 'sleep', '600']);
+  const pid = Number((await ok(['inspect', '-f', '{{.State.Pid}}', 'lives'])).trim());
+  const holder = holderChild();
+  await d.kill();
+  assert.ok(isLiveProcess(pid), 'the container outlived berthd');
+  assert.ok(isLiveProcess(holder), 'the namespace holder outlived berthd');
+  d = await u.startBerthd();
+  assert.equal(holderChild(), holder, 'the restarted berthd joined the same holder');
+  assert.equal((await ok(['inspect', '-f', '{{.State.Running}} {{.State.Pid}}', 'lives'])).trim(), `true ${pid}`);
+  assert.equal((await ok(['exec', 'lives', 'echo', 'adopted'])).trim(), 'adopted');
+  await ok(['rm', '-f', 'lives']);
+  assert.ok(!isLiveProcess(pid));
+});
+
+test('the root berthd on the same host is not disturbed', { skip }, async () => {
+  assert.ok(isLiveProcess(rootfulPid), "the root daemon's container still runs");
+  const ps = await rootful.docker(['ps', '--format', '{{.Names}}']);
+  assert.equal(ps.stdout.trim(), 'rootful', "the root daemon sees its own container and none of the user's");
+  assert.notEqual(rootful.d.socket, u.socket);
+  const r = await rootful.docker(['rm', '-f', 'rootful']);
+  assert.equal(r.code, 0, r.stderr);
+});
+
+test('a holder that died is replaced at the next start (its stale state dir cleared)', { skip }, async () => {
+  assert.equal(await d.stop(), 0);
+  const old = holderChild();
+  await u.killAll(); // the holder, slirp4netns: everything of the user
+  d = await u.startBerthd();
+  assert.notEqual(holderChild(), old);
+  assert.equal(await ok(['run', '--rm', 'busybox', 'echo', 'again']), 'again\n');
+});
+
+test('after the removal of the user no process, mount or user namespace of it remains', { skip }, async () => {
+  const ns = readlinkSync(`/proc/${holderChild()}/ns/user`);
+  await u.remove();
+  assert.deepEqual(u.leftovers(), []);
+  const holders = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+    try {
+      return readlinkSync(`/proc/${p}/ns/user`) === ns;
+    } catch {
+      return false;
+    }
+  });
+  assert.deepEqual(holders, [], `no process is left in the user namespace ${ns}`);
+});
+
+function holderChild(): number {
+  return Number(readFileSync(join(u.runtimeDir, 'berth/rootlesskit/child_pid'), 'utf8').trim());
+}
