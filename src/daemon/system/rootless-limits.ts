@@ -8,7 +8,7 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cgroupFacts, type CgroupFacts } from './host-facts.ts';
-import { isRootless } from './rootless-mode.ts';
+import { rootlessChild } from '../../rootless/env.ts';
 
 export interface RootlessLimits {
   /** Why no limit can be enforced, for the warnings; undefined when the delegated cgroup allows some. */
@@ -21,8 +21,9 @@ export interface RootlessLimits {
 
 const DELEGATE_HINT = 'To delegate them, give user@.service a systemd drop-in with "[Service]" and "Delegate=cpu cpuset io memory pids".';
 
-/** The rootless facts of this process, or undefined for a rootful berthd. */
-export function rootlessLimits(rootless = isRootless(), facts: CgroupFacts = cgroupFacts(), root = '/sys/fs/cgroup'): RootlessLimits | undefined {
+/** The rootless facts of this process (inside the namespaces of src/rootless/launch.ts), or
+ * undefined for a rootful berthd. */
+export function rootlessLimits(rootless = rootlessChild() !== undefined, facts: CgroupFacts = cgroupFacts(), root = '/sys/fs/cgroup'): RootlessLimits | undefined {
   if (!rootless) return undefined;
   if (facts.version === '1') {
     return {
