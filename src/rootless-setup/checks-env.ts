@@ -6,9 +6,10 @@ import type { SetupUser } from './paths.ts';
 
 const CGROUP2_MAGIC = 0x63677270;
 
-export function runtimeDirCheck(user: SetupUser, runtimeDir: string | undefined): Finding {
+export function runtimeDirCheck(user: SetupUser, runtimeDir: string | undefined, raw = process.env.XDG_RUNTIME_DIR): Finding {
   const standard = `/run/user/${user.uid}`;
   const makeIt = (dir: string) => [`install -d -m 0700 -o ${user.name} -g ${user.gid} ${dir}`];
+  if (!runtimeDir && raw) return missing(`XDG_RUNTIME_DIR=${raw} is not an absolute path`, { asUser: [`export XDG_RUNTIME_DIR=${standard}`] });
   if (!runtimeDir) {
     return missing(`XDG_RUNTIME_DIR is not set: berthd's socket goes in $XDG_RUNTIME_DIR/berth (a login session through systemd-logind sets it to ${standard})`, {
       ...(exists(standard) ? {} : { asRoot: makeIt(standard) }),

@@ -1,12 +1,11 @@
-// install and uninstall: the unit, the service, the context — each step said as it is done.
-import { existsSync, readFileSync } from 'node:fs';
+// install: the checks, the unit, the service, the context; each step said as it is done.
 import { dirname, join } from 'node:path';
 import { runChecks } from './checks.ts';
 import { allMet, formatFindings } from './findings.ts';
 import type { RootlessPaths, SetupUser } from './paths.ts';
-import { UNIT_NAME, berthdExecutable, removeUnit, unitText, writeUnit } from './unit.ts';
+import { UNIT_NAME, berthdExecutable, unitText, writeUnit } from './unit.ts';
 import { systemctlUser, userManagerProblem } from './systemctl.ts';
-import { CONTEXT_NAME, ensureContext, removeContext, useContext } from './context.ts';
+import { CONTEXT_NAME, ensureContext, useContext } from './context.ts';
 import { ping, waitForPing } from './ping.ts';
 import { findProgram } from './checks-ids.ts';
 
@@ -73,42 +72,4 @@ export async function install(ctx: SetupContext, io: Io): Promise<number> {
   }
   io.out.write(`Clients that read no CLI contexts (docker-py, docker-compose 1.x) need: export DOCKER_HOST=${host}\n`);
   return 0;
-}
-
-export async function uninstall(ctx: SetupContext, io: Io): Promise<number> {
-  const { user, paths } = ctx;
-  if (user.uid === 0) {
-    io.err.write(`${ctx.self}: run it as the user whose rootless berthd it removes, not as root\n`);
-    return 1;
-  }
-  const problem = userManagerProblem();
-  if (!problem) {
-    const r = systemctlUser(['disable', '--now', UNIT_NAME]);
-    io.out.write(`systemctl --user disable --now ${UNIT_NAME}${r.output ? `: ${r.output}` : ''}\n`);
-  }
-  const removed = removeUnit(paths.unitFile);
-  io.out.write(`${paths.unitFile}: ${removed === 'kept' ? `not written by ${ctx.self}, left as it is` : removed}\n`);
-  if (!problem && removed === 'removed') systemctlUser(['daemon-reload']);
-  if (problem) {
-    const pid = runningPid(paths);
-    io.out.write(`No systemd user session manager is reachable: stop a berthd started by hand yourself${pid ? ` (kill ${pid})` : ''}.\n`);
-  }
-  if (paths.host) {
-    const ctxRemoved = removeContext(paths.dockerConfig, paths.host);
-    io.out.write(ctxRemoved === 'other'
-      ? `CLI context "${CONTEXT_NAME}" points elsewhere (not berthd's socket): left as it is\n`
-      : `CLI context "${CONTEXT_NAME}": ${ctxRemoved}${ctxRemoved === 'removed' ? ' (the current context is "default" if it was this one)' : ''}\n`);
-  }
-  io.out.write(`Kept: the data in ${paths.dataRoot} and the configuration ${paths.configFile}.\n` +
-    `To remove the data (its files belong to your subordinate ids, so only inside a user namespace): rootlesskit rm -rf ${paths.dataRoot}\n`);
-  return 0;
-}
-
-/** The pid in berthd's pidfile, if a berthd of this user seems to run. */
-function runningPid(paths: RootlessPaths): number | undefined {
-  if (!paths.runtimeDir) return undefined;
-  const file = join(paths.runtimeDir, 'berth', 'berthd.pid');
-  if (!existsSync(file)) return undefined;
-  const pid = Number(readFileSync(file, 'utf8').trim());
-  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }

@@ -6,7 +6,8 @@
 import { runChecks } from './checks.ts';
 import { allMet, formatFindings } from './findings.ts';
 import { currentUser, rootlessPaths } from './paths.ts';
-import { install, uninstall, type Io } from './install.ts';
+import { install, type Io } from './install.ts';
+import { uninstall } from './uninstall.ts';
 
 const USAGE = `Usage: berthd-rootless-setup COMMAND
 

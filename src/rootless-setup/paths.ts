@@ -1,8 +1,9 @@
-// Where a rootless berthd keeps its files, as the lead's design for issue 15 puts them, and where
-// the setup tool writes the unit. PROVISIONAL: src/rootless/ (15a) owns these paths for berthd
-// itself; once it lands, this file asks it instead of repeating it.
+// Where a rootless berthd keeps its files (src/rootless/paths.ts decides; asked here, not
+// repeated), and where the setup tool writes the unit and the CLI context. The tool must work
+// without XDG_RUNTIME_DIR too — `check` says what to set — so what lives there is optional.
 import { homedir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
+import { rootlessPaths as daemonPaths } from '../rootless/paths.ts';
 
 export interface SetupUser {
   uid: number;
@@ -12,11 +13,14 @@ export interface SetupUser {
 }
 
 export interface RootlessPaths {
-  /** XDG_RUNTIME_DIR, or undefined when it is not set. */
+  /** XDG_RUNTIME_DIR, or undefined when it is not set (the rest of this group with it). */
   runtimeDir: string | undefined;
   /** unix://$XDG_RUNTIME_DIR/berth/berth.sock */
   host: string | undefined;
   socket: string | undefined;
+  pidfile: string | undefined;
+  /** rootlesskit's state dir: the namespace holder that outlives berthd. */
+  holderStateDir: string | undefined;
   dataRoot: string;
   configFile: string;
   unitFile: string;
@@ -30,15 +34,18 @@ export function currentUser(): SetupUser {
 }
 
 export function rootlessPaths(env: NodeJS.ProcessEnv = process.env, home = currentUser().home): RootlessPaths {
-  const runtimeDir = env.XDG_RUNTIME_DIR || undefined;
-  const socket = runtimeDir && join(runtimeDir, 'berth', 'berth.sock');
-  const config = env.XDG_CONFIG_HOME || join(home, '.config');
+  const runtimeDir = env.XDG_RUNTIME_DIR && isAbsolute(env.XDG_RUNTIME_DIR) ? env.XDG_RUNTIME_DIR : undefined;
+  // A placeholder runtime dir gives the paths that do not depend on it when none is set.
+  const d = daemonPaths({ ...env, HOME: home, XDG_RUNTIME_DIR: runtimeDir ?? '/' });
+  const config = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(home, '.config');
   return {
     runtimeDir,
-    socket,
-    host: socket && `unix://${socket}`,
-    dataRoot: join(env.XDG_DATA_HOME || join(home, '.local', 'share'), 'berth'),
-    configFile: join(config, 'berth', 'daemon.json'),
+    socket: runtimeDir && d.socket,
+    host: runtimeDir && `unix://${d.socket}`,
+    pidfile: runtimeDir && d.pidfile,
+    holderStateDir: runtimeDir && d.holderStateDir,
+    dataRoot: d.dataRoot,
+    configFile: d.configFile,
     unitFile: join(config, 'systemd', 'user', 'berthd.service'),
     dockerConfig: env.DOCKER_CONFIG || join(home, '.docker'),
   };

@@ -101,13 +101,21 @@ describe('berthd-rootless-setup', { skip }, () => {
       const info = await u.run('docker', ['info', '--format', '{{json .SecurityOptions}}'], { env: { DOCKER_HOST: '' } });
       assert.equal(info.code, 0, info.stderr);
       assert.match(info.stdout, /name=rootless/);
+      // A berthd started by hand is not the tool's to stop: it says how, and fails.
+      const early = await setup(['uninstall']);
+      assert.equal(early.code, 1, early.stdout + early.stderr);
+      assert.match(early.stdout, new RegExp(`^berthd still runs \\(pid ${d.pid}\\): stop it \\(kill ${d.pid}\\), then run \`berthd-rootless-setup uninstall\` again`, 'm'));
     } finally {
       await d.stop();
     }
 
+    // berthd is stopped; its namespace holder outlives it (src/rootless/holder.ts) until uninstall.
+    assert.ok(u.processes().length > 0, 'the holder runs on');
     const un = await setup(['uninstall']);
     assert.equal(un.code, 0, un.stdout + un.stderr);
     assert.equal(existsSync(unitFile), false);
+    assert.match(un.stdout, /^namespace holder \(rootlesskit, pid \d+\): stopped$/m);
+    assert.deepEqual(u.processes(), [], 'nothing of the user runs after uninstall');
     assert.match(un.stdout, new RegExp(`Kept: the data in ${u.home}/.local/share/berth`));
     const after = await u.run('docker', ['context', 'ls', '--format', '{{.Name}} {{.Current}}'], { env: { DOCKER_HOST: '' } });
     assert.equal(after.stdout, 'default true\n');
