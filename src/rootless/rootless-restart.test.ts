@@ -3,7 +3,7 @@
 // namespace holder, which outlives berthd) and the restarted berthd adopts it; a root berthd
 // on the same host goes on undisturbed. After the user's removal nothing of it is left: no
 // process, no mount, no user namespace.
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,20 +14,21 @@ import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 import { isLiveProcess } from '../lib/proc.ts';
 
 const skip = requires(...RUNS_ROOTLESS);
-// The root berthd next to it, with a container running through the whole file.
-const rootful = useBusyboxDaemon({ skip });
 let u: RootlessUser;
 let d: RootlessBerthd;
 let rootfulPid = 0;
-
-before(async () => {
-  if (skip) return;
-  const r = await rootful.docker(['run', '-d', '--name', 'rootful', 'busybox', 'sleep', '600']);
-  assert.equal(r.code, 0, r.stderr);
-  rootfulPid = Number((await rootful.docker(['inspect', '-f', '{{.State.Pid}}', 'rootful'])).stdout.trim());
-  u = await RootlessUser.create();
-  d = await u.startBerthd();
-  await u.importBusybox();
+// The root berthd next to it, with a container running through the whole file; its `setup`
+// runs once its image is there (a second top-level `before` could run before its own).
+const rootful = useBusyboxDaemon({
+  skip,
+  setup: async (f) => {
+    const r = await f.docker(['run', '-d', '--name', 'rootful', 'busybox', 'sleep', '600']);
+    assert.equal(r.code, 0, r.stderr);
+    rootfulPid = Number((await f.docker(['inspect', '-f', '{{.State.Pid}}', 'rootful'])).stdout.trim());
+    u = await RootlessUser.create();
+    d = await u.startBerthd();
+    await u.importBusybox();
+  },
 });
 
 after(async () => {
@@ -86,17 +87,24 @@ test('a holder that died is replaced at the next start (its stale state dir clea
 
 test('after the removal of the user no process, mount or user namespace of it remains', { skip }, async () => {
   const ns = readlinkSync(`/proc/${holderChild()}/ns/user`);
+  const inside = pidsIn(ns);
+  assert.ok(inside.length >= 2, 'the holder (and berthd) are in the namespace before');
   await u.remove();
   assert.deepEqual(u.leftovers(), []);
-  const holders = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+  // A namespace lives while a process is in it. Its inode number may be reused by a namespace
+  // made later (other tests), so what is checked is that none of its processes is still there.
+  assert.deepEqual(inside.filter((pid) => pidsIn(ns).includes(pid)), [], `no process is left in the user namespace ${ns}`);
+});
+
+function pidsIn(ns: string): number[] {
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
     try {
       return readlinkSync(`/proc/${p}/ns/user`) === ns;
     } catch {
       return false;
     }
-  });
-  assert.deepEqual(holders, [], `no process is left in the user namespace ${ns}`);
-});
+  }).map(Number);
+}
 
 function holderChild(): number {
   return Number(readFileSync(join(u.runtimeDir, 'berth/rootlesskit/child_pid'), 'utf8').trim());

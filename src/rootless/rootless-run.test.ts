@@ -46,7 +46,7 @@ test('docker run --rm busybox id: root inside the container', { skip }, async ()
   assert.match(await ok(['run', '--rm', 'busybox', 'id']), /^uid=0\(root\) gid=0\(root\)/);
 });
 
-test("the container's process runs as the user's uid on the host; exec, logs and stop work", { skip }, async () => {
+test("the container's process runs as the user's uid on the host; exec, logs, top and stop work", { skip }, async () => {
   await ok(['run', '-d', '--name', 'sleeper', 'busybox', 'sh', '-c', 'echo started; exec sleep 600']);
   const pid = Number((await ok(['inspect', '-f', '{{.State.Pid}}', 'sleeper'])).trim());
   assert.ok(pid > 0);
@@ -54,6 +54,8 @@ test("the container's process runs as the user's uid on the host; exec, logs and
   assert.equal(execFileSync('ps', ['-o', 'user=', '-p', String(pid)], { encoding: 'utf8' }).trim(), u.name);
   assert.equal((await ok(['exec', 'sleeper', 'sh', '-c', 'echo $((6*7)) $(id -u)'])).trim(), '42 0');
   assert.equal((await ok(['logs', 'sleeper'])).trim(), 'started');
+  // No cgroup of its own: top lists its pid namespace, not berthd's cgroup (the host's processes).
+  assert.deepEqual((await ok(['top', 'sleeper', '-o', 'pid,comm'])).trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/)), [[String(pid), 'sleep']]);
   await ok(['stop', '-t', '1', 'sleeper']);
   assert.equal((await ok(['inspect', '-f', '{{.State.Running}}', 'sleeper'])).trim(), 'false');
   await ok(['rm', 'sleeper']);

@@ -135,7 +135,8 @@ export class RootlessUser {
     return d;
   }
 
-  /** Live processes owned (real or effective uid) by the user or by its subordinate uids. */
+  /** Processes owned (real or effective uid) by the user or by its subordinate uids — zombies
+   *  too: one not reaped yet still holds its user namespace. */
   processes(): number[] {
     const mine = (uid: number) => uid === this.uid || (uid >= this.subuid.start && uid < this.subuid.start + this.subuid.count);
     const pids: number[] = [];
@@ -144,7 +145,7 @@ export class RootlessUser {
       try {
         const status = readFileSync(`/proc/${entry}/status`, 'utf8');
         const uids = /^Uid:\s+(\d+)\s+(\d+)/m.exec(status);
-        if (uids && (mine(Number(uids[1])) || mine(Number(uids[2]))) && !/^State:\s+Z/m.test(status)) pids.push(Number(entry));
+        if (uids && (mine(Number(uids[1])) || mine(Number(uids[2])))) pids.push(Number(entry));
       } catch {
         /* ended while we looked */
       }
@@ -184,7 +185,7 @@ export class RootlessUser {
   async killAll(): Promise<void> {
     const deadline = Date.now() + 15_000;
     for (let left = this.processes(); left.length; left = this.processes()) {
-      if (Date.now() > deadline) throw new Error(`processes of ${this.name} still alive after SIGKILL: ${left.map((p) => `${p} (${comm(p)})`).join(', ')}`);
+      if (Date.now() > deadline) throw new Error(`processes of ${this.name} still there (alive, or zombies not reaped) after SIGKILL: ${left.map((p) => `${p} (${comm(p)})`).join(', ')}`);
       for (const pid of left) {
         try {
           process.kill(pid, 'SIGKILL');

@@ -32,7 +32,7 @@ test('defaults', (t) => {
       logDriver: 'json-file', logOpts: {}, dns: [], dnsSearch: [], dnsOptions: [], registryMirrors: [],
       insecureRegistries: [], defaultRuntime: 'runc', runtimes: {}, bip: undefined,
       bridge: 'berth0', fixedCidr: undefined, defaultAddressPools: undefined, mtu: 1500, icc: true, ipMasq: true,
-      iptables: true, experimental: false, authzPolicy: undefined,
+      iptables: true, experimental: false, authzPolicy: undefined, rootless: false,
     },
     validateOnly: false, showVersion: false, showHelp: false,
   });

@@ -10,6 +10,8 @@ import { cgroupExists, cgroupPids, locateCgroup, machineMemory, sampleCgroup, sy
 import { containerTop, validatePsArgs } from './container-top.ts';
 import { rfc3339Nano, statsObject, zeroStats } from './stats-view.ts';
 import { sandboxCounters } from './net-stats.ts';
+import { inUserNamespace } from '../../lib/userns.ts';
+import { pidNamespaceMembers } from '../../lib/proc.ts';
 
 /** The container's network endpoints (eth0...) with their veth's host end. */
 export type SandboxInterfaces = (c: ContainerRow) => readonly { ifName: string; hostIf: string }[];
@@ -19,6 +21,13 @@ export const STATS_INTERVAL_MS = 1000;
 
 const observable = (c: ContainerRow) => hasProcess(c.status);
 
+/** The container's own cgroup. In a user namespace (rootless) the runtime makes none: the
+ * process sits in berthd's, whose counters (the whole session's, or the host's) are not the
+ * container's — stats read as zeros there, as for a container without a cgroup. */
+function ownCgroup(pid: number): CgroupLocation | undefined {
+  return inUserNamespace() ? undefined : locateCgroup(pid);
+}
+
 export function observeBackend(lc: Lifecycle, interfaces: SandboxInterfaces): ContainerObserveBackend {
   const svc = lc.deps.svc;
   return {
@@ -27,9 +36,10 @@ export function observeBackend(lc: Lifecycle, interfaces: SandboxInterfaces): Co
       const c = svc.resolve(idOrName);
       if (c.status === 'restarting') throw conflict(`Container ${c.id} is restarting, wait until the container is running`);
       if (!observable(c)) throw conflict(`container ${c.id} is not running`);
-      const loc = locateCgroup(c.pid);
+      const loc = ownCgroup(c.pid);
       // The cgroup is the cheap answer; runc knows the pids too when the cgroup cannot be found.
-      const pids = loc ? cgroupPids(loc) : await lc.deps.runtime.ps(c.id);
+      // Rootless, a container has no cgroup (and runc none to ask): its pid namespace says.
+      const pids = loc ? cgroupPids(loc) : inUserNamespace() ? pidNamespaceMembers(c.pid) : await lc.deps.runtime.ps(c.id);
       const result = await containerTop(psArgs, pids);
       svc.emit(c, 'top');
       return result;
@@ -56,7 +66,7 @@ class Sampler {
     if (!observable(c)) return zeroStats(c.id, c.name);
     if (c.pid !== this.#pid) {
       this.#pid = c.pid;
-      this.#loc = locateCgroup(c.pid);
+      this.#loc = ownCgroup(c.pid);
     }
     const loc = this.#loc;
     // A run that just ended reads as stopped, as dockerd's "no task" does.
