@@ -31,6 +31,7 @@ function subIdCheck(file: SubIdFile, user: SetupUser, start: number): Finding {
   // An appended line needs no tool and works where the file does not exist yet (usermod
   // --add-subuids refuses then).
   const fix = { asRoot: [`echo '${user.name}:${start}:${NEEDED_IDS}' >> ${file.path}`] };
+  if (file.error) return missing(`${file.path} cannot be read (${file.error}): newuidmap reads it as root, this check as ${user.name}`, { asRoot: [`chmod 0644 ${file.path}`] });
   if (file.ranges === undefined) return missing(`${file.path} does not exist: ${user.name} needs ${NEEDED_IDS} subordinate ${kind} ids`, fix);
   if (ranges.length === 0) return missing(`${file.path} has no line for ${user.name} (or uid ${user.uid}): it needs ${NEEDED_IDS} subordinate ${kind} ids`, fix);
   return missing(`${file.path} gives ${user.name} ${total} subordinate ${kind} ids, fewer than the ${NEEDED_IDS} a container's ids (up to 65534, nobody) need`, fix);

@@ -102,6 +102,11 @@ describe('berthd-rootless-setup', { skip }, () => {
     // The docker CLI uses it: its requests go to the user's socket.
     const d = await u.startBerthd();
     try {
+      // `docker context use` takes it by name, as after dockerd-rootless-setuptool.sh.
+      for (const name of ['default', 'rootless']) {
+        const use = await u.run('docker', ['context', 'use', name], { env: { DOCKER_HOST: '' } });
+        assert.deepEqual([use.code, use.stdout], [0, `${name}\n`], use.stderr);
+      }
       const info = await u.run('docker', ['info', '--format', '{{json .SecurityOptions}}'], { env: { DOCKER_HOST: '' } });
       assert.equal(info.code, 0, info.stderr);
       assert.match(info.stdout, /name=rootless/);

@@ -14,8 +14,9 @@ export interface SubIdRange {
 
 export interface SubIdFile {
   path: string;
-  /** undefined when the file does not exist. */
+  /** undefined when the file does not exist (or cannot be read: `error` says why). */
   ranges: SubIdRange[] | undefined;
+  error?: string;
 }
 
 export function readSubIds(path: string): SubIdFile {
@@ -23,8 +24,8 @@ export function readSubIds(path: string): SubIdFile {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { path, ranges: undefined };
-    throw err;
+    const e = err as NodeJS.ErrnoException;
+    return { path, ranges: undefined, ...(e.code !== 'ENOENT' && { error: e.message }) };
   }
   const ranges: SubIdRange[] = [];
   for (const line of text.split('\n')) {
