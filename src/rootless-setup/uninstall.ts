@@ -1,7 +1,7 @@
 // uninstall: the service stopped and its unit removed, the namespace holder it leaves behind
 // stopped (rootlesskit outlives berthd by design: src/rootless/holder.ts), the CLI context removed.
 // The data and the configuration stay; the tool says where they are.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { liveHolder } from '../rootless/holder.ts';
 import { isLiveProcess } from '../lib/proc.ts';
 import type { RootlessPaths } from './paths.ts';
@@ -33,7 +33,7 @@ export async function uninstall(ctx: SetupContext, io: Io): Promise<number> {
     code = 1;
   } else if (paths.holderStateDir) {
     const holder = liveHolder(paths.holderStateDir);
-    if (holder) io.out.write(`namespace holder (rootlesskit, pid ${holder.pid}): ${(await stopProcess(holder.pid)) ? 'stopped' : `still runs after SIGTERM: kill -9 ${holder.pid}`}\n`);
+    if (holder) io.out.write(`namespace holder (rootlesskit, pid ${holder.pid}): ${(await stopProcess(holder.pid, holder.childPid)) ? 'stopped' : `still runs after SIGTERM: kill -9 ${holder.pid} ${holder.childPid}`}\n`);
   }
   if (paths.host) {
     const ctxRemoved = removeContext(paths.dockerConfig, paths.host);
@@ -52,17 +52,37 @@ function pidOf(pidfile: string | undefined): number | undefined {
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
-/** SIGTERM, then up to 10 s for it to end (rootlesskit ends its child and slirp4netns first). */
-async function stopProcess(pid: number): Promise<boolean> {
+/**
+ * SIGTERM to rootlesskit, then up to 10 s for its whole session to end: it was started through
+ * `setsid -f`, so its child (the namespaces), the child's sleep and slirp4netns share its session
+ * id, and some outlive the parent's exit by a moment.
+ */
+async function stopProcess(pid: number, childPid: number): Promise<boolean> {
+  const sid = sessionOf(childPid) ?? pid;
   try {
     process.kill(pid, 'SIGTERM');
   } catch {
-    return true; // ended meanwhile
+    // ended meanwhile: its session may still be going
   }
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
-    if (!isLiveProcess(pid)) return true;
+    if (sessionMembers(sid).length === 0) return true;
     await new Promise((r) => setTimeout(r, 100));
   }
   return false;
+}
+
+/** The session id of pid (the sixth field of /proc/<pid>/stat). */
+function sessionOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Live processes (zombies are done) of this user in session sid. */
+function sessionMembers(sid: number): number[] {
+  return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number).filter((p) => isLiveProcess(p) && sessionOf(p) === sid);
 }
