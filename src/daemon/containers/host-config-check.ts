@@ -8,12 +8,14 @@ import { invalidParameter } from '../../api/types/errors.ts';
 import { realtimeBudget, resourceSupport } from '../../runtime/cgroups/support.ts';
 import { hostInfo } from '../../runtime/spec/host.ts';
 import { RULES, type Limits, type RuleEnv } from './resource-rules.ts';
+import { dropUnenforceable } from './rootless-drops.ts';
+import { rootlessLimitsOnce } from '../system/rootless-limits.ts';
 import type { HostConfig, ThrottleDevice } from '../../api/types/engine-api.ts';
 import type { BlkioThrottle, DeviceMapping, Ulimit } from '../../runtime/spec/types.ts';
 
 /** This host's facts, for a create's check (`update`: an update request's). */
 export function hostRuleEnv(update = false): RuleEnv {
-  return { support: resourceSupport(), update, nofileHostHard: hostInfo().nofileHardLimit, realtimeBudget: (parent) => realtimeBudget(parent), blockDeviceProblem };
+  return { support: resourceSupport(), update, nofileHostHard: hostInfo().nofileHardLimit, realtimeBudget: (parent) => realtimeBudget(parent), blockDeviceProblem, rootless: rootlessLimitsOnce() };
 }
 
 /** Runs the rules over `r`, dropping what the host cannot apply: the warnings, or a 400. */
@@ -29,6 +31,7 @@ export function applyRules(r: Limits, env: RuleEnv): string[] {
       rule.drop(r);
     }
   }
+  warnings.push(...dropUnenforceable(r, env.rootless));
   return warnings;
 }
 

@@ -7,6 +7,7 @@
 // start (a 500 long after the 201); those rules are marked "berth:" and refuse at create instead.
 // The table is the only place these checks live: create, update and start all run it.
 import type { ResourceSupport } from '../../runtime/cgroups/support.ts';
+import type { RootlessLimits } from '../system/rootless-limits.ts';
 import { checkUlimit } from '../../runtime/spec/limits.ts';
 import type { Ulimit } from '../../runtime/spec/types.ts';
 import { cpusetError } from './cpuset-list.ts';
@@ -22,6 +23,8 @@ export interface RuleEnv {
   realtimeBudget(parent: string): number;
   /** Why a path cannot be throttled (missing, not a block device), or undefined. */
   blockDeviceProblem(path: string): string | undefined;
+  /** A rootless daemon's cgroups (rootless-drops.ts drops what they cannot enforce). */
+  rootless?: RootlessLimits;
 }
 
 type Rule =

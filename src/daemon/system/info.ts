@@ -9,6 +9,7 @@ import { LISTED_LOG_DRIVERS } from '../containers/log-config.ts';
 import { offeredRuntimes } from '../config/defaults.ts';
 import { hostRefusal } from '../../runtime/monitor/runtime-support.ts';
 import { which } from '../../lib/which.ts';
+import { rootlessInfoWarnings, rootlessLimitsOnce, type RootlessLimits } from './rootless-limits.ts';
 
 export interface InfoInput {
   config: DaemonConfig;
@@ -25,7 +26,9 @@ export function buildInfo(i: InfoInput): Record<string, unknown> {
   const cfg = i.config;
   const cg = cgroupFacts();
   const c = i.counts.containers();
-  const has = (ctrl: string) => cg.controllers.includes(ctrl);
+  const rootless = rootlessLimitsOnce();
+  // A rootless daemon has only what is delegated to it (nothing at all on v1).
+  const has = (ctrl: string) => cg.controllers.includes(ctrl) && (!rootless || (!rootless.problem && rootless.controllers.includes(ctrl === 'blkio' ? 'io' : ctrl)));
   return {
     ID: i.daemonId,
     Containers: c.total,
@@ -40,7 +43,7 @@ export function buildInfo(i: InfoInput): Record<string, unknown> {
     // "Authorization:" line), so a client can see which policy decides its requests.
     Plugins: { Volume: [], Network: ['host', 'null'], Authorization: cfg.authzPolicy ? [`berth-policy:${cfg.authzPolicy}`] : null, Log: LISTED_LOG_DRIVERS },
     MemoryLimit: has('memory'),
-    SwapLimit: existsSync('/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes') || cg.version === '2',
+    SwapLimit: (!rootless || has('memory')) && (existsSync('/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes') || cg.version === '2'),
     CpuCfsPeriod: has('cpu'),
     CpuCfsQuota: has('cpu'),
     CPUShares: has('cpu'),
@@ -53,7 +56,8 @@ export function buildInfo(i: InfoInput): Record<string, unknown> {
     NGoroutines: process.getActiveResourcesInfo().length,
     SystemTime: new Date().toISOString(),
     LoggingDriver: cfg.logDriver,
-    CgroupDriver: 'cgroupfs',
+    // dockerd's name for a rootless daemon without cgroups.
+    CgroupDriver: rootless?.problem ? 'none' : 'cgroupfs',
     CgroupVersion: cg.version,
     NEventsListener: i.eventListeners,
     KernelVersion: os.release(),
@@ -83,9 +87,9 @@ export function buildInfo(i: InfoInput): Record<string, unknown> {
     ContainerdCommit: { ID: '' },
     RuncCommit: { ID: i.runcCommit },
     InitCommit: { ID: i.initCommit },
-    SecurityOptions: securityOptions(cg.version),
+    SecurityOptions: securityOptions(cg.version, rootless),
     CDISpecDirs: [],
-    Warnings: warnings(cfg),
+    Warnings: [...warnings(cfg), ...rootlessInfoWarnings(rootless)],
   };
 }
 
@@ -100,8 +104,10 @@ function registryConfig(cfg: DaemonConfig): Record<string, unknown> {
   return { InsecureRegistryCIDRs: cidrs, IndexConfigs: indexConfigs, Mirrors: cfg.registryMirrors };
 }
 
-function securityOptions(cgroupVersion: string): string[] {
+function securityOptions(cgroupVersion: string, rootless: RootlessLimits | undefined): string[] {
   const opts = ['name=seccomp,profile=builtin'];
+  // Where dockerd lists it: after seccomp, before cgroupns.
+  if (rootless) opts.push('name=rootless');
   if (cgroupVersion === '2') opts.push('name=cgroupns');
   return opts;
 }
