@@ -1,4 +1,4 @@
-// The release build: each executable (berth, berthd, berth-dns) bundled by esbuild into one
+// The release build: each executable (berth, berthd, berth-dns, berthd-rootless-setup) bundled by esbuild into one
 // CommonJS file in dist/release/, with the version and commit compiled in. CommonJS, not ESM:
 // an ES module that imports node:http goes through the ESM facade of the builtin, which reads
 // every export and so loads undici (~35 ms of every `berth` start here); require() does not.
@@ -48,7 +48,7 @@ mkdirSync(OUT, { recursive: true });
 // The .js files here are CommonJS whatever the package's "type" says.
 writeFileSync(`${OUT}/package.json`, '{ "type": "commonjs" }\n');
 await build({
-  entryPoints: { berth: 'src/bin/berth.ts', berthd: 'src/bin/berthd.ts', 'berth-dns': 'src/bin/berth-dns.ts' },
+  entryPoints: { berth: 'src/bin/berth.ts', berthd: 'src/bin/berthd.ts', 'berth-dns': 'src/bin/berth-dns.ts', 'berthd-rootless-setup': 'src/bin/berthd-rootless-setup.ts' },
   outdir: OUT,
   bundle: true,
   platform: 'node',
@@ -66,7 +66,7 @@ await build({
 
 // V8 holds a source that has one character above U+00FF as two bytes per character: the whole
 // bundle would double in every process's memory for one stray dash in a string.
-for (const name of ['berth', 'berthd', 'berth-dns']) {
+for (const name of ['berth', 'berthd', 'berth-dns', 'berthd-rootless-setup']) {
   const text = readFileSync(`${OUT}/${name}.js`, 'utf8');
   const at = text.search(/[^\u0000-\u00ff]/u);
   if (at >= 0) {

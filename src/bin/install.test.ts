@@ -24,6 +24,7 @@ test('make install into DESTDIR, the units verified, the installed berthd servin
   try {
     install(dest);
     assert.equal(readlinkSync(join(dest, 'usr/bin/berthd')), '../lib/berth/bin/berthd');
+    assert.equal(readlinkSync(join(dest, 'usr/bin/berthd-rootless-setup')), '../lib/berth/bin/berthd-rootless-setup');
     assert.ok(lstatSync(join(dest, 'usr/bin/berth')).isSymbolicLink());
     assert.ok(!existsSync(join(dest, 'usr/lib/berth/dist/testing')), 'test code is not installed');
     // The bundles carry their dependencies but koffi (authorization's FFI: a native binary of
