@@ -116,10 +116,12 @@ describe('berthd-rootless-setup', { skip }, () => {
       assert.equal(early.code, 1, early.stdout + early.stderr);
       assert.match(early.stdout, new RegExp(`^berthd still runs \\(pid ${d.pid}\\): stop it \\(kill ${d.pid}\\), then run \`berthd-rootless-setup uninstall\` again`, 'm'));
     } finally {
-      await d.stop();
+      // Killed, as a crash would: a graceful stop with no container running ends the holder
+      // itself (src/rootless/holder.ts, stopHolderIfIdle), leaving uninstall nothing to stop.
+      await d.kill();
     }
 
-    // berthd is stopped; its namespace holder outlives it (src/rootless/holder.ts) until uninstall.
+    // berthd is gone; its namespace holder outlives it (src/rootless/holder.ts) until uninstall.
     assert.ok(u.processes().length > 0, 'the holder runs on');
     const un = await setup(['uninstall']);
     assert.equal(un.code, 0, un.stdout + un.stderr);

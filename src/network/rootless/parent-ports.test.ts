@@ -52,7 +52,7 @@ before(async () => {
   ports = new ParentPorts({ api, records: store, inner: undefined, prepare: async () => undefined, driver: async () => (await api.info()).portDriver?.driver });
   // A bridge and a "container" namespace on it, as berth makes them, inside the holder (and
   // /run/netns the namespace's own, as berthd makes it: rootless-network.ts, ownRunEntries).
-  await inside(['sh', '-c', 'rm -f /run/netns && mkdir -p /run/netns']);
+  await inside(['sh', '-c', 'if [ -L /run/netns ]; then rm /run/netns; fi; mkdir -p /run/netns']);
   await inside(['ip', '-batch', '-'], [
     'link add brt type bridge', 'addr add 10.213.0.1/24 dev brt', 'link set brt up',
     'netns add ctr', 'link add vt0 type veth peer name eth0 netns ctr', 'link set vt0 master brt', 'link set vt0 up',
