@@ -23,6 +23,17 @@ const TOOLS: [string, string][] = [
   ['setsid', 'util-linux'],
 ];
 
+/** The system directories root's PATH has and an ordinary user's lacks (Debian's login PATH
+ * for users has no sbin): the inner berthd is root of its namespaces and runs nft, ip, iptables
+ * and sysctl from there, as a root berthd finds them. */
+const SYSTEM_DIRS = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
+
+/** PATH with the system directories it lacks appended (the user's own choices keep precedence). */
+export function innerPath(path: string | undefined): string {
+  const dirs = (path ?? '').split(':').filter(Boolean);
+  return [...dirs, ...SYSTEM_DIRS.filter((d) => !dirs.includes(d))].join(':');
+}
+
 /** Runs berthd's argv inside the holder's namespaces; returns only on failure (the exit code). */
 export async function launchRootless(argv: readonly string[]): Promise<number> {
   try {
@@ -33,7 +44,7 @@ export async function launchRootless(argv: readonly string[]): Promise<number> {
     const holder = await ensureHolder(paths);
     const inner = [process.execPath, ...process.execArgv, process.argv[1]!, ...argv];
     const nsenter = [`--target=${holder.childPid}`, '--user', '--mount', '--net', '--preserve-credentials', '--'];
-    const env = { ...process.env, [BERTH_ROOTLESS_ENV]: holder.stateDir, [BERTH_ROOTLESS_UID_ENV]: String(process.getuid!()) };
+    const env = { ...process.env, PATH: innerPath(process.env.PATH), [BERTH_ROOTLESS_ENV]: holder.stateDir, [BERTH_ROOTLESS_UID_ENV]: String(process.getuid!()) };
     process.execve!(which('nsenter'), ['nsenter', ...nsenter, ...inner], env);
   } catch (err) {
     process.stderr.write(`berthd: rootless: ${(err as Error).message}\n`);

@@ -40,3 +40,10 @@ test('a user namespace is told by its uid map', () => {
   assert.equal(isNonInitialMap('         0          0 4294967295\n'), false);
   assert.equal(isNonInitialMap('         0       1001          1\n         1     100000      65536\n'), true);
 });
+
+test('the inner berthd gets the sbin directories an ordinary user\'s PATH lacks, after the user\'s own', async () => {
+  const { innerPath } = await import('./launch.ts');
+  assert.equal(innerPath('/usr/local/bin:/usr/bin:/bin'), '/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin');
+  assert.equal(innerPath('/opt/x:/usr/sbin:/usr/bin'), '/opt/x:/usr/sbin:/usr/bin:/usr/local/sbin:/sbin');
+  assert.equal(innerPath(undefined), '/usr/local/sbin:/usr/sbin:/sbin');
+});

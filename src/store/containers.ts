@@ -193,7 +193,13 @@ export class ContainersTable {
     this.#db.statement('UPDATE containers SET name = ? WHERE id = ?').run(name, id);
   }
 
+  /** Removes the container's row with the host ports it may still hold: a network tear-down
+   * that failed (retried at the container's next start, which a removed one never has) would
+   * otherwise leave its ports allocated to a container that no longer exists. */
   delete(id: string): void {
-    this.#db.statement('DELETE FROM containers WHERE id = ?').run(id);
+    this.#db.transaction(() => {
+      this.#db.statement('DELETE FROM published_ports WHERE container_id = ?').run(id);
+      this.#db.statement('DELETE FROM containers WHERE id = ?').run(id);
+    });
   }
 }

@@ -209,4 +209,7 @@ export const MIGRATIONS: readonly string[] = [
   PUBLISHED_PORTS_MIGRATION,
   // The build cache (build-cache.ts), issue 11: weak references to the images steps made.
   BUILD_CACHE_MIGRATION,
+  // Host ports of containers already removed: before a removal took its ports along
+  // (containers.ts delete), a failed network tear-down left them allocated to no container.
+  `DELETE FROM published_ports WHERE container_id NOT IN (SELECT id FROM containers);`,
 ];

@@ -36,7 +36,8 @@ export interface IdRange {
 /** What a rootless test needs: containers, the docker CLI, and the namespace tools. */
 export const RUNS_ROOTLESS: Need[] = [...RUNS_CONTAINERS, 'docker', 'rootlesskit', 'uidmap', 'slirp4netns'];
 
-const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+// An ordinary user's PATH as Debian's login gives it (no sbin): what the user's berthd starts with.
+const PATH = '/usr/local/bin:/usr/bin:/bin';
 
 export class RootlessUser {
   readonly name: string;
