@@ -5,11 +5,10 @@
 'use strict';
 const { statSync } = require('node:fs');
 const { join } = require('node:path');
-const { runWithCodeCache } = require('./code-cache.js');
 
-function mtime(path) {
+function stat(path) {
   try {
-    return statSync(path).mtimeMs;
+    return statSync(path);
   } catch {
     return undefined;
   }
@@ -20,9 +19,9 @@ function pick(name) {
   const root = join(__dirname, '..');
   const bundle = join(root, 'dist', 'release', `${name}.js`);
   const compiled = join(root, 'dist', 'bin', `${name}.js`);
-  const b = mtime(bundle);
-  const c = mtime(compiled);
-  return b !== undefined && (c === undefined || b >= c) ? { file: bundle, bundled: true } : { file: compiled, bundled: false };
+  const b = stat(bundle);
+  const c = stat(compiled);
+  return b !== undefined && (c === undefined || b.mtimeMs >= c.mtimeMs) ? { file: bundle, bundled: true, st: b } : { file: compiled, bundled: false };
 }
 
 /** The file to run for `name`. */
@@ -37,14 +36,17 @@ function cacheDir() {
 }
 
 function launch(name) {
-  const { file, bundled } = pick(name);
+  const { file, bundled, st } = pick(name);
   const dir = cacheDir();
   // berthd's bundle runs with a V8 code cache made a while after a first start (bin/code-cache.js:
-  // ~35 ms sooner ready here); the CLI's with Node's compile cache, where a whole-run cache
-  // measured no faster (it reads and wraps the whole bundle by hand) — and the tsc build, ES
-  // modules, too. In the user's own directory: Node's default, one directory in /tmp for all
+  // ~35 ms sooner ready here); the CLI's with one made at the exit of a run (bin/cli-code-cache.js:
+  // the functions a command runs are compiled already); the tsc build, ES modules, with Node's
+  // compile cache. In the user's own directory: Node's default, one directory in /tmp for all
   // users, is owned by whoever ran first.
-  if (bundled && dir && name === 'berthd' && process.env.BERTH_CODE_CACHE !== '0') return runWithCodeCache(file, join(dir, 'code-cache'), name);
+  if (bundled && dir && process.env.BERTH_CODE_CACHE !== '0') {
+    if (name === 'berthd') return require('./code-cache.js').runWithCodeCache(file, join(dir, 'code-cache'), name);
+    if (name === 'berth') return require('./cli-code-cache.js').runCliWithCodeCache(file, st, join(dir, 'code-cache'), process.argv.slice(2));
+  }
   require('node:module').enableCompileCache?.(dir && join(dir, 'compile-cache'));
   return bundled ? require(file) : import(file);
 }

@@ -27,6 +27,8 @@ const NODE = 'node';
 const CLI_OVERHEAD_MS = 15;
 /** CommonJS (`node -e`), so node:http comes without its ES-module facade (scripts/bundle.mjs). */
 const HTTP_PING = `require('node:http').get({ socketPath: process.env.DOCKER_HOST.slice(7), path: '/_ping' }, (r) => { r.resume(); r.on('end', () => process.stdout.write(r.statusCode + '\\n')); });`;
+/** The same over a bare node:net socket, as berth's client does it (src/client/http1.ts). */
+const NET_PING = `const s = require('node:net').connect(process.env.DOCKER_HOST.slice(7)); s.end('GET /_ping HTTP/1.1\\r\\nHost: docker\\r\\nConnection: close\\r\\n\\r\\n'); let b = ''; s.on('data', (d) => (b += d)).on('end', () => process.stdout.write(b.slice(9, 12) + '\\n'));`;
 
 let interrupted = false;
 const stop = () => {
@@ -66,6 +68,9 @@ async function cliRows(dir: string, specs: DaemonSpec[]): Promise<StartupRow[]> 
     if (caCerts) programs.push({ name: 'node -e 0 without NODE_EXTRA_CA_CERTS', argv: [NODE, '-e', '0'], env: { ...env(berthd.sock), NODE_EXTRA_CA_CERTS: undefined } });
     // The floor of any Node CLI that talks to the daemon: node:http and one /_ping, nothing else.
     programs.push({ name: 'node http _ping', argv: [NODE, '-e', HTTP_PING], env: env(berthd.sock) });
+    programs.push({ name: 'node net _ping', argv: [NODE, '-e', NET_PING], env: env(berthd.sock) });
+    // What bin/berth's code cache (bin/cli-code-cache.js) saves over Node's compile cache.
+    programs.push({ name: 'berth ps, compile cache only', argv: [BERTH, 'ps'], env: { ...env(berthd.sock), BERTH_CODE_CACHE: '0' } });
     for (const cmd of [['version'], ['ps'], ['--help']]) {
       programs.push({ name: `docker ${cmd.join(' ')}`, argv: ['docker', ...cmd], env: env(dockerd.sock) });
       programs.push({ name: `berth ${cmd.join(' ')}`, argv: [BERTH, ...cmd], env: env(berthd.sock) });
@@ -80,6 +85,9 @@ async function cliRows(dir: string, specs: DaemonSpec[]): Promise<StartupRow[]> 
       { key: 'node_start', label: `\`node -e 0\` itself, over fork+exec, wall`, unit: 'ms', reference: v('true'), berth: v('node -e 0') },
       { key: 'node_http_ping', label: 'node doing only an HTTP /_ping to berthd (the floor for version and ps), wall', unit: 'ms', reference: v('node -e 0'), berth: v('node http _ping') },
       { key: 'node_http_ping_cpu', label: 'node doing only an HTTP /_ping to berthd, CPU', unit: 'ms', reference: v('node -e 0', 'cpuMs'), berth: v('node http _ping', 'cpuMs') },
+      { key: 'node_net_ping', label: 'node doing only a /_ping over node:net (no node:http, as berth), wall', unit: 'ms', reference: v('node -e 0'), berth: v('node net _ping') },
+      { key: 'node_net_ping_cpu', label: 'node doing only a /_ping over node:net, CPU', unit: 'ms', reference: v('node -e 0', 'cpuMs'), berth: v('node net _ping', 'cpuMs') },
+      { key: 'cli_ps_compile_cache', label: '`ps` with Node\'s compile cache only (BERTH_CODE_CACHE=0), over with the CLI code cache, CPU', unit: 'ms', reference: v('berth ps', 'cpuMs'), berth: v('berth ps, compile cache only', 'cpuMs') },
       ...(caCerts ? [{ key: 'node_ca_certs', label: '`node -e 0` with NODE_EXTRA_CA_CERTS, over without, wall', unit: 'ms' as const, reference: v('node -e 0 without NODE_EXTRA_CA_CERTS'), berth: v('node -e 0') }] : []),
       // The same runs' CPU time: what the load of others on this machine changes least.
       ...cmds.map((cmd) => ({ key: `cli_${key(cmd)}_cpu`, label: `\`${cmd}\`, CPU time (user+sys)`, unit: 'ms' as const, reference: v('node -e 0', 'cpuMs'), docker: v(`docker ${cmd}`, 'cpuMs'), berth: v(`berth ${cmd}`, 'cpuMs') })),

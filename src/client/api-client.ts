@@ -1,12 +1,14 @@
-// The typed core of berth's API client: one connection per request over the endpoint's dialer,
-// version negotiation as the docker CLI does it, and error statuses mapped back to the same
-// error kinds the daemon threw.
-import http, { type IncomingMessage } from 'node:http';
-import { Readable, type Duplex } from 'node:stream';
+// The typed core of berth's API client: connections from the endpoint's dialer, version
+// negotiation as the docker CLI does it, and error statuses mapped back to the same error kinds
+// the daemon threw. Answers read whole (the ping, JSON) go through http1.ts on a kept-open
+// connection; streams and hijacks through node:http, loaded on their first use (http1.ts says why).
+import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
+import type { Duplex, Readable } from 'node:stream';
 import { BerthError, kindOfStatus } from '../api/types/errors.ts';
 import { MAX_API_VERSION, minVersion, versionLessThan } from '../api/types/version.ts';
 import { dialerFor, type Dialer, type Endpoint } from './endpoint.ts';
 import { connectError } from './connect-error.ts';
+import { Http1Client, type WholeResponse } from './http1.ts';
 import { ENGINE_VERSION } from '../lib/build-info.ts';
 
 export interface ClientOptions {
@@ -35,18 +37,17 @@ const NO_SERVERNAME = { servername: '' };
 
 export class ApiClient {
   readonly endpoint: Endpoint;
-  readonly #agent: http.Agent;
+  readonly #dial: Dialer;
+  readonly #whole: Http1Client;
+  #agent: Agent | undefined;
   readonly #opts: ClientOptions;
   #version: string | undefined;
 
   constructor(opts: ClientOptions) {
     this.#opts = opts;
     this.endpoint = opts.endpoint;
-    // A private agent whose connections come from the endpoint's dialer (unix, tcp, tls, ssh);
-    // node ignores a per-request createConnection when `agent: false` is given.
-    const dial: Dialer = dialerFor(opts.endpoint);
-    this.#agent = new http.Agent({ keepAlive: false });
-    this.#agent.createConnection = () => dial() as never;
+    this.#dial = dialerFor(opts.endpoint);
+    this.#whole = new Http1Client(this.#dial);
   }
 
   get version(): string | undefined {
@@ -56,10 +57,9 @@ export class ApiClient {
   /** HEAD /_ping (then GET), use the lower of both maxima. */
   async negotiate(): Promise<string> {
     if (this.#version) return this.#version;
-    let res = await this.#send('HEAD', '/_ping', {}).catch(() => undefined); // as docker: HEAD refused, GET then (its error is the one shown)
-    if (!res || res.statusCode !== 200) res = await this.#send('GET', '/_ping', {});
-    res.resume();
-    const server = header(res, 'api-version');
+    let res = await this.#sendWhole('HEAD', '/_ping', {}).catch(() => undefined); // as docker: HEAD refused, GET then (its error is the one shown)
+    if (!res || res.statusCode !== 200) res = await this.#sendWhole('GET', '/_ping', {});
+    const server = res.headers['api-version'];
     const cap = this.#opts.version ?? MAX_API_VERSION;
     if (server && versionLessThan(server, OLDEST_NEGOTIABLE)) {
       throw new Error(`API version ${server} is not supported by this client: the minimum supported API version is ${OLDEST_NEGOTIABLE}`);
@@ -76,9 +76,16 @@ export class ApiClient {
   }
 
   async json<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-    const res = await this.request(method, path, opts);
-    const text = await readText(res);
+    const text = isStream(opts.body) ? await readText(await this.request(method, path, opts)) : (await this.whole(method, path, opts)).toString('utf8');
     return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** A request whose answer is read whole (no stream in either direction): its body. */
+  async whole(method: string, path: string, opts: RequestOptions = {}): Promise<Buffer> {
+    const version = await this.negotiate();
+    const res = await this.#sendWhole(method, `/v${version}${path}`, opts);
+    if (res.statusCode >= 400) throw errorOf(res.statusCode, res.statusMessage, res.headers['content-type'], res.body.toString('utf8'), method, path, version);
+    return res.body;
   }
 
   /** POST with `Upgrade: tcp`; resolves with the raw connection after `101 UPGRADED`. */
@@ -97,6 +104,34 @@ export class ApiClient {
     });
   }
 
+  async #sendWhole(method: string, path: string, opts: RequestOptions): Promise<WholeResponse> {
+    const fullPath = path + queryString(opts.query);
+    const body = opts.body === undefined ? undefined : Buffer.isBuffer(opts.body) ? opts.body : Buffer.from(JSON.stringify(opts.body));
+    const headers = this.#headers(opts);
+    this.#opts.debug?.(`--> ${method} ${fullPath}`);
+    let res: WholeResponse;
+    try {
+      res = await this.#whole.request({ method, path: fullPath, headers, ...(body && { body }), ...(opts.signal && { signal: opts.signal }) });
+    } catch (err) {
+      // A header or path node:http would refuse is the caller's error, not the connection's.
+      throw err instanceof TypeError ? err : connectError(err, this.endpoint.host);
+    }
+    this.#debugResponse(res);
+    return res;
+  }
+
+  #headers(opts: RequestOptions): Record<string, string> {
+    const headers: Record<string, string> = {
+      'User-Agent': `berth-client/${ENGINE_VERSION} (linux)`,
+      ...this.#opts.headers,
+      ...opts.headers,
+    };
+    if (opts.body !== undefined && !isStream(opts.body) && !Buffer.isBuffer(opts.body)) {
+      headers['Content-Type'] = 'application/json';
+    }
+    return headers;
+  }
+
   #send(method: string, path: string, opts: RequestOptions): Promise<IncomingMessage> {
     const req = this.#build(method, path, opts);
     return new Promise((resolve, reject) => {
@@ -109,17 +144,18 @@ export class ApiClient {
     });
   }
 
-  #build(method: string, path: string, opts: RequestOptions): http.ClientRequest {
+  #build(method: string, path: string, opts: RequestOptions): ClientRequest {
     const fullPath = path + queryString(opts.query);
-    const headers: Record<string, string> = {
-      'User-Agent': `berth-client/${ENGINE_VERSION} (linux)`,
-      ...this.#opts.headers,
-      ...opts.headers,
-    };
-    if (opts.body !== undefined && !isStream(opts.body) && !Buffer.isBuffer(opts.body)) {
-      headers['Content-Type'] = 'application/json';
-    }
+    const headers = this.#headers(opts);
     this.#opts.debug?.(`--> ${method} ${fullPath}`);
+    const http = process.getBuiltinModule('node:http');
+    if (!this.#agent) {
+      // A private agent whose connections come from the endpoint's dialer (unix, tcp, tls, ssh);
+      // node ignores a per-request createConnection when `agent: false` is given.
+      this.#agent = new http.Agent({ keepAlive: false });
+      const dial = this.#dial;
+      this.#agent.createConnection = () => dial() as never;
+    }
     return http.request({
       method,
       path: fullPath,
@@ -131,7 +167,7 @@ export class ApiClient {
     });
   }
 
-  #debugResponse(res: IncomingMessage): void {
+  #debugResponse(res: { statusCode?: number; statusMessage?: string; rawHeaders: string[] }): void {
     const debug = this.#opts.debug;
     if (!debug) return;
     debug(`<-- ${res.statusCode} ${res.statusMessage}`);
@@ -139,7 +175,7 @@ export class ApiClient {
   }
 }
 
-function writeBody(req: http.ClientRequest, body: unknown): void {
+function writeBody(req: ClientRequest, body: unknown): void {
   if (body === undefined) return void req.end();
   if (isStream(body)) return void body.pipe(req);
   req.end(Buffer.isBuffer(body) ? body : JSON.stringify(body));
@@ -174,17 +210,19 @@ export async function readText(res: IncomingMessage): Promise<string> {
 
 /** The docker client's rules: JSON only when Content-Type is exactly application/json. */
 async function responseError(res: IncomingMessage, method: string, path: string, version: string): Promise<BerthError> {
-  const status = res.statusCode ?? 500;
-  const text = await readText(res);
+  return errorOf(res.statusCode ?? 500, res.statusMessage ?? '', header(res, 'content-type'), await readText(res), method, path, version);
+}
+
+function errorOf(status: number, statusMessage: string, contentType: string | undefined, text: string, method: string, path: string, version: string): BerthError {
   let message = text.trim();
-  if (res.headers['content-type'] === 'application/json') {
+  if (contentType === 'application/json') {
     try {
       const parsed = JSON.parse(text) as { message?: string };
-      message = parsed.message ?? `API returned a ${status} (${res.statusMessage}) but provided no error-message`;
+      message = parsed.message ?? `API returned a ${status} (${statusMessage}) but provided no error-message`;
     } catch {
       /* keep the raw text */
     }
   }
-  if (!message) message = `request returned ${res.statusMessage} for API route and version ${method} /v${version}${path}, check if the server supports the requested API version`;
+  if (!message) message = `request returned ${statusMessage} for API route and version ${method} /v${version}${path}, check if the server supports the requested API version`;
   return new BerthError(kindOfStatus(status), message);
 }

@@ -2,7 +2,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex, Readable } from 'node:stream';
 import type { ApiClient } from './api-client.ts';
-import { readText } from './api-client.ts';
 import { createInterface } from 'node:readline';
 import { decodePathStat, PATH_STAT_HEADER, type PathStat } from '../api/types/path-stat.ts';
 import { BerthError, statusOfKind } from '../api/types/errors.ts';
@@ -69,12 +68,11 @@ export class ContainersApi {
     }
   }
   async start(id: string): Promise<void> {
-    (await this.#c.request('POST', `/containers/${encodeURIComponent(id)}/start`)).resume();
+    await this.#c.whole('POST', `/containers/${encodeURIComponent(id)}/start`);
   }
   /** Resolves when the condition is met, with the exit code. */
   async wait(id: string, condition: 'not-running' | 'next-exit' | 'removed', signal?: AbortSignal): Promise<number> {
-    const res = await this.#c.request('POST', `/containers/${encodeURIComponent(id)}/wait`, { query: { condition }, ...(signal && { signal }) });
-    const body = JSON.parse(await readText(res)) as { StatusCode: number; Error?: { Message: string } | null };
+    const body = await this.#c.json<{ StatusCode: number; Error?: { Message: string } | null }>('POST', `/containers/${encodeURIComponent(id)}/wait`, { query: { condition }, ...(signal && { signal }) });
     if (body.Error?.Message) throw new Error(body.Error.Message);
     return body.StatusCode;
   }
@@ -82,10 +80,10 @@ export class ContainersApi {
     return this.#c.hijack('POST', `/containers/${encodeURIComponent(id)}/attach`, { query: { stream: true, ...opts } });
   }
   async stop(id: string, timeout?: number, signal?: string): Promise<void> {
-    (await this.#c.request('POST', `/containers/${encodeURIComponent(id)}/stop`, { query: { t: timeout, signal } })).resume();
+    await this.#c.whole('POST', `/containers/${encodeURIComponent(id)}/stop`, { query: { t: timeout, signal } });
   }
   async kill(id: string, signal?: string): Promise<void> {
-    (await this.#c.request('POST', `/containers/${encodeURIComponent(id)}/kill`, { query: { signal } })).resume();
+    await this.#c.whole('POST', `/containers/${encodeURIComponent(id)}/kill`, { query: { signal } });
   }
   /** The raw log stream (multiplexed unless the container has a TTY). */
   logs(id: string, opts: { follow?: boolean; tail?: string; since?: string; until?: string; timestamps?: boolean }): Promise<IncomingMessage> {
@@ -126,7 +124,7 @@ export class ContainersApi {
     return this.#c.json('POST', '/commit', { query });
   }
   async remove(id: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
-    (await this.#c.request('DELETE', `/containers/${encodeURIComponent(id)}`, { query: { force: opts.force || undefined, v: opts.volumes || undefined } })).resume();
+    await this.#c.whole('DELETE', `/containers/${encodeURIComponent(id)}`, { query: { force: opts.force || undefined, v: opts.volumes || undefined } });
   }
   /** ps_args is sent only when there are arguments, as the docker client does. */
   top(id: string, psArgs: string[] = []): Promise<TopResponse> {
@@ -157,16 +155,16 @@ export class ContainersApi {
     return this.#c.json('GET', `/containers/${encodeURIComponent(id)}/json`, { query: { size: opts.size || undefined } });
   }
   async restart(id: string, timeout?: number, signal?: string): Promise<void> {
-    (await this.#c.request('POST', `/containers/${encodeURIComponent(id)}/restart`, { query: { t: timeout, signal } })).resume();
+    await this.#c.whole('POST', `/containers/${encodeURIComponent(id)}/restart`, { query: { t: timeout, signal } });
   }
   async rename(id: string, name: string): Promise<void> {
-    (await this.#c.request('POST', `/containers/${encodeURIComponent(id)}/rename`, { query: { name } })).resume();
+    await this.#c.whole('POST', `/containers/${encodeURIComponent(id)}/rename`, { query: { name } });
   }
   async pause(id: string): Promise<void> {
-    (await this.#c.request('POST', `/containers/${encodeURIComponent(id)}/pause`)).resume();
+    await this.#c.whole('POST', `/containers/${encodeURIComponent(id)}/pause`);
   }
   async unpause(id: string): Promise<void> {
-    (await this.#c.request('POST', `/containers/${encodeURIComponent(id)}/unpause`)).resume();
+    await this.#c.whole('POST', `/containers/${encodeURIComponent(id)}/unpause`);
   }
   update(id: string, body: Record<string, unknown>): Promise<{ Warnings: string[] | null }> {
     return this.#c.json('POST', `/containers/${encodeURIComponent(id)}/update`, { body });
@@ -178,7 +176,7 @@ export class ContainersApi {
     return this.#c.json('POST', '/containers/prune', { query: { filters: keys.length ? JSON.stringify(wire) : undefined } });
   }
   async resize(id: string, height: number, width: number): Promise<void> {
-    (await this.#c.request('POST', `/containers/${encodeURIComponent(id)}/resize`, { query: { h: height, w: width } })).resume();
+    await this.#c.whole('POST', `/containers/${encodeURIComponent(id)}/resize`, { query: { h: height, w: width } });
   }
   /**
    * POST /containers/{id}/attach with every option docker's client sends. Like docker's client,
@@ -227,10 +225,10 @@ export class ExecApi {
     return this.#c.hijack('POST', `/exec/${encodeURIComponent(id)}/start`, { body: { Detach: false, ...body } });
   }
   async startDetached(id: string, body: { Tty: boolean }): Promise<void> {
-    (await this.#c.request('POST', `/exec/${encodeURIComponent(id)}/start`, { body: { Detach: true, ...body } })).resume();
+    await this.#c.whole('POST', `/exec/${encodeURIComponent(id)}/start`, { body: { Detach: true, ...body } });
   }
   async resize(id: string, height: number, width: number): Promise<void> {
-    (await this.#c.request('POST', `/exec/${encodeURIComponent(id)}/resize`, { query: { h: height, w: width } })).resume();
+    await this.#c.whole('POST', `/exec/${encodeURIComponent(id)}/resize`, { query: { h: height, w: width } });
   }
   inspect(id: string): Promise<{ ExitCode: number | null; Running: boolean; Pid: number }> {
     return this.#c.json('GET', `/exec/${encodeURIComponent(id)}/json`);

@@ -61,7 +61,7 @@ export class ImagesApi {
     return this.#c.json('GET', `/images/${imagePath(name)}/history`, { query: { platform: opts.platform } });
   }
   async tag(source: string, repo: string, tag?: string): Promise<void> {
-    (await this.#c.request('POST', `/images/${imagePath(source)}/tag`, { query: { repo, tag } })).resume();
+    await this.#c.whole('POST', `/images/${imagePath(source)}/tag`, { query: { repo, tag } });
   }
   remove(name: string, opts: { force?: boolean; noprune?: boolean; platforms?: string[] } = {}): Promise<ImageDeleteItem[]> {
     return this.#c.json('DELETE', `/images/${imagePath(name)}`, {

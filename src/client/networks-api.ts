@@ -28,14 +28,14 @@ export class NetworksApi {
     return this.#c.json('POST', '/networks/create', { body });
   }
   async remove(idOrName: string): Promise<void> {
-    (await this.#c.request('DELETE', networkPath(idOrName))).resume();
+    await this.#c.whole('DELETE', networkPath(idOrName));
   }
   async connect(idOrName: string, container: string, endpointConfig?: EndpointSettings): Promise<void> {
     const body = { Container: container, ...(endpointConfig && { EndpointConfig: endpointConfig }) };
-    (await this.#c.request('POST', `${networkPath(idOrName)}/connect`, { body })).resume();
+    await this.#c.whole('POST', `${networkPath(idOrName)}/connect`, { body });
   }
   async disconnect(idOrName: string, container: string, force = false): Promise<void> {
-    (await this.#c.request('POST', `${networkPath(idOrName)}/disconnect`, { body: { Container: container, Force: force } })).resume();
+    await this.#c.whole('POST', `${networkPath(idOrName)}/disconnect`, { body: { Container: container, Force: force } });
   }
   prune(filters?: Record<string, string[]>): Promise<NetworkPruneReport> {
     return this.#c.json('POST', '/networks/prune', { query: { filters: encodeFilters(filters) } });

@@ -43,7 +43,7 @@ export class VolumesApi {
     return this.#c.json('GET', `/volumes/${encodeURIComponent(name)}`);
   }
   async remove(name: string, opts: { force?: boolean } = {}): Promise<void> {
-    (await this.#c.request('DELETE', `/volumes/${encodeURIComponent(name)}`, { query: { force: opts.force || undefined } })).resume();
+    await this.#c.whole('DELETE', `/volumes/${encodeURIComponent(name)}`, { query: { force: opts.force || undefined } });
   }
   prune(filters?: Record<string, string[]>): Promise<{ VolumesDeleted: string[] | null; SpaceReclaimed: number }> {
     return this.#c.json('POST', '/volumes/prune', { query: { filters: wireFilters(filters) } });

@@ -4,7 +4,6 @@
 import type { Command } from 'commander';
 import type { CliEnv } from '../cli-env.ts';
 import { BerthError, isKind } from '../../api/types/errors.ts';
-import { readText } from '../../client/api-client.ts';
 import { Template, TemplateError } from '../format/index.ts';
 import { compactJson, indentJson } from '../inspect/raw-json.ts';
 import { ExitCode } from '../exit-code.ts';
@@ -17,7 +16,7 @@ interface Found { raw: string; value: unknown }
 
 /** Fetches one object's JSON: its raw text and its parsed value. */
 export async function fetchRaw(env: CliEnv, path: string, query: Record<string, string | boolean | undefined> = {}): Promise<Found> {
-  const raw = await readText(await env.client().api.request('GET', path, { query }));
+  const raw = (await env.client().api.whole('GET', path, { query })).toString('utf8');
   return { raw, value: JSON.parse(raw) };
 }
 

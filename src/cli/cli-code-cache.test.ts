@@ -1,0 +1,57 @@
+// bin/cli-code-cache.js with a small CommonJS program in a child node: the first run writes the
+// cache at exit, a run with a command word the cache has seen reads it and writes nothing, a new
+// word adds itself, a cache V8 refuses is made again, an older bundle's cache is removed, and
+// the program's exports, argv and exit status are its own throughout.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const LAUNCHER = fileURLToPath(new URL('../../bin/cli-code-cache.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'berth-cli-cache-'));
+const cache = join(dir, 'cache');
+const program = join(dir, 'program.js');
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function writeProgram(extra = ''): void {
+  writeFileSync(program, `'use strict';\nfunction greet(w) { return 'hello ' + w; }\nprocess.stdout.write(greet(process.argv.slice(2).join(',')) + ' ' + typeof require + ' ${extra}\\n');\nprocess.exitCode = 3;\n`);
+}
+
+/** What bin/berth is to the bundle: a CommonJS launcher file, so argv reads as the CLI's does. */
+const launcher = join(dir, 'launch.cjs');
+writeFileSync(launcher, `const { statSync } = require('node:fs'); require(${JSON.stringify(LAUNCHER)}).runCliWithCodeCache(${JSON.stringify(program)}, statSync(${JSON.stringify(program)}), ${JSON.stringify(cache)}, process.argv.slice(2));\n`);
+
+function run(...argv: string[]): { out: string; code: number | null } {
+  const r = spawnSync(process.execPath, ['--', launcher, ...argv], { encoding: 'utf8' });
+  assert.equal(r.stderr, '');
+  return { out: r.stdout, code: r.status };
+}
+
+const cacheFiles = () => readdirSync(cache).filter((f) => f.endsWith('.v8cache')).sort();
+const words = () => readFileSync(join(cache, `${cacheFiles()[0]}.words`), 'latin1');
+
+test('the first run writes the cache; a known word reads it, a new word adds itself', () => {
+  writeProgram();
+  assert.deepEqual(run('ps', '-a'), { out: 'hello ps,-a function \n', code: 3 });
+  assert.equal(cacheFiles().length, 1);
+  assert.equal(words(), 'ps');
+  const made = statSync(join(cache, cacheFiles()[0]!)).mtimeMs;
+  assert.deepEqual(run('-q', 'ps'), { out: 'hello -q,ps function \n', code: 3 });
+  assert.equal(statSync(join(cache, cacheFiles()[0]!)).mtimeMs, made, 'a word the cache has seen writes nothing');
+  run('version');
+  assert.equal(words(), 'ps version');
+});
+
+test('a cache V8 refuses is made again, and a changed program drops the old one', () => {
+  writeFileSync(join(cache, cacheFiles()[0]!), 'not a code cache');
+  assert.deepEqual(run('ps'), { out: 'hello ps function \n', code: 3 });
+  assert.ok(statSync(join(cache, cacheFiles()[0]!)).size > 100, 'the refused cache was replaced');
+  assert.equal(words(), 'ps');
+  writeProgram('(changed)');
+  assert.deepEqual(run('ps'), { out: 'hello ps function (changed)\n', code: 3 });
+  assert.equal(cacheFiles().length, 1, 'the old bundle\'s cache is gone');
+  assert.deepEqual(readdirSync(cache).filter((f) => !f.includes('.v8cache')), []);
+});
