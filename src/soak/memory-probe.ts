@@ -13,6 +13,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getHeapSpaceStatistics } from 'node:v8';
+import { heapAfterFullGc, snapshotsOnSignal } from './memory-probe-heap.ts';
 
 export const PROBE_MARK = 'berth-soak-memory ';
 
@@ -79,6 +80,7 @@ function arenas(xml: string): { count: number; systemKb: number[] } {
 }
 
 const libc = loadLibc();
+snapshotsOnSignal();
 const rssKb = () => Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
 
 process.on('SIGUSR2', () => {
@@ -91,6 +93,8 @@ process.on('SIGUSR2', () => {
     spacesKb: Object.fromEntries(getHeapSpaceStatistics().map((sp) => [sp.space_name.replace(/_space$/, ''), kb(sp.space_size)])),
     threads: Number(/^Threads:\s+(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]),
     smapsKb: smapsSplit(),
+    // The window's lowest full collection by space (code apart from berthd's objects).
+    afterFullGc: heapAfterFullGc(),
   };
   if (libc) {
     const mi = libc.mallinfo2();
