@@ -4,7 +4,8 @@
 //   state, run without attach, images (tag, commit, build, untag), user networks with DNS and
 //   connect/disconnect, volumes with a labelled prune, a published loopback port asked once, an
 //   events subscription. Every minute: berthd's RSS, PSS and fds, the objects it holds, the
-//   operations and errors of the minute, GET /containers/json p50/p99. At the end: the verdict
+//   operations and errors of the minute, GET /containers/json and /_ping p50/p99 timed by a
+//   process of its own (latency-probe.ts), the soak's own loop delay beside. At the end: the verdict
 //   (verdict.ts: memory and fds flat, list p99 < 50 ms, no unexpected error), the samples as
 //   JSON, everything removed and checked for leftovers. Exits 1 if a check fails.
 //
@@ -15,8 +16,9 @@
 //                                              BERTH_SOAK_TRIM=1 for memory-probe.ts's malloc_trim)
 //                          [--heap-snapshots 2,6] (berthd's heap snapshots after those minutes'
 //                                              samples, beside --out; compare: heap-diff.ts)
-//                          [--daemon-nice -5] (berthd's main thread at that nice, an experiment:
-//                                              the product leaves berthd's priority alone)
+//                          [--daemon-nice=-5] (berthd's main thread at that nice, an experiment:
+//                                              the product leaves berthd's priority alone; the =
+//                                              form, as parseArgs takes -5 for an option)
 //                          [--verdict FILE]   (judge an earlier run's JSON again, nothing run)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { setPriority, tmpdir } from 'node:os';
@@ -88,7 +90,9 @@ async function main(): Promise<number> {
       const s = await takeSample(m, daemon, rec, await probe.take());
       samples.push(s);
       say(sampleLine(s));
-      if (snapshotMinutes.has(m)) say(`soak: heap snapshot after minute ${m}: ${(await daemon.heapSnapshot()) ?? 'none within 3 minutes'}`);
+      // A snapshot costs berthd tens of MiB of RSS and malloc for good: this run's memory verdict
+      // is not one (heap without code and fds still are).
+      if (snapshotMinutes.has(m)) say(`soak: heap snapshot after minute ${m} (RSS and malloc from here on include its cost): ${(await daemon.heapSnapshot()) ?? 'none within 3 minutes'}`);
     }
     run.stop();
     await Promise.all([run.done, probe.stop()]);

@@ -6,6 +6,8 @@
 // native objects. The line says which: process.memoryUsage(), glibc's mallinfo2 (summed over
 // every arena), the number of malloc arenas and their sizes (malloc_info), the threads, and
 // berthd's resident memory split by mapping kind (/proc/self/smaps).
+// With each line, V8's heap after the minute's lowest full collection by space (compiled code
+// and bytecode apart from berthd's objects) and, on SIGPWR, a heap snapshot (memory-probe-heap.ts).
 // With BERTH_SOAK_TRIM=1 it also calls malloc_trim(0) after measuring and says what RSS fell to:
 // memory malloc held free (fragmentation) rather than memory in use.
 import { createRequire } from 'node:module';

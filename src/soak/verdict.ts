@@ -77,7 +77,10 @@ export function verdict(samples: readonly Sample[], unexpected: number): Check[]
   const rest = samples.slice(1);
   const lists = rest.flatMap((s) => s.listMs);
   const p99 = percentile(lists, 99);
-  const med = (f: (s: Sample) => number | undefined) => median(rest.map((s) => f(s) ?? Number.NaN).filter(Number.isFinite)).toFixed(1);
+  const med = (f: (s: Sample) => number | undefined) => {
+    const xs = rest.map((s) => f(s) ?? Number.NaN).filter(Number.isFinite);
+    return xs.length ? `${median(xs).toFixed(1)} ms` : 'not measured';
+  };
   return [
     flatAtEnd(samples, 'rssKb', mib),
     flatAtEnd(samples, 'pssKb', mib),
@@ -88,8 +91,8 @@ export function verdict(samples: readonly Sample[], unexpected: number): Check[]
     {
       name: 'list p99',
       ok: p99 < LIST_P99_GOAL_MS,
-      detail: `GET /containers/json?all=1 after the warm-up: ${lists.length} lists, p50 ${percentile(lists, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (goal < ${LIST_P99_GOAL_MS} ms); GET /_ping meanwhile: median of the minutes' p99 ${med((s) => s.pingP99)} ms; ` +
-        `loop delay p99 (medians of the minutes): the probe's ${med((s) => s.probeLoopP99)} ms, the clients' ${med((s) => s.clientLoopP99)} ms`,
+      detail: `GET /containers/json?all=1 after the warm-up: ${lists.length} lists, p50 ${percentile(lists, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (goal < ${LIST_P99_GOAL_MS} ms); GET /_ping meanwhile: median of the minutes' p99 ${med((s) => s.pingP99)}; ` +
+        `loop delay p99 (medians of the minutes): the probe's ${med((s) => s.probeLoopP99)}, the clients' ${med((s) => s.clientLoopP99)}`,
     },
     { name: 'no unexpected errors', ok: unexpected === 0, detail: `${unexpected} failed operations` },
   ];
