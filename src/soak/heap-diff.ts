@@ -1,6 +1,6 @@
 // What berthd keeps between two heap snapshots of a soak (main.ts --heap-snapshots): objects
 // counted by constructor (and code by kind), and the strings that name what the soak made and
-// removed — 64-hex ids (containers, execs, networks, images) and soak-N-M names (each round's
+// removed — 64-hex ids (containers, execs, networks; images with sha256:) and soak-N-M names (each round's
 // objects have their own). A map, set or listener that keeps one entry per container or operation
 // shows as such strings growing with the operations, and their retainers say which structure.
 //   node dist/soak/heap-diff.js A.heapsnapshot B.heapsnapshot [--top 25]
@@ -24,7 +24,7 @@ export interface HeapCensus {
   retainers: Map<string, number>;
 }
 
-const ID = /^[0-9a-f]{64}$/;
+const ID = /^(sha256:)?[0-9a-f]{64}$/;
 const SOAK_NAME = /soak-\d+-\d+/;
 
 /** Counts a snapshot's nodes by type and name, and finds who holds the soak's ids and names. */
