@@ -6,7 +6,7 @@
 //   events subscription. Every minute: berthd's RSS, PSS and fds, the objects it holds, the
 //   operations and errors of the minute, GET /containers/json and /_ping p50/p99 timed by a
 //   process of its own (latency-probe.ts), the soak's own loop delay beside. At the end: the verdict
-//   (verdict.ts: memory and fds flat, list p99 < 50 ms, no unexpected error), the samples as
+//   (verdict.ts: no leak, RSS/PSS flat at the end, list p99 < 50 ms, no unexpected error), the samples as
 //   JSON, everything removed and checked for leftovers. Exits 1 if a check fails.
 //
 //   node dist/soak/main.js [--minutes 30] [--clients 20] [--sample-seconds 60] [--out FILE]

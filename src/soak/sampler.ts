@@ -48,7 +48,9 @@ export async function takeSample(minute: number, daemon: SoakDaemon, rec: Record
   ]);
   return {
     minute, ...fig, containers, images, networks, volumes,
-    ops: w.ops.total, errors: Object.fromEntries(w.errors.entries()),
+    ops: w.ops.total,
+    // The probe's failures beside the clients' (counted in the verdict's unexpected errors too).
+    errors: { ...Object.fromEntries(w.errors.entries()), ...(probe.failures && { [`latency-probe: ${probe.firstFailure?.slice(0, 120)}`]: probe.failures }) },
     listCount: probe.listMs.length, listP50: percentile(probe.listMs, 50), listP99: percentile(probe.listMs, 99), listMs: probe.listMs,
     pingP50: percentile(probe.pingMs, 50), pingP99: percentile(probe.pingMs, 99), probeLoopP99: probe.loopP99, probeFailures: probe.failures,
     clientListP50: percentile(w.listMs, 50), clientListP99: percentile(w.listMs, 99),
