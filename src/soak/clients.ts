@@ -37,16 +37,6 @@ export function startClients(n: number, connect: () => BerthClient, rec: Recorde
       }
     }
   };
-  // Beside the clients, GET /_ping five times a second: a route that does nothing, so its
-  // latency is the time a request waits for berthd's event loop — what a list waits too.
-  const prober = async () => {
-    const api = connect().api;
-    while (!stopped) {
-      const t0 = performance.now();
-      await api.request('GET', '/_ping').then((r) => (r.resume(), rec.ping(performance.now() - t0)), (err: unknown) => rec.fail('system.ping', err));
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  };
-  const done = Promise.all([prober(), ...Array.from({ length: n }, (_, i) => one(i))]).then(() => undefined);
+  const done = Promise.all(Array.from({ length: n }, (_, i) => one(i))).then(() => undefined);
   return { created, networks: nets, done, stop: () => void (stopped = true) };
 }

@@ -4,8 +4,9 @@
 //   state, run without attach, images (tag, commit, build, untag), user networks with DNS and
 //   connect/disconnect, volumes with a labelled prune, a published loopback port asked once, an
 //   events subscription. Every minute: berthd's RSS, PSS and fds, the objects it holds, the
-//   operations and errors of the minute, GET /containers/json p50/p99. At the end: the verdict
-//   (verdict.ts: memory and fds flat, list p99 < 50 ms, no unexpected error), the samples as
+//   operations and errors of the minute, GET /containers/json and /_ping p50/p99 timed by a
+//   process of its own (latency-probe.ts), the soak's own loop delay beside. At the end: the verdict
+//   (verdict.ts: no leak, RSS/PSS flat at the end, list p99 < 50 ms, no unexpected error), the samples as
 //   JSON, everything removed and checked for leftovers. Exits 1 if a check fails.
 //
 //   node dist/soak/main.js [--minutes 30] [--clients 20] [--sample-seconds 60] [--out FILE]
@@ -13,10 +14,15 @@
 //                          [--node-options '--max-semi-space-size=4']  (berthd's NODE_OPTIONS)
 //                          [--env K=V ...]    (berthd's environment: MALLOC_ARENA_MAX=2,
 //                                              BERTH_SOAK_TRIM=1 for memory-probe.ts's malloc_trim)
+//                          [--heap-snapshots 2,6] (berthd's heap snapshots after those minutes'
+//                                              samples, beside --out; compare: heap-diff.ts)
+//                          [--daemon-nice=-5] (berthd's main thread at that nice, an experiment:
+//                                              the product leaves berthd's priority alone; the =
+//                                              form, as parseArgs takes -5 for an option)
 //                          [--verdict FILE]   (judge an earlier run's JSON again, nothing run)
-import { readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { setPriority, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { busyboxRootfs } from '../testing/busybox.ts';
 import { importImage } from '../testing/api.ts';
@@ -26,6 +32,7 @@ import { SoakDaemon } from './soak-daemon.ts';
 import { SCENARIOS, startClients } from './clients.ts';
 import { figuresLine, markCpu, sampleLine, takeSample } from './sampler.ts';
 import { verdict, type Sample } from './verdict.ts';
+import { LatencyProbe } from './latency-probe.ts';
 
 const { values } = parseArgs({
   options: {
@@ -37,12 +44,15 @@ const { values } = parseArgs({
     env: { type: 'string', multiple: true, default: [] },
     'node-options': { type: 'string', default: '' },
     verdict: { type: 'string' },
+    'heap-snapshots': { type: 'string', default: '' },
+    'daemon-nice': { type: 'string' },
   },
 });
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const minutes = Number(values.minutes);
 const sampleMs = Number(values['sample-seconds']) * 1000;
 const clients = Number(values.clients);
+const snapshotMinutes = new Set(values['heap-snapshots']!.split(',').filter(Boolean).map(Number));
 
 async function main(): Promise<number> {
   // --verdict FILE: judge the samples of an earlier run again (after a change to verdict.ts).
@@ -51,7 +61,10 @@ async function main(): Promise<number> {
   if (gone.length) return say(`soak: this machine lacks what it needs:\n${describeMissing(gone)}`), 1;
   const prof = values['cpu-prof'];
   const env = Object.fromEntries(values.env!.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  const snapshotDir = join(dirname(values.out!), 'heap-snapshots');
+  if (snapshotMinutes.size) mkdirSync(snapshotDir, { recursive: true }), (env.BERTH_SOAK_SNAPSHOT_DIR = snapshotDir);
   const daemon = new SoakDaemon(`${prof ? `--cpu-prof --cpu-prof-dir=${prof}` : ''} ${values['node-options']}`.trim(), env);
+  let probe: LatencyProbe | undefined;
   const rec = new Recorder();
   const samples: Sample[] = [];
   const problems: string[] = [];
@@ -62,21 +75,27 @@ async function main(): Promise<number> {
   watchdog.unref();
   try {
     await daemon.start();
+    // On Linux a nice is a thread's: berthd's pid is its main thread, the event loop's.
+    if (values['daemon-nice'] !== undefined) setPriority(daemon.d.pid!, Number(values['daemon-nice']));
     const idle = daemon.figures();
     say(`soak: berthd pid ${daemon.d.pid} on ${daemon.d.dir}; idle rss ${kb(idle.rssKb)} pss ${kb(idle.pssKb)} fds ${idle.fds}`);
     await importImage(daemon.client().api, busyboxRootfs(), { repo: 'busybox', tag: 'latest', changes: ['CMD ["sh"]'] });
-    say(`soak: ${clients} clients × ${minutes} min, scenarios ${SCENARIOS.map((s) => s.name).join(', ')}; first minute is the warm-up`);
+    say(`soak: ${clients} clients × ${minutes} min, scenarios ${SCENARIOS.map((s) => s.name).join(', ')}; first minute is the warm-up; berthd's main thread at nice ${values['daemon-nice'] ?? 'as started (0)'}`);
     markCpu(daemon);
+    probe = new LatencyProbe(daemon.d.socket);
     const run = startClients(clients, () => daemon.client(), rec, 'busybox:latest');
     const t0 = Date.now();
     for (let m = 1; m <= minutes && !stopRequested; m++) {
       await sleepUntil(t0 + m * sampleMs, () => stopRequested);
-      const s = await takeSample(m, daemon, rec);
+      const s = await takeSample(m, daemon, rec, await probe.take());
       samples.push(s);
       say(sampleLine(s));
+      // A snapshot costs berthd tens of MiB of RSS and malloc for good: this run's memory verdict
+      // is not one (heap without code and fds still are).
+      if (snapshotMinutes.has(m)) say(`soak: heap snapshot after minute ${m} (RSS and malloc from here on include its cost): ${(await daemon.heapSnapshot()) ?? 'none within 3 minutes'}`);
     }
     run.stop();
-    await run.done;
+    await Promise.all([run.done, probe.stop()]);
     problems.push(...(await daemon.empty()).map((n) => `cleanup through the API: ${n}`));
     const after = daemon.figures();
     say(`soak: after removing everything: rss ${kb(after.rssKb)} pss ${kb(after.pssKb)} fds ${after.fds} (idle before the load: ${idle.fds} fds)`);
@@ -89,6 +108,7 @@ async function main(): Promise<number> {
     return report(samples, rec, problems);
   } finally {
     clearTimeout(watchdog);
+    await probe?.stop();
     const left = await daemon.teardown();
     for (const l of left) say(`soak: LEFT BEHIND: ${l}`);
     if (left.length) process.exitCode = 1;
@@ -96,7 +116,8 @@ async function main(): Promise<number> {
 }
 
 function report(samples: Sample[], rec: Recorder, problems: string[], ...idle: object[]): number {
-  const errors = rec.totals.errors.total;
+  // The latency probe's failed requests count as the clients' do.
+  const errors = rec.totals.errors.total + samples.reduce((n, s) => n + (s.probeFailures ?? 0), 0);
   const checks = [...verdict(samples, errors), { name: 'clean end', ok: problems.length === 0, detail: problems.length ? problems.join('; ') : 'nothing left' }];
   say('== verdict');
   for (const c of checks) say(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);

@@ -6,6 +6,8 @@
 // native objects. The line says which: process.memoryUsage(), glibc's mallinfo2 (summed over
 // every arena), the number of malloc arenas and their sizes (malloc_info), the threads, and
 // berthd's resident memory split by mapping kind (/proc/self/smaps).
+// With each line, V8's heap after the minute's lowest full collection by space (compiled code
+// and bytecode apart from berthd's objects) and, on SIGPWR, a heap snapshot (memory-probe-heap.ts).
 // With BERTH_SOAK_TRIM=1 it also calls malloc_trim(0) after measuring and says what RSS fell to:
 // memory malloc held free (fragmentation) rather than memory in use.
 import { createRequire } from 'node:module';
@@ -13,6 +15,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getHeapSpaceStatistics } from 'node:v8';
+import { heapAfterFullGc, snapshotsOnSignal } from './memory-probe-heap.ts';
 
 export const PROBE_MARK = 'berth-soak-memory ';
 
@@ -79,6 +82,7 @@ function arenas(xml: string): { count: number; systemKb: number[] } {
 }
 
 const libc = loadLibc();
+snapshotsOnSignal();
 const rssKb = () => Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
 
 process.on('SIGUSR2', () => {
@@ -91,6 +95,8 @@ process.on('SIGUSR2', () => {
     spacesKb: Object.fromEntries(getHeapSpaceStatistics().map((sp) => [sp.space_name.replace(/_space$/, ''), kb(sp.space_size)])),
     threads: Number(/^Threads:\s+(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]),
     smapsKb: smapsSplit(),
+    // The window's lowest full collection by space (code apart from berthd's objects).
+    afterFullGc: heapAfterFullGc(),
   };
   if (libc) {
     const mi = libc.mallinfo2();

@@ -7,13 +7,12 @@ import { Tally } from '../faults/stats.ts';
 export interface Window {
   ops: Tally;
   errors: Tally;
-  /** GET /containers/json?all=1 round trips, in ms. */
+  /** The clients' GET /containers/json?all=1 round trips, in ms, timed in the soak's busy process
+   * (latency-probe.ts times them from a process of its own: the figure the verdict judges). */
   listMs: number[];
-  /** GET /_ping round trips of the prober, in ms: the daemon's queueing alone, for comparison. */
-  pingMs: number[];
 }
 
-const newWindow = (): Window => ({ ops: new Tally(), errors: new Tally(), listMs: [], pingMs: [] });
+const newWindow = (): Window => ({ ops: new Tally(), errors: new Tally(), listMs: [] });
 /** Messages kept per error kind: enough to see what went wrong, not a log of the soak. */
 const KEEP_PER_KIND = 3;
 
@@ -44,10 +43,6 @@ export class Recorder {
     this.#count(this.#window.ops, this.totals.ops, kind);
     const kept = this.messages.get(label) ?? [];
     if (kept.length < KEEP_PER_KIND) this.messages.set(label, [...kept, messageOf(err)]);
-  }
-
-  ping(ms: number): void {
-    this.#window.pingMs.push(ms);
   }
 
   /** Closes the current window and opens the next. */

@@ -5,11 +5,14 @@ import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { percentile } from '../faults/stats.ts';
 import type { Recorder } from './recorder.ts';
+import type { ProbeWindow } from './latency-probe.ts';
 import type { SoakDaemon } from './soak-daemon.ts';
 import type { Sample } from './verdict.ts';
+import type { HeapAfterFullGc } from './memory-probe-heap.ts';
 
-// The soak's own event loop: list round trips are timed here, so a busy soak inflates them.
-// Its delay, printed beside them, says how much of a slow list is the client's.
+// The soak's own event loop: its clients' lists are timed here, so a busy soak inflates them
+// (latency-probe.ts times the judged ones from its own process). Its delay, printed beside both,
+// says how much the soak's process adds.
 const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
 
@@ -22,7 +25,7 @@ export function markCpu(daemon: SoakDaemon): void {
   lastSched = daemon.loopSched();
 }
 
-export async function takeSample(minute: number, daemon: SoakDaemon, rec: Recorder): Promise<Sample> {
+export async function takeSample(minute: number, daemon: SoakDaemon, rec: Recorder, probe: ProbeWindow): Promise<Sample> {
   const w = rec.take();
   const cpu = daemon.cpuMs();
   const cpuMs = cpu - (lastCpuMs ?? cpu);
@@ -45,12 +48,15 @@ export async function takeSample(minute: number, daemon: SoakDaemon, rec: Record
   ]);
   return {
     minute, ...fig, containers, images, networks, volumes,
-    ops: w.ops.total, errors: Object.fromEntries(w.errors.entries()),
-    listCount: w.listMs.length, listP50: percentile(w.listMs, 50), listP99: percentile(w.listMs, 99), listMs: w.listMs,
-    pingP50: percentile(w.pingMs, 50), pingP99: percentile(w.pingMs, 99),
+    ops: w.ops.total,
+    // The probe's failures beside the clients' (counted in the verdict's unexpected errors too).
+    errors: { ...Object.fromEntries(w.errors.entries()), ...(probe.failures && { [`latency-probe: ${probe.firstFailure?.slice(0, 120)}`]: probe.failures }) },
+    listCount: probe.listMs.length, listP50: percentile(probe.listMs, 50), listP99: percentile(probe.listMs, 99), listMs: probe.listMs,
+    pingP50: percentile(probe.pingMs, 50), pingP99: percentile(probe.pingMs, 99), probeLoopP99: probe.loopP99, probeFailures: probe.failures,
+    clientListP50: percentile(w.listMs, 50), clientListP99: percentile(w.listMs, 99),
     opsByFamily: byFamily(w.ops.entries()), clientLoopP99, cpuMs, loopOnCpuMs, loopWaitMs,
     load1: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
-    ...(mem && { mem, mallocKb: mallocInUseKb(mem) }),
+    ...(mem && { mem, mallocKb: mallocInUseKb(mem), ...heapBySpace(mem) }),
   };
 }
 
@@ -69,10 +75,16 @@ export function sampleLine(s: Sample): string {
   const fam = Object.entries(s.opsByFamily).map(([k, n]) => `${k} ${n}`).join(', ');
   const errs = Object.entries(s.errors);
   const errText = errs.length ? `\n         errors: ${errs.map(([k, n]) => `${k} ×${n}`).join(', ')}` : '';
-  return `min ${String(s.minute).padStart(2)}  rss ${mib(s.rssKb)} MiB  pss ${mib(s.pssKb)} MiB  heap after full GC ${mib(s.heapKb)} MiB (${s.fullGcs} full GCs)  fds ${s.fds}  ` +
+  return `min ${String(s.minute).padStart(2)}  rss ${mib(s.rssKb)} MiB  pss ${mib(s.pssKb)} MiB  heap after full GC ${mib(s.heapKb)} MiB (${s.fullGcs} full GCs${s.heapRestKb !== undefined ? `; code and bytecode ${mib(s.heapCodeKb!)}, the rest ${mib(s.heapRestKb)}` : ''})  fds ${s.fds}  ` +
     `containers ${s.containers} images ${s.images} networks ${s.networks} volumes ${s.volumes}  ` +
-    `list n=${s.listCount} p50 ${s.listP50.toFixed(1)} ms p99 ${s.listP99.toFixed(1)} ms (_ping p50 ${s.pingP50.toFixed(1)} p99 ${s.pingP99.toFixed(1)} ms; soak's own loop delay p99 ${s.clientLoopP99.toFixed(1)} ms)  ` +
+    `list n=${s.listCount} p50 ${s.listP50.toFixed(1)} ms p99 ${s.listP99.toFixed(1)} ms, _ping p50 ${s.pingP50.toFixed(1)} p99 ${s.pingP99.toFixed(1)} ms (probe's loop delay p99 ${(s.probeLoopP99 ?? NaN).toFixed(1)} ms; the clients' lists p50 ${(s.clientListP50 ?? NaN).toFixed(1)} p99 ${(s.clientListP99 ?? NaN).toFixed(1)} ms, their loop delay p99 ${s.clientLoopP99.toFixed(1)} ms)  ` +
     `ops ${s.ops} (${fam}) berthd CPU ${((s.cpuMs ?? NaN) / 1000).toFixed(1)} s (${((s.cpuMs ?? NaN) / s.ops).toFixed(1)} ms/op; its loop's thread ran ${((s.loopOnCpuMs ?? NaN) / 1000).toFixed(1)} s and waited for a CPU ${((s.loopWaitMs ?? NaN) / 1000).toFixed(1)} s) load ${s.load1} errors ${errs.reduce((n, [, x]) => n + x, 0)}${errText}${s.mem ? `\n         ${memoryLine(s.mem)}` : ''}`;
+}
+
+/** V8's heap after the minute's lowest full collection, code apart (memory-probe-heap.ts). */
+function heapBySpace(mem: Record<string, unknown>): Pick<Sample, 'heapCodeKb' | 'heapRestKb'> {
+  const g = mem.afterFullGc as HeapAfterFullGc | undefined;
+  return g ? { heapCodeKb: g.codeKb + g.trustedKb, heapRestKb: g.restKb } : {};
 }
 
 /** glibc malloc's bytes in use, in arenas and in mmapped chunks (NaN without the figures). */

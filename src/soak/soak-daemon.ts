@@ -11,6 +11,7 @@ import { firewallTable } from '../daemon/networks/network-kernel.ts';
 import { netnsName } from '../daemon/networks/setup.ts';
 import type { BerthClient } from '../client/index.ts';
 import { PROBE_MARK } from './memory-probe.ts';
+import { SNAPSHOT_MARK } from './memory-probe-heap.ts';
 
 /** Where berthd's memory is (memory-probe.ts), kB unless named otherwise. */
 export type MemoryProbe = Record<string, unknown> & { rssKb: number; heapTotalKb: number; externalKb: number; arrayBuffersKb: number };
@@ -43,16 +44,28 @@ export class SoakDaemon {
   /** Asks berthd's memory probe (SIGUSR2) and waits for its line; undefined if none comes
    * within 15 s (berthd's loop is slow under a loaded machine, not stuck). */
   async memoryProbe(): Promise<MemoryProbe | undefined> {
+    return (await this.#probeLine(PROBE_MARK, 'SIGUSR2', 15_000)) as MemoryProbe | undefined;
+  }
+
+  /** Signals the probe and waits for its line after `mark` (JSON), bounded. */
+  async #probeLine(mark: string, signal: NodeJS.Signals, withinMs: number): Promise<Record<string, unknown> | undefined> {
     const from = this.d.log.length;
-    process.kill(this.d.pid!, 'SIGUSR2');
-    const deadline = Date.now() + 15_000;
+    process.kill(this.d.pid!, signal);
+    const deadline = Date.now() + withinMs;
     while (Date.now() < deadline) {
-      const at = this.d.log.indexOf(PROBE_MARK, from);
+      const at = this.d.log.indexOf(mark, from);
       const end = at >= 0 ? this.d.log.indexOf('\n', at) : -1;
-      if (end >= 0) return JSON.parse(this.d.log.slice(at + PROBE_MARK.length, end)) as MemoryProbe;
+      if (end >= 0) return JSON.parse(this.d.log.slice(at + mark.length, end)) as Record<string, unknown>;
       await new Promise((r) => setTimeout(r, 50));
     }
     return undefined;
+  }
+
+  /** A heap snapshot of berthd (SIGPWR to the probe, which needs BERTH_SOAK_SNAPSHOT_DIR in
+   * berthd's environment): its file, or undefined if none is written within 3 minutes. */
+  async heapSnapshot(): Promise<string | undefined> {
+    const line = await this.#probeLine(SNAPSHOT_MARK, 'SIGPWR', 180_000);
+    return line && (line as { file: string }).file;
   }
 
   /**
