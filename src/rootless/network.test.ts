@@ -24,6 +24,7 @@ import { getLocal } from '../testing/http-get.ts';
 import { until } from '../testing/until.ts';
 import { RootlessKitApi } from '../network/rootless/port-api.ts';
 import { firewallTable } from '../daemon/networks/network-kernel.ts';
+import { which } from '../lib/which.ts';
 
 const skip = requires(...RUNS_ROOTLESS, 'ip');
 const BRIDGE = `brl${randomBytes(3).toString('hex')}`;
@@ -69,7 +70,9 @@ test('the default bridge and the nft table are inside the user\'s namespace, not
   const child = readFileSync(join(u.runtimeDir, 'berth', 'rootlesskit', 'child_pid'), 'utf8').trim();
   const inside = (cmd: string[]) => u.run('nsenter', ['--user', '--mount', '--net', '--preserve-credentials', '-t', child, '--', ...cmd]);
   assert.match((await inside(['cat', '/proc/net/dev'])).stdout, new RegExp(`^\\s*${BRIDGE}:`, 'm'));
-  assert.match((await inside(['nft', 'list', 'tables'])).stdout, new RegExp(`^table inet ${table}$`, 'm'));
+  // By its path: the user's PATH (the harness gives a login's) has no sbin.
+  const listed = await inside([which('nft'), 'list', 'tables']);
+  assert.match(listed.stdout, new RegExp(`^table inet ${table}$`, 'm'), listed.stderr);
   assert.ok(!readFileSync('/proc/net/dev', 'utf8').includes(`${BRIDGE}:`), 'the host has no such bridge');
   assert.ok(!spawnSync('nft', ['list', 'tables'], { encoding: 'utf8' }).stdout.includes(table), 'the host has no such table');
 });
