@@ -8,7 +8,7 @@
 // Only what berthd itself mounts, and only under its own roots:
 // - anything under a debris directory, which is about to be deleted (`overlay2/.staging`,
 //   `vfs/.staging`, `containers/.removed-*`, `<exec-root>/rootfs-views`);
-// - overlay mounts elsewhere under either root (containers' rootfs, views), except the rootfs
+// - overlay (and fuse-overlayfs) mounts elsewhere under either root (containers' rootfs, views), except the rootfs
 //   of a container that may still run, which live-restore adopts with its mount;
 // - but not the storage driver's test mount (`overlay-probe-*`), which runs meanwhile and
 //   cleans up after itself and after a crashed one (detect.ts).
@@ -16,7 +16,7 @@
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../lib/logger.ts';
-import { PROBE_PREFIX, layerDebrisDirs, mountTable, rootfsMountPoint, unmountOrDetach, type MountEntry } from '../image/layers/index.ts';
+import { FUSE_FSTYPE, PROBE_PREFIX, layerDebrisDirs, mountTable, rootfsMountPoint, unmountOrDetach, type MountEntry } from '../image/layers/index.ts';
 
 export interface StaleMountRules {
   dataRoot: string;
@@ -35,7 +35,7 @@ export function staleMounts(table: readonly MountEntry[], rules: StaleMountRules
   const probes = join(data, PROBE_PREFIX);
   const stale = (m: MountEntry) => !m.point.startsWith(probes) && (
     debris.some((d) => within(m.point, d)) || m.point.startsWith(removedLogs) ||
-    (m.fstype === 'overlay' && [data, exec].some((r) => m.point.startsWith(`${r}/`)) && !keep.some((k) => within(m.point, k))));
+    ((m.fstype === 'overlay' || m.fstype === FUSE_FSTYPE) && [data, exec].some((r) => m.point.startsWith(`${r}/`)) && !keep.some((k) => within(m.point, k))));
   return table.filter(stale).map((m) => m.point).reverse();
 }
 

@@ -5,7 +5,7 @@
 // directories): hiding one from PATH is how the check of this very behaviour simulates a
 // machine without it.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { BUSYBOX_BIN } from './busybox.ts';
 import { REGISTRY_BIN } from './registry.ts';
@@ -57,6 +57,7 @@ const PREREQUISITES = {
   fish: { what: 'fish (`fish` on PATH: the fish completion script is driven in it)', present: () => onPath('fish'), get: `${SETUP} (Debian package fish)` },
   rootlesskit: { what: 'rootlesskit (`rootlesskit` on PATH: the rootless namespace holder)', present: () => onPath('rootlesskit'), get: `${SETUP} (Debian package rootlesskit)` },
   uidmap: { what: 'newuidmap and newgidmap (setuid, on PATH: subordinate ids for rootless)', present: () => onPath('newuidmap') && onPath('newgidmap'), get: `${SETUP} (Debian package uidmap)` },
+  'fuse-overlayfs': { what: 'fuse-overlayfs on PATH and /dev/fuse open to every user (mode 0666, as udev makes it): the rootless fuse-overlayfs storage driver', present: () => onPath('fuse-overlayfs') && fuseOpenToAll(), get: `${SETUP} (Debian package fuse-overlayfs; chmod 0666 /dev/fuse where no udev runs)` },
   slirp4netns: { what: 'slirp4netns (`slirp4netns` on PATH: the rootless network namespace)', present: () => onPath('slirp4netns'), get: `${SETUP} (Debian package slirp4netns)` },
   'socket-activate': { what: 'systemd-socket-activate (/usr/bin/systemd-socket-activate, socket activation as systemd does it)', present: () => existsSync('/usr/bin/systemd-socket-activate'), get: `${SETUP} (Debian package systemd)` },
 } satisfies Record<string, Prerequisite>;
@@ -83,3 +84,11 @@ export function describeMissing(needs: readonly Need[]): string {
 /** A developer's local run may skip what it lacks; CI (`.ci/run`, `make test`) never sets this. */
 export const ALLOW_SKIP_ENV = 'BERTH_TEST_ALLOW_SKIP';
 export const skipsAllowed = (): boolean => process.env[ALLOW_SKIP_ENV] === '1';
+
+function fuseOpenToAll(): boolean {
+  try {
+    return (statSync('/dev/fuse').mode & 0o006) === 0o006;
+  } catch {
+    return false;
+  }
+}

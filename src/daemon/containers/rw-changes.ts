@@ -13,7 +13,7 @@ import type { BigIntStats } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import type { FilesystemChange } from '../../api/routers/container-files.ts';
 import { sortNames } from '../../image/layers/tar-layer.ts';
-import { isOpaqueValue, OPAQUE_XATTR } from '../../image/layers/whiteouts.ts';
+import { FUSE_OPAQUE_XATTR, isOpaqueValue, OPAQUE_MARKER, OPAQUE_XATTR } from '../../image/layers/whiteouts.ts';
 import { dumpXattrs, readXattrs, type XattrMap } from '../../image/layers/xattr.ts';
 import { orIfMissing } from '../../lib/log-failure.ts';
 import type { RwTree } from '../../image/layers/index.ts';
@@ -53,7 +53,7 @@ export function withoutRuntimeMountpoints(changes: FilesystemChange[]): Filesyst
 export async function rwChanges(tree: RwTree, image: string | undefined): Promise<FilesystemChange[]> {
   const overlay = tree.kind === 'overlay';
   const root = overlay ? tree.upper : tree.dir;
-  const newX = await dumpXattrs(root, overlay ? `^(${CAPS}|${OPAQUE_XATTR})$`.replaceAll('.', '\\.') : CAPS_ONLY);
+  const newX = await dumpXattrs(root, overlay ? `^(${CAPS}|${OPAQUE_XATTR}|${FUSE_OPAQUE_XATTR})$`.replaceAll('.', '\\.') : CAPS_ONLY);
   let oldCaps: Walk['oldCaps'] = (paths) => readXattrs(paths, CAPS_ONLY);
   if (!overlay && image !== undefined) {
     const all = await dumpXattrs(image, CAPS_ONLY);
@@ -66,6 +66,8 @@ export async function rwChanges(tree: RwTree, image: string | undefined): Promis
 async function diffDir(w: Walk, newDir: string, oldDir: string | undefined, rel: string, hidesOld: boolean): Promise<FilesystemChange[]> {
   // A running container may remove a directory while we look: then it has nothing in it.
   const newNames = new Set(await readdir(newDir).catch(orIfMissing([])));
+  // fuse-overlayfs's opaque marker file in an upper dir: the directory's opaque xattr says it too.
+  if (w.overlay) newNames.delete(OPAQUE_MARKER);
   const oldNames = new Set(oldDir === undefined ? [] : await readdir(oldDir).catch(orIfMissing([])));
   const names = sortNames([...new Set([...newNames, ...oldNames])]);
   const entries = await Promise.all(names.map(async (name) => ({
@@ -135,7 +137,7 @@ function sameCaps(a: XattrMap | undefined, b: XattrMap | undefined): boolean {
 }
 
 function opaque(w: Walk, dir: string): boolean {
-  return isOpaqueValue(w.newX.get(dir)?.get(OPAQUE_XATTR));
+  return isOpaqueValue(w.newX.get(dir)?.get(OPAQUE_XATTR)) || isOpaqueValue(w.newX.get(dir)?.get(FUSE_OPAQUE_XATTR));
 }
 
 function isWhiteout(st: BigIntStats): boolean {

@@ -24,7 +24,8 @@ export function startDriverChoice(config: DaemonConfig): Promise<DriverChoice> {
 
 export async function setupImages(config: DaemonConfig, db: Database, events: EventsService, logger: Logger, driver = startDriverChoice(config)): Promise<ImageSetup> {
   const choice = await driver;
-  if (choice.driver !== 'overlay2') logger.warn('using the vfs storage driver (full copies per layer)', { reason: choice.reason });
+  if (choice.driver === 'vfs') logger.warn('using the vfs storage driver (full copies per layer)', { reason: choice.reason });
+  else if (choice.driver === 'fuse-overlayfs') logger.info('using the fuse-overlayfs storage driver', { reason: choice.reason });
   const layers = openLayerStore(choice.driver, config.dataRoot, { warn: (msg, fields) => logger.warn(msg, fields) });
   const content = new ContentStore(join(config.dataRoot, 'image'));
   const images = new ImageService({ table: new ImagesTable(db), content, layers, events, logger });

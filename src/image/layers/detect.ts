@@ -11,6 +11,8 @@ import { CommandError, run } from './exec.ts';
 import { mountsUnder, USERXATTR } from './mount.ts';
 import type { DriverName } from './store.ts';
 import { isOverlayWhiteout } from './whiteouts.ts';
+import { probeFuseOverlay } from './fuse-mount.ts';
+import { inUserNamespace } from '../../lib/userns.ts';
 
 export interface DriverChoice {
   driver: DriverName;
@@ -22,11 +24,18 @@ export interface DriverChoice {
 
 export const PROBE_PREFIX = 'overlay-probe-';
 
+const DRIVERS: readonly string[] = ['overlay2', 'fuse-overlayfs', 'vfs'];
+
 export async function detectDriver(root: string, configured?: string): Promise<DriverChoice> {
-  if (configured && configured !== 'overlay2' && configured !== 'vfs') {
-    throw invalidParameter(`unknown storage driver "${configured}": berthd supports overlay2 and vfs`);
+  if (configured && !DRIVERS.includes(configured)) {
+    throw invalidParameter(`unknown storage driver "${configured}": berthd supports ${DRIVERS.join(', ')}`);
   }
   if (configured === 'vfs') return { driver: 'vfs', reason: 'vfs configured', status: [] };
+  if (configured === 'fuse-overlayfs') {
+    const refused = await probeFuse(root);
+    if (refused !== null) throw invalidParameter(`storage driver fuse-overlayfs is configured but cannot be used under ${root}: ${refused}`);
+    return fuseChoice(root, 'fuse-overlayfs configured');
+  }
   const refused = await probeOverlay(root);
   if (refused === null) {
     const fs = filesystemName(root);
@@ -38,7 +47,27 @@ export async function detectDriver(root: string, configured?: string): Promise<D
     };
   }
   if (configured === 'overlay2') throw unavailable(`storage driver overlay2 is configured but cannot be used under ${root}: ${refused}`);
-  return { driver: 'vfs', reason: `overlay2 unavailable (${refused}); using vfs`, status: [] };
+  // Rootless on a kernel without overlay in a user namespace (before 5.11): fuse-overlayfs,
+  // when it is there and works, before vfs's full copies.
+  if (!inUserNamespace()) return { driver: 'vfs', reason: `overlay2 unavailable (${refused}); using vfs`, status: [] };
+  const fuseRefused = await probeFuse(root);
+  if (fuseRefused === null) return fuseChoice(root, `overlay2 unavailable (${refused}); fuse-overlayfs chosen`);
+  return { driver: 'vfs', reason: `overlay2 unavailable (${refused}); fuse-overlayfs unavailable (${fuseRefused}); using vfs`, status: [] };
+}
+
+function fuseChoice(root: string, reason: string): DriverChoice {
+  return { driver: 'fuse-overlayfs', reason: `${reason}: a test mount under ${root} worked`, status: [] };
+}
+
+/** fuse-overlayfs's test mount in a probe directory of its own, removed after. */
+async function probeFuse(root: string): Promise<string | null> {
+  mkdirSync(root, { recursive: true });
+  const dir = mkdtempSync(join(root, PROBE_PREFIX));
+  try {
+    return await probeFuseOverlay(dir);
+  } finally {
+    if (mountsUnder(dir).length === 0) await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** null when overlay works under root, else why not. Up to the test mount's spawn it runs

@@ -4,6 +4,7 @@ export { isCacheId } from './store.ts';
 export { Overlay2Store, MAX_DEPTH } from './overlay2-store.ts';
 export { VfsStore } from './vfs-store.ts';
 export { detectDriver, PROBE_PREFIX, type DriverChoice } from './detect.ts';
+export { FUSE_FSTYPE } from './fuse-mount.ts';
 export { mountOverlay, unmount, unmountOrDetach, isMountRoot, mountPoints, mountsUnder, mountTable, type MountEntry } from './mount.ts';
 
 import { join } from 'node:path';
@@ -13,7 +14,9 @@ import { VfsStore } from './vfs-store.ts';
 
 /** The store for the driver detectDriver chose; root is the daemon's data root. */
 export function openLayerStore(driver: DriverName, root: string, opts: LayerStoreOptions = {}): LayerStore {
-  return driver === 'overlay2' ? new Overlay2Store(root, opts) : new VfsStore(root, opts);
+  // fuse-overlayfs keeps overlay2's layout in overlay2/: a data root moves between the two.
+  if (driver === 'vfs') return new VfsStore(root, opts);
+  return new Overlay2Store(root, opts, driver === 'fuse-overlayfs' ? 'fuse' : 'kernel');
 }
 
 // Known before a store is opened, for the daemon's first clean-up (stale-mounts.ts), which

@@ -8,6 +8,10 @@ import { basename, dirname, join } from 'node:path';
 import { invalidParameter, systemError } from '../../api/types/errors.ts';
 import { MNT_DETACH, MS_RDONLY, mount, umount } from './mount-syscalls.ts';
 import { inUserNamespace } from '../../lib/userns.ts';
+import { mountFuseOverlay } from './fuse-mount.ts';
+
+/** Who mounts a stack of layers: the kernel's overlay, or fuse-overlayfs (fuse-mount.ts). */
+export type Mounter = 'kernel' | 'fuse';
 
 /** In a user namespace (rootless) overlay keeps opaque dirs and redirects in user.overlay.*
  * (whiteouts.ts writes them there): without this option it would look in trusted.*. */
@@ -16,11 +20,14 @@ export const USERXATTR = inUserNamespace() ? ',userxattr' : '';
 const PAGE = 4096;
 
 /** Mount overlay at target: lowerDirs nearest first (as LayerStore.lowerDirs returns them). */
-export async function mountOverlay(lowerDirs: readonly string[], upperDir: string, workDir: string, target: string): Promise<void> {
+export async function mountOverlay(lowerDirs: readonly string[], upperDir: string, workDir: string, target: string, mounter: Mounter = 'kernel'): Promise<void> {
   if (lowerDirs.length === 0) throw invalidParameter('overlay mount needs at least one lower directory');
   const short = lowerDirs.map(shortName);
   const home = short[0]?.home;
   const relative = home !== undefined && short.every((s) => s?.home === home);
+  if (mounter === 'fuse') {
+    return mountFuseOverlay({ lower: relative ? short.map((s) => s!.rel) : lowerDirs, upper: upperDir, work: workDir, target, ...(relative && { cwd: home }) });
+  }
   const lower = relative ? short.map((s) => s!.rel) : lowerDirs.map(escape);
   let opts = `lowerdir=${lower.join(':')},upperdir=${escape(upperDir)},workdir=${escape(workDir)}`;
   // index=off as docker: the inode index would tie layers to the first upper that used them.
@@ -39,11 +46,13 @@ export async function mountOverlay(lowerDirs: readonly string[], upperDir: strin
  * refuses one) at target: an image's rootfs as its containers start from, for comparing a
  * container against it (docker diff).
  */
-export async function mountLowerOverlay(lowerDirs: readonly string[], target: string): Promise<void> {
+export async function mountLowerOverlay(lowerDirs: readonly string[], target: string, mounter: Mounter = 'kernel'): Promise<void> {
   if (lowerDirs.length < 2) throw invalidParameter('a read-only overlay mount needs at least two lower directories');
   const short = lowerDirs.map(shortName);
   const home = short[0]?.home;
   const relative = home !== undefined && short.every((s) => s?.home === home);
+  // fuse-overlayfs with no upper dir is read-only by itself.
+  if (mounter === 'fuse') return mountFuseOverlay({ lower: relative ? short.map((s) => s!.rel) : lowerDirs, target, ...(relative && { cwd: home }) });
   const lower = relative ? short.map((s) => s!.rel) : lowerDirs.map(escape);
   const opts = `lowerdir=${lower.join(':')}${USERXATTR}`;
   if (opts.length >= PAGE) throw invalidParameter(`overlay mount options too long (${opts.length} bytes; at most ${PAGE - 1})`);
@@ -56,12 +65,12 @@ export async function mountLowerOverlay(lowerDirs: readonly string[], target: st
 
 /** fn with the tree of lowerDirs (nearest first): the one directory as it is, or a read-only
  * overlay of several on a new directory mkdtemp(scratch), unmounted and removed after fn. */
-export async function withLowerOverlay<T>(lowerDirs: readonly string[], scratch: string, fn: (root: string) => Promise<T>): Promise<T> {
+export async function withLowerOverlay<T>(lowerDirs: readonly string[], scratch: string, fn: (root: string) => Promise<T>, mounter: Mounter = 'kernel'): Promise<T> {
   if (lowerDirs.length < 2) return fn(lowerDirs[0]!);
   await mkdir(dirname(scratch), { recursive: true, mode: 0o700 });
   const target = await mkdtemp(scratch);
   try {
-    await mountLowerOverlay(lowerDirs, target);
+    await mountLowerOverlay(lowerDirs, target, mounter);
     try {
       return await fn(target);
     } finally {

@@ -19,7 +19,7 @@ import { invalidParameter, notFound } from '../../api/types/errors.ts';
 import { extractLayer } from './extract.ts';
 import { DeletedLater } from '../../lib/deleted-later.ts';
 import { KeyedMutex } from '../../lib/keyed-mutex.ts';
-import { isMountRoot, mountOverlay, unmount as unmountPath, unmountOrDetach, withLowerOverlay } from './mount.ts';
+import { isMountRoot, mountOverlay, type Mounter, unmount as unmountPath, unmountOrDetach, withLowerOverlay } from './mount.ts';
 import { assertCacheId, fsyncAll, isCacheId, newCacheId, streamSize, syncFs, usage, type AppliedLayer, type DiskUsage, type LayerStore, type LayerStoreOptions, type RwTree } from './store.ts';
 import { byteStream, overlayChanges, tarChunks } from './tar-layer.ts';
 import { dumpXattrs } from './xattr.ts';
@@ -32,7 +32,9 @@ const STAGING = '.staging';
 export const MAX_DEPTH = 125;
 
 export class Overlay2Store implements LayerStore {
-  readonly driver = 'overlay2' as const;
+  /** overlay2, or fuse-overlayfs: the same layout and layers, mounted by fuse-overlayfs. */
+  readonly driver: 'overlay2' | 'fuse-overlayfs';
+  readonly #mounter: Mounter;
   /** <root>/overlay2: also the cwd for mounts, so "l/SHORT" lowerdirs resolve. */
   readonly home: string;
   readonly #allowDevices: boolean;
@@ -41,7 +43,9 @@ export class Overlay2Store implements LayerStore {
   /** Mounts, unmounts and removal of each layer, one at a time (see LayerStore). */
   readonly #mounts = new KeyedMutex();
 
-  constructor(root: string, opts: LayerStoreOptions = {}) {
+  constructor(root: string, opts: LayerStoreOptions = {}, mounter: Mounter = 'kernel') {
+    this.#mounter = mounter;
+    this.driver = mounter === 'fuse' ? 'fuse-overlayfs' : 'overlay2';
     this.home = join(root, 'overlay2');
     this.#allowDevices = opts.allowDevices ?? false;
     this.#warn = opts.warn ?? (() => undefined);
@@ -118,7 +122,7 @@ export class Overlay2Store implements LayerStore {
       if (isMountRoot(target)) return target;
       const dirs = await this.lowerDirs(cacheId); // 404 before anything is made for a gone layer
       mkdirSync(target, { recursive: true }); // on every start: no thread-pool round trip
-      await mountOverlay(dirs.slice(1), dirs[0]!, this.workPath(cacheId), target);
+      await mountOverlay(dirs.slice(1), dirs[0]!, this.workPath(cacheId), target, this.#mounter);
       return target;
     });
   }
@@ -131,7 +135,7 @@ export class Overlay2Store implements LayerStore {
   }
 
   async withTree<T>(cacheId: string, scratch: string, fn: (root: string) => Promise<T>): Promise<T> {
-    return withLowerOverlay(await this.lowerDirs(cacheId), scratch, fn);
+    return withLowerOverlay(await this.lowerDirs(cacheId), scratch, fn, this.#mounter);
   }
 
   rwTree(cacheId: string): RwTree {

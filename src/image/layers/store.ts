@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import { invalidParameter } from '../../api/types/errors.ts';
 import { run } from './exec.ts';
 
-export type DriverName = 'overlay2' | 'vfs';
+export type DriverName = 'overlay2' | 'fuse-overlayfs' | 'vfs';
 
 export interface LayerStoreOptions {
   /** Accept character/block devices and fifos in layers (default: refuse them). */

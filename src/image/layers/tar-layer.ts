@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { systemError } from '../../api/types/errors.ts';
 import { encodeHeader, END_OF_ARCHIVE, padding, type WriteHeader } from './tar-write.ts';
-import { isOpaqueValue, isOverlayWhiteout, OPAQUE_MARKER, OPAQUE_XATTR, splitDev, WHITEOUT_PREFIX } from './whiteouts.ts';
+import { isOverlayWhiteout, isUpperOpaque, OPAQUE_MARKER, splitDev, WHITEOUT_META_PREFIX, WHITEOUT_PREFIX } from './whiteouts.ts';
 import { isPrivateXattr, type XattrMap } from './xattr.ts';
 
 export type Change =
@@ -118,24 +118,29 @@ export function sortNames(names: string[]): string[] {
   return names.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
 }
 
-/** overlay2: the diff/ directory is the change set; whiteout devices and opaque xattrs translate. */
+/** overlay2: the diff/ directory is the change set; whiteout devices and opaque xattrs translate
+ * (fuse-overlayfs's marker files too: whiteouts.ts). */
 export async function* overlayChanges(diff: string, xattrs: ReadonlyMap<string, XattrMap>): AsyncGenerator<Change> {
-  const opaque = (abs: string) => isOpaqueValue(xattrs.get(abs)?.get(OPAQUE_XATTR));
-  if (opaque(diff)) yield { kind: 'opaque', rel: '', st: await lstat(diff) };
-  async function* walk(dir: string, rel: string): AsyncGenerator<Change> {
-    for (const name of sortNames(await readdir(dir))) {
+  const top = await readdir(diff);
+  if (isUpperOpaque(xattrs.get(diff), top)) yield { kind: 'opaque', rel: '', st: await lstat(diff) };
+  async function* walk(dir: string, rel: string, names: string[]): AsyncGenerator<Change> {
+    for (const name of sortNames(names)) {
       const abs = join(dir, name);
-      const r = rel ? `${rel}/${name}` : name;
       const st = await lstat(abs);
-      if (isOverlayWhiteout(st)) {
+      const fuseWhiteout = st.isFile() && name.startsWith(WHITEOUT_PREFIX) && !name.startsWith(WHITEOUT_META_PREFIX);
+      if (name === OPAQUE_MARKER && st.isFile()) continue; // said by the directory's opaque entry
+      const base = fuseWhiteout ? name.slice(WHITEOUT_PREFIX.length) : name;
+      const r = rel ? `${rel}/${base}` : base;
+      if (isOverlayWhiteout(st) || fuseWhiteout) {
         yield { kind: 'whiteout', rel: r, st };
         continue;
       }
       yield { kind: 'path', rel: r, abs, st };
       if (!st.isDirectory()) continue;
-      if (opaque(abs)) yield { kind: 'opaque', rel: r, st };
-      yield* walk(abs, r);
+      const children = await readdir(abs);
+      if (isUpperOpaque(xattrs.get(abs), children)) yield { kind: 'opaque', rel: r, st };
+      yield* walk(abs, r, children);
     }
   }
-  yield* walk(diff, '');
+  yield* walk(diff, '', top);
 }

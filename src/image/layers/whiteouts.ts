@@ -17,6 +17,12 @@ export const OPAQUE_MARKER = '.wh..wh..opq';
 export const OVERLAY_XATTR_PREFIX = inUserNamespace() ? 'user.overlay.' : 'trusted.overlay.';
 export const OPAQUE_XATTR = `${OVERLAY_XATTR_PREFIX}opaque`;
 
+/** fuse-overlayfs (1.10) reads both marks above in lower layers, but in its upper dir, where
+ * trusted.* is refused (rootless), it marks an opaque directory with this xattr, and beside any
+ * mark with an OPAQUE_MARKER file; a deletion where mknod is refused is a ".wh.<name>" file.
+ * Readers of a writable layer's upper dir (overlayChanges, rw-changes) take all three. */
+export const FUSE_OPAQUE_XATTR = 'user.fuseoverlayfs.opaque';
+
 export type Whiteout = { kind: 'opaque' } | { kind: 'delete'; name: string } | { kind: 'meta' };
 
 /** What a tar entry's base name means, or null for an ordinary name. */
@@ -45,6 +51,12 @@ export async function setOverlayOpaque(dir: string): Promise<void> {
 
 export function isOpaqueValue(v: Buffer | undefined): boolean {
   return v !== undefined && v.toString('latin1') === 'y';
+}
+
+/** Whether an upper dir's directory with these xattrs and entry names is opaque, whichever
+ * mounter wrote it (the kernel's overlay or fuse-overlayfs). */
+export function isUpperOpaque(xattrs: ReadonlyMap<string, Buffer> | undefined, names: readonly string[]): boolean {
+  return isOpaqueValue(xattrs?.get(OPAQUE_XATTR)) || isOpaqueValue(xattrs?.get(FUSE_OPAQUE_XATTR)) || names.includes(OPAQUE_MARKER);
 }
 
 /** Linux's dev_t split (glibc major()/minor()), for exporting device nodes. */

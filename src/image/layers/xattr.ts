@@ -72,6 +72,8 @@ function decodeValue(v: string): Buffer {
 export function isPrivateXattr(name: string): boolean {
   // trusted.overlay.* (user.overlay.* in a user namespace, mount option userxattr) is overlayfs's
   // own bookkeeping (opaque, redirect, origin...): a layer that set it could steer lookups in the
-  // stack. security.selinux is a host label, not image content.
-  return name.startsWith('trusted.overlay.') || name.startsWith('user.overlay.') || name === 'security.selinux';
+  // stack; fuse-overlayfs keeps its own in user.fuseoverlayfs.* (security.* when privileged).
+  // security.selinux is a host label, not image content.
+  return name.startsWith('trusted.overlay.') || name.startsWith('user.overlay.') || name.startsWith('user.fuseoverlayfs.') ||
+    name.startsWith('security.fuseoverlayfs.') || name === 'security.selinux';
 }
