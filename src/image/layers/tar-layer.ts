@@ -129,6 +129,9 @@ export async function* overlayChanges(diff: string, xattrs: ReadonlyMap<string, 
       const st = await lstat(abs);
       const fuseWhiteout = st.isFile() && name.startsWith(WHITEOUT_PREFIX) && !name.startsWith(WHITEOUT_META_PREFIX);
       if (name === OPAQUE_MARKER && st.isFile()) continue; // said by the directory's opaque entry
+      // fuse-overlayfs, replacing a directory, also whites out ".wh..opq" (its marker's name
+      // read as a whiteout): a ".wh." name is never a layer's entry, so nothing to delete.
+      if (name.startsWith(WHITEOUT_PREFIX) && isOverlayWhiteout(st)) continue;
       const base = fuseWhiteout ? name.slice(WHITEOUT_PREFIX.length) : name;
       const r = rel ? `${rel}/${base}` : base;
       if (isOverlayWhiteout(st) || fuseWhiteout) {
