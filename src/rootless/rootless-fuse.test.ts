@@ -12,6 +12,7 @@ import { requires } from '../testing/requires.ts';
 import { RootlessUser, RUNS_ROOTLESS } from '../testing/rootless-user.ts';
 import type { RootlessBerthd } from '../testing/rootless-berthd.ts';
 import { until } from '../testing/until.ts';
+import { isLiveProcess } from '../lib/proc.ts';
 
 const skip = requires(...RUNS_ROOTLESS, 'fuse-overlayfs');
 let u: RootlessUser;
@@ -98,4 +99,18 @@ test('docker diff and commit of a container on fuse-overlayfs carry its deletion
   await ok(['rm', 'changer']);
   assert.equal(await ok(['run', '--rm', 'changed:1', 'sh', '-c', 'test -e /bin/ls || echo gone; ls -a /home/a']), 'gone\n.\n..\nnew\n');
   await noFuseLeft('commit and run --rm');
+});
+
+test('live-restore: the fuse-overlayfs mount outlives a SIGKILL of berthd, and the restarted berthd uses and then unmounts it', { skip }, async () => {
+  await ok(['run', '-d', '--name', 'lives', 'busybox', 'sh', '-c', 'echo kept > /k; exec sleep 600']);
+  const mounted = fuseMounts();
+  const fuser = fuseProcesses();
+  assert.equal(mounted.length, 1);
+  await d.kill();
+  assert.ok(fuser.every(isLiveProcess), 'fuse-overlayfs outlived berthd (a session of its own)');
+  d = await u.startBerthd(['--bridge', 'none', '--storage-driver', 'fuse-overlayfs']);
+  assert.deepEqual(fuseMounts(), mounted, 'the running container kept its mount; nothing mounted twice');
+  assert.equal(await ok(['exec', 'lives', 'cat', '/k']), 'kept\n');
+  await ok(['rm', '-f', 'lives']);
+  await noFuseLeft('rm -f after the restart');
 });

@@ -75,3 +75,25 @@ test("a writable layer changed through fuse-overlayfs exports its deletion and o
     assert.equal(execFileSync('ls', [join(tree, 'bin')], { encoding: 'utf8' }).includes('su\n'), false);
   });
 });
+
+// A berthd in a user namespace (rootless) whose overlay probe fails: here because its data root
+// sits on an overlayfs, which overlay refuses as an upper layer (this kernel allows overlay in a
+// user namespace otherwise). The choice runs in `unshare --user --map-root-user --mount`.
+test('in a user namespace where overlay is refused: fuse-overlayfs, or vfs when it is not installed', { skip }, async (t) => {
+  const root = tempDir(t);
+  for (const d of ['l', 'u', 'w', 'm', 'bin']) mkdirSync(join(root, d));
+  execFileSync('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${root}/l,upperdir=${root}/u,workdir=${root}/w`, join(root, 'm')]);
+  // tempDir's clean-up unmounts it.
+  const detect = new URL('./detect.js', import.meta.url).href;
+  const choose = (path: string) => JSON.parse(execFileSync('unshare', ['--user', '--map-root-user', '--mount', process.execPath, '--input-type=module', '-e',
+    `const { detectDriver } = await import(${JSON.stringify(detect)}); process.env.PATH = ${JSON.stringify(path)}; ` +
+    `const c = await detectDriver(${JSON.stringify(join(root, 'm', 'data'))}); console.log(JSON.stringify(c));`], { encoding: 'utf8' })) as { driver: string; reason: string };
+  const fuse = choose(process.env.PATH ?? '');
+  assert.equal(fuse.driver, 'fuse-overlayfs', fuse.reason);
+  assert.match(fuse.reason, /^overlay2 unavailable \(test overlay mount failed: .*\); fuse-overlayfs chosen: a test mount under .* worked$/);
+  const vfs = choose(join(root, 'bin'));
+  assert.equal(vfs.driver, 'vfs');
+  assert.match(vfs.reason, /fuse-overlayfs unavailable \(fuse-overlayfs not found on PATH .*\); using vfs$/);
+  assert.deepEqual(readdirSync(join(root, 'm', 'data')), [], 'probe dirs removed');
+  assert.deepEqual(mountsUnder(join(root, 'm')), [join(root, 'm')]);
+});
