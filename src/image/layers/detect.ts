@@ -62,6 +62,7 @@ function fuseChoice(root: string, reason: string): DriverChoice {
 /** fuse-overlayfs's test mount in a probe directory of its own, removed after. */
 async function probeFuse(root: string): Promise<string | null> {
   mkdirSync(root, { recursive: true });
+  await removeStaleProbes(root, readdirSync(root).filter((name) => name.startsWith(PROBE_PREFIX)));
   const dir = mkdtempSync(join(root, PROBE_PREFIX));
   try {
     return await probeFuseOverlay(dir);
