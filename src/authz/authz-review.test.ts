@@ -74,22 +74,42 @@ test('a build may not run its steps on the host network without "host-namespaces
 
 // The bind is judged when the container is made and when a request starts it, but a restart
 // policy restarts it with no request: a directory under bind-paths swapped for a symlink in
-// between (by the user, or by a container that binds bind-paths read-write) is followed by the
-// runtime, and the container gets the host's directory. Open (review14): the fix needs the
-// source opened without following symlinks at each start and mounted from that descriptor.
-test('a restart policy does not follow a bind source swapped for a symlink out of bind-paths', { skip, todo: 'open: TOCTOU on bind sources (see the comment)' }, async () => {
+// between (by the user, or by a container that binds bind-paths read-write) would be followed
+// by the runtime. Each start mounts the real path approved at create, opened with no symlink
+// on the way and handed to runc as /proc/<berthd>/fd/<n> (runtime/spec/pinned-binds.ts).
+test('a restart policy does not follow a bind source swapped for a symlink out of bind-paths', { skip }, async () => {
   const x = join(allowed, 'x');
-  const r = await f.docker(['run', '-d', '--name', 'swapped', '--restart', 'always', '-v', `${x}:/h`, 'busybox', 'sh', '-c', 'ls /h; sleep 1; exit 1']);
+  const r = await f.docker(['run', '-d', '--name', 'swapped', '--restart', 'always', '-v', `${x}:/h`, 'busybox', 'sh', '-c', 'ls /h; sleep 300']);
   assert.equal(r.code, 0, r.stderr);
   try {
     rmSync(x, { recursive: true });
     symlinkSync(join(dir, 'outside'), x);
-    await until('the container restarted', async () => Number((await f.docker(['inspect', '-f', '{{.RestartCount}}', 'swapped'])).stdout.trim()) >= 2);
+    const pid = Number((await f.docker(['inspect', '-f', '{{.State.Pid}}', 'swapped'])).stdout.trim());
+    assert.ok(pid > 0);
+    process.kill(pid, 'SIGKILL'); // the container's own process: the policy restarts it
+    const state = async () => (await f.docker(['inspect', '-f', '{{.State.Status}} {{.RestartCount}} {{.State.Error}}', 'swapped'])).stdout.trim();
+    await until('the restart was refused', async () => /^exited 1 .*no longer the path the authorization policy approved/.test(await state()));
+    assert.match(await state(), /not mounted: .*\/allowed\/x: a component of it is a symbolic link/);
     const logs = await f.docker(['logs', 'swapped']);
     assert.doesNotMatch(logs.stdout, /outside-marker/, 'the restarted container sees a directory outside bind-paths');
+    assert.match(f.d.log, /restart by policy failed.*no longer the path the authorization policy approved/);
+    // An explicit start is judged again (the symlink now leads out of bind-paths): refused.
+    await refused(['start', 'swapped'], /bind mount of .*\/allowed\/x is not allowed/);
+    assert.doesNotMatch((await f.docker(['logs', 'swapped'])).stdout, /outside-marker/);
   } finally {
     rmSync(x, { force: true });
     mkdirSync(x);
     await f.docker(['rm', '-f', 'swapped']);
   }
+});
+
+test('a symlink inside bind-paths to another directory inside is judged and mounted as before', { skip }, async () => {
+  mkdirSync(join(allowed, 'y'), { recursive: true });
+  writeFileSync(join(allowed, 'y', 'inside-marker'), '');
+  symlinkSync(join(allowed, 'y'), join(allowed, 'link'));
+  const r = await f.docker(['run', '--rm', '-v', `${join(allowed, 'link')}:/h`, 'busybox', 'ls', '/h']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /inside-marker/);
+  symlinkSync(join(dir, 'outside'), join(allowed, 'up'));
+  await refused(['create', '-v', `${join(allowed, 'up')}:/h`, 'busybox', 'true'], /bind mount of .*\/allowed\/up is not allowed/);
 });
