@@ -106,10 +106,11 @@ export class RuntimeContainers {
       const logging = await this.#deps.logs.prepare(c);
       const [rootfs, additions] = await Promise.all([mounted, attached]);
       const plan = this.plan(c, rootfs, additions);
-      // Binds a policy approved go to the runtime as descriptors, open until its create is over;
-      // the key stays the plan's (by path), so a prepared start is still recognised.
+      // Binds a policy approved go to the runtime staged from descriptors opened without
+      // symlinks, until its create is over; the key stays the plan's (by path), so a prepared
+      // start is still recognised.
       const mounts = additions.mounts ?? [];
-      const pinned = pinBinds(mounts, approvedSources(c));
+      const pinned = pinBinds(mounts, approvedSources(c), join(bundle, 'pinned'));
       try {
         const spec = pinned.mounts === mounts ? plan.spec : this.plan(c, rootfs, { ...additions, mounts: pinned.mounts }).spec;
         writeFileSync(join(bundle, 'config.json'), spec);
@@ -117,7 +118,11 @@ export class RuntimeContainers {
         const { pid, conmonPid } = await this.#deps.conmon.create({ ...plan.options, runtime, ...logging });
         return { key: plan.key, pid, conmonPid, additions };
       } finally {
-        pinned.close();
+        try {
+          pinned.close();
+        } catch (err) {
+          logFailure(this.#deps.logger, 'detaching the staged binds', { level: 'warn', fields: { container: c.id } })(err);
+        }
       }
     } catch (err) {
       // Settled first: a mount (or a set-up) landing after the caller's clean-up would stay.
