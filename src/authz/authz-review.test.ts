@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Berthd } from '../testing/berthd-harness.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 import { requires } from '../testing/requires.ts';
 import { until } from '../testing/until.ts';
@@ -26,8 +27,20 @@ const rules = (limited: boolean) => JSON.stringify({
 
 const policy = join(dir, 'policy.json');
 writeFileSync(policy, rules(false));
-after(() => rmSync(dir, { recursive: true, force: true }));
 
+// Before the fixture's clean-up (hooks run in order), whose removals the limited rule refuses
+// for hostnet: a running container outlives berthd, and the daemon restarted on the same
+// directory below leaves its mounts to the test. Root's rule again, then hostnet goes.
+after(async () => {
+  if (skip || !f.d) return;
+  const reloads = () => f.d.log.split('Reloaded authorization policy').length;
+  const before = reloads();
+  writeFileSync(policy, rules(false));
+  process.kill(f.d.pid!, 'SIGHUP');
+  await until('the policy reloaded', () => reloads() > before);
+  const r = await f.docker(['rm', '-f', 'hostnet']);
+  assert.equal(r.code, 0, r.stderr);
+});
 const f = useBusyboxDaemon({
   skip,
   setup: async (fx) => {
@@ -40,6 +53,7 @@ const f = useBusyboxDaemon({
   },
   harness: { args: ['--authz-policy', policy] },
 });
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 async function refused(args: string[], reason: RegExp, input?: string): Promise<void> {
   const r = await f.docker(args, input);
@@ -100,6 +114,28 @@ test('a restart policy does not follow a bind source swapped for a symlink out o
     rmSync(x, { force: true });
     mkdirSync(x);
     await f.docker(['rm', '-f', 'swapped']);
+  }
+});
+
+test('a container adopted by the next daemon (live-restore) is restarted from the approved path only', { skip }, async () => {
+  const x = join(allowed, 'adopted');
+  mkdirSync(x);
+  const r = await f.docker(['run', '-d', '--name', 'adopted', '--restart', 'always', '-v', `${x}:/h`, 'busybox', 'sh', '-c', 'ls /h; sleep 300']);
+  assert.equal(r.code, 0, r.stderr);
+  try {
+    await f.d.kill(); // the container lives on under conmon
+    rmSync(x, { recursive: true });
+    symlinkSync(join(dir, 'outside'), x);
+    f.d = await new Berthd({ dir: f.d.dir, args: ['--authz-policy', policy] }).start();
+    const pid = Number((await f.docker(['inspect', '-f', '{{.State.Pid}}', 'adopted'])).stdout.trim());
+    assert.ok(pid > 0, 'adopted running');
+    process.kill(pid, 'SIGKILL');
+    const state = async () => (await f.docker(['inspect', '-f', '{{.State.Status}} {{.State.Error}}', 'adopted'])).stdout.trim();
+    await until('the restart was refused', async () => /^exited .*no longer the path the authorization policy approved/.test(await state()));
+    assert.doesNotMatch((await f.docker(['logs', 'adopted'])).stdout, /outside-marker/);
+  } finally {
+    rmSync(x, { force: true });
+    await f.docker(['rm', '-f', 'adopted']);
   }
 });
 
