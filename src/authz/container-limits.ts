@@ -90,6 +90,12 @@ function binds(mounts: readonly StoredMount[], limits: Limits): string | undefin
   return undefined;
 }
 
+/** Records on each bind the real path just judged: the start mounts that path and nothing else
+ * (runtime/spec/pinned-binds.ts), whatever a symlink swapped in later points to. */
+export function approveBinds(mounts: readonly StoredMount[]): void {
+  for (const m of mounts) if (m.Type === 'bind') m.approvedSource = realSource(m.Source);
+}
+
 /** `type=none o=bind device=/` makes a volume a bind of `/` when a container starts, and a
  * `device` of another type mounts host storage: only tmpfs is none of the host's. */
 function volumeDevices(req: ContainerRequest, limits: Limits): string | undefined {

@@ -5,7 +5,7 @@
 import { forbidden } from '../api/types/errors.ts';
 import { parseReference } from '../image/reference.ts';
 import type { AuditEntry } from './audit-entry.ts';
-import { ceilings, containerProblem } from './container-limits.ts';
+import { approveBinds, ceilings, containerProblem } from './container-limits.ts';
 import { lookUp, type ExistingContainers, type Target } from './existing-containers.ts';
 import type { RequestGuard } from './guard.ts';
 import { imageAllowed } from './image-patterns.ts';
@@ -41,6 +41,8 @@ export function ruleGuard({ rule, policy, entry, containers }: GuardContext): { 
   const guard: RequestGuard = {
     container: (req) => {
       judge(rule.all ? undefined : containerProblem(req, rule.limits));
+      // The mounts are the ones the create stores: each start mounts what was approved here.
+      if (!rule.all) approveBinds(req.mounts);
       joined(String(req.hostConfig.NetworkMode ?? ''));
     },
     buildRun: (hc) => {

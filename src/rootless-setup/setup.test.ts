@@ -6,16 +6,16 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { RootlessUser, RUNS_ROOTLESS } from '../testing/rootless-user.ts';
 import { requires } from '../testing/requires.ts';
-import { BERTH_EXECUTABLE } from '../testing/berthd-harness.ts';
+import { reachableCheckout } from '../testing/rootless-berthd.ts';
 import { until } from '../testing/until.ts';
 
 // socket-activate: systemd's tools, whose systemd-analyze checks the unit.
 const skip = requires(...RUNS_ROOTLESS, 'socket-activate');
-const SETUP = fileURLToPath(new URL('../../bin/berthd-rootless-setup', import.meta.url));
-const BERTHD = join(dirname(SETUP), 'berthd');
+// bin/ as the user reaches it: the checkout's, or a copy where the checkout is not (rootless-berthd.ts).
+let SETUP = '';
+let BERTHD = '';
 
 describe('berthd-rootless-setup', { skip }, () => {
   let u: RootlessUser;
@@ -25,6 +25,8 @@ describe('berthd-rootless-setup', { skip }, () => {
 
   before(async () => {
     u = await RootlessUser.create();
+    SETUP = join(reachableCheckout(u.home), 'bin', 'berthd-rootless-setup');
+    BERTHD = join(dirname(SETUP), 'berthd');
   });
   after(async () => {
     await u.remove();
@@ -98,7 +100,7 @@ describe('berthd-rootless-setup', { skip }, () => {
     const dockerLs = await u.run('docker', ['context', 'ls', '--format', '{{.Name}} {{.DockerEndpoint}} {{.Current}}'], { env: { DOCKER_HOST: '' } });
     assert.ok(dockerLs.stdout.split('\n').includes(row), dockerLs.stdout + dockerLs.stderr);
     // berth lists the same store (its default context differs: berth's own default socket).
-    const berthLs = await u.run(BERTH_EXECUTABLE, ['context', 'ls', '--format', '{{.Name}} {{.DockerEndpoint}} {{.Current}}'], { env: { DOCKER_HOST: '' } });
+    const berthLs = await u.run(join(dirname(SETUP), 'berth'), ['context', 'ls', '--format', '{{.Name}} {{.DockerEndpoint}} {{.Current}}'], { env: { DOCKER_HOST: '' } });
     assert.ok(berthLs.stdout.split('\n').includes(row), berthLs.stdout + berthLs.stderr);
     // The docker CLI uses it: its requests go to the user's socket.
     const d = await u.startBerthd();

@@ -44,6 +44,9 @@ export interface StoredMount {
   nonRecursive?: boolean;
   /** VolumeOptions.Subpath: the directory inside the volume that is mounted. */
   subpath?: string;
+  /** A bind judged by an authorization rule with limits: the real path it approved at create.
+   * Each start mounts exactly that, opened without following symlinks (runtime/spec/pinned-binds.ts). */
+  approvedSource?: string;
 }
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';

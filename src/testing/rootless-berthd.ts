@@ -1,6 +1,8 @@
 // One rootless berthd run as a test's user (rootless-user.ts): setpriv → env → node → (the
 // launcher's execve) nsenter → node — one pid from start to end, which stop() and kill() signal.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { BERTHD } from './berthd-harness.ts';
 import { within } from './until.ts';
 
@@ -36,7 +38,7 @@ export class RootlessBerthd {
 
   async start(): Promise<void> {
     const [cmd, ...prefix] = this.#user.as(this.#env);
-    const child = spawn(cmd!, [...prefix, process.execPath, BERTHD, ...this.#args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: this.#user.home });
+    const child = spawn(cmd!, [...prefix, process.execPath, reachableBerthd(this.#user.home), ...this.#args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: this.#user.home });
     this.#child = child;
     child.stdout!.on('data', (d: Buffer) => (this.#log += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (this.#log += d.toString()));
@@ -75,3 +77,30 @@ export class RootlessBerthd {
   }
 }
 
+/** Whether every directory above `path` lets other users through (o+x). */
+function traversable(path: string): boolean {
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return false;
+    if (dir === dirname(dir)) return true;
+  }
+}
+
+/** A directory with bin/ and dist/release/ that the test's user can reach: the checkout where
+ * every directory above it lets others through, else a copy of those two (the release bundles
+ * and their launchers, as installed) in the user's home — a CI checkout may sit under a 0700
+ * home. Needs the release bundle (make build) for the copy. */
+export function reachableCheckout(home: string): string {
+  const checkout = dirname(dirname(dirname(BERTHD))); // <checkout>/dist/<release|bin>/berthd.js
+  if (traversable(BERTHD)) return checkout;
+  if (basename(dirname(BERTHD)) !== 'release') throw new Error(`rootless tests run berthd as another user, who cannot reach ${BERTHD} (a directory above it is not o+x): build the release bundle (make build) or move the checkout`);
+  const copy = join(home, '.berth-checkout');
+  if (!existsSync(copy)) {
+    cpSync(join(checkout, 'bin'), join(copy, 'bin'), { recursive: true });
+    cpSync(dirname(BERTHD), join(copy, 'dist', 'release'), { recursive: true });
+  }
+  return copy;
+}
+
+function reachableBerthd(home: string): string {
+  return join(reachableCheckout(home), 'dist', basename(dirname(BERTHD)), basename(BERTHD));
+}

@@ -9,6 +9,7 @@
 import type { ContainerRow } from '../../store/containers.ts';
 import type { ContainerService } from './container-service.ts';
 import type { ExitStatus } from '../../runtime/monitor/exits.ts';
+import { ApprovedSourceChanged } from '../../runtime/spec/pinned-binds.ts';
 import { nextBackoff, restartPolicyOf, shouldRestart, startsWithDaemon } from './restart-policy.ts';
 
 /** How the lifecycle runs what the manager decides. */
@@ -58,6 +59,9 @@ export class RestartManager {
       } catch (err) {
         // A start that fails is an exit like any other: the policy decides again (with back-off).
         this.#svc.deps.logger.warn('restart by policy failed', { id, error: (err as Error).message });
+        // A bind source that is no longer what the policy approved stays refused: no retry, the
+        // container stays exited with the error (State.Error) until someone starts it.
+        if (err instanceof ApprovedSourceChanged) return;
         const now = this.#svc.deps.table.get(id);
         if (now && now.status === 'exited') this.afterExit(now, { exitCode: 128, finishedAt: new Date().toISOString() });
       }

@@ -14,6 +14,7 @@ import type { Conmon, ConmonCreateOptions } from '../../runtime/monitor/conmon.t
 import type { ContainerRuntimes } from './container-runtimes.ts';
 import { readPid } from '../../runtime/monitor/conmon-launch.ts';
 import { specJson } from '../../runtime/spec/index.ts';
+import { pinBinds } from '../../runtime/spec/pinned-binds.ts';
 import { isLiveProcess } from '../../lib/proc.ts';
 import type { ContainerLogs } from './container-logs.ts';
 import { consoleSizeOf, containerSpec } from './container-spec.ts';
@@ -105,10 +106,24 @@ export class RuntimeContainers {
       const logging = await this.#deps.logs.prepare(c);
       const [rootfs, additions] = await Promise.all([mounted, attached]);
       const plan = this.plan(c, rootfs, additions);
-      writeFileSync(join(bundle, 'config.json'), plan.spec);
-      const runtime = this.#deps.runtime.forStart(c.id, runtimeName(c));
-      const { pid, conmonPid } = await this.#deps.conmon.create({ ...plan.options, runtime, ...logging });
-      return { key: plan.key, pid, conmonPid, additions };
+      // Binds a policy approved go to the runtime staged from descriptors opened without
+      // symlinks, until its create is over; the key stays the plan's (by path), so a prepared
+      // start is still recognised.
+      const mounts = additions.mounts ?? [];
+      const pinned = pinBinds(mounts, approvedSources(c), join(bundle, 'pinned'));
+      try {
+        const spec = pinned.mounts === mounts ? plan.spec : this.plan(c, rootfs, { ...additions, mounts: pinned.mounts }).spec;
+        writeFileSync(join(bundle, 'config.json'), spec);
+        const runtime = this.#deps.runtime.forStart(c.id, runtimeName(c));
+        const { pid, conmonPid } = await this.#deps.conmon.create({ ...plan.options, runtime, ...logging });
+        return { key: plan.key, pid, conmonPid, additions };
+      } finally {
+        try {
+          pinned.close();
+        } catch (err) {
+          logFailure(this.#deps.logger, 'detaching the staged binds', { level: 'warn', fields: { container: c.id } })(err);
+        }
+      }
     } catch (err) {
       // Settled first: a mount (or a set-up) landing after the caller's clean-up would stay.
       await mounted.catch(this.#failed('the rootfs mount of a failed create', c.id));
@@ -209,6 +224,11 @@ function bindSources(mounts: readonly { source?: string; options?: string[] }[])
     const st = statSync(m.source!, { throwIfNoEntry: false, bigint: true });
     return `${m.source}:${st ? `${st.dev}:${st.ino}` : '-'}`;
   });
+}
+
+/** Destination → real path, for the binds an authorization rule approved at create. */
+function approvedSources(c: ContainerRow): Map<string, string> {
+  return new Map((c.mounts ?? []).flatMap((m) => (m.Type === 'bind' && m.approvedSource ? [[m.Destination, m.approvedSource] as const] : [])));
 }
 
 /** The runtime the container names (every create stores one; older rows may have none). */

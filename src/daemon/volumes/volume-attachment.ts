@@ -48,8 +48,10 @@ export class VolumeAttachment implements RunAttachment {
     if (m.Type === 'tmpfs') return tmpfsMount(m.Destination, m.tmpfsData ?? '');
     if (m.Type === 'bind') {
       // `-v /missing:/p` makes the host directory, as dockerd does at start.
-      if (m.createSource && !existsSync(m.Source)) mkdirSync(m.Source, { recursive: true, mode: 0o755 });
-      return bindMount({ source: m.Source, destination: m.Destination, readOnly: !m.RW, propagation: m.Propagation || 'rprivate', ...(m.nonRecursive && { nonRecursive: true }) });
+      // A bind approved by a policy is mounted from the approved real path (pinned at create).
+      const source = m.approvedSource ?? m.Source;
+      if (m.createSource && !existsSync(source)) mkdirSync(source, { recursive: true, mode: 0o755 });
+      return bindMount({ source, destination: m.Destination, readOnly: !m.RW, propagation: m.Propagation || 'rprivate', ...(m.nonRecursive && { nonRecursive: true }) });
     }
     const name = m.Name!;
     await this.#deps.volumes.users.acquire(name, c.id);
