@@ -89,3 +89,19 @@ function writableAncestor(path: string): string {
     if (p === dirname(p)) return '/tmp';
   }
 }
+
+/**
+ * /dev/net/tun opened by the user: slirp4netns makes the namespace's tap device through it, and
+ * without it rootlesskit cannot start at all. Hosts without udev leave it 0600 (udev makes it
+ * 0666; any user may open it, making a device still needs CAP_NET_ADMIN in one's own namespace).
+ */
+export function tunCheck(path = '/dev/net/tun'): Finding {
+  try {
+    accessSync(path, constants.R_OK | constants.W_OK);
+    return ok(`${path} (slirp4netns's tap device)`);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return missing(`${path} does not exist: slirp4netns needs the tun module`, { asRoot: ['modprobe tun'] });
+    return missing(`${path} cannot be opened by this user (${code}): slirp4netns makes the namespace's network device through it (udev's default mode is 0666)`, { asRoot: [`chmod 0666 ${path}`] });
+  }
+}

@@ -2,7 +2,7 @@
 import type { Finding } from './findings.ts';
 import type { RootlessPaths, SetupUser } from './paths.ts';
 import { idMapCheck, programsCheck, rootCheck, subIdChecks, type IdFiles } from './checks-ids.ts';
-import { overlayCheck, userNamespaceCheck } from './checks-kernel.ts';
+import { overlayCheck, tunCheck, userNamespaceCheck } from './checks-kernel.ts';
 import { hostNotes, runtimeDirCheck } from './checks-env.ts';
 
 export interface CheckContext {
@@ -21,6 +21,7 @@ export function runChecks(ctx: CheckContext): Finding[] {
     idMapCheck(),
     programsCheck(),
     userNamespaceCheck(),
+    tunCheck(),
     overlayCheck(ctx.paths.dataRoot),
     runtimeDirCheck(ctx.user, ctx.paths.runtimeDir),
     ...hostNotes(),
