@@ -3,6 +3,7 @@
 import { loadDaemonConfig, offeredRuntimes, parseDaemonArgs, reloadDaemonConfig, DAEMON_HELP, type Settings } from './config/index.ts';
 import { startDaemon, type Daemon } from './daemon.ts';
 import { claimPidfile, releasePidfile } from './pidfile.ts';
+import { settleHeapWhenIdle } from './idle-heap.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { ENGINE_VERSION, GIT_COMMIT } from '../lib/build-info.ts';
 
@@ -37,6 +38,7 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   logger.info('Daemon has completed initialization', { version: ENGINE_VERSION, ms: Math.round(performance.now() - started) });
+  settleHeapWhenIdle();
   const flags = parseDaemonArgs(argv).settings;
   return new Promise<number>((resolve) => {
     onSignal = signalHandler(daemon, logger, flags, resolve);
