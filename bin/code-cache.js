@@ -14,8 +14,12 @@ const { Script } = require('node:vm');
 /** The cache is made this long after start: berthd's listeners are up, its restore is done. */
 const CACHE_AFTER_MS = 3000;
 
-function runWithCodeCache(file, dir, key) {
+function runWithCodeCache(file, dir, name) {
   const st = statSync(file);
+  // One cache per bundle and node flags: each checkout's berthd (worktrees, an installed one)
+  // and each flag set (V8 refuses a cache made under other flags) keeps its own, where one name
+  // per user had them replace each other's cache at every start (issue 12).
+  const key = `${name}.${fnv1a(`${file}\0${process.execArgv.join('\0')}`)}`;
   const stamp = `${st.size}-${Math.trunc(st.mtimeMs)}-${process.version}`;
   const cacheFile = join(dir, `${key}.${stamp}.v8cache`);
   let cachedData;
@@ -34,6 +38,13 @@ function runWithCodeCache(file, dir, key) {
   return mod.exports;
 }
 
+/** A short hash of a string, without loading node:crypto at every start. */
+function fnv1a(text) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
 /** Written whole (a temporary file renamed), older caches of the same key removed; never fatal. */
 function saveCache(script, dir, key, cacheFile) {
   try {
@@ -42,7 +53,9 @@ function saveCache(script, dir, key, cacheFile) {
     writeFileSync(tmp, script.createCachedData());
     renameSync(tmp, cacheFile);
     for (const f of readdirSync(dir)) {
-      if (f.startsWith(`${key}.`) && join(dir, f) !== cacheFile && !f.endsWith('.tmp')) rmSync(join(dir, f), { force: true });
+      // Also one named as before caches were kept per bundle and flags (`berthd.<size>-…`).
+      const stale = f.startsWith(`${key}.`) || /^[a-z-]+\.\d+-\d+-v[\d.]+\.v8cache$/.test(f);
+      if (stale && join(dir, f) !== cacheFile && !f.endsWith('.tmp')) rmSync(join(dir, f), { force: true });
     }
   } catch {
     /* a cache we cannot write (read-only home, full disk) only costs the next start its speed */

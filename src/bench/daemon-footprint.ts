@@ -7,7 +7,8 @@
 //   node dist/bench/daemon-footprint.js [--runs 7] [--idle-ms 3000] [--no-dockerd]
 //        [--berthd name=entry.js[,--v8-flag...]]... [--default-bridge] [--listen-cpu]
 //
-// --berthd: a berthd entry run by this node with those flags (default: what bin/berthd runs);
+// --berthd: a berthd entry run by this node with those flags (default: what bin/berthd runs), or
+// a start-up snapshot of it (an entry ending in .blob: `node --snapshot-blob <it> -- <flags>`);
 // a flag NAME=value (upper case) is set in its environment instead (MALLOC_ARENA_MAX=2).
 // Anon is the tree's private anonymous memory (heaps, stacks): unlike PSS it does not depend on
 // how many other node processes share the node binary's pages at the time.
@@ -52,7 +53,9 @@ function berthdVariant(spec: string, bridge: boolean, probe: boolean): Variant {
       writeFileSync(join(dir, 'daemon.json'), '{}');
       // argv is made just before the spawn, which takes this env: the file is this run's.
       if (probe) env['BERTH_FOOTPRINT_PROBE'] = join(dir, 'listen-cpu.json');
-      const a = [process.execPath, ...flags, resolve(entry!), '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'berthd.pid'), '--config-file', join(dir, 'daemon.json'), '-H', `unix://${sock}`];
+      // A V8 start-up snapshot (`node --build-snapshot`) runs without an entry script.
+      const program = entry!.endsWith('.blob') ? ['--snapshot-blob', resolve(entry!), '--'] : [resolve(entry!)];
+      const a = [process.execPath, ...flags, ...program, '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'berthd.pid'), '--config-file', join(dir, 'daemon.json'), '-H', `unix://${sock}`];
       return bridge ? ['unshare', '-n', '--', ...a] : [...a, '--bridge', 'none'];
     },
   };

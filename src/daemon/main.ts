@@ -5,6 +5,7 @@ import { startDaemon, type Daemon } from './daemon.ts';
 import { claimPidfile, releasePidfile } from './pidfile.ts';
 import { needsNamespaces } from '../rootless/env.ts';
 import { logFailure } from '../lib/log-failure.ts';
+import { settleHeapWhenIdle } from './idle-heap.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { ENGINE_VERSION, GIT_COMMIT } from '../lib/build-info.ts';
 
@@ -42,6 +43,7 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   logger.info('Daemon has completed initialization', { version: ENGINE_VERSION, ms: Math.round(performance.now() - started) });
+  settleHeapWhenIdle();
   const flags = parseDaemonArgs(argv).settings;
   return new Promise<number>((resolve) => {
     onSignal = signalHandler(daemon, logger, flags, resolve);

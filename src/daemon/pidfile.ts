@@ -1,6 +1,6 @@
 // One daemon per data-root: the pidfile names the running berthd, and a stale one (its process
 // gone) is replaced.
-import { readFileSync, writeFileSync, unlinkSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, unlinkSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isLiveProcess } from '../lib/proc.ts';
 
@@ -8,7 +8,8 @@ export function claimPidfile(path: string): void {
   mkdirSync(dirname(path), { recursive: true });
   let existing: number | undefined;
   try {
-    existing = Number(readFileSync(path, 'utf8').trim());
+    // Looked for first: a clean stop removed it, and a throw at start costs (lib/which.ts).
+    existing = existsSync(path) ? Number(readFileSync(path, 'utf8').trim()) : undefined;
   } catch {
     existing = undefined;
   }

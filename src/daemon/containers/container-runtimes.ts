@@ -14,7 +14,7 @@
 // The per-container operations take the container's id, as OciRuntime's do, so the lifecycle
 // calls them without knowing which runtime answers.
 import { createHash } from '../../lib/lazy-crypto.ts';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { invalidParameter } from '../../api/types/errors.ts';
 import { STOCK_RUNTIME, offeredRuntimes } from '../config/defaults.ts';
@@ -188,7 +188,9 @@ export class ContainerRuntimes {
     const parent = join(this.#deps.execRoot, 'runtimes');
     let names: string[] = [];
     try {
-      names = readdirSync(parent);
+      // Looked for first: none exists until another runtime ran a container (lib/which.ts says
+      // what a throw at start costs).
+      if (existsSync(parent)) names = readdirSync(parent);
     } catch {
       // no other runtime has run a container here
     }
@@ -204,6 +206,7 @@ export class ContainerRuntimes {
 }
 
 function hasEntries(dir: string): boolean {
+  if (!existsSync(dir)) return false;
   try {
     return readdirSync(dir).length > 0;
   } catch (err) {
