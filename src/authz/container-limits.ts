@@ -21,6 +21,8 @@ export interface ContainerRequest {
   mounts: readonly StoredMount[];
   /** A volume's driver options: a local volume with `device` is a mount of the host's. */
   volumeOptions?: (name: string) => Record<string, string> | null;
+  /** Records the real path of a volume's o=bind device as judged here (the volume's store). */
+  approveVolumeDevice?: (name: string, path: string) => void;
 }
 
 const NAMESPACE_MODES = ['NetworkMode', 'PidMode', 'IpcMode', 'UTSMode', 'UsernsMode'] as const;
@@ -96,6 +98,18 @@ export function approveBinds(mounts: readonly StoredMount[]): void {
   for (const m of mounts) if (m.Type === 'bind') m.approvedSource = realSource(m.Source);
 }
 
+/** The same for the o=bind volumes the container uses: the local driver mounts the recorded
+ * path, opened with no symlink on the way, at the volume's next mount (volume/local-driver.ts). */
+export function approveVolumeDevices(req: ContainerRequest): void {
+  for (const m of req.mounts) {
+    if (m.Type !== 'volume' || !m.Name) continue;
+    const o = req.volumeOptions?.(m.Name);
+    if (o?.device?.startsWith('/') && o.type !== 'tmpfs' && isBindVolume(o)) req.approveVolumeDevice?.(m.Name, realSource(o.device));
+  }
+}
+
+const isBindVolume = (o: Record<string, string>): boolean => (o.o ?? '').split(',').includes('bind');
+
 /** `type=none o=bind device=/` makes a volume a bind of `/` when a container starts, and a
  * `device` of another type mounts host storage: only tmpfs is none of the host's. */
 function volumeDevices(req: ContainerRequest, limits: Limits): string | undefined {
@@ -103,7 +117,7 @@ function volumeDevices(req: ContainerRequest, limits: Limits): string | undefine
     if (m.Type !== 'volume' || !m.Name) continue;
     const o = req.volumeOptions?.(m.Name);
     if (!o?.device || o.type === 'tmpfs') continue;
-    const isBind = (o.o ?? '').split(',').includes('bind');
+    const isBind = isBindVolume(o);
     if (isBind && o.device.startsWith('/') && within(realSource(o.device), limits.bindPaths)) continue;
     if (!isBind && limits.privileged) continue;
     return `volume ${m.Name} mounts ${o.device} from the host (${isBind ? `allowed under: ${limits.bindPaths.join(', ') || 'nothing'}` : 'needs "privileged"'})`;

@@ -5,7 +5,7 @@
 import { forbidden } from '../api/types/errors.ts';
 import { parseReference } from '../image/reference.ts';
 import type { AuditEntry } from './audit-entry.ts';
-import { approveBinds, ceilings, containerProblem } from './container-limits.ts';
+import { approveBinds, approveVolumeDevices, ceilings, containerProblem } from './container-limits.ts';
 import { lookUp, type ExistingContainers, type Target } from './existing-containers.ts';
 import type { RequestGuard } from './guard.ts';
 import { imageAllowed } from './image-patterns.ts';
@@ -43,6 +43,8 @@ export function ruleGuard({ rule, policy, entry, containers }: GuardContext): { 
       judge(rule.all ? undefined : containerProblem(req, rule.limits));
       // The mounts are the ones the create stores: each start mounts what was approved here.
       if (!rule.all) approveBinds(req.mounts);
+      // And its o=bind volumes' devices, recorded with the volume (the first approval stands).
+      if (!rule.all) approveVolumeDevices(req);
       joined(String(req.hostConfig.NetworkMode ?? ''));
     },
     buildRun: (hc) => {

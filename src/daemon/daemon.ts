@@ -118,6 +118,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
   });
   containers.deps.mounts = (cfg, hc) => mountsForCreate(cfg, hc, { volumes, container: (x) => containers.resolve(x) });
   containers.deps.volumeOptions = (name) => volumes.get(name).options;
+  containers.deps.approveVolumeDevice = (name, path) => volumes.deps.table.approveDevice(name, path);
   // Before restore: option volumes of containers that may still run stay mounted.
   await volumes.users.reconcile();
   await volumes.purgeLeftovers();

@@ -72,6 +72,8 @@
 //   │ labels     │ TEXT    │ JSON object or null, as given                 │
 //   │ options    │ TEXT    │ JSON object or null: DriverOpts (type, o, …)  │
 //   │ anonymous  │ INTEGER │ 1: made for a container (prune without all)   │
+//   │ approved_  │ TEXT    │ o=bind device's real path a rule with limits  │
+//   │  device    │         │ approved (mounted pinned); NULL: none did     │
 //   └────────────┴─────────┴──────────────────────────────────────────────┘
 //   published_ports                  host ports of running containers (published-ports.ts draws it)
 //   containers.mounts                TEXT, JSON array of the mount points resolved at create
@@ -212,4 +214,7 @@ export const MIGRATIONS: readonly string[] = [
   // Host ports of containers already removed: before a removal took its ports along
   // (containers.ts delete), a failed network tear-down left them allocated to no container.
   `DELETE FROM published_ports WHERE container_id NOT IN (SELECT id FROM containers);`,
+  // The real path of an o=bind volume's device as an authorization rule with limits approved
+  // it: the local driver mounts that path, opened with no symlink on the way, and nothing else.
+  `ALTER TABLE volumes ADD COLUMN approved_device TEXT;`,
 ];

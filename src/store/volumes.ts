@@ -9,6 +9,9 @@ export interface VolumeRow {
   labels: Record<string, string> | null;
   options: Record<string, string> | null;
   anonymous: boolean;
+  /** The real path of an o=bind device as a rule with limits approved it: the only thing the
+   * local driver mounts for this volume (volume/local-driver.ts). */
+  approvedDevice?: string;
 }
 
 type Row = Record<string, string | number | null>;
@@ -23,6 +26,7 @@ function fromRow(r: Row): VolumeRow {
     labels: json(r.labels),
     options: json(r.options),
     anonymous: Number(r.anonymous) === 1,
+    ...(typeof r.approved_device === 'string' && { approvedDevice: r.approved_device }),
   };
 }
 
@@ -51,6 +55,12 @@ export class VolumesTable {
 
   all(): VolumeRow[] {
     return (this.#db.statement('SELECT * FROM volumes ORDER BY created_at, rowid').all() as Row[]).map(fromRow);
+  }
+
+  /** Records the approved real path of the volume's device, unless one is recorded: the first
+   * approval stands (a later one may have judged a path swapped since). */
+  approveDevice(name: string, path: string): void {
+    this.#db.statement('UPDATE volumes SET approved_device = ? WHERE name = ? AND approved_device IS NULL').run(path, name);
   }
 
   delete(name: string): void {

@@ -2,13 +2,14 @@
 // with driver options, a file system mounted there (`type=tmpfs device=tmpfs o=size=64m`,
 // `type=none o=bind device=/path`) by mount(8) — it parses `o` (bind, ro, size=...) into flags
 // and data as dockerd's mount package does, which the syscall helper does not.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { randomBytes } from '../lib/lazy-crypto.ts';
 import { join } from 'node:path';
 import { invalidParameter, systemError } from '../api/types/errors.ts';
-import { isMountRoot, unmountOrDetach } from '../image/layers/mount.ts';
+import { isMountRoot, mountPoints, unmountOrDetach } from '../image/layers/mount.ts';
 import { run } from '../image/layers/exec.ts';
+import { ApprovedSourceChanged, bindPinned } from '../runtime/spec/pinned-binds.ts';
 
 export const LOCAL_DRIVER = 'local';
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
@@ -45,6 +46,42 @@ export function validateLocalOptions(opts: Record<string, string> | null): void 
 /** Whether a volume's options ask for a mount (else it is a plain directory). */
 export const mountsOnUse = (opts: Record<string, string> | null): boolean => Boolean(opts?.type || opts?.device);
 
+/** Whether a file system is mounted on `path`. A device number differing from the parent's is
+ * not enough: an o=bind volume of a directory on the same file system has the same one (it was
+ * then stacked again at each use, never unmounted, and a removal walked into the user's data). */
+function mounted(path: string): boolean {
+  if (isMountRoot(path)) return true;
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return false;
+  }
+  return mountPoints().includes(real);
+}
+
+/** mount(8) would resolve `device` again, following whatever symlink was swapped in since the
+ * policy judged it: the approved path is opened with no symlink on the way and mounted from its
+ * descriptor (runtime/spec/pinned-binds.ts). The other `o` flags (ro, nosuid, ...) are applied
+ * by a remount of the target, which resolves nothing of the device. */
+async function mountApproved(name: string, approved: string, o: string, target: string): Promise<void> {
+  const flags = o.split(',').filter((f) => f !== '');
+  const rest = flags.filter((f) => f !== 'bind' && f !== 'rbind');
+  try {
+    bindPinned(approved, target, flags.includes('rbind'));
+  } catch (err) {
+    if (!(err instanceof ApprovedSourceChanged)) throw systemError(`error while mounting volume '${target}': ${(err as Error).message}`, err);
+    throw new ApprovedSourceChanged(`volume ${name}: its device is no longer the path the authorization policy approved, not mounted: ${err.message}`);
+  }
+  if (!rest.length) return;
+  try {
+    await run('mount', ['-o', ['remount', 'bind', ...rest].join(','), '--', target]);
+  } catch (err) {
+    await unmountOrDetach(target);
+    throw systemError(`error while mounting volume '${target}': failed to mount local volume: ${(err as Error).message}`, err);
+  }
+}
+
 export class LocalDriver {
   readonly root: string;
   constructor(root: string) {
@@ -62,12 +99,14 @@ export class LocalDriver {
     mkdirSync(this.path(name), { recursive: true, mode: 0o755 });
   }
 
-  /** Mounts an option volume's file system on its _data; nothing for a plain one. Idempotent. */
-  async mount(name: string, opts: Record<string, string> | null): Promise<void> {
+  /** Mounts an option volume's file system on its _data; nothing for a plain one. Idempotent.
+   * `approved`: the real path of an o=bind device a policy approved, mounted pinned. */
+  async mount(name: string, opts: Record<string, string> | null, approved?: string): Promise<void> {
     if (!opts || !mountsOnUse(opts)) return;
     const target = this.path(name);
-    if (isMountRoot(target)) return;
+    if (mounted(target)) return;
     mkdirSync(target, { recursive: true, mode: 0o755 });
+    if (approved !== undefined) return mountApproved(name, approved, opts.o ?? '', target);
     const args = ['-t', opts.type || 'none', ...(opts.o ? ['-o', opts.o] : []), '--', opts.device ?? 'none', target];
     try {
       await run('mount', args);
@@ -78,11 +117,11 @@ export class LocalDriver {
 
   async unmount(name: string): Promise<void> {
     const target = this.path(name);
-    if (isMountRoot(target)) await unmountOrDetach(target);
+    if (mounted(target)) await unmountOrDetach(target);
   }
 
   isMounted(name: string): boolean {
-    return isMountRoot(this.path(name));
+    return mounted(this.path(name));
   }
 
   /** Takes the volume's directory out of its name at once (a rename, in the caller's tick): a
@@ -96,9 +135,9 @@ export class LocalDriver {
   /** Deletes a detached directory, unmounting its _data first (an option volume's). */
   async purge(trash: string): Promise<void> {
     const data = join(trash, '_data');
-    if (isMountRoot(data)) await unmountOrDetach(data);
+    if (mounted(data)) await unmountOrDetach(data);
     // Never follow into a mount that could not be taken away (a bind's device is user data).
-    if (isMountRoot(data)) throw systemError(`cannot remove ${trash}: its _data is still mounted`);
+    if (mounted(data)) throw systemError(`cannot remove ${trash}: its _data is still mounted`);
     rmSync(trash, { recursive: true, force: true });
   }
 

@@ -34,6 +34,8 @@ export interface ContainerServiceDeps {
   mounts?: (config: ContainerConfig, hostConfig: HostConfig) => CreateMounts;
   /** A volume's driver options (what the authorization guard asks of volume mounts). */
   volumeOptions?: (name: string) => Record<string, string> | null;
+  /** Records the approved real path of a volume's o=bind device (authz/container-limits.ts). */
+  approveVolumeDevice?: (name: string, path: string) => void;
   /** The container's networks: checked before anything is made, recorded with its row. */
   networks?: {
     plan(hostConfig: HostConfig, body: Record<string, unknown>): unknown;
@@ -103,7 +105,7 @@ export class ContainerService {
     let refused = true; // until the guard returns
     try {
       // A refusal lands in the finally below, which removes the volumes the mounts made.
-      guard?.container({ image: imageName, imageNames: this.deps.images.table.refsOf(image.id).map((r) => r.ref), config, hostConfig, mounts: resolved?.mounts ?? [], ...(this.deps.volumeOptions && { volumeOptions: this.deps.volumeOptions }) });
+      guard?.container({ image: imageName, imageNames: this.deps.images.table.refsOf(image.id).map((r) => r.ref), config, hostConfig, mounts: resolved?.mounts ?? [], ...(this.deps.volumeOptions && { volumeOptions: this.deps.volumeOptions }), ...(this.deps.approveVolumeDevice && { approveVolumeDevice: this.deps.approveVolumeDevice }) });
       refused = false;
       const created = await this.#insert(image.id, imageName, fullName, config, hostConfig, resolved?.mounts ?? [], networks);
       stored = true;

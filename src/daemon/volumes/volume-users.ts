@@ -28,7 +28,7 @@ export class VolumeUsers {
   async acquire(name: string, containerId: string): Promise<void> {
     const v = this.#deps.volume(name);
     this.#add(name, containerId);
-    if (mountsOnUse(v.options)) await this.#deps.driver.mount(name, v.options);
+    if (mountsOnUse(v.options)) await this.#deps.driver.mount(name, v.options, v.approvedDevice);
   }
 
   /** The container's run is over: an option volume no other running container uses is unmounted. */

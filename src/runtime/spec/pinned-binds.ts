@@ -14,7 +14,9 @@
 //
 // Node has no openat2 nor mount; koffi (already loaded by a daemon with a policy,
 // peer-credentials.ts) calls them in libc. Only containers made under a rule with limits carry
-// an approved source, so a daemon without a policy never loads koffi here.
+// an approved source, so a daemon without a policy never loads koffi here. The local volume
+// driver mounts an approved o=bind volume's device the same way (bindPinned), straight onto the
+// volume's _data: that mount is made in berthd's own namespace, so no staging is needed.
 import { closeSync, fstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -117,20 +119,38 @@ export function pinBinds(mounts: readonly OciMount[], approved: ReadonlyMap<stri
 
 /** Bind-mounts `path`, opened without symlinks, onto `stage` (made as a directory or a file). */
 function stageMount(path: string, stage: string, recursive: boolean): void {
+  withPinned(path, (fd) => {
+    mkdirSync(join(stage, '..'), { recursive: true, mode: 0o700 });
+    if (fstatSync(fd).isDirectory()) mkdirSync(stage);
+    else writeFileSync(stage, '');
+    mountFd(fd, path, stage, recursive);
+  });
+}
+
+/** Bind-mounts `path`, opened with no symlink on the way, onto the existing `target` (a mount in
+ * berthd's own namespace: the local volume driver's o=bind volumes). Throws
+ * ApprovedSourceChanged when `path` no longer resolves so. */
+export function bindPinned(path: string, target: string, recursive: boolean): void {
+  withPinned(path, (fd) => mountFd(fd, path, target, recursive));
+}
+
+/** `use` gets an O_PATH descriptor of `path` reached without symlinks, closed afterwards. */
+function withPinned<T>(path: string, use: (fd: number) => T): T {
   const fd = openNoSymlinks(path);
   try {
     // Belt and braces: the kernel's name for what was opened is the approved path.
     const opened = readlinkSync(`/proc/self/fd/${fd}`);
     if (opened !== path) throw new ApprovedSourceChanged(`${path}: it is now ${opened}`);
-    mkdirSync(join(stage, '..'), { recursive: true, mode: 0o700 });
-    if (fstatSync(fd).isDirectory()) mkdirSync(stage);
-    else writeFileSync(stage, '');
-    const { mount, errno } = load();
-    if (mount(`/proc/self/fd/${fd}`, stage, null, MS_BIND | (recursive ? MS_REC : 0), null) !== 0) {
-      throw new Error(`bind mount of ${path} onto ${stage} failed (errno ${errno()})`);
-    }
+    return use(fd);
   } finally {
-    closeSync(fd); // the mount holds the inode now
+    closeSync(fd); // a mount holds the inode now
+  }
+}
+
+function mountFd(fd: number, path: string, target: string, recursive: boolean): void {
+  const { mount, errno } = load();
+  if (mount(`/proc/self/fd/${fd}`, target, null, MS_BIND | (recursive ? MS_REC : 0), null) !== 0) {
+    throw new Error(`bind mount of ${path} onto ${target} failed (errno ${errno()})`);
   }
 }
 
