@@ -40,6 +40,9 @@ test('the monitoring user lists, inspects and reads logs, events and info', { sk
   assert.equal(made.code, 0, made.stderr);
   const logs = await asMonitor(['logs', 'watched']);
   assert.equal(logs.stdout, 'said once\n', logs.stderr);
+  // The docker CLI sends `--until 0s` as whole seconds (now, truncated), and the daemon keeps
+  // to it as dockerd does: events of the current second fall after it. Wait for the next one.
+  await new Promise((r) => setTimeout(r, 1050 - (Date.now() % 1000)));
   const events = await asMonitor(['events', '--since', '10m', '--until', '0s', '--filter', 'container=watched', '--format', '{{.Action}}']);
   assert.match(events.stdout, /^create\nattach\nstart\ndie\n/, events.stderr);
   const ps = await asMonitor(['ps', '-a', '--format', '{{.Names}}']);

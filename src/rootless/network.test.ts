@@ -44,11 +44,7 @@ after(async () => {
   assert.deepEqual(u.leftovers(), [], 'nothing of the test user is left');
 });
 
-async function ok(args: string[]): Promise<string> {
-  const r = await u.docker(args);
-  assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.stderr}\n--- berthd log ---\n${d.log.slice(-3000)}`);
-  return r.stdout;
-}
+const ok = (args: string[]): Promise<string> => u.dockerOk(args, () => d.log);
 
 const api = () => new RootlessKitApi(join(u.runtimeDir, 'berth', 'rootlesskit', 'api.sock'));
 

@@ -38,11 +38,7 @@ after(async () => {
   assert.deepEqual(u.leftovers(), [], 'nothing of the test user is left');
 });
 
-async function ok(args: string[]): Promise<string> {
-  const r = await u.docker(args);
-  assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.stderr}\n--- berthd log ---\n${d.log.slice(-3000)}`);
-  return r.stdout;
-}
+const ok = (args: string[]): Promise<string> => u.dockerOk(args, () => d.log);
 
 test('a volume and what is in it survive a restart of the rootless berthd', { skip }, async () => {
   await ok(['volume', 'create', 'keep']);

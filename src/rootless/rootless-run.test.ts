@@ -28,11 +28,7 @@ after(async () => {
   assert.deepEqual(u.leftovers(), [], 'nothing of the test user is left');
 });
 
-async function ok(args: string[], input?: string): Promise<string> {
-  const r = await u.docker(args, input);
-  assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.stderr}\n--- berthd log ---\n${d.log.slice(-3000)}`);
-  return r.stdout;
-}
+const ok = (args: string[], input?: string): Promise<string> => u.dockerOk(args, () => d.log, input);
 
 test('the daemon runs as the user, on its socket (0600) under XDG_RUNTIME_DIR, with its data in ~/.local/share', { skip }, async () => {
   const st = statSync(u.socket);

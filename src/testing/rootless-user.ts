@@ -112,6 +112,14 @@ export class RootlessUser {
   docker(args: string[], input?: string): Promise<RunResult> {
     return this.run('docker', args, { timeoutMs: 90_000, ...(input !== undefined && { input }) });
   }
+  /** `docker args` as this user that must succeed: its stdout; a failure's message carries the
+   * tail of `log` (a berthd's, read when it fails). */
+  async dockerOk(args: string[], log: () => string = () => '', input?: string): Promise<string> {
+    const r = await this.docker(args, input);
+    if (r.code !== 0) throw new Error(`docker ${args.join(' ')} exited ${r.code}: ${r.stderr}\n--- berthd log ---\n${log().slice(-3000)}`);
+    return r.stdout;
+  }
+
 
   /** A file in the user's home, owned by the user (what it imports, builds from, copies). */
   async writeFile(name: string, data: Readable | Buffer | string): Promise<string> {
