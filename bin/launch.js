@@ -35,6 +35,11 @@ function cacheDir() {
   return home ? join(home, 'berth') : undefined;
 }
 
+/** Whether the CLI's arguments ask only for the root help. */
+function rootHelp(args) {
+  return args.length === 0 || (args.length === 1 && (args[0] === '--help' || args[0] === '-h'));
+}
+
 function launch(name) {
   const { file, bundled, st } = pick(name);
   const dir = cacheDir();
@@ -45,7 +50,9 @@ function launch(name) {
   // users, is owned by whoever ran first.
   if (bundled && dir && process.env.BERTH_CODE_CACHE !== '0') {
     if (name === 'berthd') return require('./code-cache.js').runWithCodeCache(file, join(dir, 'code-cache'), name);
-    if (name === 'berth') return require('./cli-code-cache.js').runCliWithCodeCache(file, st, join(dir, 'code-cache'), process.argv.slice(2));
+    // Not for the root help (`berth`, `--help`, `-h`): it is precomputed and runs little code,
+    // so reading the whole cache costs more (~8 ms here) than the compiling it saves.
+    if (name === 'berth' && !rootHelp(process.argv.slice(2))) return require('./cli-code-cache.js').runCliWithCodeCache(file, st, join(dir, 'code-cache'), process.argv.slice(2));
   }
   require('node:module').enableCompileCache?.(dir && join(dir, 'compile-cache'));
   return bundled ? require(file) : import(file);
