@@ -7,11 +7,11 @@ import { lstat, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { invalidParameter, unavailable } from '../../api/types/errors.ts';
 import { which } from '../../lib/which.ts';
-import { CommandError, run } from './exec.ts';
+import { CommandError, run, type RunOptions } from './exec.ts';
 import { mountsUnder, USERXATTR } from './mount.ts';
 import type { DriverName } from './store.ts';
-import { isOverlayWhiteout } from './whiteouts.ts';
-import { probeFuseOverlay } from './fuse-mount.ts';
+import { isOverlayWhiteout, WHITEOUT_PREFIX } from './whiteouts.ts';
+import { FUSE_OVERLAYFS, fuseUnavailable } from './fuse-mount.ts';
 import { inUserNamespace } from '../../lib/userns.ts';
 
 export interface DriverChoice {
@@ -59,48 +59,78 @@ function fuseChoice(root: string, reason: string): DriverChoice {
   return { driver: 'fuse-overlayfs', reason: `${reason}: a test mount under ${root} worked`, status: [] };
 }
 
-/** fuse-overlayfs's test mount in a probe directory of its own, removed after. */
-async function probeFuse(root: string): Promise<string | null> {
-  mkdirSync(root, { recursive: true });
-  await removeStaleProbes(root, readdirSync(root).filter((name) => name.startsWith(PROBE_PREFIX)));
-  const dir = mkdtempSync(join(root, PROBE_PREFIX));
-  try {
-    return await probeFuseOverlay(dir);
-  } finally {
-    if (mountsUnder(dir).length === 0) await rm(dir, { recursive: true, force: true });
-  }
-}
-
-/** null when overlay works under root, else why not. Up to the test mount's spawn it runs
- *  synchronously: the daemon starts it first, and the mount runs while the daemon goes on. */
-export function probeOverlay(root: string): Promise<string | null> {
+/**
+ * A test mount's directory under root, for `test` (the probe dirs a crash left are removed
+ * first): lower1 (with a file "old"), lower2, upper, work and merged; removed after unless
+ * something stayed mounted in it. Up to `test`'s first await it runs synchronously: the daemon
+ * starts the overlay probe first, and the mount runs while the daemon goes on.
+ */
+async function withProbeDir(root: string, test: (dir: string) => Promise<string | null>): Promise<string | null> {
   mkdirSync(root, { recursive: true });
   const stale = readdirSync(root).filter((name) => name.startsWith(PROBE_PREFIX));
-  return stale.length ? removeStaleProbes(root, stale).then(() => probeOnce(root)) : probeOnce(root);
-}
-
-async function probeOnce(root: string): Promise<string | null> {
-  // The attr tools are needed to store opaque directories in overlay's format.
-  // Looked up on PATH rather than run (`--version`): each spawn costs berthd's start ~30 ms.
-  for (const tool of ['setfattr', 'getfattr']) {
-    if (!isAbsolute(which(tool))) return `${tool} not found (Debian package "attr")`;
-  }
+  if (stale.length) await removeStaleProbes(root, stale);
   const dir = mkdtempSync(join(root, PROBE_PREFIX));
   try {
     for (const d of ['lower1', 'lower2', 'upper', 'work', 'merged']) mkdirSync(join(dir, d));
     writeFileSync(join(dir, 'lower1', 'old'), 'x');
-    await testMountPrivate(dir).catch(async (err: unknown) => {
-      // unshare(2) refused (a seccomp profile, a user namespace): mount here, then unmount.
-      if (err instanceof CommandError && /^unshare: /m.test(err.stderr)) return testMountHere(dir);
-      throw err;
-    });
-    if (!isOverlayWhiteout(await lstat(join(dir, 'upper', 'old')))) return 'overlay did not record a deletion as a whiteout';
-    return null;
-  } catch (err) {
-    return `test overlay mount failed: ${(err as Error).message.split('\n')[0]}`;
+    return await test(dir);
   } finally {
     if (mountsUnder(dir).length === 0) await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The use a test mount must allow: a copy-up (a new file) and a whiteout (a lower file removed). */
+async function useMerged(merged: string): Promise<void> {
+  await writeFile(join(merged, 'new'), 'y');
+  await rm(join(merged, 'old'));
+}
+
+/** null when fuse-overlayfs works under root (mounted, written, a lower file deleted and
+ * recorded as a whiteout, unmounted), else why not. */
+async function probeFuse(root: string): Promise<string | null> {
+  return withProbeDir(root, async (dir) => {
+    const missing = fuseUnavailable();
+    if (missing !== null) return missing;
+    const merged = join(dir, 'merged');
+    try {
+      await run(which(FUSE_OVERLAYFS), ['-o', 'lowerdir=lower2:lower1,upperdir=upper,workdir=work', 'merged'], { cwd: dir, here: true });
+    } catch (err) {
+      return `test fuse-overlayfs mount failed: ${(err as Error).message.split('\n')[0]}`;
+    }
+    try {
+      await useMerged(merged);
+    } catch (err) {
+      return `test fuse-overlayfs mount refused a write: ${(err as Error).message}`;
+    } finally {
+      await detach(merged, { here: true });
+    }
+    // fuse-overlayfs records a deletion as overlay does, or as a .wh.<name> file where mknod is refused.
+    const st = await lstat(join(dir, 'upper', 'old')).catch(() => undefined); // absent: not this way
+    const whiteout = (st !== undefined && isOverlayWhiteout(st)) || (await lstat(join(dir, 'upper', `${WHITEOUT_PREFIX}old`)).catch(() => undefined)) !== undefined;
+    return whiteout ? null : 'fuse-overlayfs did not record a deletion as a whiteout';
+  });
+}
+
+/** null when overlay works under root, else why not. */
+export function probeOverlay(root: string): Promise<string | null> {
+  return withProbeDir(root, async (dir) => {
+    // The attr tools are needed to store opaque directories in overlay's format.
+    // Looked up on PATH rather than run (`--version`): each spawn costs berthd's start ~30 ms.
+    for (const tool of ['setfattr', 'getfattr']) {
+      if (!isAbsolute(which(tool))) return `${tool} not found (Debian package "attr")`;
+    }
+    try {
+      await testMountPrivate(dir).catch(async (err: unknown) => {
+        // unshare(2) refused (a seccomp profile, a user namespace): mount here, then unmount.
+        if (err instanceof CommandError && /^unshare: /m.test(err.stderr)) return testMountHere(dir);
+        throw err;
+      });
+      if (!isOverlayWhiteout(await lstat(join(dir, 'upper', 'old')))) return 'overlay did not record a deletion as a whiteout';
+      return null;
+    } catch (err) {
+      return `test overlay mount failed: ${(err as Error).message.split('\n')[0]}`;
+    }
+  });
 }
 
 // Two lowers named relatively from cwd: exactly how layer stacks are mounted later.
@@ -121,18 +151,17 @@ async function testMountHere(dir: string): Promise<void> {
   const merged = join(dir, 'merged');
   await run('mount', MOUNT_ARGS, { cwd: dir });
   try {
-    await writeFile(join(merged, 'new'), 'y');
-    await rm(join(merged, 'old'));
+    await useMerged(merged);
   } finally {
     await detach(merged);
   }
 }
 
-async function detach(target: string): Promise<void> {
+async function detach(target: string, opts: RunOptions = {}): Promise<void> {
   try {
-    await run('umount', [target]);
+    await run('umount', [target], opts);
   } catch {
-    await run('umount', ['-l', target]).catch(() => undefined); // never rm -rf through a live mount
+    await run('umount', ['-l', target], opts).catch(() => undefined); // never rm -rf through a live mount
   }
 }
 

@@ -10,12 +10,10 @@
 // Unmounting is umount2(2) as for overlay: berthd is root of the namespace that owns the mount
 // (rootless) or root (rootful), so fusermount3's setuid path is not needed.
 import { accessSync, constants } from 'node:fs';
-import { lstat, mkdir, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { invalidParameter, systemError } from '../../api/types/errors.ts';
 import { which } from '../../lib/which.ts';
 import { run } from './exec.ts';
-import { isOverlayWhiteout, WHITEOUT_PREFIX } from './whiteouts.ts';
 
 export const FUSE_OVERLAYFS = 'fuse-overlayfs';
 /** The fstype of its mounts in /proc/self/mountinfo. */
@@ -59,30 +57,4 @@ export async function mountFuseOverlay(m: FuseMount): Promise<void> {
   } catch (err) {
     throw systemError(`cannot mount fuse-overlayfs at ${m.target}: ${(err as Error).message}`, err);
   }
-}
-
-/** null when a fuse-overlayfs mount works under dir (an empty probe directory: detect.ts), else
- * why not: mounted, written, a lower file deleted (recorded as a whiteout), unmounted. */
-export async function probeFuseOverlay(dir: string): Promise<string | null> {
-  const missing = fuseUnavailable();
-  if (missing !== null) return missing;
-  for (const d of ['lower1', 'lower2', 'upper', 'work', 'merged']) await mkdir(join(dir, d));
-  await writeFile(join(dir, 'lower1', 'old'), 'x');
-  const merged = join(dir, 'merged');
-  try {
-    await run(which(FUSE_OVERLAYFS), ['-o', 'lowerdir=lower2:lower1,upperdir=upper,workdir=work', 'merged'], { cwd: dir, here: true });
-  } catch (err) {
-    return `test fuse-overlayfs mount failed: ${(err as Error).message.split('\n')[0]}`;
-  }
-  try {
-    await writeFile(join(merged, 'new'), 'y');
-    await rm(join(merged, 'old'));
-  } catch (err) {
-    return `test fuse-overlayfs mount refused a write: ${(err as Error).message}`;
-  } finally {
-    await run('umount', [merged], { here: true }).catch(() => run('umount', ['-l', merged], { here: true }).catch(() => undefined));
-  }
-  const st = await lstat(join(dir, 'upper', 'old')).catch(() => undefined);
-  const whiteout = (st !== undefined && isOverlayWhiteout(st)) || (await lstat(join(dir, 'upper', `${WHITEOUT_PREFIX}old`)).catch(() => undefined)) !== undefined;
-  return whiteout ? null : 'fuse-overlayfs did not record a deletion as a whiteout';
 }
