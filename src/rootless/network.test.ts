@@ -15,7 +15,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes, randomInt } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, type AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { requires } from '../testing/requires.ts';
 import { RootlessUser, RUNS_ROOTLESS } from '../testing/rootless-user.ts';
@@ -25,6 +24,7 @@ import { until } from '../testing/until.ts';
 import { RootlessKitApi } from '../network/rootless/port-api.ts';
 import { firewallTable } from '../daemon/networks/network-kernel.ts';
 import { which } from '../lib/which.ts';
+import { freePort } from '../testing/free-port.ts';
 
 const skip = requires(...RUNS_ROOTLESS, 'ip');
 const BRIDGE = `brl${randomBytes(3).toString('hex')}`;
@@ -48,14 +48,6 @@ const ok = (args: string[]): Promise<string> => u.dockerOk(args, () => d.log);
 
 const api = () => new RootlessKitApi(join(u.runtimeDir, 'berth', 'rootlesskit', 'api.sock'));
 
-async function freeHostPort(): Promise<number> {
-  const s = createServer().listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const { port } = s.address() as AddressInfo;
-  s.close();
-  return port;
-}
-
 /** busybox httpd serving `text` on port 80. */
 const httpd = (text: string) => ['busybox', 'sh', '-c', `echo ${text} > /tmp/index.html && exec httpd -f -p 80 -h /tmp`];
 
@@ -74,7 +66,7 @@ test('the default bridge and the nft table are inside the user\'s namespace, not
 });
 
 test('docker run -p 127.0.0.1:<port>:80 answers on the host, as the user, until the container stops', { skip }, async () => {
-  const port = await freeHostPort();
+  const port = await freePort();
   const id = (await ok(['run', '-d', '-p', `127.0.0.1:${port}:80`, ...httpd('rootless-served')])).trim();
   await until('the published port to answer', async () => (await getLocal(port)).trim() === 'rootless-served', { timeoutMs: 20_000, stepMs: 200 });
   assert.equal((await ok(['port', id])).trim(), `80/tcp -> 127.0.0.1:${port}`);
@@ -99,7 +91,7 @@ test('a random host port on every address (-p 80) is published and shown', { ski
 });
 
 test('a published port answers while berthd is down, and the restarted berthd keeps it until the container stops', { skip }, async () => {
-  const port = await freeHostPort();
+  const port = await freePort();
   await ok(['run', '-d', '--name', 'survivor', '-p', `127.0.0.1:${port}:80`, ...httpd('still-here')]);
   await until('the published port to answer', async () => (await getLocal(port)).trim() === 'still-here', { timeoutMs: 20_000, stepMs: 200 });
   const [before] = await api().ports();

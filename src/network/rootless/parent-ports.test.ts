@@ -19,6 +19,7 @@ import { ParentPorts, type PortRecords } from './parent-ports.ts';
 import { RootlessKitApi } from './port-api.ts';
 import { RootlessHostPorts, parentNetDir } from './host-ports.ts';
 import type { PortMap } from '../firewall.ts';
+import { freePort } from '../../testing/free-port.ts';
 
 const skip = requires(...RUNS_ROOTLESS, 'ip');
 const CONTAINER_IP = '10.213.0.2';
@@ -74,16 +75,8 @@ function portMap(hostPort: number, hostIp = '127.0.0.1'): PortMap {
   return { proto: 'tcp', hostIp, hostPort, containerIp: CONTAINER_IP, containerPort: 80, bridge: 'brt' };
 }
 
-async function freeHostPort(): Promise<number> {
-  const s = createServer().listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const { port } = s.address() as AddressInfo;
-  s.close();
-  return port;
-}
-
 test('a published port answers on the host\'s 127.0.0.1 and stops when unpublished', { skip }, async () => {
-  const port = await freeHostPort();
+  const port = await freePort();
   records.set('c1', [portMap(port)]);
   await ports.publish('c1', records.get('c1')!);
   assert.equal((await getLocal(port)).trim(), 'served-from-the-namespace');
@@ -99,8 +92,8 @@ test('a published port answers on the host\'s 127.0.0.1 and stops when unpublish
 });
 
 test('a listener no record explains is removed at the next publish', { skip }, async () => {
-  const stale = await api.addPort({ proto: 'tcp', parentIP: '127.0.0.1', parentPort: await freeHostPort(), childIP: CONTAINER_IP, childPort: 80 });
-  const port = await freeHostPort();
+  const stale = await api.addPort({ proto: 'tcp', parentIP: '127.0.0.1', parentPort: await freePort(), childIP: CONTAINER_IP, childPort: 80 });
+  const port = await freePort();
   records.set('c2', [portMap(port)]);
   await ports.publish('c2', records.get('c2')!);
   assert.deepEqual((await api.ports()).map((p) => p.spec.parentPort), [port]);
@@ -151,7 +144,7 @@ test('a udp port is published too: a datagram to the host\'s 127.0.0.1 comes bac
   const echo = `require('node:dgram').createSocket('udp4').on('message', function (m, r) { this.send(m, r.port, r.address); }).bind(5353, '${CONTAINER_IP}')`;
   await inside(['sh', '-c', `ip netns exec ctr ${process.execPath} -e "${echo}" </dev/null >/dev/null 2>&1 &`]);
   await until('the udp echo to bind', async () => /:14E9 /.test(await inside(['ip', 'netns', 'exec', 'ctr', 'cat', '/proc/net/udp'])));
-  const port = await freeHostPort();
+  const port = await freePort();
   records.set('c6', [{ ...portMap(port), proto: 'udp', containerPort: 5353 }]);
   await ports.publish('c6', records.get('c6')!);
   const socket = createSocket('udp4');
