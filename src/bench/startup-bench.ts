@@ -6,6 +6,7 @@
 // bin/berth and bin/berthd, whatever they run (dist/ or the release bundle).
 // `scripts/bench startup`; BENCH_N CLI rounds (default 20), BENCH_DAEMON_N daemon rounds
 // (default 15), BENCH_IDLE_MS the idle wait before the memory is read (default 3000).
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -69,6 +70,8 @@ async function cliRows(dir: string, specs: DaemonSpec[]): Promise<StartupRow[]> 
     // The floor of any Node CLI that talks to the daemon: node:http and one /_ping, nothing else.
     programs.push({ name: 'node http _ping', argv: [NODE, '-e', HTTP_PING], env: env(berthd.sock) });
     programs.push({ name: 'node net _ping', argv: [NODE, '-e', NET_PING], env: env(berthd.sock) });
+    // The floor of a commander CLI: berth's root program, one command, the same /_ping.
+    programs.push({ name: 'commander net _ping', argv: [NODE, cliFloor(dir), 'version'], env: env(berthd.sock) });
     // What bin/berth's code cache (bin/cli-code-cache.js) saves over Node's compile cache.
     programs.push({ name: 'berth ps, compile cache only', argv: [BERTH, 'ps'], env: { ...env(berthd.sock), BERTH_CODE_CACHE: '0' } });
     for (const cmd of [['version'], ['ps'], ['--help']]) {
@@ -83,10 +86,12 @@ async function cliRows(dir: string, specs: DaemonSpec[]): Promise<StartupRow[]> 
     return [
       ...cmds.map((cmd) => ({ key: `cli_${key(cmd)}`, label: `\`${cmd}\`, wall (${N} rounds)`, unit: 'ms' as const, reference: v('node -e 0'), docker: v(`docker ${cmd}`), berth: v(`berth ${cmd}`), goal })),
       { key: 'node_start', label: `\`node -e 0\` itself, over fork+exec, wall`, unit: 'ms', reference: v('true'), berth: v('node -e 0') },
-      { key: 'node_http_ping', label: 'node doing only an HTTP /_ping to berthd (the floor for version and ps), wall', unit: 'ms', reference: v('node -e 0'), berth: v('node http _ping') },
+      { key: 'node_http_ping', label: 'node doing only an HTTP /_ping to berthd over node:http, wall', unit: 'ms', reference: v('node -e 0'), berth: v('node http _ping') },
       { key: 'node_http_ping_cpu', label: 'node doing only an HTTP /_ping to berthd, CPU', unit: 'ms', reference: v('node -e 0', 'cpuMs'), berth: v('node http _ping', 'cpuMs') },
       { key: 'node_net_ping', label: 'node doing only a /_ping over node:net (no node:http, as berth), wall', unit: 'ms', reference: v('node -e 0'), berth: v('node net _ping') },
       { key: 'node_net_ping_cpu', label: 'node doing only a /_ping over node:net, CPU', unit: 'ms', reference: v('node -e 0', 'cpuMs'), berth: v('node net _ping', 'cpuMs') },
+      { key: 'cli_floor', label: 'node + commander with berth\'s root program + one command doing that /_ping (scripts/cli-floor.mjs), wall', unit: 'ms', reference: v('node -e 0'), berth: v('commander net _ping') },
+      { key: 'cli_floor_cpu', label: 'node + commander + one command doing that /_ping, CPU', unit: 'ms', reference: v('node -e 0', 'cpuMs'), berth: v('commander net _ping', 'cpuMs') },
       { key: 'cli_ps_compile_cache', label: '`ps` with Node\'s compile cache only (BERTH_CODE_CACHE=0), over with the CLI code cache, CPU', unit: 'ms', reference: v('berth ps', 'cpuMs'), berth: v('berth ps, compile cache only', 'cpuMs') },
       ...(caCerts ? [{ key: 'node_ca_certs', label: '`node -e 0` with NODE_EXTRA_CA_CERTS, over without, wall', unit: 'ms' as const, reference: v('node -e 0 without NODE_EXTRA_CA_CERTS'), berth: v('node -e 0') }] : []),
       // The same runs' CPU time: what the load of others on this machine changes least.
@@ -96,6 +101,14 @@ async function cliRows(dir: string, specs: DaemonSpec[]): Promise<StartupRow[]> 
   } finally {
     for (const d of running) await stopChild(d.child);
   }
+}
+
+/** The CLI floor's bundle (scripts/cli-floor.mjs), built into the bench's directory. */
+function cliFloor(dir: string): string {
+  const out = join(dir, 'cli-floor');
+  mkdirSync(out);
+  execFileSync(NODE, ['scripts/cli-floor.mjs', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return join(out, 'cli-floor.js');
 }
 
 const variant = (name: string, s: Samples | undefined, field: 'wallMs' | 'cpuMs'): Variant =>

@@ -1,13 +1,13 @@
 // Every prerequisite of a rootless berthd, in the order `check` prints them.
 import type { Finding } from './findings.ts';
-import type { RootlessPaths, SetupUser } from './paths.ts';
+import type { SetupPaths, SetupUser } from './paths.ts';
 import { idMapCheck, programsCheck, rootCheck, subIdChecks, type IdFiles } from './checks-ids.ts';
 import { overlayCheck, tunCheck, userNamespaceCheck } from './checks-kernel.ts';
 import { hostNotes, runtimeDirCheck } from './checks-env.ts';
 
 export interface CheckContext {
   user: SetupUser;
-  paths: RootlessPaths;
+  paths: SetupPaths;
   idFiles?: IdFiles;
 }
 

@@ -2,7 +2,7 @@
 import { dirname, join } from 'node:path';
 import { runChecks } from './checks.ts';
 import { allMet, formatFindings } from './findings.ts';
-import type { RootlessPaths, SetupUser } from './paths.ts';
+import type { SetupPaths, SetupUser } from './paths.ts';
 import { UNIT_NAME, berthdExecutable, unitText, writeUnit } from './unit.ts';
 import { systemctlUser, userManagerProblem } from './systemctl.ts';
 import { CONTEXT_NAME, ensureContext, useContext } from './context.ts';
@@ -16,7 +16,7 @@ export interface Io {
 
 export interface SetupContext {
   user: SetupUser;
-  paths: RootlessPaths;
+  paths: SetupPaths;
   /** This tool's name, as messages tell the user to run it. */
   self: string;
 }

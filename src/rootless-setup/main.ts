@@ -5,7 +5,7 @@
 // `uninstall` undoes both and keeps the data.
 import { runChecks } from './checks.ts';
 import { allMet, formatFindings } from './findings.ts';
-import { currentUser, rootlessPaths } from './paths.ts';
+import { currentUser, setupPaths } from './paths.ts';
 import { install, type Io } from './install.ts';
 import { uninstall } from './uninstall.ts';
 
@@ -31,7 +31,7 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
     return 1;
   }
   const user = currentUser();
-  const paths = rootlessPaths(process.env, user.home);
+  const paths = setupPaths(process.env, user.home);
   const self = 'berthd-rootless-setup';
   switch (command) {
     case 'check': {

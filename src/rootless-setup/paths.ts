@@ -12,7 +12,8 @@ export interface SetupUser {
   home: string;
 }
 
-export interface RootlessPaths {
+/** The files the setup tool checks, installs and removes: the daemon's own (rootless/paths.ts) and its unit's. */
+export interface SetupPaths {
   /** XDG_RUNTIME_DIR, or undefined when it is not set (the rest of this group with it). */
   runtimeDir: string | undefined;
   /** unix://$XDG_RUNTIME_DIR/berth/berth.sock */
@@ -33,7 +34,7 @@ export function currentUser(): SetupUser {
   return { uid: u.uid, gid: u.gid, name: u.username, home: process.env.HOME || u.homedir || homedir() };
 }
 
-export function rootlessPaths(env: NodeJS.ProcessEnv = process.env, home = currentUser().home): RootlessPaths {
+export function setupPaths(env: NodeJS.ProcessEnv = process.env, home = currentUser().home): SetupPaths {
   const runtimeDir = env.XDG_RUNTIME_DIR && isAbsolute(env.XDG_RUNTIME_DIR) ? env.XDG_RUNTIME_DIR : undefined;
   // A placeholder runtime dir gives the paths that do not depend on it when none is set.
   const d = daemonPaths({ ...env, HOME: home, XDG_RUNTIME_DIR: runtimeDir ?? '/' });

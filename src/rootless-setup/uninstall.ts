@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { liveHolder } from '../rootless/holder.ts';
 import { isLiveProcess } from '../lib/proc.ts';
-import type { RootlessPaths } from './paths.ts';
+import type { SetupPaths } from './paths.ts';
 import { UNIT_NAME, removeUnit } from './unit.ts';
 import { systemctlUser, userManagerProblem } from './systemctl.ts';
 import { CONTEXT_NAME, removeContext } from './context.ts';
