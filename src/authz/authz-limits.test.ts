@@ -94,6 +94,23 @@ test('an image is judged by the repository it resolves to', { skip }, async () =
   assert.equal(byId.code, 0, byId.stderr);
 });
 
+test('a removal takes away only names the patterns allow; a prune, which would take any, is refused', { skip }, async () => {
+  // busybox also carries elsewhere/tool:1 (set-up): untagging that name, or removing the image
+  // by its id (all of its names), would reach a repository outside the patterns.
+  assert.match((await f.docker(['rmi', 'elsewhere/tool:1'])).stderr, /rule "ci" .*: removal of (docker.io\/)?elsewhere\/tool:1 is not allowed \(images: busybox\)/);
+  const id = (await f.docker(['image', 'inspect', '--format', '{{.Id}}', 'busybox'])).stdout.trim();
+  assert.match((await f.docker(['rmi', '-f', id])).stderr, /removal of (docker.io\/)?elsewhere\/tool:1 is not allowed/);
+  assert.match((await f.docker(['image', 'prune', '-f'])).stderr, /rule "ci" .*: image prune acts on images of any name, and this rule limits them \(images: busybox\)/);
+  const names = (await f.docker(['image', 'inspect', '--format', '{{join .RepoTags " "}}', 'busybox'])).stdout;
+  assert.match(names, /elsewhere\/tool:1/);
+  // A name within the patterns comes off as without a policy.
+  assert.equal((await f.docker(['tag', 'busybox', 'busybox:spare'])).code, 0);
+  const spare = await f.docker(['rmi', 'busybox:spare']);
+  assert.equal(spare.code, 0, spare.stderr);
+  assert.match(spare.stdout, /Untagged: busybox:spare/);
+  assert.match((await f.docker(['rmi', 'nosuch:image'])).stderr, /No such image: nosuch:image/);
+});
+
 test('a build uses and pulls only base images the patterns allow', { skip }, async () => {
   const build = (dockerfile: string, tag: string) =>
     run('docker', ['build', '-q', '-t', tag, '-'], { env: { ...f.env(), DOCKER_BUILDKIT: '0' }, input: dockerfile, timeoutMs: 60_000 });

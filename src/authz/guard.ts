@@ -19,6 +19,9 @@ export interface RequestGuard {
    * patterns (else a name the patterns allow could be put on any image). Several names (an
    * image named by its id): allowed when any of them is. */
   imageName(name: string | readonly string[], action: string): void;
+  /** An operation on images whatever their names (an image prune): refused when the rule
+   * limits image names, since it would act on images outside them. */
+  anyImage(operation: string): void;
   /** The object a request names only in its body (a volume's or network's create): the audit
    * line's `object`, which the door could not take from the path or the query. */
   named(object: string): void;

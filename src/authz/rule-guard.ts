@@ -59,6 +59,10 @@ export function ruleGuard({ rule, policy, entry, containers }: GuardContext): { 
       if (!patterns.length || (names.length > 0 && !names.every(parses)) || imageAllowed(names, patterns)) return;
       refuse(`${action} of ${names.join(', ') || 'an image with no name'} is not allowed (images: ${patterns.join(', ')})`);
     },
+    anyImage: (operation) => {
+      const patterns = rule.all ? [] : rule.limits.images;
+      if (patterns.length) refuse(`${operation} acts on images of any name, and this rule limits them (images: ${patterns.join(', ')})`);
+    },
     requireClass: (needed, operation) => {
       if (!allowsClass(rule, needed)) refuse(`class ${needed} not allowed`, `it allows ${allowedClasses(rule)}, and ${operation} is ${needed}`);
     },

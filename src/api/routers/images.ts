@@ -9,6 +9,7 @@ import { versionLessThan } from '../types/version.ts';
 import { boolParam, parseFilters, type Filters } from '../query.ts';
 import { withProgress, type ProgressSink } from '../progress.ts';
 import { notFound, invalidParameter } from '../types/errors.ts';
+import { namesAsked } from '../../authz/image-patterns.ts';
 
 export interface ImagesBackend {
   list(opts: { all: boolean; digests: boolean; sharedSize: boolean; filters: Filters }, version: string): Promise<unknown[]> | unknown[];
@@ -36,7 +37,7 @@ export function imagesRoutes(b: ImagesBackend): Route[] {
     { method: 'GET', path: '/images/json', handler: (ctx) => list(ctx, b) },
     { method: 'POST', path: '/images/create', handler: (ctx) => create(ctx, b) },
     { method: 'POST', path: '/images/load', handler: (ctx) => load(ctx, b) },
-    { method: 'POST', path: '/images/prune', minVersion: '1.25', handler: async (ctx) => ctx.sendJson(200, await b.prune(parseFilters(ctx.query.get('filters'), PRUNE_FILTERS))) },
+    { method: 'POST', path: '/images/prune', minVersion: '1.25', handler: (ctx) => prune(ctx, b) },
     { method: 'GET', path: '/images/get', handler: (ctx) => save(ctx, b, ctx.query.getAll('names')) },
     { method: 'GET', path: '/images/search', handler: (ctx) => search(ctx, b) },
     { method: 'GET', path: '/images/*', handler: (ctx) => perImage(ctx, b, 'GET') },
@@ -105,7 +106,14 @@ async function create(ctx: RequestContext, b: ImagesBackend): Promise<void> {
   return withProgress(ctx, (send) => b.importImage(opts, send));
 }
 
+async function prune(ctx: RequestContext, b: ImagesBackend): Promise<void> {
+  const filters = parseFilters(ctx.query.get('filters'), PRUNE_FILTERS);
+  ctx.guard?.anyImage('image prune');
+  ctx.sendJson(200, await b.prune(filters));
+}
+
 async function remove(ctx: RequestContext, b: ImagesBackend, name: string): Promise<void> {
+  if (ctx.guard) await judgeRemoval(ctx, b, name);
   ctx.sendJson(200, await b.remove(name, { force: boolParam(ctx.query, 'force'), noprune: boolParam(ctx.query, 'noprune') }));
 }
 
@@ -165,4 +173,21 @@ async function distribution(ctx: RequestContext, b: ImagesBackend): Promise<void
   const { name, action } = splitAction(ctx.params['*'] ?? '');
   if (!name || action !== 'json') throw notFound('page not found');
   ctx.sendJson(200, await b.distribution(name, ctx.header('x-registry-auth')));
+}
+
+/**
+ * Under a rule's image patterns a removal is judged by the names it takes away: the tag asked for,
+ * or — an image named by its id — every name the image has, each within the patterns (an image
+ * with no name is refused, as a create of one is). Else `rmi` would reach images outside them.
+ */
+async function judgeRemoval(ctx: RequestContext, b: ImagesBackend, name: string): Promise<void> {
+  let image: { RepoTags?: string[] };
+  try {
+    image = (await b.inspect(name, ctx.version)) as { RepoTags?: string[] };
+  } catch {
+    return; // no such image: the removal answers it (404) as without a policy
+  }
+  const names = namesAsked(name, image.RepoTags ?? []);
+  if (names.length === 0) ctx.guard?.imageName([], 'removal');
+  for (const n of names) ctx.guard?.imageName(n, 'removal');
 }
