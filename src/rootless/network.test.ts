@@ -8,7 +8,7 @@
 // The daemon keeps its default bridge: it lives in the user's own network namespace, so several
 // test daemons cannot meet on it (the reason other tests start theirs with --bridge none); the
 // test checks that the host never sees it.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { requires } from '../testing/requires.ts';
-import { RootlessUser, RUNS_ROOTLESS } from '../testing/rootless-user.ts';
+import { RUNS_ROOTLESS } from '../testing/rootless-user.ts';
+import type { RootlessUser } from '../testing/rootless-user.ts';
+import { useRootlessUser } from '../testing/rootless-fixture.ts';
 import type { RootlessBerthd } from '../testing/rootless-berthd.ts';
 import { getLocal } from '../testing/http-get.ts';
 import { until } from '../testing/until.ts';
@@ -31,18 +33,7 @@ const BRIDGE = `brl${randomBytes(3).toString('hex')}`;
 let u: RootlessUser;
 let d: RootlessBerthd;
 
-before(async () => {
-  if (skip) return;
-  u = await RootlessUser.create();
-  d = await u.startBerthd(['--bridge', BRIDGE]);
-  await u.importBusybox();
-});
-
-after(async () => {
-  if (skip || !u) return;
-  await u.remove();
-  assert.deepEqual(u.leftovers(), [], 'nothing of the test user is left');
-});
+useRootlessUser({ skip, args: ['--bridge', BRIDGE], ready: (user, daemon) => ((u = user), (d = daemon)) });
 
 const ok = (args: string[]): Promise<string> => u.dockerOk(args, () => d.log);
 

@@ -4,12 +4,14 @@
 // rootlesskit's namespaces. Deletions and opaque directories of image layers (made by a build
 // whose steps run on fuse-overlayfs) must read as the kernel reads them; stop and rm must leave
 // no fuse mount (in berthd's mount namespace) and no fuse-overlayfs process.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chownSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requires } from '../testing/requires.ts';
-import { RootlessUser, RUNS_ROOTLESS } from '../testing/rootless-user.ts';
+import { RUNS_ROOTLESS } from '../testing/rootless-user.ts';
+import type { RootlessUser } from '../testing/rootless-user.ts';
+import { useRootlessUser } from '../testing/rootless-fixture.ts';
 import type { RootlessBerthd } from '../testing/rootless-berthd.ts';
 import { until } from '../testing/until.ts';
 import { isLiveProcess } from '../lib/proc.ts';
@@ -18,18 +20,7 @@ const skip = requires(...RUNS_ROOTLESS, 'fuse-overlayfs');
 let u: RootlessUser;
 let d: RootlessBerthd;
 
-before(async () => {
-  if (skip) return;
-  u = await RootlessUser.create();
-  d = await u.startBerthd(['--bridge', 'none', '--storage-driver', 'fuse-overlayfs']);
-  await u.importBusybox();
-});
-
-after(async () => {
-  if (skip || !u) return;
-  await u.remove();
-  assert.deepEqual(u.leftovers(), [], 'nothing of the test user is left');
-});
+useRootlessUser({ skip, args: ['--bridge', 'none', '--storage-driver', 'fuse-overlayfs'], ready: (user, daemon) => ((u = user), (d = daemon)) });
 
 const ok = (args: string[]): Promise<string> => u.dockerOk(args, () => d.log);
 

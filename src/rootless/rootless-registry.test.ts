@@ -3,36 +3,36 @@
 // forwards 10.0.2.2 to the host's loopback when the user allows it
 // (BERTHD_ROOTLESS_DISABLE_HOST_LOOPBACK=false; off by default, as dockerd-rootless), and the
 // registry is named so — plain HTTP, so it is listed in the user's ~/.config/berth/daemon.json.
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chownSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requires } from '../testing/requires.ts';
-import { RootlessUser, RUNS_ROOTLESS } from '../testing/rootless-user.ts';
+import { RUNS_ROOTLESS } from '../testing/rootless-user.ts';
+import type { RootlessUser } from '../testing/rootless-user.ts';
+import { useRootlessUser } from '../testing/rootless-fixture.ts';
 import { startRegistry, type RunningRegistry } from '../testing/registry.ts';
 
 const skip = requires(...RUNS_ROOTLESS, 'registry');
 let u: RootlessUser;
 let registry: RunningRegistry;
 
-before(async () => {
-  if (skip) return;
-  registry = await startRegistry();
-  u = await RootlessUser.create();
-  const config = join(u.home, '.config', 'berth');
-  mkdirSync(config, { recursive: true });
-  chownSync(join(u.home, '.config'), u.uid, u.gid);
-  chownSync(config, u.uid, u.gid);
-  await u.writeFile('.config/berth/daemon.json', JSON.stringify({ 'insecure-registries': [`10.0.2.2:${registry.port}`] }));
-  await u.startBerthd(['--bridge', 'none'], { BERTHD_ROOTLESS_DISABLE_HOST_LOOPBACK: 'false' });
-  await u.importBusybox();
-});
-
+// The registry starts in the user's set-up: two top-level before hooks need not run in order.
 after(async () => {
-  if (skip) return;
-  await u?.remove();
   await registry?.stop();
-  if (u) assert.deepEqual(u.leftovers(), [], 'nothing of the test user is left');
+});
+useRootlessUser({
+  skip,
+  env: { BERTHD_ROOTLESS_DISABLE_HOST_LOOPBACK: 'false' },
+  prepare: async (user) => {
+    registry = await startRegistry();
+    const config = join(user.home, '.config', 'berth');
+    mkdirSync(config, { recursive: true });
+    chownSync(join(user.home, '.config'), user.uid, user.gid);
+    chownSync(config, user.uid, user.gid);
+    await user.writeFile('.config/berth/daemon.json', JSON.stringify({ 'insecure-registries': [`10.0.2.2:${registry.port}`] }));
+  },
+  ready: (user) => (u = user),
 });
 
 async function ok(args: string[]): Promise<string> {

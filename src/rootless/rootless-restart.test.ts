@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { requires } from '../testing/requires.ts';
-import { RootlessUser, RUNS_ROOTLESS } from '../testing/rootless-user.ts';
+import { RUNS_ROOTLESS } from '../testing/rootless-user.ts';
+import type { RootlessUser } from '../testing/rootless-user.ts';
+import { removeRootlessUser, startRootlessUser } from '../testing/rootless-fixture.ts';
 import type { RootlessBerthd } from '../testing/rootless-berthd.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
 import { isLiveProcess } from '../lib/proc.ts';
@@ -26,16 +28,11 @@ const rootful = useBusyboxDaemon({
     const r = await f.docker(['run', '-d', '--name', 'rootful', 'busybox', 'sleep', '600']);
     assert.equal(r.code, 0, r.stderr);
     rootfulPid = Number((await f.docker(['inspect', '-f', '{{.State.Pid}}', 'rootful'])).stdout.trim());
-    u = await RootlessUser.create();
-    d = await u.startBerthd();
-    await u.importBusybox();
+    ({ u, d } = await startRootlessUser({}, (user) => (u = user)));
   },
 });
-
 after(async () => {
-  if (skip || !u) return;
-  await u.remove();
-  assert.deepEqual(u.leftovers(), [], 'nothing of the test user is left');
+  if (!skip && u) await removeRootlessUser(u);
 });
 
 const ok = (args: string[]): Promise<string> => u.dockerOk(args, () => d.log);

@@ -2,31 +2,22 @@
 // (bin/berthd run by that user: the launcher puts it in rootlesskit's namespaces), and the real
 // docker CLI run as that user. Containers: root inside, the user's uid on the host; exec, logs,
 // stop, cp, commit; bind-mount ownership; an image whose files belong to uid 1000 and 65534.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, chownSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { requires } from '../testing/requires.ts';
-import { RootlessUser, ownerOf, RUNS_ROOTLESS } from '../testing/rootless-user.ts';
+import { ownerOf, RUNS_ROOTLESS } from '../testing/rootless-user.ts';
+import type { RootlessUser } from '../testing/rootless-user.ts';
+import { useRootlessUser } from '../testing/rootless-fixture.ts';
 import type { RootlessBerthd } from '../testing/rootless-berthd.ts';
 
 const skip = requires(...RUNS_ROOTLESS);
 let u: RootlessUser;
 let d: RootlessBerthd;
 
-before(async () => {
-  if (skip) return;
-  u = await RootlessUser.create();
-  d = await u.startBerthd();
-  await u.importBusybox();
-});
-
-after(async () => {
-  if (skip || !u) return;
-  await u.remove();
-  assert.deepEqual(u.leftovers(), [], 'nothing of the test user is left');
-});
+useRootlessUser({ skip, ready: (user, daemon) => ((u = user), (d = daemon)) });
 
 const ok = (args: string[], input?: string): Promise<string> => u.dockerOk(args, () => d.log, input);
 
