@@ -123,3 +123,20 @@ test('a forced removal ends a waiting stop, which still answers 204', async () =
   assert.equal(rm, 204);
   assert.equal((await stop).status, 204);
 });
+
+test('a kill (SIGKILL, or no signal) answers once the container has exited, as dockerd: the next request sees it stopped', async () => {
+  for (const [name, query] of [['kill-default', ''], ['kill-named', '?signal=SIGKILL'], ['kill-number', '?signal=9']] as const) {
+    assert.equal((await post(`/containers/create?name=${name}`, { Image: 'busybox', Cmd: ['sleep', '600'] })).status, 201);
+    assert.equal((await post(`/containers/${name}/start`)).status, 204);
+    assert.equal((await post(`/containers/${name}/kill${query}`)).status, 204);
+    // No wait in between: docker-py's kill() then reload() or remove() does just this.
+    assert.equal(await status(name), 'exited 137', name);
+    assert.equal((await f.d.client().api.request('DELETE', `/containers/${name}`)).statusCode, 204);
+  }
+  // Another signal is only sent: the answer does not wait for what the process makes of it.
+  await stubborn('kill-term');
+  assert.equal((await post('/containers/kill-term/kill?signal=TERM')).status, 204);
+  assert.equal(await status('kill-term'), 'running 0');
+  assert.equal((await post('/containers/kill-term/kill')).status, 204);
+  assert.equal(await status('kill-term'), 'exited 137');
+});

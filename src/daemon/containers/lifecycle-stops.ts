@@ -48,6 +48,15 @@ export class Stops {
       c = svc.resolve(idOrName);
     }
     await this.#signal(c, n, idOrName);
+    // As dockerd: a SIGKILL returns once the container has exited (its exit recorded), so a
+    // client's next request (an inspect, a removal without force) sees it stopped — docker-py's
+    // kill() then reload() read "running" before. Bounded as dockerd's (10 s).
+    if (n === 9) await this.#exitRecorded(c.id);
+  }
+
+  async #exitRecorded(id: string): Promise<void> {
+    const exit = this.#p.exits.exitOf(id);
+    if (exit && !(await endsWithin(exit, KILL_WAIT_S))) throw new Error(`container ${id} was sent SIGKILL but did not exit within ${KILL_WAIT_S} seconds`);
   }
 
   /** Held: a pending restart cancelled as the user's stop; false if none was pending. */
@@ -123,6 +132,9 @@ export class Stops {
     await this.#p.exits.awaitHeld(c.id, run);
   }
 }
+
+/** How long a kill waits for the container's exit, as dockerd's. */
+const KILL_WAIT_S = 10;
 
 /** setTimeout's longest delay; a longer wait is a chain of them. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
