@@ -107,7 +107,8 @@ test('docker cp with a running container and a bind mount', { skip }, async () =
 test('docker export: the whole filesystem, stopped or running; events', { skip }, async () => {
   const since = Math.floor(Date.now() / 1000) - 1;
   const names = (await sh(`docker -H ${f.d.host} export changed | tar t`)).stdout.split('\n');
-  for (const n of ['bin/busybox', 'etc/passwd', 'etc/secret', 'tmp/new', 'root/a/f']) assert.ok(names.includes(n), n);
+  // .dockerenv and etc/mtab: what dockerd's init layer gives a container whose image lacks them.
+  for (const n of ['bin/busybox', 'etc/passwd', 'etc/secret', 'tmp/new', 'root/a/f', '.dockerenv', 'etc/mtab']) assert.ok(names.includes(n), n);
   assert.ok(!names.includes('etc/group') && !names.includes('./'));
   await ok(['export', '-o', join(f.dir, 'changed.tar'), 'changed']);
   assert.ok(lstatSync(join(f.dir, 'changed.tar')).size > 1_000_000);
@@ -132,7 +133,15 @@ test('docker commit: the changes as a new image that runs', { skip }, async () =
   const id = (await ok(['commit', '-c', 'CMD ["cat", "/tmp/new"]', '-c', 'ENV GREETING=hello', '-m', 'a message', '-a', 'Someone', 'changed', 'committed:v1'])).trim();
   assert.match(id, /^sha256:[0-9a-f]{64}$/);
   assert.equal(await ok(['run', '--rm', 'committed:v1']), 'hi\n');
-  assert.equal(await ok(['run', '--rm', 'committed:v1', 'sh', '-c', 'ls /etc; echo $GREETING; cat /root/a/f']), 'hostname\nhosts\npasswd\nresolv.conf\nsecret\nhello\nx\n', 'the deletion of /etc/group carried over (the network files are mounted, as dockerd\'s)');
+  assert.equal(await ok(['run', '--rm', 'committed:v1', 'sh', '-c', 'ls /etc; echo $GREETING; cat /root/a/f']), 'hostname\nhosts\nmtab\npasswd\nresolv.conf\nsecret\nhello\nx\n', 'the deletion of /etc/group carried over (the network files are mounted, as dockerd\'s)');
+  // The committed layer has the container's changes, not what every container is given.
+  const saved = join(f.dir, 'committed');
+  mkdirSync(saved);
+  assert.equal((await sh(`docker -H ${f.d.host} save committed:v1 | tar -x -C ${saved}`)).code, 0);
+  const top = (JSON.parse(readFileSync(join(saved, 'manifest.json'), 'utf8')) as { Layers: string[] }[])[0]!.Layers.at(-1)!;
+  const layer = (await sh(`tar -tf ${join(saved, top)}`)).stdout.split('\n').map((n) => n.replace(/^\.\//, ''));
+  assert.ok(layer.includes('etc/secret') && !layer.includes('.dockerenv') && !layer.includes('etc/mtab'), layer.join(' '));
+  assert.equal(await ok(['run', '--rm', 'committed:v1', 'sh', '-c', 'test -f /.dockerenv && readlink /etc/mtab']), '/proc/mounts\n');
   const busybox = (await ok(['inspect', '-f', '{{.Id}} {{len .RootFS.Layers}}', 'busybox'])).trim().split(' ');
   assert.equal((await ok(['inspect', '-f', '{{.Comment}}|{{.Author}}|{{.Parent}}|{{len .RootFS.Layers}}', 'committed:v1'])).trim(), `a message|Someone|${busybox[0]}|${Number(busybox[1]) + 1}`);
   assert.equal((await ok(['history', '-q', 'committed:v1'])).split('\n').filter(Boolean).length, 2);

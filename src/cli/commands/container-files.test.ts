@@ -108,7 +108,7 @@ test('berth commit: -c -m -a, a tag, and the image runs', async () => {
   const id = (await ok(['commit', '-c', 'CMD ["cat", "/srv/s"]', '-m', 'msg', '-a', 'me', 'box', 'mine:1'])).trim();
   assert.match(id, /^sha256:[0-9a-f]{64}$/);
   assert.equal(await ok(['run', '--rm', 'mine:1']), 's\n');
-  assert.equal(await ok(['run', '--rm', 'mine:1', 'ls', '/etc']), 'hostname\nhosts\npasswd\nresolv.conf\n', 'group was deleted; the network files are mounts, as with dockerd');
+  assert.equal(await ok(['run', '--rm', 'mine:1', 'ls', '/etc']), 'hostname\nhosts\nmtab\npasswd\nresolv.conf\n', 'group was deleted; the network files are mounts and mtab the init files\' link, as with dockerd');
   const img = (await d.client().images.inspect('mine:1')) as unknown as { Comment: string; Author: string };
   assert.deepEqual([img.Comment, img.Author], ['msg', 'me']);
   const second = (await ok(['container', 'commit', '--pause=false', 'box'])).trim();

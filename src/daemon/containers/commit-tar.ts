@@ -1,13 +1,20 @@
 // The writable layer as `docker commit` takes it: without what every run mounts over the rootfs
 // (the mountpoints of /etc/hosts, /etc/hostname, /etc/resolv.conf — empty files —, and /etc when
-// only they put it there; /dev, /proc, /sys when empty). dockerd keeps those in the container's
+// only they put it there; /dev, /proc, /sys when empty; /.dockerenv and /etc/mtab as
+// init-files.ts makes them). dockerd keeps those in the container's
 // init layer, so a commit never carries them; rw-changes.ts hides them from `docker diff` alike.
 // Two reads of the layer: the first lists what is in it, the second leaves those entries out.
 import type { Readable } from 'node:stream';
 import { extract, pack, type Header } from 'tar-stream';
+import { DOCKERENV, MTAB, MTAB_TARGET } from './init-files.ts';
 
 const FILES = new Set(['etc/hosts', 'etc/hostname', 'etc/resolv.conf']);
 const DIRS = new Set(['dev', 'proc', 'sys']);
+
+const MTAB_NAME = MTAB.slice(1);
+/** /.dockerenv and /etc/mtab as init-files.ts makes them (an empty file, the link to /proc/mounts). */
+const asMade = (name: string, h: Header): boolean =>
+  (name === DOCKERENV.slice(1) && h.type === 'file' && (h.size ?? 0) === 0) || (name === MTAB_NAME && h.type === 'symlink' && h.linkname === MTAB_TARGET);
 
 const clean = (name: string): string => name.replace(/^\.?\//, '').replace(/\/$/, '');
 
@@ -25,9 +32,11 @@ async function names(tar: Readable): Promise<string[]> {
 /** A factory of the layer's tar without the runtime's mountpoints. */
 export async function commitTar(rwTar: () => Readable): Promise<() => Readable> {
   const all = await names(rwTar());
-  const isMountpoint = (name: string, h?: Header): boolean => (FILES.has(name) && (h?.size ?? 0) === 0) || (DIRS.has(name) && !all.some((n) => n.startsWith(`${name}/`)));
-  const dropped = all.filter((n) => FILES.has(n));
-  const etcOnlyForFiles = dropped.length > 0 && !all.some((n) => n.startsWith('etc/') && !FILES.has(n));
+  const isMountpoint = (name: string, h?: Header): boolean =>
+    (FILES.has(name) && (h?.size ?? 0) === 0) || (DIRS.has(name) && !all.some((n) => n.startsWith(`${name}/`))) || (h !== undefined && asMade(name, h));
+  const inEtc = (n: string) => FILES.has(n) || n === MTAB_NAME;
+  const dropped = all.filter(inEtc);
+  const etcOnlyForFiles = dropped.length > 0 && !all.some((n) => n.startsWith('etc/') && !inEtc(n));
   return () => {
     const src = rwTar();
     const out = pack();

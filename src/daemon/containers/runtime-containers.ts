@@ -22,6 +22,7 @@ import type { CreatedContainer } from './prepared-starts.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { alreadyGone, logFailure } from '../../lib/log-failure.ts';
 import type { ContainerAttachments, SpecAdditions } from './attachments.ts';
+import { ensureInitFiles } from './init-files.ts';
 
 export interface RuntimeContainersDeps {
   svc: ContainerService;
@@ -105,6 +106,7 @@ export class RuntimeContainers {
       mkdirSync(join(c.logPath, '..'), { recursive: true, mode: 0o700 });
       const logging = await this.#deps.logs.prepare(c);
       const [rootfs, additions] = await Promise.all([mounted, attached]);
+      ensureInitFiles(rootfs);
       const plan = this.plan(c, rootfs, additions);
       // Binds a policy approved go to the runtime staged from descriptors opened without
       // symlinks, until its create is over; the key stays the plan's (by path), so a prepared

@@ -17,6 +17,7 @@ import { FUSE_OPAQUE_XATTR, isOpaqueValue, OPAQUE_MARKER, OPAQUE_XATTR } from '.
 import { dumpXattrs, readXattrs, type XattrMap } from '../../image/layers/xattr.ts';
 import { orIfMissing } from '../../lib/log-failure.ts';
 import type { RwTree } from '../../image/layers/index.ts';
+import { DOCKERENV, MTAB } from './init-files.ts';
 
 export type { RwTree };
 
@@ -37,16 +38,19 @@ interface Walk {
  * empty directories in the writable layer at the first start) and the three files of its
  * network (empty files made as their mountpoints, which copies /etc up). dockerd keeps all of
  * them in the container's init layer, under the writable one, so its diff never lists them;
- * neither does ours, while they are empty additions (and /etc changed only by them). */
+ * neither does ours, while they are additions (and /etc changed only by them); the same for
+ * /.dockerenv and /etc/mtab, which the init layer has too (init-files.ts). */
 const RUNTIME_MOUNTPOINTS = new Set(['/dev', '/proc', '/sys']);
 export const NETWORK_FILES = new Set(['/etc/hosts', '/etc/hostname', '/etc/resolv.conf']);
+/** The network files and what dockerd's init layer also has (init-files.ts). */
+const MADE_FILES = new Set([...NETWORK_FILES, DOCKERENV, MTAB]);
 
 export function withoutRuntimeMountpoints(changes: FilesystemChange[]): FilesystemChange[] {
   const below = (list: FilesystemChange[], dir: string) => list.some((c) => c.Path.startsWith(`${dir}/`));
-  const kept = changes.filter((c) => !(c.Kind === ADDED && (NETWORK_FILES.has(c.Path) || (RUNTIME_MOUNTPOINTS.has(c.Path) && !below(changes, c.Path)))));
-  // /etc itself: added or modified only because the mountpoints were made in it.
+  const kept = changes.filter((c) => !(c.Kind === ADDED && (MADE_FILES.has(c.Path) || (RUNTIME_MOUNTPOINTS.has(c.Path) && !below(changes, c.Path)))));
+  // /etc itself: added or modified only because the mountpoints (and /etc/mtab) were made in it.
   const madeForFiles = changes.length !== kept.length && !below(kept, '/etc');
-  return kept.filter((c) => !(c.Path === '/etc' && c.Kind !== DELETED && madeForFiles && changes.some((x) => NETWORK_FILES.has(x.Path))));
+  return kept.filter((c) => !(c.Path === '/etc' && c.Kind !== DELETED && madeForFiles && changes.some((x) => MADE_FILES.has(x.Path) && x.Path.startsWith('/etc/'))));
 }
 
 /** The changes of `tree` against the image rootfs at `image` (undefined: an image without layers). */
