@@ -59,15 +59,21 @@ test('-p 127.0.0.1:PORT:80 serves at once, shows in ps and the API, and keeps se
 
 test('two containers on a user network reach each other by name and alias; network rm leaves nothing', { skip }, async () => {
   assert.equal((await docker(['network', 'create', 'appnet'])).code, 0);
-  const a = await docker(['run', '-d', '--name', 'srv', '--network', 'appnet', '--network-alias', 'api', 'busybox', ...HTTPD]);
+  const a = await docker(['run', '-d', '--name', 'srv', '--network', 'appnet', '--network-alias', 'api', '--hostname', 'www', 'busybox', ...HTTPD]);
   assert.equal(a.code, 0, a.stderr);
   const byName = await docker(['run', '--rm', '--network', 'appnet', 'busybox', 'wget', '-qO-', 'http://srv/']);
   assert.equal(byName.code, 0, byName.stderr);
-  assert.equal(byName.stdout, `hello from ${a.stdout.trim().slice(0, 12)}\n`);
+  assert.equal(byName.stdout, 'hello from www\n');
   const byAlias = await docker(['run', '--rm', '--network', 'appnet', 'busybox', 'wget', '-qO-', 'http://api/']);
   assert.equal(byAlias.stdout, byName.stdout);
-  // The default bridge has no names: only user networks resolve containers.
-  const other = await docker(['run', '--rm', 'busybox', 'wget', '-T', '2', '-qO-', 'http://srv/']);
+  // Its hostname is one of its names there too, last of its DNSNames, as dockerd's.
+  const byHostname = await docker(['run', '--rm', '--network', 'appnet', 'busybox', 'wget', '-qO-', 'http://www/']);
+  assert.equal(byHostname.stdout, byName.stdout, byHostname.stderr);
+  const dnsNames = (await docker(['inspect', '-f', '{{json .NetworkSettings.Networks.appnet.DNSNames}}', 'srv'])).stdout.trim();
+  assert.equal(dnsNames, JSON.stringify(['srv', 'api', a.stdout.trim().slice(0, 12), 'www']));
+  // The default bridge has no names: only user networks resolve containers. (Its own loopback as
+  // the nameserver: the lookup that fails must not leave for the host's resolver.)
+  const other = await docker(['run', '--rm', '--dns', '127.0.0.1', 'busybox', 'wget', '-T', '2', '-qO-', 'http://srv/']);
   assert.notEqual(other.code, 0);
   const inUse = await docker(['network', 'rm', 'appnet']);
   assert.notEqual(inUse.code, 0);

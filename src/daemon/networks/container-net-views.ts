@@ -57,7 +57,7 @@ function views(svc: NetworkService, src: Source, containerDir: (id: string) => s
         gateway: a?.gateway ?? '', address: running ? ep.address : '', prefix: a?.prefix ?? 0, mac: ep.mac,
         aliases: cfg?.Aliases ?? (ep.aliases.length ? ep.aliases : null), ipamConfig: (cfg?.IPAMConfig as Record<string, unknown> | undefined) ?? null,
         links: cfg?.Links ?? null, driverOpts: cfg?.DriverOpts ?? null,
-        dnsNames: n.name === 'bridge' ? null : [...new Set([name, ...ep.aliases, c.id.slice(0, 12)])],
+        dnsNames: n.name === 'bridge' ? null : [...new Set([name, ...ep.aliases, c.id.slice(0, 12), ...hostnameOf(c)])],
         ...(n.name !== 'bridge' && { idAlias: c.id.slice(0, 12) }),
       });
     }
@@ -117,4 +117,10 @@ function snapshot(svc: NetworkService, ports: PortAllocator): Source {
 
 function apiNumber(version: string): number {
   return compareVersions(version, '1.44') >= 0 ? 1.44 : 1.43;
+}
+
+/** The container's hostname as a DNS name (dockerd's DNSNames end with it), none when unset. */
+function hostnameOf(c: { config: unknown }): string[] {
+  const h = (c.config as { Hostname?: string } | null)?.Hostname;
+  return h ? [h] : [];
 }

@@ -22,7 +22,9 @@ export function dnsRecords(svc: NetworkService, o: { dns: readonly string[]; hos
     const byName = new Map(live.map((ep) => [svc.containerName(ep.containerId), ep] as const));
     const entries = live.map((ep) => {
       const name = svc.containerName(ep.containerId);
-      const names = [...(name ? [name] : []), ...ep.aliases, ep.containerId.slice(0, 12)];
+      // dockerd's DNSNames, in its order: name, aliases, short id, hostname.
+      const hostname = svc.containerHostname(ep.containerId);
+      const names = [...(name ? [name] : []), ...ep.aliases, ep.containerId.slice(0, 12), ...(hostname ? [hostname] : [])];
       const own = svc.containerDns(ep.containerId);
       const links = linkEntries(svc.endpointConfig(ep.containerId, n.id)?.Links ?? [], byName);
       return { names: [...new Set(names)], ipv4: ep.address, ...(ep.ipv6Address && { ipv6: ep.ipv6Address }), ...(own.length && { upstream: own }), ...(links.length && { links }) };

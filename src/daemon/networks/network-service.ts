@@ -155,6 +155,17 @@ export class NetworkService {
     return this.#containerName(id);
   }
 
+  /** The container's hostname (Config.Hostname), one of its DNS names on a user network as
+   * dockerd's; undefined when it has none or is gone. */
+  containerHostname(id: string): string | undefined {
+    try {
+      return (this.deps.containers.resolve(id).config as { Hostname?: string }).Hostname || undefined;
+    } catch (err) {
+      if (isKind(err, 'not-found')) return undefined;
+      throw err;
+    }
+  }
+
   /** The container's own DNS servers (HostConfig.Dns), [] when it has none or is gone. */
   containerDns(id: string): string[] {
     try {
