@@ -55,3 +55,30 @@ volumes:
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('docker-compose up in the foreground follows the services to their exit (its event loop reads event["id"])', { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-compose-'));
+  writeFileSync(join(dir, 'docker-compose.yml'), `services:
+  one:
+    image: busybox
+    command: ["sh", "-c", "sleep 1; echo one says hi"]
+  two:
+    image: busybox
+    command: ["sh", "-c", "echo two says hi; exit 3"]
+`);
+  const compose = (args: string[]) => run('docker-compose', ['-p', 'fg', ...args], { env: { ...f.env(), COMPOSE_INTERACTIVE_NO_CLI: '1' }, timeoutMs: 120_000, cwd: dir });
+  try {
+    // Without --abort-on-container-exit, up waits for every service and exits 0.
+    const up = await compose(['up', '--no-color']);
+    assert.equal(up.code, 0, up.stderr);
+    assert.match(up.stdout, /one_1 +\| one says hi/);
+    assert.match(up.stdout, /two_1 +\| two says hi/);
+    assert.match(up.stdout, /fg_two_1 exited with code 3/);
+    assert.doesNotMatch(up.stderr, /Traceback|KeyError/);
+    const exit = await compose(['up', '--no-color', '--exit-code-from', 'two']);
+    assert.equal(exit.code, 3, exit.stderr);
+    assert.equal((await compose(['down'])).code, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -158,7 +158,7 @@ test('/info is shaped per API version', async () => {
   assert.equal(old.KernelMemory, false);
 });
 
-test('events carry the legacy status/id/from fields only before 1.52', async () => {
+test('events are JSON before 1.52 and JSON lines from it (their fields: api/compose.test.ts)', async () => {
   const since = Math.floor(Date.now() / 1000) - 60;
   const until = Math.floor(Date.now() / 1000) + 1;
   const r = await raw('GET', `/v1.51/events?since=${since}&until=${until}`);

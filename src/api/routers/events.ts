@@ -27,7 +27,11 @@ async function streamEvents(ctx: RequestContext, backend: EventsBackend): Promis
   const since = parseTimestampNano('since', ctx.query.get('since'));
   const until = parseTimestampNano('until', ctx.query.get('until'));
   const filters: Filters = parseFilters(ctx.query.get('filters'), EVENT_FILTERS);
-  const legacy = ctx.versionBelow('1.52');
+  // API 1.52 dropped the legacy status/id/from of container and image events; berth keeps them
+  // on every version: docker-compose 1.29 (Debian's) negotiates the server's newest API and its
+  // `up` reads event['id'] — without them it fails with KeyError: 'id'. An extra field breaks
+  // no client.
+  const legacy = true;
   const { type, seq } = contentTypeFor(ctx);
 
   // Subscribe before reading the journal so nothing falls between the two; duplicates are

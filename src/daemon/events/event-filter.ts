@@ -37,7 +37,8 @@ function imageMatches(e: StoredEvent, v: string): boolean {
   return false;
 }
 
-/** The event as Docker writes it; APIs before 1.52 also carry the legacy status/id/from. */
+/** The event as Docker writes it; `legacy`: with the status/id/from of container and image
+ * events, which APIs before 1.52 carry (and berth's events route on every version). */
 export function eventToWire(e: StoredEvent, legacy: boolean): Record<string, unknown> {
   const wire: Record<string, unknown> = {
     Type: e.type,
