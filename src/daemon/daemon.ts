@@ -54,6 +54,7 @@ import type { BuildHostDeps } from './build/build-host.ts';
 import { lazyBuild, BUILD_SCRATCH } from './build/lazy-build.ts';
 import type { Authorizer } from '../authz/authorizer.ts';
 import type { AuditSource } from '../authz/audit-route.ts';
+import { sharedSizes } from './images/shared-size.ts';
 // What an idle daemon never runs is imported at its first use (the registry client, image
 // archives, the builder): berthd starts sooner and holds less (issue 12). In the release bundle
 // a dynamically imported module stays unevaluated until then too.
@@ -189,18 +190,25 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
     viewsDir: join(config.execRoot, 'rootfs-views'),
   };
 
+  const containersApi = containersBackend(containers, lifecycle, containerNetViews(networks, kernel.ports, (id) => join(config.dataRoot, 'containers', id)));
   const system = new SystemService({
     config: () => config,
     daemonId,
     counts: { containers: () => containerCounts(containers), images: () => images.count() },
     usage: {
-      diskUsage: async () => ({
-        LayersSize: images.layersSize(),
-        Images: (await images.factsOf(images.table.listImages())).map((f) => summaryView(f, MAX_API_VERSION, 0)),
-        Containers: [],
-        Volumes: await volumes.usage(),
-        BuildCache: buildCache.records(),
-      }),
+      diskUsage: async () => {
+        // Every container with its sizes (`ps -a --size`), and each image with how many use it.
+        const all = (await containersApi.list({ all: true, size: true, filters: new Map() }, MAX_API_VERSION)) as { ImageID: string }[];
+        const users = (id: string) => all.filter((c) => c.ImageID === id).length;
+        const shared = sharedSizes(images.table);
+        return {
+          LayersSize: images.layersSize(),
+          Images: (await images.factsOf(images.table.listImages())).map((f) => summaryView(f, MAX_API_VERSION, users(f.row.id), shared.get(f.row.id) ?? 0)),
+          Containers: all,
+          Volumes: await volumes.usage(),
+          BuildCache: buildCache.records(),
+        };
+      },
     },
     eventListeners: () => events.listenerCount,
     storageDriver: () => ({ name: images.deps.layers.driver, status: [['Backing Filesystem', backingFilesystem(config.dataRoot)], ...driverStatus] }),
@@ -222,7 +230,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
       save: async (names) => (await import('./images/image-archive.ts')).saveImages(images, names),
       load: async (body, opts, send) => (await import('./images/image-load.ts')).loadImages(images, join(config.dataRoot, 'tmp'), body, opts, send),
     }),
-    containers: containersBackend(containers, lifecycle, containerNetViews(networks, kernel.ports, (id) => join(config.dataRoot, 'containers', id))),
+    containers: containersApi,
     lifecycle: lifecycleBackend(lifecycle),
     observe: observeBackend(lifecycle, (c) => sandboxInterfaces(networks, c)),
     exec: execs,

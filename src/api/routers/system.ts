@@ -42,16 +42,15 @@ async function diskUsage(ctx: RequestContext, backend: SystemBackend): Promise<v
   for (const t of types) if (!DF_TYPES.includes(t)) throw invalidParameter(`unknown object type: ${t}`);
   const want = (t: string) => types.length === 0 || types.includes(t);
   const du = await backend.diskUsage();
-  if (ctx.versionBelow('1.52')) {
-    return ctx.sendJson(200, {
-      LayersSize: du.LayersSize,
-      Images: want('image') ? du.Images : null,
-      Containers: want('container') ? du.Containers : null,
-      Volumes: want('volume') ? du.Volumes : null,
-      // No records: null, as dockerd's (Go's empty slice).
-      BuildCache: want('build-cache') && du.BuildCache.length > 0 ? buildCacheBefore142(du.BuildCache, ctx) : null,
-    });
-  }
+  const legacy = {
+    LayersSize: du.LayersSize,
+    Images: want('image') ? du.Images : null,
+    Containers: want('container') ? du.Containers : null,
+    Volumes: want('volume') ? du.Volumes : null,
+    // No records: null, as dockerd's (Go's empty slice).
+    BuildCache: want('build-cache') && du.BuildCache.length > 0 ? buildCacheBefore142(du.BuildCache, ctx) : null,
+  };
+  if (ctx.versionBelow('1.52')) return ctx.sendJson(200, legacy);
   const verbose = boolParam(ctx.query, 'verbose');
   const usage = (items: unknown[], size: number, active: number, reclaimable = 0) => ({
     TotalCount: items.length,
@@ -61,14 +60,36 @@ async function diskUsage(ctx: RequestContext, backend: SystemBackend): Promise<v
     ...(verbose && { Items: items }),
   });
   ctx.sendJson(200, {
-    ...(want('image') && { ImagesUsage: usage(du.Images, du.LayersSize, 0) }),
-    ...(want('container') && { ContainersUsage: usage(du.Containers, 0, 0) }),
+    ...(want('image') && { ImagesUsage: imagesUsage(du.Images, du.LayersSize, usage) }),
+    ...(want('container') && { ContainersUsage: containersUsage(du.Containers, usage) }),
     ...(want('volume') && { VolumesUsage: volumesUsage(du.Volumes, usage) }),
     ...(want('build-cache') && { BuildCacheUsage: buildCacheUsage(du.BuildCache, usage) }),
+    // API 1.52 sent the legacy fields beside these, 1.53 dropped them; berth keeps them (without
+    // verbose, as 1.52): docker-py negotiates the newest API, and code that reads df()['Images']
+    // (as written against any dockerd before) would fail with a KeyError. Extra fields break no client.
+    ...(!verbose && legacy),
   });
 }
 
 type Usage = (items: unknown[], size: number, active: number, reclaimable?: number) => object;
+
+/** Images some container uses are active; the rest of the layers' bytes are reclaimable — the
+ * docker CLI's sums over the legacy list, so both forms print the same row. */
+function imagesUsage(items: unknown[], layersSize: number, usage: Usage): object {
+  const images = items as { Containers?: number; Size?: number; SharedSize?: number }[];
+  const used = images.filter((i) => (i.Containers ?? 0) > 0);
+  const usedBytes = used.reduce((n, i) => (i.Size === -1 || i.SharedSize === -1 ? n : n + (i.Size ?? 0) - (i.SharedSize ?? 0)), 0);
+  return usage(items, layersSize, used.length, Math.max(0, layersSize - usedBytes));
+}
+
+/** Running, paused and restarting containers are active; the others' writable layers are
+ * reclaimable (the docker CLI's rule). */
+function containersUsage(items: unknown[], usage: Usage): object {
+  const containers = items as { State?: string; SizeRw?: number }[];
+  const active = (c: { State?: string }) => ['running', 'paused', 'restarting'].includes(c.State ?? '');
+  const bytes = (cs: { SizeRw?: number }[]) => cs.reduce((n, c) => n + Math.max(0, c.SizeRw ?? 0), 0);
+  return usage(items, bytes(containers), containers.filter(active).length, bytes(containers.filter((c) => !active(c))));
+}
 
 /** Volumes in use (RefCount > 0) are active; the others' bytes are reclaimable (-1: unknown). */
 function volumesUsage(items: unknown[], usage: Usage): object {

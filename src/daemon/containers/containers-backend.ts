@@ -13,6 +13,8 @@ import { untilSeconds } from '../images/image-filters.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import type { ContainerNetViews } from '../networks/container-net-views.ts';
 import { parsePortFilter, portsMatch } from './port-filters.ts';
+import { initFilesBytes } from './init-files.ts';
+import type { RwTree } from '../../image/layers/index.ts';
 
 const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
 const HEALTH_STATUSES = ['starting', 'healthy', 'unhealthy', 'none'];
@@ -73,10 +75,13 @@ function graphData(svc: ContainerService, c: ContainerRow): Record<string, strin
   return svc.deps.images.deps.layers.graphData(c.rwCacheId, image);
 }
 
-/** SizeRw: the bytes in the writable layer; SizeRootFs: those plus the image's layers. */
+const treeRoot = (t: RwTree) => (t.kind === 'overlay' ? t.upper : t.dir);
+
+/** SizeRw: the bytes in the writable layer (the init files' aside); SizeRootFs: those plus the image's layers. */
 async function sizesOf(svc: ContainerService, c: ContainerRow): Promise<{ SizeRw: number; SizeRootFs: number }> {
   const images = svc.deps.images;
-  const rw = await images.deps.layers.diskUsage(c.rwCacheId).then((u) => u.bytes, () => 0);
+  const layers = images.deps.layers;
+  const rw = await layers.diskUsage(c.rwCacheId).then((u) => u.bytes - initFilesBytes(treeRoot(layers.rwTree(c.rwCacheId))), () => 0);
   const image = images.table.layersOf(c.imageId).reduce((n, l) => n + l.size, 0);
   return { SizeRw: rw, SizeRootFs: rw + image };
 }

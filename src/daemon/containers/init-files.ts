@@ -4,7 +4,7 @@
 // each start when missing; `docker diff` and `docker commit` leave them out while they are as
 // made (rw-changes.ts, commit-tar.ts), as dockerd's init layer, under the writable one, keeps
 // them out of both. `docker export` has them, as dockerd's does.
-import { lstatSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const DOCKERENV = '/.dockerenv';
@@ -35,5 +35,17 @@ function ifMissing(make: () => void): void {
     make();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+}
+
+/** The bytes of the init files as made in a writable layer's tree (`root`: overlay's upper dir or
+ * vfs's copy): not the container's own, so not in its SizeRw (dockerd's init layer is not). */
+export function initFilesBytes(root: string): number {
+  try {
+    const mtab = join(root, MTAB);
+    const st = lstatSync(mtab);
+    return st.isSymbolicLink() && readlinkSync(mtab) === MTAB_TARGET ? st.size : 0;
+  } catch {
+    return 0;
   }
 }

@@ -40,7 +40,7 @@ export function createdSeconds(config: ImageConfig): number {
   return Number.isNaN(ms) ? 0 : Math.floor(ms / 1000);
 }
 
-export function summaryView(f: ImageFacts, version: string, containers = -1): Record<string, unknown> {
+export function summaryView(f: ImageFacts, version: string, containers = -1, sharedSize = -1): Record<string, unknown> {
   const old = versionLessThan(version, '1.43');
   const view: Record<string, unknown> = {
     Id: f.row.id,
@@ -49,7 +49,7 @@ export function summaryView(f: ImageFacts, version: string, containers = -1): Re
     RepoDigests: f.digests.length || !old ? f.digests : ['<none>@<none>'],
     Created: createdSeconds(f.config),
     Size: f.size,
-    SharedSize: -1,
+    SharedSize: sharedSize,
     Labels: f.config.config?.Labels ?? {},
     Containers: containers,
   };
