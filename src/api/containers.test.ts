@@ -101,6 +101,8 @@ test('sizes: inspect and list with size, prune reports the space it freed', { sk
   assert.ok(c.SizeRootFs! > c.SizeRw!, 'the image is counted in SizeRootFs');
   const plain = await api.json<Record<string, unknown>>('GET', '/containers/sized/json');
   assert.equal(plain.SizeRw, undefined);
+  // A name filter is a regular expression on the name with or without its slash, as dockerd's.
+  for (const name of ['^/sized$', '^sized$']) assert.equal((await docker(['ps', '-aq', '--filter', `name=${name}`])).stdout.split('\n').filter(Boolean).length, 1, name);
   const ps = await docker(['ps', '-a', '-s', '--filter', 'name=sized', '--format', '{{.Size}}']);
   assert.match(ps.stdout, /^1MB \(virtual [\d.]+MB\)/);
   const pruned = await api.json<{ ContainersDeleted: string[]; SpaceReclaimed: number }>('POST', '/containers/prune');

@@ -85,6 +85,14 @@ test('list filters: reference and label', async () => {
   await importTar(busyboxRootfs({ 'etc/l': 'l' }), { repo: 'labelled', tag: 'x', changes: ['LABEL team=blue'] });
   const byRef = await api.json<{ RepoTags: string[] }[]>('GET', '/images/json', { query: { filters: JSON.stringify({ reference: ['label*'] }) } });
   assert.deepEqual(byRef.map((i) => i.RepoTags[0]), ['labelled:x']);
+  // An image with another name lists, under a reference filter, only the names that matched.
+  await api.request('POST', '/images/labelled:x/tag', { query: { repo: 'elsewhere', tag: 'y' } });
+  const byOne = await api.json<{ RepoTags: string[] }[]>('GET', '/images/json', { query: { filters: JSON.stringify({ reference: ['labelled'] }) } });
+  assert.deepEqual(byOne.map((i) => i.RepoTags), [['labelled:x']]);
+  const byOther = await api.json<{ RepoTags: string[] }[]>('GET', '/images/json', { query: { filters: JSON.stringify({ reference: ['else*:y'] }) } });
+  assert.deepEqual(byOther.map((i) => i.RepoTags), [['elsewhere:y']]);
+  const unfiltered = await api.json<{ RepoTags: string[] }[]>('GET', '/images/json', { query: { filters: JSON.stringify({ label: ['team=blue'] }) } });
+  assert.deepEqual(unfiltered.map((i) => [...i.RepoTags].sort()), [['elsewhere:y', 'labelled:x']]);
   const byLabel = await api.json<unknown[]>('GET', '/images/json', { query: { filters: JSON.stringify({ label: ['team=blue'] }) } });
   assert.equal(byLabel.length, 1);
   await assert.rejects(api.json('GET', '/images/json', { query: { filters: JSON.stringify({ colour: ['x'] }) } }), /invalid filter 'colour'/);

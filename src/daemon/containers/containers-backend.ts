@@ -104,7 +104,8 @@ function predicate(svc: ContainerService, filters: Filters, net: ContainerNetVie
       throw invalidParameter(`invalid filter 'name=${v}': not a regular expression`);
     }
   });
-  if (names.length) tests.push((c) => names.some((re) => re.test(c.name.slice(1))));
+  // Against the name with and without its leading slash, as dockerd (`name=^/web$` and `name=^web$`).
+  if (names.length) tests.push((c) => names.some((re) => re.test(c.name) || re.test(c.name.slice(1))));
   any('exited', (c, v) => c.status === 'exited' && c.exitCode === Number(v));
   // A volume's name (a bind's source) or a mount's destination, as dockerd matches `volume`.
   any('volume', (c, v) => (c.mounts ?? []).some((m) => !m.hidden && (m.Destination === v || (m.Name ?? m.Source) === v)));

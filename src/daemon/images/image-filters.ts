@@ -37,10 +37,19 @@ export function imagePredicate(filters: Filters, lookup: (name: string) => Image
   return (f) => tests.every((t) => t(f));
 }
 
+/** With a `reference` filter, an image lists only the names it matched by (RepoTags and
+ * RepoDigests), as dockerd's: `images --filter reference=busybox` shows no row for the other
+ * names of the same image. Without one, every name. */
+export function namesShown(filters: Filters): (name: string) => boolean {
+  const refs = filters.get('reference');
+  return refs?.length ? (name) => refs.some((pattern) => referenceMatches(name, pattern)) : () => true;
+}
+
 // `busybox`, `busybox:1.*`, `*/app`: matched on the familiar name, with or without tag.
 function referenceMatches(tag: string, pattern: string): boolean {
+  const at = tag.indexOf('@');
   const colon = tag.lastIndexOf(':');
-  const name = colon > tag.lastIndexOf('/') ? tag.slice(0, colon) : tag;
+  const name = at >= 0 ? tag.slice(0, at) : colon > tag.lastIndexOf('/') ? tag.slice(0, colon) : tag;
   return matchesGlob(tag, pattern) || matchesGlob(name, pattern);
 }
 

@@ -7,7 +7,7 @@ import type { Filters } from '../../api/query.ts';
 import type { ImageService } from './image-service.ts';
 import type { Platform } from '../../image/types.ts';
 import { historyView, inspectView, summaryView } from './image-views.ts';
-import { imagePredicate } from './image-filters.ts';
+import { imagePredicate, namesShown } from './image-filters.ts';
 import { importImage, fetchImportSource } from './image-import.ts';
 import { invalidParameter } from '../../api/types/errors.ts';
 import { sharedSizes } from './shared-size.ts';
@@ -26,6 +26,7 @@ export function imagesBackend(svc: ImageService, transfers: ImageTransfers): Ima
       const keep = imagePredicate(filters, lookup);
       const count = (id: string) => (sharedSize ? (svc.deps.containersUsing?.(id).length ?? 0) : -1);
       const shared = sharedSize ? sharedSizes(svc.table) : undefined;
+      const shown = namesShown(filters);
       // An untagged image with children is an intermediate layer image (legacy load, commit
       // parents): shown only with all, as dockerd does.
       const parents = all ? new Set<string>() : svc.table.parentIds();
@@ -36,7 +37,9 @@ export function imagesBackend(svc: ImageService, transfers: ImageTransfers): Ima
       const rows = svc.table.listImages().filter((row) => !(parents.has(row.id) && svc.table.refsOf(row.id).length === 0));
       const out: Record<string, unknown>[] = [];
       for (let i = 0; i < rows.length; i += 64) {
-        for (const f of await svc.factsOf(rows.slice(i, i + 64))) if (keep(f)) out.push(summaryView(f, version, count(f.row.id), shared?.get(f.row.id) ?? -1));
+        for (const f of await svc.factsOf(rows.slice(i, i + 64))) {
+          if (keep(f)) out.push(summaryView({ ...f, tags: f.tags.filter(shown), digests: f.digests.filter(shown) }, version, count(f.row.id), shared?.get(f.row.id) ?? -1));
+        }
       }
       return out;
     },
