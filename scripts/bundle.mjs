@@ -47,8 +47,9 @@ module.exports = Object.defineProperties({}, { ${getters.join(', ')} });`;
 mkdirSync(OUT, { recursive: true });
 // The .js files here are CommonJS whatever the package's "type" says.
 writeFileSync(`${OUT}/package.json`, '{ "type": "commonjs" }\n');
-await build({
-  entryPoints: { berth: 'src/bin/berth.ts', berthd: 'src/bin/berthd.ts', 'berth-dns': 'src/bin/berth-dns.ts', 'berthd-rootless-setup': 'src/bin/berthd-rootless-setup.ts' },
+// import.meta.url (build-info's fallback, never taken in a release) computed only if asked for.
+const bundleUrl = 'var __berthBundleUrl = { get href() { return require("node:url").pathToFileURL(__filename).href; } };';
+const common = {
   outdir: OUT,
   bundle: true,
   platform: 'node',
@@ -60,8 +61,22 @@ await build({
   keepNames: true,
   logLevel: 'warning',
   plugins: [lazyBuiltins],
-  define: { BERTH_RELEASE: JSON.stringify(release), 'import.meta.url': '__berthBundleUrl' },
-  banner: { js: 'var __berthBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  define: { BERTH_RELEASE: JSON.stringify(release), 'import.meta.url': '__berthBundleUrl.href' },
+};
+await build({
+  ...common,
+  entryPoints: { berthd: 'src/bin/berthd.ts', 'berth-dns': 'src/bin/berth-dns.ts', 'berthd-rootless-setup': 'src/bin/berthd-rootless-setup.ts' },
+  banner: { js: bundleUrl },
+});
+// The CLI's bundle is wrapped as bin/cli-code-cache.js compiles it: a script whose text needs no
+// copy before V8 compiles it. The banner's statement stays first, as before the wrapper: the
+// bundle's "use strict" is no directive there, and the CLI runs in the mode it always ran in.
+const { BUNDLE_HEAD, BUNDLE_TAIL } = createRequire(import.meta.url)('../bin/cli-code-cache.js');
+await build({
+  ...common,
+  entryPoints: { berth: 'src/bin/berth.ts' },
+  banner: { js: BUNDLE_HEAD + bundleUrl },
+  footer: { js: BUNDLE_TAIL },
 });
 
 // V8 holds a source that has one character above U+00FF as two bytes per character: the whole
