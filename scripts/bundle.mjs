@@ -1,5 +1,6 @@
 // The release build: each executable (berth, berthd, berth-dns, berthd-rootless-setup) bundled by esbuild into one
-// CommonJS file in dist/release/, with the version and commit compiled in. CommonJS, not ESM:
+// CommonJS file in dist/release/, with the version and commit compiled in (berth also as one
+// bundle per top-level command: scripts/bundle-cli.mjs). CommonJS, not ESM:
 // an ES module that imports node:http goes through the ESM facade of the builtin, which reads
 // every export and so loads undici (~35 ms of every `berth` start here); require() does not.
 // A dynamic import() stays lazy inside the bundle (esbuild wraps the module and evaluates it when
@@ -8,6 +9,7 @@ import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { buildCliBundles } from './bundle-cli.mjs';
 
 const OUT = 'dist/release';
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -68,20 +70,12 @@ await build({
   entryPoints: { berthd: 'src/bin/berthd.ts', 'berth-dns': 'src/bin/berth-dns.ts', 'berthd-rootless-setup': 'src/bin/berthd-rootless-setup.ts' },
   banner: { js: bundleUrl },
 });
-// The CLI's bundle is wrapped as bin/cli-code-cache.js compiles it: a script whose text needs no
-// copy before V8 compiles it. The banner's statement stays first, as before the wrapper: the
-// bundle's "use strict" is no directive there, and the CLI runs in the mode it always ran in.
-const { BUNDLE_HEAD, BUNDLE_TAIL } = createRequire(import.meta.url)('../bin/cli-code-cache.js');
-await build({
-  ...common,
-  entryPoints: { berth: 'src/bin/berth.ts' },
-  banner: { js: BUNDLE_HEAD + bundleUrl },
-  footer: { js: BUNDLE_TAIL },
-});
+// berth.js and one bundle per top-level command (scripts/bundle-cli.mjs).
+const cliBundles = await buildCliBundles(common, bundleUrl);
 
 // V8 holds a source that has one character above U+00FF as two bytes per character: the whole
 // bundle would double in every process's memory for one stray dash in a string.
-for (const name of ['berth', 'berthd', 'berth-dns', 'berthd-rootless-setup']) {
+for (const name of ['berth', 'berthd', 'berth-dns', 'berthd-rootless-setup', ...cliBundles]) {
   const text = readFileSync(`${OUT}/${name}.js`, 'utf8');
   const at = text.search(/[^\u0000-\u00ff]/u);
   if (at >= 0) {
