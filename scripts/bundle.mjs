@@ -46,6 +46,20 @@ function lazyModule(name) {
 module.exports = Object.defineProperties({}, { ${getters.join(', ')} });`;
 }
 
+// commander's `import fs from 'node:fs'` (and path, process, child_process): esbuild gives a default
+// import of a CommonJS module a copy of its exports, a getter per export (~200 for fs and process)
+// made at every start — the plugin turns them into require() calls, which esbuild keeps as they are.
+const DEFAULT_IMPORT = /^import (\w+) from '(node:[\w/]+)';$/gm;
+const requireBuiltins = {
+  name: 'require-builtins',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]commander[\\/].*\.js$/ }, (args) => ({
+      contents: readFileSync(args.path, 'utf8').replace(DEFAULT_IMPORT, "const $1 = require('$2');"),
+      loader: 'js',
+    }));
+  },
+};
+
 mkdirSync(OUT, { recursive: true });
 // The .js files here are CommonJS whatever the package's "type" says.
 writeFileSync(`${OUT}/package.json`, '{ "type": "commonjs" }\n');
@@ -62,7 +76,7 @@ const common = {
   minify: true,
   keepNames: true,
   logLevel: 'warning',
-  plugins: [lazyBuiltins],
+  plugins: [requireBuiltins, lazyBuiltins],
   define: { BERTH_RELEASE: JSON.stringify(release), 'import.meta.url': '__berthBundleUrl.href' },
 };
 await build({

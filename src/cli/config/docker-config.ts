@@ -2,7 +2,6 @@
 // berth and docker share credentials and the current context. Keys berth does not know are
 // kept as they are when the file is written back.
 import { readFileSync, writeFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 export interface AuthEntry {
@@ -24,8 +23,9 @@ export interface DockerConfigFile {
 }
 
 export function configDir(flag?: string): string {
-  // HOME first, as os.homedir() itself does: node:os is not loaded for it at every start.
-  return flag || process.env.DOCKER_CONFIG || join(process.env.HOME || homedir(), '.docker');
+  // HOME first, as os.homedir() itself does: node:os is not loaded for it at every start (nor
+  // imported: even the bundle's lazy stand-in costs a copy of its exports).
+  return flag || process.env.DOCKER_CONFIG || join(process.env.HOME || process.getBuiltinModule('node:os').homedir(), '.docker');
 }
 
 export function loadConfigFile(dir: string): DockerConfigFile {
