@@ -11,13 +11,15 @@
 // keyed on the bundle's size and mtime and Node's version. V8 refuses a cache that does not fit
 // (source, flags), and then the run makes a new one.
 'use strict';
-const { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } = require('node:fs');
+const { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const { dirname, join } = require('node:path');
 const Module = require('node:module');
 const { Script } = require('node:vm');
 
 /** Command words the cache stops learning after: a stray word per run must not mean a write per run. */
 const MAX_WORDS = 64;
+/** Another bundle's cache unwritten this long is dropped (a removed checkout's): a used one is made again. */
+const STALE_MS = 30 * 24 * 3600 * 1000;
 
 // The bundle comes wrapped (scripts/bundle.mjs) in these: compiled as it is read, its text is the
 // script — Module.wrap's copy of it (~0.4 MB in V8's young generation, flattened at compile)
@@ -61,7 +63,7 @@ function fnv1a(text) {
   return (h >>> 0).toString(16).padStart(8, '0');
 }
 
-/** Written whole (temporary files renamed), older caches of the same key removed; never fatal. */
+/** Written whole (temporary files renamed), older caches of the same key and long-unwritten ones removed; never fatal. */
 function saveCache(script, dir, key, cacheFile, words) {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -73,8 +75,9 @@ function saveCache(script, dir, key, cacheFile, words) {
     const mine = new Set([cacheFile, `${cacheFile}.words`]);
     for (const f of readdirSync(dir)) {
       // Also one named as before caches were kept per bundle and flags (`berth.<size>-…`).
-      const stale = f.startsWith(`${key}.`) || /^berth\.\d+-\d+-v[\d.]+\.v8cache(\.words)?$/.test(f);
-      if (stale && !mine.has(join(dir, f)) && !f.includes('.tmp')) rmSync(join(dir, f), { force: true });
+      if (!f.startsWith('berth.') || mine.has(join(dir, f)) || f.includes('.tmp')) continue;
+      const stale = f.startsWith(`${key}.`) || /^berth\.\d+-\d+-v[\d.]+\.v8cache(\.words)?$/.test(f) || Date.now() - (statSync(join(dir, f), { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > STALE_MS;
+      if (stale) rmSync(join(dir, f), { force: true });
     }
   } catch {
     /* a cache we cannot write (read-only home, full disk) only costs the next start its speed */

@@ -6,7 +6,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,4 +82,19 @@ test('each program path and set of node flags keeps a cache of its own', () => {
 test('the wrapped program runs as an ordinary CommonJS file too', () => {
   writeProgram('(direct)');
   assert.deepEqual(runWith([], program, 'ps'), { out: 'hello ps function (direct)\n', code: 3 });
+});
+
+test('a save drops other bundles\' caches left unwritten for a month, and keeps recent ones', () => {
+  const old = join(cache, 'berth.00000000.1-1-v0.0.0.v8cache');
+  const recent = join(cache, 'berth.11111111.1-1-v0.0.0.v8cache');
+  const daemon = join(cache, 'berthd.22222222.1-1-v0.0.0.v8cache');
+  for (const f of [old, recent, daemon]) writeFileSync(f, 'x');
+  const monthAgo = new Date(Date.now() - 40 * 24 * 3600 * 1000);
+  utimesSync(old, monthAgo, monthAgo);
+  utimesSync(daemon, monthAgo, monthAgo);
+  writeProgram('(again)');
+  run('ps');
+  const left = readdirSync(cache);
+  assert.ok(!left.includes('berth.00000000.1-1-v0.0.0.v8cache'), 'the month-old cache is gone');
+  assert.ok(left.includes('berth.11111111.1-1-v0.0.0.v8cache') && left.includes('berthd.22222222.1-1-v0.0.0.v8cache'), 'a recent one and berthd\'s stay');
 });
