@@ -1,5 +1,6 @@
 // The release build: each executable (berth, berthd, berth-dns, berthd-rootless-setup) bundled by esbuild into one
-// CommonJS file in dist/release/, with the version and commit compiled in. CommonJS, not ESM:
+// CommonJS file in dist/release/, with the version and commit compiled in (berth also as one
+// bundle per top-level command: scripts/bundle-cli.mjs). CommonJS, not ESM:
 // an ES module that imports node:http goes through the ESM facade of the builtin, which reads
 // every export and so loads undici (~35 ms of every `berth` start here); require() does not.
 // A dynamic import() stays lazy inside the bundle (esbuild wraps the module and evaluates it when
@@ -8,6 +9,7 @@ import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { buildCliBundles } from './bundle-cli.mjs';
 
 const OUT = 'dist/release';
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -44,11 +46,34 @@ function lazyModule(name) {
 module.exports = Object.defineProperties({}, { ${getters.join(', ')} });`;
 }
 
+// commander's `import fs from 'node:fs'` (and path, process, child_process): esbuild gives a default
+// import of a CommonJS module a copy of its exports, a getter per export (~200 for fs and process)
+// made at every start — the plugin turns them into require() calls, which esbuild keeps as they are.
+// And Option's test for a variadic option, /\p{ID_Continue}\.\.\.[>\]]$/u: V8 builds ICU's
+// ID_Continue set (~3M instructions, ~1 ms) to compile it at the first option of every start;
+// asked only of flags ending in `...>` or `...]`, it gives the same answers.
+const DEFAULT_IMPORT = /^import (\w+) from '(node:[\w/]+)';$/gm;
+const VARIADIC = '/\\p{ID_Continue}\\.\\.\\.[>\\]]$/u.test(flags)';
+const requireBuiltins = {
+  name: 'require-builtins',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]commander[\\/].*\.js$/ }, (args) => {
+      let contents = readFileSync(args.path, 'utf8').replace(DEFAULT_IMPORT, "const $1 = require('$2');");
+      if (args.path.endsWith('option.js')) {
+        if (!contents.includes(VARIADIC)) console.warn(`bundle: commander's option.js no longer has ${VARIADIC}: its start-up shortcut is not applied`);
+        contents = contents.replace(VARIADIC, `/\\.\\.\\.[>\\]]$/.test(flags) && ${VARIADIC}`);
+      }
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 mkdirSync(OUT, { recursive: true });
 // The .js files here are CommonJS whatever the package's "type" says.
 writeFileSync(`${OUT}/package.json`, '{ "type": "commonjs" }\n');
-await build({
-  entryPoints: { berth: 'src/bin/berth.ts', berthd: 'src/bin/berthd.ts', 'berth-dns': 'src/bin/berth-dns.ts', 'berthd-rootless-setup': 'src/bin/berthd-rootless-setup.ts' },
+// import.meta.url (build-info's fallback, never taken in a release) computed only if asked for.
+const bundleUrl = 'var __berthBundleUrl = { get href() { return require("node:url").pathToFileURL(__filename).href; } };';
+const common = {
   outdir: OUT,
   bundle: true,
   platform: 'node',
@@ -59,14 +84,20 @@ await build({
   minify: true,
   keepNames: true,
   logLevel: 'warning',
-  plugins: [lazyBuiltins],
-  define: { BERTH_RELEASE: JSON.stringify(release), 'import.meta.url': '__berthBundleUrl' },
-  banner: { js: 'var __berthBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  plugins: [requireBuiltins, lazyBuiltins],
+  define: { BERTH_RELEASE: JSON.stringify(release), 'import.meta.url': '__berthBundleUrl.href' },
+};
+await build({
+  ...common,
+  entryPoints: { berthd: 'src/bin/berthd.ts', 'berth-dns': 'src/bin/berth-dns.ts', 'berthd-rootless-setup': 'src/bin/berthd-rootless-setup.ts' },
+  banner: { js: bundleUrl },
 });
+// berth.js and one bundle per top-level command (scripts/bundle-cli.mjs).
+const cliBundles = await buildCliBundles(common, bundleUrl);
 
 // V8 holds a source that has one character above U+00FF as two bytes per character: the whole
 // bundle would double in every process's memory for one stray dash in a string.
-for (const name of ['berth', 'berthd', 'berth-dns', 'berthd-rootless-setup']) {
+for (const name of ['berth', 'berthd', 'berth-dns', 'berthd-rootless-setup', ...cliBundles]) {
   const text = readFileSync(`${OUT}/${name}.js`, 'utf8');
   const at = text.search(/[^\u0000-\u00ff]/u);
   if (at >= 0) {

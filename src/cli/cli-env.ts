@@ -21,8 +21,6 @@ export interface GlobalOptions {
 export class CliEnv {
   readonly opts: GlobalOptions;
   readonly env: NodeJS.ProcessEnv;
-  readonly out: NodeJS.WriteStream;
-  readonly err: NodeJS.WriteStream;
   #config: DockerConfigFile | undefined;
   #endpoint: ResolvedEndpoint | undefined;
   #client: BerthClient | undefined;
@@ -30,8 +28,16 @@ export class CliEnv {
   constructor(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env) {
     this.opts = opts;
     this.env = env;
-    this.out = process.stdout;
-    this.err = process.stderr;
+  }
+
+  // Read when written to: node makes each stdio stream at its first use, and most runs never
+  // write to stderr.
+  get out(): NodeJS.WriteStream {
+    return process.stdout;
+  }
+
+  get err(): NodeJS.WriteStream {
+    return process.stderr;
   }
 
   get configDir(): string {

@@ -1,5 +1,5 @@
 // The commands' door to the formatter: tables and --format templates written to a stream.
-import { formatRows, Template, TabWriter, encodeJson, type Headers } from './format/index.ts';
+import { formatRows, Template, encodeJson, type Headers } from './format/index.ts';
 
 export { humanSize, bytesSize, humanDuration, truncateId } from './format/index.ts';
 
@@ -19,12 +19,7 @@ export function printTemplate(out: Out, format: string, data: unknown): void {
   out.write(Template.parse(format.replace(/\\t/g, '\t').replace(/\\n/g, '\n')).execute(data) + '\n');
 }
 
-/** Tab-separated `key:\tvalue` lines aligned like docker's version/info blocks. */
-export function alignColumns(text: string, opts: { minWidth: number; padding: number }): string {
-  const tw = new TabWriter({ minWidth: opts.minWidth, tabWidth: 1, padding: opts.padding, padChar: ' ' });
-  tw.write(text);
-  return tw.flush();
-}
+export { alignColumns } from './aligned.ts';
 
 /**
  * Adds Go's field names as hidden aliases (e.g. `APIVersion` for the JSON key `ApiVersion`), so

@@ -1,8 +1,8 @@
 // Container operations of the Engine API, typed (the subset the CLI uses so far).
+import { readLines } from './read-lines.ts';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex, Readable } from 'node:stream';
 import type { ApiClient } from './api-client.ts';
-import { createInterface } from 'node:readline';
 import { decodePathStat, PATH_STAT_HEADER, type PathStat } from '../api/types/path-stat.ts';
 import { BerthError, statusOfKind } from '../api/types/errors.ts';
 import { versionLessThan } from '../api/types/version.ts';
@@ -136,7 +136,7 @@ export class ContainersApi {
     if (opts.signal?.aborted) return void res.destroy();
     opts.signal?.addEventListener('abort', () => res.destroy());
     try {
-      for await (const line of createInterface({ input: res, crlfDelay: Infinity })) if (line.trim()) yield JSON.parse(line) as ContainerStats;
+      for await (const line of readLines(res)) if (line.trim()) yield JSON.parse(line) as ContainerStats;
     } catch (err) {
       if (!opts.signal?.aborted) throw err;
     } finally {

@@ -1,6 +1,6 @@
 // Where a client connects: the docker CLI's address rules (unix://, tcp:// with default ports,
 // bare host:port, ssh://) and how to open one connection to it.
-import net from 'node:net';
+import { connect, isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { sshDialer } from './ssh-dialer.ts';
 
@@ -40,21 +40,21 @@ export function dialerFor(ep: Endpoint): Dialer {
   const host = ep.host;
   if (host.startsWith('unix://')) {
     const path = host.slice('unix://'.length);
-    return () => net.connect(path);
+    return () => connect(path);
   }
   if (host.startsWith('ssh://')) return sshDialer(host);
   const url = new URL(host.replace(/^tcp:/, 'http:'));
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || 2375);
   const t = ep.tls;
-  if (!t) return () => net.connect({ host: hostname, port });
+  if (!t) return () => connect({ host: hostname, port });
   // node:tls is loaded when a TLS connection is made, not with every CLI start (~10 ms here).
   const tls = process.getBuiltinModule('node:tls');
   return () =>
     tls.connect({
       host: hostname,
       port,
-      servername: net.isIP(hostname) ? undefined : hostname,
+      servername: isIP(hostname) ? undefined : hostname,
       ...(t.ca && { ca: t.ca }),
       ...(t.cert && { cert: t.cert }),
       ...(t.key && { key: t.key }),

@@ -1,7 +1,7 @@
 // Image operations of the Engine API, typed. Pull, push, import and load answer with a progress
 // stream: an async iterable of docker's jsonmessages, in the order the daemon wrote them.
+import { readLines } from './read-lines.ts';
 import type { IncomingMessage } from 'node:http';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { ApiClient } from './api-client.ts';
 import type {
@@ -133,7 +133,7 @@ function imagePath(name: string): string {
 
 /** A progress stream's messages: one JSON object per line (dockerd ends each with \r\n). */
 export async function* jsonMessages(res: Readable): AsyncGenerator<JsonMessage> {
-  const lines = createInterface({ input: res, crlfDelay: Infinity });
+  const lines = readLines(res);
   try {
     for await (const line of lines) {
       const text = line.trim();

@@ -1,5 +1,5 @@
 // System operations of the Engine API, typed.
-import { createInterface } from 'node:readline';
+import { readLines } from './read-lines.ts';
 import type { ApiClient } from './api-client.ts';
 import type { AuthConfig, AuthResponse, EventMessage, InfoResponse, VersionResponse } from './types.ts';
 
@@ -32,7 +32,7 @@ export class SystemApi {
     const filters = opts.filters && Object.keys(opts.filters).length ? JSON.stringify(opts.filters) : undefined;
     const res = await this.#c.request('GET', '/events', { query: { since: opts.since, until: opts.until, filters } });
     opts.signal?.addEventListener('abort', () => res.destroy());
-    const lines = createInterface({ input: res, crlfDelay: Infinity });
+    const lines = readLines(res);
     try {
       for await (const line of lines) if (line.trim()) yield JSON.parse(line.replace(/^\x1e/, '')) as EventMessage;
     } catch (err) {

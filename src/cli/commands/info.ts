@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import type { CliEnv } from '../cli-env.ts';
 import type { InfoResponse } from '../../client/types.ts';
 import { ENGINE_VERSION } from '../../lib/build-info.ts';
-import { alignColumns, bytesSize, printTemplate } from '../output.ts';
+import { alignColumns } from '../aligned.ts';
+import { bytesSize } from '../format/units.ts';
 
 export function registerInfoCommand(parent: Command, getEnv: () => CliEnv): void {
   parent
@@ -23,6 +24,7 @@ async function showInfo(env: CliEnv, format: string | undefined): Promise<void> 
   }
   const client = { Version: ENGINE_VERSION, Context: env.endpoint.contextName, Debug: env.debug };
   if (format) {
+    const { printTemplate } = await import('../output.ts');
     printTemplate(env.out, format, format === 'json' ? { ...server, ClientInfo: client } : { ...server, ClientInfo: client, ServerErrors: serverError ? [serverError.message] : undefined });
     if (serverError) throw serverError;
     return;

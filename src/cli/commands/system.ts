@@ -4,7 +4,7 @@ import type { CliEnv } from '../cli-env.ts';
 import { registerVersionCommand } from './version.ts';
 import { registerInfoCommand } from './info.ts';
 import { dialStdio } from './dial-stdio.ts';
-import { humanSize, printRows } from '../output.ts';
+import { humanSize } from '../format/units.ts';
 import type { BuildCacheRecord } from '../../client/build-api.ts';
 
 export function registerSystemCommands(program: Command, getEnv: () => CliEnv): void {
@@ -55,6 +55,7 @@ async function diskUsage(env: CliEnv, flags: { format?: string; verbose?: boolea
       Reclaimable: `${humanSize(u.Reclaimable, 4)}${pct}`,
     };
   });
+  const { printRows } = await import('../output.ts');
   printRows(env.out, flags.format, rows, {
     table: 'table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}',
     headers: { Type: 'TYPE', TotalCount: 'TOTAL', Active: 'ACTIVE', Size: 'SIZE', Reclaimable: 'RECLAIMABLE' },

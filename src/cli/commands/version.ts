@@ -5,7 +5,7 @@ import type { VersionResponse } from '../../client/types.ts';
 import { MAX_API_VERSION } from '../../api/types/version.ts';
 import { ENGINE_VERSION, GIT_COMMIT, BUILD_TIME } from '../../lib/build-info.ts';
 import { ansicTime } from '../go-time.ts';
-import { alignColumns, printTemplate, withGoNames } from '../output.ts';
+import { alignColumns } from '../aligned.ts';
 
 interface ClientVersion {
   Platform: { Name: string };
@@ -50,6 +50,7 @@ async function showVersion(env: CliEnv, format: string | undefined): Promise<voi
     Context: env.endpoint.contextName,
   };
   if (format) {
+    const { printTemplate, withGoNames } = await import('../output.ts');
     const serverData = server ? withGoNames(server, { APIVersion: 'ApiVersion' }) : null;
     printTemplate(env.out, format, { Client: withGoNames(clientInfo, { APIVersion: 'ApiVersion' }), Server: serverData });
   }

@@ -1,8 +1,7 @@
 // The CLI's config.json, in docker's own file ($DOCKER_CONFIG or ~/.docker/config.json) so
 // berth and docker share credentials and the current context. Keys berth does not know are
 // kept as they are when the file is written back.
-import { readFileSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { readFileSync, writeFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface AuthEntry {
@@ -24,13 +23,18 @@ export interface DockerConfigFile {
 }
 
 export function configDir(flag?: string): string {
-  return flag || process.env.DOCKER_CONFIG || join(homedir(), '.docker');
+  // HOME first, as os.homedir() itself does: node:os is not loaded for it at every start (nor
+  // imported: even the bundle's lazy stand-in costs a copy of its exports).
+  return flag || process.env.DOCKER_CONFIG || join(process.env.HOME || process.getBuiltinModule('node:os').homedir(), '.docker');
 }
 
 export function loadConfigFile(dir: string): DockerConfigFile {
+  const file = join(dir, 'config.json');
+  // Most machines have none: asked first, so a start does not pay for an ENOENT exception.
+  if (!statSync(file, { throwIfNoEntry: false })) return {};
   let text: string;
   try {
-    text = readFileSync(join(dir, 'config.json'), 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw err;

@@ -1,7 +1,6 @@
 // docker's context store, read and written in docker's own layout so both CLIs share it:
 //   $DOCKER_CONFIG/contexts/meta/<sha256(name)>/meta.json
 //   $DOCKER_CONFIG/contexts/tls/<sha256(name)>/<endpoint>/{ca,cert,key}.pem
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -39,7 +38,9 @@ export class ContextNotFoundError extends Error {
 }
 
 export function contextId(name: string): string {
-  return createHash('sha256').update(name).digest('hex');
+  // node:crypto at its use: only a named context needs it, and an import, even of the bundle's
+  // lazy stand-in (scripts/bundle.mjs), costs every start the stand-in and a copy of its exports.
+  return process.getBuiltinModule('node:crypto').createHash('sha256').update(name).digest('hex');
 }
 
 export function validateContextName(name: string): void {

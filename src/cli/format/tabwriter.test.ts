@@ -40,6 +40,8 @@ describe('tabwriter (Go text/tabwriter semantics)', () => {
   it('measures wide and combining characters like go-runewidth', () => {
     assert.equal(displayWidth('日本'), 4);
     assert.equal(displayWidth('e\u0301'), 1);
+    assert.equal(displayWidth('a\tb\u0085\u007f\u00e9\u00a0'), 4);
+    assert.equal(displayWidth('\u{1F600}x\u200b\ufe0f\u20dd'), 3);
     assert.equal(tabulate('日本語\tx\nab\ty\n'), '日本語    x\nab        y\n');
   });
 });
