@@ -27,6 +27,7 @@ test('make install into DESTDIR, the units verified, the installed berthd servin
     assert.equal(readlinkSync(join(dest, 'usr/bin/berthd-rootless-setup')), '../lib/berth/bin/berthd-rootless-setup');
     assert.ok(lstatSync(join(dest, 'usr/bin/berth')).isSymbolicLink());
     assert.ok(!existsSync(join(dest, 'usr/lib/berth/dist/testing')), 'test code is not installed');
+    assert.ok(existsSync(join(dest, 'usr/lib/berth/dist/release/berth-cmd/index.json')), 'the per-command bundles are installed');
     // The bundles carry their dependencies but koffi (authorization's FFI: a native binary of
     // its own package), which require() from the installed bundles must find in the tree.
     assert.deepEqual(readdirSync(join(dest, 'usr/lib/berth/node_modules')).sort(), ['@koromix', 'koffi']);
