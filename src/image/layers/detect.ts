@@ -13,6 +13,7 @@ import type { DriverName } from './store.ts';
 import { isOverlayWhiteout, WHITEOUT_PREFIX } from './whiteouts.ts';
 import { FUSE_OVERLAYFS, fuseUnavailable } from './fuse-mount.ts';
 import { inUserNamespace } from '../../lib/userns.ts';
+import { keptVerdict, keepVerdict, verdictKey, VERDICT_FILE } from './probe-verdict.ts';
 
 export interface DriverChoice {
   driver: DriverName;
@@ -36,13 +37,19 @@ export async function detectDriver(root: string, configured?: string): Promise<D
     if (refused !== null) throw invalidParameter(`storage driver fuse-overlayfs is configured but cannot be used under ${root}: ${refused}`);
     return fuseChoice(root, 'fuse-overlayfs configured');
   }
-  const refused = await probeOverlay(root);
+  // A restart on the same kernel, filesystem and privileges takes the last probe's success
+  // (probe-verdict.ts): no fork of berthd and no mount at start.
+  mkdirSync(root, { recursive: true });
+  const key = verdictKey(root);
+  const kept = keptVerdict(root, key);
+  const refused = kept ? null : await probeOverlay(root);
   if (refused === null) {
+    if (!kept) keep(root, key);
     const fs = filesystemName(root);
     const how = configured ? 'overlay2 configured' : 'overlay2 chosen';
     return {
       driver: 'overlay2',
-      reason: `${how}: a test overlay mount under ${root} worked`,
+      reason: kept ? `${how}: a test overlay mount under ${root} worked at ${kept.at} (${VERDICT_FILE}: same kernel, filesystem, privileges, build)` : `${how}: a test overlay mount under ${root} worked`,
       status: [['Backing Filesystem', fs], ['Using metacopy', 'false'], ['Native Overlay Diff', 'true'], ['userxattr', String(USERXATTR !== '')]],
     };
   }
@@ -53,6 +60,15 @@ export async function detectDriver(root: string, configured?: string): Promise<D
   const fuseRefused = await probeFuse(root);
   if (fuseRefused === null) return fuseChoice(root, `overlay2 unavailable (${refused}); fuse-overlayfs chosen`);
   return { driver: 'vfs', reason: `overlay2 unavailable (${refused}); fuse-overlayfs unavailable (${fuseRefused}); using vfs`, status: [] };
+}
+
+/** A verdict that cannot be written (a full disk) only costs the next start its probe. */
+function keep(root: string, key: Record<string, string>): void {
+  try {
+    keepVerdict(root, key);
+  } catch {
+    /* probed again next time */
+  }
 }
 
 function fuseChoice(root: string, reason: string): DriverChoice {
