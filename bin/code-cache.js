@@ -8,7 +8,9 @@
 'use strict';
 const { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const { dirname, join } = require('node:path');
-const Module = require('node:module');
+// The CommonJS loader's Module class itself: require('node:module') is the same class, but the
+// public builtin loads node:module and its source-map support into every start first.
+const Module = module.constructor;
 const { Script } = require('node:vm');
 
 /** The cache is made this long after start: berthd's listeners are up, its restore is done. */

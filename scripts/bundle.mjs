@@ -26,7 +26,7 @@ const release = { version: pkg.version, commit, time: new Date().toISOString() }
 // an object with a getter per export (listed here from the Node that bundles) that loads the real module
 // through process.getBuiltinModule on first access; esbuild's CommonJS interop copies getters
 // without calling them, so a default import stays lazy too.
-const LAZY_BUILTINS = ['child_process', 'crypto', 'readline', 'readline/promises', 'os', 'dgram', 'tls', 'https', 'zlib', 'dns', 'worker_threads', 'v8', 'vm'];
+const LAZY_BUILTINS = ['child_process', 'crypto', 'readline', 'readline/promises', 'os', 'dgram', 'tls', 'https', 'zlib', 'dns', 'worker_threads', 'v8', 'vm', 'fs/promises', 'timers/promises'];
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(b) {

@@ -12,7 +12,8 @@
 // cannot open by path.
 import { execHost } from '../lib/host-exec.ts';
 import { randomBytes } from '../lib/lazy-crypto.ts';
-import { readdir, unlink, writeFile } from 'node:fs/promises';
+import { readdir as readdirCb } from 'node:fs';
+import { unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BerthError, systemError } from '../api/types/errors.ts';
@@ -59,7 +60,10 @@ const FILE_NAME = new RegExp(`^${FILE_PREFIX}(\\d+)-[0-9a-f]+$`);
  * next one removes those whose process is gone (test-faults' SIGKILLs left dozens); files of a
  * live process — another daemon's — stay. Its failure is the caller's to log. */
 export async function sweepStaleFiles(dir = tmpdir()): Promise<void> {
-  for (const name of await readdir(dir)) {
+  // node:fs's callback readdir: every start runs this, and node:fs/promises loads at its first
+  // use (~1 MiB of an idle daemon, issue 12); only a stale file's unlink needs it.
+  const names = await new Promise<string[]>((resolve, reject) => readdirCb(dir, (err, got) => (err ? reject(err) : resolve(got))));
+  for (const name of names) {
     const pid = Number(FILE_NAME.exec(name)?.[1]);
     if (pid && !isLiveProcess(pid)) await unlink(join(dir, name)).catch(orIfMissing(undefined));
   }
