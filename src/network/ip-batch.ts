@@ -12,7 +12,7 @@
 // cannot open by path.
 import { execHost } from '../lib/host-exec.ts';
 import { randomBytes } from '../lib/lazy-crypto.ts';
-import { readdir as readdirCb } from 'node:fs';
+import { readdirSync, unlinkSync } from 'node:fs';
 import { unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,14 +58,18 @@ const FILE_NAME = new RegExp(`^${FILE_PREFIX}(\\d+)-[0-9a-f]+$`);
 
 /** A daemon killed between writing an inner batch's file and removing it leaves the file: the
  * next one removes those whose process is gone (test-faults' SIGKILLs left dozens); files of a
- * live process — another daemon's — stay. Its failure is the caller's to log. */
-export async function sweepStaleFiles(dir = tmpdir()): Promise<void> {
-  // node:fs's callback readdir: every start runs this, and node:fs/promises loads at its first
-  // use (~1 MiB of an idle daemon, issue 12); only a stale file's unlink needs it.
-  const names = await new Promise<string[]>((resolve, reject) => readdirCb(dir, (err, got) => (err ? reject(err) : resolve(got))));
-  for (const name of names) {
+ * live process — another daemon's — stay. Its failure is the caller's to log. Synchronous: at
+ * start it was berthd's only asynchronous file operation, and the first one starts libuv's
+ * four worker threads (~4 ms, and their stacks in an idle daemon's memory, issue 12). */
+export function sweepStaleFiles(dir = tmpdir()): void {
+  for (const name of readdirSync(dir)) {
     const pid = Number(FILE_NAME.exec(name)?.[1]);
-    if (pid && !isLiveProcess(pid)) await unlink(join(dir, name)).catch(orIfMissing(undefined));
+    if (!pid || isLiveProcess(pid)) continue;
+    try {
+      unlinkSync(join(dir, name));
+    } catch (err) {
+      orIfMissing(undefined)(err);
+    }
   }
 }
 
