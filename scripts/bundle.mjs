@@ -47,8 +47,7 @@ module.exports = Object.defineProperties({}, { ${getters.join(', ')} });`;
 mkdirSync(OUT, { recursive: true });
 // The .js files here are CommonJS whatever the package's "type" says.
 writeFileSync(`${OUT}/package.json`, '{ "type": "commonjs" }\n');
-await build({
-  entryPoints: { berth: 'src/bin/berth.ts', berthd: 'src/bin/berthd.ts', 'berth-dns': 'src/bin/berth-dns.ts', 'berthd-rootless-setup': 'src/bin/berthd-rootless-setup.ts' },
+const options = {
   outdir: OUT,
   bundle: true,
   platform: 'node',
@@ -62,7 +61,20 @@ await build({
   plugins: [lazyBuiltins],
   define: { BERTH_RELEASE: JSON.stringify(release), 'import.meta.url': '__berthBundleUrl' },
   banner: { js: 'var __berthBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
-});
+};
+await build({ ...options, entryPoints: { berth: 'src/bin/berth.ts', 'berth-dns': 'src/bin/berth-dns.ts', 'berthd-rootless-setup': 'src/bin/berthd-rootless-setup.ts' } });
+await build({ ...options, ...berthdOptions(options), entryPoints: { berthd: 'src/bin/berthd.ts' } });
+
+/** berthd's own (daemon12d, issue 12; callgrind of a start to listening, page faults by perf):
+ * - no keepNames: its ~1700 `__name(fn, "name")` calls at load made each function a dictionary-
+ *   mode object and were hot enough for Maglev (-7 M instructions, -230 page faults); berthd logs
+ *   error messages, not stacks, and a stack's positions need the source map anyway;
+ * - each `require` of a builtin answered from a cache: esbuild emits one per importing module
+ *   (~300 at start, each through Module._load and its diagnostics channels: -10 M instructions). */
+function berthdOptions(o) {
+  const cache = 'require = ((r, c) => (id) => c[id] ??= r(id))(require, Object.create(null));';
+  return { keepNames: false, banner: { js: `${o.banner.js} ${cache}` } };
+}
 
 // V8 holds a source that has one character above U+00FF as two bytes per character: the whole
 // bundle would double in every process's memory for one stray dash in a string.
