@@ -70,20 +70,20 @@ await build({ ...options, ...berthdOptions(options), entryPoints: { berthd: 'src
  *   mode object and were hot enough for Maglev (-7 M instructions, -230 page faults); berthd logs
  *   error messages, not stacks, and a stack's positions need the source map anyway;
  * - each `require` of a builtin answered from a cache: esbuild emits one per importing module
- *   (~300 at start, each through Module._load and its diagnostics channels: -10 M instructions). */
+ *   (~300 at start, each through Module._load and its diagnostics channels: -10 M instructions);
+ * - the lazy builtins as a Proxy from that same `require`, not the plugin's modules: esbuild
+ *   copies a bundled CommonJS module's exports into each module importing it (__toESM), ~60
+ *   copies at start, a loop hot enough for Maglev, whose compiler's pages then stay in the idle
+ *   daemon; an external's named imports are read off the require'd object at each use. */
 function berthdOptions(o) {
-  const cache = 'require = ((r, c) => (id) => c[id] ??= r(id))(require, Object.create(null));';
-  return { keepNames: false, banner: { js: `${o.banner.js} ${cache}` } };
-}
-
-// V8 holds a source that has one character above U+00FF as two bytes per character: the whole
-// bundle would double in every process's memory for one stray dash in a string.
-for (const name of ['berth', 'berthd', 'berth-dns', 'berthd-rootless-setup']) {
-  const text = readFileSync(`${OUT}/${name}.js`, 'utf8');
-  const at = text.search(/[^\u0000-\u00ff]/u);
-  if (at >= 0) {
-    const line = text.slice(0, at).split('\n').length;
-    console.error(`bundle: ${OUT}/${name}.js has a character above U+00FF at line ${line} (${JSON.stringify(text.slice(at - 20, at + 20))}): escape it in the source`);
-    process.exit(1);
-  }
+  const hook = `require = ((r, lazy) => {
+  const c = Object.create(null);
+  const proxy = (id) => {
+    let m;
+    const l = () => (m ??= r(id));
+    return new Proxy({}, { get: (_, k) => l()[k], has: (_, k) => k in l(), ownKeys: () => Reflect.ownKeys(l()), getOwnPropertyDescriptor: (_, k) => { const d = Reflect.getOwnPropertyDescriptor(l(), k); return d && { ...d, configurable: true }; } });
+  };
+  return (id) => (c[id] ??= lazy.includes(id) ? proxy(id) : r(id));
+})(require, ${JSON.stringify(LAZY_BUILTINS.flatMap((n) => [n, `node:${n}`]))});`;
+  return { keepNames: false, plugins: [], banner: { js: `${o.banner.js}\n${hook}` } };
 }
