@@ -9,8 +9,8 @@ import { delimiter, isAbsolute } from 'node:path';
 export function which(name: string, path = process.env.PATH ?? ''): string {
   if (isAbsolute(name)) return name;
   for (const dir of [...path.split(delimiter), '/usr/local/sbin', '/usr/sbin', '/sbin']) {
-    // Not path.join: its normalising loop ran ~70 times at start, enough for V8 to compile it with
-    // Maglev, whose compiler's code pages then stayed in the idle daemon (issue 12).
+    // Not path.join: a start looks up ~8 tools over ~10 PATH entries, and its normalising loop is
+    // what V8 compiles with Maglev at start (issue 12; node's own loader takes it close to that).
     const candidate = dir === '' ? name : dir.endsWith('/') ? dir + name : `${dir}/${name}`;
     if (executable(candidate)) return candidate;
   }
