@@ -2,8 +2,9 @@
 // file: the kernel may lack it, a container runtime may forbid mount(2), or the data root may sit
 // on a filesystem overlay refuses as an upper layer (overlayfs itself, some network filesystems).
 // So, as dockerd does, we really mount a tiny overlay under the data root, use it, and unmount.
-import { mkdirSync, mkdtempSync, readdirSync, statfsSync, writeFileSync } from 'node:fs';
-import { lstat, rm, writeFile } from 'node:fs/promises';
+// Synchronous file operations on the probe's few small files: asynchronous ones load node:fs/promises
+// and start libuv's worker threads, which a first start would then keep (issue 12).
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { invalidParameter, unavailable } from '../../api/types/errors.ts';
 import { which } from '../../lib/which.ts';
@@ -91,14 +92,14 @@ async function withProbeDir(root: string, test: (dir: string) => Promise<string 
     writeFileSync(join(dir, 'lower1', 'old'), 'x');
     return await test(dir);
   } finally {
-    if (mountsUnder(dir).length === 0) await rm(dir, { recursive: true, force: true });
+    if (mountsUnder(dir).length === 0) rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /** The use a test mount must allow: a copy-up (a new file) and a whiteout (a lower file removed). */
-async function useMerged(merged: string): Promise<void> {
-  await writeFile(join(merged, 'new'), 'y');
-  await rm(join(merged, 'old'));
+function useMerged(merged: string): void {
+  writeFileSync(join(merged, 'new'), 'y');
+  rmSync(join(merged, 'old'));
 }
 
 /** null when fuse-overlayfs works under root (mounted, written, a lower file deleted and
@@ -114,15 +115,15 @@ async function probeFuse(root: string): Promise<string | null> {
       return `test fuse-overlayfs mount failed: ${(err as Error).message.split('\n')[0]}`;
     }
     try {
-      await useMerged(merged);
+      useMerged(merged);
     } catch (err) {
       return `test fuse-overlayfs mount refused a write: ${(err as Error).message}`;
     } finally {
       await detach(merged, { here: true });
     }
     // fuse-overlayfs records a deletion as overlay does, or as a .wh.<name> file where mknod is refused.
-    const st = await lstat(join(dir, 'upper', 'old')).catch(() => undefined); // absent: not this way
-    const whiteout = (st !== undefined && isOverlayWhiteout(st)) || (await lstat(join(dir, 'upper', `${WHITEOUT_PREFIX}old`)).catch(() => undefined)) !== undefined;
+    const st = lstatSync(join(dir, 'upper', 'old'), { throwIfNoEntry: false }); // absent: not this way
+    const whiteout = (st !== undefined && isOverlayWhiteout(st)) || lstatSync(join(dir, 'upper', `${WHITEOUT_PREFIX}old`), { throwIfNoEntry: false }) !== undefined;
     return whiteout ? null : 'fuse-overlayfs did not record a deletion as a whiteout';
   });
 }
@@ -141,7 +142,7 @@ export function probeOverlay(root: string): Promise<string | null> {
         if (err instanceof CommandError && /^unshare: /m.test(err.stderr)) return testMountHere(dir);
         throw err;
       });
-      if (!isOverlayWhiteout(await lstat(join(dir, 'upper', 'old')))) return 'overlay did not record a deletion as a whiteout';
+      if (!isOverlayWhiteout(lstatSync(join(dir, 'upper', 'old')))) return 'overlay did not record a deletion as a whiteout';
       return null;
     } catch (err) {
       return `test overlay mount failed: ${(err as Error).message.split('\n')[0]}`;
@@ -167,7 +168,7 @@ async function testMountHere(dir: string): Promise<void> {
   const merged = join(dir, 'merged');
   await run('mount', MOUNT_ARGS, { cwd: dir });
   try {
-    await useMerged(merged);
+    useMerged(merged);
   } finally {
     await detach(merged);
   }
@@ -186,7 +187,7 @@ async function removeStaleProbes(root: string, names: string[]): Promise<void> {
   for (const name of names) {
     const dir = join(root, name);
     for (const m of mountsUnder(dir)) await detach(m);
-    if (mountsUnder(dir).length === 0) await rm(dir, { recursive: true, force: true });
+    if (mountsUnder(dir).length === 0) rmSync(dir, { recursive: true, force: true });
   }
 }
 
