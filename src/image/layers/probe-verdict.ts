@@ -18,7 +18,7 @@ import { ENGINE_VERSION, GIT_COMMIT } from '../../lib/build-info.ts';
 import { which } from '../../lib/which.ts';
 
 /** The file in the data root; remove it to have the next start probe again. */
-export const VERDICT_FILE = 'overlay-probe.json';
+export const VERDICT_FILE = 'overlay-verdict.json';
 
 export interface OverlayVerdict {
   key: Record<string, string>;
