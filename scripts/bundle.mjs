@@ -4,12 +4,13 @@
 // an ES module that imports node:http goes through the ESM facade of the builtin, which reads
 // every export and so loads undici (~35 ms of every `berth` start here); require() does not.
 // A dynamic import() stays lazy inside the bundle (esbuild wraps the module and evaluates it when
-// the import runs), which is how berth loads only the command it runs.
+// the import runs), which is how berth loads only the command it runs. The plugins and the
+// options all bundles share: scripts/bundle-plugins.mjs.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { buildCliBundles } from './bundle-cli.mjs';
+import { BUNDLE_URL, LAZY_BUILTINS, commonOptions } from './bundle-plugins.mjs';
 
 const OUT = 'dist/release';
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -21,79 +22,18 @@ try {
 }
 const release = { version: pkg.version, commit, time: new Date().toISOString() };
 
-// Builtins no start needs, loaded at their first use rather than when a module importing them
-// is evaluated: commander imports child_process (and with it dgram, net and the streams) for the
-// executable subcommands berth never has, the context store crypto (~10 ms) for a hash only a
-// named context needs, the client readline for streams of JSON lines. Each import of one gets
-// an object with a getter per export (listed here from the Node that bundles) that loads the real module
-// through process.getBuiltinModule on first access; esbuild's CommonJS interop copies getters
-// without calling them, so a default import stays lazy too.
-const LAZY_BUILTINS = ['child_process', 'crypto', 'readline', 'readline/promises', 'os', 'dgram', 'tls', 'https', 'zlib', 'dns', 'worker_threads', 'v8', 'vm'];
-const lazyBuiltins = {
-  name: 'lazy-builtins',
-  setup(b) {
-    const names = new RegExp(`^(node:)?(${LAZY_BUILTINS.join('|')})$`);
-    b.onResolve({ filter: names }, (args) => ({ path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' }));
-    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({ contents: lazyModule(args.path), loader: 'js' }));
-  },
-};
-
-function lazyModule(name) {
-  // Every own name, enumerable or not (zlib's Z_* constants are not), as the module has it.
-  const descriptors = Object.getOwnPropertyDescriptors(createRequire(import.meta.url)(`node:${name}`));
-  const getters = Object.entries(descriptors).map(([k, d]) => `${JSON.stringify(k)}: { enumerable: ${d.enumerable}, get: () => load()[${JSON.stringify(k)}] }`);
-  return `let m; const load = () => (m ??= process.getBuiltinModule(${JSON.stringify(`node:${name}`)}));
-module.exports = Object.defineProperties({}, { ${getters.join(', ')} });`;
-}
-
-// commander's `import fs from 'node:fs'` (and path, process, child_process): esbuild gives a default
-// import of a CommonJS module a copy of its exports, a getter per export (~200 for fs and process)
-// made at every start — the plugin turns them into require() calls, which esbuild keeps as they are.
-// And Option's test for a variadic option, /\p{ID_Continue}\.\.\.[>\]]$/u: V8 builds ICU's
-// ID_Continue set (~3M instructions, ~1 ms) to compile it at the first option of every start;
-// asked only of flags ending in `...>` or `...]`, it gives the same answers.
-const DEFAULT_IMPORT = /^import (\w+) from '(node:[\w/]+)';$/gm;
-const VARIADIC = '/\\p{ID_Continue}\\.\\.\\.[>\\]]$/u.test(flags)';
-const requireBuiltins = {
-  name: 'require-builtins',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]node_modules[\\/]commander[\\/].*\.js$/ }, (args) => {
-      let contents = readFileSync(args.path, 'utf8').replace(DEFAULT_IMPORT, "const $1 = require('$2');");
-      if (args.path.endsWith('option.js')) {
-        if (!contents.includes(VARIADIC)) console.warn(`bundle: commander's option.js no longer has ${VARIADIC}: its start-up shortcut is not applied`);
-        contents = contents.replace(VARIADIC, `/\\.\\.\\.[>\\]]$/.test(flags) && ${VARIADIC}`);
-      }
-      return { contents, loader: 'js' };
-    });
-  },
-};
-
 mkdirSync(OUT, { recursive: true });
 // The .js files here are CommonJS whatever the package's "type" says.
 writeFileSync(`${OUT}/package.json`, '{ "type": "commonjs" }\n');
-// import.meta.url (build-info's fallback, never taken in a release) computed only if asked for.
-const bundleUrl = 'var __berthBundleUrl = { get href() { return require("node:url").pathToFileURL(__filename).href; } };';
-const common = {
-  outdir: OUT,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node24',
-  sourcemap: 'linked',
-  // Half the bytes to read and parse at every start; names kept for errors and stack traces.
-  minify: true,
-  keepNames: true,
-  logLevel: 'warning',
-  plugins: [requireBuiltins, lazyBuiltins],
-  define: { BERTH_RELEASE: JSON.stringify(release), 'import.meta.url': '__berthBundleUrl.href' },
-};
+const common = commonOptions(OUT, release);
 await build({
   ...common,
-  entryPoints: { berthd: 'src/bin/berthd.ts', 'berth-dns': 'src/bin/berth-dns.ts', 'berthd-rootless-setup': 'src/bin/berthd-rootless-setup.ts' },
-  banner: { js: bundleUrl },
+  entryPoints: { 'berth-dns': 'src/bin/berth-dns.ts', 'berthd-rootless-setup': 'src/bin/berthd-rootless-setup.ts' },
+  banner: { js: BUNDLE_URL },
 });
+await build({ ...common, ...berthdOptions(), entryPoints: { berthd: 'src/bin/berthd.ts' } });
 // berth.js and one bundle per top-level command (scripts/bundle-cli.mjs).
-const cliBundles = await buildCliBundles(common, bundleUrl);
+const cliBundles = await buildCliBundles(common, BUNDLE_URL);
 
 // V8 holds a source that has one character above U+00FF as two bytes per character: the whole
 // bundle would double in every process's memory for one stray dash in a string.
@@ -105,4 +45,27 @@ for (const name of ['berth', 'berthd', 'berth-dns', 'berthd-rootless-setup', ...
     console.error(`bundle: ${OUT}/${name}.js has a character above U+00FF at line ${line} (${JSON.stringify(text.slice(at - 20, at + 20))}): escape it in the source`);
     process.exit(1);
   }
+}
+
+/** berthd's own (daemon12d, issue 12; callgrind of a start to listening, page faults by perf):
+ * - no keepNames: its ~1700 `__name(fn, "name")` calls at load made each function a dictionary-
+ *   mode object and were hot enough for Maglev (-7 M instructions, -230 page faults); berthd logs
+ *   error messages, not stacks, and a stack's positions need the source map anyway;
+ * - each `require` of a builtin answered from a cache: esbuild emits one per importing module
+ *   (~300 at start, each through Module._load and its diagnostics channels: -10 M instructions);
+ * - the lazy builtins as a Proxy from that same `require`, not the plugin's modules: esbuild
+ *   copies a bundled CommonJS module's exports into each module importing it (__toESM), ~60
+ *   copies at start, a loop hot enough for Maglev, whose compiler's pages then stay in the idle
+ *   daemon; an external's named imports are read off the require'd object at each use. */
+function berthdOptions() {
+  const hook = `require = ((r, lazy) => {
+  const c = Object.create(null);
+  const proxy = (id) => {
+    let m;
+    const l = () => (m ??= r(id));
+    return new Proxy({}, { get: (_, k) => l()[k], has: (_, k) => k in l(), ownKeys: () => Reflect.ownKeys(l()), getOwnPropertyDescriptor: (_, k) => { const d = Reflect.getOwnPropertyDescriptor(l(), k); return d && { ...d, configurable: true }; } });
+  };
+  return (id) => (c[id] ??= lazy.includes(id) ? proxy(id) : r(id));
+})(require, ${JSON.stringify(LAZY_BUILTINS.flatMap((n) => [n, `node:${n}`]))});`;
+  return { keepNames: false, plugins: [], banner: { js: `${BUNDLE_URL}\n${hook}` } };
 }

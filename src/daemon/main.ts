@@ -26,7 +26,8 @@ export async function main(argv: string[]): Promise<number> {
 
   const config = loaded.config;
   const logger = createLogger(config.logLevel);
-  const started = performance.now();
+  // Not performance.now(): the global's first use loads perf_hooks and its seven modules (issue 12).
+  const started = process.hrtime.bigint();
   // Signals that arrive while the daemon starts are held and acted on once it is up, so a
   // SIGTERM right after the socket appears still stops it gracefully. The listeners stay
   // installed throughout: removing the last one would drop a signal libuv has already taken.
@@ -42,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
     releasePidfile(config.pidfile);
     return 1;
   }
-  logger.info('Daemon has completed initialization', { version: ENGINE_VERSION, ms: Math.round(performance.now() - started) });
+  logger.info('Daemon has completed initialization', { version: ENGINE_VERSION, ms: Number((process.hrtime.bigint() - started) / 1_000_000n) });
   settleHeapWhenIdle();
   const flags = parseDaemonArgs(argv).settings;
   return new Promise<number>((resolve) => {

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { PassThrough, Readable, type Transform } from 'node:stream';
 import { peekStream as peek } from '../lib/peek-stream.ts';
-import zlib from 'node:zlib';
+import { zlib } from '../lib/lazy-zlib.ts';
 
 import { invalidParameter } from '../api/types/errors.ts';
 
@@ -12,7 +12,7 @@ const DECOMPRESS_CHUNK = 256 * 1024;
 
 /** gunzip or zstd with berth's chunk size (layer blobs, imports, loads). */
 export function zlibDecompressor(format: 'gzip' | 'zstd'): Transform {
-  return format === 'gzip' ? zlib.createGunzip({ chunkSize: DECOMPRESS_CHUNK }) : zlib.createZstdDecompress({ chunkSize: DECOMPRESS_CHUNK });
+  return format === 'gzip' ? zlib().createGunzip({ chunkSize: DECOMPRESS_CHUNK }) : zlib().createZstdDecompress({ chunkSize: DECOMPRESS_CHUNK });
 }
 
 type Format = 'gzip' | 'zstd' | 'bzip2' | 'xz' | 'plain';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sweepStaleFiles } from './ip-batch.ts';
 
-test('files of processes that are gone are swept; a live one\'s and other names stay', async () => {
+test('files of processes that are gone are swept; a live one\'s and other names stay', () => {
   const dir = mkdtempSync(join(tmpdir(), 'berth-ip-sweep-'));
   try {
     const gone = spawnSync('true').pid!; // exited by now: its pid names no process
@@ -18,7 +18,7 @@ test('files of processes that are gone are swept; a live one\'s and other names 
       other: join(dir, 'berth-ip-notapid'),
     };
     for (const f of Object.values(files)) writeFileSync(f, 'link set dev lo up\n');
-    await sweepStaleFiles(dir);
+    sweepStaleFiles(dir);
     assert.deepEqual(Object.fromEntries(Object.entries(files).map(([k, f]) => [k, existsSync(f)])), { stale: false, live: true, other: true });
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -12,7 +12,8 @@
 // cannot open by path.
 import { execHost } from '../lib/host-exec.ts';
 import { randomBytes } from '../lib/lazy-crypto.ts';
-import { readdir, unlink, writeFile } from 'node:fs/promises';
+import { readdirSync, unlinkSync } from 'node:fs';
+import { unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BerthError, systemError } from '../api/types/errors.ts';
@@ -57,11 +58,18 @@ const FILE_NAME = new RegExp(`^${FILE_PREFIX}(\\d+)-[0-9a-f]+$`);
 
 /** A daemon killed between writing an inner batch's file and removing it leaves the file: the
  * next one removes those whose process is gone (test-faults' SIGKILLs left dozens); files of a
- * live process — another daemon's — stay. Its failure is the caller's to log. */
-export async function sweepStaleFiles(dir = tmpdir()): Promise<void> {
-  for (const name of await readdir(dir)) {
+ * live process — another daemon's — stay. Its failure is the caller's to log. Synchronous: at
+ * start it was berthd's only asynchronous file operation, and the first one starts libuv's
+ * four worker threads (~4 ms, and their stacks in an idle daemon's memory, issue 12). */
+export function sweepStaleFiles(dir = tmpdir()): void {
+  for (const name of readdirSync(dir)) {
     const pid = Number(FILE_NAME.exec(name)?.[1]);
-    if (pid && !isLiveProcess(pid)) await unlink(join(dir, name)).catch(orIfMissing(undefined));
+    if (!pid || isLiveProcess(pid)) continue;
+    try {
+      unlinkSync(join(dir, name));
+    } catch (err) {
+      orIfMissing(undefined)(err);
+    }
   }
 }
 

@@ -71,5 +71,6 @@ export interface LoadOptions {
 /** Where --tlscacert/--tlscert/--tlskey point by default: $DOCKER_CERT_PATH or ~/.docker, like dockerd. */
 export function defaultCertDir(opts: LoadOptions = {}): string {
   const env = opts.env ?? process.env;
-  return env.DOCKER_CERT_PATH || join(opts.homedir ?? homedir(), '.docker');
+  // $HOME first, as os.homedir() itself does: node:os then need not load at every start.
+  return env.DOCKER_CERT_PATH || join(opts.homedir ?? (process.env.HOME || homedir()), '.docker');
 }

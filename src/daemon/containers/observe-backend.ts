@@ -1,7 +1,6 @@
 // The observe router's backend: top (ps narrowed to the container's cgroup) and stats (the
 // container's cgroup counters, sampled now or once a second). A running or paused container is
 // observed; any other state reads as zeros for stats and as a conflict for top, as in dockerd.
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerObserveBackend, StatsObject, StatsRequest } from '../../api/routers/container-observe.ts';
 import { type ContainerRow, hasProcess } from '../../store/containers.ts';
 import type { Lifecycle } from './lifecycle.ts';
@@ -81,7 +80,7 @@ class Sampler {
 
 async function* samples(id: string, req: StatsRequest, current: (id: string) => ContainerRow | undefined, interfaces: SandboxInterfaces): AsyncGenerator<StatsObject> {
   const sampler = new Sampler(interfaces);
-  const wait = () => sleep(STATS_INTERVAL_MS, undefined, { signal: req.signal }).then(() => true, () => false);
+  const wait = () => sleep(STATS_INTERVAL_MS, req.signal).then(() => true, () => false);
   let row = current(id);
   if (!row) return;
   if (!req.stream) {
@@ -106,3 +105,6 @@ function withPrevious(sample: StatsObject, previous: StatsObject): StatsObject {
 }
 
 const nowNs = (): bigint => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000)) * 1000n;
+
+/** node:timers/promises at its first use: imported, it would load into every start (issue 12). */
+const sleep = (ms: number, signal: AbortSignal): Promise<void> => process.getBuiltinModule('node:timers/promises').setTimeout(ms, undefined, { signal });

@@ -9,7 +9,7 @@
 //
 // The image side of a diff is mounted too (overlay2 with several image layers): a read-only
 // overlay of the image's layers under <exec-root>/rootfs-views/ (LayerStore.withTree).
-import { mkdir } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerRow } from '../../store/containers.ts';
 import type { LayerStore } from '../../image/layers/index.ts';
@@ -88,7 +88,8 @@ export class RootfsAccess {
 
   /** Views a crash left mounted (at startup, before any use). */
   async cleanup(): Promise<void> {
-    await mkdir(this.#deps.viewsDir, { recursive: true, mode: 0o700 });
+    // Sync, one directory: node:fs/promises would load at its first use into every start (issue 12).
+    mkdirSync(this.#deps.viewsDir, { recursive: true, mode: 0o700 });
     for (const point of mountsUnder(this.#deps.viewsDir)) await unmount(point).catch(logFailure(this.#deps.logger, 'unmount of a view left by a crash', { fields: { path: point }, level: 'warn' }));
   }
 }

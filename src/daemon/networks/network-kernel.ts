@@ -78,8 +78,11 @@ export function networkKernel(o: { db: Database; config: () => DaemonConfig; log
   const dns = new DnsSupervisor({ dir: join(cfg.execRoot, 'dns'), logger: o.logger });
   const ports = new PortAllocator(new PublishedPortsTable(o.db), rootless?.hostPorts);
   const firewall: FirewallPort | undefined = rootless ? rootless.publisher(inside, ports) : inside;
-  // Not awaited: a readdir of the temporary directory, nothing a start waits for.
-  void sweepStaleFiles().catch(logFailure(o.logger, 'removing the ip batch files of killed daemons', { level: 'warn' }));
+  try {
+    sweepStaleFiles();
+  } catch (err) {
+    logFailure(o.logger, 'removing the ip batch files of killed daemons', { level: 'warn' })(err);
+  }
   let svc: NetworkService | undefined;
   let attachment: NetworkAttachment | undefined;
   let life: LifecycleSide | undefined;

@@ -5,7 +5,6 @@ import os from 'node:os';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
-const run = promisify(execFile);
 const CGROUP2_MAGIC = 0x63677270;
 
 export interface CgroupFacts {
@@ -88,7 +87,9 @@ const versionCache = new Map<string, Promise<BinaryVersion | undefined>>();
 export function binaryVersion(path: string): Promise<BinaryVersion | undefined> {
   let cached = versionCache.get(path);
   if (!cached) {
-    cached = run(path, ['--version'], { timeout: 5000 }).then(
+    // promisify here, not at the top: that reads execFile at load, and loads node:child_process
+    // (with dgram and the socket list) into every start (issue 12).
+    cached = promisify(execFile)(path, ['--version'], { timeout: 5000 }).then(
       ({ stdout }) => ({
         version: /version:?\s+v?([\w.+~-]+)/i.exec(stdout)?.[1] ?? 'unknown',
         commit: /commit:\s*(\S+)/i.exec(stdout)?.[1] ?? '',

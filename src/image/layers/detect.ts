@@ -2,8 +2,9 @@
 // file: the kernel may lack it, a container runtime may forbid mount(2), or the data root may sit
 // on a filesystem overlay refuses as an upper layer (overlayfs itself, some network filesystems).
 // So, as dockerd does, we really mount a tiny overlay under the data root, use it, and unmount.
-import { mkdirSync, mkdtempSync, readdirSync, statfsSync, writeFileSync } from 'node:fs';
-import { lstat, rm, writeFile } from 'node:fs/promises';
+// Synchronous file operations on the probe's few small files: asynchronous ones load node:fs/promises
+// and start libuv's worker threads, which a first start would then keep (issue 12).
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { invalidParameter, unavailable } from '../../api/types/errors.ts';
 import { which } from '../../lib/which.ts';
@@ -13,6 +14,7 @@ import type { DriverName } from './store.ts';
 import { isOverlayWhiteout, WHITEOUT_PREFIX } from './whiteouts.ts';
 import { FUSE_OVERLAYFS, fuseUnavailable } from './fuse-mount.ts';
 import { inUserNamespace } from '../../lib/userns.ts';
+import { keptVerdict, keepVerdict, verdictKey, VERDICT_FILE } from './probe-verdict.ts';
 
 export interface DriverChoice {
   driver: DriverName;
@@ -36,13 +38,19 @@ export async function detectDriver(root: string, configured?: string): Promise<D
     if (refused !== null) throw invalidParameter(`storage driver fuse-overlayfs is configured but cannot be used under ${root}: ${refused}`);
     return fuseChoice(root, 'fuse-overlayfs configured');
   }
-  const refused = await probeOverlay(root);
+  // A restart on the same kernel, filesystem and privileges takes the last probe's success
+  // (probe-verdict.ts): no fork of berthd and no mount at start.
+  mkdirSync(root, { recursive: true });
+  const key = verdictKey(root);
+  const kept = keptVerdict(root, key);
+  const refused = kept ? null : await probeOverlay(root);
   if (refused === null) {
+    if (!kept) keep(root, key);
     const fs = filesystemName(root);
     const how = configured ? 'overlay2 configured' : 'overlay2 chosen';
     return {
       driver: 'overlay2',
-      reason: `${how}: a test overlay mount under ${root} worked`,
+      reason: kept ? `${how}: a test overlay mount under ${root} worked at ${kept.at} (${VERDICT_FILE}: same kernel, filesystem, privileges, build)` : `${how}: a test overlay mount under ${root} worked`,
       status: [['Backing Filesystem', fs], ['Using metacopy', 'false'], ['Native Overlay Diff', 'true'], ['userxattr', String(USERXATTR !== '')]],
     };
   }
@@ -53,6 +61,15 @@ export async function detectDriver(root: string, configured?: string): Promise<D
   const fuseRefused = await probeFuse(root);
   if (fuseRefused === null) return fuseChoice(root, `overlay2 unavailable (${refused}); fuse-overlayfs chosen`);
   return { driver: 'vfs', reason: `overlay2 unavailable (${refused}); fuse-overlayfs unavailable (${fuseRefused}); using vfs`, status: [] };
+}
+
+/** A verdict that cannot be written (a full disk) only costs the next start its probe. */
+function keep(root: string, key: Record<string, string>): void {
+  try {
+    keepVerdict(root, key);
+  } catch {
+    /* probed again next time */
+  }
 }
 
 function fuseChoice(root: string, reason: string): DriverChoice {
@@ -75,14 +92,14 @@ async function withProbeDir(root: string, test: (dir: string) => Promise<string 
     writeFileSync(join(dir, 'lower1', 'old'), 'x');
     return await test(dir);
   } finally {
-    if (mountsUnder(dir).length === 0) await rm(dir, { recursive: true, force: true });
+    if (mountsUnder(dir).length === 0) rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /** The use a test mount must allow: a copy-up (a new file) and a whiteout (a lower file removed). */
-async function useMerged(merged: string): Promise<void> {
-  await writeFile(join(merged, 'new'), 'y');
-  await rm(join(merged, 'old'));
+function useMerged(merged: string): void {
+  writeFileSync(join(merged, 'new'), 'y');
+  rmSync(join(merged, 'old'));
 }
 
 /** null when fuse-overlayfs works under root (mounted, written, a lower file deleted and
@@ -98,15 +115,15 @@ async function probeFuse(root: string): Promise<string | null> {
       return `test fuse-overlayfs mount failed: ${(err as Error).message.split('\n')[0]}`;
     }
     try {
-      await useMerged(merged);
+      useMerged(merged);
     } catch (err) {
       return `test fuse-overlayfs mount refused a write: ${(err as Error).message}`;
     } finally {
       await detach(merged, { here: true });
     }
     // fuse-overlayfs records a deletion as overlay does, or as a .wh.<name> file where mknod is refused.
-    const st = await lstat(join(dir, 'upper', 'old')).catch(() => undefined); // absent: not this way
-    const whiteout = (st !== undefined && isOverlayWhiteout(st)) || (await lstat(join(dir, 'upper', `${WHITEOUT_PREFIX}old`)).catch(() => undefined)) !== undefined;
+    const st = lstatSync(join(dir, 'upper', 'old'), { throwIfNoEntry: false }); // absent: not this way
+    const whiteout = (st !== undefined && isOverlayWhiteout(st)) || lstatSync(join(dir, 'upper', `${WHITEOUT_PREFIX}old`), { throwIfNoEntry: false }) !== undefined;
     return whiteout ? null : 'fuse-overlayfs did not record a deletion as a whiteout';
   });
 }
@@ -125,7 +142,7 @@ export function probeOverlay(root: string): Promise<string | null> {
         if (err instanceof CommandError && /^unshare: /m.test(err.stderr)) return testMountHere(dir);
         throw err;
       });
-      if (!isOverlayWhiteout(await lstat(join(dir, 'upper', 'old')))) return 'overlay did not record a deletion as a whiteout';
+      if (!isOverlayWhiteout(lstatSync(join(dir, 'upper', 'old')))) return 'overlay did not record a deletion as a whiteout';
       return null;
     } catch (err) {
       return `test overlay mount failed: ${(err as Error).message.split('\n')[0]}`;
@@ -151,7 +168,7 @@ async function testMountHere(dir: string): Promise<void> {
   const merged = join(dir, 'merged');
   await run('mount', MOUNT_ARGS, { cwd: dir });
   try {
-    await useMerged(merged);
+    useMerged(merged);
   } finally {
     await detach(merged);
   }
@@ -170,7 +187,7 @@ async function removeStaleProbes(root: string, names: string[]): Promise<void> {
   for (const name of names) {
     const dir = join(root, name);
     for (const m of mountsUnder(dir)) await detach(m);
-    if (mountsUnder(dir).length === 0) await rm(dir, { recursive: true, force: true });
+    if (mountsUnder(dir).length === 0) rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -9,7 +9,7 @@ import { createHash, type Hash } from '../../lib/lazy-crypto.ts';
 import { constants } from 'node:fs';
 import { chmod, lchown, link, lutimes, mkdir, open, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
+import { zlib } from '../../lib/lazy-zlib.ts';
 import { invalidParameter } from '../../api/types/errors.ts';
 import { applyWhiteout } from './apply-whiteout.ts';
 import { run } from './exec.ts';
@@ -101,7 +101,7 @@ async function file(s: ExtractState, path: string, rel: string, h: TarHeader, bo
   let crc = 0;
   try {
     for await (const chunk of body) {
-      if (s.opts.record) crc = crc32(chunk, crc);
+      if (s.opts.record) crc = zlib().crc32(chunk, crc);
       for (let off = 0; off < chunk.length; ) off += (await fh.write(chunk, off)).bytesWritten;
     }
     // Through the descriptor: no path lookups, and certainly our own inode.

@@ -5,7 +5,7 @@
 import { constants, createReadStream, existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createGunzip, crc32 } from 'node:zlib';
+import { zlib } from '../../lib/lazy-zlib.ts';
 import { systemError } from '../../api/types/errors.ts';
 import { TAR_SPLIT_FILE, TAR_SPLIT_LOST, type RecordLine } from './tar-split.ts';
 
@@ -18,7 +18,7 @@ export function hasTarSplit(metaDir: string): boolean {
 /** The record's lines, parsed, in order. */
 async function* recordLines(metaDir: string): AsyncGenerator<RecordLine> {
   let rest = '';
-  for await (const chunk of createReadStream(join(metaDir, TAR_SPLIT_FILE)).pipe(createGunzip()) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(join(metaDir, TAR_SPLIT_FILE)).pipe(zlib().createGunzip()) as AsyncIterable<Buffer>) {
     const lines = (rest + chunk.toString('latin1')).split('\n');
     rest = lines.pop()!;
     for (const l of lines) yield parse(metaDir, l);
@@ -96,7 +96,7 @@ async function* body(path: string, rel: string, size: number, crc: number): Asyn
       const { bytesRead } = await fh.read(buf, 0, buf.length, n);
       if (bytesRead === 0) break;
       const chunk = buf.subarray(0, bytesRead);
-      sum = crc32(chunk, sum);
+      sum = zlib().crc32(chunk, sum);
       n += bytesRead;
       yield chunk;
     }

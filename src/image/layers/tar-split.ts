@@ -16,7 +16,8 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { createGzip, type Gzip } from 'node:zlib';
+import type { Gzip } from 'node:zlib';
+import { zlib } from '../../lib/lazy-zlib.ts';
 
 export const TAR_SPLIT_FILE = 'tar-split.json.gz';
 export const TAR_SPLIT_LOST = 'tar-split.lost';
@@ -49,7 +50,7 @@ export class TarSplitRecorder {
   constructor(metaDir: string, root: string) {
     this.metaDir = metaDir;
     this.root = root;
-    this.#gz = createGzip();
+    this.#gz = zlib().createGzip();
     this.#written = pipeline(this.#gz, createWriteStream(join(metaDir, TAR_SPLIT_FILE), { mode: 0o600 }));
     this.#written.catch(() => undefined); // surfaced by write()/finish(); never unhandled
   }

@@ -7,7 +7,7 @@ import { closeSync, constants, createReadStream, fstatSync, openSync, read, read
 import { randomBytes } from '../../lib/lazy-crypto.ts';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { createGunzip } from 'node:zlib';
+import { zlib } from '../../lib/lazy-zlib.ts';
 import { recordTime } from './k8s-log.ts';
 import { openLogFiles, type OpenLogFile } from './log-files.ts';
 import type { ByteSource } from './log-seek.ts';
@@ -151,7 +151,7 @@ async function gzipLength(f: OpenLogFile): Promise<number> {
 }
 
 async function gunzipHead(fd: number, bytes: number): Promise<Buffer> {
-  const stream = createReadStream('', { fd, start: 0, autoClose: false }).pipe(createGunzip());
+  const stream = createReadStream('', { fd, start: 0, autoClose: false }).pipe(zlib().createGunzip());
   const parts: Buffer[] = [];
   let got = 0;
   try {
@@ -181,7 +181,7 @@ async function inflate(s: Segment): Promise<number> {
   }
   rmSync(tmp, { force: true });
   try {
-    for await (const chunk of createReadStream('', { fd: s.fd, start: 0, autoClose: false }).pipe(createGunzip())) await writeAsync(out, chunk as Buffer);
+    for await (const chunk of createReadStream('', { fd: s.fd, start: 0, autoClose: false }).pipe(zlib().createGunzip())) await writeAsync(out, chunk as Buffer);
   } catch {
     // damaged: keep what was inflated (read() pads the rest)
   }

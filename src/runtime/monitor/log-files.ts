@@ -10,7 +10,7 @@ import { closeSync, constants, createReadStream, createWriteStream, fstatSync, l
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
+import { zlib } from '../../lib/lazy-zlib.ts';
 import type { RotationPolicy } from './log-rotation.ts';
 
 export const KEEP_SUFFIX = '.keep';
@@ -135,7 +135,7 @@ export async function finishRotated(path: string, policy: RotationPolicy): Promi
   if (!policy.compress) return;
   const gz = rotatedPath(path, 1, true);
   // Readers prefer the plain file while both exist, so the .gz only appears complete.
-  await pipeline(createReadStream(first), createGzip(), createWriteStream(`${gz}.tmp`, { mode: 0o600 }));
+  await pipeline(createReadStream(first), zlib().createGzip(), createWriteStream(`${gz}.tmp`, { mode: 0o600 }));
   await rename(`${gz}.tmp`, gz);
   await rm(first, { force: true });
 }

@@ -19,7 +19,6 @@
 // volume's _data: that mount is made in berthd's own namespace, so no staging is needed.
 import { closeSync, fstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import type { OciMount } from './types.ts';
 
 /** A start refused because a bind source is no longer the path the policy approved. The
@@ -52,7 +51,8 @@ let libc: Libc | undefined;
 function load(): Libc {
   if (libc) return libc;
   // require(), not import(): the release bundle is CommonJS and koffi stays outside it.
-  const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
+  // node:module at this first use: imported, it (and its source-map support) loads into every start.
+  const koffi = process.getBuiltinModule('node:module').createRequire(import.meta.url)('koffi') as typeof import('koffi');
   const lib = koffi.load('libc.so.6');
   return (libc = {
     syscall: lib.func('long syscall(long nr, ...)') as unknown as Syscall,
