@@ -113,6 +113,17 @@ test('at the exit, a log past max-size is rotated at once and an empty live file
   assert.deepEqual(await texts(path), range(0, 200));
 });
 
+test('at the exit, with compression, no reader sees the last file twice (.keep goes with its rotation)', async () => {
+  const { d, path, conmon, rotator } = await setup('finish-gz', { maxSize: 2000, maxFiles: 3, compress: true });
+  for (let i = 0; i < 200; i++) conmon.write(i);
+  conmon.close();
+  conmon.reopen = () => assert.fail('conmon is gone: no reopen can succeed');
+  await rotator.finish();
+  // Before the container's exit handler removes .keep: it no longer names the compressed file's lines.
+  assert.deepEqual(files(d), ['c-json.log', 'c-json.log.1.gz']);
+  assert.deepEqual(await texts(path), range(0, 200));
+});
+
 test('max-file 1 keeps only the live file', async () => {
   const { d, path, conmon, rotator, write } = await setup('one', { maxSize: 1000, maxFiles: 1, compress: false });
   await write(0, 100);

@@ -185,6 +185,10 @@ export class LogRotator {
     const reopened = await this.#o.reopen().then(() => waitForNewFile(path, ino, () => this.#stopped), () => false);
     this.#counted += (await stat(first).catch(orIfMissing(undefined)))?.size ?? 0;
     if (reopened) relinkKeep(path);
+    // Not reopened (conmon is gone, at an exit): .keep still links the file now at .1. Once .1 is
+    // compressed the two would be different files with the same lines, and a reader in between
+    // (the exit's `docker logs`) would read them twice; .1 is where they are kept.
+    else dropKeepOf(path, first);
     this.#saveCount();
     await finishRotated(path, policy);
   }
@@ -218,4 +222,10 @@ async function waitForNewFile(path: string, oldIno: number, stopped: () => boole
     await new Promise((r) => setTimeout(r, 1));
   }
   return false;
+}
+
+/** Removes <log>.keep when it is the file at `rotated` (the same inode). */
+function dropKeepOf(path: string, rotated: string): void {
+  const keep = statSync(`${path}${KEEP_SUFFIX}`, { throwIfNoEntry: false });
+  if (keep && keep.ino === statSync(rotated, { throwIfNoEntry: false })?.ino) rmSync(`${path}${KEEP_SUFFIX}`, { force: true });
 }
