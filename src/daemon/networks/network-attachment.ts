@@ -54,46 +54,12 @@ interface Plumbed {
 export class NetworkAttachment implements RunAttachment {
   readonly name = 'network';
   readonly #d: NetworkAttachmentDeps;
-  /** Running containers announced connected (`network connect` at a start, as dockerd's, for
-   * host and none too): the networks they are on then get their `disconnect` at the end. */
-  readonly #joined = new Set<string>();
 
   constructor(deps: NetworkAttachmentDeps) {
     this.#d = deps;
   }
 
   async setUp(c: ContainerRow): Promise<SpecAdditions> {
-    const additions = await this.#setUp(c);
-    this.#announce(c, 'connect');
-    return additions;
-  }
-
-  /** The networks a run of the container is on, as dockerd's events name them: host or none
-   * for those modes, its bridge networks otherwise, none at all in another's namespace. */
-  #networksOf(c: ContainerRow): NetworkRow[] {
-    const mode = String(c.hostConfig.NetworkMode ?? 'default');
-    if (mode.startsWith('container:')) return [];
-    const named = mode === 'host' || mode === 'none' ? this.#byName(mode) : undefined;
-    return named ? [named] : this.#plumbable(c).map((p) => p.network);
-  }
-
-  #byName(name: string): NetworkRow | undefined {
-    try {
-      return this.#d.networks.resolve(name);
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** A disconnect only for a run announced connected (not a start that failed before), on the
-   * networks it is on at its end (a `network connect` or `disconnect` meanwhile included). */
-  #announce(c: ContainerRow, action: 'connect' | 'disconnect'): void {
-    if (action === 'connect') this.#joined.add(c.id);
-    else if (!this.#joined.delete(c.id)) return;
-    for (const n of this.#networksOf(c)) this.#d.networks.emit(n, action, { container: c.id });
-  }
-
-  async #setUp(c: ContainerRow): Promise<SpecAdditions> {
     const mode = String(c.hostConfig.NetworkMode ?? 'default');
     const dir = this.#d.containerDir(c.id);
     if (mode === 'host') return { mounts: writeHostNetFiles(dir) };
@@ -203,7 +169,6 @@ export class NetworkAttachment implements RunAttachment {
   }
 
   async tearDown(c: ContainerRow): Promise<void> {
-    this.#announce(c, 'disconnect');
     const ns = netnsName(c.id);
     const published = this.#d.ports.of(c.id).length > 0;
     if (!published && !existsSync(netnsPath(ns))) return;
@@ -217,7 +182,6 @@ export class NetworkAttachment implements RunAttachment {
   /** A running container after a berthd restart: its published ports are put back as the store
    * says (rules outlive berthd; a flush by hand or a reboot does not). */
   async adopt(c: ContainerRow): Promise<void> {
-    this.#joined.add(c.id); // announced by the daemon that started it
     // A connect or disconnect cut off by the last daemon's end leaves a record without its veth
     // (test-faults found them after restarts): made whole again, as the record says.
     for (const p of this.#plumbable(c)) {
