@@ -2,7 +2,7 @@
 // with driver options, a file system mounted there (`type=tmpfs device=tmpfs o=size=64m`,
 // `type=none o=bind device=/path`) by mount(8) — it parses `o` (bind, ro, size=...) into flags
 // and data as dockerd's mount package does, which the syscall helper does not.
-import { existsSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { randomBytes } from '../lib/lazy-crypto.ts';
 import { join } from 'node:path';
@@ -16,6 +16,8 @@ const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 const NAME_MAX = 255;
 /** Removed volumes' directories on their way out; no volume name starts with a dot. */
 const TRASH = '.removing-';
+/** Beside a volume's _data while a copy-up fills it. */
+const COPYING = 'copy-up.pending';
 const VALID_OPTIONS = ['type', 'device', 'o', 'size'];
 /** An option that needs others beside it (dockerd's mandatoryOpts). */
 const REQUIRES: Record<string, string[]> = { device: ['type'], type: ['device'], o: ['device', 'type'] };
@@ -139,6 +141,30 @@ export class LocalDriver {
     // Never follow into a mount that could not be taken away (a bind's device is user data).
     if (mounted(data)) throw systemError(`cannot remove ${trash}: its _data is still mounted`);
     rmSync(trash, { recursive: true, force: true });
+  }
+
+  /** A copy-up (the image's content into the empty volume) under way: marked beside _data, so a
+   * daemon killed in the middle finds the volume half filled and empties it at its next start
+   * (its container's next start copies again, as the copy is still owed). */
+  startCopy(name: string): void {
+    writeFileSync(join(this.root, name, COPYING), '');
+  }
+
+  copyDone(name: string): void {
+    rmSync(join(this.root, name, COPYING), { force: true });
+  }
+
+  /** Volumes whose copy-up a killed daemon cut short, emptied again (plain ones: an option
+   * volume's _data is a mountpoint, not mounted at start, whose device is not berth's to clear). */
+  emptyCutCopies(): string[] {
+    if (!existsSync(this.root)) return [];
+    const cut = readdirSync(this.root).filter((n) => !n.startsWith(TRASH) && existsSync(join(this.root, n, COPYING)));
+    for (const name of cut) {
+      const data = this.path(name);
+      if (!mounted(data) && existsSync(data)) for (const entry of readdirSync(data)) rmSync(join(data, entry), { recursive: true, force: true });
+      this.copyDone(name);
+    }
+    return cut;
   }
 
   /** What a removal that was interrupted (a killed daemon) left: purged at start. */

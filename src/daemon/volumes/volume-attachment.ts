@@ -79,7 +79,10 @@ export class VolumeAttachment implements RunAttachment {
     const rootfs = await this.#deps.rootfs(c);
     const source = resolveInRoot(rootfs, m.Destination);
     if (!existsSync(source) || readdirSync(source).length === 0) return;
-    await run('cp', ['-a', '--', `${source}/.`, `${this.#deps.volumes.deps.driver.path(m.Name!)}/`]);
+    const driver = this.#deps.volumes.deps.driver;
+    driver.startCopy(m.Name!);
+    await run('cp', ['-a', '--', `${source}/.`, `${driver.path(m.Name!)}/`]);
+    driver.copyDone(m.Name!);
   }
 
   async tearDown(c: ContainerRow): Promise<void> {

@@ -66,3 +66,17 @@ test('what a killed removal left is purged', async () => {
   await volumes.purgeLeftovers();
   assert.ok(!existsSync(join(dir, 'volumes', '.removing-gone-0000')));
 });
+
+test('a copy-up a killed daemon cut short is emptied at the next start; a finished one is kept', async () => {
+  for (const name of ['cut', 'whole']) {
+    volumes.create({ Name: name });
+    volumes.deps.driver.startCopy(name);
+    mkdirSync(join(volumes.deps.driver.path(name), 'half', 'way'), { recursive: true });
+    writeFileSync(join(volumes.deps.driver.path(name), 'copied'), 'x');
+  }
+  volumes.deps.driver.copyDone('whole');
+  await volumes.purgeLeftovers();
+  assert.deepEqual(readdirSync(volumes.deps.driver.path('cut')), [], 'the half copy is gone: the next start copies again');
+  assert.deepEqual(readdirSync(volumes.deps.driver.path('whole')).sort(), ['copied', 'half']);
+  assert.deepEqual(readdirSync(join(dir, 'volumes', 'cut')), ['_data'], 'its mark is gone with it');
+});

@@ -135,8 +135,9 @@ export class VolumeService {
     };
   }
 
-  /** Directories of removals a killed daemon did not finish. */
+  /** Directories of removals a killed daemon did not finish, and copy-ups it cut short. */
   async purgeLeftovers(): Promise<void> {
+    for (const name of this.deps.driver.emptyCutCopies()) this.deps.logger?.warn('a copy-up cut short by the last daemon\'s end: the volume is emptied, its container\'s next start copies again', { volume: name });
     for (const trash of this.deps.driver.leftovers()) {
       await this.deps.driver.purge(trash).catch(logFailure(this.deps.logger, 'purge of a removed volume\'s directory', { fields: { path: trash }, level: 'warn' }));
     }
