@@ -16,13 +16,13 @@ export interface ImageSetup {
 }
 
 /** The driver's test mount takes a spawn: the daemon starts it first and hands the choice here. */
-export function startDriverChoice(config: DaemonConfig): Promise<DriverChoice> {
-  const choice = detectDriver(config.dataRoot, config.storageDriver);
+export function startDriverChoice(config: DaemonConfig, logger?: Logger): Promise<DriverChoice> {
+  const choice = detectDriver(config.dataRoot, config.storageDriver, logger);
   choice.catch(() => undefined); // awaited by setupImages; a start failing before must not crash on it
   return choice;
 }
 
-export async function setupImages(config: DaemonConfig, db: Database, events: EventsService, logger: Logger, driver = startDriverChoice(config)): Promise<ImageSetup> {
+export async function setupImages(config: DaemonConfig, db: Database, events: EventsService, logger: Logger, driver = startDriverChoice(config, logger)): Promise<ImageSetup> {
   const choice = await driver;
   if (choice.driver === 'vfs') logger.warn('using the vfs storage driver (full copies per layer)', { reason: choice.reason });
   else if (choice.driver === 'fuse-overlayfs') logger.info('using the fuse-overlayfs storage driver', { reason: choice.reason });

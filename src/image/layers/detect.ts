@@ -14,6 +14,8 @@ import type { DriverName } from './store.ts';
 import { isOverlayWhiteout, WHITEOUT_PREFIX } from './whiteouts.ts';
 import { FUSE_OVERLAYFS, fuseUnavailable } from './fuse-mount.ts';
 import { inUserNamespace } from '../../lib/userns.ts';
+import { logFailure } from '../../lib/log-failure.ts';
+import type { Logger } from '../../lib/logger.ts';
 import { keptVerdict, keepVerdict, verdictKey, VERDICT_FILE } from './probe-verdict.ts';
 
 export interface DriverChoice {
@@ -28,13 +30,14 @@ export const PROBE_PREFIX = 'overlay-probe-';
 
 const DRIVERS: readonly string[] = ['overlay2', 'fuse-overlayfs', 'vfs'];
 
-export async function detectDriver(root: string, configured?: string): Promise<DriverChoice> {
+/** `logger`: where a probe mount that would not come off is told (the daemon's log). */
+export async function detectDriver(root: string, configured?: string, logger?: Logger): Promise<DriverChoice> {
   if (configured && !DRIVERS.includes(configured)) {
     throw invalidParameter(`unknown storage driver "${configured}": berthd supports ${DRIVERS.join(', ')}`);
   }
   if (configured === 'vfs') return { driver: 'vfs', reason: 'vfs configured', status: [] };
   if (configured === 'fuse-overlayfs') {
-    const refused = await probeFuse(root);
+    const refused = await probeFuse(root, logger);
     if (refused !== null) throw invalidParameter(`storage driver fuse-overlayfs is configured but cannot be used under ${root}: ${refused}`);
     return fuseChoice(root, 'fuse-overlayfs configured');
   }
@@ -43,7 +46,7 @@ export async function detectDriver(root: string, configured?: string): Promise<D
   mkdirSync(root, { recursive: true });
   const key = verdictKey(root);
   const kept = keptVerdict(root, key);
-  const refused = kept ? null : await probeOverlay(root);
+  const refused = kept ? null : await probeOverlay(root, logger);
   if (refused === null) {
     if (!kept) keep(root, key);
     const fs = filesystemName(root);
@@ -58,7 +61,7 @@ export async function detectDriver(root: string, configured?: string): Promise<D
   // Rootless on a kernel without overlay in a user namespace (before 5.11): fuse-overlayfs,
   // when it is there and works, before vfs's full copies.
   if (!inUserNamespace()) return { driver: 'vfs', reason: `overlay2 unavailable (${refused}); using vfs`, status: [] };
-  const fuseRefused = await probeFuse(root);
+  const fuseRefused = await probeFuse(root, logger);
   if (fuseRefused === null) return fuseChoice(root, `overlay2 unavailable (${refused}); fuse-overlayfs chosen`);
   return { driver: 'vfs', reason: `overlay2 unavailable (${refused}); fuse-overlayfs unavailable (${fuseRefused}); using vfs`, status: [] };
 }
@@ -82,10 +85,10 @@ function fuseChoice(root: string, reason: string): DriverChoice {
  * something stayed mounted in it. Up to `test`'s first await it runs synchronously: the daemon
  * starts the overlay probe first, and the mount runs while the daemon goes on.
  */
-async function withProbeDir(root: string, test: (dir: string) => Promise<string | null>): Promise<string | null> {
+async function withProbeDir(root: string, test: (dir: string) => Promise<string | null>, logger?: Logger): Promise<string | null> {
   mkdirSync(root, { recursive: true });
   const stale = readdirSync(root).filter((name) => name.startsWith(PROBE_PREFIX));
-  if (stale.length) await removeStaleProbes(root, stale);
+  if (stale.length) await removeStaleProbes(root, stale, logger);
   const dir = mkdtempSync(join(root, PROBE_PREFIX));
   try {
     for (const d of ['lower1', 'lower2', 'upper', 'work', 'merged']) mkdirSync(join(dir, d));
@@ -104,7 +107,7 @@ function useMerged(merged: string): void {
 
 /** null when fuse-overlayfs works under root (mounted, written, a lower file deleted and
  * recorded as a whiteout, unmounted), else why not. */
-async function probeFuse(root: string): Promise<string | null> {
+async function probeFuse(root: string, logger?: Logger): Promise<string | null> {
   return withProbeDir(root, async (dir) => {
     const missing = fuseUnavailable();
     if (missing !== null) return missing;
@@ -119,17 +122,17 @@ async function probeFuse(root: string): Promise<string | null> {
     } catch (err) {
       return `test fuse-overlayfs mount refused a write: ${(err as Error).message}`;
     } finally {
-      await detach(merged, { here: true });
+      await detach(merged, { here: true }, logger);
     }
     // fuse-overlayfs records a deletion as overlay does, or as a .wh.<name> file where mknod is refused.
     const st = lstatSync(join(dir, 'upper', 'old'), { throwIfNoEntry: false }); // absent: not this way
     const whiteout = (st !== undefined && isOverlayWhiteout(st)) || lstatSync(join(dir, 'upper', `${WHITEOUT_PREFIX}old`), { throwIfNoEntry: false }) !== undefined;
     return whiteout ? null : 'fuse-overlayfs did not record a deletion as a whiteout';
-  });
+  }, logger);
 }
 
 /** null when overlay works under root, else why not. */
-export function probeOverlay(root: string): Promise<string | null> {
+export function probeOverlay(root: string, logger?: Logger): Promise<string | null> {
   return withProbeDir(root, async (dir) => {
     // The attr tools are needed to store opaque directories in overlay's format.
     // Looked up on PATH rather than run (`--version`): each spawn costs berthd's start ~30 ms.
@@ -139,7 +142,7 @@ export function probeOverlay(root: string): Promise<string | null> {
     try {
       await testMountPrivate(dir).catch(async (err: unknown) => {
         // unshare(2) refused (a seccomp profile, a user namespace): mount here, then unmount.
-        if (err instanceof CommandError && /^unshare: /m.test(err.stderr)) return testMountHere(dir);
+        if (err instanceof CommandError && /^unshare: /m.test(err.stderr)) return testMountHere(dir, logger);
         throw err;
       });
       if (!isOverlayWhiteout(lstatSync(join(dir, 'upper', 'old')))) return 'overlay did not record a deletion as a whiteout';
@@ -147,7 +150,7 @@ export function probeOverlay(root: string): Promise<string | null> {
     } catch (err) {
       return `test overlay mount failed: ${(err as Error).message.split('\n')[0]}`;
     }
-  });
+  }, logger);
 }
 
 // Two lowers named relatively from cwd: exactly how layer stacks are mounted later.
@@ -164,29 +167,31 @@ async function testMountPrivate(dir: string): Promise<void> {
 }
 
 /** The same test in berthd's own mount namespace, unmounted after. */
-async function testMountHere(dir: string): Promise<void> {
+async function testMountHere(dir: string, logger?: Logger): Promise<void> {
   const merged = join(dir, 'merged');
   await run('mount', MOUNT_ARGS, { cwd: dir });
   try {
     useMerged(merged);
   } finally {
-    await detach(merged);
+    await detach(merged, {}, logger);
   }
 }
 
-async function detach(target: string, opts: RunOptions = {}): Promise<void> {
+/** Unmounts, lazily if busy; a mount that stays is told and its directory left (its callers
+ * never rm -rf through a live mount; the next probe's clean-up tries again). */
+async function detach(target: string, opts: RunOptions = {}, logger?: Logger): Promise<void> {
   try {
     await run('umount', [target], opts);
   } catch {
-    await run('umount', ['-l', target], opts).catch(() => undefined); // never rm -rf through a live mount
+    await run('umount', ['-l', target], opts).catch(logFailure(logger, 'unmounting a storage probe\'s test mount', { fields: { path: target }, level: 'warn' }));
   }
 }
 
 /** Probe dirs left by a crash mid-probe (only ones with nothing mounted in them). */
-async function removeStaleProbes(root: string, names: string[]): Promise<void> {
+async function removeStaleProbes(root: string, names: string[], logger?: Logger): Promise<void> {
   for (const name of names) {
     const dir = join(root, name);
-    for (const m of mountsUnder(dir)) await detach(m);
+    for (const m of mountsUnder(dir)) await detach(m, {}, logger);
     if (mountsUnder(dir).length === 0) rmSync(dir, { recursive: true, force: true });
   }
 }
