@@ -11,19 +11,18 @@ import { DOCKERENV, MTAB, MTAB_TARGET } from './init-files.ts';
 const FILES = new Set(['etc/hosts', 'etc/hostname', 'etc/resolv.conf']);
 const DIRS = new Set(['dev', 'proc', 'sys']);
 
-const MTAB_NAME = MTAB.slice(1);
 /** /.dockerenv and /etc/mtab as init-files.ts makes them (an empty file, the link to /proc/mounts). */
 const asMade = (name: string, h: Header): boolean =>
-  (name === DOCKERENV.slice(1) && h.type === 'file' && (h.size ?? 0) === 0) || (name === MTAB_NAME && h.type === 'symlink' && h.linkname === MTAB_TARGET);
+  (name === DOCKERENV.slice(1) && h.type === 'file' && (h.size ?? 0) === 0) || (name === MTAB.slice(1) && h.type === 'symlink' && h.linkname === MTAB_TARGET);
 
 const clean = (name: string): string => name.replace(/^\.?\//, '').replace(/\/$/, '');
 
-async function names(tar: Readable): Promise<string[]> {
-  const out: string[] = [];
+async function headers(tar: Readable): Promise<{ name: string; header: Header }[]> {
+  const out: { name: string; header: Header }[] = [];
   const x = extract();
   tar.pipe(x);
   for await (const entry of x) {
-    out.push(clean(entry.header.name));
+    out.push({ name: clean(entry.header.name), header: entry.header });
     entry.resume();
   }
   return out;
@@ -31,12 +30,12 @@ async function names(tar: Readable): Promise<string[]> {
 
 /** A factory of the layer's tar without the runtime's mountpoints. */
 export async function commitTar(rwTar: () => Readable): Promise<() => Readable> {
-  const all = await names(rwTar());
-  const isMountpoint = (name: string, h?: Header): boolean =>
-    (FILES.has(name) && (h?.size ?? 0) === 0) || (DIRS.has(name) && !all.some((n) => n.startsWith(`${name}/`))) || (h !== undefined && asMade(name, h));
-  const inEtc = (n: string) => FILES.has(n) || n === MTAB_NAME;
-  const dropped = all.filter(inEtc);
-  const etcOnlyForFiles = dropped.length > 0 && !all.some((n) => n.startsWith('etc/') && !inEtc(n));
+  const entries = await headers(rwTar());
+  const isMountpoint = (name: string, h: Header): boolean =>
+    (FILES.has(name) && (h.size ?? 0) === 0) || (DIRS.has(name) && !entries.some((e) => e.name.startsWith(`${name}/`))) || asMade(name, h);
+  // /etc itself goes too when everything of it in the layer is left out.
+  const inEtc = entries.filter((e) => e.name.startsWith('etc/'));
+  const etcOnlyForFiles = inEtc.length > 0 && inEtc.every((e) => isMountpoint(e.name, e.header));
   return () => {
     const src = rwTar();
     const out = pack();
