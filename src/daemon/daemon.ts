@@ -85,7 +85,7 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
   mkdirSync(config.dataRoot, { recursive: true, mode: 0o711 });
   mkdirSync(config.execRoot, { recursive: true, mode: 0o700 });
   // First: its test mount runs in a process of its own while the database opens (issue 12).
-  const driver = startDriverChoice(config);
+  const driver = startDriverChoice(config, logger);
   const db = new Database(join(config.dataRoot, 'berth.db'));
   const settings = new SettingsTable(db);
   const daemonId = settings.getOrCreate('daemon-id', () => randomUUID());
@@ -199,11 +199,12 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
       diskUsage: async () => {
         // Every container with its sizes (`ps -a --size`), and each image with how many use it.
         const all = (await containersApi.list({ all: true, size: true, filters: new Map() }, MAX_API_VERSION)) as { ImageID: string }[];
-        const users = (id: string) => all.filter((c) => c.ImageID === id).length;
+        const users = new Map<string, number>();
+        for (const c of all) users.set(c.ImageID, (users.get(c.ImageID) ?? 0) + 1);
         const shared = sharedSizes(images.table);
         return {
           LayersSize: images.layersSize(),
-          Images: (await images.factsOf(images.table.listImages())).map((f) => summaryView(f, MAX_API_VERSION, users(f.row.id), shared.get(f.row.id) ?? 0)),
+          Images: (await images.factsOf(images.table.listImages())).map((f) => summaryView(f, MAX_API_VERSION, users.get(f.row.id) ?? 0, shared.get(f.row.id) ?? 0)),
           Containers: all,
           Volumes: await volumes.usage(),
           BuildCache: buildCache.records(),
