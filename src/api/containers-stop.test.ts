@@ -122,6 +122,7 @@ test('a forced removal ends a waiting stop, which still answers 204', async () =
   });
   assert.equal(rm, 204);
   assert.equal((await stop).status, 204);
+  assert.equal(await kills('removed'), 2, 'the stop\'s TERM and the removal\'s KILL are announced, as dockerd\'s');
 });
 
 test('a kill (SIGKILL, or no signal) answers once the container has exited, as dockerd: the next request sees it stopped', async () => {

@@ -169,3 +169,21 @@ test('network connect/disconnect: a running container gets eth1 and the network 
   await ok(['rm', '-f', 'mover', 'peer']);
   await ok(['network', 'rm', 'connnet']);
 });
+
+test('each run is announced connected to its networks before its start and disconnected after its die, host and none included, none in another\'s namespace (as dockerd)', { skip }, async () => {
+  // To the millisecond: the tests before this one connected and disconnected in the same second.
+  const since = (Date.now() / 1000).toFixed(3);
+  await ok(['network', 'create', 'evnet']);
+  for (const mode of ['none', 'host', 'evnet', 'bridge']) await ok(['run', '--rm', '--name', `ev-${mode}`, '--network', mode, 'busybox', 'true']);
+  await ok(['run', '-d', '--name', 'ev-base', '--network', 'none', 'busybox', 'sleep', '60']);
+  await ok(['run', '--rm', '--name', 'ev-joined', '--network', 'container:ev-base', 'busybox', 'true']);
+  await ok(['rm', '-f', 'ev-base']);
+  const events = await ok(['events', '--since', since, '--until', String(Math.floor(Date.now() / 1000) + 1),
+    '--filter', 'type=network', '--filter', 'type=container', '--filter', 'event=connect', '--filter', 'event=disconnect',
+    '--filter', 'event=start', '--filter', 'event=die', '--format', '{{.Type}} {{.Action}} {{.Actor.Attributes.name}}']);
+  const run = (c: string, n?: string) => [...(n ? [`network connect ${n}`] : []), `container start ${c}`, `container die ${c}`, ...(n ? [`network disconnect ${n}`] : [])];
+  const expected = [...['none', 'host', 'evnet', 'bridge'].flatMap((n) => run(`ev-${n}`, n)),
+    'network connect none', 'container start ev-base', ...run('ev-joined'), 'container die ev-base', 'network disconnect none'];
+  assert.deepEqual(events.trim().split('\n'), expected);
+  await ok(['network', 'rm', 'evnet']);
+});

@@ -8,6 +8,9 @@
 //   and at restore for every container that is not running.
 // - adopt: at restore, for a container whose process still runs.
 // - removed: after the container's row is deleted.
+// - runStarted / runEnded: the run really began (after `runc start`) and its exit was recorded —
+//   not setUp/tearDown, which a prepared start runs at create and a dropped one undoes. For what
+//   a run announces (network connect/disconnect events, as dockerd's).
 //
 // Invariants:
 // - setUp runs the attachments in list order, tearDown in reverse (a later one may depend on an
@@ -52,6 +55,9 @@ export interface RunAttachment {
   adopt(c: ContainerRow): Promise<void>;
   /** After the container's row is deleted (anonymous volumes, endpoint records). */
   removed(c: ContainerRow, opts: { removeVolumes: boolean }): Promise<void>;
+  /** The run began (recorded running) / its exit was recorded. Synchronous, must not throw. */
+  runStarted?(c: ContainerRow): void;
+  runEnded?(c: ContainerRow): void;
 }
 
 export class ContainerAttachments {
@@ -104,6 +110,16 @@ export class ContainerAttachments {
   /** At restore, for a running container: each attachment takes it over again. */
   async adopt(c: ContainerRow): Promise<void> {
     for (const a of this.#list) await a.adopt(c).catch(logFailure(this.#logger, `adopt of ${a.name} at restore`, { fields: { container: c.id }, level: 'warn' }));
+  }
+
+  /** The run began: each attachment announces it, in list order. */
+  runStarted(c: ContainerRow): void {
+    for (const a of this.#list) a.runStarted?.(c);
+  }
+
+  /** The run's exit was recorded: each attachment announces its end, in reverse order. */
+  runEnded(c: ContainerRow): void {
+    for (const a of [...this.#list].reverse()) a.runEnded?.(c);
   }
 
   /** After the row is deleted: nothing of the container is retried any more. */

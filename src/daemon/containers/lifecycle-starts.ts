@@ -47,7 +47,9 @@ export class Starts {
       void logs.adopt(c, conmonPid, run.recorded.promise);
       await runtime.start(c.id, pid);
       svc.deps.table.update(c.id, { status: 'running', pid, conmonPid, startedAt: new Date().toISOString(), exitCode: 0, error: '' });
-      svc.emit(svc.resolve(c.id), 'start');
+      const row = svc.resolve(c.id);
+      this.#p.deps.attachments.runStarted(row); // network connect, before the start (as dockerd)
+      svc.emit(row, 'start');
       started.resolve(true);
     } catch (err) {
       started.resolve(false);

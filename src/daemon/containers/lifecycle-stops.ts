@@ -127,7 +127,8 @@ export class Stops {
     if (this.#p.restarts.cancel(c.id)) return;
     this.#p.deps.svc.deps.table.update(c.id, { manuallyStopped: true });
     const run = this.#p.exits.watch(c.id);
-    await this.#p.deps.runtime.kill(c.id, 9).catch(failed(this.#p, 'SIGKILL for a forced removal', c.id, alreadyEnded));
+    // Announced as dockerd's `rm -f` does: a kill (9) before the die.
+    await this.#p.deps.runtime.kill(c.id, 9).then(() => this.#p.deps.svc.emit(c, 'kill', { signal: '9' }), failed(this.#p, 'SIGKILL for a forced removal', c.id, alreadyEnded));
     if (this.#p.freezes.frozenForAccess(c.id)) await this.#p.freezes.thawNow(c.id);
     await this.#p.exits.awaitHeld(c.id, run);
   }

@@ -179,6 +179,25 @@ export class NetworkAttachment implements RunAttachment {
     if (eps.some((p) => p.network.name !== 'bridge')) await this.#d.namesChanged();
   }
 
+  /** As dockerd's events: a run is connected to its networks when it begins (host and none too)
+   * and disconnected from those it is on at its end (a `network connect/disconnect` meanwhile
+   * announced itself); one in another container's namespace is on none of its own. */
+  runStarted(c: ContainerRow): void {
+    this.#announce(c, 'connect');
+  }
+
+  runEnded(c: ContainerRow): void {
+    this.#announce(c, 'disconnect');
+  }
+
+  #announce(c: ContainerRow, action: 'connect' | 'disconnect'): void {
+    const mode = String(c.hostConfig.NetworkMode ?? 'default');
+    if (mode.startsWith('container:')) return;
+    const named = mode === 'host' || mode === 'none' ? this.#d.networks.deps.networks.byName(mode) : undefined;
+    const on = named ? [named] : this.#plumbable(c).map((p) => p.network);
+    for (const n of on) this.#d.networks.emit(n, action, { container: c.id });
+  }
+
   /** A running container after a berthd restart: its published ports are put back as the store
    * says (rules outlive berthd; a flush by hand or a reboot does not). */
   async adopt(c: ContainerRow): Promise<void> {

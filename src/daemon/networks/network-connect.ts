@@ -15,7 +15,7 @@ export async function connectContainer(svc: NetworkService, idOrName: string, co
   const { id } = svc.deps.containers.resolve(container);
   // Under the container's lock: a start cannot be plumbing its namespace meanwhile (it would
   // miss this endpoint, or make an eth<N> this one then collides with), and its status holds.
-  const n = await svc.lockedContainer(id, async () => {
+  const joined = await svc.lockedContainer(id, async () => {
     const n = svc.resolve(found.id); // removed while this waited: a 404
     const c = svc.deps.containers.resolve(id);
     checkConnectable(svc, c, n);
@@ -29,7 +29,7 @@ export async function connectContainer(svc: NetworkService, idOrName: string, co
     });
     if (!hasProcess(c.status)) {
       await svc.deps.hooks.changed?.(c.id);
-      return n;
+      return undefined;
     }
     try {
       await svc.deps.hooks.connect(c.id, n, ep);
@@ -39,7 +39,9 @@ export async function connectContainer(svc: NetworkService, idOrName: string, co
     }
     return n;
   });
-  svc.emit(n, 'connect', { container: id });
+  // A stopped container is announced connected when it starts (network-attachment.ts runStarted),
+  // as dockerd: not twice. (A disconnect is announced either way, as dockerd's.)
+  if (joined) svc.emit(joined, 'connect', { container: id });
 }
 
 export async function disconnectContainer(svc: NetworkService, idOrName: string, container: string, force: boolean): Promise<void> {
