@@ -112,12 +112,14 @@ export class ContainerAttachments {
     for (const a of this.#list) await a.adopt(c).catch(logFailure(this.#logger, `adopt of ${a.name} at restore`, { fields: { container: c.id }, level: 'warn' }));
   }
 
-  /** The run began: each attachment announces it, in list order. */
+  /** The run began: each attachment announces it. Last in the list first, at both ends: dockerd
+   * announces the network before the volumes when a run begins and again when it ends, and the
+   * list has the volumes first (their set-up order). */
   runStarted(c: ContainerRow): void {
-    for (const a of this.#list) a.runStarted?.(c);
+    for (const a of [...this.#list].reverse()) a.runStarted?.(c);
   }
 
-  /** The run's exit was recorded: each attachment announces its end, in reverse order. */
+  /** The run's exit was recorded: each attachment announces its end (order as runStarted). */
   runEnded(c: ContainerRow): void {
     for (const a of [...this.#list].reverse()) a.runEnded?.(c);
   }

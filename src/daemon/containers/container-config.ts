@@ -41,8 +41,13 @@ export function mergeConfig(req: Json, image: ImageConfig): ContainerConfig {
   const img = image.config ?? {};
   const entrypoint = asList(req.Entrypoint);
   const cmd = asList(req.Cmd);
-  // An explicit Entrypoint resets the image's Cmd, as in dockerd.
-  const resolvedCmd = cmd ?? (entrypoint ? undefined : img.Cmd ?? undefined);
+  // As dockerd merges them: with no entrypoint asked (absent or an empty list), an empty Cmd
+  // (absent or []: dockerode's run(image, [])) is the image's; an entrypoint asked resets the
+  // image's Cmd. `[""]` (docker run --entrypoint "") asks for none at all: the image's is
+  // dropped and, since it was asked, its Cmd is not taken either.
+  const asksEntrypoint = entrypoint !== undefined && entrypoint.length > 0;
+  const resolvedCmd = !asksEntrypoint && !cmd?.length ? img.Cmd ?? cmd : cmd;
+  const noEntrypoint = entrypoint?.length === 1 && entrypoint[0] === '';
   const env = mergeEnv(img.Env ?? [], (req.Env as string[] | undefined) ?? []);
   // Field by field, as dockerd: `--health-retries 5` keeps the image's test and interval.
   const healthcheck = mergeHealthcheck(req.Healthcheck as HealthConfig | undefined, img.Healthcheck);
@@ -63,7 +68,7 @@ export function mergeConfig(req: Json, image: ImageConfig): ContainerConfig {
     Image: req.Image as string,
     Volumes: mergeMaps(img.Volumes, req.Volumes as Json) ?? null,
     WorkingDir: (req.WorkingDir as string) || img.WorkingDir || '',
-    Entrypoint: entrypoint ?? img.Entrypoint ?? null,
+    Entrypoint: noEntrypoint ? null : entrypoint ?? img.Entrypoint ?? null,
     OnBuild: null,
     Labels: { ...img.Labels, ...(req.Labels as Record<string, string>) },
     ...((req.StopSignal as string) || img.StopSignal ? { StopSignal: (req.StopSignal as string) || img.StopSignal } : {}),

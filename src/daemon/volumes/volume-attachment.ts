@@ -27,8 +27,6 @@ export interface VolumeAttachmentDeps {
 export class VolumeAttachment implements RunAttachment {
   readonly name = 'volumes';
   readonly #deps: VolumeAttachmentDeps;
-  /** Containers whose run has its volumes acquired (tear-down says unmount for these). */
-  readonly #active = new Set<string>();
 
   constructor(deps: VolumeAttachmentDeps) {
     this.#deps = deps;
@@ -36,7 +34,6 @@ export class VolumeAttachment implements RunAttachment {
 
   async setUp(c: ContainerRow): Promise<{ mounts: OciMount[] }> {
     const mounts: OciMount[] = [];
-    this.#active.add(c.id);
     for (const m of mountsOf(c)) mounts.push(await this.#setUpOne(c, m));
     // Copy-up is decided once, at the first set-up (dockerd decides it at create): a volume
     // emptied later on purpose stays empty at the next start.
@@ -56,9 +53,6 @@ export class VolumeAttachment implements RunAttachment {
     const name = m.Name!;
     await this.#deps.volumes.users.acquire(name, c.id);
     if (m.copyData && this.#deps.volumes.deps.driver.isEmpty(name)) await this.#copyUp(c, m);
-    this.#deps.events.emit('volume', 'mount', name, {
-      container: c.id, destination: m.Destination, driver: m.Driver ?? 'local', propagation: m.Propagation, 'read/write': String(m.RW),
-    });
     return bindMount({ source: this.#sourceOf(m), destination: m.Destination, readOnly: !m.RW });
   }
 
@@ -86,16 +80,24 @@ export class VolumeAttachment implements RunAttachment {
   }
 
   async tearDown(c: ContainerRow): Promise<void> {
-    const wasActive = this.#active.delete(c.id);
-    for (const m of mountsOf(c)) {
-      if (m.Type !== 'volume' || !m.Name) continue;
-      await this.#deps.volumes.users.release(m.Name, c.id);
-      if (wasActive) this.#deps.events.emit('volume', 'unmount', m.Name, { container: c.id, driver: m.Driver ?? 'local' });
+    for (const m of mountsOf(c)) if (m.Type === 'volume' && m.Name) await this.#deps.volumes.users.release(m.Name, c.id);
+  }
+
+  /** As dockerd's events: each volume mounted when the run begins, unmounted at its end — not
+   * at set-up and tear-down, which a prepared start runs at create and a dropped one undoes. */
+  runStarted(c: ContainerRow): void {
+    for (const m of volumesOf(c)) {
+      this.#deps.events.emit('volume', 'mount', m.Name!, {
+        container: c.id, destination: m.Destination, driver: m.Driver ?? 'local', propagation: m.Propagation, 'read/write': String(m.RW),
+      });
     }
   }
 
+  runEnded(c: ContainerRow): void {
+    for (const m of volumesOf(c)) this.#deps.events.emit('volume', 'unmount', m.Name!, { container: c.id, driver: m.Driver ?? 'local' });
+  }
+
   async adopt(c: ContainerRow): Promise<void> {
-    this.#active.add(c.id);
     for (const m of mountsOf(c)) if (m.Type === 'volume' && m.Name) await this.#deps.volumes.users.acquire(m.Name, c.id);
   }
 
@@ -110,6 +112,10 @@ export class VolumeAttachment implements RunAttachment {
       }));
     }
   }
+}
+
+function volumesOf(c: ContainerRow): StoredMount[] {
+  return mountsOf(c).filter((m) => m.Type === 'volume' && m.Name);
 }
 
 /** The container's stored mounts; for a row made before mounts were stored, its binds and
