@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requires, RUNS_CONTAINERS } from '../testing/requires.ts';
 import { useBusyboxDaemon } from '../testing/busybox-daemon.ts';
+import { isKind } from './types/errors.ts';
 import { cgroupsOf, processesOf } from '../testing/leftovers.ts';
 import { until } from '../testing/until.ts';
 
@@ -44,7 +45,12 @@ test('create/start/exec/stop/rm cycles leave no mount, cgroup, process or file b
   assert.equal((await docker(['run', '--rm', '--name', 'failed', 'busybox', 'nosuchcmd'])).code, 127);
   const bad = (await docker(['create', 'busybox', 'nosuchcmd'])).stdout.trim();
   ids.push(bad);
-  assert.equal((await docker(['start', bad])).code, 1);
+  const start = await docker(['start', bad]);
+  assert.equal(start.code, 1);
+  // As dockerd: the user's mistake (400, not a daemon failure) and the shell's exit code for it.
+  assert.match(start.stderr, /^Error response from daemon: .*exec: "nosuchcmd": executable file not found in \$PATH/);
+  assert.equal((await docker(['inspect', '-f', '{{.State.ExitCode}}', bad])).stdout, '127\n');
+  await assert.rejects(f.d.client().api.request('POST', `/containers/${bad}/start`), (e: Error) => isKind(e, 'invalid-parameter'), 'a 400');
   assert.equal((await docker(['rm', bad])).code, 0);
 
   assert.deepEqual((await docker(['ps', '-aq'])).stdout, '');

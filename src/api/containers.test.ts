@@ -82,6 +82,12 @@ test('the docker CLI creates, lists, renames and removes', { skip: dockerSkip },
   assert.match(create.stdout.trim(), /^[a-f0-9]{64}$/);
   const ps = await docker(['ps', '-a', '--format', '{{.Names}} {{.Image}} {{.Command}} {{.Status}}', '--filter', 'name=cli1']);
   assert.equal(ps.stdout.trim(), 'cli1 busybox "echo hi" Created');
+  // An argument with a space is quoted, as dockerd lists it.
+  const quoted = await docker(['create', '--name', 'cli-sh', 'busybox', 'sh', '-c', 'echo x; exit 3']);
+  assert.equal(quoted.code, 0, quoted.stderr);
+  const listed = await docker(['ps', '-a', '--no-trunc', '--format', '{{.Command}}', '--filter', 'name=cli-sh']);
+  assert.equal(listed.stdout, '"sh -c \'echo x; exit 3\'"\n');
+  assert.equal((await docker(['rm', 'cli-sh'])).code, 0);
   assert.equal((await docker(['rename', 'cli1', 'cli2'])).code, 0);
   // PidsLimit: the CLI sends 0 for "no limit", which dockerd keeps as none (null).
   const inspect = await docker(['inspect', '--format', '{{.Name}} {{.State.Status}} {{index .Config.Env 1}} {{json .HostConfig.PidsLimit}}', 'cli2']);

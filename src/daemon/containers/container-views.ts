@@ -79,15 +79,21 @@ export function statusText(c: ContainerRow, now = Date.now()): string {
   }
 }
 
+/** The list's Command as dockerd writes it: the arguments after the first that hold a space in
+ * single quotes (`sh -c 'echo x; exit 3'`); no escaping beyond that. */
+export function listedCommand(config: Pick<ContainerRow['config'], 'Entrypoint' | 'Cmd'>): string {
+  const [path = '', ...args] = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
+  return [path, ...args.map((a) => (a.includes(' ') ? `'${a}'` : a))].join(' ');
+}
+
 /** `health` (API 1.52+): the status ("none" without a check) and the failing streak. */
 export function summaryView(c: ContainerRow, withHealth = false): Record<string, unknown> {
-  const cmd = [...(c.config.Entrypoint ?? []), ...(c.config.Cmd ?? [])].join(' ');
   return {
     Id: c.id,
     Names: [c.name],
     Image: c.image,
     ImageID: c.imageId,
-    Command: cmd,
+    Command: listedCommand(c.config),
     Created: Math.floor(Date.parse(c.created) / 1000),
     Ports: [],
     Labels: c.config.Labels ?? {},

@@ -11,8 +11,9 @@
 // - Until it is recorded running, the start is in `#starting`: a kill or exec prompted by the
 //   process's first output waits for it (`settled`) instead of being refused.
 // - A failed start leaves nothing of its run: runc's state, the monitor's exit file (waited for,
-//   bounded), the mount and the attachments (one tearDown) go; the error is recorded; --rm
-//   removes the container, as dockerd does.
+//   bounded), the mount and the attachments (one tearDown) go; the error is recorded (with
+//   dockerd's exit code and status for a command not found or not runnable, start-errors.ts);
+//   --rm removes the container, as dockerd does.
 // - A prepared start keeps the SpecAdditions it was made with; its key covers them, and
 //   `invalidatePrepared` ends it when they change (a network connect, a volume).
 import type { ContainerRow } from '../../store/containers.ts';
@@ -20,6 +21,7 @@ import { conflict, notModified } from '../../api/types/errors.ts';
 import { isLiveProcess } from '../../lib/proc.ts';
 import type { CreatedContainer } from './prepared-starts.ts';
 import { autoRemoves, failed, sleep, type LifecycleParts } from './lifecycle-parts.ts';
+import { startFailure, type StartFailure } from './start-errors.ts';
 
 export class Starts {
   readonly #p: LifecycleParts;
@@ -53,12 +55,13 @@ export class Starts {
       started.resolve(true);
     } catch (err) {
       started.resolve(false);
-      await this.#failedStart(c, err as Error);
-      throw err;
+      const failure = startFailure(err as Error, c.config);
+      await this.#failedStart(c, failure);
+      throw failure.error;
     }
   }
 
-  async #failedStart(c: ContainerRow, err: Error): Promise<void> {
+  async #failedStart(c: ContainerRow, { error: err, exitCode }: StartFailure): Promise<void> {
     const { svc, runtime, attachments } = this.#p.deps;
     const run = this.#p.exits.current(c.id); // a monitor was started: its end is cleaned up after
     await runtime.delete(c.id, true).catch(failed(this.#p, 'runc delete after a failed start', c.id));
@@ -67,7 +70,7 @@ export class Starts {
     if (run) await Promise.race([this.#p.exits.awaitHeld(c.id, run).catch(failed(this.#p, 'the monitor of a failed start', c.id)), sleep(5000)]);
     await svc.deps.images.deps.layers.unmount(c.rwCacheId).catch(failed(this.#p, 'unmount after a failed start', c.id));
     await attachments.tearDown(c);
-    svc.deps.table.update(c.id, { error: err.message, exitCode: 128 });
+    svc.deps.table.update(c.id, { error: err.message, exitCode });
     this.#p.tracker.startFailed(c.id);
     // As dockerd: a container that was to remove itself is removed when it cannot start.
     if (autoRemoves(c)) await this.#p.removal.removeHeld(svc.resolve(c.id), { removeVolumes: true }).catch(failed(this.#p, 'auto-remove after a failed start', c.id));
