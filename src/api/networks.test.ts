@@ -224,3 +224,14 @@ test('20 concurrent connects over the API: 20 distinct addresses, all freed with
   assert.deepEqual((await api().json<Net>('GET', '/networks/crowd')).Containers, {});
   await api().request('DELETE', '/networks/crowd');
 });
+
+test('a create naming a network or container that is not there is a 400, never a 404 (the docker CLI would pull the image it has)', async () => {
+  // Checked through the API: should this regress, the docker CLI would try a pull from Docker Hub.
+  const create = (hostConfig: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    api().json('POST', '/containers/create', { body: { Image: 'busybox', Cmd: ['true'], HostConfig: hostConfig, ...extra } });
+  await refused(create({ NetworkMode: 'nosuchnet' }), 'invalid-parameter', 'network nosuchnet not found');
+  await refused(create({}, { NetworkingConfig: { EndpointsConfig: { nosuchnet2: {} } } }), 'invalid-parameter', 'network nosuchnet2 not found');
+  await refused(create({ VolumesFrom: ['nosuchbox'] }), 'invalid-parameter', 'No such container: nosuchbox');
+  await refused(create({ Links: ['nosuchbox:al'] }), 'invalid-parameter', 'could not get container for nosuchbox: No such container: nosuchbox');
+  await refused(api().json('POST', '/containers/create', { body: { Image: 'nosuch-local:1', Cmd: ['true'] } }), 'not-found', 'No such image: nosuch-local:1');
+});

@@ -8,7 +8,7 @@ import type { EventsService } from '../events/events-service.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { ImageConfig } from '../../image/types.ts';
 import type { ContainerConfig, ContainerCreateRequest, HostConfig } from '../../api/types/engine-api.ts';
-import { conflict, invalidParameter, notFound } from '../../api/types/errors.ts';
+import { conflict, invalidParameter, isKind, notFound } from '../../api/types/errors.ts';
 import { checkConfigTypes, commandOf, mergeConfig } from './container-config.ts';
 import { generateName, isValidName } from './names.ts';
 import { validateRestartPolicy } from './restart-policy.ts';
@@ -99,8 +99,11 @@ export class ContainerService {
     const hostConfig: HostConfig = { NetworkMode: 'default', ...(body as ContainerCreateRequest).HostConfig };
     hostConfig.LogConfig = resolveLogConfig(hostConfig.LogConfig, this.deps.logDefaults());
     hostConfig.Runtime = runtime;
-    const networks = this.deps.networks?.plan(hostConfig, body);
-    const resolved = this.deps.mounts?.(config, hostConfig);
+    // Past the image, nothing missing may answer 404: the docker CLI reads any 404 of a create
+    // as "no such image" and pulls the image it has. A network or container the request names
+    // (--network, --volumes-from) that is not there is the request's mistake: 400, as dockerd's.
+    const networks = notFoundAsInvalid(() => this.deps.networks?.plan(hostConfig, body));
+    const resolved = notFoundAsInvalid(() => this.deps.mounts?.(config, hostConfig));
     let stored = false;
     let refused = true; // until the guard returns
     try {
@@ -188,5 +191,13 @@ export class ContainerService {
 
   rwCacheIds(): Set<string> {
     return new Set(this.deps.table.all().map((c) => c.rwCacheId));
+  }
+}
+
+function notFoundAsInvalid<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    throw isKind(err, 'not-found') ? invalidParameter((err as Error).message) : err;
   }
 }
