@@ -19,7 +19,7 @@ test('berth run prints the output and exits with the container\'s code', async (
   // --pull never: a missing image must not send the daemon to Docker Hub.
   const missing = await berth(['run', '--rm', '--pull', 'never', 'nope', 'true'], { env: env() });
   assert.equal(missing.code, 125);
-  assert.equal(missing.stderr, "berth: Error response from daemon: No such image: nope\n\nRun 'berth run --help' for more information\n");
+  assert.equal(missing.stderr, "berth: Error response from daemon: No such image: nope:latest\n\nRun 'berth run --help' for more information\n");
 });
 
 test('berth run -d, ps, rm -f', async () => {

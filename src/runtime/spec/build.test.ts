@@ -191,6 +191,7 @@ test('devices and device cgroup rules', () => {
   ]);
   assert.throws(() => spec({ deviceCgroupRules: ['x 1:2 r'] }), /invalid device cgroup rule format: 'x 1:2 r'/);
   assert.throws(() => spec({ devices: [{ PathOnHost: '/etc/passwd' }] }), /not a device node/);
+  assert.throws(() => spec({ devices: [{ PathOnHost: '/dev/berth-no-such-device' }] }), /"\/dev\/berth-no-such-device": no such file or directory$/);
 });
 
 test('annotations and console size pass through', () => {

@@ -2,7 +2,7 @@
 // before they get here, at create, update and start (daemon/containers/resource-rules.ts, with
 // dockerd's texts), so this only translates: a spec never carries a value runc would reject
 // halfway through starting the container.
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { invalidParameter } from '../../api/types/errors.ts';
 import type { DeviceMapping, HostInfo, OciDevice, OciDeviceCgroup, OciResources, ResourcesInput } from './types.ts';
@@ -126,7 +126,11 @@ export function mapDevices(mappings: readonly DeviceMapping[]): { devices: OciDe
     const target = m.PathInContainer || m.PathOnHost;
     const one = deviceFromPath(m.PathOnHost);
     const found = one ? [{ ...one, path: target }] : walkDevices(m.PathOnHost, target);
-    if (found.length === 0) throw invalidParameter(`error gathering device information while adding custom device "${m.PathOnHost}": not a device node`);
+    if (found.length === 0) {
+      // dockerd's texts: a path that is not there says so (the docker CLI then exits 127).
+      const why = existsSync(m.PathOnHost) ? 'not a device node' : 'no such file or directory';
+      throw invalidParameter(`error gathering device information while adding custom device "${m.PathOnHost}": ${why}`);
+    }
     for (const d of found) {
       devices.push(d);
       rules.push({ allow: true, type: d.type, major: d.major, minor: d.minor, access });
