@@ -21,6 +21,7 @@ import { containersBackend } from './containers/containers-backend.ts';
 import { Conmon } from '../runtime/monitor/conmon.ts';
 import { ContainerRuntimes } from './containers/container-runtimes.ts';
 import { Lifecycle } from './containers/lifecycle.ts';
+import { NamespaceJoins } from './containers/namespace-joins.ts';
 import { ContainerAttachments, type RunAttachment } from './containers/attachments.ts';
 import { lifecycleBackend } from './containers/lifecycle-backend.ts';
 import { ExecService } from './containers/exec-service.ts';
@@ -146,7 +147,8 @@ export async function startDaemon(initial: DaemonConfig, logger: Logger, extras:
   // Network endpoints and volume mounts of each run, in order (attachments.ts).
   const volumeAttachment = new VolumeAttachment({ volumes, events, logger, rootfs: (c) => images.deps.layers.mount(c.rwCacheId) });
   // Volumes first: /etc/hosts and resolv.conf bind over what a volume mounts at /etc.
-  const attachments = new ContainerAttachments([volumeAttachment, networkAttachment, ...(extras.attachments ?? [])], { logger });
+  const namespaceJoins = new NamespaceJoins({ resolve: (x) => containers.resolve(x), containerDir: (id) => join(config.dataRoot, 'containers', id) });
+  const attachments = new ContainerAttachments([volumeAttachment, networkAttachment, namespaceJoins, ...(extras.attachments ?? [])], { logger });
   const lifecycle = new Lifecycle({
     svc: containers,
     runtime: runtimes,

@@ -35,6 +35,9 @@ export interface SpecAdditions {
   mounts?: OciMount[];
   /** Join this network namespace (else: a new empty one, or the host's). */
   netnsPath?: string;
+  /** Join another container's PID / IPC namespace (--pid, --ipc container:<x>). */
+  pidnsPath?: string;
+  ipcnsPath?: string;
   /** Appended to the process env (legacy links). */
   env?: string[];
   /** The UTS names when another container's decide them (--network container:<x> takes x's,
@@ -144,6 +147,8 @@ export function mergeAdditions(parts: readonly SpecAdditions[]): SpecAdditions {
     if (p.env?.length) (out.env ??= []).push(...p.env);
     if (p.hostname !== undefined) out.hostname = p.hostname;
     if (p.domainname !== undefined) out.domainname = p.domainname;
+    if (p.pidnsPath !== undefined) out.pidnsPath = p.pidnsPath;
+    if (p.ipcnsPath !== undefined) out.ipcnsPath = p.ipcnsPath;
     if (p.netnsPath === undefined) continue;
     // Two attachments placing the container in different namespaces is a bug of theirs.
     if (out.netnsPath !== undefined && out.netnsPath !== p.netnsPath) throw new Error(`attachments disagree on the network namespace: ${out.netnsPath} and ${p.netnsPath}`);

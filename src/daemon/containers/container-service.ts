@@ -9,6 +9,7 @@ import type { Logger } from '../../lib/logger.ts';
 import type { ImageConfig } from '../../image/types.ts';
 import type { ContainerConfig, ContainerCreateRequest, HostConfig } from '../../api/types/engine-api.ts';
 import { conflict, invalidParameter, isKind, notFound } from '../../api/types/errors.ts';
+import { checkNamespaceModes } from './namespace-joins.ts';
 import { checkConfigTypes, commandOf, mergeConfig } from './container-config.ts';
 import { generateName, isValidName } from './names.ts';
 import { validateRestartPolicy } from './restart-policy.ts';
@@ -101,7 +102,8 @@ export class ContainerService {
     hostConfig.Runtime = runtime;
     // Past the image, nothing missing may answer 404: the docker CLI reads any 404 of a create
     // as "no such image" and pulls the image it has. A network or container the request names
-    // (--network, --volumes-from) that is not there is the request's mistake: 400, as dockerd's.
+    // (--network, --volumes-from, --pid/--ipc container:) that is not there is the request's mistake: 400, as dockerd's.
+    notFoundAsInvalid(() => checkNamespaceModes(hostConfig, (x) => this.resolve(x)));
     const networks = notFoundAsInvalid(() => this.deps.networks?.plan(hostConfig, body));
     const resolved = notFoundAsInvalid(() => this.deps.mounts?.(config, hostConfig));
     let stored = false;

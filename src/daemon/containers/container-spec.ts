@@ -32,8 +32,10 @@ export function containerSpec(c: ContainerRow, rootfs: string, opts: { initPath?
     ...((add.hostname ?? cfg.Hostname) && { hostname: add.hostname ?? cfg.Hostname }),
     ...((add.domainname ?? cfg.Domainname) && { domainname: add.domainname ?? cfg.Domainname }),
     network: hc.NetworkMode === 'host' ? 'host' : add.netnsPath ? { netnsPath: add.netnsPath, ...(String(hc.NetworkMode).startsWith('container:') && { joined: true }) } : 'none',
-    ipc: hc.IpcMode === 'host' ? 'host' : 'private',
-    pid: hc.PidMode === 'host' ? 'host' : 'private',
+    // Joined namespaces come from the namespaces attachment (namespace-joins.ts).
+    ipc: add.ipcnsPath ? { path: add.ipcnsPath } : hc.IpcMode === 'host' || hc.IpcMode === 'none' ? hc.IpcMode : 'private',
+    pid: add.pidnsPath ? { path: add.pidnsPath } : hc.PidMode === 'host' ? 'host' : 'private',
+    ...((hc.CgroupnsMode === 'host' || hc.CgroupnsMode === 'private') && { cgroupns: hc.CgroupnsMode }),
     uts: hc.UTSMode === 'host' ? 'host' : 'private',
     privileged: hc.Privileged === true,
     capAdd: hc.CapAdd ?? [],

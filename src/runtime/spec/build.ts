@@ -35,8 +35,8 @@ export function buildSpec(input: SpecInput): OciSpec {
   const namespaces: OciNamespace[] = [{ type: 'mount' }];
   if (network !== 'host') namespaces.push(network === 'none' ? { type: 'network' } : { type: 'network', path: network.netnsPath });
   if (uts === 'private') namespaces.push({ type: 'uts' });
-  if (pid === 'private') namespaces.push({ type: 'pid' });
-  if (ipc !== 'host') namespaces.push({ type: 'ipc' });
+  if (pid !== 'host') namespaces.push(typeof pid === 'object' ? { type: 'pid', path: pid.path } : { type: 'pid' });
+  if (ipc !== 'host') namespaces.push(typeof ipc === 'object' ? { type: 'ipc', path: ipc.path } : { type: 'ipc' });
   if ((input.cgroupns ?? (host.cgroupV2 ? 'private' : 'host')) === 'private') namespaces.push({ type: 'cgroup' });
 
   // With --network host the container is named like the host; --uts host takes the host's outright.

@@ -149,8 +149,8 @@ export interface SpecInput {
   hostname?: string; // default: the first 12 characters of the id (the host's with network host)
   domainname?: string;
   network?: NetworkMode; // default none
-  ipc?: IpcMode; // default private
-  pid?: 'private' | 'host';
+  ipc?: IpcMode | { path: string }; // default private; a path: another's namespace (its /dev/shm is a mount)
+  pid?: 'private' | 'host' | { path: string };
   uts?: 'private' | 'host';
   cgroupns?: 'private' | 'host'; // default: private on a cgroup v2 host, else host (as dockerd)
   privileged?: boolean;
