@@ -3,6 +3,7 @@ import { type ContainerRow, isActive } from '../../store/containers.ts';
 import { commandOf } from './container-config.ts';
 import { humanDuration } from '../../lib/human-duration.ts';
 import { mountsView } from './container-mounts.ts';
+import { hostConfigView } from './host-config-view.ts';
 
 export function stateView(c: ContainerRow): Record<string, unknown> {
   return {
@@ -49,7 +50,7 @@ export function inspectView(c: ContainerRow, extra: { driver: string; graph: Rec
     ProcessLabel: '',
     AppArmorProfile: '',
     ExecIDs: null,
-    HostConfig: c.hostConfig,
+    HostConfig: hostConfigView(c.hostConfig),
     GraphDriver: { Name: extra.driver, Data: extra.graph },
     Mounts: mountsView(c),
     Config: c.config,
