@@ -165,7 +165,10 @@ export class Exits {
     svc.emit(c, 'die', { exitCode: String(exit.exitCode) });
     attachments.runEnded(svc.deps.table.get(id) ?? c); // network disconnect, after the die (as dockerd)
     // As docker: a container that removes itself takes its anonymous volumes along.
-    if (autoRemove) await this.#p.removal.removeHeld(svc.resolve(id), { removeVolumes: true });
+    if (autoRemove) {
+      await this.#p.removal.removeHeld(svc.resolve(id), { removeVolumes: true });
+      this.#p.autoRemoved.remember(id, exit.exitCode);
+    }
     else this.#p.restarts.afterExit(svc.resolve(id), exit);
   }
 }

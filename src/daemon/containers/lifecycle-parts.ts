@@ -24,6 +24,7 @@ import type { Exits } from './lifecycle-exits.ts';
 import type { Stops } from './lifecycle-stops.ts';
 import type { Freezes } from './lifecycle-freezes.ts';
 import type { Removal } from './lifecycle-removal.ts';
+import type { AutoRemovedExits } from './lifecycle-wait.ts';
 import { logFailure } from '../../lib/log-failure.ts';
 
 export interface LifecycleDeps {
@@ -58,6 +59,8 @@ export interface LifecycleParts {
   readonly stops: Stops;
   readonly freezes: Freezes;
   readonly removal: Removal;
+  /** Exits of containers that removed themselves lately, for a wait after the removal. */
+  readonly autoRemoved: AutoRemovedExits;
   /** Set by the daemon's shutdown: its stops are not the user's, and nothing is prepared. */
   shuttingDown: boolean;
 }

@@ -4,6 +4,9 @@
 // - Needs no lock: it only watches runs (lifecycle-exits.ts) and the run tracker.
 // - Asked before the start (docker run: attach and wait, then start), it waits for the run that
 //   starts next; a failed start ends that wait with the recorded exit code.
+// - Asked by full id just after a --rm container removed itself, it answers that run's exit
+//   (AutoRemovedExits) where dockerd answers 404: docker-py and dockerode start, then wait, and
+//   a short command is gone before their wait arrives (dockerd loses that race too, less often).
 import { type ContainerRow, isActive } from '../../store/containers.ts';
 import type { LifecycleParts } from './lifecycle-parts.ts';
 
@@ -28,4 +31,36 @@ export async function waitFor(p: LifecycleParts, c: ContainerRow, condition: str
   const run = await next();
   const exit = run ? await run.exit : { exitCode: p.deps.svc.deps.table.get(c.id)?.exitCode ?? 0 };
   return { StatusCode: exit.exitCode, Error: null };
+}
+
+/** The exits of containers that removed themselves (--rm) lately, by full id: bounded in number
+ * and time, for a wait that arrives after the removal. */
+export class AutoRemovedExits {
+  readonly #exits = new Map<string, { exitCode: number; at: number }>();
+  readonly #ttlMs: number;
+  readonly #max: number;
+
+  constructor(o: { ttlMs?: number; max?: number } = {}) {
+    this.#ttlMs = o.ttlMs ?? 60_000;
+    this.#max = o.max ?? 256;
+  }
+
+  remember(id: string, exitCode: number): void {
+    this.#exits.set(id, { exitCode, at: Date.now() });
+    // The oldest go first (a Map keeps insertion order).
+    for (const key of this.#exits.keys()) {
+      if (this.#exits.size <= this.#max) break;
+      this.#exits.delete(key);
+    }
+  }
+
+  exitOf(id: string): number | undefined {
+    const e = this.#exits.get(id);
+    if (!e) return undefined;
+    if (Date.now() - e.at > this.#ttlMs) {
+      this.#exits.delete(id);
+      return undefined;
+    }
+    return e.exitCode;
+  }
 }

@@ -12,6 +12,7 @@
 //   ended, after a failed start, before removal, and at restore for every stopped container;
 //   removed after the row is deleted; adopt at restore.
 import type { ContainerRow } from '../../store/containers.ts';
+import { isKind } from '../../api/types/errors.ts';
 import { hasProcess } from '../../store/containers.ts';
 import type { ExitStatus } from '../../runtime/monitor/exits.ts';
 import { signalNumber } from './signals.ts';
@@ -26,7 +27,7 @@ import { Exits } from './lifecycle-exits.ts';
 import { Stops, type StopOptions } from './lifecycle-stops.ts';
 import { Freezes } from './lifecycle-freezes.ts';
 import { Removal, type RemoveOptions } from './lifecycle-removal.ts';
-import { waitFor, type WaitResult } from './lifecycle-wait.ts';
+import { AutoRemovedExits, waitFor, type WaitResult } from './lifecycle-wait.ts';
 import { restore } from './lifecycle-restore.ts';
 
 export type { LifecycleDeps } from './lifecycle-parts.ts';
@@ -61,6 +62,7 @@ export class Lifecycle {
     p.stops = new Stops(p);
     p.freezes = new Freezes(p);
     p.removal = new Removal(p);
+    p.autoRemoved = new AutoRemovedExits();
     this.#p = p;
   }
 
@@ -182,7 +184,15 @@ export class Lifecycle {
   /** POST /containers/{id}/wait. Throws at once for an unknown container, so the API can
    * answer 404 before its 200. */
   wait(idOrName: string, condition = 'not-running'): Promise<WaitResult> {
-    return waitFor(this.#p, this.deps.svc.resolve(idOrName), condition);
+    let c: ContainerRow;
+    try {
+      c = this.deps.svc.resolve(idOrName);
+    } catch (err) {
+      const exitCode = isKind(err, 'not-found') ? this.#p.autoRemoved.exitOf(idOrName) : undefined;
+      if (exitCode === undefined) throw err;
+      return Promise.resolve({ StatusCode: exitCode, Error: null });
+    }
+    return waitFor(this.#p, c, condition);
   }
 
   /** After a berthd restart (lifecycle-restore.ts). */
