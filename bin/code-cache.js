@@ -23,7 +23,7 @@ function runWithCodeCache(file, dir, name) {
   // per user had them replace each other's cache at every start (issue 12).
   const key = `${name}.${fnv1a(`${file}\0${process.execArgv.join('\0')}`)}`;
   const stamp = `${st.size}-${Math.trunc(st.mtimeMs)}-${process.version}`;
-  const cacheFile = join(dir, `${key}.${stamp}.v8cache`);
+  const cacheFile = `${dir}/${key}.${stamp}.v8cache`;
   // Every fresh page costs a fault (~5-25 us in this VM), so the start reads with one buffer:
   // the bundle goes into it between Module.wrap's head and tail (one flat string: a wrapped
   // concatenation was copied again when V8 flattened it), then the cache over it (issue 12).
@@ -91,11 +91,42 @@ function saveCache(script, dir, key, cacheFile) {
     for (const f of readdirSync(dir)) {
       // Also one named as before caches were kept per bundle and flags (`berthd.<size>-…`).
       const stale = f.startsWith(`${key}.`) || /^[a-z-]+\.\d+-\d+-v[\d.]+\.v8cache$/.test(f);
-      if (stale && join(dir, f) !== cacheFile && !f.endsWith('.tmp')) rmSync(join(dir, f), { force: true });
+      if (stale && `${dir}/${f}` !== cacheFile && !f.endsWith('.tmp')) rmSync(`${dir}/${f}`, { force: true });
     }
   } catch {
     /* a cache we cannot write (read-only home, full disk) only costs the next start its speed */
   }
 }
 
-module.exports = { runWithCodeCache };
+/**
+ * bin/berthd's start, by itself: bin/launch.js's choice made here for berthd (the release bundle
+ * unless dist/bin/berthd.js, the tsc build, is newer; an installed tree has only the bundle), so
+ * a start loads one file of bin/ before the bundle, not two, and joins no path with node:path.
+ * Node's loader resolves each file it loads, and path.join normalises, by walking the path a
+ * character at a time through isPosixPathSeparator: past ~400 calls V8 compiles it with Maglev,
+ * and the first Maglev compile pages in the compiler's code, ~2.2 MiB of the idle daemon's RSS.
+ * Bare node's own start makes ~250 of those calls; berthd's bundle makes few (issue 12,
+ * src/lib/posix-path.ts). `binDir` is bin/ (no `..` in it: its parent is taken by dirname).
+ */
+function launchBerthd(binDir) {
+  const root = dirname(binDir);
+  const bundle = `${root}/dist/release/berthd.js`;
+  const b = statSync(bundle, { throwIfNoEntry: false });
+  const c = statSync(`${root}/dist/bin/berthd.js`, { throwIfNoEntry: false });
+  if (b === undefined || (c !== undefined && c.mtimeMs > b.mtimeMs)) {
+    require('node:module').enableCompileCache?.(userCacheDir() && join(userCacheDir(), 'compile-cache'));
+    return import(`${root}/dist/bin/berthd.js`);
+  }
+  const dir = userCacheDir();
+  if (dir && process.env.BERTH_CODE_CACHE !== '0') return runWithCodeCache(bundle, `${dir}/code-cache`, 'berthd');
+  require('node:module').enableCompileCache?.(dir && join(dir, 'compile-cache'));
+  return require(bundle);
+}
+
+/** As bin/launch.js's cacheDir: the user's own cache directory for berth (XDG_CACHE_HOME or ~/.cache). */
+function userCacheDir() {
+  const home = process.env.XDG_CACHE_HOME || (process.env.HOME && `${process.env.HOME.replace(/\/+$/, '')}/.cache`);
+  return home ? `${home.replace(/\/+$/, '')}/berth` : undefined;
+}
+
+module.exports = { runWithCodeCache, launchBerthd };
