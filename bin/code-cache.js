@@ -81,12 +81,31 @@ function fnv1a(text) {
   return (h >>> 0).toString(16).padStart(8, '0');
 }
 
+/** bin/berthd starts node with V8's Maglev count raised, and the daemon sets it back once
+ * started (src/daemon/idle-heap.ts, endStartTiering: the same two numbers); V8 keys a cache on its
+ * flags, so the cache is made under the start's value, which is what the next start reads it with. */
+const MAGLEV_FLAG = '--invocation-count-for-maglev=';
+const START_MAGLEV_CALLS = 2000;
+const MAGLEV_CALLS = 400;
+
+function createCachedData(script) {
+  const start = process.execArgv.findLast((a) => a.startsWith(MAGLEV_FLAG));
+  if (start !== `${MAGLEV_FLAG}${START_MAGLEV_CALLS}`) return script.createCachedData();
+  const { setFlagsFromString } = require('node:v8');
+  setFlagsFromString(start);
+  try {
+    return script.createCachedData();
+  } finally {
+    setFlagsFromString(`${MAGLEV_FLAG}${MAGLEV_CALLS}`);
+  }
+}
+
 /** Written whole (a temporary file renamed), older caches of the same key removed; never fatal. */
 function saveCache(script, dir, key, cacheFile) {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const tmp = `${cacheFile}.${process.pid}.tmp`;
-    writeFileSync(tmp, script.createCachedData());
+    writeFileSync(tmp, createCachedData(script));
     renameSync(tmp, cacheFile);
     for (const f of readdirSync(dir)) {
       // Also one named as before caches were kept per bundle and flags (`berthd.<size>-…`).
