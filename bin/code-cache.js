@@ -120,12 +120,11 @@ function saveCache(script, dir, key, cacheFile) {
 /**
  * bin/berthd's start, by itself: bin/launch.js's choice made here for berthd (the release bundle
  * unless dist/bin/berthd.js, the tsc build, is newer; an installed tree has only the bundle), so
- * a start loads one file of bin/ before the bundle, not two, and joins no path with node:path.
- * Node's loader resolves each file it loads, and path.join normalises, by walking the path a
- * character at a time through isPosixPathSeparator: past ~400 calls V8 compiles it with Maglev,
- * and the first Maglev compile pages in the compiler's code, ~2.2 MiB of the idle daemon's RSS.
- * Bare node's own start makes ~250 of those calls; berthd's bundle makes few (issue 12,
- * src/lib/posix-path.ts). `binDir` is bin/ (no `..` in it: its parent is taken by dirname).
+ * a start loads one file of bin/ before the bundle, not two, and joins few paths with node:path.
+ * Node's loader resolves each file it loads by walking its path a character at a time through
+ * isPosixPathSeparator; bin/berthd's Maglev count for the start (2000, see there) must stay above
+ * what the start makes of those calls: ~700 now (bare node alone ~250; src/lib/posix-path.ts
+ * keeps the bundle's own joins out of it), >2000 before (issue 12). `binDir` is bin/.
  */
 function launchBerthd(binDir) {
   const root = dirname(binDir);
@@ -144,8 +143,8 @@ function launchBerthd(binDir) {
 
 /** As bin/launch.js's cacheDir: the user's own cache directory for berth (XDG_CACHE_HOME or ~/.cache). */
 function userCacheDir() {
-  const home = process.env.XDG_CACHE_HOME || (process.env.HOME && `${process.env.HOME.replace(/\/+$/, '')}/.cache`);
-  return home ? `${home.replace(/\/+$/, '')}/berth` : undefined;
+  const home = process.env.XDG_CACHE_HOME || (process.env.HOME && join(process.env.HOME, '.cache'));
+  return home ? join(home, 'berth') : undefined;
 }
 
 module.exports = { runWithCodeCache, launchBerthd };
