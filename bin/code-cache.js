@@ -23,7 +23,7 @@ function runWithCodeCache(file, dir, name) {
   // per user had them replace each other's cache at every start (issue 12).
   const key = `${name}.${fnv1a(`${file}\0${process.execArgv.join('\0')}`)}`;
   const stamp = `${st.size}-${Math.trunc(st.mtimeMs)}-${process.version}`;
-  const cacheFile = join(dir, `${key}.${stamp}.v8cache`);
+  const cacheFile = `${dir}/${key}.${stamp}.v8cache`;
   // Every fresh page costs a fault (~5-25 us in this VM), so the start reads with one buffer:
   // the bundle goes into it between Module.wrap's head and tail (one flat string: a wrapped
   // concatenation was copied again when V8 flattened it), then the cache over it (issue 12).
@@ -81,21 +81,70 @@ function fnv1a(text) {
   return (h >>> 0).toString(16).padStart(8, '0');
 }
 
+/** bin/berthd starts node with V8's Maglev count raised, and the daemon sets it back once
+ * started (src/daemon/idle-heap.ts, endStartTiering: the same two numbers); V8 keys a cache on its
+ * flags, so the cache is made under the start's value, which is what the next start reads it with. */
+const MAGLEV_FLAG = '--invocation-count-for-maglev=';
+const START_MAGLEV_CALLS = 2000;
+const MAGLEV_CALLS = 400;
+
+function createCachedData(script) {
+  const start = process.execArgv.findLast((a) => a.startsWith(MAGLEV_FLAG));
+  if (start !== `${MAGLEV_FLAG}${START_MAGLEV_CALLS}`) return script.createCachedData();
+  const { setFlagsFromString } = require('node:v8');
+  setFlagsFromString(start);
+  try {
+    return script.createCachedData();
+  } finally {
+    setFlagsFromString(`${MAGLEV_FLAG}${MAGLEV_CALLS}`);
+  }
+}
+
 /** Written whole (a temporary file renamed), older caches of the same key removed; never fatal. */
 function saveCache(script, dir, key, cacheFile) {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const tmp = `${cacheFile}.${process.pid}.tmp`;
-    writeFileSync(tmp, script.createCachedData());
+    writeFileSync(tmp, createCachedData(script));
     renameSync(tmp, cacheFile);
     for (const f of readdirSync(dir)) {
       // Also one named as before caches were kept per bundle and flags (`berthd.<size>-…`).
       const stale = f.startsWith(`${key}.`) || /^[a-z-]+\.\d+-\d+-v[\d.]+\.v8cache$/.test(f);
-      if (stale && join(dir, f) !== cacheFile && !f.endsWith('.tmp')) rmSync(join(dir, f), { force: true });
+      if (stale && `${dir}/${f}` !== cacheFile && !f.endsWith('.tmp')) rmSync(`${dir}/${f}`, { force: true });
     }
   } catch {
     /* a cache we cannot write (read-only home, full disk) only costs the next start its speed */
   }
 }
 
-module.exports = { runWithCodeCache };
+/**
+ * bin/berthd's start, by itself: bin/launch.js's choice made here for berthd (the release bundle
+ * unless dist/bin/berthd.js, the tsc build, is newer; an installed tree has only the bundle), so
+ * a start loads one file of bin/ before the bundle, not two, and joins few paths with node:path.
+ * Node's loader resolves each file it loads by walking its path a character at a time through
+ * isPosixPathSeparator; bin/berthd's Maglev count for the start (2000, see there) must stay above
+ * what the start makes of those calls: ~700 now (bare node alone ~250; src/lib/posix-path.ts
+ * keeps the bundle's own joins out of it), >2000 before (issue 12). `binDir` is bin/.
+ */
+function launchBerthd(binDir) {
+  const root = dirname(binDir);
+  const bundle = `${root}/dist/release/berthd.js`;
+  const b = statSync(bundle, { throwIfNoEntry: false });
+  const c = statSync(`${root}/dist/bin/berthd.js`, { throwIfNoEntry: false });
+  if (b === undefined || (c !== undefined && c.mtimeMs > b.mtimeMs)) {
+    require('node:module').enableCompileCache?.(userCacheDir() && join(userCacheDir(), 'compile-cache'));
+    return import(`${root}/dist/bin/berthd.js`);
+  }
+  const dir = userCacheDir();
+  if (dir && process.env.BERTH_CODE_CACHE !== '0') return runWithCodeCache(bundle, `${dir}/code-cache`, 'berthd');
+  require('node:module').enableCompileCache?.(dir && join(dir, 'compile-cache'));
+  return require(bundle);
+}
+
+/** As bin/launch.js's cacheDir: the user's own cache directory for berth (XDG_CACHE_HOME or ~/.cache). */
+function userCacheDir() {
+  const home = process.env.XDG_CACHE_HOME || (process.env.HOME && join(process.env.HOME, '.cache'));
+  return home ? join(home, 'berth') : undefined;
+}
+
+module.exports = { runWithCodeCache, launchBerthd };

@@ -9,6 +9,7 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { buildCliBundles } from './bundle-cli.mjs';
 import { BUNDLE_URL, LAZY_BUILTINS, commonOptions } from './bundle-plugins.mjs';
 
@@ -67,5 +68,18 @@ function berthdOptions() {
   };
   return (id) => (c[id] ??= lazy.includes(id) ? proxy(id) : r(id));
 })(require, ${JSON.stringify(LAZY_BUILTINS.flatMap((n) => [n, `node:${n}`]))});`;
-  return { keepNames: false, plugins: [], banner: { js: `${BUNDLE_URL}\n${hook}` } };
+  return { keepNames: false, plugins: [posixPath()], banner: { js: `${BUNDLE_URL}\n${hook}` } };
+}
+
+/** berthd's imports of node:path go to src/lib/posix-path.ts (the same functions, with join,
+ * resolve and normalize not walking a normal path character by character: no Maglev at start),
+ * which itself imports the real one. */
+function posixPath() {
+  const shim = fileURLToPath(new URL('../src/lib/posix-path.ts', import.meta.url));
+  return {
+    name: 'posix-path',
+    setup(b) {
+      b.onResolve({ filter: /^(node:)?path$/ }, (args) => (args.importer === shim ? { path: 'node:path', external: true } : { path: shim }));
+    },
+  };
 }

@@ -7,7 +7,8 @@
 //   node dist/bench/daemon-footprint.js [--runs 7] [--idle-ms 3000] [--no-dockerd]
 //        [--berthd name=entry.js[,--v8-flag...]]... [--default-bridge] [--listen-cpu]
 //
-// --berthd: a berthd entry run by this node with those flags (default: what bin/berthd runs), or
+// --berthd: a berthd entry run by this node with those flags (default: bin/berthd with the node
+// flags of its first line, as `scripts/bench startup` runs it), or
 // a start-up snapshot of it (an entry ending in .blob: `node --snapshot-blob <it> -- <flags>`);
 // a flag NAME=value (upper case) is set in its environment instead (MALLOC_ARENA_MAX=2).
 // Anon is the tree's private anonymous memory (heaps, stacks): unlike PSS it does not depend on
@@ -30,11 +31,13 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { DOCKERD, pssMiB, removeBenchDir, rssMiB } from './daemons.ts';
-import { BERTHD } from '../testing/berthd-harness.ts';
+import { launcherNodeFlags } from '../soak/soak-daemon.ts';
 import { median } from './stats.ts';
 import { anonMiB, cpuTimeMs, treeOf } from './daemon-footprint-procs.ts';
 
 const PROBE = new URL('./daemon-footprint-probe.js', import.meta.url).pathname;
+/** berthd as installed: bin/berthd (its launcher and code cache) with the node flags of its first line. */
+const BIN_BERTHD = new URL('../../bin/berthd', import.meta.url).pathname;
 
 interface Variant { name: string; argv: (dir: string, sock: string) => string[]; env?: Record<string, string> }
 interface Sample { readyMs: number; cpuMs: number; listenCpuMs?: number; rss: number; pss: number; anon: number; procs: number }
@@ -130,7 +133,7 @@ async function benchMain(): Promise<void> {
       'listen-cpu': { type: 'boolean', default: false },
     },
   });
-  const specs = values.berthd ?? [`bin=${BERTHD}`];
+  const specs = values.berthd ?? [[`bin=${BIN_BERTHD}`, ...launcherNodeFlags()].join(',')];
   const variants: Variant[] = [];
   for (const bridge of values['default-bridge'] ? [false, true] : [false]) {
     for (const s of specs) variants.push(berthdVariant(s, bridge, values['listen-cpu']));
