@@ -6,7 +6,7 @@ import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
 import type { Duplex, Readable } from 'node:stream';
 import { BerthError, kindOfStatus } from '../api/types/errors.ts';
 import { MAX_API_VERSION, minVersion, versionLessThan } from '../api/types/version.ts';
-import { dialerFor, type Dialer, type Endpoint } from './endpoint.ts';
+import { dialerFor, wholeDialerFor, type Dialer, type Endpoint } from './endpoint.ts';
 import { connectError } from './connect-error.ts';
 import { Http1Client, type WholeResponse } from './http1.ts';
 import { ENGINE_VERSION } from '../lib/build-info.ts';
@@ -47,7 +47,7 @@ export class ApiClient {
     this.#opts = opts;
     this.endpoint = opts.endpoint;
     this.#dial = dialerFor(opts.endpoint);
-    this.#whole = new Http1Client(this.#dial);
+    this.#whole = new Http1Client(wholeDialerFor(opts.endpoint));
   }
 
   get version(): string | undefined {
