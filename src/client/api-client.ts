@@ -1,7 +1,8 @@
 // The typed core of berth's API client: connections from the endpoint's dialer, version
 // negotiation as the docker CLI does it, and error statuses mapped back to the same error kinds
 // the daemon threw. Answers read whole (the ping, JSON) go through http1.ts on a kept-open
-// connection; streams and hijacks through node:http, loaded on their first use (http1.ts says why).
+// connection (on a unix socket, libuv's pipe handle: pipe-conn.ts); streams and hijacks through
+// node:http, loaded on their first use (http1.ts says why).
 import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
 import type { Duplex, Readable } from 'node:stream';
 import { BerthError, kindOfStatus } from '../api/types/errors.ts';

@@ -1,6 +1,7 @@
 // A small HTTP/1.1 client for the requests whose whole answer is read at once (the _ping and
-// every JSON call), over connections from the endpoint's dialer, kept open between requests as
-// docker's CLI keeps its one: `berth ps` pings and asks on one connection.
+// every JSON call), over connections from endpoint.ts's wholeDialerFor (a unix socket's without
+// node:net: pipe-conn.ts), kept open between requests as docker's CLI keeps its one: `berth ps`
+// pings and asks on one connection.
 // Why not node:http: requiring it is most of what a Node CLI that talks HTTP pays at start
 // (BENCHMARKS.md, the startup bench's floor row), more than the request's own round trip. What
 // streams (logs, attach, build, pull, an upload) still goes through node:http, loaded on its
