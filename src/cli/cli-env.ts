@@ -4,6 +4,7 @@ import { createClient, type BerthClient } from '../client/index.ts';
 import type { Endpoint } from '../client/endpoint.ts';
 import { configDir, loadConfigFile, type DockerConfigFile } from './config/docker-config.ts';
 import { resolveEndpoint, type ResolvedEndpoint } from './endpoint-resolver.ts';
+import { stdoutText, type TextOut } from './stdout-text.ts';
 
 export interface GlobalOptions {
   config?: string;
@@ -34,6 +35,11 @@ export class CliEnv {
   // write to stderr.
   get out(): NodeJS.WriteStream {
     return process.stdout;
+  }
+
+  /** For a command whose output is text written whole (a table, a block): stdout without its stream (stdout-text.ts). */
+  get text(): TextOut {
+    return stdoutText;
   }
 
   get err(): NodeJS.WriteStream {

@@ -1,12 +1,13 @@
 // The typed core of berth's API client: connections from the endpoint's dialer, version
 // negotiation as the docker CLI does it, and error statuses mapped back to the same error kinds
 // the daemon threw. Answers read whole (the ping, JSON) go through http1.ts on a kept-open
-// connection; streams and hijacks through node:http, loaded on their first use (http1.ts says why).
+// connection (on a unix socket, libuv's pipe handle: pipe-conn.ts); streams and hijacks through
+// node:http, loaded on their first use (http1.ts says why).
 import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
 import type { Duplex, Readable } from 'node:stream';
 import { BerthError, kindOfStatus } from '../api/types/errors.ts';
 import { MAX_API_VERSION, minVersion, versionLessThan } from '../api/types/version.ts';
-import { dialerFor, type Dialer, type Endpoint } from './endpoint.ts';
+import { dialerFor, wholeDialerFor, type Dialer, type Endpoint } from './endpoint.ts';
 import { connectError } from './connect-error.ts';
 import { Http1Client, type WholeResponse } from './http1.ts';
 import { ENGINE_VERSION } from '../lib/build-info.ts';
@@ -47,7 +48,7 @@ export class ApiClient {
     this.#opts = opts;
     this.endpoint = opts.endpoint;
     this.#dial = dialerFor(opts.endpoint);
-    this.#whole = new Http1Client(this.#dial);
+    this.#whole = new Http1Client(wholeDialerFor(opts.endpoint));
   }
 
   get version(): string | undefined {

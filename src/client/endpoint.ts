@@ -1,7 +1,7 @@
 // Where a client connects: the docker CLI's address rules (unix://, tcp:// with default ports,
 // bare host:port, ssh://) and how to open one connection to it.
-import { connect, isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { connectPipe, type Conn } from './pipe-conn.ts';
 import { sshDialer } from './ssh-dialer.ts';
 
 export const DEFAULT_HOST = 'unix:///run/berth/berth.sock';
@@ -22,6 +22,15 @@ export interface Endpoint {
 
 export type Dialer = () => Duplex;
 
+/** Connections for the answers read whole (http1.ts): a unix socket's without node:net (pipe-conn.ts). */
+export function wholeDialerFor(ep: Endpoint): () => Conn {
+  if (ep.host.startsWith('unix://')) {
+    const path = ep.host.slice('unix://'.length);
+    return () => connectPipe(path);
+  }
+  return dialerFor(ep);
+}
+
 export function parseHost(raw: string, tlsOn: boolean): string {
   const host = raw.trim();
   if (host === '') return tlsOn ? 'tcp://localhost:2376' : DEFAULT_HOST;
@@ -38,23 +47,26 @@ export function parseHost(raw: string, tlsOn: boolean): string {
 
 export function dialerFor(ep: Endpoint): Dialer {
   const host = ep.host;
+  // node:net (and the stream modules under it) when a connection is made, not with the module:
+  // a `berth ps` on a unix socket never loads it (pipe-conn.ts).
+  const net = () => process.getBuiltinModule('node:net');
   if (host.startsWith('unix://')) {
     const path = host.slice('unix://'.length);
-    return () => connect(path);
+    return () => net().connect(path);
   }
   if (host.startsWith('ssh://')) return sshDialer(host);
   const url = new URL(host.replace(/^tcp:/, 'http:'));
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || 2375);
   const t = ep.tls;
-  if (!t) return () => connect({ host: hostname, port });
+  if (!t) return () => net().connect({ host: hostname, port });
   // node:tls is loaded when a TLS connection is made, not with every CLI start (~10 ms here).
   const tls = process.getBuiltinModule('node:tls');
   return () =>
     tls.connect({
       host: hostname,
       port,
-      servername: isIP(hostname) ? undefined : hostname,
+      servername: net().isIP(hostname) ? undefined : hostname,
       ...(t.ca && { ca: t.ca }),
       ...(t.cert && { cert: t.cert }),
       ...(t.key && { key: t.key }),

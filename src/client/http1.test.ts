@@ -1,7 +1,8 @@
 // http1.ts against a real berthd (the ping and a JSON call on one kept connection, an error
 // status) and against a raw socket server that answers with exactly the bytes a test gives it:
 // chunked replies with extensions and trailers, a body ended by the close, 204 and HEAD without
-// one, an idle connection the server closed (the GET sent again), a cut answer, an abort.
+// one, an idle connection the server closed (the GET sent again), a cut answer, an abort. The raw
+// server's clients dial as berth's unix endpoints do (pipe-conn.ts); the berthd one a net Socket.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -9,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Http1Client } from './http1.ts';
+import { connectPipe } from './pipe-conn.ts';
 import { createClient } from './index.ts';
 import { BerthError } from '../api/types/errors.ts';
 import { startBerthd, type Berthd } from '../testing/berthd-harness.ts';
@@ -55,7 +57,7 @@ after(async () => {
 /** A client on the raw server that counts its dials. */
 function rawClient() {
   const dials = { n: 0 };
-  const client = new Http1Client(() => (dials.n++, net.connect(sock)));
+  const client = new Http1Client(() => (dials.n++, connectPipe(sock)));
   return { client, dials };
 }
 const get = (path: string, method = 'GET') => ({ method, path, headers: { 'User-Agent': 'test' } });

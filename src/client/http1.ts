@@ -1,11 +1,12 @@
 // A small HTTP/1.1 client for the requests whose whole answer is read at once (the _ping and
-// every JSON call), over connections from the endpoint's dialer, kept open between requests as
-// docker's CLI keeps its one: `berth ps` pings and asks on one connection.
+// every JSON call), over connections from endpoint.ts's wholeDialerFor (a unix socket's without
+// node:net: pipe-conn.ts), kept open between requests as docker's CLI keeps its one: `berth ps`
+// pings and asks on one connection.
 // Why not node:http: requiring it is most of what a Node CLI that talks HTTP pays at start
 // (BENCHMARKS.md, the startup bench's floor row), more than the request's own round trip. What
 // streams (logs, attach, build, pull, an upload) still goes through node:http, loaded on its
 // first use (api-client.ts).
-import type { Duplex } from 'node:stream';
+import type { Conn } from './pipe-conn.ts';
 import { ResponseParser, type Head } from './http1-parser.ts';
 
 export interface WholeResponse extends Head {
@@ -27,10 +28,10 @@ const BAD_VALUE = /[\r\n\0]/;
 const BAD_PATH = /[\x00-\x20\x7f]/;
 
 export class Http1Client {
-  readonly #dial: () => Duplex;
-  readonly #idle: Duplex[] = [];
+  readonly #dial: () => Conn;
+  readonly #idle: Conn[] = [];
 
-  constructor(dial: () => Duplex) {
+  constructor(dial: () => Conn) {
     this.#dial = dial;
   }
 
@@ -49,7 +50,7 @@ export class Http1Client {
     }
   }
 
-  #connect(): Duplex {
+  #connect(): Conn {
     const socket = this.#dial();
     // For its whole life: a close while idle drops it from the pool; an error while idle (the
     // daemon going away) is no one's to report, the next request on it would not be sent.
@@ -57,9 +58,9 @@ export class Http1Client {
     return socket;
   }
 
-  #exchange(socket: Duplex, wire: Buffer, req: WholeRequest, reused: boolean): Promise<WholeResponse> {
+  #exchange(socket: Conn, wire: Buffer, req: WholeRequest, reused: boolean): Promise<WholeResponse> {
     const parser = new ResponseParser(req.method === 'HEAD');
-    const net = socket as Duplex & { ref?: () => void; unref?: () => void };
+    const net = socket as Conn & { ref?: () => void; unref?: () => void };
     net.ref?.();
     return new Promise<WholeResponse>((resolve, reject) => {
       let answered = false;
@@ -102,7 +103,7 @@ export class Http1Client {
     });
   }
 
-  #forget(socket: Duplex): void {
+  #forget(socket: Conn): void {
     const at = this.#idle.indexOf(socket);
     if (at >= 0) this.#idle.splice(at, 1);
   }

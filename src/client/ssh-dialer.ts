@@ -1,6 +1,6 @@
 // ssh:// endpoints, as the docker CLI reaches them: run `ssh ... -- HOST <cli> system dial-stdio`
 // and speak HTTP over the process's stdin/stdout.
-import { Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 
 export interface SshTarget {
   user?: string;
@@ -50,7 +50,8 @@ export function sshDialer(raw: string): () => Duplex {
   const target = parseSshUrl(raw);
   return () => {
     const child = process.getBuiltinModule('node:child_process').spawn(process.env.BERTH_SSH_COMMAND ?? 'ssh', sshArgv(target), { stdio: ['pipe', 'pipe', 'inherit'] });
-    const conn = Duplex.from({ readable: child.stdout, writable: child.stdin });
+    // node:stream at the dial, not when endpoint.ts is loaded (every command loads it).
+    const conn = process.getBuiltinModule('node:stream').Duplex.from({ readable: child.stdout, writable: child.stdin });
     conn.on('close', () => child.kill());
     return conn;
   };

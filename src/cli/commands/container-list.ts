@@ -36,7 +36,7 @@ async function ps(env: CliEnv, flags: { all?: boolean; filter?: string[]; format
   const list = await env.client().containers.list({ all: flags.all === true, filters: filtersFromArgs(flags.filter) });
   const rows = list.map((c) => row(c, flags.trunc));
   const format = flags.quiet ? '{{.ID}}' : flags.format;
-  printRows(env.out, format, rows, {
+  printRows(env.text, format, rows, {
     table: 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}',
     headers: { ID: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', CreatedAt: 'CREATED AT', RunningFor: 'CREATED', Ports: 'PORTS', State: 'STATE', Status: 'STATUS', Names: 'NAMES', Labels: 'LABELS', Networks: 'NETWORKS' },
   });

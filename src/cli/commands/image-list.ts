@@ -49,7 +49,7 @@ async function listImages(env: CliEnv, match: string | undefined, flags: ListFla
   else if (format.startsWith('table') && flags.digests && !format.includes('{{.Digest}}')) format += '\t{{.Digest}}';
   const trunc = flags.trunc !== false;
   const rows = images.flatMap((img) => imageRows(img, trunc, flags.digests === true));
-  env.out.write(formatRows(format, rows, IMAGE_HEADERS));
+  env.text.write(formatRows(format, rows, IMAGE_HEADERS));
 }
 
 /** formatter.imageContext: one row per repository and tag (and digest with --digests). */

@@ -25,16 +25,16 @@ async function showInfo(env: CliEnv, format: string | undefined): Promise<void> 
   const client = { Version: ENGINE_VERSION, Context: env.endpoint.contextName, Debug: env.debug };
   if (format) {
     const { printTemplate } = await import('../output.ts');
-    printTemplate(env.out, format, format === 'json' ? { ...server, ClientInfo: client } : { ...server, ClientInfo: client, ServerErrors: serverError ? [serverError.message] : undefined });
+    printTemplate(env.text, format, format === 'json' ? { ...server, ClientInfo: client } : { ...server, ClientInfo: client, ServerErrors: serverError ? [serverError.message] : undefined });
     if (serverError) throw serverError;
     return;
   }
-  env.out.write(`Client:\n${alignColumns(` Version:\t${client.Version}\n Context:\t${client.Context}\n Debug Mode:\t${client.Debug}\n`, { minWidth: 0, padding: 1 })}`);
+  env.text.write(`Client:\n${alignColumns(` Version:\t${client.Version}\n Context:\t${client.Context}\n Debug Mode:\t${client.Debug}\n`, { minWidth: 0, padding: 1 })}`);
   if (serverError) {
-    env.out.write('\nServer:\n');
+    env.text.write('\nServer:\n');
     throw serverError;
   }
-  env.out.write(`\nServer:\n${serverLines(server!)}`);
+  env.text.write(`\nServer:\n${serverLines(server!)}`);
   for (const w of server!.Warnings ?? []) env.err.write(`${w}\n`);
 }
 

@@ -52,9 +52,9 @@ async function showVersion(env: CliEnv, format: string | undefined): Promise<voi
   if (format) {
     const { printTemplate, withGoNames } = await import('../output.ts');
     const serverData = server ? withGoNames(server, { APIVersion: 'ApiVersion' }) : null;
-    printTemplate(env.out, format, { Client: withGoNames(clientInfo, { APIVersion: 'ApiVersion' }), Server: serverData });
+    printTemplate(env.text, format, { Client: withGoNames(clientInfo, { APIVersion: 'ApiVersion' }), Server: serverData });
   }
-  else env.out.write(alignColumns(versionLines(clientInfo, server), { minWidth: 20, padding: 1 }));
+  else env.text.write(alignColumns(versionLines(clientInfo, server), { minWidth: 20, padding: 1 }));
   if (serverError) throw serverError;
 }
 
