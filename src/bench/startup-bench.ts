@@ -71,7 +71,7 @@ async function cliRows(dir: string, specs: DaemonSpec[]): Promise<StartupRow[]> 
     programs.push({ name: 'node http _ping', argv: [NODE, '-e', HTTP_PING], env: env(berthd.sock) });
     programs.push({ name: 'node net _ping', argv: [NODE, '-e', NET_PING], env: env(berthd.sock) });
     // The floor of a commander CLI started as berth is: berth's root program, one command, ping + version.
-    programs.push({ name: 'commander net _ping', argv: [cliFloor(dir), 'version'], env: env(berthd.sock) });
+    programs.push({ name: 'commander pipe _ping', argv: [cliFloor(dir), 'version'], env: env(berthd.sock) });
     // What bin/berth's code cache (bin/cli-code-cache.js) saves over Node's compile cache.
     programs.push({ name: 'berth ps, compile cache only', argv: [BERTH, 'ps'], env: { ...env(berthd.sock), BERTH_CODE_CACHE: '0' } });
     for (const cmd of [['version'], ['ps'], ['--help']]) {
@@ -90,8 +90,8 @@ async function cliRows(dir: string, specs: DaemonSpec[]): Promise<StartupRow[]> 
       { key: 'node_http_ping_cpu', label: 'node doing only an HTTP /_ping to berthd, CPU', unit: 'ms', reference: v('node -e 0', 'cpuMs'), berth: v('node http _ping', 'cpuMs') },
       { key: 'node_net_ping', label: 'node doing only a /_ping over node:net (no node:http, as berth), wall', unit: 'ms', reference: v('node -e 0'), berth: v('node net _ping') },
       { key: 'node_net_ping_cpu', label: 'node doing only a /_ping over node:net, CPU', unit: 'ms', reference: v('node -e 0', 'cpuMs'), berth: v('node net _ping', 'cpuMs') },
-      { key: 'cli_floor', label: 'floor: bin/berth\'s launcher running commander, berth\'s root program and one command doing /_ping + /version (scripts/cli-floor.mjs), wall', unit: 'ms', reference: v('node -e 0'), berth: v('commander net _ping') },
-      { key: 'cli_floor_cpu', label: 'floor: the launcher, commander and one command doing /_ping + /version, CPU', unit: 'ms', reference: v('node -e 0', 'cpuMs'), berth: v('commander net _ping', 'cpuMs') },
+      { key: 'cli_floor', label: 'floor: bin/berth\'s launcher running commander, berth\'s root program and one command doing /_ping + /version on a unix socket as berth\'s client does (libuv\'s pipe handle, client/pipe-conn.ts; its text written with writeSync) (scripts/cli-floor.mjs), wall', unit: 'ms', reference: v('node -e 0'), berth: v('commander pipe _ping') },
+      { key: 'cli_floor_cpu', label: 'floor: the launcher, commander and one command doing /_ping + /version, CPU', unit: 'ms', reference: v('node -e 0', 'cpuMs'), berth: v('commander pipe _ping', 'cpuMs') },
       { key: 'cli_ps_compile_cache', label: '`ps` with Node\'s compile cache only (BERTH_CODE_CACHE=0), over with the CLI code cache, CPU', unit: 'ms', reference: v('berth ps', 'cpuMs'), berth: v('berth ps, compile cache only', 'cpuMs') },
       ...(caCerts ? [{ key: 'node_ca_certs', label: '`node -e 0` with NODE_EXTRA_CA_CERTS, over without, wall', unit: 'ms' as const, reference: v('node -e 0 without NODE_EXTRA_CA_CERTS'), berth: v('node -e 0') }] : []),
       // The same runs' CPU time: what the load of others on this machine changes least.
