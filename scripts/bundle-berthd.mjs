@@ -80,10 +80,11 @@ function mainSplit(eager, shared, lazyRoots) {
         const path = await realPath(b, args);
         if (path === undefined || eager.has(path)) return undefined;
         lazyRoots.add(path);
-        return { path, namespace: 'berthd-lazy' };
+        // A stub is CommonJS whatever its module's extension says (esbuild takes an .mjs path for ESM).
+        return { path: `${path}.cjs`, namespace: 'berthd-lazy', pluginData: path };
       });
       b.onLoad({ filter: /.*/, namespace: 'berthd-lazy' }, (args) => ({
-        contents: `module.exports = require(${JSON.stringify(LAZY_FILE)}).load(require("berthd-shared-table").table, ${JSON.stringify(args.path)});`,
+        contents: `module.exports = require(${JSON.stringify(LAZY_FILE)}).load(require("berthd-shared-table").table, ${JSON.stringify(args.pluginData)});`,
         loader: 'js',
       }));
       // Only a first dynamic import evaluates this (esbuild wraps a module that is require()d).
@@ -111,7 +112,7 @@ function lazySplit(eager, roots) {
       b.onResolve({ filter: new RegExp(`^${SLOT}$`) }, () => ({ path: 'slot', namespace: SLOT }));
       b.onResolve({ filter: /.*/ }, async (args) => {
         const path = await realPath(b, args);
-        return path !== undefined && eager.has(path) ? { path, namespace: 'berthd-shared' } : undefined;
+        return path !== undefined && eager.has(path) ? { path: `${path}.cjs`, namespace: 'berthd-shared', pluginData: path } : undefined;
       });
       b.onLoad({ filter: /.*/, namespace: 'berthd-lazy-entry' }, () => ({
         contents: `const slot = require(${JSON.stringify(SLOT)});
@@ -135,7 +136,7 @@ exports.get = (k) => {
         loader: 'js',
       }));
       b.onLoad({ filter: /.*/, namespace: 'berthd-shared' }, (args) => ({
-        contents: `module.exports = require(${JSON.stringify(SLOT)}).get(${JSON.stringify(args.path)});`,
+        contents: `module.exports = require(${JSON.stringify(SLOT)}).get(${JSON.stringify(args.pluginData)});`,
         loader: 'js',
       }));
     },
