@@ -1,6 +1,7 @@
 // The release build: each executable (berth, berthd, berth-dns, berthd-rootless-setup) bundled by esbuild into one
 // CommonJS file in dist/release/, with the version and commit compiled in (berth also as one
-// bundle per top-level command: scripts/bundle-cli.mjs). CommonJS, not ESM:
+// bundle per top-level command: scripts/bundle-cli.mjs; berthd in two files, what it evaluates at
+// start and what it loads at a first request: scripts/bundle-berthd.mjs). CommonJS, not ESM:
 // an ES module that imports node:http goes through the ESM facade of the builtin, which reads
 // every export and so loads undici (~35 ms of every `berth` start here); require() does not.
 // A dynamic import() stays lazy inside the bundle (esbuild wraps the module and evaluates it when
