@@ -14,6 +14,7 @@ import { MAX_API_VERSION, MIN_API_VERSION, versionLessThan } from './types/versi
 import { readUpgradeBody } from './upgrade-body.ts';
 import { answerPlainHttp } from './tls-sniff.ts';
 import type { Logger } from '../lib/logger.ts';
+import { logFailure } from '../lib/log-failure.ts';
 import type { AuthorizeRequest, Authorized } from '../authz/authorizer.ts';
 import { StatusSink } from './status-sink.ts';
 import { listenAddress } from '../authz/identity.ts';
@@ -122,7 +123,9 @@ export function createApiServer(opts: ApiServerOptions, tls?: TlsServerOptions):
     socket.once('close', () => hijacked.delete(socket));
     socket.on('error', () => socket.destroy());
     if (req.headers.upgrade?.toLowerCase() === 'websocket') {
-      return void loadWs().then((ws) => dispatch(req, new WebSocketSink(req, socket, head, ws), Readable.from([]))).catch(() => socket.destroy());
+      // A ws that fails to load (berthd-lazy.js missing or not this build's) is in the log.
+      const failed = logFailure(opts.logger, 'websocket attach', { fields: { url: req.url }, level: 'warn' });
+      return void loadWs().then((ws) => dispatch(req, new WebSocketSink(req, socket, head, ws), Readable.from([]))).catch((err: unknown) => (failed(err), socket.destroy()));
     }
     readUpgradeBody(req, socket, head).then(
       (body) => dispatch(req, new RawSink(socket), Readable.from(body.length ? [body] : [])),

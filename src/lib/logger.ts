@@ -2,6 +2,8 @@
 //   time="2026-11-27T20:00:00.000Z" level=info msg="API listening" addr=/run/berth/berth.sock
 // The level can be changed at run time (SIGHUP reload).
 
+import { isoTime } from './utc-time.ts';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'fatal'];
 
@@ -21,7 +23,7 @@ function quote(v: string): string {
 }
 
 export function formatLine(level: LogLevel, msg: string, fields: LogFields = {}, now = new Date()): string {
-  let line = `time="${now.toISOString()}" level=${level} msg=${JSON.stringify(msg)}`;
+  let line = `time="${isoTime(now)}" level=${level} msg=${JSON.stringify(msg)}`;
   for (const [k, v] of Object.entries(fields)) {
     if (v === undefined || v === null) continue;
     line += ` ${k}=${quote(String(v))}`;

@@ -7,6 +7,7 @@ import type { NetworksTable, EndpointsTable } from '../../store/networks.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { defaultGateway, formatIp, networkOf, parseCidr, pickSubnet, type AddressPool } from './addresses.ts';
 import { subnetsOf } from './network-spec.ts';
+import { isoTime } from '../../lib/utc-time.ts';
 import type { IpamPool, NetworkRow } from './types.ts';
 
 export interface BridgeSettings {
@@ -73,7 +74,7 @@ function bridgeOptions(s: BridgeSettings): Record<string, string> {
 
 function row(name: string, driver: string, ipam: NetworkRow['ipam'], options: Record<string, string>, bridge: string): NetworkRow {
   return {
-    id: randomBytes(32).toString('hex'), name, driver, created: new Date().toISOString(), scope: 'local',
+    id: randomBytes(32).toString('hex'), name, driver, created: isoTime(), scope: 'local',
     internal: false, attachable: false, enableIPv6: false, ipam, options, labels: {}, bridge,
   };
 }

@@ -16,6 +16,7 @@ import { existsSync, readFileSync, renameSync, statfsSync, statSync, writeFileSy
 import { join } from 'node:path';
 import { ENGINE_VERSION, GIT_COMMIT } from '../../lib/build-info.ts';
 import { which } from '../../lib/which.ts';
+import { isoTime } from '../../lib/utc-time.ts';
 
 /** The file in the data root; remove it to have the next start probe again. */
 export const VERDICT_FILE = 'overlay-verdict.json';
@@ -58,7 +59,7 @@ export function keptVerdict(root: string, key = verdictKey(root)): OverlayVerdic
 export function keepVerdict(root: string, key: Record<string, string>, at = new Date()): void {
   const file = join(root, VERDICT_FILE);
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify({ key, at: at.toISOString() } satisfies OverlayVerdict, null, 1)}\n`, { mode: 0o600 });
+  writeFileSync(tmp, `${JSON.stringify({ key, at: isoTime(at) } satisfies OverlayVerdict, null, 1)}\n`, { mode: 0o600 });
   renameSync(tmp, file);
 }
 
