@@ -2,7 +2,9 @@
 // this file as CommonJS (scripts/bundle.mjs). The top-level help is answered before main (and
 // commander) is loaded at all.
 import { precomputedHelp } from '../cli/precomputed-help.ts';
+import { quietWhenReaderGone } from '../cli/closed-output.ts';
 
+quietWhenReaderGone();
 const argv = process.argv.slice(2);
 const help = precomputedHelp(argv);
 if (help) {

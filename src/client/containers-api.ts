@@ -24,6 +24,9 @@ export interface ContainerSummary {
   Labels: Record<string, string>;
   Ports?: { IP?: string; PrivatePort: number; PublicPort?: number; Type: string }[];
   NetworkSettings?: { Networks?: Record<string, unknown> };
+  Mounts?: { Name?: string; Source?: string; Driver?: string }[];
+  SizeRw?: number;
+  SizeRootFs?: number;
 }
 
 export interface TopResponse {
@@ -94,9 +97,9 @@ export class ContainersApi {
   inspect(id: string): Promise<{ Config: { Tty: boolean } } & Record<string, unknown>> {
     return this.#c.json('GET', `/containers/${encodeURIComponent(id)}/json`);
   }
-  list(opts: { all?: boolean; filters?: Record<string, string[]> } = {}): Promise<ContainerSummary[]> {
+  list(opts: { all?: boolean; filters?: Record<string, string[]>; limit?: number; size?: boolean } = {}): Promise<ContainerSummary[]> {
     const filters = opts.filters && Object.keys(opts.filters).length ? JSON.stringify(opts.filters) : undefined;
-    return this.#c.json('GET', '/containers/json', { query: { all: opts.all || undefined, filters } });
+    return this.#c.json('GET', '/containers/json', { query: { all: opts.all || undefined, filters, limit: opts.limit, size: opts.size || undefined } });
   }
   /** docker diff: Kind 0 modified, 1 added, 2 deleted. */
   async changes(id: string): Promise<{ Path: string; Kind: number }[]> {

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useBusyboxDaemon } from '../../testing/busybox-daemon.ts';
-import { berth } from '../../testing/run.ts';
+import { berth, run } from '../../testing/run.ts';
+import { BERTH } from '../../testing/berthd-harness.ts';
 import { until } from '../../testing/until.ts';
 
 const f = useBusyboxDaemon();
@@ -50,4 +51,32 @@ test('berth logs, stop, start, kill, wait', async () => {
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /No such container: nope/);
   await berth(['rm', 'svc'], { env: env() });
+});
+
+test('berth ps -n, -l, -s and the docker CLI\'s other fields (CreatedAt, Size, Mounts, LocalVolumes), as docker ps prints them', async () => {
+  for (const name of ['first', 'second', 'third']) assert.equal((await berth(['create', '--name', name, '-v', `${name}-vol:/data`, 'busybox', 'true'], { env: env() })).code, 0);
+  // The CREATED column ages between the two runs: its words, and the padding they set, left out.
+  const steady = (text: string) => text.replace(/(Less than a second|\d+ seconds?|About a minute) ago/g, 'AGO').replace(/ {2,}/g, '  ');
+  const docker = (args: string[]) => f.docker(args).then((r) => [r.code, steady(r.stdout), r.stderr]);
+  const same = async (args: string[]) => {
+    const ours = await berth(args, { env: env() });
+    assert.deepEqual([ours.code, steady(ours.stdout), ours.stderr.replaceAll('berth', 'docker')], await docker(args), args.join(' '));
+  };
+  await same(['ps', '-n', '2', '--format', '{{.Names}}']);
+  await same(['ps', '-l', '--format', '{{.Names}}']);
+  await same(['ps', '-a', '-s']);
+  await same(['ps', '-a', '--format', '{{.Size}}|{{.CreatedAt}}|{{.Mounts}}|{{.LocalVolumes}}']);
+  await same(['ps', '-a', '--format', 'json']);
+  await same(['ps', '-n', 'abc']);
+  assert.equal((await berth(['rm', '-v', 'first', 'second', 'third'], { env: env() })).code, 0);
+  for (const name of ['first', 'second', 'third']) await berth(['volume', 'rm', `${name}-vol`], { env: env() });
+});
+
+test('a reader that went away (berth ps | head) ends berth quietly with a SIGPIPE status, as the docker CLI ends', async () => {
+  // The reader closes its end before berth writes: every write then fails with EPIPE.
+  const pipeline = (cmd: string) => run('bash', ['-c', `(sleep 0.5; ${cmd}) | (exec 0<&-; exit 0); echo "status \${PIPESTATUS[0]}" >&2`], { env: env() });
+  for (const args of [['ps', '-a'], ['ps', '-a', '--format', 'table {{.Names}}'], ['version'], ['images'], ['--help']]) {
+    const r = await pipeline(`${JSON.stringify(process.execPath)} -- ${JSON.stringify(BERTH)} ${args.map((a) => `'${a}'`).join(' ')}`);
+    assert.equal(r.stderr, 'status 141\n', args.join(' '));
+  }
 });

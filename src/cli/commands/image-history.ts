@@ -6,6 +6,7 @@ import type { CliEnv } from '../cli-env.ts';
 import type { ImageHistoryItem } from '../../client/types.ts';
 import { formatRows } from '../format/index.ts';
 import { humanDuration, humanSize, truncateId } from '../output.ts';
+import { rfc3339 } from '../format/go-time.ts';
 import { ellipsis, usageError } from './context-common.ts';
 import { LIST_FORMAT_HELP, PLATFORM_HELP, platformJson } from './image-common.ts';
 
@@ -67,28 +68,4 @@ export class HistoryRow {
   }
   get Size(): string { return this.#human ? humanSize(this.#h.Size) : String(this.#h.Size); }
   get Comment(): string { return this.#h.Comment ?? ''; }
-}
-
-const pad = (n: number, w = 2): string => String(Math.trunc(n)).padStart(w, '0');
-
-function localParts(unixSeconds: number) {
-  const d = new Date(unixSeconds * 1000);
-  const off = -d.getTimezoneOffset();
-  const zone = `${off < 0 ? '-' : '+'}${pad(Math.abs(off) / 60)}${pad(Math.abs(off) % 60)}`;
-  const date = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-  return { d, off, zone, date, time };
-}
-
-/** time.Time.Format(time.RFC3339) in the local zone: 2024-05-01T10:00:00Z or ...+02:00. */
-export function rfc3339(unixSeconds: number): string {
-  const { off, zone, date, time } = localParts(unixSeconds);
-  return `${date}T${time}${off === 0 ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(3)}`}`;
-}
-
-/** time.Time.String() in the local zone: 2024-05-01 10:00:00 +0000 UTC. */
-export function goTimeString(unixSeconds: number): string {
-  const { d, zone, date, time } = localParts(unixSeconds);
-  const name = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value;
-  return `${date} ${time} ${zone} ${name ?? zone}`;
 }

@@ -9,7 +9,7 @@ import { humanDuration, humanSize, truncateId } from '../output.ts';
 import { parseReference, familiarName } from '../../image/reference.ts';
 import { usageError } from './context-common.ts';
 import { LIST_FORMAT_HELP } from './image-common.ts';
-import { goTimeString } from './image-history.ts';
+import { goTimeString } from '../format/go-time.ts';
 
 const IMAGE_TABLE = 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{if .CreatedSince }}{{.CreatedSince}}{{else}}N/A{{end}}\t{{.Size}}';
 const IMAGE_TABLE_DIGEST = 'table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{if .CreatedSince }}{{.CreatedSince}}{{else}}N/A{{end}}\t{{.Size}}';
