@@ -131,11 +131,11 @@ function launchBerthd(binDir) {
   const bundle = `${root}/dist/release/berthd.js`;
   const b = statSync(bundle, { throwIfNoEntry: false });
   const c = statSync(`${root}/dist/bin/berthd.js`, { throwIfNoEntry: false });
+  const dir = userCacheDir();
   if (b === undefined || (c !== undefined && c.mtimeMs > b.mtimeMs)) {
-    require('node:module').enableCompileCache?.(userCacheDir() && join(userCacheDir(), 'compile-cache'));
+    require('node:module').enableCompileCache?.(dir && join(dir, 'compile-cache'));
     return import(`${root}/dist/bin/berthd.js`);
   }
-  const dir = userCacheDir();
   if (dir && process.env.BERTH_CODE_CACHE !== '0') return runWithCodeCache(bundle, `${dir}/code-cache`, 'berthd');
   require('node:module').enableCompileCache?.(dir && join(dir, 'compile-cache'));
   return require(bundle);

@@ -4,9 +4,9 @@
 // HostConfig; a client reading `HostConfig.RestartPolicy.Name` or `.Memory` of such a container
 // must find them as it would on dockerd. What the client sent is shown as sent.
 import type { HostConfig } from '../../api/types/engine-api.ts';
-import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from '../../runtime/spec/build.ts';
+import { defaultCgroupns, defaultMaskedPaths, defaultReadonlyPaths } from '../../runtime/spec/build.ts';
 import { DEFAULT_SHM_SIZE } from '../../runtime/spec/mounts.ts';
-import { hostInfo } from '../../runtime/spec/host.ts';
+import { memorySwapOf } from '../../runtime/spec/resources.ts';
 
 /** Go's zero values of the fields dockerd stores as given (a missing slice is null). */
 const ZERO: Record<string, unknown> = {
@@ -30,12 +30,11 @@ export function hostConfigView(hc: HostConfig): Record<string, unknown> {
   const policy = given.RestartPolicy as { Name?: string; MaximumRetryCount?: number } | undefined;
   out.RestartPolicy = { Name: policy?.Name || 'no', MaximumRetryCount: policy?.MaximumRetryCount ?? 0 };
   if (!given.IpcMode) out.IpcMode = 'private';
-  if (!given.CgroupnsMode) out.CgroupnsMode = hostInfo().cgroupV2 ? 'private' : 'host';
+  if (!given.CgroupnsMode) out.CgroupnsMode = defaultCgroupns();
   if (!given.ShmSize) out.ShmSize = DEFAULT_SHM_SIZE;
-  const memory = Number(given.Memory) || 0;
-  if (memory > 0 && !given.MemorySwap) out.MemorySwap = memory * 2;
-  else if (given.MemorySwap === undefined) out.MemorySwap = 0;
-  if (given.MaskedPaths == null) out.MaskedPaths = privileged ? null : [...DEFAULT_MASKED_PATHS, ...hostInfo().thermalThrottlePaths];
-  if (given.ReadonlyPaths == null) out.ReadonlyPaths = privileged ? null : [...DEFAULT_READONLY_PATHS];
+  out.MemorySwap = memorySwapOf(Number(given.Memory) || 0, Number(given.MemorySwap) || 0);
+  // The lists the spec applies; a privileged container's none are null, as dockerd shows them.
+  if (given.MaskedPaths == null) out.MaskedPaths = privileged ? null : defaultMaskedPaths(false);
+  if (given.ReadonlyPaths == null) out.ReadonlyPaths = privileged ? null : defaultReadonlyPaths(false);
   return out;
 }

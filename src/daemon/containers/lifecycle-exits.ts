@@ -163,7 +163,7 @@ export class Exits {
       attachments.tearDown(c),
     ]);
     svc.emit(c, 'die', { exitCode: String(exit.exitCode) });
-    attachments.runEnded(svc.deps.table.get(id) ?? c); // network disconnect, after the die (as dockerd)
+    attachments.runEnded(c); // network disconnect, after the die (as dockerd)
     // As docker: a container that removes itself takes its anonymous volumes along.
     if (autoRemove) {
       await this.#p.removal.removeHeld(svc.resolve(id), { removeVolumes: true });

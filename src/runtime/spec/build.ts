@@ -9,7 +9,7 @@ import { DEFAULT_SHM_SIZE, layoutMounts, rootfsPropagation } from './mounts.ts';
 import { cgroupResources, defaultDeviceRules, hostDevices, mapDevices, parseDeviceCgroupRules } from './resources.ts';
 import { seccompFor } from './seccomp.ts';
 import { parseSecurityOpt } from './security-opt.ts';
-import type { OciNamespace, OciSpec, SpecInput } from './types.ts';
+import type { HostInfo, OciNamespace, OciSpec, SpecInput } from './types.ts';
 
 /** Where dockerd puts its init (docker-init, i.e. tini) inside the container. */
 export const CONTAINER_INIT_PATH = '/sbin/docker-init';
@@ -20,6 +20,21 @@ export const DEFAULT_MASKED_PATHS = [
   '/sys/firmware',
 ];
 export const DEFAULT_READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
+
+/** The paths a container gets masked and read-only unless its HostConfig names them: none when
+ * privileged (it sees /proc and /sys whole). Inspect shows the same (host-config-view.ts). */
+export function defaultMaskedPaths(privileged: boolean, host: Pick<HostInfo, 'thermalThrottlePaths'> = hostInfo()): string[] {
+  return privileged ? [] : [...DEFAULT_MASKED_PATHS, ...host.thermalThrottlePaths];
+}
+
+export function defaultReadonlyPaths(privileged: boolean): string[] {
+  return privileged ? [] : [...DEFAULT_READONLY_PATHS];
+}
+
+/** The cgroup namespace of a container that asks for none: its own on a cgroup v2 host, as dockerd. */
+export function defaultCgroupns(host: Pick<HostInfo, 'cgroupV2'> = hostInfo()): 'private' | 'host' {
+  return host.cgroupV2 ? 'private' : 'host';
+}
 
 export function buildSpec(input: SpecInput): OciSpec {
   const host = hostInfo(input.host);
@@ -37,7 +52,7 @@ export function buildSpec(input: SpecInput): OciSpec {
   if (uts === 'private') namespaces.push({ type: 'uts' });
   if (pid !== 'host') namespaces.push(typeof pid === 'object' ? { type: 'pid', path: pid.path } : { type: 'pid' });
   if (ipc !== 'host') namespaces.push(typeof ipc === 'object' ? { type: 'ipc', path: ipc.path } : { type: 'ipc' });
-  if ((input.cgroupns ?? (host.cgroupV2 ? 'private' : 'host')) === 'private') namespaces.push({ type: 'cgroup' });
+  if ((input.cgroupns ?? defaultCgroupns(host)) === 'private') namespaces.push({ type: 'cgroup' });
 
   // With --network host the container is named like the host; --uts host takes the host's outright.
   if (uts === 'host' && input.hostname) throw invalidParameter('Conflicting options: hostname and the UTS mode');
@@ -115,9 +130,9 @@ export function buildSpec(input: SpecInput): OciSpec {
   if (security.noNewPrivileges) spec.process.noNewPrivileges = true;
   const propagation = rootfsPropagation(spec.mounts);
   if (propagation) spec.linux.rootfsPropagation = propagation;
-  // Privileged containers see /proc and /sys whole; explicit HostConfig paths win either way.
-  const masked = input.maskedPaths ?? (privileged ? [] : [...DEFAULT_MASKED_PATHS, ...host.thermalThrottlePaths]);
-  const readonly = input.readonlyPaths ?? (privileged ? [] : DEFAULT_READONLY_PATHS);
+  // Explicit HostConfig paths win over the defaults, privileged or not.
+  const masked = input.maskedPaths ?? defaultMaskedPaths(privileged, host);
+  const readonly = input.readonlyPaths ?? defaultReadonlyPaths(privileged);
   if (masked.length) spec.linux.maskedPaths = [...masked];
   if (readonly.length) spec.linux.readonlyPaths = [...readonly];
   const seccomp = seccompFor(security.seccomp, privileged, { arch: host.arch, kernel: host.kernel, bounding: caps });

@@ -7,12 +7,15 @@ import { join } from 'node:path';
 import { invalidParameter } from '../../api/types/errors.ts';
 import type { DeviceMapping, HostInfo, OciDevice, OciDeviceCgroup, OciResources, ResourcesInput } from './types.ts';
 
+/** MemorySwap as dockerd stores it and the spec applies it: 2 × Memory when only Memory was given. */
+export function memorySwapOf(memory: number, swap: number): number {
+  return memory > 0 && swap === 0 ? memory * 2 : swap;
+}
+
 export function cgroupResources(r: ResourcesInput = {}, host: Pick<HostInfo, 'blkioWeight' | 'swapLimit'>): OciResources {
   const out: OciResources = {};
   const memory = r.Memory ?? 0;
-  // dockerd stores MemorySwap = 2 × Memory when only Memory was given.
-  let swap = r.MemorySwap ?? 0;
-  if (memory > 0 && swap === 0) swap = memory * 2;
+  const swap = memorySwapOf(memory, r.MemorySwap ?? 0);
   const reservation = r.MemoryReservation ?? 0;
   const sw = r.MemorySwappiness;
   const mem: NonNullable<OciResources['memory']> = {};
