@@ -80,7 +80,7 @@ export class VolumeAttachment implements RunAttachment {
   }
 
   async tearDown(c: ContainerRow): Promise<void> {
-    for (const m of mountsOf(c)) if (m.Type === 'volume' && m.Name) await this.#deps.volumes.users.release(m.Name, c.id);
+    for (const m of volumesOf(c)) await this.#deps.volumes.users.release(m.Name!, c.id);
   }
 
   /** As dockerd's events: each volume mounted when the run begins, unmounted at its end — not
@@ -98,7 +98,7 @@ export class VolumeAttachment implements RunAttachment {
   }
 
   async adopt(c: ContainerRow): Promise<void> {
-    for (const m of mountsOf(c)) if (m.Type === 'volume' && m.Name) await this.#deps.volumes.users.acquire(m.Name, c.id);
+    for (const m of volumesOf(c)) await this.#deps.volumes.users.acquire(m.Name!, c.id);
   }
 
   /** After the row is deleted: its anonymous volumes go with `rm -v` and with AutoRemove (as
