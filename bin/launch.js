@@ -1,4 +1,4 @@
-// Which build of an executable bin/berth and bin/berthd run: the release bundle
+// Which build of an executable bin/berth runs (bin/berthd makes the same choice itself): the release bundle
 // (dist/release/<name>.js, `make build`) unless dist/bin/<name>.js is newer — the tsc build a
 // developer just made, so a stale bundle is never what runs. An installed tree has only the
 // bundle. The test harness asks the same question (src/testing/berthd-harness.ts).
@@ -91,13 +91,11 @@ function launch(name) {
     if (file !== picked.file) st = statSync(file);
   }
   const dir = cacheDir();
-  // berthd's bundle runs with a V8 code cache made a while after a first start (bin/code-cache.js:
-  // ~35 ms sooner ready here); the CLI's with one made at the exit of a run (bin/cli-code-cache.js:
+  // The CLI's bundle runs with a V8 code cache made at the exit of a run (bin/cli-code-cache.js:
   // the functions a command runs are compiled already); the tsc build, ES modules, with Node's
   // compile cache. In the user's own directory: Node's default, one directory in /tmp for all
-  // users, is owned by whoever ran first.
+  // users, is owned by whoever ran first. (berthd has a launcher of its own: bin/berthd.)
   if (bundled && dir && process.env.BERTH_CODE_CACHE !== '0') {
-    if (name === 'berthd') return require('./code-cache.js').runWithCodeCache(file, join(dir, 'code-cache'), name);
     // Not for the root help (`berth`, `--help`, `-h`): it is precomputed and runs little code,
     // so reading the whole cache costs more (~8 ms here) than the compiling it saves.
     if (name === 'berth' && !rootHelp(argv)) return runCliWithCodeCache(file, st, join(dir, 'code-cache'), argv);

@@ -11,6 +11,7 @@
 //     berthd-lazy.js and asks it for that module, handing it berthd.js's shared modules;
 //   berthd-lazy.js: every module but those, each evaluated at its first require.
 import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LAZY_BUILTINS } from './bundle-plugins.mjs';
@@ -18,6 +19,8 @@ import { LAZY_BUILTINS } from './bundle-plugins.mjs';
 const ENTRY = 'src/bin/berthd.ts';
 const LAZY_FILE = './berthd-lazy.js';
 const SLOT = 'berthd-shared-slot';
+const MAIN_SLOT = 'berthd-main-slot';
+const ENTRY_FILE = /[\\/]src[\\/]bin[\\/]berthd\.ts$/;
 const skip = { berthdSplit: true };
 
 /** Builds dist/release/berthd.js and berthd-lazy.js; `common`: every bundle's options. */
@@ -84,16 +87,28 @@ function mainSplit(eager, shared, lazyRoots) {
         return { path: `${path}.cjs`, namespace: 'berthd-lazy', pluginData: path };
       });
       b.onLoad({ filter: /.*/, namespace: 'berthd-lazy' }, (args) => ({
-        contents: `module.exports = require(${JSON.stringify(LAZY_FILE)}).load(require("berthd-shared-table").table, ${JSON.stringify(args.pluginData)});`,
+        contents: `module.exports = require(${JSON.stringify(LAZY_FILE)}).load(require(${JSON.stringify(MAIN_SLOT)}).table, ${JSON.stringify(args.pluginData)});`,
         loader: 'js',
       }));
-      // Only a first dynamic import evaluates this (esbuild wraps a module that is require()d).
+      // The table is imported by the entry, last, so that no shared module is reached through a
+      // require(): esbuild wraps a module that is, and every module it imports, in a lazy
+      // initialiser each importer calls (~100 modules, ~800 calls at a start, all of one closure:
+      // enough for V8 to compile it with Maglev, whose pages then stay in the idle daemon).
+      b.onResolve({ filter: new RegExp(`^${MAIN_SLOT}$`) }, () => ({ path: 'slot', namespace: MAIN_SLOT }));
+      b.onLoad({ filter: /.*/, namespace: MAIN_SLOT }, () => ({
+        contents: 'let t; exports.set = (f) => { t = f; }; exports.table = (k) => t(k);',
+        loader: 'js',
+      }));
+      b.onLoad({ filter: ENTRY_FILE }, async (args) => ({
+        contents: `${await readFile(args.path, 'utf8')}\nimport "berthd-shared-table";\n`,
+        loader: 'ts',
+      }));
       b.onLoad({ filter: /.*/, namespace: 'berthd-shared-table' }, () => {
         const list = [...shared].sort();
         return {
           contents: `${list.map((m, i) => `import * as s${i} from ${JSON.stringify(resolve(m))};`).join('\n')}
 const t = { ${list.map((m, i) => `${JSON.stringify(m)}: s${i}`).join(', ')} };
-export function table(k) { return t[k]; }`,
+require(${JSON.stringify(MAIN_SLOT)}).set((k) => t[k]);`,
           loader: 'js',
           resolveDir: process.cwd(),
         };

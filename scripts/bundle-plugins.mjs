@@ -50,8 +50,11 @@ export const requireBuiltins = {
   },
 };
 
-// import.meta.url (build-info's fallback, never taken in a release) computed only if asked for.
-export const BUNDLE_URL = 'var __berthBundleUrl = { get href() { return require("node:url").pathToFileURL(__filename).href; } };';
+// import.meta.url, computed only if asked for: the bundle's own path as a file: URL, escaped as
+// node's pathToFileURL escapes it for fileURLToPath to give it back (__filename is absolute and
+// normal). Not pathToFileURL itself: its path.resolve walks the path a character at a time, and
+// berthd's start must keep node's path functions under V8's Maglev count (src/lib/posix-path.ts).
+export const BUNDLE_URL = 'var __berthBundleUrl = { get href() { return "file://" + encodeURI(__filename).replace(/[?#]/g, encodeURIComponent); } };';
 
 /** The options of every bundle; `release`: the version and commit compiled in. */
 export function commonOptions(outdir, release) {

@@ -16,7 +16,7 @@ if (!out) {
 }
 const { BUNDLE_HEAD, BUNDLE_TAIL } = createRequire(import.meta.url)('../bin/cli-code-cache.js');
 mkdirSync(`${out}/dist/release`, { recursive: true });
-for (const f of ['berth', 'launch.js', 'cli-code-cache.js', 'code-cache.js', 'package.json']) cpSync(`bin/${f}`, `${out}/bin/${f}`);
+for (const f of ['berth', 'launch.js', 'cli-code-cache.js', 'package.json']) cpSync(`bin/${f}`, `${out}/bin/${f}`);
 writeFileSync(`${out}/dist/release/package.json`, '{ "type": "commonjs" }\n');
 await build({
   ...commonOptions(`${out}/dist/release`, { version: 'floor', commit: 'floor', time: new Date().toISOString() }),

@@ -41,12 +41,13 @@ test('make install into DESTDIR, the units verified, the installed berthd servin
     const completed = execFileSync('bash', ['-c', script], { encoding: 'utf8' });
     assert.equal(completed.trim(), 'run');
     const service = readFileSync(join(dest, 'lib/systemd/system/berthd.service'), 'utf8');
-    assert.match(service, /^ExecStart=\/usr\/bin\/berthd -H fd:\/\/$/m);
+    // The launcher by its real path (no symlink for node to resolve at each start, issue 12).
+    assert.match(service, /^ExecStart=\/usr\/lib\/berth\/bin\/berthd -H fd:\/\/$/m);
     assert.match(service, /^KillMode=process$/m);
     assert.match(readFileSync(join(dest, 'lib/systemd/system/berthd.socket'), 'utf8'), /^SocketGroup=berth$/m);
     // systemd's own checker, on the units pointed at the staged berthd (it must exist).
     const units = mkdtempSync(join(tmpdir(), 'berth-units-'));
-    writeFileSync(join(units, 'berthd.service'), service.replace('/usr/bin/berthd', join(dest, 'usr/bin/berthd')));
+    writeFileSync(join(units, 'berthd.service'), service.replace('/usr/lib/berth/bin/berthd', join(dest, 'usr/lib/berth/bin/berthd')));
     writeFileSync(join(units, 'berthd.socket'), readFileSync(join(dest, 'lib/systemd/system/berthd.socket')));
     execFileSync('systemd-analyze', ['verify', join(units, 'berthd.service'), join(units, 'berthd.socket')], { stdio: 'pipe' });
     rmSync(units, { recursive: true });

@@ -27,8 +27,8 @@ export interface StaleMountRules {
 
 /** The mounts to undo, latest first (a mount made on or inside another goes before it). */
 export function staleMounts(table: readonly MountEntry[], rules: StaleMountRules): string[] {
-  const data = realpathSync(rules.dataRoot);
-  const exec = realpathSync(rules.execRoot);
+  const data = realpathSync.native(rules.dataRoot);
+  const exec = realpathSync.native(rules.execRoot);
   const debris = [...layerDebrisDirs(data), join(exec, 'rootfs-views')];
   const removedLogs = `${join(data, 'containers')}/.removed-`;
   const keep = rules.keepRootfs.map((id) => rootfsMountPoint(data, id));

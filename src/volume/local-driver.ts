@@ -55,7 +55,7 @@ function mounted(path: string): boolean {
   if (isMountRoot(path)) return true;
   let real: string;
   try {
-    real = realpathSync(path);
+    real = realpathSync.native(path);
   } catch {
     return false;
   }

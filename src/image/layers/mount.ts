@@ -140,9 +140,11 @@ export function mountPoints(): string[] {
 }
 
 /** Mount points at or below dir, latest first (a mount made on or inside another goes before
- * it); from /proc/self/mountinfo. */
+ * it); from /proc/self/mountinfo. Paths are resolved by the kernel's realpath (.native) here and
+ * wherever berthd compares one with a mount point: node's own walks the path a character at a
+ * time through node:path, which berthd's start keeps under V8's Maglev count (issue 12). */
 export function mountsUnder(dir: string): string[] {
-  const root = realpathSync(dir);
+  const root = realpathSync.native(dir);
   return mountPoints().filter((point) => point === root || point.startsWith(`${root}/`)).reverse();
 }
 
@@ -154,7 +156,7 @@ function shortName(diffDir: string): { home: string; rel: string } | undefined {
     const home = dirname(layer);
     const id = readFileSync(join(layer, 'link'), 'utf8').trim();
     if (!/^[A-Z2-7]{26}$/.test(id)) return undefined;
-    if (realpathSync(join(home, 'l', id)) !== realpathSync(diffDir)) return undefined;
+    if (realpathSync.native(join(home, 'l', id)) !== realpathSync.native(diffDir)) return undefined;
     return { home, rel: `l/${id}` };
   } catch {
     return undefined;

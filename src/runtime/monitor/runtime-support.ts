@@ -31,7 +31,7 @@ const TMPFS_MAGIC = 0x01021994;
 /** The binary's own name, symlinks resolved ("runc", "crun", ...). */
 export function binaryName(path: string): string {
   try {
-    return basename(realpathSync(path));
+    return basename(realpathSync.native(path));
   } catch {
     return basename(path);
   }
