@@ -1,7 +1,7 @@
 // Facts about the host that /info and /version report, read from the kernel and the OS rather
 // than assumed. Cheap ones are read on each call; runtime versions are asked once and cached.
 import { readFileSync, statfsSync, existsSync, readdirSync } from 'node:fs';
-import os from 'node:os';
+import { machine, type as osType } from 'node:os';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
@@ -44,7 +44,7 @@ export function backingFilesystem(path: string): string {
 export function operatingSystem(): { name: string; version: string } {
   const text = readText('/etc/os-release');
   const field = (k: string) => new RegExp(`^${k}="?([^"\\n]*)"?`, 'm').exec(text)?.[1] ?? '';
-  return { name: field('PRETTY_NAME') || os.type(), version: field('VERSION_ID') };
+  return { name: field('PRETTY_NAME') || osType(), version: field('VERSION_ID') };
 }
 
 export function readText(path: string): string {
@@ -73,7 +73,7 @@ export function goArch(): string {
 }
 
 export function unameMachine(): string {
-  return os.machine();
+  return machine();
 }
 
 export interface BinaryVersion {

@@ -1,5 +1,5 @@
 // The body of GET /info, in Docker's shape, from facts gathered by the caller.
-import os from 'node:os';
+import { availableParallelism, hostname, release as kernelRelease, totalmem } from 'node:os';
 import { existsSync } from 'node:fs';
 import type { DaemonConfig } from '../config/types.ts';
 import type { ResourceCounts } from './system-service.ts';
@@ -60,21 +60,21 @@ export function buildInfo(i: InfoInput): Record<string, unknown> {
     CgroupDriver: rootless?.problem ? 'none' : 'cgroupfs',
     CgroupVersion: cg.version,
     NEventsListener: i.eventListeners,
-    KernelVersion: os.release(),
+    KernelVersion: kernelRelease(),
     OperatingSystem: i.os.name,
     OSVersion: i.os.version,
     OSType: 'linux',
     Architecture: unameMachine(),
     IndexServerAddress: 'https://index.docker.io/v1/',
     RegistryConfig: registryConfig(cfg),
-    NCPU: os.availableParallelism(),
-    MemTotal: os.totalmem(),
+    NCPU: availableParallelism(),
+    MemTotal: totalmem(),
     GenericResources: null,
     DockerRootDir: cfg.dataRoot,
     HttpProxy: process.env.HTTP_PROXY ?? process.env.http_proxy ?? '',
     HttpsProxy: process.env.HTTPS_PROXY ?? process.env.https_proxy ?? '',
     NoProxy: process.env.NO_PROXY ?? process.env.no_proxy ?? '',
-    Name: os.hostname(),
+    Name: hostname(),
     Labels: [],
     ExperimentalBuild: cfg.experimental,
     ServerVersion: ENGINE_VERSION,

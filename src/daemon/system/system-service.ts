@@ -1,6 +1,6 @@
 // GET /version, /info and /system/df: what the engine is and what it holds, read from the host
 // and from the services that own each resource (never made up).
-import os from 'node:os';
+import { release as kernelRelease } from 'node:os';
 import type { DaemonConfig } from '../config/types.ts';
 import { MAX_API_VERSION, MIN_API_VERSION } from '../../api/types/version.ts';
 import { binaryVersion, goArch, operatingSystem } from './host-facts.ts';
@@ -52,7 +52,7 @@ export class SystemService {
       Experimental: String(cfg.experimental),
       GitCommit: GIT_COMMIT,
       GoVersion: `node${process.versions.node}`,
-      KernelVersion: os.release(),
+      KernelVersion: kernelRelease(),
       MinAPIVersion: MIN_API_VERSION,
       Os: 'linux',
     };
@@ -69,7 +69,7 @@ export class SystemService {
       GoVersion: details.GoVersion,
       Os: 'linux',
       Arch: goArch(),
-      KernelVersion: os.release(),
+      KernelVersion: kernelRelease(),
       Experimental: cfg.experimental,
       BuildTime: BUILD_TIME,
     };
