@@ -10,3 +10,13 @@ test('formatGoDuration writes what Go\'s Duration.String() writes', () => {
   for (const [ns, text] of cases) assert.equal(formatGoDuration(ns), text, String(ns));
   assert.equal(parseGoDuration('1m30s'), 90_000);
 });
+
+test('parseGoDuration takes each unit Go takes, microseconds in its three spellings', () => {
+  assert.equal(parseGoDuration('1500us'), 1.5);
+  assert.equal(parseGoDuration('1500\u00b5s'), 1.5); // micro sign, as Go's Duration.String() writes it
+  assert.equal(parseGoDuration('1500\u03bcs'), 1.5); // Greek small letter mu
+  assert.equal(parseGoDuration('2h1m0.5s'), 7_260_500);
+  assert.equal(parseGoDuration('1000000ns'), 1);
+  assert.equal(parseGoDuration('5'), undefined);
+  assert.equal(parseGoDuration('5x'), undefined);
+});
