@@ -8,7 +8,7 @@
 // The collection function is taken here, not with node's --expose-gc: that flag on the command
 // line made every start ~100 M instructions dearer (valgrind: loading the bundle with its code
 // cache, 197 → 293 M). The flag is set back at once: V8's code cache is keyed on the flags, and
-// the launcher may still write one (bin/code-cache.js).
+// the launcher may still write one (bin/berthd).
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
