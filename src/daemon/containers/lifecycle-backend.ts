@@ -82,7 +82,14 @@ async function* follow(lc: Lifecycle, id: string, o: FollowOptions): AsyncGenera
   if (!exited) return;
   if (o.stdin) void connectStdin(lc, id, o.stdin);
   const c = lc.deps.svc.resolve(id);
-  yield* readOutput(c.logPath, { follow: true, exited, signal: o.signal, since: o.since, stdout: o.stdout, stderr: o.stderr });
+  // Counted until its last batch is handed on: a wait for this run answers after it.
+  const done = Promise.withResolvers<void>();
+  lc.outputs.add(id, done.promise);
+  try {
+    yield* readOutput(c.logPath, { follow: true, exited, signal: o.signal, since: o.since, stdout: o.stdout, stderr: o.stderr });
+  } finally {
+    done.resolve();
+  }
 }
 
 async function* chain<T>(...parts: AsyncIterable<T>[]): AsyncGenerator<T> {

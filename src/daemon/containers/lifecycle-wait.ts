@@ -2,6 +2,8 @@
 //
 // Invariants:
 // - Needs no lock: it only watches runs (lifecycle-exits.ts) and the run tracker.
+// - Answers after the attach streams following the run have sent its last output (at most 2 s
+//   later: attached-outputs.ts), as dockerd does.
 // - Asked before the start (docker run: attach and wait, then start), it waits for the run that
 //   starts next; a failed start ends that wait with the recorded exit code.
 // - Asked by full id just after a --rm container removed itself, it answers that run's exit
@@ -16,6 +18,13 @@ export interface WaitResult {
 }
 
 export async function waitFor(p: LifecycleParts, c: ContainerRow, condition: string): Promise<WaitResult> {
+  const result = await exitFor(p, c, condition);
+  // The run's output, to the clients attached to it, goes before its exit code (attached-outputs.ts).
+  await p.outputs.drained(c.id);
+  return result;
+}
+
+async function exitFor(p: LifecycleParts, c: ContainerRow, condition: string): Promise<WaitResult> {
   const running = isActive(c.status);
   const next = () => p.tracker.nextRun(c.id, p.tracker.generation(c.id));
   if (condition === 'removed') {

@@ -11,6 +11,7 @@
 //   RuntimeContainers.create; tearDown at exit recording, when a created or prepared container is
 //   ended, after a failed start, before removal, and at restore for every stopped container;
 //   removed after the row is deleted; adopt at restore.
+import { AttachedOutputs } from './attached-outputs.ts';
 import type { ContainerRow } from '../../store/containers.ts';
 import { isKind } from '../../api/types/errors.ts';
 import { hasProcess } from '../../store/containers.ts';
@@ -36,6 +37,8 @@ export type { RemoveOptions } from './lifecycle-removal.ts';
 export class Lifecycle {
   readonly deps: LifecycleDeps;
   readonly restarts: RestartManager;
+  /** The attach streams following each run (a wait lets them finish first). */
+  readonly outputs: AttachedOutputs;
   readonly #p: LifecycleParts;
 
   constructor(deps: LifecycleDeps) {
@@ -63,6 +66,7 @@ export class Lifecycle {
     p.freezes = new Freezes(p);
     p.removal = new Removal(p);
     p.autoRemoved = new AutoRemovedExits();
+    p.outputs = this.outputs = new AttachedOutputs();
     this.#p = p;
   }
 
@@ -190,7 +194,7 @@ export class Lifecycle {
     } catch (err) {
       const exitCode = isKind(err, 'not-found') ? this.#p.autoRemoved.exitOf(idOrName) : undefined;
       if (exitCode === undefined) throw err;
-      return Promise.resolve({ StatusCode: exitCode, Error: null });
+      return this.outputs.drained(idOrName).then(() => ({ StatusCode: exitCode, Error: null }));
     }
     return waitFor(this.#p, c, condition);
   }
