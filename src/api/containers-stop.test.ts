@@ -114,7 +114,8 @@ test('a stop without limit (t=-1) ends with a kill; a start after it starts the 
 test('a forced removal ends a waiting stop, which still answers 204', async () => {
   await stubborn('removed');
   const stop = post('/containers/removed/stop?t=1000');
-  await new Promise((r) => setTimeout(r, 500));
+  // The removal comes once the stop has sent its TERM (a fixed 500 ms was not always enough in CI).
+  await until('the stop signal is sent', async () => (await kills('removed')) > 0);
   const rm = await new Promise<number>((resolve, reject) => {
     const req = http.request({ socketPath: f.d.socket, method: 'DELETE', path: '/v1.56/containers/removed?force=1' }, (res) => (res.resume(), resolve(res.statusCode ?? 0)));
     req.on('error', reject);
