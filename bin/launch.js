@@ -177,5 +177,4 @@ function saveCache(script, dir, key, cacheFile, words) {
   }
 }
 
-
 module.exports = { programFile, launch, cliBundle, runCliWithCodeCache, BUNDLE_HEAD, BUNDLE_TAIL };

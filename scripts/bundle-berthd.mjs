@@ -20,7 +20,8 @@ const ENTRY = 'src/bin/berthd.ts';
 const LAZY_FILE = './berthd-lazy.js';
 const SLOT = 'berthd-shared-slot';
 const MAIN_SLOT = 'berthd-main-slot';
-const ENTRY_FILE = /[\\/]src[\\/]bin[\\/]berthd\.ts$/;
+/** The entry's file, as esbuild's onLoad sees it (an absolute path). */
+const ENTRY_FILE = new RegExp(`/${ENTRY.replaceAll('.', '\\.')}$`);
 const skip = { berthdSplit: true };
 
 /** Builds dist/release/berthd.js and berthd-lazy.js; `common`: every bundle's options. */
