@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import type { DaemonConfig } from './config/types.ts';
 import { FORCE_CLOSE, type TlsServerOptions } from '../api/server.ts';
 import type { Logger } from '../lib/logger.ts';
-import { activatedFds, fdsFor } from './socket-activation.ts';
+import { activatedFds, fdsFor, unixSocketPath } from './socket-activation.ts';
 
 export type ServerFactory = (tls?: TlsServerOptions) => http.Server;
 
@@ -98,7 +98,9 @@ async function listenFd(fd: number, cfg: DaemonConfig, make: ServerFactory, logg
     await closeServer(server);
     throw new Error(`refusing to serve the activated TCP socket ${addr.address}:${addr.port} (fd ${fd}) without TLS: configure --tlsverify, or pass --tls=false to accept the risk`);
   }
-  logger.info('API listen on activated socket', { fd, addr: typeof addr === 'string' ? addr : `${addr?.address}:${addr?.port}` });
+  // A TCP socket tells its address; a unix one made from a descriptor has no name in node.
+  const where = addr && typeof addr === 'object' ? `${addr.address}:${addr.port}` : (addr || unixSocketPath(fd));
+  logger.info('API listen on activated socket', { fd, ...(where && { addr: where }) });
   return { address: `fd://${fd}`, server, close: () => closeServer(server) };
 }
 

@@ -36,7 +36,7 @@ test('berthd -H fd:// serves the socket systemd-socket-activate passed it', { sk
     const client = createClient({ endpoint: { host: `unix://${activated}` } });
     const version = (await client.system.version()) as { ApiVersion: string };
     await started;
-    assert.match(daemon.log, /API listen on activated socket.*fd=3/, daemon.log);
+    assert.match(daemon.log, /API listen on activated socket.*fd=3 addr=\S*activated\.sock/, daemon.log);
     assert.match(version.ApiVersion, /^1\.\d+$/);
     await daemon.stop();
     // The service manager owns the socket file: berthd leaves it where it is.
