@@ -17,14 +17,8 @@ export interface WaitResult {
   Error: null;
 }
 
-export async function waitFor(p: LifecycleParts, c: ContainerRow, condition: string): Promise<WaitResult> {
-  const result = await exitFor(p, c, condition);
-  // The run's output, to the clients attached to it, goes before its exit code (attached-outputs.ts).
-  await p.outputs.drained(c.id);
-  return result;
-}
-
-async function exitFor(p: LifecycleParts, c: ContainerRow, condition: string): Promise<WaitResult> {
+/** The exit code a wait answers with (Lifecycle.wait sends it once the run's output has gone). */
+export async function exitFor(p: LifecycleParts, c: ContainerRow, condition: string): Promise<WaitResult> {
   const running = isActive(c.status);
   const next = () => p.tracker.nextRun(c.id, p.tracker.generation(c.id));
   if (condition === 'removed') {

@@ -28,7 +28,7 @@ import { Exits } from './lifecycle-exits.ts';
 import { Stops, type StopOptions } from './lifecycle-stops.ts';
 import { Freezes } from './lifecycle-freezes.ts';
 import { Removal, type RemoveOptions } from './lifecycle-removal.ts';
-import { AutoRemovedExits, waitFor, type WaitResult } from './lifecycle-wait.ts';
+import { AutoRemovedExits, exitFor, type WaitResult } from './lifecycle-wait.ts';
 import { restore } from './lifecycle-restore.ts';
 
 export type { LifecycleDeps } from './lifecycle-parts.ts';
@@ -194,9 +194,16 @@ export class Lifecycle {
     } catch (err) {
       const exitCode = isKind(err, 'not-found') ? this.#p.autoRemoved.exitOf(idOrName) : undefined;
       if (exitCode === undefined) throw err;
-      return this.outputs.drained(idOrName).then(() => ({ StatusCode: exitCode, Error: null }));
+      return this.#afterOutputs(idOrName, Promise.resolve({ StatusCode: exitCode, Error: null }));
     }
-    return waitFor(this.#p, c, condition);
+    return this.#afterOutputs(c.id, exitFor(this.#p, c, condition));
+  }
+
+  /** A wait's answer goes after the run's output to the clients attached to it (attached-outputs.ts). */
+  async #afterOutputs(id: string, result: Promise<WaitResult>): Promise<WaitResult> {
+    const r = await result;
+    await this.outputs.drained(id);
+    return r;
   }
 
   /** After a berthd restart (lifecycle-restore.ts). */
