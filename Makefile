@@ -41,8 +41,9 @@ demo: setup
 demo-stop:
 	scripts/demo stop
 
-## install: build, then install berth under PREFIX (default /usr/local; DESTDIR honoured) with its systemd units
-install: build
+## install: Node.js 24, the build and (without DESTDIR) the packages berthd runs with, then berth under PREFIX (default /usr/local; DESTDIR honoured) with its systemd units
+install:
+	scripts/setup --install
 	scripts/install install
 
 ## uninstall: remove what install put there (the configuration, the data and the berth group stay)
