@@ -225,6 +225,25 @@ test('20 concurrent connects over the API: 20 distinct addresses, all freed with
   await api().request('DELETE', '/networks/crowd');
 });
 
+test('creates racing the removal of their network: each is made or refused with a 400, never a 500', async () => {
+  // The removal may land before a create's plan (a 400), after its record (made: a created
+  // container holds no endpoint, so the removal goes on, as dockerd's), or in between (the
+  // service's test covers that window: network-service.test.ts).
+  for (let round = 0; round < 3; round++) {
+    await createNet({ Name: 'racy' });
+    const creates = Array.from({ length: 12 }, (_, i) =>
+      api().json<{ Id: string }>('POST', '/containers/create', { query: { name: `racy${round}-${i}` }, body: { Image: 'busybox', Cmd: ['true'], HostConfig: { NetworkMode: 'racy' } } }).then(
+        (r) => ({ made: r.Id }),
+        (err: { kind: string; message: string }) => ({ refused: `${err.kind}: ${err.message}` }),
+      ));
+    await api().request('DELETE', '/networks/racy');
+    for (const o of await Promise.all(creates)) {
+      if ('refused' in o) assert.equal(o.refused, 'invalid-parameter: network racy not found');
+      else await api().request('DELETE', `/containers/${o.made}`, { query: { force: '1' } });
+    }
+  }
+});
+
 test('a create naming a network or container that is not there is a 400, never a 404 (the docker CLI would pull the image it has)', async () => {
   // Checked through the API: should this regress, the docker CLI would try a pull from Docker Hub.
   const create = (hostConfig: Record<string, unknown>, extra: Record<string, unknown> = {}) =>

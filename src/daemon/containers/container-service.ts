@@ -133,7 +133,8 @@ export class ContainerService {
       error: '', oomKilled: false, restartCount: 0, manuallyStopped: false, rwCacheId, logPath: `${this.deps.logDir(id)}/${id}-json.log`, mounts,
     };
     try {
-      this.deps.table.insert(row, () => this.deps.networks?.record(row, networks));
+      // A network removed since the plan: the request's mistake (400), as at the plan.
+      this.deps.table.insert(row, () => notFoundAsInvalid(() => this.deps.networks?.record(row, networks)));
     } catch (err) {
       await this.deps.images.deps.layers.removeLayer(rwCacheId);
       if (/UNIQUE constraint failed: containers.name/.test((err as Error).message)) throw this.#nameConflict(fullName);

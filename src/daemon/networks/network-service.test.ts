@@ -175,6 +175,16 @@ test('a failing connect hook undoes the endpoint; remove refuses while running c
   await assert.rejects(svc.remove('bridge'), { kind: 'forbidden', message: 'bridge is a pre-defined network and cannot be removed' });
 });
 
+test('an endpoint for a network removed since it was looked up: not found, not a broken foreign key', async () => {
+  // A create plans its networks, then awaits its layer before recording them; a removal in
+  // between found the network unused (created containers hold no endpoint yet).
+  await svc.create({ Name: 'gone' });
+  const planned = svc.resolve('gone');
+  await svc.remove('gone');
+  assert.throws(() => svc.allocate(container('late', 'created'), planned, { aliases: [] }), { kind: 'not-found', message: 'network gone not found' });
+  assert.equal(svc.endpointsOf('late').length, 0);
+});
+
 test('--bridge none drops an unused default bridge; --bip replaces its subnet', () => {
   db.close();
   Object.assign(settings, { bip: '10.123.0.1/24', fixedCidr: '10.123.0.128/25' });

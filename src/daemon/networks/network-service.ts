@@ -104,7 +104,9 @@ export class NetworkService {
 
   /** IPAM: the endpoint's addresses, chosen and recorded in one transaction. */
   allocate(c: { id: string; name: string }, network: NetworkRow, want: Want): EndpointRecord {
-    if (this.removing.has(network.id)) throw notFound(`network ${network.name} not found`);
+    // Being removed, or removed since the caller looked it up (a create plans its networks, then
+    // awaits its layer before recording them): not found, rather than the endpoint's foreign key.
+    if (this.removing.has(network.id) || !this.deps.networks.get(network.id)) throw notFound(`network ${network.name} not found`);
     return allocateEndpoint(this.deps, c, network, want);
   }
 
