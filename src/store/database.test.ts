@@ -35,6 +35,25 @@ test('a failed transaction leaves nothing behind', () => {
   db.close();
 });
 
+test('a full database: the transaction fails with SQLite\'s own error, and the store goes on', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-db-'));
+  try {
+    const db = new Database(join(dir, 'berth.db'));
+    const settings = new SettingsTable(db);
+    // No room for another page: SQLite fails the insert and rolls the transaction back itself.
+    const pages = (db.statement('PRAGMA page_count').get() as { page_count: number }).page_count;
+    db.statement(`PRAGMA max_page_count = ${pages}`).get();
+    assert.throws(() => db.transaction(() => settings.set('big', 'x'.repeat(100_000))), /database or disk is full/);
+    assert.equal(settings.get('big'), undefined);
+    db.statement(`PRAGMA max_page_count = ${pages + 1000}`).get();
+    db.transaction(() => settings.set('small', '1'));
+    assert.equal(settings.get('small'), '1');
+    db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('events are queried by time and pruned to the newest', () => {
   const db = new Database(':memory:');
   const events = new EventsTable(db, 5);

@@ -43,7 +43,9 @@ export class Database {
       this.#db.exec('COMMIT');
       return result;
     } catch (err) {
-      this.#db.exec('ROLLBACK');
+      // SQLite rolls a transaction back itself on some errors (a full disk, out of memory): a
+      // ROLLBACK then fails with "no transaction is active", which would hide the error.
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
       throw err;
     } finally {
       this.#depth--;
