@@ -8,7 +8,6 @@
 // exit recording, the restart manager's status changes and a prepared start's making run under
 // it, one at a time. Methods named `...Held` (or documented "held") expect the caller to hold
 // it and never take it themselves; everything else takes it or needs none.
-import type { AttachedOutputs } from './attached-outputs.ts';
 import type { ContainerService } from './container-service.ts';
 import type { Conmon } from '../../runtime/monitor/conmon.ts';
 import type { ContainerRuntimes } from './container-runtimes.ts';
@@ -62,8 +61,6 @@ export interface LifecycleParts {
   readonly removal: Removal;
   /** Exits of containers that removed themselves lately, for a wait after the removal. */
   readonly autoRemoved: AutoRemovedExits;
-  /** The attach streams following each run, which a wait lets finish first. */
-  readonly outputs: AttachedOutputs;
   /** Set by the daemon's shutdown: its stops are not the user's, and nothing is prepared. */
   shuttingDown: boolean;
 }

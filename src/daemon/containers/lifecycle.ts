@@ -38,7 +38,7 @@ export class Lifecycle {
   readonly deps: LifecycleDeps;
   readonly restarts: RestartManager;
   /** The attach streams following each run (a wait lets them finish first). */
-  readonly outputs: AttachedOutputs;
+  readonly outputs = new AttachedOutputs();
   readonly #p: LifecycleParts;
 
   constructor(deps: LifecycleDeps) {
@@ -66,7 +66,6 @@ export class Lifecycle {
     p.freezes = new Freezes(p);
     p.removal = new Removal(p);
     p.autoRemoved = new AutoRemovedExits();
-    p.outputs = this.outputs = new AttachedOutputs();
     this.#p = p;
   }
 
